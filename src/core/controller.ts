@@ -1,0 +1,30 @@
+import type { ActionSpec, VectorSpec } from './spec.ts';
+
+/** What a controller learns about the robot when it is configured. */
+export interface ControllerContext {
+  readonly observation: VectorSpec;
+  readonly action: ActionSpec;
+  /** Control period in seconds. */
+  readonly dt: number;
+}
+
+/**
+ * A controller maps an observation to an action. Classical controllers answer synchronously;
+ * learned ones may return a promise (e.g. ONNX Runtime's async run). `update` writes into the
+ * caller-owned `action` array and must not allocate on the hot path.
+ */
+export interface Controller {
+  readonly name: string;
+  /** Validate against the robot's specs and preallocate buffers. Throws with a precise message. */
+  configure(context: ControllerContext): void | Promise<void>;
+  /** Reset internal state (integrators, histories) before the first tick or after a switch. */
+  reset?(observation: Float64Array): void;
+  update(observation: Float64Array, time: number, action: Float64Array): void | Promise<void>;
+  /** Release native resources (sessions, workers). */
+  dispose?(): void | Promise<void>;
+}
+
+/** Returns true if `value` is a thenable (so the loop can await async controllers without `instanceof`). */
+export function isPromiseLike(value: unknown): value is PromiseLike<void> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}

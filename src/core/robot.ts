@@ -1,0 +1,63 @@
+import type { LifecycleState } from './lifecycle.ts';
+import type { ActionSpec, VectorSpec } from './spec.ts';
+
+/**
+ * The hardware interface: anything that produces observations and accepts actions.
+ * A MuJoCo simulation, a serial-bus servo arm and an MQTT-connected legged robot all implement it,
+ * so the control loop never knows which one it drives.
+ *
+ * Hot-path methods (`read`, `write`) take caller-owned typed arrays and must not allocate.
+ */
+export interface Robot {
+  readonly info: RobotInfo;
+  readonly state: LifecycleState;
+  /** Why the robot is in `fault`, if it is. */
+  readonly faultReason: string | undefined;
+
+  /** unconfigured -> ready: open links, load models, exchange capabilities. */
+  configure(): Promise<void>;
+  /** ready -> running: start streaming state; commands are accepted from now on. */
+  activate(): Promise<void>;
+  /** running -> ready: send the safe action and stop accepting commands. */
+  deactivate(): Promise<void>;
+  /** fault -> ready, only on an explicit operator request. */
+  recover(): Promise<void>;
+  /** any -> stopped: send the safe action (best effort) and release every resource. */
+  shutdown(): Promise<void>;
+
+  /**
+   * Copies the latest observation into `out` (length = observation spec size) and returns the
+   * sample's timestamp in seconds on the robot's clock, or NaN if no sample has arrived yet.
+   * The caller compares timestamps across ticks to detect stale data.
+   */
+  read(out: Float64Array): number;
+  /**
+   * Sends an action (length = action spec size). For a lock-stepped simulator this also advances
+   * physics by one control period, so the same loop runs sim in real time or as fast as possible.
+   */
+  write(action: Float64Array): void;
+  /** Enter `fault` (e.g. from the safety layer or a watchdog); the robot goes to its safe action. */
+  fault(reason: string): void;
+}
+
+export type RobotTransport = 'sim' | 'serial' | 'mqtt';
+
+export interface RobotInfo {
+  readonly name: string;
+  readonly transport: RobotTransport;
+  readonly observation: VectorSpec;
+  readonly action: ActionSpec;
+  readonly capabilities: RobotCapabilities;
+}
+
+export interface RobotCapabilities {
+  /** Control rates (Hz) the robot accepts commands at. */
+  readonly minRateHz: number;
+  readonly maxRateHz: number;
+  /** True when `write` advances time (a lock-stepped simulator) rather than the robot's own clock. */
+  readonly lockStep: boolean;
+  /** Rate of the device-side inner loop (PD / impedance), if any. */
+  readonly innerLoopHz?: number;
+  /** Free-form features, e.g. `imu`, `estop`, `pd-gains`. */
+  readonly features: readonly string[];
+}
