@@ -1,0 +1,4 @@
+import type { ControllerPlugin } from '../src/config/plugin.ts';
+
+/** Every controller kind a config can name (`controller.kind`). Add new controllers here. */
+export const controllerPlugins: readonly ControllerPlugin[] = [];

@@ -1,0 +1,29 @@
+import type { z } from 'zod';
+import type { Controller } from '../core/controller.ts';
+import type { Robot } from '../core/robot.ts';
+
+/**
+ * A named, schema-checked factory. Robots and controllers are chosen in YAML by `kind`; the rest of
+ * that YAML section is validated by the plugin's own zod schema, so a bad key is reported with its
+ * full path (e.g. `controller.gains.q`) before anything starts.
+ */
+export interface Plugin<TOptions, TProduct> {
+  readonly kind: string;
+  readonly description: string;
+  /** Validates the YAML section minus its `kind` key. */
+  readonly schema: z.ZodType<TOptions>;
+  create(options: TOptions, context: PluginContext): TProduct | Promise<TProduct>;
+}
+
+/** What a factory may need beyond its own options. */
+export interface PluginContext {
+  /** Directory of the config file, to resolve relative paths (models, contracts, certificates). */
+  readonly baseDir: string;
+  /** Control period of the loop in seconds. */
+  readonly controlDt: number;
+  /** Seed for anything random (noise, initial states). */
+  readonly seed: number;
+}
+
+export type RobotPlugin<TOptions = any> = Plugin<TOptions, Robot>;
+export type ControllerPlugin<TOptions = any> = Plugin<TOptions, Controller>;

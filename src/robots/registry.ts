@@ -1,0 +1,4 @@
+import type { RobotPlugin } from '../config/plugin.ts';
+
+/** Every robot kind a config can name (`robot.kind`). Add new transports here. */
+export const robotPlugins: readonly RobotPlugin[] = [];
