@@ -1,3 +1,4 @@
+import type { EventSink } from './events.ts';
 import type { ActionSpec, VectorSpec } from './spec.ts';
 
 /** What a controller learns about the robot when it is configured. */
@@ -6,6 +7,8 @@ export interface ControllerContext {
   readonly action: ActionSpec;
   /** Control period in seconds. */
   readonly dt: number;
+  /** Where to report rare events (mode switches, certificate decisions, fallbacks). */
+  readonly events: EventSink;
 }
 
 /**
@@ -20,6 +23,8 @@ export interface Controller {
   /** Reset internal state (integrators, histories) before the first tick or after a switch. */
   reset?(observation: Float64Array): void;
   update(observation: Float64Array, time: number, action: Float64Array): void | Promise<void>;
+  /** Index of the active mode for hybrid controllers (logged every tick); 0 otherwise. */
+  readonly mode?: number;
   /** Release native resources (sessions, workers). */
   dispose?(): void | Promise<void>;
 }
