@@ -1,0 +1,336 @@
+import { z } from 'zod';
+import type { EventSink } from '../core/events.ts';
+import type { ActionSpec, VectorSpec } from '../core/spec.ts';
+import { SafetyFlag, type SafetyLayer } from './types.ts';
+
+/**
+ * The YAML `safety:` section. Every field is optional: command limits and the per-tick change cap
+ * default to the robot's ActionSpec, so an empty section already clamps to the hardware limits.
+ */
+export const safetyOptionsSchema = z
+  .object({
+    /** Command limits per action component; default: the ActionSpec's signal limits. */
+    lower: z.array(z.number()).optional(),
+    upper: z.array(z.number()).optional(),
+    /** Largest change per control tick: one number for all components or one per component. */
+    maxDeltaPerTick: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
+    /** Exponential smoothing weight of the new command, in (0, 1]; 1 disables smoothing. */
+    smoothing: z.number().gt(0).lte(1).default(1),
+    /** Latch a fault when the observation timestamp has not advanced for this many ticks. */
+    staleAfterTicks: z.number().int().positive().default(10),
+    /**
+     * Observation ranges by signal name, e.g. `pole.angle: [-0.8, 0.8]`; leaving one latches a fault.
+     * This is where joint position and velocity limits on the measured state go.
+     */
+    observationLimits: z.record(z.string(), z.tuple([z.number(), z.number()])).default({}),
+  })
+  .strict();
+
+export type SafetyOptions = z.input<typeof safetyOptionsSchema>;
+
+/** Flag raised when a command is clamped, by what the action means to the robot. */
+const clampFlagByMode = {
+  position: SafetyFlag.clampedPosition,
+  velocity: SafetyFlag.clampedVelocity,
+  torque: SafetyFlag.clampedEffort,
+} as const;
+
+/** Smoothing changes below this are numerical noise, not an intervention worth flagging. */
+const smoothingFlagEpsilon = 1e-12;
+
+function perComponent(
+  what: string,
+  value: readonly number[] | number | undefined,
+  fallback: (i: number) => number,
+  size: number,
+): Float64Array {
+  if (value === undefined) return Float64Array.from({ length: size }, (_, i) => fallback(i));
+  if (typeof value === 'number') return new Float64Array(size).fill(value);
+  if (value.length !== size) {
+    throw new RangeError(
+      `safety.${what}: expected ${size} values (one per action component), got ${value.length}`,
+    );
+  }
+  return Float64Array.from(value);
+}
+
+/**
+ * Builds the safety layer for one robot. Throws a RangeError naming the offending option when the
+ * options do not fit the robot's specs (wrong lengths, unknown signal names, empty ranges).
+ */
+export function createSafetyLayer(
+  options: SafetyOptions,
+  actionSpec: ActionSpec,
+  observationSpec: VectorSpec,
+  events: EventSink,
+): SafetyLayer {
+  const parsed = safetyOptionsSchema.parse(options);
+  const n = actionSpec.signals.length;
+  const lower = perComponent('lower', parsed.lower, (i) => actionSpec.signals[i]!.lower, n);
+  const upper = perComponent('upper', parsed.upper, (i) => actionSpec.signals[i]!.upper, n);
+  const maxDelta = perComponent(
+    'maxDeltaPerTick',
+    parsed.maxDeltaPerTick ?? actionSpec.maxDeltaPerTick,
+    () => Infinity,
+    n,
+  );
+  if (actionSpec.safe.length !== n) {
+    throw new RangeError(`action spec: safe action has ${actionSpec.safe.length} values, expected ${n}`);
+  }
+  const safe = Float64Array.from(actionSpec.safe);
+  for (let i = 0; i < n; i++) {
+    const name = actionSpec.signals[i]!.name;
+    if (!(lower[i]! <= upper[i]!)) {
+      throw new RangeError(`safety: lower ${lower[i]} > upper ${upper[i]} for action '${name}'`);
+    }
+    if (!(safe[i]! >= lower[i]! && safe[i]! <= upper[i]!)) {
+      throw new RangeError(
+        `safety: safe action ${safe[i]} for '${name}' lies outside the limits [${lower[i]}, ${upper[i]}]`,
+      );
+    }
+  }
+
+  const observedNames = observationSpec.signals.map((s) => s.name);
+  const limited = Object.entries(parsed.observationLimits).map(([name, [lo, hi]]) => {
+    const index = observedNames.indexOf(name);
+    if (index < 0) {
+      throw new RangeError(
+        `safety.observationLimits.${name}: no such observation (known: ${observedNames.join(', ')})`,
+      );
+    }
+    if (!(lo <= hi)) throw new RangeError(`safety.observationLimits.${name}: lower ${lo} > upper ${hi}`);
+    return { index, name, lo, hi };
+  });
+  const limitIndex = Int32Array.from(limited, (l) => l.index);
+  const limitLower = Float64Array.from(limited, (l) => l.lo);
+  const limitUpper = Float64Array.from(limited, (l) => l.hi);
+
+  return new FilteringSafetyLayer({
+    lower,
+    upper,
+    maxDelta,
+    safe,
+    alpha: parsed.smoothing,
+    staleAfterTicks: parsed.staleAfterTicks,
+    clampFlag: clampFlagByMode[actionSpec.mode],
+    actionNames: actionSpec.signals.map((s) => s.name),
+    observationNames: observedNames,
+    limitIndex,
+    limitLower,
+    limitUpper,
+    events,
+  });
+}
+
+interface LayerParameters {
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  readonly maxDelta: Float64Array;
+  readonly safe: Float64Array;
+  readonly alpha: number;
+  readonly staleAfterTicks: number;
+  readonly clampFlag: number;
+  readonly actionNames: readonly string[];
+  readonly observationNames: readonly string[];
+  readonly limitIndex: Int32Array;
+  readonly limitLower: Float64Array;
+  readonly limitUpper: Float64Array;
+  readonly events: EventSink;
+}
+
+/**
+ * Order of checks per tick: latch -> observation (finite, fresh, in range) -> proposal finite ->
+ * clamp to limits -> smoothing -> per-tick change cap. Anything that makes the proposal untrustworthy
+ * latches the safe action until an operator calls `recover`; clamping, smoothing and rate limiting
+ * only shape a trustworthy proposal.
+ */
+class FilteringSafetyLayer implements SafetyLayer {
+  readonly events: EventSink;
+  private latchedFlags = 0;
+  private reason: string | undefined;
+  /** Last command sent: the reference for smoothing and the change cap. */
+  private readonly previous: Float64Array;
+  private lastObservationTime = Number.NaN;
+  private staleTicks = 0;
+  /** Flags of the previous tick, so an event is emitted when an intervention starts, not every tick. */
+  private previousFlags = 0;
+
+  constructor(private readonly p: LayerParameters) {
+    this.events = p.events;
+    this.previous = Float64Array.from(p.safe);
+  }
+
+  get latched(): boolean {
+    return this.latchedFlags !== 0;
+  }
+
+  get latchReason(): string | undefined {
+    return this.reason;
+  }
+
+  filter(
+    time: number,
+    observationTime: number,
+    observation: Float64Array,
+    proposed: Float64Array,
+    command: Float64Array,
+  ): number {
+    const flags = this.check(time, observationTime, observation, proposed, command);
+    if (flags !== this.previousFlags && flags !== 0 && !this.latched) this.reportShaping(time, flags);
+    this.previousFlags = flags;
+    return flags;
+  }
+
+  estop(reason: string): void {
+    this.latch(Number.NaN, SafetyFlag.estop, reason);
+  }
+
+  recover(): void {
+    if (!this.latched) return;
+    const reason = this.reason;
+    this.latchedFlags = 0;
+    this.reason = undefined;
+    this.staleTicks = 0;
+    // Ramp away from the safe action through the change cap instead of jumping to the proposal.
+    this.previous.set(this.p.safe);
+    this.p.events.emit({
+      time: Number.NaN,
+      kind: 'recover',
+      source: 'safety',
+      message: `operator recovery (was: ${reason})`,
+    });
+  }
+
+  reset(lastCommand: Float64Array): void {
+    this.previous.set(lastCommand);
+  }
+
+  private check(
+    time: number,
+    observationTime: number,
+    observation: Float64Array,
+    proposed: Float64Array,
+    command: Float64Array,
+  ): number {
+    if (this.latched) return this.holdSafe(command);
+
+    for (let i = 0; i < observation.length; i++) {
+      if (!Number.isFinite(observation[i]!)) {
+        return this.latch(
+          time,
+          SafetyFlag.fault | SafetyFlag.nonFiniteObservation,
+          `non-finite observation '${this.p.observationNames[i]}' (${observation[i]})`,
+          command,
+        );
+      }
+    }
+
+    // A timestamp that did not advance (or none yet) counts as a missed sample.
+    if (Number.isNaN(observationTime) || observationTime === this.lastObservationTime) this.staleTicks++;
+    else this.staleTicks = 0;
+    this.lastObservationTime = observationTime;
+    if (this.staleTicks >= this.p.staleAfterTicks) {
+      return this.latch(
+        time,
+        SafetyFlag.fault | SafetyFlag.staleObservation,
+        `observation stale for ${this.staleTicks} ticks (limit ${this.p.staleAfterTicks})`,
+        command,
+      );
+    }
+
+    const { limitIndex, limitLower, limitUpper } = this.p;
+    for (let k = 0; k < limitIndex.length; k++) {
+      const value = observation[limitIndex[k]!]!;
+      if (value < limitLower[k]! || value > limitUpper[k]!) {
+        return this.latch(
+          time,
+          SafetyFlag.fault,
+          `observation '${this.p.observationNames[limitIndex[k]!]}' = ${value} left [${limitLower[k]}, ${limitUpper[k]}]`,
+          command,
+        );
+      }
+    }
+
+    for (let i = 0; i < proposed.length; i++) {
+      if (!Number.isFinite(proposed[i]!)) {
+        return this.latch(
+          time,
+          SafetyFlag.fault | SafetyFlag.nonFiniteAction,
+          `non-finite action '${this.p.actionNames[i]}' (${proposed[i]})`,
+          command,
+        );
+      }
+    }
+
+    return this.shape(proposed, command);
+  }
+
+  private shape(proposed: Float64Array, command: Float64Array): number {
+    const { lower, upper, maxDelta, alpha, clampFlag } = this.p;
+    const previous = this.previous;
+    let flags = 0;
+    for (let i = 0; i < proposed.length; i++) {
+      let value = proposed[i]!;
+      if (value < lower[i]!) {
+        value = lower[i]!;
+        flags |= clampFlag;
+      } else if (value > upper[i]!) {
+        value = upper[i]!;
+        flags |= clampFlag;
+      }
+      if (alpha < 1) {
+        const smoothed = previous[i]! + alpha * (value - previous[i]!);
+        if (Math.abs(smoothed - value) > smoothingFlagEpsilon) flags |= SafetyFlag.smoothed;
+        value = smoothed;
+      }
+      const delta = value - previous[i]!;
+      if (delta > maxDelta[i]!) {
+        value = previous[i]! + maxDelta[i]!;
+        flags |= SafetyFlag.rateLimited;
+      } else if (delta < -maxDelta[i]!) {
+        value = previous[i]! - maxDelta[i]!;
+        flags |= SafetyFlag.rateLimited;
+      }
+      command[i] = value;
+      previous[i] = value;
+    }
+    return flags;
+  }
+
+  private holdSafe(command: Float64Array): number {
+    command.set(this.p.safe);
+    this.previous.set(this.p.safe);
+    return this.latchedFlags;
+  }
+
+  private latch(time: number, flags: number, reason: string, command?: Float64Array): number {
+    if (!this.latched) {
+      this.latchedFlags = flags & (SafetyFlag.estop | SafetyFlag.fault);
+      this.reason = reason;
+      this.p.events.emit({
+        time,
+        kind: flags & SafetyFlag.estop ? 'estop' : 'fault',
+        source: 'safety',
+        message: reason,
+        data: { flags },
+      });
+    }
+    if (command === undefined) return flags;
+    this.holdSafe(command);
+    return flags;
+  }
+
+  private reportShaping(time: number, flags: number): void {
+    const reasons: string[] = [];
+    if (flags & this.p.clampFlag) reasons.push('clamped to limits');
+    if (flags & SafetyFlag.smoothed) reasons.push('smoothed');
+    if (flags & SafetyFlag.rateLimited) reasons.push('change per tick capped');
+    this.p.events.emit({
+      time,
+      kind: 'safety',
+      source: 'safety',
+      message: `command ${reasons.join(', ')}`,
+      data: { flags },
+    });
+  }
+}
