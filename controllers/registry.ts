@@ -1,4 +1,5 @@
 import type { ControllerPlugin } from '../src/config/plugin.ts';
+import { constantControllerPlugin } from './basic/constant.ts';
 
 /** Every controller kind a config can name (`controller.kind`). Add new controllers here. */
-export const controllerPlugins: readonly ControllerPlugin[] = [];
+export const controllerPlugins: readonly ControllerPlugin[] = [constantControllerPlugin];

@@ -1,4 +1,9 @@
 import type { Command } from 'commander';
+import { register as config } from './config.ts';
+import { register as run } from './run.ts';
 
 /** One entry per sub-command module; each adds itself to the program. */
-export const commands: ReadonlyArray<(program: Command) => void> = [];
+export const commands: ReadonlyArray<(program: Command) => void> = [
+  run,
+  config,
+];

@@ -1,0 +1,219 @@
+import { type MonoTypeOperatorFunction, Observable, tap } from 'rxjs';
+import type { Controller } from '../core/controller.ts';
+import { isPromiseLike } from '../core/controller.ts';
+import type { EventSink } from '../core/events.ts';
+import type { Robot } from '../core/robot.ts';
+import { createTickRecord, type TickRecord } from '../core/tick.ts';
+import type { LoopOptions } from '../config/schema.ts';
+import { SafetyFlag, type SafetyLayer } from '../safety/types.ts';
+import { type ClockHandshake, createHandshake, realtimeClock, virtualClock } from './clock.ts';
+import { TimingSeries, type TimingSummary } from './timing.ts';
+
+/** Receives every tick synchronously; must copy what it keeps and must never block. */
+export interface TickSink {
+  writeTick(record: TickRecord): void;
+}
+
+export interface ControlLoopParts {
+  readonly robot: Robot;
+  readonly controller: Controller;
+  readonly safety: SafetyLayer;
+  readonly events: EventSink;
+  readonly options: LoopOptions;
+  /** Loggers and telemetry; each sees the tick after the command was written. */
+  readonly sinks?: readonly TickSink[];
+}
+
+export interface LoopReport {
+  readonly ticks: number;
+  readonly missedDeadlines: number;
+  /** Ticks whose result came after the next deadline and was dropped. */
+  readonly lateTicks: number;
+  readonly periodError: TimingSummary;
+  readonly computeTime: TimingSummary;
+  /** Ticks on which the safety layer changed the controller's proposal. */
+  readonly safetyInterventions: number;
+  readonly controllerErrors: number;
+  readonly latched: string | undefined;
+  /** Loop seconds covered (virtual time in fast mode). */
+  readonly loopSeconds: number;
+  readonly wallSeconds: number;
+}
+
+const timingCapacity = 1 << 20;
+
+/**
+ * The control loop as an rxjs pipeline:
+ *
+ *   clock → read observation → controller → safety filter → write command → sinks (log, telemetry)
+ *
+ * Every stage mutates one preallocated TickRecord, so a tick allocates nothing of its own. The
+ * clock never waits for sinks; a tick still running at the next deadline is a missed deadline and
+ * the configured policy (hold / safe / fault) is applied by the clock itself.
+ */
+export class ControlLoop {
+  readonly record: TickRecord;
+  private readonly handshake: ClockHandshake = createHandshake();
+  private readonly periodErrors = new TimingSeries(timingCapacity);
+  private readonly computeTimes = new TimingSeries(timingCapacity);
+  private readonly safeAction: Float64Array;
+  private missed = 0;
+  private consecutiveMisses = 0;
+  private late = 0;
+  private interventions = 0;
+  private controllerErrors = 0;
+  private tickStartMs = 0;
+  private ran = false;
+
+  constructor(private readonly parts: ControlLoopParts) {
+    const { observation, action } = parts.robot.info;
+    this.record = createTickRecord(observation.signals.length, action.signals.length);
+    this.safeAction = Float64Array.from(action.safe);
+    this.record.command.set(this.safeAction);
+  }
+
+  /** Asks the loop to finish after the tick in flight. Safe to call from signal handlers. */
+  stop(): void {
+    this.handshake.stopRequested = true;
+  }
+
+  /** Runs until `maxTicks` ticks or `stop()`. The robot must be `running`. */
+  run(maxTicks = Number.POSITIVE_INFINITY): Promise<LoopReport> {
+    if (this.ran) throw new Error('a ControlLoop runs once; create a new one');
+    this.ran = true;
+    const { options } = this.parts;
+    const timing = {
+      periodSeconds: 1 / options.rateHz,
+      spinSeconds: options.spinMicros * 1e-6,
+      maxTicks,
+      onMiss: (record: TickRecord, count: number) => this.onDeadlineMiss(record, count),
+    };
+    const clock =
+      options.mode === 'fast'
+        ? virtualClock(this.record, this.handshake, timing)
+        : realtimeClock(this.record, this.handshake, timing);
+    const wallStart = performance.now();
+    return new Promise<LoopReport>((resolve, reject) => {
+      clock
+        .pipe(
+          tap((r) => this.readObservation(r)),
+          this.runController(),
+          tap((r) => this.applySafety(r)),
+          tap((r) => this.writeCommand(r)),
+          tap((r) => this.finishTick(r)),
+        )
+        .subscribe({
+          error: reject,
+          complete: () => resolve(this.report((performance.now() - wallStart) / 1000)),
+        });
+    });
+  }
+
+  private readObservation(r: TickRecord): void {
+    this.tickStartMs = performance.now();
+    r.observationTime = this.parts.robot.read(r.observation);
+  }
+
+  /** Sync controllers continue in the same call stack; async ones resume when their promise settles. */
+  private runController(): MonoTypeOperatorFunction<TickRecord> {
+    return (source) =>
+      new Observable<TickRecord>((subscriber) => {
+        const r = this.record;
+        const resume = (): void => subscriber.next(r);
+        const fail = (error: unknown): void => {
+          this.onControllerError(error);
+          subscriber.next(r);
+        };
+        return source.subscribe({
+          next: (tick) => {
+            let pending: unknown;
+            try {
+              pending = this.parts.controller.update(tick.observation, tick.deadline, tick.action);
+            } catch (error) {
+              fail(error);
+              return;
+            }
+            if (isPromiseLike(pending)) pending.then(resume, fail);
+            else subscriber.next(tick);
+          },
+          error: (e) => subscriber.error(e),
+          complete: () => subscriber.complete(),
+        });
+      });
+  }
+
+  private onControllerError(error: unknown): void {
+    this.controllerErrors++;
+    // Poison the proposal: the safety layer turns a non-finite action into its latched safe state.
+    this.record.action.fill(Number.NaN);
+    const message = error instanceof Error ? error.message : String(error);
+    this.parts.events.emit({
+      time: this.record.deadline,
+      kind: 'fault',
+      source: 'controller',
+      message: `controller ${this.parts.controller.name} threw: ${message}`,
+    });
+  }
+
+  private applySafety(r: TickRecord): void {
+    r.mode = this.parts.controller.mode ?? 0;
+    r.safetyFlags = this.parts.safety.filter(r.deadline, r.observationTime, r.observation, r.action, r.command);
+    if (r.safetyFlags !== SafetyFlag.none) this.interventions++;
+  }
+
+  private writeCommand(r: TickRecord): void {
+    // A result that arrives after the next deadline is stale; the clock already applied the miss policy.
+    if (this.handshake.lateTick) {
+      this.late++;
+      return;
+    }
+    this.parts.robot.write(r.command);
+  }
+
+  private finishTick(r: TickRecord): void {
+    r.computeTime = (performance.now() - this.tickStartMs) / 1000;
+    r.missedDeadlines = this.missed;
+    this.consecutiveMisses = 0;
+    this.periodErrors.record(r.periodError);
+    this.computeTimes.record(r.computeTime);
+    const sinks = this.parts.sinks;
+    if (sinks) for (let i = 0; i < sinks.length; i++) sinks[i]!.writeTick(r);
+    this.handshake.complete();
+  }
+
+  private onDeadlineMiss(record: TickRecord, count: number): void {
+    this.missed += count;
+    this.consecutiveMisses += count;
+    const { options, robot, safety, events } = this.parts;
+    const escalate = this.consecutiveMisses >= options.maxConsecutiveMisses;
+    if (options.deadlineMiss === 'fault' || escalate) {
+      if (!safety.latched) {
+        const why = escalate
+          ? `${this.consecutiveMisses} consecutive missed deadlines`
+          : 'missed deadline (policy: fault)';
+        safety.estop(why);
+        events.emit({ time: record.deadline, kind: 'deadline-miss', source: 'loop', message: why });
+      }
+      robot.write(this.safeAction);
+    } else if (options.deadlineMiss === 'safe') {
+      robot.write(this.safeAction);
+    } else {
+      robot.write(record.command);
+    }
+  }
+
+  private report(wallSeconds: number): LoopReport {
+    return {
+      ticks: this.periodErrors.size,
+      missedDeadlines: this.missed,
+      lateTicks: this.late,
+      periodError: this.periodErrors.summary(),
+      computeTime: this.computeTimes.summary(),
+      safetyInterventions: this.interventions,
+      controllerErrors: this.controllerErrors,
+      latched: this.parts.safety.latchReason,
+      loopSeconds: this.record.deadline + 1 / this.parts.options.rateHz,
+      wallSeconds,
+    };
+  }
+}

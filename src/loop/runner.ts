@@ -1,0 +1,92 @@
+import type { Controller } from '../core/controller.ts';
+import type { ControlEvent, EventSink } from '../core/events.ts';
+import type { Robot } from '../core/robot.ts';
+import type { RunConfig } from '../config/load.ts';
+import type { ClockMode } from '../config/schema.ts';
+import { createSafetyLayer, type SafetyOptions } from '../safety/safety-layer.ts';
+import { ControlLoop, type LoopReport, type TickSink } from './control-loop.ts';
+
+export interface RunOverrides {
+  /** Seconds; overrides the config's `duration`. */
+  readonly duration?: number | undefined;
+  readonly mode?: ClockMode | undefined;
+  /** MCAP file to log every tick to. */
+  readonly logPath?: string | undefined;
+}
+
+export interface RunHooks {
+  /** Extra tick sinks (the MCAP logger, telemetry). */
+  readonly sinks?: readonly TickSink[];
+  /** Extra event listeners (the MCAP logger, the console). */
+  readonly events?: readonly EventSink[];
+  /** Called once the loop exists, e.g. to wire Ctrl-C to `loop.stop()`. */
+  readonly onStart?: (loop: ControlLoop, robot: Robot) => void;
+}
+
+export interface RunResult {
+  readonly report: LoopReport;
+  readonly robotState: Robot['state'];
+  readonly events: readonly ControlEvent[];
+}
+
+/** Fans events out to every listener and keeps them for the run's summary. */
+class EventFanout implements EventSink {
+  readonly log: ControlEvent[] = [];
+  constructor(private readonly listeners: readonly EventSink[]) {}
+  emit(event: ControlEvent): void {
+    this.log.push(event);
+    for (const l of this.listeners) l.emit(event);
+  }
+}
+
+/**
+ * Builds robot, controller and safety layer from a validated config, runs the loop, and always
+ * leaves the robot in its safe state: deactivated and shut down, whatever happened in between.
+ */
+export async function runFromConfig(config: RunConfig, overrides: RunOverrides = {}, hooks: RunHooks = {}): Promise<RunResult> {
+  const events = new EventFanout(hooks.events ?? []);
+  const options = { ...config.loop, mode: overrides.mode ?? config.loop.mode };
+  const context = { baseDir: config.baseDir, controlDt: 1 / options.rateHz, seed: config.seed };
+
+  const robot = await config.robot.plugin.create(config.robot.options, context);
+  let controller: Controller | undefined;
+  try {
+    await robot.configure();
+    const { observation, action, capabilities } = robot.info;
+    if (options.rateHz < capabilities.minRateHz || options.rateHz > capabilities.maxRateHz) {
+      throw new RangeError(
+        `loop.rateHz: ${options.rateHz} Hz is outside what ${robot.info.name} accepts ` +
+          `(${capabilities.minRateHz}–${capabilities.maxRateHz} Hz)`,
+      );
+    }
+    controller = await config.controller.plugin.create(config.controller.options, context);
+    await controller.configure({ observation, action, dt: context.controlDt, events });
+    const safety = createSafetyLayer(config.safety as SafetyOptions, action, observation, events);
+
+    await robot.activate();
+    const first = new Float64Array(observation.signals.length);
+    robot.read(first);
+    controller.reset?.(first);
+
+    const loop = new ControlLoop({ robot, controller, safety, events, options, sinks: hooks.sinks ?? [] });
+    hooks.onStart?.(loop, robot);
+    const duration = overrides.duration ?? config.duration;
+    const maxTicks = duration === undefined ? Number.POSITIVE_INFINITY : Math.round(duration * options.rateHz);
+    const report = await loop.run(maxTicks);
+    return { report, robotState: robot.state, events: events.log };
+  } finally {
+    await safeShutdown(robot, controller);
+  }
+}
+
+async function safeShutdown(robot: Robot, controller: Controller | undefined): Promise<void> {
+  try {
+    if (robot.state === 'running') await robot.deactivate();
+  } finally {
+    try {
+      await controller?.dispose?.();
+    } finally {
+      await robot.shutdown();
+    }
+  }
+}

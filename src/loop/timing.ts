@@ -1,0 +1,57 @@
+/**
+ * Per-tick timing samples kept in preallocated storage so recording never allocates.
+ * Percentiles are computed once, at the end (or on demand for a status line), by sorting a copy.
+ */
+export class TimingSeries {
+  private readonly samples: Float64Array;
+  private count = 0;
+  private maxValue = Number.NEGATIVE_INFINITY;
+
+  constructor(capacity: number) {
+    this.samples = new Float64Array(capacity);
+  }
+
+  /** Keeps the first `capacity` samples for percentiles; the maximum covers all of them. */
+  record(value: number): void {
+    if (this.count < this.samples.length) this.samples[this.count] = value;
+    this.count++;
+    if (value > this.maxValue) this.maxValue = value;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get max(): number {
+    return this.count === 0 ? Number.NaN : this.maxValue;
+  }
+
+  summary(): TimingSummary {
+    const n = Math.min(this.count, this.samples.length);
+    const sorted = this.samples.slice(0, n).sort();
+    return {
+      count: this.count,
+      p50: quantile(sorted, 0.5),
+      p99: quantile(sorted, 0.99),
+      p999: quantile(sorted, 0.999),
+      max: this.max,
+      mean: n === 0 ? Number.NaN : sorted.reduce((a, b) => a + b, 0) / n,
+    };
+  }
+}
+
+export interface TimingSummary {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+/** Nearest-rank quantile of an ascending array (NaN when empty). */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank] as number;
+}
