@@ -1,0 +1,48 @@
+/**
+ * Loads an ONNX policy on the requested backend and warms it up, so the first control tick does not
+ * pay for lazy initialisation (ONNX Runtime's first run takes milliseconds).
+ */
+import { readFile } from 'node:fs/promises';
+import { createKernelPolicy } from './backends/kernel.ts';
+import { createOrtPolicy } from './backends/ort.ts';
+import { createTfjsPolicy } from './backends/tfjs.ts';
+import { compileChain } from './chain.ts';
+import { decodeModel } from './onnx/model.ts';
+import type { LoadOptions, Policy } from './policy.ts';
+
+export async function readModel(model: string | Uint8Array): Promise<Uint8Array> {
+  if (typeof model !== 'string') return model;
+  try {
+    return new Uint8Array(await readFile(model));
+  } catch (error) {
+    throw new Error(`cannot read ONNX model '${model}': ${(error as Error).message}`);
+  }
+}
+
+export async function warmUp(policy: Policy, calls: number): Promise<void> {
+  const input = new Float32Array(policy.inputSize);
+  const output = new Float32Array(policy.outputSize);
+  for (let i = 0; i < calls; i++) await policy.act(input, output);
+}
+
+/** Loads `model` (a path or the bytes of an `.onnx` file) behind the `Policy` interface. */
+export async function loadPolicy(model: string | Uint8Array, options: LoadOptions = {}): Promise<Policy> {
+  const bytes = await readModel(model);
+  const backend = options.backend ?? 'ort';
+  let policy: Policy;
+  if (backend === 'ort') {
+    policy = await createOrtPolicy(bytes, { device: options.device, log: options.log });
+  } else {
+    // The chain backends read the weights themselves; a graph they cannot run is refused by name.
+    const chain = compileChain(decodeModel(bytes));
+    if (backend === 'tfjs') {
+      policy = await createTfjsPolicy(chain, { device: options.device, log: options.log });
+    } else {
+      if (options.device === 'cuda')
+        options.log?.('the synchronous kernel runs on the CPU only; device cuda ignored');
+      policy = createKernelPolicy(chain);
+    }
+  }
+  await warmUp(policy, options.warmup ?? 20);
+  return policy;
+}

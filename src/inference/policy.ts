@@ -1,0 +1,51 @@
+/**
+ * One interface for every inference backend. Buffers are caller-owned and reused: `act` reads
+ * `batch × inputSize` floats and writes `batch × outputSize` floats, so the control loop allocates
+ * nothing per tick (beyond what an async runtime allocates internally; see docs/inference.md).
+ */
+
+export type BackendName = 'ort' | 'tfjs' | 'kernel';
+export type Device = 'cpu' | 'cuda';
+
+export interface Policy {
+  /** What actually runs, e.g. `ort-cpu`, `ort-cuda`, `tfjs-wasm`, `tfjs-node`, `kernel-wasm-simd`. */
+  readonly backend: string;
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  /** True when `act` always completes synchronously (returns undefined). */
+  readonly synchronous: boolean;
+  /**
+   * Runs the model on `batch` rows (default 1). Throws or rejects on a backend failure; never
+   * returns partially written output silently (callers still check for NaN).
+   */
+  act(input: Float32Array, output: Float32Array, batch?: number): void | Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** Where backends report why they chose what they chose (e.g. a CUDA fallback). */
+export type InferenceLogger = (message: string) => void;
+
+export interface LoadOptions {
+  readonly backend?: BackendName;
+  readonly device?: Device;
+  /** Largest batch the caller will pass (preallocates scratch; default 1). */
+  readonly maxBatch?: number;
+  /** Warm-up calls at load so the first control tick is not the slow one (default 20). */
+  readonly warmup?: number;
+  readonly log?: InferenceLogger;
+}
+
+export function checkBatch(policy: Policy, input: Float32Array, output: Float32Array, batch: number): void {
+  if (input.length < batch * policy.inputSize) {
+    throw new RangeError(
+      `${policy.backend}: input holds ${input.length} floats, expected ${batch} × ${policy.inputSize} for '${policy.inputName}'`,
+    );
+  }
+  if (output.length < batch * policy.outputSize) {
+    throw new RangeError(
+      `${policy.backend}: output holds ${output.length} floats, expected ${batch} × ${policy.outputSize} for '${policy.outputName}'`,
+    );
+  }
+}
