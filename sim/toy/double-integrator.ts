@@ -3,18 +3,22 @@ import type { Robot, RobotInfo } from '../../src/core/robot.ts';
 import { signal } from '../../src/core/spec.ts';
 
 /**
- * A lock-stepped double integrator in plain TypeScript, for unit tests of the loop's own logic.
- * The loop's integration tests drive the real MuJoCo robot; this one keeps failures easy to read.
+ * A lock-stepped double integrator in plain TypeScript: the loop's unit tests and the idle loop benchmark
+ * use it where the physics should be trivially predictable (the integration tests drive MuJoCo).
  */
 export class DoubleIntegratorRobot implements Robot {
   readonly info: RobotInfo;
+  /** Every force written, in order, when constructed with `recordWrites` (tests). */
   readonly written: number[] = [];
   private readonly lifecycle = new Lifecycle('double-integrator');
   private position = 1;
   private velocity = 0;
   private time = 0;
 
-  constructor(private readonly dt: number) {
+  constructor(
+    private readonly dt: number,
+    private readonly recordWrites = false,
+  ) {
     this.info = {
       name: 'double-integrator',
       transport: 'sim',
@@ -57,7 +61,7 @@ export class DoubleIntegratorRobot implements Robot {
 
   write(action: Float64Array): void {
     const force = action[0]!;
-    this.written.push(force);
+    if (this.recordWrites) this.written.push(force);
     this.velocity += force * this.dt;
     this.position += this.velocity * this.dt;
     this.time += this.dt;

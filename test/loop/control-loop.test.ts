@@ -4,7 +4,7 @@ import { EventBuffer } from '../../src/core/events.ts';
 import { loopSchema } from '../../src/config/schema.ts';
 import { ControlLoop, type TickSink } from '../../src/loop/control-loop.ts';
 import { createSafetyLayer } from '../../src/safety/safety-layer.ts';
-import { DoubleIntegratorRobot } from './test-robot.ts';
+import { DoubleIntegratorRobot } from '../../sim/toy/double-integrator.ts';
 
 const pd: Controller = {
   name: 'pd',
@@ -16,7 +16,7 @@ const pd: Controller = {
 
 async function setup(controller: Controller, loop: Partial<ReturnType<typeof loopSchema.parse>> = {}) {
   const options = loopSchema.parse({ rateHz: 100, mode: 'fast', ...loop });
-  const robot = new DoubleIntegratorRobot(1 / options.rateHz);
+  const robot = new DoubleIntegratorRobot(1 / options.rateHz, true);
   const events = new EventBuffer();
   await robot.configure();
   await controller.configure({ observation: robot.info.observation, action: robot.info.action, dt: 0.01, events });
