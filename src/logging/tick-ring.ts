@@ -1,0 +1,163 @@
+/**
+ * A single-producer single-consumer ring of tick slots in a SharedArrayBuffer. The control loop
+ * (producer) copies each TickRecord into a free slot; the writer worker (consumer) copies slots out
+ * and encodes them. When the ring is full the producer drops the tick and counts it: logging must
+ * never make the loop wait.
+ *
+ * The counters are free-running 32-bit integers; capacity is a power of two so `counter & mask`
+ * stays correct across wrap-around, and `(write - read) | 0` is the fill level.
+ */
+import type { TickRecord } from '../core/tick.ts';
+
+/** Scalar fields at the start of each slot; vectors follow. */
+export const SlotField = {
+  tick: 0,
+  deadline: 1,
+  periodError: 2,
+  computeTime: 3,
+  observationTime: 4,
+  safetyFlags: 5,
+  mode: 6,
+  missedDeadlines: 7,
+  /** Wall clock when the loop handed the tick over, ms since the epoch. */
+  wallTimeMs: 8,
+} as const;
+export const slotHeaderSize = 9;
+
+const WRITE = 0;
+const READ = 1;
+
+export interface TickRingShape {
+  readonly capacity: number;
+  readonly observationSize: number;
+  readonly actionSize: number;
+}
+
+/** What the worker receives to attach to the same memory. */
+export interface TickRingBuffers extends TickRingShape {
+  readonly control: SharedArrayBuffer;
+  readonly slots: SharedArrayBuffer;
+}
+
+export function slotSize(shape: TickRingShape): number {
+  return slotHeaderSize + shape.observationSize + 2 * shape.actionSize;
+}
+
+export function createTickRingBuffers(shape: TickRingShape): TickRingBuffers {
+  const { capacity } = shape;
+  if (
+    !Number.isInteger(capacity) ||
+    capacity < 2 ||
+    (capacity & (capacity - 1)) !== 0 ||
+    capacity > 1 << 24
+  ) {
+    throw new RangeError(`tick ring capacity must be a power of two in [2, 2^24], got ${capacity}`);
+  }
+  return {
+    ...shape,
+    control: new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT),
+    slots: new SharedArrayBuffer(capacity * slotSize(shape) * Float64Array.BYTES_PER_ELEMENT),
+  };
+}
+
+/** Smallest power of two holding `seconds` of ticks at `rateHz` (at least 256). */
+export function ringCapacityFor(rateHz: number, seconds: number): number {
+  const wanted = Math.max(256, Math.ceil(rateHz * seconds));
+  return Math.min(1 << 24, 2 ** Math.ceil(Math.log2(wanted)));
+}
+
+export class TickRingProducer {
+  private readonly control: Int32Array;
+  private readonly slots: Float64Array;
+  private readonly mask: number;
+  private readonly stride: number;
+  private readonly observationSize: number;
+  private readonly actionSize: number;
+  /** Local copy of the write counter; only this thread writes it. */
+  private written = 0;
+  dropped = 0;
+
+  constructor(buffers: TickRingBuffers) {
+    this.control = new Int32Array(buffers.control);
+    this.slots = new Float64Array(buffers.slots);
+    this.mask = buffers.capacity - 1;
+    this.stride = slotSize(buffers);
+    this.observationSize = buffers.observationSize;
+    this.actionSize = buffers.actionSize;
+    this.written = Atomics.load(this.control, WRITE);
+  }
+
+  /** Copies the record into the next free slot; returns false (and counts) when the ring is full. */
+  push(record: TickRecord, wallTimeMs: number): boolean {
+    const read = Atomics.load(this.control, READ);
+    if (((this.written - read) | 0) > this.mask) {
+      this.dropped++;
+      return false;
+    }
+    const slots = this.slots;
+    const base = (this.written & this.mask) * this.stride;
+    slots[base + SlotField.tick] = record.tick;
+    slots[base + SlotField.deadline] = record.deadline;
+    slots[base + SlotField.periodError] = record.periodError;
+    slots[base + SlotField.computeTime] = record.computeTime;
+    slots[base + SlotField.observationTime] = record.observationTime;
+    slots[base + SlotField.safetyFlags] = record.safetyFlags;
+    slots[base + SlotField.mode] = record.mode;
+    slots[base + SlotField.missedDeadlines] = record.missedDeadlines;
+    slots[base + SlotField.wallTimeMs] = wallTimeMs;
+    const n = this.observationSize;
+    const m = this.actionSize;
+    let at = base + slotHeaderSize;
+    for (let i = 0; i < n; i++) slots[at + i] = record.observation[i]!;
+    at += n;
+    for (let i = 0; i < m; i++) slots[at + i] = record.action[i]!;
+    at += m;
+    for (let i = 0; i < m; i++) slots[at + i] = record.command[i]!;
+    // The store publishes the slot: the consumer loads WRITE before reading slot memory.
+    this.written = (this.written + 1) | 0;
+    Atomics.store(this.control, WRITE, this.written);
+    return true;
+  }
+}
+
+export class TickRingConsumer {
+  readonly control: Int32Array;
+  private readonly slots: Float64Array;
+  private readonly mask: number;
+  readonly stride: number;
+  private consumed: number;
+
+  constructor(buffers: TickRingBuffers) {
+    this.control = new Int32Array(buffers.control);
+    this.slots = new Float64Array(buffers.slots);
+    this.mask = buffers.capacity - 1;
+    this.stride = slotSize(buffers);
+    this.consumed = Atomics.load(this.control, READ);
+  }
+
+  /** Slots published but not yet taken. */
+  available(): number {
+    return (Atomics.load(this.control, WRITE) - this.consumed) | 0;
+  }
+
+  /** Copies the oldest slot into `out` (length = stride) and frees it; false when empty. */
+  take(out: Float64Array): boolean {
+    if (this.available() <= 0) return false;
+    const base = (this.consumed & this.mask) * this.stride;
+    out.set(this.slots.subarray(base, base + this.stride));
+    this.consumed = (this.consumed + 1) | 0;
+    Atomics.store(this.control, READ, this.consumed);
+    return true;
+  }
+
+  /** Resolves when the producer publishes past `seen` or after `timeoutMs`. */
+  async waitForData(timeoutMs: number): Promise<void> {
+    const result = Atomics.waitAsync(this.control, WRITE, this.consumed, timeoutMs);
+    if (result.async) await result.value;
+  }
+
+  /** Wakes a pending `waitForData` (e.g. when a close request or an event arrives). */
+  wake(): void {
+    Atomics.notify(this.control, WRITE);
+  }
+}

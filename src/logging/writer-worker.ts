@@ -1,0 +1,296 @@
+/**
+ * The log writer thread: takes ticks out of the shared ring, encodes them as JSON and appends
+ * them to the MCAP file. Encoding and disk I/O happen here so the control loop only copies numbers.
+ *
+ * Protocol with McapTickLogger (parent): workerData = WriterSetup; the worker answers `ready` or
+ * `error`; the parent sends `event` and `close` messages; the worker answers `closed` with counts.
+ */
+import { open } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { McapWriter } from '@mcap/core';
+import type { ControlEvent } from '../core/events.ts';
+import type { RobotInfo } from '../core/robot.ts';
+import {
+  eventLevel,
+  eventSchema,
+  fillSafetyValues,
+  fillTemplate,
+  flatTemplate,
+  type JsonTemplate,
+  MetadataName,
+  modeKeys,
+  modeSchema,
+  safetyKeys,
+  safetySchema,
+  secondsToNs,
+  Topic,
+  timingKeys,
+  timingSchema,
+  toMetadataJson,
+  vectorLayout,
+  vectorSchema,
+  vectorTemplate,
+} from './layout.ts';
+import { SlotField, slotHeaderSize, type TickRingBuffers, TickRingConsumer } from './tick-ring.ts';
+
+export interface WriterSetup {
+  readonly path: string;
+  readonly ring: TickRingBuffers;
+  readonly chunkSize: number;
+  readonly robot: RobotInfo;
+  readonly controller: string;
+  readonly rateHz: number;
+  /** JSON of the run config, or undefined when none was given. */
+  readonly configJson: string | undefined;
+  readonly startedAtMs: number;
+  readonly version: string;
+}
+
+export type ParentMessage =
+  | { readonly type: 'event'; readonly event: ControlEvent; readonly wallTimeMs: number }
+  | { readonly type: 'close'; readonly dropped: number };
+
+export type WorkerMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'error'; readonly message: string }
+  | {
+      readonly type: 'closed';
+      readonly ticks: number;
+      readonly events: number;
+      readonly messages: number;
+      readonly chunks: number;
+      readonly bytes: number;
+      readonly firstDeadline: number;
+      readonly lastDeadline: number;
+    };
+
+const pollMs = 20;
+
+function wallMsToNs(ms: number): bigint {
+  return secondsToNs(ms / 1000);
+}
+
+async function run(setup: WriterSetup): Promise<void> {
+  const port = parentPort!;
+  const file = await open(setup.path, 'w');
+  let position = 0n;
+  const writer = new McapWriter({
+    writable: {
+      position: () => position,
+      write: async (buffer: Uint8Array) => {
+        await file.write(buffer);
+        position += BigInt(buffer.byteLength);
+      },
+    },
+    chunkSize: setup.chunkSize,
+  });
+  await writer.start({ profile: '', library: `tether ${setup.version}` });
+
+  const { robot } = setup;
+  const observationLayout = vectorLayout(robot.observation);
+  const actionLayout = vectorLayout(robot.action);
+  const encoder = new TextEncoder();
+
+  const channel = async (topic: string, schema: { title: string }, metadata: Record<string, string> = {}) => {
+    const schemaId = await writer.registerSchema({
+      name: schema.title,
+      encoding: 'jsonschema',
+      data: encoder.encode(JSON.stringify(schema)),
+    });
+    return writer.registerChannel({
+      topic,
+      schemaId,
+      messageEncoding: 'json',
+      metadata: new Map(Object.entries(metadata)),
+    });
+  };
+  const vectorMetadata = (layout: typeof observationLayout) => ({
+    names: JSON.stringify(layout.names),
+    paths: JSON.stringify(layout.paths),
+    layout: layout.kind,
+  });
+  const ids = {
+    observation: await channel(
+      Topic.observation,
+      vectorSchema(
+        'tether.Observation',
+        `Observation of ${robot.name}`,
+        robot.observation,
+        observationLayout,
+      ),
+      vectorMetadata(observationLayout),
+    ),
+    action: await channel(
+      Topic.action,
+      vectorSchema('tether.Action', 'Action proposed by the controller', robot.action, actionLayout),
+      vectorMetadata(actionLayout),
+    ),
+    command: await channel(
+      Topic.command,
+      vectorSchema(
+        'tether.Command',
+        'Command sent to the robot after the safety layer',
+        robot.action,
+        actionLayout,
+      ),
+      vectorMetadata(actionLayout),
+    ),
+    timing: await channel(Topic.timing, timingSchema),
+    mode: await channel(Topic.mode, modeSchema),
+    safety: await channel(Topic.safety, safetySchema),
+    events: await channel(Topic.events, eventSchema),
+  };
+
+  // Metadata goes straight to the file (outside chunks), so a crashed run still says what it was.
+  await writer.addMetadata({
+    name: MetadataName.robot,
+    metadata: new Map([
+      ['name', robot.name],
+      ['transport', robot.transport],
+      ['json', toMetadataJson(robot)],
+    ]),
+  });
+  await writer.addMetadata({
+    name: MetadataName.run,
+    metadata: new Map([
+      ['controller', setup.controller],
+      ['rate_hz', String(setup.rateHz)],
+      ['started_at', new Date(setup.startedAtMs).toISOString()],
+      ['tether_version', setup.version],
+    ]),
+  });
+  if (setup.configJson !== undefined) {
+    await writer.addMetadata({ name: MetadataName.config, metadata: new Map([['json', setup.configJson]]) });
+  }
+
+  const observationTemplate = vectorTemplate(observationLayout);
+  const actionTemplate = vectorTemplate(actionLayout);
+  const timingTemplate = flatTemplate(timingKeys);
+  const modeTemplate = flatTemplate(modeKeys);
+  const safetyTemplate = flatTemplate(safetyKeys);
+
+  const consumer = new TickRingConsumer(setup.ring);
+  const slot = new Float64Array(consumer.stride);
+  const n = setup.ring.observationSize;
+  const m = setup.ring.actionSize;
+  // Per-template scratch: slot 0 = tick, then the channel's own numbers.
+  const observationValues = new Float64Array(n + 1);
+  const actionValues = new Float64Array(m + 1);
+  const commandValues = new Float64Array(m + 1);
+  const timingValues = new Float64Array(timingKeys.length);
+  const modeValues = new Float64Array(modeKeys.length);
+  const safetyValues = new Float64Array(safetyKeys.length);
+
+  let sequence = 0;
+  let ticks = 0;
+  let events = 0;
+  let firstDeadline = Number.NaN;
+  let lastDeadline = Number.NaN;
+
+  const add = (channelId: number, logTime: bigint, publishTime: bigint, json: string) =>
+    writer.addMessage({ channelId, sequence: sequence++, logTime, publishTime, data: encoder.encode(json) });
+
+  const writeMessage = async (
+    channelId: number,
+    template: JsonTemplate,
+    values: Float64Array,
+    log: bigint,
+    pub: bigint,
+  ) => add(channelId, log, pub, fillTemplate(template, values));
+
+  const writeTick = async (): Promise<void> => {
+    const tick = slot[SlotField.tick]!;
+    const deadline = slot[SlotField.deadline]!;
+    const logTime = secondsToNs(deadline);
+    const publishTime = wallMsToNs(slot[SlotField.wallTimeMs]!);
+    observationValues[0] = actionValues[0] = commandValues[0] = tick;
+    observationValues.set(slot.subarray(slotHeaderSize, slotHeaderSize + n), 1);
+    actionValues.set(slot.subarray(slotHeaderSize + n, slotHeaderSize + n + m), 1);
+    commandValues.set(slot.subarray(slotHeaderSize + n + m, slotHeaderSize + n + 2 * m), 1);
+    timingValues[0] = tick;
+    timingValues[1] = deadline;
+    timingValues[2] = slot[SlotField.periodError]!;
+    timingValues[3] = slot[SlotField.computeTime]!;
+    timingValues[4] = slot[SlotField.missedDeadlines]!;
+    timingValues[5] = slot[SlotField.observationTime]!;
+    modeValues[0] = tick;
+    modeValues[1] = slot[SlotField.mode]!;
+    fillSafetyValues(tick, slot[SlotField.safetyFlags]!, safetyValues);
+    // Order matters: the reader joins one tick's channels in this order (see tickTopics).
+    await writeMessage(ids.observation, observationTemplate, observationValues, logTime, publishTime);
+    await writeMessage(ids.action, actionTemplate, actionValues, logTime, publishTime);
+    await writeMessage(ids.command, actionTemplate, commandValues, logTime, publishTime);
+    await writeMessage(ids.timing, timingTemplate, timingValues, logTime, publishTime);
+    await writeMessage(ids.mode, modeTemplate, modeValues, logTime, publishTime);
+    await writeMessage(ids.safety, safetyTemplate, safetyValues, logTime, publishTime);
+    if (ticks === 0) firstDeadline = deadline;
+    lastDeadline = deadline;
+    ticks++;
+  };
+
+  const writeEvent = async (event: ControlEvent, wallTimeMs: number): Promise<void> => {
+    const logTime = secondsToNs(event.time);
+    const stamp = Number(logTime / 1_000_000_000n);
+    const body = {
+      timestamp: { sec: stamp, nsec: Number(logTime % 1_000_000_000n) },
+      level: eventLevel[event.kind] ?? 2,
+      message: event.message,
+      name: event.source,
+      file: '',
+      line: 0,
+      time: event.time,
+      kind: event.kind,
+      source: event.source,
+      data: event.data ?? {},
+    };
+    await add(ids.events, logTime, wallMsToNs(wallTimeMs), JSON.stringify(body));
+    events++;
+  };
+
+  const pendingEvents: { event: ControlEvent; wallTimeMs: number }[] = [];
+  let closeRequest: { dropped: number } | undefined;
+  port.on('message', (message: ParentMessage) => {
+    if (message.type === 'event') pendingEvents.push(message);
+    else closeRequest = { dropped: message.dropped };
+    consumer.wake();
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerMessage);
+
+  for (;;) {
+    while (consumer.take(slot)) await writeTick();
+    while (pendingEvents.length > 0) {
+      const next = pendingEvents.shift()!;
+      await writeEvent(next.event, next.wallTimeMs);
+    }
+    if (closeRequest && consumer.available() === 0) break;
+    await consumer.waitForData(pollMs);
+  }
+
+  await writer.addMetadata({
+    name: MetadataName.summary,
+    metadata: new Map([
+      ['ticks', String(ticks)],
+      ['dropped_ticks', String(closeRequest.dropped)],
+      ['events', String(events)],
+      ['closed_at', new Date().toISOString()],
+    ]),
+  });
+  await writer.end();
+  await file.close();
+  const stats = writer.statistics;
+  port.postMessage({
+    type: 'closed',
+    ticks,
+    events,
+    messages: Number(stats?.messageCount ?? 0n),
+    chunks: stats?.chunkCount ?? 0,
+    bytes: Number(position),
+    firstDeadline,
+    lastDeadline,
+  } satisfies WorkerMessage);
+}
+
+run(workerData as WriterSetup).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  parentPort?.postMessage({ type: 'error', message } satisfies WorkerMessage);
+});
