@@ -3,6 +3,7 @@ import type { ControlEvent, EventSink } from '../core/events.ts';
 import type { Robot } from '../core/robot.ts';
 import type { RunConfig } from '../config/load.ts';
 import type { ClockMode } from '../config/schema.ts';
+import { type LogSummary, McapTickLogger } from '../logging/tick-logger.ts';
 import { createSafetyLayer, type SafetyOptions } from '../safety/safety-layer.ts';
 import { ControlLoop, type LoopReport, type TickSink } from './control-loop.ts';
 
@@ -25,6 +26,8 @@ export interface RunHooks {
 
 export interface RunResult {
   readonly report: LoopReport;
+  /** Present when the run was logged. */
+  readonly log: LogSummary | undefined;
   readonly robotState: Robot['state'];
   readonly events: readonly ControlEvent[];
 }
@@ -32,7 +35,10 @@ export interface RunResult {
 /** Fans events out to every listener and keeps them for the run's summary. */
 class EventFanout implements EventSink {
   readonly log: ControlEvent[] = [];
-  constructor(private readonly listeners: readonly EventSink[]) {}
+  constructor(private readonly listeners: EventSink[]) {}
+  add(listener: EventSink): void {
+    this.listeners.push(listener);
+  }
   emit(event: ControlEvent): void {
     this.log.push(event);
     for (const l of this.listeners) l.emit(event);
@@ -44,12 +50,14 @@ class EventFanout implements EventSink {
  * leaves the robot in its safe state: deactivated and shut down, whatever happened in between.
  */
 export async function runFromConfig(config: RunConfig, overrides: RunOverrides = {}, hooks: RunHooks = {}): Promise<RunResult> {
-  const events = new EventFanout(hooks.events ?? []);
+  const events = new EventFanout([...(hooks.events ?? [])]);
   const options = { ...config.loop, mode: overrides.mode ?? config.loop.mode };
   const context = { baseDir: config.baseDir, controlDt: 1 / options.rateHz, seed: config.seed };
 
   const robot = await config.robot.plugin.create(config.robot.options, context);
   let controller: Controller | undefined;
+  let logger: McapTickLogger | undefined;
+  let logSummary: LogSummary | undefined;
   try {
     await robot.configure();
     const { observation, action, capabilities } = robot.info;
@@ -62,24 +70,42 @@ export async function runFromConfig(config: RunConfig, overrides: RunOverrides =
     controller = await config.controller.plugin.create(config.controller.options, context);
     await controller.configure({ observation, action, dt: context.controlDt, events });
     const safety = createSafetyLayer(config.safety as SafetyOptions, action, observation, events);
+    const sinks: TickSink[] = [...(hooks.sinks ?? [])];
+    if (overrides.logPath) {
+      logger = await McapTickLogger.open(overrides.logPath, {
+        robot: robot.info,
+        controller: controller.name,
+        config: config.source,
+        rateHz: options.rateHz,
+      });
+      sinks.push(logger);
+      events.add(logger);
+    }
 
     await robot.activate();
     const first = new Float64Array(observation.signals.length);
     robot.read(first);
     controller.reset?.(first);
 
-    const loop = new ControlLoop({ robot, controller, safety, events, options, sinks: hooks.sinks ?? [] });
+    const loop = new ControlLoop({ robot, controller, safety, events, options, sinks });
     hooks.onStart?.(loop, robot);
     const duration = overrides.duration ?? config.duration;
     const maxTicks = duration === undefined ? Number.POSITIVE_INFINITY : Math.round(duration * options.rateHz);
     const report = await loop.run(maxTicks);
-    return { report, robotState: robot.state, events: events.log };
+    await safeShutdown(robot, controller);
+    // Close after shutdown so the final lifecycle events are in the file too.
+    logSummary = await logger?.close();
+    logger = undefined;
+    return { report, log: logSummary, robotState: robot.state, events: events.log };
   } finally {
     await safeShutdown(robot, controller);
+    await logger?.close();
   }
 }
 
+/** Idempotent: deactivates (safe action) and releases everything, once. */
 async function safeShutdown(robot: Robot, controller: Controller | undefined): Promise<void> {
+  if (robot.state === 'stopped') return;
   try {
     if (robot.state === 'running') await robot.deactivate();
   } finally {

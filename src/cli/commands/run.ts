@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { loadRunConfig } from '../../config/load.ts';
 import type { ClockMode } from '../../config/schema.ts';
-import type { LoopReport } from '../../loop/control-loop.ts';
-import { runFromConfig } from '../../loop/runner.ts';
+import { type RunResult, runFromConfig } from '../../loop/runner.ts';
 import { formatMicros } from '../format.ts';
 
 interface RunFlags {
@@ -45,7 +44,7 @@ export function register(program: Command): void {
         },
       );
       status?.stop();
-      printReport(config.name, result.report, result.robotState, logPath, interrupted);
+      printReport(config.name, result, interrupted);
     });
 }
 
@@ -73,14 +72,16 @@ class StatusLine {
   }
 }
 
-function printReport(name: string, r: LoopReport, robotState: string, logPath: string | undefined, interrupted: boolean): void {
+function printReport(name: string, result: RunResult, interrupted: boolean): void {
+  const r = result.report;
   const lines = [
     `${name}: ${r.ticks} ticks over ${r.loopSeconds.toFixed(2)} s of loop time (${r.wallSeconds.toFixed(2)} s wall)${interrupted ? ', stopped by Ctrl-C' : ''}`,
     `  period error  p50 ${formatMicros(r.periodError.p50)}  p99 ${formatMicros(r.periodError.p99)}  max ${formatMicros(r.periodError.max)}`,
     `  compute time  p50 ${formatMicros(r.computeTime.p50)}  p99 ${formatMicros(r.computeTime.p99)}  max ${formatMicros(r.computeTime.max)}`,
     `  missed deadlines ${r.missedDeadlines}, late results dropped ${r.lateTicks}, safety interventions ${r.safetyInterventions}, controller errors ${r.controllerErrors}`,
-    `  safety: ${r.latched ? `LATCHED (${r.latched})` : 'ok'}; robot left ${robotState}`,
+    `  safety: ${r.latched ? `LATCHED (${r.latched})` : 'ok'}; robot left ${result.robotState}`,
   ];
-  if (logPath) lines.push(`  log: ${logPath}`);
+  const log = result.log;
+  if (log) lines.push(`  log: ${log.path} (${log.ticks} ticks, ${log.events} events, ${log.droppedTicks} dropped, ${log.bytes} bytes)`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
