@@ -1,0 +1,61 @@
+import type { DenseLayer } from './model.ts';
+import { down, sumError, up } from './rounding.ts';
+
+/**
+ * Interval bound propagation (IBP) in centre/radius form with outward rounding. Each function
+ * writes into caller-owned arrays so a box costs no allocation.
+ */
+
+/** [outLo, outHi] ⊇ W·[lo, hi] + b for every real point of the input box. */
+export function intervalAffine(
+  layer: DenseLayer,
+  lo: ArrayLike<number>,
+  hi: ArrayLike<number>,
+  outLo: Float64Array,
+  outHi: Float64Array,
+  centre: Float64Array,
+  radius: Float64Array,
+): void {
+  const { inSize, outSize, weight, bias } = layer;
+  for (let j = 0; j < inSize; j++) {
+    const c = 0.5 * (lo[j]! + hi[j]!);
+    centre[j] = c;
+    radius[j] = up(Math.max(up(hi[j]! - c), up(c - lo[j]!)));
+  }
+  for (let i = 0; i < outSize; i++) {
+    const row = i * inSize;
+    let c = bias[i]!;
+    let cAbs = Math.abs(c);
+    let r = 0;
+    for (let j = 0; j < inSize; j++) {
+      const w = weight[row + j]!;
+      const t = w * centre[j]!;
+      c += t;
+      cAbs += Math.abs(t);
+      r += Math.abs(w) * radius[j]!;
+    }
+    const spread = r + sumError(r, inSize) + sumError(cAbs, inSize + 1);
+    outLo[i] = down(c - spread);
+    outHi[i] = up(c + spread);
+  }
+}
+
+/** σ(z) = max(z, slope·z) for slope in [−1, 1] (ReLU 0, LeakyReLU 0.01, |z| −1), elementwise in place. */
+export function intervalActivation(lo: Float64Array, hi: Float64Array, size: number, slope: number): void {
+  for (let i = 0; i < size; i++) {
+    const l = lo[i]!;
+    const h = hi[i]!;
+    if (l >= 0) continue;
+    if (h <= 0) {
+      const a = slope * l;
+      const b = slope * h;
+      lo[i] = down(Math.min(a, b));
+      hi[i] = up(Math.max(a, b));
+    } else if (slope >= 0) {
+      lo[i] = down(slope * l);
+    } else {
+      lo[i] = 0;
+      hi[i] = Math.max(h, up(slope * l));
+    }
+  }
+}

@@ -1,0 +1,309 @@
+import type { DenseLayer } from './model.ts';
+import { down, EPS, sumError, up } from './rounding.ts';
+
+/**
+ * Linear bound propagation (CROWN-style relaxations, propagated forward over a low-dimensional
+ * input box). Every quantity z(x) carries a lower and an upper affine function of the input,
+ *   aLo·(x − c) + bLo ≤ z(x) ≤ aUp·(x − c) + bUp   for all x with |x − c| ≤ r,
+ * written relative to the box centre c. Coefficients are computed round-to-nearest and their
+ * rounding error e is moved into the offset as e·r, so the functions stay sound; offsets and the
+ * concretised bounds [lo, hi] are rounded outward.
+ */
+
+export class LinVec {
+  readonly aLo: Float64Array;
+  readonly bLo: Float64Array;
+  readonly aUp: Float64Array;
+  readonly bUp: Float64Array;
+  /** Concretised bounds over the current box. */
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+  constructor(
+    readonly n: number,
+    readonly size: number,
+  ) {
+    this.aLo = new Float64Array(n * size);
+    this.bLo = new Float64Array(size);
+    this.aUp = new Float64Array(n * size);
+    this.bUp = new Float64Array(size);
+    this.lo = new Float64Array(size);
+    this.hi = new Float64Array(size);
+  }
+}
+
+/** The input box in centre/radius form; shared by every LinVec of one evaluation. */
+export class LinearBox {
+  readonly centre: Float64Array;
+  readonly radius: Float64Array;
+  constructor(readonly n: number) {
+    this.centre = new Float64Array(n);
+    this.radius = new Float64Array(n);
+  }
+
+  set(lo: ArrayLike<number>, hi: ArrayLike<number>): void {
+    for (let i = 0; i < this.n; i++) {
+      const c = 0.5 * (lo[i]! + hi[i]!);
+      this.centre[i] = c;
+      this.radius[i] = up(Math.max(up(hi[i]! - c), up(c - lo[i]!)));
+    }
+  }
+
+  /** Writes the identity x_i ≤ x_i ≤ x_i into `out` (size n). */
+  input(out: LinVec, lo: ArrayLike<number>, hi: ArrayLike<number>): void {
+    const n = this.n;
+    out.aLo.fill(0);
+    out.aUp.fill(0);
+    for (let i = 0; i < n; i++) {
+      out.aLo[i * n + i] = 1;
+      out.aUp[i * n + i] = 1;
+      out.bLo[i] = this.centre[i]!;
+      out.bUp[i] = this.centre[i]!;
+      out.lo[i] = lo[i]!;
+      out.hi[i] = hi[i]!;
+    }
+  }
+
+  /** Sound [lo, hi] of entry k over the box. */
+  concretize(v: LinVec, k: number): void {
+    const n = this.n;
+    const base = k * n;
+    let sLo = 0;
+    let sUp = 0;
+    for (let i = 0; i < n; i++) {
+      sLo += Math.abs(v.aLo[base + i]!) * this.radius[i]!;
+      sUp += Math.abs(v.aUp[base + i]!) * this.radius[i]!;
+    }
+    v.lo[k] = down(v.bLo[k]! - (sLo + sumError(sLo, n)));
+    v.hi[k] = up(v.bUp[k]! + (sUp + sumError(sUp, n)));
+  }
+
+  /** Σ_i err_i·r_i, rounded up: the offset slack for coefficient errors err_i. */
+  private slack(err: Float64Array): number {
+    let s = 0;
+    for (let i = 0; i < this.n; i++) s += err[i]! * this.radius[i]!;
+    return s + sumError(s, this.n);
+  }
+
+  private readonly errLo = new Float64Array(64);
+  private readonly errUp = new Float64Array(64);
+  private readonly absLo = new Float64Array(64);
+  private readonly absUp = new Float64Array(64);
+
+  /** out = W·src + b. */
+  affine(layer: DenseLayer, src: LinVec, out: LinVec): void {
+    const n = this.n;
+    const { inSize, outSize, weight, bias } = layer;
+    const { absLo, absUp, errLo, errUp } = this;
+    for (let k = 0; k < outSize; k++) {
+      const row = k * inSize;
+      const ob = k * n;
+      for (let i = 0; i < n; i++) {
+        out.aLo[ob + i] = 0;
+        out.aUp[ob + i] = 0;
+        absLo[i] = 0;
+        absUp[i] = 0;
+      }
+      let bLo = bias[k]!;
+      let bUp = bLo;
+      let bAbsLo = Math.abs(bLo);
+      let bAbsUp = bAbsLo;
+      for (let j = 0; j < inSize; j++) {
+        const w = weight[row + j]!;
+        if (w === 0) continue;
+        const sb = j * n;
+        // A positive weight keeps lower with lower; a negative one swaps them.
+        const srcALo = w > 0 ? src.aLo : src.aUp;
+        const srcAUp = w > 0 ? src.aUp : src.aLo;
+        const tLo = w * (w > 0 ? src.bLo[j]! : src.bUp[j]!);
+        const tUp = w * (w > 0 ? src.bUp[j]! : src.bLo[j]!);
+        bLo += tLo;
+        bUp += tUp;
+        bAbsLo += Math.abs(tLo);
+        bAbsUp += Math.abs(tUp);
+        for (let i = 0; i < n; i++) {
+          const pLo = w * srcALo[sb + i]!;
+          const pUp = w * srcAUp[sb + i]!;
+          out.aLo[ob + i] = out.aLo[ob + i]! + pLo;
+          out.aUp[ob + i] = out.aUp[ob + i]! + pUp;
+          absLo[i] = absLo[i]! + Math.abs(pLo);
+          absUp[i] = absUp[i]! + Math.abs(pUp);
+        }
+      }
+      for (let i = 0; i < n; i++) {
+        errLo[i] = sumError(absLo[i]!, inSize);
+        errUp[i] = sumError(absUp[i]!, inSize);
+      }
+      out.bLo[k] = down(bLo - (sumError(bAbsLo, inSize + 1) + this.slack(errLo)));
+      out.bUp[k] = up(bUp + (sumError(bAbsUp, inSize + 1) + this.slack(errUp)));
+      this.concretize(out, k);
+    }
+  }
+
+  /**
+   * One bound of out[k] := s·(selected bound of src[j]) + offset, where the caller has chosen
+   * which of src's bounds is valid for the sign of s. `upper` says which bound of out this is, so
+   * the offset is rounded the right way.
+   */
+  scaleInto(
+    srcA: Float64Array,
+    srcB: Float64Array,
+    j: number,
+    s: number,
+    offset: number,
+    outA: Float64Array,
+    outB: Float64Array,
+    k: number,
+    upper: boolean,
+  ): void {
+    const n = this.n;
+    let errR = 0;
+    for (let i = 0; i < n; i++) {
+      const p = s * srcA[j * n + i]!;
+      outA[k * n + i] = p;
+      errR += Math.abs(p) * (2 * EPS) * this.radius[i]!;
+    }
+    const t = s * srcB[j]!;
+    const err = errR * (1 + 4 * n * EPS) + sumError(Math.abs(t) + Math.abs(offset), 2);
+    outB[k] = upper ? up(t + offset + err) : down(t + offset - err);
+  }
+
+  /**
+   * out = σ(src) with σ(z) = max(z, a·z), a in [−1, 1]; ReLU (a = 0), LeakyReLU (a = 0.01) and
+   * |z| (a = −1) are all this convex function. Upper bound: the chord over [l, u]. Lower bound: a
+   * line α·z through 0 with α ∈ {a, 1}, picked by which side dominates (CROWN's adaptive choice).
+   */
+  activation(src: LinVec, out: LinVec, a: number): void {
+    for (let k = 0; k < src.size; k++) this.activationOne(src, k, out, k, a);
+  }
+
+  activationOne(src: LinVec, j: number, out: LinVec, k: number, a: number): void {
+    const l = src.lo[j]!;
+    const u = src.hi[j]!;
+    if (l >= 0) {
+      this.scaleInto(src.aLo, src.bLo, j, 1, 0, out.aLo, out.bLo, k, false);
+      this.scaleInto(src.aUp, src.bUp, j, 1, 0, out.aUp, out.bUp, k, true);
+    } else if (u <= 0) {
+      this.scaleLinear(src, j, a, 0, out, k);
+    } else {
+      // Chord through (l, a·l) and (u, u); rounding s up keeps it above σ on [l, u].
+      // Slope rounded up (numerator up, denominator towards making the quotient larger).
+      const num = up(u - down(a * l));
+      const s = up(num / (num >= 0 ? down(u - l) : up(u - l)));
+      const off = up(up(a * l) - down(s * l));
+      if (s >= 0) this.scaleInto(src.aUp, src.bUp, j, s, off, out.aUp, out.bUp, k, true);
+      else this.scaleInto(src.aLo, src.bLo, j, s, off, out.aUp, out.bUp, k, true);
+      const alpha = u >= -l ? 1 : a;
+      if (alpha >= 0) this.scaleInto(src.aLo, src.bLo, j, alpha, 0, out.aLo, out.bLo, k, false);
+      else this.scaleInto(src.aUp, src.bUp, j, alpha, 0, out.aLo, out.bLo, k, false);
+    }
+    this.concretize(out, k);
+    // The linear bounds may concretise looser than plain interval arithmetic; keep the tighter.
+    const ibpLo = l >= 0 ? l : u <= 0 ? Math.min(a * l, a * u) : a >= 0 ? a * l : 0;
+    const ibpHi = l >= 0 ? u : u <= 0 ? Math.max(a * l, a * u) : Math.max(u, a * l);
+    out.lo[k] = Math.max(out.lo[k]!, down(ibpLo));
+    out.hi[k] = Math.min(out.hi[k]!, up(ibpHi));
+  }
+
+  /** out[k] = s·src[j] + offset for an exact float s. */
+  scaleLinear(src: LinVec, j: number, s: number, offset: number, out: LinVec, k: number): void {
+    if (s >= 0) {
+      this.scaleInto(src.aLo, src.bLo, j, s, offset, out.aLo, out.bLo, k, false);
+      this.scaleInto(src.aUp, src.bUp, j, s, offset, out.aUp, out.bUp, k, true);
+    } else {
+      this.scaleInto(src.aUp, src.bUp, j, s, offset, out.aLo, out.bLo, k, false);
+      this.scaleInto(src.aLo, src.bLo, j, s, offset, out.aUp, out.bUp, k, true);
+    }
+    this.concretize(out, k);
+  }
+}
+
+/**
+ * Accumulates out[k] = Σ c_t·q_t + [constLo, constHi] where each c_t is an interval constant
+ * [cLo, cHi] and q_t an entry of some LinVec. Interval constants are split into a midpoint
+ * (propagated linearly) and a radius times max|q_t| (moved into the offset).
+ */
+export class LinearSum {
+  private readonly aLo: Float64Array;
+  private readonly aUp: Float64Array;
+  private readonly absLo: Float64Array;
+  private readonly absUp: Float64Array;
+  private bLo = 0;
+  private bUp = 0;
+  private bAbsLo = 0;
+  private bAbsUp = 0;
+  private extra = 0;
+  private terms = 0;
+
+  constructor(private readonly box: LinearBox) {
+    const n = box.n;
+    this.aLo = new Float64Array(n);
+    this.aUp = new Float64Array(n);
+    this.absLo = new Float64Array(n);
+    this.absUp = new Float64Array(n);
+  }
+
+  reset(): this {
+    this.aLo.fill(0);
+    this.aUp.fill(0);
+    this.absLo.fill(0);
+    this.absUp.fill(0);
+    this.bLo = this.bUp = this.bAbsLo = this.bAbsUp = this.extra = 0;
+    this.terms = 0;
+    return this;
+  }
+
+  add(cLo: number, cHi: number, q: LinVec, j: number): this {
+    const n = this.box.n;
+    const c = cLo === cHi ? cLo : 0.5 * (cLo + cHi);
+    if (cLo !== cHi) {
+      const cr = up(Math.max(up(cHi - c), up(c - cLo)));
+      const qMax = Math.max(Math.abs(q.lo[j]!), Math.abs(q.hi[j]!));
+      this.extra = up(this.extra + up(cr * qMax));
+    }
+    const aL = c >= 0 ? q.aLo : q.aUp;
+    const aU = c >= 0 ? q.aUp : q.aLo;
+    const tLo = c * (c >= 0 ? q.bLo[j]! : q.bUp[j]!);
+    const tUp = c * (c >= 0 ? q.bUp[j]! : q.bLo[j]!);
+    this.bLo += tLo;
+    this.bUp += tUp;
+    this.bAbsLo += Math.abs(tLo);
+    this.bAbsUp += Math.abs(tUp);
+    for (let i = 0; i < n; i++) {
+      const pL = c * aL[j * n + i]!;
+      const pU = c * aU[j * n + i]!;
+      this.aLo[i] = this.aLo[i]! + pL;
+      this.aUp[i] = this.aUp[i]! + pU;
+      this.absLo[i] = this.absLo[i]! + Math.abs(pL);
+      this.absUp[i] = this.absUp[i]! + Math.abs(pU);
+    }
+    this.terms++;
+    return this;
+  }
+
+  addConst(lo: number, hi: number): this {
+    this.bLo += lo;
+    this.bUp += hi;
+    this.bAbsLo += Math.abs(lo);
+    this.bAbsUp += Math.abs(hi);
+    this.terms++;
+    return this;
+  }
+
+  writeTo(out: LinVec, k: number): void {
+    const n = this.box.n;
+    const m = this.terms + 1;
+    let sLo = 0;
+    let sUp = 0;
+    for (let i = 0; i < n; i++) {
+      out.aLo[k * n + i] = this.aLo[i]!;
+      out.aUp[k * n + i] = this.aUp[i]!;
+      sLo += sumError(this.absLo[i]!, m) * this.box.radius[i]!;
+      sUp += sumError(this.absUp[i]!, m) * this.box.radius[i]!;
+    }
+    sLo += sumError(sLo, n);
+    sUp += sumError(sUp, n);
+    out.bLo[k] = down(this.bLo - (sumError(this.bAbsLo, m) + sLo + this.extra));
+    out.bUp[k] = up(this.bUp + (sumError(this.bAbsUp, m) + sUp + this.extra));
+    this.box.concretize(out, k);
+  }
+}
