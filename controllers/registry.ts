@@ -1,5 +1,9 @@
 import type { ControllerPlugin } from '../src/config/plugin.ts';
 import { constantControllerPlugin } from './basic/constant.ts';
+import { policyControllerPlugin } from './policies/policy-controller.ts';
 
 /** Every controller kind a config can name (`controller.kind`). Add new controllers here. */
-export const controllerPlugins: readonly ControllerPlugin[] = [constantControllerPlugin];
+export const controllerPlugins: readonly ControllerPlugin[] = [
+  constantControllerPlugin,
+  policyControllerPlugin,
+];

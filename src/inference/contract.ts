@@ -1,0 +1,350 @@
+/**
+ * The policy contract: the data that says how a robot's signals become the policy's input tensor and
+ * how its output tensor becomes robot commands. It is checked at load time against the ONNX model and
+ * against the robot's specs, because mismatched conventions are what make a policy that worked in
+ * simulation shake or fall on the robot.
+ *
+ *   obs term  t_k = clip((x_k − offset_k) · scale_k)          x_k: robot signals, last action or constant
+ *   input       = normalise([t_1 history…, t_2 history…, …])   each term's history oldest first
+ *   command_j   = clip_raw(a_j) · action_scale_j + action_offset_j   for the robot signal j maps to
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { ActionSpec, CommandMode, VectorSpec } from '../core/spec.ts';
+import { contractFromDeploy } from './isaaclab.ts';
+
+const numberOrList = z.union([z.number(), z.array(z.number())]);
+const range = z
+  .tuple([z.number(), z.number()])
+  .refine(([lo, hi]) => lo <= hi, 'clip must be [lower, upper] with lower ≤ upper');
+
+const observationTermSchema = z
+  .object({
+    name: z.string().min(1),
+    /** `signals` (default) reads robot observation signals; `last_action` the previous raw policy output; `constant` fixed values (e.g. a velocity command). */
+    source: z.enum(['signals', 'last_action', 'constant']).default('signals'),
+    signals: z.array(z.string()).optional(),
+    value: z.array(z.number()).optional(),
+    /** Expected unit of every signal of the term; checked against the robot spec (catches deg vs rad). */
+    unit: z.string().optional(),
+    scale: numberOrList.default(1),
+    offset: numberOrList.default(0),
+    clip: range.optional(),
+    history: z.number().int().min(1).default(1),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.source === 'signals' && !t.signals?.length)
+      ctx.addIssue({ code: 'custom', message: `term '${t.name}' needs 'signals'` });
+    if (t.source === 'constant' && !t.value?.length)
+      ctx.addIssue({ code: 'custom', message: `term '${t.name}' needs 'value'` });
+  });
+
+const normalizerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }).strict(),
+  /** Isaac Lab / rsl_rl exports bake the running mean/std into the ONNX graph. */
+  z.object({ kind: z.literal('inside_model') }).strict(),
+  z
+    .object({
+      kind: z.literal('mean_std'),
+      mean: z.array(z.number()),
+      std: z.array(z.number()),
+      eps: z.number().min(0).default(1e-8),
+    })
+    .strict(),
+  /** LeRobot's `stats.json`: `{ "<key>": { "mean": [...], "std": [...] } }`. */
+  z
+    .object({
+      kind: z.literal('lerobot_stats'),
+      path: z.string(),
+      key: z.string(),
+      eps: z.number().min(0).default(1e-8),
+    })
+    .strict(),
+]);
+
+export const contractSchema = z
+  .object({
+    format: z.literal('tether-policy/1'),
+    /** Model file relative to the contract. */
+    model: z.string().optional(),
+    input: z.string().default('obs'),
+    output: z.string().default('actions'),
+    /** Rate the policy is evaluated at; the loop holds its action in between. */
+    policy_rate_hz: z.number().positive(),
+    /** Control ticks per policy step; derived from the loop rate when omitted, checked when given. */
+    decimation: z.number().int().min(1).optional(),
+    observations: z.array(observationTermSchema).min(1),
+    normalizer: normalizerSchema.default({ kind: 'none' }),
+    actions: z
+      .object({
+        /** Robot action signals in the order of the model's outputs. */
+        signals: z.array(z.string()).min(1),
+        mode: z.enum(['torque', 'position', 'velocity']).optional(),
+        scale: numberOrList.default(1),
+        offset: numberOrList.default(0),
+        /** Applied to the raw model output, before scaling (Isaac Lab's `clip_actions`). */
+        clip: range.optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type ContractInput = z.input<typeof contractSchema>;
+export type PolicyContract = z.output<typeof contractSchema>;
+export type ObservationTerm = PolicyContract['observations'][number];
+
+/** A contract that does not fit a model or a robot; `issues` lists every mismatch found. */
+export class ContractError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`${subject}:\n  - ${issues.join('\n  - ')}`);
+    this.name = 'ContractError';
+  }
+}
+
+/** Width of one term (one history frame); `actionSize` for `last_action` terms. */
+export function termWidth(term: ObservationTerm, actionSize: number): number {
+  if (term.source === 'signals') return term.signals!.length;
+  if (term.source === 'constant') return term.value!.length;
+  return actionSize;
+}
+
+export function observationSize(contract: PolicyContract): number {
+  const m = contract.actions.signals.length;
+  return contract.observations.reduce((n, t) => n + termWidth(t, m) * t.history, 0);
+}
+
+/** Expands a scalar-or-list to `n` values; throws naming the field when a list has the wrong length. */
+export function expand(value: number | readonly number[], n: number, what: string): Float64Array {
+  if (typeof value === 'number') return new Float64Array(n).fill(value);
+  if (value.length !== n)
+    throw new ContractError('contract', [`${what}: ${value.length} values given, expected 1 or ${n}`]);
+  return Float64Array.from(value);
+}
+
+/** Validates parsed YAML/JSON; zod issues are reported with their paths. */
+export function parseContract(data: unknown, source = 'contract'): PolicyContract {
+  const result = contractSchema.safeParse(data);
+  if (!result.success) {
+    throw new ContractError(
+      source,
+      result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
+    );
+  }
+  const contract = result.data;
+  const issues: string[] = [];
+  const m = contract.actions.signals.length;
+  for (const t of contract.observations) {
+    const w = termWidth(t, m);
+    for (const key of ['scale', 'offset'] as const) {
+      const v = t[key];
+      if (Array.isArray(v) && v.length !== w)
+        issues.push(`observations.${t.name}.${key}: ${v.length} values, expected 1 or ${w}`);
+    }
+  }
+  for (const key of ['scale', 'offset'] as const) {
+    const v = contract.actions[key];
+    if (Array.isArray(v) && v.length !== m)
+      issues.push(`actions.${key}: ${v.length} values, expected 1 or ${m}`);
+  }
+  const names = contract.observations.map((t) => t.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) issues.push(`observations: term name '${dup}' is used twice`);
+  if (issues.length) throw new ContractError(source, issues);
+  return contract;
+}
+
+const deployWrapperSchema = z.object({
+  format: z.literal('isaaclab-deploy/1'),
+  deploy: z.string(),
+  model: z.string().optional(),
+  input: z.string().optional(),
+  output: z.string().optional(),
+  bind: z.unknown(),
+});
+
+function parseText(text: string, source: string): unknown {
+  try {
+    return source.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ContractError(source, [
+      `not valid ${source.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+    ]);
+  }
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${what} '${file}': ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Reads a contract file: our own format, or an `isaaclab-deploy/1` wrapper that points at a
+ * deploy-style YAML (resolved relative to the contract) plus a signal binding.
+ */
+export function loadContract(file: string): PolicyContract {
+  const data = parseText(readText(file, 'policy contract'), file);
+  const wrapper = deployWrapperSchema.safeParse(data);
+  if (!wrapper.success) return parseContract(data, file);
+  const deployFile = path.resolve(path.dirname(file), wrapper.data.deploy);
+  const deploy = parseText(readText(deployFile, 'deploy YAML'), deployFile);
+  const { model, input, output } = wrapper.data;
+  return parseContract(contractFromDeploy(deploy, wrapper.data.bind, { model, input, output }), file);
+}
+
+/** Mean and std of the normaliser as arrays of the input size, or undefined when there is none to apply. */
+export function resolveNormalizer(
+  contract: PolicyContract,
+  baseDir: string,
+): { mean: Float64Array; std: Float64Array } | undefined {
+  const n = observationSize(contract);
+  const norm = contract.normalizer;
+  if (norm.kind === 'none' || norm.kind === 'inside_model') return undefined;
+  let mean: readonly number[];
+  let std: readonly number[];
+  let eps: number;
+  if (norm.kind === 'mean_std') {
+    ({ mean, std, eps } = norm);
+  } else {
+    const file = path.resolve(baseDir, norm.path);
+    const stats = readLeRobotStats(file);
+    const entry = stats[norm.key];
+    if (!entry)
+      throw new ContractError(file, [`no key '${norm.key}' (keys: ${Object.keys(stats).join(', ')})`]);
+    ({ mean, std } = entry);
+    eps = norm.eps;
+  }
+  if (mean.length !== n || std.length !== n) {
+    throw new ContractError('normalizer', [
+      `mean/std have ${mean.length}/${std.length} values, expected ${n} (the observation size)`,
+    ]);
+  }
+  return { mean: Float64Array.from(mean), std: Float64Array.from(std, (s) => s + eps) };
+}
+
+const statsSchema = z.record(
+  z.string(),
+  z.looseObject({ mean: z.array(z.number()).optional(), std: z.array(z.number()).optional() }),
+);
+
+/** Reads LeRobot's `stats.json`, keeping the entries that have mean and std (flattened). */
+export function readLeRobotStats(file: string): Record<string, { mean: number[]; std: number[] }> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read LeRobot stats '${file}': ${(error as Error).message}`);
+  }
+  const parsed = statsSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new ContractError(file, ['expected { "<feature>": { "mean": [...], "std": [...] } }']);
+  const out: Record<string, { mean: number[]; std: number[] }> = {};
+  for (const [key, v] of Object.entries(parsed.data)) {
+    // Image stats are nested [c][1][1]; flatten so state and image entries read the same way.
+    if (v.mean && v.std) out[key] = { mean: v.mean.flat(3) as number[], std: v.std.flat(3) as number[] };
+  }
+  return out;
+}
+
+/** What the ONNX model declares; from ORT session metadata or our own decoder. */
+export interface ModelIO {
+  readonly inputs: readonly { readonly name: string; readonly shape: readonly (number | string)[] }[];
+  readonly outputs: readonly { readonly name: string; readonly shape: readonly (number | string)[] }[];
+}
+
+function describeTerms(contract: PolicyContract): string {
+  const m = contract.actions.signals.length;
+  return contract.observations.map((t) => `${t.name} ${termWidth(t, m)}×${t.history}`).join(' + ');
+}
+
+/** Checks tensor names and sizes; throws a ContractError listing every mismatch. */
+export function checkContractAgainstModel(
+  contract: PolicyContract,
+  model: ModelIO,
+  subject = 'policy contract vs model',
+): void {
+  const issues: string[] = [];
+  const check = (role: 'input' | 'output', wanted: string, size: number, detail: string) => {
+    const list = role === 'input' ? model.inputs : model.outputs;
+    const found = list.find((v) => v.name === wanted);
+    if (!found) {
+      issues.push(
+        `${role} tensor: contract names '${wanted}', model has [${list.map((v) => `'${v.name}'`).join(', ')}]`,
+      );
+      return;
+    }
+    const last = found.shape[found.shape.length - 1];
+    if (found.shape.length !== 2) {
+      issues.push(
+        `${role} '${wanted}': expected shape [batch, ${size}], model declares [${found.shape.join(', ')}]`,
+      );
+    } else if (last !== size) {
+      issues.push(`${role} '${wanted}': expected ${size} features (${detail}), model has ${last}`);
+    }
+  };
+  check('input', contract.input, observationSize(contract), describeTerms(contract));
+  check('output', contract.output, contract.actions.signals.length, `actions.signals`);
+  if (issues.length) throw new ContractError(subject, issues);
+}
+
+/** Checks every named signal exists (with the expected unit) and the command mode matches. */
+export function checkContractAgainstRobot(
+  contract: PolicyContract,
+  observation: VectorSpec,
+  action: ActionSpec,
+  subject = 'policy contract vs robot',
+): void {
+  const issues: string[] = [];
+  const obsNames = observation.signals.map((s) => s.name);
+  for (const t of contract.observations) {
+    if (t.source !== 'signals') continue;
+    for (const name of t.signals!) {
+      const spec = observation.signals.find((s) => s.name === name);
+      if (!spec)
+        issues.push(
+          `observation term '${t.name}': robot has no signal '${name}' (robot signals: ${obsNames.join(', ')})`,
+        );
+      else if (t.unit !== undefined && spec.unit !== t.unit) {
+        issues.push(
+          `observation term '${t.name}': signal '${name}' is in ${spec.unit}, contract expects ${t.unit}`,
+        );
+      }
+    }
+  }
+  const actNames = action.signals.map((s) => s.name);
+  for (const name of contract.actions.signals) {
+    if (!actNames.includes(name))
+      issues.push(`actions: robot has no action signal '${name}' (robot actions: ${actNames.join(', ')})`);
+  }
+  const dup = contract.actions.signals.find((n, i) => contract.actions.signals.indexOf(n) !== i);
+  if (dup) issues.push(`actions: signal '${dup}' is mapped twice`);
+  const mode: CommandMode | undefined = contract.actions.mode;
+  if (mode && mode !== action.mode)
+    issues.push(`actions.mode: contract outputs ${mode} commands, robot expects ${action.mode}`);
+  if (issues.length) throw new ContractError(subject, issues);
+}
+
+/** Control ticks per policy step for a loop period `dt`; refuses rates that do not divide. */
+export function resolveDecimation(contract: PolicyContract, dt: number): number {
+  const ratio = 1 / contract.policy_rate_hz / dt;
+  const derived = Math.round(ratio);
+  if (derived < 1 || Math.abs(ratio - derived) > 1e-6 * Math.max(1, ratio)) {
+    throw new ContractError('policy rate', [
+      `policy_rate_hz ${contract.policy_rate_hz} is not an integer divisor of the loop rate ${(1 / dt).toFixed(6)} Hz`,
+    ]);
+  }
+  if (contract.decimation !== undefined && contract.decimation !== derived) {
+    throw new ContractError('policy rate', [
+      `decimation ${contract.decimation} with a ${(1 / dt).toFixed(6)} Hz loop gives ${(1 / dt / contract.decimation).toFixed(6)} Hz, but policy_rate_hz is ${contract.policy_rate_hz}`,
+    ]);
+  }
+  return derived;
+}
