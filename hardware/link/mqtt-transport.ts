@@ -1,0 +1,269 @@
+import { readFileSync } from 'node:fs';
+import { connect, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import { appendCrc, checkCrc, crcSize } from '../protocol/framing.ts';
+import { MessageType, maxMessageSize } from '../protocol/messages.ts';
+import {
+  type LinkRole,
+  peerOf,
+  qosByType,
+  robotRoot,
+  sharedEstopTopic,
+  statusTopic,
+  topicFor,
+} from './mqtt-topics.ts';
+import {
+  BufferRing,
+  createLinkCounters,
+  type LinkCounters,
+  type MessageListener,
+  type StatusListener,
+  type Transport,
+} from './transport.ts';
+
+export interface MqttTransportOptions {
+  /** mqtt://host:port or mqtts://host:port. */
+  readonly url: string;
+  readonly robot: string;
+  readonly role: LinkRole;
+  readonly topicPrefix: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** PEM files for mqtts:// (paths already resolved). */
+  readonly tls?: {
+    readonly ca?: string;
+    readonly cert?: string;
+    readonly key?: string;
+    readonly rejectUnauthorized: boolean;
+  };
+  /** Seconds; the broker publishes our last will after 1.5x this without traffic. */
+  readonly keepaliveS: number;
+  readonly reconnectMs: number;
+  readonly connectTimeoutMs: number;
+  /**
+   * Refuse to send commands unauthenticated to a broker beyond loopback. Only an explicit
+   * `allowUnauthenticated: true` lifts this (docs/security.md).
+   */
+  readonly allowUnauthenticated?: boolean;
+}
+
+/** True for 127.0.0.0/8, ::1 and localhost: the only brokers reachable by this machine alone. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+const streamOptions: Record<number, IClientPublishOptions> = {};
+for (const [type, qos] of Object.entries(qosByType)) {
+  streamOptions[Number(type)] = { qos, retain: Number(type) === MessageType.hello };
+}
+
+/**
+ * MQTT transport (MQTT 5, falling back to 3.1.1 for brokers that refuse 5, e.g. the embedded aedes).
+ * One message per publish: header + body + CRC-32, no COBS (MQTT delimits payloads itself; the CRC
+ * still catches corruption between the firmware's encoder and ours). Publishing is fire-and-forget:
+ * nothing in a control tick waits for the broker. QoS 0 messages are never queued while offline, so a
+ * reconnect cannot replay stale commands.
+ */
+export class MqttTransport implements Transport {
+  readonly counters: LinkCounters = createLinkCounters();
+  readonly description: string;
+  private client: MqttClient | undefined;
+  private readonly root: string;
+  private readonly topics: Record<number, string> = {};
+  private readonly ring = new BufferRing(256, maxMessageSize + crcSize);
+  private readonly rx = new Uint8Array(maxMessageSize + crcSize);
+  private readonly messageListeners: MessageListener[] = [];
+  private readonly statusListeners: StatusListener[] = [];
+  private isConnected = false;
+  private peerOnline = false;
+  private protocolVersion: 4 | 5 = 5;
+
+  constructor(private readonly options: MqttTransportOptions) {
+    this.root = robotRoot(options.topicPrefix, options.robot);
+    this.description = `mqtt ${options.url} ${this.root} (${options.role})`;
+    for (const type of Object.keys(qosByType)) {
+      this.topics[Number(type)] = topicFor(this.root, options.role, Number(type));
+    }
+    const url = new URL(options.url);
+    if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') {
+      throw new RangeError(`mqtt url '${options.url}': expected mqtt://host:port or mqtts://host:port`);
+    }
+    if (!isLoopbackHost(url.hostname) && options.username === undefined && !options.allowUnauthenticated) {
+      throw new Error(
+        `mqtt broker ${url.host} is beyond loopback and no username is configured: anyone on that network ` +
+          'could command the robot. Configure username/password (and TLS), or set allowUnauthenticated: true ' +
+          'if you accept that risk (docs/security.md).',
+      );
+    }
+  }
+
+  get connected(): boolean {
+    return this.isConnected && this.peerOnline;
+  }
+
+  onMessage(listener: MessageListener): void {
+    this.messageListeners.push(listener);
+  }
+
+  onStatus(listener: StatusListener): void {
+    this.statusListeners.push(listener);
+  }
+
+  async open(): Promise<void> {
+    try {
+      await this.connectWith(5);
+    } catch (error) {
+      if (!/protocol version/i.test(messageOf(error))) throw error;
+      await this.connectWith(4);
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.isConnected = false;
+    if (client === undefined) return;
+    if (client.connected) {
+      await client
+        .publishAsync(statusTopic(this.root, this.options.role), 'offline', { qos: 1, retain: true })
+        .catch(() => undefined);
+    }
+    await client.endAsync(true).catch(() => undefined);
+  }
+
+  send(type: number, message: Uint8Array, length: number): boolean {
+    const client = this.client;
+    const topic = this.topics[type];
+    if (client === undefined || !this.isConnected || topic === undefined) {
+      this.counters.sendDropped++;
+      return false;
+    }
+    const buffer = this.ring.take();
+    buffer.set(message.subarray(0, length));
+    const total = appendCrc(buffer, length);
+    client.publish(topic, buffer.subarray(0, total), streamOptions[type]!);
+    this.counters.sent++;
+    return true;
+  }
+
+  private connectWith(protocolVersion: 4 | 5): Promise<void> {
+    const o = this.options;
+    const tls = o.tls;
+    const clientOptions: IClientOptions = {
+      protocolVersion,
+      clientId: `tether-${o.role}-${o.robot}-${process.pid}-${Math.floor(Math.random() * 1e6)}`,
+      clean: true,
+      keepalive: o.keepaliveS,
+      reconnectPeriod: o.reconnectMs,
+      connectTimeout: o.connectTimeoutMs,
+      queueQoSZero: false,
+      will: { topic: statusTopic(this.root, o.role), payload: Buffer.from('offline'), qos: 1, retain: true },
+      ...(o.username !== undefined ? { username: o.username } : {}),
+      ...(o.password !== undefined ? { password: o.password } : {}),
+      ...(tls
+        ? {
+            rejectUnauthorized: tls.rejectUnauthorized,
+            ...(tls.ca ? { ca: readFileSync(tls.ca) } : {}),
+            ...(tls.cert ? { cert: readFileSync(tls.cert) } : {}),
+            ...(tls.key ? { key: readFileSync(tls.key) } : {}),
+          }
+        : {}),
+    };
+    return new Promise((resolve, reject) => {
+      const client = connect(o.url, { ...clientOptions, reconnectPeriod: 0 });
+      const fail = (error: Error) => {
+        client.end(true);
+        reject(new Error(`cannot connect to mqtt broker ${o.url}: ${error.message}`));
+      };
+      const timer = setTimeout(
+        () => fail(new Error(`no answer within ${o.connectTimeoutMs} ms`)),
+        o.connectTimeoutMs,
+      );
+      client.once('error', (error) => {
+        clearTimeout(timer);
+        fail(error);
+      });
+      client.once('connect', () => {
+        clearTimeout(timer);
+        client.removeAllListeners('error');
+        // Reconnect only once the first connection proved the configuration right.
+        client.options.reconnectPeriod = o.reconnectMs;
+        this.protocolVersion = protocolVersion;
+        this.attach(client);
+        this.onConnected(client).then(resolve, reject);
+      });
+    });
+  }
+
+  private attach(client: MqttClient): void {
+    this.client = client;
+    const peerStatus = statusTopic(this.root, peerOf(this.options.role));
+    client.on('message', (topic, payload) => {
+      if (topic === peerStatus) {
+        this.setPeer(
+          payload.toString() === 'online',
+          `peer ${peerOf(this.options.role)} ${payload.toString()}`,
+        );
+        return;
+      }
+      this.receive(payload);
+    });
+    client.on('connect', () => {
+      this.counters.reconnects++;
+      void this.onConnected(client).catch(() => undefined);
+    });
+    client.on('close', () => {
+      if (!this.isConnected) return;
+      this.isConnected = false;
+      this.counters.disconnects++;
+      this.emitStatus(false, 'broker connection lost');
+    });
+    client.on('error', () => undefined);
+  }
+
+  private async onConnected(client: MqttClient): Promise<void> {
+    const peer = peerOf(this.options.role);
+    await client.subscribeAsync({
+      [`${this.root}/${peer}/#`]: { qos: 1 },
+      [sharedEstopTopic(this.root)]: { qos: 1 },
+    });
+    await client.publishAsync(statusTopic(this.root, this.options.role), 'online', { qos: 1, retain: true });
+    this.isConnected = true;
+    this.emitStatus(this.connected, this.peerOnline ? 'connected' : `connected, waiting for ${peer}`);
+  }
+
+  private setPeer(online: boolean, reason: string): void {
+    if (online === this.peerOnline) return;
+    this.peerOnline = online;
+    if (!online) this.counters.disconnects++;
+    if (this.isConnected) this.emitStatus(this.connected, reason);
+  }
+
+  private receive(payload: Buffer): void {
+    if (payload.length > this.rx.length || payload.length < crcSize) {
+      this.counters.framingErrors++;
+      return;
+    }
+    this.rx.set(payload);
+    const length = checkCrc(this.rx, payload.length);
+    if (length < 0) {
+      this.counters.crcErrors++;
+      return;
+    }
+    this.counters.received++;
+    for (const listener of this.messageListeners) listener(this.rx, length);
+  }
+
+  private emitStatus(connected: boolean, reason: string): void {
+    for (const listener of this.statusListeners) listener(connected, reason);
+  }
+
+  /** 5 or 4 (3.1.1), whichever the broker accepted. */
+  get mqttVersion(): 4 | 5 {
+    return this.protocolVersion;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

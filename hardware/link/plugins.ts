@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { RobotPlugin } from '../../src/config/plugin.ts';
+import { LinkRobot, type LinkRobotOptions } from './link-robot.ts';
+import { MqttTransport } from './mqtt-transport.ts';
+import { SerialTransport } from './serial-transport.ts';
+
+/** Options every link robot shares, whatever carries the bytes. */
+const linkOptions = {
+  helloTimeoutMs: z.number().int().positive().default(5000),
+  requestTimeoutMs: z.number().int().positive().default(1000),
+  heartbeatMs: z.number().int().positive().default(100),
+  /** The rig must introduce itself with this name (guards against driving the wrong robot). */
+  expectName: z.string().optional(),
+  gains: z
+    .object({ kp: z.array(z.number().nonnegative()), kd: z.array(z.number().nonnegative()) })
+    .strict()
+    .optional(),
+};
+
+function linkRobotOptions(o: z.output<z.ZodObject<typeof linkOptions>>): LinkRobotOptions {
+  return {
+    helloTimeoutMs: o.helloTimeoutMs,
+    requestTimeoutMs: o.requestTimeoutMs,
+    heartbeatMs: o.heartbeatMs,
+    ...(o.expectName !== undefined ? { expectName: o.expectName } : {}),
+    ...(o.gains !== undefined ? { gains: o.gains } : {}),
+  };
+}
+
+export const serialRobotSchema = z
+  .object({
+    /** Device path: /dev/ttyACM0, or the host end of a `tether rig` pty (relative to the config file). */
+    path: z.string().min(1),
+    baudRate: z.number().int().positive().default(1_000_000),
+    reconnectMs: z.number().int().positive().default(200),
+    ...linkOptions,
+  })
+  .strict();
+
+export const serialRobotPlugin: RobotPlugin<z.output<typeof serialRobotSchema>> = {
+  kind: 'serial',
+  description: 'a robot (or `tether rig`) on a serial port: COBS + CRC-32 framed tether protocol',
+  schema: serialRobotSchema,
+  create(options, context) {
+    const path = options.path.startsWith('/') ? options.path : resolve(context.baseDir, options.path);
+    const transport = new SerialTransport({
+      path,
+      baudRate: options.baudRate,
+      reconnectMs: options.reconnectMs,
+    });
+    return new LinkRobot(transport, 'serial', linkRobotOptions(options));
+  },
+};
+
+export const mqttRobotSchema = z
+  .object({
+    /** Robot name: the topic level under `topicPrefix`. */
+    robot: z.string().min(1),
+    /** Broker URL; the default is the broker `tether rig` embeds on loopback. */
+    url: z.string().default('mqtt://127.0.0.1:1883'),
+    topicPrefix: z.string().min(1).default('tether'),
+    username: z.string().optional(),
+    /** Name of the environment variable holding the password (keeps secrets out of config files). */
+    passwordEnv: z.string().optional(),
+    tls: z
+      .object({
+        ca: z.string().optional(),
+        cert: z.string().optional(),
+        key: z.string().optional(),
+        rejectUnauthorized: z.boolean().default(true),
+      })
+      .strict()
+      .optional(),
+    keepaliveS: z.number().int().positive().default(2),
+    reconnectMs: z.number().int().positive().default(500),
+    connectTimeoutMs: z.number().int().positive().default(3000),
+    /** Accept an unauthenticated broker beyond loopback. Anyone on that network can then command the robot. */
+    allowUnauthenticated: z.boolean().default(false),
+    ...linkOptions,
+  })
+  .strict();
+
+export const mqttRobotPlugin: RobotPlugin<z.output<typeof mqttRobotSchema>> = {
+  kind: 'mqtt',
+  description:
+    'a robot (or `tether rig`) over MQTT: one topic per message type, last-will disconnect detection',
+  schema: mqttRobotSchema,
+  create(options, context) {
+    let password: string | undefined;
+    if (options.passwordEnv !== undefined) {
+      password = process.env[options.passwordEnv];
+      if (password === undefined) {
+        throw new Error(`robot.passwordEnv: environment variable ${options.passwordEnv} is not set`);
+      }
+    }
+    const file = (p: string | undefined) => (p === undefined ? undefined : resolve(context.baseDir, p));
+    const tls = options.tls;
+    const transport = new MqttTransport({
+      url: options.url,
+      robot: options.robot,
+      role: 'host',
+      topicPrefix: options.topicPrefix,
+      keepaliveS: options.keepaliveS,
+      reconnectMs: options.reconnectMs,
+      connectTimeoutMs: options.connectTimeoutMs,
+      allowUnauthenticated: options.allowUnauthenticated,
+      ...(options.username !== undefined ? { username: options.username } : {}),
+      ...(password !== undefined ? { password } : {}),
+      ...(tls !== undefined
+        ? {
+            tls: {
+              ca: file(tls.ca),
+              cert: file(tls.cert),
+              key: file(tls.key),
+              rejectUnauthorized: tls.rejectUnauthorized,
+            },
+          }
+        : {}),
+    });
+    return new LinkRobot(transport, 'mqtt', linkRobotOptions(options));
+  },
+};

@@ -1,0 +1,614 @@
+/**
+ * Tether wire protocol, version 1: message layouts (docs/protocol.md is the byte-by-byte spec).
+ *
+ * Every message = 16-byte header + body, all little-endian, floats IEEE-754 binary32.
+ * Header: u8 version, u8 type, u16 flags (0), u32 sequence (per sender and type), u32 time_us low,
+ * u32 time_us high (microseconds on the sender's clock).
+ *
+ * State and command are the hot messages: they decode into caller-owned, preallocated samples and
+ * encode from them, without allocating. The rare ones (hello, e-stop, fault, ack, request) use plain
+ * objects. Decoders never throw on malformed input; they return a negative DecodeError.
+ */
+import type { CommandMode } from '../../src/core/spec.ts';
+
+export const protocolVersion = 1;
+export const headerSize = 16;
+/** Largest message (header + body, before CRC and COBS). Bounds every buffer on both ends. */
+export const maxMessageSize = 2048;
+/** Largest flat state vector: joints x (position, velocity, torque) + IMU + sensors. */
+export const maxStateValues = 480;
+export const maxCommandValues = 160;
+export const imuValueCount = 10;
+
+export const MessageType = {
+  hello: 1,
+  state: 2,
+  command: 3,
+  heartbeat: 4,
+  estop: 5,
+  fault: 6,
+  ack: 7,
+  request: 8,
+} as const;
+export type MessageTypeCode = (typeof MessageType)[keyof typeof MessageType];
+export const messageTypeCount = 9;
+
+export const DecodeError = {
+  tooShort: -1,
+  badVersion: -2,
+  unknownType: -3,
+  truncated: -4,
+  trailingBytes: -5,
+  badCount: -6,
+  badString: -7,
+  badValue: -8,
+} as const;
+
+export const commandModes: readonly CommandMode[] = ['torque', 'position', 'velocity'];
+
+/** `features` bits in hello. */
+export const Feature = { imu: 1, estop: 2, pdGains: 4, watchdog: 8 } as const;
+/** `flags` bits in state. */
+export const StateFlag = { estop: 1, fault: 2, active: 4 } as const;
+/** `op` values in request (host -> rig). */
+export const RequestOp = { hello: 1, activate: 2, deactivate: 3, recover: 4 } as const;
+/** `source` values in estop. */
+export const EstopSource = { host: 0, operator: 1, rig: 2 } as const;
+/** `code` values in fault. */
+export const FaultCode = { watchdog: 1, sensor: 2, limit: 3, internal: 4, protocol: 5 } as const;
+export const AckStatus = { ok: 0, refused: 1, unsupported: 2 } as const;
+
+export interface Header {
+  type: number;
+  seq: number;
+  timeUs: number;
+}
+
+export interface JointInfo {
+  readonly name: string;
+  /** 0 = hinge (rad), 1 = slide (m). */
+  readonly type: 0 | 1;
+  readonly positionLower: number;
+  readonly positionUpper: number;
+  readonly velocityLimit: number;
+  readonly effortLimit: number;
+}
+
+export interface WireSignal {
+  readonly name: string;
+  readonly unit: string;
+  readonly lower: number;
+  readonly upper: number;
+}
+
+export interface ObservationSignal extends WireSignal {
+  /** Index into the flat state vector (positions, velocities, torques, IMU, sensors). */
+  readonly stateIndex: number;
+}
+
+export interface ActionSignal extends WireSignal {
+  readonly safe: number;
+  /** Infinity when unlimited. */
+  readonly maxDeltaPerTick: number;
+}
+
+export interface Hello {
+  readonly stateRateHz: number;
+  readonly innerLoopHz: number;
+  readonly minCommandRateHz: number;
+  readonly maxCommandRateHz: number;
+  readonly commandMode: CommandMode;
+  readonly features: number;
+  /** The rig goes to its safe action when no command or heartbeat arrived for this long. */
+  readonly watchdogMs: number;
+  readonly name: string;
+  readonly joints: readonly JointInfo[];
+  readonly hasImu: boolean;
+  readonly sensors: readonly { readonly name: string; readonly unit: string }[];
+  readonly observation: readonly ObservationSignal[];
+  readonly action: readonly ActionSignal[];
+}
+
+/** A decoded or to-be-encoded state message; reused every tick. */
+export interface StateSample {
+  seq: number;
+  timeUs: number;
+  /** Sequence number of the last command the rig applied (0 = none yet). */
+  commandSeq: number;
+  flags: number;
+  jointCount: number;
+  hasImu: boolean;
+  sensorCount: number;
+  /** Flat state vector; `valueCount` entries are valid. */
+  readonly values: Float64Array;
+  valueCount: number;
+}
+
+export interface CommandSample {
+  seq: number;
+  timeUs: number;
+  /** Sequence number of the state this command answers (0 = none). */
+  stateSeq: number;
+  mode: number;
+  count: number;
+  hasGains: boolean;
+  readonly target: Float64Array;
+  readonly kp: Float64Array;
+  readonly kd: Float64Array;
+}
+
+export interface Heartbeat {
+  /** 0 = host, 1 = rig. */
+  readonly role: number;
+  /** 0 unconfigured, 1 ready, 2 running, 3 fault, 4 stopped. */
+  readonly lifecycle: number;
+}
+
+export interface Estop {
+  readonly source: number;
+  readonly reason: string;
+}
+
+export interface Fault {
+  readonly code: number;
+  readonly message: string;
+}
+
+export interface Ack {
+  readonly ackedType: number;
+  readonly status: number;
+  readonly ackedSeq: number;
+}
+
+export interface Request {
+  readonly op: number;
+}
+
+export function createStateSample(): StateSample {
+  return {
+    seq: 0,
+    timeUs: 0,
+    commandSeq: 0,
+    flags: 0,
+    jointCount: 0,
+    hasImu: false,
+    sensorCount: 0,
+    values: new Float64Array(maxStateValues),
+    valueCount: 0,
+  };
+}
+
+export function createCommandSample(): CommandSample {
+  return {
+    seq: 0,
+    timeUs: 0,
+    stateSeq: 0,
+    mode: 0,
+    count: 0,
+    hasGains: false,
+    target: new Float64Array(maxCommandValues),
+    kp: new Float64Array(maxCommandValues),
+    kd: new Float64Array(maxCommandValues),
+  };
+}
+
+export function stateValueCount(jointCount: number, hasImu: boolean, sensorCount: number): number {
+  return 3 * jointCount + (hasImu ? imuValueCount : 0) + sensorCount;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding. Each encoder writes into `out` from 0 and returns the message length.
+
+const twoTo32 = 4294967296;
+const utf8 = new TextEncoder();
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+function writeHeader(view: DataView, type: number, seq: number, timeUs: number): void {
+  view.setUint8(0, protocolVersion);
+  view.setUint8(1, type);
+  view.setUint16(2, 0, true);
+  view.setUint32(4, seq >>> 0, true);
+  const t = Math.max(0, Math.floor(timeUs));
+  view.setUint32(8, t % twoTo32, true);
+  view.setUint32(12, Math.floor(t / twoTo32), true);
+}
+
+/** Cursor for the rare, variable-length messages. */
+class Writer {
+  offset = headerSize;
+  readonly view: DataView;
+  constructor(readonly out: Uint8Array) {
+    this.view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  }
+  u8(v: number): void {
+    this.view.setUint8(this.offset, v);
+    this.offset += 1;
+  }
+  u16(v: number): void {
+    this.view.setUint16(this.offset, v, true);
+    this.offset += 2;
+  }
+  u32(v: number): void {
+    this.view.setUint32(this.offset, v >>> 0, true);
+    this.offset += 4;
+  }
+  f32(v: number): void {
+    this.view.setFloat32(this.offset, v, true);
+    this.offset += 4;
+  }
+  str(s: string): void {
+    const bytes = utf8.encode(s);
+    if (bytes.length > 255) throw new RangeError(`string '${s.slice(0, 32)}...' is longer than 255 bytes`);
+    this.u8(bytes.length);
+    this.out.set(bytes, this.offset);
+    this.offset += bytes.length;
+  }
+}
+
+function checkCount(what: string, n: number, max: number): void {
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new RangeError(`${what}: ${n} is not in 0..${max}`);
+}
+
+export function encodeHello(out: Uint8Array, seq: number, timeUs: number, hello: Hello): number {
+  checkCount('hello joints', hello.joints.length, 255);
+  checkCount('hello sensors', hello.sensors.length, 255);
+  checkCount('hello observation signals', hello.observation.length, 255);
+  checkCount('hello action signals', hello.action.length, 255);
+  const stateSize = stateValueCount(hello.joints.length, hello.hasImu, hello.sensors.length);
+  checkCount('hello state vector size', stateSize, maxStateValues);
+  const w = new Writer(out);
+  writeHeader(w.view, MessageType.hello, seq, timeUs);
+  w.u16(hello.stateRateHz);
+  w.u16(hello.innerLoopHz);
+  w.u16(hello.minCommandRateHz);
+  w.u16(hello.maxCommandRateHz);
+  w.u8(commandModes.indexOf(hello.commandMode));
+  w.u8(hello.features | (hello.hasImu ? Feature.imu : 0));
+  w.u16(hello.watchdogMs);
+  w.str(hello.name);
+  w.u8(hello.joints.length);
+  for (const j of hello.joints) {
+    w.str(j.name);
+    w.u8(j.type);
+    w.f32(j.positionLower);
+    w.f32(j.positionUpper);
+    w.f32(j.velocityLimit);
+    w.f32(j.effortLimit);
+  }
+  w.u8(hello.sensors.length);
+  for (const s of hello.sensors) {
+    w.str(s.name);
+    w.str(s.unit);
+  }
+  w.u8(hello.observation.length);
+  for (const s of hello.observation) {
+    checkCount(`observation '${s.name}' stateIndex`, s.stateIndex, stateSize - 1);
+    w.str(s.name);
+    w.str(s.unit);
+    w.f32(s.lower);
+    w.f32(s.upper);
+    w.u16(s.stateIndex);
+  }
+  w.u8(hello.action.length);
+  for (const s of hello.action) {
+    w.str(s.name);
+    w.str(s.unit);
+    w.f32(s.lower);
+    w.f32(s.upper);
+    w.f32(s.safe);
+    w.f32(s.maxDeltaPerTick);
+  }
+  if (w.offset > maxMessageSize)
+    throw new RangeError(`hello is ${w.offset} bytes, more than ${maxMessageSize}`);
+  return w.offset;
+}
+
+/** Allocation-free: the view is created once per output buffer by the caller. */
+export function encodeState(view: DataView, s: StateSample): number {
+  writeHeader(view, MessageType.state, s.seq, s.timeUs);
+  view.setUint32(16, s.commandSeq >>> 0, true);
+  view.setUint32(20, s.flags >>> 0, true);
+  view.setUint8(24, s.jointCount);
+  view.setUint8(25, s.hasImu ? 1 : 0);
+  view.setUint8(26, s.sensorCount);
+  view.setUint8(27, 0);
+  const n = stateValueCount(s.jointCount, s.hasImu, s.sensorCount);
+  let offset = 28;
+  for (let i = 0; i < n; i++, offset += 4) view.setFloat32(offset, s.values[i]!, true);
+  return offset;
+}
+
+export function encodeCommand(view: DataView, c: CommandSample): number {
+  writeHeader(view, MessageType.command, c.seq, c.timeUs);
+  view.setUint32(16, c.stateSeq >>> 0, true);
+  view.setUint8(20, c.mode);
+  view.setUint8(21, c.count);
+  view.setUint8(22, c.hasGains ? 1 : 0);
+  view.setUint8(23, 0);
+  let offset = 24;
+  for (let i = 0; i < c.count; i++, offset += 4) view.setFloat32(offset, c.target[i]!, true);
+  if (c.hasGains) {
+    for (let i = 0; i < c.count; i++, offset += 4) view.setFloat32(offset, c.kp[i]!, true);
+    for (let i = 0; i < c.count; i++, offset += 4) view.setFloat32(offset, c.kd[i]!, true);
+  }
+  return offset;
+}
+
+export function encodeHeartbeat(view: DataView, seq: number, timeUs: number, hb: Heartbeat): number {
+  writeHeader(view, MessageType.heartbeat, seq, timeUs);
+  view.setUint8(16, hb.role);
+  view.setUint8(17, hb.lifecycle);
+  view.setUint16(18, 0, true);
+  return 20;
+}
+
+export function encodeEstop(out: Uint8Array, seq: number, timeUs: number, e: Estop): number {
+  const w = new Writer(out);
+  writeHeader(w.view, MessageType.estop, seq, timeUs);
+  w.u8(e.source);
+  w.str(e.reason);
+  return w.offset;
+}
+
+export function encodeFault(out: Uint8Array, seq: number, timeUs: number, f: Fault): number {
+  const w = new Writer(out);
+  writeHeader(w.view, MessageType.fault, seq, timeUs);
+  w.u16(f.code);
+  w.str(f.message);
+  return w.offset;
+}
+
+export function encodeAck(out: Uint8Array, seq: number, timeUs: number, a: Ack): number {
+  const w = new Writer(out);
+  writeHeader(w.view, MessageType.ack, seq, timeUs);
+  w.u8(a.ackedType);
+  w.u8(a.status);
+  w.u16(0);
+  w.u32(a.ackedSeq);
+  return w.offset;
+}
+
+export function encodeRequest(out: Uint8Array, seq: number, timeUs: number, r: Request): number {
+  const w = new Writer(out);
+  writeHeader(w.view, MessageType.request, seq, timeUs);
+  w.u8(r.op);
+  return w.offset;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding. `bytes[0, length)` is one message (CRC already checked and removed).
+
+/** Returns the message type, or a negative DecodeError if the header is unusable. */
+export function decodeHeader(view: DataView, length: number, header: Header): number {
+  if (length < headerSize) return DecodeError.tooShort;
+  if (view.getUint8(0) !== protocolVersion) return DecodeError.badVersion;
+  const type = view.getUint8(1);
+  if (type < 1 || type >= messageTypeCount) return DecodeError.unknownType;
+  header.type = type;
+  header.seq = view.getUint32(4, true);
+  header.timeUs = view.getUint32(8, true) + view.getUint32(12, true) * twoTo32;
+  return type;
+}
+
+export function decodeState(view: DataView, length: number, out: StateSample): number {
+  if (length < 28) return DecodeError.truncated;
+  const jointCount = view.getUint8(24);
+  const imuByte = view.getUint8(25);
+  const sensorCount = view.getUint8(26);
+  if (imuByte > 1) return DecodeError.badValue;
+  const n = stateValueCount(jointCount, imuByte === 1, sensorCount);
+  if (n > maxStateValues) return DecodeError.badCount;
+  const expected = 28 + 4 * n;
+  if (length < expected) return DecodeError.truncated;
+  if (length > expected) return DecodeError.trailingBytes;
+  out.seq = view.getUint32(4, true);
+  out.timeUs = view.getUint32(8, true) + view.getUint32(12, true) * twoTo32;
+  out.commandSeq = view.getUint32(16, true);
+  out.flags = view.getUint32(20, true);
+  out.jointCount = jointCount;
+  out.hasImu = imuByte === 1;
+  out.sensorCount = sensorCount;
+  out.valueCount = n;
+  for (let i = 0, offset = 28; i < n; i++, offset += 4) out.values[i] = view.getFloat32(offset, true);
+  return MessageType.state;
+}
+
+export function decodeCommand(view: DataView, length: number, out: CommandSample): number {
+  if (length < 24) return DecodeError.truncated;
+  const mode = view.getUint8(20);
+  const count = view.getUint8(21);
+  const gainsByte = view.getUint8(22);
+  if (mode >= commandModes.length || gainsByte > 1) return DecodeError.badValue;
+  if (count > maxCommandValues) return DecodeError.badCount;
+  const expected = 24 + 4 * count * (gainsByte === 1 ? 3 : 1);
+  if (length < expected) return DecodeError.truncated;
+  if (length > expected) return DecodeError.trailingBytes;
+  out.seq = view.getUint32(4, true);
+  out.timeUs = view.getUint32(8, true) + view.getUint32(12, true) * twoTo32;
+  out.stateSeq = view.getUint32(16, true);
+  out.mode = mode;
+  out.count = count;
+  out.hasGains = gainsByte === 1;
+  let offset = 24;
+  for (let i = 0; i < count; i++, offset += 4) out.target[i] = view.getFloat32(offset, true);
+  if (out.hasGains) {
+    for (let i = 0; i < count; i++, offset += 4) out.kp[i] = view.getFloat32(offset, true);
+    for (let i = 0; i < count; i++, offset += 4) out.kd[i] = view.getFloat32(offset, true);
+  }
+  return MessageType.command;
+}
+
+export function decodeHeartbeat(view: DataView, length: number): Heartbeat | number {
+  if (length < 20) return DecodeError.truncated;
+  if (length > 20) return DecodeError.trailingBytes;
+  return { role: view.getUint8(16), lifecycle: view.getUint8(17) };
+}
+
+/** Bounds-checked cursor for the variable-length messages; `failed` is sticky. */
+class Reader {
+  offset = headerSize;
+  failed = 0;
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly view: DataView,
+    private readonly length: number,
+  ) {}
+  private take(n: number): number {
+    if (this.failed !== 0 || this.offset + n > this.length) {
+      if (this.failed === 0) this.failed = DecodeError.truncated;
+      return -1;
+    }
+    const at = this.offset;
+    this.offset += n;
+    return at;
+  }
+  u8(): number {
+    const at = this.take(1);
+    return at < 0 ? 0 : this.view.getUint8(at);
+  }
+  u16(): number {
+    const at = this.take(2);
+    return at < 0 ? 0 : this.view.getUint16(at, true);
+  }
+  u32(): number {
+    const at = this.take(4);
+    return at < 0 ? 0 : this.view.getUint32(at, true);
+  }
+  f32(): number {
+    const at = this.take(4);
+    return at < 0 ? 0 : this.view.getFloat32(at, true);
+  }
+  str(): string {
+    const n = this.u8();
+    const at = this.take(n);
+    if (at < 0) return '';
+    try {
+      return utf8Strict.decode(this.bytes.subarray(at, at + n));
+    } catch {
+      this.failed ||= DecodeError.badString;
+      return '';
+    }
+  }
+  finish<T>(value: T): T | number {
+    if (this.failed !== 0) return this.failed;
+    if (this.offset !== this.length) return DecodeError.trailingBytes;
+    return value;
+  }
+}
+
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Limits arrive as float32: a NaN limit is rejected rather than silently disabling a check. */
+function finiteOrInfinite(...values: number[]): boolean {
+  return values.every((v) => !Number.isNaN(v));
+}
+
+export function decodeHello(bytes: Uint8Array, length: number): Hello | number {
+  const r = new Reader(bytes, viewOf(bytes), length);
+  const stateRateHz = r.u16();
+  const innerLoopHz = r.u16();
+  const minCommandRateHz = r.u16();
+  const maxCommandRateHz = r.u16();
+  const modeIndex = r.u8();
+  const features = r.u8();
+  const watchdogMs = r.u16();
+  const name = r.str();
+  const joints: JointInfo[] = [];
+  for (let i = 0, n = r.u8(); i < n && !r.failed; i++) {
+    const jointName = r.str();
+    const type = r.u8();
+    const joint = {
+      name: jointName,
+      type: type as 0 | 1,
+      positionLower: r.f32(),
+      positionUpper: r.f32(),
+      velocityLimit: r.f32(),
+      effortLimit: r.f32(),
+    };
+    if (type > 1) return DecodeError.badValue;
+    joints.push(joint);
+  }
+  const sensors: { name: string; unit: string }[] = [];
+  for (let i = 0, n = r.u8(); i < n && !r.failed; i++) sensors.push({ name: r.str(), unit: r.str() });
+  const hasImu = (features & Feature.imu) !== 0;
+  const stateSize = stateValueCount(joints.length, hasImu, sensors.length);
+  if (stateSize > maxStateValues) return DecodeError.badCount;
+  const observation: ObservationSignal[] = [];
+  for (let i = 0, n = r.u8(); i < n && !r.failed; i++) {
+    const s = { name: r.str(), unit: r.str(), lower: r.f32(), upper: r.f32(), stateIndex: r.u16() };
+    if (
+      !r.failed &&
+      (s.stateIndex >= stateSize || !finiteOrInfinite(s.lower, s.upper) || !(s.lower <= s.upper))
+    ) {
+      return DecodeError.badValue;
+    }
+    observation.push(s);
+  }
+  const action: ActionSignal[] = [];
+  for (let i = 0, n = r.u8(); i < n && !r.failed; i++) {
+    const s = {
+      name: r.str(),
+      unit: r.str(),
+      lower: r.f32(),
+      upper: r.f32(),
+      safe: r.f32(),
+      maxDeltaPerTick: r.f32(),
+    };
+    if (
+      !r.failed &&
+      (!finiteOrInfinite(s.lower, s.upper, s.safe, s.maxDeltaPerTick) || !(s.lower <= s.upper))
+    ) {
+      return DecodeError.badValue;
+    }
+    action.push(s);
+  }
+  if (!r.failed && (modeIndex >= commandModes.length || action.length > maxCommandValues)) {
+    return DecodeError.badValue;
+  }
+  return r.finish<Hello>({
+    stateRateHz,
+    innerLoopHz,
+    minCommandRateHz,
+    maxCommandRateHz,
+    commandMode: commandModes[modeIndex] ?? 'torque',
+    features,
+    watchdogMs,
+    name,
+    joints,
+    hasImu,
+    sensors,
+    observation,
+    action,
+  });
+}
+
+export function decodeEstop(bytes: Uint8Array, length: number): Estop | number {
+  const r = new Reader(bytes, viewOf(bytes), length);
+  const source = r.u8();
+  const reason = r.str();
+  return r.finish({ source, reason });
+}
+
+export function decodeFault(bytes: Uint8Array, length: number): Fault | number {
+  const r = new Reader(bytes, viewOf(bytes), length);
+  const code = r.u16();
+  const message = r.str();
+  return r.finish({ code, message });
+}
+
+export function decodeAck(bytes: Uint8Array, length: number): Ack | number {
+  const r = new Reader(bytes, viewOf(bytes), length);
+  const ackedType = r.u8();
+  const status = r.u8();
+  r.u16();
+  const ackedSeq = r.u32();
+  return r.finish({ ackedType, status, ackedSeq });
+}
+
+export function decodeRequest(bytes: Uint8Array, length: number): Request | number {
+  const r = new Reader(bytes, viewOf(bytes), length);
+  const op = r.u8();
+  return r.finish({ op });
+}
