@@ -1,0 +1,95 @@
+import { type Counterexample, confirmCounterexample } from './bab.ts';
+import { IntervalBounder } from './bounds.ts';
+import { ForwardModel } from './forward.ts';
+import type { Box, LyapunovModel } from './model.ts';
+
+/**
+ * Projected gradient ascent on the violation J(x) = max(g(x), excess of x⁺ outside B) from random
+ * starts inside {V < ρ}. It can only refute: whatever it finds is re-checked with interval
+ * arithmetic before it is reported.
+ */
+
+export interface FalsifierConfig {
+  readonly starts: number;
+  readonly steps: number;
+  /** Step length as a fraction of the box width per coordinate. */
+  readonly stepSize: number;
+  readonly seed: number;
+}
+
+export const defaultFalsifierConfig: FalsifierConfig = { starts: 200, steps: 150, stepSize: 0.002, seed: 1 };
+
+/** Small deterministic PRNG (mulberry32) so falsifier runs are reproducible. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function falsify(
+  model: LyapunovModel,
+  region: readonly Box[],
+  rho: number,
+  config: FalsifierConfig = defaultFalsifierConfig,
+): Counterexample | undefined {
+  const n = model.stateDim;
+  const f = new ForwardModel(model);
+  const exact = new IntervalBounder(model);
+  const rand = mulberry32(config.seed);
+  const x = new Float64Array(n);
+  const probe = new Float64Array(n);
+  const grad = new Float64Array(n);
+  const width = model.spec.boxUp.map((u, i) => u - model.spec.boxLo[i]!);
+  const volumes = region.map((b) => b.lo.reduce((v, l, i) => v * (b.up[i]! - l), 1));
+  const total = volumes.reduce((a, b) => a + b, 0);
+  const violation = (p: Float64Array): number =>
+    f.value(p) > rho ? Number.NEGATIVE_INFINITY : Math.max(f.decrease(p), f.boxExcess(p));
+
+  let attempts = 0;
+  for (let s = 0; s < config.starts && attempts < config.starts * 50; attempts++) {
+    let pick = rand() * total;
+    let box = region[0]!;
+    for (let k = 0; k < region.length; k++) {
+      box = region[k]!;
+      pick -= volumes[k]!;
+      if (pick <= 0) break;
+    }
+    for (let i = 0; i < n; i++) x[i] = box.lo[i]! + rand() * (box.up[i]! - box.lo[i]!);
+    if (!(f.value(x) < rho)) continue;
+    s++;
+    for (let step = 0; step < config.steps; step++) {
+      const j0 = violation(x);
+      if (j0 > 0) {
+        const cex = confirmCounterexample(model, exact, f, x, rho);
+        if (cex) return cex;
+      }
+      for (let i = 0; i < n; i++) {
+        const h = 1e-6 * width[i]!;
+        probe.set(x);
+        probe[i] = x[i]! + h;
+        const jp = violation(probe);
+        probe[i] = x[i]! - h;
+        const jm = violation(probe);
+        grad[i] = Number.isFinite(jp) && Number.isFinite(jm) ? (jp - jm) / (2 * h) : 0;
+      }
+      // Signed steps (as in PGD under an ∞-norm budget), projected back onto the start's box.
+      let moved = false;
+      for (let i = 0; i < n; i++) {
+        if (grad[i] === 0) continue;
+        const next = x[i]! + Math.sign(grad[i]!) * config.stepSize * width[i]!;
+        probe[i] = Math.min(box.up[i]!, Math.max(box.lo[i]!, next));
+        moved = true;
+      }
+      if (!moved) break;
+      probe.set(x.map((v, i) => (grad[i] === 0 ? v : probe[i]!)));
+      if (!(f.value(probe) <= rho)) break;
+      x.set(probe);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,34 @@
+import { parentPort } from 'node:worker_threads';
+import { type BabOptions, BranchAndBound } from './bab.ts';
+import type { Box } from './model.ts';
+import { parseModel } from './model.ts';
+
+/** Worker side of the parallel verifier: receives the model once, then boxes to prove. */
+
+export interface WorkerInit {
+  readonly type: 'init';
+  readonly model: unknown;
+  readonly options: BabOptions;
+  readonly keepVerified: boolean;
+}
+
+export interface WorkerTask {
+  readonly type: 'task';
+  readonly id: number;
+  readonly box: Box;
+}
+
+let engine: BranchAndBound | undefined;
+let keep = false;
+
+parentPort!.on('message', (message: WorkerInit | WorkerTask) => {
+  if (message.type === 'init') {
+    engine = new BranchAndBound(parseModel(message.model, 'worker model'), message.options);
+    keep = message.keepVerified;
+    parentPort!.postMessage({ type: 'ready' });
+    return;
+  }
+  if (!engine) throw new Error('verifier worker got a task before its model');
+  const outcome = engine.run([message.box], keep);
+  parentPort!.postMessage({ type: 'result', id: message.id, outcome });
+});
