@@ -232,8 +232,14 @@ export function resolveNormalizer(
 
 const statsSchema = z.record(
   z.string(),
-  z.looseObject({ mean: z.array(z.number()).optional(), std: z.array(z.number()).optional() }),
+  z.looseObject({ mean: z.array(z.unknown()).optional(), std: z.array(z.unknown()).optional() }),
 );
+
+/** Flattens nested number arrays (image stats are [c][1][1]); undefined if anything is not a number. */
+function flatNumbers(values: readonly unknown[]): number[] | undefined {
+  const flat = values.flat(3);
+  return flat.every((v) => typeof v === 'number') ? (flat as number[]) : undefined;
+}
 
 /** Reads LeRobot's `stats.json`, keeping the entries that have mean and std (flattened). */
 export function readLeRobotStats(file: string): Record<string, { mean: number[]; std: number[] }> {
@@ -248,8 +254,9 @@ export function readLeRobotStats(file: string): Record<string, { mean: number[];
     throw new ContractError(file, ['expected { "<feature>": { "mean": [...], "std": [...] } }']);
   const out: Record<string, { mean: number[]; std: number[] }> = {};
   for (const [key, v] of Object.entries(parsed.data)) {
-    // Image stats are nested [c][1][1]; flatten so state and image entries read the same way.
-    if (v.mean && v.std) out[key] = { mean: v.mean.flat(3) as number[], std: v.std.flat(3) as number[] };
+    const mean = v.mean && flatNumbers(v.mean);
+    const std = v.std && flatNumbers(v.std);
+    if (mean && std) out[key] = { mean, std };
   }
   return out;
 }

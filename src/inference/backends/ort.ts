@@ -45,6 +45,8 @@ export async function createOrtSession(
       const session = await ort.InferenceSession.create(model, {
         ...cpuOptions(threads),
         executionProviders: ['cuda'],
+        // ORT prints the missing-library error itself; we report the fallback once, below.
+        logSeverityLevel: 4,
       });
       return { session, device: 'cuda' };
     } catch (error) {

@@ -1,0 +1,239 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { type ActionSpec, signal, type VectorSpec } from '../../src/core/spec.ts';
+import {
+  type ContractInput,
+  checkContractAgainstModel,
+  checkContractAgainstRobot,
+  loadContract,
+  observationSize,
+  parseContract,
+  resolveDecimation,
+} from '../../src/inference/contract.ts';
+import { PolicyIOMap } from '../../src/inference/io-map.ts';
+
+const robotObs: VectorSpec = {
+  signals: [
+    signal('a.pos', 'rad'),
+    signal('b.pos', 'rad'),
+    signal('a.vel', 'rad/s'),
+    signal('b.vel', 'rad/s'),
+  ],
+};
+const robotAct: ActionSpec = {
+  signals: [signal('a.target', 'rad', -2, 2), signal('b.target', 'rad', -2, 2), signal('gripper', '1', 0, 1)],
+  mode: 'position',
+  safe: [0, 0, 0.5],
+};
+
+const base = (): ContractInput => ({
+  format: 'tether-policy/1',
+  policy_rate_hz: 50,
+  observations: [
+    { name: 'joint_pos', signals: ['b.pos', 'a.pos'], offset: [0.1, -0.2], unit: 'rad' },
+    { name: 'joint_vel', signals: ['b.vel', 'a.vel'], scale: 0.5, clip: [-1, 1], history: 3 },
+    { name: 'last_action', source: 'last_action' },
+    { name: 'command', source: 'constant', value: [0.7] },
+  ],
+  actions: {
+    signals: ['b.target', 'a.target'],
+    mode: 'position',
+    scale: 0.25,
+    offset: [0.1, -0.2],
+    clip: [-4, 4],
+  },
+});
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+const tempDir = (): string => {
+  const d = mkdtempSync(path.join(tmpdir(), 'tether-contract-'));
+  dirs.push(d);
+  return d;
+};
+
+describe('contract validation', () => {
+  it('computes the input size from terms and histories', () => {
+    expect(observationSize(parseContract(base()))).toBe(2 + 2 * 3 + 2 + 1);
+  });
+
+  it('names the field when a list has the wrong length', () => {
+    const c = base();
+    c.actions.scale = [1, 2, 3];
+    expect(() => parseContract(c, 'my.yaml')).toThrow(
+      /my\.yaml:[\s\S]*actions\.scale: 3 values, expected 1 or 2/,
+    );
+  });
+
+  it('reports schema errors with their path', () => {
+    expect(() => parseContract({ ...base(), policy_rate_hz: -1 })).toThrow(/policy_rate_hz/);
+    expect(() =>
+      parseContract({ ...base(), observations: [{ name: 'x', signals: ['a.pos'], histroy: 2 }] }),
+    ).toThrow(/observations\.0.*histroy/);
+  });
+});
+
+describe('contract vs model', () => {
+  const contract = parseContract(base());
+  it('accepts the matching model', () => {
+    expect(() =>
+      checkContractAgainstModel(contract, {
+        inputs: [{ name: 'obs', shape: ['batch', 11] }],
+        outputs: [{ name: 'actions', shape: ['batch', 2] }],
+      }),
+    ).not.toThrow();
+  });
+  it('names the tensor, the expected and the actual size, and the terms', () => {
+    const check = () =>
+      checkContractAgainstModel(contract, {
+        inputs: [{ name: 'obs', shape: ['batch', 12] }],
+        outputs: [{ name: 'action', shape: ['batch', 2] }],
+      });
+    expect(check).toThrow(
+      "input 'obs': expected 11 features (joint_pos 2×1 + joint_vel 2×3 + last_action 2×1 + command 1×1), model has 12",
+    );
+    expect(check).toThrow("output tensor: contract names 'actions', model has ['action']");
+  });
+});
+
+describe('contract vs robot', () => {
+  it('accepts the matching robot', () => {
+    expect(() => checkContractAgainstRobot(parseContract(base()), robotObs, robotAct)).not.toThrow();
+  });
+  it('refuses missing signals, wrong units and the wrong command mode, all at once', () => {
+    const c = base();
+    c.observations[0]!.unit = 'deg';
+    c.observations[1]!.signals = ['b.vel', 'c.vel'];
+    c.actions.mode = 'torque';
+    const check = () => checkContractAgainstRobot(parseContract(c), robotObs, robotAct);
+    expect(check).toThrow("signal 'b.pos' is in rad, contract expects deg");
+    expect(check).toThrow(
+      "observation term 'joint_vel': robot has no signal 'c.vel' (robot signals: a.pos, b.pos, a.vel, b.vel)",
+    );
+    expect(check).toThrow('actions.mode: contract outputs torque commands, robot expects position');
+  });
+  it('derives the decimation and refuses rates that do not divide', () => {
+    const c = parseContract(base());
+    expect(resolveDecimation(c, 1 / 200)).toBe(4);
+    expect(() => resolveDecimation(c, 1 / 120)).toThrow(/not an integer divisor of the loop rate 120/);
+    expect(() => resolveDecimation(parseContract({ ...base(), decimation: 2 }), 1 / 200)).toThrow(
+      /decimation 2/,
+    );
+  });
+});
+
+describe('observation and action mapping', () => {
+  it('applies offset/scale/clip, stacks history oldest first and maps actions to robot order', () => {
+    const io = new PolicyIOMap(parseContract(base()), robotObs, robotAct, '.');
+    const obs = (t: number) => Float64Array.of(t, 10 * t, 0.1 * t, -0.1 * t);
+    io.reset(obs(0));
+    io.assemble(obs(1));
+    io.assemble(obs(2));
+    // joint_pos: (b.pos − 0.1, a.pos + 0.2) at t = 2
+    expect(io.input[0]).toBeCloseTo(20 - 0.1, 5);
+    expect(io.input[1]).toBeCloseTo(2 + 0.2, 5);
+    // joint_vel history: frames t = 0, 1, 2 of (b.vel, a.vel) · 0.5
+    expect(Array.from(io.input.subarray(2, 8), (v) => v + 0)).toEqual(
+      [0, 0, -0.05, 0.05, -0.1, 0.1].map((v) => Math.fround(v)),
+    );
+    expect(Array.from(io.input.subarray(8, 11))).toEqual([0, 0, Math.fround(0.7)]);
+
+    io.output.set([8, -1]); // b.target raw 8 is clipped to 4
+    const action = new Float64Array(3);
+    io.command(action);
+    expect(action[1]).toBeCloseTo(4 * 0.25 + 0.1, 12); // b.target
+    expect(action[0]).toBeCloseTo(-1 * 0.25 - 0.2, 12); // a.target
+    expect(action[2]).toBe(0.5); // not driven by the policy: safe value
+    io.assemble(obs(3));
+    expect(Array.from(io.input.subarray(8, 10))).toEqual([4, -1]); // last_action = clipped raw output
+    io.assemble(Float64Array.of(0, 0, 100, 100));
+    expect(io.input[7]).toBe(1); // clip of the newest joint_vel frame
+  });
+
+  it('normalises with LeRobot stats.json', () => {
+    const dir = tempDir();
+    const n = 11;
+    writeFileSync(
+      path.join(dir, 'stats.json'),
+      JSON.stringify({
+        'observation.state': { mean: new Array(n).fill(1), std: new Array(n).fill(2), min: [], max: [] },
+        'observation.images.top': { mean: [[[0.5]], [[0.5]], [[0.5]]], std: [[[0.2]], [[0.2]], [[0.2]]] },
+      }),
+    );
+    const c = parseContract({
+      ...base(),
+      normalizer: { kind: 'lerobot_stats', path: 'stats.json', key: 'observation.state' },
+    });
+    const io = new PolicyIOMap(c, robotObs, robotAct, dir);
+    io.reset(new Float64Array(4));
+    io.assemble(new Float64Array(4));
+    expect(io.input[10]).toBeCloseTo((0.7 - 1) / 2, 6);
+    const wrongKey = parseContract({
+      ...base(),
+      normalizer: { kind: 'lerobot_stats', path: 'stats.json', key: 'action' },
+    });
+    expect(() => new PolicyIOMap(wrongKey, robotObs, robotAct, dir)).toThrow(
+      /no key 'action' \(keys: observation\.state, observation\.images\.top\)/,
+    );
+  });
+});
+
+describe('Isaac Lab deploy YAML', () => {
+  it('becomes a contract: joint order, default pose offset, scales, history, last action', () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'deploy.yaml'),
+      stringify({
+        joint_names: ['b', 'a'],
+        default_joint_pos: [0.3, -0.1],
+        step_dt: 0.02,
+        actions: { JointPositionAction: { scale: 0.25, clip: null, offset: [0.3, -0.1] } },
+        observations: {
+          joint_pos_rel: { scale: 1, clip: null, history_length: 1 },
+          joint_vel_rel: { scale: 0.05, clip: [-100, 100], history_length: 2 },
+          last_action: { scale: 1, history_length: 1 },
+        },
+      }),
+    );
+    writeFileSync(
+      path.join(dir, 'policy.yaml'),
+      stringify({
+        format: 'isaaclab-deploy/1',
+        deploy: 'deploy.yaml',
+        bind: {
+          observations: { joint_pos_rel: '{joint}.pos', joint_vel_rel: '{joint}.vel' },
+          actions: '{joint}.target',
+        },
+      }),
+    );
+    const c = loadContract(path.join(dir, 'policy.yaml'));
+    expect(c.policy_rate_hz).toBe(50);
+    expect(c.normalizer.kind).toBe('inside_model');
+    expect(c.observations.map((t) => [t.name, t.signals, t.history])).toEqual([
+      ['joint_pos_rel', ['b.pos', 'a.pos'], 1],
+      ['joint_vel_rel', ['b.vel', 'a.vel'], 2],
+      ['last_action', undefined, 1],
+    ]);
+    expect(c.observations[0]!.offset).toEqual([0.3, -0.1]);
+    expect(c.actions.signals).toEqual(['b.target', 'a.target']);
+    expect(observationSize(c)).toBe(2 + 4 + 2);
+    checkContractAgainstRobot(c, robotObs, robotAct);
+
+    writeFileSync(
+      path.join(dir, 'unbound.yaml'),
+      stringify({
+        format: 'isaaclab-deploy/1',
+        deploy: 'deploy.yaml',
+        bind: { observations: {}, actions: '{joint}.target' },
+      }),
+    );
+    expect(() => loadContract(path.join(dir, 'unbound.yaml'))).toThrow(
+      "observation term 'joint_pos_rel' has no robot signals (add bind.observations.joint_pos_rel)",
+    );
+  });
+});
