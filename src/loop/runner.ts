@@ -83,6 +83,12 @@ export async function runFromConfig(config: RunConfig, overrides: RunOverrides =
     }
 
     await robot.activate();
+    events.emit({
+      time: 0,
+      kind: 'lifecycle',
+      source: 'runner',
+      message: `${robot.info.name} running under ${controller.name} at ${options.rateHz} Hz (${options.mode})`,
+    });
     const first = new Float64Array(observation.signals.length);
     robot.read(first);
     controller.reset?.(first);
@@ -93,6 +99,13 @@ export async function runFromConfig(config: RunConfig, overrides: RunOverrides =
     const maxTicks = duration === undefined ? Number.POSITIVE_INFINITY : Math.round(duration * options.rateHz);
     const report = await loop.run(maxTicks);
     await safeShutdown(robot, controller);
+    events.emit({
+      time: report.loopSeconds,
+      kind: 'lifecycle',
+      source: 'runner',
+      message: `stopped after ${report.ticks} ticks; robot ${robot.state}, safe action sent`,
+      data: { ticks: report.ticks, missedDeadlines: report.missedDeadlines },
+    });
     // Close after shutdown so the final lifecycle events are in the file too.
     logSummary = await logger?.close();
     logger = undefined;

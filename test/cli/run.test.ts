@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readLog } from '../../src/logging/reader.ts';
+
+const cli = join(import.meta.dirname, '../../bin/tether.mjs');
+
+function tether(args: string[], onSpawn?: (child: ReturnType<typeof spawn>) => void) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    onSpawn?.(child);
+  });
+}
+
+function tempConfig(yaml: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'tether-run-'));
+  const file = join(dir, 'run.yaml');
+  writeFileSync(file, yaml);
+  return { dir, file };
+}
+
+const cartpoleConstant = ['robot:', '  kind: sim', '  model: cartpole', 'controller:', '  kind: constant', 'loop:', '  rateHz: 50', ''].join('\n');
+
+describe('tether run (real MuJoCo cartpole)', () => {
+  it('runs a config on the virtual clock and writes a log that the reader opens', async () => {
+    const { dir, file } = tempConfig(cartpoleConstant);
+    const log = join(dir, 'run.mcap');
+    const result = await tether(['run', file, '--fast', '--duration', '3', '--log', log]);
+    expect(result.stderr).not.toMatch(/tether:/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/150 ticks over 3\.00 s/);
+    const read = await readLog(log);
+    expect(read.ticks.tick.length).toBe(150);
+    expect(read.events.some((e) => e.message.includes('stopped after 150 ticks'))).toBe(true);
+  });
+
+  it('stops cleanly on Ctrl-C, leaves the robot stopped and keeps the log', async () => {
+    const { dir, file } = tempConfig(cartpoleConstant);
+    const log = join(dir, 'run.mcap');
+    const result = await tether(['run', file, '--realtime', '--duration', '600', '--log', log], (child) => {
+      setTimeout(() => child.kill('SIGINT'), 2500);
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/stopped by Ctrl-C/);
+    expect(result.stdout).toMatch(/robot left stopped/);
+    const read = await readLog(log);
+    expect(read.ticks.tick.length).toBeGreaterThan(0);
+    expect(read.truncated).toBe(false);
+  });
+
+  it('refuses a malformed config with the file, line and key, before touching the robot', async () => {
+    const { file } = tempConfig(cartpoleConstant.replace('rateHz: 50', 'rateHz: -3'));
+    const result = await tether(['run', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/run\.yaml:7:\d+: loop\.rateHz: /);
+  });
+
+  it('names the known models when the model is unknown', async () => {
+    const { file } = tempConfig(cartpoleConstant.replace('model: cartpole', 'model: unicycle'));
+    const result = await tether(['run', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/robot\.model/);
+    expect(result.stderr).toMatch(/cartpole/);
+  });
+});
