@@ -1,9 +1,11 @@
 import type { ControllerPlugin } from '../src/config/plugin.ts';
 import { constantControllerPlugin } from './basic/constant.ts';
+import { lqrControllerPlugin } from './classical/lqr.ts';
 import { policyControllerPlugin } from './policies/policy-controller.ts';
 
 /** Every controller kind a config can name (`controller.kind`). Add new controllers here. */
 export const controllerPlugins: readonly ControllerPlugin[] = [
   constantControllerPlugin,
   policyControllerPlugin,
+  lqrControllerPlugin,
 ];

@@ -1,4 +1,5 @@
+import { simRobotPlugin } from '../../sim/sim-robot.ts';
 import type { RobotPlugin } from '../config/plugin.ts';
 
 /** Every robot kind a config can name (`robot.kind`). Add new transports here. */
-export const robotPlugins: readonly RobotPlugin[] = [];
+export const robotPlugins: readonly RobotPlugin[] = [simRobotPlugin];

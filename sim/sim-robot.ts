@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import type { PluginContext, RobotPlugin } from '../src/config/plugin.ts';
+import { Lifecycle, type LifecycleState } from '../src/core/lifecycle.ts';
+import type { Robot, RobotInfo } from '../src/core/robot.ts';
+import { dynamicsSchema } from './dynamics.ts';
+import { type EnvOptions, envDefinition, MujocoEnv } from './envs/index.ts';
+import { SimModel } from './model.ts';
+import { modelEntry, modelNames } from './models/index.ts';
+
+const nonNegativeArray = z.array(z.number().nonnegative().finite());
+
+export const simRobotOptions = z
+  .object({
+    /** One of `tether sim list`. */
+    model: z.string().refine((name) => modelNames.includes(name), {
+      error: (issue) => `unknown model '${String(issue.input)}' (known models: ${modelNames.join(', ')})`,
+    }),
+    /** Environment task, e.g. `balance` or `swingup` for the cartpole. */
+    task: z.string().optional(),
+    dynamics: dynamicsSchema.optional(),
+    /** Overrides the initial state after randomisation (MuJoCo qpos / qvel order). */
+    initialState: z
+      .object({
+        qpos: z.array(z.number().finite()).optional(),
+        qvel: z.array(z.number().finite()).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Multiplies the task's initial-state randomisation; 0 = nominal start. */
+    resetNoise: z.number().nonnegative().finite().optional(),
+    /** Overrides the run's seed for this robot. */
+    seed: z.number().int().optional(),
+    /** Shortcut for dynamics.observationNoise: std per observation signal (or one for all). */
+    observationNoise: z.union([z.number().nonnegative().finite(), nonNegativeArray]).optional(),
+  })
+  .strict();
+
+export type SimRobotOptions = z.output<typeof simRobotOptions>;
+
+/**
+ * A MuJoCo model behind the `Robot` interface, lock-stepped: `write(action)` applies the action and
+ * advances physics by one control period (decimation = control dt / physics dt), so the same loop
+ * runs it in real time or as fast as possible. `read` returns the observation and the sim time.
+ * A non-finite action faults the robot; a fault latches until `recover()` and meanwhile every
+ * `write` applies the safe action while time keeps running.
+ */
+export class SimRobot implements Robot {
+  readonly info: RobotInfo;
+  private readonly lifecycle: Lifecycle;
+  private readonly latest: Float64Array;
+  private readonly safe: Float64Array;
+  private configured = false;
+
+  private constructor(
+    readonly env: MujocoEnv,
+    private readonly seed: number,
+  ) {
+    this.lifecycle = new Lifecycle(`sim robot '${env.sim.name}'`);
+    this.latest = new Float64Array(env.observation.signals.length).fill(Number.NaN);
+    this.safe = Float64Array.from(env.action.safe);
+    this.info = {
+      name: `sim:${env.sim.name}`,
+      transport: 'sim',
+      observation: env.observation,
+      action: env.action,
+      capabilities: {
+        minRateHz: 1,
+        maxRateHz: 1 / env.sim.timestep,
+        lockStep: true,
+        features: ['reset', 'dynamics'],
+      },
+    };
+  }
+
+  /** Loads the model and builds the environment; the robot starts `unconfigured`. */
+  static async create(options: SimRobotOptions, controlDt: number, seed = 0): Promise<SimRobot> {
+    modelEntry(options.model);
+    const dynamics =
+      options.observationNoise === undefined
+        ? options.dynamics
+        : { ...options.dynamics, observationNoise: options.observationNoise };
+    const sim = await SimModel.load(options.model, dynamics);
+    try {
+      const envOptions: EnvOptions = { controlDt, seed: options.seed ?? seed };
+      if (options.task !== undefined) envOptions.task = options.task;
+      if (options.resetNoise !== undefined) envOptions.resetNoise = options.resetNoise;
+      if (options.initialState !== undefined) envOptions.initialState = options.initialState;
+      const env = new MujocoEnv(sim, envDefinition(options.model), envOptions, true);
+      return new SimRobot(env, options.seed ?? seed);
+    } catch (error) {
+      sim.dispose();
+      throw error;
+    }
+  }
+
+  get state(): LifecycleState {
+    return this.lifecycle.state;
+  }
+
+  get faultReason(): string | undefined {
+    return this.lifecycle.lastFault;
+  }
+
+  async configure(): Promise<void> {
+    this.lifecycle.apply('configure');
+    this.env.reset(this.latest, this.seed);
+    this.configured = true;
+  }
+
+  async activate(): Promise<void> {
+    this.lifecycle.apply('activate');
+  }
+
+  async deactivate(): Promise<void> {
+    this.lifecycle.apply('deactivate');
+  }
+
+  async recover(): Promise<void> {
+    this.lifecycle.apply('recover');
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.lifecycle.state === 'stopped') return;
+    this.lifecycle.apply('shutdown');
+    this.env.dispose();
+  }
+
+  /** Starts a new episode (seeded like the environment's reset); allowed when not running. */
+  reset(seed?: number): void {
+    if (this.lifecycle.state === 'running' || this.lifecycle.state === 'stopped') {
+      throw new Error(`${this.info.name}: reset while ${this.lifecycle.state}; deactivate first`);
+    }
+    this.env.reset(this.latest, seed);
+  }
+
+  read(out: Float64Array): number {
+    if (!this.configured) return Number.NaN;
+    out.set(this.latest);
+    return this.env.time;
+  }
+
+  write(action: Float64Array): void {
+    const state = this.lifecycle.state;
+    if (state === 'running') {
+      for (let i = 0; i < action.length; i++) {
+        if (!Number.isFinite(action[i])) {
+          this.fault(`non-finite action component ${i} (${this.info.action.signals[i]?.name ?? '?'})`);
+          break;
+        }
+      }
+    } else if (state !== 'fault') {
+      throw new Error(`${this.info.name}: write while ${state}; commands are accepted only while running`);
+    }
+    const command = this.lifecycle.state === 'running' ? action : this.safe;
+    this.env.step(command, this.latest);
+    if (this.lifecycle.state === 'running' && !allFinite(this.latest)) {
+      this.fault('simulation produced a non-finite observation');
+    }
+  }
+
+  fault(reason: string): void {
+    if (this.lifecycle.state === 'stopped' || this.lifecycle.state === 'fault') return;
+    this.lifecycle.apply('fault', reason);
+  }
+}
+
+function allFinite(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+export const simRobotPlugin: RobotPlugin<SimRobotOptions> = {
+  kind: 'sim',
+  description: 'a MuJoCo model (tether sim list), lock-stepped with the control loop',
+  schema: simRobotOptions,
+  create: (options: SimRobotOptions, context: PluginContext) =>
+    SimRobot.create(options, context.controlDt, context.seed),
+};
