@@ -135,7 +135,11 @@ export class McapTickLogger implements EventSink {
   static async open(path: string, options: TickLoggerOptions): Promise<McapTickLogger> {
     validate(path, options);
     const absolute = resolve(path);
-    await mkdir(dirname(absolute), { recursive: true });
+    try {
+      await mkdir(dirname(absolute), { recursive: true });
+    } catch (error) {
+      throw new Error(`cannot open log ${path}: cannot create its folder (${(error as Error).message})`);
+    }
     const { robot } = options;
     const ring = createTickRingBuffers({
       capacity: options.ringCapacity ?? ringCapacityFor(options.rateHz, 4),

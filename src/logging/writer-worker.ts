@@ -65,6 +65,8 @@ export type WorkerMessage =
     };
 
 const pollMs = 20;
+/** Ticks written between two looks at the message port. */
+const batchTicks = 64;
 
 function wallMsToNs(ms: number): bigint {
   return secondsToNs(ms / 1000);
@@ -257,13 +259,20 @@ async function run(setup: WriterSetup): Promise<void> {
   port.postMessage({ type: 'ready' } satisfies WorkerMessage);
 
   for (;;) {
-    while (consumer.take(slot)) await writeTick();
+    let batch = 0;
+    while (batch < batchTicks && consumer.take(slot)) {
+      await writeTick();
+      batch++;
+    }
     while (pendingEvents.length > 0) {
       const next = pendingEvents.shift()!;
       await writeEvent(next.event, next.wallTimeMs);
     }
     if (closeRequest && consumer.available() === 0) break;
-    await consumer.waitForData(pollMs);
+    // Port messages (events, close) are macrotasks: a full batch yields so they are not starved
+    // while the ring stays busy; an empty ring sleeps until the producer publishes.
+    if (batch === batchTicks) await new Promise((resolve) => setImmediate(resolve));
+    else await consumer.waitForData(pollMs);
   }
 
   await writer.addMetadata({

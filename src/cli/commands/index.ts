@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as config } from './config.ts';
+import { register as log } from './log.ts';
 import { register as run } from './run.ts';
 import { register as verify } from './verify.ts';
 
@@ -8,4 +9,5 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   run,
   verify,
   config,
+  log,
 ];

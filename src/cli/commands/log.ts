@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { readLog } from '../../logging/reader.ts';
+import { type LogReport, type Spread, summarizeLog } from '../../logging/stats.ts';
+import { formatMicros } from '../format.ts';
+
+export function register(program: Command): void {
+  const log = program.command('log').description('inspect MCAP logs written by `tether run --log`');
+  log
+    .command('info')
+    .description('summarise a log: channels, ticks, timing, safety interventions, faults')
+    .argument('<file>', 'MCAP log file')
+    .option('--json', 'print the summary as JSON')
+    .action(async (file: string, flags: { json?: boolean }) => {
+      const report = summarizeLog(await readLog(file));
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    });
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+function formatSpread(spread: Spread | undefined): string {
+  if (!spread) return 'n/a';
+  return `p50 ${formatMicros(spread.p50)}  p99 ${formatMicros(spread.p99)}  max ${formatMicros(spread.max)}`;
+}
+
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}`.trimEnd());
+}
+
+export function formatReport(r: LogReport): string {
+  const lines: string[] = [];
+  const line = (label: string, value: string) => lines.push(`${label.padEnd(18)}${value}`);
+  line('file', `${r.path} (${formatBytes(r.bytes)}, ${r.chunks} chunks)`);
+  line('status', r.truncated ? `TRUNCATED: ${r.truncation}` : 'complete');
+  if (r.robot) {
+    const { name, transport, observations, actions } = r.robot;
+    line(
+      'robot',
+      `${name} (${transport}), ${plural(observations, 'observation')}, ${plural(actions, 'action')}`,
+    );
+  }
+  if (r.controller !== undefined) line('controller', r.controller);
+  if (r.startedAt !== undefined) line('started', r.startedAt);
+  const nominal = r.nominalRateHz === undefined ? '' : `nominal ${r.nominalRateHz} Hz, `;
+  const measured =
+    r.measuredRateHz === undefined ? 'measured n/a' : `measured ${r.measuredRateHz.toFixed(2)} Hz`;
+  line('tick rate', nominal + measured);
+  line('duration', `${r.durationS.toFixed(3)} s of loop time`);
+  const losses = [
+    `${r.missingTicks} missing`,
+    r.droppedTicks === undefined ? undefined : `${r.droppedTicks} dropped by the logger`,
+    r.incompleteTicks > 0 ? `${r.incompleteTicks} incomplete` : undefined,
+  ].filter((part) => part !== undefined);
+  line('ticks', `${r.ticks} (${losses.join(', ')})`);
+  line('period error', formatSpread(r.periodError));
+  line('compute time', formatSpread(r.computeTime));
+  line('missed deadlines', String(r.missedDeadlines));
+  const flags = Object.entries(r.safety.byFlag)
+    .map(([flag, count]) => `${flag} ${count}`)
+    .join(', ');
+  line('safety', `${r.safety.ticksWithInterventions} ticks with interventions${flags ? ` (${flags})` : ''}`);
+  const kinds = Object.entries(r.events.byKind)
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
+  line('events', `${r.events.count}${kinds ? ` (${kinds})` : ''}`);
+  for (const fault of r.events.faults) {
+    lines.push(`  t=${fault.time.toFixed(3)} s  ${fault.kind} from ${fault.source}: ${fault.message}`);
+  }
+  lines.push('channels');
+  lines.push(
+    ...table([
+      ['topic', 'schema', 'encoding', 'messages'],
+      ...r.channels.map((c) => [c.topic, c.schemaName, c.messageEncoding, String(c.messageCount)]),
+    ]),
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,123 @@
+/**
+ * Summary statistics of a log, as printed by `tether log info`: timing percentiles, safety
+ * interventions, events. Pure functions of a TetherLog.
+ */
+import { SafetyFlag } from '../safety/types.ts';
+import type { LogChannel, TetherLog } from './reader.ts';
+
+export interface Spread {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface LogReport {
+  readonly path: string;
+  readonly bytes: number;
+  readonly truncated: boolean;
+  readonly truncation: string | undefined;
+  readonly chunks: number;
+  readonly robot:
+    | {
+        readonly name: string;
+        readonly transport: string;
+        readonly observations: number;
+        readonly actions: number;
+      }
+    | undefined;
+  readonly controller: string | undefined;
+  readonly startedAt: string | undefined;
+  readonly nominalRateHz: number | undefined;
+  readonly measuredRateHz: number | undefined;
+  readonly ticks: number;
+  /** Tick numbers missing between the first and last logged tick (dropped by the logger or lost). */
+  readonly missingTicks: number;
+  /** Ticks the logger reported dropping (only known when the log was closed cleanly). */
+  readonly droppedTicks: number | undefined;
+  readonly incompleteTicks: number;
+  readonly durationS: number;
+  /** Seconds. */
+  readonly periodError: Spread | undefined;
+  readonly computeTime: Spread | undefined;
+  readonly missedDeadlines: number;
+  readonly safety: {
+    readonly ticksWithInterventions: number;
+    readonly byFlag: Readonly<Record<string, number>>;
+  };
+  readonly events: {
+    readonly count: number;
+    readonly byKind: Readonly<Record<string, number>>;
+    /** Faults and e-stops, in order. */
+    readonly faults: readonly {
+      readonly time: number;
+      readonly kind: string;
+      readonly source: string;
+      readonly message: string;
+    }[];
+  };
+  readonly channels: readonly LogChannel[];
+}
+
+/** Nearest-rank percentiles of the finite values; undefined when there are none. */
+export function spread(values: Float64Array): Spread | undefined {
+  const sorted = values.filter(Number.isFinite).sort();
+  if (sorted.length === 0) return undefined;
+  const rank = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  return { p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1]! };
+}
+
+const flagNames = (Object.keys(SafetyFlag) as (keyof typeof SafetyFlag)[]).filter((f) => SafetyFlag[f] !== 0);
+
+export function summarizeLog(log: TetherLog): LogReport {
+  const t = log.ticks;
+  const count = t.count;
+  const durationS = count > 1 ? t.time[count - 1]! - t.time[0]! : 0;
+  let missingTicks = 0;
+  for (let i = 1; i < count; i++) missingTicks += Math.max(0, t.tick[i]! - t.tick[i - 1]! - 1);
+  const byFlag: Record<string, number> = {};
+  let ticksWithInterventions = 0;
+  for (let i = 0; i < count; i++) {
+    const flags = t.safetyFlags[i]!;
+    if (flags === 0) continue;
+    ticksWithInterventions++;
+    for (const name of flagNames) if (flags & SafetyFlag[name]) byFlag[name] = (byFlag[name] ?? 0) + 1;
+  }
+  const byKind: Record<string, number> = {};
+  for (const event of log.events) byKind[event.kind] = (byKind[event.kind] ?? 0) + 1;
+  const span = count > 1 ? t.tick[count - 1]! - t.tick[0]! : 0;
+  return {
+    path: log.path,
+    bytes: log.bytes,
+    truncated: log.truncated,
+    truncation: log.truncation,
+    chunks: log.chunks,
+    robot: log.robot && {
+      name: log.robot.name,
+      transport: log.robot.transport,
+      observations: log.robot.observation.signals.length,
+      actions: log.robot.action.signals.length,
+    },
+    controller: log.controller,
+    startedAt: log.startedAt,
+    nominalRateHz: log.rateHz,
+    measuredRateHz: durationS > 0 ? span / durationS : undefined,
+    ticks: count,
+    missingTicks,
+    droppedTicks: log.summary?.droppedTicks,
+    incompleteTicks: log.incompleteTicks,
+    durationS,
+    periodError: spread(t.periodError),
+    computeTime: spread(t.computeTime),
+    missedDeadlines: count > 0 ? t.missedDeadlines[count - 1]! : 0,
+    safety: { ticksWithInterventions, byFlag },
+    events: {
+      count: log.events.length,
+      byKind,
+      faults: log.events
+        .filter((e) => e.kind === 'fault' || e.kind === 'estop')
+        .map(({ time, kind, source, message }) => ({ time, kind, source, message })),
+    },
+    channels: log.channels,
+  };
+}
