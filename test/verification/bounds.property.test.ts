@@ -1,0 +1,150 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createBounder, createBoxBounds } from '../../src/verification/bounds.ts';
+import { ForwardModel } from '../../src/verification/forward.ts';
+import { intervalActivation } from '../../src/verification/interval.ts';
+import { LinearBox, LinVec } from '../../src/verification/linear.ts';
+import { cosInterval, down, sinInterval, up } from '../../src/verification/rounding.ts';
+import { fixture } from './fixtures.ts';
+
+/** Boxes of every scale inside B = [−12, 12]², plus points inside them (as fractions). */
+const boxAndPoints = fc.record({
+  cx: fc.double({ min: -11.9, max: 11.9, noNaN: true }),
+  cy: fc.double({ min: -11.9, max: 11.9, noNaN: true }),
+  logWidth: fc.double({ min: -6, max: 1, noNaN: true }),
+  aspect: fc.double({ min: 0.2, max: 5, noNaN: true }),
+  points: fc.array(
+    fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })),
+    { minLength: 1, maxLength: 20 },
+  ),
+});
+
+describe('sound bounds contain sampled true values', () => {
+  for (const name of ['pendulum_u6', 'pendulum_u075'] as const) {
+    for (const method of ['ibp', 'linear'] as const) {
+      it(`${name} / ${method}: V, g and x⁺ over random boxes`, () => {
+        const model = fixture(name);
+        const bounder = createBounder(model, method);
+        const f = new ForwardModel(model);
+        const out = createBoxBounds(2);
+        const next = new Float64Array(2);
+        const lo = new Float64Array(2);
+        const hi = new Float64Array(2);
+        let checkedG = 0;
+        fc.assert(
+          fc.property(boxAndPoints, ({ cx, cy, logWidth, aspect, points }) => {
+            const w = 10 ** logWidth;
+            lo[0] = Math.max(-12, cx - w);
+            hi[0] = Math.min(12, cx + w);
+            lo[1] = Math.max(-12, cy - w * aspect);
+            hi[1] = Math.min(12, cy + w * aspect);
+            // ρ = ∞ forces the full computation so g and x⁺ bounds are always checked.
+            const full = bounder.bound(lo, hi, Number.POSITIVE_INFINITY, out);
+            expect(full).toBe(true);
+            for (const [a, b] of points) {
+              const x = [lo[0]! + a * (hi[0]! - lo[0]!), lo[1]! + b * (hi[1]! - lo[1]!)];
+              expect(f.value(x)).toBeGreaterThanOrEqual(out.vLo);
+              f.stepClosedLoop(x, next);
+              expect(next[0]).toBeGreaterThanOrEqual(out.xnLo[0]!);
+              expect(next[0]).toBeLessThanOrEqual(out.xnHi[0]!);
+              expect(next[1]).toBeGreaterThanOrEqual(out.xnLo[1]!);
+              expect(next[1]).toBeLessThanOrEqual(out.xnHi[1]!);
+              expect(f.decrease(x)).toBeLessThanOrEqual(out.gUp);
+              checkedG++;
+            }
+          }),
+          { numRuns: 400, seed: 7 },
+        );
+        expect(checkedG).toBeGreaterThan(400);
+      });
+    }
+  }
+
+  it('linear bounds are tighter than intervals on small boxes (the reason to have them)', () => {
+    const model = fixture('pendulum_u075');
+    const ibp = createBounder(model, 'ibp');
+    const lin = createBounder(model, 'linear');
+    const a = createBoxBounds(2);
+    const b = createBoxBounds(2);
+    const lo = [0.5, -0.5];
+    const hi = [0.51, -0.49];
+    ibp.bound(lo, hi, Number.POSITIVE_INFINITY, a);
+    lin.bound(lo, hi, Number.POSITIVE_INFINITY, b);
+    expect(b.gUp).toBeLessThan(a.gUp);
+    expect(b.gUp).toBeLessThan(0);
+  });
+
+  it('activation relaxations (ReLU, LeakyReLU, |z|) contain the function on random linear inputs', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.constantFrom(0, 0.01, -1, 0.5),
+        fc.array(
+          fc.tuple(fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true })),
+          { minLength: 1, maxLength: 10 },
+        ),
+        (a0, a1, b, slope, points) => {
+          const box = new LinearBox(2);
+          const lo = [-1, -1];
+          const hi = [1, 1];
+          box.set(lo, hi);
+          const z = new LinVec(2, 1);
+          const out = new LinVec(2, 1);
+          z.aLo.set([a0, a1]);
+          z.aUp.set([a0, a1]);
+          z.bLo[0] = b;
+          z.bUp[0] = b;
+          box.concretize(z, 0);
+          box.activation(z, out, slope);
+          for (const [x0, x1] of points) {
+            const zv = a0 * x0 + a1 * x1 + b;
+            const sv = Math.max(zv, slope * zv);
+            const l = out.aLo[0]! * x0 + out.aLo[1]! * x1 + out.bLo[0]!;
+            const u = out.aUp[0]! * x0 + out.aUp[1]! * x1 + out.bUp[0]!;
+            // Evaluating the bound lines in floats adds a few ulps of noise of its own.
+            const tol = 1e-12 * (1 + Math.abs(sv));
+            expect(sv).toBeGreaterThanOrEqual(l - tol);
+            expect(sv).toBeLessThanOrEqual(u + tol);
+            expect(sv).toBeGreaterThanOrEqual(out.lo[0]!);
+            expect(sv).toBeLessThanOrEqual(out.hi[0]!);
+          }
+          const ilo = Float64Array.of(z.lo[0]!);
+          const ihi = Float64Array.of(z.hi[0]!);
+          intervalActivation(ilo, ihi, 1, slope);
+          for (const [x0, x1] of points) {
+            const zv = a0 * x0 + a1 * x1 + b;
+            const sv = Math.max(zv, slope * zv);
+            expect(sv).toBeGreaterThanOrEqual(ilo[0]! - 1e-12);
+            expect(sv).toBeLessThanOrEqual(ihi[0]! + 1e-12);
+          }
+        },
+      ),
+      { numRuns: 500, seed: 3 },
+    );
+  });
+
+  it('sin and cos enclosures contain sampled values, and rounding moves outward', () => {
+    const out = new Float64Array(2);
+    fc.assert(
+      fc.property(
+        fc.double({ min: -50, max: 50, noNaN: true }),
+        fc.double({ min: 0, max: 8, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (l, w, t) => {
+          const x = l + t * w;
+          sinInterval(l, l + w, out);
+          expect(Math.sin(x)).toBeGreaterThanOrEqual(out[0]!);
+          expect(Math.sin(x)).toBeLessThanOrEqual(out[1]!);
+          cosInterval(l, l + w, out);
+          expect(Math.cos(x)).toBeGreaterThanOrEqual(out[0]!);
+          expect(Math.cos(x)).toBeLessThanOrEqual(out[1]!);
+          expect(up(x)).toBeGreaterThan(x);
+          expect(down(x)).toBeLessThan(x);
+        },
+      ),
+      { numRuns: 1000, seed: 11 },
+    );
+  });
+});

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type LyapunovModel, parseModel } from '../../src/verification/model.ts';
+
+export const fixturePath = (name: string): string =>
+  fileURLToPath(new URL(`../fixtures/yang2024/${name}.json`, import.meta.url));
+
+/** The raw JSON (fresh copy each call, so tests may mutate it). */
+export function rawFixture(name: 'pendulum_u6' | 'pendulum_u075'): Record<string, any> {
+  return JSON.parse(readFileSync(fixturePath(name), 'utf8'));
+}
+
+export function fixture(name: 'pendulum_u6' | 'pendulum_u075'): LyapunovModel {
+  return parseModel(rawFixture(name), name);
+}
