@@ -7,7 +7,7 @@ import { createKernelPolicy } from './backends/kernel.ts';
 import { createOrtPolicy } from './backends/ort.ts';
 import { createTfjsPolicy } from './backends/tfjs.ts';
 import { compileChain } from './chain.ts';
-import { decodeModel } from './onnx/model.ts';
+import { dataInputs, decodeModel } from './onnx/model.ts';
 import type { LoadOptions, Policy } from './policy.ts';
 
 export async function readModel(model: string | Uint8Array): Promise<Uint8Array> {
@@ -29,12 +29,23 @@ export async function warmUp(policy: Policy, calls: number): Promise<void> {
 export async function loadPolicy(model: string | Uint8Array, options: LoadOptions = {}): Promise<Policy> {
   const bytes = await readModel(model);
   const backend = options.backend ?? 'ort';
+  const decoded = decodeModel(bytes);
   let policy: Policy;
   if (backend === 'ort') {
-    policy = await createOrtPolicy(bytes, { device: options.device, log: options.log });
+    const [input] = dataInputs(decoded.graph);
+    const [output] = decoded.graph.outputs;
+    const last = (shape: readonly (number | string)[] | undefined) => {
+      const d = shape?.[shape.length - 1];
+      return typeof d === 'number' && d > 0 ? d : undefined;
+    };
+    policy = await createOrtPolicy(bytes, {
+      device: options.device,
+      log: options.log,
+      declared: { inputSize: last(input?.shape), outputSize: last(output?.shape) },
+    });
   } else {
     // The chain backends read the weights themselves; a graph they cannot run is refused by name.
-    const chain = compileChain(decodeModel(bytes));
+    const chain = compileChain(decoded);
     if (backend === 'tfjs') {
       policy = await createTfjsPolicy(chain, { device: options.device, log: options.log });
     } else {

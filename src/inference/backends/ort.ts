@@ -12,6 +12,11 @@ export interface OrtOptions {
   readonly device?: Device;
   readonly intraOpThreads?: number;
   readonly log?: InferenceLogger;
+  /**
+   * Feature sizes declared in the model file; ORT reports a dim as '' when its own shape inference
+   * disagrees with the declaration, and then these are what the model promised.
+   */
+  readonly declared?: { readonly inputSize?: number; readonly outputSize?: number };
 }
 
 /** Per-batch-size tensors over preallocated arrays, so a tick only copies floats. */
@@ -31,6 +36,7 @@ const cpuOptions = (threads: number): ort.InferenceSession.SessionOptions => ({
   interOpNumThreads: 1,
   executionMode: 'sequential',
   graphOptimizationLevel: 'all',
+  logSeverityLevel: 3,
 });
 
 /** Creates a session on the requested device; on CUDA failure returns a CPU session and the reason. */
@@ -80,6 +86,7 @@ export class OrtPolicy implements Policy {
     readonly session: ort.InferenceSession,
     readonly device: Device,
     readonly fallbackReason?: string,
+    declared: OrtOptions['declared'] = {},
   ) {
     if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
       throw new RangeError(
@@ -96,8 +103,8 @@ export class OrtPolicy implements Policy {
         throw new RangeError(`ONNX policy ${role} '${meta.name}' is ${meta.type}, expected float32`);
       }
     }
-    const inputSize = featureSize(session.inputMetadata[0]);
-    const outputSize = featureSize(session.outputMetadata[0]);
+    const inputSize = featureSize(session.inputMetadata[0]) ?? declared.inputSize;
+    const outputSize = featureSize(session.outputMetadata[0]) ?? declared.outputSize;
     if (inputSize === undefined || outputSize === undefined) {
       throw new RangeError(
         `ONNX policy needs a static feature dimension: '${this.inputName}' and '${this.outputName}' must be [batch, n]`,
@@ -146,7 +153,7 @@ export class OrtPolicy implements Policy {
 export async function createOrtPolicy(model: Uint8Array, options: OrtOptions = {}): Promise<OrtPolicy> {
   const { session, device, fallbackReason } = await createOrtSession(model, options);
   try {
-    return new OrtPolicy(session, device, fallbackReason);
+    return new OrtPolicy(session, device, fallbackReason, options.declared);
   } catch (error) {
     await session.release();
     throw error;
