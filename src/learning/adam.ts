@@ -1,0 +1,44 @@
+/** Adam (Kingma & Ba 2015) over one flat parameter vector; state is plain data for checkpoints. */
+export interface AdamConfig {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+}
+
+export const adamDefaults: AdamConfig = { lr: 3e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+
+export class Adam {
+  readonly m: Float64Array;
+  readonly v: Float64Array;
+  t = 0;
+
+  constructor(
+    readonly params: Float64Array,
+    readonly grads: Float64Array,
+    readonly config: AdamConfig = adamDefaults,
+  ) {
+    this.m = new Float64Array(params.length);
+    this.v = new Float64Array(params.length);
+  }
+
+  /** One step on the accumulated gradients (which it then zeroes). */
+  step(): void {
+    const { lr, beta1, beta2, eps } = this.config;
+    this.t += 1;
+    const correction1 = 1 - beta1 ** this.t;
+    const correction2 = 1 - beta2 ** this.t;
+    const stepSize = lr / correction1;
+    const p = this.params;
+    const g = this.grads;
+    const m = this.m;
+    const v = this.v;
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i]!;
+      m[i] = beta1 * m[i]! + (1 - beta1) * gi;
+      v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi;
+      p[i]! -= (stepSize * m[i]!) / (Math.sqrt(v[i]! / correction2) + eps);
+      g[i] = 0;
+    }
+  }
+}

@@ -1,0 +1,453 @@
+import { Adam, adamDefaults } from './adam.ts';
+import type { Engine, Mlp, Pass } from './engine.ts';
+import { type Batch, createBatch, type ReplayBuffer } from './replay.ts';
+import type { Rng } from './rng.ts';
+import { SacAgent, type SacConfig, sacDefaults } from './sac.ts';
+import { concatRows } from './tensor-ops.ts';
+
+/**
+ * H2O (Niu et al. 2022, "When to Trust Your Simulator: Dynamics-Aware Hybrid Offline-and-Online
+ * Reinforcement Learning"). SAC on batches of real (offline log) and sim (online) transitions, where
+ * two discriminators estimate how much the simulator's dynamics differ from the real ones:
+ *
+ *   d_sa(s, a), d_sas(s, a, s') → 2 logits each, bounded by 2·tanh(·); class 0 = real, 1 = sim
+ *   p_sa = softmax(d_sa),  p_sas = softmax(d_sas + d_sa)
+ *   L_disc = CE(p_sa) + CE(p_sas) (mean per domain, summed over domains); d_sa steps on both, d_sas on the second
+ *
+ *   w(s,a,s') = clip(exp(d_sas[0] − d_sas[1]), 1e-5, 1)                 ≈ P_real(s'|s,a) / P_sim(s'|s,a)
+ *   u(s,a)    = clip(mean_k [d_sas[1] − d_sas[0]](s, a, s' + σ⊙ε_k), 1e-45, 10)   ≈ KL(P_sim ‖ P_real)
+ *   ω_j       = u_j / Σ_sim u   (or 1/n_sim with u-weighting off)
+ *
+ *   L_Qk = mean_real (Q_k − y)² + mean_sim w·(Q_k − y)²
+ *        + β·clip(log Σ_sim ω_j exp Q_k(s_j, a_j) − mean_real Q_k, ±1000)
+ *
+ * The three switches reproduce the paper's ablations; with weight and penalty off and a 64/64 batch
+ * it is naive mixing, and with no real rows it is SAC on the simulator alone: all through this code.
+ */
+export interface H2oConfig {
+  readonly sac: SacConfig;
+  /** Rows per update from the real log and from the simulator's replay buffer. */
+  readonly realBatch: number;
+  readonly simBatch: number;
+  readonly importanceWeight: boolean;
+  readonly penalty: boolean;
+  /** true: ω ∝ u (dynamics-gap-aware); false: uniform ω. */
+  readonly uWeighting: boolean;
+  readonly beta: number;
+  readonly penaltyClip: number;
+  readonly weightClip: readonly [number, number];
+  readonly uClip: readonly [number, number];
+  readonly uSamples: number;
+  readonly discriminatorHidden: readonly number[];
+  readonly discriminatorLr: number;
+  /** Rows per domain in the discriminators' own batch. */
+  readonly discriminatorBatch: number;
+  /** Std of the Gaussian noise added to the discriminators' training inputs. */
+  readonly discriminatorNoise: number;
+  /** Multiplies rewards inside the learner (the reported returns stay unscaled). */
+  readonly rewardScale: number;
+}
+
+export const h2oDefaults: H2oConfig = {
+  sac: { ...sacDefaults, backupEntropy: false, criticOutputGain: 0.01 },
+  realBatch: 128,
+  simBatch: 128,
+  importanceWeight: true,
+  penalty: true,
+  uWeighting: true,
+  beta: 0.01,
+  penaltyClip: 1000,
+  weightClip: [1e-5, 1],
+  uClip: [1e-45, 10],
+  uSamples: 10,
+  discriminatorHidden: [256, 256],
+  discriminatorLr: 3e-4,
+  discriminatorBatch: 256,
+  discriminatorNoise: 0.1,
+  rewardScale: 1,
+};
+
+/** Naive mixing: half real, half sim, plain SAC losses (H2O with weight and penalty off). */
+export const naiveMixDefaults: H2oConfig = {
+  ...h2oDefaults,
+  realBatch: 64,
+  simBatch: 64,
+  importanceWeight: false,
+  penalty: false,
+};
+
+/** SAC on the simulator only, through the same update. */
+export const sacSimDefaults: H2oConfig = {
+  ...h2oDefaults,
+  realBatch: 0,
+  simBatch: 256,
+  importanceWeight: false,
+  penalty: false,
+};
+
+export interface H2oStats {
+  qLoss: number;
+  actorLoss: number;
+  alpha: number;
+  meanQ: number;
+  discriminatorLoss: number;
+  meanW: number;
+  penalty: number;
+}
+
+/** Running sums of w and u on sim samples inside vs outside a region (the gap diagnostics). */
+export interface GapDiagnostics {
+  wInside: number;
+  wOutside: number;
+  uInside: number;
+  uOutside: number;
+  countInside: number;
+  countOutside: number;
+}
+
+export class H2oAgent {
+  readonly sac: SacAgent;
+  readonly dSa: Mlp | null;
+  readonly dSas: Mlp | null;
+  private readonly discriminatorOptimizers: Adam[] = [];
+  readonly diagnostics: GapDiagnostics = {
+    wInside: 0,
+    wOutside: 0,
+    uInside: 0,
+    uOutside: 0,
+    countInside: 0,
+    countOutside: 0,
+  };
+  /** σ of the u estimate's perturbation of s': per-dimension std of the real states. */
+  readonly realStateStd: Float64Array;
+
+  private readonly batch: Batch;
+  private readonly discBatch: Batch;
+  private readonly saIn: Float64Array;
+  private readonly sasIn: Float64Array;
+  private readonly saPass: Pass | null;
+  private readonly sasPass: Pass | null;
+  private readonly gradSa: Float64Array;
+  private readonly gradSas: Float64Array;
+  /** u-estimate inputs: N perturbed copies of the sim half of the batch. */
+  private readonly uIn: Float64Array;
+  private readonly uPass: Pass | null;
+  readonly w: Float64Array;
+  readonly u: Float64Array;
+  private readonly omega: Float64Array;
+
+  constructor(
+    engine: Engine,
+    readonly obsSize: number,
+    readonly actSize: number,
+    readonly config: H2oConfig,
+    readonly real: ReplayBuffer | null,
+    readonly sim: ReplayBuffer,
+    rng: Rng,
+    private readonly gapRegion: ((obs: Float64Array, row: number) => boolean) | null = null,
+  ) {
+    validateH2oConfig(config, real);
+    const rows = config.realBatch + config.simBatch;
+    this.sac = new SacAgent(engine, obsSize, actSize, config.sac, rng, rows);
+    this.batch = createBatch(rows, obsSize, actSize);
+    const needsDiscriminators = config.importanceWeight || config.penalty;
+    const O = obsSize;
+    const A = actSize;
+    const discRows = 2 * config.discriminatorBatch;
+    this.discBatch = createBatch(discRows, O, A);
+    this.saIn = new Float64Array(discRows * (O + A));
+    this.sasIn = new Float64Array(Math.max(discRows, config.simBatch) * (2 * O + A));
+    this.gradSa = new Float64Array(discRows * 2);
+    this.gradSas = new Float64Array(discRows * 2);
+    this.uIn = new Float64Array(config.uSamples * config.simBatch * (2 * O + A));
+    this.w = new Float64Array(config.simBatch).fill(1);
+    this.u = new Float64Array(config.simBatch).fill(1);
+    this.omega = new Float64Array(config.simBatch).fill(config.simBatch > 0 ? 1 / config.simBatch : 0);
+    this.realStateStd = real === null ? new Float64Array(O).fill(1) : columnStd(real.obs, real.size, O);
+    if (needsDiscriminators) {
+      const hidden = config.discriminatorHidden;
+      this.dSa = engine.createMlp({ inputSize: O + A, hidden, outputSize: 2, activation: 'relu' }, rng);
+      this.dSas = engine.createMlp({ inputSize: 2 * O + A, hidden, outputSize: 2, activation: 'relu' }, rng);
+      const adam = { ...adamDefaults, lr: config.discriminatorLr };
+      this.discriminatorOptimizers = [
+        new Adam(this.dSa.params, this.dSa.grads, adam),
+        new Adam(this.dSas.params, this.dSas.grads, adam),
+      ];
+      this.saPass = this.dSa.createPass(Math.max(discRows, config.simBatch));
+      this.sasPass = this.dSas.createPass(Math.max(discRows, config.simBatch));
+      this.uPass = this.dSas.createPass(config.uSamples * config.simBatch);
+    } else {
+      this.dSa = null;
+      this.dSas = null;
+      this.saPass = null;
+      this.sasPass = null;
+      this.uPass = null;
+    }
+  }
+
+  act(obs: Float64Array, rows: number, out: Float64Array, rng: Rng | null): void {
+    this.sac.act(obs, rows, out, rng);
+  }
+
+  update(rng: Rng): H2oStats {
+    const { realBatch, simBatch, beta, penaltyClip } = this.config;
+    const discriminatorLoss = this.dSa === null ? 0 : this.discriminatorStep(rng);
+
+    const batch = this.batch;
+    batch.rows = realBatch + simBatch;
+    batch.realRows = realBatch;
+    if (realBatch > 0) this.real!.sampleInto(batch, 0, realBatch, rng);
+    this.sim.sampleInto(batch, realBatch, simBatch, rng);
+
+    const sac = this.sac;
+    const y = sac.computeTargets(batch, this.config.rewardScale, rng);
+    const [actorLoss] = sac.actorAndAlphaGradients(batch, rng);
+    if (this.dSa !== null) this.gapWeights(batch, rng);
+    const qs = sac.criticForward(batch);
+
+    let qLoss = 0;
+    let penaltyValue = 0;
+    for (let k = 0; k < 2; k++) {
+      const q = qs[k]!;
+      const g = sac.gradQ[k]!;
+      for (let r = 0; r < realBatch; r++) {
+        const e = q[r]! - y[r]!;
+        qLoss += (e * e) / realBatch;
+        g[r] = (2 * e) / realBatch;
+      }
+      for (let j = 0; j < simBatch; j++) {
+        const r = realBatch + j;
+        const e = q[r]! - y[r]!;
+        const w = this.config.importanceWeight ? this.w[j]! : 1;
+        qLoss += (w * e * e) / simBatch;
+        g[r] = (2 * w * e) / simBatch;
+      }
+      if (this.config.penalty) penaltyValue += this.addPenaltyGradient(q, g, beta, penaltyClip);
+    }
+    sac.criticBackward();
+    const alpha = sac.alpha;
+    sac.step();
+
+    let meanQ = 0;
+    for (let r = 0; r < batch.rows; r++) meanQ += qs[0][r]!;
+    let meanW = 0;
+    for (let j = 0; j < simBatch; j++) meanW += this.w[j]!;
+    return {
+      qLoss: qLoss / 2,
+      actorLoss,
+      alpha,
+      meanQ: meanQ / batch.rows,
+      discriminatorLoss,
+      meanW: simBatch > 0 ? meanW / simBatch : 1,
+      penalty: penaltyValue / 2,
+    };
+  }
+
+  /**
+   * β·clip(log Σ_j ω_j exp Q_j − mean_real Q): adds its gradient into g and returns its value.
+   * d/dQ_j (sim) = β·softmax(log ω + Q)_j;  d/dQ_r (real) = −β/n_real; zero when clipped.
+   */
+  private addPenaltyGradient(q: Float64Array, g: Float64Array, beta: number, clip: number): number {
+    const { realBatch, simBatch } = this.config;
+    let maxLogit = -Infinity;
+    for (let j = 0; j < simBatch; j++) {
+      const z = Math.log(this.omega[j]!) + q[realBatch + j]!;
+      if (z > maxLogit) maxLogit = z;
+    }
+    let sum = 0;
+    for (let j = 0; j < simBatch; j++)
+      sum += Math.exp(Math.log(this.omega[j]!) + q[realBatch + j]! - maxLogit);
+    const logSumExp = maxLogit + Math.log(sum);
+    let meanReal = 0;
+    for (let r = 0; r < realBatch; r++) meanReal += q[r]! / realBatch;
+    const gap = logSumExp - meanReal;
+    if (gap > clip || gap < -clip) return beta * Math.max(-clip, Math.min(clip, gap));
+    for (let j = 0; j < simBatch; j++) {
+      g[realBatch + j]! += (beta * Math.exp(Math.log(this.omega[j]!) + q[realBatch + j]! - maxLogit)) / sum;
+    }
+    for (let r = 0; r < realBatch; r++) g[r]! -= beta / realBatch;
+    return beta * gap;
+  }
+
+  /** One step of both discriminators on their own real+sim batch with input noise. Returns the loss. */
+  private discriminatorStep(rng: Rng): number {
+    const dSa = this.dSa!;
+    const dSas = this.dSas!;
+    const n = this.config.discriminatorBatch;
+    const O = this.obsSize;
+    const A = this.actSize;
+    const b = this.discBatch;
+    b.rows = 2 * n;
+    b.realRows = n;
+    this.real!.sampleInto(b, 0, n, rng);
+    this.sim.sampleInto(b, n, n, rng);
+    const sigma = this.config.discriminatorNoise;
+    for (let i = 0; i < b.rows * O; i++) {
+      b.obs[i]! += sigma * rng.normal();
+      b.nextObs[i]! += sigma * rng.normal();
+    }
+    for (let i = 0; i < b.rows * A; i++) b.act[i]! += sigma * rng.normal();
+    concatRows(b.obs, O, b.act, A, b.rows, this.saIn);
+    concatRows(this.saIn, O + A, b.nextObs, O, b.rows, this.sasIn);
+    const outSa = dSa.forward(this.saPass!, this.saIn, b.rows);
+    const outSas = dSas.forward(this.sasPass!, this.sasIn, b.rows);
+    let loss = 0;
+    for (let r = 0; r < b.rows; r++) {
+      const label = r < n ? 0 : 1;
+      const ta0 = Math.tanh(outSa[2 * r]!);
+      const ta1 = Math.tanh(outSa[2 * r + 1]!);
+      const tb0 = Math.tanh(outSas[2 * r]!);
+      const tb1 = Math.tanh(outSas[2 * r + 1]!);
+      // p_sa from 2·tanh logits; p_sas from the summed logits.
+      const pSa1 = sigmoid(2 * ta1 - 2 * ta0);
+      const pSas1 = sigmoid(2 * tb1 + 2 * ta1 - 2 * tb0 - 2 * ta0);
+      loss -= (Math.log(label === 1 ? pSa1 : 1 - pSa1) + Math.log(label === 1 ? pSas1 : 1 - pSas1)) / n;
+      // dCE/dlogit_c = (p_c − onehot_c)/n; class 1 gets +, class 0 the negative.
+      const gSa = (pSa1 - label) / n;
+      const gSas = (pSas1 - label) / n;
+      const gLogitSa1 = gSa + gSas;
+      // Through 2·tanh(out): d/dout = g·2(1 − tanh²).
+      this.gradSa[2 * r] = -gLogitSa1 * 2 * (1 - ta0 * ta0);
+      this.gradSa[2 * r + 1] = gLogitSa1 * 2 * (1 - ta1 * ta1);
+      this.gradSas[2 * r] = -gSas * 2 * (1 - tb0 * tb0);
+      this.gradSas[2 * r + 1] = gSas * 2 * (1 - tb1 * tb1);
+    }
+    dSa.backward(this.saPass!, this.gradSa, null, true);
+    dSas.backward(this.sasPass!, this.gradSas, null, true);
+    for (const optimizer of this.discriminatorOptimizers) optimizer.step();
+    return loss;
+  }
+
+  /** w, u and ω for the sim half of `batch`, from the current discriminators (no gradient). */
+  private gapWeights(batch: Batch, rng: Rng): void {
+    const { realBatch, simBatch, uSamples, weightClip, uClip } = this.config;
+    const O = this.obsSize;
+    const A = this.actSize;
+    const width = 2 * O + A;
+    const simObs = batch.obs.subarray(realBatch * O);
+    const simAct = batch.act.subarray(realBatch * A);
+    const simNext = batch.nextObs.subarray(realBatch * O);
+    concatRows(simObs, O, simAct, A, simBatch, this.saIn);
+    concatRows(this.saIn, O + A, simNext, O, simBatch, this.sasIn);
+    const out = this.dSas!.forward(this.sasPass!, this.sasIn, simBatch);
+    for (let j = 0; j < simBatch; j++) {
+      const ratio = Math.exp(2 * Math.tanh(out[2 * j]!) - 2 * Math.tanh(out[2 * j + 1]!));
+      this.w[j] = Math.min(weightClip[1], Math.max(weightClip[0], ratio));
+    }
+    for (let k = 0; k < uSamples; k++) {
+      for (let j = 0; j < simBatch; j++) {
+        const row = (k * simBatch + j) * width;
+        for (let c = 0; c < O + A; c++) this.uIn[row + c] = this.sasIn[j * width + c]!;
+        for (let c = 0; c < O; c++) {
+          this.uIn[row + O + A + c] = simNext[j * O + c]! + this.realStateStd[c]! * rng.normal();
+        }
+      }
+    }
+    const uOut = this.dSas!.forward(this.uPass!, this.uIn, uSamples * simBatch);
+    let uSum = 0;
+    for (let j = 0; j < simBatch; j++) {
+      let mean = 0;
+      for (let k = 0; k < uSamples; k++) {
+        const r = k * simBatch + j;
+        mean += (2 * Math.tanh(uOut[2 * r + 1]!) - 2 * Math.tanh(uOut[2 * r]!)) / uSamples;
+      }
+      this.u[j] = Math.min(uClip[1], Math.max(uClip[0], mean));
+      uSum += this.u[j]!;
+    }
+    for (let j = 0; j < simBatch; j++)
+      this.omega[j] = this.config.uWeighting ? this.u[j]! / uSum : 1 / simBatch;
+    if (this.gapRegion !== null) {
+      const d = this.diagnostics;
+      for (let j = 0; j < simBatch; j++) {
+        if (this.gapRegion(simObs, j)) {
+          d.wInside += this.w[j]!;
+          d.uInside += this.u[j]!;
+          d.countInside += 1;
+        } else {
+          d.wOutside += this.w[j]!;
+          d.uOutside += this.u[j]!;
+          d.countOutside += 1;
+        }
+      }
+    }
+  }
+
+  /** w(s, a, s') for arbitrary rows, e.g. to map it over a state grid (rows ≤ the sim batch). */
+  importanceWeights(
+    obs: Float64Array,
+    act: Float64Array,
+    nextObs: Float64Array,
+    rows: number,
+    out: Float64Array,
+  ): void {
+    if (this.dSas === null)
+      throw new Error('importance weights need the discriminators (weight or penalty on)');
+    concatRows(obs, this.obsSize, act, this.actSize, rows, this.saIn);
+    concatRows(this.saIn, this.obsSize + this.actSize, nextObs, this.obsSize, rows, this.sasIn);
+    const o = this.dSas.forward(this.sasPass!, this.sasIn, rows);
+    for (let j = 0; j < rows; j++) {
+      const ratio = Math.exp(2 * Math.tanh(o[2 * j]!) - 2 * Math.tanh(o[2 * j + 1]!));
+      out[j] = Math.min(this.config.weightClip[1], Math.max(this.config.weightClip[0], ratio));
+    }
+  }
+
+  stateArrays(): Record<string, Float64Array> {
+    const out = { ...this.sac.stateArrays() };
+    if (this.dSa !== null && this.dSas !== null) {
+      out['dSa'] = this.dSa.params;
+      out['dSas'] = this.dSas.params;
+      this.discriminatorOptimizers.forEach((adam, i) => {
+        out[`adam.disc${i}.m`] = adam.m;
+        out[`adam.disc${i}.v`] = adam.v;
+      });
+    }
+    return out;
+  }
+
+  stateScalars(): Record<string, number> {
+    const out = this.sac.stateScalars();
+    this.discriminatorOptimizers.forEach((adam, i) => {
+      out[`adam.disc${i}.t`] = adam.t;
+    });
+    return out;
+  }
+
+  loadScalars(scalars: Record<string, number>): void {
+    this.sac.loadScalars(scalars);
+    this.discriminatorOptimizers.forEach((adam, i) => {
+      adam.t = scalars[`adam.disc${i}.t`] ?? 0;
+    });
+  }
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+function columnStd(x: Float64Array, rows: number, cols: number): Float64Array {
+  const std = new Float64Array(cols);
+  for (let c = 0; c < cols; c++) {
+    let mean = 0;
+    for (let r = 0; r < rows; r++) mean += x[r * cols + c]! / rows;
+    let variance = 0;
+    for (let r = 0; r < rows; r++) variance += (x[r * cols + c]! - mean) ** 2 / rows;
+    std[c] = Math.sqrt(variance) || 1;
+  }
+  return std;
+}
+
+export function validateH2oConfig(config: H2oConfig, real: ReplayBuffer | null): void {
+  if (!Number.isInteger(config.realBatch) || config.realBatch < 0) {
+    throw new RangeError(`realBatch must be a non-negative integer, got ${config.realBatch}`);
+  }
+  if (!Number.isInteger(config.simBatch) || config.simBatch < 1) {
+    throw new RangeError(`simBatch must be a positive integer, got ${config.simBatch}`);
+  }
+  const needsReal = config.realBatch > 0 || config.importanceWeight || config.penalty;
+  if (needsReal && real === null) {
+    throw new Error(
+      'this configuration samples the real log (realBatch > 0, importance weight or penalty) but no real dataset was given',
+    );
+  }
+  if (config.penalty && config.realBatch === 0) throw new RangeError('the H2O penalty needs realBatch > 0');
+}

@@ -1,0 +1,94 @@
+import type { Rng } from './rng.ts';
+
+/** A minibatch laid out row-major; rows [0, realRows) come from the real log, the rest from sim. */
+export interface Batch {
+  rows: number;
+  realRows: number;
+  readonly obsSize: number;
+  readonly actSize: number;
+  readonly obs: Float64Array;
+  readonly act: Float64Array;
+  readonly reward: Float64Array;
+  readonly nextObs: Float64Array;
+  /** 1 where the episode terminated inside the MDP (no bootstrap), else 0 (truncation bootstraps). */
+  readonly done: Float64Array;
+}
+
+export function createBatch(maxRows: number, obsSize: number, actSize: number): Batch {
+  return {
+    rows: 0,
+    realRows: 0,
+    obsSize,
+    actSize,
+    obs: new Float64Array(maxRows * obsSize),
+    act: new Float64Array(maxRows * actSize),
+    reward: new Float64Array(maxRows),
+    nextObs: new Float64Array(maxRows * obsSize),
+    done: new Float64Array(maxRows),
+  };
+}
+
+/** A ring buffer of transitions in preallocated columns. */
+export class ReplayBuffer {
+  readonly obs: Float64Array;
+  readonly act: Float64Array;
+  readonly reward: Float64Array;
+  readonly nextObs: Float64Array;
+  readonly done: Float64Array;
+  size = 0;
+  /** Index the next `add` writes to. */
+  cursor = 0;
+
+  constructor(
+    readonly capacity: number,
+    readonly obsSize: number,
+    readonly actSize: number,
+  ) {
+    this.obs = new Float64Array(capacity * obsSize);
+    this.act = new Float64Array(capacity * actSize);
+    this.reward = new Float64Array(capacity);
+    this.nextObs = new Float64Array(capacity * obsSize);
+    this.done = new Float64Array(capacity);
+  }
+
+  /** Adds row `row` of the given row-major arrays. */
+  add(
+    obs: Float64Array,
+    act: Float64Array,
+    reward: number,
+    nextObs: Float64Array,
+    done: boolean,
+    row = 0,
+  ): void {
+    const i = this.cursor;
+    const O = this.obsSize;
+    const A = this.actSize;
+    for (let k = 0; k < O; k++) {
+      this.obs[i * O + k] = obs[row * O + k]!;
+      this.nextObs[i * O + k] = nextObs[row * O + k]!;
+    }
+    for (let k = 0; k < A; k++) this.act[i * A + k] = act[row * A + k]!;
+    this.reward[i] = reward;
+    this.done[i] = done ? 1 : 0;
+    this.cursor = (i + 1) % this.capacity;
+    if (this.size < this.capacity) this.size += 1;
+  }
+
+  /** Writes `count` uniformly drawn transitions into `batch` rows [start, start + count). */
+  sampleInto(batch: Batch, start: number, count: number, rng: Rng): void {
+    if (this.size === 0) throw new RangeError('cannot sample from an empty replay buffer');
+    const O = this.obsSize;
+    const A = this.actSize;
+    for (let n = 0; n < count; n++) {
+      const i = rng.int(this.size);
+      const row = start + n;
+      for (let k = 0; k < O; k++) {
+        batch.obs[row * O + k] = this.obs[i * O + k]!;
+        batch.nextObs[row * O + k] = this.nextObs[i * O + k]!;
+      }
+      for (let k = 0; k < A; k++) batch.act[row * A + k] = this.act[i * A + k]!;
+      batch.reward[row] = this.reward[i]!;
+      batch.done[row] = this.done[i]!;
+    }
+  }
+}

@@ -1,0 +1,266 @@
+import { Adam, adamDefaults } from './adam.ts';
+import type { Engine, Mlp, Pass } from './engine.ts';
+import { copyParams, polyak } from './engine.ts';
+import { type Batch, createBatch, type ReplayBuffer } from './replay.ts';
+import type { Rng } from './rng.ts';
+import { concatRows } from './tensor-ops.ts';
+
+/**
+ * TD3+BC (Fujimoto & Gu 2021, "A Minimalist Approach to Offline Reinforcement Learning"): TD3 on
+ * a fixed log with a behaviour-cloning term and normalised states.
+ *
+ *   a' = clip(π̄(s') + clip(N(0, σ²), ±c), −1, 1),   y = r + γ(1 − d)·min_k Q̄_k(s', a')
+ *   L_Qk = mean (Q_k(s, a) − y)²
+ *   L_π  = −λ·mean Q_1(s, π(s)) + mean (π(s) − a)²,   λ = α / mean|Q_1(s, π(s))|   (every d-th update)
+ */
+export interface Td3BcConfig {
+  readonly hidden: readonly number[];
+  readonly gamma: number;
+  readonly tau: number;
+  readonly actorLr: number;
+  readonly criticLr: number;
+  readonly batchSize: number;
+  readonly policyNoise: number;
+  readonly noiseClip: number;
+  readonly policyDelay: number;
+  readonly alpha: number;
+  readonly normalizeStates: boolean;
+  readonly rewardScale: number;
+}
+
+export const td3bcDefaults: Td3BcConfig = {
+  hidden: [256, 256],
+  gamma: 0.99,
+  tau: 0.005,
+  actorLr: 3e-4,
+  criticLr: 3e-4,
+  batchSize: 256,
+  policyNoise: 0.2,
+  noiseClip: 0.5,
+  policyDelay: 2,
+  alpha: 2.5,
+  normalizeStates: true,
+  rewardScale: 1,
+};
+
+export interface Td3BcStats {
+  qLoss: number;
+  actorLoss: number;
+  meanQ: number;
+}
+
+export class Td3BcAgent {
+  readonly actor: Mlp;
+  readonly actorTarget: Mlp;
+  readonly q: [Mlp, Mlp];
+  readonly qTarget: [Mlp, Mlp];
+  readonly optimizers: Record<string, Adam>;
+  /** State normaliser from the log: obs_n = (obs − mean)/std. */
+  readonly stateMean: Float64Array;
+  readonly stateStd: Float64Array;
+  updates = 0;
+  private lastActorLoss = 0;
+
+  private readonly batch: Batch;
+  private readonly obsN: Float64Array;
+  private readonly nextObsN: Float64Array;
+  private readonly actorPass: Pass;
+  private readonly actorTargetPass: Pass;
+  private readonly qPass: [Pass, Pass];
+  private readonly qTargetPass: [Pass, Pass];
+  private readonly qPiPass: Pass;
+  private readonly sa: Float64Array;
+  private readonly nextSa: Float64Array;
+  private readonly piSa: Float64Array;
+  private readonly gradQ: Float64Array;
+  private readonly gradSa: Float64Array;
+  private readonly gradPi: Float64Array;
+  private readonly y: Float64Array;
+  private readonly actPass: Pass;
+  private readonly actObs: Float64Array;
+
+  constructor(
+    engine: Engine,
+    readonly obsSize: number,
+    readonly actSize: number,
+    readonly config: Td3BcConfig,
+    readonly data: ReplayBuffer,
+    rng: Rng,
+    maxActRows = 64,
+  ) {
+    const { hidden, batchSize: n } = config;
+    const actorSpec = { inputSize: obsSize, hidden, outputSize: actSize, activation: 'relu' as const };
+    const criticSpec = { inputSize: obsSize + actSize, hidden, outputSize: 1, activation: 'relu' as const };
+    this.actor = engine.createMlp(actorSpec, rng);
+    this.actorTarget = engine.createMlp(actorSpec, rng);
+    this.q = [engine.createMlp(criticSpec, rng), engine.createMlp(criticSpec, rng)];
+    this.qTarget = [engine.createMlp(criticSpec, rng), engine.createMlp(criticSpec, rng)];
+    copyParams(this.actorTarget, this.actor);
+    copyParams(this.qTarget[0], this.q[0]);
+    copyParams(this.qTarget[1], this.q[1]);
+    this.optimizers = {
+      actor: new Adam(this.actor.params, this.actor.grads, { ...adamDefaults, lr: config.actorLr }),
+      q1: new Adam(this.q[0].params, this.q[0].grads, { ...adamDefaults, lr: config.criticLr }),
+      q2: new Adam(this.q[1].params, this.q[1].grads, { ...adamDefaults, lr: config.criticLr }),
+    };
+    this.stateMean = new Float64Array(obsSize);
+    this.stateStd = new Float64Array(obsSize).fill(1);
+    if (config.normalizeStates) {
+      for (let c = 0; c < obsSize; c++) {
+        let mean = 0;
+        for (let r = 0; r < data.size; r++) mean += data.obs[r * obsSize + c]! / data.size;
+        let variance = 0;
+        for (let r = 0; r < data.size; r++) variance += (data.obs[r * obsSize + c]! - mean) ** 2 / data.size;
+        this.stateMean[c] = mean;
+        this.stateStd[c] = Math.sqrt(variance) + 1e-3;
+      }
+    }
+    const sa = obsSize + actSize;
+    this.batch = createBatch(n, obsSize, actSize);
+    this.obsN = new Float64Array(n * obsSize);
+    this.nextObsN = new Float64Array(n * obsSize);
+    this.actorPass = this.actor.createPass(n);
+    this.actorTargetPass = this.actorTarget.createPass(n);
+    this.qPass = [this.q[0].createPass(n), this.q[1].createPass(n)];
+    this.qTargetPass = [this.qTarget[0].createPass(n), this.qTarget[1].createPass(n)];
+    this.qPiPass = this.q[0].createPass(n);
+    this.sa = new Float64Array(n * sa);
+    this.nextSa = new Float64Array(n * sa);
+    this.piSa = new Float64Array(n * sa);
+    this.gradQ = new Float64Array(n);
+    this.gradSa = new Float64Array(n * sa);
+    this.gradPi = new Float64Array(n * actSize);
+    this.y = new Float64Array(n);
+    this.actPass = this.actor.createPass(maxActRows);
+    this.actObs = new Float64Array(maxActRows * obsSize);
+  }
+
+  /** Deterministic action tanh(actor(normalised obs)); exploration noise is not used offline. */
+  act(obs: Float64Array, rows: number, out: Float64Array): void {
+    this.normalize(obs, rows, this.actObs);
+    const raw = this.actor.forward(this.actPass, this.actObs, rows);
+    for (let i = 0; i < rows * this.actSize; i++) out[i] = Math.tanh(raw[i]!);
+  }
+
+  update(rng: Rng): Td3BcStats {
+    const { batchSize: n, gamma, policyNoise, noiseClip, rewardScale } = this.config;
+    const O = this.obsSize;
+    const A = this.actSize;
+    const b = this.batch;
+    b.rows = n;
+    b.realRows = n;
+    this.data.sampleInto(b, 0, n, rng);
+    this.normalize(b.obs, n, this.obsN);
+    this.normalize(b.nextObs, n, this.nextObsN);
+
+    // Critic target with target-policy smoothing.
+    const nextRaw = this.actorTarget.forward(this.actorTargetPass, this.nextObsN, n);
+    for (let i = 0; i < n * A; i++) {
+      const noise = Math.max(-noiseClip, Math.min(noiseClip, policyNoise * rng.normal()));
+      this.gradPi[i] = Math.max(-1, Math.min(1, Math.tanh(nextRaw[i]!) + noise));
+    }
+    concatRows(this.nextObsN, O, this.gradPi, A, n, this.nextSa);
+    const t1 = this.qTarget[0].forward(this.qTargetPass[0], this.nextSa, n);
+    const t2 = this.qTarget[1].forward(this.qTargetPass[1], this.nextSa, n);
+    for (let r = 0; r < n; r++) {
+      this.y[r] = rewardScale * b.reward[r]! + gamma * (1 - b.done[r]!) * Math.min(t1[r]!, t2[r]!);
+    }
+
+    concatRows(this.obsN, O, b.act, A, n, this.sa);
+    let qLoss = 0;
+    let meanQ = 0;
+    for (let k = 0; k < 2; k++) {
+      const q = this.q[k]!.forward(this.qPass[k]!, this.sa, n);
+      for (let r = 0; r < n; r++) {
+        const e = q[r]! - this.y[r]!;
+        qLoss += (e * e) / n;
+        if (k === 0) meanQ += q[r]! / n;
+        this.gradQ[r] = (2 * e) / n;
+      }
+      this.q[k]!.backward(this.qPass[k]!, this.gradQ, null, true);
+    }
+
+    this.updates += 1;
+    if (this.updates % this.config.policyDelay === 0) {
+      // Actor gradient through Q_1 with the critics as they were before this update's critic step.
+      this.lastActorLoss = this.actorGradient(b, n);
+      this.optimizers['actor']!.step();
+    }
+    this.optimizers['q1']!.step();
+    this.optimizers['q2']!.step();
+    if (this.updates % this.config.policyDelay === 0) {
+      polyak(this.actorTarget, this.actor, this.config.tau);
+      polyak(this.qTarget[0], this.q[0], this.config.tau);
+      polyak(this.qTarget[1], this.q[1], this.config.tau);
+    }
+    return { qLoss: qLoss / 2, actorLoss: this.lastActorLoss, meanQ };
+  }
+
+  private actorGradient(b: Batch, n: number): number {
+    const O = this.obsSize;
+    const A = this.actSize;
+    const raw = this.actor.forward(this.actorPass, this.obsN, n);
+    const pi = this.gradPi;
+    for (let i = 0; i < n * A; i++) pi[i] = Math.tanh(raw[i]!);
+    concatRows(this.obsN, O, pi, A, n, this.piSa);
+    const q = this.q[0].forward(this.qPiPass, this.piSa, n);
+    let meanAbsQ = 0;
+    let meanQ = 0;
+    for (let r = 0; r < n; r++) {
+      meanAbsQ += Math.abs(q[r]!) / n;
+      meanQ += q[r]! / n;
+    }
+    const lambda = this.config.alpha / (meanAbsQ + 1e-12);
+    for (let r = 0; r < n; r++) this.gradQ[r] = -lambda / n;
+    this.q[0].backward(this.qPiPass, this.gradQ, this.gradSa, false);
+    let bc = 0;
+    // Reuse `pi` for dL/d(raw actor output): (−λ dQ/da + 2(π − a)/(nA))·(1 − π²).
+    for (let r = 0; r < n; r++) {
+      for (let i = 0; i < A; i++) {
+        const k = r * A + i;
+        const diff = pi[k]! - b.act[k]!;
+        bc += (diff * diff) / (n * A);
+        const grad = this.gradSa[r * (O + A) + O + i]! + (2 * diff) / (n * A);
+        pi[k] = grad * (1 - pi[k]! * pi[k]!);
+      }
+    }
+    this.actor.backward(this.actorPass, pi, null, true);
+    return -lambda * meanQ + bc;
+  }
+
+  private normalize(obs: Float64Array, rows: number, out: Float64Array): void {
+    const O = this.obsSize;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < O; c++) out[r * O + c] = (obs[r * O + c]! - this.stateMean[c]!) / this.stateStd[c]!;
+    }
+  }
+
+  stateArrays(): Record<string, Float64Array> {
+    const out: Record<string, Float64Array> = {
+      actor: this.actor.params,
+      actorTarget: this.actorTarget.params,
+      q1: this.q[0].params,
+      q2: this.q[1].params,
+      q1Target: this.qTarget[0].params,
+      q2Target: this.qTarget[1].params,
+      stateMean: this.stateMean,
+      stateStd: this.stateStd,
+    };
+    for (const [name, adam] of Object.entries(this.optimizers)) {
+      out[`adam.${name}.m`] = adam.m;
+      out[`adam.${name}.v`] = adam.v;
+    }
+    return out;
+  }
+
+  stateScalars(): Record<string, number> {
+    const out: Record<string, number> = { updates: this.updates };
+    for (const [name, adam] of Object.entries(this.optimizers)) out[`adam.${name}.t`] = adam.t;
+    return out;
+  }
+
+  loadScalars(scalars: Record<string, number>): void {
+    this.updates = scalars['updates'] ?? 0;
+    for (const [name, adam] of Object.entries(this.optimizers)) adam.t = scalars[`adam.${name}.t`] ?? 0;
+  }
+}

@@ -1,0 +1,332 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Environment } from '../core/environment.ts';
+import { cpuEngine } from './cpu-engine.ts';
+import { datasetToBuffer, type TransitionDataset, validateDataset } from './dataset.ts';
+import type { Engine } from './engine.ts';
+import type { H2oAgent, H2oConfig } from './h2o.ts';
+import { hybridLearner, type Learner, td3bcLearner } from './learner.ts';
+import { ReplayBuffer } from './replay.ts';
+import { Rng, type RngState } from './rng.ts';
+import type { Td3BcConfig } from './td3bc.ts';
+
+export type AlgorithmName = 'sac' | 'naive-mix' | 'h2o' | 'td3bc';
+
+/** A simulator and a stand-in for the real system with the same observation and action spaces. */
+export interface EnvironmentPair {
+  readonly name: string;
+  sim(seed: number): Environment;
+  real(seed: number): Environment;
+  /** Where the dynamics gap is expected (for the w/u diagnostics), or null. */
+  readonly gapRegion: ((obs: Float64Array, row: number) => boolean) | null;
+}
+
+export interface TrainerOptions {
+  readonly algorithm: AlgorithmName;
+  readonly seed: number;
+  /** Gradient updates in total. */
+  readonly updates: number;
+  /** Sim steps collected, then as many updates (UTD 1). */
+  readonly chunk: number;
+  /** Uniformly random sim steps before the first update. */
+  readonly startSteps: number;
+  /** Simulator copies stepped in lockstep. */
+  readonly numEnvs: number;
+  readonly evalEvery: number;
+  readonly evalEpisodes: number;
+  readonly h2o: H2oConfig;
+  readonly td3bc: Td3BcConfig;
+  readonly engine?: Engine;
+}
+
+export interface EvalPoint {
+  updates: number;
+  simSteps: number;
+  /** Mean undiscounted return of the deterministic policy on the real system. */
+  realReturn: number;
+  seconds: number;
+}
+
+const CHECKPOINT_FORMAT = 'tether.checkpoint/1';
+
+export class Trainer {
+  readonly learner: Learner;
+  readonly history: EvalPoint[] = [];
+  updatesDone = 0;
+  simSteps = 0;
+  /** Mean of the last update's statistics, for progress output. */
+  lastStats: Record<string, number> = {};
+  private readonly simBuffer: ReplayBuffer;
+  private readonly sims: Environment[];
+  private readonly evalEnv: Environment;
+  private readonly updateRng: Rng;
+  private readonly actRng: Rng;
+  private readonly obs: Float64Array;
+  private readonly nextObs: Float64Array;
+  private readonly actions: Float64Array;
+  private readonly episodeStep: Int32Array;
+  private elapsed = 0;
+
+  constructor(
+    readonly options: TrainerOptions,
+    readonly envs: EnvironmentPair,
+    realData: TransitionDataset | null,
+  ) {
+    validateTrainerOptions(options);
+    const probe = envs.sim(0);
+    const O = probe.observation.signals.length;
+    const A = probe.action.signals.length;
+    probe.dispose?.();
+    if (realData !== null) validateDataset(realData, { observationSize: O, actionSize: A }, envs.name);
+    const needsReal = options.algorithm !== 'sac';
+    if (needsReal && realData === null) {
+      throw new Error(`algorithm ${options.algorithm} learns from the real log, but no dataset was given`);
+    }
+    const engine = options.engine ?? cpuEngine;
+    const real = needsReal && realData !== null ? datasetToBuffer(realData) : null;
+    const rng = new Rng(options.seed);
+    this.updateRng = rng.fork();
+    this.actRng = rng.fork();
+    this.simBuffer = new ReplayBuffer(
+      Math.max(1, options.startSteps + options.updates + options.numEnvs),
+      O,
+      A,
+    );
+    if (options.algorithm === 'td3bc') {
+      this.learner = td3bcLearner(engine, O, A, options.td3bc, real!, rng);
+    } else {
+      this.learner = hybridLearner(engine, O, A, options.h2o, real, this.simBuffer, rng, envs.gapRegion);
+    }
+    const n = options.numEnvs;
+    this.sims = [];
+    if (this.learner.online) for (let i = 0; i < n; i++) this.sims.push(envs.sim(options.seed * 1000 + i));
+    this.evalEnv = envs.real(options.seed + 99991);
+    this.obs = new Float64Array(n * O);
+    this.nextObs = new Float64Array(n * O);
+    this.actions = new Float64Array(n * A);
+    this.episodeStep = new Int32Array(n);
+    this.resetEnvs();
+  }
+
+  get obsSize(): number {
+    return this.evalEnv.observation.signals.length;
+  }
+
+  get actSize(): number {
+    return this.evalEnv.action.signals.length;
+  }
+
+  /** The H2O agent when the algorithm is one of the hybrid family (for diagnostics and w maps). */
+  get hybridAgent(): H2oAgent | null {
+    return 'agent' in this.learner && this.options.algorithm !== 'td3bc'
+      ? ((this.learner as { agent: H2oAgent }).agent ?? null)
+      : null;
+  }
+
+  get done(): boolean {
+    return this.updatesDone >= this.options.updates;
+  }
+
+  /** Runs one chunk (collect, then update) and any evaluation that falls due. */
+  runChunk(): void {
+    const start = performance.now();
+    const { chunk, evalEvery, updates } = this.options;
+    if (this.learner.online && this.simSteps === 0 && this.options.startSteps > 0) {
+      this.collect(this.options.startSteps, true);
+    }
+    const n = Math.min(chunk, updates - this.updatesDone);
+    if (this.learner.online) this.collect(n, false);
+    for (let i = 0; i < n; i++) {
+      this.lastStats = this.learner.update(this.updateRng);
+      this.updatesDone += 1;
+      if (this.updatesDone % evalEvery === 0 || this.updatesDone === updates) {
+        for (const [key, value] of Object.entries(this.lastStats)) {
+          if (!Number.isFinite(value)) {
+            throw new Error(`training diverged at update ${this.updatesDone}: ${key} = ${value}`);
+          }
+        }
+        const realReturn = this.evaluate();
+        this.history.push({
+          updates: this.updatesDone,
+          simSteps: this.simSteps,
+          realReturn,
+          seconds: this.elapsed + (performance.now() - start) / 1000,
+        });
+      }
+    }
+    this.elapsed += (performance.now() - start) / 1000;
+  }
+
+  /** Mean return of the deterministic policy over `episodes` episodes on the real system. */
+  evaluate(episodes = this.options.evalEpisodes): number {
+    const env = this.evalEnv;
+    const obs = new Float64Array(this.obsSize);
+    const action = new Float64Array(this.actSize);
+    let total = 0;
+    for (let e = 0; e < episodes; e++) {
+      // Fixed episode seeds: every evaluation faces the same start states and noise.
+      env.reset(obs, 777 + e);
+      for (let t = 0; t < env.horizon; t++) {
+        this.learner.act(obs, 1, action, null);
+        const step = env.step(action, obs);
+        total += step.reward;
+        if (step.terminated) break;
+      }
+    }
+    return total / episodes;
+  }
+
+  private collect(steps: number, random: boolean): void {
+    const n = this.sims.length;
+    const O = this.obsSize;
+    const A = this.actSize;
+    for (let s = 0; s < steps; s += n) {
+      if (random) {
+        for (let i = 0; i < n * A; i++) this.actions[i] = this.actRng.range(-1, 1);
+      } else {
+        this.learner.act(this.obs, n, this.actions, this.actRng);
+      }
+      for (let i = 0; i < n; i++) {
+        const env = this.sims[i]!;
+        const next = this.nextObs.subarray(i * O, (i + 1) * O);
+        const result = env.step(this.actions.subarray(i * A, (i + 1) * A), next);
+        this.simBuffer.add(this.obs, this.actions, result.reward, this.nextObs, result.terminated, i);
+        this.simSteps += 1;
+        this.episodeStep[i]! += 1;
+        if (result.terminated || result.truncated) {
+          env.reset(this.obs.subarray(i * O, (i + 1) * O));
+          this.episodeStep[i] = 0;
+        } else {
+          this.obs.set(next, i * O);
+        }
+      }
+    }
+  }
+
+  private resetEnvs(): void {
+    const O = this.obsSize;
+    this.sims.forEach((env, i) => {
+      env.reset(this.obs.subarray(i * O, (i + 1) * O));
+      this.episodeStep[i] = 0;
+    });
+  }
+
+  /**
+   * Everything needed to continue: parameters, optimiser moments, random streams, the sim replay
+   * buffer, counters and the learning curve. Simulator episodes in flight restart on resume.
+   */
+  async saveCheckpoint(path: string): Promise<void> {
+    const arrays: Record<string, string> = {};
+    for (const [name, array] of Object.entries(this.learner.stateArrays())) arrays[name] = encode(array);
+    const body = {
+      format: CHECKPOINT_FORMAT,
+      algorithm: this.options.algorithm,
+      seed: this.options.seed,
+      updatesDone: this.updatesDone,
+      simSteps: this.simSteps,
+      elapsed: this.elapsed,
+      history: this.history,
+      rng: { update: this.updateRng.getState(), act: this.actRng.getState() },
+      scalars: this.learner.stateScalars(),
+      arrays,
+      simBuffer: {
+        size: this.simBuffer.size,
+        cursor: this.simBuffer.cursor,
+        obs: encode(this.simBuffer.obs.subarray(0, this.simBuffer.size * this.obsSize)),
+        act: encode(this.simBuffer.act.subarray(0, this.simBuffer.size * this.actSize)),
+        reward: encode(this.simBuffer.reward.subarray(0, this.simBuffer.size)),
+        nextObs: encode(this.simBuffer.nextObs.subarray(0, this.simBuffer.size * this.obsSize)),
+        done: encode(this.simBuffer.done.subarray(0, this.simBuffer.size)),
+      },
+    };
+    await writeFile(path, JSON.stringify(body));
+  }
+
+  async loadCheckpoint(path: string): Promise<void> {
+    const body = JSON.parse(await readFile(path, 'utf8')) as CheckpointBody;
+    if (body.format !== CHECKPOINT_FORMAT) {
+      throw new Error(
+        `checkpoint ${path}: format ${JSON.stringify(body.format)}, expected ${CHECKPOINT_FORMAT}`,
+      );
+    }
+    if (body.algorithm !== this.options.algorithm || body.seed !== this.options.seed) {
+      throw new Error(
+        `checkpoint ${path} is for ${body.algorithm} seed ${body.seed}, not ${this.options.algorithm} seed ${this.options.seed}`,
+      );
+    }
+    const arrays = this.learner.stateArrays();
+    for (const [name, target] of Object.entries(arrays)) {
+      const source = body.arrays[name];
+      if (source === undefined) throw new Error(`checkpoint ${path} lacks ${name}`);
+      decodeInto(source, target, `${path}:${name}`);
+    }
+    this.learner.loadScalars(body.scalars);
+    this.updateRng.setState(body.rng.update);
+    this.actRng.setState(body.rng.act);
+    this.updatesDone = body.updatesDone;
+    this.simSteps = body.simSteps;
+    this.elapsed = body.elapsed;
+    this.history.splice(0, this.history.length, ...body.history);
+    const b = body.simBuffer;
+    this.simBuffer.size = b.size;
+    this.simBuffer.cursor = b.cursor;
+    decodeInto(b.obs, this.simBuffer.obs, 'simBuffer.obs');
+    decodeInto(b.act, this.simBuffer.act, 'simBuffer.act');
+    decodeInto(b.reward, this.simBuffer.reward, 'simBuffer.reward');
+    decodeInto(b.nextObs, this.simBuffer.nextObs, 'simBuffer.nextObs');
+    decodeInto(b.done, this.simBuffer.done, 'simBuffer.done');
+    this.resetEnvs();
+  }
+}
+
+interface CheckpointBody {
+  format: string;
+  algorithm: string;
+  seed: number;
+  updatesDone: number;
+  simSteps: number;
+  elapsed: number;
+  history: EvalPoint[];
+  rng: { update: RngState; act: RngState };
+  scalars: Record<string, number>;
+  arrays: Record<string, string>;
+  simBuffer: {
+    size: number;
+    cursor: number;
+    obs: string;
+    act: string;
+    reward: string;
+    nextObs: string;
+    done: string;
+  };
+}
+
+function encode(array: Float64Array): string {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+}
+
+function decodeInto(text: string, target: Float64Array, what: string): void {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.byteLength > target.byteLength) {
+    throw new Error(`checkpoint ${what}: ${bytes.byteLength / 8} values do not fit ${target.length}`);
+  }
+  const copy = new Float64Array(bytes.byteLength / 8);
+  new Uint8Array(copy.buffer).set(bytes);
+  target.set(copy);
+}
+
+export function validateTrainerOptions(o: TrainerOptions): void {
+  const positive: [string, number][] = [
+    ['updates', o.updates],
+    ['chunk', o.chunk],
+    ['numEnvs', o.numEnvs],
+    ['evalEvery', o.evalEvery],
+    ['evalEpisodes', o.evalEpisodes],
+  ];
+  for (const [name, value] of positive) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+  if (!Number.isInteger(o.startSteps) || o.startSteps < 0) {
+    throw new RangeError(`startSteps must be a non-negative integer, got ${o.startSteps}`);
+  }
+}
