@@ -41,7 +41,10 @@ export interface LogTicks {
   readonly tick: Float64Array;
   /** The tick's deadline in loop seconds (the MCAP log time). */
   readonly time: Float64Array;
-  /** Wall clock when the loop handed the tick to the logger, seconds since the epoch. */
+  /**
+   * Wall clock when the writer thread took the tick from the ring (woken by the loop, so normally
+   * well under a millisecond after the tick was handed over), seconds since the epoch.
+   */
   readonly wallTime: Float64Array;
   readonly periodError: Float64Array;
   readonly computeTime: Float64Array;

@@ -194,7 +194,7 @@ export class McapTickLogger implements EventSink {
       this.producer.dropped++;
       return;
     }
-    this.producer.push(record, performance.timeOrigin + performance.now());
+    this.producer.push(record);
   }
 
   emit(event: ControlEvent): void {

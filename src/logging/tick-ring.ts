@@ -19,10 +19,8 @@ export const SlotField = {
   safetyFlags: 5,
   mode: 6,
   missedDeadlines: 7,
-  /** Wall clock when the loop handed the tick over, ms since the epoch. */
-  wallTimeMs: 8,
 } as const;
-export const slotHeaderSize = 9;
+export const slotHeaderSize = 8;
 
 const WRITE = 0;
 const READ = 1;
@@ -87,8 +85,12 @@ export class TickRingProducer {
     this.written = Atomics.load(this.control, WRITE);
   }
 
-  /** Copies the record into the next free slot; returns false (and counts) when the ring is full. */
-  push(record: TickRecord, wallTimeMs: number): boolean {
+  /**
+   * Copies the record into the next free slot and wakes the consumer; returns false (and counts)
+   * when the ring is full. Reads no clock: in Node 20 `performance.now()` and `Date.now()` box
+   * their result, so the consumer stamps the wall-clock time when it takes the slot.
+   */
+  push(record: TickRecord): boolean {
     const read = Atomics.load(this.control, READ);
     if (((this.written - read) | 0) > this.mask) {
       this.dropped++;
@@ -104,7 +106,6 @@ export class TickRingProducer {
     slots[base + SlotField.safetyFlags] = record.safetyFlags;
     slots[base + SlotField.mode] = record.mode;
     slots[base + SlotField.missedDeadlines] = record.missedDeadlines;
-    slots[base + SlotField.wallTimeMs] = wallTimeMs;
     const n = this.observationSize;
     const m = this.actionSize;
     let at = base + slotHeaderSize;
@@ -116,6 +117,7 @@ export class TickRingProducer {
     // The store publishes the slot: the consumer loads WRITE before reading slot memory.
     this.written = (this.written + 1) | 0;
     Atomics.store(this.control, WRITE, this.written);
+    Atomics.notify(this.control, WRITE);
     return true;
   }
 }
@@ -150,7 +152,7 @@ export class TickRingConsumer {
     return true;
   }
 
-  /** Resolves when the producer publishes past `seen` or after `timeoutMs`. */
+  /** Resolves when the producer publishes a slot not yet taken, on `wake`, or after `timeoutMs`. */
   async waitForData(timeoutMs: number): Promise<void> {
     const result = Atomics.waitAsync(this.control, WRITE, this.consumed, timeoutMs);
     if (result.async) await result.value;

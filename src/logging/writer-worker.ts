@@ -200,11 +200,12 @@ async function run(setup: WriterSetup): Promise<void> {
     pub: bigint,
   ) => add(channelId, log, pub, fillTemplate(template, values));
 
-  const writeTick = async (): Promise<void> => {
+  /** `takenAtMs`: wall clock when the slot left the ring; the producer wakes us for every tick. */
+  const writeTick = async (takenAtMs: number): Promise<void> => {
     const tick = slot[SlotField.tick]!;
     const deadline = slot[SlotField.deadline]!;
     const logTime = secondsToNs(deadline);
-    const publishTime = wallMsToNs(slot[SlotField.wallTimeMs]!);
+    const publishTime = wallMsToNs(takenAtMs);
     observationValues[0] = actionValues[0] = commandValues[0] = tick;
     observationValues.set(slot.subarray(slotHeaderSize, slotHeaderSize + n), 1);
     actionValues.set(slot.subarray(slotHeaderSize + n, slotHeaderSize + n + m), 1);
@@ -261,7 +262,7 @@ async function run(setup: WriterSetup): Promise<void> {
   for (;;) {
     let batch = 0;
     while (batch < batchTicks && consumer.take(slot)) {
-      await writeTick();
+      await writeTick(performance.timeOrigin + performance.now());
       batch++;
     }
     while (pendingEvents.length > 0) {
