@@ -8,13 +8,13 @@
 import { writeFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { ConstantController } from '../controllers/basic/constant.ts';
+import { DoubleIntegratorRobot } from '../sim/toy/double-integrator.ts';
+import { loopSchema } from '../src/config/schema.ts';
 import { EventBuffer } from '../src/core/events.ts';
 import type { Robot } from '../src/core/robot.ts';
-import { loopSchema } from '../src/config/schema.ts';
 import { ControlLoop } from '../src/loop/control-loop.ts';
 import { quantile } from '../src/loop/timing.ts';
 import { createSafetyLayer } from '../src/safety/safety-layer.ts';
-import { DoubleIntegratorRobot } from '../sim/toy/double-integrator.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 20;
@@ -38,13 +38,27 @@ new PerformanceObserver((list) => {
   gcCount += list.getEntries().length;
 }).observe({ entryTypes: ['gc'] });
 
-async function tetherLoop(robotName: string, makeRobot: (dt: number) => Promise<Robot>, rateHz: number): Promise<Row> {
+async function tetherLoop(
+  robotName: string,
+  makeRobot: (dt: number) => Promise<Robot>,
+  rateHz: number,
+): Promise<Row> {
   const robot = await makeRobot(1 / rateHz);
   const events = new EventBuffer();
   await robot.configure();
   const controller = new ConstantController();
-  controller.configure({ observation: robot.info.observation, action: robot.info.action, dt: 1 / rateHz, events });
-  const safety = createSafetyLayer({ staleAfterTicks: 1_000_000 }, robot.info.action, robot.info.observation, events);
+  controller.configure({
+    observation: robot.info.observation,
+    action: robot.info.action,
+    dt: 1 / rateHz,
+    events,
+  });
+  const safety = createSafetyLayer(
+    { staleAfterTicks: 1_000_000 },
+    robot.info.action,
+    robot.info.observation,
+    events,
+  );
   await robot.activate();
   const options = loopSchema.parse({ rateHz, mode: 'realtime', maxConsecutiveMisses: 1_000_000 });
   const loop = new ControlLoop({ robot, controller, safety, events, options });
@@ -116,9 +130,23 @@ for (const rateHz of rates) {
 printTable(
   `loop timing, ${seconds} s per row (period error = actual tick start − absolute deadline)`,
   ['loop', 'robot', 'rate Hz', 'ticks', 'p50 µs', 'p99 µs', 'max µs', 'missed', 'GCs', 'heap B/tick'],
-  rows.map((r) => [r.loop, r.robot, r.rateHz, r.ticks, r.p50us, r.p99us, r.maxUs, r.missed, r.gcPauses, r.heapGrowthBytesPerTick]),
+  rows.map((r) => [
+    r.loop,
+    r.robot,
+    r.rateHz,
+    r.ticks,
+    r.p50us,
+    r.p99us,
+    r.maxUs,
+    r.missed,
+    r.gcPauses,
+    r.heapGrowthBytesPerTick,
+  ]),
 );
 const out = resultsPath('loop.json');
-writeFileSync(out, `${JSON.stringify({ benchmark: 'loop', ...machineInfo(), secondsPerRow: seconds, rows }, null, 2)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ benchmark: 'loop', ...machineInfo(), secondsPerRow: seconds, rows }, null, 2)}\n`,
+);
 console.log(`wrote ${out}`);
 process.exit(0);

@@ -23,9 +23,19 @@ export function machineInfo() {
 }
 
 /** Prints a fixed-width table; numbers get three significant decimals at most. */
-export function printTable(title: string, header: readonly string[], rows: readonly (readonly unknown[])[]): void {
+export function printTable(
+  title: string,
+  header: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): void {
   const cell = (v: unknown): string =>
-    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : Number.isNaN(v) ? '–' : v.toFixed(Math.abs(v) >= 100 ? 0 : 2)) : String(v);
+    typeof v === 'number'
+      ? Number.isInteger(v)
+        ? String(v)
+        : Number.isNaN(v)
+          ? '–'
+          : v.toFixed(Math.abs(v) >= 100 ? 0 : 2)
+      : String(v);
   const text = [header, ...rows.map((r) => r.map(cell))];
   const widths = header.map((_, i) => Math.max(...text.map((r) => String(r[i] ?? '').length)));
   console.log(`\n${title}`);

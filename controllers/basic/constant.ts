@@ -23,7 +23,9 @@ export class ConstantController implements Controller {
     const size = context.action.signals.length;
     const chosen = this.action ?? context.action.safe;
     if (chosen.length !== size) {
-      throw new RangeError(`controller.action: expected ${size} values (one per action signal), got ${chosen.length}`);
+      throw new RangeError(
+        `controller.action: expected ${size} values (one per action signal), got ${chosen.length}`,
+      );
     }
     this.value = Float64Array.from(chosen);
   }

@@ -36,7 +36,10 @@ function formatProblems(file: string, problems: readonly ConfigProblem[]): strin
 }
 
 /** Turns zod issues into problems under `prefix` (the YAML section the schema validated). */
-export function problemsFromZod(error: z.ZodError, prefix: readonly (string | number)[] = []): ConfigProblem[] {
+export function problemsFromZod(
+  error: z.ZodError,
+  prefix: readonly (string | number)[] = [],
+): ConfigProblem[] {
   return error.issues.map((issue) => ({
     path: [...prefix, ...(issue.path as (string | number)[])],
     message: describeIssue(issue),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { controllerPlugins } from '../../controllers/registry.ts';
-import { safetyOptionsSchema } from '../safety/safety-layer.ts';
 import { robotPlugins } from '../robots/registry.ts';
+import { safetyOptionsSchema } from '../safety/safety-layer.ts';
 import type { Plugin } from './plugin.ts';
 import { logSchema, loopSchema } from './schema.ts';
 

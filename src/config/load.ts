@@ -4,7 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'y
 import type { z } from 'zod';
 import { controllerPlugins } from '../../controllers/registry.ts';
 import { robotPlugins } from '../robots/registry.ts';
-import { type ConfigProblem, ConfigError, problemsFromZod } from './errors.ts';
+import { ConfigError, type ConfigProblem, problemsFromZod } from './errors.ts';
 import type { ControllerPlugin, Plugin, RobotPlugin } from './plugin.ts';
 import { type LoopOptions, type RawRunConfig, runConfigSchema } from './schema.ts';
 
@@ -43,7 +43,12 @@ export function parseRunConfig(text: string, file: string): RunConfig {
       file,
       document.errors.map((e) => {
         const position = lineCounter.linePos(e.pos[0]);
-        return { path: [], message: `YAML syntax: ${e.message.split('\n')[0]}`, ...position, column: position.col };
+        return {
+          path: [],
+          message: `YAML syntax: ${e.message.split('\n')[0]}`,
+          ...position,
+          column: position.col,
+        };
       }),
     );
   }
@@ -84,7 +89,10 @@ function resolvePlugin<P extends Plugin<unknown, unknown>>(
   const plugin = plugins.find((p) => p.kind === value.kind);
   if (!plugin) {
     const known = plugins.map((p) => p.kind).join(' | ') || '(none registered)';
-    problems.push({ path: [section, 'kind'], message: `unknown ${section} kind '${value.kind}', expected one of ${known}` });
+    problems.push({
+      path: [section, 'kind'],
+      message: `unknown ${section} kind '${value.kind}', expected one of ${known}`,
+    });
     return undefined;
   }
   const { kind: _kind, ...options } = value;

@@ -25,5 +25,9 @@ export interface PluginContext {
   readonly seed: number;
 }
 
+// Registries hold plugins of different option types; `create` takes its options contravariantly, so
+// only `any` lets a `Plugin<LqrOptions>` sit in the same array as a `Plugin<PolicyOptions>`.
+// biome-ignore lint/suspicious/noExplicitAny: see above
 export type RobotPlugin<TOptions = any> = Plugin<TOptions, Robot>;
+// biome-ignore lint/suspicious/noExplicitAny: see above
 export type ControllerPlugin<TOptions = any> = Plugin<TOptions, Controller>;

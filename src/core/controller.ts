@@ -31,5 +31,7 @@ export interface Controller {
 
 /** Returns true if `value` is a thenable (so the loop can await async controllers without `instanceof`). */
 export function isPromiseLike(value: unknown): value is PromiseLike<void> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
 }

@@ -27,7 +27,11 @@ export function createHandshake(): ClockHandshake {
 }
 
 /** Ticks every `periodSeconds` of virtual time, as fast as the pipeline allows. */
-export function virtualClock(record: TickRecord, handshake: ClockHandshake, timing: ClockTiming): Observable<TickRecord> {
+export function virtualClock(
+  record: TickRecord,
+  handshake: ClockHandshake,
+  timing: ClockTiming,
+): Observable<TickRecord> {
   return new Observable<TickRecord>((subscriber) => {
     let k = 0;
     let running = false;
@@ -74,7 +78,11 @@ export function virtualClock(record: TickRecord, handshake: ClockHandshake, timi
  * One timer object is created and re-armed with `refresh()`, so steady state allocates nothing;
  * when the period leaves less than 1 ms to sleep, it yields with setImmediate instead.
  */
-export function realtimeClock(record: TickRecord, handshake: ClockHandshake, timing: ClockTiming): Observable<TickRecord> {
+export function realtimeClock(
+  record: TickRecord,
+  handshake: ClockHandshake,
+  timing: ClockTiming,
+): Observable<TickRecord> {
   return new Observable<TickRecord>((subscriber) => {
     const periodMs = timing.periodSeconds * 1000;
     const sleepMs = Math.floor(periodMs - timing.spinSeconds * 1000);

@@ -1,10 +1,10 @@
 import { type MonoTypeOperatorFunction, Observable, tap } from 'rxjs';
+import type { LoopOptions } from '../config/schema.ts';
 import type { Controller } from '../core/controller.ts';
 import { isPromiseLike } from '../core/controller.ts';
 import type { EventSink } from '../core/events.ts';
 import type { Robot } from '../core/robot.ts';
 import { createTickRecord, type TickRecord } from '../core/tick.ts';
-import type { LoopOptions } from '../config/schema.ts';
 import { SafetyFlag, type SafetyLayer } from '../safety/types.ts';
 import { type ClockHandshake, createHandshake, realtimeClock, virtualClock } from './clock.ts';
 import { TimingSeries, type TimingSummary } from './timing.ts';
@@ -157,7 +157,13 @@ export class ControlLoop {
 
   private applySafety(r: TickRecord): void {
     r.mode = this.parts.controller.mode ?? 0;
-    r.safetyFlags = this.parts.safety.filter(r.deadline, r.observationTime, r.observation, r.action, r.command);
+    r.safetyFlags = this.parts.safety.filter(
+      r.deadline,
+      r.observationTime,
+      r.observation,
+      r.action,
+      r.command,
+    );
     if (r.safetyFlags !== SafetyFlag.none) this.interventions++;
   }
 

@@ -1,8 +1,8 @@
+import type { RunConfig } from '../config/load.ts';
+import type { ClockMode } from '../config/schema.ts';
 import type { Controller } from '../core/controller.ts';
 import type { ControlEvent, EventSink } from '../core/events.ts';
 import type { Robot } from '../core/robot.ts';
-import type { RunConfig } from '../config/load.ts';
-import type { ClockMode } from '../config/schema.ts';
 import { type LogSummary, McapTickLogger } from '../logging/tick-logger.ts';
 import { createSafetyLayer, type SafetyOptions } from '../safety/safety-layer.ts';
 import { ControlLoop, type LoopReport, type TickSink } from './control-loop.ts';
@@ -49,7 +49,11 @@ class EventFanout implements EventSink {
  * Builds robot, controller and safety layer from a validated config, runs the loop, and always
  * leaves the robot in its safe state: deactivated and shut down, whatever happened in between.
  */
-export async function runFromConfig(config: RunConfig, overrides: RunOverrides = {}, hooks: RunHooks = {}): Promise<RunResult> {
+export async function runFromConfig(
+  config: RunConfig,
+  overrides: RunOverrides = {},
+  hooks: RunHooks = {},
+): Promise<RunResult> {
   const events = new EventFanout([...(hooks.events ?? [])]);
   const options = { ...config.loop, mode: overrides.mode ?? config.loop.mode };
   const context = { baseDir: config.baseDir, controlDt: 1 / options.rateHz, seed: config.seed };
@@ -96,7 +100,8 @@ export async function runFromConfig(config: RunConfig, overrides: RunOverrides =
     const loop = new ControlLoop({ robot, controller, safety, events, options, sinks });
     hooks.onStart?.(loop, robot);
     const duration = overrides.duration ?? config.duration;
-    const maxTicks = duration === undefined ? Number.POSITIVE_INFINITY : Math.round(duration * options.rateHz);
+    const maxTicks =
+      duration === undefined ? Number.POSITIVE_INFINITY : Math.round(duration * options.rateHz);
     const report = await loop.run(maxTicks);
     await safeShutdown(robot, controller);
     events.emit({

@@ -26,7 +26,16 @@ function tempConfig(yaml: string): { dir: string; file: string } {
   return { dir, file };
 }
 
-const cartpoleConstant = ['robot:', '  kind: sim', '  model: cartpole', 'controller:', '  kind: constant', 'loop:', '  rateHz: 50', ''].join('\n');
+const cartpoleConstant = [
+  'robot:',
+  '  kind: sim',
+  '  model: cartpole',
+  'controller:',
+  '  kind: constant',
+  'loop:',
+  '  rateHz: 50',
+  '',
+].join('\n');
 
 describe('tether run (real MuJoCo cartpole)', () => {
   it('runs a config on the virtual clock and writes a log that the reader opens', async () => {

@@ -20,7 +20,9 @@ describe('run config errors name the file, the key path, the line and what was e
   });
 
   it('reports an out-of-range rate at its line', () => {
-    const e = problemsOf(['robot: { kind: sim }', 'controller: { kind: constant }', 'loop:', '  rateHz: 5000'].join('\n'));
+    const e = problemsOf(
+      ['robot: { kind: sim }', 'controller: { kind: constant }', 'loop:', '  rateHz: 5000'].join('\n'),
+    );
     expect(e.problems).toHaveLength(1);
     expect(e.problems[0]!.path).toEqual(['loop', 'rateHz']);
     expect(e.problems[0]!.line).toBe(4);
@@ -29,7 +31,14 @@ describe('run config errors name the file, the key path, the line and what was e
 
   it('reports unknown keys and wrong enum values together', () => {
     const e = problemsOf(
-      ['robot: { kind: sim }', 'controller: { kind: constant }', 'loop:', '  rateHz: 50', '  mode: turbo', 'colour: red'].join('\n'),
+      [
+        'robot: { kind: sim }',
+        'controller: { kind: constant }',
+        'loop:',
+        '  rateHz: 50',
+        '  mode: turbo',
+        'colour: red',
+      ].join('\n'),
     );
     const text = e.message;
     expect(text).toMatch(/loop\.mode: expected one of "realtime" \| "fast", got "turbo"/);
@@ -44,12 +53,16 @@ describe('run config errors name the file, the key path, the line and what was e
 
   it('names unknown plugin kinds and lists the known ones', () => {
     const e = problemsOf('robot: { kind: sim }\ncontroller: { kind: telepathy }\nloop: { rateHz: 50 }\n');
-    expect(e.message).toMatch(/controller\.kind: unknown controller kind 'telepathy', expected one of .*constant/);
+    expect(e.message).toMatch(
+      /controller\.kind: unknown controller kind 'telepathy', expected one of .*constant/,
+    );
     expect(e.problems.find((p) => p.path.join('.') === 'controller.kind')?.line).toBe(2);
   });
 
   it('validates plugin options with the plugin schema, under the section path', () => {
-    const e = problemsOf('robot: { kind: sim }\ncontroller:\n  kind: constant\n  action: fast\nloop: { rateHz: 50 }\n');
+    const e = problemsOf(
+      'robot: { kind: sim }\ncontroller:\n  kind: constant\n  action: fast\nloop: { rateHz: 50 }\n',
+    );
     expect(e.message).toMatch(/controller\.action: expected array, got "fast"/);
     expect(e.problems.find((p) => p.path.join('.') === 'controller.action')?.line).toBe(4);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { DoubleIntegratorRobot } from '../../sim/toy/double-integrator.ts';
+import { loopSchema } from '../../src/config/schema.ts';
 import type { Controller } from '../../src/core/controller.ts';
 import { EventBuffer } from '../../src/core/events.ts';
-import { loopSchema } from '../../src/config/schema.ts';
 import { ControlLoop, type TickSink } from '../../src/loop/control-loop.ts';
 import { createSafetyLayer } from '../../src/safety/safety-layer.ts';
-import { DoubleIntegratorRobot } from '../../sim/toy/double-integrator.ts';
 
 const pd: Controller = {
   name: 'pd',
@@ -19,11 +19,23 @@ async function setup(controller: Controller, loop: Partial<ReturnType<typeof loo
   const robot = new DoubleIntegratorRobot(1 / options.rateHz, true);
   const events = new EventBuffer();
   await robot.configure();
-  await controller.configure({ observation: robot.info.observation, action: robot.info.action, dt: 0.01, events });
-  const safety = createSafetyLayer({ staleAfterTicks: 1000 }, robot.info.action, robot.info.observation, events);
+  await controller.configure({
+    observation: robot.info.observation,
+    action: robot.info.action,
+    dt: 0.01,
+    events,
+  });
+  const safety = createSafetyLayer(
+    { staleAfterTicks: 1000 },
+    robot.info.action,
+    robot.info.observation,
+    events,
+  );
   await robot.activate();
   const ticks: { tick: number; deadline: number; command: number }[] = [];
-  const sink: TickSink = { writeTick: (r) => ticks.push({ tick: r.tick, deadline: r.deadline, command: r.command[0]! }) };
+  const sink: TickSink = {
+    writeTick: (r) => ticks.push({ tick: r.tick, deadline: r.deadline, command: r.command[0]! }),
+  };
   const controlLoop = new ControlLoop({ robot, controller, safety, events, options, sinks: [sink] });
   return { robot, events, safety, controlLoop, ticks };
 }
@@ -87,7 +99,11 @@ describe('ControlLoop on a virtual clock', () => {
   });
 
   it('treats a NaN action as a fault: safe action from that tick on', async () => {
-    const nan: Controller = { name: 'nan', configure() {}, update: (_o, t, a) => void (a[0] = t >= 0.2 ? Number.NaN : 1) };
+    const nan: Controller = {
+      name: 'nan',
+      configure() {},
+      update: (_o, t, a) => void (a[0] = t >= 0.2 ? Number.NaN : 1),
+    };
     const { robot, controlLoop } = await setup(nan);
     const report = await controlLoop.run(40);
     expect(robot.written.slice(0, 20).every((f) => f === 1)).toBe(true);
@@ -118,7 +134,11 @@ describe('ControlLoop on the wall clock', () => {
           }, 30),
         ),
     };
-    const { robot, controlLoop } = await setup(slow, { mode: 'realtime', deadlineMiss: 'safe', maxConsecutiveMisses: 1000 });
+    const { robot, controlLoop } = await setup(slow, {
+      mode: 'realtime',
+      deadlineMiss: 'safe',
+      maxConsecutiveMisses: 1000,
+    });
     const report = await controlLoop.run(30);
     expect(report.missedDeadlines).toBeGreaterThan(0);
     expect(report.lateTicks).toBeGreaterThan(0);
@@ -133,7 +153,11 @@ describe('ControlLoop on the wall clock', () => {
       configure() {},
       update: () => new Promise<void>((resolve) => setTimeout(resolve, 120)),
     };
-    const { controlLoop, events } = await setup(stuck, { mode: 'realtime', deadlineMiss: 'hold', maxConsecutiveMisses: 5 });
+    const { controlLoop, events } = await setup(stuck, {
+      mode: 'realtime',
+      deadlineMiss: 'hold',
+      maxConsecutiveMisses: 5,
+    });
     const report = await controlLoop.run(3);
     expect(report.latched).toMatch(/consecutive missed deadlines/);
     expect(events.events.some((e) => e.kind === 'deadline-miss')).toBe(true);

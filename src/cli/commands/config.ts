@@ -15,7 +15,9 @@ export function register(program: Command): void {
       for (const file of files) {
         try {
           const c = loadRunConfig(file);
-          process.stdout.write(`ok  ${file}  (${c.robot.plugin.kind} robot, ${c.controller.plugin.kind} controller, ${c.loop.rateHz} Hz)\n`);
+          process.stdout.write(
+            `ok  ${file}  (${c.robot.plugin.kind} robot, ${c.controller.plugin.kind} controller, ${c.loop.rateHz} Hz)\n`,
+          );
         } catch (error) {
           failed++;
           process.stderr.write(`${(error as Error).message}\n`);

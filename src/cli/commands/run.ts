@@ -40,7 +40,12 @@ export function register(program: Command): void {
             process.once('SIGTERM', () => loop.stop());
             status?.start(loop.record, config.loop.rateHz);
           },
-          events: [{ emit: (e) => process.stderr.write(`[${e.time.toFixed(3)} s] ${e.kind} (${e.source}): ${e.message}\n`) }],
+          events: [
+            {
+              emit: (e) =>
+                process.stderr.write(`[${e.time.toFixed(3)} s] ${e.kind} (${e.source}): ${e.message}\n`),
+            },
+          ],
         },
       );
       status?.stop();
@@ -51,14 +56,18 @@ export function register(program: Command): void {
 function parseDuration(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`--duration: expected a positive number of seconds, got '${text}'`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new Error(`--duration: expected a positive number of seconds, got '${text}'`);
   return seconds;
 }
 
 /** One line on stderr, redrawn once a second, for long runs. */
 class StatusLine {
   private timer: NodeJS.Timeout | undefined;
-  start(record: { tick: number; deadline: number; missedDeadlines: number; mode: number }, rateHz: number): void {
+  start(
+    record: { tick: number; deadline: number; missedDeadlines: number; mode: number },
+    rateHz: number,
+  ): void {
     this.timer = setInterval(() => {
       process.stderr.write(
         `\r  t=${record.deadline.toFixed(1)} s  ticks=${record.tick + 1}  rate=${rateHz} Hz  missed=${record.missedDeadlines}  mode=${record.mode}   `,
@@ -82,6 +91,9 @@ function printReport(name: string, result: RunResult, interrupted: boolean): voi
     `  safety: ${r.latched ? `LATCHED (${r.latched})` : 'ok'}; robot left ${result.robotState}`,
   ];
   const log = result.log;
-  if (log) lines.push(`  log: ${log.path} (${log.ticks} ticks, ${log.events} events, ${log.droppedTicks} dropped, ${log.bytes} bytes)`);
+  if (log)
+    lines.push(
+      `  log: ${log.path} (${log.ticks} ticks, ${log.events} events, ${log.droppedTicks} dropped, ${log.bytes} bytes)`,
+    );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
