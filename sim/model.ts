@@ -1,7 +1,9 @@
+import { basename, extname } from 'node:path';
 import { applyDynamics, type DynamicsParams, parseDynamics } from './dynamics.ts';
 import { readModelXml } from './models/index.ts';
 import {
   compileXml,
+  loadMjcfFile,
   loadMujoco,
   type MjModel,
   type Mujoco,
@@ -35,12 +37,22 @@ export class SimModel {
   ): SimModel {
     const source = options.source ?? '<string>';
     const dynamics = parseDynamics(options.dynamics);
-    const base = compileXml(mj, xml, source);
+    return SimModel.fromCompiled(mj, compileXml(mj, xml, source), options.name ?? source, source, dynamics);
+  }
+
+  /** Takes ownership of a compiled model and applies the dynamics to a private copy. */
+  private static fromCompiled(
+    mj: Mujoco,
+    base: MjModel,
+    name: string,
+    source: string,
+    dynamics: DynamicsParams,
+  ): SimModel {
     let model: MjModel | undefined;
     try {
       model = new mj.MjModel(base);
       applyDynamics(mj, base, model, dynamics);
-      return new SimModel(mj, options.name ?? source, source, base, model, dynamics);
+      return new SimModel(mj, name, source, base, model, dynamics);
     } catch (error) {
       model?.delete();
       base.delete();
@@ -55,21 +67,18 @@ export class SimModel {
     return SimModel.fromXml(mj, xml, { name, source, dynamics });
   }
 
+  /** Loads an MJCF file; errors name the file and MuJoCo's line. */
+  static async fromFile(path: string, dynamics?: unknown): Promise<SimModel> {
+    const params = parseDynamics(dynamics);
+    const mj = await loadMujoco();
+    return SimModel.fromCompiled(mj, loadMjcfFile(mj, path), basename(path, extname(path)), path, params);
+  }
+
   /** A new SimModel from the same pristine model with other dynamics (domain randomisation). */
   withDynamics(dynamics: unknown): SimModel {
     this.assertLive();
     const params = parseDynamics(dynamics);
-    const base = new this.mj.MjModel(this.base);
-    let model: MjModel | undefined;
-    try {
-      model = new this.mj.MjModel(base);
-      applyDynamics(this.mj, base, model, params);
-      return new SimModel(this.mj, this.name, this.source, base, model, params);
-    } catch (error) {
-      model?.delete();
-      base.delete();
-      throw error;
-    }
+    return SimModel.fromCompiled(this.mj, new this.mj.MjModel(this.base), this.name, this.source, params);
   }
 
   get timestep(): number {
