@@ -1,5 +1,6 @@
 import type { ControllerPlugin } from '../src/config/plugin.ts';
 import { constantControllerPlugin } from './basic/constant.ts';
+import { hybridSupervisorPlugin } from './hybrid/supervisor.ts';
 import { armReachPlugin } from './classical/arm-reach.ts';
 import { cartpoleSwingUpPlugin } from './classical/cartpole-swingup.ts';
 import { lqrControllerPlugin } from './classical/lqr.ts';
@@ -11,6 +12,7 @@ export const controllerPlugins: readonly ControllerPlugin[] = [
   constantControllerPlugin,
   policyControllerPlugin,
   lqrControllerPlugin,
+  hybridSupervisorPlugin,
   cartpoleSwingUpPlugin,
   pdStandPlugin,
   armReachPlugin,

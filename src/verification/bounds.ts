@@ -293,6 +293,15 @@ export class LinearBounder implements Bounder {
     return this.uTmp;
   }
 
+  /** Sound [min, max] of V over the box into out[0], out[1]; allocation-free (used per tick). */
+  valueRange(lo: ArrayLike<number>, hi: ArrayLike<number>, out: Float64Array): void {
+    this.box.set(lo, hi);
+    this.box.input(this.x, lo, hi);
+    const v = this.vAtX.evaluate(this.x);
+    out[0] = v.lo[0]!;
+    out[1] = v.hi[0]!;
+  }
+
   bound(lo: ArrayLike<number>, hi: ArrayLike<number>, rho: number, out: BoxBounds): boolean {
     const n = this.model.stateDim;
     this.box.set(lo, hi);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { type LyapunovModel, parseModel } from '../../src/verification/model.ts';
 
 export const fixturePath = (name: string): string =>
-  fileURLToPath(new URL(`../fixtures/yang2024/${name}.json`, import.meta.url));
+  fileURLToPath(new URL(`../../controllers/hybrid/models/yang2024/${name}.json`, import.meta.url));
 
 /** The raw JSON (fresh copy each call, so tests may mutate it). */
 export function rawFixture(name: 'pendulum_u6' | 'pendulum_u075'): Record<string, any> {

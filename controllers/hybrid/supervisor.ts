@@ -1,0 +1,327 @@
+import { z } from 'zod';
+import type { ControllerPlugin, PluginContext } from '../../src/config/plugin.ts';
+import type { Controller, ControllerContext } from '../../src/core/controller.ts';
+import type { EventSink } from '../../src/core/events.ts';
+import { type CertifiedMode, loadCertifiedMode } from './modes.ts';
+import { type SwitchPlan, type SwitchPlanner, SwitchTimePlanner } from './planner.ts';
+
+/**
+ * Certified hybrid supervisor. Each mode has a controller and a Lyapunov function with a verified
+ * level ρ. A switch m → m′ (requested or scheduled) is allowed only when the sound upper bound of
+ * V_m′ over the state-estimate box is below ρ_m′ and the box lies inside m′'s verified domain;
+ * otherwise the planner proposes how to get there (the current mode keeps control meanwhile and
+ * the check is repeated every tick), or the switch is denied and the current mode stays. Every
+ * decision is reported with V, ρ and the reason.
+ */
+
+export interface SupervisorOptions {
+  readonly initialMode: number;
+  /** Half-widths of the state-estimate uncertainty box (one per state coordinate). */
+  readonly estimateRadius: readonly number[];
+  /** Scheduled switch requests. */
+  readonly requests: readonly { readonly time: number; readonly mode: number }[];
+  /** false switches without the check (a baseline for benchmarks; never for deployment). */
+  readonly check: boolean;
+  readonly planner: SwitchPlanner | null;
+}
+
+export type DecisionReason =
+  | 'certified'
+  | 'certified-after-plan'
+  | 'unchecked'
+  | 'deferred'
+  | 'denied'
+  | 'plan-expired';
+
+export interface SwitchDecision {
+  readonly time: number;
+  readonly from: number;
+  readonly to: number;
+  readonly reason: DecisionReason;
+  /** Sound upper bound of V_to over the estimate box (NaN for unchecked switches). */
+  readonly valueUpper: number;
+  readonly rho: number;
+  readonly state: readonly number[];
+}
+
+export class HybridSupervisor implements Controller {
+  readonly name = 'hybrid-supervisor';
+  /** Every decision, in order (also sent to the event sink). */
+  readonly decisions: SwitchDecision[] = [];
+  private activeMode: number;
+  private pending = -1;
+  private plan: SwitchPlan | null = null;
+  private planTicks = 0;
+  private nextRequest = 0;
+  private events: EventSink | undefined;
+  private safeInput = 0;
+  private hasModeCommand = false;
+  private nonFiniteReported = false;
+  private readonly n: number;
+  private readonly x: Float64Array;
+  private readonly shifted: Float64Array;
+  private readonly lo: Float64Array;
+  private readonly hi: Float64Array;
+  private readonly range = new Float64Array(2);
+
+  constructor(
+    readonly modes: readonly CertifiedMode[],
+    private readonly options: SupervisorOptions,
+  ) {
+    if (modes.length === 0) throw new RangeError('hybrid-supervisor: give at least one mode');
+    const n = modes[0]!.model.stateDim;
+    for (const m of modes)
+      if (m.model.stateDim !== n)
+        throw new RangeError(
+          `hybrid-supervisor: mode ${m.name} has state dimension ${m.model.stateDim}, expected ${n}`,
+        );
+    if (!(options.initialMode >= 0 && options.initialMode < modes.length))
+      throw new RangeError(
+        `hybrid-supervisor: initialMode ${options.initialMode} is not one of 0..${modes.length - 1}`,
+      );
+    if (options.estimateRadius.length !== n)
+      throw new RangeError(
+        `hybrid-supervisor: estimateRadius has ${options.estimateRadius.length} entries, expected ${n}`,
+      );
+    for (const r of options.requests)
+      if (!(r.mode >= 0 && r.mode < modes.length))
+        throw new RangeError(
+          `hybrid-supervisor: request at t=${r.time} names mode ${r.mode}, expected 0..${modes.length - 1}`,
+        );
+    this.n = n;
+    this.activeMode = options.initialMode;
+    this.x = new Float64Array(n);
+    this.shifted = new Float64Array(n);
+    this.lo = new Float64Array(n);
+    this.hi = new Float64Array(n);
+  }
+
+  get mode(): number {
+    return this.activeMode;
+  }
+
+  /** The switch waiting for its certificate check, or −1. */
+  get pendingMode(): number {
+    return this.pending;
+  }
+
+  configure(context: ControllerContext): void {
+    const obs = context.observation.signals.length;
+    if (obs < this.n)
+      throw new RangeError(
+        `hybrid-supervisor: the robot observes ${obs} signals, the modes need the first ${this.n} to be the state`,
+      );
+    if (context.action.signals.length < 1)
+      throw new RangeError('hybrid-supervisor: the robot takes no action');
+    this.hasModeCommand = context.action.signals.length >= 2;
+    this.safeInput = context.action.safe[0] ?? 0;
+    this.events = context.events;
+  }
+
+  reset(): void {
+    this.activeMode = this.options.initialMode;
+    this.pending = -1;
+    this.plan = null;
+    this.nextRequest = 0;
+    this.nonFiniteReported = false;
+  }
+
+  /** Ask for a switch; it happens at a later tick once certified (or is denied). */
+  requestSwitch(mode: number): void {
+    if (!(mode >= 0 && mode < this.modes.length))
+      throw new RangeError(`hybrid-supervisor: no mode ${mode} (0..${this.modes.length - 1})`);
+    this.pending = mode === this.activeMode ? -1 : mode;
+    this.plan = null;
+    this.planTicks = 0;
+  }
+
+  /** Sound upper bound of V_to over the estimate box, and whether the box is inside B_to. */
+  private bound(to: CertifiedMode, x: Float64Array): { upper: number; inside: boolean } {
+    const { boxLo, boxUp } = to.model.spec;
+    let inside = true;
+    for (let i = 0; i < this.n; i++) {
+      const r = this.options.estimateRadius[i]!;
+      this.lo[i] = x[i]! - r;
+      this.hi[i] = x[i]! + r;
+      if (this.lo[i]! < boxLo[i]! || this.hi[i]! > boxUp[i]!) inside = false;
+    }
+    to.bounds.valueRange(this.lo, this.hi, this.range);
+    return { upper: this.range[1]!, inside };
+  }
+
+  private decide(time: number): void {
+    const from = this.activeMode;
+    const to = this.pending;
+    const target = this.modes[to]!;
+    if (!this.options.check) {
+      this.switchNow(time, from, to, 'unchecked', Number.NaN);
+      return;
+    }
+    const { upper, inside } = this.bound(target, this.x);
+    if (inside && upper < target.rho)
+      return this.switchNow(time, from, to, this.plan ? 'certified-after-plan' : 'certified', upper);
+    if (this.plan) {
+      // Follow the plan, re-checking every tick; give up when it is clearly not working.
+      if (++this.planTicks > 2 * this.plan.steps + 20) {
+        this.record(time, from, to, 'plan-expired', upper, target.rho);
+        this.pending = -1;
+        this.plan = null;
+      }
+      return;
+    }
+    const plan = this.options.planner?.plan(this.modes[from]!, target, this.x, this.closedLoopStep) ?? null;
+    if (plan) {
+      this.plan = plan;
+      this.planTicks = 0;
+      this.record(
+        time,
+        from,
+        to,
+        'deferred',
+        upper,
+        target.rho,
+        `${this.options.planner!.name} plan: ${plan.steps} steps, predicted V ${plan.predictedValue.toPrecision(4)}`,
+      );
+    } else {
+      this.record(time, from, to, 'denied', upper, target.rho);
+      this.pending = -1;
+    }
+  }
+
+  /** The current mode's closed loop, as the planner sees it (float model of the mode). */
+  private readonly closedLoopStep = (
+    x: Float64Array,
+    reference: Float64Array | null,
+    out: Float64Array,
+  ): void => {
+    const mode = this.modes[this.activeMode]!;
+    for (let i = 0; i < this.n; i++) this.shifted[i] = x[i]! - (reference ? reference[i]! : 0);
+    const u = mode.forward.control(this.shifted);
+    mode.forward.stepOpenLoop(x, u, out);
+  };
+
+  private switchNow(time: number, from: number, to: number, reason: DecisionReason, upper: number): void {
+    this.activeMode = to;
+    this.pending = -1;
+    this.plan = null;
+    this.record(time, from, to, reason, upper, this.modes[to]!.rho);
+  }
+
+  private record(
+    time: number,
+    from: number,
+    to: number,
+    reason: DecisionReason,
+    upper: number,
+    rho: number,
+    detail = '',
+  ): void {
+    const decision: SwitchDecision = {
+      time,
+      from,
+      to,
+      reason,
+      valueUpper: upper,
+      rho,
+      state: Array.from(this.x),
+    };
+    this.decisions.push(decision);
+    const switched = reason === 'certified' || reason === 'certified-after-plan' || reason === 'unchecked';
+    const names = `${this.modes[from]!.name} -> ${this.modes[to]!.name}`;
+    this.events?.emit({
+      time,
+      kind: switched ? 'mode-switch' : 'certificate',
+      source: 'supervisor',
+      message: `${names}: ${reason}${Number.isNaN(upper) ? '' : ` (V upper ${upper.toPrecision(5)} vs rho ${rho})`}${detail ? `; ${detail}` : ''}`,
+      data: { from, to, reason, V: upper, rho, x0: this.x[0]!, x1: this.x[1] ?? Number.NaN },
+    });
+  }
+
+  update(observation: Float64Array, time: number, action: Float64Array): void {
+    const n = this.n;
+    let finite = true;
+    for (let i = 0; i < n; i++) {
+      const v = observation[i]!;
+      this.x[i] = v;
+      if (!Number.isFinite(v)) finite = false;
+    }
+    if (!finite) {
+      action[0] = this.safeInput;
+      if (this.hasModeCommand) action[1] = this.activeMode;
+      if (!this.nonFiniteReported) {
+        this.nonFiniteReported = true;
+        this.events?.emit({
+          time,
+          kind: 'fault',
+          source: 'supervisor',
+          message: 'non-finite state observation: safe input, no switch decisions',
+        });
+      }
+      return;
+    }
+    const requests = this.options.requests;
+    while (this.nextRequest < requests.length && time >= requests[this.nextRequest]!.time)
+      this.requestSwitch(requests[this.nextRequest++]!.mode);
+    if (this.pending >= 0) this.decide(time);
+    const mode = this.modes[this.activeMode]!;
+    const ref = this.plan?.reference;
+    for (let i = 0; i < n; i++) this.shifted[i] = this.x[i]! - (ref ? ref[i]! : 0);
+    action[0] = mode.forward.control(this.shifted);
+    if (this.hasModeCommand) action[1] = this.activeMode;
+  }
+}
+
+const modeSource = z
+  .object({
+    name: z.string().min(1),
+    /** Model JSON (yang2024 / tether layout), relative to the config file. */
+    model: z.string().min(1),
+    /** Certificate written by `tether verify --out`; its hashes must match the model. */
+    certificate: z.string().min(1).optional(),
+    /** Run the verifier at load time instead of reading a certificate. */
+    verify: z.boolean().optional(),
+  })
+  .strict();
+
+export const supervisorSchema = z
+  .object({
+    modes: z.array(modeSource).min(1),
+    initialMode: z.number().int().min(0).default(0),
+    estimateRadius: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(0),
+    requests: z
+      .array(z.object({ time: z.number().nonnegative(), mode: z.number().int().min(0) }).strict())
+      .default([]),
+    check: z.boolean().default(true),
+    planner: z.enum(['none', 'switch-time']).default('switch-time'),
+    horizon: z.number().int().positive().default(400),
+  })
+  .strict();
+
+export type SupervisorConfig = z.output<typeof supervisorSchema>;
+
+export async function createSupervisor(
+  config: SupervisorConfig,
+  context: Pick<PluginContext, 'baseDir'>,
+): Promise<HybridSupervisor> {
+  const modes = await Promise.all(config.modes.map((m) => loadCertifiedMode(m, context.baseDir)));
+  const n = modes[0]!.model.stateDim;
+  const radius =
+    typeof config.estimateRadius === 'number'
+      ? new Array<number>(n).fill(config.estimateRadius)
+      : config.estimateRadius;
+  return new HybridSupervisor(modes, {
+    initialMode: config.initialMode,
+    estimateRadius: radius,
+    requests: [...config.requests].sort((a, b) => a.time - b.time),
+    check: config.check,
+    planner: config.planner === 'switch-time' ? new SwitchTimePlanner(config.horizon) : null,
+  });
+}
+
+export const hybridSupervisorPlugin: ControllerPlugin<SupervisorConfig> = {
+  kind: 'hybrid-supervisor',
+  description:
+    'per-mode neural controllers with verified Lyapunov certificates; switches only into certified regions',
+  schema: supervisorSchema,
+  create: (options, context) => createSupervisor(options, context),
+};

@@ -1,0 +1,150 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  createSupervisor,
+  type HybridSupervisor,
+  type SupervisorConfig,
+  supervisorSchema,
+} from '../../controllers/hybrid/supervisor.ts';
+import { HybridSimRobot } from '../../sim/hybrid/robot.ts';
+import { torqueModePendulum } from '../../sim/hybrid/system.ts';
+import { loadRunConfig } from '../../src/config/load.ts';
+import { EventBuffer } from '../../src/core/events.ts';
+import { runFromConfig } from '../../src/loop/runner.ts';
+
+const hybridDir = fileURLToPath(new URL('../../controllers/hybrid/', import.meta.url));
+const configPath = `${hybridDir}configs/pendulum-derating.yaml`;
+
+const modes = [
+  {
+    name: 'full',
+    model: 'models/yang2024/pendulum_u6.json',
+    certificate: 'models/certificates/pendulum_u6.cert.json',
+  },
+  {
+    name: 'derated',
+    model: 'models/yang2024/pendulum_u075.json',
+    certificate: 'models/certificates/pendulum_u075.cert.json',
+  },
+];
+
+/** A state full torque catches (V_full ≈ 529 < 672) but outside the derated certificate (V_derated ≈ 2.8 > 1.155). */
+const x0 = [5, 0];
+
+async function setup(overrides: Partial<SupervisorConfig> = {}) {
+  const config = supervisorSchema.parse({
+    modes,
+    estimateRadius: 0.01,
+    requests: [{ time: 0, mode: 1 }],
+    ...overrides,
+  });
+  const supervisor = await createSupervisor(config, { baseDir: hybridDir });
+  const robot = new HybridSimRobot(
+    torqueModePendulum([
+      { name: 'full', uLo: -6, uUp: 6 },
+      { name: 'derated', uLo: -0.75, uUp: 0.75 },
+    ]),
+    x0,
+  );
+  const events = new EventBuffer();
+  await robot.configure();
+  await robot.activate();
+  supervisor.configure({ observation: robot.info.observation, action: robot.info.action, dt: 0.05, events });
+  return { supervisor, robot, events };
+}
+
+/** Lock-stepped loop; returns the state and plant mode after every tick. */
+function run(supervisor: HybridSupervisor, robot: HybridSimRobot, ticks: number) {
+  const obs = new Float64Array(3);
+  const action = new Float64Array(2);
+  const trace: { x: number[]; mode: number }[] = [];
+  for (let k = 0; k < ticks; k++) {
+    const t = robot.read(obs);
+    supervisor.update(obs, t, action);
+    robot.write(action);
+    trace.push({ x: Array.from(robot.stateVector), mode: robot.mode });
+  }
+  return trace;
+}
+
+describe('hybrid supervisor on the torque-mode pendulum', () => {
+  it('defers a switch whose post-switch state is outside the certified region, then switches inside it', async () => {
+    const { supervisor, robot, events } = await setup();
+    const derated = supervisor.modes[1]!;
+    // The state at the request is outside the derated mode's verified region by the float model too.
+    expect(derated.forward.value(x0)).toBeGreaterThan(derated.rho);
+
+    const trace = run(supervisor, robot, 200);
+    const [first, second] = supervisor.decisions;
+    expect(first).toMatchObject({ reason: 'deferred', from: 0, to: 1, state: x0, rho: 1.15516 });
+    expect(first!.valueUpper).toBeGreaterThanOrEqual(derated.rho);
+    expect(trace[0]!.mode).toBe(0);
+    expect(second!.reason).toBe('certified-after-plan');
+    expect(second!.valueUpper).toBeLessThan(derated.rho);
+    expect(events.events.map((e) => e.kind)).toEqual(['certificate', 'mode-switch']);
+    expect(events.events[0]!.data).toMatchObject({ reason: 'deferred', rho: 1.15516 });
+
+    // From the switch on, the certificate's promise holds along the actual trajectory.
+    const switchTick = trace.findIndex((s) => s.mode === 1);
+    expect(switchTick).toBeGreaterThan(0);
+    for (let k = switchTick; k < trace.length - 1; k++) {
+      const v = derated.forward.value(trace[k]!.x);
+      const inHole = trace[k]!.x.every((c) => Math.abs(c) < 0.012);
+      if (!inHole) expect(derated.forward.value(trace[k + 1]!.x)).toBeLessThanOrEqual((1 - 0.001) * v);
+      expect(trace[k + 1]!.mode).toBe(1);
+    }
+    expect(Math.hypot(...trace.at(-1)!.x)).toBeLessThan(0.05);
+  });
+
+  it('without the check the plant switches at once into a state the derated certificate does not cover', async () => {
+    const { supervisor, robot } = await setup({ check: false });
+    const trace = run(supervisor, robot, 1);
+    expect(supervisor.decisions[0]).toMatchObject({ reason: 'unchecked', state: x0 });
+    expect(trace[0]!.mode).toBe(1);
+    // Proved outside: even the sound lower bound of V_derated around x0 exceeds ρ.
+    const range = new Float64Array(2);
+    supervisor.modes[1]!.bounds.valueRange([4.99, -0.01], [5.01, 0.01], range);
+    expect(range[0]).toBeGreaterThan(supervisor.modes[1]!.rho);
+  });
+
+  it('without a planner the switch is denied and the current mode keeps control', async () => {
+    const { supervisor, robot } = await setup({ planner: 'none' });
+    const trace = run(supervisor, robot, 100);
+    expect(supervisor.decisions).toHaveLength(1);
+    expect(supervisor.decisions[0]!.reason).toBe('denied');
+    expect(trace.every((s) => s.mode === 0)).toBe(true);
+    // Later, near the equilibrium, the same request is certified.
+    supervisor.requestSwitch(1);
+    run(supervisor, robot, 1);
+    expect(supervisor.decisions[1]!.reason).toBe('certified');
+    expect(supervisor.mode).toBe(1);
+  });
+
+  it('a non-finite observation gives the safe input and no decision', async () => {
+    const { supervisor, events } = await setup();
+    const action = new Float64Array(2).fill(7);
+    supervisor.update(Float64Array.of(Number.NaN, 0, 0), 0, action);
+    expect(action[0]).toBe(0);
+    expect(action[1]).toBe(0);
+    expect(supervisor.decisions).toHaveLength(0);
+    expect(events.events[0]!.kind).toBe('fault');
+  });
+
+  it('refuses a certificate that belongs to another model', async () => {
+    const wrong = [modes[0]!, { ...modes[1]!, certificate: modes[0]!.certificate }];
+    await expect(setup({ modes: wrong })).rejects.toThrow(
+      /the controller of model 'pendulum_u075' changed since it was certified/,
+    );
+    await expect(setup({ modes: [{ name: 'x', model: modes[0]!.model }] })).rejects.toThrow(
+      /give a certificate path or set verify: true/,
+    );
+  });
+
+  it('runs in the control loop from a config and reports its decisions as events', async () => {
+    const result = await runFromConfig(loadRunConfig(configPath), { duration: 5, mode: 'fast' });
+    const decisions = result.events.filter((e) => e.source === 'supervisor');
+    expect(decisions.map((e) => e.data?.['reason'])).toEqual(['deferred', 'certified-after-plan']);
+    expect(decisions[1]!.kind).toBe('mode-switch');
+    expect(result.report.controllerErrors).toBe(0);
+  });
+});
