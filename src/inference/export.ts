@@ -21,7 +21,9 @@ export const sha256 = (data: string | Uint8Array): string => createHash('sha256'
 /** Canonical JSON (sorted keys) so a config hashes the same however it was written. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_, v) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 }
 
@@ -29,7 +31,12 @@ export function canonicalJson(value: unknown): string {
  * Largest |ORT − kernel| / max(1, |kernel|) over `samples` random inputs in [−range, range]: the
  * round-trip check of an exported file.
  */
-export async function verifyOnnxRoundTrip(bytes: Uint8Array, samples = 64, range = 3, seed = 0): Promise<number> {
+export async function verifyOnnxRoundTrip(
+  bytes: Uint8Array,
+  samples = 64,
+  range = 3,
+  seed = 0,
+): Promise<number> {
   const oracle = createKernelPolicy(compileChain(decodeModel(bytes)), { mode: 'scalar' });
   const runtime = await createOrtPolicy(bytes);
   try {
@@ -54,7 +61,12 @@ export interface ModelCard {
   readonly name: string;
   readonly description: string;
   readonly created: string;
-  readonly onnx: { readonly file: string; readonly sha256: string; readonly opset: number; readonly parameters: number };
+  readonly onnx: {
+    readonly file: string;
+    readonly sha256: string;
+    readonly opset: number;
+    readonly parameters: number;
+  };
   readonly contract: { readonly file: string; readonly sha256: string; readonly content: ContractInput };
   readonly training: { readonly config: unknown; readonly configSha256: string };
   readonly metrics: Readonly<Record<string, number>>;
@@ -90,7 +102,11 @@ export async function exportPolicy(dir: string, request: ExportRequest): Promise
     metadata: { training_config_sha256: configSha256, ...request.onnx?.metadata },
   });
   const graph = decodeModel(bytes).graph;
-  checkContractAgainstModel(contract, { inputs: graph.inputs, outputs: graph.outputs }, `${request.name}: contract vs exported model`);
+  checkContractAgainstModel(
+    contract,
+    { inputs: graph.inputs, outputs: graph.outputs },
+    `${request.name}: contract vs exported model`,
+  );
   const roundTripError = await verifyOnnxRoundTrip(bytes);
   if (!(roundTripError <= 1e-5)) {
     throw new Error(`${request.name}: ONNX Runtime differs from the kernel by ${roundTripError} (> 1e-5)`);
@@ -101,8 +117,17 @@ export async function exportPolicy(dir: string, request: ExportRequest): Promise
     name: request.name,
     description: request.description,
     created: request.created ?? new Date().toISOString(),
-    onnx: { file: `${request.name}.onnx`, sha256: sha256(bytes), opset: EXPORT_OPSET, parameters: mlpParameterCount(request.mlp) },
-    contract: { file: `${request.name}.contract.yaml`, sha256: sha256(contractText), content: request.contract },
+    onnx: {
+      file: `${request.name}.onnx`,
+      sha256: sha256(bytes),
+      opset: EXPORT_OPSET,
+      parameters: mlpParameterCount(request.mlp),
+    },
+    contract: {
+      file: `${request.name}.contract.yaml`,
+      sha256: sha256(contractText),
+      content: request.contract,
+    },
     training: { config: request.trainingConfig, configSha256 },
     metrics: request.metrics,
     roundTripError,
@@ -123,17 +148,21 @@ export function mlpFromTfjs(model: tf.LayersModel): MlpPolicy {
     const config = layer.getConfig() as { activation?: string };
     const weights = layer.getWeights();
     if (layer.getClassName() !== 'Dense' || weights.length !== 2) {
-      throw new RangeError(`TF.js layer ${i} (${layer.getClassName()}): only Dense layers with a bias are exported`);
+      throw new RangeError(
+        `TF.js layer ${i} (${layer.getClassName()}): only Dense layers with a bias are exported`,
+      );
     }
-    const activation = ({ linear: 'identity', relu: 'relu', tanh: 'tanh', elu: 'elu' } as Record<string, Activation>)[
-      config.activation ?? 'linear'
-    ];
-    if (!activation) throw new RangeError(`TF.js layer ${i}: activation '${config.activation}' is not exported`);
+    const activation = (
+      { linear: 'identity', relu: 'relu', tanh: 'tanh', elu: 'elu' } as Record<string, Activation>
+    )[config.activation ?? 'linear'];
+    if (!activation)
+      throw new RangeError(`TF.js layer ${i}: activation '${config.activation}' is not exported`);
     const [kernel, bias] = weights as [tf.Tensor, tf.Tensor];
     const [inSize, outSize] = kernel.shape as [number, number];
     const k = kernel.dataSync();
     const weight = new Float32Array(inSize * outSize);
-    for (let r = 0; r < inSize; r++) for (let c = 0; c < outSize; c++) weight[c * inSize + r] = k[r * outSize + c]!;
+    for (let r = 0; r < inSize; r++)
+      for (let c = 0; c < outSize; c++) weight[c * inSize + r] = k[r * outSize + c]!;
     return { inSize, outSize, activation, weight, bias: Float32Array.from(bias.dataSync()) };
   });
   if (layers.length === 0) throw new RangeError('TF.js model has no layers');

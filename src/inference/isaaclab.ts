@@ -11,7 +11,8 @@
  *     actions: '{joint}.target'          # `{joint}` expands over the deploy's joint names, in order
  *
  * Terms named `last_action` read the previous raw policy output. `joint_pos_rel` subtracts the
- * default pose (Isaac Lab's definition). The action offset defaults to the default pose as well.
+ * default pose (Isaac Lab's definition). The action offset defaults to the default pose of the
+ * actuated joints for position actions and to 0 for effort/velocity actions.
  */
 import { z } from 'zod';
 import type { ContractInput } from './contract.ts';
@@ -88,13 +89,20 @@ export function contractFromDeploy(
     );
   }
   const [, action] = actionTerms[0]!;
-  const joints = action.joint_names ?? deploy.joint_names;
-  if (!joints) throw new Error('deploy YAML: no joint_names (top level or in the action term)');
+  // Observation terms cover every joint; the action term may drive only some (its own joint_names).
+  const joints = deploy.joint_names ?? action.joint_names;
+  const actuated = action.joint_names ?? joints;
+  if (!joints || !actuated) throw new Error('deploy YAML: no joint_names (top level or in the action term)');
   if (deploy.default_joint_pos.length !== joints.length) {
     throw new Error(
       `deploy YAML: default_joint_pos has ${deploy.default_joint_pos.length} values for ${joints.length} joints`,
     );
   }
+  const missing = actuated.find((j) => !joints.includes(j));
+  if (missing) throw new Error(`deploy YAML: action joint '${missing}' is not in joint_names`);
+  // Position actions are offsets around the default pose; effort and velocity actions around 0.
+  const defaultOffset =
+    bind.mode === 'position' ? actuated.map((j) => deploy.default_joint_pos[joints.indexOf(j)]!) : 0;
 
   const observations = Object.entries(deploy.observations).map(([name, term]) => {
     const common = {
@@ -130,10 +138,10 @@ export function contractFromDeploy(
     observations,
     normalizer: { kind: 'inside_model' },
     actions: {
-      signals: expandJoints(bind.actions, joints),
+      signals: expandJoints(bind.actions, actuated),
       mode: bind.mode,
       scale: action.scale,
-      offset: action.offset ?? deploy.default_joint_pos,
+      offset: action.offset ?? defaultOffset,
       ...(action.clip ? { clip: action.clip } : {}),
     },
   };

@@ -86,7 +86,9 @@ export function fitMlp(
   const c: RegressionConfig = { ...regressionDefaults, ...config };
   const n = x.length / inSize;
   if (!Number.isInteger(n) || y.length !== n * outSize) {
-    throw new RangeError(`fitMlp: x has ${x.length} values and y ${y.length}; expected n × ${inSize} and n × ${outSize}`);
+    throw new RangeError(
+      `fitMlp: x has ${x.length} values and y ${y.length}; expected n × ${inSize} and n × ${outSize}`,
+    );
   }
   const sizes = [inSize, ...c.hidden, outSize];
   const init = randomMlp(sizes, c.activation, c.seed);
@@ -162,7 +164,8 @@ export function fitMlp(
             const g = p.grad[i]!;
             p.m[i] = c.beta1 * p.m[i]! + (1 - c.beta1) * g;
             p.v[i] = c.beta2 * p.v[i]! + (1 - c.beta2) * g * g;
-            p.value[i]! -= (c.learningRate * (p.m[i]! / correction1)) / (Math.sqrt(p.v[i]! / correction2) + c.epsilon);
+            p.value[i]! -=
+              (c.learningRate * (p.m[i]! / correction1)) / (Math.sqrt(p.v[i]! / correction2) + c.epsilon);
           }
         }
       }

@@ -29,7 +29,14 @@ export const config = {
   lqr: { model: 'cartpole', q: [1, 1, 1, 1], r: [0.1] },
   data: { episodes: 80, steps: 250, resetNoise: 6, explorationStd: 4, seed: 1 },
   forceLimit: 20,
-  regression: { hidden: [32, 32], activation: 'tanh' as const, epochs: 120, batchSize: 128, learningRate: 3e-3, seed: 2 },
+  regression: {
+    hidden: [32, 32],
+    activation: 'tanh' as const,
+    epochs: 120,
+    batchSize: 128,
+    learningRate: 3e-3,
+    seed: 2,
+  },
   evaluation: { episodes: 20, resetNoise: 4, seed: 1000 },
 };
 
@@ -132,7 +139,8 @@ function meanStd(x: Float64Array, width: number): { mean: Float32Array; std: Flo
   const mean = new Float64Array(width);
   const sq = new Float64Array(width);
   for (let r = 0; r < n; r++) for (let i = 0; i < width; i++) mean[i]! += x[r * width + i]! / n;
-  for (let r = 0; r < n; r++) for (let i = 0; i < width; i++) sq[i]! += (x[r * width + i]! - mean[i]!) ** 2 / n;
+  for (let r = 0; r < n; r++)
+    for (let i = 0; i < width; i++) sq[i]! += (x[r * width + i]! - mean[i]!) ** 2 / n;
   return { mean: Float32Array.from(mean), std: Float32Array.from(sq, (v) => Math.sqrt(v) + 1e-6) };
 }
 
