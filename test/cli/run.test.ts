@@ -50,11 +50,32 @@ describe('tether run (real MuJoCo cartpole)', () => {
     expect(read.events.some((e) => e.message.includes('stopped after 150 ticks'))).toBe(true);
   });
 
+  it('balances the cartpole with configs/cartpole.yaml and logs it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tether-run-'));
+    const log = join(dir, 'cartpole.mcap');
+    const config = join(import.meta.dirname, '../../configs/cartpole.yaml');
+    const result = await tether(['run', config, '--fast', '--duration', '5', '--log', log]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/safety: ok/);
+    const read = await readLog(log);
+    const { observation, observationSize: n, observationNames } = read.ticks;
+    const angle = observationNames.indexOf('pole.angle');
+    const count = read.ticks.tick.length;
+    expect(count).toBe(250);
+    const angles = Array.from({ length: count }, (_, i) => observation[i * n + angle]!);
+    expect(Math.abs(angles[0]!)).toBeGreaterThan(0.1); // it really started off upright
+    expect(Math.max(...angles.map(Math.abs))).toBeLessThan(0.3);
+    expect(Math.abs(angles[count - 1]!)).toBeLessThan(0.01);
+  });
+
   it('stops cleanly on Ctrl-C, leaves the robot stopped and keeps the log', async () => {
     const { dir, file } = tempConfig(cartpoleConstant);
     const log = join(dir, 'run.mcap');
     const result = await tether(['run', file, '--realtime', '--duration', '600', '--log', log], (child) => {
-      setTimeout(() => child.kill('SIGINT'), 2500);
+      // Interrupt once the loop is running and has ticked for a while.
+      child.stderr?.on('data', (d: Buffer) => {
+        if (d.toString().includes('running under')) setTimeout(() => child.kill('SIGINT'), 500);
+      });
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/stopped by Ctrl-C/);

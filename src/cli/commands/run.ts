@@ -27,17 +27,22 @@ export function register(program: Command): void {
       const mode: ClockMode | undefined = flags.fast ? 'fast' : flags.realtime ? 'realtime' : undefined;
       const logPath = flags.log ?? config.log.path;
       const status = process.stderr.isTTY ? new StatusLine() : undefined;
-      let interrupted = false;
+      // Installed before anything connects, so Ctrl-C during start-up also ends in the safe state.
+      let signalled: NodeJS.Signals | undefined;
+      let stopLoop: (() => void) | undefined;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        signalled = signal;
+        stopLoop?.();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       const result = await runFromConfig(
         config,
         { duration, mode, logPath },
         {
           onStart: (loop) => {
-            process.once('SIGINT', () => {
-              interrupted = true;
-              loop.stop();
-            });
-            process.once('SIGTERM', () => loop.stop());
+            stopLoop = () => loop.stop();
+            if (signalled) loop.stop();
             status?.start(loop.record, config.loop.rateHz);
           },
           events: [
@@ -49,7 +54,7 @@ export function register(program: Command): void {
         },
       );
       status?.stop();
-      printReport(config.name, result, interrupted);
+      printReport(config.name, result, signalled);
     });
 }
 
@@ -81,10 +86,10 @@ class StatusLine {
   }
 }
 
-function printReport(name: string, result: RunResult, interrupted: boolean): void {
+function printReport(name: string, result: RunResult, signalled: NodeJS.Signals | undefined): void {
   const r = result.report;
   const lines = [
-    `${name}: ${r.ticks} ticks over ${r.loopSeconds.toFixed(2)} s of loop time (${r.wallSeconds.toFixed(2)} s wall)${interrupted ? ', stopped by Ctrl-C' : ''}`,
+    `${name}: ${r.ticks} ticks over ${r.loopSeconds.toFixed(2)} s of loop time (${r.wallSeconds.toFixed(2)} s wall)${signalled === 'SIGINT' ? ', stopped by Ctrl-C' : signalled ? `, stopped by ${signalled}` : ''}`,
     `  period error  p50 ${formatMicros(r.periodError.p50)}  p99 ${formatMicros(r.periodError.p99)}  max ${formatMicros(r.periodError.max)}`,
     `  compute time  p50 ${formatMicros(r.computeTime.p50)}  p99 ${formatMicros(r.computeTime.p99)}  max ${formatMicros(r.computeTime.max)}`,
     `  missed deadlines ${r.missedDeadlines}, late results dropped ${r.lateTicks}, safety interventions ${r.safetyInterventions}, controller errors ${r.controllerErrors}`,
