@@ -125,7 +125,7 @@ function catchError(fn: () => unknown): unknown {
 
 function expectClose(actual: number[], expected: number[], tolerance: number): void {
   expect(actual.length).toBe(expected.length);
-  actual.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(tolerance));
+  for (const [i, v] of actual.entries()) expect(Math.abs(v - expected[i]!)).toBeLessThan(tolerance);
 }
 
 function readModelXmlPath(name: string): string {

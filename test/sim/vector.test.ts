@@ -12,7 +12,7 @@ describe('vector runner', () => {
       const a = vector.action.signals.length;
       const obs = singles.map(() => new Float64Array(o));
       await vector.reset(40);
-      singles.forEach((env, i) => env.reset(obs[i]!, 40 + i));
+      for (const [i, env] of singles.entries()) env.reset(obs[i]!, 40 + i);
       let episodesEnded = 0;
       for (let k = 0; k < 200; k++) {
         for (let i = 0; i < numEnvs; i++) vector.views.actions[i * a] = 15 * Math.sin(0.3 * k + i);
