@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { ConstantController } from '../controllers/basic/constant.ts';
+import { simRobotPlugin } from '../sim/sim-robot.ts';
 import { DoubleIntegratorRobot } from '../sim/toy/double-integrator.ts';
 import { loopSchema } from '../src/config/schema.ts';
 import { EventBuffer } from '../src/core/events.ts';
@@ -119,6 +120,10 @@ function naiveInterval(rateHz: number): Promise<Row> {
 
 const robots: [string, (dt: number) => Promise<Robot>][] = [
   ['idle (pure TS)', async (dt) => new DoubleIntegratorRobot(dt)],
+  [
+    'MuJoCo cartpole',
+    async (dt) => simRobotPlugin.create(simRobotPlugin.schema.parse({ model: 'cartpole', dynamics: { timestep: 0.001 } }), { baseDir: '.', controlDt: dt, seed: 0 }),
+  ],
 ];
 
 const rows: Row[] = [];

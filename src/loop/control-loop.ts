@@ -111,7 +111,12 @@ export class ControlLoop {
 
   private readObservation(r: TickRecord): void {
     this.tickStartMs = performance.now();
-    r.observationTime = this.parts.robot.read(r.observation);
+    const { robot, safety } = this.parts;
+    r.observationTime = robot.read(r.observation);
+    // A fault the robot raised itself (link lost, rig e-stop, non-finite physics) latches the safety
+    // layer too, so the loop keeps sending the safe action until an operator recovers.
+    if (robot.state === 'fault' && !safety.latched)
+      safety.estop(`robot fault: ${robot.faultReason ?? 'unknown'}`);
   }
 
   /** Sync controllers continue in the same call stack; async ones resume when their promise settles. */

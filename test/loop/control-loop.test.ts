@@ -14,7 +14,11 @@ const pd: Controller = {
   },
 };
 
-async function setup(controller: Controller, loop: Partial<ReturnType<typeof loopSchema.parse>> = {}) {
+async function setup(
+  controller: Controller,
+  loop: Partial<ReturnType<typeof loopSchema.parse>> = {},
+  extraSinks: TickSink[] = [],
+) {
   const options = loopSchema.parse({ rateHz: 100, mode: 'fast', ...loop });
   const robot = new DoubleIntegratorRobot(1 / options.rateHz, true);
   const events = new EventBuffer();
@@ -36,7 +40,14 @@ async function setup(controller: Controller, loop: Partial<ReturnType<typeof loo
   const sink: TickSink = {
     writeTick: (r) => ticks.push({ tick: r.tick, deadline: r.deadline, command: r.command[0]! }),
   };
-  const controlLoop = new ControlLoop({ robot, controller, safety, events, options, sinks: [sink] });
+  const controlLoop = new ControlLoop({
+    robot,
+    controller,
+    safety,
+    events,
+    options,
+    sinks: [sink, ...extraSinks],
+  });
   return { robot, events, safety, controlLoop, ticks };
 }
 
@@ -161,5 +172,20 @@ describe('ControlLoop on the wall clock', () => {
     const report = await controlLoop.run(3);
     expect(report.latched).toMatch(/consecutive missed deadlines/);
     expect(events.events.some((e) => e.kind === 'deadline-miss')).toBe(true);
+  });
+});
+
+describe('ControlLoop and robot faults', () => {
+  it('latches the safety layer when the robot faults on its own, and keeps sending the safe action', async () => {
+    let ticks = 0;
+    const faulting: TickSink = {
+      writeTick: () => {
+        if (++ticks === 30) robot.fault('encoder glitch');
+      },
+    };
+    const { robot, controlLoop } = await setup(pd, {}, [faulting]);
+    const report = await controlLoop.run(60);
+    expect(report.latched).toMatch(/robot fault: encoder glitch/);
+    expect(robot.written.slice(30).every((f) => f === 0)).toBe(true);
   });
 });
