@@ -46,6 +46,8 @@ export interface LogSummary {
   /** Ticks dropped because the ring was full (the writer fell behind) or arrived after close. */
   readonly droppedTicks: number;
   readonly events: number;
+  /** Events not logged: emitted after close, or not structured-cloneable. */
+  readonly droppedEvents: number;
   readonly messages: number;
   readonly chunks: number;
   readonly bytes: number;
@@ -105,6 +107,8 @@ export class McapTickLogger implements EventSink {
   readonly path: string;
   private readonly producer: TickRingProducer;
   private closed = false;
+  /** Events not logged: emitted after close, or not structured-cloneable. */
+  droppedEvents = 0;
   /** Set once the worker reported `closed`; its exit after that is expected. */
   private finished = false;
   private closing: Promise<LogSummary> | undefined;
@@ -175,12 +179,22 @@ export class McapTickLogger implements EventSink {
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     });
-    return new McapTickLogger(path, worker, new TickRingProducer(ring));
+    const logger = new McapTickLogger(path, worker, new TickRingProducer(ring));
+    // Not holding the process open: a run that ends without close() exits and leaves a truncated
+    // but readable log; close() takes the reference back until the file is finished. (After the
+    // listeners are attached: attaching a 'message' listener refs the worker's port again.)
+    worker.unref();
+    return logger;
   }
 
   /** Ticks dropped so far because the writer fell behind. */
   get droppedTicks(): number {
     return this.producer.dropped;
+  }
+
+  /** Ticks handed over but not yet taken by the writer thread (ring fill level). */
+  get backlog(): number {
+    return this.producer.backlog();
   }
 
   /** Set when the writer thread failed (e.g. disk full); ticks are dropped from then on. */
@@ -197,13 +211,21 @@ export class McapTickLogger implements EventSink {
     this.producer.push(record);
   }
 
+  /** Events are rare, so they travel by message; one that cannot be cloned is counted, not thrown. */
   emit(event: ControlEvent): void {
-    if (this.closed || this.failure) return;
-    this.worker.postMessage({
-      type: 'event',
-      event,
-      wallTimeMs: performance.timeOrigin + performance.now(),
-    } satisfies ParentMessage);
+    if (this.closed || this.failure) {
+      this.droppedEvents++;
+      return;
+    }
+    try {
+      this.worker.postMessage({
+        type: 'event',
+        event,
+        wallTimeMs: performance.timeOrigin + performance.now(),
+      } satisfies ParentMessage);
+    } catch {
+      this.droppedEvents++;
+    }
   }
 
   /** Flushes every queued tick and event, writes the summary and index, and closes the file. */
@@ -215,6 +237,7 @@ export class McapTickLogger implements EventSink {
   private async finish(): Promise<LogSummary> {
     this.closed = true;
     if (this.failure) throw this.failure;
+    this.worker.ref();
     const closed = await new Promise<Extract<WorkerMessage, { type: 'closed' }>>((resolveClosed, reject) => {
       this.onClosed = resolveClosed;
       this.onFailure = reject;
@@ -227,6 +250,7 @@ export class McapTickLogger implements EventSink {
       ticks: closed.ticks,
       droppedTicks: this.producer.dropped,
       events: closed.events,
+      droppedEvents: this.droppedEvents,
       messages: closed.messages,
       chunks: closed.chunks,
       bytes: closed.bytes,

@@ -85,6 +85,11 @@ export class TickRingProducer {
     this.written = Atomics.load(this.control, WRITE);
   }
 
+  /** Ticks published but not yet taken by the consumer. */
+  backlog(): number {
+    return (this.written - Atomics.load(this.control, READ)) | 0;
+  }
+
   /**
    * Copies the record into the next free slot and wakes the consumer; returns false (and counts)
    * when the ring is full. Reads no clock: in Node 20 `performance.now()` and `Date.now()` box

@@ -286,6 +286,7 @@ async function run(setup: WriterSetup): Promise<void> {
     ]),
   });
   await writer.end();
+  await file.datasync();
   await file.close();
   const stats = writer.statistics;
   port.postMessage({

@@ -11,6 +11,7 @@ import { readLog } from '../../src/logging/reader.ts';
 import { fillTick } from './fixtures/synthetic.ts';
 
 const child = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
+const forgetful = fileURLToPath(new URL('./fixtures/no-close-writer.ts', import.meta.url));
 
 let dir: string;
 beforeAll(async () => {
@@ -86,5 +87,17 @@ describe('crash tolerance', () => {
       expect(log.ticks.safetyFlags[row]).toBe(expected.safetyFlags);
     }
     expect(log.events.length).toBeGreaterThan(0);
+  });
+
+  it('does not keep a process alive that forgot close(); the log is left truncated but readable', async () => {
+    const path = join(dir, 'forgotten.mcap');
+    const proc = spawn(process.execPath, ['--import', 'tsx', forgetful, path], { stdio: 'ignore' });
+    const code = await new Promise<number | null>((resolve) =>
+      proc.on('exit', (exitCode) => resolve(exitCode)),
+    );
+    expect(code).toBe(0);
+    const log = await readLog(path);
+    expect(log.truncated).toBe(true);
+    expect(log.controller).toBe('forgetful');
   });
 });

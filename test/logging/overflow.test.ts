@@ -69,4 +69,20 @@ describe('ring overflow', () => {
     expect(logger.droppedTicks).toBe(1);
     expect(await logger.close()).toBe(summary);
   });
+
+  it('counts an event it cannot log instead of throwing into the loop', async () => {
+    const logger = await McapTickLogger.open(join(dir, 'events.mcap'), {
+      robot: cartpoleInfo,
+      controller: 'ev',
+      rateHz: 50,
+    });
+    const uncloneable = { data: { callback: () => 1 } } as unknown as { data: Record<string, number> };
+    expect(() =>
+      logger.emit({ time: 0, kind: 'info', source: 'test', message: 'bad', ...uncloneable }),
+    ).not.toThrow();
+    logger.emit({ time: 0.1, kind: 'info', source: 'test', message: 'good' });
+    const summary = await logger.close();
+    expect(summary).toMatchObject({ events: 1, droppedEvents: 1 });
+    expect((await readLog(join(dir, 'events.mcap'))).events.map((e) => e.message)).toEqual(['good']);
+  });
 });

@@ -68,8 +68,8 @@ beforeAll(async () => {
         data: { joint: 0, over: true },
       });
     }
-    // Let the writer thread keep up: the default ring holds 4 s of ticks (1024 slots here).
-    if (i % 500 === 499) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Let the writer thread keep up (the default ring holds 4 s of ticks, 1024 slots here).
+    while (logger.backlog > 512) await new Promise((resolve) => setTimeout(resolve, 5));
   }
   summary = await logger.close();
   log = await readLog(path);
