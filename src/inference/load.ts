@@ -4,8 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createKernelPolicy } from './backends/kernel.ts';
-import { createOrtPolicy } from './backends/ort.ts';
-import { createTfjsPolicy } from './backends/tfjs.ts';
 import { compileChain } from './chain.ts';
 import { dataInputs, decodeModel } from './onnx/model.ts';
 import type { LoadOptions, Policy } from './policy.ts';
@@ -19,10 +17,12 @@ export async function readModel(model: string | Uint8Array): Promise<Uint8Array>
   }
 }
 
-export async function warmUp(policy: Policy, calls: number): Promise<void> {
-  const input = new Float32Array(policy.inputSize);
-  const output = new Float32Array(policy.outputSize);
+/** Runs `calls` zero-input calls at batch 1, and one at `maxBatch` so its buffers exist before the loop. */
+export async function warmUp(policy: Policy, calls: number, maxBatch = 1): Promise<void> {
+  const input = new Float32Array(policy.inputSize * maxBatch);
+  const output = new Float32Array(policy.outputSize * maxBatch);
   for (let i = 0; i < calls; i++) await policy.act(input, output);
+  if (maxBatch > 1) await policy.act(input, output, maxBatch);
 }
 
 /** Loads `model` (a path or the bytes of an `.onnx` file) behind the `Policy` interface. */
@@ -38,6 +38,8 @@ export async function loadPolicy(model: string | Uint8Array, options: LoadOption
       const d = shape?.[shape.length - 1];
       return typeof d === 'number' && d > 0 ? d : undefined;
     };
+    // Backends load on first use: importing this module (e.g. via the controller registry) stays cheap.
+    const { createOrtPolicy } = await import('./backends/ort.ts');
     policy = await createOrtPolicy(bytes, {
       device: options.device,
       log: options.log,
@@ -47,6 +49,7 @@ export async function loadPolicy(model: string | Uint8Array, options: LoadOption
     // The chain backends read the weights themselves; a graph they cannot run is refused by name.
     const chain = compileChain(decoded);
     if (backend === 'tfjs') {
+      const { createTfjsPolicy } = await import('./backends/tfjs.ts');
       policy = await createTfjsPolicy(chain, { device: options.device, log: options.log });
     } else {
       if (options.device === 'cuda')
@@ -54,6 +57,6 @@ export async function loadPolicy(model: string | Uint8Array, options: LoadOption
       policy = createKernelPolicy(chain);
     }
   }
-  await warmUp(policy, options.warmup ?? 20);
+  await warmUp(policy, options.warmup ?? 20, options.maxBatch ?? 1);
   return policy;
 }

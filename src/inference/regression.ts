@@ -52,7 +52,7 @@ const param = (init: Float32Array): Param => ({
 });
 
 function activate(a: Activation, z: number): number {
-  if (a === 'relu') return z > 0 ? z : 0;
+  if (a === 'relu') return Math.max(0, z);
   if (a === 'tanh') return Math.tanh(z);
   if (a === 'elu') return z > 0 ? z : Math.expm1(z);
   return z;

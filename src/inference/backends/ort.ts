@@ -47,11 +47,15 @@ export async function createOrtSession(
   const threads = options.intraOpThreads ?? 1;
   if (options.device === 'cuda') {
     const cuda = ort.listSupportedBackends().find((b) => b.name === 'cuda');
+    // ORT prints the missing-library error itself; we report the fallback once, below. The level
+    // is read when ORT's environment starts, so a process whose first session is this attempt
+    // keeps it: errors still reach the caller as exceptions.
+    const logLevel = ort.env.logLevel;
+    ort.env.logLevel = 'fatal';
     try {
       const session = await ort.InferenceSession.create(model, {
         ...cpuOptions(threads),
         executionProviders: ['cuda'],
-        // ORT prints the missing-library error itself; we report the fallback once, below.
         logSeverityLevel: 4,
       });
       return { session, device: 'cuda' };
@@ -61,6 +65,8 @@ export async function createOrtSession(
       options.log?.(reason);
       const session = await ort.InferenceSession.create(model, cpuOptions(threads));
       return { session, device: 'cpu', fallbackReason: reason };
+    } finally {
+      ort.env.logLevel = logLevel;
     }
   }
   return { session: await ort.InferenceSession.create(model, cpuOptions(threads)), device: 'cpu' };
