@@ -94,7 +94,7 @@ describe('LQR', () => {
 
 /** Spectral radius by Gelfand's formula rho(A) = lim ||A^k||^(1/k), with k = 2^10 by repeated squaring. */
 function spectralRadius(A: Float64Array, n: number): number {
-  let M = A.slice();
+  let M: Float64Array = A.slice();
   let logScale = 0;
   let k = 1;
   for (let i = 0; i < 10; i++) {
