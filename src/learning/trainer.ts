@@ -14,8 +14,8 @@ export type AlgorithmName = 'sac' | 'naive-mix' | 'h2o' | 'td3bc';
 /** A simulator and a stand-in for the real system with the same observation and action spaces. */
 export interface EnvironmentPair {
   readonly name: string;
-  sim(seed: number): Environment;
-  real(seed: number): Environment;
+  sim(seed: number): Environment | Promise<Environment>;
+  real(seed: number): Environment | Promise<Environment>;
   /** Where the dynamics gap is expected (for the w/u diagnostics), or null. */
   readonly gapRegion: ((obs: Float64Array, row: number) => boolean) | null;
 }
@@ -56,8 +56,6 @@ export class Trainer {
   /** Mean of the last update's statistics, for progress output. */
   lastStats: Record<string, number> = {};
   private readonly simBuffer: ReplayBuffer;
-  private readonly sims: Environment[];
-  private readonly evalEnv: Environment;
   private readonly updateRng: Rng;
   private readonly actRng: Rng;
   private readonly obs: Float64Array;
@@ -66,16 +64,30 @@ export class Trainer {
   private readonly episodeStep: Int32Array;
   private elapsed = 0;
 
-  constructor(
+  /** Builds the environments (MuJoCo ones load asynchronously), then the trainer. */
+  static async create(
+    options: TrainerOptions,
+    envs: EnvironmentPair,
+    realData: TransitionDataset | null,
+  ): Promise<Trainer> {
+    validateTrainerOptions(options);
+    const sims: Environment[] = [];
+    if (options.algorithm !== 'td3bc') {
+      for (let i = 0; i < options.numEnvs; i++) sims.push(await envs.sim(options.seed * 1000 + i));
+    }
+    const evalEnv = await envs.real(options.seed + 99991);
+    return new Trainer(options, envs, realData, sims, evalEnv);
+  }
+
+  private constructor(
     readonly options: TrainerOptions,
     readonly envs: EnvironmentPair,
     realData: TransitionDataset | null,
+    private readonly sims: Environment[],
+    private readonly evalEnv: Environment,
   ) {
-    validateTrainerOptions(options);
-    const probe = envs.sim(0);
-    const O = probe.observation.signals.length;
-    const A = probe.action.signals.length;
-    probe.dispose?.();
+    const O = evalEnv.observation.signals.length;
+    const A = evalEnv.action.signals.length;
     if (realData !== null) validateDataset(realData, { observationSize: O, actionSize: A }, envs.name);
     const needsReal = options.algorithm !== 'sac';
     if (needsReal && realData === null) {
@@ -97,9 +109,6 @@ export class Trainer {
       this.learner = hybridLearner(engine, O, A, options.h2o, real, this.simBuffer, rng, envs.gapRegion);
     }
     const n = options.numEnvs;
-    this.sims = [];
-    if (this.learner.online) for (let i = 0; i < n; i++) this.sims.push(envs.sim(options.seed * 1000 + i));
-    this.evalEnv = envs.real(options.seed + 99991);
     this.obs = new Float64Array(n * O);
     this.nextObs = new Float64Array(n * O);
     this.actions = new Float64Array(n * A);
@@ -200,6 +209,11 @@ export class Trainer {
         }
       }
     }
+  }
+
+  dispose(): void {
+    for (const env of this.sims) env.dispose?.();
+    this.evalEnv.dispose?.();
   }
 
   private resetEnvs(): void {

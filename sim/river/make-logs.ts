@@ -1,0 +1,19 @@
+/**
+ * Writes the river-crossing real logs (columnar JSON) for C₀ = 1.2, 0.9 and 0.6:
+ *   node --import tsx sim/river/make-logs.ts
+ * The logs are deterministic (fixed seed), so regenerating them reproduces the committed files.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { saveColumnar } from '../../src/learning/dataset.ts';
+import { generateRiverLog } from './log.ts';
+import { riverDefaults } from './river.ts';
+
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data');
+mkdirSync(dir, { recursive: true });
+for (const current of [1.2, 0.9, 0.6]) {
+  const file = path.join(dir, `real-log-c${current}.json`);
+  await saveColumnar(file, generateRiverLog({ ...riverDefaults, current }), 5);
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}

@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { environmentPairOf, realDatasetOf } from './environments.ts';
+import type { GapDiagnostics } from './h2o.ts';
+import type { TrainConfig } from './train-config.ts';
+import { trainerOptions } from './train-config.ts';
+import { type EvalPoint, Trainer } from './trainer.ts';
+
+/** What one seed of one config produces. */
+export interface SeedResult {
+  seed: number;
+  algorithm: string;
+  history: EvalPoint[];
+  finalReturn: number;
+  seconds: number;
+  updates: number;
+  diagnostics: GapDiagnostics | null;
+  /** Path of the last checkpoint, if checkpoints were written. */
+  checkpoint: string | null;
+}
+
+export interface SeedProgress {
+  seed: number;
+  updates: number;
+  total: number;
+  lastReturn: number | null;
+  updatesPerSecond: number;
+}
+
+export interface SeedRunOptions {
+  readonly resume?: boolean;
+  readonly onProgress?: (progress: SeedProgress) => void;
+  /** Called with the trained Trainer before it is discarded (exports, w maps). */
+  readonly onFinished?: (trainer: Trainer) => void | Promise<void>;
+}
+
+/** Trains one seed: periodic evaluation, checkpoints every `checkpointEvery` updates, optional resume. */
+export async function runSeed(
+  config: TrainConfig,
+  seed: number,
+  options: SeedRunOptions = {},
+): Promise<SeedResult> {
+  const trainer = await Trainer.create(
+    trainerOptions(config, seed),
+    await environmentPairOf(config),
+    await realDatasetOf(config),
+  );
+  const dir = path.resolve(config.output, `seed-${seed}`);
+  const checkpointFile = path.join(dir, 'checkpoint.json');
+  if (options.resume) {
+    try {
+      await trainer.loadCheckpoint(checkpointFile);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  let lastCheckpoint = trainer.updatesDone;
+  let wrote = false;
+  const started = performance.now();
+  const startUpdates = trainer.updatesDone;
+  while (!trainer.done) {
+    trainer.runChunk();
+    const seconds = (performance.now() - started) / 1000;
+    options.onProgress?.({
+      seed,
+      updates: trainer.updatesDone,
+      total: config.budget.updates,
+      lastReturn: trainer.history.at(-1)?.realReturn ?? null,
+      updatesPerSecond: (trainer.updatesDone - startUpdates) / Math.max(seconds, 1e-9),
+    });
+    const every = config.checkpointEvery;
+    if (every !== undefined && (trainer.updatesDone - lastCheckpoint >= every || trainer.done)) {
+      mkdirSync(dir, { recursive: true });
+      await trainer.saveCheckpoint(checkpointFile);
+      lastCheckpoint = trainer.updatesDone;
+      wrote = true;
+    }
+  }
+  await options.onFinished?.(trainer);
+  const agent = trainer.hybridAgent;
+  const finalReturn = trainer.history.at(-1)?.realReturn ?? trainer.evaluate();
+  trainer.dispose();
+  return {
+    seed,
+    algorithm: config.algorithm,
+    history: trainer.history,
+    finalReturn,
+    seconds: trainer.history.at(-1)?.seconds ?? 0,
+    updates: trainer.updatesDone,
+    diagnostics: agent !== null && agent.dSa !== null ? { ...agent.diagnostics } : null,
+    checkpoint: wrote ? checkpointFile : null,
+  };
+}
