@@ -1,0 +1,123 @@
+/**
+ * B1: certify the published Yang et al. 2024 pendulum models (read from ../shared/anchors/yang2024
+ * when present, else the copies under controllers/hybrid/models), refute mutants, bisect the
+ * largest verifiable ρ, and estimate the certified area share. Writes bench/results/certify-pendulum.json
+ * and an SVG of each certified region.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bisectRho, type Certificate, certify } from '../src/verification/certificate.ts';
+import { anchorsDir, repoRoot } from '../src/verification/io.ts';
+import { type LyapunovModel, parseModel } from '../src/verification/model.ts';
+import { levelSetGrid, regionSvg, rollout } from '../src/verification/region.ts';
+import { machineInfo, printTable, resultsPath } from './report.ts';
+
+const anchors = anchorsDir();
+const source = anchors ?? join(repoRoot, 'controllers', 'hybrid', 'models', 'yang2024');
+const published = {
+  pendulum_u6: { share: 44.02, rho: 672 },
+  pendulum_u075: { share: 35.26, rho: 1.15516 },
+} as const;
+
+type Raw = Record<string, any>;
+const readRaw = (name: string): Raw => JSON.parse(readFileSync(join(source, `${name}.json`), 'utf8'));
+
+const mutations: { name: string; apply: (raw: Raw) => void }[] = [
+  {
+    name: 'controller output layer x0.8',
+    apply: (r) =>
+      (r.controller.layers[3].weight[0] = r.controller.layers[3].weight[0].map((w: number) => w * 0.8)),
+  },
+  {
+    name: 'controller output layer x0.5',
+    apply: (r) =>
+      (r.controller.layers[3].weight[0] = r.controller.layers[3].weight[0].map((w: number) => w * 0.5)),
+  },
+  { name: 'controller W0[0][0] x1.1', apply: (r) => (r.controller.layers[0].weight[0][0] *= 1.1) },
+  { name: 'phi W1[0][0] +0.05', apply: (r) => (r.lyapunov.phi.layers[1].weight[0][0] += 0.05) },
+  { name: 'R[0][0] x0.5', apply: (r) => (r.lyapunov.R[0][0] *= 0.5) },
+];
+
+function row(label: string, c: Certificate) {
+  return [label, c.rho, c.result, c.method, c.boxes.visited, c.boxes.unknown, c.timeSeconds, c.workers];
+}
+
+const results: Record<string, unknown>[] = [];
+const table: unknown[][] = [];
+for (const name of Object.keys(published) as (keyof typeof published)[]) {
+  const model: LyapunovModel = parseModel(readRaw(name), name);
+  const linear2 = (await certify(model, { workers: 2 })).certificate;
+  const linear1 = (await certify(model, { workers: 0 })).certificate;
+  // IBP alone, capped per task so the comparison finishes; "unknown" means the cap was reached.
+  const ibp = (await certify(model, { workers: 2, method: 'ibp', maxBoxes: 400_000 })).certificate;
+  table.push(
+    row(`${name} linear 2 workers`, linear2),
+    row(`${name} linear 1 thread`, linear1),
+    row(`${name} IBP 2 workers`, ibp),
+  );
+
+  const raised = (await certify(model, { rho: model.spec.rho * 1.25, workers: 2 })).certificate;
+  table.push(row(`${name} rho x1.25`, raised));
+  const mutants = [];
+  for (const m of mutations) {
+    const raw = readRaw(name);
+    m.apply(raw);
+    const c = (await certify(parseModel(raw, `${name} ${m.name}`), { workers: 2 })).certificate;
+    table.push(row(`${name} ${m.name}`, c));
+    mutants.push({
+      mutation: m.name,
+      result: c.result,
+      method: c.method,
+      timeSeconds: c.timeSeconds,
+      counterexample: c.counterexample ?? null,
+    });
+  }
+  const bisect = await bisectRho(model, { workers: 2, rho: model.spec.rho });
+  const grid = levelSetGrid(model, model.spec.rho, 2000);
+  const starts = [
+    [-4, 6],
+    [4, -6],
+    [8, -2],
+    [-8, 2],
+    [1, 9],
+    [-1, -9],
+  ];
+  const trajectories = starts.map((x) => rollout(model, x, 200));
+  const svg = regionSvg({
+    title: `${name}: certified region V < ${model.spec.rho} (verified), x = counterexample at rho x1.25`,
+    model,
+    grid: levelSetGrid(model, model.spec.rho, 240),
+    trajectories,
+    counterexamples: raised.counterexample ? [raised.counterexample.x] : [],
+    labels: ['theta (rad)', 'theta dot (rad/s)'],
+  });
+  writeFileSync(resultsPath(`certify-pendulum-${name}.svg`), svg);
+  results.push({
+    model: name,
+    source: anchors ? 'anchors folder' : 'repository copy',
+    rho: model.spec.rho,
+    verify: { linear2workers: linear2, linear1thread: linear1, ibp2workers: ibp },
+    raisedRho: { rho: raised.rho, result: raised.result, counterexample: raised.counterexample ?? null },
+    mutants,
+    bisection: { largestVerified: bisect.verified, smallestFailed: bisect.failed, runs: bisect.steps },
+    area: {
+      method: 'midpoint rule, 2000x2000 cells, float64',
+      area: grid.area,
+      sharePercent: grid.share * 100,
+      publishedSharePercent: published[name].share,
+    },
+  });
+  console.log(
+    `${name}: area share ${(grid.share * 100).toFixed(2)} % (anchor ${published[name].share} %), largest verified rho ${bisect.verified} (fails at ${bisect.failed})`,
+  );
+}
+
+printTable(
+  'B1 pendulum: verification of the published models and mutants',
+  ['case', 'rho', 'result', 'method', 'boxes', 'unknown', 'seconds', 'workers'],
+  table,
+);
+writeFileSync(
+  resultsPath('certify-pendulum.json'),
+  `${JSON.stringify({ benchmark: 'certify-pendulum', ...machineInfo(), results }, null, 2)}\n`,
+);
