@@ -107,8 +107,7 @@ export class McapTickLogger implements EventSink {
   readonly path: string;
   private readonly producer: TickRingProducer;
   private closed = false;
-  /** Events not logged: emitted after close, or not structured-cloneable. */
-  droppedEvents = 0;
+  private lostEvents = 0;
   /** Set once the worker reported `closed`; its exit after that is expected. */
   private finished = false;
   private closing: Promise<LogSummary> | undefined;
@@ -192,6 +191,11 @@ export class McapTickLogger implements EventSink {
     return this.producer.dropped;
   }
 
+  /** Events not logged: emitted after close, or not structured-cloneable. */
+  get droppedEvents(): number {
+    return this.lostEvents;
+  }
+
   /** Ticks handed over but not yet taken by the writer thread (ring fill level). */
   get backlog(): number {
     return this.producer.backlog();
@@ -214,7 +218,7 @@ export class McapTickLogger implements EventSink {
   /** Events are rare, so they travel by message; one that cannot be cloned is counted, not thrown. */
   emit(event: ControlEvent): void {
     if (this.closed || this.failure) {
-      this.droppedEvents++;
+      this.lostEvents++;
       return;
     }
     try {
@@ -224,7 +228,7 @@ export class McapTickLogger implements EventSink {
         wallTimeMs: performance.timeOrigin + performance.now(),
       } satisfies ParentMessage);
     } catch {
-      this.droppedEvents++;
+      this.lostEvents++;
     }
   }
 
@@ -250,7 +254,7 @@ export class McapTickLogger implements EventSink {
       ticks: closed.ticks,
       droppedTicks: this.producer.dropped,
       events: closed.events,
-      droppedEvents: this.droppedEvents,
+      droppedEvents: this.lostEvents,
       messages: closed.messages,
       chunks: closed.chunks,
       bytes: closed.bytes,

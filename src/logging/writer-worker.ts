@@ -80,7 +80,13 @@ async function run(setup: WriterSetup): Promise<void> {
     writable: {
       position: () => position,
       write: async (buffer: Uint8Array) => {
-        await file.write(buffer);
+        // A write to a regular file may still be short (e.g. the disk filled up): finish or fail.
+        for (let offset = 0; offset < buffer.byteLength; ) {
+          const { bytesWritten } = await file.write(buffer, offset, buffer.byteLength - offset);
+          if (bytesWritten === 0)
+            throw new Error(`wrote 0 of ${buffer.byteLength - offset} bytes to ${setup.path}`);
+          offset += bytesWritten;
+        }
         position += BigInt(buffer.byteLength);
       },
     },
