@@ -74,10 +74,10 @@ export class Endpoint {
     transport.onMessage((bytes, length) => this.dispatch(bytes, length));
   }
 
-  /** Sends `sample` as a state message, stamping its sequence number and time. */
-  sendState(sample: StateSample): boolean {
+  /** Sends `sample` as a state message, stamping its sequence number and (by default) the time now. */
+  sendState(sample: StateSample, timeUs = this.clock()): boolean {
     sample.seq = this.next(MessageType.state);
-    sample.timeUs = this.clock();
+    sample.timeUs = timeUs;
     return this.transport.send(MessageType.state, this.out, encodeState(this.outView, sample));
   }
 

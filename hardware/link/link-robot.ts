@@ -89,6 +89,7 @@ export class LinkRobot implements Robot {
   private helloWaiter: ((hello: Hello) => void) | undefined;
   private readonly ackWaiters = new Map<number, (status: number) => void>();
   private readonly stats = { statesLost: 0, statesReceived: 0, commandsSent: 0 };
+  private sampleListener: (() => void) | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -122,6 +123,14 @@ export class LinkRobot implements Robot {
 
   get statistics(): LinkStatistics {
     return { ...this.transport.counters, decodeErrors: this.endpoint.decodeErrors, ...this.stats };
+  }
+
+  /**
+   * Called right after each state message is decoded, for event-driven control (answer every state at
+   * once instead of on the loop's clock). One listener; `undefined` removes it.
+   */
+  onSample(listener: (() => void) | undefined): void {
+    this.sampleListener = listener;
   }
 
   async configure(): Promise<void> {
@@ -223,6 +232,7 @@ export class LinkRobot implements Robot {
     if ((flags & (StateFlag.estop | StateFlag.fault)) !== 0 && this.lifecycle.state === 'running') {
       this.fault(flags & StateFlag.estop ? 'rig reports e-stop latched' : 'rig reports a fault');
     }
+    this.sampleListener?.();
   }
 
   private onHello(hello: Hello): void {

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { RobotPlugin } from '../../src/config/plugin.ts';
+import { MqttTransport } from '../mqtt/transport.ts';
 import { LinkRobot, type LinkRobotOptions } from './link-robot.ts';
-import { MqttTransport } from './mqtt-transport.ts';
 import { SerialTransport } from './serial-transport.ts';
 
 /** Options every link robot shares, whatever carries the bytes. */

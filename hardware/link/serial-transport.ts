@@ -33,6 +33,7 @@ export class SerialTransport implements Transport {
   private readonly ring = new BufferRing(128, maxFrameSize);
   private readonly messageListeners: MessageListener[] = [];
   private readonly statusListeners: StatusListener[] = [];
+  wireTap: ((bytes: Uint8Array, length: number) => void) | undefined;
   private isConnected = false;
   private closing = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -92,6 +93,7 @@ export class SerialTransport implements Transport {
     }
     const frame = this.ring.take();
     const frameLength = encodeFrame(message, length, this.scratch, frame);
+    this.wireTap?.(frame, frameLength);
     port.write(frame.subarray(0, frameLength));
     this.linkCounters.sent++;
     return true;

@@ -52,6 +52,11 @@ export interface Transport {
   send(type: number, message: Uint8Array, length: number): boolean;
   onMessage(listener: MessageListener): void;
   onStatus(listener: StatusListener): void;
+  /**
+   * Fault injection only (the emulated rig): sees every outgoing frame as it goes on the wire, after
+   * CRC and framing, and may change bytes in place.
+   */
+  wireTap?: ((bytes: Uint8Array, length: number) => void) | undefined;
 }
 
 /**

@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { dynamicsSchema } from '../../sim/dynamics.ts';
+import { modelNames } from '../../sim/models/index.ts';
+
+/**
+ * A fault the rig injects, `at` seconds after the host first activated it, for `duration` seconds
+ * (omitted = until the rig stops). These are what a real rig does to a runtime on a bad day.
+ */
+export const faultSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('drop'),
+      /** Probability that a message is lost. */
+      probability: z.number().min(0).max(1),
+      direction: z.enum(['state', 'command', 'both']).default('both'),
+      at: z.number().nonnegative(),
+      duration: z.number().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('delay'),
+      /** Extra latency added to every outgoing state message. */
+      ms: z.number().positive(),
+      at: z.number().nonnegative(),
+      duration: z.number().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('corrupt'),
+      /** Probability that an outgoing frame gets one byte flipped on the wire (after its CRC). */
+      probability: z.number().min(0).max(1),
+      at: z.number().nonnegative(),
+      duration: z.number().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('freeze'),
+      at: z.number().nonnegative(),
+      duration: z.number().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('disconnect'),
+      at: z.number().nonnegative(),
+      duration: z.number().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('sensor-nan'),
+      /** Observation signal that reads NaN; default: the first one. */
+      signal: z.string().optional(),
+      at: z.number().nonnegative(),
+      duration: z.number().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('stuck-joint'),
+      joint: z.string(),
+      at: z.number().nonnegative(),
+      duration: z.number().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('estop'),
+      /** The rig's own e-stop button: latches until the host sends a recover request. */
+      at: z.number().nonnegative(),
+    })
+    .strict(),
+]);
+
+export type FaultSpec = z.output<typeof faultSchema>;
+export type FaultKind = FaultSpec['kind'];
+
+const serialLinkSchema = z
+  .object({
+    kind: z.literal('serial'),
+    /**
+     * Base path of the socat pty pair: the rig opens `<link>.rig`, the host opens `<link>.host`.
+     * Relative to the config file's directory.
+     */
+    link: z.string().min(1),
+    baudRate: z.number().int().positive().default(1_000_000),
+  })
+  .strict();
+
+const mqttUserSchema = z.object({ username: z.string().min(1), passwordEnv: z.string().min(1) }).strict();
+
+const mqttLinkSchema = z
+  .object({
+    kind: z.literal('mqtt'),
+    /** Broker URL; omitted = start an embedded broker on `listen`. */
+    url: z.string().optional(),
+    listen: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(1883),
+        users: z.array(mqttUserSchema).default([]),
+        tls: z.object({ cert: z.string(), key: z.string() }).strict().optional(),
+        allowUnauthenticatedExposure: z.boolean().default(false),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 1883, users: [], allowUnauthenticatedExposure: false }),
+    topicPrefix: z.string().min(1).default('tether'),
+    /** Credentials for connecting to the broker (the rig's own, with an external broker). */
+    username: z.string().optional(),
+    passwordEnv: z.string().optional(),
+    keepaliveS: z.number().int().positive().default(2),
+    allowUnauthenticated: z.boolean().default(false),
+  })
+  .strict();
+
+export const rigConfigSchema = z
+  .object({
+    /** One of `tether sim list`. */
+    model: z.string().refine((name) => modelNames.includes(name), {
+      error: (issue) => `unknown model '${String(issue.input)}' (known models: ${modelNames.join(', ')})`,
+    }),
+    /** Name announced in hello and used as the MQTT topic level; default: the model name. */
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional(),
+    task: z.string().optional(),
+    transport: z.discriminatedUnion('kind', [serialLinkSchema, mqttLinkSchema]),
+    /** Rate of state messages. */
+    stateRateHz: z.number().int().positive().max(1000).default(500),
+    /** Firmware loop (PD or torque pass-through) rate; physics steps at the same rate. */
+    innerLoopHz: z.number().int().positive().max(4000).default(1000),
+    commandMode: z.enum(['torque', 'position']).default('torque'),
+    /** PD gains for position mode, one per action (or one for all); commands may override them. */
+    kp: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(50),
+    kd: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(2),
+    /** Without a command or heartbeat for this long, the rig latches a fault and goes safe. */
+    watchdogMs: z.number().int().positive().max(65535).default(200),
+    /** The reality gap: friction, mass, damping, gains... (sim/dynamics.ts). */
+    dynamics: dynamicsSchema.omit({ actionDelay: true, observationNoise: true }).default({}),
+    /** Time between a command's arrival and the firmware applying it. */
+    actuatorDelayMs: z.number().nonnegative().max(1000).default(0),
+    /** Gaussian noise added to every applied actuator command (action units). */
+    actuatorNoise: z.number().nonnegative().default(0),
+    /** Gaussian noise added to every reported state value. */
+    sensorNoise: z.number().nonnegative().default(0),
+    /**
+     * Hold the robot at its initial state until activated, and start from a fresh initial state on
+     * every activation (an operator resetting the rig between runs). Off: physics runs from the start.
+     */
+    resetOnActivate: z.boolean().default(true),
+    /** Multiplies the task's initial-state randomisation. */
+    resetNoise: z.number().nonnegative().default(1),
+    seed: z.number().int().nonnegative().default(0),
+    faults: z.array(faultSchema).default([]),
+  })
+  .strict();
+
+export type RigConfig = z.output<typeof rigConfigSchema>;
+export type RigConfigInput = z.input<typeof rigConfigSchema>;
+
+/** Parses a rig config; errors name the field (`transport.link: ...`). */
+export function parseRigConfig(input: unknown): RigConfig {
+  const result = rigConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new RangeError(`invalid rig config: ${issues.join('; ')}`);
+}

@@ -1,0 +1,273 @@
+import { SimData } from '../../sim/data.ts';
+import type { EnvKernel } from '../../sim/envs/definition.ts';
+import type { SimModel } from '../../sim/model.ts';
+import { HeapView } from '../../sim/mujoco.ts';
+import { Rng } from '../../sim/rng.ts';
+import { type CommandSample, StateFlag, type StateSample } from '../protocol/messages.ts';
+import type { RigLayout } from './rig-model.ts';
+
+export interface FirmwareOptions {
+  readonly commandMode: 'torque' | 'position';
+  readonly kp: Float64Array;
+  readonly kd: Float64Array;
+  readonly actuatorDelayUs: number;
+  readonly actuatorNoise: number;
+  readonly sensorNoise: number;
+  readonly seed: number;
+  readonly resetNoise: number;
+}
+
+/** Commands waiting out the actuator delay; a ring, so a burst overwrites the oldest. */
+const queueSlots = 256;
+
+/**
+ * The rig's "firmware": a fixed-rate inner loop that applies the latest command (torque pass-through,
+ * or PD to a position target at the inner-loop rate), steps MuJoCo once per inner tick, and samples
+ * the state message. It knows nothing about links or wall time: the caller ticks it and feeds commands,
+ * each stamped with its arrival time on the firmware clock (microseconds of simulated time).
+ */
+export class Firmware {
+  readonly data: SimData;
+  /** Safe state: latched by e-stop, watchdog or fault; cleared only by a recover request. */
+  latchedFlags = 0;
+  active = false;
+  /** Sequence number of the last command applied (echoed in state for latency accounting). */
+  appliedCommandSeq = 0;
+  commandsApplied = 0;
+  /** When true the physics does not advance (the robot is held, e.g. before the first activation). */
+  held = false;
+  /** Joint index (in layout.joints) that is seized, or -1. */
+  stuckJoint = -1;
+  /** Observation value index in the state vector that reads NaN, or -1. */
+  nanValue = -1;
+
+  private readonly rng: Rng;
+  private readonly nAction: number;
+  private readonly target: Float64Array;
+  private readonly kpNow: Float64Array;
+  private readonly kdNow: Float64Array;
+  private readonly hold: Float64Array;
+  private readonly torque: Float64Array;
+  private readonly lower: Float64Array;
+  private readonly upper: Float64Array;
+  private readonly safe: Float64Array;
+  private readonly observation: Float64Array;
+  private readonly queueTime = new Float64Array(queueSlots);
+  private readonly queueSeq = new Float64Array(queueSlots);
+  private readonly queueTarget: Float64Array;
+  private readonly queueKp: Float64Array;
+  private readonly queueKd: Float64Array;
+  private readonly queueHasGains = new Uint8Array(queueSlots);
+  private queueHead = 0;
+  private queueLength = 0;
+  private stuckPosition = 0;
+  private readonly qfrcActuator: HeapView;
+  private readonly qacc: HeapView;
+  private readonly gravity: Float64Array;
+  private timeUs = 0;
+
+  constructor(
+    readonly sim: SimModel,
+    private readonly kernel: EnvKernel,
+    readonly layout: RigLayout,
+    private readonly options: FirmwareOptions,
+  ) {
+    this.data = new SimData(sim);
+    this.rng = new Rng(options.seed);
+    const n = kernel.action.signals.length;
+    this.nAction = n;
+    this.target = new Float64Array(n);
+    this.kpNow = Float64Array.from(options.kp);
+    this.kdNow = Float64Array.from(options.kd);
+    this.hold = new Float64Array(n);
+    this.torque = new Float64Array(n);
+    this.lower = Float64Array.from(kernel.action.signals, (s) => s.lower);
+    this.upper = Float64Array.from(kernel.action.signals, (s) => s.upper);
+    this.safe = Float64Array.from(kernel.action.safe);
+    this.observation = new Float64Array(kernel.observation.signals.length);
+    this.queueTarget = new Float64Array(queueSlots * n);
+    this.queueKp = new Float64Array(queueSlots * n);
+    this.queueKd = new Float64Array(queueSlots * n);
+    this.qfrcActuator = new HeapView(() => this.data.data.qfrc_actuator);
+    this.qacc = new HeapView(() => this.data.data.qacc);
+    this.gravity = Float64Array.from(sim.model.opt.gravity);
+    this.reset();
+  }
+
+  get simTimeUs(): number {
+    return this.timeUs;
+  }
+
+  reset(): void {
+    this.data.reset();
+    this.kernel.resetState(this.data, this.rng, this.options.resetNoise);
+    this.data.forward();
+    this.captureHold();
+  }
+
+  /** Queues a command received at `arrivalUs` (firmware clock); applied once the actuator delay passed. */
+  enqueue(command: CommandSample, arrivalUs: number): void {
+    const n = this.nAction;
+    if (command.count !== n) return;
+    const slot = (this.queueHead + this.queueLength) % queueSlots;
+    if (this.queueLength === queueSlots) this.queueHead = (this.queueHead + 1) % queueSlots;
+    else this.queueLength++;
+    this.queueTime[slot] = arrivalUs;
+    this.queueSeq[slot] = command.seq;
+    this.queueHasGains[slot] = command.hasGains ? 1 : 0;
+    for (let i = 0; i < n; i++) {
+      this.queueTarget[slot * n + i] = command.target[i]!;
+      this.queueKp[slot * n + i] = command.kp[i]!;
+      this.queueKd[slot * n + i] = command.kd[i]!;
+    }
+  }
+
+  latch(flag: number): void {
+    if (this.latchedFlags === 0) this.captureHold();
+    this.latchedFlags |= flag;
+    this.queueLength = 0;
+  }
+
+  recover(): void {
+    this.latchedFlags = 0;
+    this.active = false;
+    this.captureHold();
+  }
+
+  setStuck(joint: number): void {
+    this.stuckJoint = joint;
+    if (joint >= 0) this.stuckPosition = this.data.qpos[this.layout.joints[joint]!.qposAddress]!;
+  }
+
+  /** One inner-loop period: apply due commands, compute actuator efforts, step physics. */
+  tick(periodUs: number): void {
+    this.timeUs += periodUs;
+    this.applyDueCommands();
+    const n = this.nAction;
+    const data = this.data;
+    const commanding = this.active && this.latchedFlags === 0;
+    const position = this.options.commandMode === 'position';
+    for (let i = 0; i < n; i++) {
+      let u: number;
+      if (position) {
+        const joint = this.layout.joints[this.layout.actionJoint[i]!]!;
+        const goal = commanding ? this.target[i]! : this.hold[i]!;
+        const q = data.qpos[joint.qposAddress]!;
+        const qd = data.qvel[joint.dofAddress]!;
+        u = this.kpNow[i]! * (goal - q) - this.kdNow[i]! * qd;
+      } else {
+        u = commanding ? this.target[i]! : this.safe[i]!;
+      }
+      if (commanding && this.options.actuatorNoise > 0) u += this.options.actuatorNoise * this.rng.normal();
+      this.torque[i] = u < this.lower[i]! ? this.lower[i]! : u > this.upper[i]! ? this.upper[i]! : u;
+    }
+    if (this.held) return;
+    this.kernel.applyAction(this.torque, data);
+    this.kernel.beforeStep?.(data);
+    data.step(1);
+    if (this.stuckJoint >= 0) {
+      const joint = this.layout.joints[this.stuckJoint]!;
+      data.qpos[joint.qposAddress] = this.stuckPosition;
+      data.qvel[joint.dofAddress] = 0;
+    }
+  }
+
+  /** Fills `out` with the current state (values, flags, timestamp on the firmware clock). */
+  sample(out: StateSample): void {
+    const layout = this.layout;
+    const data = this.data;
+    const joints = layout.joints;
+    const nJ = joints.length;
+    const values = out.values;
+    const qfrc = this.qfrcActuator.get();
+    for (let j = 0; j < nJ; j++) {
+      const joint = joints[j]!;
+      values[j] = data.qpos[joint.qposAddress]!;
+      values[nJ + j] = data.qvel[joint.dofAddress]!;
+      values[2 * nJ + j] = qfrc[joint.dofAddress]!;
+    }
+    let next = 3 * nJ;
+    if (layout.rootQpos >= 0) {
+      this.sampleImu(values, next);
+      next += 10;
+    }
+    this.kernel.observe(data, this.observation);
+    const sensors = layout.sensorObservation;
+    for (let k = 0; k < sensors.length; k++) values[next + k] = this.observation[sensors[k]!]!;
+    const count = layout.valueCount;
+    if (this.options.sensorNoise > 0) {
+      for (let i = 0; i < count; i++) values[i] = values[i]! + this.options.sensorNoise * this.rng.normal();
+    }
+    if (this.nanValue >= 0) values[this.nanValue] = Number.NaN;
+    out.jointCount = nJ;
+    out.hasImu = layout.rootQpos >= 0;
+    out.sensorCount = sensors.length;
+    out.valueCount = count;
+    out.commandSeq = this.appliedCommandSeq;
+    out.flags =
+      (this.latchedFlags & (StateFlag.estop | StateFlag.fault)) |
+      (this.active && this.latchedFlags === 0 ? StateFlag.active : 0);
+  }
+
+  dispose(): void {
+    this.data.dispose();
+  }
+
+  private applyDueCommands(): void {
+    const n = this.nAction;
+    while (this.queueLength > 0) {
+      const slot = this.queueHead;
+      if (this.queueTime[slot]! + this.options.actuatorDelayUs > this.timeUs) break;
+      for (let i = 0; i < n; i++) this.target[i] = this.queueTarget[slot * n + i]!;
+      if (this.queueHasGains[slot] === 1) {
+        for (let i = 0; i < n; i++) {
+          this.kpNow[i] = this.queueKp[slot * n + i]!;
+          this.kdNow[i] = this.queueKd[slot * n + i]!;
+        }
+      }
+      this.appliedCommandSeq = this.queueSeq[slot]!;
+      this.commandsApplied++;
+      this.queueHead = (slot + 1) % queueSlots;
+      this.queueLength--;
+    }
+  }
+
+  private captureHold(): void {
+    const joints = this.layout.joints;
+    for (let i = 0; i < this.nAction; i++) {
+      const joint = joints[this.layout.actionJoint[i]!];
+      this.hold[i] = joint === undefined ? 0 : this.data.qpos[joint.qposAddress]!;
+    }
+  }
+
+  /**
+   * IMU of the free-floating base: orientation quaternion (w, x, y, z), body-frame angular velocity
+   * (MuJoCo's free-joint angular qvel is already in the body frame) and the accelerometer's specific
+   * force, (a - g) rotated into the body frame.
+   */
+  private sampleImu(values: Float64Array, at: number): void {
+    const qpos = this.data.qpos;
+    const qvel = this.data.qvel;
+    const qacc = this.qacc.get();
+    const q = this.layout.rootQpos + 3;
+    const w = qpos[q]!;
+    const x = qpos[q + 1]!;
+    const y = qpos[q + 2]!;
+    const z = qpos[q + 3]!;
+    values[at] = w;
+    values[at + 1] = x;
+    values[at + 2] = y;
+    values[at + 3] = z;
+    const d = this.layout.rootDof;
+    values[at + 4] = qvel[d + 3]!;
+    values[at + 5] = qvel[d + 4]!;
+    values[at + 6] = qvel[d + 5]!;
+    const ax = qacc[d]! - this.gravity[0]!;
+    const ay = qacc[d + 1]! - this.gravity[1]!;
+    const az = qacc[d + 2]! - this.gravity[2]!;
+    // Rotate the world-frame vector by the conjugate quaternion (world -> body).
+    values[at + 7] = (1 - 2 * (y * y + z * z)) * ax + 2 * (x * y + w * z) * ay + 2 * (x * z - w * y) * az;
+    values[at + 8] = 2 * (x * y - w * z) * ax + (1 - 2 * (x * x + z * z)) * ay + 2 * (y * z + w * x) * az;
+    values[at + 9] = 2 * (x * z + w * y) * ax + 2 * (y * z - w * x) * ay + (1 - 2 * (x * x + y * y)) * az;
+  }
+}

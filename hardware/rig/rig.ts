@@ -1,0 +1,461 @@
+import { resolve } from 'node:path';
+import { envDefinition } from '../../sim/envs/index.ts';
+import { SimModel } from '../../sim/model.ts';
+import { Rng } from '../../sim/rng.ts';
+import { Endpoint } from '../link/endpoint.ts';
+import { SerialTransport } from '../link/serial-transport.ts';
+import { type PtyPair, startPtyPair } from '../link/socat.ts';
+import type { Transport } from '../link/transport.ts';
+import { type EmbeddedBroker, startEmbeddedBroker } from '../mqtt/broker.ts';
+import { MqttTransport } from '../mqtt/transport.ts';
+import {
+  AckStatus,
+  createStateSample,
+  EstopSource,
+  FaultCode,
+  MessageType,
+  RequestOp,
+  StateFlag,
+} from '../protocol/messages.ts';
+import type { FaultSpec, RigConfig } from './config.ts';
+import { FaultyTransport } from './faulty-transport.ts';
+import { Firmware } from './firmware.ts';
+import { buildRigLayout } from './rig-model.ts';
+
+/** State messages remembered for latency accounting (the host answers within a few of them). */
+const latencyRing = 4096;
+/** Most inner ticks computed in one wake-up; beyond that the rig skips ahead and counts an overrun. */
+const maxCatchUpTicks = 200;
+
+export interface FaultRecord {
+  readonly kind: FaultSpec['kind'];
+  /** Wall clock (ms since the epoch, sub-millisecond resolution) when it began / ended. */
+  readonly startEpochMs: number;
+  endEpochMs?: number;
+}
+
+export interface RigReport {
+  readonly name: string;
+  readonly link: string;
+  statesSent: number;
+  commandsReceived: number;
+  commandsApplied: number;
+  overruns: number;
+  /** State-leaves-rig to command-arrives-at-rig, microseconds, one per answered state. */
+  readonly latencyUs: number[];
+  readonly faults: FaultRecord[];
+  readonly traffic: FaultyTransport['traffic'];
+  readonly counters: Transport['counters'];
+  decodeErrors: number;
+}
+
+function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * The emulated rig: a MuJoCo model with its own dynamics behind the wire protocol, in real time.
+ * From the outside it is indistinguishable from a robot with a microcontroller: it announces itself,
+ * streams state, applies commands through a 1 kHz firmware loop, watches for a silent host, latches
+ * e-stops until told to recover, and misbehaves on a schedule when asked to.
+ */
+export class EmulatedRig {
+  readonly report: RigReport;
+  private readonly endpoint: Endpoint;
+  private readonly outgoing = createStateSample();
+  private readonly sentAt = new Float64Array(latencyRing);
+  private readonly innerPeriodUs: number;
+  private readonly ticksPerState: number;
+  private wallStartUs = 0;
+  private nextTickUs = 0;
+  private innerTicks = 0;
+  private lastHeardMs = 0;
+  private lastStateSeq = 0;
+  private activatedAtMs = Number.NaN;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private readonly pendingFaults: FaultSpec[];
+  private readonly activeFaults: { spec: FaultSpec; record: FaultRecord; endMs: number }[] = [];
+  private readonly log: (line: string) => void;
+
+  private constructor(
+    private readonly config: RigConfig,
+    private readonly firmware: Firmware,
+    private readonly transport: FaultyTransport,
+    private readonly link: { pty?: PtyPair; broker?: EmbeddedBroker; ptyBase?: string; hostLink: string },
+    log: (line: string) => void,
+  ) {
+    this.log = log;
+    this.innerPeriodUs = 1e6 / config.innerLoopHz;
+    this.ticksPerState = config.innerLoopHz / config.stateRateHz;
+    this.pendingFaults = [...config.faults].sort((a, b) => a.at - b.at);
+    firmware.held = config.resetOnActivate;
+    this.endpoint = new Endpoint(transport, {
+      command: (c) => this.onCommand(c.stateSeq),
+      heartbeat: () => {
+        this.lastHeardMs = performance.now();
+      },
+      request: (r, header) => this.onRequest(r.op, header.seq),
+      estop: (e) => {
+        this.firmware.latch(StateFlag.estop);
+        this.log(`e-stop from ${e.source === EstopSource.operator ? 'operator' : 'host'}: ${e.reason}`);
+      },
+    });
+    transport.onStatus((connected, reason) => {
+      this.log(`link ${connected ? 'up' : 'down'}: ${reason}`);
+      if (connected) this.endpoint.sendHello(this.firmware.layout.hello);
+    });
+    this.report = {
+      name: firmware.layout.hello.name,
+      link: link.hostLink,
+      statesSent: 0,
+      commandsReceived: 0,
+      commandsApplied: 0,
+      overruns: 0,
+      latencyUs: [],
+      faults: [],
+      traffic: transport.traffic,
+      counters: transport.counters,
+      decodeErrors: 0,
+    };
+  }
+
+  /** Builds physics, firmware and link (pty pair or broker) from a validated config. */
+  static async create(
+    config: RigConfig,
+    baseDir: string,
+    log: (line: string) => void = () => undefined,
+  ): Promise<EmulatedRig> {
+    if (config.innerLoopHz % config.stateRateHz !== 0) {
+      throw new RangeError(
+        `innerLoopHz ${config.innerLoopHz} must be a multiple of stateRateHz ${config.stateRateHz}`,
+      );
+    }
+    const timestep = config.dynamics.timestep ?? 1 / config.innerLoopHz;
+    const stepsPerTick = 1 / config.innerLoopHz / timestep;
+    if (Math.abs(stepsPerTick - 1) > 1e-9) {
+      throw new RangeError(
+        `dynamics.timestep ${timestep} s must equal the inner-loop period 1/${config.innerLoopHz} s`,
+      );
+    }
+    const sim = await SimModel.load(config.model, { ...config.dynamics, timestep });
+    let firmware: Firmware | undefined;
+    try {
+      const definition = envDefinition(config.model);
+      const kernel = definition.bind(sim, config.task ?? definition.tasks[0]!);
+      const name = config.name ?? config.model;
+      const layout = buildRigLayout(sim, kernel, {
+        name,
+        commandMode: config.commandMode,
+        stateRateHz: config.stateRateHz,
+        innerLoopHz: config.innerLoopHz,
+        watchdogMs: config.watchdogMs,
+      });
+      const n = kernel.action.signals.length;
+      const perAction = (what: string, v: number | number[]) => {
+        if (typeof v === 'number') return new Float64Array(n).fill(v);
+        if (v.length !== n) throw new RangeError(`${what}: expected ${n} values, got ${v.length}`);
+        return Float64Array.from(v);
+      };
+      firmware = new Firmware(sim, kernel, layout, {
+        commandMode: config.commandMode,
+        kp: perAction('kp', config.kp),
+        kd: perAction('kd', config.kd),
+        actuatorDelayUs: config.actuatorDelayMs * 1000,
+        actuatorNoise: config.actuatorNoise,
+        sensorNoise: config.sensorNoise,
+        seed: config.seed,
+        resetNoise: config.resetNoise,
+      });
+      for (const f of config.faults) checkFaultTarget(f, layout);
+      const rng = new Rng(config.seed + 1);
+      const t = config.transport;
+      if (t.kind === 'serial') {
+        const base = resolve(baseDir, t.link);
+        const pty = await startPtyPair(base);
+        const serial = new SerialTransport({ path: pty.rigPath, baudRate: t.baudRate, reconnectMs: 50 });
+        return new EmulatedRig(
+          config,
+          firmware,
+          new FaultyTransport(serial, rng),
+          { pty, ptyBase: base, hostLink: pty.hostPath },
+          log,
+        );
+      }
+      let broker: EmbeddedBroker | undefined;
+      let url = t.url;
+      let username = t.username;
+      let password =
+        t.passwordEnv === undefined ? undefined : requireEnv(t.passwordEnv, 'transport.passwordEnv');
+      if (url === undefined) {
+        const users = t.listen.users.map((u) => ({
+          username: u.username,
+          password: requireEnv(u.passwordEnv, `users.${u.username}`),
+        }));
+        broker = await startEmbeddedBroker({
+          host: t.listen.host,
+          port: t.listen.port,
+          users,
+          allowUnauthenticatedExposure: t.listen.allowUnauthenticatedExposure,
+          ...(t.listen.tls
+            ? { tls: { cert: resolve(baseDir, t.listen.tls.cert), key: resolve(baseDir, t.listen.tls.key) } }
+            : {}),
+        });
+        url = broker.url.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://127.0.0.1:');
+        if (username === undefined && users[0] !== undefined) {
+          username = users[0].username;
+          password = users[0].password;
+        }
+      }
+      const mqtt = new MqttTransport({
+        url,
+        robot: name,
+        role: 'rig',
+        topicPrefix: t.topicPrefix,
+        keepaliveS: t.keepaliveS,
+        reconnectMs: 250,
+        connectTimeoutMs: 3000,
+        allowUnauthenticated: t.allowUnauthenticated,
+        ...(username !== undefined ? { username } : {}),
+        ...(password !== undefined ? { password } : {}),
+        ...(url.startsWith('mqtts:') ? { tls: { rejectUnauthorized: false } } : {}),
+      });
+      return new EmulatedRig(
+        config,
+        firmware,
+        new FaultyTransport(mqtt, rng),
+        { ...(broker ? { broker } : {}), hostLink: `${url} topic ${t.topicPrefix}/${name}` },
+        log,
+      );
+    } catch (error) {
+      firmware?.dispose();
+      sim.dispose();
+      throw error;
+    }
+  }
+
+  /** Where the host connects: the host pty path, or the broker URL and topic. */
+  get hostLink(): string {
+    return this.link.hostLink;
+  }
+
+  get brokerUrl(): string | undefined {
+    return this.link.broker?.url;
+  }
+
+  async start(): Promise<void> {
+    await this.transport.open();
+    this.endpoint.sendHello(this.firmware.layout.hello);
+    this.running = true;
+    this.wallStartUs = performance.now() * 1000;
+    this.nextTickUs = this.innerPeriodUs;
+    this.lastHeardMs = performance.now();
+    this.wake();
+  }
+
+  async stop(): Promise<RigReport> {
+    this.running = false;
+    clearTimeout(this.timer);
+    for (const a of this.activeFaults) a.record.endEpochMs ??= epochMs();
+    await this.transport.close();
+    await this.link.pty?.close();
+    await this.link.broker?.close();
+    this.firmware.dispose();
+    this.firmware.sim.dispose();
+    this.report.decodeErrors = this.endpoint.decodeErrors;
+    this.report.commandsApplied = this.firmware.commandsApplied;
+    return this.report;
+  }
+
+  /** Runs every inner tick that is due, then sleeps until the next state message is due. */
+  private wake(): void {
+    if (!this.running) return;
+    const elapsed = performance.now() * 1000 - this.wallStartUs;
+    let budget = maxCatchUpTicks;
+    while (this.nextTickUs <= elapsed && budget-- > 0) {
+      this.firmware.tick(this.innerPeriodUs);
+      this.nextTickUs += this.innerPeriodUs;
+      if (++this.innerTicks % this.ticksPerState === 0) this.publishState();
+    }
+    if (budget < 0) {
+      this.report.overruns++;
+      this.nextTickUs = elapsed + this.innerPeriodUs;
+    }
+    this.superviseFaults();
+    this.checkWatchdog();
+    const nextStateUs =
+      this.nextTickUs +
+      (this.ticksPerState - 1 - (this.innerTicks % this.ticksPerState)) * this.innerPeriodUs;
+    const sleepMs = Math.max(0, (nextStateUs - (performance.now() * 1000 - this.wallStartUs)) / 1000);
+    this.timer = setTimeout(() => this.wake(), sleepMs);
+  }
+
+  private publishState(): void {
+    const s = this.outgoing;
+    this.firmware.sample(s);
+    const sentMs = performance.now();
+    if (this.endpoint.sendState(s, this.firmware.simTimeUs)) {
+      this.sentAt[s.seq % latencyRing] = sentMs;
+      this.lastStateSeq = s.seq;
+      this.report.statesSent++;
+    }
+  }
+
+  private onCommand(stateSeq: number): void {
+    const now = performance.now();
+    this.report.commandsReceived++;
+    this.lastHeardMs = now;
+    if (stateSeq > 0 && this.lastStateSeq - stateSeq < latencyRing && stateSeq <= this.lastStateSeq) {
+      this.report.latencyUs.push((now - this.sentAt[stateSeq % latencyRing]!) * 1000);
+    }
+    this.firmware.enqueue(this.endpoint.command, this.firmware.simTimeUs);
+  }
+
+  private onRequest(op: number, seq: number): void {
+    const ack = (status: number) =>
+      this.endpoint.sendAck({ ackedType: MessageType.request, status, ackedSeq: seq });
+    switch (op) {
+      case RequestOp.hello:
+        this.endpoint.sendHello(this.firmware.layout.hello);
+        return;
+      case RequestOp.activate:
+        if (this.firmware.latchedFlags !== 0) {
+          ack(AckStatus.refused);
+          return;
+        }
+        if (this.config.resetOnActivate) {
+          this.firmware.reset();
+          this.firmware.held = false;
+        }
+        this.firmware.active = true;
+        this.lastHeardMs = performance.now();
+        if (Number.isNaN(this.activatedAtMs)) this.activatedAtMs = performance.now();
+        this.log('activated');
+        ack(AckStatus.ok);
+        return;
+      case RequestOp.deactivate:
+        this.firmware.active = false;
+        ack(AckStatus.ok);
+        return;
+      case RequestOp.recover:
+        this.firmware.recover();
+        this.log('recovered by operator request');
+        ack(AckStatus.ok);
+        return;
+      default:
+        ack(AckStatus.unsupported);
+    }
+  }
+
+  private checkWatchdog(): void {
+    const fw = this.firmware;
+    if (!fw.active || fw.latchedFlags !== 0 || this.transport.faults.frozen) return;
+    const silentMs = performance.now() - this.lastHeardMs;
+    if (silentMs <= this.config.watchdogMs) return;
+    fw.latch(StateFlag.fault);
+    const message = `no command or heartbeat for ${Math.round(silentMs)} ms (watchdog ${this.config.watchdogMs} ms)`;
+    this.endpoint.sendFault({ code: FaultCode.watchdog, message });
+    this.log(`fault: ${message}`);
+  }
+
+  private superviseFaults(): void {
+    if (Number.isNaN(this.activatedAtMs)) return;
+    const sinceMs = performance.now() - this.activatedAtMs;
+    while (this.pendingFaults.length > 0 && this.pendingFaults[0]!.at * 1000 <= sinceMs) {
+      const spec = this.pendingFaults.shift()!;
+      const record: FaultRecord = { kind: spec.kind, startEpochMs: epochMs() };
+      this.report.faults.push(record);
+      const duration = 'duration' in spec && spec.duration !== undefined ? spec.duration * 1000 : Infinity;
+      this.activeFaults.push({ spec, record, endMs: sinceMs + duration });
+      this.log(`fault injected: ${spec.kind}${Number.isFinite(duration) ? ` for ${duration} ms` : ''}`);
+      void this.applyFault(spec, true);
+    }
+    for (let i = this.activeFaults.length - 1; i >= 0; i--) {
+      const active = this.activeFaults[i]!;
+      if (active.endMs > sinceMs) continue;
+      this.activeFaults.splice(i, 1);
+      active.record.endEpochMs = epochMs();
+      this.log(`fault cleared: ${active.spec.kind}`);
+      void this.applyFault(active.spec, false);
+    }
+  }
+
+  private async applyFault(spec: FaultSpec, on: boolean): Promise<void> {
+    const f = this.transport.faults;
+    const fw = this.firmware;
+    switch (spec.kind) {
+      case 'drop':
+        if (spec.direction !== 'command') f.dropState = on ? spec.probability : 0;
+        if (spec.direction !== 'state') f.dropCommand = on ? spec.probability : 0;
+        return;
+      case 'delay':
+        f.delayMs = on ? spec.ms : 0;
+        return;
+      case 'corrupt':
+        f.corrupt = on ? spec.probability : 0;
+        return;
+      case 'freeze':
+        f.frozen = on;
+        if (!on) this.lastHeardMs = performance.now();
+        return;
+      case 'sensor-nan':
+        fw.nanValue = on ? nanIndex(spec, fw.layout.hello.observation) : -1;
+        return;
+      case 'stuck-joint':
+        fw.setStuck(on ? fw.layout.joints.findIndex((j) => j.name === spec.joint) : -1);
+        return;
+      case 'estop':
+        fw.latch(StateFlag.estop);
+        this.endpoint.sendEstop({ source: EstopSource.rig, reason: 'rig e-stop button pressed' });
+        return;
+      case 'disconnect':
+        await this.disconnect(on);
+        return;
+    }
+  }
+
+  /** Pulls the cable: kills socat (serial) or drops the broker connection without a goodbye (MQTT). */
+  private async disconnect(on: boolean): Promise<void> {
+    const inner = this.transport.inner;
+    if (this.link.ptyBase !== undefined) {
+      if (on) await this.link.pty?.close();
+      else this.link.pty = await startPtyPair(this.link.ptyBase);
+      return;
+    }
+    if (inner instanceof MqttTransport) {
+      if (on) await inner.abort();
+      else await inner.open().catch((error: Error) => this.log(`reconnect failed: ${error.message}`));
+    }
+  }
+}
+
+function requireEnv(name: string, what: string): string {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`${what}: environment variable ${name} is not set`);
+  return value;
+}
+
+function checkFaultTarget(f: FaultSpec, layout: ReturnType<typeof buildRigLayout>): void {
+  if (f.kind === 'stuck-joint' && !layout.joints.some((j) => j.name === f.joint)) {
+    throw new RangeError(
+      `faults: stuck-joint '${f.joint}' is not a joint (known: ${layout.joints.map((j) => j.name).join(', ')})`,
+    );
+  }
+  if (
+    f.kind === 'sensor-nan' &&
+    f.signal !== undefined &&
+    !layout.hello.observation.some((s) => s.name === f.signal)
+  ) {
+    throw new RangeError(
+      `faults: sensor-nan signal '${f.signal}' is not observed (known: ${layout.hello.observation.map((s) => s.name).join(', ')})`,
+    );
+  }
+}
+
+function nanIndex(
+  spec: Extract<FaultSpec, { kind: 'sensor-nan' }>,
+  observation: readonly { name: string; stateIndex: number }[],
+): number {
+  const signal = spec.signal === undefined ? observation[0] : observation.find((s) => s.name === spec.signal);
+  return signal?.stateIndex ?? -1;
+}

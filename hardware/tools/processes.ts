@@ -1,0 +1,199 @@
+/**
+ * Real processes for tests and benchmarks: a Mosquitto broker on a free loopback port and the emulated
+ * rig as a child process (`tether rig`). Everything listens on loopback only.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import type { RigConfigInput } from '../rig/config.ts';
+import type { RigReport } from '../rig/rig.ts';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Finds a binary on PATH or in the usual sbin folders (Debian installs mosquitto in /usr/sbin). */
+export function findBinary(name: string): string | undefined {
+  for (const dir of [...(process.env['PATH'] ?? '').split(':'), '/usr/sbin', '/usr/local/sbin']) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    if (spawnSync('test', ['-x', candidate]).status === 0) return candidate;
+  }
+  return undefined;
+}
+
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+export function temporaryDirectory(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface Mosquitto {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+  /** Stops and starts the broker on the same port, like a broker restart in the field. */
+  restart(): Promise<void>;
+}
+
+/**
+ * Starts Mosquitto on a free loopback port with a generated config. With `users`, a password file is
+ * generated with mosquitto_passwd and anonymous clients are refused.
+ */
+export async function startMosquitto(
+  options: { users?: { username: string; password: string }[] } = {},
+): Promise<Mosquitto> {
+  const binary = findBinary('mosquitto');
+  if (binary === undefined) throw new Error('mosquitto not found; install it (apt-get install mosquitto)');
+  const dir = temporaryDirectory('tether-mosquitto');
+  const port = await freeLoopbackPort();
+  // set_tcp_nodelay: without it every small publish waits for the previous one's ACK (Nagle).
+  const lines = [
+    `listener ${port} 127.0.0.1`,
+    'set_tcp_nodelay true',
+    'persistence false',
+    'log_dest stderr',
+    'log_type error',
+  ];
+  if (options.users && options.users.length > 0) {
+    const passwd = findBinary('mosquitto_passwd');
+    if (passwd === undefined) throw new Error('mosquitto_passwd not found (package mosquitto)');
+    const file = join(dir.path, 'passwd');
+    writeFileSync(file, '');
+    for (const u of options.users) {
+      const r = spawnSync(passwd, ['-b', file, u.username, u.password]);
+      if (r.status !== 0) throw new Error(`mosquitto_passwd failed: ${r.stderr}`);
+    }
+    lines.push('allow_anonymous false', `password_file ${file}`);
+  } else {
+    lines.push('allow_anonymous true');
+  }
+  const configFile = join(dir.path, 'mosquitto.conf');
+  writeFileSync(configFile, `${lines.join('\n')}\n`);
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    child = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await waitForPort(port, 5000, child);
+  };
+  await launch();
+  const stop = async () => {
+    const c = child;
+    if (c === undefined || c.exitCode !== null) return;
+    await new Promise<void>((done) => {
+      c.once('exit', () => done());
+      c.kill('SIGTERM');
+    });
+  };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      await stop();
+      dir.remove();
+    },
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+  };
+}
+
+async function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
+  const { connect } = await import('node:net');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`broker exited with code ${child.exitCode}`);
+    const ok = await new Promise<boolean>((done) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        done(true);
+      });
+      socket.once('error', () => done(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+}
+
+export interface RigProcess {
+  /** The ready line's link: host pty path, or `<url> topic <prefix>/<name>`. */
+  readonly hostLink: string;
+  readonly child: ChildProcess;
+  /** Lines the rig logged on stderr so far. */
+  readonly log: string[];
+  /** SIGTERM, wait for exit, return the rig's report. */
+  stop(): Promise<RigReport>;
+  /** SIGKILL: a crashed rig (no goodbye, no report). */
+  kill(): Promise<void>;
+}
+
+/** Runs `tether rig` as a separate process on a generated config; resolves once it is ready. */
+export async function spawnRig(config: RigConfigInput, dir: string, name = 'rig'): Promise<RigProcess> {
+  const configFile = join(dir, `${name}.yaml`);
+  const statsFile = join(dir, `${name}-stats.json`);
+  writeFileSync(configFile, stringify(config));
+  rmSync(statsFile, { force: true });
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'bin/tether.mjs'), 'rig', configFile, '--stats', statsFile],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const log: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) =>
+    log.push(
+      ...chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l !== ''),
+    ),
+  );
+  const hostLink = await new Promise<string>((done, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`rig not ready after 20 s: ${log.join(' | ')}`)), 20_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /ready: \S+ (.*)\n/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        done(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`rig exited with code ${code}: ${log.join(' | ')}`));
+    });
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  return {
+    hostLink,
+    child,
+    log,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      return JSON.parse(readFileSync(statsFile, 'utf8')) as RigReport;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { parseRigConfig, type RigConfig } from '../../../hardware/rig/config.ts';
+import { EmulatedRig, type RigReport } from '../../../hardware/rig/rig.ts';
+
+interface RigFlags {
+  transport?: string;
+  link?: string;
+  broker?: string;
+  port?: string;
+  stats?: string;
+  duration?: string;
+  quiet?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('rig')
+    .description('start the emulated rig: a MuJoCo robot behind the wire protocol, on a socat pty or MQTT')
+    .argument('<config>', 'rig configuration (YAML, see hardware/configs/)')
+    .option('--transport <kind>', "override transport.kind: 'serial' or 'mqtt'")
+    .option('--link <path>', 'serial: base path of the pty pair (the host opens <path>.host)')
+    .option('--broker <url>', "mqtt: connect to this broker instead of the config's (or the embedded one)")
+    .option('--port <port>', 'mqtt: port of the embedded broker (0 = any free port)')
+    .option('--stats <file.json>', 'write counters, latencies and injected faults here on exit')
+    .option('-d, --duration <seconds>', 'stop after this many seconds')
+    .option('-q, --quiet', 'only print the ready line and errors')
+    .action(async (file: string, flags: RigFlags) => {
+      const config = withOverrides(loadRigConfig(file), flags);
+      const log = flags.quiet ? () => undefined : (line: string) => process.stderr.write(`rig: ${line}\n`);
+      const rig = await EmulatedRig.create(config, dirname(resolve(file)), log);
+      await rig.start();
+      process.stdout.write(
+        `rig ${config.name ?? config.model} ready: ${config.transport.kind} ${rig.hostLink}\n`,
+      );
+      const report = await untilStopped(rig, flags.duration);
+      if (flags.stats) writeFileSync(flags.stats, JSON.stringify(report));
+      if (!flags.quiet) printSummary(report);
+    });
+}
+
+function loadRigConfig(file: string): RigConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read rig config ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return parseRigConfig(parseYaml(text));
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+}
+
+function withOverrides(config: RigConfig, flags: RigFlags): RigConfig {
+  const kind = flags.transport ?? config.transport.kind;
+  if (kind !== 'serial' && kind !== 'mqtt')
+    throw new Error(`--transport: expected 'serial' or 'mqtt', got '${kind}'`);
+  if (kind === 'serial') {
+    const current = config.transport.kind === 'serial' ? config.transport : undefined;
+    const link = flags.link ?? current?.link;
+    if (link === undefined)
+      throw new Error('--transport serial needs --link <path> (or transport.link in the config)');
+    return parseRigConfig({ ...config, transport: { kind, link, baudRate: current?.baudRate ?? 1_000_000 } });
+  }
+  const current = config.transport.kind === 'mqtt' ? config.transport : { kind: 'mqtt' as const };
+  const port = flags.port === undefined ? undefined : Number(flags.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+    throw new Error(`--port: expected a port number, got '${flags.port}'`);
+  }
+  const listen = 'listen' in current ? current.listen : undefined;
+  return parseRigConfig({
+    ...config,
+    transport: {
+      ...current,
+      ...(flags.broker !== undefined ? { url: flags.broker } : {}),
+      ...(port !== undefined ? { listen: { ...listen, port } } : {}),
+    },
+  });
+}
+
+function untilStopped(rig: EmulatedRig, duration: string | undefined): Promise<RigReport> {
+  return new Promise((done) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      rig.stop().then(done, (error: Error) => {
+        process.stderr.write(`rig: error while stopping: ${error.message}\n`);
+        done(rig.report);
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    if (duration !== undefined) {
+      const seconds = Number(duration);
+      if (!(seconds > 0))
+        throw new Error(`--duration: expected a positive number of seconds, got '${duration}'`);
+      setTimeout(stop, seconds * 1000);
+    }
+  });
+}
+
+function printSummary(r: RigReport): void {
+  const sorted = [...r.latencyUs].sort((a, b) => a - b);
+  const q = (p: number) =>
+    sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  process.stderr.write(
+    `rig ${r.name}: ${r.statesSent} states sent, ${r.commandsReceived} commands received, ` +
+      `${r.counters.crcErrors} CRC errors, ${r.decodeErrors} undecodable, ${r.overruns} overruns\n` +
+      `  state->command latency p50 ${q(0.5).toFixed(0)} us  p99 ${q(0.99).toFixed(0)} us  max ${(sorted.at(-1) ?? Number.NaN).toFixed(0)} us\n`,
+  );
+}
