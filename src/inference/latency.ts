@@ -13,6 +13,7 @@ export interface LatencySummary {
   readonly p99: number;
   readonly p999: number;
   readonly max: number;
+  readonly best: number;
   readonly mean: number;
 }
 
@@ -20,7 +21,16 @@ export function summarise(nanos: Float64Array, batch: number): LatencySummary {
   const sorted = Float64Array.from(nanos).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! / 1000;
   const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length / 1000;
-  return { calls: sorted.length, batch, p50: at(0.5), p99: at(0.99), p999: at(0.999), max: at(1), mean };
+  return {
+    calls: sorted.length,
+    batch,
+    p50: at(0.5),
+    p99: at(0.99),
+    p999: at(0.999),
+    max: at(1),
+    best: at(0),
+    mean,
+  };
 }
 
 /** Times `calls` calls of `step` after `warmup` untimed ones; `step` may be sync or async. */

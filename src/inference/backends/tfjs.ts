@@ -83,10 +83,11 @@ function buildLayers(chain: Chain): { layers: Layer[]; weights: tf.Tensor[] } {
   const layers = chain.steps.map((step): Layer => {
     switch (step.op) {
       case 'dense': {
-        // tf.matMul(x, W, false, true) computes x Wᵀ with W stored [out × in] as in the chain.
-        const w = keep(tf.tensor2d(step.weight, [step.outSize, step.inSize]));
+        // Stored transposed once ([in × out]) so x Wᵀ is a plain matMul: tfjs-wasm sends matmuls
+        // with a transposed operand to a much slower kernel.
+        const w = keep(tf.transpose(tf.tensor2d(step.weight, [step.outSize, step.inSize])));
         const b = keep(tf.tensor1d(step.bias));
-        return (x) => tf.add(tf.matMul(x, w, false, true), b);
+        return (x) => tf.add(tf.matMul(x, w), b);
       }
       case 'relu':
         return (x) => tf.relu(x);
