@@ -289,9 +289,12 @@ async function checkMagic(path: string): Promise<number> {
   return info.size;
 }
 
-function parseJsonArray(text: string | undefined, what: string): string[] | string[][] {
-  if (text === undefined) throw new Error(`channel metadata lacks '${what}'`);
-  return JSON.parse(text) as string[] | string[][];
+function channelJson<T>(channel: TypedMcapRecords['Channel'], key: string): T {
+  const text = channel.metadata.get(key);
+  if (text === undefined) {
+    throw new Error(`channel ${channel.topic} lacks the '${key}' metadata a Tether log writes`);
+  }
+  return JSON.parse(text) as T;
 }
 
 /** Reads a log written by McapTickLogger; tolerates truncation, rejects files that are not MCAP. */
@@ -316,14 +319,11 @@ export async function readLog(path: string): Promise<TetherLog> {
     const part = tickTopics.indexOf(channel.topic as (typeof tickTopics)[number]);
     if (part >= 0) partOf.set(channel.id, part);
     if (channel.topic === Topic.observation) {
-      observationNames = parseJsonArray(channel.metadata.get('names'), 'names') as string[];
-      assembler.setLayout(
-        'observation',
-        parseJsonArray(channel.metadata.get('paths'), 'paths') as string[][],
-      );
+      observationNames = channelJson<string[]>(channel, 'names');
+      assembler.setLayout('observation', channelJson<string[][]>(channel, 'paths'));
     } else if (channel.topic === Topic.action) {
-      actionNames = parseJsonArray(channel.metadata.get('names'), 'names') as string[];
-      assembler.setLayout('action', parseJsonArray(channel.metadata.get('paths'), 'paths') as string[][]);
+      actionNames = channelJson<string[]>(channel, 'names');
+      assembler.setLayout('action', channelJson<string[][]>(channel, 'paths'));
     }
   };
 
@@ -331,7 +331,14 @@ export async function readLog(path: string): Promise<TetherLog> {
     counts.set(message.channelId, (counts.get(message.channelId) ?? 0) + 1);
     const channel = channels.get(message.channelId);
     if (channel?.messageEncoding !== 'json') return;
-    const body = JSON.parse(Buffer.from(message.data).toString('utf8')) as Record<string, unknown>;
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(Buffer.from(message.data).toString('utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new Error(
+        `${path}: message ${message.sequence} on ${channel.topic} is not valid JSON (${(error as Error).message})`,
+      );
+    }
     const part = partOf.get(message.channelId);
     if (part !== undefined) {
       assembler.add(part, body, message.publishTime);
