@@ -100,6 +100,7 @@ async function inspect(file: string, flags: InspectFlags): Promise<void> {
       `ir / opset  ${model.irVersion} / ${summary.opsets.join(', ')}`,
       ...summary.inputs.map((i) => `input       ${i}`),
       ...summary.outputs.map((o) => `output      ${o}`),
+      `ORT input   ${ortInputs.join(', ')}`,
       `parameters  ${summary.parameters.toLocaleString('en-US')}`,
       `nodes       ${[...ops].map(([op, n]) => `${op}×${n}`).join(' ')}`,
       `MLP chain   ${chain}`,
