@@ -37,6 +37,12 @@ export interface TickLoggerOptions {
   readonly ringCapacity?: number;
   /** Upper bound on a chunk's uncompressed size in bytes (default 256 KiB). */
   readonly maxChunkBytes?: number;
+  /**
+   * What `writeTick` does when the ring is full. `drop` (default): count the tick and return, so
+   * logging never holds up a real-time loop. `wait`: block until the writer frees a slot (at most
+   * 1 s per tick), for virtual-time (fast) runs that must keep every tick, e.g. to build datasets.
+   */
+  readonly whenFull?: 'drop' | 'wait';
 }
 
 export interface LogSummary {
@@ -98,6 +104,9 @@ function validate(path: string, options: TickLoggerOptions): void {
   if (!robot?.observation?.signals || !robot.action?.signals) {
     throw new TypeError('log robot must be a RobotInfo with observation and action specs');
   }
+  if (options.whenFull !== undefined && options.whenFull !== 'drop' && options.whenFull !== 'wait') {
+    throw new RangeError(`log whenFull must be 'drop' or 'wait', got ${String(options.whenFull)}`);
+  }
   if (options.maxChunkBytes !== undefined && !(options.maxChunkBytes >= minChunkBytes)) {
     throw new RangeError(`log maxChunkBytes must be at least ${minChunkBytes}, got ${options.maxChunkBytes}`);
   }
@@ -108,6 +117,7 @@ export class McapTickLogger implements EventSink {
   private readonly producer: TickRingProducer;
   private closed = false;
   private lostEvents = 0;
+  private readonly waitMs: number;
   /** Set once the worker reported `closed`; its exit after that is expected. */
   private finished = false;
   private closing: Promise<LogSummary> | undefined;
@@ -119,9 +129,11 @@ export class McapTickLogger implements EventSink {
     path: string,
     private readonly worker: Worker,
     producer: TickRingProducer,
+    whenFull: 'drop' | 'wait',
   ) {
     this.path = path;
     this.producer = producer;
+    this.waitMs = whenFull === 'wait' ? 1000 : 0;
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'closed') this.onClosed?.(message);
       else if (message.type === 'error') this.fail(new Error(`log ${path}: ${message.message}`));
@@ -178,7 +190,7 @@ export class McapTickLogger implements EventSink {
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     });
-    const logger = new McapTickLogger(path, worker, new TickRingProducer(ring));
+    const logger = new McapTickLogger(path, worker, new TickRingProducer(ring), options.whenFull ?? 'drop');
     // Not holding the process open: a run that ends without close() exits and leaves a truncated
     // but readable log; close() takes the reference back until the file is finished. (After the
     // listeners are attached: attaching a 'message' listener refs the worker's port again.)
@@ -212,7 +224,7 @@ export class McapTickLogger implements EventSink {
       this.producer.dropped++;
       return;
     }
-    this.producer.push(record);
+    this.producer.push(record, this.waitMs);
   }
 
   /** Events are rare, so they travel by message; one that cannot be cloned is counted, not thrown. */

@@ -92,11 +92,17 @@ export class TickRingProducer {
 
   /**
    * Copies the record into the next free slot and wakes the consumer; returns false (and counts)
-   * when the ring is full. Reads no clock: in Node 20 `performance.now()` and `Date.now()` box
-   * their result, so the consumer stamps the wall-clock time when it takes the slot.
+   * when the ring is full. With `waitMs > 0` a full ring blocks this thread up to that long for
+   * the consumer to free a slot (only for virtual-time runs, where waiting misses no deadline).
+   * Reads no clock: in Node 20 `performance.now()` and `Date.now()` box their result, so the
+   * consumer stamps the wall-clock time when it takes the slot.
    */
-  push(record: TickRecord): boolean {
-    const read = Atomics.load(this.control, READ);
+  push(record: TickRecord, waitMs = 0): boolean {
+    let read = Atomics.load(this.control, READ);
+    if (((this.written - read) | 0) > this.mask && waitMs > 0) {
+      Atomics.wait(this.control, READ, read, waitMs);
+      read = Atomics.load(this.control, READ);
+    }
     if (((this.written - read) | 0) > this.mask) {
       this.dropped++;
       return false;
@@ -154,6 +160,7 @@ export class TickRingConsumer {
     out.set(this.slots.subarray(base, base + this.stride));
     this.consumed = (this.consumed + 1) | 0;
     Atomics.store(this.control, READ, this.consumed);
+    Atomics.notify(this.control, READ);
     return true;
   }
 

@@ -55,6 +55,28 @@ describe('ring overflow', () => {
     }
   });
 
+  it("keeps every tick of a burst with whenFull: 'wait' (virtual-time runs)", async () => {
+    const path = join(dir, 'lossless.mcap');
+    const rateHz = 1000;
+    const logger = await McapTickLogger.open(path, {
+      robot: cartpoleInfo,
+      controller: 'lossless',
+      rateHz,
+      ringCapacity: 8,
+      whenFull: 'wait',
+    });
+    const record = createTickRecord(4, 1);
+    const total = 5_000;
+    for (let i = 0; i < total; i++) {
+      fillTick(record, i, rateHz);
+      logger.writeTick(record);
+    }
+    const summary = await logger.close();
+    expect(summary).toMatchObject({ ticks: total, droppedTicks: 0 });
+    const log = await readLog(path);
+    expect(Array.from(log.ticks.tick)).toEqual(Array.from({ length: total }, (_, i) => i));
+  });
+
   it('counts ticks written after close as dropped instead of throwing', async () => {
     const logger = await McapTickLogger.open(join(dir, 'late.mcap'), {
       robot: cartpoleInfo,

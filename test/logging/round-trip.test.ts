@@ -260,6 +260,8 @@ describe('McapTickLogger input checks', () => {
     // A directory where the file should be: the writer thread reports the failure.
     await expect(McapTickLogger.open(dir, options)).rejects.toThrow(/cannot open log .*EISDIR/);
     // A full disk: /dev/full accepts the open and fails every write with ENOSPC.
-    await expect(McapTickLogger.open('/dev/full', options)).rejects.toThrow(/cannot open log \/dev\/full: .*ENOSPC/);
+    await expect(McapTickLogger.open('/dev/full', options)).rejects.toThrow(
+      /cannot open log \/dev\/full: .*ENOSPC/,
+    );
   });
 });
