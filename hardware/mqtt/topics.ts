@@ -25,8 +25,8 @@ const typeNames: Record<number, string> = {
 /**
  * QoS per message type. Streams (state, command, heartbeat) use 0: a late sample is worthless and a
  * retransmission would arrive after the next one. Rare control messages use 1 (at least once); the
- * receiver tolerates duplicates because they are idempotent. Hello is retained so a host that starts
- * after the rig learns its capabilities at once.
+ * receiver tolerates duplicates because they are idempotent. Nothing is retained except the status
+ * topics: a retained hello would outlive its rig, and the host asks for hello anyway.
  */
 export const qosByType: Record<number, 0 | 1> = {
   [MessageType.hello]: 1,

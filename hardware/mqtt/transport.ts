@@ -9,7 +9,7 @@ import {
   type Transport,
 } from '../link/transport.ts';
 import { appendCrc, checkCrc, crcSize } from '../protocol/framing.ts';
-import { MessageType, maxMessageSize } from '../protocol/messages.ts';
+import { maxMessageSize } from '../protocol/messages.ts';
 import {
   type LinkRole,
   peerOf,
@@ -54,7 +54,7 @@ export function isLoopbackHost(host: string): boolean {
 
 const streamOptions: Record<number, IClientPublishOptions> = {};
 for (const [type, qos] of Object.entries(qosByType)) {
-  streamOptions[Number(type)] = { qos, retain: Number(type) === MessageType.hello };
+  streamOptions[Number(type)] = { qos, retain: false };
 }
 
 /**

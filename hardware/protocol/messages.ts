@@ -1,7 +1,8 @@
 /**
  * Tether wire protocol, version 1: message layouts (docs/protocol.md is the byte-by-byte spec).
  *
- * Every message = 16-byte header + body, all little-endian, floats IEEE-754 binary32.
+ * Every message = 16-byte header + body, all little-endian. Streamed values (state, command) are
+ * IEEE-754 binary32; hello's limits are binary64, so the runtime's specs match the simulator's exactly.
  * Header: u8 version, u8 type, u16 flags (0), u32 sequence (per sender and type), u32 time_us low,
  * u32 time_us high (microseconds on the sender's clock).
  *
@@ -14,7 +15,7 @@ import type { CommandMode } from '../../src/core/spec.ts';
 export const protocolVersion = 1;
 export const headerSize = 16;
 /** Largest message (header + body, before CRC and COBS). Bounds every buffer on both ends. */
-export const maxMessageSize = 2048;
+export const maxMessageSize = 4096;
 /** Largest flat state vector: joints x (position, velocity, torque) + IMU + sensors. */
 export const maxStateValues = 480;
 export const maxCommandValues = 160;
@@ -232,9 +233,9 @@ class Writer {
     this.view.setUint32(this.offset, v >>> 0, true);
     this.offset += 4;
   }
-  f32(v: number): void {
-    this.view.setFloat32(this.offset, v, true);
-    this.offset += 4;
+  f64(v: number): void {
+    this.view.setFloat64(this.offset, v, true);
+    this.offset += 8;
   }
   str(s: string): void {
     const bytes = utf8.encode(s);
@@ -257,6 +258,20 @@ export function encodeHello(out: Uint8Array, seq: number, timeUs: number, hello:
   const stateSize = stateValueCount(hello.joints.length, hello.hasImu, hello.sensors.length);
   checkCount('hello state vector size', stateSize, maxStateValues);
   const w = new Writer(out);
+  try {
+    writeHello(w, seq, timeUs, hello, stateSize);
+  } catch (error) {
+    if (error instanceof RangeError && /out of bounds|outside the bounds/i.test(error.message)) {
+      throw new RangeError(
+        `hello for '${hello.name}' does not fit in ${out.length} bytes (protocol limit ${maxMessageSize})`,
+      );
+    }
+    throw error;
+  }
+  return w.offset;
+}
+
+function writeHello(w: Writer, seq: number, timeUs: number, hello: Hello, stateSize: number): void {
   writeHeader(w.view, MessageType.hello, seq, timeUs);
   w.u16(hello.stateRateHz);
   w.u16(hello.innerLoopHz);
@@ -270,10 +285,10 @@ export function encodeHello(out: Uint8Array, seq: number, timeUs: number, hello:
   for (const j of hello.joints) {
     w.str(j.name);
     w.u8(j.type);
-    w.f32(j.positionLower);
-    w.f32(j.positionUpper);
-    w.f32(j.velocityLimit);
-    w.f32(j.effortLimit);
+    w.f64(j.positionLower);
+    w.f64(j.positionUpper);
+    w.f64(j.velocityLimit);
+    w.f64(j.effortLimit);
   }
   w.u8(hello.sensors.length);
   for (const s of hello.sensors) {
@@ -285,18 +300,18 @@ export function encodeHello(out: Uint8Array, seq: number, timeUs: number, hello:
     checkCount(`observation '${s.name}' stateIndex`, s.stateIndex, stateSize - 1);
     w.str(s.name);
     w.str(s.unit);
-    w.f32(s.lower);
-    w.f32(s.upper);
+    w.f64(s.lower);
+    w.f64(s.upper);
     w.u16(s.stateIndex);
   }
   w.u8(hello.action.length);
   for (const s of hello.action) {
     w.str(s.name);
     w.str(s.unit);
-    w.f32(s.lower);
-    w.f32(s.upper);
-    w.f32(s.safe);
-    w.f32(s.maxDeltaPerTick);
+    w.f64(s.lower);
+    w.f64(s.upper);
+    w.f64(s.safe);
+    w.f64(s.maxDeltaPerTick);
   }
   if (w.offset > maxMessageSize)
     throw new RangeError(`hello is ${w.offset} bytes, more than ${maxMessageSize}`);
@@ -474,9 +489,9 @@ class Reader {
     const at = this.take(4);
     return at < 0 ? 0 : this.view.getUint32(at, true);
   }
-  f32(): number {
-    const at = this.take(4);
-    return at < 0 ? 0 : this.view.getFloat32(at, true);
+  f64(): number {
+    const at = this.take(8);
+    return at < 0 ? 0 : this.view.getFloat64(at, true);
   }
   str(): string {
     const n = this.u8();
@@ -500,7 +515,7 @@ function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Limits arrive as float32: a NaN limit is rejected rather than silently disabling a check. */
+/** A NaN limit is rejected rather than silently disabling a check. */
 function finiteOrInfinite(...values: number[]): boolean {
   return values.every((v) => !Number.isNaN(v));
 }
@@ -522,10 +537,10 @@ export function decodeHello(bytes: Uint8Array, length: number): Hello | number {
     const joint = {
       name: jointName,
       type: type as 0 | 1,
-      positionLower: r.f32(),
-      positionUpper: r.f32(),
-      velocityLimit: r.f32(),
-      effortLimit: r.f32(),
+      positionLower: r.f64(),
+      positionUpper: r.f64(),
+      velocityLimit: r.f64(),
+      effortLimit: r.f64(),
     };
     if (type > 1) return DecodeError.badValue;
     joints.push(joint);
@@ -537,7 +552,7 @@ export function decodeHello(bytes: Uint8Array, length: number): Hello | number {
   if (stateSize > maxStateValues) return DecodeError.badCount;
   const observation: ObservationSignal[] = [];
   for (let i = 0, n = r.u8(); i < n && !r.failed; i++) {
-    const s = { name: r.str(), unit: r.str(), lower: r.f32(), upper: r.f32(), stateIndex: r.u16() };
+    const s = { name: r.str(), unit: r.str(), lower: r.f64(), upper: r.f64(), stateIndex: r.u16() };
     if (
       !r.failed &&
       (s.stateIndex >= stateSize || !finiteOrInfinite(s.lower, s.upper) || !(s.lower <= s.upper))
@@ -551,10 +566,10 @@ export function decodeHello(bytes: Uint8Array, length: number): Hello | number {
     const s = {
       name: r.str(),
       unit: r.str(),
-      lower: r.f32(),
-      upper: r.f32(),
-      safe: r.f32(),
-      maxDeltaPerTick: r.f32(),
+      lower: r.f64(),
+      upper: r.f64(),
+      safe: r.f64(),
+      maxDeltaPerTick: r.f64(),
     };
     if (
       !r.failed &&

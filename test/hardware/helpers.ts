@@ -1,0 +1,116 @@
+import type { LinkRobot } from '../../hardware/link/link-robot.ts';
+import { mqttRobotPlugin, serialRobotPlugin } from '../../hardware/link/plugins.ts';
+import { EventBuffer } from '../../src/core/events.ts';
+import type { Robot } from '../../src/core/robot.ts';
+import { createSafetyLayer, type SafetyOptions } from '../../src/safety/safety-layer.ts';
+import type { SafetyLayer } from '../../src/safety/types.ts';
+
+export const context = { baseDir: '.', controlDt: 0.01, seed: 0 };
+
+export function serialRobot(path: string, extra: Record<string, unknown> = {}): Promise<LinkRobot> {
+  return serialRobotPlugin.create(
+    serialRobotPlugin.schema.parse({ path, ...extra }),
+    context,
+  ) as Promise<LinkRobot>;
+}
+
+export function mqttRobot(url: string, extra: Record<string, unknown> = {}): Promise<LinkRobot> {
+  return mqttRobotPlugin.create(
+    mqttRobotPlugin.schema.parse({ robot: 'cartpole', url, ...extra }),
+    context,
+  ) as Promise<LinkRobot>;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+export interface TickTrace {
+  epochMs: number;
+  flags: number;
+  latched: boolean;
+  robotState: Robot['state'];
+}
+
+/**
+ * A minimal host loop at a fixed rate: read -> PD on the pole -> safety filter -> write, with the one
+ * rule the runtime's loop must also follow: a robot in fault latches the safety layer. Records every
+ * tick so tests can count cycles from a fault to the safe state.
+ */
+export class HostLoop {
+  readonly events = new EventBuffer();
+  readonly safety: SafetyLayer;
+  readonly ticks: TickTrace[] = [];
+  readonly commands: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly observation: Float64Array;
+  private readonly proposed: Float64Array;
+  private readonly command: Float64Array;
+  private time = 0;
+
+  constructor(
+    readonly robot: Robot,
+    safety: SafetyOptions,
+    private readonly rateHz = 100,
+  ) {
+    this.safety = createSafetyLayer(safety, robot.info.action, robot.info.observation, this.events);
+    this.observation = new Float64Array(robot.info.observation.signals.length);
+    this.proposed = new Float64Array(robot.info.action.signals.length);
+    this.command = new Float64Array(robot.info.action.signals.length);
+  }
+
+  start(): void {
+    const period = 1000 / this.rateHz;
+    this.timer = setInterval(() => this.tick(), period);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Operator recovery: the robot first (the rig must acknowledge), then the safety latch. */
+  async recover(): Promise<void> {
+    await this.robot.recover();
+    await this.robot.activate();
+    this.safety.recover();
+  }
+
+  private tick(): void {
+    const observationTime = this.robot.read(this.observation);
+    if (this.robot.state === 'fault' && !this.safety.latched)
+      this.safety.estop(`robot fault: ${this.robot.faultReason}`);
+    this.proposed[0] = 20 * this.observation[1]! + 2 * this.observation[3]!;
+    const flags = this.safety.filter(
+      this.time,
+      observationTime,
+      this.observation,
+      this.proposed,
+      this.command,
+    );
+    this.robot.write(this.command);
+    this.commands.push(this.command[0]!);
+    this.ticks.push({
+      epochMs: performance.timeOrigin + performance.now(),
+      flags,
+      latched: this.safety.latched,
+      robotState: this.robot.state,
+    });
+    this.time += 1 / this.rateHz;
+  }
+
+  /** Ticks from the first one at or after `epochMs` to the first latched one (inclusive of the latter). */
+  cyclesToSafe(epochMs: number): number {
+    const start = this.ticks.findIndex((t) => t.epochMs >= epochMs);
+    const latched = this.ticks.findIndex((t, i) => i >= start && t.latched);
+    if (start < 0 || latched < 0) return Number.POSITIVE_INFINITY;
+    return latched - start + 1;
+  }
+}
