@@ -315,7 +315,6 @@ function writeHello(w: Writer, seq: number, timeUs: number, hello: Hello, stateS
   }
   if (w.offset > maxMessageSize)
     throw new RangeError(`hello is ${w.offset} bytes, more than ${maxMessageSize}`);
-  return w.offset;
 }
 
 /** Allocation-free: the view is created once per output buffer by the caller. */

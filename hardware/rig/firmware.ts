@@ -159,7 +159,7 @@ export class Firmware {
         u = commanding ? this.target[i]! : this.safe[i]!;
       }
       if (commanding && this.options.actuatorNoise > 0) u += this.options.actuatorNoise * this.rng.normal();
-      this.torque[i] = u < this.lower[i]! ? this.lower[i]! : u > this.upper[i]! ? this.upper[i]! : u;
+      this.torque[i] = Math.min(Math.max(u, this.lower[i]!), this.upper[i]!);
     }
     if (this.held) return;
     this.kernel.applyAction(this.torque, data);
