@@ -38,6 +38,8 @@ export const policyOptions = z
     contract: z.string(),
     backend: z.enum(['ort', 'tfjs', 'kernel']).default('ort'),
     device: z.enum(['cpu', 'cuda']).default('cpu'),
+    /** tfjs backend on CPU: use @tensorflow/tfjs-node when installed. */
+    tfjs_native: z.boolean().default(false),
     fallback: z.enum(fallbackModes).default('hold'),
     /** Share of the control period one inference may take before it counts as slow. */
     budget_fraction: z.number().positive().max(1).default(0.5),
@@ -92,7 +94,8 @@ export class PolicyController implements Controller {
 
   constructor(
     private readonly source: PolicySource,
-    private readonly options: Pick<PolicyOptions, 'backend' | 'device' | 'fallback' | 'budget_fraction'>,
+    private readonly options: Pick<PolicyOptions, 'backend' | 'device' | 'fallback' | 'budget_fraction'> &
+      Partial<Pick<PolicyOptions, 'tfjs_native'>>,
   ) {
     this.name = `policy(${options.backend})`;
   }
@@ -115,6 +118,7 @@ export class PolicyController implements Controller {
     this.policy = await loadPolicy(bytes, {
       backend: this.options.backend,
       device: this.options.device,
+      tfjsNative: this.options.tfjs_native,
       log: (message) => context.events.emit({ time: 0, kind: 'info', source: this.name, message }),
     });
     this.safe = Float64Array.from(context.action.safe);

@@ -50,7 +50,11 @@ export async function loadPolicy(model: string | Uint8Array, options: LoadOption
     const chain = compileChain(decoded);
     if (backend === 'tfjs') {
       const { createTfjsPolicy } = await import('./backends/tfjs.ts');
-      policy = await createTfjsPolicy(chain, { device: options.device, log: options.log });
+      policy = await createTfjsPolicy(chain, {
+        device: options.device,
+        native: options.tfjsNative,
+        log: options.log,
+      });
     } else {
       if (options.device === 'cuda')
         options.log?.('the synchronous kernel runs on the CPU only; device cuda ignored');

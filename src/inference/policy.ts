@@ -30,6 +30,8 @@ export type InferenceLogger = (message: string) => void;
 export interface LoadOptions {
   readonly backend?: BackendName;
   readonly device?: Device;
+  /** tfjs on CPU: use `@tensorflow/tfjs-node` if installed (else wasm, with the reason logged). */
+  readonly tfjsNative?: boolean;
   /** Largest batch the caller will pass (preallocates scratch; default 1). */
   readonly maxBatch?: number;
   /** Warm-up calls at load so the first control tick is not the slow one (default 20). */

@@ -85,6 +85,14 @@ describe('GPU requests fall back to the CPU here, saying why', () => {
     const gpu = await open(models.small, { backend: 'tfjs', device: 'cuda', log: (m) => log.push(m) });
     expect(gpu.backend).toBe('tfjs-wasm');
     expect(log.join('\n')).toMatch(/@tensorflow\/tfjs-node-gpu not installed.*running on wasm/);
+    const nativeLog: string[] = [];
+    const native = await open(models.small, {
+      backend: 'tfjs',
+      tfjsNative: true,
+      log: (m) => nativeLog.push(m),
+    });
+    expect(native.backend).toBe('tfjs-wasm');
+    expect(nativeLog.join('\n')).toMatch(/@tensorflow\/tfjs-node not installed.*running on wasm/);
     const cpu = await open(models.small, { backend: 'kernel' });
     const x = randomInputs(17, 4);
     const a = new Float32Array(6);
