@@ -121,6 +121,11 @@ export class LinkRobot implements Robot {
     return this.lifecycle.lastFault;
   }
 
+  /** True while the link is up and the peer is there (for MQTT: the rig's status is online). */
+  get connected(): boolean {
+    return this.transport.connected;
+  }
+
   get statistics(): LinkStatistics {
     return { ...this.transport.counters, decodeErrors: this.endpoint.decodeErrors, ...this.stats };
   }

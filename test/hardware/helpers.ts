@@ -78,8 +78,10 @@ export class HostLoop {
 
   /** Operator recovery: the robot first (the rig must acknowledge), then the safety latch. */
   async recover(): Promise<void> {
-    await this.robot.recover();
-    await this.robot.activate();
+    if (this.robot.state === 'fault') {
+      await this.robot.recover();
+      await this.robot.activate();
+    }
     this.safety.recover();
   }
 
