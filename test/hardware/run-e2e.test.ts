@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Mosquitto,
+  spawnRig,
+  startMosquitto,
+  temporaryDirectory,
+} from '../../hardware/tools/processes.ts';
+import { readLog } from '../../src/logging/reader.ts';
+
+const cli = join(import.meta.dirname, '../../bin/tether.mjs');
+const configs = join(import.meta.dirname, '../../hardware/configs');
+const work = temporaryDirectory('tether-run-e2e');
+let mosquitto: Mosquitto;
+
+beforeAll(async () => {
+  mosquitto = await startMosquitto();
+});
+
+afterAll(async () => {
+  await mosquitto?.stop();
+  work.remove();
+});
+
+function tether(args: string[]) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The shipped config with only the robot section pointed at this test's link. */
+function hostConfig(file: string, robotLines: Record<string, string>): string {
+  let text = readFileSync(join(configs, file), 'utf8');
+  for (const [from, to] of Object.entries(robotLines)) text = text.replace(from, to);
+  const out = join(work.path, file);
+  writeFileSync(out, text);
+  return out;
+}
+
+describe('tether rig + tether run: the same config drives the rig over a pty and over MQTT', () => {
+  it('the two shipped configs differ only in the robot section', () => {
+    const serial = readFileSync(join(configs, 'cartpole-serial.yaml'), 'utf8').split('\n');
+    const mqtt = readFileSync(join(configs, 'cartpole-mqtt.yaml'), 'utf8').split('\n');
+    const differing = serial
+      .map((line, i) => [line, mqtt[i]])
+      .filter(([a, b]) => a !== b && !a!.startsWith('#') && !a!.startsWith('name:'));
+    expect(differing).toEqual([
+      ['  kind: serial', '  kind: mqtt'],
+      ['  path: ../../runs/cartpole-link.host', '  robot: cartpole'],
+    ]);
+  });
+
+  it('balances the emulated cartpole over a socat pty and logs every tick', async () => {
+    const rig = await spawnRig(
+      { model: 'cartpole', transport: { kind: 'serial', link: join(work.path, 'pty') } },
+      work.path,
+      'pty',
+    );
+    const config = hostConfig('cartpole-serial.yaml', {
+      'path: ../../runs/cartpole-link.host': `path: ${rig.hostLink}`,
+    });
+    const log = join(work.path, 'serial.mcap');
+    const result = await tether(['run', config, '--duration', '3', '--log', log]);
+    const report = await rig.stop();
+    expect(result.stderr).not.toMatch(/tether:/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/safety: ok/);
+    const ticks = Number(/(\d+) ticks over/.exec(result.stdout)![1]);
+    const read = await readLog(log);
+    expect(read.ticks.tick.length).toBe(ticks);
+    expect(read.robot?.transport).toBe('serial');
+    expect(report.commandsApplied).toBeGreaterThan(ticks / 2);
+  });
+
+  it('balances it over MQTT (Mosquitto); a frozen rig mid-run latches the safe state and the log keeps every tick', async () => {
+    const rig = await spawnRig(
+      {
+        model: 'cartpole',
+        transport: { kind: 'mqtt', url: mosquitto.url },
+        faults: [{ kind: 'freeze', at: 1.5, duration: 0.5 }],
+      },
+      work.path,
+      'mqtt',
+    );
+    const config = hostConfig('cartpole-mqtt.yaml', {
+      'robot: cartpole': `robot: cartpole\n  url: ${mosquitto.url}`,
+    });
+    const log = join(work.path, 'mqtt.mcap');
+    const result = await tether(['run', config, '--duration', '3', '--log', log]);
+    await rig.stop();
+    expect(result.stderr).not.toMatch(/tether:/);
+    expect(result.stdout).toMatch(/safety: LATCHED \(observation stale for 5 ticks/);
+    const ticks = Number(/(\d+) ticks over/.exec(result.stdout)![1]);
+    const read = await readLog(log);
+    expect(read.truncated).toBe(false);
+    expect(read.ticks.tick.length).toBe(ticks);
+    expect(read.events.some((e) => e.kind === 'fault' && e.message.includes('stale'))).toBe(true);
+  });
+});
