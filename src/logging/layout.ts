@@ -195,7 +195,9 @@ export function fillSafetyValues(tick: number, flags: number, out: Float64Array)
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON schemas (draft 2020-12 subset Foxglove understands: object/properties/type/description).
+// JSON schemas, limited to what Foxglove's schema parser accepts: every property has exactly one
+// `type` (boolean, string, number, integer, or object with `properties`); no type unions, so a
+// value that may be null (non-finite numbers) is still declared a number.
 
 type JsonSchema = Record<string, unknown>;
 
@@ -213,7 +215,7 @@ export function vectorSchema(title: string, description: string, spec: VectorSpe
       if (depth === path.length - 1) {
         const signal = spec.signals[index]!;
         properties[key] = {
-          type: ['number', 'null'],
+          type: 'number',
           description: `${signal.name} [${signal.unit}] (null when not finite)`,
         };
       } else {
@@ -236,7 +238,7 @@ export const timingSchema = {
     compute_time: { type: 'number', description: 'Observation read to command written [s]' },
     missed_deadlines: { type: 'integer', description: 'Deadlines missed so far (cumulative)' },
     observation_time: {
-      type: ['number', 'null'],
+      type: 'number',
       description: 'Robot timestamp of the observation [s]; null before the first sample',
     },
   },
@@ -286,7 +288,8 @@ export const eventSchema = {
     time: { type: 'number', description: 'Loop time [s]' },
     kind: { type: 'string' },
     source: { type: 'string' },
-    data: { type: 'object', additionalProperties: { type: ['number', 'string', 'boolean', 'null'] } },
+    // Keys differ per event, so none are declared; Foxglove's Raw Messages panel still shows them.
+    data: { type: 'object', description: 'Event details (numbers, labels, flags)', properties: {} },
   },
 };
 

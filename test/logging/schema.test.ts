@@ -9,29 +9,52 @@ import { createTickRecord } from '../../src/core/tick.ts';
 import { McapTickLogger } from '../../src/logging/tick-logger.ts';
 import { SafetyFlag } from '../../src/safety/types.ts';
 
-type Schema = {
-  type?: string | string[];
-  properties?: Record<string, Schema>;
-  additionalProperties?: Schema;
-};
+type Schema = { type?: unknown; properties?: Record<string, Schema> };
 
-/** Checks a JSON value against the subset of JSON Schema the logger emits; returns the violations. */
+/**
+ * Checks a JSON value against its schema; returns the violations. JSON has no NaN, so a declared
+ * number may be null (the logger writes non-finite values as null).
+ */
 function violations(value: unknown, schema: Schema, path: string): string[] {
-  const types = schema.type === undefined ? [] : ([] as string[]).concat(schema.type);
   const actual = value === null ? 'null' : Number.isInteger(value) ? 'integer' : typeof value;
+  const declared = schema.type;
   const accepted =
-    types.length === 0 || types.includes(actual) || (actual === 'integer' && types.includes('number'));
-  if (!accepted) return [`${path}: ${actual} is not ${types.join('|')}`];
-  if (actual !== 'object' || schema.properties === undefined) return [];
+    actual === declared ||
+    (actual === 'integer' && declared === 'number') ||
+    (actual === 'null' && (declared === 'number' || declared === 'integer'));
+  if (!accepted) return [`${path}: ${actual} is not ${String(declared)}`];
+  if (actual !== 'object') return [];
   const object = value as Record<string, unknown>;
+  const properties = schema.properties ?? {};
+  // An object declared without properties (event data) takes any keys.
+  const open = Object.keys(properties).length === 0;
   const problems: string[] = [];
   for (const [key, child] of Object.entries(object)) {
-    const declared = schema.properties[key] ?? schema.additionalProperties;
-    if (!declared) problems.push(`${path}.${key}: not declared in the schema`);
-    else problems.push(...violations(child, declared, `${path}.${key}`));
+    const childSchema = properties[key];
+    if (childSchema) problems.push(...violations(child, childSchema, `${path}.${key}`));
+    else if (!open) problems.push(`${path}.${key}: not declared in the schema`);
   }
-  for (const key of Object.keys(schema.properties)) {
+  for (const key of Object.keys(properties)) {
     if (!(key in object)) problems.push(`${path}.${key}: declared but missing`);
+  }
+  return problems;
+}
+
+/**
+ * The rules Foxglove's JSON-schema parser enforces before it decodes a channel: an object root,
+ * and every property with one `type` it knows (objects need `properties`; no type unions).
+ */
+function foxgloveProblems(schema: Schema, path: string): string[] {
+  if (schema.type !== 'object' || typeof schema.properties !== 'object') {
+    return [`${path}: must be an object schema with properties`];
+  }
+  const problems: string[] = [];
+  for (const [key, child] of Object.entries(schema.properties)) {
+    const at = `${path}.${key}`;
+    if (child.type === 'object') problems.push(...foxgloveProblems(child, at));
+    else if (!['boolean', 'string', 'number', 'integer'].includes(child.type as string)) {
+      problems.push(`${at}: unsupported type ${JSON.stringify(child.type)}`);
+    }
   }
   return problems;
 }
@@ -82,7 +105,7 @@ afterAll(async () => {
 });
 
 describe('JSON schemas', () => {
-  it('declare every field of every message with a matching type, so Foxglove can offer the paths', () => {
+  it("satisfy Foxglove's schema parser and declare every field of every message with its type", () => {
     const reader = new McapStreamReader();
     reader.append(bytes);
     const schemas = new Map<number, Schema>();
@@ -90,8 +113,11 @@ describe('JSON schemas', () => {
     const checked = new Set<number>();
     const problems: string[] = [];
     for (let record = reader.nextRecord(); record; record = reader.nextRecord()) {
-      if (record.type === 'Schema')
-        schemas.set(record.id, JSON.parse(Buffer.from(record.data).toString()) as Schema);
+      if (record.type === 'Schema') {
+        const schema = JSON.parse(Buffer.from(record.data).toString()) as Schema;
+        problems.push(...foxgloveProblems(schema, record.name));
+        schemas.set(record.id, schema);
+      }
       if (record.type === 'Channel') channelSchema.set(record.id, record.schemaId);
       if (record.type === 'Message') {
         const schema = schemas.get(channelSchema.get(record.channelId)!)!;
