@@ -38,6 +38,8 @@ export interface H2oConfig {
   readonly weightClip: readonly [number, number];
   readonly uClip: readonly [number, number];
   readonly uSamples: number;
+  /** σ of the u estimate = uNoiseScale × per-dimension std of the real states (spec: 1). */
+  readonly uNoiseScale: number;
   readonly discriminatorHidden: readonly number[];
   readonly discriminatorLr: number;
   /** Rows per domain in the discriminators' own batch. */
@@ -60,6 +62,7 @@ export const h2oDefaults: H2oConfig = {
   weightClip: [1e-5, 1],
   uClip: [1e-45, 10],
   uSamples: 10,
+  uNoiseScale: 1,
   discriminatorHidden: [256, 256],
   discriminatorLr: 3e-4,
   discriminatorBatch: 256,
@@ -118,7 +121,7 @@ export class H2oAgent {
     countInside: 0,
     countOutside: 0,
   };
-  /** σ of the u estimate's perturbation of s': per-dimension std of the real states. */
+  /** σ of the u estimate's perturbation of s': uNoiseScale × per-dimension std of the real states. */
   readonly realStateStd: Float64Array;
 
   private readonly batch: Batch;
@@ -164,6 +167,7 @@ export class H2oAgent {
     this.u = new Float64Array(config.simBatch).fill(1);
     this.omega = new Float64Array(config.simBatch).fill(config.simBatch > 0 ? 1 / config.simBatch : 0);
     this.realStateStd = real === null ? new Float64Array(O).fill(1) : columnStd(real.obs, real.size, O);
+    for (let c = 0; c < O; c++) this.realStateStd[c]! *= config.uNoiseScale;
     if (needsDiscriminators) {
       const hidden = config.discriminatorHidden;
       this.dSa = engine.createMlp({ inputSize: O + A, hidden, outputSize: 2, activation: 'relu' }, rng);

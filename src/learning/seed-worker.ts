@@ -8,10 +8,11 @@ import { runSeed } from './seed-run.ts';
 import { parseTrainConfig } from './train-config.ts';
 import { wMapOf } from './w-map.ts';
 
-process.on('message', async (message: WorkerRequest) => {
-  const send = (reply: WorkerReply) => process.send?.(reply);
+process.once('message', async (message: WorkerRequest) => {
+  const send = (reply: WorkerReply, then?: () => void) => process.send?.(reply, undefined, {}, then);
   try {
-    const config = parseTrainConfig(message.config, 'worker config', message.config.baseDir);
+    const { baseDir, ...raw } = message.config;
+    const config = parseTrainConfig(raw, 'worker config', baseDir);
     let wMap: number[][] | null = null;
     const result = await runSeed(config, message.seed, {
       resume: message.resume,
@@ -24,9 +25,10 @@ process.on('message', async (message: WorkerRequest) => {
         }
       },
     });
-    send({ kind: 'done', result, wMap });
+    send({ kind: 'done', result, wMap }, () => process.exit(0));
   } catch (error) {
-    send({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+    send({ kind: 'error', message: error instanceof Error ? error.message : String(error) }, () =>
+      process.exit(1),
+    );
   }
-  process.disconnect?.();
 });

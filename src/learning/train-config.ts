@@ -29,6 +29,7 @@ const hybridOptions = z
     uWeighting: z.boolean(),
     beta: z.number().min(0),
     uSamples: z.number().int().positive(),
+    uNoiseScale: z.number().min(0),
     discriminatorHidden: hidden,
     discriminatorLr: z.number().positive(),
     discriminatorBatch: z.number().int().positive(),

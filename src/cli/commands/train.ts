@@ -108,7 +108,8 @@ class ProgressBar {
   update(seed: number, progress: SeedProgress): void {
     this.perSeed.set(seed, progress);
     const now = performance.now();
-    if (now - this.lastDraw < 250) return;
+    // A terminal line is redrawn in place; a log file gets a line every few seconds.
+    if (now - this.lastDraw < (process.stderr.isTTY ? 250 : 5000)) return;
     this.lastDraw = now;
     this.draw();
   }

@@ -1,0 +1,230 @@
+/**
+ * River-crossing benchmark of H2O against SAC in sim, offline TD3+BC and naive mixing.
+ *
+ *   npm run bench:h2o-river                 # C0 = 1.2 (all methods), 0.6 and 0.9 (H2O vs naive), 5 seeds
+ *   npm run bench:h2o-river -- --currents 1.2 --seeds 0,1 --updates 2000   # a quicker look
+ *
+ * Uses configs/train/river-*.yaml (override C0 and the real log per control), runs seeds in
+ * parallel worker processes, scores each seed against DP references, and writes
+ * bench/results/h2o-river.json plus SVG learning curves and a map of w.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { normalisedScore, type RiverReferences, riverReferences } from '../sim/river/dp.ts';
+import { ARENA, riverDefaults } from '../sim/river/river.ts';
+import { type Job, type JobResult, runJobs } from '../src/learning/parallel.ts';
+import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
+import { heatMapSvg, learningCurvesSvg } from './h2o-plot.ts';
+
+const methods = ['sac', 'td3bc', 'naive-mix', 'h2o'] as const;
+type Method = (typeof methods)[number];
+const labels: Record<Method, string> = {
+  sac: 'SAC (sim only)',
+  td3bc: 'TD3+BC (real log)',
+  'naive-mix': 'naive mix',
+  h2o: 'H2O',
+};
+const colors: Record<Method, string> = {
+  sac: '#1f77b4',
+  td3bc: '#ff7f0e',
+  'naive-mix': '#2ca02c',
+  h2o: '#d62728',
+};
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const currents = (flag('currents') ?? '1.2,0.6,0.9').split(',').map(Number);
+const seedsOverride = flag('seeds')?.split(',').map(Number);
+const updatesOverride = flag('updates') ? Number(flag('updates')) : undefined;
+const workers = Number(flag('workers') ?? 2);
+const outDir = path.resolve('bench/results');
+mkdirSync(outDir, { recursive: true });
+
+function configFor(method: Method, current: number): TrainConfig {
+  const base = loadTrainConfig(`configs/train/river-${method}.yaml`);
+  return {
+    ...base,
+    environment: { ...base.environment, kind: 'river-crossing', current },
+    ...(base.dataset === undefined ? {} : { dataset: `../../sim/river/data/real-log-c${current}.json` }),
+    ...(seedsOverride ? { seeds: seedsOverride } : {}),
+    ...(updatesOverride ? { budget: { ...base.budget, updates: updatesOverride } } : {}),
+    output: path.join('runs', 'bench', `river-c${current}-${method}`),
+    checkpointEvery: undefined,
+  };
+}
+
+const wMapOptions = { ...ARENA, cells: 40, directions: 8, dt: riverDefaults.dt };
+const wall = performance.now();
+const jobs: Job[] = [];
+for (const current of currents) {
+  // The controls only need the two methods the pass criterion compares.
+  const which: readonly Method[] = current === 1.2 ? methods : ['naive-mix', 'h2o'];
+  for (const method of which) {
+    const config = configFor(method, current);
+    for (const seed of config.seeds) {
+      jobs.push({
+        config,
+        seed,
+        ...(method === 'h2o' && seed === config.seeds[0] ? { wMap: wMapOptions } : {}),
+      });
+    }
+  }
+}
+console.log(`${jobs.length} training runs on ${workers} worker(s)...`);
+const refs = new Map<number, RiverReferences>();
+for (const current of currents) refs.set(current, riverReferences({ ...riverDefaults, current }));
+let lastPrint = 0;
+const results: JobResult[] = await runJobs(jobs, workers, (job, p) => {
+  const now = performance.now();
+  if (now - lastPrint > 15000) {
+    lastPrint = now;
+    const minutes = ((now - wall) / 60000).toFixed(1);
+    console.log(
+      `  [${minutes} min] ${job.config.algorithm} C0=${(job.config.environment as { current: number }).current} seed ${job.seed}: ${p.updates}/${p.total}`,
+    );
+  }
+});
+const wallSeconds = (performance.now() - wall) / 1000;
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: number[]) => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / xs.length);
+const table: Record<string, unknown>[] = [];
+const byCurrent: Record<string, Record<string, unknown>> = {};
+for (const current of currents) {
+  const r = refs.get(current)!;
+  const entry: Record<string, unknown> = { references: r };
+  for (const method of methods) {
+    const runs = results.filter(
+      (x) =>
+        x.job.config.algorithm === method &&
+        (x.job.config.environment as { current: number }).current === current,
+    );
+    if (runs.length === 0) continue;
+    const scores = runs.map((x) => normalisedScore(x.result.finalReturn, r));
+    const diag = runs.map((x) => x.result.diagnostics).filter((d) => d !== null);
+    const wIn = diag.map((d) => d!.wInside / Math.max(1, d!.countInside));
+    const wOut = diag.map((d) => d!.wOutside / Math.max(1, d!.countOutside));
+    const uIn = diag.map((d) => d!.uInside / Math.max(1, d!.countInside));
+    const uOut = diag.map((d) => d!.uOutside / Math.max(1, d!.countOutside));
+    entry[method] = {
+      scores,
+      returns: runs.map((x) => x.result.finalReturn),
+      meanScore: mean(scores),
+      stdScore: std(scores),
+      secondsPerSeed: runs.map((x) => x.result.seconds),
+      curves: runs.map((x) => x.result.history.map((h) => [h.updates, normalisedScore(h.realReturn, r)])),
+      ...(diag.length > 0
+        ? {
+            wInside: mean(wIn),
+            wOutside: mean(wOut),
+            uInside: mean(uIn),
+            uOutside: mean(uOut),
+            wInsidePerSeed: wIn,
+            wOutsidePerSeed: wOut,
+          }
+        : {}),
+    };
+    table.push({
+      C0: current,
+      method: labels[method],
+      score: `${mean(scores).toFixed(1)} ± ${std(scores).toFixed(1)}`,
+      'w in/out': diag.length > 0 ? `${mean(wIn).toFixed(2)} / ${mean(wOut).toFixed(2)}` : '-',
+      'u in/out': diag.length > 0 ? `${mean(uIn).toFixed(2)} / ${mean(uOut).toFixed(2)}` : '-',
+      's/seed': mean(runs.map((x) => x.result.seconds)).toFixed(0),
+    });
+  }
+  byCurrent[String(current)] = entry;
+}
+console.table(table);
+
+// Pass criteria of the specification (docs/learning.md).
+const score = (c: number, m: Method) =>
+  (byCurrent[String(c)]?.[m] as { meanScore: number } | undefined)?.meanScore ?? Number.NaN;
+const main = byCurrent['1.2']?.['h2o'] as { wInside?: number; wOutside?: number } | undefined;
+const criteria = {
+  'SAC-sim <= 60': score(1.2, 'sac') <= 60,
+  'offline <= 60': score(1.2, 'td3bc') <= 60,
+  'H2O >= best baseline + 5':
+    score(1.2, 'h2o') >= Math.max(score(1.2, 'sac'), score(1.2, 'td3bc'), score(1.2, 'naive-mix')) + 5,
+  'w inside <= 0.5 w outside': main?.wInside !== undefined && main.wInside <= 0.5 * main.wOutside!,
+  '|H2O - naive| <= 3 at C0 = 0.6': Math.abs(score(0.6, 'h2o') - score(0.6, 'naive-mix')) <= 3,
+};
+console.log('pass criteria:', criteria);
+
+const wMapRun = results.find((x) => x.wMap !== null);
+const json = {
+  benchmark: 'h2o-river',
+  date: new Date().toISOString(),
+  machine: {
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    node: process.version,
+    loadavg: os.loadavg(),
+  },
+  command: `npm run bench:h2o-river -- ${process.argv.slice(2).join(' ')}`.trim(),
+  wallSeconds,
+  workers,
+  configs: Object.fromEntries(methods.map((m) => [m, `configs/train/river-${m}.yaml`])),
+  settings: Object.fromEntries(
+    methods.map((m) => [m, (({ baseDir: _b, output: _o, ...rest }) => rest)(configFor(m, 1.2))]),
+  ),
+  results: byCurrent,
+  criteria,
+  wMap: wMapRun
+    ? {
+        ...wMapOptions,
+        seed: wMapRun.job.seed,
+        C0: (wMapRun.job.config.environment as { current: number }).current,
+        values: wMapRun.wMap,
+      }
+    : null,
+};
+writeFileSync(path.join(outDir, 'h2o-river.json'), `${JSON.stringify(json, null, 1)}\n`);
+
+for (const current of currents) {
+  const entry = byCurrent[String(current)]!;
+  const curves = methods
+    .filter((m) => entry[m] !== undefined)
+    .map((m) => {
+      const runs = (entry[m] as { curves: [number, number][][] }).curves;
+      const points = runs[0]!.map((p, i) => {
+        const ys = runs.map((run) => run[i]?.[1] ?? Number.NaN).filter(Number.isFinite);
+        return [p[0], mean(ys), std(ys)] as const;
+      });
+      return { label: labels[m], color: colors[m], points };
+    });
+  writeFileSync(
+    path.join(outDir, `h2o-river-c${current}-curves.svg`),
+    learningCurvesSvg(
+      `River crossing C0 = ${current}: real-system score (mean ± std over seeds)`,
+      'normalised score',
+      curves,
+      [-20, 110],
+    ),
+  );
+}
+if (wMapRun?.wMap) {
+  const c = (wMapRun.job.config.environment as { current: number }).current;
+  const overlay = [
+    // The gap region used by the diagnostics, and start and goal.
+    `<polygon points="{x:0.3},{y:0.25} {x:0.7},{y:0.25} {x:0.7},{y:-0.25} {x:0.3},{y:-0.25}" fill="none" stroke="white" stroke-dasharray="4 3"/>`,
+    `<circle cx="{x:0}" cy="{y:0}" r="4" fill="white"/>`,
+    `<circle cx="{x:1}" cy="{y:0}" r="5" fill="none" stroke="white" stroke-width="2"/>`,
+  ];
+  writeFileSync(
+    path.join(outDir, 'h2o-river-w-map.svg'),
+    heatMapSvg(
+      `H2O importance weight w over the arena (C0 = ${c}, seed ${wMapRun.job.seed})`,
+      wMapRun.wMap,
+      ARENA,
+      overlay,
+    ),
+  );
+}
+console.log(
+  `wrote ${path.relative(process.cwd(), path.join(outDir, 'h2o-river.json'))} and SVG plots (${wallSeconds.toFixed(0)} s wall)`,
+);

@@ -1,0 +1,124 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateRiverLog } from '../../sim/river/log.ts';
+import { riverPair } from '../../sim/river/pair.ts';
+import { riverDefaults } from '../../sim/river/river.ts';
+import {
+  loadDataset,
+  parseColumnar,
+  saveColumnar,
+  type TransitionDataset,
+} from '../../src/learning/dataset.ts';
+import { parseTrainConfig, trainerOptions } from '../../src/learning/train-config.ts';
+import { Trainer } from '../../src/learning/trainer.ts';
+
+const base = {
+  algorithm: 'h2o',
+  environment: { kind: 'river-crossing', current: 1.2 },
+  dataset: 'log.json',
+  seeds: [0],
+  budget: { updates: 10, chunk: 5, startSteps: 20, numEnvs: 2 },
+  evaluation: { every: 5, episodes: 1 },
+  options: { hidden: [8, 8], discriminatorHidden: [8, 8], realBatch: 8, simBatch: 8, discriminatorBatch: 8 },
+};
+
+describe('training configs', () => {
+  it('rejects an unknown algorithm before anything runs', () => {
+    expect(() => parseTrainConfig({ ...base, algorithm: 'ppo' }, 'cfg.yaml', '.')).toThrow(
+      /cfg\.yaml: algorithm/,
+    );
+  });
+
+  it('rejects an unknown option with its name', () => {
+    expect(() => parseTrainConfig({ ...base, options: { hiden: [8] } }, 'cfg.yaml', '.')).toThrow(
+      /options: .*hiden/,
+    );
+  });
+
+  it('rejects unknown top-level keys and requires a dataset for offline and hybrid algorithms', () => {
+    expect(() => parseTrainConfig({ ...base, sedes: [1] }, 'cfg.yaml', '.')).toThrow(/sedes/);
+    const { dataset: _unused, ...noData } = base;
+    expect(() => parseTrainConfig(noData, 'cfg.yaml', '.')).toThrow(
+      /dataset: algorithm h2o learns from a real log/,
+    );
+    expect(() => parseTrainConfig({ ...noData, algorithm: 'sac' }, 'cfg.yaml', '.')).not.toThrow();
+  });
+
+  it('maps options onto the algorithm config and keeps the paper defaults elsewhere', () => {
+    const config = parseTrainConfig(base, 'cfg.yaml', '.');
+    const options = trainerOptions(config, 3);
+    expect(options.seed).toBe(3);
+    expect(options.h2o.sac.hidden).toEqual([8, 8]);
+    expect(options.h2o.sac.gamma).toBe(0.99);
+    expect(options.h2o.beta).toBe(0.01);
+    expect(options.h2o.importanceWeight).toBe(true);
+  });
+});
+
+describe('real datasets', () => {
+  const pair = riverPair({ ...riverDefaults, current: 1.2 });
+  const small: TransitionDataset = generateRiverLog(riverDefaults, {
+    episodes: 2,
+    headingNoise: 0.7,
+    randomFraction: 0.2,
+    seed: 1,
+  });
+  const options = trainerOptions(parseTrainConfig(base, 'cfg.yaml', '.'), 0);
+
+  it('round-trips through the columnar file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tether-ds-'));
+    const file = path.join(dir, 'log.json');
+    await saveColumnar(file, small, 8);
+    const loaded = await loadDataset(file);
+    expect(loaded.size).toBe(120);
+    expect(loaded.observations[5]).toBeCloseTo(small.observations[5]!, 7);
+    expect(loaded.rewards[17]).toBeCloseTo(small.rewards[17]!, 7);
+  });
+
+  it('refuses a dataset whose shapes do not match the environment', async () => {
+    const wrong = { ...small, observationSize: 3, observations: new Float64Array(small.size * 3) };
+    await expect(Trainer.create(options, pair, wrong)).rejects.toThrow(
+      /observations of size 3 .* the environment expects 2 and 2/,
+    );
+  });
+
+  it('refuses an empty dataset', async () => {
+    const empty = { ...small, size: 0 };
+    await expect(Trainer.create(options, pair, empty)).rejects.toThrow(/is empty/);
+  });
+
+  it('refuses NaN rewards, naming the transition', async () => {
+    const rewards = small.rewards.slice();
+    rewards[7] = Number.NaN;
+    await expect(Trainer.create(options, pair, { ...small, rewards })).rejects.toThrow(
+      /rewards of transition 7 is NaN/,
+    );
+    // JSON has no NaN; a null in the file is rejected the same way.
+    const raw = JSON.parse(
+      JSON.stringify({
+        format: 'tether.transitions/1',
+        observationSize: 2,
+        actionSize: 2,
+        size: 1,
+        observations: [0, 0],
+        actions: [0, 0],
+        rewards: [null],
+        nextObservations: [0, 0],
+        terminated: [0],
+      }),
+    );
+    await expect(Trainer.create(options, pair, parseColumnar(raw, 'x.json'))).rejects.toThrow(
+      /rewards of transition 0 is NaN/,
+    );
+  });
+
+  it('names the file and the expected format for an unknown file type or format tag', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tether-ds-'));
+    const csv = path.join(dir, 'log.csv');
+    writeFileSync(csv, 'a,b\n');
+    await expect(loadDataset(csv)).rejects.toThrow(/unknown format '\.csv', expected \.json/);
+    expect(() => parseColumnar({ format: 'v0' }, 'old.json')).toThrow(/old\.json: format is "v0"/);
+  });
+});
