@@ -99,3 +99,66 @@ export function toTransitions(
     ticks,
   };
 }
+
+/** Joins the transitions of several logs (e.g. one log per real-robot episode) into one dataset. */
+export function concatTransitions(parts: readonly Transitions[]): Transitions {
+  const first = parts[0];
+  if (!first) throw new Error('concatTransitions needs at least one set of transitions');
+  const { observationSize: n, actionSize: m } = first;
+  parts.forEach((part, i) => {
+    if (part.observationSize !== n || part.actionSize !== m) {
+      throw new Error(
+        `transitions ${i} have ${part.observationSize} observations and ${part.actionSize} actions, ` +
+          `expected ${n} and ${m} like the first: logs of different robots cannot be joined`,
+      );
+    }
+  });
+  const join = <T extends Float64Array | Uint8Array>(
+    pick: (t: Transitions) => T,
+    make: (size: number) => T,
+  ): T => {
+    const out = make(parts.reduce((size, part) => size + pick(part).length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(pick(part), at);
+      at += pick(part).length;
+    }
+    return out;
+  };
+  const segmentEnds = join(
+    (t) => t.segmentEnds,
+    (size) => new Uint8Array(size),
+  );
+  // The last transition of each part ends a segment: the next part is another run.
+  let end = 0;
+  for (const part of parts) {
+    end += part.count;
+    segmentEnds[end - 1] = 1;
+  }
+  return {
+    count: end,
+    observationSize: n,
+    actionSize: m,
+    observations: join(
+      (t) => t.observations,
+      (size) => new Float64Array(size),
+    ),
+    actions: join(
+      (t) => t.actions,
+      (size) => new Float64Array(size),
+    ),
+    nextObservations: join(
+      (t) => t.nextObservations,
+      (size) => new Float64Array(size),
+    ),
+    dones: join(
+      (t) => t.dones,
+      (size) => new Uint8Array(size),
+    ),
+    segmentEnds,
+    ticks: join(
+      (t) => t.ticks,
+      (size) => new Float64Array(size),
+    ),
+  };
+}

@@ -8,7 +8,7 @@ import { Topic } from '../../src/logging/layout.ts';
 import { iterateTicks, NotMcapError, readLog, type TetherLog } from '../../src/logging/reader.ts';
 import { summarizeLog } from '../../src/logging/stats.ts';
 import { type LogSummary, McapTickLogger } from '../../src/logging/tick-logger.ts';
-import { toTransitions } from '../../src/logging/transitions.ts';
+import { concatTransitions, toTransitions } from '../../src/logging/transitions.ts';
 import { SafetyFlag } from '../../src/safety/types.ts';
 import { cartpoleInfo, fillTick } from './fixtures/synthetic.ts';
 
@@ -198,6 +198,20 @@ describe('toTransitions', () => {
     // Segments end before the NaN gap and at the fault.
     expect(t.segmentEnds[t.ticks.indexOf(nanTick - 2)]).toBe(1);
     expect(t.segmentEnds.reduce((a, b) => a + b, 0)).toBe(2);
+  });
+
+  it('joins the transitions of several logs, ending a segment at each seam', () => {
+    const one = toTransitions(log);
+    const both = concatTransitions([one, one]);
+    expect(both.count).toBe(2 * one.count);
+    expect(Array.from(both.observations.subarray(one.count * 4))).toEqual(Array.from(one.observations));
+    expect(both.segmentEnds[one.count - 1]).toBe(1);
+    expect(both.segmentEnds.reduce((a, b) => a + b, 0)).toBe(2 * one.segmentEnds.reduce((a, b) => a + b, 0));
+    const wider = { ...one, observationSize: 5 };
+    expect(() => concatTransitions([one, wider])).toThrow(
+      /transitions 1 have 5 observations and 1 actions, expected 4 and 1/,
+    );
+    expect(() => concatTransitions([])).toThrow(/at least one/);
   });
 
   it('refuses a log without ticks with a clear error', () => {
