@@ -3,7 +3,7 @@
  * rig as a child process (`tether rig`). Everything listens on loopback only.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -72,11 +72,14 @@ export async function startMosquitto(
     const passwd = findBinary('mosquitto_passwd');
     if (passwd === undefined) throw new Error('mosquitto_passwd not found (package mosquitto)');
     const file = join(dir.path, 'passwd');
-    writeFileSync(file, '');
+    // Mosquitto started as root drops to its own user, which must still read the file.
+    chmodSync(dir.path, 0o755);
+    writeFileSync(file, '', { mode: 0o644 });
     for (const u of options.users) {
       const r = spawnSync(passwd, ['-b', file, u.username, u.password]);
       if (r.status !== 0) throw new Error(`mosquitto_passwd failed: ${r.stderr}`);
     }
+    chmodSync(file, 0o644);
     lines.push('allow_anonymous false', `password_file ${file}`);
   } else {
     lines.push('allow_anonymous true');
@@ -84,9 +87,15 @@ export async function startMosquitto(
   const configFile = join(dir.path, 'mosquitto.conf');
   writeFileSync(configFile, `${lines.join('\n')}\n`);
   let child: ChildProcess | undefined;
+  let stderr = '';
   const launch = async () => {
     child = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-    await waitForPort(port, 5000, child);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await waitForPort(port, 5000, child).catch((error: Error) => {
+      throw new Error(`${error.message}: ${stderr.trim()}`);
+    });
   };
   await launch();
   const stop = async () => {

@@ -7,14 +7,14 @@ import type { SafetyLayer } from '../../src/safety/types.ts';
 
 export const context = { baseDir: '.', controlDt: 0.01, seed: 0 };
 
-export function serialRobot(path: string, extra: Record<string, unknown> = {}): Promise<LinkRobot> {
+export async function serialRobot(path: string, extra: Record<string, unknown> = {}): Promise<LinkRobot> {
   return serialRobotPlugin.create(
     serialRobotPlugin.schema.parse({ path, ...extra }),
     context,
   ) as Promise<LinkRobot>;
 }
 
-export function mqttRobot(url: string, extra: Record<string, unknown> = {}): Promise<LinkRobot> {
+export async function mqttRobot(url: string, extra: Record<string, unknown> = {}): Promise<LinkRobot> {
   return mqttRobotPlugin.create(
     mqttRobotPlugin.schema.parse({ robot: 'cartpole', url, ...extra }),
     context,
