@@ -4,10 +4,10 @@
  *   observation → terms + history → normalise → policy.act → check finite → clip/scale/offset → action
  *
  * The policy runs every `decimation` ticks and its command is held in between. A failed inference
- * (NaN/Inf output, wrong-size output, backend exception, non-finite observation) applies the configured
- * fallback in the same tick: `hold` the last good command, go to the robot's `safe` action, or `fault`
- * (a non-finite proposal, which the safety layer latches into its safe state). An inference slower than
- * its budget is counted and reported as an event.
+ * (NaN/Inf output, wrong-size output, backend exception, a non-finite observation signal that the
+ * contract reads) applies the configured fallback in the same tick: `hold` the last good command, go
+ * to the robot's `safe` action, or `fault` (a non-finite proposal, which the safety layer latches into
+ * its safe state). An inference slower than its budget is counted and reported as an event.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -87,6 +87,7 @@ export class PolicyController implements Controller {
   /** Last good command, held between policy steps and by the `hold` fallback. */
   private held = new Float64Array(0);
   private safe = new Float64Array(0);
+  private signalNames: readonly string[] = [];
   /** The loop's action array for the inference in flight (async backends). */
   private target: Float64Array = new Float64Array(0);
   private readonly onResult = (): void => this.finish(this.target);
@@ -122,6 +123,7 @@ export class PolicyController implements Controller {
       log: (message) => context.events.emit({ time: 0, kind: 'info', source: this.name, message }),
     });
     this.safe = Float64Array.from(context.action.safe);
+    this.signalNames = context.observation.signals.map((s) => s.name);
     this.held = Float64Array.from(context.action.safe);
     this.tick = 0;
   }
@@ -141,11 +143,10 @@ export class PolicyController implements Controller {
       action.set(this.held);
       return;
     }
-    for (let i = 0; i < observation.length; i++) {
-      if (!Number.isFinite(observation[i]!)) {
-        this.fallback(action, `non-finite observation at index ${i}`);
-        return;
-      }
+    const bad = io.firstNonFinite(observation);
+    if (bad >= 0) {
+      this.fallback(action, `non-finite observation '${this.signalNames[bad]}'`);
+      return;
     }
     io.assemble(observation);
     this.startedMs = performance.now();

@@ -124,6 +124,21 @@ export class PolicyIOMap {
     }
   }
 
+  /**
+   * Index of the first observation signal the contract reads that is NaN or infinite, or −1. Signals
+   * the policy does not read may be non-finite (e.g. an unused sensor) without stopping it.
+   */
+  firstNonFinite(observation: Float64Array): number {
+    for (let ti = 0; ti < this.terms.length; ti++) {
+      const indices = this.terms[ti]!.indices;
+      for (let i = 0; i < indices.length; i++) {
+        const k = indices[i]!;
+        if (!Number.isFinite(observation[k]!)) return k;
+      }
+    }
+    return -1;
+  }
+
   /** True when every model output is finite. */
   outputFinite(): boolean {
     for (let i = 0; i < this.outputSize; i++) if (!Number.isFinite(this.output[i]!)) return false;

@@ -12,7 +12,8 @@ const dt = 0.02;
 
 function context(): ControllerContext & { events: EventBuffer } {
   return {
-    observation: { signals: [signal('x', '1'), signal('y', '1')] },
+    // `z` is not read by the contracts below.
+    observation: { signals: [signal('x', '1'), signal('y', '1'), signal('z', '1')] },
     action: { signals: [signal('u', '1'), signal('v', '1')], mode: 'torque', safe: [0.5, -0.5] },
     dt,
     events: new EventBuffer(),
@@ -77,13 +78,16 @@ describe('policy controller fallbacks (same tick)', () => {
     expect(good[1]).toBeCloseTo(Math.log(4), 6);
     expect(await step(c, [-1, 2])).toEqual(good); // log(−1) = NaN
     expect(await step(c, [0, 2])).toEqual(good); // log(0) = −Inf
-    expect(await step(c, [Number.NaN, 2])).toEqual(good);
+    expect(await step(c, [Number.NaN, 2, 0])).toEqual(good);
     expect(c.stats.fallbacks).toBe(3);
     expect(c.stats.inferences).toBe(3); // the NaN observation never reached the model
+    expect(await step(c, [1, 4, Number.NaN])).toEqual(good); // NaN in a signal the policy does not read
+    expect(c.stats.fallbacks).toBe(3);
+    expect(c.stats.inferences).toBe(4);
     expect(ctx.events.events.map((e) => e.message)).toEqual([
       'policy output is NaN or infinite; fallback: hold',
       'policy output is NaN or infinite; fallback: hold',
-      'non-finite observation at index 0; fallback: hold',
+      "non-finite observation 'x'; fallback: hold",
     ]);
     await c.dispose();
   });
