@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as config } from './config.ts';
+import { register as demo } from './demo.ts';
 import { register as evalCommand } from './eval.ts';
 import { register as log } from './log.ts';
 import { register as policy } from './policy.ts';
@@ -10,4 +11,15 @@ import { register as train } from './train.ts';
 import { register as verify } from './verify.ts';
 
 /** One entry per sub-command module; each adds itself to the program. */
-export const commands: ReadonlyArray<(program: Command) => void> = [run, verify, config, log, sim, rig, policy, train, evalCommand];
+export const commands: ReadonlyArray<(program: Command) => void> = [
+  run,
+  demo,
+  sim,
+  rig,
+  policy,
+  train,
+  evalCommand,
+  verify,
+  log,
+  config,
+];
