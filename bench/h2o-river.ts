@@ -106,6 +106,7 @@ for (const current of currents) {
     if (runs.length === 0) continue;
     const scores = runs.map((x) => normalisedScore(x.result.finalReturn, r));
     const diag = runs.map((x) => x.result.diagnostics).filter((d) => d !== null);
+    const finalW = runs.map((x) => x.result.finalW).filter((d) => d !== null);
     const wIn = diag.map((d) => d!.wInside / Math.max(1, d!.countInside));
     const wOut = diag.map((d) => d!.wOutside / Math.max(1, d!.countOutside));
     const uIn = diag.map((d) => d!.uInside / Math.max(1, d!.countInside));
@@ -117,6 +118,13 @@ for (const current of currents) {
       stdScore: std(scores),
       secondsPerSeed: runs.map((x) => x.result.seconds),
       curves: runs.map((x) => x.result.history.map((h) => [h.updates, normalisedScore(h.realReturn, r)])),
+      ...(finalW.length > 0
+        ? {
+            finalWInside: mean(finalW.map((f) => f!.inside)),
+            finalWOutside: mean(finalW.map((f) => f!.outside)),
+            finalWPerSeed: finalW,
+          }
+        : {}),
       ...(diag.length > 0
         ? {
             wInside: mean(wIn),
@@ -132,7 +140,11 @@ for (const current of currents) {
       C0: current,
       method: labels[method],
       score: `${mean(scores).toFixed(1)} ± ${std(scores).toFixed(1)}`,
-      'w in/out': diag.length > 0 ? `${mean(wIn).toFixed(2)} / ${mean(wOut).toFixed(2)}` : '-',
+      'w in/out (run)': diag.length > 0 ? `${mean(wIn).toFixed(2)} / ${mean(wOut).toFixed(2)}` : '-',
+      'w in/out (final)':
+        finalW.length > 0
+          ? `${mean(finalW.map((f) => f!.inside)).toFixed(2)} / ${mean(finalW.map((f) => f!.outside)).toFixed(2)}`
+          : '-',
       'u in/out': diag.length > 0 ? `${mean(uIn).toFixed(2)} / ${mean(uOut).toFixed(2)}` : '-',
       's/seed': mean(runs.map((x) => x.result.seconds)).toFixed(0),
     });
@@ -144,13 +156,14 @@ console.table(table);
 // Pass criteria of the specification (docs/learning.md).
 const score = (c: number, m: Method) =>
   (byCurrent[String(c)]?.[m] as { meanScore: number } | undefined)?.meanScore ?? Number.NaN;
-const main = byCurrent['1.2']?.['h2o'] as { wInside?: number; wOutside?: number } | undefined;
+const main = byCurrent['1.2']?.['h2o'] as { finalWInside?: number; finalWOutside?: number } | undefined;
 const criteria = {
   'SAC-sim <= 60': score(1.2, 'sac') <= 60,
   'offline <= 60': score(1.2, 'td3bc') <= 60,
   'H2O >= best baseline + 5':
     score(1.2, 'h2o') >= Math.max(score(1.2, 'sac'), score(1.2, 'td3bc'), score(1.2, 'naive-mix')) + 5,
-  'w inside <= 0.5 w outside': main?.wInside !== undefined && main.wInside <= 0.5 * main.wOutside!,
+  'w inside <= 0.5 w outside (final discriminators)':
+    main?.finalWInside !== undefined && main.finalWInside <= 0.5 * main.finalWOutside!,
   '|H2O - naive| <= 3 at C0 = 0.6': Math.abs(score(0.6, 'h2o') - score(0.6, 'naive-mix')) <= 3,
 };
 console.log('pass criteria:', criteria);
@@ -183,7 +196,8 @@ const json = {
       }
     : null,
 };
-writeFileSync(path.join(outDir, 'h2o-river.json'), `${JSON.stringify(json, null, 1)}\n`);
+const tag = flag('tag') ?? 'h2o-river';
+writeFileSync(path.join(outDir, `${tag}.json`), `${JSON.stringify(json, null, 1)}\n`);
 
 for (const current of currents) {
   const entry = byCurrent[String(current)]!;
@@ -198,7 +212,7 @@ for (const current of currents) {
       return { label: labels[m], color: colors[m], points };
     });
   writeFileSync(
-    path.join(outDir, `h2o-river-c${current}-curves.svg`),
+    path.join(outDir, `${tag}-c${current}-curves.svg`),
     learningCurvesSvg(
       `River crossing C0 = ${current}: real-system score (mean ± std over seeds)`,
       'normalised score',
@@ -216,7 +230,7 @@ if (wMapRun?.wMap) {
     `<circle cx="{x:1}" cy="{y:0}" r="5" fill="none" stroke="white" stroke-width="2"/>`,
   ];
   writeFileSync(
-    path.join(outDir, 'h2o-river-w-map.svg'),
+    path.join(outDir, `${tag}-w-map.svg`),
     heatMapSvg(
       `H2O importance weight w over the arena (C0 = ${c}, seed ${wMapRun.job.seed})`,
       wMapRun.wMap,
@@ -226,5 +240,5 @@ if (wMapRun?.wMap) {
   );
 }
 console.log(
-  `wrote ${path.relative(process.cwd(), path.join(outDir, 'h2o-river.json'))} and SVG plots (${wallSeconds.toFixed(0)} s wall)`,
+  `wrote ${path.relative(process.cwd(), path.join(outDir, `${tag}.json`))} and SVG plots (${wallSeconds.toFixed(0)} s wall)`,
 );

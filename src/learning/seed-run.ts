@@ -14,7 +14,10 @@ export interface SeedResult {
   finalReturn: number;
   seconds: number;
   updates: number;
+  /** Running w/u sums on sim batch samples over the whole run (includes the untrained start). */
   diagnostics: GapDiagnostics | null;
+  /** Mean w of the final discriminators over every sim transition collected, inside vs outside the gap. */
+  finalW: { inside: number; outside: number; countInside: number; countOutside: number } | null;
   /** Path of the last checkpoint, if checkpoints were written. */
   checkpoint: string | null;
 }
@@ -79,6 +82,7 @@ export async function runSeed(
   await options.onFinished?.(trainer);
   const agent = trainer.hybridAgent;
   const finalReturn = trainer.history.at(-1)?.realReturn ?? trainer.evaluate();
+  const finalW = agent !== null && agent.dSas !== null ? trainer.finalWeights() : null;
   trainer.dispose();
   return {
     seed,
@@ -88,6 +92,7 @@ export async function runSeed(
     seconds: trainer.history.at(-1)?.seconds ?? 0,
     updates: trainer.updatesDone,
     diagnostics: agent !== null && agent.dSa !== null ? { ...agent.diagnostics } : null,
+    finalW,
     checkpoint: wrote ? checkpointFile : null,
   };
 }

@@ -211,6 +211,38 @@ export class Trainer {
     }
   }
 
+  /**
+   * Mean importance weight of the current discriminators over every sim transition in the buffer,
+   * split by the pair's gap region (null region: everything counts as outside).
+   */
+  finalWeights(): { inside: number; outside: number; countInside: number; countOutside: number } {
+    const agent = this.hybridAgent;
+    if (agent === null || agent.dSas === null) throw new Error('final weights need the H2O discriminators');
+    const O = this.obsSize;
+    const A = this.actSize;
+    const rows = agent.config.simBatch;
+    const w = new Float64Array(rows);
+    const b = this.simBuffer;
+    const out = { inside: 0, outside: 0, countInside: 0, countOutside: 0 };
+    for (let start = 0; start < b.size; start += rows) {
+      const n = Math.min(rows, b.size - start);
+      const obs = b.obs.subarray(start * O);
+      agent.importanceWeights(obs, b.act.subarray(start * A), b.nextObs.subarray(start * O), n, w);
+      for (let j = 0; j < n; j++) {
+        if (this.envs.gapRegion?.(obs, j)) {
+          out.inside += w[j]!;
+          out.countInside += 1;
+        } else {
+          out.outside += w[j]!;
+          out.countOutside += 1;
+        }
+      }
+    }
+    out.inside /= Math.max(1, out.countInside);
+    out.outside /= Math.max(1, out.countOutside);
+    return out;
+  }
+
   dispose(): void {
     for (const env of this.sims) env.dispose?.();
     this.evalEnv.dispose?.();
