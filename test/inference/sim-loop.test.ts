@@ -3,22 +3,27 @@
  * (ONNX `obs` → `actions`, deploy YAML with joint order, default pose, scales) built here, and the
  * bundled example policy on every backend.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { LqrController } from '../../controllers/classical/lqr.ts';
-import { createEnv } from '../../sim/envs/index.ts';
+import {
+  binding,
+  deployConfig,
+  writeIsaacStyleCartpole,
+} from '../../controllers/policies/examples/isaac-cartpole/make.ts';
 import { loadRunConfig } from '../../src/config/load.ts';
-import { EventBuffer } from '../../src/core/events.ts';
 import type { TickRecord } from '../../src/core/tick.ts';
-import { mlpToOnnx } from '../../src/inference/onnx/build.ts';
 import { runFromConfig } from '../../src/loop/runner.ts';
 
 const exampleContract = fileURLToPath(
   new URL('../../controllers/policies/examples/cartpole/cartpole-balance.contract.yaml', import.meta.url),
+);
+
+const shippedIsaacExample = fileURLToPath(
+  new URL('../../controllers/policies/examples/isaac-cartpole', import.meta.url),
 );
 
 let dir = '';
@@ -64,96 +69,34 @@ async function run(controller: Record<string, unknown>, rateHz: number, seconds:
 }
 
 describe('Isaac-Lab-style export in the simulated loop', () => {
-  const defaultPose = { hinge: 0, slider: 0.5 };
-  const velScale = 0.5;
-  const forceScale = 20;
-
-  /**
-   * LQR written as an Isaac Lab policy: input [joint_pos_rel (hinge, slider), joint_vel_rel · 0.5,
-   * last_action], output the raw action (force / 20 N). One ELU hidden pair keeps it an MLP and stays
-   * exactly linear: ELU(z + 10) − ELU(−z + 10) = 2z for |z| < 10.
-   */
-  async function isaacStyleOnnx(): Promise<Uint8Array> {
-    const env = await createEnv('cartpole', { controlDt: 0.02 });
-    const lqr = new LqrController({ model: 'cartpole' });
-    await lqr.configure({
-      observation: env.observation,
-      action: env.action,
-      dt: 0.02,
-      events: new EventBuffer(),
-    });
-    env.dispose();
-    const [kPos, kAngle, kVel, kAngvel] = Array.from(lqr.gain); // robot order: cart.pos, pole.angle, cart.vel, pole.angvel
-    const w = [-kAngle!, -kPos!, -kAngvel! / velScale, -kVel! / velScale, 0].map((v) => v / forceScale);
-    return mlpToOnnx({
-      layers: [
-        {
-          inSize: 5,
-          outSize: 2,
-          activation: 'elu',
-          weight: Float32Array.from([...w, ...w.map((v) => -v)]),
-          bias: Float32Array.of(10, 10),
-        },
-        {
-          inSize: 2,
-          outSize: 1,
-          activation: 'identity',
-          weight: Float32Array.of(0.5, -0.5),
-          bias: Float32Array.of(0),
-        },
-      ],
-    });
-  }
-
-  const deploy = (velHistory = 1) => ({
-    joint_names: ['hinge', 'slider'],
-    default_joint_pos: [defaultPose.hinge, defaultPose.slider],
-    step_dt: 0.02,
-    actions: { JointEffortAction: { scale: forceScale, clip: [-1, 1], joint_names: ['slider'] } },
-    observations: {
-      joint_pos_rel: { scale: 1, clip: null, history_length: 1 },
-      joint_vel_rel: { scale: velScale, clip: null, history_length: velHistory },
-      last_action: { scale: 1, clip: null, history_length: 1 },
-    },
-  });
-  const bind = (order: 'right' | 'swapped') => ({
-    observations:
-      order === 'right'
-        ? { joint_pos_rel: ['pole.angle', 'cart.pos'], joint_vel_rel: ['pole.angvel', 'cart.vel'] }
-        : { joint_pos_rel: ['cart.pos', 'pole.angle'], joint_vel_rel: ['cart.vel', 'pole.angvel'] },
-    actions: ['cart.force'],
-    mode: 'torque',
-  });
+  const targetCartPos = deployConfig.default_joint_pos[1]!;
 
   beforeAll(async () => {
-    writeFileSync(path.join(dir, 'policy.onnx'), await isaacStyleOnnx());
-    writeFileSync(path.join(dir, 'deploy.yaml'), stringify(deploy()));
-    writeFileSync(path.join(dir, 'deploy-history2.yaml'), stringify(deploy(2)));
-    for (const order of ['right', 'swapped'] as const) {
-      writeFileSync(
-        path.join(dir, `contract-${order}.yaml`),
-        stringify({
-          format: 'isaaclab-deploy/1',
-          deploy: 'deploy.yaml',
-          model: 'policy.onnx',
-          bind: bind(order),
-        }),
-      );
-    }
+    // policy.onnx (input `obs`, output `actions`), deploy.yaml and policy.yaml, built here.
+    await writeIsaacStyleCartpole(dir);
     writeFileSync(
-      path.join(dir, 'contract-history2.yaml'),
+      path.join(dir, 'deploy-history2.yaml'),
       stringify({
-        format: 'isaaclab-deploy/1',
-        deploy: 'deploy-history2.yaml',
-        model: 'policy.onnx',
-        bind: bind('right'),
+        ...deployConfig,
+        observations: {
+          ...deployConfig.observations,
+          joint_vel_rel: { ...deployConfig.observations.joint_vel_rel, history_length: 2 },
+        },
       }),
     );
+    const swapped = {
+      ...binding,
+      observations: { joint_pos_rel: ['cart.pos', 'pole.angle'], joint_vel_rel: ['cart.vel', 'pole.angvel'] },
+    };
+    const wrapper = (deploy: string, bind: unknown) =>
+      stringify({ format: 'isaaclab-deploy/1', deploy, model: 'policy.onnx', bind });
+    writeFileSync(path.join(dir, 'contract-swapped.yaml'), wrapper('deploy.yaml', swapped));
+    writeFileSync(path.join(dir, 'contract-history2.yaml'), wrapper('deploy-history2.yaml', binding));
   });
 
   it('balances the pole and brings the cart to the default pose (policy 50 Hz, loop 100 Hz)', async () => {
     const { result, trajectory } = await run(
-      { kind: 'policy', contract: 'contract-right.yaml' },
+      { kind: 'policy', contract: 'policy.yaml' },
       100,
       10,
       'isaac-right',
@@ -161,9 +104,17 @@ describe('Isaac-Lab-style export in the simulated loop', () => {
     expect(result.report.ticks).toBe(1000);
     expect(result.report.controllerErrors).toBe(0);
     expect(Math.max(...trajectory.angle.slice(0, 50).map(Math.abs))).toBeGreaterThan(0.1); // it started tilted
-    const settled = trajectory.settled(100, defaultPose.slider);
+    const settled = trajectory.settled(100, targetCartPos);
     expect(settled.angle).toBeLessThan(0.01);
     expect(settled.pos).toBeLessThan(0.02);
+  });
+
+  it('is the example shipped in controllers/policies/examples/isaac-cartpole', () => {
+    for (const file of ['policy.onnx', 'deploy.yaml', 'policy.yaml']) {
+      expect(readFileSync(path.join(dir, file)), file).toEqual(
+        readFileSync(path.join(shippedIsaacExample, file)),
+      );
+    }
   });
 
   it('the same model with a mis-bound joint order does not balance (the contract is what makes it work)', async () => {
