@@ -69,6 +69,8 @@ export class ReferenceGridPlanner implements SwitchPlanner {
     private readonly lookahead: number,
     private readonly gradientSteps = 5,
     private readonly learningRate = 0.05,
+    /** Reset map applied at the switch (e.g. the heading jump at a vertex), in place. */
+    private readonly reset: ((x: Float64Array) => void) | null = null,
   ) {}
 
   private score(
@@ -88,6 +90,7 @@ export class ReferenceGridPlanner implements SwitchPlanner {
       step(a, ref, b);
       a.set(b);
     }
+    this.reset?.(a);
     const e2 = Math.max(0, to.forward.value(a) - to.rho);
     return e1 + e2;
   }
@@ -129,6 +132,7 @@ export class ReferenceGridPlanner implements SwitchPlanner {
       step(a, best, b);
       a.set(b);
     }
+    this.reset?.(a);
     return { steps: this.lookahead, predictedValue: to.forward.value(a), reference: best };
   }
 }

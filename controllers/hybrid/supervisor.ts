@@ -158,8 +158,10 @@ export class HybridSupervisor implements Controller {
       return;
     }
     const { upper, inside } = this.bound(target, this.x);
-    if (inside && upper < target.rho)
-      return this.switchNow(time, from, to, this.plan ? 'certified-after-plan' : 'certified', upper);
+    if (inside && upper < target.rho) {
+      this.switchNow(time, from, to, this.plan ? 'certified-after-plan' : 'certified', upper);
+      return;
+    }
     if (this.plan) {
       // Follow the plan, re-checking every tick; give up when it is clearly not working.
       if (++this.planTicks > 2 * this.plan.steps + 20) {

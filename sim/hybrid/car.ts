@@ -1,0 +1,53 @@
+import { mulberry32 } from '../../src/verification/falsify.ts';
+
+/**
+ * A car following a random polyline of road segments whose friction switches at the vertices.
+ * Each segment is an arc of radius 10 m driven at 2 m/s (the path-tracking setting of the
+ * published models), so the per-segment error dynamics in x = (d_e, θ_e) are exactly
+ *   ḋ_e = v sin θ_e,   θ̇_e = v u / L − cos θ_e / (r/v − sin θ_e)     (explicit Euler, dt 0.05).
+ * Friction bounds the steering input (|u| ≤ 0.84 on dry road, ≤ 0.5 on ice: less lateral grip).
+ * At a vertex the road heading jumps by Δψ, a reset map θ_e ← θ_e − Δψ; the lateral error carries
+ * over (the kink is at the vertex itself). Progress along a segment is s⁺ = s + dt·v·cos θ_e.
+ */
+
+export interface RoadSegment {
+  readonly length: number;
+  /** 0 = dry (high friction, μ = 1.0), 1 = icy (low friction, μ = 0.1). */
+  readonly mode: number;
+  /** Heading jump entering this segment (0 for the first). */
+  readonly kink: number;
+}
+
+export interface CarParams {
+  readonly speed: number;
+  readonly length: number;
+  readonly radius: number;
+  readonly dt: number;
+  /** Steering limit per friction mode. */
+  readonly uLimit: readonly [number, number];
+}
+
+export const carParams: CarParams = { speed: 2, length: 1, radius: 10, dt: 0.05, uLimit: [0.84, 0.5] };
+
+/** A random 10-segment map: lengths 6–16 m, kinks up to ±maxKink rad, friction drawn per segment. */
+export function randomRoad(seed: number, segments = 10, maxKink = 1.2): RoadSegment[] {
+  const rand = mulberry32(seed);
+  return Array.from({ length: segments }, (_, k) => ({
+    length: 6 + 10 * rand(),
+    mode: rand() < 0.5 ? 0 : 1,
+    kink: k === 0 ? 0 : (2 * rand() - 1) * maxKink,
+  }));
+}
+
+/** One step of the error dynamics with the steering already clamped to the mode's limit. */
+export function carStep(p: CarParams, x: ArrayLike<number>, u: number, out: Float64Array): void {
+  const d = x[0]!;
+  const th = x[1]!;
+  out[0] = d + p.dt * p.speed * Math.sin(th);
+  out[1] = th + p.dt * ((p.speed * u) / p.length - Math.cos(th) / (p.radius / p.speed - Math.sin(th)));
+}
+
+/** The reset map at a vertex with heading jump `kink`. */
+export function carReset(kink: number, x: Float64Array): void {
+  x[1] = x[1]! - kink;
+}

@@ -1,0 +1,485 @@
+import { mulberry32 } from '../verification/falsify.ts';
+import type { ModelJson } from '../verification/model.ts';
+import { Adam, Mlp } from './mlp.ts';
+
+/**
+ * Joint training of a neural controller u = clamp(π(x) − π(0)) and a neural Lyapunov function
+ * V(x) = |φ(x) − φ(0)| + ‖(εI + RᵀR)x‖₁ for the torque-limited inverted pendulum (the Yang et
+ * al. 2024 parametrisation, trained the hybrid-clf way: decrease loss on states sampled from a box
+ * that grows from 1 % to its final size, plus a classification term that pulls the sampled box
+ * into the level set {V < ρ_t}). Counterexamples from the falsifier can be added to every batch.
+ * The result is a model file for the verifier; nothing here claims it is stable.
+ */
+
+export interface PendulumClfConfig {
+  readonly uMax: number;
+  /** Half-width of the verification box B = [−b, b]². */
+  readonly box: number;
+  readonly controllerHidden: readonly number[];
+  readonly phiHidden: readonly number[];
+  readonly phiSlope: number;
+  readonly rRows: number;
+  readonly eps: number;
+  /** Decrease rate used in training (verification uses the smaller kappaVerify). */
+  readonly kappaTrain: number;
+  readonly kappaVerify: number;
+  /** Level the sampled region should lie below. */
+  readonly levelTarget: number;
+  readonly iterations: number;
+  readonly batch: number;
+  readonly learningRate: number;
+  /** Sampling box as a fraction of B per axis, grown linearly from start to end over `growFraction` of training. */
+  readonly regionStart: number;
+  readonly regionEnd: number;
+  readonly growFraction: number;
+  /** Weights of the classification and stay-in-box terms. */
+  readonly classificationWeight: number;
+  readonly boxWeight: number;
+  /** Weight of the term keeping states on the boundary of B out of the level set. */
+  readonly boundaryWeight: number;
+  /** Counterexample-guided rounds after the main schedule, and iterations per round. */
+  readonly cegisRounds: number;
+  readonly cegisIterations: number;
+  readonly seed: number;
+  readonly m: number;
+  readonly l: number;
+  readonly beta: number;
+  readonly g: number;
+  readonly dt: number;
+}
+
+/** Architecture and constants of Yang et al. 2024; the schedule follows Meng & Fan 2023. */
+export const defaultPendulumClfConfig: PendulumClfConfig = {
+  uMax: 0.75,
+  box: 12,
+  controllerHidden: [8, 8, 8],
+  phiHidden: [16, 16, 8],
+  phiSlope: 0.01,
+  rRows: 3,
+  eps: 0.01,
+  kappaTrain: 0.01,
+  kappaVerify: 0.001,
+  levelTarget: 1,
+  iterations: 4000,
+  batch: 256,
+  learningRate: 3e-3,
+  regionStart: 0.01,
+  regionEnd: 0.5,
+  growFraction: 0.6,
+  classificationWeight: 0.2,
+  boxWeight: 10,
+  boundaryWeight: 1,
+  cegisRounds: 4,
+  cegisIterations: 1000,
+  seed: 0,
+  m: 0.15,
+  l: 0.5,
+  beta: 0.1,
+  g: 9.81,
+  dt: 0.05,
+};
+
+export interface TrainingLog {
+  readonly iteration: number;
+  readonly region: number;
+  readonly decreaseLoss: number;
+  readonly violations: number;
+}
+
+export class PendulumClfTrainer {
+  readonly controller: Mlp;
+  readonly phi: Mlp;
+  readonly r: Float64Array;
+  private readonly rGrad: Float64Array;
+  private readonly optimizers: Adam[];
+  private readonly random: () => number;
+  /** Extra states (counterexamples) mixed into every batch. */
+  readonly replay: number[][] = [];
+
+  constructor(readonly config: PendulumClfConfig = defaultPendulumClfConfig) {
+    this.random = mulberry32(config.seed);
+    this.controller = new Mlp([2, ...config.controllerHidden, 1], 0, this.random);
+    this.phi = new Mlp([2, ...config.phiHidden, 1], config.phiSlope, this.random);
+    this.r = Float64Array.from({ length: config.rRows * 2 }, () => (2 * this.random() - 1) * 0.5);
+    this.initialiseFromLqr();
+    this.rGrad = new Float64Array(this.r.length);
+    this.optimizers = [
+      new Adam(this.controller.params, this.controller.grads, config.learningRate),
+      new Adam(this.phi.params, this.phi.grads, config.learningRate),
+      new Adam(this.r, this.rGrad, config.learningRate),
+    ];
+  }
+
+  /** Discrete-time LQR of the linearisation at x* (Q = I, R_u = 1), by Riccati iteration. */
+  lqr(): { gain: [number, number]; p: [number, number, number] } {
+    const c = this.config;
+    const ml2 = c.m * c.l * c.l;
+    const a = [1, c.dt, (c.dt * c.g) / c.l, 1 - (c.dt * c.beta) / ml2];
+    const b = [0, c.dt / ml2];
+    let p = [1, 0, 1]; // symmetric [p00, p01, p11]
+    let k: [number, number] = [0, 0];
+    for (let it = 0; it < 5000; it++) {
+      const pb = [p[0]! * b[0]! + p[1]! * b[1]!, p[1]! * b[0]! + p[2]! * b[1]!];
+      const s = 1 + b[0]! * pb[0]! + b[1]! * pb[1]!;
+      // K = (1 + BᵀPB)⁻¹ BᵀPA
+      const bpa = [pb[0]! * a[0]! + pb[1]! * a[2]!, pb[0]! * a[1]! + pb[1]! * a[3]!];
+      k = [bpa[0]! / s, bpa[1]! / s];
+      // P = Q + AᵀP(A − BK)
+      const acl = [a[0]! - b[0]! * k[0], a[1]! - b[0]! * k[1], a[2]! - b[1]! * k[0], a[3]! - b[1]! * k[1]];
+      const pa = [
+        p[0]! * acl[0]! + p[1]! * acl[2]!,
+        p[0]! * acl[1]! + p[1]! * acl[3]!,
+        p[1]! * acl[0]! + p[2]! * acl[2]!,
+        p[1]! * acl[1]! + p[2]! * acl[3]!,
+      ];
+      p = [
+        1 + a[0]! * pa[0]! + a[2]! * pa[2]!,
+        a[0]! * pa[1]! + a[2]! * pa[3]!,
+        1 + a[1]! * pa[1]! + a[3]! * pa[3]!,
+      ];
+    }
+    return { gain: k, p: p as [number, number, number] };
+  }
+
+  /**
+   * The seed paper's controller is an LQR gain plus a learned correction. Our controller must
+   * stay a plain ReLU network (so the verifier sees one graph), so the gain is written into it
+   * exactly: −Kx = relu(−Kx) − relu(Kx), carried through the hidden layers by two identity units,
+   * and the remaining units start as a small correction.
+   */
+  private initialiseFromLqr(): void {
+    const { gain, p } = this.lqr();
+    const net = this.controller;
+    const sizes = net.sizes;
+    let offset = 0;
+    for (let k = 0; k + 1 < sizes.length; k++) {
+      const nIn = sizes[k]!;
+      const nOut = sizes[k + 1]!;
+      const w = offset;
+      const b = offset + nIn * nOut;
+      for (let i = 0; i < nIn * nOut; i++) net.params[w + i] = net.params[w + i]! * 0.1;
+      const set = (i: number, j: number, v: number) => (net.params[w + i * nIn + j] = v);
+      for (let i = 0; i < nOut; i++) {
+        if (k > 0) {
+          set(i, 0, i === 0 ? 1 : 0);
+          set(i, 1, i === 1 ? 1 : 0);
+        }
+        net.params[b + i] = 0;
+      }
+      if (k === 0) {
+        set(0, 0, -gain[0]);
+        set(0, 1, -gain[1]);
+        set(1, 0, gain[0]);
+        set(1, 1, gain[1]);
+      }
+      if (k === sizes.length - 2) {
+        set(0, 0, 1);
+        set(0, 1, -1);
+      }
+      offset = b + nOut;
+    }
+    // R from a square root of P, scaled so that V is about 1 a tenth of the box away from x*.
+    const l00 = Math.sqrt(p[0]);
+    const l10 = p[1] / l00;
+    const l11 = Math.sqrt(Math.max(1e-9, p[2] - l10 * l10));
+    const scale = Math.sqrt(1 / (Math.abs(p[0]) + Math.abs(p[1]) + Math.abs(p[2])) / (0.1 * this.config.box));
+    this.r.fill(0);
+    this.r.set([l00 * scale, 0, l10 * scale, l11 * scale].slice(0, this.r.length));
+    // φ starts as a small perturbation.
+    const phiLast = this.phi.params.length - this.phi.sizes.at(-2)! - 1;
+    for (let i = phiLast; i < this.phi.params.length; i++) this.phi.params[i] = this.phi.params[i]! * 0.1;
+  }
+
+  /** M = εI + RᵀR. */
+  private matrix(out: Float64Array): void {
+    const { rRows, eps } = this.config;
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++) {
+        let s = i === j ? eps : 0;
+        for (let k = 0; k < rRows; k++) s += this.r[k * 2 + i]! * this.r[k * 2 + j]!;
+        out[i * 2 + j] = s;
+      }
+  }
+
+  /** One gradient step on a batch; returns the mean decrease loss and the violation count. */
+  step(states: Float64Array, batch: number, onBoundary?: Uint8Array): { loss: number; violations: number } {
+    const c = this.config;
+    const ml2 = c.m * c.l * c.l;
+    const k1 = c.beta / ml2;
+    const k2 = c.g / c.l;
+    const k3 = 1 / ml2;
+    const m = new Float64Array(4);
+    this.matrix(m);
+
+    // Controller on [x; 0].
+    const cIn = new Float64Array((batch + 1) * 2);
+    cIn.set(states.subarray(0, batch * 2));
+    const cOut = this.controller.forward(cIn, batch + 1);
+    const c0 = cOut[batch]!;
+    const u = new Float64Array(batch);
+    const saturated = new Uint8Array(batch);
+    for (let s = 0; s < batch; s++) {
+      const raw = cOut[s]! - c0;
+      u[s] = Math.min(c.uMax, Math.max(-c.uMax, raw));
+      saturated[s] = raw >= c.uMax || raw <= -c.uMax ? 1 : 0;
+    }
+    // Dynamics (explicit Euler) and φ on [x; x⁺; 0].
+    const pIn = new Float64Array((2 * batch + 1) * 2);
+    for (let s = 0; s < batch; s++) {
+      const th = states[2 * s]!;
+      const om = states[2 * s + 1]!;
+      pIn[2 * s] = th;
+      pIn[2 * s + 1] = om;
+      pIn[2 * (batch + s)] = th + c.dt * om;
+      pIn[2 * (batch + s) + 1] = om + c.dt * (-k1 * om + k2 * Math.sin(th) + k3 * u[s]!);
+    }
+    const pOut = this.phi.forward(pIn, 2 * batch + 1);
+    const phi0 = pOut[2 * batch]!;
+
+    const value = (row: number, signs: Float64Array): number => {
+      const d = pOut[row]! - phi0;
+      signs[0] = Math.sign(d);
+      let v = Math.abs(d);
+      for (let i = 0; i < 2; i++) {
+        const z = m[i * 2]! * pIn[2 * row]! + m[i * 2 + 1]! * pIn[2 * row + 1]!;
+        signs[1 + i] = Math.sign(z);
+        v += Math.abs(z);
+      }
+      return v;
+    };
+
+    const dPhi = new Float64Array(2 * batch + 1);
+    const dNextExtra = new Float64Array(batch * 2);
+    const gM = new Float64Array(4);
+    const sx = new Float64Array(3);
+    const sn = new Float64Array(3);
+    let loss = 0;
+    let violations = 0;
+    const inv = 1 / batch;
+    const bound = c.box * 0.98;
+    for (let s = 0; s < batch; s++) {
+      const vx = value(s, sx);
+      const vn = value(batch + s, sn);
+      let gx = 0;
+      let gn = 0;
+      if (onBoundary?.[s]) {
+        // States on ∂B must not be in the level set: it would reach outside B.
+        if (vx < c.levelTarget) gx -= c.boundaryWeight * inv;
+        dPhi[s] = gx * sx[0]!;
+        dPhi[2 * batch] = dPhi[2 * batch]! - gx * sx[0]!;
+        for (let i = 0; i < 2; i++)
+          for (let j = 0; j < 2; j++) gM[i * 2 + j] = gM[i * 2 + j]! + gx * sx[1 + i]! * pIn[2 * s + j]!;
+        continue;
+      }
+      // Decrease, weighted to the states that matter: those at or below about the target level.
+      const gap = vn - (1 - c.kappaTrain) * vx;
+      if (vx <= 2 * c.levelTarget && gap > 0) {
+        // Relative violation (V(x) held fixed in the denominator), so states near x* with tiny
+        // V pull as hard as those far away.
+        const w = inv / (vx + 1e-4);
+        loss += gap / (vx + 1e-4);
+        violations++;
+        gn += w;
+        gx -= (1 - c.kappaTrain) * w;
+      }
+      // Classification: the sampled region belongs in {V < ρ_t}.
+      if (vx > 0.9 * c.levelTarget) gx += c.classificationWeight * inv;
+      for (let i = 0; i < 2; i++) {
+        const xn = pIn[2 * (batch + s) + i]!;
+        if (vx <= 2 * c.levelTarget && Math.abs(xn) > bound)
+          dNextExtra[2 * s + i] = c.boxWeight * inv * Math.sign(xn);
+      }
+      dPhi[s] = gx * sx[0]!;
+      dPhi[batch + s] = gn * sn[0]!;
+      dPhi[2 * batch] = dPhi[2 * batch]! - gx * sx[0]! - gn * sn[0]!;
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 2; j++)
+          gM[i * 2 + j] =
+            gM[i * 2 + j]! + gx * sx[1 + i]! * pIn[2 * s + j]! + gn * sn[1 + i]! * pIn[2 * (batch + s) + j]!;
+      // The ‖Mx⁺‖₁ part of ∂V(x⁺)/∂x⁺.
+      for (let j = 0; j < 2; j++)
+        dNextExtra[2 * s + j] = dNextExtra[2 * s + j]! + gn * (sn[1]! * m[j]! + sn[2]! * m[2 + j]!);
+    }
+    const dIn = new Float64Array((2 * batch + 1) * 2);
+    this.phi.backward(dPhi, 2 * batch + 1, dIn);
+    // Through the dynamics to u, then through the clamp to the controller.
+    const dC = new Float64Array(batch + 1);
+    for (let s = 0; s < batch; s++) {
+      const dOmegaNext = dIn[2 * (batch + s) + 1]! + dNextExtra[2 * s + 1]!;
+      const du = saturated[s] ? 0 : dOmegaNext * c.dt * k3;
+      dC[s] = du;
+      dC[batch] = dC[batch]! - du;
+    }
+    this.controller.backward(dC, batch + 1);
+    // ∂L/∂R = R(G + Gᵀ) for M = εI + RᵀR.
+    for (let k = 0; k < c.rRows; k++)
+      for (let j = 0; j < 2; j++) {
+        let g = 0;
+        for (let i = 0; i < 2; i++) g += this.r[k * 2 + i]! * (gM[i * 2 + j]! + gM[j * 2 + i]!);
+        this.rGrad[k * 2 + j] = this.rGrad[k * 2 + j]! + g;
+      }
+    for (const o of this.optimizers) o.step();
+    return { loss: loss * inv, violations };
+  }
+
+  /** Runs the whole schedule; `onLog` sees progress every 250 iterations. */
+  train(onLog?: (log: TrainingLog) => void, iterations = this.config.iterations, fromIteration = 0): void {
+    const c = this.config;
+    const states = new Float64Array(c.batch * 2);
+    const boundary = new Uint8Array(c.batch);
+    const boundaryCount = Math.floor(c.batch / 16);
+    for (let it = fromIteration; it < fromIteration + iterations; it++) {
+      const progress = Math.min(1, it / (c.growFraction * c.iterations));
+      const region = c.regionStart + (c.regionEnd - c.regionStart) * progress;
+      const half = region * c.box;
+      const replayed = Math.min(this.replay.length, Math.floor(c.batch / 4));
+      boundary.fill(0);
+      for (let s = 0; s < c.batch; s++) {
+        if (s >= c.batch - boundaryCount) {
+          // A point on ∂B: one coordinate at ±b, the other uniform.
+          const side = Math.floor(this.random() * 4);
+          const t = (2 * this.random() - 1) * c.box;
+          states[2 * s] = side < 2 ? (side === 0 ? c.box : -c.box) : t;
+          states[2 * s + 1] = side < 2 ? t : side === 2 ? c.box : -c.box;
+          boundary[s] = 1;
+        } else if (s < replayed) {
+          const p = this.replay[Math.floor(this.random() * this.replay.length)]!;
+          states[2 * s] = p[0]!;
+          states[2 * s + 1] = p[1]!;
+        } else {
+          // Half the batch at log-uniform scales, so the neighbourhood of x* (where the decrease
+          // margin κV is tiny) is sampled as densely as the rest.
+          const scale = s % 2 === 0 ? half : half * 10 ** (-3 * this.random());
+          states[2 * s] = (2 * this.random() - 1) * scale;
+          states[2 * s + 1] = (2 * this.random() - 1) * scale;
+        }
+      }
+      const { loss, violations } = this.step(states, c.batch, boundary);
+      if (onLog && (it % 250 === 0 || it === fromIteration + iterations - 1))
+        onLog({ iteration: it, region, decreaseLoss: loss, violations });
+    }
+  }
+
+  /** The model file (tether layout) at level ρ; verify it before trusting ρ. */
+  toModel(name: string, rho: number): ModelJson {
+    const c = this.config;
+    const h = 0.001;
+    return {
+      format: 'tether-lyapunov-model/v1',
+      name,
+      state_dim: 2,
+      x_star: [0, 0],
+      controller: {
+        negative_slope: 0,
+        layers: this.controller.toJson(),
+        u_lo: [-c.uMax],
+        u_up: [c.uMax],
+        u_star: [0],
+      },
+      lyapunov: {
+        phi: { negative_slope: c.phiSlope, layers: this.phi.toJson() },
+        R: Array.from({ length: c.rRows }, (_, k) => [this.r[2 * k]!, this.r[2 * k + 1]!]),
+        eps: c.eps,
+      },
+      dynamics: {
+        system: 'pendulum',
+        m: c.m,
+        l: c.l,
+        beta: c.beta,
+        g: c.g,
+        dt: c.dt,
+        integration: 'explicit_euler',
+      },
+      spec: {
+        box_lo: [-c.box, -c.box],
+        box_up: [c.box, c.box],
+        rho,
+        kappa: c.kappaVerify,
+        hole_size_relative: h,
+      },
+    };
+  }
+}
+
+export interface CegisRound {
+  readonly round: number;
+  /** Largest ρ verified for the model entering this round (0 if none). */
+  readonly verifiedRho: number;
+  /** Estimated share of B inside {V < verifiedRho} (200² midpoint grid). */
+  readonly share: number;
+  readonly counterexamplesAdded: number;
+}
+
+export interface CegisResult {
+  readonly rounds: CegisRound[];
+  /** The best round's model is restored into the trainer; its verified ρ and share. */
+  readonly best: CegisRound;
+}
+
+/**
+ * Counterexample-guided training: after the main schedule, repeatedly find the largest verified
+ * level ρ* (sound bisection), collect counterexamples just above it and at fixed levels (PGD
+ * falsifier, then branch-and-bound), add them with small jitter to the replay buffer, and
+ * retrain. The round with the largest certified share is kept.
+ */
+export async function trainWithCounterexamples(
+  trainer: PendulumClfTrainer,
+  onRound?: (round: CegisRound) => void,
+): Promise<CegisResult> {
+  const { bisectRho, certify } = await import('../verification/certificate.ts');
+  const { falsify } = await import('../verification/falsify.ts');
+  const { parseModel } = await import('../verification/model.ts');
+  const { levelSetGrid } = await import('../verification/region.ts');
+  const c = trainer.config;
+  const jitter = mulberry32(c.seed + 7919);
+  trainer.train();
+  const rounds: CegisRound[] = [];
+  let best: CegisRound | undefined;
+  let bestParams: Float64Array[] = [];
+  for (let round = 0; round <= c.cegisRounds; round++) {
+    const model = parseModel(trainer.toModel('candidate', c.levelTarget));
+    const { verified } = await bisectRho(
+      model,
+      { workers: 0, rho: c.levelTarget / 4, falsifier: false },
+      0.05,
+    );
+    const share = verified > 0 ? levelSetGrid(model, verified, 200).share : 0;
+    let added = 0;
+    if (round < c.cegisRounds) {
+      const add = (x: readonly number[]) => {
+        for (let k = 0; k < 8; k++)
+          trainer.replay.push([x[0]! + (jitter() - 0.5) * 0.05, x[1]! + (jitter() - 0.5) * 0.05]);
+        added++;
+      };
+      const probe = Math.max(verified * 1.25, 0.01 * c.levelTarget);
+      for (const level of [probe, 0.25 * c.levelTarget, 0.5 * c.levelTarget, c.levelTarget]) {
+        for (let seed = 0; seed < 6; seed++) {
+          const cex = falsify(model, model.spec.subBoxes, level, {
+            starts: 30,
+            steps: 60,
+            stepSize: 0.003,
+            seed: 1000 * round + seed,
+          });
+          if (cex) add(cex.x);
+        }
+        const bab = (await certify(model, { rho: level, workers: 0, falsifier: false, maxBoxes: 200_000 }))
+          .certificate;
+        if (bab.counterexample) add(bab.counterexample.x);
+      }
+    }
+    const entry = { round, verifiedRho: verified, share, counterexamplesAdded: added };
+    rounds.push(entry);
+    onRound?.(entry);
+    if (!best || share > best.share) {
+      best = entry;
+      bestParams = [trainer.controller.params, trainer.phi.params, trainer.r].map((p) =>
+        Float64Array.from(p),
+      );
+    }
+    if (round < c.cegisRounds) trainer.train(undefined, c.cegisIterations, c.iterations);
+  }
+  trainer.controller.params.set(bestParams[0]!);
+  trainer.phi.params.set(bestParams[1]!);
+  trainer.r.set(bestParams[2]!);
+  return { rounds, best: best! };
+}
