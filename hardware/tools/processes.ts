@@ -198,7 +198,11 @@ export async function spawnRig(config: RigConfigInput, dir: string, name = 'rig'
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
-      return JSON.parse(readFileSync(statsFile, 'utf8')) as RigReport;
+      try {
+        return JSON.parse(readFileSync(statsFile, 'utf8')) as RigReport;
+      } catch (error) {
+        throw new Error(`rig wrote no report (${(error as Error).message}); its log: ${log.join(' | ')}`);
+      }
     },
     kill: async () => {
       child.kill('SIGKILL');

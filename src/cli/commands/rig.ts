@@ -32,10 +32,12 @@ export function register(program: Command): void {
       const log = flags.quiet ? () => undefined : (line: string) => process.stderr.write(`rig: ${line}\n`);
       const rig = await EmulatedRig.create(config, dirname(resolve(file)), log);
       await rig.start();
+      const stopped = untilStopped(rig, flags.duration);
+      // Announce only once SIGTERM is handled, so whoever waits for this line can stop us cleanly.
       process.stdout.write(
         `rig ${config.name ?? config.model} ready: ${config.transport.kind} ${rig.hostLink}\n`,
       );
-      const report = await untilStopped(rig, flags.duration);
+      const report = await stopped;
       if (flags.stats) writeFileSync(flags.stats, JSON.stringify(report));
       if (!flags.quiet) printSummary(report);
     });
