@@ -1,8 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { createKernelPolicy } from '../../src/inference/backends/kernel.ts';
+import { compileChain } from '../../src/inference/chain.ts';
 import { type MlpPolicy, randomMlp } from '../../src/inference/mlp.ts';
 import { mlpToOnnx, mlpToOnnxModel } from '../../src/inference/onnx/build.ts';
-import { decodeModel, encodeModel, parameterCount } from '../../src/inference/onnx/model.ts';
+import { dataInputs, decodeModel, encodeModel, parameterCount } from '../../src/inference/onnx/model.ts';
 import { ProtoDecodeError } from '../../src/inference/onnx/protobuf.ts';
 
 /** Float64 reference of the exported graph, written out independently of every backend. */
@@ -81,6 +83,23 @@ describe('ONNX encoder', () => {
     } finally {
       await session.release();
     }
+  });
+
+  it('treats initializers listed as graph inputs (older exporters) as weights, not inputs', async () => {
+    const base = mlpToOnnxModel(randomMlp([3, 4, 2], 'relu', 2));
+    const weight = base.graph.initializers[0]!;
+    const model = {
+      ...base,
+      graph: {
+        ...base.graph,
+        inputs: [...base.graph.inputs, { name: weight.name, elemType: 1, shape: [...weight.dims] }],
+      },
+    };
+    const decoded = decodeModel(encodeModel(model));
+    expect(decoded.graph.inputs.map((i) => i.name)).toEqual(['obs', 'layer0.weight']);
+    expect(dataInputs(decoded.graph).map((i) => i.name)).toEqual(['obs']);
+    const kernel = createKernelPolicy(compileChain(decoded));
+    expect(kernel.inputSize).toBe(3);
   });
 
   it('refuses bytes that are not a model', () => {
