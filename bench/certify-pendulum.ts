@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sampledRoaLevel } from '../src/lyapunov/roa-estimate.ts';
 import { bisectRho, type Certificate, certify } from '../src/verification/certificate.ts';
 import { anchorsDir, repoRoot } from '../src/verification/io.ts';
 import { type LyapunovModel, parseModel } from '../src/verification/model.ts';
@@ -74,6 +75,7 @@ for (const name of Object.keys(published) as (keyof typeof published)[]) {
   }
   const bisect = await bisectRho(model, { workers: 2, rho: model.spec.rho });
   const grid = levelSetGrid(model, model.spec.rho, 2000);
+  const sampled = sampledRoaLevel(model);
   const starts = [
     [-4, 6],
     [4, -6],
@@ -100,6 +102,10 @@ for (const name of Object.keys(published) as (keyof typeof published)[]) {
     raisedRho: { rho: raised.rho, result: raised.result, counterexample: raised.counterexample ?? null },
     mutants,
     bisection: { largestVerified: bisect.verified, smallestFailed: bisect.failed, runs: bisect.steps },
+    sampledLevel: {
+      ...sampled,
+      method: 'seed paper: min(max V over stable rollouts, min V over unstable), 2000 rollouts of 400 steps',
+    },
     area: {
       method: 'midpoint rule, 2000x2000 cells, float64',
       area: grid.area,
@@ -108,7 +114,7 @@ for (const name of Object.keys(published) as (keyof typeof published)[]) {
     },
   });
   console.log(
-    `${name}: area share ${(grid.share * 100).toFixed(2)} % (anchor ${published[name].share} %), largest verified rho ${bisect.verified} (fails at ${bisect.failed})`,
+    `${name}: area share ${(grid.share * 100).toFixed(2)} % (anchor ${published[name].share} %), largest verified rho ${bisect.verified} (fails at ${bisect.failed}), sampled level c ${sampled.level.toPrecision(5)} (${sampled.stable} stable / ${sampled.unstable} unstable rollouts)`,
   );
 }
 
