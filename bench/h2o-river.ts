@@ -62,7 +62,9 @@ const wall = performance.now();
 const jobs: Job[] = [];
 for (const current of currents) {
   // The controls only need the two methods the pass criterion compares.
-  const which: readonly Method[] = current === 1.2 ? methods : ['naive-mix', 'h2o'];
+  // Slowest method first, so the parallel workers finish together.
+  const which: readonly Method[] =
+    current === 1.2 ? ['h2o', 'sac', 'naive-mix', 'td3bc'] : ['h2o', 'naive-mix'];
   for (const method of which) {
     const config = configFor(method, current);
     for (const seed of config.seeds) {
@@ -157,14 +159,33 @@ console.table(table);
 const score = (c: number, m: Method) =>
   (byCurrent[String(c)]?.[m] as { meanScore: number } | undefined)?.meanScore ?? Number.NaN;
 const main = byCurrent['1.2']?.['h2o'] as { finalWInside?: number; finalWOutside?: number } | undefined;
+const has = (c: number, m: Method) => byCurrent[String(c)]?.[m] !== undefined;
+/** null when this run did not include what the criterion compares. */
+const criterion = (needs: [number, Method][], ok: () => boolean) =>
+  needs.every(([c, m]) => has(c, m)) ? ok() : null;
 const criteria = {
-  'SAC-sim <= 60': score(1.2, 'sac') <= 60,
-  'offline <= 60': score(1.2, 'td3bc') <= 60,
-  'H2O >= best baseline + 5':
-    score(1.2, 'h2o') >= Math.max(score(1.2, 'sac'), score(1.2, 'td3bc'), score(1.2, 'naive-mix')) + 5,
-  'w inside <= 0.5 w outside (final discriminators)':
-    main?.finalWInside !== undefined && main.finalWInside <= 0.5 * main.finalWOutside!,
-  '|H2O - naive| <= 3 at C0 = 0.6': Math.abs(score(0.6, 'h2o') - score(0.6, 'naive-mix')) <= 3,
+  'SAC-sim <= 60': criterion([[1.2, 'sac']], () => score(1.2, 'sac') <= 60),
+  'offline <= 60': criterion([[1.2, 'td3bc']], () => score(1.2, 'td3bc') <= 60),
+  'H2O >= best baseline + 5': criterion(
+    [
+      [1.2, 'h2o'],
+      [1.2, 'sac'],
+      [1.2, 'td3bc'],
+      [1.2, 'naive-mix'],
+    ],
+    () => score(1.2, 'h2o') >= Math.max(score(1.2, 'sac'), score(1.2, 'td3bc'), score(1.2, 'naive-mix')) + 5,
+  ),
+  'w inside <= 0.5 w outside (final discriminators)': criterion(
+    [[1.2, 'h2o']],
+    () => main!.finalWInside! <= 0.5 * main!.finalWOutside!,
+  ),
+  '|H2O - naive| <= 3 at C0 = 0.6': criterion(
+    [
+      [0.6, 'h2o'],
+      [0.6, 'naive-mix'],
+    ],
+    () => Math.abs(score(0.6, 'h2o') - score(0.6, 'naive-mix')) <= 3,
+  ),
 };
 console.log('pass criteria:', criteria);
 

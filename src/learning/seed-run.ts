@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { cpuEngine } from './cpu-engine.ts';
 import { environmentPairOf, realDatasetOf } from './environments.ts';
 import type { GapDiagnostics } from './h2o.ts';
 import type { TrainConfig } from './train-config.ts';
@@ -43,8 +44,15 @@ export async function runSeed(
   seed: number,
   options: SeedRunOptions = {},
 ): Promise<SeedResult> {
+  const engine =
+    config.engine === 'tfjs'
+      ? await (await import('./tfjs-engine.ts')).createTfjsEngine({
+          native: true,
+          log: (m) => process.stderr.write(`${m}\n`),
+        })
+      : cpuEngine;
   const trainer = await Trainer.create(
-    trainerOptions(config, seed),
+    { ...trainerOptions(config, seed), engine },
     await environmentPairOf(config),
     await realDatasetOf(config),
   );

@@ -8,6 +8,9 @@ import { runSeed } from './seed-run.ts';
 import { parseTrainConfig } from './train-config.ts';
 import { wMapOf } from './w-map.ts';
 
+// A worker whose parent is gone (killed benchmark) must not keep training.
+process.on('disconnect', () => process.exit(1));
+
 process.once('message', async (message: WorkerRequest) => {
   const send = (reply: WorkerReply, then?: () => void) => process.send?.(reply, undefined, {}, then);
   try {
