@@ -195,6 +195,8 @@ export class PolicyController implements Controller {
     else if (mode === 'safe') action.set(this.safe);
     // A non-finite proposal makes the safety layer latch its safe state: the `fault` fallback.
     else action.fill(Number.NaN);
+    // Ticks between policy steps repeat the fallback, not the command from before it.
+    this.held.set(action);
     this.events?.emit({
       time: this.time,
       kind: mode === 'fault' ? 'fault' : 'safety',

@@ -161,6 +161,21 @@ describe('policy controller scheduling and checks', () => {
     await c.dispose();
   });
 
+  it('keeps sending the fallback on the ticks between policy steps', async () => {
+    const { c } = await controller(
+      onnx({ opType: 'Log' }, ['obs']),
+      { fallback: 'safe' },
+      { policy_rate_hz: 25 },
+    );
+    const good = await step(c, [1, 1]);
+    expect(good).toEqual([0, 0]);
+    await step(c, [1, 1]); // held
+    expect(await step(c, [-1, 1])).toEqual([0.5, -0.5]); // policy step: log(−1) = NaN → safe
+    expect(await step(c, [1, 1])).toEqual([0.5, -0.5]); // between steps: still safe
+    expect(await step(c, [1, 1])).toEqual([0, 0]); // next policy step recovers
+    await c.dispose();
+  });
+
   it('refuses at configure a model whose input does not match the contract', async () => {
     const model = mlpToOnnx(randomMlp([3, 4, 2], 'relu', 1));
     const c = new PolicyController(
