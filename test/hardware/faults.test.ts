@@ -13,7 +13,10 @@ import { HostLoop, mqttRobot, serialRobot, sleep, until } from './helpers.ts';
 
 const work = temporaryDirectory('tether-fault-test');
 let mosquitto: Mosquitto;
-const staleAfterTicks = 5;
+// 200 ms at 100 Hz: well above the stalls a busy 2-core CI machine produces, far below a real outage.
+const staleAfterTicks = 20;
+/** States already written when the fault hits still arrive (pty and socket buffers on a busy machine). */
+const inFlightTicks = 5;
 
 beforeAll(async () => {
   mosquitto = await startMosquitto();
@@ -24,9 +27,10 @@ afterAll(async () => {
   work.remove();
 });
 
-function serialRig(name: string, faults: FaultSpec[] = []): Promise<RigProcess> {
+/** The rig's watchdog gets the same headroom; its own test sets it back to 200 ms. */
+function serialRig(name: string, faults: FaultSpec[] = [], watchdogMs = 1000): Promise<RigProcess> {
   return spawnRig(
-    { model: 'cartpole', transport: { kind: 'serial', link: `${work.path}/${name}` }, faults },
+    { model: 'cartpole', transport: { kind: 'serial', link: `${work.path}/${name}` }, faults, watchdogMs },
     work.path,
     name,
   );
@@ -34,7 +38,7 @@ function serialRig(name: string, faults: FaultSpec[] = []): Promise<RigProcess> 
 
 function mqttRig(name: string, faults: FaultSpec[] = []): Promise<RigProcess> {
   return spawnRig(
-    { model: 'cartpole', transport: { kind: 'mqtt', url: mosquitto.url }, faults },
+    { model: 'cartpole', transport: { kind: 'mqtt', url: mosquitto.url }, faults, watchdogMs: 1000 },
     work.path,
     name,
   );
@@ -79,7 +83,10 @@ describe('faults on a serial link put the pipeline in its safe state', () => {
     expect(host.statesLost).toBeGreaterThan(0);
     expect(report!.traffic.commandsDropped).toBeGreaterThan(0);
     expect(host.decodeErrors).toBe(0);
-    expect(loop.ticks.some((t) => t.latched)).toBe(false);
+    expect(
+      loop.ticks.some((t) => t.latched),
+      loop.safety.latchReason,
+    ).toBe(false);
   });
 
   it('a frozen rig is caught by the staleness watchdog in cycles, and control resumes only after recovery', async () => {
@@ -87,7 +94,7 @@ describe('faults on a serial link put the pipeline in its safe state', () => {
     const robot = await serialRobot(rig.hostLink);
     const loop = await startHost(robot);
     await until('the latch', () => loop.safety.latched);
-    expect(loop.safety.latchReason).toMatch(/stale for 5 ticks/);
+    expect(loop.safety.latchReason).toMatch(/stale for 20 ticks/);
     await sleep(1000);
     // Data flows again, but nothing resumes by itself.
     expect(loop.safety.latched).toBe(true);
@@ -95,7 +102,9 @@ describe('faults on a serial link put the pipeline in its safe state', () => {
     await loop.recover();
     await expectCommandsFlow(loop, robot);
     const report = await finish(loop, robot, rig);
-    expect(loop.cyclesToSafe(report!.faults[0]!.startEpochMs)).toBeLessThanOrEqual(staleAfterTicks + 2);
+    expect(loop.cyclesToSafe(report!.faults[0]!.startEpochMs)).toBeLessThanOrEqual(
+      staleAfterTicks + inFlightTicks,
+    );
   });
 
   it('a NaN sensor latches the safe action on the tick it arrives', async () => {
@@ -139,7 +148,9 @@ describe('faults on a serial link put the pipeline in its safe state', () => {
     await loop.recover();
     await expectCommandsFlow(loop, robot);
     const report = await finish(loop, robot, rig);
-    expect(loop.cyclesToSafe(report!.faults[0]!.startEpochMs)).toBeLessThanOrEqual(staleAfterTicks + 2);
+    expect(loop.cyclesToSafe(report!.faults[0]!.startEpochMs)).toBeLessThanOrEqual(
+      staleAfterTicks + inFlightTicks,
+    );
   });
 
   it('a killed rig: safe within the stale limit; a restarted rig is picked up, recovery needed', async () => {
@@ -150,7 +161,7 @@ describe('faults on a serial link put the pipeline in its safe state', () => {
     const killedAt = performance.timeOrigin + performance.now();
     await first.kill();
     await until('the latch', () => loop.safety.latched);
-    expect(loop.cyclesToSafe(killedAt)).toBeLessThanOrEqual(staleAfterTicks + 2);
+    expect(loop.cyclesToSafe(killedAt)).toBeLessThanOrEqual(staleAfterTicks + inFlightTicks);
     const second = await serialRig('killed');
     await until('the robot reconnecting to the new rig', () => robot.statistics.reconnects > 0, 15_000);
     expect(robot.state).toBe('fault');
@@ -162,7 +173,7 @@ describe('faults on a serial link put the pipeline in its safe state', () => {
   });
 
   it("the rig's watchdog latches when the host goes silent", async () => {
-    const rig = await serialRig('silent');
+    const rig = await serialRig('silent', [], 200);
     const robot = await serialRobot(rig.hostLink, { heartbeatMs: 100_000 });
     const loop = await startHost(robot);
     await sleep(300);
@@ -183,7 +194,7 @@ describe('faults on an MQTT link (Mosquitto)', () => {
     const killedAt = performance.timeOrigin + performance.now();
     await first.kill();
     await until('the latch', () => loop.safety.latched);
-    expect(loop.cyclesToSafe(killedAt)).toBeLessThanOrEqual(staleAfterTicks + 2);
+    expect(loop.cyclesToSafe(killedAt)).toBeLessThanOrEqual(staleAfterTicks + inFlightTicks);
     await until('the robot fault', () => robot.state === 'fault', 10_000);
     expect(robot.faultReason).toMatch(/link lost .*peer rig offline/);
     const second = await mqttRig('mqtt-killed');
@@ -203,7 +214,7 @@ describe('faults on an MQTT link (Mosquitto)', () => {
     const restartedAt = performance.timeOrigin + performance.now();
     await mosquitto.restart();
     await until('the latch', () => loop.safety.latched);
-    expect(loop.cyclesToSafe(restartedAt)).toBeLessThanOrEqual(staleAfterTicks + 2);
+    expect(loop.cyclesToSafe(restartedAt)).toBeLessThanOrEqual(staleAfterTicks + inFlightTicks);
     await until('the reconnect', () => robot.statistics.reconnects > 0, 15_000);
     await sleep(1000);
     expect(robot.state).toBe('fault');
