@@ -18,9 +18,11 @@ async function run(init: WorkerInit): Promise<void> {
   // Per-environment windows into the shared batch, made once so stepping allocates nothing.
   const obsViews = envs.map((_, i) => views.observations.subarray((first + i) * o, (first + i + 1) * o));
   const actionViews = envs.map((_, i) => views.actions.subarray((first + i) * a, (first + i + 1) * a));
+  // Read the generation before announcing readiness: the main thread dispatches only after every
+  // worker is ready, so a bump can never slip in between and leave this worker waiting forever.
+  let generation = Atomics.load(ctrl, control.generation);
   parentPort!.postMessage({ type: 'ready' });
 
-  let generation = Atomics.load(ctrl, control.generation);
   for (;;) {
     Atomics.wait(ctrl, control.generation, generation);
     generation = Atomics.load(ctrl, control.generation);
