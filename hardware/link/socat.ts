@@ -18,7 +18,7 @@ export interface PtyPair {
  * over to the new pair instead of staying on a dead one.
  */
 export async function startPtyPair(base: string, socatBinary = 'socat'): Promise<PtyPair> {
-  stopStaleSocat(base);
+  await stopStaleSocat(base);
   const rigPath = `${base}.rig`;
   const hostPath = `${base}.host`;
   const child = spawn(socatBinary, [`pty,raw,echo=0,link=${rigPath}`, `pty,raw,echo=0,link=${hostPath}`], {
@@ -71,7 +71,11 @@ function stopSocat(child: ChildProcess, base: string): Promise<void> {
   });
 }
 
-function stopStaleSocat(base: string): void {
+/**
+ * Waits for the old socat to exit: it removes its links on exit, and would otherwise delete the
+ * links of the pair created right after it.
+ */
+async function stopStaleSocat(base: string): Promise<void> {
   const pidFile = `${base}.socat.pid`;
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8'));
@@ -81,8 +85,20 @@ function stopStaleSocat(base: string): void {
     // Only a socat we started: the pid may have been reused by something else since.
     const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     const isSocat = command.startsWith('socat\0') || command.includes('/socat\0');
-    if (isSocat && command.includes(base)) process.kill(pid, 'SIGTERM');
+    if (!isSocat || !command.includes(base)) return;
+    process.kill(pid, 'SIGTERM');
   } catch {
-    // Gone already, or no /proc: nothing to stop.
+    return; // gone already, or no /proc
+  }
+  const deadline = Date.now() + 3000;
+  while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** Alive and not a zombie (an orphan's exit may not be reaped at once; its links are gone by then). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
   }
 }
