@@ -31,7 +31,10 @@ export type DecisionReason =
   | 'unchecked'
   | 'deferred'
   | 'denied'
-  | 'plan-expired';
+  | 'plan-expired'
+  /** The plant switched on its own (a guard): the check can only report, not prevent. */
+  | 'forced-certified'
+  | 'forced-uncertified';
 
 export interface SwitchDecision {
   readonly time: number;
@@ -56,6 +59,8 @@ export class HybridSupervisor implements Controller {
   private events: EventSink | undefined;
   private safeInput = 0;
   private hasModeCommand = false;
+  /** Observation index of the plant's mode, or −1 when the robot does not report it. */
+  private modeObservation = -1;
   private nonFiniteReported = false;
   private readonly n: number;
   private readonly x: Float64Array;
@@ -114,6 +119,7 @@ export class HybridSupervisor implements Controller {
     if (context.action.signals.length < 1)
       throw new RangeError('hybrid-supervisor: the robot takes no action');
     this.hasModeCommand = context.action.signals.length >= 2;
+    this.modeObservation = context.observation.signals.findIndex((s) => s.name === 'mode');
     this.safeInput = context.action.safe[0] ?? 0;
     this.events = context.events;
   }
@@ -202,6 +208,13 @@ export class HybridSupervisor implements Controller {
     mode.forward.stepOpenLoop(x, u, out);
   };
 
+  private forced(time: number, to: number): void {
+    const from = this.activeMode;
+    const { upper, inside } = this.bound(this.modes[to]!, this.x);
+    const ok = inside && upper < this.modes[to]!.rho;
+    this.switchNow(time, from, to, ok ? 'forced-certified' : 'forced-uncertified', upper);
+  }
+
   private switchNow(time: number, from: number, to: number, reason: DecisionReason, upper: number): void {
     this.activeMode = to;
     this.pending = -1;
@@ -228,7 +241,7 @@ export class HybridSupervisor implements Controller {
       state: Array.from(this.x),
     };
     this.decisions.push(decision);
-    const switched = reason === 'certified' || reason === 'certified-after-plan' || reason === 'unchecked';
+    const switched = reason !== 'deferred' && reason !== 'denied' && reason !== 'plan-expired';
     const names = `${this.modes[from]!.name} -> ${this.modes[to]!.name}`;
     this.events?.emit({
       time,
@@ -260,6 +273,11 @@ export class HybridSupervisor implements Controller {
         });
       }
       return;
+    }
+    if (this.modeObservation >= 0) {
+      const plantMode = Math.round(observation[this.modeObservation]!);
+      if (plantMode !== this.activeMode && plantMode >= 0 && plantMode < this.modes.length)
+        this.forced(time, plantMode);
     }
     const requests = this.options.requests;
     while (this.nextRequest < requests.length && time >= requests[this.nextRequest]!.time)

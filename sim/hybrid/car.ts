@@ -1,4 +1,6 @@
+import { signal } from '../../src/core/spec.ts';
 import { mulberry32 } from '../../src/verification/falsify.ts';
+import type { HybridSystem } from './system.ts';
 
 /**
  * A car following a random polyline of road segments whose friction switches at the vertices.
@@ -50,4 +52,41 @@ export function carStep(p: CarParams, x: ArrayLike<number>, u: number, out: Floa
 /** The reset map at a vertex with heading jump `kink`. */
 export function carReset(kink: number, x: Float64Array): void {
   x[1] = x[1]! - kink;
+}
+
+/**
+ * The road as a hybrid system for the `hybrid-sim` robot: state (d_e, θ_e, s) with s the progress
+ * along the current segment; the vertex guard forces the next segment's friction mode and applies
+ * the heading-jump reset (and s ← 0). The last segment never ends.
+ */
+export function carRoadSystem(road: readonly RoadSegment[], p: CarParams = carParams): HybridSystem {
+  let segment = 0;
+  return {
+    name: 'car-friction-road',
+    dt: p.dt,
+    state: [signal('lateral.error', 'm'), signal('heading.error', 'rad'), signal('progress', 'm')],
+    input: signal('steering', '1', -p.uLimit[0], p.uLimit[0]),
+    modes: [
+      { name: 'dry', uLo: -p.uLimit[0], uUp: p.uLimit[0] },
+      { name: 'icy', uLo: -p.uLimit[1], uUp: p.uLimit[1] },
+    ],
+    commandedModes: false,
+    restart() {
+      segment = 0;
+    },
+    step(_mode, x, u, out) {
+      carStep(p, x, u, out);
+      out[2] = x[2]! + p.dt * p.speed * Math.cos(x[1]!);
+    },
+    guard(_mode, x) {
+      const next = road[segment + 1];
+      if (!next || x[2]! < road[segment]!.length) return -1;
+      return next.mode;
+    },
+    reset(_from, _to, x) {
+      segment++;
+      carReset(road[segment]!.kink, x);
+      x[2] = 0;
+    },
+  };
 }

@@ -3,6 +3,7 @@ import type { RobotPlugin } from '../../src/config/plugin.ts';
 import { Lifecycle } from '../../src/core/lifecycle.ts';
 import type { Robot, RobotInfo } from '../../src/core/robot.ts';
 import { signal } from '../../src/core/spec.ts';
+import { carRoadSystem, randomRoad } from './car.ts';
 import { type HybridSystem, torqueModePendulum } from './system.ts';
 
 /**
@@ -75,6 +76,7 @@ export class HybridSimRobot implements Robot {
     this.lifecycle.apply('configure');
     this.x.set(this.initialState);
     this.activeMode = this.initialMode;
+    this.system.restart?.();
     this.time = 0;
   }
   async activate() {
@@ -105,6 +107,7 @@ export class HybridSimRobot implements Robot {
     const command = action[1]!;
     const requested = Math.round(command);
     if (
+      sys.commandedModes !== false &&
       Number.isFinite(command) &&
       requested !== this.activeMode &&
       requested >= 0 &&
@@ -116,40 +119,59 @@ export class HybridSimRobot implements Robot {
     const u = Number.isFinite(raw) ? Math.min(mode.uUp, Math.max(mode.uLo, raw)) : 0;
     sys.step(this.activeMode, this.x, u, this.next);
     this.x.set(this.next);
+    // A guard event always applies its reset map, even when the mode stays the same.
     const forced = sys.guard ? sys.guard(this.activeMode, this.x) : -1;
-    if (forced >= 0 && forced !== this.activeMode) this.switchTo(forced);
+    if (forced >= 0) this.switchTo(forced);
     this.time += sys.dt;
   }
 
   private switchTo(mode: number): void {
     this.system.reset?.(this.activeMode, mode, this.x);
+    if (mode !== this.activeMode) this.switches++;
     this.activeMode = mode;
-    this.switches++;
   }
 }
 
 const modeSchema = z.object({ name: z.string().min(1), uLo: z.number(), uUp: z.number() }).strict();
 
-export const hybridSimOptions = z
-  .object({
-    /** Which pure-TS hybrid system to simulate. */
-    system: z.literal('pendulum-torque-modes'),
-    modes: z.array(modeSchema).min(1),
-    initialState: z.array(z.number().finite()),
-    initialMode: z.number().int().min(0).default(0),
-  })
-  .strict();
+export const hybridSimOptions = z.discriminatedUnion('system', [
+  z
+    .object({
+      /** Inverted pendulum whose drive has torque-limit modes (switches are commanded). */
+      system: z.literal('pendulum-torque-modes'),
+      modes: z.array(modeSchema).min(1),
+      initialState: z.array(z.number().finite()),
+      initialMode: z.number().int().min(0).default(0),
+    })
+    .strict(),
+  z
+    .object({
+      /** Car on a random road whose friction switches at the vertices (switches are forced). */
+      system: z.literal('car-friction-road'),
+      roadSeed: z.number().int(),
+      segments: z.number().int().min(1).default(10),
+      maxKink: z.number().min(0).max(Math.PI).default(1.8),
+      /** (d_e, θ_e, progress along the first segment). */
+      initialState: z.array(z.number().finite()),
+    })
+    .strict(),
+]);
 
 export type HybridSimOptions = z.output<typeof hybridSimOptions>;
 
-export function createHybridSystem(options: HybridSimOptions): HybridSystem {
-  return torqueModePendulum(options.modes);
+export function createHybridSystem(options: HybridSimOptions): { system: HybridSystem; initialMode: number } {
+  if (options.system === 'pendulum-torque-modes')
+    return { system: torqueModePendulum(options.modes), initialMode: options.initialMode };
+  const road = randomRoad(options.roadSeed, options.segments, options.maxKink);
+  return { system: carRoadSystem(road), initialMode: road[0]!.mode };
 }
 
 export const hybridSimRobotPlugin: RobotPlugin<HybridSimOptions> = {
   kind: 'hybrid-sim',
   description: 'pure-TypeScript discrete-time hybrid system (modes, guards, resets), lock-stepped',
   schema: hybridSimOptions,
-  create: (options) =>
-    new HybridSimRobot(createHybridSystem(options), options.initialState, options.initialMode),
+  create: (options) => {
+    const { system, initialMode } = createHybridSystem(options);
+    return new HybridSimRobot(system, options.initialState, initialMode);
+  },
 };

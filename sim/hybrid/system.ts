@@ -21,12 +21,14 @@ export interface HybridSystem {
   readonly modes: readonly HybridMode[];
   /** One step in mode `mode`; `u` is already clamped to the mode's limits. */
   step(mode: number, x: Float64Array, u: number, out: Float64Array): void;
-  /** A mode the state forces (e.g. an impact), or −1. */
+  /** A mode the state forces (e.g. an impact, possibly the current one again), or −1. */
   guard?(mode: number, x: Float64Array): number;
   /** Applied in place when switching from `from` to `to`. */
   reset?(from: number, to: number, x: Float64Array): void;
-  /** Whether the state is still in the system's operating envelope (e.g. the walker did not fall). */
-  healthy?(x: Float64Array): boolean;
+  /** False when the plant's mode is set by guards only and mode commands are ignored. */
+  readonly commandedModes?: boolean;
+  /** Forget internal state (e.g. the road segment) before a new run. */
+  restart?(): void;
 }
 
 export interface PendulumParams {

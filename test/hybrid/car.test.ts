@@ -79,3 +79,22 @@ describe('car with friction modes', () => {
     expect(Math.abs(x[0]!)).toBeLessThan(0.2);
   });
 });
+
+describe('car road in the control loop', () => {
+  it('reports every forced friction switch with its certificate check', async () => {
+    const { loadRunConfig } = await import('../../src/config/load.ts');
+    const { runFromConfig } = await import('../../src/loop/runner.ts');
+    const config = fileURLToPath(
+      new URL('../../controllers/hybrid/configs/car-friction.yaml', import.meta.url),
+    );
+    const result = await runFromConfig(loadRunConfig(config), { duration: 60, mode: 'fast' });
+    const switches = result.events.filter((e) => e.kind === 'mode-switch');
+    expect(switches.length).toBeGreaterThan(0);
+    for (const e of switches) {
+      const { reason, V, rho } = e.data as { reason: string; V: number; rho: number };
+      expect(reason).toMatch(/^forced-(un)?certified$/);
+      if (reason === 'forced-certified') expect(V).toBeLessThan(rho);
+    }
+    expect(result.report.controllerErrors).toBe(0);
+  });
+});
