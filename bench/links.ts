@@ -7,7 +7,7 @@
  *   LINKS_SECONDS=3 npm run bench:links   (shorter runs per scenario)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, platform, release } from 'node:os';
+import { cpus, loadavg, platform, release, setPriority } from 'node:os';
 import { join } from 'node:path';
 import type { LinkRobot } from '../hardware/link/link-robot.ts';
 import { mqttRobotPlugin, serialRobotPlugin } from '../hardware/link/plugins.ts';
@@ -33,6 +33,12 @@ type LinkKind = 'pty' | 'mqtt-embedded' | 'mqtt-mosquitto';
 type ControllerKind = 'trivial' | 'onnx';
 
 const seconds = Number(process.env['LINKS_SECONDS'] ?? 8);
+/**
+ * Optional scheduling priority (nice value, e.g. -10; needs privileges) for this process and the rigs:
+ * what a deployment would do, and a way to see how much of the tail is other load on the machine.
+ */
+const niceValue = process.env['LINKS_NICE'] === undefined ? undefined : Number(process.env['LINKS_NICE']);
+if (niceValue !== undefined) setPriority(niceValue);
 const work = temporaryDirectory('tether-bench-links');
 const context = { baseDir: work.path, controlDt: 0.01, seed: 0 };
 
@@ -105,6 +111,7 @@ async function latencyScenario(
     work.path,
     `rig-${link}-${rateHz}`,
   );
+  if (niceValue !== undefined && rig.child.pid !== undefined) setPriority(rig.child.pid, niceValue);
   const robot = await hostRobot(link, rig, brokerUrl);
   await robot.configure();
   await robot.activate();
@@ -302,6 +309,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: machine(),
     secondsPerRow: seconds,
+    nice: niceValue ?? 0,
     method:
       'Rig (tether rig, separate process, MuJoCo cartpole, 1 kHz firmware loop) timestamps each state message as it sends it and each command as it arrives; the command echoes the state it answers. Host answers every state at once (event-driven). onnx = ORT CPU MLP 4-64-64-1. Mosquitto runs with set_tcp_nodelay.',
     latency,
