@@ -3,12 +3,13 @@
  *
  *   npm run bench:h2o-river                 # C0 = 1.2 (all methods), 0.6 and 0.9 (H2O vs naive), 5 seeds
  *   npm run bench:h2o-river -- --currents 1.2 --seeds 0,1 --updates 2000   # a quicker look
+ *   npm run bench:h2o-river -- --reuse      # keep the runs already in runs/bench/h2o-river-runs.jsonl
  *
  * Uses configs/train/river-*.yaml (override C0 and the real log per control), runs seeds in
  * parallel worker processes, scores each seed against DP references, and writes
  * bench/results/h2o-river.json plus SVG learning curves and a map of w.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { normalisedScore, type RiverReferences, riverReferences } from '../sim/river/dp.ts';
@@ -76,20 +77,55 @@ for (const current of currents) {
     }
   }
 }
-console.log(`${jobs.length} training runs on ${workers} worker(s)...`);
+// Every finished run is appended to a JSON-lines file, so an interrupted benchmark (or one run in
+// parts, e.g. the controls later) continues with --reuse instead of starting over.
+const partialFile = path.resolve('runs/bench/h2o-river-runs.jsonl');
+mkdirSync(path.dirname(partialFile), { recursive: true });
+const keyOf = (algorithm: string, current: number, seed: number) => `${algorithm}/${current}/${seed}`;
+const currentOf = (job: Job) => (job.config.environment as { current: number }).current;
+const reused = new Map<string, JobResult>();
+if (process.argv.includes('--reuse') && existsSync(partialFile)) {
+  for (const line of readFileSync(partialFile, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const saved = JSON.parse(line) as { key: string; result: JobResult['result']; wMap: number[][] | null };
+    reused.set(saved.key, {
+      job: jobs.find((j) => keyOf(j.config.algorithm, currentOf(j), j.seed) === saved.key)!,
+      result: saved.result,
+      wMap: saved.wMap,
+    });
+  }
+}
+const todo = jobs.filter((j) => !reused.has(keyOf(j.config.algorithm, currentOf(j), j.seed)));
+const kept = jobs.flatMap((j) => {
+  const r = reused.get(keyOf(j.config.algorithm, currentOf(j), j.seed));
+  return r === undefined ? [] : [{ ...r, job: j }];
+});
+console.log(`${jobs.length} training runs (${kept.length} reused) on ${workers} worker(s)...`);
 const refs = new Map<number, RiverReferences>();
 for (const current of currents) refs.set(current, riverReferences({ ...riverDefaults, current }));
 let lastPrint = 0;
-const results: JobResult[] = await runJobs(jobs, workers, (job, p) => {
-  const now = performance.now();
-  if (now - lastPrint > 15000) {
-    lastPrint = now;
-    const minutes = ((now - wall) / 60000).toFixed(1);
+const fresh: JobResult[] = await runJobs(
+  todo,
+  workers,
+  (job, p) => {
+    const now = performance.now();
+    if (now - lastPrint > 15000) {
+      lastPrint = now;
+      const minutes = ((now - wall) / 60000).toFixed(1);
+      console.log(
+        `  [${minutes} min] ${job.config.algorithm} C0=${currentOf(job)} seed ${job.seed}: ${p.updates}/${p.total}`,
+      );
+    }
+  },
+  (done) => {
+    const key = keyOf(done.job.config.algorithm, currentOf(done.job), done.job.seed);
+    appendFileSync(partialFile, `${JSON.stringify({ key, result: done.result, wMap: done.wMap })}\n`);
     console.log(
-      `  [${minutes} min] ${job.config.algorithm} C0=${(job.config.environment as { current: number }).current} seed ${job.seed}: ${p.updates}/${p.total}`,
+      `  done ${key}: real return ${done.result.finalReturn.toFixed(2)} in ${done.result.seconds.toFixed(0)} s`,
     );
-  }
-});
+  },
+);
+const results = [...kept, ...fresh];
 const wallSeconds = (performance.now() - wall) / 1000;
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -38,6 +38,7 @@ export async function runJobs(
   jobs: readonly Job[],
   workers: number,
   onProgress?: (job: Job, progress: SeedProgress) => void,
+  onResult?: (result: JobResult) => void,
 ): Promise<JobResult[]> {
   const results: JobResult[] = new Array(jobs.length);
   let next = 0;
@@ -54,6 +55,7 @@ export async function runJobs(
         else if (reply.kind === 'done') {
           finished = true;
           results[index] = { job, result: reply.result, wMap: reply.wMap };
+          onResult?.(results[index]!);
           resolve();
         } else {
           finished = true;
