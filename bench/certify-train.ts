@@ -17,8 +17,8 @@ import { parseModel } from '../src/verification/model.ts';
 import { levelSetGrid, regionSvg, rollout } from '../src/verification/region.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
 
-const seeds = [0, 1, 2, 3];
-const config = { ...defaultPendulumClfConfig, cegisRounds: 5, cegisIterations: 1000 };
+const seeds = [0, 1, 2, 3, 4, 5];
+const config = { ...defaultPendulumClfConfig, cegisRounds: 3, cegisIterations: 1000 };
 const runs = [];
 let best:
   | { seed: number; share: number; rho: number; json: ReturnType<PendulumClfTrainer['toModel']> }

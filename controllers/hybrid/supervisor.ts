@@ -141,8 +141,11 @@ export class HybridSupervisor implements Controller {
     this.planTicks = 0;
   }
 
-  /** Sound upper bound of V_to over the estimate box, and whether the box is inside B_to. */
-  private bound(to: CertifiedMode, x: Float64Array): { upper: number; inside: boolean } {
+  /**
+   * Sound upper bound of V_to over the estimate box (into `this.range[1]`); returns whether the
+   * box is inside B_to. Allocation-free: it runs every tick while a switch is pending.
+   */
+  private bound(to: CertifiedMode, x: Float64Array): boolean {
     const { boxLo, boxUp } = to.model.spec;
     let inside = true;
     for (let i = 0; i < this.n; i++) {
@@ -152,7 +155,7 @@ export class HybridSupervisor implements Controller {
       if (this.lo[i]! < boxLo[i]! || this.hi[i]! > boxUp[i]!) inside = false;
     }
     to.bounds.valueRange(this.lo, this.hi, this.range);
-    return { upper: this.range[1]!, inside };
+    return inside;
   }
 
   private decide(time: number): void {
@@ -163,7 +166,8 @@ export class HybridSupervisor implements Controller {
       this.switchNow(time, from, to, 'unchecked', Number.NaN);
       return;
     }
-    const { upper, inside } = this.bound(target, this.x);
+    const inside = this.bound(target, this.x);
+    const upper = this.range[1]!;
     if (inside && upper < target.rho) {
       this.switchNow(time, from, to, this.plan ? 'certified-after-plan' : 'certified', upper);
       return;
@@ -210,7 +214,8 @@ export class HybridSupervisor implements Controller {
 
   private forced(time: number, to: number): void {
     const from = this.activeMode;
-    const { upper, inside } = this.bound(this.modes[to]!, this.x);
+    const inside = this.bound(this.modes[to]!, this.x);
+    const upper = this.range[1]!;
     const ok = inside && upper < this.modes[to]!.rho;
     this.switchNow(time, from, to, ok ? 'forced-certified' : 'forced-uncertified', upper);
   }

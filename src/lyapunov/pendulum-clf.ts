@@ -64,7 +64,7 @@ export const defaultPendulumClfConfig: PendulumClfConfig = {
   batch: 256,
   learningRate: 3e-3,
   regionStart: 0.01,
-  regionEnd: 0.5,
+  regionEnd: 0.6,
   growFraction: 0.6,
   classificationWeight: 0.2,
   boxWeight: 10,

@@ -203,15 +203,15 @@ class LinearLyapunov {
     const phi = this.model.lyapunov.phi;
     let h = x;
     const last = phi.layers.length - 1;
-    phi.layers.forEach((layer, i) => {
+    for (let i = 0; i <= last; i++) {
       const pre = this.layers[2 * i]!;
-      this.box.affine(layer, h, pre);
+      this.box.affine(phi.layers[i]!, h, pre);
       if (i < last) {
         const post = this.layers[2 * i + 1]!;
         this.box.activation(pre, post, phi.slope);
         h = post;
       } else h = pre;
-    });
+    }
     this.sum.reset().add(1, 1, h, 0).addConst(-this.k.phiZero.hi, -this.k.phiZero.lo).writeTo(this.terms, 0);
     for (let i = 0; i < n; i++) {
       this.sum.reset();
@@ -269,15 +269,15 @@ export class LinearBounder implements Bounder {
     const net = c.net;
     let h = this.x;
     const last = net.layers.length - 1;
-    net.layers.forEach((layer, i) => {
+    for (let i = 0; i <= last; i++) {
       const pre = this.netLayers[2 * i]!;
-      this.box.affine(layer, h, pre);
+      this.box.affine(net.layers[i]!, h, pre);
       if (i < last) {
         const post = this.netLayers[2 * i + 1]!;
         this.box.activation(pre, post, net.slope);
         h = post;
       } else h = pre;
-    });
+    }
     // v − u_lo, relu, then u_up − (that + u_lo), relu, then u_up − that.
     const shiftLo = down(down(c.uStar - this.k.netZero.hi) - c.uLo);
     const shiftHi = up(up(c.uStar - this.k.netZero.lo) - c.uLo);
@@ -293,7 +293,7 @@ export class LinearBounder implements Bounder {
     return this.uTmp;
   }
 
-  /** Sound [min, max] of V over the box into out[0], out[1]; allocation-free (used per tick). */
+  /** Sound [min, max] of V over the box into out[0], out[1]; allocation-free, so usable per tick. */
   valueRange(lo: ArrayLike<number>, hi: ArrayLike<number>, out: Float64Array): void {
     this.box.set(lo, hi);
     this.box.input(this.x, lo, hi);
