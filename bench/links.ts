@@ -263,6 +263,8 @@ function machine() {
 }
 
 async function main(): Promise<void> {
+  // Other work on the machine sets the tails; keep its load next to the figures.
+  const loadBefore = loadavg()[0];
   const mosquitto = await startMosquitto();
   const onnx = mlpToOnnx(randomMlp([4, 64, 64, 1], 'tanh', 1));
   const policy = await loadPolicy(onnx, { backend: 'ort', warmup: 200 });
@@ -305,7 +307,7 @@ async function main(): Promise<void> {
   const loadAfter = loadavg()[0];
   const result = {
     benchmark: 'links',
-    loadAverage1mAfter: loadAfter,
+    loadAverage1m: { before: loadBefore, after: loadAfter },
     date: new Date().toISOString(),
     machine: machine(),
     secondsPerRow: seconds,
