@@ -74,8 +74,9 @@ const mujocoGapEnvironment = z
   .object({
     kind: z.literal('mujoco-gap'),
     model: z.string(),
-    gap: z.string(),
-    strength: z.number().optional(),
+    gap: z.enum(['gravity', 'friction', 'action-noise']),
+    strength: z.number().min(0).optional(),
+    task: z.string().optional(),
   })
   .strict();
 

@@ -303,7 +303,7 @@ export class Trainer {
     for (const [name, target] of Object.entries(arrays)) {
       const source = body.arrays[name];
       if (source === undefined) throw new Error(`checkpoint ${path} lacks ${name}`);
-      decodeInto(source, target, `${path}:${name}`);
+      decodeInto(source, target, `${path}:${name}`, true);
     }
     this.learner.loadScalars(body.scalars);
     this.updateRng.setState(body.rng.update);
@@ -350,10 +350,14 @@ function encode(array: Float64Array): string {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
 }
 
-function decodeInto(text: string, target: Float64Array, what: string): void {
+/** `exact`: parameters must match the configured network sizes; buffers may be partly filled. */
+function decodeInto(text: string, target: Float64Array, what: string, exact = false): void {
   const bytes = Buffer.from(text, 'base64');
-  if (bytes.byteLength > target.byteLength) {
-    throw new Error(`checkpoint ${what}: ${bytes.byteLength / 8} values do not fit ${target.length}`);
+  if (exact ? bytes.byteLength !== target.byteLength : bytes.byteLength > target.byteLength) {
+    throw new Error(
+      `checkpoint ${what}: has ${bytes.byteLength / 8} values, the configured run expects ${target.length} ` +
+        '(was it trained with other network sizes or budget?)',
+    );
   }
   const copy = new Float64Array(bytes.byteLength / 8);
   new Uint8Array(copy.buffer).set(bytes);
