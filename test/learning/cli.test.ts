@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+
+function captureStderr(): { text: () => string } {
+  let out = '';
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  return { text: () => out };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+const repo = path.resolve(import.meta.dirname, '../..');
+
+describe('tether train', () => {
+  it('refuses an unknown algorithm before training, naming the file and the field', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tether-train-'));
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, 'algorithm: ppo\nenvironment: { kind: river-crossing }\nbudget: { updates: 10 }\n');
+    const err = captureStderr();
+    expect(await main(['node', 'tether', 'train', file])).toBe(1);
+    expect(err.text()).toMatch(/bad\.yaml: algorithm: Invalid option/);
+  });
+
+  it('refuses a dataset that does not match the environment', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tether-train-'));
+    writeFileSync(
+      path.join(dir, 'log.json'),
+      JSON.stringify({
+        format: 'tether.transitions/1',
+        observationSize: 4,
+        actionSize: 1,
+        size: 1,
+        observations: [0, 0, 0, 0],
+        actions: [0],
+        rewards: [0],
+        nextObservations: [0, 0, 0, 0],
+        terminated: [0],
+      }),
+    );
+    const file = path.join(dir, 'mismatch.yaml');
+    writeFileSync(
+      file,
+      'algorithm: h2o\nenvironment: { kind: river-crossing }\ndataset: log.json\nbudget: { updates: 10 }\n',
+    );
+    const err = captureStderr();
+    expect(await main(['node', 'tether', 'train', file, '--out', path.join(dir, 'out')])).toBe(1);
+    expect(err.text()).toMatch(
+      /observations of size 4 and actions of size 1, but the environment expects 2 and 2/,
+    );
+  });
+
+  it('trains a seed in a worker, checkpoints, and exports a policy that tether eval runs', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tether-train-'));
+    const file = path.join(dir, 'tiny.yaml');
+    const dataset = path.join(repo, 'sim/river/data/real-log-c1.2.json');
+    writeFileSync(
+      file,
+      [
+        'algorithm: naive-mix',
+        'environment: { kind: river-crossing, current: 1.2 }',
+        `dataset: ${JSON.stringify(dataset)}`,
+        'seeds: [3]',
+        'budget: { updates: 60, chunk: 30, startSteps: 100, numEnvs: 2 }',
+        'evaluation: { every: 30, episodes: 2 }',
+        'options: { hidden: [8, 8] }',
+        `output: ${JSON.stringify(path.join(dir, 'out'))}`,
+        'checkpointEvery: 30',
+        'workers: 1',
+      ].join('\n'),
+    );
+    captureStderr();
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(await main(['node', 'tether', 'train', file])).toBe(0);
+    expect(String(stdout.mock.calls.at(-1)?.[0])).toMatch(
+      /naive-mix: real return -?\d+\.\d+ ± 0\.00 over 1 seed/,
+    );
+    const policy = path.join(dir, 'out', 'seed-3', 'policy.onnx');
+    expect(await main(['node', 'tether', 'eval', policy, file, '-n', '2'])).toBe(0);
+    expect(String(stdout.mock.calls.at(-1)?.[0])).toMatch(
+      /river-crossing-real\(C0=1\.2\): return -?\d+\.\d+ ± \d+\.\d+ over 2 episodes/,
+    );
+  });
+});
