@@ -183,7 +183,7 @@ interface FaultRow {
   robotFault: string | undefined;
 }
 
-const staleAfterTicks = 5;
+const staleAfterTicks = 10;
 
 /** Runs the real control loop (LQR at 100 Hz) against the rig and injects one fault at 1 s. */
 async function faultScenario(

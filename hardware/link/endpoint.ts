@@ -113,8 +113,10 @@ export class Endpoint {
   }
 
   /** Returns the request's sequence number, which its ack echoes. */
-  sendRequest(request: Request): number {
+  sendRequest(request: Request, beforeSending?: (seq: number) => void): number {
     const seq = this.next(MessageType.request);
+    // The answer may arrive within `send` on a synchronous transport: let the caller listen first.
+    beforeSending?.(seq);
     this.transport.send(MessageType.request, this.out, encodeRequest(this.out, seq, this.clock(), request));
     return seq;
   }

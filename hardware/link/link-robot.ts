@@ -307,16 +307,18 @@ export class LinkRobot implements Robot {
 
   private request(op: number, what: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const seq = this.endpoint.sendRequest({ op });
-      const timer = setTimeout(() => {
-        this.ackWaiters.delete(seq);
-        reject(new Error(`rig did not acknowledge '${what}' within ${this.options.requestTimeoutMs} ms`));
-      }, this.options.requestTimeoutMs);
-      this.ackWaiters.set(seq, (status) => {
-        clearTimeout(timer);
-        this.ackWaiters.delete(seq);
-        if (status === AckStatus.ok) resolve();
-        else reject(new Error(`rig refused '${what}' (status ${status})`));
+      let timer: NodeJS.Timeout | undefined;
+      this.endpoint.sendRequest({ op }, (seq) => {
+        timer = setTimeout(() => {
+          this.ackWaiters.delete(seq);
+          reject(new Error(`rig did not acknowledge '${what}' within ${this.options.requestTimeoutMs} ms`));
+        }, this.options.requestTimeoutMs);
+        this.ackWaiters.set(seq, (status) => {
+          clearTimeout(timer);
+          this.ackWaiters.delete(seq);
+          if (status === AckStatus.ok) resolve();
+          else reject(new Error(`rig refused '${what}' (status ${status})`));
+        });
       });
     });
   }

@@ -53,7 +53,8 @@ export class MemoryTransport implements Transport {
     }
     this.counters.sent++;
     peer.counters.received++;
-    for (const listener of peer.messageListeners) listener(message, length);
+    const listeners = peer.messageListeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(message, length);
     return true;
   }
 

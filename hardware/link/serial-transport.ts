@@ -44,7 +44,8 @@ export class SerialTransport implements Transport {
     this.maxBacklog = options.maxBacklogBytes ?? 64 * 1024;
     this.decoder = new FrameDecoder((message, length) => {
       this.linkCounters.received++;
-      for (const listener of this.messageListeners) listener(message, length);
+      const listeners = this.messageListeners;
+      for (let i = 0; i < listeners.length; i++) listeners[i]!(message, length);
     });
   }
 

@@ -263,7 +263,8 @@ export class MqttTransport implements Transport {
       return;
     }
     this.counters.received++;
-    for (const listener of this.messageListeners) listener(this.rx, length);
+    const listeners = this.messageListeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(this.rx, length);
   }
 
   private emitStatus(connected: boolean, reason: string): void {

@@ -14,6 +14,57 @@ import type { RigReport } from '../rig/rig.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
+/**
+ * Every process started here, and the socat pid files of serial rigs: whatever a failed test or an
+ * interrupted benchmark leaves behind is killed when this process exits, so no rig keeps running.
+ */
+const children = new Set<ChildProcess>();
+const socatPidFiles = new Set<string>();
+const socatPids = new Set<number>();
+let cleanupInstalled = false;
+
+function track(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.once('exit', killLeftovers);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killLeftovers();
+      process.exit(130);
+    });
+  }
+}
+
+/** Kills every tracked child and the socat of every serial rig started here. Idempotent. */
+export function killLeftovers(): void {
+  for (const child of children) child.kill('SIGKILL');
+  children.clear();
+  rememberSocatPids();
+  for (const pid of socatPids) {
+    try {
+      // Only a socat of ours: the pid may have been reused since.
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (command.startsWith('socat\0') && command.includes('tether-')) process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  socatPids.clear();
+}
+
+/** Pid files vanish with their test's temporary folder; remember the pids while they exist. */
+function rememberSocatPids(): void {
+  for (const file of socatPidFiles) {
+    try {
+      socatPids.add(Number(readFileSync(file, 'utf8')));
+    } catch {
+      // the rig stopped its socat itself, or has not started it yet
+    }
+  }
+}
+
 /** Finds a binary on PATH or in the usual sbin folders (Debian installs mosquitto in /usr/sbin). */
 export function findBinary(name: string): string | undefined {
   for (const dir of [...(process.env['PATH'] ?? '').split(':'), '/usr/sbin', '/usr/local/sbin']) {
@@ -90,6 +141,7 @@ export async function startMosquitto(
   let stderr = '';
   const launch = async () => {
     child = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    track(child);
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
@@ -165,6 +217,11 @@ export async function spawnRig(config: RigConfigInput, dir: string, name = 'rig'
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  track(child);
+  const transport = config.transport as { kind: string; link?: string };
+  if (transport.kind === 'serial' && transport.link !== undefined) {
+    socatPidFiles.add(`${resolve(dir, transport.link)}.socat.pid`);
+  }
   const log: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) =>
     log.push(
@@ -190,6 +247,7 @@ export async function spawnRig(config: RigConfigInput, dir: string, name = 'rig'
       fail(new Error(`rig exited with code ${code}: ${log.join(' | ')}`));
     });
   });
+  rememberSocatPids();
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   return {
     hostLink,

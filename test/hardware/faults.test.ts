@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LinkRobot } from '../../hardware/link/link-robot.ts';
 import type { FaultSpec } from '../../hardware/rig/config.ts';
 import {
+  killLeftovers,
   type Mosquitto,
   type RigProcess,
   spawnRig,
@@ -12,6 +13,8 @@ import { SafetyFlag } from '../../src/safety/types.ts';
 import { HostLoop, mqttRobot, serialRobot, sleep, until } from './helpers.ts';
 
 const work = temporaryDirectory('tether-fault-test');
+// A failed test must not leave a rig running.
+afterAll(killLeftovers);
 let mosquitto: Mosquitto;
 // 200 ms at 100 Hz: well above the stalls a busy 2-core CI machine produces, far below a real outage.
 const staleAfterTicks = 20;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LinkRobot } from '../../hardware/link/link-robot.ts';
 import {
   freeLoopbackPort,
+  killLeftovers,
   type Mosquitto,
   type RigProcess,
   spawnRig,
@@ -12,6 +13,8 @@ import { createEnv } from '../../sim/envs/index.ts';
 import { mqttRobot, serialRobot, sleep, until } from './helpers.ts';
 
 const work = temporaryDirectory('tether-link-test');
+// A failed test must not leave a rig running.
+afterAll(killLeftovers);
 let mosquitto: Mosquitto;
 
 beforeAll(async () => {
@@ -69,10 +72,11 @@ async function exercise(rig: RigProcess, robot: LinkRobot): Promise<void> {
   expect(report.latencyUs.length).toBeGreaterThan(50);
 }
 
+// The rigs' watchdogs get 1 s: test files run in parallel on a busy 2-core machine.
 describe('link robots against the emulated rig (separate process)', () => {
   it('serial over a socat pty pair', async () => {
     const rig = await spawnRig(
-      { model: 'cartpole', transport: { kind: 'serial', link: `${work.path}/serial` } },
+      { model: 'cartpole', transport: { kind: 'serial', link: `${work.path}/serial` }, watchdogMs: 1000 },
       work.path,
       'serial',
     );
@@ -82,7 +86,7 @@ describe('link robots against the emulated rig (separate process)', () => {
 
   it('MQTT through a real Mosquitto', async () => {
     const rig = await spawnRig(
-      { model: 'cartpole', transport: { kind: 'mqtt', url: mosquitto.url } },
+      { model: 'cartpole', transport: { kind: 'mqtt', url: mosquitto.url }, watchdogMs: 1000 },
       work.path,
       'mosquitto',
     );
@@ -92,7 +96,7 @@ describe('link robots against the emulated rig (separate process)', () => {
   it('MQTT through the embedded broker the rig starts when no broker is named', async () => {
     const port = await freeLoopbackPort();
     const rig = await spawnRig(
-      { model: 'cartpole', transport: { kind: 'mqtt', listen: { port } } },
+      { model: 'cartpole', transport: { kind: 'mqtt', listen: { port } }, watchdogMs: 1000 },
       work.path,
       'embedded',
     );

@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnRig, temporaryDirectory } from '../../hardware/tools/processes.ts';
+import { killLeftovers, spawnRig, temporaryDirectory } from '../../hardware/tools/processes.ts';
 import { serialRobot, sleep, until } from './helpers.ts';
 
 const work = temporaryDirectory('tether-rig-test');
+// A failed test must not leave a rig running.
+afterAll(killLeftovers);
 afterAll(() => work.remove());
 
 describe('emulated rig firmware', () => {

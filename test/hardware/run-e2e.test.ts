@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  killLeftovers,
   type Mosquitto,
   spawnRig,
   startMosquitto,
@@ -13,6 +14,8 @@ import { readLog } from '../../src/logging/reader.ts';
 const cli = join(import.meta.dirname, '../../bin/tether.mjs');
 const configs = join(import.meta.dirname, '../../hardware/configs');
 const work = temporaryDirectory('tether-run-e2e');
+// A failed test must not leave a rig running.
+afterAll(killLeftovers);
 let mosquitto: Mosquitto;
 
 beforeAll(async () => {

@@ -3,10 +3,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { portHint } from '../../hardware/link/serial-transport.ts';
 import { checkBrokerExposure, startEmbeddedBroker } from '../../hardware/mqtt/broker.ts';
 import { isLoopbackHost } from '../../hardware/mqtt/transport.ts';
-import { spawnRig, startMosquitto, temporaryDirectory } from '../../hardware/tools/processes.ts';
+import {
+  killLeftovers,
+  spawnRig,
+  startMosquitto,
+  temporaryDirectory,
+} from '../../hardware/tools/processes.ts';
 import { mqttRobot } from './helpers.ts';
 
 const work = temporaryDirectory('tether-security');
+// A failed test must not leave a rig running.
+afterAll(killLeftovers);
 afterAll(() => work.remove());
 
 describe('who may command the robot', () => {
