@@ -52,7 +52,7 @@ describe('river crossing references', () => {
     expect(refs.simOptimalOnReal).toBeLessThan(-36);
     expect(refs.random).toBeGreaterThan(-71);
     expect(refs.random).toBeLessThan(-68);
-  });
+  }, 180_000);
 });
 
 describe('trainer', () => {
