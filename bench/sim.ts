@@ -28,27 +28,52 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-/** Runs `work(n)` in batches sized to about batchSeconds and returns units/s per batch. */
-function measure(work: (n: number) => void): Throughput {
-  let n = 64;
+/** Finds a chunk size that takes about a millisecond, so batches can stop on time. */
+function calibrate(work: (n: number) => void): number {
+  let n = 1;
   for (;;) {
     const t0 = performance.now();
     work(n);
-    const seconds = (performance.now() - t0) / 1000;
-    if (seconds > batchSeconds / 4) {
-      n = Math.max(1, Math.round((n * batchSeconds) / seconds));
-      break;
-    }
-    n *= 4;
+    if (performance.now() - t0 > 1 || n >= 1 << 20) return n;
+    n *= 2;
   }
-  const rates: number[] = [];
-  for (let b = 0; b < batches; b++) {
-    const t0 = performance.now();
-    work(n);
-    rates.push(n / ((performance.now() - t0) / 1000));
-  }
+}
+
+function summarise(rates: number[]): Throughput {
   rates.sort((a, b) => a - b);
   return { median: percentile(rates, 0.5), min: rates[0]!, max: rates[rates.length - 1]! };
+}
+
+/** Runs `work` in chunks for batchSeconds of wall time and returns units/s. */
+function batch(work: (n: number) => void, chunk: number): number {
+  const t0 = performance.now();
+  let done = 0;
+  let elapsed = 0;
+  while (elapsed < batchSeconds * 1000) {
+    work(chunk);
+    done += chunk;
+    elapsed = performance.now() - t0;
+  }
+  return done / (elapsed / 1000);
+}
+
+/** Units/s over `batches` batches of about batchSeconds each. */
+function measure(work: (n: number) => void): Throughput {
+  return measureInterleaved([work])[0]!;
+}
+
+/**
+ * Measures several workloads in alternating batches, so background load (this machine is shared)
+ * hits them alike and their ratio stays meaningful. Batches stop on wall time, which bounds the
+ * run even when the machine is busy.
+ */
+function measureInterleaved(works: ((n: number) => void)[]): Throughput[] {
+  const chunks = works.map(calibrate);
+  const rates = works.map(() => [] as number[]);
+  for (let b = 0; b < batches; b++) {
+    for (const [i, work] of works.entries()) rates[i]!.push(batch(work, chunks[i]!));
+  }
+  return rates.map(summarise);
 }
 
 /** Per-call latency of env.step in microseconds (median, p99, max). */
@@ -83,8 +108,15 @@ function envRunner(envs: MujocoEnv[]): (n: number) => void {
   };
 }
 
+/** Optional model names on the command line restrict the run (default: every model). */
+const selected = process.argv.slice(2);
+const started = performance.now();
+const progress = (message: string) =>
+  process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${message}\n`);
+
 const results = [];
-for (const entry of models) {
+for (const entry of models.filter((m) => selected.length === 0 || selected.includes(m.name))) {
+  progress(`${entry.name}: physics`);
   const sim = await SimModel.load(entry.name);
   const data = new SimData(sim);
   data.reset(sim.keyframe('home'));
@@ -93,23 +125,27 @@ for (const entry of models) {
   data.dispose();
   sim.dispose();
 
+  progress(`${entry.name}: environment`);
   const env = await createEnv(entry.name);
   const control = measure(envRunner([env]));
   const latency = stepLatency(env, 5000);
   env.dispose();
 
+  progress(`${entry.name}: one thread vs ${vectorWorkers} workers`);
   // Same work, one thread vs two workers: vectorEnvs environments stepped together.
   const singles = await Promise.all(
     Array.from({ length: vectorEnvs }, (_, i) => createEnv(entry.name, { seed: i })),
   );
-  const oneThread = measure(envRunner(singles));
-  for (const e of singles) e.dispose();
   const vector = await VectorEnv.create(entry.name, { numEnvs: vectorEnvs, workers: vectorWorkers });
   await vector.reset(0);
-  const twoWorkers = measure((n) => {
-    for (let k = 0; k < n; k++) vector.stepSync();
-  });
+  const [oneThread, twoWorkers] = measureInterleaved([
+    envRunner(singles),
+    (n) => {
+      for (let k = 0; k < n; k++) vector.stepSync();
+    },
+  ]) as [Throughput, Throughput];
   await vector.close();
+  for (const e of singles) e.dispose();
 
   const decimation = env.decimation;
   const physicsPerBatch = vectorEnvs * decimation;

@@ -102,6 +102,9 @@ export class VectorEnv {
       ready.push(
         new Promise((resolve, reject) => {
           worker.once('error', reject);
+          worker.once('exit', (code) =>
+            reject(new Error(`vector worker ${w} exited (code ${code}) before it was ready`)),
+          );
           worker.on('message', (message) => {
             if (message.type === 'ready') resolve();
             else if (message.type === 'error') reject(new Error(`vector worker ${w}: ${message.message}`));
