@@ -108,6 +108,8 @@ interface LatencyRow {
   model: string;
   backend: string;
   batch: number;
+  /** Fastest call: the cost without interference from other processes. */
+  bestUs: number;
   p50us: number;
   p99us: number;
   p999us: number;
@@ -129,6 +131,7 @@ function row(c: ModelCase, backend: string, s: LatencySummary, peak: number, wha
     model: c.name,
     backend,
     batch: s.batch,
+    bestUs: s.best,
     p50us: s.p50,
     p99us: s.p99,
     p999us: s.p999,
@@ -241,6 +244,7 @@ async function main(): Promise<void> {
     'model',
     'backend',
     'batch',
+    'best µs',
     'p50 µs',
     'p99 µs',
     'p99.9 µs',
@@ -254,6 +258,7 @@ async function main(): Promise<void> {
     r.model,
     r.backend,
     r.batch,
+    r.bestUs,
     r.p50us,
     r.p99us,
     r.p999us,
