@@ -3,7 +3,7 @@
  * answering it arrives at the rig, both timed by the rig), dropped frames, and control cycles from each
  * injected fault to the runtime's safe state.
  *
- *   npm run bench:links            (about 4 minutes; writes bench/results/links.json)
+ *   npm run bench:links            (about 5 minutes; writes bench/results/links.json)
  *   LINKS_SECONDS=3 npm run bench:links   (shorter runs per scenario)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -30,9 +30,10 @@ import { runFromConfig } from '../src/loop/runner.ts';
 import { SafetyFlag } from '../src/safety/types.ts';
 
 type LinkKind = 'pty' | 'mqtt-embedded' | 'mqtt-mosquitto';
-type ControllerKind = 'trivial' | 'onnx';
+/** trivial: a PD in TypeScript; onnx-ort: ONNX Runtime (async run); onnx-kernel: the same ONNX model on the synchronous WASM kernel. */
+type ControllerKind = 'trivial' | 'onnx-ort' | 'onnx-kernel';
 
-const seconds = Number(process.env['LINKS_SECONDS'] ?? 8);
+const seconds = Number(process.env['LINKS_SECONDS'] ?? 6);
 /**
  * Optional scheduling priority (nice value, e.g. -10; needs privileges) for this process and the rigs:
  * what a deployment would do, and a way to see how much of the tail is other load on the machine.
@@ -127,10 +128,17 @@ async function latencyScenario(
       robot.write(action);
       return;
     }
+    // An async policy still running when the next state arrives skips that state (counted below).
     if (busy) return;
-    busy = true;
     for (let i = 0; i < observation.length; i++) input[i] = observation[i]!;
-    (policy!.act(input, output) as Promise<void>).then(() => {
+    const pending = policy!.act(input, output);
+    if (pending === undefined) {
+      action[0] = output[0]!;
+      robot.write(action);
+      return;
+    }
+    busy = true;
+    pending.then(() => {
       action[0] = output[0]!;
       robot.write(action);
       busy = false;
@@ -267,7 +275,10 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   const mosquitto = await startMosquitto();
   const onnx = mlpToOnnx(randomMlp([4, 64, 64, 1], 'tanh', 1));
-  const policy = await loadPolicy(onnx, { backend: 'ort', warmup: 200 });
+  const policies: Record<Exclude<ControllerKind, 'trivial'>, Policy> = {
+    'onnx-ort': await loadPolicy(onnx, { backend: 'ort', warmup: 200 }),
+    'onnx-kernel': await loadPolicy(onnx, { backend: 'kernel', warmup: 200 }),
+  };
   const latency: LatencyRow[] = [];
   const faults: FaultRow[] = [];
   try {
@@ -276,11 +287,12 @@ async function main(): Promise<void> {
     );
     for (const link of ['pty', 'mqtt-embedded', 'mqtt-mosquitto'] as const) {
       for (const rateHz of [100, 500]) {
-        for (const controller of ['trivial', 'onnx'] as const) {
+        for (const controller of ['trivial', 'onnx-ort', 'onnx-kernel'] as const) {
+          const policy = controller === 'trivial' ? undefined : policies[controller];
           const row = await latencyScenario(link, rateHz, controller, policy, mosquitto);
           latency.push(row);
           console.log(
-            `${link.padEnd(15)} ${String(rateHz).padStart(4)} Hz ${controller.padEnd(8)} p50 ${row.p50Us.toFixed(0).padStart(6)} us  p99 ${row.p99Us.toFixed(0).padStart(6)} us  max ${row.maxUs.toFixed(0).padStart(7)} us  lost ${row.statesLost}/${row.statesSent} states, ${row.commandsSent - row.commandsReceived}/${row.commandsSent} commands`,
+            `${link.padEnd(15)} ${String(rateHz).padStart(4)} Hz ${controller.padEnd(11)} p50 ${row.p50Us.toFixed(0).padStart(6)} us  p99 ${row.p99Us.toFixed(0).padStart(6)} us  max ${row.maxUs.toFixed(0).padStart(7)} us  lost ${row.statesLost}/${row.statesSent} states, ${row.commandsSent - row.commandsReceived}/${row.commandsSent} commands`,
           );
         }
       }
@@ -299,7 +311,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await policy.dispose();
+    for (const policy of Object.values(policies)) await policy.dispose();
     await mosquitto.stop();
     work.remove();
   }
@@ -313,7 +325,7 @@ async function main(): Promise<void> {
     secondsPerRow: seconds,
     nice: niceValue ?? 0,
     method:
-      'Rig (tether rig, separate process, MuJoCo cartpole, 1 kHz firmware loop) timestamps each state message as it sends it and each command as it arrives; the command echoes the state it answers. Host answers every state at once (event-driven). onnx = ORT CPU MLP 4-64-64-1. Mosquitto runs with set_tcp_nodelay.',
+      'Rig (tether rig, separate process, MuJoCo cartpole, 1 kHz firmware loop) timestamps each state message as it sends it and each command as it arrives; the command echoes the state it answers. Host answers every state at once (event-driven). onnx-ort = ONNX Runtime CPU (async), onnx-kernel = the synchronous WASM-SIMD kernel, both running the same ONNX MLP 4-64-64-1; an async policy still busy when the next state arrives skips it (commands < states). Mosquitto runs with set_tcp_nodelay.',
     latency,
     faults,
   };

@@ -42,6 +42,8 @@ export class Firmware {
   nanValue = -1;
 
   private readonly rng: Rng;
+  /** Wire code of the command mode (0 torque, 1 position). */
+  private readonly modeCode: number;
   private readonly nAction: number;
   private readonly target: Float64Array;
   private readonly kpNow: Float64Array;
@@ -74,6 +76,7 @@ export class Firmware {
   ) {
     this.data = new SimData(sim);
     this.rng = new Rng(options.seed);
+    this.modeCode = options.commandMode === 'torque' ? 0 : 1;
     const n = kernel.action.signals.length;
     this.nAction = n;
     this.target = new Float64Array(n);
@@ -108,7 +111,9 @@ export class Firmware {
   /** Queues a command received at `arrivalUs` (firmware clock); applied once the actuator delay passed. */
   enqueue(command: CommandSample, arrivalUs: number): void {
     const n = this.nAction;
-    if (command.count !== n) return;
+    // Inactive or latched: commands are ignored, not saved for later. Wrong shape: ignored too.
+    if (!this.active || this.latchedFlags !== 0) return;
+    if (command.count !== n || command.mode !== this.modeCode) return;
     const slot = (this.queueHead + this.queueLength) % queueSlots;
     if (this.queueLength === queueSlots) this.queueHead = (this.queueHead + 1) % queueSlots;
     else this.queueLength++;
@@ -120,6 +125,14 @@ export class Firmware {
       this.queueKp[slot * n + i] = command.kp[i]!;
       this.queueKd[slot * n + i] = command.kd[i]!;
     }
+  }
+
+  /** Starts applying commands; until the first arrives: the safe action, or (position) hold still. */
+  activate(): void {
+    this.active = true;
+    this.queueLength = 0;
+    this.captureHold();
+    this.target.set(this.options.commandMode === 'position' ? this.hold : this.safe);
   }
 
   latch(flag: number): void {

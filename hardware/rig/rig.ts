@@ -327,7 +327,7 @@ export class EmulatedRig {
           this.firmware.reset();
           this.firmware.held = false;
         }
-        this.firmware.active = true;
+        this.firmware.activate();
         this.lastHeardMs = performance.now();
         if (Number.isNaN(this.activatedAtMs)) this.activatedAtMs = performance.now();
         this.log('activated');
