@@ -8,7 +8,7 @@ import type { MjData } from './mujoco.ts';
  */
 export class SimData {
   readonly data: MjData;
-  private views!: { qpos: Float64Array; qvel: Float64Array; ctrl: Float64Array; act: Float64Array };
+  private views!: { qpos: Float64Array; qvel: Float64Array; ctrl: Float64Array };
   private disposed = false;
 
   constructor(readonly sim: SimModel) {
@@ -19,7 +19,7 @@ export class SimData {
 
   private refreshViews(): void {
     const d = this.data;
-    this.views = { qpos: d.qpos, qvel: d.qvel, ctrl: d.ctrl, act: d.act };
+    this.views = { qpos: d.qpos, qvel: d.qvel, ctrl: d.ctrl };
   }
 
   private live(): typeof this.views {

@@ -110,10 +110,6 @@ export class SimModel {
     return this.mj.mj_name2id(this.model, type, name);
   }
 
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
