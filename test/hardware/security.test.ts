@@ -1,9 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { portHint } from '../../hardware/link/serial-transport.ts';
 import { checkBrokerExposure, startEmbeddedBroker } from '../../hardware/mqtt/broker.ts';
 import { isLoopbackHost } from '../../hardware/mqtt/transport.ts';
 import {
+  findBinary,
+  freeLoopbackPort,
   killLeftovers,
   spawnRig,
   startMosquitto,
@@ -135,6 +139,72 @@ describe('who may command the robot', () => {
     } finally {
       await rig.stop();
       await mosquitto.stop();
+    }
+  });
+
+  it('MQTT over TLS with a password: the embedded broker serves mqtts, the runtime verifies its certificate', async () => {
+    const openssl = findBinary('openssl');
+    expect(openssl, 'openssl is needed to make a test certificate').toBeDefined();
+    const cert = join(work.path, 'broker.crt');
+    const key = join(work.path, 'broker.key');
+    const made = spawnSync(openssl!, [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]);
+    expect(made.status, made.stderr.toString()).toBe(0);
+    process.env['TETHER_TEST_TLS_PASSWORD'] = 'tls-secret';
+    const port = await freeLoopbackPort();
+    const rig = await spawnRig(
+      {
+        model: 'cartpole',
+        transport: {
+          kind: 'mqtt',
+          listen: {
+            port,
+            users: [{ username: 'operator', passwordEnv: 'TETHER_TEST_TLS_PASSWORD' }],
+            tls: { cert, key },
+          },
+        },
+      },
+      work.path,
+      'tls',
+    );
+    try {
+      expect(rig.hostLink).toContain(`mqtts://127.0.0.1:${port}`);
+      const url = `mqtts://127.0.0.1:${port}`;
+      const robot = await mqttRobot(url, {
+        username: 'operator',
+        passwordEnv: 'TETHER_TEST_TLS_PASSWORD',
+        tls: { ca: cert },
+      });
+      await robot.configure();
+      expect(robot.info.name).toBe('cartpole');
+      await robot.shutdown();
+      // Without the CA the certificate is not trusted: no silent fallback to an unverified link.
+      const untrusting = await mqttRobot(url, {
+        username: 'operator',
+        passwordEnv: 'TETHER_TEST_TLS_PASSWORD',
+        tls: {},
+      });
+      await expect(untrusting.configure()).rejects.toThrow(
+        /cannot connect to mqtt broker mqtts:.*(self[- ]signed|certificate)/i,
+      );
+      await untrusting.shutdown().catch(() => undefined);
+    } finally {
+      await rig.stop();
     }
   });
 
