@@ -60,7 +60,7 @@ export const defaultPendulumClfConfig: PendulumClfConfig = {
   kappaTrain: 0.01,
   kappaVerify: 0.001,
   levelTarget: 1,
-  iterations: 4000,
+  iterations: 8000,
   batch: 256,
   learningRate: 3e-3,
   regionStart: 0.01,
@@ -330,6 +330,9 @@ export class PendulumClfTrainer {
     const boundaryCount = Math.floor(c.batch / 16);
     for (let it = fromIteration; it < fromIteration + iterations; it++) {
       const progress = Math.min(1, it / (c.growFraction * c.iterations));
+      // Linear decay to a tenth of the rate over the main schedule, then held (settles the fit).
+      const rate = c.learningRate * (1 - 0.9 * Math.min(1, it / c.iterations));
+      for (const o of this.optimizers) o.learningRate = rate;
       const region = c.regionStart + (c.regionEnd - c.regionStart) * progress;
       const half = region * c.box;
       const replayed = Math.min(this.replay.length, Math.floor(c.batch / 4));
