@@ -12,7 +12,7 @@ import {
 import { readLog } from '../../src/logging/reader.ts';
 
 const cli = join(import.meta.dirname, '../../bin/tether.mjs');
-const configs = join(import.meta.dirname, '../../hardware/configs');
+const configs = join(import.meta.dirname, '../../configs');
 const work = temporaryDirectory('tether-run-e2e');
 // A failed test must not leave a rig running.
 afterAll(killLeftovers);
@@ -59,7 +59,7 @@ describe('tether rig + tether run: the same config drives the rig over a pty and
       .filter(([a, b]) => a !== b && !a!.startsWith('#') && !a!.startsWith('name:'));
     expect(differing).toEqual([
       ['  kind: serial', '  kind: mqtt'],
-      ['  path: ../../runs/cartpole-link.host', '  robot: cartpole'],
+      ['  path: ../runs/cartpole-link.host', '  robot: cartpole'],
     ]);
   });
 
@@ -70,7 +70,7 @@ describe('tether rig + tether run: the same config drives the rig over a pty and
       'pty',
     );
     const config = hostConfig('cartpole-serial.yaml', {
-      'path: ../../runs/cartpole-link.host': `path: ${rig.hostLink}`,
+      'path: ../runs/cartpole-link.host': `path: ${rig.hostLink}`,
     });
     const log = join(work.path, 'serial.mcap');
     const result = await tether(['run', config, '--duration', '3', '--log', log]);

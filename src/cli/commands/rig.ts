@@ -19,7 +19,7 @@ export function register(program: Command): void {
   program
     .command('rig')
     .description('start the emulated rig: a MuJoCo robot behind the wire protocol, on a socat pty or MQTT')
-    .argument('<config>', 'rig configuration (YAML, see hardware/configs/)')
+    .argument('<config>', 'rig configuration (YAML, see configs/rig/)')
     .option('--transport <kind>', "override transport.kind: 'serial' or 'mqtt'")
     .option('--link <path>', 'serial: base path of the pty pair (the host opens <path>.host)')
     .option('--broker <url>', "mqtt: connect to this broker instead of the config's (or the embedded one)")
