@@ -236,7 +236,9 @@ const json = {
     loadavg: os.loadavg(),
   },
   command: `npm run bench:h2o-river -- ${process.argv.slice(2).join(' ')}`.trim(),
+  /** Wall time of this invocation; runs reused from earlier invocations keep their own seconds. */
   wallSeconds,
+  reusedRuns: kept.length,
   workers,
   configs: Object.fromEntries(methods.map((m) => [m, `configs/train/river-${m}.yaml`])),
   settings: Object.fromEntries(
