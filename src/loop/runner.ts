@@ -118,8 +118,9 @@ export async function runFromConfig(
     logger = undefined;
     return { report, log: logSummary, robotState: robot.state, events: events.log };
   } finally {
+    // Only reached with `logger` still open when something failed: keep that failure, not the log's.
     await safeShutdown(robot, controller);
-    await logger?.close();
+    await logger?.close().catch(() => undefined);
   }
 }
 
