@@ -77,7 +77,8 @@ describe('faults on a serial link put the pipeline in its safe state', () => {
       { kind: 'drop', probability: 0.3, direction: 'both', at: 0.3, duration: 1.5 },
     ]);
     const robot = await serialRobot(rig.hostLink);
-    const loop = await startHost(robot, 50);
+    // Dropped states must not latch the watchdog in this test: allow a full second without one.
+    const loop = await startHost(robot, 100);
     await sleep(2200);
     const report = await finish(loop, robot, rig);
     const host = robot.statistics;
@@ -115,7 +116,8 @@ describe('faults on a serial link put the pipeline in its safe state', () => {
       { kind: 'sensor-nan', signal: 'pole.angle', at: 0.5, duration: 0.3 },
     ]);
     const robot = await serialRobot(rig.hostLink);
-    const loop = await startHost(robot);
+    // Staleness is not under test here: a generous limit keeps a scheduler stall from latching first.
+    const loop = await startHost(robot, 100);
     await until('the latch', () => loop.safety.latched);
     expect(loop.safety.latchReason).toMatch(/non-finite observation 'pole.angle'/);
     const latchedTick = loop.ticks.find((t) => t.latched)!;
