@@ -10,7 +10,7 @@ import { sampledRoaLevel } from '../src/lyapunov/roa-estimate.ts';
 import { bisectRho, type Certificate, certify } from '../src/verification/certificate.ts';
 import { anchorsDir, repoRoot } from '../src/verification/io.ts';
 import { type LyapunovModel, parseModel } from '../src/verification/model.ts';
-import { levelSetGrid, regionSvg, rollout } from '../src/verification/region.ts';
+import { levelSetGrid, regionPng, regionSvg, rollout } from '../src/verification/region.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
 
 const anchors = anchorsDir();
@@ -85,15 +85,16 @@ for (const name of Object.keys(published) as (keyof typeof published)[]) {
     [-1, -9],
   ];
   const trajectories = starts.map((x) => rollout(model, x, 200));
-  const svg = regionSvg({
+  const plot = {
     title: `${name}: certified region V < ${model.spec.rho} (verified), x = counterexample at rho x1.25`,
     model,
     grid: levelSetGrid(model, model.spec.rho, 240),
     trajectories,
     counterexamples: raised.counterexample ? [raised.counterexample.x] : [],
-    labels: ['theta (rad)', 'theta dot (rad/s)'],
-  });
-  writeFileSync(resultsPath(`certify-pendulum-${name}.svg`), svg);
+    labels: ['theta (rad)', 'theta dot (rad/s)'] as [string, string],
+  };
+  writeFileSync(resultsPath(`certify-pendulum-${name}.svg`), regionSvg(plot));
+  writeFileSync(resultsPath(`certify-pendulum-${name}.png`), regionPng(plot));
   results.push({
     model: name,
     source: anchors ? 'anchors folder' : 'repository copy',

@@ -14,7 +14,7 @@ import {
 import { bisectRho, certify } from '../src/verification/certificate.ts';
 import { repoRoot } from '../src/verification/io.ts';
 import { parseModel } from '../src/verification/model.ts';
-import { levelSetGrid, regionSvg, rollout } from '../src/verification/region.ts';
+import { levelSetGrid, regionPng, regionSvg, rollout } from '../src/verification/region.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
 
 const seeds = [0, 1, 2, 3, 4, 5];
@@ -66,16 +66,15 @@ if (best) {
     [0, 8],
     [0, -8],
   ];
-  writeFileSync(
-    resultsPath('certify-train-region.svg'),
-    regionSvg({
-      title: `trained |u| <= 0.75 (seed ${best.seed}): certified V < ${best.rho.toPrecision(4)}`,
-      model,
-      grid: levelSetGrid(model, best.rho, 240),
-      trajectories: starts.map((x) => rollout(model, x, 200)),
-      labels: ['theta (rad)', 'theta dot (rad/s)'],
-    }),
-  );
+  const plot = {
+    title: `trained |u| <= 0.75 (seed ${best.seed}): certified V < ${best.rho.toPrecision(4)}`,
+    model,
+    grid: levelSetGrid(model, best.rho, 240),
+    trajectories: starts.map((x) => rollout(model, x, 200)),
+    labels: ['theta (rad)', 'theta dot (rad/s)'] as [string, string],
+  };
+  writeFileSync(resultsPath('certify-train-region.svg'), regionSvg(plot));
+  writeFileSync(resultsPath('certify-train-region.png'), regionPng(plot));
 }
 
 printTable(

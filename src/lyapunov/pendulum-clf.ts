@@ -405,6 +405,7 @@ export class PendulumClfTrainer {
 }
 
 export interface CegisRound {
+  /** Counterexample round (0 = end of the main schedule; −2, −1 = checkpoints at 50 % and 75 % of it). */
   readonly round: number;
   /** Largest ρ verified for the model entering this round (0 if none). */
   readonly verifiedRho: number;
@@ -423,7 +424,7 @@ export interface CegisResult {
  * Counterexample-guided training: after the main schedule, repeatedly find the largest verified
  * level ρ* (sound bisection), collect counterexamples just above it and at fixed levels (PGD
  * falsifier, then branch-and-bound), add them with small jitter to the replay buffer, and
- * retrain. The round with the largest certified share is kept.
+ * retrain. The checkpoint or round with the largest certified share is kept.
  */
 export async function trainWithCounterexamples(
   trainer: PendulumClfTrainer,
@@ -435,18 +436,42 @@ export async function trainWithCounterexamples(
   const { levelSetGrid } = await import('../verification/region.ts');
   const c = trainer.config;
   const jitter = mulberry32(c.seed + 7919);
-  trainer.train();
   const rounds: CegisRound[] = [];
   let best: CegisRound | undefined;
   let bestParams: Float64Array[] = [];
-  for (let round = 0; round <= c.cegisRounds; round++) {
+  const evaluate = async () => {
     const model = parseModel(trainer.toModel('candidate', c.levelTarget));
     const { verified } = await bisectRho(
       model,
       { workers: 0, rho: c.levelTarget / 4, falsifier: false },
       0.05,
     );
-    const share = verified > 0 ? levelSetGrid(model, verified, 200).share : 0;
+    return { model, verified, share: verified > 0 ? levelSetGrid(model, verified, 200).share : 0 };
+  };
+  const keepIfBest = (entry: CegisRound) => {
+    rounds.push(entry);
+    onRound?.(entry);
+    if (!best || entry.share > best.share) {
+      best = entry;
+      bestParams = [trainer.controller.params, trainer.phi.params, trainer.r].map((p) =>
+        Float64Array.from(p),
+      );
+    }
+  };
+  // Checkpoints inside the main schedule (rounds −2, −1): the fit can degrade late in training.
+  const half = Math.floor(c.iterations / 2);
+  const threeQuarters = Math.floor((3 * c.iterations) / 4);
+  const checkpoint = async (round: number) => {
+    const { verified, share } = await evaluate();
+    keepIfBest({ round, verifiedRho: verified, share, counterexamplesAdded: 0 });
+  };
+  trainer.train(undefined, half, 0);
+  await checkpoint(-2);
+  trainer.train(undefined, threeQuarters - half, half);
+  await checkpoint(-1);
+  trainer.train(undefined, c.iterations - threeQuarters, threeQuarters);
+  for (let round = 0; round <= c.cegisRounds; round++) {
+    const { model, verified, share } = await evaluate();
     let added = 0;
     if (round < c.cegisRounds) {
       const add = (x: readonly number[]) => {
@@ -470,15 +495,7 @@ export async function trainWithCounterexamples(
         if (bab.counterexample) add(bab.counterexample.x);
       }
     }
-    const entry = { round, verifiedRho: verified, share, counterexamplesAdded: added };
-    rounds.push(entry);
-    onRound?.(entry);
-    if (!best || share > best.share) {
-      best = entry;
-      bestParams = [trainer.controller.params, trainer.phi.params, trainer.r].map((p) =>
-        Float64Array.from(p),
-      );
-    }
+    keepIfBest({ round, verifiedRho: verified, share, counterexamplesAdded: added });
     if (round < c.cegisRounds) trainer.train(undefined, c.cegisIterations, c.iterations);
   }
   trainer.controller.params.set(bestParams[0]!);
