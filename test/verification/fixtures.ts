@@ -1,12 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type LyapunovModel, parseModel } from '../../src/verification/model.ts';
+import { type LyapunovModel, type ModelJson, parseModel } from '../../src/verification/model.ts';
 
 export const fixturePath = (name: string): string =>
   fileURLToPath(new URL(`../../controllers/hybrid/models/yang2024/${name}.json`, import.meta.url));
 
+export interface TestVector {
+  readonly x: number[];
+  readonly V: number;
+  readonly u: number;
+  readonly x_next: number[];
+  readonly V_next: number;
+}
+
 /** The raw JSON (fresh copy each call, so tests may mutate it). */
-export function rawFixture(name: 'pendulum_u6' | 'pendulum_u075'): Record<string, any> {
+export function rawFixture(
+  name: 'pendulum_u6' | 'pendulum_u075',
+): ModelJson & { test_vectors: TestVector[] } {
   return JSON.parse(readFileSync(fixturePath(name), 'utf8'));
 }
 

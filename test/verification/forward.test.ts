@@ -30,7 +30,7 @@ describe('forward model of the published pendulum models', () => {
 
   it('names the bad field of a malformed model', () => {
     const raw = rawFixture('pendulum_u6');
-    raw.controller.layers[1].bias.pop();
+    raw.controller.layers[1]!.bias.pop();
     expect(() => parseModel(raw, 'broken')).toThrow(
       /broken: controller.layers\[1\]: bias has 7 entries, expected 8/,
     );

@@ -38,7 +38,7 @@ describe('verifier on the published pendulum models', () => {
 
   it('refutes a perturbed controller (last layer scaled by 0.8)', async () => {
     const raw = rawFixture('pendulum_u6');
-    raw.controller.layers[3].weight[0] = raw.controller.layers[3].weight[0].map((w: number) => w * 0.8);
+    raw.controller.layers[3]!.weight[0] = raw.controller.layers[3]!.weight[0]!.map((w) => w * 0.8);
     const model = parseModel(raw, 'mutant');
     const { certificate } = await certify(model, { workers: 0 });
     expect(certificate.result).toBe('counterexample');
@@ -60,7 +60,7 @@ describe('verifier on the published pendulum models', () => {
     const model = fixture('pendulum_u6');
     const { certificate } = await certify(model, { workers: 0 });
     const raw = rawFixture('pendulum_u6');
-    raw.lyapunov.phi.layers[0].bias[0] += 1e-6;
+    raw.lyapunov.phi.layers[0]!.bias[0]! += 1e-6;
     expect(() => checkCertificate(parseModel(raw), certificate)).toThrow(
       /the lyapunov of model 'pendulum_u6' changed/,
     );
