@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type BabOptions, type BabStats, type Counterexample, defaultBabOptions } from './bab.ts';
 import { defaultFalsifierConfig, type FalsifierConfig, falsify } from './falsify.ts';
 import { type Box, type LyapunovModel, modelHashes, withRho } from './model.ts';
-import { type ParallelOptions, verifyRegion } from './parallel.ts';
+import { type ParallelOptions, VerifierPool, verifyRegion } from './parallel.ts';
 
 /**
  * Certificates: what was proved about which model. A certificate names the hashes of the
@@ -90,6 +90,7 @@ export async function certify(model: LyapunovModel, options: CertifyOptions = {}
     : await verifyRegion(m, m.spec.subBoxes, bab, {
         ...(options.workers !== undefined ? { workers: options.workers } : {}),
         ...(options.keepVerified !== undefined ? { keepVerified: options.keepVerified } : {}),
+        ...(options.pool ? { pool: options.pool } : {}),
       });
   const timeSeconds = (performance.now() - start) / 1000;
   const result: CertificateResult = early ? 'counterexample' : outcome!.status;
@@ -116,7 +117,7 @@ export async function certify(model: LyapunovModel, options: CertifyOptions = {}
     },
     ...(counterexample ? { counterexample } : {}),
     timeSeconds,
-    workers: options.workers ?? cpus().length,
+    workers: options.pool?.size ?? options.workers ?? cpus().length,
     machine: machine(),
     date: new Date().toISOString(),
   };
@@ -148,6 +149,21 @@ export async function bisectRho(
   model: LyapunovModel,
   options: CertifyOptions = {},
   tolerance = 1e-3,
+): Promise<BisectResult> {
+  // One pool for the whole search: starting workers costs more than most of the proofs.
+  const workers = options.workers ?? cpus().length;
+  const pool = options.pool ?? (workers > 0 ? new VerifierPool(workers) : undefined);
+  try {
+    return await bisectWith(model, pool ? { ...options, pool } : options, tolerance);
+  } finally {
+    if (pool && !options.pool) await pool.dispose();
+  }
+}
+
+async function bisectWith(
+  model: LyapunovModel,
+  options: CertifyOptions,
+  tolerance: number,
 ): Promise<BisectResult> {
   let lo = 0;
   let hi = Number.POSITIVE_INFINITY;

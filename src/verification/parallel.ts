@@ -22,6 +22,8 @@ export interface ParallelOptions {
   /** Tasks per worker to balance the load. */
   readonly tasksPerWorker?: number;
   readonly keepVerified?: boolean;
+  /** Reuse these worker threads instead of starting new ones. */
+  readonly pool?: VerifierPool;
 }
 
 /** Splits every region box into roughly equal pieces so that about `count` tasks result. */
@@ -50,60 +52,109 @@ export function splitRegion(region: readonly Box[], count: number): Box[] {
 
 const bootstrap = new URL('./worker-bootstrap.mjs', import.meta.url);
 
+type WorkerMessage = { type: 'ready'; run: number } | { type: 'result'; run: number; outcome: BabOutcome };
+
+/**
+ * Worker threads kept across verification runs (a bisection runs a dozen): starting a worker
+ * compiles the TypeScript sources, which costs more than a short proof. Runs are numbered so a
+ * result still in flight from an aborted run is ignored.
+ */
+export class VerifierPool {
+  private readonly workers: Worker[];
+  private run = 0;
+  private running = false;
+
+  constructor(readonly size: number = availableParallelism()) {
+    if (!(size >= 1)) throw new RangeError(`verifier pool needs at least one worker, got ${size}`);
+    this.workers = Array.from({ length: size }, () => new Worker(bootstrap));
+  }
+
+  async verify(
+    model: LyapunovModel,
+    region: readonly Box[],
+    options: BabOptions,
+    keepVerified = false,
+    tasksPerWorker = 16,
+  ): Promise<BabOutcome> {
+    if (this.running) throw new Error('verifier pool: one run at a time');
+    this.running = true;
+    const run = ++this.run;
+    const tasks = splitRegion(region, this.size * tasksPerWorker);
+    const stats = emptyStats();
+    const verifiedBoxes: Box[] = [];
+    const unknownBoxes: Box[] = [];
+    let next = 0;
+    let done = 0;
+    const listeners: [Worker, (m: WorkerMessage) => void, (e: Error) => void][] = [];
+    try {
+      return await new Promise<BabOutcome>((resolve, reject) => {
+        const feed = (w: Worker) => {
+          if (next < tasks.length) {
+            const id = next++;
+            w.postMessage({ type: 'task', run, id, box: tasks[id] });
+          }
+        };
+        for (const w of this.workers) {
+          const onMessage = (message: WorkerMessage) => {
+            if (message.run !== run) return;
+            if (message.type === 'ready') return feed(w);
+            const o = message.outcome;
+            mergeStats(stats, o.stats);
+            if (o.verifiedBoxes) verifiedBoxes.push(...o.verifiedBoxes);
+            unknownBoxes.push(...o.unknownBoxes);
+            if (o.status === 'counterexample') {
+              return resolve({
+                status: 'counterexample',
+                stats,
+                unknownBoxes,
+                ...(o.counterexample ? { counterexample: o.counterexample } : {}),
+              });
+            }
+            if (++done === tasks.length) {
+              const status: BabStatus = stats.unknown > 0 ? 'unknown' : 'verified';
+              return resolve(
+                keepVerified
+                  ? { status, stats, verifiedBoxes, unknownBoxes }
+                  : { status, stats, unknownBoxes },
+              );
+            }
+            feed(w);
+          };
+          w.on('message', onMessage);
+          w.on('error', reject);
+          listeners.push([w, onMessage, reject]);
+          w.postMessage({ type: 'init', run, model: model.source, options, keepVerified });
+        }
+      });
+    } finally {
+      for (const [w, onMessage, onError] of listeners) {
+        w.off('message', onMessage);
+        w.off('error', onError);
+      }
+      this.running = false;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
 export async function verifyRegion(
   model: LyapunovModel,
   region: readonly Box[],
   options: BabOptions,
   parallel: ParallelOptions = {},
 ): Promise<BabOutcome> {
-  const workers = parallel.workers ?? availableParallelism();
   const keepVerified = parallel.keepVerified ?? false;
+  if (parallel.pool)
+    return parallel.pool.verify(model, region, options, keepVerified, parallel.tasksPerWorker);
+  const workers = parallel.workers ?? availableParallelism();
   if (workers <= 0) return new BranchAndBound(model, options).run(region, keepVerified);
-
-  const tasks = splitRegion(region, workers * (parallel.tasksPerWorker ?? 16));
-  const stats = emptyStats();
-  const verifiedBoxes: Box[] = [];
-  const unknownBoxes: Box[] = [];
-  let next = 0;
-  let done = 0;
-  const pool = Array.from({ length: Math.min(workers, tasks.length) }, () => new Worker(bootstrap));
+  const pool = new VerifierPool(workers);
   try {
-    return await new Promise<BabOutcome>((resolve, reject) => {
-      const finish = (outcome: BabOutcome) => resolve(outcome);
-      const feed = (w: Worker) => {
-        if (next < tasks.length) {
-          const id = next++;
-          w.postMessage({ type: 'task', id, box: tasks[id] });
-        }
-      };
-      for (const w of pool) {
-        w.on('error', reject);
-        w.on('message', (message: { type: 'ready' } | { type: 'result'; outcome: BabOutcome }) => {
-          if (message.type === 'ready') return feed(w);
-          const o = message.outcome;
-          mergeStats(stats, o.stats);
-          if (o.verifiedBoxes) verifiedBoxes.push(...o.verifiedBoxes);
-          unknownBoxes.push(...o.unknownBoxes);
-          if (o.status === 'counterexample') {
-            return finish({
-              status: 'counterexample',
-              stats,
-              unknownBoxes,
-              ...(o.counterexample ? { counterexample: o.counterexample } : {}),
-            });
-          }
-          if (++done === tasks.length) {
-            const status: BabStatus = stats.unknown > 0 ? 'unknown' : 'verified';
-            return finish(
-              keepVerified ? { status, stats, verifiedBoxes, unknownBoxes } : { status, stats, unknownBoxes },
-            );
-          }
-          feed(w);
-        });
-        w.postMessage({ type: 'init', model: model.source, options, keepVerified });
-      }
-    });
+    return await pool.verify(model, region, options, keepVerified, parallel.tasksPerWorker);
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.dispose();
   }
 }

@@ -7,6 +7,7 @@ import { parseModel } from './model.ts';
 
 export interface WorkerInit {
   readonly type: 'init';
+  readonly run: number;
   readonly model: unknown;
   readonly options: BabOptions;
   readonly keepVerified: boolean;
@@ -14,6 +15,7 @@ export interface WorkerInit {
 
 export interface WorkerTask {
   readonly type: 'task';
+  readonly run: number;
   readonly id: number;
   readonly box: Box;
 }
@@ -25,10 +27,10 @@ parentPort!.on('message', (message: WorkerInit | WorkerTask) => {
   if (message.type === 'init') {
     engine = new BranchAndBound(parseModel(message.model, 'worker model'), message.options);
     keep = message.keepVerified;
-    parentPort!.postMessage({ type: 'ready' });
+    parentPort!.postMessage({ type: 'ready', run: message.run });
     return;
   }
   if (!engine) throw new Error('verifier worker got a task before its model');
   const outcome = engine.run([message.box], keep);
-  parentPort!.postMessage({ type: 'result', id: message.id, outcome });
+  parentPort!.postMessage({ type: 'result', run: message.run, id: message.id, outcome });
 });

@@ -93,3 +93,21 @@ describe('tether verify', () => {
     expect(r.status).toBe(1);
   });
 });
+
+describe('verifier pool', () => {
+  it('reuses its workers across runs, a counterexample run included', async () => {
+    const { VerifierPool } = await import('../../src/verification/parallel.ts');
+    const pool = new VerifierPool(2);
+    try {
+      const model = fixture('pendulum_u6');
+      const refuted = await certify(model, { pool, rho: 720, falsifier: false });
+      expect(refuted.certificate.result).toBe('counterexample');
+      const verified = await certify(model, { pool });
+      expect(verified.certificate.result).toBe('verified');
+      expect(verified.certificate.boxes.unknown).toBe(0);
+      expect(verified.certificate.workers).toBe(2);
+    } finally {
+      await pool.dispose();
+    }
+  });
+});
