@@ -2,9 +2,9 @@ import type { Engine, Mlp, MlpSpec, Pass } from './engine.ts';
 import type { Rng } from './rng.ts';
 
 /**
- * A plain TypeScript MLP on Float64Arrays with hand-written backprop. At the small widths used by
- * the river-crossing benchmark it beats tfjs-wasm, whose per-op dispatch dominates small matmuls;
- * it is also synchronous and bit-deterministic.
+ * A plain TypeScript MLP on Float64Arrays with hand-written backprop: no dependencies, synchronous
+ * and bit-deterministic across machines. It is about 3× slower than the tfjs-wasm engine
+ * (bench/results/train-throughput.json); the committed benchmark results were produced with it.
  */
 export const cpuEngine: Engine = {
   name: 'ts-cpu',

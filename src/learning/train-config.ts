@@ -83,8 +83,8 @@ const mujocoGapEnvironment = z
 export const trainConfigSchema = z
   .object({
     algorithm: z.enum(['sac', 'naive-mix', 'h2o', 'td3bc']),
-    /** ts-cpu: TypeScript MLPs (fastest at small widths); tfjs: TensorFlow.js, native when installed, else wasm. */
-    engine: z.enum(['ts-cpu', 'tfjs']).default('ts-cpu'),
+    /** tfjs: TensorFlow.js, native when installed, else wasm SIMD; ts-cpu: plain TypeScript, Float64, no dependencies. */
+    engine: z.enum(['tfjs', 'ts-cpu']).default('tfjs'),
     environment: z.discriminatedUnion('kind', [riverEnvironment, mujocoGapEnvironment]),
     /** Real log (columnar .json or .mcap), relative to the config file. Required except for sac. */
     dataset: z.string().optional(),
