@@ -60,9 +60,14 @@ export const COMPRESSION = 1;
 export const THRUST = 2;
 
 export function validateHopperParams(p: HopperParams): void {
-  for (const [key, value] of Object.entries(p))
-    if (!(Number.isFinite(value) && value > 0))
-      throw new RangeError(`hopper: ${key} must be a positive finite number, got ${value}`);
+  for (const [key, value] of Object.entries(p)) {
+    // A lossless leg (damping 0) is allowed: it is how energy conservation is tested.
+    const ok = key === 'damping' ? value >= 0 : value > 0;
+    if (!(Number.isFinite(value) && ok))
+      throw new RangeError(
+        `hopper: ${key} must be a ${key === 'damping' ? 'non-negative' : 'positive'} finite number, got ${value}`,
+      );
+  }
   if (p.stroke >= p.restLength)
     throw new RangeError(`hopper: stroke ${p.stroke} must be below the rest length ${p.restLength}`);
 }

@@ -64,7 +64,7 @@ export interface GaitPlan {
   readonly reachesTarget: boolean;
 }
 
-const relu = (z: number) => (z > 0 ? z : 0);
+const relu = (z: number) => Math.max(z, 0);
 
 export class GaitWaypointPlanner {
   constructor(
@@ -170,7 +170,6 @@ export interface SwitchEpisode {
  */
 export function runSwitchEpisode(
   policy: SwitchPolicy,
-  library: GaitLibrary,
   map: HopperReturnMap,
   planner: GaitWaypointPlanner,
   from: Gait,
