@@ -30,13 +30,24 @@ const designSeconds = (performance.now() - designStart) / 1000;
 const map = new HopperReturnMap();
 const planner = new GaitWaypointPlanner(library, map);
 
-const rand = mulberry32(seed);
-const cases = Array.from({ length: requests }, () => {
-  const a = requestGaits[Math.floor(rand() * requestGaits.length)]!;
-  let b = a;
-  while (b === a) b = requestGaits[Math.floor(rand() * requestGaits.length)]!;
-  return { from: a, to: b, start: a + (2 * rand() - 1) * 0.01 };
-});
+interface SwitchCase {
+  readonly from: number;
+  readonly to: number;
+  readonly start: number;
+}
+
+/** Random requests over gait pairs with |h_a − h_b| ≥ minJump, start apex h_a ± 0.01 m. */
+function randomCases(caseSeed: number, minJump: number): SwitchCase[] {
+  const rand = mulberry32(caseSeed);
+  return Array.from({ length: requests }, () => {
+    for (;;) {
+      const a = requestGaits[Math.floor(rand() * requestGaits.length)]!;
+      const b = requestGaits[Math.floor(rand() * requestGaits.length)]!;
+      if (a !== b && Math.abs(a - b) >= minJump - 1e-9)
+        return { from: a, to: b, start: a + (2 * rand() - 1) * 0.01 };
+    }
+  });
+}
 
 function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -44,61 +55,74 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 const policies: SwitchPolicy[] = ['blind', 'check', 'planner'];
-const episodes = new Map<SwitchPolicy, SwitchEpisode[]>();
-const summary = policies.map((policy) => {
-  const runs = cases.map((c) =>
-    runSwitchEpisode(policy, map, planner, library.at(c.from), library.at(c.to), c.start),
-  );
-  episodes.set(policy, runs);
-  const decisions = runs.flatMap((r) => r.decisionMicros).sort((x, y) => x - y);
-  const planning = runs
-    .filter((r) => r.plans > 0)
-    .flatMap((r) => r.decisionMicros)
-    .sort((x, y) => x - y);
-  const switched = runs.filter((r) => r.switchedAtHop >= 0);
-  return {
-    policy,
-    successPercent: (100 * runs.filter((r) => r.success).length) / runs.length,
-    falls: runs.filter((r) => r.fell).length,
-    denied: runs.filter((r) => r.denied && !r.fell).length,
-    plans: runs.reduce((s, r) => s + r.plans, 0),
-    meanSwitchHop: switched.reduce((s, r) => s + r.switchedAtHop, 0) / Math.max(1, switched.length),
-    decisions: decisions.length,
-    decisionMedianMicros: quantile(decisions, 0.5),
-    decisionP99Micros: quantile(decisions, 0.99),
-    decisionMaxMicros: decisions.at(-1) ?? Number.NaN,
-    planningRequestMedianMicros: quantile(planning, 0.5),
-  };
-});
 
-printTable(
-  `B3 pogo hopper gait switching, ${requests} random requests (success: |h − h*| < 0.01 m after 10 hops, no fall)`,
-  [
-    'policy',
-    'success %',
-    'falls',
-    'denied',
-    'plans',
-    'mean switch hop',
-    'decision median µs',
-    'p99 µs',
-    'max µs',
-  ],
-  summary.map((s) => [
-    s.policy,
-    s.successPercent,
-    s.falls,
-    s.denied,
-    s.plans,
-    s.meanSwitchHop,
-    s.decisionMedianMicros,
-    s.decisionP99Micros,
-    s.decisionMaxMicros,
-  ]),
-);
+function runScenario(name: string, cases: readonly SwitchCase[]) {
+  const episodes = new Map<SwitchPolicy, SwitchEpisode[]>();
+  const summary = policies.map((policy) => {
+    const runs = cases.map((c) =>
+      runSwitchEpisode(policy, map, planner, library.at(c.from), library.at(c.to), c.start),
+    );
+    episodes.set(policy, runs);
+    const decisions = runs.flatMap((r) => r.decisionMicros).sort((x, y) => x - y);
+    const checks = runs
+      .flatMap((r) => r.decisionMicros.filter((m) => !r.planMicros.includes(m)))
+      .sort((x, y) => x - y);
+    const plansTimed = runs.flatMap((r) => r.planMicros).sort((x, y) => x - y);
+    const switched = runs.filter((r) => r.switchedAtHop >= 0);
+    return {
+      policy,
+      successPercent: (100 * runs.filter((r) => r.success).length) / runs.length,
+      falls: runs.filter((r) => r.fell).length,
+      denied: runs.filter((r) => r.denied && !r.fell).length,
+      plans: runs.reduce((s, r) => s + r.plans, 0),
+      meanSwitchHop: switched.reduce((s, r) => s + r.switchedAtHop, 0) / Math.max(1, switched.length),
+      decisions: decisions.length,
+      checkMedianMicros: quantile(checks, 0.5),
+      checkP99Micros: quantile(checks, 0.99),
+      planningDecisions: plansTimed.length,
+      planMedianMicros: quantile(plansTimed, 0.5),
+      planP99Micros: quantile(plansTimed, 0.99),
+      planMaxMicros: plansTimed.at(-1) ?? Number.NaN,
+    };
+  });
+  printTable(
+    `B3 pogo hopper gait switching, ${name}: ${cases.length} random requests (success: |h − h*| < 0.01 m after 10 hops, no fall)`,
+    [
+      'policy',
+      'success %',
+      'falls',
+      'denied',
+      'plans',
+      'mean switch hop',
+      'check median µs',
+      'check p99 µs',
+      'planning decision median µs',
+      'p99 µs',
+      'max µs',
+    ],
+    summary.map((s) => [
+      s.policy,
+      s.successPercent,
+      s.falls,
+      s.denied,
+      s.plans,
+      s.meanSwitchHop,
+      s.checkMedianMicros,
+      s.checkP99Micros,
+      s.planMedianMicros,
+      s.planP99Micros,
+      s.planMaxMicros,
+    ]),
+  );
+  return { name, cases, episodes, summary };
+}
+
+const allPairs = runScenario('all gait pairs', randomCases(seed, 0));
+const largeJumps = runScenario('large switches |h_a − h_b| ≥ 0.25 m', randomCases(seed + 1, 0.25));
 
 /** Apex per hop for a few requests that fall when switched blindly: blind vs check + planner. */
-function plot(file: string): number[] {
+function plot(file: string, scenario: ReturnType<typeof runScenario>): number[] {
+  const { cases, episodes } = scenario;
   const blind = episodes.get('blind')!;
   const planned = episodes.get('planner')!;
   const picked = cases
@@ -162,7 +186,13 @@ function plot(file: string): number[] {
   writeFileSync(resultsPath(file), `${parts.join('\n')}\n`);
   return picked;
 }
-const plotted = plot('certify-gait.svg');
+/** Physical duration of one hop at apex h (the time a decision at the apex could take). */
+function hopPeriod(apex: number): number {
+  map.hop(apex, library.at(apex).feedforward);
+  return map.steps * hopperParams.dt;
+}
+
+const plotted = plot('certify-gait.svg', largeJumps);
 
 writeFileSync(
   resultsPath('certify-gait.json'),
@@ -172,7 +202,8 @@ writeFileSync(
       ...machineInfo(),
       system: 'pogo hopper (vertical), apex-height Poincaré map',
       params: hopperParams,
-      requests,
+      requestsPerScenario: requests,
+      requestGaits,
       seed,
       switching: defaultSwitching,
       levels: 'sampled, not verified (seed paper level c from rollouts; sampling only refutes)',
@@ -185,8 +216,13 @@ writeFileSync(
         sampledLevelNotVerified: g.sampledLevel,
         sampledHalfWidth: Math.sqrt(g.sampledLevel / g.valueWeight),
       })),
-      summary,
-      plotted: plotted.map((i) => cases[i]),
+      scenarios: [allPairs, largeJumps].map((s) => ({
+        name: s.name,
+        summary: s.summary,
+        failedBlind: s.cases.filter((_, i) => !s.episodes.get('blind')![i]!.success),
+      })),
+      hopPeriodSeconds: hopPeriod(0.8),
+      plotted: plotted.map((i) => largeJumps.cases[i]),
     },
     null,
     2,

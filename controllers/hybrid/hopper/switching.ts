@@ -161,6 +161,8 @@ export interface SwitchEpisode {
   readonly plans: number;
   /** Wall time of each switch decision (check, and planning when it ran), µs. */
   readonly decisionMicros: number[];
+  /** The subset of decisionMicros in which the planner ran, µs. */
+  readonly planMicros: number[];
 }
 
 /**
@@ -181,6 +183,7 @@ export function runSwitchEpisode(
   const apexes = [startApex];
   const gaitApexes: number[] = [];
   const decisionMicros: number[] = [];
+  const planMicros: number[] = [];
   let current = from;
   let switchedAtHop = -1;
   let plans = 0;
@@ -191,8 +194,10 @@ export function runSwitchEpisode(
       if (policy === 'blind') switchedAtHop = hop;
       else {
         const start = performance.now();
+        let planned = false;
         if (switchCheck(to, h, config.estimateRadius)) switchedAtHop = hop;
         else if (policy === 'planner' && planLeft <= 0) {
+          planned = true;
           const plan = planner.plan(to, h, config.hopBudget - hop);
           if (plan) {
             plans++;
@@ -201,7 +206,9 @@ export function runSwitchEpisode(
             planLeft = plan.reachesTarget ? plan.dwell : 1;
           }
         }
-        decisionMicros.push(1000 * (performance.now() - start));
+        const micros = 1000 * (performance.now() - start);
+        decisionMicros.push(micros);
+        if (planned) planMicros.push(micros);
       }
       if (switchedAtHop >= 0) current = to;
     }
@@ -220,6 +227,7 @@ export function runSwitchEpisode(
         switchedAtHop,
         plans,
         decisionMicros,
+        planMicros,
       };
     }
   }
@@ -233,5 +241,6 @@ export function runSwitchEpisode(
     switchedAtHop,
     plans,
     decisionMicros,
+    planMicros,
   };
 }
