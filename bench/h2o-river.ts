@@ -3,7 +3,8 @@
  *
  *   npm run bench:h2o-river                 # C0 = 1.2 (all methods), 0.6 and 0.9 (H2O vs naive), 5 seeds
  *   npm run bench:h2o-river -- --currents 1.2 --seeds 0,1 --updates 2000   # a quicker look
- *   npm run bench:h2o-river -- --reuse      # keep the runs already in runs/bench/h2o-river-runs.jsonl
+ *   npm run bench:h2o-river -- --reuse      # keep the runs already in runs/bench/<tag>-runs.jsonl
+ *   npm run bench:h2o-river -- --engine tfjs --hidden 64 --updates 10000 --tag h2o-river-64   # other budget
  *
  * Uses configs/train/river-*.yaml (override C0 and the real log per control), runs seeds in
  * parallel worker processes, scores each seed against DP references, and writes
@@ -42,6 +43,9 @@ const currents = (flag('currents') ?? '1.2,0.6,0.9').split(',').map(Number);
 const seedsOverride = flag('seeds')?.split(',').map(Number);
 const updatesOverride = flag('updates') ? Number(flag('updates')) : undefined;
 const workers = Number(flag('workers') ?? 2);
+const engineOverride = flag('engine') as 'tfjs' | 'ts-cpu' | undefined;
+const hiddenOverride = flag('hidden') ? Number(flag('hidden')) : undefined;
+const tag = flag('tag') ?? 'h2o-river';
 const outDir = path.resolve('bench/results');
 mkdirSync(outDir, { recursive: true });
 
@@ -53,7 +57,17 @@ function configFor(method: Method, current: number): TrainConfig {
     ...(base.dataset === undefined ? {} : { dataset: `../../sim/river/data/real-log-c${current}.json` }),
     ...(seedsOverride ? { seeds: seedsOverride } : {}),
     ...(updatesOverride ? { budget: { ...base.budget, updates: updatesOverride } } : {}),
-    output: path.join('runs', 'bench', `river-c${current}-${method}`),
+    ...(engineOverride ? { engine: engineOverride } : {}),
+    ...(hiddenOverride
+      ? {
+          options: {
+            ...base.options,
+            hidden: [hiddenOverride, hiddenOverride],
+            ...(method === 'h2o' ? { discriminatorHidden: [hiddenOverride, hiddenOverride] } : {}),
+          },
+        }
+      : {}),
+    output: path.join('runs', 'bench', `${tag}-c${current}-${method}`),
     checkpointEvery: undefined,
   };
 }
@@ -79,7 +93,7 @@ for (const current of currents) {
 }
 // Every finished run is appended to a JSON-lines file, so an interrupted benchmark (or one run in
 // parts, e.g. the controls later) continues with --reuse instead of starting over.
-const partialFile = path.resolve('runs/bench/h2o-river-runs.jsonl');
+const partialFile = path.resolve(`runs/bench/${tag}-runs.jsonl`);
 mkdirSync(path.dirname(partialFile), { recursive: true });
 const keyOf = (algorithm: string, current: number, seed: number) => `${algorithm}/${current}/${seed}`;
 const currentOf = (job: Job) => (job.config.environment as { current: number }).current;
@@ -255,7 +269,6 @@ const json = {
       }
     : null,
 };
-const tag = flag('tag') ?? 'h2o-river';
 writeFileSync(path.join(outDir, `${tag}.json`), `${JSON.stringify(json, null, 1)}\n`);
 
 for (const current of currents) {
