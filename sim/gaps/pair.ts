@@ -100,7 +100,7 @@ export class NormalizedActions implements Environment {
     for (let i = 0; i < this.inner.length; i++) {
       let a = action[i]!;
       if (this.noise > 0) a += this.noise * this.rng.normal();
-      a = a < -1 ? -1 : a > 1 ? 1 : a;
+      a = Math.max(-1, Math.min(1, a));
       this.inner[i] = this.center[i]! + this.halfRange[i]! * a;
     }
     return this.env.step(this.inner, nextObservation);

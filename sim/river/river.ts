@@ -55,7 +55,7 @@ export function inGapRegion(x: number, y: number, config: RiverConfig): boolean 
   return Math.abs(y - config.centerY) < config.widthY && Math.abs(x - config.centerX) < config.widthX;
 }
 
-const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
+const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
 /** Noise-free next state, shared by the environment and the DP references. */
 export function riverMean(
