@@ -59,7 +59,6 @@ export interface GaitPlan {
   readonly dwell: number;
   /** Predicted V_b/c_b after the dwell (for the decision log). */
   readonly predictedRatio: number;
-  readonly candidatesScored: number;
   /** False for one link of a chain: the dwell ends closer to b's region but not yet inside. */
   readonly reachesTarget: boolean;
 }
@@ -103,10 +102,8 @@ export class GaitWaypointPlanner {
     const best = { gait: null as Gait | null, score: Number.POSITIVE_INFINITY, dwell: 0, ratio: 0 };
     // The best among waypoints that the current apex may enter at once (entry term 0).
     const safe = { ...best };
-    let candidates = 0;
     const consider = (w: Gait) => {
       this.scoreWaypoint(w, to, apex, maxDwell, scored);
-      candidates += maxDwell;
       const score = scored[0]!;
       const dwell = scored[1]!;
       const better = score < best.score || (score === best.score && score === 0 && dwell < best.dwell);
@@ -130,7 +127,6 @@ export class GaitWaypointPlanner {
         waypoint: best.gait,
         dwell: best.dwell,
         predictedRatio: best.ratio,
-        candidatesScored: candidates,
         reachesTarget: true,
       };
     // No waypoint reaches b's region within the dwell: a chain of waypoints may. Take a step only
@@ -140,7 +136,6 @@ export class GaitWaypointPlanner {
         waypoint: safe.gait,
         dwell: safe.dwell,
         predictedRatio: safe.ratio,
-        candidatesScored: candidates,
         reachesTarget: false,
       };
     return null;
@@ -159,9 +154,9 @@ export interface SwitchEpisode {
   /** Hop at which gait b took over, −1 if never. */
   readonly switchedAtHop: number;
   readonly plans: number;
-  /** Wall time of each switch decision (check, and planning when it ran), µs. */
-  readonly decisionMicros: number[];
-  /** The subset of decisionMicros in which the planner ran, µs. */
+  /** Wall time of each switch decision that was a check only, µs. */
+  readonly checkMicros: number[];
+  /** Wall time of each decision in which the planner ran (check included), µs. */
   readonly planMicros: number[];
 }
 
@@ -182,7 +177,7 @@ export function runSwitchEpisode(
   const limit = map.params.maxExtension;
   const apexes = [startApex];
   const gaitApexes: number[] = [];
-  const decisionMicros: number[] = [];
+  const checkMicros: number[] = [];
   const planMicros: number[] = [];
   let current = from;
   let switchedAtHop = -1;
@@ -207,8 +202,7 @@ export function runSwitchEpisode(
           }
         }
         const micros = 1000 * (performance.now() - start);
-        decisionMicros.push(micros);
-        if (planned) planMicros.push(micros);
+        (planned ? planMicros : checkMicros).push(micros);
       }
       if (switchedAtHop >= 0) current = to;
     }
@@ -226,7 +220,7 @@ export function runSwitchEpisode(
         gaitApexes,
         switchedAtHop,
         plans,
-        decisionMicros,
+        checkMicros,
         planMicros,
       };
     }
@@ -240,7 +234,7 @@ export function runSwitchEpisode(
     gaitApexes,
     switchedAtHop,
     plans,
-    decisionMicros,
+    checkMicros,
     planMicros,
   };
 }
