@@ -14,7 +14,9 @@ describe('run config JSON Schema', () => {
   });
 
   it('is committed up to date (regenerate with `npx tether config schema`)', () => {
-    const committed = JSON.parse(readFileSync(join(import.meta.dirname, '../../configs/schema/run.schema.json'), 'utf8'));
+    const committed = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../configs/schema/run.schema.json'), 'utf8'),
+    );
     expect(committed).toEqual(JSON.parse(text));
   });
 });
