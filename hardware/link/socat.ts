@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** A pty pair joined by socat: what a USB-serial cable between host and rig looks like here. */
 export interface PtyPair {
@@ -18,6 +19,8 @@ export interface PtyPair {
  * over to the new pair instead of staying on a dead one.
  */
 export async function startPtyPair(base: string, socatBinary = 'socat'): Promise<PtyPair> {
+  // The links usually live in a run folder that a fresh clone does not have yet.
+  mkdirSync(dirname(base), { recursive: true });
   await stopStaleSocat(base);
   const rigPath = `${base}.rig`;
   const hostPath = `${base}.host`;
