@@ -8,7 +8,6 @@
  * real model. Writes bench/results/h2o-mujoco.json and an SVG of the learning curves.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { LqrController } from '../controllers/classical/lqr.ts';
 import { createEnv } from '../sim/envs/index.ts';
@@ -16,6 +15,7 @@ import { type Job, runJobs } from '../src/learning/parallel.ts';
 import { Rng } from '../src/learning/rng.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
 import { learningCurvesSvg } from './h2o-plot.ts';
+import { machineInfo } from './report.ts';
 
 const methods = ['h2o', 'sac', 'naive-mix', 'td3bc'] as const;
 const labels: Record<string, string> = {
@@ -128,13 +128,7 @@ writeFileSync(
   `${JSON.stringify(
     {
       benchmark: 'h2o-mujoco',
-      date: new Date().toISOString(),
-      machine: {
-        cpu: os.cpus()[0]?.model,
-        cores: os.cpus().length,
-        node: process.version,
-        loadavg: os.loadavg(),
-      },
+      ...machineInfo(),
       command: `npm run bench:h2o-mujoco -- ${process.argv.slice(2).join(' ')}`.trim(),
       wallSeconds,
       references: refs,

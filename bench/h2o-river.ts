@@ -11,13 +11,13 @@
  * bench/results/h2o-river.json plus SVG learning curves and a map of w.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { normalisedScore, type RiverReferences, riverReferences } from '../sim/river/dp.ts';
 import { ARENA, riverDefaults } from '../sim/river/river.ts';
 import { type Job, type JobResult, runJobs } from '../src/learning/parallel.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
 import { heatMapSvg, learningCurvesSvg } from './h2o-plot.ts';
+import { machineInfo } from './report.ts';
 
 const methods = ['sac', 'td3bc', 'naive-mix', 'h2o'] as const;
 type Method = (typeof methods)[number];
@@ -242,13 +242,7 @@ console.log('pass criteria:', criteria);
 const wMapRun = results.find((x) => x.wMap !== null);
 const json = {
   benchmark: 'h2o-river',
-  date: new Date().toISOString(),
-  machine: {
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    node: process.version,
-    loadavg: os.loadavg(),
-  },
+  ...machineInfo(),
   command: `npm run bench:h2o-river -- ${process.argv.slice(2).join(' ')}`.trim(),
   /** Wall time of this invocation; runs reused from earlier invocations keep their own seconds. */
   wallSeconds,

@@ -18,6 +18,8 @@ export function machineInfo() {
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
       loadAverage1m: loadavg()[0],
+      /** 1, 5 and 15 minute load averages: long runs on a shared machine need all three. */
+      loadAverage: loadavg(),
     },
   };
 }

@@ -7,7 +7,6 @@
  *   npm run bench:train-throughput [-- --updates 12]
  */
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { cpuEngine } from '../src/learning/cpu-engine.ts';
 import type { Engine } from '../src/learning/engine.ts';
 import { H2oAgent, h2oDefaults } from '../src/learning/h2o.ts';
@@ -15,6 +14,7 @@ import { createBatch, ReplayBuffer } from '../src/learning/replay.ts';
 import { Rng } from '../src/learning/rng.ts';
 import { SacAgent, sacDefaults, sacUpdate } from '../src/learning/sac.ts';
 import { createTfjsEngine } from '../src/learning/tfjs-engine.ts';
+import { machineInfo } from './report.ts';
 
 const flagIndex = process.argv.indexOf('--updates');
 const measured = flagIndex >= 0 ? Number(process.argv[flagIndex + 1]) : 12;
@@ -124,13 +124,7 @@ for (const engine of engines) {
 console.table(rows);
 const json = {
   benchmark: 'train-throughput',
-  date: new Date().toISOString(),
-  machine: {
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    node: process.version,
-    loadavg: os.loadavg(),
-  },
+  ...machineInfo(),
   command: 'npm run bench:train-throughput',
   settings: {
     observation: O,
