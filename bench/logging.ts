@@ -11,19 +11,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { ConstantController } from '../controllers/basic/constant.ts';
 import { DoubleIntegratorRobot } from '../sim/toy/double-integrator.ts';
-import { loopSchema } from '../src/config/schema.ts';
-import { EventBuffer } from '../src/core/events.ts';
 import type { RobotInfo } from '../src/core/robot.ts';
 import { signal } from '../src/core/spec.ts';
 import { createTickRecord, type TickRecord } from '../src/core/tick.ts';
 import { readLog } from '../src/logging/reader.ts';
 import { McapTickLogger } from '../src/logging/tick-logger.ts';
-import { ControlLoop, type TickSink } from '../src/loop/control-loop.ts';
 import { quantile } from '../src/loop/timing.ts';
-import { createSafetyLayer } from '../src/safety/safety-layer.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
+import { trivialRealtimeLoop } from './trivial-loop.ts';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
 const dir = mkdtempSync(join(tmpdir(), 'tether-bench-log-'));
@@ -161,21 +157,7 @@ async function throughput(robot: RobotInfo, ticks: number) {
 /** 4. The real control loop, real-time clock, with and without the logger as a sink. */
 async function loopImpact(rateHz: number, withLogger: boolean) {
   const robot = new DoubleIntegratorRobot(1 / rateHz);
-  const events = new EventBuffer();
   await robot.configure();
-  const controller = new ConstantController();
-  controller.configure({
-    observation: robot.info.observation,
-    action: robot.info.action,
-    dt: 1 / rateHz,
-    events,
-  });
-  const safety = createSafetyLayer(
-    { staleAfterTicks: 1_000_000 },
-    robot.info.action,
-    robot.info.observation,
-    events,
-  );
   const logger = withLogger
     ? await McapTickLogger.open(join(dir, `loop-${rateHz}.mcap`), {
         robot: robot.info,
@@ -183,10 +165,7 @@ async function loopImpact(rateHz: number, withLogger: boolean) {
         rateHz,
       })
     : undefined;
-  const sinks: TickSink[] = logger ? [logger] : [];
-  await robot.activate();
-  const options = loopSchema.parse({ rateHz, mode: 'realtime', maxConsecutiveMisses: 1_000_000 });
-  const loop = new ControlLoop({ robot, controller, safety, events, options, sinks });
+  const loop = await trivialRealtimeLoop(robot, rateHz, logger ? [logger] : []);
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const gcBefore = gcCount;

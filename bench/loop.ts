@@ -8,16 +8,12 @@
 import { writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { ConstantController } from '../controllers/basic/constant.ts';
 import { simRobotPlugin } from '../sim/sim-robot.ts';
 import { DoubleIntegratorRobot } from '../sim/toy/double-integrator.ts';
-import { loopSchema } from '../src/config/schema.ts';
-import { EventBuffer } from '../src/core/events.ts';
 import type { Robot } from '../src/core/robot.ts';
-import { ControlLoop } from '../src/loop/control-loop.ts';
 import { quantile } from '../src/loop/timing.ts';
-import { createSafetyLayer } from '../src/safety/safety-layer.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
+import { trivialRealtimeLoop } from './trivial-loop.ts';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 20;
 /** Like a control process on a real rig, the loop may run at raised priority (`--nice -15`, needs root). */
@@ -54,24 +50,7 @@ async function tetherLoop(
   rateHz: number,
 ): Promise<Row> {
   const robot = await makeRobot(1 / rateHz);
-  const events = new EventBuffer();
-  await robot.configure();
-  const controller = new ConstantController();
-  controller.configure({
-    observation: robot.info.observation,
-    action: robot.info.action,
-    dt: 1 / rateHz,
-    events,
-  });
-  const safety = createSafetyLayer(
-    { staleAfterTicks: 1_000_000 },
-    robot.info.action,
-    robot.info.observation,
-    events,
-  );
-  await robot.activate();
-  const options = loopSchema.parse({ rateHz, mode: 'realtime', maxConsecutiveMisses: 1_000_000 });
-  const loop = new ControlLoop({ robot, controller, safety, events, options });
+  const loop = await trivialRealtimeLoop(robot, rateHz);
   global.gc?.();
   // Let the observer report the forced collection before counting starts.
   await new Promise((resolve) => setTimeout(resolve, 50));
