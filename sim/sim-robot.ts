@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PluginContext, RobotPlugin } from '../src/config/plugin.ts';
-import { Lifecycle, type LifecycleState } from '../src/core/lifecycle.ts';
-import type { Robot, RobotInfo } from '../src/core/robot.ts';
+import { InProcessRobot } from '../src/core/in-process-robot.ts';
+import type { RobotInfo } from '../src/core/robot.ts';
 import { dynamicsSchema } from './dynamics.ts';
 import { type EnvOptions, envDefinition, MujocoEnv } from './envs/index.ts';
 import { SimModel } from './model.ts';
@@ -44,9 +44,8 @@ export type SimRobotOptions = z.output<typeof simRobotOptions>;
  * A non-finite action faults the robot; a fault latches until `recover()` and meanwhile every
  * `write` applies the safe action while time keeps running.
  */
-export class SimRobot implements Robot {
+export class SimRobot extends InProcessRobot {
   readonly info: RobotInfo;
-  private readonly lifecycle: Lifecycle;
   private readonly latest: Float64Array;
   private readonly safe: Float64Array;
   private configured = false;
@@ -55,7 +54,7 @@ export class SimRobot implements Robot {
     readonly env: MujocoEnv,
     private readonly seed: number,
   ) {
-    this.lifecycle = new Lifecycle(`sim robot '${env.sim.name}'`);
+    super(`sim robot '${env.sim.name}'`);
     this.latest = new Float64Array(env.observation.signals.length).fill(Number.NaN);
     this.safe = Float64Array.from(env.action.safe);
     this.info = {
@@ -93,35 +92,12 @@ export class SimRobot implements Robot {
     }
   }
 
-  get state(): LifecycleState {
-    return this.lifecycle.state;
-  }
-
-  get faultReason(): string | undefined {
-    return this.lifecycle.lastFault;
-  }
-
-  async configure(): Promise<void> {
-    this.lifecycle.apply('configure');
+  protected override onConfigure(): void {
     this.env.reset(this.latest, this.seed);
     this.configured = true;
   }
 
-  async activate(): Promise<void> {
-    this.lifecycle.apply('activate');
-  }
-
-  async deactivate(): Promise<void> {
-    this.lifecycle.apply('deactivate');
-  }
-
-  async recover(): Promise<void> {
-    this.lifecycle.apply('recover');
-  }
-
-  async shutdown(): Promise<void> {
-    if (this.lifecycle.state === 'stopped') return;
-    this.lifecycle.apply('shutdown');
+  protected override onShutdown(): void {
     this.env.dispose();
   }
 
@@ -156,11 +132,6 @@ export class SimRobot implements Robot {
     if (this.lifecycle.state === 'running' && !allFinite(this.latest)) {
       this.fault('simulation produced a non-finite observation');
     }
-  }
-
-  fault(reason: string): void {
-    if (this.lifecycle.state === 'stopped' || this.lifecycle.state === 'fault') return;
-    this.lifecycle.apply('fault', reason);
   }
 }
 

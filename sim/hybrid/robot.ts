@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RobotPlugin } from '../../src/config/plugin.ts';
-import { Lifecycle } from '../../src/core/lifecycle.ts';
-import type { Robot, RobotInfo } from '../../src/core/robot.ts';
+import { InProcessRobot } from '../../src/core/in-process-robot.ts';
+import type { RobotInfo } from '../../src/core/robot.ts';
 import { signal } from '../../src/core/spec.ts';
 import { carRoadSystem, randomRoad } from './car.ts';
 import { type HybridSystem, torqueModePendulum } from './system.ts';
@@ -12,9 +12,8 @@ import { type HybridSystem, torqueModePendulum } from './system.ts';
  * Guards may force a mode on their own; a non-finite command leads to the safe action (zero input,
  * mode unchanged), never to a crash.
  */
-export class HybridSimRobot implements Robot {
+export class HybridSimRobot extends InProcessRobot {
   readonly info: RobotInfo;
-  private readonly lifecycle = new Lifecycle('hybrid-sim');
   private readonly x: Float64Array;
   private readonly next: Float64Array;
   private activeMode: number;
@@ -27,6 +26,7 @@ export class HybridSimRobot implements Robot {
     private readonly initialState: readonly number[],
     private readonly initialMode = 0,
   ) {
+    super('hybrid-sim');
     const n = system.state.length;
     if (initialState.length !== n)
       throw new RangeError(
@@ -66,33 +66,11 @@ export class HybridSimRobot implements Robot {
     return this.x;
   }
 
-  get state() {
-    return this.lifecycle.state;
-  }
-  get faultReason() {
-    return this.lifecycle.lastFault;
-  }
-  async configure() {
-    this.lifecycle.apply('configure');
+  protected override onConfigure(): void {
     this.x.set(this.initialState);
     this.activeMode = this.initialMode;
     this.system.restart?.();
     this.time = 0;
-  }
-  async activate() {
-    this.lifecycle.apply('activate');
-  }
-  async deactivate() {
-    this.lifecycle.apply('deactivate');
-  }
-  async recover() {
-    this.lifecycle.apply('recover');
-  }
-  async shutdown() {
-    this.lifecycle.apply('shutdown');
-  }
-  fault(reason: string) {
-    this.lifecycle.apply('fault', reason);
   }
 
   read(out: Float64Array): number {
