@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sampledRoaLevel } from '../src/lyapunov/roa-estimate.ts';
+import { sampledRoaLevel } from '../research/lyapunov/roa-estimate.ts';
 import { bisectRho, type Certificate, certify } from '../src/verification/certificate.ts';
 import { anchorsDir, repoRoot } from '../src/verification/io.ts';
 import { type LyapunovModel, type ModelJson, parseModel } from '../src/verification/model.ts';

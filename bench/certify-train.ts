@@ -10,7 +10,7 @@ import {
   defaultPendulumClfConfig,
   PendulumClfTrainer,
   trainWithCounterexamples,
-} from '../src/lyapunov/pendulum-clf.ts';
+} from '../research/lyapunov/pendulum-clf.ts';
 import { bisectRho, certify } from '../src/verification/certificate.ts';
 import { repoRoot } from '../src/verification/io.ts';
 import { parseModel } from '../src/verification/model.ts';

@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, setPriority } from 'node:os';
 import { join } from 'node:path';
+import { plugins } from '../app/plugins.ts';
 import type { LinkRobot } from '../hardware/link/link-robot.ts';
 import { mqttRobotPlugin, serialRobotPlugin } from '../hardware/link/plugins.ts';
 import type { FaultSpec, RigConfigInput } from '../hardware/rig/config.ts';
@@ -209,7 +210,7 @@ async function faultScenario(
       ? `  kind: serial\n  path: ${rig.hostLink}\n`
       : `  kind: mqtt\n  robot: cartpole\n  url: ${mosquitto.url}\n`;
   const yaml = `robot:\n${robotYaml}controller:\n  kind: lqr\n  model: cartpole\nloop:\n  rateHz: 100\nsafety:\n  staleAfterTicks: ${staleAfterTicks}\n`;
-  const config = parseRunConfig(yaml, join(work.path, `fault-${link}-${c.name}.yaml`));
+  const config = parseRunConfig(yaml, join(work.path, `fault-${link}-${c.name}.yaml`), plugins);
   const ticks: { epochMs: number; safe: boolean }[] = [];
   let robot: Robot | undefined;
   let killedAt = Number.NaN;

@@ -3,6 +3,7 @@ import { loopSchema } from '../src/config/schema.ts';
 import { EventBuffer } from '../src/core/events.ts';
 import type { Robot } from '../src/core/robot.ts';
 import { ControlLoop, type TickSink } from '../src/loop/control-loop.ts';
+import { ControllerManager } from '../src/loop/controller-manager.ts';
 import { createSafetyLayer } from '../src/safety/safety-layer.ts';
 
 /**
@@ -23,5 +24,12 @@ export async function trivialRealtimeLoop(
   const safety = createSafetyLayer({ staleAfterTicks: 1_000_000 }, action, observation, events);
   await robot.activate();
   const options = loopSchema.parse({ rateHz, mode: 'realtime', maxConsecutiveMisses: 1_000_000 });
-  return new ControlLoop({ robot, controller, safety, events, options, sinks });
+  return new ControlLoop({
+    robot,
+    controllers: ControllerManager.single(controller),
+    safety,
+    events,
+    options,
+    sinks,
+  });
 }

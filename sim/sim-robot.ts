@@ -42,7 +42,8 @@ export type SimRobotOptions = z.output<typeof simRobotOptions>;
  * advances physics by one control period (decimation = control dt / physics dt), so the same loop
  * runs it in real time or as fast as possible. `read` returns the observation and the sim time.
  * A non-finite action faults the robot; a fault latches until `recover()` and meanwhile every
- * `write` applies the safe action while time keeps running.
+ * `write` applies the safe action while time keeps running — as it does while `ready` between a
+ * recovery and the next activation, so an operator can recover without stopping the loop.
  */
 export class SimRobot extends InProcessRobot {
   readonly info: RobotInfo;
@@ -124,7 +125,7 @@ export class SimRobot extends InProcessRobot {
           break;
         }
       }
-    } else if (state !== 'fault') {
+    } else if (state !== 'fault' && state !== 'ready') {
       throw new Error(`${this.info.name}: write while ${state}; commands are accepted only while running`);
     }
     const command = this.lifecycle.state === 'running' ? action : this.safe;
@@ -146,4 +147,10 @@ export const simRobotPlugin: RobotPlugin<SimRobotOptions> = {
   schema: simRobotOptions,
   create: (options: SimRobotOptions, context: PluginContext) =>
     SimRobot.create(options, context.controlDt, context.seed),
+  // In-process: building the robot opens no device, so its specs are known offline.
+  async describe(options, context) {
+    const robot = await SimRobot.create(options, context.controlDt, context.seed);
+    await robot.shutdown();
+    return robot.info;
+  },
 };

@@ -152,4 +152,8 @@ export const hybridSimRobotPlugin: RobotPlugin<HybridSimOptions> = {
     const { system, initialMode } = createHybridSystem(options);
     return new HybridSimRobot(system, options.initialState, initialMode);
   },
+  async describe(options) {
+    const { system, initialMode } = createHybridSystem(options);
+    return new HybridSimRobot(system, options.initialState, initialMode).info;
+  },
 };

@@ -1,130 +1,149 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import type { z } from 'zod';
-import { controllerPlugins } from '../../controllers/registry.ts';
-import { robotPlugins } from '../robots/registry.ts';
-import { ConfigError, type ConfigProblem, problemsFromZod } from './errors.ts';
-import type { ControllerPlugin, Plugin, RobotPlugin } from './plugin.ts';
-import { type LoopOptions, type RawRunConfig, runConfigSchema } from './schema.ts';
+import type { SafetyOptions } from '../safety/safety-layer.ts';
+import { safetyOptionsSchema } from '../safety/safety-layer.ts';
+import { ConfigDocument } from './document.ts';
+import type { ControllerPlugin, Plugin, PluginSet, RobotPlugin } from './plugin.ts';
+import {
+  type LoopOptions,
+  type OperatorOptions,
+  type RawRunConfig,
+  runConfigSchema,
+  type SwitchRuleOptions,
+} from './schema.ts';
+
+/** One named controller of a run, validated by its plugin's schema. */
+export interface ControllerEntry {
+  readonly name: string;
+  readonly plugin: ControllerPlugin;
+  readonly options: unknown;
+  /** Key path of its section in the file, for located errors found later (e.g. by `config check`). */
+  readonly path: readonly (string | number)[];
+}
 
 /** A run config after every section has been validated by its own schema. */
 export interface RunConfig {
   readonly file: string;
+  /** Directory of the config file: every relative path in the config resolves against it. */
   readonly baseDir: string;
   readonly name: string;
   readonly duration: number | undefined;
   readonly seed: number;
   readonly robot: { readonly plugin: RobotPlugin; readonly options: unknown };
-  readonly controller: { readonly plugin: ControllerPlugin; readonly options: unknown };
+  /** In the order written; `switching.initial` names the one active at start. */
+  readonly controllers: readonly ControllerEntry[];
+  readonly switching: {
+    readonly initial: string;
+    readonly fallback: string | undefined;
+    readonly rules: readonly SwitchRuleOptions[];
+  };
   readonly loop: LoopOptions;
-  readonly safety: Record<string, unknown>;
+  readonly safety: SafetyOptions;
+  /** `path` is absolute (resolved against the config file). */
   readonly log: { readonly path?: string | undefined };
+  readonly operator: OperatorOptions;
   /** The parsed YAML as written, stored in logs for provenance. */
   readonly source: unknown;
+  /** The document, to locate problems found after loading (signal names, contract mismatches). */
+  readonly document: ConfigDocument;
 }
 
-export function loadRunConfig(file: string): RunConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(file, [{ path: [], message: `cannot read file (${(error as Error).message})` }]);
-  }
-  return parseRunConfig(text, file);
+export function loadRunConfig(file: string, plugins: PluginSet): RunConfig {
+  return runConfigOf(ConfigDocument.read(file), plugins);
 }
 
 /** Parses and validates a run config; every problem is reported at once, with its line. */
-export function parseRunConfig(text: string, file: string): RunConfig {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      document.errors.map((e) => {
-        const position = lineCounter.linePos(e.pos[0]);
-        return {
-          path: [],
-          message: `YAML syntax: ${e.message.split('\n')[0]}`,
-          ...position,
-          column: position.col,
-        };
-      }),
-    );
-  }
-  const source: unknown = document.toJS();
-  const locate = (problems: ConfigProblem[]): ConfigProblem[] =>
-    problems.map((p) => ({ ...p, ...positionOf(document.contents, p.path, lineCounter) }));
+export function parseRunConfig(text: string, file: string, plugins: PluginSet): RunConfig {
+  return runConfigOf(ConfigDocument.parse(text, file), plugins);
+}
 
-  const top = runConfigSchema.safeParse(source ?? {}, { reportInput: true });
-  if (!top.success) throw new ConfigError(file, locate(problemsFromZod(top.error)));
-  const raw: RawRunConfig = top.data;
+function runConfigOf(doc: ConfigDocument, plugins: PluginSet): RunConfig {
+  const raw: RawRunConfig | undefined = doc.validate(runConfigSchema, doc.source);
+  doc.throwIfProblems();
+  if (!raw) throw new Error('unreachable: validation failed without problems');
 
-  const problems: ConfigProblem[] = [];
-  const robot = resolvePlugin('robot', raw.robot, robotPlugins, problems);
-  const controller = resolvePlugin('controller', raw.controller, controllerPlugins, problems);
-  if (problems.length > 0 || !robot || !controller) throw new ConfigError(file, locate(problems));
+  const robot = resolvePlugin(doc, ['robot'], raw.robot, plugins.robots, 'robot');
+  const controllers = controllerEntries(doc, raw, plugins.controllers);
+  const safety = doc.validate(safetyOptionsSchema, raw.safety ?? {}, ['safety']);
+  const names = controllers.map((c) => c.name);
+  const known = (name: string | undefined, path: (string | number)[]): void => {
+    if (name !== undefined && controllers.length > 0 && !names.includes(name))
+      doc.report(path, `no controller named '${name}' (configured: ${names.join(', ')})`);
+  };
+  const switching = raw.switching;
+  known(switching?.initial, ['switching', 'initial']);
+  known(switching?.fallback, ['switching', 'fallback']);
+  switching?.rules.forEach((rule, i) => {
+    known(rule.from, ['switching', 'rules', i, 'from']);
+    known(rule.to, ['switching', 'rules', i, 'to']);
+    for (const [signal, [lo, hi]] of Object.entries(rule.when))
+      if (!(lo <= hi)) doc.report(['switching', 'rules', i, 'when', signal], `lower ${lo} > upper ${hi}`);
+  });
+  const initial = switching?.initial ?? names[0];
+  if (switching?.fallback !== undefined && switching.fallback === initial && controllers.length === 1)
+    doc.report(['switching', 'fallback'], 'the fallback must be another controller than the one it replaces');
+  doc.throwIfProblems();
+  if (!robot || !safety || initial === undefined) throw new Error('unreachable: unreported problem');
 
   return {
-    file,
-    baseDir: dirname(resolve(file)),
-    name: raw.name ?? `${robot.plugin.kind}-${controller.plugin.kind}`,
+    file: doc.file,
+    baseDir: doc.baseDir,
+    name: raw.name ?? `${robot.plugin.kind}-${controllers.map((c) => c.plugin.kind).join('-')}`,
     duration: raw.duration,
     seed: raw.seed,
     robot,
-    controller,
+    controllers,
+    switching: { initial, fallback: switching?.fallback, rules: switching?.rules ?? [] },
     loop: raw.loop,
-    safety: raw.safety,
-    log: raw.log,
-    source,
+    safety,
+    log: { path: raw.log.path === undefined ? undefined : doc.resolvePath(raw.log.path) },
+    operator: raw.operator,
+    source: doc.source,
+    document: doc,
   };
 }
 
+function controllerEntries(
+  doc: ConfigDocument,
+  raw: RawRunConfig,
+  plugins: readonly ControllerPlugin[],
+): ControllerEntry[] {
+  if ((raw.controller === undefined) === (raw.controllers === undefined)) {
+    doc.report(
+      raw.controller === undefined ? [] : ['controllers'],
+      'give either `controller:` (one controller) or `controllers:` (named controllers), not both or neither',
+    );
+    return [];
+  }
+  const sections: [string, { kind: string } & Record<string, unknown>, (string | number)[]][] =
+    raw.controller !== undefined
+      ? [[raw.controller.kind, raw.controller, ['controller']]]
+      : Object.entries(raw.controllers ?? {}).map(([name, section]) => [
+          name,
+          section,
+          ['controllers', name],
+        ]);
+  if (sections.length === 0) doc.report(['controllers'], 'expected at least one controller');
+  const entries: ControllerEntry[] = [];
+  for (const [name, section, path] of sections) {
+    const resolved = resolvePlugin(doc, path, section, plugins, 'controller');
+    if (resolved) entries.push({ name, ...resolved, path });
+  }
+  return entries;
+}
+
 function resolvePlugin<P extends Plugin<unknown, unknown>>(
-  section: string,
+  doc: ConfigDocument,
+  path: (string | number)[],
   value: { kind: string } & Record<string, unknown>,
   plugins: readonly P[],
-  problems: ConfigProblem[],
+  what: string,
 ): { plugin: P; options: unknown } | undefined {
   const plugin = plugins.find((p) => p.kind === value.kind);
   if (!plugin) {
     const known = plugins.map((p) => p.kind).join(' | ') || '(none registered)';
-    problems.push({
-      path: [section, 'kind'],
-      message: `unknown ${section} kind '${value.kind}', expected one of ${known}`,
-    });
+    doc.report([...path, 'kind'], `unknown ${what} kind '${value.kind}', expected one of ${known}`);
     return undefined;
   }
   const { kind: _kind, ...options } = value;
-  const parsed = (plugin.schema as z.ZodType).safeParse(options, { reportInput: true });
-  if (!parsed.success) {
-    problems.push(...problemsFromZod(parsed.error, [section]));
-    return undefined;
-  }
-  return { plugin, options: parsed.data };
-}
-
-/** Line and column of the deepest YAML node that exists along `path`. */
-function positionOf(
-  root: Node | null,
-  path: readonly (string | number)[],
-  lineCounter: LineCounter,
-): { line?: number; column?: number } {
-  let node: unknown = root;
-  let found: { range?: [number, number, number] | null } | undefined;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && item.key.value === key);
-      if (!pair) break;
-      found = (pair.key as { range?: [number, number, number] }) ?? found;
-      node = pair.value;
-    } else if (isSeq(node) && typeof key === 'number') {
-      node = node.items[key];
-      found = node as typeof found;
-    } else break;
-  }
-  const offset = found?.range?.[0] ?? (root as { range?: [number, number, number] } | null)?.range?.[0];
-  if (offset === undefined) return {};
-  const { line, col } = lineCounter.linePos(offset);
-  return { line, column: col };
+  const parsed = doc.validate(plugin.schema, options, path);
+  return parsed === undefined ? undefined : { plugin, options: parsed };
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Controller } from '../core/controller.ts';
-import type { Robot } from '../core/robot.ts';
+import type { Robot, RobotInfo } from '../core/robot.ts';
 
 /**
  * A named, schema-checked factory. Robots and controllers are chosen in YAML by `kind`; the rest of
@@ -28,6 +28,18 @@ export interface PluginContext {
 // Registries hold plugins of different option types; `create` takes its options contravariantly, so
 // only `any` lets a `Plugin<LqrOptions>` sit in the same array as a `Plugin<PolicyOptions>`.
 // biome-ignore lint/suspicious/noExplicitAny: see above
-export type RobotPlugin<TOptions = any> = Plugin<TOptions, Robot>;
+export interface RobotPlugin<TOptions = any> extends Plugin<TOptions, Robot> {
+  /**
+   * The robot's specs without opening any device, for `tether config check`; absent when only the
+   * robot itself can tell (a rig introduces itself in its HELLO).
+   */
+  describe?(options: TOptions, context: PluginContext): Promise<RobotInfo>;
+}
 // biome-ignore lint/suspicious/noExplicitAny: see above
 export type ControllerPlugin<TOptions = any> = Plugin<TOptions, Controller>;
+
+/** The plugins a config may name. Only the composition root (app/plugins.ts) builds one. */
+export interface PluginSet {
+  readonly robots: readonly RobotPlugin[];
+  readonly controllers: readonly ControllerPlugin[];
+}

@@ -23,13 +23,53 @@ export const loopSchema = z
 
 export const logSchema = z
   .object({
-    /** MCAP file to write; relative paths resolve against the working directory. */
+    /** MCAP file to write; relative to the config file, like every path in a config. */
     path: z.string().min(1).optional(),
   })
   .strict();
 
 /** The sections whose content depends on `kind` are validated later by the plugin named there. */
-const pluginSection = z.looseObject({ kind: z.string().min(1) });
+export const pluginSection = z.looseObject({ kind: z.string().min(1) });
+
+/** Controller names are log labels and operator arguments: keep them to one plain word. */
+export const controllerName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, - and _, starting with a letter');
+
+/**
+ * An automatic switch: when every listed observation signal lies inside its range, the manager
+ * requests a switch from `from` (any controller when omitted) to `to`. A switch guard, when one is
+ * configured, may still defer or deny it.
+ */
+export const switchRuleSchema = z
+  .object({
+    from: controllerName.optional(),
+    to: controllerName,
+    when: z.record(z.string(), z.tuple([z.number(), z.number()])),
+  })
+  .strict();
+
+/** How the controller manager starts, falls back and switches. */
+export const switchingSchema = z
+  .object({
+    /** Controller active at start; default: the first one listed. */
+    initial: controllerName.optional(),
+    /**
+     * Activated at the next tick boundary when the active controller faults (throws or proposes a
+     * non-finite action). Without one, a controller fault latches the safety layer.
+     */
+    fallback: controllerName.optional(),
+    rules: z.array(switchRuleSchema).default([]),
+  })
+  .strict();
+
+/** Where operator commands (estop, recover, switch NAME, status) may come from. */
+export const operatorSchema = z
+  .object({
+    /** Read operator commands from standard input (one per line) while the run lasts. */
+    stdin: z.boolean().default(false),
+  })
+  .strict();
 
 export const runConfigSchema = z
   .object({
@@ -38,12 +78,21 @@ export const runConfigSchema = z
     duration: z.number().positive().optional(),
     seed: z.number().int().min(0).default(0),
     robot: pluginSection,
-    controller: pluginSection,
+    /** One controller (named after its kind), or `controllers:` for several. */
+    controller: pluginSection.optional(),
+    /** Named controllers for the controller manager; the first is active at start. */
+    controllers: z.record(controllerName, pluginSection).optional(),
+    switching: switchingSchema.optional(),
     loop: loopSchema,
-    safety: z.record(z.string(), z.unknown()).default({}),
+    /** Validated by the safety layer's own schema (src/safety/safety-layer.ts). */
+    safety: z.unknown().optional(),
     log: logSchema.default({}),
+    operator: operatorSchema.default({ stdin: false }),
   })
   .strict();
 
 export type LoopOptions = z.output<typeof loopSchema>;
 export type RawRunConfig = z.output<typeof runConfigSchema>;
+export type SwitchRuleOptions = z.output<typeof switchRuleSchema>;
+export type SwitchingOptions = z.output<typeof switchingSchema>;
+export type OperatorOptions = z.output<typeof operatorSchema>;

@@ -20,6 +20,13 @@ export interface Controller {
   readonly name: string;
   /** Validate against the robot's specs and preallocate buffers. Throws with a precise message. */
   configure(context: ControllerContext): void | Promise<void>;
+  /**
+   * Lifecycle, after ros2_control: a configured controller is inactive until the controller manager
+   * activates it at a tick boundary; it is deactivated when another takes over. Both are called
+   * from inside the tick and must be quick (no I/O, no model loading: do that in `configure`).
+   */
+  activate?(): void;
+  deactivate?(): void;
   /** Reset internal state (integrators, histories) before the first tick or after a switch. */
   reset?(observation: Float64Array): void;
   update(observation: Float64Array, time: number, action: Float64Array): void | Promise<void>;

@@ -20,7 +20,9 @@ export interface TickRecord {
   readonly command: Float64Array;
   /** Bitmask of SafetyFlag values raised this tick (see src/safety/types.ts). */
   safetyFlags: number;
-  /** Index of the active controller mode (0 when the controller has no modes). */
+  /** Index of the active controller among the run's controllers (the controller manager's order). */
+  controller: number;
+  /** Index of the active controller's mode (0 when the controller has no modes). */
   mode: number;
   /** Deadlines missed before this tick started (cumulative). */
   missedDeadlines: number;
@@ -37,6 +39,7 @@ export function createTickRecord(observationSize: number, actionSize: number): T
     action: new Float64Array(actionSize),
     command: new Float64Array(actionSize),
     safetyFlags: 0,
+    controller: 0,
     mode: 0,
     missedDeadlines: 0,
   };

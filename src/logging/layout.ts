@@ -173,7 +173,7 @@ export const timingKeys = [
   'missed_deadlines',
   'observation_time',
 ] as const;
-export const modeKeys = ['tick', 'mode'] as const;
+export const modeKeys = ['tick', 'controller', 'mode'] as const;
 
 /** snake_case names of the SafetyFlag bits, in bit order. */
 export const safetyFlagNames: readonly { readonly key: string; readonly flag: keyof typeof SafetyFlag }[] = (
@@ -246,9 +246,16 @@ export const timingSchema = {
 
 export const modeSchema = {
   title: 'tether.Mode',
-  description: 'Active controller mode',
+  description: 'Active controller and its mode',
   type: 'object',
-  properties: { tick: tickProperty, mode: { type: 'integer', description: 'Active mode index' } },
+  properties: {
+    tick: tickProperty,
+    controller: {
+      type: 'integer',
+      description: 'Index of the active controller in the run metadata `controllers` list',
+    },
+    mode: { type: 'integer', description: "Active mode index of that controller's modes" },
+  },
 };
 
 export const safetySchema = {

@@ -53,6 +53,8 @@ export interface LogTicks {
   readonly computeTime: Float64Array;
   readonly observationTime: Float64Array;
   readonly missedDeadlines: Float64Array;
+  /** Index of the active controller in `TetherLog.controllers` (0 in logs from before the manager). */
+  readonly controller: Int32Array;
   readonly mode: Int32Array;
   readonly safetyFlags: Uint32Array;
   readonly observation: Float64Array;
@@ -86,7 +88,10 @@ export interface TetherLog {
   /** Every metadata record, by name. */
   readonly metadata: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly robot: RobotInfo | undefined;
+  /** The controller active at start. */
   readonly controller: string | undefined;
+  /** Every controller of the run; `ticks.controller` indexes this list. */
+  readonly controllers: readonly string[];
   readonly rateHz: number | undefined;
   readonly startedAt: string | undefined;
   readonly config: unknown;
@@ -154,6 +159,7 @@ class TickAssembler {
   readonly computeTime = floats();
   readonly observationTime = floats();
   readonly missedDeadlines = floats();
+  readonly controller = new Column(new Int32Array(256), (size) => new Int32Array(size));
   readonly mode = new Column(new Int32Array(256), (size) => new Int32Array(size));
   readonly safetyFlags = new Column(new Uint32Array(256), (size) => new Uint32Array(size));
   observation = floats(0);
@@ -175,6 +181,7 @@ class TickAssembler {
     computeTime: 0,
     observationTime: 0,
     missedDeadlines: 0,
+    controller: 0,
     mode: 0,
     safetyFlags: 0,
   };
@@ -226,6 +233,7 @@ class TickAssembler {
         row.missedDeadlines = numberOrNaN(message['missed_deadlines']);
         break;
       case Topic.mode:
+        row.controller = numberOrNaN(message['controller'] ?? 0);
         row.mode = numberOrNaN(message['mode']);
         break;
       case Topic.safety:
@@ -254,6 +262,7 @@ class TickAssembler {
     this.computeTime.pushOne(row.computeTime);
     this.observationTime.pushOne(row.observationTime);
     this.missedDeadlines.pushOne(row.missedDeadlines);
+    this.controller.pushOne(row.controller);
     this.mode.pushOne(row.mode);
     this.safetyFlags.pushOne(row.safetyFlags);
     this.observation.push(row.observation);
@@ -421,6 +430,7 @@ export async function readLog(path: string): Promise<TetherLog> {
     computeTime: a.computeTime.result(),
     observationTime: a.observationTime.result(),
     missedDeadlines: a.missedDeadlines.result(),
+    controller: a.controller.result(),
     mode: a.mode.result(),
     safetyFlags: a.safetyFlags.result(),
     observation: a.observation.result(),
@@ -437,6 +447,12 @@ export async function readLog(path: string): Promise<TetherLog> {
     metadata,
     robot: robotJson === undefined ? undefined : (fromMetadataJson(robotJson) as RobotInfo),
     controller: run?.['controller'],
+    controllers:
+      run?.['controllers'] === undefined
+        ? run?.['controller'] === undefined
+          ? []
+          : [run['controller']]
+        : (JSON.parse(run['controllers']) as string[]),
     rateHz: run?.['rate_hz'] === undefined ? undefined : Number(run['rate_hz']),
     startedAt: run?.['started_at'],
     config: configJson === undefined ? undefined : JSON.parse(configJson),
@@ -467,6 +483,7 @@ export interface TickRow {
   readonly index: number;
   readonly tick: number;
   readonly time: number;
+  readonly controller: number;
   readonly mode: number;
   readonly safetyFlags: number;
   readonly observation: Float64Array;
@@ -483,6 +500,7 @@ export function* iterateTicks(log: Pick<TetherLog, 'ticks'>): Generator<TickRow>
       index: i,
       tick: t.tick[i]!,
       time: t.time[i]!,
+      controller: t.controller[i]!,
       mode: t.mode[i]!,
       safetyFlags: t.safetyFlags[i]!,
       observation: t.observation.subarray(i * n, (i + 1) * n),

@@ -27,8 +27,10 @@ import type { ParentMessage, WorkerMessage, WriterSetup } from './writer-worker.
 
 export interface TickLoggerOptions {
   readonly robot: RobotInfo;
-  /** Name of the controller driving the run (stored as metadata). */
+  /** Name of the controller active at start (stored as metadata). */
   readonly controller: string;
+  /** Every controller of the run; a tick's `controller` index refers to this list. Default: [controller]. */
+  readonly controllers?: readonly string[];
   /** The run configuration, stored as JSON metadata so a log says how it was produced. */
   readonly config?: unknown;
   /** Nominal control rate; sizes chunks (≤ 1 s of ticks) and the ring (4 s of ticks by default). */
@@ -83,7 +85,7 @@ function bytesPerTick(robot: RobotInfo): number {
     fillTemplate(vectorTemplate(vectorLayout(robot.action)), new Float64Array(m + 1).fill(wide)).repeat(2) +
     fillTemplate(flatTemplate(timingKeys), new Float64Array(timingKeys.length).fill(wide)) +
     fillTemplate(flatTemplate(safetyKeys), new Float64Array(safetyKeys.length).fill(1)) +
-    '{"tick":1e21,"mode":1e21}';
+    '{"tick":1e21,"controller":1e21,"mode":1e21}';
   // Each MCAP message record adds 31 bytes of framing and the chunk's message index 16 more.
   return json.length + 6 * (31 + 16);
 }
@@ -167,6 +169,7 @@ export class McapTickLogger implements EventSink {
       chunkSize: chunkSizeFor(robot, options.rateHz, options.maxChunkBytes),
       robot,
       controller: options.controller,
+      controllers: options.controllers ?? [options.controller],
       rateHz: options.rateHz,
       configJson: options.config === undefined ? undefined : JSON.stringify(options.config),
       startedAtMs: Date.now(),

@@ -19,8 +19,9 @@ export const SlotField = {
   safetyFlags: 5,
   mode: 6,
   missedDeadlines: 7,
+  controller: 8,
 } as const;
-export const slotHeaderSize = 8;
+export const slotHeaderSize = 9;
 
 const WRITE = 0;
 const READ = 1;
@@ -117,6 +118,7 @@ export class TickRingProducer {
     slots[base + SlotField.safetyFlags] = record.safetyFlags;
     slots[base + SlotField.mode] = record.mode;
     slots[base + SlotField.missedDeadlines] = record.missedDeadlines;
+    slots[base + SlotField.controller] = record.controller;
     const n = this.observationSize;
     const m = this.actionSize;
     let at = base + slotHeaderSize;

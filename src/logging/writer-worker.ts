@@ -39,6 +39,8 @@ export interface WriterSetup {
   readonly chunkSize: number;
   readonly robot: RobotInfo;
   readonly controller: string;
+  /** Every controller of the run, in the order the per-tick `controller` index refers to. */
+  readonly controllers: readonly string[];
   readonly rateHz: number;
   /** JSON of the run config, or undefined when none was given. */
   readonly configJson: string | undefined;
@@ -162,6 +164,7 @@ async function run(setup: WriterSetup): Promise<void> {
     name: MetadataName.run,
     metadata: new Map([
       ['controller', setup.controller],
+      ['controllers', JSON.stringify(setup.controllers)],
       ['rate_hz', String(setup.rateHz)],
       ['started_at', new Date(setup.startedAtMs).toISOString()],
       ['tether_version', setup.version],
@@ -223,7 +226,8 @@ async function run(setup: WriterSetup): Promise<void> {
     timingValues[4] = slot[SlotField.missedDeadlines]!;
     timingValues[5] = slot[SlotField.observationTime]!;
     modeValues[0] = tick;
-    modeValues[1] = slot[SlotField.mode]!;
+    modeValues[1] = slot[SlotField.controller]!;
+    modeValues[2] = slot[SlotField.mode]!;
     fillSafetyValues(tick, slot[SlotField.safetyFlags]!, safetyValues);
     // Order matters: the reader joins one tick's channels in this order (see tickTopics).
     await writeMessage(ids.observation, observationTemplate, observationValues, logTime, publishTime);

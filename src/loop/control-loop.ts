@@ -1,12 +1,12 @@
 import { type MonoTypeOperatorFunction, Observable, tap } from 'rxjs';
 import type { LoopOptions } from '../config/schema.ts';
-import type { Controller } from '../core/controller.ts';
 import { isPromiseLike } from '../core/controller.ts';
 import type { EventSink } from '../core/events.ts';
 import type { Robot } from '../core/robot.ts';
 import { createTickRecord, type TickRecord } from '../core/tick.ts';
 import { SafetyFlag, type SafetyLayer } from '../safety/types.ts';
 import { type ClockHandshake, createHandshake, realtimeClock, virtualClock } from './clock.ts';
+import type { ControllerManager } from './controller-manager.ts';
 import { TimingSeries, type TimingSummary } from './timing.ts';
 
 /** Receives every tick synchronously; must copy what it keeps and must never block. */
@@ -16,7 +16,8 @@ export interface TickSink {
 
 export interface ControlLoopParts {
   readonly robot: Robot;
-  readonly controller: Controller;
+  /** The controllers; exactly one is active on any tick. `ControllerManager.single` wraps one. */
+  readonly controllers: ControllerManager;
   readonly safety: SafetyLayer;
   readonly events: EventSink;
   readonly options: LoopOptions;
@@ -34,6 +35,12 @@ export interface LoopReport {
   /** Ticks on which the safety layer changed the controller's proposal. */
   readonly safetyInterventions: number;
   readonly controllerErrors: number;
+  /** Controller faults that handed over to the fallback controller instead of latching. */
+  readonly fallbacks: number;
+  /** Controller switches performed (operator, rules, fallbacks). */
+  readonly switches: number;
+  /** The controller active when the loop stopped. */
+  readonly activeController: string;
   readonly latched: string | undefined;
   /** Loop seconds covered (virtual time in fast mode). */
   readonly loopSeconds: number;
@@ -45,7 +52,8 @@ const timingCapacity = 1 << 20;
 /**
  * The control loop as an rxjs pipeline:
  *
- *   clock → read observation → controller → safety filter → write command → sinks (log, telemetry)
+ *   clock → read observation → [switch at the boundary] → controller → safety filter → write command
+ *         → sinks (log, telemetry)
  *
  * Every stage mutates one preallocated TickRecord, so a tick allocates nothing of its own. The
  * clock never waits for sinks; a tick still running at the next deadline is a missed deadline and
@@ -62,6 +70,7 @@ export class ControlLoop {
   private late = 0;
   private interventions = 0;
   private controllerErrors = 0;
+  private fallbacks = 0;
   private tickStartMs = 0;
   private ran = false;
 
@@ -70,6 +79,15 @@ export class ControlLoop {
     this.record = createTickRecord(observation.signals.length, action.signals.length);
     this.safeAction = Float64Array.from(action.safe);
     this.record.command.set(this.safeAction);
+  }
+
+  /** The controller manager, for operators: `requestSwitch` takes effect at the next tick boundary. */
+  get controllers(): ControllerManager {
+    return this.parts.controllers;
+  }
+
+  get safety(): SafetyLayer {
+    return this.parts.safety;
   }
 
   /** Asks the loop to finish after the tick in flight. Safe to call from signal handlers. */
@@ -117,6 +135,10 @@ export class ControlLoop {
     // layer too, so the loop keeps sending the safe action until an operator recovers.
     if (robot.state === 'fault' && !safety.latched)
       safety.estop(`robot fault: ${robot.faultReason ?? 'unknown'}`);
+    // The one place a controller switch happens: before any controller sees this tick, with the
+    // last command sent (still in r.command) as the rate limiter's reference.
+    this.parts.controllers.beginTick(r.observation, r.deadline, r.command, safety);
+    r.controller = this.parts.controllers.activeNumber;
   }
 
   /** Sync controllers continue in the same call stack; async ones resume when their promise settles. */
@@ -133,7 +155,7 @@ export class ControlLoop {
           next: (tick) => {
             let pending: unknown;
             try {
-              pending = this.parts.controller.update(tick.observation, tick.deadline, tick.action);
+              pending = this.parts.controllers.update(tick.observation, tick.deadline, tick.action);
             } catch (error) {
               fail(error);
               return;
@@ -149,19 +171,42 @@ export class ControlLoop {
 
   private onControllerError(error: unknown): void {
     this.controllerErrors++;
-    // Poison the proposal: the safety layer turns a non-finite action into its latched safe state.
-    this.record.action.fill(Number.NaN);
     const message = error instanceof Error ? error.message : String(error);
+    this.onControllerFault(`controller ${this.parts.controllers.activeName} threw: ${message}`);
+  }
+
+  /**
+   * With a fallback configured, the faulting tick holds the last command and the fallback takes
+   * over at the next boundary. Without one the proposal is poisoned, and the safety layer turns a
+   * non-finite action into its latched safe state.
+   */
+  private onControllerFault(reason: string): void {
+    const r = this.record;
+    const fallback = this.parts.controllers.onControllerFault(reason);
+    if (fallback) {
+      this.fallbacks++;
+      r.action.set(r.command);
+    } else r.action.fill(Number.NaN);
     this.parts.events.emit({
-      time: this.record.deadline,
+      time: r.deadline,
       kind: 'fault',
       source: 'controller',
-      message: `controller ${this.parts.controller.name} threw: ${message}`,
+      message: `${reason}; ${fallback ? `holding the last command, fallback at the next tick` : 'no fallback'}`,
     });
   }
 
   private applySafety(r: TickRecord): void {
-    r.mode = this.parts.controller.mode ?? 0;
+    const controllers = this.parts.controllers;
+    if (controllers.hasFallback) {
+      const action = r.action;
+      for (let i = 0; i < action.length; i++) {
+        if (!Number.isFinite(action[i]!)) {
+          this.onControllerFault(`controller ${controllers.activeName} proposed a non-finite action`);
+          break;
+        }
+      }
+    }
+    r.mode = controllers.mode;
     r.safetyFlags = this.parts.safety.filter(
       r.deadline,
       r.observationTime,
@@ -222,6 +267,9 @@ export class ControlLoop {
       computeTime: this.computeTimes.summary(),
       safetyInterventions: this.interventions,
       controllerErrors: this.controllerErrors,
+      fallbacks: this.fallbacks,
+      switches: this.parts.controllers.switchCount,
+      activeController: this.parts.controllers.activeName,
       latched: this.parts.safety.latchReason,
       loopSeconds: this.record.deadline + 1 / this.parts.options.rateHz,
       wallSeconds,

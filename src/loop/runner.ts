@@ -1,11 +1,11 @@
 import type { RunConfig } from '../config/load.ts';
 import type { ClockMode } from '../config/schema.ts';
-import type { Controller } from '../core/controller.ts';
 import type { ControlEvent, EventSink } from '../core/events.ts';
 import type { Robot } from '../core/robot.ts';
 import { type LogSummary, McapTickLogger } from '../logging/tick-logger.ts';
-import { createSafetyLayer, type SafetyOptions } from '../safety/safety-layer.ts';
+import { assembleControl, createControllers, disposeAll } from './assemble.ts';
 import { ControlLoop, type LoopReport, type TickSink } from './control-loop.ts';
+import type { ControllerManager, SwitchGuard } from './controller-manager.ts';
 
 export interface RunOverrides {
   /** Seconds; overrides the config's `duration`. */
@@ -20,8 +20,10 @@ export interface RunHooks {
   readonly sinks?: readonly TickSink[];
   /** Extra event listeners (the MCAP logger, the console). */
   readonly events?: readonly EventSink[];
-  /** Called once the loop exists, e.g. to wire Ctrl-C to `loop.stop()`. */
+  /** Called once the loop exists, e.g. to wire Ctrl-C to `loop.stop()` or an operator console. */
   readonly onStart?: (loop: ControlLoop, robot: Robot) => void;
+  /** Decides requested switches (e.g. a certified guard); without one every switch is admitted. */
+  readonly guard?: SwitchGuard;
 }
 
 export interface RunResult {
@@ -46,8 +48,9 @@ class EventFanout implements EventSink {
 }
 
 /**
- * Builds robot, controller and safety layer from a validated config, runs the loop, and always
- * leaves the robot in its safe state: deactivated and shut down, whatever happened in between.
+ * Builds controllers, robot, controller manager and safety layer from a validated config, runs the
+ * loop, and always leaves the robot in its safe state: deactivated and shut down, whatever happened
+ * in between. Controllers (contracts, models, certificates) are loaded before the robot link opens.
  */
 export async function runFromConfig(
   config: RunConfig,
@@ -58,27 +61,36 @@ export async function runFromConfig(
   const options = { ...config.loop, mode: overrides.mode ?? config.loop.mode };
   const context = { baseDir: config.baseDir, controlDt: 1 / options.rateHz, seed: config.seed };
 
-  const robot = await config.robot.plugin.create(config.robot.options, context);
-  let controller: Controller | undefined;
+  const controllers = await createControllers(config, context);
+  let robot: Robot;
+  try {
+    robot = await config.robot.plugin.create(config.robot.options, context);
+  } catch (error) {
+    await disposeAll(controllers.map((c) => c.controller));
+    throw error;
+  }
+  let manager: ControllerManager | undefined;
   let logger: McapTickLogger | undefined;
   let logSummary: LogSummary | undefined;
   try {
     await robot.configure();
-    const { observation, action, capabilities } = robot.info;
-    if (options.rateHz < capabilities.minRateHz || options.rateHz > capabilities.maxRateHz) {
-      throw new RangeError(
-        `loop.rateHz: ${options.rateHz} Hz is outside what ${robot.info.name} accepts ` +
-          `(${capabilities.minRateHz}–${capabilities.maxRateHz} Hz)`,
-      );
-    }
-    controller = await config.controller.plugin.create(config.controller.options, context);
-    await controller.configure({ observation, action, dt: context.controlDt, events });
-    const safety = createSafetyLayer(config.safety as SafetyOptions, action, observation, events);
+    const assembled = await assembleControl(
+      config,
+      robot.info,
+      controllers,
+      events,
+      context.controlDt,
+      hooks.guard,
+    );
+    manager = assembled.manager;
+    const { safety } = assembled;
     const sinks: TickSink[] = [...(hooks.sinks ?? [])];
-    if (overrides.logPath) {
-      logger = await McapTickLogger.open(overrides.logPath, {
+    const logPath = overrides.logPath ?? config.log.path;
+    if (logPath) {
+      logger = await McapTickLogger.open(logPath, {
         robot: robot.info,
-        controller: controller.name,
+        controller: manager.activeName,
+        controllers: manager.names,
         config: config.source,
         rateHz: options.rateHz,
         // On a virtual clock nothing is late, so keep every tick rather than drop under load.
@@ -93,19 +105,19 @@ export async function runFromConfig(
       time: 0,
       kind: 'lifecycle',
       source: 'runner',
-      message: `${robot.info.name} running under ${controller.name} at ${options.rateHz} Hz (${options.mode})`,
+      message: `${robot.info.name} running under ${manager.activeName} at ${options.rateHz} Hz (${options.mode})`,
     });
-    const first = new Float64Array(observation.signals.length);
+    const first = new Float64Array(robot.info.observation.signals.length);
     robot.read(first);
-    controller.reset?.(first);
+    manager.start(first);
 
-    const loop = new ControlLoop({ robot, controller, safety, events, options, sinks });
+    const loop = new ControlLoop({ robot, controllers: manager, safety, events, options, sinks });
     hooks.onStart?.(loop, robot);
     const duration = overrides.duration ?? config.duration;
     const maxTicks =
       duration === undefined ? Number.POSITIVE_INFINITY : Math.round(duration * options.rateHz);
     const report = await loop.run(maxTicks);
-    await safeShutdown(robot, controller);
+    await safeShutdown(robot, manager);
     events.emit({
       time: report.loopSeconds,
       kind: 'lifecycle',
@@ -119,19 +131,20 @@ export async function runFromConfig(
     return { report, log: logSummary, robotState: robot.state, events: events.log };
   } finally {
     // Only reached with `logger` still open when something failed: keep that failure, not the log's.
-    await safeShutdown(robot, controller);
+    await safeShutdown(robot, manager);
+    if (!manager) await disposeAll(controllers.map((c) => c.controller));
     await logger?.close().catch(() => undefined);
   }
 }
 
 /** Idempotent: deactivates (safe action) and releases everything, once. */
-async function safeShutdown(robot: Robot, controller: Controller | undefined): Promise<void> {
+async function safeShutdown(robot: Robot, manager: ControllerManager | undefined): Promise<void> {
   if (robot.state === 'stopped') return;
   try {
     if (robot.state === 'running') await robot.deactivate();
   } finally {
     try {
-      await controller?.dispose?.();
+      await manager?.dispose();
     } finally {
       await robot.shutdown();
     }

@@ -154,6 +154,8 @@ class FilteringSafetyLayer implements SafetyLayer {
   private staleTicks = 0;
   /** Flags of the previous tick, so an event is emitted when an intervention starts, not every tick. */
   private previousFlags = 0;
+  /** Loop time of the last filtered tick: e-stops and recoveries from outside the tick are stamped with it. */
+  private lastTime = 0;
 
   constructor(private readonly p: LayerParameters) {
     this.events = p.events;
@@ -175,6 +177,7 @@ class FilteringSafetyLayer implements SafetyLayer {
     proposed: Float64Array,
     command: Float64Array,
   ): number {
+    this.lastTime = time;
     const flags = this.check(time, observationTime, observation, proposed, command);
     if (flags !== this.previousFlags && flags !== 0 && !this.latched) this.reportShaping(time, flags);
     this.previousFlags = flags;
@@ -182,7 +185,7 @@ class FilteringSafetyLayer implements SafetyLayer {
   }
 
   estop(reason: string): void {
-    this.latch(Number.NaN, SafetyFlag.estop, reason);
+    this.latch(this.lastTime, SafetyFlag.estop, reason);
   }
 
   recover(): void {
@@ -194,11 +197,24 @@ class FilteringSafetyLayer implements SafetyLayer {
     // Ramp away from the safe action through the change cap instead of jumping to the proposal.
     this.previous.set(this.p.safe);
     this.p.events.emit({
-      time: Number.NaN,
+      time: this.lastTime,
       kind: 'recover',
       source: 'safety',
       message: `operator recovery (was: ${reason})`,
     });
+  }
+
+  observationProblem(observation: Float64Array): string | undefined {
+    for (let i = 0; i < observation.length; i++)
+      if (!Number.isFinite(observation[i]!))
+        return `observation '${this.p.observationNames[i]}' is not finite (${observation[i]})`;
+    const { limitIndex, limitLower, limitUpper } = this.p;
+    for (let k = 0; k < limitIndex.length; k++) {
+      const value = observation[limitIndex[k]!]!;
+      if (value < limitLower[k]! || value > limitUpper[k]!)
+        return `observation '${this.p.observationNames[limitIndex[k]!]}' = ${value} is outside [${limitLower[k]}, ${limitUpper[k]}]`;
+    }
+    return undefined;
   }
 
   reset(lastCommand: Float64Array): void {

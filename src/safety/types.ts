@@ -39,6 +39,11 @@ export interface SafetyLayer {
   estop(reason: string): void;
   /** Operator command: clear the latch. Never called automatically. */
   recover(): void;
+  /**
+   * Why `observation` would latch the layer right now (non-finite, outside an observation limit),
+   * or undefined when it is acceptable: an operator recovery is refused while this says no.
+   */
+  observationProblem(observation: Float64Array): string | undefined;
   /** Forget the previous command (rate limiter, smoother), e.g. after a controller switch. */
   reset(lastCommand: Float64Array): void;
   readonly events?: EventSink;

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { controllerPlugins } from '../../controllers/registry.ts';
-import { runConfigJsonSchema } from '../../src/config/json-schema.ts';
-import { robotPlugins } from '../../src/robots/registry.ts';
+import { runConfigJsonSchema } from '../../app/json-schema.ts';
+import { controllerPlugins, robotPlugins } from '../../app/plugins.ts';
 
 describe('run config JSON Schema', () => {
   const schema = runConfigJsonSchema();

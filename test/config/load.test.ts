@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { plugins } from '../../app/plugins.ts';
 import { ConfigError } from '../../src/config/errors.ts';
 import { parseRunConfig } from '../../src/config/load.ts';
 
 function problemsOf(text: string): ConfigError {
   try {
-    parseRunConfig(text, 'configs/example.yaml');
+    parseRunConfig(text, 'configs/example.yaml', plugins);
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;

@@ -8,7 +8,7 @@ import { carParams, carReset, carStep, randomRoad } from '../../sim/hybrid/car.t
 import { checkCertificate } from '../../src/verification/certificate.ts';
 import { loadModel } from '../../src/verification/io.ts';
 
-const models = fileURLToPath(new URL('../../controllers/hybrid/models/', import.meta.url));
+const models = fileURLToPath(new URL('../../controllers/hybrid/models', import.meta.url));
 const load = (name: string, file: string) => {
   const model = loadModel(`${models}yang2024/${file}.json`);
   return certifiedMode(
@@ -83,11 +83,12 @@ describe('car with friction modes', () => {
 describe('car road in the control loop', () => {
   it('reports every forced friction switch with its certificate check', async () => {
     const { loadRunConfig } = await import('../../src/config/load.ts');
+    const { plugins } = await import('../../app/plugins.ts');
     const { runFromConfig } = await import('../../src/loop/runner.ts');
     const config = fileURLToPath(
       new URL('../../controllers/hybrid/configs/car-friction.yaml', import.meta.url),
     );
-    const result = await runFromConfig(loadRunConfig(config), { duration: 60, mode: 'fast' });
+    const result = await runFromConfig(loadRunConfig(config, plugins), { duration: 60, mode: 'fast' });
     const switches = result.events.filter((e) => e.kind === 'mode-switch');
     expect(switches.length).toBeGreaterThan(0);
     for (const e of switches) {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { plugins } from '../../app/plugins.ts';
 import {
   createSupervisor,
   type HybridSupervisor,
@@ -12,7 +13,7 @@ import { loadRunConfig } from '../../src/config/load.ts';
 import { EventBuffer } from '../../src/core/events.ts';
 import { runFromConfig } from '../../src/loop/runner.ts';
 
-const hybridDir = fileURLToPath(new URL('../../controllers/hybrid/', import.meta.url));
+const hybridDir = fileURLToPath(new URL('../../controllers/hybrid', import.meta.url));
 const configPath = `${hybridDir}configs/pendulum-derating.yaml`;
 
 const modes = [
@@ -141,7 +142,7 @@ describe('hybrid supervisor on the torque-mode pendulum', () => {
   });
 
   it('runs in the control loop from a config and reports its decisions as events', async () => {
-    const result = await runFromConfig(loadRunConfig(configPath), { duration: 5, mode: 'fast' });
+    const result = await runFromConfig(loadRunConfig(configPath, plugins), { duration: 5, mode: 'fast' });
     const decisions = result.events.filter((e) => e.source === 'supervisor');
     expect(decisions.map((e) => e.data?.['reason'])).toEqual(['deferred', 'certified-after-plan']);
     expect(decisions[1]!.kind).toBe('mode-switch');

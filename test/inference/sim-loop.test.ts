@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { plugins } from '../../app/plugins.ts';
 import {
   binding,
   deployConfig,
@@ -64,7 +65,11 @@ async function run(controller: Record<string, unknown>, rateHz: number, seconds:
     }),
   );
   const trajectory = new Trajectory();
-  const result = await runFromConfig(loadRunConfig(file), { duration: seconds }, { sinks: [trajectory] });
+  const result = await runFromConfig(
+    loadRunConfig(file, plugins),
+    { duration: seconds },
+    { sinks: [trajectory] },
+  );
   return { result, trajectory };
 }
 

@@ -4,6 +4,7 @@ import { loopSchema } from '../../src/config/schema.ts';
 import type { Controller } from '../../src/core/controller.ts';
 import { EventBuffer } from '../../src/core/events.ts';
 import { ControlLoop, type TickSink } from '../../src/loop/control-loop.ts';
+import { ControllerManager } from '../../src/loop/controller-manager.ts';
 import { createSafetyLayer } from '../../src/safety/safety-layer.ts';
 
 const pd: Controller = {
@@ -42,7 +43,7 @@ async function setup(
   };
   const controlLoop = new ControlLoop({
     robot,
-    controller,
+    controllers: ControllerManager.single(controller),
     safety,
     events,
     options,

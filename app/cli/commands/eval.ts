@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import type { Environment } from '../../core/environment.ts';
-import { loadPolicy } from '../../inference/load.ts';
-import { environmentPairOf } from '../../learning/environments.ts';
-import { loadTrainConfig } from '../../learning/train-config.ts';
+import type { Environment } from '../../../src/core/environment.ts';
+import { loadPolicy } from '../../../src/inference/load.ts';
+import { environmentPairOf } from '../../train/environments.ts';
+import { loadTrainConfig } from '../../../src/learning/train-config.ts';
 
 export function register(program: Command): void {
   program

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { riverPair } from '../../sim/river/pair.ts';
-import { loadDataset, type TransitionDataset } from './dataset.ts';
-import { riverConfigOf, type TrainConfig } from './train-config.ts';
-import type { EnvironmentPair } from './trainer.ts';
+import { loadDataset, type TransitionDataset } from '../../src/learning/dataset.ts';
+import { riverConfigOf, type TrainConfig } from '../../src/learning/train-config.ts';
+import type { EnvironmentPair } from '../../src/learning/trainer.ts';
 
 /** The (simulator, real) pair a training config names. */
 export async function environmentPairOf(config: TrainConfig): Promise<EnvironmentPair> {

@@ -1,7 +1,12 @@
+import { createInterface, type Interface } from 'node:readline';
 import type { Command } from 'commander';
-import { loadRunConfig } from '../../config/load.ts';
-import type { ClockMode } from '../../config/schema.ts';
-import { type RunResult, runFromConfig } from '../../loop/runner.ts';
+import { loadRunConfig } from '../../../src/config/load.ts';
+import type { ClockMode } from '../../../src/config/schema.ts';
+import type { EventSink } from '../../../src/core/events.ts';
+import type { ControlLoop } from '../../../src/loop/control-loop.ts';
+import { OperatorConsole } from '../../../src/loop/operator.ts';
+import { type RunResult, runFromConfig } from '../../../src/loop/runner.ts';
+import { plugins } from '../../plugins.ts';
 import { formatMicros } from '../format.ts';
 
 interface RunFlags {
@@ -9,6 +14,7 @@ interface RunFlags {
   log?: string;
   realtime?: boolean;
   fast?: boolean;
+  operator?: boolean;
 }
 
 export function register(program: Command): void {
@@ -20,12 +26,21 @@ export function register(program: Command): void {
     .option('-l, --log <file.mcap>', 'log every tick to this MCAP file (overrides log.path)')
     .option('--realtime', 'tick on the wall clock (default unless the config says fast)')
     .option('--fast', 'tick on a virtual clock, as fast as possible (training, tests)')
+    .option(
+      '--operator',
+      'read operator commands from stdin: estop [reason] | recover | switch NAME | status (default when stdin is a terminal)',
+    )
     .action(async (file: string, flags: RunFlags) => {
-      const config = loadRunConfig(file);
+      const config = loadRunConfig(file, plugins);
       const duration = parseDuration(flags.duration);
       if (flags.realtime && flags.fast) throw new Error('--realtime and --fast exclude each other');
       const mode: ClockMode | undefined = flags.fast ? 'fast' : flags.realtime ? 'realtime' : undefined;
-      const logPath = flags.log ?? config.log.path;
+      const logPath = flags.log;
+      const operatorOnStdin = flags.operator || config.operator.stdin || process.stdin.isTTY === true;
+      let operatorInput: Interface | undefined;
+      const eventPrinter: EventSink = {
+        emit: (e) => process.stderr.write(`[${e.time.toFixed(3)} s] ${e.kind} (${e.source}): ${e.message}\n`),
+      };
       const status = process.stderr.isTTY ? new StatusLine() : undefined;
       // Installed before anything connects, so Ctrl-C during start-up also ends in the safe state.
       let signalled: NodeJS.Signals | undefined;
@@ -40,19 +55,17 @@ export function register(program: Command): void {
         config,
         { duration, mode, logPath },
         {
-          onStart: (loop) => {
+          onStart: (loop, robot) => {
             stopLoop = () => loop.stop();
             if (signalled) loop.stop();
-            status?.start(loop.record, config.loop.rateHz);
+            status?.start(loop);
+            if (operatorOnStdin)
+              operatorInput = readOperatorCommands(loop, new OperatorConsole(loop, robot, eventPrinter));
           },
-          events: [
-            {
-              emit: (e) =>
-                process.stderr.write(`[${e.time.toFixed(3)} s] ${e.kind} (${e.source}): ${e.message}\n`),
-            },
-          ],
+          events: [eventPrinter],
         },
       );
+      operatorInput?.close();
       status?.stop();
       printReport(config.name, result, signalled);
     });
@@ -66,16 +79,30 @@ function parseDuration(text: string | undefined): number | undefined {
   return seconds;
 }
 
+/** Operator commands, one per line on stdin; each reply goes to stderr. */
+function readOperatorCommands(loop: ControlLoop, operator: OperatorConsole): Interface {
+  const input = createInterface({ input: process.stdin, terminal: false });
+  process.stderr.write(
+    `operator: type estop [reason] | recover | switch NAME (${loop.controllers.names.join(', ')}) | status\n`,
+  );
+  input.on('line', (line) => {
+    void operator.execute(line, 'stdin').then((reply) => {
+      if (reply.message !== '')
+        process.stderr.write(`operator: ${reply.ok ? '' : 'refused: '}${reply.message}\n`);
+    });
+  });
+  return input;
+}
+
 /** One line on stderr, redrawn once a second, for long runs. */
 class StatusLine {
   private timer: NodeJS.Timeout | undefined;
-  start(
-    record: { tick: number; deadline: number; missedDeadlines: number; mode: number },
-    rateHz: number,
-  ): void {
+  start(loop: ControlLoop): void {
+    const record = loop.record;
     this.timer = setInterval(() => {
+      const controllers = loop.controllers;
       process.stderr.write(
-        `\r  t=${record.deadline.toFixed(1)} s  ticks=${record.tick + 1}  rate=${rateHz} Hz  missed=${record.missedDeadlines}  mode=${record.mode}   `,
+        `\r  t=${record.deadline.toFixed(1)} s  ticks=${record.tick + 1}  missed=${record.missedDeadlines}  controller=${controllers.activeName}  mode=${record.mode}  safety=${loop.safety.latched ? 'LATCHED' : 'ok'}   `,
       );
     }, 1000);
     this.timer.unref();
@@ -93,6 +120,7 @@ function printReport(name: string, result: RunResult, signalled: NodeJS.Signals 
     `  period error  p50 ${formatMicros(r.periodError.p50)}  p99 ${formatMicros(r.periodError.p99)}  max ${formatMicros(r.periodError.max)}`,
     `  compute time  p50 ${formatMicros(r.computeTime.p50)}  p99 ${formatMicros(r.computeTime.p99)}  max ${formatMicros(r.computeTime.max)}`,
     `  missed deadlines ${r.missedDeadlines}, late results dropped ${r.lateTicks}, safety interventions ${r.safetyInterventions}, controller errors ${r.controllerErrors}`,
+    `  controllers: ${r.switches} switch${r.switches === 1 ? '' : 'es'} (${r.fallbacks} to the fallback); ${r.activeController} active at the end`,
     `  safety: ${r.latched ? `LATCHED (${r.latched})` : 'ok'}; robot left ${result.robotState}`,
   ];
   const log = result.log;

@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { compileChain, UnsupportedGraphError } from '../../inference/chain.ts';
+import { compileChain, UnsupportedGraphError } from '../../../src/inference/chain.ts';
 import {
   ContractError,
   checkContractAgainstModel,
   loadContract,
   observationSize,
-} from '../../inference/contract.ts';
-import { measurePolicy, micros } from '../../inference/latency.ts';
-import { loadPolicy } from '../../inference/load.ts';
-import { dataInputs, decodeModel, type OnnxValueInfo, parameterCount } from '../../inference/onnx/model.ts';
-import type { BackendName, Device } from '../../inference/policy.ts';
+} from '../../../src/inference/contract.ts';
+import { measurePolicy, micros } from '../../../src/inference/latency.ts';
+import { loadPolicy } from '../../../src/inference/load.ts';
+import { dataInputs, decodeModel, type OnnxValueInfo, parameterCount } from '../../../src/inference/onnx/model.ts';
+import type { BackendName, Device } from '../../../src/inference/policy.ts';
 
 const elemTypes: Record<number, string> = {
   1: 'float32',
@@ -52,7 +52,7 @@ async function inspect(file: string, flags: InspectFlags): Promise<void> {
     chain = `no (${error.message}): ort only`;
   }
   // ONNX Runtime must accept the file too; its own view of the shapes is what inference will use.
-  const { createOrtSession } = await import('../../inference/backends/ort.ts');
+  const { createOrtSession } = await import('../../../src/inference/backends/ort.ts');
   const { session } = await createOrtSession(bytes);
   const ortInputs = session.inputMetadata.map((m) =>
     m.isTensor ? `${m.name} [${m.shape.join(', ')}]` : m.name,

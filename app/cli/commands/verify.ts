@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { bisectRho, type Certificate, certify } from '../../verification/certificate.ts';
-import { loadModel } from '../../verification/io.ts';
+import { bisectRho, type Certificate, certify } from '../../../src/verification/certificate.ts';
+import { loadModel } from '../../../src/verification/io.ts';
 
 /**
  * `tether verify <model-or-config>`: certify a neural Lyapunov model (JSON) at its ρ, at a given

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { environmentPairOf, realDatasetOf } from '../../learning/environments.ts';
-import { type Job, runJobs } from '../../learning/parallel.ts';
-import type { SeedProgress } from '../../learning/seed-run.ts';
-import { loadTrainConfig, trainerOptions } from '../../learning/train-config.ts';
-import { Trainer } from '../../learning/trainer.ts';
+import { environmentPairOf, realDatasetOf } from '../../train/environments.ts';
+import { type Job, runJobs } from '../../train/parallel.ts';
+import type { SeedProgress } from '../../train/seed-run.ts';
+import { loadTrainConfig, trainerOptions } from '../../../src/learning/train-config.ts';
+import { Trainer } from '../../../src/learning/trainer.ts';
 
 export function register(program: Command): void {
   program

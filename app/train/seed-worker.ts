@@ -5,8 +5,8 @@
 
 import type { WorkerReply, WorkerRequest } from './parallel.ts';
 import { runSeed } from './seed-run.ts';
-import { parseTrainConfig } from './train-config.ts';
-import { wMapOf } from './w-map.ts';
+import { parseTrainConfig } from '../../src/learning/train-config.ts';
+import { wMapOf } from '../../src/learning/w-map.ts';
 
 // A worker whose parent is gone (killed benchmark) must not keep training.
 process.on('disconnect', () => process.exit(1));
@@ -23,7 +23,7 @@ process.once('message', async (message: WorkerRequest) => {
       onFinished: async (trainer) => {
         if (message.wMap && trainer.hybridAgent?.dSas) wMap = wMapOf(trainer, message.wMap);
         if (message.exportDir) {
-          const { exportPolicy } = await import('./export.ts');
+          const { exportPolicy } = await import('../../src/learning/export.ts');
           await exportPolicy(trainer, message.exportDir);
         }
       },

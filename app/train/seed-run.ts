@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { cpuEngine } from './cpu-engine.ts';
+import { cpuEngine } from '../../src/learning/cpu-engine.ts';
 import { environmentPairOf, realDatasetOf } from './environments.ts';
-import type { GapDiagnostics } from './h2o.ts';
-import type { TrainConfig } from './train-config.ts';
-import { trainerOptions } from './train-config.ts';
-import { type EvalPoint, Trainer } from './trainer.ts';
+import type { GapDiagnostics } from '../../src/learning/h2o.ts';
+import type { TrainConfig } from '../../src/learning/train-config.ts';
+import { trainerOptions } from '../../src/learning/train-config.ts';
+import { type EvalPoint, Trainer } from '../../src/learning/trainer.ts';
 
 /** What one seed of one config produces. */
 export interface SeedResult {
@@ -46,7 +46,7 @@ export async function runSeed(
 ): Promise<SeedResult> {
   const engine =
     config.engine === 'tfjs'
-      ? await (await import('./tfjs-engine.ts')).createTfjsEngine({
+      ? await (await import('../../src/learning/tfjs-engine.ts')).createTfjsEngine({
           native: true,
           log: (m) => process.stderr.write(`${m}\n`),
         })

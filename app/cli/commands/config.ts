@@ -1,22 +1,30 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { runConfigJsonSchema } from '../../config/json-schema.ts';
-import { loadRunConfig } from '../../config/load.ts';
+import { loadRunConfig } from '../../../src/config/load.ts';
+import { checkRunConfig } from '../../../src/loop/assemble.ts';
+import { runConfigJsonSchema } from '../../json-schema.ts';
+import { plugins } from '../../plugins.ts';
 
 export function register(program: Command): void {
   const config = program.command('config').description('check run configs and export their JSON Schema');
   config
     .command('check')
-    .description('validate one or more run configs without starting anything')
+    .description(
+      'check run configs exactly as `tether run` would before moving anything, without opening any device',
+    )
     .argument('<files...>', 'YAML run configs')
-    .action((files: string[]) => {
+    .action(async (files: string[]) => {
       let failed = 0;
       for (const file of files) {
         try {
-          const c = loadRunConfig(file);
+          const c = loadRunConfig(file, plugins);
+          const check = await checkRunConfig(c);
+          const against = check.robot
+            ? `checked against ${check.robot.name}`
+            : `robot specs come from the ${c.robot.plugin.kind} robot when it connects: signal names and contracts are checked then`;
           process.stdout.write(
-            `ok  ${file}  (${c.robot.plugin.kind} robot, ${c.controller.plugin.kind} controller, ${c.loop.rateHz} Hz)\n`,
+            `ok  ${file}  (${c.robot.plugin.kind} robot; controllers ${check.controllers.join(', ')}; ${c.loop.rateHz} Hz; ${against})\n`,
           );
         } catch (error) {
           failed++;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { readLog } from '../../logging/reader.ts';
-import { type LogReport, type Spread, summarizeLog } from '../../logging/stats.ts';
+import { readLog } from '../../../src/logging/reader.ts';
+import { type LogReport, type Spread, summarizeLog } from '../../../src/logging/stats.ts';
 import { formatMicros } from '../format.ts';
 
 export function register(program: Command): void {

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { controllerPlugins } from '../../controllers/registry.ts';
-import { robotPlugins } from '../robots/registry.ts';
-import { safetyOptionsSchema } from '../safety/safety-layer.ts';
-import type { Plugin } from './plugin.ts';
-import { logSchema, loopSchema } from './schema.ts';
+import type { Plugin } from '../src/config/plugin.ts';
+import { logSchema, loopSchema, operatorSchema, switchingSchema } from '../src/config/schema.ts';
+import { safetyOptionsSchema } from '../src/safety/safety-layer.ts';
+import { controllerPlugins, robotPlugins } from './plugins.ts';
 
 /** One `kind`-tagged alternative per plugin, so editors complete the options of the chosen kind. */
 function pluginUnion(plugins: readonly Plugin<unknown, unknown>[]): z.ZodType {
@@ -22,10 +21,13 @@ export function runConfigJsonSchema(): unknown {
     duration: z.number().positive().optional(),
     seed: z.number().int().min(0).optional(),
     robot: pluginUnion(robotPlugins),
-    controller: pluginUnion(controllerPlugins),
+    controller: pluginUnion(controllerPlugins).optional(),
+    controllers: z.record(z.string(), pluginUnion(controllerPlugins)).optional(),
+    switching: switchingSchema.optional(),
     loop: loopSchema,
     safety: safetyOptionsSchema.optional(),
     log: logSchema.optional(),
+    operator: operatorSchema.optional(),
   });
   return {
     ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),

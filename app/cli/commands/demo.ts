@@ -3,9 +3,10 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { loadRunConfig, type RunConfig } from '../../config/load.ts';
-import { readLog } from '../../logging/reader.ts';
-import { runFromConfig } from '../../loop/runner.ts';
+import { loadRunConfig, type RunConfig } from '../../../src/config/load.ts';
+import { readLog } from '../../../src/logging/reader.ts';
+import { runFromConfig } from '../../../src/loop/runner.ts';
+import { plugins } from '../../plugins.ts';
 import { formatMicros } from '../format.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -28,7 +29,7 @@ export function register(program: Command): void {
       const duration = Number(flags.duration);
       if (!(duration > 0))
         throw new Error(`--duration: expected a positive number of seconds, got '${flags.duration}'`);
-      const config = loadRunConfig(demoConfig);
+      const config = loadRunConfig(demoConfig, plugins);
       const rig = spawn(
         process.execPath,
         [

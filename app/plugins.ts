@@ -1,0 +1,38 @@
+import { constantControllerPlugin } from '../controllers/basic/constant.ts';
+import { armReachPlugin } from '../controllers/classical/arm-reach.ts';
+import { cartpoleSwingUpPlugin } from '../controllers/classical/cartpole-swingup.ts';
+import { lqrControllerPlugin } from '../controllers/classical/lqr.ts';
+import { pdStandPlugin } from '../controllers/classical/pd-stand.ts';
+import { hybridSupervisorPlugin } from '../controllers/hybrid/supervisor.ts';
+import { policyControllerPlugin } from '../controllers/policies/policy-controller.ts';
+import { mqttRobotPlugin, serialRobotPlugin } from '../hardware/link/plugins.ts';
+import { hybridSimRobotPlugin } from '../sim/hybrid/robot.ts';
+import { simRobotPlugin } from '../sim/sim-robot.ts';
+import type { ControllerPlugin, PluginSet, RobotPlugin } from '../src/config/plugin.ts';
+
+/**
+ * The composition root: the only module that knows every plugin. The runtime library never imports
+ * a plugin; the CLI passes this set into the config loader, which resolves `kind:` against it.
+ * Add a new robot transport or controller here and nowhere else.
+ */
+
+/** Every robot kind a config can name (`robot.kind`). */
+export const robotPlugins: readonly RobotPlugin[] = [
+  simRobotPlugin,
+  hybridSimRobotPlugin,
+  serialRobotPlugin,
+  mqttRobotPlugin,
+];
+
+/** Every controller kind a config can name (`controllers.<name>.kind`). */
+export const controllerPlugins: readonly ControllerPlugin[] = [
+  constantControllerPlugin,
+  policyControllerPlugin,
+  lqrControllerPlugin,
+  hybridSupervisorPlugin,
+  cartpoleSwingUpPlugin,
+  pdStandPlugin,
+  armReachPlugin,
+];
+
+export const plugins: PluginSet = { robots: robotPlugins, controllers: controllerPlugins };

@@ -1,0 +1,143 @@
+import { ConfigError } from '../config/errors.ts';
+import type { RunConfig } from '../config/load.ts';
+import type { PluginContext } from '../config/plugin.ts';
+import type { Controller } from '../core/controller.ts';
+import { EventBuffer, type EventSink } from '../core/events.ts';
+import type { RobotInfo } from '../core/robot.ts';
+import { createSafetyLayer } from '../safety/safety-layer.ts';
+import type { SafetyLayer } from '../safety/types.ts';
+import { ControllerManager, type ManagedController, type SwitchGuard } from './controller-manager.ts';
+
+/**
+ * Creates every controller of a run config: contracts, policy files and certificates are read
+ * here, before any robot link is opened. A failure is reported at the controller's key path.
+ */
+export async function createControllers(
+  config: RunConfig,
+  context: PluginContext,
+): Promise<ManagedController[]> {
+  const created: ManagedController[] = [];
+  try {
+    for (const entry of config.controllers) {
+      const controller = await locate(config, entry.path, () => entry.plugin.create(entry.options, context));
+      created.push({ name: entry.name, controller });
+    }
+    return created;
+  } catch (error) {
+    await disposeAll(created.map((c) => c.controller));
+    throw error;
+  }
+}
+
+/**
+ * Checks a run config against the robot's specs exactly as a run does — controllers configured
+ * against the robot (contract vs robot, contract vs model), the safety layer built, switching rules
+ * resolved — and returns the manager and safety layer. `tether run` calls it once the robot has
+ * introduced itself; `tether config check` calls it with the specs a plugin can describe offline.
+ */
+export async function assembleControl(
+  config: RunConfig,
+  info: RobotInfo,
+  controllers: readonly ManagedController[],
+  events: EventSink,
+  controlDt: number,
+  guard?: SwitchGuard,
+): Promise<{ manager: ControllerManager; safety: SafetyLayer }> {
+  const { observation, action } = info;
+  const doc = config.document;
+  const rate = config.loop.rateHz;
+  const { minRateHz, maxRateHz } = info.capabilities;
+  if (rate < minRateHz || rate > maxRateHz)
+    doc.report(
+      ['loop', 'rateHz'],
+      `${rate} Hz is outside what ${info.name} accepts (${minRateHz}–${maxRateHz} Hz)`,
+    );
+
+  const signals = observation.signals.map((s) => s.name);
+  const unknownSignal = (name: string, path: (string | number)[]): void => {
+    if (!signals.includes(name))
+      doc.report(path, `no observation '${name}' on ${info.name} (known: ${signals.join(', ')})`);
+  };
+  for (const name of Object.keys(config.safety.observationLimits ?? {}))
+    unknownSignal(name, ['safety', 'observationLimits', name]);
+  config.switching.rules.forEach((rule, i) => {
+    for (const name of Object.keys(rule.when)) unknownSignal(name, ['switching', 'rules', i, 'when', name]);
+  });
+
+  let safety: SafetyLayer | undefined;
+  if (!doc.hasProblems) {
+    try {
+      safety = createSafetyLayer(config.safety, action, observation, events);
+    } catch (error) {
+      doc.report(['safety'], (error as Error).message);
+    }
+  }
+  const manager = new ControllerManager(controllers, {
+    initial: config.switching.initial,
+    fallback: config.switching.fallback,
+    rules: config.switching.rules,
+    guard,
+  });
+  const context = { observation, action, dt: controlDt, events };
+  for (const { name, controller } of controllers) {
+    const entry = config.controllers.find((c) => c.name === name)!;
+    try {
+      await controller.configure(context);
+    } catch (error) {
+      doc.report(entry.path, (error as Error).message);
+    }
+  }
+  if (!doc.hasProblems) {
+    try {
+      manager.bind(context);
+    } catch (error) {
+      doc.report(['switching'], (error as Error).message);
+    }
+  }
+  doc.throwIfProblems();
+  return { manager, safety: safety! };
+}
+
+async function locate<T>(config: RunConfig, path: readonly (string | number)[], make: () => T | Promise<T>) {
+  try {
+    return await make();
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    config.document.report(path, (error as Error).message);
+    config.document.throwIfProblems();
+    throw error;
+  }
+}
+
+export async function disposeAll(controllers: readonly Controller[]): Promise<void> {
+  for (const c of controllers) await Promise.resolve(c.dispose?.()).catch(() => undefined);
+}
+
+/** What `checkRunConfig` could verify without opening any device. */
+export interface ConfigCheck {
+  /** The robot specs checked against, or undefined when only the robot can tell (a rig's HELLO). */
+  readonly robot: RobotInfo | undefined;
+  readonly controllers: readonly string[];
+}
+
+/**
+ * Everything `tether run` checks before it moves anything, without opening a device: the config's
+ * schema (already done by loading it), every controller created (contracts, models, certificates
+ * read), and — when the robot plugin can describe its specs offline — the controllers configured,
+ * the safety layer built and the switching rules resolved against those specs.
+ */
+export async function checkRunConfig(config: RunConfig): Promise<ConfigCheck> {
+  const controlDt = 1 / config.loop.rateHz;
+  const context = { baseDir: config.baseDir, controlDt, seed: config.seed };
+  const controllers = await createControllers(config, context);
+  try {
+    const describe = config.robot.plugin.describe;
+    const info = describe
+      ? await describe.call(config.robot.plugin, config.robot.options, context)
+      : undefined;
+    if (info) await assembleControl(config, info, controllers, new EventBuffer(), controlDt);
+    return { robot: info, controllers: controllers.map((c) => c.name) };
+  } finally {
+    await disposeAll(controllers.map((c) => c.controller));
+  }
+}
