@@ -90,6 +90,11 @@ export class ControlLoop {
     return this.parts.safety;
   }
 
+  /** Where the run's events go (the log, the console). */
+  get events(): EventSink {
+    return this.parts.events;
+  }
+
   /** Asks the loop to finish after the tick in flight. Safe to call from signal handlers. */
   stop(): void {
     this.handshake.stopRequested = true;

@@ -10,7 +10,6 @@
  *                    defer or deny it)
  *   status           one line: active controller, latch, ticks
  */
-import type { EventSink } from '../core/events.ts';
 import type { Robot } from '../core/robot.ts';
 import type { ControlLoop } from './control-loop.ts';
 
@@ -28,7 +27,6 @@ export class OperatorConsole {
   constructor(
     private readonly loop: ControlLoop,
     private readonly robot: Robot,
-    private readonly events: EventSink,
   ) {}
 
   /** Interprets one command line from `source` (e.g. `stdin`, `mqtt`). Never throws. */
@@ -41,7 +39,7 @@ export class OperatorConsole {
       reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
     }
     if (command !== '' && command.toLowerCase() !== 'status') {
-      this.events.emit({
+      this.loop.events.emit({
         time: this.loop.record.deadline,
         kind: 'info',
         source: `operator:${source}`,

@@ -60,7 +60,7 @@ export function register(program: Command): void {
             if (signalled) loop.stop();
             status?.start(loop);
             if (operatorOnStdin)
-              operatorInput = readOperatorCommands(loop, new OperatorConsole(loop, robot, eventPrinter));
+              operatorInput = readOperatorCommands(loop, new OperatorConsole(loop, robot));
           },
           events: [eventPrinter],
         },
