@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { RobotPlugin } from '../../src/config/plugin.ts';
+import type { PluginContext, RobotPlugin } from '../../src/config/plugin.ts';
+import type { RobotInfo } from '../../src/core/robot.ts';
 import { MqttTransport } from '../mqtt/transport.ts';
 import { LinkRobot, type LinkRobotOptions } from './link-robot.ts';
 import { SerialTransport } from './serial-transport.ts';
@@ -12,6 +13,12 @@ const linkOptions = {
   heartbeatMs: z.number().int().positive().default(100),
   /** The rig must introduce itself with this name (guards against driving the wrong robot). */
   expectName: z.string().optional(),
+  /**
+   * The robot this link must present, as one of our models (`tether sim list`) and its task: lets
+   * `tether config check` check signal names and contracts without connecting, and a run refuses a
+   * rig whose HELLO announces other signals, units, limits or command mode.
+   */
+  expect: z.object({ model: z.string(), task: z.string().optional() }).strict().optional(),
   gains: z
     .object({ kp: z.array(z.number().nonnegative()), kd: z.array(z.number().nonnegative()) })
     .strict()
@@ -38,8 +45,23 @@ export const serialRobotSchema = z
   })
   .strict();
 
+/** The specs of the model a link config says it expects, without opening the link. */
+async function describeExpected(
+  expect: { model: string; task?: string | undefined } | undefined,
+  context: PluginContext,
+): Promise<RobotInfo | undefined> {
+  if (expect === undefined) return undefined;
+  // Loaded on demand: only `config check` and the run's HELLO comparison need the model's specs.
+  const { simRobotPlugin } = await import('../../sim/sim-robot.ts');
+  return simRobotPlugin.describe!(
+    { model: expect.model, ...(expect.task !== undefined ? { task: expect.task } : {}) },
+    context,
+  );
+}
+
 export const serialRobotPlugin: RobotPlugin<z.output<typeof serialRobotSchema>> = {
   kind: 'serial',
+  describe: (options, context) => describeExpected(options.expect, context),
   description: 'a robot (or `tether rig`) on a serial port: COBS + CRC-32 framed tether protocol',
   schema: serialRobotSchema,
   create(options, context) {
@@ -83,6 +105,7 @@ export const mqttRobotSchema = z
 
 export const mqttRobotPlugin: RobotPlugin<z.output<typeof mqttRobotSchema>> = {
   kind: 'mqtt',
+  describe: (options, context) => describeExpected(options.expect, context),
   description:
     'a robot (or `tether rig`) over MQTT: one topic per message type, last-will disconnect detection',
   schema: mqttRobotSchema,

@@ -33,7 +33,7 @@ export interface RobotPlugin<TOptions = any> extends Plugin<TOptions, Robot> {
    * The robot's specs without opening any device, for `tether config check`; absent when only the
    * robot itself can tell (a rig introduces itself in its HELLO).
    */
-  describe?(options: TOptions, context: PluginContext): Promise<RobotInfo>;
+  describe?(options: TOptions, context: PluginContext): Promise<RobotInfo | undefined>;
 }
 // biome-ignore lint/suspicious/noExplicitAny: see above
 export type ControllerPlugin<TOptions = any> = Plugin<TOptions, Controller>;

@@ -4,6 +4,7 @@ import type { PluginContext } from '../config/plugin.ts';
 import type { Controller } from '../core/controller.ts';
 import { EventBuffer, type EventSink } from '../core/events.ts';
 import type { RobotInfo } from '../core/robot.ts';
+import type { VectorSpec } from '../core/spec.ts';
 import { createSafetyLayer } from '../safety/safety-layer.ts';
 import type { SafetyLayer } from '../safety/types.ts';
 import { ControllerManager, type ManagedController, type SwitchGuard } from './controller-manager.ts';
@@ -113,6 +114,40 @@ export async function disposeAll(controllers: readonly Controller[]): Promise<vo
   for (const c of controllers) await Promise.resolve(c.dispose?.()).catch(() => undefined);
 }
 
+/** The specs the robot section says to expect, when its plugin can tell without a device. */
+export async function describeRobot(config: RunConfig, context: PluginContext): Promise<RobotInfo | undefined> {
+  const { plugin, options } = config.robot;
+  if (!plugin.describe) return undefined;
+  return locate(config, ['robot'], () => plugin.describe!(options, context));
+}
+
+/**
+ * Refuses a robot that presents other specs than its config expects (a rig whose HELLO announces
+ * other signals, units, limits or command mode than `robot.expect`), before anything moves.
+ */
+export function checkPresentedSpecs(config: RunConfig, expected: RobotInfo, actual: RobotInfo): void {
+  const problems: string[] = [];
+  const compare = (what: string, a: VectorSpec, b: VectorSpec) => {
+    const names = (v: VectorSpec) => v.signals.map((s) => s.name).join(', ');
+    if (names(a) !== names(b)) {
+      problems.push(`${what} signals: expected [${names(a)}], the robot presents [${names(b)}]`);
+      return;
+    }
+    a.signals.forEach((s, i) => {
+      const t = b.signals[i]!;
+      if (s.unit !== t.unit) problems.push(`${what} '${s.name}': expected unit ${s.unit}, the robot uses ${t.unit}`);
+      else if (s.lower !== t.lower || s.upper !== t.upper)
+        problems.push(`${what} '${s.name}': expected limits [${s.lower}, ${s.upper}], the robot presents [${t.lower}, ${t.upper}]`);
+    });
+  };
+  compare('observation', expected.observation, actual.observation);
+  compare('action', expected.action, actual.action);
+  if (expected.action.mode !== actual.action.mode)
+    problems.push(`command mode: expected ${expected.action.mode}, the robot takes ${actual.action.mode}`);
+  for (const p of problems) config.document.report(['robot'], `${actual.name}: ${p}`);
+  config.document.throwIfProblems();
+}
+
 /** What `checkRunConfig` could verify without opening any device. */
 export interface ConfigCheck {
   /** The robot specs checked against, or undefined when only the robot can tell (a rig's HELLO). */
@@ -131,10 +166,7 @@ export async function checkRunConfig(config: RunConfig): Promise<ConfigCheck> {
   const context = { baseDir: config.baseDir, controlDt, seed: config.seed };
   const controllers = await createControllers(config, context);
   try {
-    const describe = config.robot.plugin.describe;
-    const info = describe
-      ? await describe.call(config.robot.plugin, config.robot.options, context)
-      : undefined;
+    const info = await describeRobot(config, context);
     if (info) await assembleControl(config, info, controllers, new EventBuffer(), controlDt);
     return { robot: info, controllers: controllers.map((c) => c.name) };
   } finally {

@@ -3,7 +3,13 @@ import type { ClockMode } from '../config/schema.ts';
 import type { ControlEvent, EventSink } from '../core/events.ts';
 import type { Robot } from '../core/robot.ts';
 import { type LogSummary, McapTickLogger } from '../logging/tick-logger.ts';
-import { assembleControl, createControllers, disposeAll } from './assemble.ts';
+import {
+  assembleControl,
+  checkPresentedSpecs,
+  createControllers,
+  describeRobot,
+  disposeAll,
+} from './assemble.ts';
 import { ControlLoop, type LoopReport, type TickSink } from './control-loop.ts';
 import type { ControllerManager, SwitchGuard } from './controller-manager.ts';
 
@@ -73,7 +79,9 @@ export async function runFromConfig(
   let logger: McapTickLogger | undefined;
   let logSummary: LogSummary | undefined;
   try {
+    const expected = await describeRobot(config, context);
     await robot.configure();
+    if (expected) checkPresentedSpecs(config, expected, robot.info);
     const assembled = await assembleControl(
       config,
       robot.info,

@@ -104,6 +104,7 @@ describe('tether rig + tether run: the same config drives the rig over a pty and
     await rig.stop();
     expect(result.stderr).not.toMatch(/tether:/);
     expect(result.stdout).toMatch(/safety: LATCHED \(observation stale for 25 ticks/);
+    expect(result.code).toBe(2);
     const ticks = Number(/(\d+) ticks over/.exec(result.stdout)![1]);
     const read = await readLog(log);
     expect(read.truncated).toBe(false);

@@ -26,6 +26,7 @@ export function register(program: Command): void {
     .option('-l, --log <file.mcap>', 'log every tick to this MCAP file (overrides log.path)')
     .option('--realtime', 'tick on the wall clock (default unless the config says fast)')
     .option('--fast', 'tick on a virtual clock, as fast as possible (training, tests)')
+    .addHelpText('after', '\nExit status: 0 when the run ended with the safety layer clear, 2 when it ended latched, 1 on an error.')
     .option(
       '--operator',
       'read operator commands from stdin: estop [reason] | recover | switch NAME | status (default when stdin is a terminal)',
@@ -68,6 +69,8 @@ export function register(program: Command): void {
       operatorInput?.close();
       status?.stop();
       printReport(config.name, result, signalled);
+      // A run that ended in the latched safe state did not do its job: say so to scripts too.
+      if (result.report.latched) process.exitCode = 2;
     });
 }
 
