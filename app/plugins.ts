@@ -8,7 +8,7 @@ import { policyControllerPlugin } from '../controllers/policies/policy-controlle
 import { mqttRobotPlugin, serialRobotPlugin } from '../hardware/link/plugins.ts';
 import { hybridSimRobotPlugin } from '../sim/hybrid/robot.ts';
 import { simRobotPlugin } from '../sim/sim-robot.ts';
-import type { ControllerPlugin, PluginSet, RobotPlugin } from '../src/config/plugin.ts';
+import type { ControllerPlugin, GuardPlugin, PluginSet, RobotPlugin } from '../src/config/plugin.ts';
 
 /**
  * The composition root: the only module that knows every plugin. The runtime library never imports
@@ -35,4 +35,11 @@ export const controllerPlugins: readonly ControllerPlugin[] = [
   armReachPlugin,
 ];
 
-export const plugins: PluginSet = { robots: robotPlugins, controllers: controllerPlugins };
+/** Switch guards a config can name (`switching.guard.kind`). */
+export const guardPlugins: readonly GuardPlugin[] = [];
+
+export const plugins: PluginSet = {
+  robots: robotPlugins,
+  controllers: controllerPlugins,
+  guards: guardPlugins,
+};

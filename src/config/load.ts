@@ -1,7 +1,7 @@
 import type { SafetyOptions } from '../safety/safety-layer.ts';
 import { safetyOptionsSchema } from '../safety/safety-layer.ts';
 import { ConfigDocument } from './document.ts';
-import type { ControllerPlugin, Plugin, PluginSet, RobotPlugin } from './plugin.ts';
+import type { ControllerPlugin, GuardPlugin, Plugin, PluginSet, RobotPlugin } from './plugin.ts';
 import {
   type LoopOptions,
   type OperatorOptions,
@@ -34,6 +34,7 @@ export interface RunConfig {
     readonly initial: string;
     readonly fallback: string | undefined;
     readonly rules: readonly SwitchRuleOptions[];
+    readonly guard: { readonly plugin: GuardPlugin; readonly options: unknown } | undefined;
   };
   readonly loop: LoopOptions;
   readonly safety: SafetyOptions;
@@ -77,6 +78,10 @@ function runConfigOf(doc: ConfigDocument, plugins: PluginSet): RunConfig {
     for (const [signal, [lo, hi]] of Object.entries(rule.when))
       if (!(lo <= hi)) doc.report(['switching', 'rules', i, 'when', signal], `lower ${lo} > upper ${hi}`);
   });
+  const guard =
+    switching?.guard === undefined
+      ? undefined
+      : resolvePlugin(doc, ['switching', 'guard'], switching.guard, plugins.guards, 'guard');
   const initial = switching?.initial ?? names[0];
   if (switching?.fallback !== undefined && switching.fallback === initial && controllers.length === 1)
     doc.report(['switching', 'fallback'], 'the fallback must be another controller than the one it replaces');
@@ -91,7 +96,7 @@ function runConfigOf(doc: ConfigDocument, plugins: PluginSet): RunConfig {
     seed: raw.seed,
     robot,
     controllers,
-    switching: { initial, fallback: switching?.fallback, rules: switching?.rules ?? [] },
+    switching: { initial, fallback: switching?.fallback, rules: switching?.rules ?? [], guard },
     loop: raw.loop,
     safety,
     log: { path: raw.log.path === undefined ? undefined : doc.resolvePath(raw.log.path) },

@@ -60,6 +60,8 @@ export const switchingSchema = z
      */
     fallback: controllerName.optional(),
     rules: z.array(switchRuleSchema).default([]),
+    /** Decides every requested switch except fallbacks (e.g. `kind: certified`); default: admit all. */
+    guard: pluginSection.optional(),
   })
   .strict();
 

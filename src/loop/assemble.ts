@@ -1,31 +1,41 @@
 import { ConfigError } from '../config/errors.ts';
 import type { RunConfig } from '../config/load.ts';
 import type { PluginContext } from '../config/plugin.ts';
-import type { Controller } from '../core/controller.ts';
 import { EventBuffer, type EventSink } from '../core/events.ts';
 import type { RobotInfo } from '../core/robot.ts';
 import type { VectorSpec } from '../core/spec.ts';
+import type { SwitchGuard } from '../core/switch-guard.ts';
 import { createSafetyLayer } from '../safety/safety-layer.ts';
 import type { SafetyLayer } from '../safety/types.ts';
-import { ControllerManager, type ManagedController, type SwitchGuard } from './controller-manager.ts';
+import { ControllerManager, type ManagedController } from './controller-manager.ts';
+
+/** What a run config creates before any robot link opens. */
+export interface ControlParts {
+  readonly controllers: readonly ManagedController[];
+  readonly guard: SwitchGuard | undefined;
+}
 
 /**
- * Creates every controller of a run config: contracts, policy files and certificates are read
- * here, before any robot link is opened. A failure is reported at the controller's key path.
+ * Creates every controller of a run config and its switch guard: contracts, policy files and
+ * certificates are read here, before any robot link is opened. A failure is reported at the
+ * section's key path.
  */
-export async function createControllers(
-  config: RunConfig,
-  context: PluginContext,
-): Promise<ManagedController[]> {
-  const created: ManagedController[] = [];
+export async function createControlParts(config: RunConfig, context: PluginContext): Promise<ControlParts> {
+  const controllers: ManagedController[] = [];
+  let guard: SwitchGuard | undefined;
   try {
     for (const entry of config.controllers) {
       const controller = await locate(config, entry.path, () => entry.plugin.create(entry.options, context));
-      created.push({ name: entry.name, controller });
+      controllers.push({ name: entry.name, controller });
     }
-    return created;
+    const guardSection = config.switching.guard;
+    if (guardSection)
+      guard = await locate(config, ['switching', 'guard'], () =>
+        guardSection.plugin.create(guardSection.options, context),
+      );
+    return { controllers, guard };
   } catch (error) {
-    await disposeAll(created.map((c) => c.controller));
+    await disposeParts({ controllers, guard });
     throw error;
   }
 }
@@ -39,11 +49,11 @@ export async function createControllers(
 export async function assembleControl(
   config: RunConfig,
   info: RobotInfo,
-  controllers: readonly ManagedController[],
+  parts: ControlParts,
   events: EventSink,
   controlDt: number,
-  guard?: SwitchGuard,
 ): Promise<{ manager: ControllerManager; safety: SafetyLayer }> {
+  const { controllers, guard } = parts;
   const { observation, action } = info;
   const doc = config.document;
   const rate = config.loop.rateHz;
@@ -88,6 +98,13 @@ export async function assembleControl(
       doc.report(entry.path, (error as Error).message);
     }
   }
+  if (guard?.configure) {
+    try {
+      await guard.configure({ ...context, controllers: manager.names });
+    } catch (error) {
+      doc.report(['switching', 'guard'], (error as Error).message);
+    }
+  }
   if (!doc.hasProblems) {
     try {
       manager.bind(context);
@@ -110,12 +127,18 @@ async function locate<T>(config: RunConfig, path: readonly (string | number)[], 
   }
 }
 
-export async function disposeAll(controllers: readonly Controller[]): Promise<void> {
-  for (const c of controllers) await Promise.resolve(c.dispose?.()).catch(() => undefined);
+/** Releases what `createControlParts` made, best effort (used when a run cannot start). */
+export async function disposeParts(parts: ControlParts): Promise<void> {
+  const all: { dispose?(): void | Promise<void> }[] = [...parts.controllers.map((c) => c.controller)];
+  if (parts.guard) all.push(parts.guard);
+  for (const part of all) await Promise.resolve(part.dispose?.()).catch(() => undefined);
 }
 
 /** The specs the robot section says to expect, when its plugin can tell without a device. */
-export async function describeRobot(config: RunConfig, context: PluginContext): Promise<RobotInfo | undefined> {
+export async function describeRobot(
+  config: RunConfig,
+  context: PluginContext,
+): Promise<RobotInfo | undefined> {
   const { plugin, options } = config.robot;
   if (!plugin.describe) return undefined;
   return locate(config, ['robot'], () => plugin.describe!(options, context));
@@ -135,9 +158,12 @@ export function checkPresentedSpecs(config: RunConfig, expected: RobotInfo, actu
     }
     a.signals.forEach((s, i) => {
       const t = b.signals[i]!;
-      if (s.unit !== t.unit) problems.push(`${what} '${s.name}': expected unit ${s.unit}, the robot uses ${t.unit}`);
+      if (s.unit !== t.unit)
+        problems.push(`${what} '${s.name}': expected unit ${s.unit}, the robot uses ${t.unit}`);
       else if (s.lower !== t.lower || s.upper !== t.upper)
-        problems.push(`${what} '${s.name}': expected limits [${s.lower}, ${s.upper}], the robot presents [${t.lower}, ${t.upper}]`);
+        problems.push(
+          `${what} '${s.name}': expected limits [${s.lower}, ${s.upper}], the robot presents [${t.lower}, ${t.upper}]`,
+        );
     });
   };
   compare('observation', expected.observation, actual.observation);
@@ -164,12 +190,12 @@ export interface ConfigCheck {
 export async function checkRunConfig(config: RunConfig): Promise<ConfigCheck> {
   const controlDt = 1 / config.loop.rateHz;
   const context = { baseDir: config.baseDir, controlDt, seed: config.seed };
-  const controllers = await createControllers(config, context);
+  const parts = await createControlParts(config, context);
   try {
     const info = await describeRobot(config, context);
-    if (info) await assembleControl(config, info, controllers, new EventBuffer(), controlDt);
-    return { robot: info, controllers: controllers.map((c) => c.name) };
+    if (info) await assembleControl(config, info, parts, new EventBuffer(), controlDt);
+    return { robot: info, controllers: parts.controllers.map((c) => c.name) };
   } finally {
-    await disposeAll(controllers.map((c) => c.controller));
+    await disposeParts(parts);
   }
 }

@@ -17,26 +17,8 @@
 import type { Controller, ControllerContext } from '../core/controller.ts';
 import type { EventSink } from '../core/events.ts';
 import type { VectorSpec } from '../core/spec.ts';
+import type { SwitchDecision, SwitchGuard } from '../core/switch-guard.ts';
 import type { SafetyLayer } from '../safety/types.ts';
-
-/** What a switch guard answers for one requested switch. */
-export interface SwitchDecision {
-  /** admit: switch now; defer: ask again next tick; deny: drop the request. */
-  readonly verdict: 'admit' | 'defer' | 'deny';
-  readonly reason: string;
-  /** Numbers worth logging with the decision (a certificate's V bound and ρ, say). */
-  readonly data?: Readonly<Record<string, number | string | boolean>>;
-}
-
-/**
- * Decides whether a requested switch may happen in the current state. A certified guard admits a
- * switch only where a verified region of attraction of the target controller contains the state.
- * Called at most once per tick while a switch is pending, from inside the tick: keep it fast.
- */
-export interface SwitchGuard {
-  readonly name: string;
-  admit(from: string, to: string, observation: Float64Array, time: number): SwitchDecision;
-}
 
 /** An automatic switch: every listed signal inside its range → request `to` (from `from`, or any). */
 export interface SwitchRule {

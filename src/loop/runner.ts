@@ -6,12 +6,12 @@ import { type LogSummary, McapTickLogger } from '../logging/tick-logger.ts';
 import {
   assembleControl,
   checkPresentedSpecs,
-  createControllers,
+  createControlParts,
   describeRobot,
-  disposeAll,
+  disposeParts,
 } from './assemble.ts';
 import { ControlLoop, type LoopReport, type TickSink } from './control-loop.ts';
-import type { ControllerManager, SwitchGuard } from './controller-manager.ts';
+import type { ControllerManager } from './controller-manager.ts';
 
 export interface RunOverrides {
   /** Seconds; overrides the config's `duration`. */
@@ -28,8 +28,6 @@ export interface RunHooks {
   readonly events?: readonly EventSink[];
   /** Called once the loop exists, e.g. to wire Ctrl-C to `loop.stop()` or an operator console. */
   readonly onStart?: (loop: ControlLoop, robot: Robot) => void;
-  /** Decides requested switches (e.g. a certified guard); without one every switch is admitted. */
-  readonly guard?: SwitchGuard;
 }
 
 export interface RunResult {
@@ -67,12 +65,12 @@ export async function runFromConfig(
   const options = { ...config.loop, mode: overrides.mode ?? config.loop.mode };
   const context = { baseDir: config.baseDir, controlDt: 1 / options.rateHz, seed: config.seed };
 
-  const controllers = await createControllers(config, context);
+  const parts = await createControlParts(config, context);
   let robot: Robot;
   try {
     robot = await config.robot.plugin.create(config.robot.options, context);
   } catch (error) {
-    await disposeAll(controllers.map((c) => c.controller));
+    await disposeParts(parts);
     throw error;
   }
   let manager: ControllerManager | undefined;
@@ -82,14 +80,7 @@ export async function runFromConfig(
     const expected = await describeRobot(config, context);
     await robot.configure();
     if (expected) checkPresentedSpecs(config, expected, robot.info);
-    const assembled = await assembleControl(
-      config,
-      robot.info,
-      controllers,
-      events,
-      context.controlDt,
-      hooks.guard,
-    );
+    const assembled = await assembleControl(config, robot.info, parts, events, context.controlDt);
     manager = assembled.manager;
     const { safety } = assembled;
     const sinks: TickSink[] = [...(hooks.sinks ?? [])];
@@ -140,7 +131,9 @@ export async function runFromConfig(
   } finally {
     // Only reached with `logger` still open when something failed: keep that failure, not the log's.
     await safeShutdown(robot, manager);
-    if (!manager) await disposeAll(controllers.map((c) => c.controller));
+    // The manager disposes the controllers; the guard and, if no manager was built, the rest here.
+    if (manager) await Promise.resolve(parts.guard?.dispose?.()).catch(() => undefined);
+    else await disposeParts(parts);
     await logger?.close().catch(() => undefined);
   }
 }

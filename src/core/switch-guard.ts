@@ -1,0 +1,34 @@
+import type { ControllerContext } from './controller.ts';
+
+/** What a switch guard answers for one requested switch. */
+export interface SwitchDecision {
+  /** admit: switch now; defer: ask again next tick; deny: drop the request. */
+  readonly verdict: 'admit' | 'defer' | 'deny';
+  readonly reason: string;
+  /** Numbers worth logging with the decision (a certificate's V bound and ρ, say). */
+  readonly data?: Readonly<Record<string, number | string | boolean>>;
+}
+
+/** What a guard learns about the run before the first tick. */
+export interface GuardContext extends ControllerContext {
+  /** The run's controller names, in the manager's order. */
+  readonly controllers: readonly string[];
+}
+
+/**
+ * Decides whether a requested switch may happen in the current state; the controller manager asks
+ * it at the tick boundary. A certified guard admits a switch only where a verified region of
+ * attraction of the target controller contains the state. `admit` runs inside the tick, at most
+ * once per tick while a switch is pending: keep it fast.
+ */
+export interface SwitchGuard {
+  readonly name: string;
+  /**
+   * Checks what the guard assumes against the robot and the run (signal names, units, limits,
+   * control period, controller names) and throws naming the mismatch; called before the robot
+   * moves, and by `tether config check`.
+   */
+  configure?(context: GuardContext): void | Promise<void>;
+  admit(from: string, to: string, observation: Float64Array, time: number): SwitchDecision;
+  dispose?(): void | Promise<void>;
+}
