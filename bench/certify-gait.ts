@@ -16,7 +16,7 @@ import {
   type SwitchPolicy,
 } from '../controllers/hybrid/hopper/switching.ts';
 import { HopperReturnMap, hopperParams } from '../sim/hybrid/hopper.ts';
-import { mulberry32 } from '../src/verification/falsify.ts';
+import { Rng } from '../src/core/rng.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
 
 const requests = Number(process.env.REQUESTS ?? 100);
@@ -38,13 +38,13 @@ interface SwitchCase {
 
 /** Random requests over gait pairs with |h_a − h_b| ≥ minJump, start apex h_a ± 0.01 m. */
 function randomCases(caseSeed: number, minJump: number): SwitchCase[] {
-  const rand = mulberry32(caseSeed);
+  const rng = new Rng(caseSeed);
   return Array.from({ length: requests }, () => {
     for (;;) {
-      const a = requestGaits[Math.floor(rand() * requestGaits.length)]!;
-      const b = requestGaits[Math.floor(rand() * requestGaits.length)]!;
+      const a = requestGaits[rng.int(requestGaits.length)]!;
+      const b = requestGaits[rng.int(requestGaits.length)]!;
       if (a !== b && Math.abs(a - b) >= minJump - 1e-9)
-        return { from: a, to: b, start: a + (2 * rand() - 1) * 0.01 };
+        return { from: a, to: b, start: a + rng.range(-0.01, 0.01) };
     }
   });
 }

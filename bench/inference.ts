@@ -13,13 +13,14 @@ import { writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { PolicyController } from '../controllers/policies/policy-controller.ts';
 import { EventBuffer } from '../src/core/events.ts';
+import { Rng } from '../src/core/rng.ts';
 import { type ActionSpec, signal, type VectorSpec } from '../src/core/spec.ts';
 import { createKernelPolicy } from '../src/inference/backends/kernel.ts';
 import { compileChain } from '../src/inference/chain.ts';
 import { parseContract } from '../src/inference/contract.ts';
 import { type LatencySummary, measurePolicy, timeCalls } from '../src/inference/latency.ts';
 import { loadPolicy } from '../src/inference/load.ts';
-import { type MlpPolicy, mlpMacs, mulberry32, randomMlp } from '../src/inference/mlp.ts';
+import { type MlpPolicy, mlpMacs, randomMlp } from '../src/inference/mlp.ts';
 import { mlpToOnnx } from '../src/inference/onnx/build.ts';
 import { decodeModel, encodeModel, OnnxDataType } from '../src/inference/onnx/model.ts';
 import type { BackendName, Policy } from '../src/inference/policy.ts';
@@ -66,7 +67,7 @@ const cases: ModelCase[] = [
 /** GFLOP/s of one thread of ONNX Runtime on a 512×512×512 MatMul: the reference peak. */
 async function matmulPeak(): Promise<{ gflops: number; n: number; medianMs: number; bestMs: number }> {
   const n = 512;
-  const rand = mulberry32(1);
+  const rng = new Rng(1);
   const bytes = encodeModel({
     irVersion: 8,
     opsets: [{ domain: '', version: 17 }],
@@ -82,7 +83,7 @@ async function matmulPeak(): Promise<{ gflops: number; n: number; medianMs: numb
           name: 'b',
           dims: [n, n],
           dataType: OnnxDataType.float,
-          data: Float32Array.from({ length: n * n }, rand),
+          data: Float32Array.from({ length: n * n }, () => rng.uniform()),
         },
       ],
       inputs: [{ name: 'a', elemType: OnnxDataType.float, shape: [n, n] }],
@@ -90,7 +91,13 @@ async function matmulPeak(): Promise<{ gflops: number; n: number; medianMs: numb
     },
   });
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  const feeds = { a: new ort.Tensor('float32', Float32Array.from({ length: n * n }, rand), [n, n]) };
+  const feeds = {
+    a: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: n * n }, () => rng.uniform()),
+      [n, n],
+    ),
+  };
   const s = await timeCalls(
     async () => {
       await session.run(feeds);
@@ -155,7 +162,7 @@ function fullStepSetup(c: ModelCase) {
     mode: 'position',
     safe: new Array(outSize).fill(0),
   };
-  const rand = mulberry32(7);
+  const rng = new Rng(7);
   const contract = parseContract({
     format: 'tether-policy/1',
     policy_rate_hz: 50,
@@ -163,21 +170,21 @@ function fullStepSetup(c: ModelCase) {
       {
         name: 'state',
         signals: observation.signals.map((s) => s.name),
-        scale: Array.from({ length: c.signals }, () => 0.5 + rand()),
+        scale: Array.from({ length: c.signals }, () => rng.range(0.5, 1.5)),
         clip: [-100, 100],
         history: c.history,
       },
     ],
     normalizer: {
       kind: 'mean_std',
-      mean: Array.from({ length: inSize }, () => rand() - 0.5),
-      std: Array.from({ length: inSize }, () => 0.5 + rand()),
+      mean: Array.from({ length: inSize }, () => rng.range(-0.5, 0.5)),
+      std: Array.from({ length: inSize }, () => rng.range(0.5, 1.5)),
     },
     actions: {
       signals: action.signals.map((s) => s.name).reverse(),
       mode: 'position',
       scale: 0.25,
-      offset: Array.from({ length: outSize }, () => rand() - 0.5),
+      offset: Array.from({ length: outSize }, () => rng.range(-0.5, 0.5)),
       clip: [-10, 10],
     },
   });

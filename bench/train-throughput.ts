@@ -7,11 +7,11 @@
  *   npm run bench:train-throughput [-- --updates 12]
  */
 import { writeFileSync } from 'node:fs';
+import { Rng } from '../src/core/rng.ts';
 import { cpuEngine } from '../src/learning/cpu-engine.ts';
 import type { Engine } from '../src/learning/engine.ts';
 import { H2oAgent, h2oDefaults } from '../src/learning/h2o.ts';
 import { createBatch, ReplayBuffer } from '../src/learning/replay.ts';
-import { Rng } from '../src/learning/rng.ts';
 import { SacAgent, sacDefaults, sacUpdate } from '../src/learning/sac.ts';
 import { createTfjsEngine } from '../src/learning/tfjs-engine.ts';
 import { machineInfo } from './report.ts';

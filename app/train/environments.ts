@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { riverPair } from '../../sim/river/pair.ts';
-import { loadDataset, type TransitionDataset } from '../../src/learning/dataset.ts';
+import { loadDataset } from '../../src/learning/dataset.ts';
 import { riverConfigOf, type TrainConfig } from '../../src/learning/train-config.ts';
 import type { EnvironmentPair } from '../../src/learning/trainer.ts';
+import type { Transitions } from '../../src/learning/transitions.ts';
 
 /** The (simulator, real) pair a training config names. */
 export async function environmentPairOf(config: TrainConfig): Promise<EnvironmentPair> {
@@ -17,7 +18,7 @@ export async function environmentPairOf(config: TrainConfig): Promise<Environmen
 }
 
 /** Loads the config's real log (null for sim-only SAC), resolving its path against the config file. */
-export async function realDatasetOf(config: TrainConfig): Promise<TransitionDataset | null> {
+export async function realDatasetOf(config: TrainConfig): Promise<Transitions | null> {
   if (config.dataset === undefined) return null;
   const file = path.resolve(config.baseDir, config.dataset);
   const rewardOf =

@@ -8,9 +8,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LqrController } from '../../controllers/classical/lqr.ts';
-import type { TransitionDataset } from '../../src/learning/dataset.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { saveColumnar } from '../../src/learning/dataset.ts';
-import { Rng } from '../../src/learning/rng.ts';
+import type { Transitions } from '../../src/learning/transitions.ts';
 import { createEnv } from '../envs/index.ts';
 
 export interface GapLogOptions {
@@ -20,7 +20,7 @@ export interface GapLogOptions {
   readonly seed: number;
 }
 
-export async function cartpoleGapLog(options: GapLogOptions): Promise<TransitionDataset> {
+export async function cartpoleGapLog(options: GapLogOptions): Promise<Transitions> {
   const env = await createEnv('cartpole', { task: 'balance', seed: options.seed });
   try {
     const lqr = new LqrController({ model: 'cartpole' });
@@ -51,13 +51,13 @@ export async function cartpoleGapLog(options: GapLogOptions): Promise<Transition
       }
     }
     return {
-      observationSize: O,
-      actionSize: 1,
+      obsSize: O,
+      actSize: 1,
       size: rows.length,
-      observations: Float64Array.from(rows.flatMap((r) => r.o)),
-      actions: Float64Array.from(rows.map((r) => r.a)),
-      rewards: Float64Array.from(rows.map((r) => r.r)),
-      nextObservations: Float64Array.from(rows.flatMap((r) => r.n)),
+      obs: Float64Array.from(rows.flatMap((r) => r.o)),
+      act: Float64Array.from(rows.map((r) => r.a)),
+      reward: Float64Array.from(rows.map((r) => r.r)),
+      nextObs: Float64Array.from(rows.flatMap((r) => r.n)),
       terminated: Float64Array.from(rows.map((r) => r.d)),
       meta: { environment: 'cartpole balance (stock model)', behaviour: 'LQR + noise', ...options },
     };
@@ -72,7 +72,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const file = path.join(dir, 'cartpole-real-log.json');
   const log = await cartpoleGapLog({ episodes: 40, noise: 0.6, randomFraction: 0.5, seed: 11 });
   await saveColumnar(file, log, 5);
-  const returns = log.rewards.reduce((a, b) => a + b, 0) / 40;
+  const returns = log.reward.reduce((a, b) => a + b, 0) / 40;
   console.log(
     `wrote ${path.relative(process.cwd(), file)}: ${log.size} transitions, mean return ${returns.toFixed(1)}`,
   );

@@ -1,4 +1,4 @@
-import type { Rng } from '../../sim/rng.ts';
+import type { Rng } from '../../src/core/rng.ts';
 import {
   BufferRing,
   type LinkCounters,
@@ -70,7 +70,7 @@ export class FaultyTransport implements Transport {
       const f = this.faults;
       if (f.frozen) return;
       // The type byte sits at offset 1 of every message.
-      if (message[1] === MessageType.command && f.dropCommand > 0 && this.rng.next() < f.dropCommand) {
+      if (message[1] === MessageType.command && f.dropCommand > 0 && this.rng.uniform() < f.dropCommand) {
         this.traffic.commandsDropped++;
         return;
       }
@@ -82,7 +82,7 @@ export class FaultyTransport implements Transport {
     const f = this.faults;
     if (f.frozen) return true;
     if (type === MessageType.state) {
-      if (f.dropState > 0 && this.rng.next() < f.dropState) {
+      if (f.dropState > 0 && this.rng.uniform() < f.dropState) {
         this.traffic.statesDropped++;
         return true;
       }
@@ -99,9 +99,9 @@ export class FaultyTransport implements Transport {
 
   private corrupt(bytes: Uint8Array, length: number): void {
     const p = this.faults.corrupt;
-    if (p === 0 || length === 0 || this.rng.next() >= p) return;
-    const at = Math.floor(this.rng.next() * length);
-    bytes[at] = bytes[at]! ^ (1 + Math.floor(this.rng.next() * 255));
+    if (p === 0 || length === 0 || this.rng.uniform() >= p) return;
+    const at = Math.floor(this.rng.uniform() * length);
+    bytes[at] = bytes[at]! ^ (1 + Math.floor(this.rng.uniform() * 255));
     this.traffic.framesCorrupted++;
   }
 }

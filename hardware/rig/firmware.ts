@@ -2,7 +2,7 @@ import { SimData } from '../../sim/data.ts';
 import type { EnvKernel } from '../../sim/envs/definition.ts';
 import type { SimModel } from '../../sim/model.ts';
 import { HeapView } from '../../sim/mujoco.ts';
-import { Rng } from '../../sim/rng.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { type CommandSample, StateFlag, type StateSample } from '../protocol/messages.ts';
 import type { RigLayout } from './rig-model.ts';
 

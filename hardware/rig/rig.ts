@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { envDefinition } from '../../sim/envs/index.ts';
 import { SimModel } from '../../sim/model.ts';
-import { Rng } from '../../sim/rng.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { Endpoint } from '../link/endpoint.ts';
 import { SerialTransport } from '../link/serial-transport.ts';
 import { type PtyPair, startPtyPair } from '../link/socat.ts';

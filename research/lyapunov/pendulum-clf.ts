@@ -1,6 +1,8 @@
-import { mulberry32 } from '../verification/falsify.ts';
-import type { ModelJson } from '../verification/model.ts';
-import { Adam, Mlp } from './mlp.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { Adam, adamDefaults } from '../../src/learning/adam.ts';
+import { cpuEngine } from '../../src/learning/cpu-engine.ts';
+import { layerOffsets, type Mlp, type MlpSpec, type Pass } from '../../src/learning/engine.ts';
+import type { ModelJson } from '../../src/verification/model.ts';
 
 /**
  * Joint training of a neural controller u = clamp(π(x) − π(0)) and a neural Lyapunov function
@@ -9,6 +11,10 @@ import { Adam, Mlp } from './mlp.ts';
  * that grows from 1 % to its final size, plus a classification term that pulls the sampled box
  * into the level set {V < ρ_t}). Counterexamples from the falsifier can be added to every batch.
  * The result is a model file for the verifier; nothing here claims it is stable.
+ *
+ * The networks are the learning engine's (`cpuEngine`: float64 and deterministic, and the nets are
+ * far too small for anything faster to pay off); this file writes only the loss gradients, through V,
+ * the clamp and the dynamics, and lets the engine back-propagate them.
  */
 
 export interface PendulumClfConfig {
@@ -92,21 +98,30 @@ export class PendulumClfTrainer {
   readonly r: Float64Array;
   private readonly rGrad: Float64Array;
   private readonly optimizers: Adam[];
-  private readonly random: () => number;
+  /** The rate `step` uses; `train` decays it along the schedule. */
+  private learningRate: number;
+  private readonly rng: Rng;
+  /** Forward buffers: the controller sees batch + 1 rows ([x; 0]), φ sees 2·batch + 1 ([x; x⁺; 0]). */
+  private controllerPass: Pass;
+  private phiPass: Pass;
   /** Extra states (counterexamples) mixed into every batch. */
   readonly replay: number[][] = [];
 
   constructor(readonly config: PendulumClfConfig = defaultPendulumClfConfig) {
-    this.random = mulberry32(config.seed);
-    this.controller = new Mlp([2, ...config.controllerHidden, 1], 0, this.random);
-    this.phi = new Mlp([2, ...config.phiHidden, 1], config.phiSlope, this.random);
-    this.r = Float64Array.from({ length: config.rRows * 2 }, () => (2 * this.random() - 1) * 0.5);
+    this.rng = new Rng(config.seed);
+    this.controller = heUniform(cpuEngine.createMlp(netSpec(config.controllerHidden, 0), this.rng), this.rng);
+    this.phi = heUniform(cpuEngine.createMlp(netSpec(config.phiHidden, config.phiSlope), this.rng), this.rng);
+    this.controllerPass = this.controller.createPass(config.batch + 1);
+    this.phiPass = this.phi.createPass(2 * config.batch + 1);
+    this.r = new Float64Array(config.rRows * 2);
     this.initialiseFromLqr();
     this.rGrad = new Float64Array(this.r.length);
+    this.learningRate = config.learningRate;
+    const adam = { ...adamDefaults, lr: config.learningRate };
     this.optimizers = [
-      new Adam(this.controller.params, this.controller.grads, config.learningRate),
-      new Adam(this.phi.params, this.phi.grads, config.learningRate),
-      new Adam(this.r, this.rGrad, config.learningRate),
+      new Adam(this.controller.params, this.controller.grads, adam),
+      new Adam(this.phi.params, this.phi.grads, adam),
+      new Adam(this.r, this.rGrad, adam),
     ];
   }
 
@@ -149,22 +164,17 @@ export class PendulumClfTrainer {
    */
   private initialiseFromLqr(): void {
     const { gain, p } = this.lqr();
-    const net = this.controller;
-    const sizes = net.sizes;
-    let offset = 0;
-    for (let k = 0; k + 1 < sizes.length; k++) {
-      const nIn = sizes[k]!;
-      const nOut = sizes[k + 1]!;
-      const w = offset;
-      const b = offset + nIn * nOut;
-      for (let i = 0; i < nIn * nOut; i++) net.params[w + i] = net.params[w + i]! * 0.1;
-      const set = (i: number, j: number, v: number) => (net.params[w + i * nIn + j] = v);
-      for (let i = 0; i < nOut; i++) {
-        if (k > 0) {
+    const params = this.controller.params;
+    const layers = layerOffsets(this.controller.spec);
+    layers.forEach(({ inSize, outSize, weight, bias }, k) => {
+      for (let i = weight; i < bias; i++) params[i] = params[i]! * 0.1;
+      params.fill(0, bias, bias + outSize);
+      const set = (i: number, j: number, v: number) => (params[weight + i * inSize + j] = v);
+      if (k > 0) {
+        for (let i = 0; i < outSize; i++) {
           set(i, 0, i === 0 ? 1 : 0);
           set(i, 1, i === 1 ? 1 : 0);
         }
-        net.params[b + i] = 0;
       }
       if (k === 0) {
         set(0, 0, -gain[0]);
@@ -172,12 +182,11 @@ export class PendulumClfTrainer {
         set(1, 0, gain[0]);
         set(1, 1, gain[1]);
       }
-      if (k === sizes.length - 2) {
+      if (k === layers.length - 1) {
         set(0, 0, 1);
         set(0, 1, -1);
       }
-      offset = b + nOut;
-    }
+    });
     // R from a square root of P, scaled so that V is about 1 a tenth of the box away from x*.
     const l00 = Math.sqrt(p[0]);
     const l10 = p[1] / l00;
@@ -186,7 +195,7 @@ export class PendulumClfTrainer {
     this.r.fill(0);
     this.r.set([l00 * scale, 0, l10 * scale, l11 * scale].slice(0, this.r.length));
     // φ starts as a small perturbation.
-    const phiLast = this.phi.params.length - this.phi.sizes.at(-2)! - 1;
+    const phiLast = layerOffsets(this.phi.spec).at(-1)!.weight;
     for (let i = phiLast; i < this.phi.params.length; i++) this.phi.params[i] = this.phi.params[i]! * 0.1;
   }
 
@@ -210,11 +219,15 @@ export class PendulumClfTrainer {
     const k3 = 1 / ml2;
     const m = new Float64Array(4);
     this.matrix(m);
+    if (this.controllerPass.maxRows < batch + 1) {
+      this.controllerPass = this.controller.createPass(batch + 1);
+      this.phiPass = this.phi.createPass(2 * batch + 1);
+    }
 
     // Controller on [x; 0].
     const cIn = new Float64Array((batch + 1) * 2);
     cIn.set(states.subarray(0, batch * 2));
-    const cOut = this.controller.forward(cIn, batch + 1);
+    const cOut = this.controller.forward(this.controllerPass, cIn, batch + 1);
     const c0 = cOut[batch]!;
     const u = new Float64Array(batch);
     const saturated = new Uint8Array(batch);
@@ -233,7 +246,7 @@ export class PendulumClfTrainer {
       pIn[2 * (batch + s)] = th + c.dt * om;
       pIn[2 * (batch + s) + 1] = om + c.dt * (-k1 * om + k2 * Math.sin(th) + k3 * u[s]!);
     }
-    const pOut = this.phi.forward(pIn, 2 * batch + 1);
+    const pOut = this.phi.forward(this.phiPass, pIn, 2 * batch + 1);
     const phi0 = pOut[2 * batch]!;
 
     const value = (row: number, signs: Float64Array): number => {
@@ -301,7 +314,7 @@ export class PendulumClfTrainer {
         dNextExtra[2 * s + j] = dNextExtra[2 * s + j]! + gn * (sn[1]! * m[j]! + sn[2]! * m[2 + j]!);
     }
     const dIn = new Float64Array((2 * batch + 1) * 2);
-    this.phi.backward(dPhi, 2 * batch + 1, dIn);
+    this.phi.backward(this.phiPass, dPhi, dIn, true);
     // Through the dynamics to u, then through the clamp to the controller.
     const dC = new Float64Array(batch + 1);
     for (let s = 0; s < batch; s++) {
@@ -310,7 +323,7 @@ export class PendulumClfTrainer {
       dC[s] = du;
       dC[batch] = dC[batch]! - du;
     }
-    this.controller.backward(dC, batch + 1);
+    this.controller.backward(this.controllerPass, dC, null, true);
     // ∂L/∂R = R(G + Gᵀ) for M = εI + RᵀR.
     for (let k = 0; k < c.rRows; k++)
       for (let j = 0; j < 2; j++) {
@@ -318,7 +331,7 @@ export class PendulumClfTrainer {
         for (let i = 0; i < 2; i++) g += this.r[k * 2 + i]! * (gM[i * 2 + j]! + gM[j * 2 + i]!);
         this.rGrad[k * 2 + j] = this.rGrad[k * 2 + j]! + g;
       }
-    for (const o of this.optimizers) o.step();
+    for (const o of this.optimizers) o.step(this.learningRate);
     return { loss: loss * inv, violations };
   }
 
@@ -331,8 +344,7 @@ export class PendulumClfTrainer {
     for (let it = fromIteration; it < fromIteration + iterations; it++) {
       const progress = Math.min(1, it / (c.growFraction * c.iterations));
       // Linear decay to a tenth of the rate over the main schedule, then held (settles the fit).
-      const rate = c.learningRate * (1 - 0.9 * Math.min(1, it / c.iterations));
-      for (const o of this.optimizers) o.learningRate = rate;
+      this.learningRate = c.learningRate * (1 - 0.9 * Math.min(1, it / c.iterations));
       const region = c.regionStart + (c.regionEnd - c.regionStart) * progress;
       const half = region * c.box;
       const replayed = Math.min(this.replay.length, Math.floor(c.batch / 4));
@@ -340,21 +352,21 @@ export class PendulumClfTrainer {
       for (let s = 0; s < c.batch; s++) {
         if (s >= c.batch - boundaryCount) {
           // A point on ∂B: one coordinate at ±b, the other uniform.
-          const side = Math.floor(this.random() * 4);
-          const t = (2 * this.random() - 1) * c.box;
+          const side = this.rng.int(4);
+          const t = this.rng.range(-c.box, c.box);
           states[2 * s] = side < 2 ? (side === 0 ? c.box : -c.box) : t;
           states[2 * s + 1] = side < 2 ? t : side === 2 ? c.box : -c.box;
           boundary[s] = 1;
         } else if (s < replayed) {
-          const p = this.replay[Math.floor(this.random() * this.replay.length)]!;
+          const p = this.replay[this.rng.int(this.replay.length)]!;
           states[2 * s] = p[0]!;
           states[2 * s + 1] = p[1]!;
         } else {
           // Half the batch at log-uniform scales, so the neighbourhood of x* (where the decrease
           // margin κV is tiny) is sampled as densely as the rest.
-          const scale = s % 2 === 0 ? half : half * 10 ** (-3 * this.random());
-          states[2 * s] = (2 * this.random() - 1) * scale;
-          states[2 * s + 1] = (2 * this.random() - 1) * scale;
+          const scale = s % 2 === 0 ? half : half * 10 ** this.rng.range(-3, 0);
+          states[2 * s] = this.rng.range(-scale, scale);
+          states[2 * s + 1] = this.rng.range(-scale, scale);
         }
       }
       const { loss, violations } = this.step(states, c.batch, boundary);
@@ -374,13 +386,13 @@ export class PendulumClfTrainer {
       x_star: [0, 0],
       controller: {
         negative_slope: 0,
-        layers: this.controller.toJson(),
+        layers: layersJson(this.controller),
         u_lo: [-c.uMax],
         u_up: [c.uMax],
         u_star: [0],
       },
       lyapunov: {
-        phi: { negative_slope: c.phiSlope, layers: this.phi.toJson() },
+        phi: { negative_slope: c.phiSlope, layers: layersJson(this.phi) },
         R: Array.from({ length: c.rRows }, (_, k) => [this.r[2 * k]!, this.r[2 * k + 1]!]),
         eps: c.eps,
       },
@@ -402,6 +414,31 @@ export class PendulumClfTrainer {
       },
     };
   }
+}
+
+/** A 2-input, 1-output network with ReLU (slope 0) or LeakyReLU hidden layers. */
+function netSpec(hidden: readonly number[], negativeSlope: number): MlpSpec {
+  return { inputSize: 2, hidden, outputSize: 1, activation: 'relu', negativeSlope };
+}
+
+/** He-uniform weights U(±√(6/fan_in)) and zero biases, the hybrid-clf initialisation. */
+function heUniform(net: Mlp, rng: Rng): Mlp {
+  for (const { inSize, outSize, weight, bias } of layerOffsets(net.spec)) {
+    const bound = Math.sqrt(6 / inSize);
+    for (let i = weight; i < bias; i++) net.params[i] = rng.range(-bound, bound);
+    net.params.fill(0, bias, bias + outSize);
+  }
+  return net;
+}
+
+/** An engine MLP's layers in the model file's layout: weight rows [out][in], then bias. */
+function layersJson(net: Mlp): ModelJson['controller']['layers'] {
+  return layerOffsets(net.spec).map(({ inSize, outSize, weight, bias }) => ({
+    weight: Array.from({ length: outSize }, (_, i) =>
+      Array.from(net.params.subarray(weight + i * inSize, weight + (i + 1) * inSize)),
+    ),
+    bias: Array.from(net.params.subarray(bias, bias + outSize)),
+  }));
 }
 
 export interface CegisRound {
@@ -430,12 +467,12 @@ export async function trainWithCounterexamples(
   trainer: PendulumClfTrainer,
   onRound?: (round: CegisRound) => void,
 ): Promise<CegisResult> {
-  const { bisectRho, certify } = await import('../verification/certificate.ts');
-  const { falsify } = await import('../verification/falsify.ts');
-  const { parseModel } = await import('../verification/model.ts');
-  const { levelSetGrid } = await import('../verification/region.ts');
+  const { bisectRho, certify } = await import('../../src/verification/certificate.ts');
+  const { falsify } = await import('../../src/verification/falsify.ts');
+  const { parseModel } = await import('../../src/verification/model.ts');
+  const { levelSetGrid } = await import('../../src/verification/region.ts');
   const c = trainer.config;
-  const jitter = mulberry32(c.seed + 7919);
+  const jitter = new Rng(c.seed + 7919);
   const rounds: CegisRound[] = [];
   let best: CegisRound | undefined;
   let bestParams: Float64Array[] = [];
@@ -476,7 +513,7 @@ export async function trainWithCounterexamples(
     if (round < c.cegisRounds) {
       const add = (x: readonly number[]) => {
         for (let k = 0; k < 8; k++)
-          trainer.replay.push([x[0]! + (jitter() - 0.5) * 0.05, x[1]! + (jitter() - 0.5) * 0.05]);
+          trainer.replay.push([x[0]! + jitter.range(-0.025, 0.025), x[1]! + jitter.range(-0.025, 0.025)]);
         added++;
       };
       const probe = Math.max(verified * 1.25, 0.01 * c.levelTarget);

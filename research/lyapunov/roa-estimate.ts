@@ -1,6 +1,6 @@
-import { mulberry32 } from '../verification/falsify.ts';
-import { ForwardModel } from '../verification/forward.ts';
-import type { LyapunovModel } from '../verification/model.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { ForwardModel } from '../../src/verification/forward.ts';
+import type { LyapunovModel } from '../../src/verification/model.ts';
 
 /**
  * The seed paper's sampled region-of-attraction level (Meng & Fan 2023):
@@ -35,7 +35,7 @@ export function sampledRoaLevel(
   config: SampledLevelConfig = defaultSampledLevelConfig,
 ): SampledLevel {
   const f = new ForwardModel(model);
-  const rand = mulberry32(config.seed);
+  const rng = new Rng(config.seed);
   const { boxLo, boxUp } = model.spec;
   const n = model.stateDim;
   const x = new Float64Array(n);
@@ -44,7 +44,7 @@ export function sampledRoaLevel(
   let minUnstable = Number.POSITIVE_INFINITY;
   let stable = 0;
   for (let s = 0; s < config.samples; s++) {
-    for (let i = 0; i < n; i++) x[i] = boxLo[i]! + rand() * (boxUp[i]! - boxLo[i]!);
+    for (let i = 0; i < n; i++) x[i] = rng.range(boxLo[i]!, boxUp[i]!);
     const v0 = f.value(x);
     let inside = true;
     for (let k = 0; k < config.steps && inside; k++) {

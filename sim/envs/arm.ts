@@ -61,9 +61,9 @@ export const armEnv: EnvDefinition = {
       action,
       resetState(data, rng, scale) {
         data.reset(home);
-        for (const q of qposIndex) data.qpos[q] = data.qpos[q]! + rng.uniform(-0.05, 0.05) * scale;
+        for (const q of qposIndex) data.qpos[q] = data.qpos[q]! + rng.range(-0.05, 0.05) * scale;
         for (let k = 0; k < 3; k++) {
-          target[k] = scale === 0 ? targetNominal[k]! : rng.uniform(targetLow[k]!, targetHigh[k]!);
+          target[k] = scale === 0 ? targetNominal[k]! : rng.range(targetLow[k]!, targetHigh[k]!);
         }
       },
       applyAction(a, data) {

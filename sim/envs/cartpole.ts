@@ -41,10 +41,10 @@ export const cartpoleEnv: EnvDefinition = {
       action,
       resetState(data, rng, scale) {
         const start = task === 'swingup' ? Math.PI : 0;
-        data.qpos[slider] = rng.uniform(-0.05, 0.05) * scale;
-        data.qpos[hinge] = start + rng.uniform(-0.05, 0.05) * scale;
-        data.qvel[sliderDof] = rng.uniform(-0.05, 0.05) * scale;
-        data.qvel[hingeDof] = rng.uniform(-0.05, 0.05) * scale;
+        data.qpos[slider] = rng.range(-0.05, 0.05) * scale;
+        data.qpos[hinge] = start + rng.range(-0.05, 0.05) * scale;
+        data.qvel[sliderDof] = rng.range(-0.05, 0.05) * scale;
+        data.qvel[hingeDof] = rng.range(-0.05, 0.05) * scale;
       },
       applyAction(a, data) {
         data.ctrl[motor] = a[0]!;

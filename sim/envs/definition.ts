@@ -1,7 +1,7 @@
+import type { Rng } from '../../src/core/rng.ts';
 import type { ActionSpec, VectorSpec } from '../../src/core/spec.ts';
 import type { SimData } from '../data.ts';
 import type { SimModel } from '../model.ts';
-import type { Rng } from '../rng.ts';
 
 /**
  * What turns a MuJoCo model into an RL environment: the observation and action signals, how to

@@ -48,8 +48,8 @@ export const hopperEnv: EnvDefinition = {
       action,
       resetState(data, rng, scale) {
         for (let i = 0; i < sim.model.nq; i++)
-          data.qpos[i] = data.qpos[i]! + rng.uniform(-0.005, 0.005) * scale;
-        for (let i = 0; i < sim.model.nv; i++) data.qvel[i] = rng.uniform(-0.005, 0.005) * scale;
+          data.qpos[i] = data.qpos[i]! + rng.range(-0.005, 0.005) * scale;
+        for (let i = 0; i < sim.model.nv; i++) data.qvel[i] = rng.range(-0.005, 0.005) * scale;
       },
       applyAction(a, data) {
         for (let i = 0; i < actuators.length; i++) data.ctrl[actuators[i]!] = a[i]!;

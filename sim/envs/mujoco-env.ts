@@ -1,8 +1,8 @@
 import type { Environment, EnvStep } from '../../src/core/environment.ts';
+import { Rng } from '../../src/core/rng.ts';
 import type { ActionSpec, VectorSpec } from '../../src/core/spec.ts';
 import { SimData } from '../data.ts';
 import type { SimModel } from '../model.ts';
-import { Rng } from '../rng.ts';
 import type { EnvDefinition, EnvKernel } from './definition.ts';
 
 export interface EnvOptions {

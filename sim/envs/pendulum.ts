@@ -26,8 +26,8 @@ export const pendulumEnv: EnvDefinition = {
       action,
       resetState(data, rng, scale) {
         const start = task === 'swingup' ? Math.PI : 0;
-        data.qpos[hinge] = start + rng.uniform(-0.2, 0.2) * scale;
-        data.qvel[hingeDof] = rng.uniform(-0.2, 0.2) * scale;
+        data.qpos[hinge] = start + rng.range(-0.2, 0.2) * scale;
+        data.qvel[hingeDof] = rng.range(-0.2, 0.2) * scale;
       },
       applyAction(a, data) {
         data.ctrl[motor] = a[0]!;

@@ -56,7 +56,7 @@ export const quadrupedEnv: EnvDefinition = {
       action,
       resetState(data, rng, scale) {
         data.reset(home);
-        for (const q of qposIndex) data.qpos[q] = data.qpos[q]! + rng.uniform(-0.05, 0.05) * scale;
+        for (const q of qposIndex) data.qpos[q] = data.qpos[q]! + rng.range(-0.05, 0.05) * scale;
       },
       applyAction(a, data) {
         for (let i = 0; i < actuators.length; i++) data.ctrl[actuators[i]!] = a[i]!;

@@ -1,7 +1,7 @@
 import type { Environment, EnvStep } from '../../src/core/environment.ts';
+import { Rng } from '../../src/core/rng.ts';
 import type { ActionSpec } from '../../src/core/spec.ts';
 import { signal } from '../../src/core/spec.ts';
-import { Rng } from '../../src/learning/rng.ts';
 import type { EnvironmentPair } from '../../src/learning/trainer.ts';
 import { createEnv } from '../envs/index.ts';
 

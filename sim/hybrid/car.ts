@@ -1,5 +1,5 @@
+import { Rng } from '../../src/core/rng.ts';
 import { signal } from '../../src/core/spec.ts';
-import { mulberry32 } from '../../src/verification/falsify.ts';
 import type { HybridSystem } from './system.ts';
 
 /**
@@ -33,11 +33,11 @@ export const carParams: CarParams = { speed: 2, length: 1, radius: 10, dt: 0.05,
 
 /** A random 10-segment map: lengths 6–16 m, kinks up to ±maxKink rad, friction drawn per segment. */
 export function randomRoad(seed: number, segments = 10, maxKink = 1.2): RoadSegment[] {
-  const rand = mulberry32(seed);
+  const rng = new Rng(seed);
   return Array.from({ length: segments }, (_, k) => ({
-    length: 6 + 10 * rand(),
-    mode: rand() < 0.5 ? 0 : 1,
-    kink: k === 0 ? 0 : (2 * rand() - 1) * maxKink,
+    length: rng.range(6, 16),
+    mode: rng.int(2),
+    kink: k === 0 ? 0 : rng.range(-maxKink, maxKink),
   }));
 }
 

@@ -1,4 +1,4 @@
-import { Rng } from '../../src/learning/rng.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { ARENA, clipToArena, type RiverConfig, RiverCrossing, riverMean } from './river.ts';
 
 /**

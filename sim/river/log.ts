@@ -1,5 +1,5 @@
-import type { TransitionDataset } from '../../src/learning/dataset.ts';
-import { Rng } from '../../src/learning/rng.ts';
+import { Rng } from '../../src/core/rng.ts';
+import type { Transitions } from '../../src/learning/transitions.ts';
 import { ARENA, type RiverConfig, RiverCrossing } from './river.ts';
 
 /**
@@ -25,14 +25,14 @@ export const riverLogDefaults: RiverLogOptions = {
 export function generateRiverLog(
   config: RiverConfig,
   options: RiverLogOptions = riverLogDefaults,
-): TransitionDataset {
+): Transitions {
   const env = new RiverCrossing(config, options.seed);
   const rng = new Rng(options.seed + 1);
   const n = options.episodes * env.horizon;
-  const observations = new Float64Array(n * 2);
-  const actions = new Float64Array(n * 2);
-  const rewards = new Float64Array(n);
-  const nextObservations = new Float64Array(n * 2);
+  const obsColumn = new Float64Array(n * 2);
+  const act = new Float64Array(n * 2);
+  const reward = new Float64Array(n);
+  const nextObs = new Float64Array(n * 2);
   const obs = new Float64Array(2);
   const action = new Float64Array(2);
   let row = 0;
@@ -48,22 +48,22 @@ export function generateRiverLog(
         action[0] = Math.cos(heading);
         action[1] = Math.sin(heading);
       }
-      observations.set(obs, row * 2);
-      actions.set(action, row * 2);
+      obsColumn.set(obs, row * 2);
+      act.set(action, row * 2);
       const step = env.step(action, obs);
-      rewards[row] = step.reward;
-      nextObservations.set(obs, row * 2);
+      reward[row] = step.reward;
+      nextObs.set(obs, row * 2);
       row += 1;
     }
   }
   return {
-    observationSize: 2,
-    actionSize: 2,
+    obsSize: 2,
+    actSize: 2,
     size: n,
-    observations,
-    actions,
-    rewards,
-    nextObservations,
+    obs: obsColumn,
+    act,
+    reward,
+    nextObs,
     terminated: new Float64Array(n),
     meta: { environment: 'river-crossing', current: config.current, ...options },
   };

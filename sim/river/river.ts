@@ -1,6 +1,6 @@
 import type { Environment, EnvStep } from '../../src/core/environment.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { signal } from '../../src/core/spec.ts';
-import { Rng } from '../../src/learning/rng.ts';
 
 /**
  * River crossing: a 2-D velocity-commanded base crossing a river whose current the simulator does

@@ -8,11 +8,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { stringify } from 'yaml';
+import { Rng } from '../core/rng.ts';
 import { createKernelPolicy } from './backends/kernel.ts';
 import { createOrtPolicy } from './backends/ort.ts';
 import { compileChain } from './chain.ts';
 import { type ContractInput, checkContractAgainstModel, parseContract } from './contract.ts';
-import { type Activation, type DenseLayer, type MlpPolicy, mlpParameterCount, mulberry32 } from './mlp.ts';
+import { type Activation, type DenseLayer, type MlpPolicy, mlpParameterCount } from './mlp.ts';
 import { EXPORT_OPSET, type MlpExportOptions, mlpToOnnx } from './onnx/build.ts';
 import { decodeModel } from './onnx/model.ts';
 
@@ -40,8 +41,8 @@ export async function verifyOnnxRoundTrip(
   const oracle = createKernelPolicy(compileChain(decodeModel(bytes)), { mode: 'scalar' });
   const runtime = await createOrtPolicy(bytes);
   try {
-    const rand = mulberry32(seed);
-    const x = Float32Array.from({ length: samples * oracle.inputSize }, () => (2 * rand() - 1) * range);
+    const rng = new Rng(seed);
+    const x = Float32Array.from({ length: samples * oracle.inputSize }, () => rng.range(-range, range));
     const expected = new Float32Array(samples * oracle.outputSize);
     const actual = new Float32Array(samples * oracle.outputSize);
     oracle.act(x, expected, samples);

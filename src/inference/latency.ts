@@ -2,7 +2,7 @@
  * Latency measurement shared by `tether policy bench` and bench/inference.ts: every call timed with
  * `process.hrtime.bigint()`, including the input copy and the output read-back the backend does.
  */
-import { mulberry32 } from './mlp.ts';
+import { Rng } from '../core/rng.ts';
 import type { Policy } from './policy.ts';
 
 export interface LatencySummary {
@@ -58,8 +58,8 @@ export function measurePolicy(
   batch = 1,
   warmup = 200,
 ): Promise<LatencySummary> {
-  const rand = mulberry32(batch);
-  const input = Float32Array.from({ length: batch * policy.inputSize }, () => 2 * rand() - 1);
+  const rng = new Rng(batch);
+  const input = Float32Array.from({ length: batch * policy.inputSize }, () => rng.range(-1, 1));
   const output = new Float32Array(batch * policy.outputSize);
   return timeCalls(() => policy.act(input, output, batch), calls, warmup, batch);
 }

@@ -6,6 +6,7 @@
  *   h = act_k(W_k h + b_k)            (dense layers; the last one usually `identity`)
  *   a = clip(h ⊙ scale + offset)      (action scaling, optional; offset is e.g. the default pose)
  */
+import { Rng } from '../core/rng.ts';
 
 export type Activation = 'identity' | 'relu' | 'tanh' | 'elu';
 
@@ -72,30 +73,18 @@ export function validateMlp(mlp: MlpPolicy): void {
   }
 }
 
-/** Small deterministic PRNG (mulberry32) so generated models and benchmarks are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * An MLP with uniform(−1/√in, 1/√in) weights and biases (PyTorch's `nn.Linear` default), so
  * activations stay O(1) through depth. `sizes` = [in, hidden..., out]; the last layer is linear.
  */
 export function randomMlp(sizes: readonly number[], hidden: Activation, seed: number): MlpPolicy {
-  const rand = mulberry32(seed);
+  const rng = new Rng(seed);
   const layers: DenseLayer[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     const inSize = sizes[i]!;
     const outSize = sizes[i + 1]!;
     const bound = 1 / Math.sqrt(inSize);
-    const u = () => (2 * rand() - 1) * bound;
+    const u = () => rng.range(-bound, bound);
     layers.push({
       inSize,
       outSize,

@@ -22,9 +22,12 @@ export class Adam {
     this.v = new Float64Array(params.length);
   }
 
-  /** One step on the accumulated gradients (which it then zeroes). */
-  step(): void {
-    const { lr, beta1, beta2, eps } = this.config;
+  /**
+   * One step on the accumulated gradients (which it then zeroes), at the configured rate or at `lr`
+   * when a schedule decays it.
+   */
+  step(lr = this.config.lr): void {
+    const { beta1, beta2, eps } = this.config;
     this.t += 1;
     const correction1 = 1 - beta1 ** this.t;
     const correction2 = 1 - beta2 ** this.t;

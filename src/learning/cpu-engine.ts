@@ -1,5 +1,5 @@
-import type { Engine, Mlp, MlpSpec, Pass } from './engine.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../core/rng.ts';
+import { type Engine, layerOffsets, layerSizes, type Mlp, type MlpSpec, type Pass } from './engine.ts';
 
 /**
  * A plain TypeScript MLP on Float64Arrays with hand-written backprop: no dependencies, synchronous
@@ -39,36 +39,33 @@ class CpuMlp implements Mlp {
   readonly params: Float64Array;
   readonly grads: Float64Array;
   private readonly layers: Layer[] = [];
-  private readonly relu: boolean;
+  /** Hidden activation: ReLU with this slope below zero (0 = plain ReLU), or null for tanh. */
+  private readonly reluSlope: number | null;
   private readonly widest: number;
 
   constructor(
     readonly spec: MlpSpec,
     rng: Rng,
   ) {
-    const sizes = [spec.inputSize, ...spec.hidden, spec.outputSize];
+    const sizes = layerSizes(spec);
     for (const size of sizes) {
       if (!Number.isInteger(size) || size <= 0) {
         throw new RangeError(`MLP layer sizes must be positive integers, got [${sizes}]`);
       }
     }
     this.widest = Math.max(...sizes);
-    let count = 0;
-    for (let l = 0; l + 1 < sizes.length; l++) count += sizes[l]! * sizes[l + 1]! + sizes[l + 1]!;
+    const offsets = layerOffsets(spec);
+    const last = offsets[offsets.length - 1]!;
+    const count = last.bias + last.outSize;
     this.params = new Float64Array(count);
     this.grads = new Float64Array(count);
-    this.relu = spec.activation === 'relu';
-    let offset = 0;
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      const inSize = sizes[l]!;
-      const outSize = sizes[l + 1]!;
-      const w = this.params.subarray(offset, offset + inSize * outSize);
-      const gw = this.grads.subarray(offset, offset + inSize * outSize);
-      offset += inSize * outSize;
-      const b = this.params.subarray(offset, offset + outSize);
-      const gb = this.grads.subarray(offset, offset + outSize);
-      offset += outSize;
-      const isLast = l + 2 === sizes.length;
+    this.reluSlope = spec.activation === 'relu' ? (spec.negativeSlope ?? 0) : null;
+    for (const { inSize, outSize, weight, bias } of offsets) {
+      const w = this.params.subarray(weight, bias);
+      const gw = this.grads.subarray(weight, bias);
+      const b = this.params.subarray(bias, bias + outSize);
+      const gb = this.grads.subarray(bias, bias + outSize);
+      const isLast = last.weight === weight;
       if (isLast && spec.outputGain !== undefined) {
         const bound = spec.outputGain * Math.sqrt(6 / (inSize + outSize));
         for (let i = 0; i < w.length; i++) w[i] = rng.range(-bound, bound);
@@ -108,7 +105,7 @@ class CpuMlp implements Mlp {
       const layer = this.layers[l]!;
       const y = p.activations[l]!;
       gemmABt(x, rows, layer.w, layer.outSize, layer.inSize, y, layer.b, false);
-      if (l < last) activate(y, rows * layer.outSize, this.relu);
+      if (l < last) activate(y, rows * layer.outSize, this.reluSlope);
       x = y;
     }
     return p.output;
@@ -137,7 +134,7 @@ class CpuMlp implements Mlp {
       // dX (rows×in) = delta · W = delta · (Wᵀ)ᵀ.
       transpose(layer.w, outSize, inSize, layer.wT);
       gemmABt(delta, rows, layer.wT, inSize, outSize, target, null, false);
-      if (l > 0) activationGrad(target, x, rows * inSize, this.relu);
+      if (l > 0) activationGrad(target, x, rows * inSize, this.reluSlope);
       delta = target;
     }
   }
@@ -237,18 +234,26 @@ function transpose(x: Float64Array, rows: number, cols: number, out: Float64Arra
   }
 }
 
-function activate(y: Float64Array, n: number, relu: boolean): void {
-  if (relu) {
+// A plain ReLU writes 0 rather than 0·z, which would leave −0 behind.
+function activate(y: Float64Array, n: number, reluSlope: number | null): void {
+  if (reluSlope === 0) {
     for (let i = 0; i < n; i++) if (y[i]! < 0) y[i] = 0;
+  } else if (reluSlope !== null) {
+    for (let i = 0; i < n; i++) if (y[i]! < 0) y[i]! *= reluSlope;
   } else {
     for (let i = 0; i < n; i++) y[i] = Math.tanh(y[i]!);
   }
 }
 
-/** Multiplies `grad` by the activation's derivative, read from the activation's output `a`. */
-function activationGrad(grad: Float64Array, a: Float64Array, n: number, relu: boolean): void {
-  if (relu) {
+/**
+ * Multiplies `grad` by the activation's derivative, read from the activation's output `a` (for a
+ * positive slope, a < 0 exactly when z < 0; at z = 0 the subgradient is the slope).
+ */
+function activationGrad(grad: Float64Array, a: Float64Array, n: number, reluSlope: number | null): void {
+  if (reluSlope === 0) {
     for (let i = 0; i < n; i++) if (a[i]! <= 0) grad[i] = 0;
+  } else if (reluSlope !== null) {
+    for (let i = 0; i < n; i++) if (a[i]! <= 0) grad[i]! *= reluSlope;
   } else {
     for (let i = 0; i < n; i++) grad[i]! *= 1 - a[i]! * a[i]!;
   }

@@ -1,52 +1,40 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ReplayBuffer } from './replay.ts';
+import { type RewardFunction, type Transitions, toTransitions } from './transitions.ts';
 
 /**
- * A fixed log of real transitions (s, a, r, s', terminated) in columns. Stored on disk either as an
- * MCAP log from the runtime (rewards recomputed by the environment's reward function, since the
- * runtime logs no reward) or as the columnar JSON file below, which is what the river-crossing real
- * logs ship in:
+ * Real datasets: fixed sets of transitions to learn from, stored either as an MCAP log from the
+ * runtime (rewards recomputed by the environment's reward function, since the runtime logs no
+ * reward) or as the columnar JSON file below, which is what the river-crossing real logs ship in:
  *
  *   { "format": "tether.transitions/1", "observationSize": O, "actionSize": A, "size": N,
  *     "observations": [N·O numbers, row-major], "actions": [N·A], "rewards": [N],
  *     "nextObservations": [N·O], "terminated": [N numbers, 0 or 1], "meta": { ... optional } }
+ *
+ * The file's keys predate the in-memory names (`Transitions`: obs, act, reward, nextObs,
+ * terminated); they stay as they are so committed datasets keep loading.
  */
-export interface TransitionDataset {
-  readonly observationSize: number;
-  readonly actionSize: number;
-  readonly size: number;
-  readonly observations: Float64Array;
-  readonly actions: Float64Array;
-  readonly rewards: Float64Array;
-  readonly nextObservations: Float64Array;
-  readonly terminated: Float64Array;
-  readonly meta?: Record<string, unknown>;
-}
-
 export const COLUMNAR_FORMAT = 'tether.transitions/1';
-
-/** Reward of one logged transition, for sources (MCAP) that do not record one. */
-export type RewardFunction = (obs: Float64Array, action: Float64Array, nextObs: Float64Array) => number;
 
 /** Throws a message naming the source and what was expected, before any training starts. */
 export function validateDataset(
-  dataset: TransitionDataset,
-  expected: { observationSize: number; actionSize: number },
+  dataset: Transitions,
+  expected: { obsSize: number; actSize: number },
   source: string,
 ): void {
   if (dataset.size === 0) throw new Error(`dataset ${source} is empty: expected at least one transition`);
-  if (dataset.observationSize !== expected.observationSize || dataset.actionSize !== expected.actionSize) {
+  if (dataset.obsSize !== expected.obsSize || dataset.actSize !== expected.actSize) {
     throw new Error(
-      `dataset ${source} has observations of size ${dataset.observationSize} and actions of size ` +
-        `${dataset.actionSize}, but the environment expects ${expected.observationSize} and ${expected.actionSize}`,
+      `dataset ${source} has observations of size ${dataset.obsSize} and actions of size ` +
+        `${dataset.actSize}, but the environment expects ${expected.obsSize} and ${expected.actSize}`,
     );
   }
   const columns: [string, Float64Array, number][] = [
-    ['observations', dataset.observations, dataset.observationSize],
-    ['actions', dataset.actions, dataset.actionSize],
-    ['rewards', dataset.rewards, 1],
-    ['nextObservations', dataset.nextObservations, dataset.observationSize],
+    ['obs', dataset.obs, dataset.obsSize],
+    ['act', dataset.act, dataset.actSize],
+    ['reward', dataset.reward, 1],
+    ['nextObs', dataset.nextObs, dataset.obsSize],
     ['terminated', dataset.terminated, 1],
   ];
   for (const [name, column, width] of columns) {
@@ -66,7 +54,7 @@ export function validateDataset(
   }
 }
 
-export async function loadDataset(path: string, rewardOf?: RewardFunction): Promise<TransitionDataset> {
+export async function loadDataset(path: string, rewardOf?: RewardFunction): Promise<Transitions> {
   const extension = extname(path).toLowerCase();
   if (extension === '.mcap') return loadMcap(path, rewardOf);
   if (extension === '.json') return parseColumnar(JSON.parse(await readFile(path, 'utf8')), path);
@@ -75,7 +63,7 @@ export async function loadDataset(path: string, rewardOf?: RewardFunction): Prom
   );
 }
 
-export function parseColumnar(raw: unknown, source: string): TransitionDataset {
+export function parseColumnar(raw: unknown, source: string): Transitions {
   if (typeof raw !== 'object' || raw === null) throw new Error(`dataset ${source}: expected a JSON object`);
   const r = raw as Record<string, unknown>;
   if (r['format'] !== COLUMNAR_FORMAT) {
@@ -100,79 +88,51 @@ export function parseColumnar(raw: unknown, source: string): TransitionDataset {
   };
   const meta = r['meta'];
   return {
-    observationSize: integer('observationSize'),
-    actionSize: integer('actionSize'),
+    obsSize: integer('observationSize'),
+    actSize: integer('actionSize'),
     size: integer('size'),
-    observations: column('observations'),
-    actions: column('actions'),
-    rewards: column('rewards'),
-    nextObservations: column('nextObservations'),
+    obs: column('observations'),
+    act: column('actions'),
+    reward: column('rewards'),
+    nextObs: column('nextObservations'),
     terminated: column('terminated'),
     ...(typeof meta === 'object' && meta !== null ? { meta: meta as Record<string, unknown> } : {}),
   };
 }
 
-export async function saveColumnar(path: string, dataset: TransitionDataset, digits = 6): Promise<void> {
+export async function saveColumnar(path: string, dataset: Transitions, digits = 6): Promise<void> {
   const round = (x: Float64Array): number[] => Array.from(x, (v) => Number(v.toFixed(digits)));
   const body = {
     format: COLUMNAR_FORMAT,
-    observationSize: dataset.observationSize,
-    actionSize: dataset.actionSize,
+    observationSize: dataset.obsSize,
+    actionSize: dataset.actSize,
     size: dataset.size,
     meta: dataset.meta ?? {},
-    observations: round(dataset.observations),
-    actions: round(dataset.actions),
-    rewards: round(dataset.rewards),
-    nextObservations: round(dataset.nextObservations),
+    observations: round(dataset.obs),
+    actions: round(dataset.act),
+    rewards: round(dataset.reward),
+    nextObservations: round(dataset.nextObs),
     terminated: Array.from(dataset.terminated),
   };
   await writeFile(path, `${JSON.stringify(body)}\n`);
 }
 
-async function loadMcap(path: string, rewardOf?: RewardFunction): Promise<TransitionDataset> {
+async function loadMcap(path: string, rewardOf?: RewardFunction): Promise<Transitions> {
   if (rewardOf === undefined) {
     throw new Error(
       `dataset ${path}: MCAP logs carry no reward; this environment has no reward function to recompute it`,
     );
   }
+  // Loaded on demand: only MCAP datasets need the log reader (and @mcap/core).
   const { readLog } = await import('../logging/reader.ts');
-  const { toTransitions } = await import('../logging/transitions.ts');
-  const t = toTransitions(await readLog(path));
-  const O = t.observationSize;
-  const A = t.actionSize;
-  const rewards = new Float64Array(t.count);
-  for (let i = 0; i < t.count; i++) {
-    rewards[i] = rewardOf(
-      t.observations.subarray(i * O, (i + 1) * O),
-      t.actions.subarray(i * A, (i + 1) * A),
-      t.nextObservations.subarray(i * O, (i + 1) * O),
-    );
-  }
-  return {
-    observationSize: O,
-    actionSize: A,
-    size: t.count,
-    observations: t.observations,
-    actions: t.actions,
-    rewards,
-    nextObservations: t.nextObservations,
-    terminated: Float64Array.from(t.dones),
-    meta: { source: path },
-  };
+  return toTransitions(await readLog(path), rewardOf);
 }
 
 /** Copies a dataset into a replay buffer of exactly its size (the offline half of every batch). */
-export function datasetToBuffer(dataset: TransitionDataset): ReplayBuffer {
-  const buffer = new ReplayBuffer(dataset.size, dataset.observationSize, dataset.actionSize);
+export function datasetToBuffer(dataset: Transitions): ReplayBuffer {
+  const buffer = new ReplayBuffer(dataset.size, dataset.obsSize, dataset.actSize);
   for (let i = 0; i < dataset.size; i++) {
-    buffer.add(
-      dataset.observations,
-      dataset.actions,
-      dataset.rewards[i]!,
-      dataset.nextObservations,
-      dataset.terminated[i] === 1,
-      i,
-    );
+    buffer.add(dataset.obs, dataset.act, dataset.reward[i]!, dataset.nextObs, dataset.terminated[i] === 1, i);
   }
   return buffer;
 }

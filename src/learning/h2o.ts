@@ -1,7 +1,7 @@
+import type { Rng } from '../core/rng.ts';
 import { Adam, adamDefaults } from './adam.ts';
 import type { Engine, Mlp, Pass } from './engine.ts';
 import { type Batch, createBatch, type ReplayBuffer } from './replay.ts';
-import type { Rng } from './rng.ts';
 import { SacAgent, type SacConfig, sacDefaults } from './sac.ts';
 import { concatRows } from './tensor-ops.ts';
 

@@ -1,8 +1,8 @@
+import type { Rng } from '../core/rng.ts';
 import type { MlpPolicy } from '../inference/mlp.ts';
-import type { Engine, Mlp } from './engine.ts';
+import { type Engine, type Mlp, toMlpPolicy } from './engine.ts';
 import { H2oAgent, type H2oConfig } from './h2o.ts';
 import type { ReplayBuffer } from './replay.ts';
-import type { Rng } from './rng.ts';
 import { Td3BcAgent, type Td3BcConfig } from './td3bc.ts';
 
 /** What the trainer needs from an algorithm, whatever its losses. */
@@ -63,33 +63,14 @@ export function td3bcLearner(
   };
 }
 
-/** Converts an engine MLP (weights out×in, as stored) into the deployment format, ending in tanh. */
+/** The deterministic actor in the deployment format: its first `actSize` outputs through tanh. */
 function mlpPolicy(
   net: Mlp,
   actSize: number,
   normalizer: { mean: Float64Array; std: Float64Array } | null,
 ): MlpPolicy {
-  const sizes = [net.spec.inputSize, ...net.spec.hidden, net.spec.outputSize];
-  const layers = [];
-  let offset = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    const inSize = sizes[l]!;
-    const outSize = sizes[l + 1]!;
-    const last = l + 2 === sizes.length;
-    const keep = last ? actSize : outSize;
-    layers.push({
-      weight: Float32Array.from(net.params.subarray(offset, offset + keep * inSize)),
-      bias: Float32Array.from(
-        net.params.subarray(offset + inSize * outSize, offset + inSize * outSize + keep),
-      ),
-      inSize,
-      outSize: keep,
-      activation: last ? ('tanh' as const) : net.spec.activation,
-    });
-    offset += inSize * outSize + outSize;
-  }
   return {
-    layers,
+    ...toMlpPolicy(net, { outputs: actSize, activation: 'tanh' }),
     ...(normalizer === null
       ? {}
       : { normalizer: { mean: Float32Array.from(normalizer.mean), std: Float32Array.from(normalizer.std) } }),

@@ -1,17 +1,10 @@
-import type { Rng } from './rng.ts';
+import type { Rng } from '../core/rng.ts';
+import type { TransitionColumns, Transitions } from './transitions.ts';
 
-/** A minibatch laid out row-major; rows [0, realRows) come from the real log, the rest from sim. */
-export interface Batch {
+/** A minibatch of transitions; rows [0, realRows) come from the real log, the rest from sim. */
+export interface Batch extends TransitionColumns {
   rows: number;
   realRows: number;
-  readonly obsSize: number;
-  readonly actSize: number;
-  readonly obs: Float64Array;
-  readonly act: Float64Array;
-  readonly reward: Float64Array;
-  readonly nextObs: Float64Array;
-  /** 1 where the episode terminated inside the MDP (no bootstrap), else 0 (truncation bootstraps). */
-  readonly done: Float64Array;
 }
 
 export function createBatch(maxRows: number, obsSize: number, actSize: number): Batch {
@@ -24,17 +17,17 @@ export function createBatch(maxRows: number, obsSize: number, actSize: number): 
     act: new Float64Array(maxRows * actSize),
     reward: new Float64Array(maxRows),
     nextObs: new Float64Array(maxRows * obsSize),
-    done: new Float64Array(maxRows),
+    terminated: new Float64Array(maxRows),
   };
 }
 
-/** A ring buffer of transitions in preallocated columns. */
-export class ReplayBuffer {
+/** A ring buffer of transitions in preallocated columns; rows [0, size) hold transitions. */
+export class ReplayBuffer implements Transitions {
   readonly obs: Float64Array;
   readonly act: Float64Array;
   readonly reward: Float64Array;
   readonly nextObs: Float64Array;
-  readonly done: Float64Array;
+  readonly terminated: Float64Array;
   size = 0;
   /** Index the next `add` writes to. */
   cursor = 0;
@@ -48,7 +41,7 @@ export class ReplayBuffer {
     this.act = new Float64Array(capacity * actSize);
     this.reward = new Float64Array(capacity);
     this.nextObs = new Float64Array(capacity * obsSize);
-    this.done = new Float64Array(capacity);
+    this.terminated = new Float64Array(capacity);
   }
 
   /** Adds row `row` of the given row-major arrays. */
@@ -57,7 +50,7 @@ export class ReplayBuffer {
     act: Float64Array,
     reward: number,
     nextObs: Float64Array,
-    done: boolean,
+    terminated: boolean,
     row = 0,
   ): void {
     const i = this.cursor;
@@ -69,7 +62,7 @@ export class ReplayBuffer {
     }
     for (let k = 0; k < A; k++) this.act[i * A + k] = act[row * A + k]!;
     this.reward[i] = reward;
-    this.done[i] = done ? 1 : 0;
+    this.terminated[i] = terminated ? 1 : 0;
     this.cursor = (i + 1) % this.capacity;
     if (this.size < this.capacity) this.size += 1;
   }
@@ -88,7 +81,7 @@ export class ReplayBuffer {
       }
       for (let k = 0; k < A; k++) batch.act[row * A + k] = this.act[i * A + k]!;
       batch.reward[row] = this.reward[i]!;
-      batch.done[row] = this.done[i]!;
+      batch.terminated[row] = this.terminated[i]!;
     }
   }
 }

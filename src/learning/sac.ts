@@ -1,8 +1,8 @@
+import type { Rng } from '../core/rng.ts';
 import { Adam, type AdamConfig, adamDefaults } from './adam.ts';
 import type { Engine, Mlp, Pass } from './engine.ts';
 import { copyParams, polyak } from './engine.ts';
 import type { Batch } from './replay.ts';
-import type { Rng } from './rng.ts';
 import { TanhGaussianHead } from './tanh-gaussian.ts';
 import { concatRows } from './tensor-ops.ts';
 
@@ -172,7 +172,7 @@ export class SacAgent {
     for (let r = 0; r < rows; r++) {
       let next = Math.min(q1[r]!, q2[r]!);
       if (backupEntropy) next -= alpha * this.head.logProb[r]!;
-      this.target[r] = rewardScale * batch.reward[r]! + gamma * (1 - batch.done[r]!) * next;
+      this.target[r] = rewardScale * batch.reward[r]! + gamma * (1 - batch.terminated[r]!) * next;
     }
     return this.target;
   }

@@ -1,4 +1,4 @@
-import type { Rng } from './rng.ts';
+import type { Rng } from '../core/rng.ts';
 
 const LOG_STD_MIN = -20;
 const LOG_STD_MAX = 2;

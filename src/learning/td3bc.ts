@@ -1,8 +1,8 @@
+import type { Rng } from '../core/rng.ts';
 import { Adam, adamDefaults } from './adam.ts';
 import type { Engine, Mlp, Pass } from './engine.ts';
 import { copyParams, polyak } from './engine.ts';
 import { type Batch, createBatch, type ReplayBuffer } from './replay.ts';
-import type { Rng } from './rng.ts';
 import { concatRows } from './tensor-ops.ts';
 
 /**
@@ -163,7 +163,7 @@ export class Td3BcAgent {
     const t1 = this.qTarget[0].forward(this.qTargetPass[0], this.nextSa, n);
     const t2 = this.qTarget[1].forward(this.qTargetPass[1], this.nextSa, n);
     for (let r = 0; r < n; r++) {
-      this.y[r] = rewardScale * b.reward[r]! + gamma * (1 - b.done[r]!) * Math.min(t1[r]!, t2[r]!);
+      this.y[r] = rewardScale * b.reward[r]! + gamma * (1 - b.terminated[r]!) * Math.min(t1[r]!, t2[r]!);
     }
 
     concatRows(this.obsN, O, b.act, A, n, this.sa);

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../core/rng.ts';
 import { selectTfjsBackend } from '../inference/backends/tfjs.ts';
 import { cpuEngine } from './cpu-engine.ts';
-import type { Engine, Mlp, MlpSpec, Pass } from './engine.ts';
-import type { Rng } from './rng.ts';
+import { type Engine, type LayerOffsets, layerOffsets, type Mlp, type MlpSpec, type Pass } from './engine.ts';
 
 /**
  * The MLP engine on TensorFlow.js: the wasm backend by default, the native tfjs-node backend when it
@@ -41,8 +41,7 @@ interface TfjsPass extends Pass {
 class TfjsMlp implements Mlp {
   readonly params: Float64Array;
   readonly grads: Float64Array;
-  private readonly sizes: number[];
-  private readonly offsets: number[] = [];
+  private readonly layers: LayerOffsets[];
   /** Per layer: W as [in × out] (for x·W) and [out × in] (for dY·Wᵀ without a transposed matMul). */
   private weightsInOut: tf.Tensor2D[] = [];
   private weightsOutIn: tf.Tensor2D[] = [];
@@ -57,12 +56,7 @@ class TfjsMlp implements Mlp {
     const reference = cpuEngine.createMlp(spec, rng);
     this.params = reference.params;
     this.grads = reference.grads;
-    this.sizes = [spec.inputSize, ...spec.hidden, spec.outputSize];
-    let offset = 0;
-    for (let l = 0; l + 1 < this.sizes.length; l++) {
-      this.offsets.push(offset);
-      offset += this.sizes[l]! * this.sizes[l + 1]! + this.sizes[l + 1]!;
-    }
+    this.layers = layerOffsets(spec);
   }
 
   createPass(maxRows: number): TfjsPass {
@@ -75,21 +69,14 @@ class TfjsMlp implements Mlp {
     this.weightsInOut = [];
     this.weightsOutIn = [];
     this.biases = [];
-    for (let l = 0; l + 1 < this.sizes.length; l++) {
-      const inSize = this.sizes[l]!;
-      const outSize = this.sizes[l + 1]!;
-      const o = this.offsets[l]!;
-      const outIn = Float32Array.from(this.params.subarray(o, o + inSize * outSize));
+    for (const { inSize, outSize, weight, bias } of this.layers) {
+      const outIn = Float32Array.from(this.params.subarray(weight, bias));
       const inOut = new Float32Array(inSize * outSize);
       for (let j = 0; j < outSize; j++)
         for (let i = 0; i < inSize; i++) inOut[i * outSize + j] = outIn[j * inSize + i]!;
       this.weightsOutIn.push(tf.tensor2d(outIn, [outSize, inSize]));
       this.weightsInOut.push(tf.tensor2d(inOut, [inSize, outSize]));
-      this.biases.push(
-        tf.tensor1d(
-          Float32Array.from(this.params.subarray(o + inSize * outSize, o + inSize * outSize + outSize)),
-        ),
-      );
+      this.biases.push(tf.tensor1d(Float32Array.from(this.params.subarray(bias, bias + outSize))));
     }
   }
 
@@ -106,13 +93,15 @@ class TfjsMlp implements Mlp {
       rows,
       this.spec.inputSize,
     ]);
-    const last = this.sizes.length - 2;
+    const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
       p.inputs.push(x);
       const y = tf.tidy(() => {
         const z = tf.add(tf.matMul(x, this.weightsInOut[l]!), this.biases[l]!) as tf.Tensor2D;
         if (l === last) return z;
-        return this.spec.activation === 'relu' ? tf.relu(z) : tf.tanh(z);
+        if (this.spec.activation === 'tanh') return tf.tanh(z);
+        const slope = this.spec.negativeSlope ?? 0;
+        return slope === 0 ? tf.relu(z) : tf.leakyRelu(z, slope);
       });
       p.outputs.push(y);
       x = y;
@@ -125,7 +114,7 @@ class TfjsMlp implements Mlp {
   backward(pass: Pass, gradOutput: Float64Array, gradInput: Float64Array | null, accumulate: boolean): void {
     const p = pass as TfjsPass;
     const rows = p.rows;
-    const last = this.sizes.length - 2;
+    const last = this.layers.length - 1;
     // One tidy scope; it returns [dW_0 … dW_last (when accumulating), dX].
     const kept = tf.tidy(() => {
       let d = tf.tensor2d(Float32Array.from(gradOutput.subarray(0, rows * this.spec.outputSize)), [
@@ -136,8 +125,11 @@ class TfjsMlp implements Mlp {
       for (let l = last; l >= 0; l--) {
         const y = p.outputs[l]!;
         if (l < last) {
+          // step(y, slope) is 1 where y > 0 and the ReLU's slope elsewhere.
           d = (
-            this.spec.activation === 'relu' ? tf.mul(d, tf.step(y)) : tf.mul(d, tf.sub(1, tf.square(y)))
+            this.spec.activation === 'relu'
+              ? tf.mul(d, tf.step(y, this.spec.negativeSlope ?? 0))
+              : tf.mul(d, tf.sub(1, tf.square(y)))
           ) as tf.Tensor2D;
         }
         const x = p.inputs[l]!;
@@ -156,7 +148,7 @@ class TfjsMlp implements Mlp {
     if (accumulate) {
       for (let l = 0; l <= last; l++) {
         const g = kept[l]!.dataSync();
-        const o = this.offsets[l]!;
+        const o = this.layers[l]!.weight;
         for (let i = 0; i < g.length; i++) this.grads[o + i]! += g[i]!;
       }
     }

@@ -1,13 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Environment } from '../core/environment.ts';
+import { Rng, type RngState } from '../core/rng.ts';
 import { cpuEngine } from './cpu-engine.ts';
-import { datasetToBuffer, type TransitionDataset, validateDataset } from './dataset.ts';
+import { datasetToBuffer, validateDataset } from './dataset.ts';
 import type { Engine } from './engine.ts';
 import type { H2oAgent, H2oConfig } from './h2o.ts';
 import { hybridLearner, type Learner, td3bcLearner } from './learner.ts';
 import { ReplayBuffer } from './replay.ts';
-import { Rng, type RngState } from './rng.ts';
 import type { Td3BcConfig } from './td3bc.ts';
+import type { Transitions } from './transitions.ts';
 
 export type AlgorithmName = 'sac' | 'naive-mix' | 'h2o' | 'td3bc';
 
@@ -46,7 +47,7 @@ export interface EvalPoint {
   seconds: number;
 }
 
-const CHECKPOINT_FORMAT = 'tether.checkpoint/1';
+const CHECKPOINT_FORMAT = 'tether.checkpoint/2';
 
 export class Trainer {
   readonly learner: Learner;
@@ -68,7 +69,7 @@ export class Trainer {
   static async create(
     options: TrainerOptions,
     envs: EnvironmentPair,
-    realData: TransitionDataset | null,
+    realData: Transitions | null,
   ): Promise<Trainer> {
     validateTrainerOptions(options);
     const sims: Environment[] = [];
@@ -82,13 +83,13 @@ export class Trainer {
   private constructor(
     readonly options: TrainerOptions,
     readonly envs: EnvironmentPair,
-    realData: TransitionDataset | null,
+    realData: Transitions | null,
     private readonly sims: Environment[],
     private readonly evalEnv: Environment,
   ) {
     const O = evalEnv.observation.signals.length;
     const A = evalEnv.action.signals.length;
-    if (realData !== null) validateDataset(realData, { observationSize: O, actionSize: A }, envs.name);
+    if (realData !== null) validateDataset(realData, { obsSize: O, actSize: A }, envs.name);
     const needsReal = options.algorithm !== 'sac';
     if (needsReal && realData === null) {
       throw new Error(`algorithm ${options.algorithm} learns from the real log, but no dataset was given`);
@@ -281,7 +282,7 @@ export class Trainer {
         act: encode(this.simBuffer.act.subarray(0, this.simBuffer.size * this.actSize)),
         reward: encode(this.simBuffer.reward.subarray(0, this.simBuffer.size)),
         nextObs: encode(this.simBuffer.nextObs.subarray(0, this.simBuffer.size * this.obsSize)),
-        done: encode(this.simBuffer.done.subarray(0, this.simBuffer.size)),
+        terminated: encode(this.simBuffer.terminated.subarray(0, this.simBuffer.size)),
       },
     };
     await writeFile(path, JSON.stringify(body));
@@ -319,7 +320,7 @@ export class Trainer {
     decodeInto(b.act, this.simBuffer.act, 'simBuffer.act');
     decodeInto(b.reward, this.simBuffer.reward, 'simBuffer.reward');
     decodeInto(b.nextObs, this.simBuffer.nextObs, 'simBuffer.nextObs');
-    decodeInto(b.done, this.simBuffer.done, 'simBuffer.done');
+    decodeInto(b.terminated, this.simBuffer.terminated, 'simBuffer.terminated');
     this.resetEnvs();
   }
 }
@@ -342,7 +343,7 @@ interface CheckpointBody {
     act: string;
     reward: string;
     nextObs: string;
-    done: string;
+    terminated: string;
   };
 }
 

@@ -13,9 +13,6 @@ import type { ControlEvent, ControlEventKind } from '../core/events.ts';
 import type { RobotInfo } from '../core/robot.ts';
 import { fromMetadataJson, MetadataName, nsToSeconds, Topic, tickTopics } from './layout.ts';
 
-// Learning code loads datasets through the reader; the transition builder lives in its own module.
-export { concatTransitions, type TransitionOptions, type Transitions, toTransitions } from './transitions.ts';
-
 export class NotMcapError extends Error {
   constructor(
     readonly path: string,

@@ -199,12 +199,3 @@ export function confirmCounterexample(
     next: Array.from(next),
   };
 }
-
-/** Inside which region box (closed) a point lies, or −1. */
-export function regionIndex(region: readonly Box[], x: ArrayLike<number>): number {
-  return region.findIndex((b) => b.lo.every((l, i) => x[i]! >= l && x[i]! <= b.up[i]!));
-}
-
-export function createRegionEngine(model: LyapunovModel, options: BabOptions): BranchAndBound {
-  return new BranchAndBound(model, options);
-}

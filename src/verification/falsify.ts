@@ -1,3 +1,4 @@
+import { Rng } from '../core/rng.ts';
 import { type Counterexample, confirmCounterexample } from './bab.ts';
 import { IntervalBounder } from './bounds.ts';
 import { ForwardModel } from './forward.ts';
@@ -19,18 +20,6 @@ export interface FalsifierConfig {
 
 export const defaultFalsifierConfig: FalsifierConfig = { starts: 200, steps: 150, stepSize: 0.002, seed: 1 };
 
-/** Small deterministic PRNG (mulberry32) so falsifier runs are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function falsify(
   model: LyapunovModel,
   region: readonly Box[],
@@ -40,7 +29,7 @@ export function falsify(
   const n = model.stateDim;
   const f = new ForwardModel(model);
   const exact = new IntervalBounder(model);
-  const rand = mulberry32(config.seed);
+  const rng = new Rng(config.seed);
   const x = new Float64Array(n);
   const probe = new Float64Array(n);
   const grad = new Float64Array(n);
@@ -52,14 +41,14 @@ export function falsify(
 
   let attempts = 0;
   for (let s = 0; s < config.starts && attempts < config.starts * 50; attempts++) {
-    let pick = rand() * total;
+    let pick = rng.uniform() * total;
     let box = region[0]!;
     for (let k = 0; k < region.length; k++) {
       box = region[k]!;
       pick -= volumes[k]!;
       if (pick <= 0) break;
     }
-    for (let i = 0; i < n; i++) x[i] = box.lo[i]! + rand() * (box.up[i]! - box.lo[i]!);
+    for (let i = 0; i < n; i++) x[i] = rng.range(box.lo[i]!, box.up[i]!);
     if (!(f.value(x) < rho)) continue;
     s++;
     for (let step = 0; step < config.steps; step++) {

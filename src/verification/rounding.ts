@@ -30,14 +30,6 @@ export function sumError(absSum: number, terms: number): number {
   return absSum * ((terms + 3) * EPS) + (terms + 1) * UNDERFLOW;
 }
 
-export function mulUp(a: number, b: number): number {
-  return up(a * b);
-}
-
-export function mulDown(a: number, b: number): number {
-  return down(a * b);
-}
-
 /** Two-ulp widening for the libm functions. */
 function down2(y: number): number {
   return y - (2 * Math.abs(y) * EPS + TINY);

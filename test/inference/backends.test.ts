@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.ts';
 import { createKernelPolicy } from '../../src/inference/backends/kernel.ts';
 import { compileChain, UnsupportedGraphError } from '../../src/inference/chain.ts';
 import { loadPolicy } from '../../src/inference/load.ts';
-import { mulberry32, randomMlp } from '../../src/inference/mlp.ts';
+import { randomMlp } from '../../src/inference/mlp.ts';
 import { mlpToOnnx, mlpToOnnxModel } from '../../src/inference/onnx/build.ts';
 import { decodeModel, encodeModel, OnnxDataType, type OnnxModel } from '../../src/inference/onnx/model.ts';
 import type { Policy } from '../../src/inference/policy.ts';
@@ -30,8 +31,8 @@ async function open(model: Uint8Array, options: Parameters<typeof loadPolicy>[1]
 }
 
 function randomInputs(n: number, seed: number): Float32Array {
-  const rand = mulberry32(seed);
-  return Float32Array.from({ length: n }, () => (rand() * 2 - 1) * 3);
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.range(-3, 3));
 }
 
 /** |a − b| ≤ 1e-5 · max(1, |b|) element-wise; returns the worst ratio to the tolerance. */

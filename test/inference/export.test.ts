@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.ts';
 import { selectTfjsBackend } from '../../src/inference/backends/tfjs.ts';
 import { loadContract } from '../../src/inference/contract.ts';
 import { canonicalJson, exportPolicy, mlpFromTfjs, sha256 } from '../../src/inference/export.ts';
 import { loadPolicy } from '../../src/inference/load.ts';
-import { mulberry32, randomMlp } from '../../src/inference/mlp.ts';
+import { randomMlp } from '../../src/inference/mlp.ts';
 import { mlpToOnnx } from '../../src/inference/onnx/build.ts';
 import { decodeModel } from '../../src/inference/onnx/model.ts';
-import { fitMlp } from '../../src/inference/regression.ts';
+import { fitMlp } from '../../src/learning/regression.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tether-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -99,8 +100,8 @@ describe('export of our own MLP policies', () => {
         tf.layers.dense({ units: 3 }),
       ],
     });
-    const rand = mulberry32(5);
-    const x = Float32Array.from({ length: 4 * 6 }, () => rand() * 2 - 1);
+    const rng = new Rng(5);
+    const x = Float32Array.from({ length: 4 * 6 }, () => rng.range(-1, 1));
     const expected = (model.predict(tf.tensor2d(x, [4, 6])) as tf.Tensor).dataSync();
     const policy = await loadPolicy(mlpToOnnx(mlpFromTfjs(model)), { backend: 'ort' });
     const y = new Float32Array(12);
@@ -117,9 +118,9 @@ describe('export of our own MLP policies', () => {
 
 describe('MLP regression', () => {
   it('fits a nonlinear map, deterministically for a seed', () => {
-    const rand = mulberry32(3);
+    const rng = new Rng(3);
     const n = 512;
-    const x = Float64Array.from({ length: n * 2 }, () => rand() * 2 - 1);
+    const x = Float64Array.from({ length: n * 2 }, () => rng.range(-1, 1));
     const y = Float64Array.from({ length: n }, (_, i) => Math.sin(2 * x[2 * i]!) * x[2 * i + 1]!);
     const config = { hidden: [16, 16], epochs: 150, batchSize: 64, learningRate: 1e-2, seed: 4 };
     const a = fitMlp(x, y, 2, 1, config);

@@ -5,14 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { generateRiverLog } from '../../sim/river/log.ts';
 import { riverPair } from '../../sim/river/pair.ts';
 import { riverDefaults } from '../../sim/river/river.ts';
-import {
-  loadDataset,
-  parseColumnar,
-  saveColumnar,
-  type TransitionDataset,
-} from '../../src/learning/dataset.ts';
+import { loadDataset, parseColumnar, saveColumnar } from '../../src/learning/dataset.ts';
 import { parseTrainConfig, trainerOptions } from '../../src/learning/train-config.ts';
 import { Trainer } from '../../src/learning/trainer.ts';
+import type { Transitions } from '../../src/learning/transitions.ts';
 
 const base = {
   algorithm: 'h2o',
@@ -59,7 +55,7 @@ describe('training configs', () => {
 
 describe('real datasets', () => {
   const pair = riverPair({ ...riverDefaults, current: 1.2 });
-  const small: TransitionDataset = generateRiverLog(riverDefaults, {
+  const small: Transitions = generateRiverLog(riverDefaults, {
     episodes: 2,
     headingNoise: 0.7,
     randomFraction: 0.2,
@@ -73,12 +69,12 @@ describe('real datasets', () => {
     await saveColumnar(file, small, 8);
     const loaded = await loadDataset(file);
     expect(loaded.size).toBe(120);
-    expect(loaded.observations[5]).toBeCloseTo(small.observations[5]!, 7);
-    expect(loaded.rewards[17]).toBeCloseTo(small.rewards[17]!, 7);
+    expect(loaded.obs[5]).toBeCloseTo(small.obs[5]!, 7);
+    expect(loaded.reward[17]).toBeCloseTo(small.reward[17]!, 7);
   });
 
   it('refuses a dataset whose shapes do not match the environment', async () => {
-    const wrong = { ...small, observationSize: 3, observations: new Float64Array(small.size * 3) };
+    const wrong = { ...small, obsSize: 3, obs: new Float64Array(small.size * 3) };
     await expect(Trainer.create(options, pair, wrong)).rejects.toThrow(
       /observations of size 3 .* the environment expects 2 and 2/,
     );
@@ -90,10 +86,10 @@ describe('real datasets', () => {
   });
 
   it('refuses NaN rewards, naming the transition', async () => {
-    const rewards = small.rewards.slice();
-    rewards[7] = Number.NaN;
-    await expect(Trainer.create(options, pair, { ...small, rewards })).rejects.toThrow(
-      /rewards of transition 7 is NaN/,
+    const reward = small.reward.slice();
+    reward[7] = Number.NaN;
+    await expect(Trainer.create(options, pair, { ...small, reward })).rejects.toThrow(
+      /reward of transition 7 is NaN/,
     );
     // JSON has no NaN; a null in the file is rejected the same way.
     const raw = JSON.parse(
@@ -110,7 +106,7 @@ describe('real datasets', () => {
       }),
     );
     await expect(Trainer.create(options, pair, parseColumnar(raw, 'x.json'))).rejects.toThrow(
-      /rewards of transition 0 is NaN/,
+      /reward of transition 0 is NaN/,
     );
   });
 

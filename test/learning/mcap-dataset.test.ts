@@ -53,12 +53,12 @@ describe('real datasets from MCAP logs', () => {
       const dataset = await loadDataset(file, rewardOf);
       // 40 ticks give 39 transitions (the last tick has no successor).
       expect(dataset.size).toBe(39);
-      expect(dataset.observationSize).toBe(2);
-      expect(dataset.actions[2]).toBeCloseTo(1, 12);
-      expect(dataset.actions[3]).toBeCloseTo(0.2, 12);
-      expect(dataset.nextObservations[0]).toBe(dataset.observations[2]);
-      expect(dataset.rewards[5]).toBeCloseTo(
-        rewardOf(new Float64Array(2), new Float64Array(2), dataset.nextObservations.subarray(10, 12)),
+      expect(dataset.obsSize).toBe(2);
+      expect(dataset.act[2]).toBeCloseTo(1, 12);
+      expect(dataset.act[3]).toBeCloseTo(0.2, 12);
+      expect(dataset.nextObs[0]).toBe(dataset.obs[2]);
+      expect(dataset.reward[5]).toBeCloseTo(
+        rewardOf(new Float64Array(2), new Float64Array(2), dataset.nextObs.subarray(10, 12)),
         12,
       );
       await expect(loadDataset(file)).rejects.toThrow(/MCAP logs carry no reward/);

@@ -2,19 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { generateRiverLog } from '../../sim/river/log.ts';
 import { riverPair } from '../../sim/river/pair.ts';
 import { riverDefaults } from '../../sim/river/river.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { cpuEngine } from '../../src/learning/cpu-engine.ts';
 import { h2oDefaults } from '../../src/learning/h2o.ts';
-import { Rng } from '../../src/learning/rng.ts';
 import { td3bcDefaults } from '../../src/learning/td3bc.ts';
 import { createTfjsEngine } from '../../src/learning/tfjs-engine.ts';
 import { Trainer } from '../../src/learning/trainer.ts';
 
 describe('tfjs-wasm engine', () => {
-  for (const transposes of ['explicit', 'flags'] as const) {
-    it(`matches the TypeScript engine's forward and backward (${transposes} transposes)`, async () => {
+  const cases = [
+    ['explicit', undefined],
+    ['flags', undefined],
+    ['explicit', 0.01],
+  ] as const;
+  for (const [transposes, negativeSlope] of cases) {
+    const name = `${transposes} transposes${negativeSlope === undefined ? '' : ', leaky relu'}`;
+    it(`matches the TypeScript engine's forward and backward (${name})`, async () => {
       const engine = await createTfjsEngine({ transposes });
       expect(engine.name).toMatch(/^tfjs-wasm/);
-      const spec = { inputSize: 5, hidden: [16, 12], outputSize: 3, activation: 'relu' as const };
+      const spec = {
+        inputSize: 5,
+        hidden: [16, 12],
+        outputSize: 3,
+        activation: 'relu' as const,
+        ...(negativeSlope === undefined ? {} : { negativeSlope }),
+      };
       const a = cpuEngine.createMlp(spec, new Rng(9));
       const b = engine.createMlp(spec, new Rng(9));
       expect(Array.from(b.params)).toEqual(Array.from(a.params));

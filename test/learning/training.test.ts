@@ -6,12 +6,12 @@ import { riverReferences } from '../../sim/river/dp.ts';
 import { generateRiverLog } from '../../sim/river/log.ts';
 import { riverPair } from '../../sim/river/pair.ts';
 import { inGapRegion, riverDefaults } from '../../sim/river/river.ts';
+import { Rng } from '../../src/core/rng.ts';
 import { loadPolicy } from '../../src/inference/load.ts';
 import { cpuEngine } from '../../src/learning/cpu-engine.ts';
 import { datasetToBuffer } from '../../src/learning/dataset.ts';
 import { exportPolicy } from '../../src/learning/export.ts';
 import { H2oAgent, h2oDefaults, sacSimDefaults } from '../../src/learning/h2o.ts';
-import { Rng } from '../../src/learning/rng.ts';
 import { td3bcDefaults } from '../../src/learning/td3bc.ts';
 import { Trainer, type TrainerOptions } from '../../src/learning/trainer.ts';
 

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { McapIndexedReader } from '@mcap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTickRecord } from '../../src/core/tick.ts';
+import { concatTransitions, toTransitions } from '../../src/learning/transitions.ts';
 import { Topic } from '../../src/logging/layout.ts';
 import { iterateTicks, NotMcapError, readLog, type TetherLog } from '../../src/logging/reader.ts';
 import { summarizeLog } from '../../src/logging/stats.ts';
 import { type LogSummary, McapTickLogger } from '../../src/logging/tick-logger.ts';
-import { concatTransitions, toTransitions } from '../../src/logging/transitions.ts';
 import { SafetyFlag } from '../../src/safety/types.ts';
 import { cartpoleInfo, fillTick } from './fixtures/synthetic.ts';
 
@@ -176,38 +176,43 @@ describe('McapTickLogger → readLog round trip', () => {
   });
 });
 
-describe('toTransitions', () => {
-  it('pairs consecutive ticks, skips NaN and latched ticks, and ends the episode at the fault', () => {
-    const t = toTransitions(log);
+// Learning turns the ticks the reader yields into transitions (src/learning/transitions.ts).
+describe('toTransitions on a read log', () => {
+  /** The log carries no reward; this one makes the reward of a row easy to check. */
+  const rewardOf = (obs: Float64Array, act: Float64Array, next: Float64Array) => next[0]! - obs[0]! + act[0]!;
+
+  it('pairs consecutive ticks, skips NaN and latched ticks, and terminates the episode at the fault', () => {
+    const t = toTransitions(log, rewardOf);
     // Valid starts: 0..faultTick-1, minus the NaN tick and the tick before it (its s' is NaN).
-    expect(t.count).toBe(faultTick - 2);
-    expect(t.ticks.includes(nanTick)).toBe(false);
-    expect(t.ticks.includes(nanTick - 1)).toBe(false);
+    expect(t.size).toBe(faultTick - 2);
+    expect(t.tick.includes(nanTick)).toBe(false);
+    expect(t.tick.includes(nanTick - 1)).toBe(false);
     const k = 10;
-    const tick = t.ticks[k]!;
-    expect(Array.from(t.observations.subarray(k * 4, k * 4 + 4))).toEqual(
-      Array.from(expectedTick(tick).observation),
-    );
-    expect(Array.from(t.nextObservations.subarray(k * 4, k * 4 + 4))).toEqual(
-      Array.from(expectedTick(tick + 1).observation),
-    );
-    expect(t.actions[k]).toBe(expectedTick(tick).command[0]);
-    expect(toTransitions(log, { action: 'proposal' }).actions[k]).toBe(expectedTick(tick).action[0]);
-    expect(t.dones[t.count - 1]).toBe(1);
-    expect(t.dones.reduce((a, b) => a + b, 0)).toBe(1);
+    const tick = t.tick[k]!;
+    const s = expectedTick(tick);
+    const next = expectedTick(tick + 1);
+    expect(Array.from(t.obs.subarray(k * 4, k * 4 + 4))).toEqual(Array.from(s.observation));
+    expect(Array.from(t.nextObs.subarray(k * 4, k * 4 + 4))).toEqual(Array.from(next.observation));
+    expect(t.act[k]).toBe(s.command[0]);
+    expect(t.reward[k]).toBe(rewardOf(s.observation, s.command, next.observation));
+    expect(toTransitions(log, rewardOf, { action: 'proposal' }).act[k]).toBe(s.action[0]);
+    expect(t.terminated[t.size - 1]).toBe(1);
+    expect(t.terminated.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(t.meta).toEqual({ source: log.path });
     // Segments end before the NaN gap and at the fault.
-    expect(t.segmentEnds[t.ticks.indexOf(nanTick - 2)]).toBe(1);
-    expect(t.segmentEnds.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(t.segmentEnd[t.tick.indexOf(nanTick - 2)]).toBe(1);
+    expect(t.segmentEnd.reduce((a, b) => a + b, 0)).toBe(2);
   });
 
   it('joins the transitions of several logs, ending a segment at each seam', () => {
-    const one = toTransitions(log);
+    const one = toTransitions(log, rewardOf);
     const both = concatTransitions([one, one]);
-    expect(both.count).toBe(2 * one.count);
-    expect(Array.from(both.observations.subarray(one.count * 4))).toEqual(Array.from(one.observations));
-    expect(both.segmentEnds[one.count - 1]).toBe(1);
-    expect(both.segmentEnds.reduce((a, b) => a + b, 0)).toBe(2 * one.segmentEnds.reduce((a, b) => a + b, 0));
-    const wider = { ...one, observationSize: 5 };
+    expect(both.size).toBe(2 * one.size);
+    expect(Array.from(both.obs.subarray(one.size * 4))).toEqual(Array.from(one.obs));
+    expect(Array.from(both.reward.subarray(one.size))).toEqual(Array.from(one.reward));
+    expect(both.segmentEnd[one.size - 1]).toBe(1);
+    expect(both.segmentEnd.reduce((a, b) => a + b, 0)).toBe(2 * one.segmentEnd.reduce((a, b) => a + b, 0));
+    const wider = { ...one, obsSize: 5 };
     expect(() => concatTransitions([one, wider])).toThrow(
       /transitions 1 have 5 observations and 1 actions, expected 4 and 1/,
     );
@@ -216,7 +221,7 @@ describe('toTransitions', () => {
 
   it('refuses a log without ticks with a clear error', () => {
     const empty = { path: 'empty.mcap', ticks: { ...log.ticks, count: 0 } };
-    expect(() => toTransitions(empty)).toThrow(/empty\.mcap has no ticks/);
+    expect(() => toTransitions(empty, rewardOf)).toThrow(/empty\.mcap has no ticks/);
   });
 });
 

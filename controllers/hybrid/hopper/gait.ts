@@ -1,5 +1,5 @@
 import { type HopperParams, HopperReturnMap, hopperParams } from '../../../sim/hybrid/hopper.ts';
-import { mulberry32 } from '../../../src/verification/falsify.ts';
+import { Rng } from '../../../src/core/rng.ts';
 
 /**
  * Per-gait controllers and Lyapunov functions for the pogo hopper on its apex-to-apex map
@@ -138,12 +138,12 @@ export function rolloutGait(gait: Gait, map: HopperReturnMap, apex: number, hops
 
 /** The seed paper's sampled level c of one gait (sampled, not verified). */
 export function sampledGaitLevel(gait: Gait, map: HopperReturnMap, config: GaitDesignConfig): number {
-  const rand = mulberry32(config.seed);
+  const rng = new Rng(config.seed);
   const [lo, hi] = config.sampleRange;
   let maxStable = 0;
   let minUnstable = Number.POSITIVE_INFINITY;
   for (let s = 0; s < config.samples; s++) {
-    const h0 = lo + rand() * (hi - lo);
+    const h0 = rng.range(lo, hi);
     const v0 = gaitValue(gait, h0);
     const end = rolloutGait(gait, map, h0, config.hops);
     if (Math.abs(end - gait.apex) < config.tolerance) maxStable = Math.max(maxStable, v0);

@@ -12,8 +12,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createEnv } from '../../../../sim/envs/index.ts';
-import { Rng } from '../../../../sim/rng.ts';
 import { EventBuffer } from '../../../../src/core/events.ts';
+import { Rng } from '../../../../src/core/rng.ts';
 import { createKernelPolicy } from '../../../../src/inference/backends/kernel.ts';
 import { compileChain } from '../../../../src/inference/chain.ts';
 import type { ContractInput } from '../../../../src/inference/contract.ts';
@@ -21,7 +21,7 @@ import { exportPolicy } from '../../../../src/inference/export.ts';
 import type { MlpPolicy } from '../../../../src/inference/mlp.ts';
 import { mlpToOnnx } from '../../../../src/inference/onnx/build.ts';
 import { decodeModel } from '../../../../src/inference/onnx/model.ts';
-import { fitMlp } from '../../../../src/inference/regression.ts';
+import { fitMlp } from '../../../../src/learning/regression.ts';
 import { LqrController } from '../../../classical/lqr.ts';
 
 export const config = {

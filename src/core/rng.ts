@@ -1,7 +1,9 @@
 /**
- * Seeded random numbers for training: xoshiro128** (fast, 128-bit state, serialisable) with
- * Box-Muller normals. Every stochastic choice in the learning code draws from one of these, so a
- * run is a pure function of its seed.
+ * The project's one seeded random number generator: xoshiro128** (fast, 128-bit state) with
+ * Box-Muller normals. Simulator resets, sensor and link noise, training, the falsifier and every
+ * data-generation script draw from it, so a run is a pure function of its seeds. The state is plain
+ * data (`getState`/`setState`) so checkpoints resume the exact stream; `fork` derives independent
+ * streams (one per environment copy). Allocation-free after construction; not for cryptography.
  */
 export class Rng {
   private readonly s = new Uint32Array(4);
@@ -9,6 +11,11 @@ export class Rng {
   private hasSpare = false;
 
   constructor(seed: number) {
+    this.reseed(seed);
+  }
+
+  /** Restarts the stream as if constructed with `seed` (e.g. on a seeded environment reset). */
+  reseed(seed: number): void {
     // splitmix32 spreads a small integer seed over the whole state (an all-zero state is invalid).
     let z = seed >>> 0;
     for (let i = 0; i < 4; i++) {
@@ -19,6 +26,7 @@ export class Rng {
       this.s[i] = (t ^ (t >>> 16)) >>> 0;
     }
     if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
+    this.hasSpare = false;
   }
 
   private nextUint32(): number {
