@@ -8,7 +8,7 @@ import { carParams, carReset, carStep, randomRoad } from '../../sim/hybrid/car.t
 import { checkCertificate } from '../../src/verification/certificate.ts';
 import { loadModel } from '../../src/verification/io.ts';
 
-const models = fileURLToPath(new URL('../../controllers/hybrid/models', import.meta.url));
+const models = fileURLToPath(new URL('../../controllers/hybrid/models/', import.meta.url));
 const load = (name: string, file: string) => {
   const model = loadModel(`${models}yang2024/${file}.json`);
   return certifiedMode(

@@ -13,7 +13,7 @@ import { loadRunConfig } from '../../src/config/load.ts';
 import { EventBuffer } from '../../src/core/events.ts';
 import { runFromConfig } from '../../src/loop/runner.ts';
 
-const hybridDir = fileURLToPath(new URL('../../controllers/hybrid', import.meta.url));
+const hybridDir = fileURLToPath(new URL('../../controllers/hybrid/', import.meta.url));
 const configPath = `${hybridDir}configs/pendulum-derating.yaml`;
 
 const modes = [
