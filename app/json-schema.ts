@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { rigConfigSchema } from '../hardware/rig/config.ts';
 import type { Plugin } from '../src/config/plugin.ts';
 import { logSchema, loopSchema, operatorSchema, switchingSchema } from '../src/config/schema.ts';
+import { contractSchema } from '../src/inference/contract.ts';
+import { algorithmNames, algorithms } from '../src/learning/learner.ts';
+import { trainFileSchema } from '../src/learning/train-config.ts';
 import { safetyOptionsSchema } from '../src/safety/safety-layer.ts';
-import { controllerPlugins, robotPlugins } from './plugins.ts';
+import { controllerPlugins, environmentPlugins, robotPlugins } from './plugins.ts';
 
 /** One `kind`-tagged alternative per plugin, so editors complete the options of the chosen kind. */
 function pluginUnion(plugins: readonly Plugin<unknown, unknown>[]): z.ZodType {
@@ -34,3 +38,48 @@ export function runConfigJsonSchema(): unknown {
     title: 'Tether run configuration',
   };
 }
+
+/**
+ * JSON Schema of a train config: every environment plugin's options under `environment`, and the
+ * hyperparameters of the chosen `algorithm` under `options`, with their defaults.
+ */
+export function trainConfigJsonSchema(): unknown {
+  const perAlgorithm = algorithmNames.map((name) =>
+    trainFileSchema.extend({
+      algorithm: z.literal(name),
+      environment: pluginUnion(environmentPlugins),
+      options: algorithms[name].hyperparameters.optional(),
+    }),
+  );
+  const schema = z.union(perAlgorithm as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+  return {
+    ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
+    title: 'Tether training configuration',
+  };
+}
+
+/** JSON Schema of a rig config (`tether rig`). */
+export function rigConfigJsonSchema(): unknown {
+  return {
+    ...z.toJSONSchema(rigConfigSchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'Tether emulated rig configuration',
+  };
+}
+
+/** JSON Schema of a policy contract (`tether-policy/1`). */
+export function contractJsonSchema(): unknown {
+  return {
+    ...z.toJSONSchema(contractSchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'Tether policy contract',
+  };
+}
+
+/** Every published JSON Schema and where it lives; `tether config schema` writes them. */
+export const jsonSchemas = {
+  run: { file: 'configs/schema/run.schema.json', build: runConfigJsonSchema },
+  train: { file: 'configs/schema/train.schema.json', build: trainConfigJsonSchema },
+  rig: { file: 'configs/schema/rig.schema.json', build: rigConfigJsonSchema },
+  contract: { file: 'configs/schema/policy-contract.schema.json', build: contractJsonSchema },
+} as const;
+
+export type JsonSchemaKind = keyof typeof jsonSchemas;

@@ -6,9 +6,17 @@ import { pdStandPlugin } from '../controllers/classical/pd-stand.ts';
 import { hybridSupervisorPlugin } from '../controllers/hybrid/supervisor.ts';
 import { policyControllerPlugin } from '../controllers/policies/policy-controller.ts';
 import { mqttRobotPlugin, serialRobotPlugin } from '../hardware/link/plugins.ts';
+import { mujocoGapPlugin } from '../sim/gaps/pair.ts';
 import { hybridSimRobotPlugin } from '../sim/hybrid/robot.ts';
+import { riverCrossingPlugin } from '../sim/river/pair.ts';
 import { simRobotPlugin } from '../sim/sim-robot.ts';
-import type { ControllerPlugin, GuardPlugin, PluginSet, RobotPlugin } from '../src/config/plugin.ts';
+import type {
+  ControllerPlugin,
+  EnvironmentPlugin,
+  GuardPlugin,
+  PluginSet,
+  RobotPlugin,
+} from '../src/config/plugin.ts';
 
 /**
  * The composition root: the only module that knows every plugin. The runtime library never imports
@@ -38,8 +46,12 @@ export const controllerPlugins: readonly ControllerPlugin[] = [
 /** Switch guards a config can name (`switching.guard.kind`). */
 export const guardPlugins: readonly GuardPlugin[] = [];
 
+/** Every training environment a train config can name (`environment.kind`). */
+export const environmentPlugins: readonly EnvironmentPlugin[] = [riverCrossingPlugin, mujocoGapPlugin];
+
 export const plugins: PluginSet = {
   robots: robotPlugins,
   controllers: controllerPlugins,
   guards: guardPlugins,
+  environments: environmentPlugins,
 };

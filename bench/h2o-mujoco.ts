@@ -1,6 +1,6 @@
 /**
  * MuJoCo dynamics-gap benchmark: cartpole balance, simulator with gravity × 2, "real" = stock model,
- * real log from a noisy LQR (sim/gaps/make-log.ts). Same methods and table as the river crossing.
+ * real log from a noisy LQR (bench/data/make-cartpole-gap-log.ts). Same methods and table as the river crossing.
  *
  *   npm run bench:h2o-mujoco [-- --seeds 0,1 --updates 3000 --workers 2]
  *
@@ -9,10 +9,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { environmentPlugins } from '../app/plugins.ts';
+import { type Job, runJobs } from '../app/train/parallel.ts';
 import { LqrController } from '../controllers/classical/lqr.ts';
 import { createEnv } from '../sim/envs/index.ts';
 import { Rng } from '../src/core/rng.ts';
-import { type Job, runJobs } from '../src/learning/parallel.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
 import { learningCurvesSvg } from './h2o-plot.ts';
 import { machineInfo } from './report.ts';
@@ -81,12 +82,12 @@ const refs = {
 const normalise = (j: number) => (100 * (j - refs.random)) / (refs.lqr - refs.random);
 
 const configs: TrainConfig[] = methods.map((m) => {
-  const c = loadTrainConfig(`configs/train/cartpole-gap-${m}.yaml`);
+  const c = loadTrainConfig(`configs/train/cartpole-gap-${m}.yaml`, environmentPlugins);
   return {
     ...c,
     ...(seeds ? { seeds } : {}),
     ...(updates ? { budget: { ...c.budget, updates } } : {}),
-    output: path.join('runs', 'bench', `cartpole-gap-${m}`),
+    output: path.resolve('runs', 'bench', `cartpole-gap-${m}`),
     checkpointEvery: undefined,
   };
 });
@@ -133,7 +134,7 @@ writeFileSync(
       wallSeconds,
       references: refs,
       settings: Object.fromEntries(
-        configs.map((c) => [c.algorithm, (({ baseDir: _b, output: _o, ...rest }) => rest)(c)]),
+        configs.map((c) => [c.algorithm, (({ file: _f, output: _o, ...rest }) => rest)(c)]),
       ),
       results: summary,
     },

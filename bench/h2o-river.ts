@@ -12,9 +12,10 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { environmentPlugins } from '../app/plugins.ts';
+import { type Job, type JobResult, runJobs } from '../app/train/parallel.ts';
 import { normalisedScore, type RiverReferences, riverReferences } from '../sim/river/dp.ts';
 import { ARENA, riverDefaults } from '../sim/river/river.ts';
-import { type Job, type JobResult, runJobs } from '../src/learning/parallel.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
 import { heatMapSvg, learningCurvesSvg } from './h2o-plot.ts';
 import { machineInfo } from './report.ts';
@@ -50,26 +51,28 @@ const outDir = path.resolve('bench/results');
 mkdirSync(outDir, { recursive: true });
 
 function configFor(method: Method, current: number): TrainConfig {
-  const base = loadTrainConfig(`configs/train/river-${method}.yaml`);
+  const base = loadTrainConfig(`configs/train/river-${method}.yaml`, environmentPlugins);
   return {
     ...base,
-    environment: { ...base.environment, kind: 'river-crossing', current },
-    ...(base.dataset === undefined ? {} : { dataset: `../../sim/river/data/real-log-c${current}.json` }),
+    environment: { kind: 'river-crossing', options: { ...(base.environment.options as object), current } },
+    ...(base.dataset === undefined
+      ? {}
+      : { dataset: path.resolve(`sim/river/data/real-log-c${current}.json`) }),
     ...(seedsOverride ? { seeds: seedsOverride } : {}),
     ...(updatesOverride ? { budget: { ...base.budget, updates: updatesOverride } } : {}),
     ...(engineOverride ? { engine: engineOverride } : {}),
     ...(hiddenOverride
       ? {
-          options: {
-            ...base.options,
+          hyperparameters: {
+            ...base.hyperparameters,
             hidden: [hiddenOverride, hiddenOverride],
             ...(method === 'h2o' ? { discriminatorHidden: [hiddenOverride, hiddenOverride] } : {}),
           },
         }
       : {}),
-    output: path.join('runs', 'bench', `${tag}-c${current}-${method}`),
+    output: path.resolve('runs', 'bench', `${tag}-c${current}-${method}`),
     checkpointEvery: undefined,
-  };
+  } as TrainConfig;
 }
 
 const wMapOptions = { ...ARENA, cells: 40, directions: 8, dt: riverDefaults.dt };
@@ -96,7 +99,7 @@ for (const current of currents) {
 const partialFile = path.resolve(`runs/bench/${tag}-runs.jsonl`);
 mkdirSync(path.dirname(partialFile), { recursive: true });
 const keyOf = (algorithm: string, current: number, seed: number) => `${algorithm}/${current}/${seed}`;
-const currentOf = (job: Job) => (job.config.environment as { current: number }).current;
+const currentOf = (job: Job) => (job.config.environment.options as { current: number }).current;
 const reused = new Map<string, JobResult>();
 if (process.argv.includes('--reuse') && existsSync(partialFile)) {
   for (const line of readFileSync(partialFile, 'utf8').split('\n')) {
@@ -153,7 +156,7 @@ for (const current of currents) {
     const runs = results.filter(
       (x) =>
         x.job.config.algorithm === method &&
-        (x.job.config.environment as { current: number }).current === current,
+        (x.job.config.environment.options as { current: number }).current === current,
     );
     if (runs.length === 0) continue;
     const scores = runs.map((x) => normalisedScore(x.result.finalReturn, r));
@@ -250,7 +253,7 @@ const json = {
   workers,
   configs: Object.fromEntries(methods.map((m) => [m, `configs/train/river-${m}.yaml`])),
   settings: Object.fromEntries(
-    methods.map((m) => [m, (({ baseDir: _b, output: _o, ...rest }) => rest)(configFor(m, 1.2))]),
+    methods.map((m) => [m, (({ file: _f, output: _o, ...rest }) => rest)(configFor(m, 1.2))]),
   ),
   results: byCurrent,
   criteria,
@@ -258,7 +261,7 @@ const json = {
     ? {
         ...wMapOptions,
         seed: wMapRun.job.seed,
-        C0: (wMapRun.job.config.environment as { current: number }).current,
+        C0: (wMapRun.job.config.environment.options as { current: number }).current,
         values: wMapRun.wMap,
       }
     : null,
@@ -288,7 +291,7 @@ for (const current of currents) {
   );
 }
 if (wMapRun?.wMap) {
-  const c = (wMapRun.job.config.environment as { current: number }).current;
+  const c = (wMapRun.job.config.environment.options as { current: number }).current;
   const overlay = [
     // The gap region used by the diagnostics, and start and goal.
     `<polygon points="{x:0.3},{y:0.25} {x:0.7},{y:0.25} {x:0.7},{y:-0.25} {x:0.3},{y:-0.25}" fill="none" stroke="white" stroke-dasharray="4 3"/>`,

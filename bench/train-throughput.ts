@@ -63,7 +63,7 @@ function time(update: () => void): ReturnType<typeof stats> {
 function sacCase(engine: Engine, hidden: number[]): ReturnType<typeof stats> {
   const rng = new Rng(1);
   const buffer = randomBuffer(5000, rng);
-  const agent = new SacAgent(engine, O, A, { ...sacDefaults, hidden }, rng);
+  const agent = new SacAgent(engine, O, A, { ...sacDefaults, hidden }, rng, 256);
   const batch = createBatch(256, O, A);
   return time(() => {
     batch.rows = 256;
@@ -80,7 +80,7 @@ function h2oCase(engine: Engine, hidden: number[]): ReturnType<typeof stats> {
     engine,
     O,
     A,
-    { ...h2oDefaults, sac: { ...h2oDefaults.sac, hidden }, discriminatorHidden: hidden },
+    { ...h2oDefaults, hidden, discriminatorHidden: hidden },
     real,
     sim,
     rng,

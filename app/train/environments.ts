@@ -1,38 +1,26 @@
 import path from 'node:path';
-import { riverPair } from '../../sim/river/pair.ts';
+import { type EnvironmentPair, toLearnerActions } from '../../src/core/environment.ts';
 import { loadDataset } from '../../src/learning/dataset.ts';
-import { riverConfigOf, type TrainConfig } from '../../src/learning/train-config.ts';
-import type { EnvironmentPair } from '../../src/learning/trainer.ts';
+import type { TrainConfig } from '../../src/learning/train-config.ts';
 import type { Transitions } from '../../src/learning/transitions.ts';
+import { environmentPlugins } from '../plugins.ts';
 
-/** The (simulator, real) pair a training config names. */
+/** The (simulator, real) pair a training config names, made by its environment plugin. */
 export async function environmentPairOf(config: TrainConfig): Promise<EnvironmentPair> {
-  switch (config.environment.kind) {
-    case 'river-crossing':
-      return riverPair(riverConfigOf(config));
-    case 'mujoco-gap': {
-      const { mujocoGapPair } = await import('../../sim/gaps/pair.ts');
-      return mujocoGapPair(config.environment);
-    }
-  }
+  const { kind, options } = config.environment;
+  const plugin = environmentPlugins.find((p) => p.kind === kind);
+  if (plugin === undefined) throw new Error(`${config.file}: environment: unknown kind '${kind}'`);
+  return plugin.create(options, { baseDir: path.dirname(config.file) });
 }
 
-/** Loads the config's real log (null for sim-only SAC), resolving its path against the config file. */
-export async function realDatasetOf(config: TrainConfig): Promise<Transitions | null> {
+/**
+ * The config's real log (null for sim-only SAC). A run log (.mcap) records the robot's commands and
+ * no reward, so the pair recomputes the rewards and its action map turns the commands into the
+ * learner's action units; a columnar log is already in those units and carries its rewards.
+ */
+export async function realDatasetOf(config: TrainConfig, pair: EnvironmentPair): Promise<Transitions | null> {
   if (config.dataset === undefined) return null;
-  const file = path.resolve(config.baseDir, config.dataset);
-  const rewardOf =
-    config.environment.kind === 'river-crossing'
-      ? (() => {
-          const river = riverConfigOf(config);
-          return (_obs: Float64Array, _action: Float64Array, next: Float64Array) =>
-            -Math.hypot(next[0]! - river.goalX, next[1]! - river.goalY);
-        })()
-      : undefined;
-  try {
-    return await loadDataset(file, rewardOf);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`dataset ${file} does not exist`);
-    throw error;
-  }
+  const dataset = await loadDataset(config.dataset, pair.reward);
+  if (path.extname(config.dataset).toLowerCase() === '.mcap') toLearnerActions(pair.actionMap, dataset.act);
+  return dataset;
 }

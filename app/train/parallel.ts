@@ -1,8 +1,8 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { SeedProgress, SeedResult } from './seed-run.ts';
 import type { TrainConfig } from '../../src/learning/train-config.ts';
 import type { WMapOptions } from '../../src/learning/w-map.ts';
+import type { SeedProgress, SeedResult } from './seed-run.ts';
 
 export interface WorkerRequest {
   config: TrainConfig;

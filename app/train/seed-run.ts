@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { cpuEngine } from '../../src/learning/cpu-engine.ts';
-import { environmentPairOf, realDatasetOf } from './environments.ts';
 import type { GapDiagnostics } from '../../src/learning/h2o.ts';
 import type { TrainConfig } from '../../src/learning/train-config.ts';
 import { trainerOptions } from '../../src/learning/train-config.ts';
 import { type EvalPoint, Trainer } from '../../src/learning/trainer.ts';
+import { environmentPairOf, realDatasetOf } from './environments.ts';
 
 /** What one seed of one config produces. */
 export interface SeedResult {
@@ -51,10 +51,11 @@ export async function runSeed(
           log: (m) => process.stderr.write(`${m}\n`),
         })
       : cpuEngine;
+  const pair = await environmentPairOf(config);
   const trainer = await Trainer.create(
     { ...trainerOptions(config, seed), engine },
-    await environmentPairOf(config),
-    await realDatasetOf(config),
+    pair,
+    await realDatasetOf(config, pair),
   );
   const dir = path.resolve(config.output, `seed-${seed}`);
   const checkpointFile = path.join(dir, 'checkpoint.json');

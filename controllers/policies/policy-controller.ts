@@ -109,7 +109,10 @@ export class PolicyController implements Controller {
   async configure(context: ControllerContext): Promise<void> {
     const { contract } = this.source;
     this.events = context.events;
-    checkContractAgainstRobot(contract, context.observation, context.action);
+    // Refusals throw; what is accepted but worth knowing (a reach beyond the actuator) is reported.
+    for (const message of checkContractAgainstRobot(contract, context.observation, context.action)) {
+      context.events.emit({ time: 0, kind: 'info', source: this.name, message });
+    }
     const bytes = await readModel(this.source.model);
     const graph = decodeModel(bytes).graph;
     checkContractAgainstModel(contract, { inputs: dataInputs(graph), outputs: graph.outputs });

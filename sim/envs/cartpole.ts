@@ -7,6 +7,11 @@ const railLimit = 2.8;
 /** Pole angle beyond which a balance episode counts as fallen. */
 const fallenAngle = 0.8;
 
+/** Upright pole, cart near the centre, little effort; a function of signals only. */
+function cartpoleReward(obs: Float64Array, a: Float64Array): number {
+  return Math.cos(obs[1]!) - 0.01 * obs[0]! ** 2 - 0.0005 * a[0]! ** 2;
+}
+
 /**
  * Cartpole. Observation [cart.pos (m), pole.angle (rad, 0 = upright, wrapped), cart.vel, pole.angvel],
  * action [cart.force] in N within [-20, 20]. This is also MuJoCo's state order (qpos, qvel), which
@@ -19,6 +24,7 @@ export const cartpoleEnv: EnvDefinition = {
   description: 'balance or swing up the pole by pushing the cart',
   tasks: ['balance', 'swingup'],
   horizonSeconds: 10,
+  signalReward: cartpoleReward,
   bind(sim, task) {
     const slider = sim.qposAddress('slider');
     const sliderDof = sim.dofAddress('slider');
@@ -55,9 +61,7 @@ export const cartpoleEnv: EnvDefinition = {
         out[2] = data.qvel[sliderDof]!;
         out[3] = data.qvel[hingeDof]!;
       },
-      reward(obs, a) {
-        return Math.cos(obs[1]!) - 0.01 * obs[0]! ** 2 - 0.0005 * a[0]! ** 2;
-      },
+      reward: cartpoleReward,
       terminated(obs) {
         if (Math.abs(obs[0]!) > railLimit) return true;
         return task === 'balance' && Math.abs(obs[1]!) > fallenAngle;

@@ -16,6 +16,12 @@ export interface EnvDefinition {
   readonly tasks: readonly string[];
   readonly horizonSeconds: number;
   bind(sim: SimModel, task: string): EnvKernel;
+  /**
+   * The reward as a function of the next observation and the applied action alone, when it is one
+   * (the kernel's `reward` is then this). Lets a run log of the robot, which records no reward,
+   * serve as a training dataset.
+   */
+  readonly signalReward?: (nextObservation: Float64Array, action: Float64Array) => number;
 }
 
 export interface EnvKernel {

@@ -2,6 +2,11 @@ import { type ActionSpec, signal, type VectorSpec } from '../../src/core/spec.ts
 import type { EnvDefinition } from './definition.ts';
 import { actuatorRange, wrapAngle } from './definition.ts';
 
+/** Quadratic cost of angle, rate and effort; a function of signals only. */
+function pendulumReward(obs: Float64Array, a: Float64Array): number {
+  return -(obs[0]! ** 2 + 0.1 * obs[1]! ** 2 + 0.001 * a[0]! ** 2);
+}
+
 /**
  * Inverted pendulum. Observation [pole.angle (rad, 0 = upright, wrapped to (-pi, pi]), pole.angvel],
  * action [pole.torque]. Reward is the usual quadratic cost (angle, rate, effort), never terminates.
@@ -12,6 +17,7 @@ export const pendulumEnv: EnvDefinition = {
   description: 'balance (or swing up) the pendulum',
   tasks: ['balance', 'swingup'],
   horizonSeconds: 10,
+  signalReward: pendulumReward,
   bind(sim, task) {
     const hinge = sim.qposAddress('hinge');
     const hingeDof = sim.dofAddress('hinge');
@@ -36,9 +42,7 @@ export const pendulumEnv: EnvDefinition = {
         out[0] = wrapAngle(data.qpos[hinge]!);
         out[1] = data.qvel[hingeDof]!;
       },
-      reward(obs, a) {
-        return -(obs[0]! ** 2 + 0.1 * obs[1]! ** 2 + 0.001 * a[0]! ** 2);
-      },
+      reward: pendulumReward,
       terminated: () => false,
     };
   },

@@ -1,9 +1,10 @@
-import type { Environment, EnvStep } from '../../src/core/environment.ts';
+import { z } from 'zod';
+import type { EnvironmentPlugin } from '../../src/config/plugin.ts';
+import type { ActionMapEntry, Environment, EnvironmentPair, EnvStep } from '../../src/core/environment.ts';
 import { Rng } from '../../src/core/rng.ts';
 import type { ActionSpec } from '../../src/core/spec.ts';
 import { signal } from '../../src/core/spec.ts';
-import type { EnvironmentPair } from '../../src/learning/trainer.ts';
-import { createEnv } from '../envs/index.ts';
+import { createEnv, envDefinition, envDefinitions } from '../envs/index.ts';
 
 /**
  * MuJoCo dynamics-gap pairs in the style of the H2O paper: the "real" system is the stock model and
@@ -11,28 +12,38 @@ import { createEnv } from '../envs/index.ts';
  *   - `gravity`:      sim gravity × strength (paper: 2)
  *   - `friction`:     sim sliding friction × strength (paper: 0.3; needs contacts)
  *   - `action-noise`: sim adds N(0, strength²) to the normalised action (paper: 1)
- * Learners see actions in [−1, 1]; the wrapper maps them onto the actuator range.
+ * Learners see actions in [−1, 1]; the wrapper maps them onto the actuator range, and the pair's
+ * `actionMap` says how, so an exported policy drives the real actuator range.
  */
-export interface MujocoGapOptions {
-  readonly model: string;
-  readonly gap: string;
-  readonly strength?: number;
-  readonly task?: string;
-}
+const gapDefaults = { gravity: 2, friction: 0.3, 'action-noise': 1 } as const;
+type Gap = keyof typeof gapDefaults;
 
-const gapDefaults: Record<string, number> = { gravity: 2, friction: 0.3, 'action-noise': 1 };
+const mujocoGapOptions = z
+  .object({
+    /** A model in sim/models that has an environment. */
+    model: z.enum(envDefinitions.map((d) => d.model) as [string, ...string[]]),
+    /** One of the model's tasks (cartpole: balance, swingup); default its first. */
+    task: z.string().optional(),
+    gap: z.enum(Object.keys(gapDefaults) as [Gap, ...Gap[]]),
+    /** Gravity or friction factor, or the action noise σ in normalised units; default the paper's. */
+    strength: z.number().min(0).optional(),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    const tasks = envDefinitions.find((d) => d.model === o.model)?.tasks;
+    if (tasks && o.task !== undefined && !tasks.includes(o.task)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['task'],
+        message: `model ${o.model} has no task '${o.task}' (tasks: ${tasks.join(', ')})`,
+      });
+    }
+  });
 
-export function mujocoGapPair(options: MujocoGapOptions): EnvironmentPair {
-  const defaultStrength = gapDefaults[options.gap];
-  if (defaultStrength === undefined) {
-    throw new Error(
-      `mujoco-gap: unknown gap '${options.gap}', expected one of ${Object.keys(gapDefaults).join(', ')}`,
-    );
-  }
-  const strength = options.strength ?? defaultStrength;
-  if (!Number.isFinite(strength) || strength < 0) {
-    throw new Error(`mujoco-gap: strength must be a non-negative number, got ${strength}`);
-  }
+export type MujocoGapOptions = z.output<typeof mujocoGapOptions>;
+
+export async function mujocoGapPair(options: MujocoGapOptions): Promise<EnvironmentPair> {
+  const strength = options.strength ?? gapDefaults[options.gap];
   const task = options.task === undefined ? {} : { task: options.task };
   const simDynamics =
     options.gap === 'gravity'
@@ -41,6 +52,11 @@ export function mujocoGapPair(options: MujocoGapOptions): EnvironmentPair {
         ? { frictionScale: strength }
         : {};
   const actionNoise = options.gap === 'action-noise' ? strength : 0;
+  // The stock model's actuator ranges set the learner's action scale, once for the whole pair.
+  const stock = await createEnv(options.model, task);
+  const actionMap = normalizingMap(stock.action);
+  stock.dispose();
+  const { signalReward } = envDefinition(options.model);
   return {
     name: `${options.model}(${options.gap} gap ×${strength})`,
     sim: async (seed) =>
@@ -51,7 +67,27 @@ export function mujocoGapPair(options: MujocoGapOptions): EnvironmentPair {
       ),
     real: async (seed) => new NormalizedActions(await createEnv(options.model, { ...task, seed }), 0, seed),
     gapRegion: null,
+    actionMap,
+    // The model's reward sees the applied command (robot units) and the next observation.
+    ...(signalReward ? { reward: (_obs, action, next) => signalReward(next, action) } : {}),
   };
+}
+
+export const mujocoGapPlugin: EnvironmentPlugin<MujocoGapOptions> = {
+  kind: 'mujoco-gap',
+  description: 'a MuJoCo model against a copy with wrong gravity, friction or action noise (H2O paper)',
+  schema: mujocoGapOptions,
+  create: (options) => mujocoGapPair(options),
+};
+
+/** Maps [−1, 1] linearly onto each actuator's range; refuses unbounded actuators. */
+function normalizingMap(action: ActionSpec): ActionMapEntry[] {
+  return action.signals.map((s) => {
+    if (!Number.isFinite(s.lower) || !Number.isFinite(s.upper)) {
+      throw new Error(`action ${s.name} is unbounded; normalised actions need a finite range`);
+    }
+    return { name: s.name, unit: s.unit, scale: (s.upper - s.lower) / 2, offset: (s.upper + s.lower) / 2 };
+  });
 }
 
 /** Exposes actions in [−1, 1] (mapped linearly onto the inner range), optionally with Gaussian noise. */
@@ -61,8 +97,7 @@ export class NormalizedActions implements Environment {
   readonly action: ActionSpec;
   readonly dt: number;
   readonly horizon: number;
-  private readonly center: Float64Array;
-  private readonly halfRange: Float64Array;
+  private readonly map: readonly ActionMapEntry[];
   private readonly inner: Float64Array;
   private readonly rng: Rng;
 
@@ -75,19 +110,12 @@ export class NormalizedActions implements Environment {
     this.observation = env.observation;
     this.dt = env.dt;
     this.horizon = env.horizon;
-    const signals = env.action.signals;
-    for (const s of signals) {
-      if (!Number.isFinite(s.lower) || !Number.isFinite(s.upper)) {
-        throw new Error(`${env.name}: action ${s.name} is unbounded; normalised actions need a finite range`);
-      }
-    }
-    this.center = Float64Array.from(signals, (s) => (s.lower + s.upper) / 2);
-    this.halfRange = Float64Array.from(signals, (s) => (s.upper - s.lower) / 2);
-    this.inner = new Float64Array(signals.length);
+    this.map = normalizingMap(env.action);
+    this.inner = new Float64Array(this.map.length);
     this.action = {
       ...env.action,
-      signals: signals.map((s) => signal(s.name, '1', -1, 1)),
-      safe: env.action.safe.map((v, i) => (v - this.center[i]!) / this.halfRange[i]!),
+      signals: env.action.signals.map((s) => signal(s.name, '1', -1, 1)),
+      safe: env.action.safe.map((v, i) => (v - this.map[i]!.offset) / this.map[i]!.scale),
     };
     this.rng = new Rng(seed ^ 0x5eed);
   }
@@ -101,7 +129,7 @@ export class NormalizedActions implements Environment {
       let a = action[i]!;
       if (this.noise > 0) a += this.noise * this.rng.normal();
       a = Math.max(-1, Math.min(1, a));
-      this.inner[i] = this.center[i]! + this.halfRange[i]! * a;
+      this.inner[i] = this.map[i]!.offset + this.map[i]!.scale * a;
     }
     return this.env.step(this.inner, nextObservation);
   }

@@ -1,6 +1,6 @@
 import type { Environment, EnvStep } from '../../src/core/environment.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { signal } from '../../src/core/spec.ts';
+import { type ActionSpec, signal } from '../../src/core/spec.ts';
 
 /**
  * River crossing: a 2-D velocity-commanded base crossing a river whose current the simulator does
@@ -76,16 +76,24 @@ export function clipToArena(out: Float64Array): void {
   out[1] = clamp(out[1]!, ARENA.yMin, ARENA.yMax);
 }
 
+/** r = −‖p' − goal‖: depends on the next position only, so it can be recomputed from a run log. */
+export function riverReward(x: number, y: number, config: RiverConfig): number {
+  return -Math.hypot(x - config.goalX, y - config.goalY);
+}
+
+/** Velocity commands of the base, m/s; the learner acts in these units directly. */
+export const riverAction: ActionSpec = {
+  signals: [signal('base.vx', 'm/s', -1, 1), signal('base.vy', 'm/s', -1, 1)],
+  mode: 'velocity',
+  safe: [0, 0],
+};
+
 export class RiverCrossing implements Environment {
   readonly name: string;
   readonly observation = {
     signals: [signal('base.x', 'm', ARENA.xMin, ARENA.xMax), signal('base.y', 'm', ARENA.yMin, ARENA.yMax)],
   };
-  readonly action = {
-    signals: [signal('base.vx', 'm/s', -1, 1), signal('base.vy', 'm/s', -1, 1)],
-    mode: 'velocity' as const,
-    safe: [0, 0],
-  };
+  readonly action = riverAction;
   readonly dt: number;
   readonly horizon: number;
   private readonly p = new Float64Array(2);
@@ -144,7 +152,7 @@ export class RiverCrossing implements Environment {
     this.t += 1;
     nextObservation[0] = this.p[0]!;
     nextObservation[1] = this.p[1]!;
-    this.result.reward = -Math.hypot(this.p[0]! - this.config.goalX, this.p[1]! - this.config.goalY);
+    this.result.reward = riverReward(this.p[0]!, this.p[1]!, this.config);
     this.result.terminated = false;
     this.result.truncated = this.t >= this.horizon;
     return this.result;

@@ -28,3 +28,52 @@ export interface Environment {
   step(action: Float64Array, nextObservation: Float64Array): EnvStep;
   dispose?(): void;
 }
+
+/**
+ * How one action component the learner emits becomes a robot command:
+ * `robot = scale · learner + offset`, in `unit`. Learners work in normalised actions (the MuJoCo
+ * gap pairs expose [−1, 1]); the deployed policy must drive the real actuator range, so this map
+ * travels into the exported policy contract.
+ */
+export interface ActionMapEntry {
+  /** The robot's action signal, e.g. `cart.force`. */
+  readonly name: string;
+  /** Unit of the robot command, e.g. `N`. */
+  readonly unit: string;
+  readonly scale: number;
+  readonly offset: number;
+}
+
+/**
+ * A simulator and a stand-in for the real system with the same observation and action spaces: what
+ * sim-to-real training learns on. Environment plugins (sim/river, sim/gaps) create these.
+ */
+export interface EnvironmentPair {
+  readonly name: string;
+  sim(seed: number): Environment | Promise<Environment>;
+  real(seed: number): Environment | Promise<Environment>;
+  /** Where the dynamics gap is expected (for the w/u diagnostics), or null. */
+  readonly gapRegion: ((obs: Float64Array, row: number) => boolean) | null;
+  /** One entry per action signal of the environments, in order. */
+  readonly actionMap: readonly ActionMapEntry[];
+  /**
+   * Reward of a transition the runtime logged, with `action` in robot units (the command as logged).
+   * Run logs (MCAP) record no reward, so a run log can only serve as a training dataset through
+   * this. Absent when the reward needs simulator state that a log does not carry.
+   */
+  readonly reward?: (
+    observation: Float64Array,
+    action: Float64Array,
+    nextObservation: Float64Array,
+  ) => number;
+}
+
+/** Converts robot commands (rows of `map.length`) into the learner's action units, in place. */
+export function toLearnerActions(map: readonly ActionMapEntry[], actions: Float64Array): Float64Array {
+  const n = map.length;
+  for (let i = 0; i < actions.length; i++) {
+    const entry = map[i % n]!;
+    actions[i] = (actions[i]! - entry.offset) / entry.scale;
+  }
+  return actions;
+}

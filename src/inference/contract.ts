@@ -7,6 +7,9 @@
  *   obs term  t_k = clip((x_k − offset_k) · scale_k)          x_k: robot signals, last action or constant
  *   input       = normalise([t_1 history…, t_2 history…, …])   each term's history oldest first
  *   command_j   = clip_raw(a_j) · action_scale_j + action_offset_j   for the robot signal j maps to
+ *
+ * The robot check covers actions too: their units, and the range of commands the policy can reach
+ * against the actuator's range (see `checkContractAgainstRobot`).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -83,9 +86,14 @@ export const contractSchema = z
         /** Robot action signals in the order of the model's outputs. */
         signals: z.array(z.string()).min(1),
         mode: z.enum(['torque', 'position', 'velocity']).optional(),
+        /** Unit of the robot commands (after scale and offset): one for all signals or one each. */
+        unit: z.union([z.string(), z.array(z.string())]).optional(),
         scale: numberOrList.default(1),
         offset: numberOrList.default(0),
-        /** Applied to the raw model output, before scaling (Isaac Lab's `clip_actions`). */
+        /**
+         * Applied to the raw model output, before scaling (Isaac Lab's `clip_actions`). Also the
+         * range the robot check takes for the raw output; without it, [−1, 1].
+         */
         clip: range.optional(),
       })
       .strict(),
@@ -147,7 +155,7 @@ export function parseContract(data: unknown, source = 'contract'): PolicyContrac
         issues.push(`observations.${t.name}.${key}: ${v.length} values, expected 1 or ${w}`);
     }
   }
-  for (const key of ['scale', 'offset'] as const) {
+  for (const key of ['scale', 'offset', 'unit'] as const) {
     const v = contract.actions[key];
     if (Array.isArray(v) && v.length !== m)
       issues.push(`actions.${key}: ${v.length} values, expected 1 or ${m}`);
@@ -302,13 +310,33 @@ export function checkContractAgainstModel(
   if (issues.length) throw new ContractError(subject, issues);
 }
 
-/** Checks every named signal exists (with the expected unit) and the command mode matches. */
+/**
+ * A policy whose commands cover less than this share of a torque or velocity actuator's span is
+ * refused: that is what a contract looks like when training learned in normalised actions and the
+ * scale to the actuator was lost (±1 for a ±20 N motor drives it 20× too weakly).
+ */
+export const MIN_ACTUATOR_SHARE = 1 / 4;
+
+/**
+ * Checks every named signal exists (with the expected unit), the command mode matches, and every
+ * action fits its actuator. Throws a ContractError listing every mismatch; returns warnings.
+ *
+ * The policy's reach for action j is scale_j · [clip] + offset_j, where [clip] is `actions.clip`
+ * or, without one, [−1, 1] (the convention of tanh-squashed and Isaac Lab policies). Against the
+ * actuator's range [lower, upper] (when both are finite):
+ *   - a reach that misses the range entirely is refused;
+ *   - in torque and velocity mode, a reach narrower than MIN_ACTUATOR_SHARE of the range is
+ *     refused. Position policies command targets around a pose, usually a small part of a joint's
+ *     travel, so they are exempt;
+ *   - a reach beyond the range is accepted with a warning: the safety layer clamps every command
+ *     to the actuator's limits, so the policy saturates there instead of over-driving the robot.
+ */
 export function checkContractAgainstRobot(
   contract: PolicyContract,
   observation: VectorSpec,
   action: ActionSpec,
   subject = 'policy contract vs robot',
-): void {
+): string[] {
   const issues: string[] = [];
   const obsNames = observation.signals.map((s) => s.name);
   for (const t of contract.observations) {
@@ -336,8 +364,64 @@ export function checkContractAgainstRobot(
   const mode: CommandMode | undefined = contract.actions.mode;
   if (mode && mode !== action.mode)
     issues.push(`actions.mode: contract outputs ${mode} commands, robot expects ${action.mode}`);
+  const warnings = checkActionRanges(contract, action, mode ?? action.mode, issues);
   if (issues.length) throw new ContractError(subject, issues);
+  return warnings;
 }
+
+/** Units and reach of every mapped action against its actuator; pushes refusals, returns warnings. */
+function checkActionRanges(
+  contract: PolicyContract,
+  action: ActionSpec,
+  mode: CommandMode,
+  issues: string[],
+): string[] {
+  const warnings: string[] = [];
+  const { signals, unit, clip } = contract.actions;
+  const m = signals.length;
+  const scale = expand(contract.actions.scale, m, 'actions.scale');
+  const offset = expand(contract.actions.offset, m, 'actions.offset');
+  const [rawLower, rawUpper] = clip ?? [-1, 1];
+  const raw = clip
+    ? `the policy's ${interval(rawLower, rawUpper)}`
+    : `the policy's ${interval(rawLower, rawUpper)} (no actions.clip: the usual range of a raw output)`;
+  signals.forEach((name, j) => {
+    const spec = action.signals.find((s) => s.name === name);
+    if (!spec) return;
+    const commanded = unit === undefined ? spec.unit : typeof unit === 'string' ? unit : unit[j]!;
+    if (commanded !== spec.unit) {
+      issues.push(
+        `action '${name}': the contract commands ${commanded}, the robot's actuator takes ${spec.unit}`,
+      );
+      return;
+    }
+    if (!Number.isFinite(spec.lower) || !Number.isFinite(spec.upper)) return;
+    const a = scale[j]! * rawLower + offset[j]!;
+    const b = scale[j]! * rawUpper + offset[j]!;
+    const lower = Math.min(a, b);
+    const upper = Math.max(a, b);
+    const span = spec.upper - spec.lower;
+    const what =
+      `action '${name}': the contract maps ${raw} to ${interval(lower, upper)} ${spec.unit}, ` +
+      `but the robot's actuator spans ${interval(spec.lower, spec.upper)} ${spec.unit}`;
+    const slack = 1e-9 * Math.max(1, span);
+    if (upper < spec.lower - slack || lower > spec.upper + slack) {
+      issues.push(`${what}: the policy can never command a value the actuator accepts`);
+    } else if (mode !== 'position' && upper - lower < MIN_ACTUATOR_SHARE * span) {
+      const share = (100 * (upper - lower)) / span;
+      issues.push(
+        `${what}: the policy could use only ${Number(share.toPrecision(2))} % of it ` +
+          '(a policy trained on normalised actions needs the actuator scale in actions.scale)',
+      );
+    } else if (lower < spec.lower - slack || upper > spec.upper + slack) {
+      warnings.push(`${what}: commands beyond it are clamped by the safety layer`);
+    }
+  });
+  return warnings;
+}
+
+const interval = (lower: number, upper: number): string =>
+  `[${Number(lower.toPrecision(6))}, ${Number(upper.toPrecision(6))}]`;
 
 /** Control ticks per policy step for a loop period `dt`; refuses rates that do not divide. */
 export function resolveDecimation(contract: PolicyContract, dt: number): number {

@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import type { Rng } from '../core/rng.ts';
 import { Adam, adamDefaults } from './adam.ts';
 import type { Engine, Mlp, Pass } from './engine.ts';
+import * as hyper from './hyperparameters.ts';
 import { type Batch, createBatch, type ReplayBuffer } from './replay.ts';
-import { SacAgent, type SacConfig, sacDefaults } from './sac.ts';
+import { SacAgent, sacAgentShape } from './sac.ts';
 import { concatRows } from './tensor-ops.ts';
 
 /**
@@ -22,71 +24,58 @@ import { concatRows } from './tensor-ops.ts';
  *        + β·clip(log Σ_sim ω_j exp Q_k(s_j, a_j) − mean_real Q_k, ±1000)
  *
  * The three switches reproduce the paper's ablations; with weight and penalty off and a 64/64 batch
- * it is naive mixing, and with no real rows it is SAC on the simulator alone: all through this code.
+ * it is naive mixing. With no real rows it would be SAC on the simulator alone: `algorithm: sac`
+ * runs that through sac.ts `sacUpdate` instead, with the same arithmetic.
  */
-export interface H2oConfig {
-  readonly sac: SacConfig;
-  /** Rows per update from the real log and from the simulator's replay buffer. */
-  readonly realBatch: number;
-  readonly simBatch: number;
-  readonly importanceWeight: boolean;
-  readonly penalty: boolean;
-  /** true: ω ∝ u (dynamics-gap-aware); false: uniform ω. */
-  readonly uWeighting: boolean;
-  readonly beta: number;
-  readonly penaltyClip: number;
-  readonly weightClip: readonly [number, number];
-  readonly uClip: readonly [number, number];
-  readonly uSamples: number;
-  /** σ of the u estimate = uNoiseScale × per-dimension std of the real states (spec: 1). */
-  readonly uNoiseScale: number;
-  readonly discriminatorHidden: readonly number[];
-  readonly discriminatorLr: number;
-  /** Rows per domain in the discriminators' own batch. */
-  readonly discriminatorBatch: number;
-  /** Std of the Gaussian noise added to the discriminators' training inputs. */
-  readonly discriminatorNoise: number;
-  /** Multiplies rewards inside the learner (the reported returns stay unscaled). */
-  readonly rewardScale: number;
-}
 
-export const h2oDefaults: H2oConfig = {
-  sac: { ...sacDefaults, backupEntropy: false, criticOutputGain: 0.01 },
-  realBatch: 128,
-  simBatch: 128,
-  importanceWeight: true,
-  penalty: true,
-  uWeighting: true,
-  beta: 0.01,
-  penaltyClip: 1000,
-  weightClip: [1e-5, 1],
-  uClip: [1e-45, 10],
-  uSamples: 10,
-  uNoiseScale: 1,
-  discriminatorHidden: [256, 256],
-  discriminatorLr: 3e-4,
-  discriminatorBatch: 256,
-  discriminatorNoise: 0.1,
-  rewardScale: 1,
-};
+const clipRange = z
+  .tuple([z.number(), z.number()])
+  .readonly()
+  .refine(([lo, hi]) => lo <= hi, 'expected [lower, upper] with lower ≤ upper');
 
-/** Naive mixing: half real, half sim, plain SAC losses (H2O with weight and penalty off). */
-export const naiveMixDefaults: H2oConfig = {
-  ...h2oDefaults,
-  realBatch: 64,
-  simBatch: 64,
-  importanceWeight: false,
-  penalty: false,
-};
+/**
+ * `algorithm: h2o`: the paper's hyperparameters as defaults. The SAC part is the agent's own
+ * (sac.ts), with the paper's changes: no entropy in the backup, critics' last layer at gain 0.01.
+ */
+export const h2oConfigSchema = z
+  .object({
+    ...sacAgentShape,
+    backupEntropy: sacAgentShape.backupEntropy.unwrap().default(false),
+    criticOutputGain: sacAgentShape.criticOutputGain.unwrap().default(0.01),
+    /** Rows per update from the real log and from the simulator's replay buffer. */
+    realBatch: z.number().int().min(0).default(128),
+    simBatch: hyper.batchRows.default(128),
+    importanceWeight: z.boolean().default(true),
+    penalty: z.boolean().default(true),
+    /** true: ω ∝ u (dynamics-gap-aware); false: uniform ω. */
+    uWeighting: z.boolean().default(true),
+    beta: z.number().min(0).default(0.01),
+    penaltyClip: z.number().positive().default(1000),
+    weightClip: clipRange.default([1e-5, 1]),
+    uClip: clipRange.default([1e-45, 10]),
+    uSamples: z.number().int().positive().default(10),
+    /** σ of the u estimate = uNoiseScale × per-dimension std of the real states (spec: 1). */
+    uNoiseScale: z.number().min(0).default(1),
+    discriminatorHidden: hyper.hidden.default([256, 256]),
+    discriminatorLr: hyper.learningRate.default(3e-4),
+    /** Rows per domain in the discriminators' own batch. */
+    discriminatorBatch: hyper.batchRows.default(256),
+    /** Std of the Gaussian noise added to the discriminators' training inputs. */
+    discriminatorNoise: z.number().min(0).default(0.1),
+    rewardScale: hyper.rewardScale.default(1),
+  })
+  .strict();
+export type H2oConfig = Readonly<z.output<typeof h2oConfigSchema>>;
+export const h2oDefaults: H2oConfig = h2oConfigSchema.parse({});
 
-/** SAC on the simulator only, through the same update. */
-export const sacSimDefaults: H2oConfig = {
-  ...h2oDefaults,
-  realBatch: 0,
-  simBatch: 256,
-  importanceWeight: false,
-  penalty: false,
-};
+/** `algorithm: naive-mix`: half real, half sim, plain SAC losses (H2O with weight and penalty off). */
+export const naiveMixConfigSchema = h2oConfigSchema.extend({
+  realBatch: z.number().int().min(0).default(64),
+  simBatch: hyper.batchRows.default(64),
+  importanceWeight: z.boolean().default(false),
+  penalty: z.boolean().default(false),
+});
+export const naiveMixDefaults: H2oConfig = naiveMixConfigSchema.parse({});
 
 export interface H2oStats {
   qLoss: number;
@@ -151,7 +140,7 @@ export class H2oAgent {
   ) {
     validateH2oConfig(config, real);
     const rows = config.realBatch + config.simBatch;
-    this.sac = new SacAgent(engine, obsSize, actSize, config.sac, rng, rows);
+    this.sac = new SacAgent(engine, obsSize, actSize, config, rng, rows);
     this.batch = createBatch(rows, obsSize, actSize);
     const needsDiscriminators = config.importanceWeight || config.penalty;
     const O = obsSize;

@@ -1,9 +1,71 @@
+import type { z } from 'zod';
 import type { Rng } from '../core/rng.ts';
 import type { MlpPolicy } from '../inference/mlp.ts';
 import { type Engine, type Mlp, toMlpPolicy } from './engine.ts';
-import { H2oAgent, type H2oConfig } from './h2o.ts';
-import type { ReplayBuffer } from './replay.ts';
-import { Td3BcAgent, type Td3BcConfig } from './td3bc.ts';
+import { H2oAgent, type H2oConfig, h2oConfigSchema, naiveMixConfigSchema } from './h2o.ts';
+import { createBatch, type ReplayBuffer } from './replay.ts';
+import { SacAgent, type SacConfig, sacConfigSchema, sacUpdate } from './sac.ts';
+import { Td3BcAgent, type Td3BcConfig, td3bcConfigSchema } from './td3bc.ts';
+
+/**
+ * Every algorithm `tether train` offers, with the schema of its hyperparameters (the one typed
+ * place of their names, types and defaults), whether it learns from the real log and whether it
+ * collects simulator transitions (online).
+ */
+export const algorithms = {
+  sac: { hyperparameters: sacConfigSchema, usesRealLog: false, online: true },
+  'naive-mix': { hyperparameters: naiveMixConfigSchema, usesRealLog: true, online: true },
+  h2o: { hyperparameters: h2oConfigSchema, usesRealLog: true, online: true },
+  td3bc: { hyperparameters: td3bcConfigSchema, usesRealLog: true, online: false },
+} as const;
+
+export type AlgorithmName = keyof typeof algorithms;
+export const algorithmNames = Object.keys(algorithms) as [AlgorithmName, ...AlgorithmName[]];
+
+/** An algorithm with its hyperparameters, typed by that algorithm's schema. */
+export type AlgorithmSettings = {
+  readonly [K in AlgorithmName]: {
+    readonly algorithm: K;
+    readonly hyperparameters: Readonly<z.output<(typeof algorithms)[K]['hyperparameters']>>;
+  };
+}[AlgorithmName];
+
+/** The data a learner trains on: the real log (offline and hybrid algorithms) and the sim buffer. */
+export interface LearnerData {
+  readonly real: ReplayBuffer | null;
+  readonly sim: ReplayBuffer;
+  /** Where the dynamics gap is expected, for H2O's w/u diagnostics. */
+  readonly gapRegion: ((obs: Float64Array, row: number) => boolean) | null;
+}
+
+export function createLearner(
+  settings: AlgorithmSettings,
+  engine: Engine,
+  obsSize: number,
+  actSize: number,
+  data: LearnerData,
+  rng: Rng,
+): Learner {
+  switch (settings.algorithm) {
+    case 'sac':
+      return sacLearner(engine, obsSize, actSize, settings.hyperparameters, data.sim, rng);
+    case 'naive-mix':
+    case 'h2o':
+      return hybridLearner(
+        engine,
+        obsSize,
+        actSize,
+        settings.hyperparameters,
+        data.real,
+        data.sim,
+        rng,
+        data.gapRegion,
+      );
+    case 'td3bc':
+      if (data.real === null) throw new Error('td3bc learns from the real log, but no dataset was given');
+      return td3bcLearner(engine, obsSize, actSize, settings.hyperparameters, data.real, rng);
+  }
+}
 
 /** What the trainer needs from an algorithm, whatever its losses. */
 export interface Learner {
@@ -16,6 +78,33 @@ export interface Learner {
   loadScalars(scalars: Record<string, number>): void;
   /** The deterministic actor in the deployment MLP format (for ONNX export). */
   exportPolicy(): MlpPolicy;
+}
+
+/** Plain SAC on the simulator's replay buffer (sac.ts `sacUpdate`). */
+export function sacLearner(
+  engine: Engine,
+  obsSize: number,
+  actSize: number,
+  config: SacConfig,
+  sim: ReplayBuffer,
+  rng: Rng,
+): Learner & { agent: SacAgent } {
+  const agent = new SacAgent(engine, obsSize, actSize, config, rng, config.batchSize);
+  const batch = createBatch(config.batchSize, obsSize, actSize);
+  batch.rows = config.batchSize;
+  return {
+    agent,
+    online: true,
+    act: (obs, rows, out, r) => agent.act(obs, rows, out, r),
+    update: (r) => {
+      sim.sampleInto(batch, 0, batch.rows, r);
+      return { ...sacUpdate(agent, batch, config.rewardScale, r) };
+    },
+    stateArrays: () => agent.stateArrays(),
+    stateScalars: () => agent.stateScalars(),
+    loadScalars: (s) => agent.loadScalars(s),
+    exportPolicy: () => mlpPolicy(agent.actor, actSize, null),
+  };
 }
 
 export function hybridLearner(

@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import type { Rng } from '../core/rng.ts';
 import { Adam, type AdamConfig, adamDefaults } from './adam.ts';
 import type { Engine, Mlp, Pass } from './engine.ts';
 import { copyParams, polyak } from './engine.ts';
+import * as hyper from './hyperparameters.ts';
 import type { Batch } from './replay.ts';
 import { TanhGaussianHead } from './tanh-gaussian.ts';
 import { concatRows } from './tensor-ops.ts';
@@ -18,38 +20,41 @@ import { concatRows } from './tensor-ops.ts';
  * The update is exposed in pieces (targets, actor/α gradients, critic forward/backward, step) so
  * H2O and naive mixing reuse exactly this code and only change the critic loss.
  */
-export interface SacConfig {
-  readonly hidden: readonly number[];
-  readonly gamma: number;
-  /** Polyak rate of the target critics, applied every update. */
-  readonly tau: number;
-  readonly actorLr: number;
-  readonly criticLr: number;
-  readonly alphaLr: number;
-  readonly batchSize: number;
-  /** Include −α·log π(a'|s') in the critic target (SAC paper: yes; H2O: no). */
-  readonly backupEntropy: boolean;
-  /** Initial log α. */
-  readonly initLogAlpha: number;
-  /** Entropy target; null = −dim(A). */
-  readonly targetEntropy: number | null;
-  /** Gain of the Xavier-uniform init of the critics' last layer (H2O: 0.01); null = default init. */
-  readonly criticOutputGain: number | null;
-}
 
-export const sacDefaults: SacConfig = {
-  hidden: [256, 256],
-  gamma: 0.99,
-  tau: 0.005,
-  actorLr: 3e-4,
-  criticLr: 3e-4,
-  alphaLr: 3e-4,
-  batchSize: 256,
-  backupEntropy: true,
-  initLogAlpha: 0,
-  targetEntropy: null,
-  criticOutputGain: null,
+/**
+ * What the SAC agent itself needs (networks, optimisers, targets, temperature). Every SAC-based
+ * algorithm's schema starts from this shape: SAC's own below, H2O's and naive mixing's in h2o.ts.
+ */
+export const sacAgentShape = {
+  hidden: hyper.hidden.default([256, 256]),
+  gamma: hyper.discount.default(0.99),
+  tau: hyper.polyakRate.default(0.005),
+  actorLr: hyper.learningRate.default(3e-4),
+  criticLr: hyper.learningRate.default(3e-4),
+  alphaLr: hyper.learningRate.default(3e-4),
+  /** Include −α·log π(a'|s') in the critic target (SAC paper: yes; H2O: no). */
+  backupEntropy: z.boolean().default(true),
+  /** Initial log α. */
+  initLogAlpha: z.number().default(0),
+  /** Entropy target; null = −dim(A). */
+  targetEntropy: z.number().nullable().default(null),
+  /** Gain of the Xavier-uniform init of the critics' last layer (H2O: 0.01); null = default init. */
+  criticOutputGain: z.number().positive().nullable().default(null),
 };
+
+const sacAgentSchema = z.object(sacAgentShape);
+export type SacAgentConfig = Readonly<z.output<typeof sacAgentSchema>>;
+
+/** `algorithm: sac`: plain SAC on batches from the simulator's replay buffer. */
+export const sacConfigSchema = z
+  .object({
+    ...sacAgentShape,
+    batchSize: hyper.batchRows.default(256),
+    rewardScale: hyper.rewardScale.default(1),
+  })
+  .strict();
+export type SacConfig = Readonly<z.output<typeof sacConfigSchema>>;
+export const sacDefaults: SacConfig = sacConfigSchema.parse({});
 
 export interface SacStats {
   qLoss: number;
@@ -96,9 +101,10 @@ export class SacAgent {
     engine: Engine,
     readonly obsSize: number,
     readonly actSize: number,
-    readonly config: SacConfig,
+    readonly config: SacAgentConfig,
     rng: Rng,
-    maxRows: number = config.batchSize,
+    /** Largest batch `update` will see. */
+    maxRows: number,
     maxActRows = 64,
   ) {
     const hidden = config.hidden;

@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import type { Rng } from '../core/rng.ts';
 import { Adam, adamDefaults } from './adam.ts';
 import type { Engine, Mlp, Pass } from './engine.ts';
 import { copyParams, polyak } from './engine.ts';
+import * as hyper from './hyperparameters.ts';
 import { type Batch, createBatch, type ReplayBuffer } from './replay.ts';
 import { concatRows } from './tensor-ops.ts';
 
@@ -13,35 +15,29 @@ import { concatRows } from './tensor-ops.ts';
  *   L_Qk = mean (Q_k(s, a) − y)²
  *   L_π  = −λ·mean Q_1(s, π(s)) + mean (π(s) − a)²,   λ = α / mean|Q_1(s, π(s))|   (every d-th update)
  */
-export interface Td3BcConfig {
-  readonly hidden: readonly number[];
-  readonly gamma: number;
-  readonly tau: number;
-  readonly actorLr: number;
-  readonly criticLr: number;
-  readonly batchSize: number;
-  readonly policyNoise: number;
-  readonly noiseClip: number;
-  readonly policyDelay: number;
-  readonly alpha: number;
-  readonly normalizeStates: boolean;
-  readonly rewardScale: number;
-}
 
-export const td3bcDefaults: Td3BcConfig = {
-  hidden: [256, 256],
-  gamma: 0.99,
-  tau: 0.005,
-  actorLr: 3e-4,
-  criticLr: 3e-4,
-  batchSize: 256,
-  policyNoise: 0.2,
-  noiseClip: 0.5,
-  policyDelay: 2,
-  alpha: 2.5,
-  normalizeStates: true,
-  rewardScale: 1,
-};
+/** `algorithm: td3bc`: the paper's hyperparameters as defaults. */
+export const td3bcConfigSchema = z
+  .object({
+    hidden: hyper.hidden.default([256, 256]),
+    gamma: hyper.discount.default(0.99),
+    tau: hyper.polyakRate.default(0.005),
+    actorLr: hyper.learningRate.default(3e-4),
+    criticLr: hyper.learningRate.default(3e-4),
+    batchSize: hyper.batchRows.default(256),
+    /** σ of the target policy smoothing noise, and the clip of that noise. */
+    policyNoise: z.number().min(0).default(0.2),
+    noiseClip: z.number().min(0).default(0.5),
+    /** Critic updates per actor update. */
+    policyDelay: z.number().int().positive().default(2),
+    /** α of λ = α / mean|Q|: how much the actor trusts Q over cloning the log. */
+    alpha: z.number().positive().default(2.5),
+    normalizeStates: z.boolean().default(true),
+    rewardScale: hyper.rewardScale.default(1),
+  })
+  .strict();
+export type Td3BcConfig = Readonly<z.output<typeof td3bcConfigSchema>>;
+export const td3bcDefaults: Td3BcConfig = td3bcConfigSchema.parse({});
 
 export interface Td3BcStats {
   qLoss: number;

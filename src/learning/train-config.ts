@@ -1,99 +1,36 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { type RiverConfig, riverDefaults } from '../../sim/river/river.ts';
-import { type H2oConfig, h2oDefaults, naiveMixDefaults, sacSimDefaults } from './h2o.ts';
-import { type Td3BcConfig, td3bcDefaults } from './td3bc.ts';
-import type { AlgorithmName, TrainerOptions } from './trainer.ts';
+import { ConfigDocument } from '../config/document.ts';
+import type { EnvironmentPlugin } from '../config/plugin.ts';
+import { type AlgorithmSettings, algorithmNames, algorithms } from './learner.ts';
+import type { TrainerOptions } from './trainer.ts';
 
 /**
- * The YAML of `tether train`: which algorithm, on which simulator/real pair, from which real log,
- * for which seeds and budget. Unknown keys anywhere are errors, reported with their path.
+ * The YAML of `tether train`: which algorithm with which hyperparameters, on which environment pair
+ * (an environment plugin, named by `kind` like robots in a run config), from which real log, for
+ * which seeds and budget. Read through ConfigDocument, so every error reads `file:line:col: key:
+ * what was expected`, and every path in it resolves against the file's own directory.
  */
-const hidden = z.array(z.number().int().positive()).min(1);
-
-const hybridOptions = z
+export const trainFileSchema = z
   .object({
-    hidden,
-    gamma: z.number().gt(0).lte(1),
-    tau: z.number().gt(0).lte(1),
-    actorLr: z.number().positive(),
-    criticLr: z.number().positive(),
-    alphaLr: z.number().positive(),
-    backupEntropy: z.boolean(),
-    realBatch: z.number().int().min(0),
-    simBatch: z.number().int().positive(),
-    importanceWeight: z.boolean(),
-    penalty: z.boolean(),
-    uWeighting: z.boolean(),
-    beta: z.number().min(0),
-    uSamples: z.number().int().positive(),
-    uNoiseScale: z.number().min(0),
-    discriminatorHidden: hidden,
-    discriminatorLr: z.number().positive(),
-    discriminatorBatch: z.number().int().positive(),
-    discriminatorNoise: z.number().min(0),
-    rewardScale: z.number().positive(),
-  })
-  .partial()
-  .strict();
-
-const td3bcOptions = z
-  .object({
-    hidden,
-    gamma: z.number().gt(0).lte(1),
-    tau: z.number().gt(0).lte(1),
-    actorLr: z.number().positive(),
-    criticLr: z.number().positive(),
-    batchSize: z.number().int().positive(),
-    policyNoise: z.number().min(0),
-    noiseClip: z.number().min(0),
-    policyDelay: z.number().int().positive(),
-    alpha: z.number().positive(),
-    normalizeStates: z.boolean(),
-    rewardScale: z.number().positive(),
-  })
-  .partial()
-  .strict();
-
-const riverEnvironment = z
-  .object({
-    kind: z.literal('river-crossing'),
-    current: z.number().min(0),
-    centerX: z.number(),
-    centerY: z.number(),
-    widthX: z.number().positive(),
-    widthY: z.number().positive(),
-    processNoise: z.number().min(0),
-  })
-  .partial({ current: true, centerX: true, centerY: true, widthX: true, widthY: true, processNoise: true })
-  .strict();
-
-const mujocoGapEnvironment = z
-  .object({
-    kind: z.literal('mujoco-gap'),
-    model: z.string(),
-    gap: z.enum(['gravity', 'friction', 'action-noise']),
-    strength: z.number().min(0).optional(),
-    task: z.string().optional(),
-  })
-  .strict();
-
-export const trainConfigSchema = z
-  .object({
-    algorithm: z.enum(['sac', 'naive-mix', 'h2o', 'td3bc']),
+    algorithm: z.enum(algorithmNames),
     /** tfjs: TensorFlow.js, native when installed, else wasm SIMD; ts-cpu: plain TypeScript, Float64, no dependencies. */
     engine: z.enum(['tfjs', 'ts-cpu']).default('tfjs'),
-    environment: z.discriminatedUnion('kind', [riverEnvironment, mujocoGapEnvironment]),
-    /** Real log (columnar .json or .mcap), relative to the config file. Required except for sac. */
+    /** The (simulator, real system) pair: `kind` names an environment plugin, the other keys are its options. */
+    environment: z.looseObject({ kind: z.string() }),
+    /** Real log (columnar .json or run log .mcap), relative to this file. Required except for sac. */
     dataset: z.string().optional(),
     seeds: z.array(z.number().int().min(0)).min(1).default([0]),
     budget: z
       .object({
+        /** Gradient updates per seed. */
         updates: z.number().int().positive(),
+        /** Sim steps collected, then as many updates. */
         chunk: z.number().int().positive().default(100),
+        /** Uniformly random sim steps before the first update. */
         startSteps: z.number().int().min(0).default(1000),
+        /** Simulator copies stepped in lockstep. */
         numEnvs: z.number().int().positive().default(4),
       })
       .strict(),
@@ -104,70 +41,89 @@ export const trainConfigSchema = z
       })
       .strict()
       .default({ every: 1000, episodes: 10 }),
+    /** The algorithm's hyperparameters; each algorithm's schema names them and holds their defaults. */
     options: z.record(z.string(), z.unknown()).default({}),
-    /** Output folder for checkpoints, curves and the exported policy, relative to the working directory. */
-    output: z.string().default('runs/train'),
+    /** Folder for checkpoints, curves and exported policies, relative to this file; default `runs/<config name>` beside it. */
+    output: z.string().optional(),
     checkpointEvery: z.number().int().positive().optional(),
+    /** Seeds trained in parallel, one process each. */
     workers: z.number().int().positive().default(2),
   })
   .strict();
 
-export type TrainConfig = z.output<typeof trainConfigSchema> & { readonly baseDir: string };
+type TrainFile = z.output<typeof trainFileSchema>;
 
-export function parseTrainConfig(raw: unknown, source: string, baseDir: string): TrainConfig {
-  const result = trainConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new Error(`${source}: ${issues}`);
+/**
+ * A checked training config with every path absolute. Plain data, so it travels to the worker
+ * processes as it is; the environment plugin is looked up again there by `environment.kind`.
+ */
+export type TrainConfig = AlgorithmSettings &
+  Omit<TrainFile, 'algorithm' | 'environment' | 'dataset' | 'options' | 'output'> & {
+    /** The config file, absolute. */
+    readonly file: string;
+    /** The environment plugin's kind and its checked options. */
+    readonly environment: { readonly kind: string; readonly options: unknown };
+    /** Absolute path of the real log, if any. */
+    readonly dataset: string | undefined;
+    /** Absolute output folder. */
+    readonly output: string;
+  };
+
+/** Reads and checks a train config; throws a ConfigError listing every problem with its line. */
+export function loadTrainConfig(file: string, environments: readonly EnvironmentPlugin[]): TrainConfig {
+  return checkTrainConfig(ConfigDocument.read(file), environments);
+}
+
+/** Same as `loadTrainConfig`, from YAML text (the name `file` is used for messages and paths). */
+export function parseTrainConfig(
+  text: string,
+  file: string,
+  environments: readonly EnvironmentPlugin[],
+): TrainConfig {
+  return checkTrainConfig(ConfigDocument.parse(text, file), environments);
+}
+
+function checkTrainConfig(doc: ConfigDocument, environments: readonly EnvironmentPlugin[]): TrainConfig {
+  const top = doc.validate(trainFileSchema, doc.source);
+  if (top === undefined) {
+    doc.throwIfProblems();
+    throw new Error('unreachable: a failed validation records a problem');
   }
-  const config = { ...result.data, baseDir };
-  // Check the algorithm's own options now, so a typo fails before any training starts.
-  algorithmConfigs(config, source);
-  if (config.algorithm !== 'sac' && config.dataset === undefined) {
-    throw new Error(
-      `${source}: dataset: algorithm ${config.algorithm} learns from a real log; give its path`,
+  const { kind, ...environmentOptions } = top.environment;
+  const plugin = environments.find((p) => p.kind === kind);
+  if (plugin === undefined) {
+    doc.report(
+      ['environment', 'kind'],
+      `unknown environment '${kind}' (known: ${environments.map((p) => p.kind).join(', ')})`,
     );
   }
-  return config;
-}
-
-export function loadTrainConfig(file: string): TrainConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(`cannot read training config ${file}`);
+  const options = plugin && doc.validate(plugin.schema, environmentOptions, ['environment']);
+  // The algorithm's own schema checks its hyperparameters now, so a typo fails before training.
+  const hyperparameters = doc.validate(algorithms[top.algorithm].hyperparameters, top.options, ['options']);
+  const dataset = top.dataset === undefined ? undefined : doc.resolvePath(top.dataset);
+  if (dataset === undefined && algorithms[top.algorithm].usesRealLog) {
+    doc.report(['dataset'], `algorithm ${top.algorithm} learns from a real log; give its path`);
+  } else if (dataset !== undefined && !existsSync(dataset)) {
+    doc.report(['dataset'], `no such file: ${dataset}`);
   }
-  return parseTrainConfig(parseYaml(text), file, path.dirname(path.resolve(file)));
-}
-
-export function algorithmConfigs(
-  config: TrainConfig,
-  source = 'config',
-): { h2o: H2oConfig; td3bc: Td3BcConfig } {
-  if (config.algorithm === 'td3bc') {
-    const parsed = td3bcOptions.safeParse(config.options);
-    if (!parsed.success) throw new Error(`${source}: options: ${formatIssues(parsed.error)}`);
-    return { h2o: h2oDefaults, td3bc: { ...td3bcDefaults, ...stripUndefined(parsed.data) } };
-  }
-  const parsed = hybridOptions.safeParse(config.options);
-  if (!parsed.success) throw new Error(`${source}: options: ${formatIssues(parsed.error)}`);
-  const base = { sac: sacSimDefaults, 'naive-mix': naiveMixDefaults, h2o: h2oDefaults }[config.algorithm];
-  const o = stripUndefined(parsed.data);
-  const sacKeys = ['hidden', 'gamma', 'tau', 'actorLr', 'criticLr', 'alphaLr', 'backupEntropy'] as const;
-  const sac = { ...base.sac };
-  const rest: Record<string, unknown> = { ...o };
-  for (const key of sacKeys) {
-    if (key in o) (sac as Record<string, unknown>)[key] = o[key];
-    delete rest[key];
-  }
-  return { h2o: { ...base, ...(rest as Partial<H2oConfig>), sac }, td3bc: td3bcDefaults };
-}
-
-export function trainerOptions(config: TrainConfig, seed: number): TrainerOptions {
-  const { h2o, td3bc } = algorithmConfigs(config);
+  doc.throwIfProblems();
+  const { algorithm: _algorithm, environment: _environment, options: _options, ...rest } = top;
+  const defaultOutput = path.join('runs', path.basename(doc.file, path.extname(doc.file)));
   return {
-    algorithm: config.algorithm as AlgorithmName,
+    ...rest,
+    // The schema looked up by `algorithm` parsed these hyperparameters, so the two correspond.
+    ...({ algorithm: top.algorithm, hyperparameters } as AlgorithmSettings),
+    file: path.resolve(doc.file),
+    environment: { kind, options },
+    dataset,
+    output: doc.resolvePath(top.output ?? defaultOutput),
+  };
+}
+
+/** The options of one seed's Trainer. */
+export function trainerOptions(config: TrainConfig, seed: number): TrainerOptions {
+  return {
+    ...({ algorithm: config.algorithm, hyperparameters: config.hyperparameters } as AlgorithmSettings),
     seed,
     updates: config.budget.updates,
     chunk: config.budget.chunk,
@@ -175,21 +131,5 @@ export function trainerOptions(config: TrainConfig, seed: number): TrainerOption
     numEnvs: config.budget.numEnvs,
     evalEvery: config.evaluation.every,
     evalEpisodes: config.evaluation.episodes,
-    h2o,
-    td3bc,
   };
-}
-
-export function riverConfigOf(config: TrainConfig): RiverConfig {
-  if (config.environment.kind !== 'river-crossing') throw new Error('not a river-crossing config');
-  const { kind: _kind, ...rest } = config.environment;
-  return { ...riverDefaults, ...stripUndefined(rest) };
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function formatIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }

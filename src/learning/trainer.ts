@@ -1,28 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import type { Environment } from '../core/environment.ts';
+import type { Environment, EnvironmentPair } from '../core/environment.ts';
 import { Rng, type RngState } from '../core/rng.ts';
 import { cpuEngine } from './cpu-engine.ts';
 import { datasetToBuffer, validateDataset } from './dataset.ts';
 import type { Engine } from './engine.ts';
-import type { H2oAgent, H2oConfig } from './h2o.ts';
-import { hybridLearner, type Learner, td3bcLearner } from './learner.ts';
+import { H2oAgent } from './h2o.ts';
+import { type AlgorithmSettings, algorithms, createLearner, type Learner } from './learner.ts';
 import { ReplayBuffer } from './replay.ts';
-import type { Td3BcConfig } from './td3bc.ts';
 import type { Transitions } from './transitions.ts';
 
-export type AlgorithmName = 'sac' | 'naive-mix' | 'h2o' | 'td3bc';
-
-/** A simulator and a stand-in for the real system with the same observation and action spaces. */
-export interface EnvironmentPair {
-  readonly name: string;
-  sim(seed: number): Environment | Promise<Environment>;
-  real(seed: number): Environment | Promise<Environment>;
-  /** Where the dynamics gap is expected (for the w/u diagnostics), or null. */
-  readonly gapRegion: ((obs: Float64Array, row: number) => boolean) | null;
-}
-
-export interface TrainerOptions {
-  readonly algorithm: AlgorithmName;
+/** The budget and schedule of one seed's run, and the algorithm with its hyperparameters. */
+export type TrainerOptions = AlgorithmSettings & {
   readonly seed: number;
   /** Gradient updates in total. */
   readonly updates: number;
@@ -34,10 +22,8 @@ export interface TrainerOptions {
   readonly numEnvs: number;
   readonly evalEvery: number;
   readonly evalEpisodes: number;
-  readonly h2o: H2oConfig;
-  readonly td3bc: Td3BcConfig;
   readonly engine?: Engine;
-}
+};
 
 export interface EvalPoint {
   updates: number;
@@ -73,7 +59,7 @@ export class Trainer {
   ): Promise<Trainer> {
     validateTrainerOptions(options);
     const sims: Environment[] = [];
-    if (options.algorithm !== 'td3bc') {
+    if (algorithms[options.algorithm].online) {
       for (let i = 0; i < options.numEnvs; i++) sims.push(await envs.sim(options.seed * 1000 + i));
     }
     const evalEnv = await envs.real(options.seed + 99991);
@@ -90,7 +76,7 @@ export class Trainer {
     const O = evalEnv.observation.signals.length;
     const A = evalEnv.action.signals.length;
     if (realData !== null) validateDataset(realData, { obsSize: O, actSize: A }, envs.name);
-    const needsReal = options.algorithm !== 'sac';
+    const needsReal = algorithms[options.algorithm].usesRealLog;
     if (needsReal && realData === null) {
       throw new Error(`algorithm ${options.algorithm} learns from the real log, but no dataset was given`);
     }
@@ -104,17 +90,19 @@ export class Trainer {
       O,
       A,
     );
-    if (options.algorithm === 'td3bc') {
-      this.learner = td3bcLearner(engine, O, A, options.td3bc, real!, rng);
-    } else {
-      this.learner = hybridLearner(engine, O, A, options.h2o, real, this.simBuffer, rng, envs.gapRegion);
-    }
+    const data = { real, sim: this.simBuffer, gapRegion: envs.gapRegion };
+    this.learner = createLearner(options, engine, O, A, data, rng);
     const n = options.numEnvs;
     this.obs = new Float64Array(n * O);
     this.nextObs = new Float64Array(n * O);
     this.actions = new Float64Array(n * A);
     this.episodeStep = new Int32Array(n);
     this.resetEnvs();
+  }
+
+  /** The real system's specs and step: what a policy trained here is deployed against. */
+  get environment(): Pick<Environment, 'name' | 'observation' | 'action' | 'dt'> {
+    return this.evalEnv;
   }
 
   get obsSize(): number {
@@ -127,9 +115,8 @@ export class Trainer {
 
   /** The H2O agent when the algorithm is one of the hybrid family (for diagnostics and w maps). */
   get hybridAgent(): H2oAgent | null {
-    return 'agent' in this.learner && this.options.algorithm !== 'td3bc'
-      ? ((this.learner as { agent: H2oAgent }).agent ?? null)
-      : null;
+    const agent = (this.learner as { agent?: unknown }).agent;
+    return agent instanceof H2oAgent ? agent : null;
   }
 
   get done(): boolean {

@@ -117,6 +117,62 @@ describe('contract vs robot', () => {
     );
     expect(check).toThrow('actions.mode: contract outputs torque commands, robot expects position');
   });
+  describe('actions against the actuators', () => {
+    const cartObs: VectorSpec = { signals: [signal('pole.angle', 'rad')] };
+    const cartAct: ActionSpec = { signals: [signal('cart.force', 'N', -20, 20)], mode: 'torque', safe: [0] };
+    const cart = (actions: Partial<ContractInput['actions']>): ContractInput => ({
+      format: 'tether-policy/1',
+      policy_rate_hz: 50,
+      observations: [{ name: 'angle', signals: ['pole.angle'] }],
+      actions: { signals: ['cart.force'], mode: 'torque', ...actions },
+    });
+    const check = (actions: Partial<ContractInput['actions']>) =>
+      checkContractAgainstRobot(parseContract(cart(actions)), cartObs, cartAct);
+
+    it('refuses a policy mapped to ±1 on a ±20 N actuator, naming both ranges', () => {
+      // What training used to export: normalised actions with the actuator scale lost.
+      expect(() => check({ scale: 1, offset: 0 })).toThrow(
+        "action 'cart.force': the contract maps the policy's [-1, 1] (no actions.clip: the usual range of a raw output) to [-1, 1] N, but the robot's actuator spans [-20, 20] N: the policy could use only 5 % of it",
+      );
+      expect(() => check({ scale: 3, clip: [-1, 1] })).toThrow(/maps the policy's \[-1, 1\] to \[-3, 3\] N/);
+    });
+
+    it('accepts the real scale, and a model that scales and clips in newtons itself', () => {
+      expect(check({ unit: 'N', scale: 20, clip: [-1, 1] })).toEqual([]);
+      expect(check({ unit: 'N', scale: 1, clip: [-20, 20] })).toEqual([]);
+    });
+
+    it('refuses an action unit the actuator does not take, naming both', () => {
+      expect(() => check({ unit: 'N*m', scale: 20 })).toThrow(
+        "action 'cart.force': the contract commands N*m, the robot's actuator takes N",
+      );
+      expect(() => parseContract(cart({ unit: ['N', 'N'] }), 'c.yaml')).toThrow(
+        /actions\.unit: 2 values, expected 1 or 1/,
+      );
+    });
+
+    it('refuses a reach outside the actuator; warns about one beyond it, which the safety layer clamps', () => {
+      expect(() => check({ scale: 5, offset: 40 })).toThrow(
+        /maps .* to \[35, 45\] N, .*: the policy can never command a value the actuator accepts/,
+      );
+      const warnings = check({ scale: 30 });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(
+        /to \[-30, 30\] N, .* spans \[-20, 20\] N: commands beyond it are clamped by the safety layer/,
+      );
+    });
+
+    it('leaves position targets around a pose alone: they use a small part of a joint by design', () => {
+      const joint: ActionSpec = {
+        signals: [signal('cart.force', 'N', -20, 20)],
+        mode: 'position',
+        safe: [0],
+      };
+      const c = parseContract(cart({ mode: 'position', scale: 0.25 }));
+      expect(checkContractAgainstRobot(c, cartObs, joint)).toEqual([]);
+    });
+  });
+
   it('derives the decimation and refuses rates that do not divide', () => {
     const c = parseContract(base());
     expect(resolveDecimation(c, 1 / 200)).toBe(4);

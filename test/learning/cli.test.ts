@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { main } from '../../app/cli/main.ts';
 
 function captureStderr(): { text: () => string } {
   let out = '';
@@ -21,13 +21,13 @@ afterEach(() => {
 const repo = path.resolve(import.meta.dirname, '../..');
 
 describe('tether train', () => {
-  it('refuses an unknown algorithm before training, naming the file and the field', async () => {
+  it('refuses an unknown algorithm before training, naming the file, line and field', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tether-train-'));
     const file = path.join(dir, 'bad.yaml');
     writeFileSync(file, 'algorithm: ppo\nenvironment: { kind: river-crossing }\nbudget: { updates: 10 }\n');
     const err = captureStderr();
     expect(await main(['node', 'tether', 'train', file])).toBe(1);
-    expect(err.text()).toMatch(/bad\.yaml: algorithm: Invalid option/);
+    expect(err.text()).toMatch(/bad\.yaml:1:1: algorithm: expected one of "sac" \| .*, got "ppo"/);
   });
 
   it('refuses a dataset that does not match the environment', async () => {

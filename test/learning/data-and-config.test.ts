@@ -2,11 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { environmentPlugins } from '../../app/plugins.ts';
 import { generateRiverLog } from '../../sim/river/log.ts';
 import { riverPair } from '../../sim/river/pair.ts';
 import { riverDefaults } from '../../sim/river/river.ts';
 import { loadDataset, parseColumnar, saveColumnar } from '../../src/learning/dataset.ts';
-import { parseTrainConfig, trainerOptions } from '../../src/learning/train-config.ts';
+import { parseTrainConfig, type TrainConfig, trainerOptions } from '../../src/learning/train-config.ts';
 import { Trainer } from '../../src/learning/trainer.ts';
 import type { Transitions } from '../../src/learning/transitions.ts';
 
@@ -20,36 +22,69 @@ const base = {
   options: { hidden: [8, 8], discriminatorHidden: [8, 8], realBatch: 8, simBatch: 8, discriminatorBatch: 8 },
 };
 
+// The dataset a config names must exist, relative to the config file.
+const dir = mkdtempSync(path.join(tmpdir(), 'tether-cfg-'));
+writeFileSync(path.join(dir, 'log.json'), '{}');
+const parse = (config: object): TrainConfig =>
+  parseTrainConfig(stringify(config), path.join(dir, 'cfg.yaml'), environmentPlugins);
+
 describe('training configs', () => {
-  it('rejects an unknown algorithm before anything runs', () => {
-    expect(() => parseTrainConfig({ ...base, algorithm: 'ppo' }, 'cfg.yaml', '.')).toThrow(
-      /cfg\.yaml: algorithm/,
+  it('rejects an unknown algorithm before anything runs, with its line', () => {
+    expect(() => parse({ ...base, algorithm: 'ppo' })).toThrow(
+      /cfg\.yaml:1:1: algorithm: expected one of "sac" \| "naive-mix" \| "h2o" \| "td3bc", got "ppo"/,
     );
   });
 
-  it('rejects an unknown option with its name', () => {
-    expect(() => parseTrainConfig({ ...base, options: { hiden: [8] } }, 'cfg.yaml', '.')).toThrow(
-      /options: .*hiden/,
+  it("checks the options against the algorithm's own schema, naming the key", () => {
+    expect(() => parse({ ...base, options: { hiden: [8] } })).toThrow(/options: unknown key 'hiden'/);
+    expect(() => parse({ ...base, algorithm: 'td3bc', options: { realBatch: 8 } })).toThrow(
+      /options: unknown key 'realBatch'/,
     );
   });
 
-  it('rejects unknown top-level keys and requires a dataset for offline and hybrid algorithms', () => {
-    expect(() => parseTrainConfig({ ...base, sedes: [1] }, 'cfg.yaml', '.')).toThrow(/sedes/);
+  it("checks the environment's options with its plugin's schema", () => {
+    expect(() => parse({ ...base, environment: { kind: 'river-crossing', curent: 1 } })).toThrow(
+      /environment: unknown key 'curent'/,
+    );
+    expect(() => parse({ ...base, environment: { kind: 'lake' } })).toThrow(
+      /environment\.kind: unknown environment 'lake' \(known: river-crossing, mujoco-gap\)/,
+    );
+    expect(() =>
+      parse({
+        ...base,
+        environment: { kind: 'mujoco-gap', model: 'cartpole', gap: 'gravity', task: 'flip' },
+      }),
+    ).toThrow(/environment\.task: model cartpole has no task 'flip' \(tasks: balance, swingup\)/);
+  });
+
+  it('rejects unknown top-level keys and requires an existing dataset for offline and hybrid algorithms', () => {
+    expect(() => parse({ ...base, sedes: [1] })).toThrow(/unknown key 'sedes'/);
     const { dataset: _unused, ...noData } = base;
-    expect(() => parseTrainConfig(noData, 'cfg.yaml', '.')).toThrow(
-      /dataset: algorithm h2o learns from a real log/,
+    expect(() => parse(noData)).toThrow(/dataset: algorithm h2o learns from a real log/);
+    expect(() => parse({ ...noData, algorithm: 'sac', options: {} })).not.toThrow();
+    expect(() => parse({ ...base, dataset: 'missing.json' })).toThrow(
+      /dataset: no such file: .*missing\.json/,
     );
-    expect(() => parseTrainConfig({ ...noData, algorithm: 'sac' }, 'cfg.yaml', '.')).not.toThrow();
   });
 
-  it('maps options onto the algorithm config and keeps the paper defaults elsewhere', () => {
-    const config = parseTrainConfig(base, 'cfg.yaml', '.');
-    const options = trainerOptions(config, 3);
+  it('resolves every path against the config file', () => {
+    const config = parse({ ...base, output: 'out/here' });
+    expect(config.dataset).toBe(path.join(dir, 'log.json'));
+    expect(config.output).toBe(path.join(dir, 'out/here'));
+    expect(parse(base).output).toBe(path.join(dir, 'runs', 'cfg'));
+  });
+
+  it("fills the algorithm's defaults from its schema and keeps the options given", () => {
+    const options = trainerOptions(parse(base), 3);
     expect(options.seed).toBe(3);
-    expect(options.h2o.sac.hidden).toEqual([8, 8]);
-    expect(options.h2o.sac.gamma).toBe(0.99);
-    expect(options.h2o.beta).toBe(0.01);
-    expect(options.h2o.importanceWeight).toBe(true);
+    expect(options.algorithm).toBe('h2o');
+    if (options.algorithm !== 'h2o') return;
+    expect(options.hyperparameters.hidden).toEqual([8, 8]);
+    expect(options.hyperparameters.gamma).toBe(0.99);
+    expect(options.hyperparameters.beta).toBe(0.01);
+    expect(options.hyperparameters.importanceWeight).toBe(true);
+    const naive = trainerOptions(parse({ ...base, algorithm: 'naive-mix', options: {} }), 0);
+    expect(naive.hyperparameters).toMatchObject({ realBatch: 64, simBatch: 64, penalty: false });
   });
 });
 
@@ -61,7 +96,7 @@ describe('real datasets', () => {
     randomFraction: 0.2,
     seed: 1,
   });
-  const options = trainerOptions(parseTrainConfig(base, 'cfg.yaml', '.'), 0);
+  const options = trainerOptions(parse(base), 0);
 
   it('round-trips through the columnar file', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tether-ds-'));

@@ -7,7 +7,6 @@ import { RiverCrossing, riverDefaults } from '../../sim/river/river.ts';
 import type { RobotInfo } from '../../src/core/robot.ts';
 import { createTickRecord } from '../../src/core/tick.ts';
 import { loadDataset } from '../../src/learning/dataset.ts';
-import { h2oDefaults } from '../../src/learning/h2o.ts';
 import { td3bcDefaults } from '../../src/learning/td3bc.ts';
 import { Trainer } from '../../src/learning/trainer.ts';
 import { McapTickLogger } from '../../src/logging/tick-logger.ts';
@@ -73,8 +72,7 @@ describe('real datasets from MCAP logs', () => {
           numEnvs: 1,
           evalEvery: 10,
           evalEpisodes: 1,
-          h2o: h2oDefaults,
-          td3bc: { ...td3bcDefaults, hidden: [8], batchSize: 16 },
+          hyperparameters: { ...td3bcDefaults, hidden: [8], batchSize: 16 },
         },
         riverPair(river),
         dataset,

@@ -5,7 +5,6 @@ import { riverDefaults } from '../../sim/river/river.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { cpuEngine } from '../../src/learning/cpu-engine.ts';
 import { h2oDefaults } from '../../src/learning/h2o.ts';
-import { td3bcDefaults } from '../../src/learning/td3bc.ts';
 import { createTfjsEngine } from '../../src/learning/tfjs-engine.ts';
 import { Trainer } from '../../src/learning/trainer.ts';
 
@@ -66,16 +65,15 @@ describe('training on the tfjs engine', () => {
           evalEvery: 30,
           evalEpisodes: 2,
           engine,
-          h2o: {
+          hyperparameters: {
             ...h2oDefaults,
-            sac: { ...h2oDefaults.sac, hidden: [16, 16] },
+            hidden: [16, 16],
             discriminatorHidden: [16, 16],
             realBatch: 32,
             simBatch: 32,
             discriminatorBatch: 32,
             uSamples: 4,
           },
-          td3bc: td3bcDefaults,
         },
         riverPair(river),
         log,

@@ -7,11 +7,13 @@ import { generateRiverLog } from '../../sim/river/log.ts';
 import { riverPair } from '../../sim/river/pair.ts';
 import { inGapRegion, riverDefaults } from '../../sim/river/river.ts';
 import { Rng } from '../../src/core/rng.ts';
+import { exportPolicy } from '../../src/inference/export.ts';
 import { loadPolicy } from '../../src/inference/load.ts';
 import { cpuEngine } from '../../src/learning/cpu-engine.ts';
 import { datasetToBuffer } from '../../src/learning/dataset.ts';
-import { exportPolicy } from '../../src/learning/export.ts';
-import { H2oAgent, h2oDefaults, sacSimDefaults } from '../../src/learning/h2o.ts';
+import { trainedPolicyExport } from '../../src/learning/deployment.ts';
+import { H2oAgent, h2oDefaults, naiveMixDefaults } from '../../src/learning/h2o.ts';
+import { sacDefaults } from '../../src/learning/sac.ts';
 import { td3bcDefaults } from '../../src/learning/td3bc.ts';
 import { Trainer, type TrainerOptions } from '../../src/learning/trainer.ts';
 
@@ -19,28 +21,24 @@ const river = { ...riverDefaults, current: 1.2 };
 const log = generateRiverLog(river, { episodes: 40, headingNoise: 0.7, randomFraction: 0.2, seed: 3 });
 const small = [16, 16] as const;
 
-function options(algorithm: TrainerOptions['algorithm'], updates: number): TrainerOptions {
-  return {
-    algorithm,
-    seed: 1,
-    updates,
-    chunk: 50,
-    startSteps: 200,
-    numEnvs: 2,
-    evalEvery: 50,
-    evalEpisodes: 2,
-    h2o: {
-      ...h2oDefaults,
-      sac: { ...h2oDefaults.sac, hidden: small },
-      discriminatorHidden: small,
-      realBatch: 32,
-      simBatch: 32,
-      discriminatorBatch: 32,
-      uSamples: 4,
-      rewardScale: 5,
-    },
-    td3bc: { ...td3bcDefaults, hidden: small, batchSize: 64, rewardScale: 5 },
-  };
+const schedule = { seed: 1, chunk: 50, startSteps: 200, numEnvs: 2, evalEvery: 50, evalEpisodes: 2 };
+const hybrid = {
+  hidden: small,
+  discriminatorHidden: small,
+  realBatch: 32,
+  simBatch: 32,
+  discriminatorBatch: 32,
+  uSamples: 4,
+  rewardScale: 5,
+};
+
+function options(algorithm: 'h2o' | 'naive-mix' | 'td3bc', updates: number): TrainerOptions {
+  if (algorithm === 'td3bc') {
+    const hyperparameters = { ...td3bcDefaults, hidden: small, batchSize: 64, rewardScale: 5 };
+    return { ...schedule, updates, algorithm, hyperparameters };
+  }
+  const defaults = algorithm === 'h2o' ? h2oDefaults : naiveMixDefaults;
+  return { ...schedule, updates, algorithm, hyperparameters: { ...defaults, ...hybrid } };
 }
 
 describe('river crossing references', () => {
@@ -110,8 +108,10 @@ describe('trainer', () => {
     const t = await Trainer.create(options('h2o', 50), riverPair(river), log);
     t.runChunk();
     const dir = mkdtempSync(path.join(tmpdir(), 'tether-export-'));
-    const { onnx } = await exportPolicy(t, dir);
-    const policy = await loadPolicy(onnx);
+    const card = await exportPolicy(dir, trainedPolicyExport(t, { test: true }));
+    // The river's learner commands m/s directly: the contract maps its [-1, 1] 1:1.
+    expect(card.contract.content.actions).toMatchObject({ unit: 'm/s', scale: 1, offset: 0, clip: [-1, 1] });
+    const policy = await loadPolicy(path.join(dir, card.onnx.file));
     try {
       const obs = Float64Array.of(0.3, -0.2);
       const expected = new Float64Array(2);
@@ -125,10 +125,50 @@ describe('trainer', () => {
     }
   });
 
+  it("SAC's own update gives bit-identically what H2O's gave with no real rows (benchmarks carry over)", async () => {
+    // Before `algorithm: sac` ran sac.ts `sacUpdate`, it ran H2O's update with the gap terms off.
+    const sac = {
+      ...sacDefaults,
+      hidden: small,
+      batchSize: 32,
+      backupEntropy: false,
+      criticOutputGain: 0.01,
+    };
+    const viaH2o = { ...naiveMixDefaults, hidden: small, realBatch: 0, simBatch: 32 };
+    const pair = riverPair(river);
+    const own = await Trainer.create(
+      { ...options('h2o', 100), algorithm: 'sac', hyperparameters: sac },
+      pair,
+      null,
+    );
+    const old = await Trainer.create(
+      { ...options('h2o', 100), algorithm: 'naive-mix', hyperparameters: viaH2o },
+      pair,
+      log,
+    );
+    for (const t of [own, old]) while (!t.done) t.runChunk();
+    expect(own.history).not.toHaveLength(0);
+    expect(own.history.map((h) => h.realReturn)).toEqual(old.history.map((h) => h.realReturn));
+    for (const [name, array] of Object.entries(own.learner.stateArrays())) {
+      expect(Array.from(array), name).toEqual(Array.from(old.learner.stateArrays()[name]!));
+    }
+  });
+
   it('SAC in the simulator learns to beat a random policy on the river', async () => {
-    const o = options('sac', 1500);
     const t = await Trainer.create(
-      { ...o, h2o: { ...o.h2o, ...sacSimDefaults, sac: o.h2o.sac, rewardScale: 5 }, evalEvery: 1500 },
+      {
+        ...schedule,
+        updates: 1500,
+        evalEvery: 1500,
+        algorithm: 'sac',
+        hyperparameters: {
+          ...sacDefaults,
+          hidden: small,
+          rewardScale: 5,
+          backupEntropy: false,
+          criticOutputGain: 0.01,
+        },
+      },
       riverPair({ ...river, current: 0 }),
       null,
     );
@@ -155,7 +195,7 @@ describe('H2O discriminators', () => {
       2,
       {
         ...h2oDefaults,
-        sac: { ...h2oDefaults.sac, hidden: [8, 8] },
+        hidden: [8, 8],
         discriminatorHidden: [32, 32],
         discriminatorNoise: 0.02,
         discriminatorBatch: 128,

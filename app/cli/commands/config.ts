@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { loadRunConfig } from '../../../src/config/load.ts';
 import { checkRunConfig } from '../../../src/loop/assemble.ts';
-import { runConfigJsonSchema } from '../../json-schema.ts';
+import { type JsonSchemaKind, jsonSchemas } from '../../json-schema.ts';
 import { plugins } from '../../plugins.ts';
 
 export function register(program: Command): void {
@@ -35,11 +35,24 @@ export function register(program: Command): void {
     });
   config
     .command('schema')
-    .description('write the JSON Schema of run configs (for editor completion)')
-    .option('-o, --out <file>', 'output file', 'configs/schema/run.schema.json')
-    .action((flags: { out: string }) => {
-      mkdirSync(dirname(flags.out), { recursive: true });
-      writeFileSync(flags.out, `${JSON.stringify(runConfigJsonSchema(), null, 2)}\n`);
-      process.stdout.write(`wrote ${flags.out}\n`);
+    .description('write the JSON Schemas of run, train and rig configs and policy contracts (for editors)')
+    .option('--kind <kind>', `only one schema: ${Object.keys(jsonSchemas).join(', ')}`)
+    .option('-o, --out <file>', 'output file of the one --kind (default: its file in configs/schema/)')
+    .action((flags: { kind?: string; out?: string }) => {
+      if (flags.kind !== undefined && !(flags.kind in jsonSchemas)) {
+        throw new Error(
+          `--kind: expected one of ${Object.keys(jsonSchemas).join(', ')}, got '${flags.kind}'`,
+        );
+      }
+      if (flags.out !== undefined && flags.kind === undefined) throw new Error('--out needs --kind');
+      const kinds = flags.kind
+        ? [flags.kind as JsonSchemaKind]
+        : (Object.keys(jsonSchemas) as JsonSchemaKind[]);
+      for (const kind of kinds) {
+        const file = flags.out ?? jsonSchemas[kind].file;
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, `${JSON.stringify(jsonSchemas[kind].build(), null, 2)}\n`);
+        process.stdout.write(`wrote ${file}\n`);
+      }
     });
 }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { Environment } from '../../../src/core/environment.ts';
 import { loadPolicy } from '../../../src/inference/load.ts';
-import { environmentPairOf } from '../../train/environments.ts';
 import { loadTrainConfig } from '../../../src/learning/train-config.ts';
+import { environmentPlugins } from '../../plugins.ts';
+import { environmentPairOf } from '../../train/environments.ts';
 
 export function register(program: Command): void {
   program
@@ -22,7 +23,7 @@ export function register(program: Command): void {
         if (!Number.isInteger(flags.episodes) || flags.episodes < 1) {
           throw new Error(`--episodes: expected a positive integer, got ${flags.episodes}`);
         }
-        const config = loadTrainConfig(configFile);
+        const config = loadTrainConfig(configFile, environmentPlugins);
         const pair = await environmentPairOf(config);
         const env: Environment = flags.sim ? await pair.sim(flags.seed) : await pair.real(flags.seed);
         const policy = await loadPolicy(policyFile);

@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { POLICY_NAME } from '../../../src/learning/deployment.ts';
+import { loadTrainConfig, type TrainConfig, trainerOptions } from '../../../src/learning/train-config.ts';
+import { Trainer } from '../../../src/learning/trainer.ts';
+import { environmentPlugins } from '../../plugins.ts';
 import { environmentPairOf, realDatasetOf } from '../../train/environments.ts';
 import { type Job, runJobs } from '../../train/parallel.ts';
 import type { SeedProgress } from '../../train/seed-run.ts';
-import { loadTrainConfig, trainerOptions } from '../../../src/learning/train-config.ts';
-import { Trainer } from '../../../src/learning/trainer.ts';
 
 export function register(program: Command): void {
   program
@@ -20,21 +22,23 @@ export function register(program: Command): void {
     .option('--workers <n>', 'parallel seed processes, overriding the config', (v) => Number.parseInt(v, 10))
     .option('--out <dir>', 'output folder, overriding the config')
     .action(async (file: string, flags: TrainFlags) => {
-      const loaded = loadTrainConfig(file);
-      const config = {
+      const loaded = loadTrainConfig(file, environmentPlugins);
+      const config: TrainConfig = {
         ...loaded,
         ...(flags.seeds ? { seeds: parseSeeds(flags.seeds) } : {}),
         ...(flags.updates
           ? { budget: { ...loaded.budget, updates: positive(flags.updates, '--updates') } }
           : {}),
         ...(flags.workers ? { workers: positive(flags.workers, '--workers') } : {}),
-        ...(flags.out ? { output: flags.out } : {}),
+        // A path given on the command line is relative to the working directory, like any argument.
+        ...(flags.out ? { output: path.resolve(flags.out) } : {}),
       };
       // Build one trainer up front so a bad dataset or option fails before any worker starts.
+      const pair = await environmentPairOf(config);
       const probe = await Trainer.create(
         trainerOptions(config, config.seeds[0]!),
-        await environmentPairOf(config),
-        await realDatasetOf(config),
+        pair,
+        await realDatasetOf(config, pair),
       );
       probe.dispose();
       mkdirSync(config.output, { recursive: true });
@@ -59,7 +63,8 @@ export function register(program: Command): void {
           seconds: r.result.seconds,
           history: r.result.history,
           diagnostics: r.result.diagnostics,
-          policy: path.join(config.output, `seed-${r.result.seed}`, 'policy.onnx'),
+          policy: path.join(config.output, `seed-${r.result.seed}`, `${POLICY_NAME}.onnx`),
+          contract: path.join(config.output, `seed-${r.result.seed}`, `${POLICY_NAME}.contract.yaml`),
         })),
         meanReturn: mean,
         stdReturn: std,

@@ -52,7 +52,15 @@ export const contract: ContractInput = {
     { name: 'pole_angvel', signals: ['pole.angvel'], unit: 'rad/s' },
   ],
   normalizer: { kind: 'inside_model' },
-  actions: { signals: ['cart.force'], mode: 'torque', scale: 1, offset: 0 },
+  // The ONNX graph scales to newtons and clips at ±20 N itself; the clip tells the robot check so.
+  actions: {
+    signals: ['cart.force'],
+    mode: 'torque',
+    unit: 'N',
+    scale: 1,
+    offset: 0,
+    clip: [-config.forceLimit, config.forceLimit],
+  },
 };
 
 const dt = 1 / config.policyRateHz;
