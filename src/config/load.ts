@@ -3,6 +3,7 @@ import { safetyOptionsSchema } from '../safety/safety-layer.ts';
 import { ConfigDocument } from './document.ts';
 import type { ControllerPlugin, GuardPlugin, Plugin, PluginSet, RobotPlugin } from './plugin.ts';
 import {
+  type LiveOptions,
   type LoopOptions,
   type OperatorOptions,
   type RawRunConfig,
@@ -41,6 +42,8 @@ export interface RunConfig {
   /** `path` is absolute (resolved against the config file). */
   readonly log: { readonly path?: string | undefined };
   readonly operator: OperatorOptions;
+  /** The live view (`live:`); undefined when the config has no such section. */
+  readonly live: LiveOptions | undefined;
   /** The parsed YAML as written, stored in logs for provenance. */
   readonly source: unknown;
   /** The document, to locate problems found after loading (signal names, contract mismatches). */
@@ -101,6 +104,7 @@ function runConfigOf(doc: ConfigDocument, plugins: PluginSet): RunConfig {
     safety,
     log: { path: raw.log.path === undefined ? undefined : doc.resolvePath(raw.log.path) },
     operator: raw.operator,
+    live: raw.live,
     source: doc.source,
     document: doc,
   };

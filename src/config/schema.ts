@@ -73,6 +73,33 @@ export const operatorSchema = z
   })
   .strict();
 
+/**
+ * The live view (docs/live.md): a Foxglove WebSocket server and a small web page, served by the run's
+ * own process. Present = on; `tether run --live [port]` turns it on without a config section.
+ */
+export const liveSchema = z
+  .object({
+    /** Interface to bind. Loopback by default; any other address also needs the token to stream. */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** TCP port (0 = any free port; the one chosen is printed). 8765 is Foxglove's usual port. */
+    port: z.number().int().min(0).max(65535).default(8765),
+    /**
+     * Environment variable holding the operator token. Without it a fresh token is made per run and
+     * printed on the terminal. Operator commands (e-stop included) need the token.
+     */
+    tokenEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+      .optional(),
+    /** Browser origins besides the page's own allowed to connect, e.g. `https://app.foxglove.dev`. */
+    allowOrigins: z.array(z.url()).default([]),
+    /** Tick channels are streamed at up to this rate (every k-th tick); events are never thinned. */
+    tickHz: z.number().positive().max(2000).default(50),
+    /** How often buffered ticks and events are sent, per second. */
+    publishHz: z.number().min(1).max(100).default(25),
+  })
+  .strict();
+
 export const runConfigSchema = z
   .object({
     name: z.string().min(1).optional(),
@@ -90,6 +117,7 @@ export const runConfigSchema = z
     safety: z.unknown().optional(),
     log: logSchema.default({}),
     operator: operatorSchema.default({ stdin: false }),
+    live: liveSchema.optional(),
   })
   .strict();
 
@@ -98,3 +126,4 @@ export type RawRunConfig = z.output<typeof runConfigSchema>;
 export type SwitchRuleOptions = z.output<typeof switchRuleSchema>;
 export type SwitchingOptions = z.output<typeof switchingSchema>;
 export type OperatorOptions = z.output<typeof operatorSchema>;
+export type LiveOptions = z.output<typeof liveSchema>;

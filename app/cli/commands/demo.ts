@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadRunConfig, type RunConfig } from '../../../src/config/load.ts';
 import { readLog } from '../../../src/logging/reader.ts';
+import { OperatorConsole } from '../../../src/loop/operator.ts';
 import { runFromConfig } from '../../../src/loop/runner.ts';
+import { startLiveView } from '../../live/live-view.ts';
 import { plugins } from '../../plugins.ts';
 import { formatMicros } from '../format.ts';
 
@@ -25,7 +27,8 @@ export function register(program: Command): void {
     .description('run the bundled ONNX policy against the emulated cartpole rig over an embedded MQTT broker')
     .option('-d, --duration <seconds>', 'seconds to run', '10')
     .option('-l, --log <file.mcap>', 'where to log every tick', 'runs/demo.mcap')
-    .action(async (flags: { duration: string; log: string }) => {
+    .option('--live [port]', 'serve the live view: Foxglove WebSocket and a web page (default port 8765)')
+    .action(async (flags: { duration: string; log: string; live?: boolean | string }) => {
       const duration = Number(flags.duration);
       if (!(duration > 0))
         throw new Error(`--duration: expected a positive number of seconds, got '${flags.duration}'`);
@@ -49,7 +52,16 @@ export function register(program: Command): void {
       try {
         const brokerUrl = await rigReady(rig);
         process.stdout.write(`emulated cartpole rig up (separate process ${rig.pid}), broker ${brokerUrl}\n`);
-        const result = await runFromConfig(withBroker(config, brokerUrl), { duration, logPath: flags.log });
+        const live = await startLiveView(config, { port: flags.live });
+        const result = await runFromConfig(
+          withBroker(config, brokerUrl),
+          { duration, logPath: flags.log },
+          {
+            sinks: live?.sinks ?? [],
+            events: live?.events ?? [],
+            onStart: (loop, robot) => live?.attach(loop, robot, new OperatorConsole(loop, robot)),
+          },
+        ).finally(() => live?.close());
         const r = result.report;
         const log = await readLog(flags.log);
         const angle = log.ticks.observationNames.indexOf('pole.angle');

@@ -6,6 +6,7 @@ import type { EventSink } from '../../../src/core/events.ts';
 import type { ControlLoop } from '../../../src/loop/control-loop.ts';
 import { OperatorConsole } from '../../../src/loop/operator.ts';
 import { type RunResult, runFromConfig } from '../../../src/loop/runner.ts';
+import { startLiveView } from '../../live/live-view.ts';
 import { plugins } from '../../plugins.ts';
 import { formatMicros } from '../format.ts';
 
@@ -15,6 +16,7 @@ interface RunFlags {
   realtime?: boolean;
   fast?: boolean;
   operator?: boolean;
+  live?: boolean | string;
 }
 
 export function register(program: Command): void {
@@ -30,6 +32,10 @@ export function register(program: Command): void {
     .option(
       '--operator',
       'read operator commands from stdin: estop [reason] | recover | switch NAME | status (default when stdin is a terminal)',
+    )
+    .option(
+      '--live [port]',
+      'serve the live view: Foxglove WebSocket and a web page (default port 8765 or live.port; 0 = any free port)',
     )
     .action(async (file: string, flags: RunFlags) => {
       const config = loadRunConfig(file, plugins);
@@ -52,6 +58,7 @@ export function register(program: Command): void {
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      const live = await startLiveView(config, { port: flags.live });
       const result = await runFromConfig(
         config,
         { duration, mode, logPath },
@@ -60,12 +67,14 @@ export function register(program: Command): void {
             stopLoop = () => loop.stop();
             if (signalled) loop.stop();
             status?.start(loop);
-            if (operatorOnStdin)
-              operatorInput = readOperatorCommands(loop, new OperatorConsole(loop, robot));
+            const operator = new OperatorConsole(loop, robot);
+            live?.attach(loop, robot, operator);
+            if (operatorOnStdin) operatorInput = readOperatorCommands(loop, operator);
           },
-          events: [eventPrinter],
+          events: [eventPrinter, ...(live?.events ?? [])],
+          sinks: live?.sinks ?? [],
         },
-      );
+      ).finally(() => live?.close());
       operatorInput?.close();
       status?.stop();
       printReport(config.name, result, signalled);

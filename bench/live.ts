@@ -1,0 +1,198 @@
+/**
+ * Live view benchmark:
+ *  1. cost of the live tick sink's `writeTick` on the loop's thread (mean ns per call from batches,
+ *     minus the cost of filling the record; GCs and heap growth on an untimed pass), for a cartpole
+ *     and a 12-DoF robot, copying every tick and every 10th (a 500 Hz loop streamed at 50 Hz);
+ *  2. the publisher step (on the loop's thread, between ticks): encode and send one timer period of
+ *     ticks to a real Foxglove client subscribed to every channel;
+ *  3. the real-time loop at 500 Hz with no live view and with the live view and a client attached.
+ *
+ *   npm run bench:live [-- --seconds 5]
+ */
+import { writeFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
+import wsProtocol from '@foxglove/ws-protocol';
+import { WebSocket } from 'ws';
+import { DoubleIntegratorRobot } from '../sim/toy/double-integrator.ts';
+import { createTickRecord, type TickRecord } from '../src/core/tick.ts';
+import { LiveServer } from '../src/live/server.ts';
+import { LiveTickSink } from '../src/live/tick-sink.ts';
+import { machineInfo, printTable, resultsPath } from './report.ts';
+import { trivialRealtimeLoop } from './trivial-loop.ts';
+
+const { FoxgloveClient } = wsProtocol;
+const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
+
+let gcCount = 0;
+new PerformanceObserver((list) => {
+  gcCount += list.getEntries().length;
+}).observe({ entryTypes: ['gc'] });
+
+function fill(record: TickRecord, tick: number): void {
+  record.tick = tick;
+  record.deadline = tick / 1000;
+  record.periodError = 1e-5 * (tick % 17);
+  record.computeTime = 2e-5;
+  record.observationTime = tick / 1000;
+  for (let i = 0; i < record.observation.length; i++) record.observation[i] = Math.sin(tick * 1e-3 + i);
+  for (let i = 0; i < record.action.length; i++)
+    record.command[i] = record.action[i] = Math.cos(tick * 1e-3 + i);
+}
+
+/**
+ * 1. Cost of writeTick: batches of calls on one record (only `tick` changes), timed as a whole so the
+ * clock's own cost is spread over the batch; the ring is drained between batches (no drops, which
+ * would be cheaper). Median and fastest batch; heap growth on an untimed pass.
+ */
+function sinkCost(observationSize: number, actionSize: number, every: number) {
+  const batch = 20_000;
+  const record = createTickRecord(observationSize, actionSize);
+  fill(record, 1);
+  const sink = new LiveTickSink();
+  const consumer = sink.attach({ observationSize, actionSize }, every, 1 << 15);
+  const out = new Float64Array(consumer.stride);
+  const drain = () => {
+    while (consumer.take(out));
+  };
+  const run = (): void => {
+    for (let tick = 0; tick < batch; tick++) {
+      record.tick = tick;
+      sink.writeTick(record);
+    }
+  };
+  const costs: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const start = performance.now();
+    run();
+    const ns = ((performance.now() - start) * 1e6) / batch;
+    drain();
+    if (i >= 10) costs.push(ns);
+  }
+  costs.sort((a, b) => a - b);
+  global.gc?.();
+  const gcBefore = gcCount;
+  const heapBefore = process.memoryUsage().heapUsed;
+  run();
+  const heapAfter = process.memoryUsage().heapUsed;
+  drain();
+  return {
+    signals: `${observationSize} obs, ${actionSize} act`,
+    every,
+    nsPerTickMedian: costs[Math.floor(costs.length / 2)]!,
+    nsPerTickMin: costs[0]!,
+    gcDuringCalls: gcCount - gcBefore,
+    heapGrowthBytesPerCall: (heapAfter - heapBefore) / batch,
+    dropped: sink.dropped,
+  };
+}
+
+async function connectClient(url: string): Promise<{ close(): void; messages: () => number }> {
+  const client = new FoxgloveClient({
+    ws: new WebSocket(url, [FoxgloveClient.SUPPORTED_SUBPROTOCOL]) as never,
+  });
+  let messages = 0;
+  client.on('advertise', (channels) => {
+    for (const channel of channels) client.subscribe(channel.id);
+  });
+  client.on('message', () => {
+    messages++;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return { close: () => client.close(), messages: () => messages };
+}
+
+/** 3 (and 2: the publisher's longest step, from the status it reports). */
+async function loopImpact(rateHz: number, live: boolean) {
+  const robot = new DoubleIntegratorRobot(1 / rateHz);
+  await robot.configure();
+  const server = live
+    ? await LiveServer.start({
+        host: '127.0.0.1',
+        port: 0,
+        token: 'bench-token-0123456789',
+        allowOrigins: [],
+        tickHz: 50,
+        publishHz: 25,
+      })
+    : undefined;
+  const loop = await trivialRealtimeLoop(robot, rateHz, server ? [server.sink] : []);
+  server?.attach({ loop, robot, info: { name: 'bench', rateHz } });
+  const client = server ? await connectClient(server.url.replace('http', 'ws')) : undefined;
+  const report = await loop.run(Math.round(seconds * rateHz));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const status = server?.status() as {
+    live: { streamed_ticks: number; dropped_ticks: number; publish_ms_max: number; publish_ms_mean: number };
+  };
+  const received = client?.messages() ?? 0;
+  client?.close();
+  await server?.close();
+  await robot.deactivate();
+  await robot.shutdown();
+  return {
+    rateHz,
+    live: live ? 'server + 1 client (all channels)' : 'none',
+    ticks: report.ticks,
+    p50us: report.periodError.p50 * 1e6,
+    p99us: report.periodError.p99 * 1e6,
+    maxUs: report.periodError.max * 1e6,
+    missed: report.missedDeadlines,
+    streamedTicks: status?.live.streamed_ticks ?? 0,
+    droppedTicks: status?.live.dropped_ticks ?? 0,
+    messagesReceived: received,
+    publishMsMean: status?.live.publish_ms_mean ?? 0,
+    publishMsMax: status?.live.publish_ms_max ?? 0,
+  };
+}
+
+const costs = [sinkCost(4, 1, 1), sinkCost(4, 1, 10), sinkCost(36, 12, 1), sinkCost(36, 12, 10)];
+printTable(
+  'live tick sink writeTick on the loop thread',
+  ['signals', 'every', 'ns/tick (median)', 'ns/tick (min)', 'GCs', 'heap B/call', 'dropped'],
+  costs.map((c) => [
+    c.signals,
+    c.every,
+    c.nsPerTickMedian,
+    c.nsPerTickMin,
+    c.gcDuringCalls,
+    c.heapGrowthBytesPerCall,
+    c.dropped,
+  ]),
+);
+
+const loops = [];
+for (const live of [false, true, false, true]) loops.push(await loopImpact(500, live));
+printTable(
+  `real-time loop at 500 Hz, ${seconds} s each (period error)`,
+  [
+    'live view',
+    'ticks',
+    'p50 µs',
+    'p99 µs',
+    'max µs',
+    'missed',
+    'streamed',
+    'dropped',
+    'msgs',
+    'publish mean ms',
+    'max ms',
+  ],
+  loops.map((l) => [
+    l.live,
+    l.ticks,
+    l.p50us,
+    l.p99us,
+    l.maxUs,
+    l.missed,
+    l.streamedTicks,
+    l.droppedTicks,
+    l.messagesReceived,
+    l.publishMsMean,
+    l.publishMsMax,
+  ]),
+);
+
+writeFileSync(
+  resultsPath('live.json'),
+  `${JSON.stringify({ ...machineInfo(), seconds, sinkCost: costs, loop: loops }, null, 2)}\n`,
+);
+console.log(`\nwrote ${resultsPath('live.json')}`);

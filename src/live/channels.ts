@@ -1,0 +1,196 @@
+/**
+ * The live channels: the MCAP log's tick topics, schemas and JSON messages (src/logging/layout.ts),
+ * so a Foxglove layout made on a log works on the live stream and back, plus `/tether/status`, which
+ * only the live stream has (who is in control, the latch, policy versions, certificate state).
+ */
+import type { RobotInfo } from '../core/robot.ts';
+import {
+  eventSchema,
+  fillSafetyValues,
+  fillTemplate,
+  flatTemplate,
+  type JsonTemplate,
+  modeKeys,
+  modeSchema,
+  safetyKeys,
+  safetySchema,
+  Topic,
+  timingKeys,
+  timingSchema,
+  vectorLayout,
+  vectorSchema,
+  vectorTemplate,
+} from '../logging/layout.ts';
+import { SlotField, slotHeaderSize } from '../logging/tick-ring.ts';
+
+export const statusTopic = '/tether/status';
+
+export interface ChannelDefinition {
+  readonly topic: string;
+  readonly encoding: 'json';
+  readonly schemaName: string;
+  readonly schema: string;
+  readonly schemaEncoding: 'jsonschema';
+}
+
+function definition(topic: string, schema: { title: string }): ChannelDefinition {
+  return {
+    topic,
+    encoding: 'json',
+    schemaName: schema.title,
+    schema: JSON.stringify(schema),
+    schemaEncoding: 'jsonschema',
+  };
+}
+
+/** The six per-tick channels, in the log's order. */
+export const tickChannelCount = 6;
+
+export function tickChannels(robot: RobotInfo): ChannelDefinition[] {
+  const observation = vectorLayout(robot.observation);
+  const action = vectorLayout(robot.action);
+  return [
+    definition(
+      Topic.observation,
+      vectorSchema('tether.Observation', `Observation of ${robot.name}`, robot.observation, observation),
+    ),
+    definition(
+      Topic.action,
+      vectorSchema('tether.Action', 'Action proposed by the controller', robot.action, action),
+    ),
+    definition(
+      Topic.command,
+      vectorSchema(
+        'tether.Command',
+        'Command sent to the robot after the safety layer',
+        robot.action,
+        action,
+      ),
+    ),
+    definition(Topic.timing, timingSchema),
+    definition(Topic.mode, modeSchema),
+    definition(Topic.safety, safetySchema),
+  ];
+}
+
+export const eventChannel: ChannelDefinition = definition(Topic.events, eventSchema);
+
+const text = (description: string) => ({ type: 'string', description });
+const number = (description: string) => ({ type: 'number', description });
+
+export const statusSchema = {
+  title: 'tether.Status',
+  description: 'The state of the run, a few times a second and on every change of control or latch',
+  type: 'object',
+  properties: {
+    time: number('Loop time [s]'),
+    tick: { type: 'integer', description: 'Last tick index' },
+    run: text('Run name'),
+    robot: text('Robot name'),
+    robot_state: text('Robot lifecycle state (running, fault, ...)'),
+    rate_hz: number('Nominal control rate [Hz]'),
+    controller: text('Active controller'),
+    controllers: text('Every controller of the run, comma-separated'),
+    pending_switch: text('Controller a switch is pending to, empty when none'),
+    latched: { type: 'boolean', description: 'The safety layer holds its latched safe state' },
+    latch_reason: text('Why it latched, empty when clear'),
+    missed_deadlines: { type: 'integer', description: 'Deadlines missed so far' },
+    operator: { type: 'boolean', description: 'Operator commands are accepted (with the token)' },
+    policy: {
+      type: 'object',
+      description: 'Learned policies by controller name: model file, SHA-256, version',
+      properties: {},
+    },
+    certificate: {
+      type: 'object',
+      description: 'Certified switching: the guard configured and the last certificate decision',
+      properties: {
+        guard: text("Switch guard kind, 'none' when switches are not guarded"),
+        last: text('Last certificate event, empty when none yet'),
+        last_time: number('Loop time of the last certificate event [s]'),
+        events: { type: 'integer', description: 'Certificate events so far' },
+      },
+    },
+    live: {
+      type: 'object',
+      description: 'The live stream itself',
+      properties: {
+        streamed_ticks: { type: 'integer', description: 'Ticks sent to subscribers' },
+        dropped_ticks: { type: 'integer', description: 'Ticks dropped because the publisher fell behind' },
+        dropped_events: { type: 'integer', description: 'Events dropped from a full queue' },
+        publish_ms_mean: number('Mean publish step [ms] (runs on the loop thread, between ticks)'),
+        publish_ms_max: number('Longest publish step so far [ms]'),
+      },
+    },
+  },
+};
+
+export const statusChannel: ChannelDefinition = definition(statusTopic, statusSchema);
+
+/** Turns ring slots (src/logging/tick-ring.ts layout) into the six tick messages. */
+export class TickEncoder {
+  private readonly observation: JsonTemplate;
+  private readonly action: JsonTemplate;
+  private readonly timing = flatTemplate(timingKeys);
+  private readonly mode = flatTemplate(modeKeys);
+  private readonly safety = flatTemplate(safetyKeys);
+  private readonly n: number;
+  private readonly m: number;
+  private readonly observationValues: Float64Array;
+  private readonly actionValues: Float64Array;
+  private readonly commandValues: Float64Array;
+  private readonly timingValues = new Float64Array(timingKeys.length);
+  private readonly modeValues = new Float64Array(modeKeys.length);
+  private readonly safetyValues = new Float64Array(safetyKeys.length);
+
+  constructor(robot: RobotInfo) {
+    this.observation = vectorTemplate(vectorLayout(robot.observation));
+    this.action = vectorTemplate(vectorLayout(robot.action));
+    this.n = robot.observation.signals.length;
+    this.m = robot.action.signals.length;
+    this.observationValues = new Float64Array(this.n + 1);
+    this.actionValues = new Float64Array(this.m + 1);
+    this.commandValues = new Float64Array(this.m + 1);
+  }
+
+  /** JSON of channel `index` (0..5, the order of `tickChannels`) for the tick in `slot`. */
+  encode(slot: Float64Array, index: number): string {
+    const tick = slot[SlotField.tick]!;
+    const n = this.n;
+    const m = this.m;
+    switch (index) {
+      case 0:
+        this.observationValues[0] = tick;
+        this.observationValues.set(slot.subarray(slotHeaderSize, slotHeaderSize + n), 1);
+        return fillTemplate(this.observation, this.observationValues);
+      case 1:
+        this.actionValues[0] = tick;
+        this.actionValues.set(slot.subarray(slotHeaderSize + n, slotHeaderSize + n + m), 1);
+        return fillTemplate(this.action, this.actionValues);
+      case 2:
+        this.commandValues[0] = tick;
+        this.commandValues.set(slot.subarray(slotHeaderSize + n + m, slotHeaderSize + n + 2 * m), 1);
+        return fillTemplate(this.action, this.commandValues);
+      case 3: {
+        const v = this.timingValues;
+        v[0] = tick;
+        v[1] = slot[SlotField.deadline]!;
+        v[2] = slot[SlotField.periodError]!;
+        v[3] = slot[SlotField.computeTime]!;
+        v[4] = slot[SlotField.missedDeadlines]!;
+        v[5] = slot[SlotField.observationTime]!;
+        return fillTemplate(this.timing, v);
+      }
+      case 4:
+        this.modeValues[0] = tick;
+        this.modeValues[1] = slot[SlotField.controller]!;
+        this.modeValues[2] = slot[SlotField.mode]!;
+        return fillTemplate(this.mode, this.modeValues);
+      case 5:
+        fillSafetyValues(tick, slot[SlotField.safetyFlags]!, this.safetyValues);
+        return fillTemplate(this.safety, this.safetyValues);
+      default:
+        throw new RangeError(`no tick channel ${index}`);
+    }
+  }
+}
