@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { robotPlugins } from '../../app/plugins.ts';
 import { type SimRobot, simRobotOptions, simRobotPlugin } from '../../sim/sim-robot.ts';
-import { robotPlugins } from '../../src/robots/registry.ts';
 
 const context = { baseDir: '.', controlDt: 0.02, seed: 5 };
 
@@ -36,14 +36,19 @@ describe('sim robot', () => {
     await robot.configure();
     expect(robot.state).toBe('ready');
     expect(robot.read(obs)).toBe(0);
-    expect(() => robot.write(Float64Array.of(1))).toThrow(/only while running/);
-    await robot.activate();
+    // While ready (e.g. between an operator recovery and the next activation) a write applies the
+    // safe action and time runs on: the commanded 10 N is not applied.
     robot.write(Float64Array.of(10));
     expect(robot.read(obs)).toBeCloseTo(0.02, 12);
+    expect(obs[2]).toBe(0);
+    await robot.activate();
+    robot.write(Float64Array.of(10));
+    expect(robot.read(obs)).toBeCloseTo(0.04, 12);
     expect(obs[2]).toBeGreaterThan(0); // pushed towards +x
     await robot.deactivate();
     await robot.shutdown();
     expect(robot.state).toBe('stopped');
+    expect(() => robot.write(Float64Array.of(1))).toThrow(/only while running/);
   });
 
   it('faults on a NaN action, latches, applies the safe action and recovers only on request', async () => {
