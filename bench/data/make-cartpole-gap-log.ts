@@ -2,16 +2,16 @@
  * Writes the "real" log of the MuJoCo gap benchmark: cartpole balance on the stock model, driven by
  * a mediocre policy (LQR with N(0, 0.6²) noise on the normalised force and 50 % uniformly random
  * actions). Actions are stored normalised to [−1, 1], as the learners see them.
- *   node --import tsx sim/gaps/make-log.ts
+ *   node --import tsx bench/data/make-cartpole-gap-log.ts
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LqrController } from '../../controllers/classical/lqr.ts';
+import { createEnv } from '../../sim/envs/index.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { saveColumnar } from '../../src/learning/dataset.ts';
 import type { Transitions } from '../../src/learning/transitions.ts';
-import { createEnv } from '../envs/index.ts';
 
 export interface GapLogOptions {
   readonly episodes: number;
@@ -67,7 +67,7 @@ export async function cartpoleGapLog(options: GapLogOptions): Promise<Transition
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data');
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../sim/gaps/data');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'cartpole-real-log.json');
   const log = await cartpoleGapLog({ episodes: 40, noise: 0.6, randomFraction: 0.5, seed: 11 });
