@@ -15,7 +15,7 @@
  * actuated joints for position actions and to 0 for effort/velocity actions.
  */
 import { z } from 'zod';
-import type { ContractInput } from './contract.ts';
+import type { ContractInput } from './contract-schema.ts';
 
 const nullableRange = z.tuple([z.number(), z.number()]).nullable().optional();
 const numberOrList = z.union([z.number(), z.array(z.number())]);
