@@ -1,36 +1,95 @@
 import { Lifecycle, type LifecycleState } from '../../src/core/lifecycle.ts';
-import type { Robot, RobotCapabilities, RobotInfo, RobotTransport } from '../../src/core/robot.ts';
+import type { LinkHealth } from '../../src/core/link-health.ts';
+import type {
+  LinkEventListener,
+  Robot,
+  RobotCapabilities,
+  RobotInfo,
+  RobotTransport,
+} from '../../src/core/robot.ts';
 import type { ActionSpec, VectorSpec } from '../../src/core/spec.ts';
+import { AuthMode } from '../protocol/auth.ts';
 import {
+  type Ack,
   AckStatus,
   commandModes,
+  createStateSample,
   EstopSource,
   Feature,
+  type Header,
   type Hello,
+  MessageType,
+  NoticeCode,
   RequestOp,
+  SessionOp,
   StateFlag,
+  type StateSample,
 } from '../protocol/messages.ts';
 import { Endpoint } from './endpoint.ts';
+import {
+  PlausibilityMonitor as Monitor,
+  type PlausibilityMonitor,
+  type PlausibilityOptions,
+} from './plausibility.ts';
+import { AuthError, LinkAuth, randomNonce } from './session.ts';
+import { StateGate, StateVerdict } from './state-gate.ts';
 import type { LinkCounters, Transport } from './transport.ts';
 
 export interface LinkRobotOptions {
-  /** Give up configuring if no hello arrives within this time. */
+  /** Give up configuring if no hello arrives (or no session opens) within this time. */
   readonly helloTimeoutMs: number;
   /** Give up on a request (activate, recover) that is not acknowledged within this time. */
   readonly requestTimeoutMs: number;
   /** Heartbeat period while no commands flow, so the rig's watchdog knows the host is alive. */
   readonly heartbeatMs: number;
+  /** The rig's device key: sessions are derived from it (docs/protocol.md §4). */
+  readonly deviceKey: Uint8Array;
   /** If set, the rig's hello must carry this robot name. */
   readonly expectName?: string;
   /** PD gains sent with every command (position/velocity mode rigs with the `pd-gains` feature). */
   readonly gains?: { readonly kp: readonly number[]; readonly kd: readonly number[] };
+  /** Plausibility monitors on the joint readings; `false` turns them off. */
+  readonly plausibility?: PlausibilityOptions | false;
+  /** A jump in state sequence numbers larger than this many seconds of states is refused. */
+  readonly maxSequenceGapS?: number;
 }
 
-export interface LinkStatistics extends LinkCounters {
+/** Frames and events the host refused or noticed, by reason; every one is counted, none is applied. */
+export interface RefusalCounters {
+  /** STATE whose joint, IMU or sensor count differs from HELLO. */
+  shapeErrors: number;
+  /** STATE with a NaN or infinite value (a sensor failure: the robot faults). */
+  nonFinite: number;
+  /** STATE whose sequence number does not increase, jumps implausibly far, or whose time goes back. */
+  sequenceErrors: number;
+  /** Of those: a sequence number seen before (duplicate or replay that passed the counter). */
+  duplicates: number;
+  /** Session-sealed frames whose tag does not verify. */
+  forged: number;
+  /** Verified frames whose counter is not above the last one. */
+  replayed: number;
+  /** Frames sealed for another session. */
+  foreignSession: number;
+  /** Frames that needed authentication and had none (or only the device key where a session was due). */
+  unauthenticated: number;
+  /** States echoing a command this runtime never sent: the rig applied a foreign command. Latches. */
+  intrusions: number;
+  /** Implausible joint readings (plausibility monitors). Latches. */
+  implausible: number;
+}
+
+export interface LinkStatistics extends LinkCounters, RefusalCounters {
   /** State messages the rig sent that never arrived (gaps in its sequence numbers). */
   statesLost: number;
   statesReceived: number;
   commandsSent: number;
+  /** Commands not sent because a value was not finite (the safe action went instead). */
+  nonFiniteCommands: number;
+  sessionsOpened: number;
+  /** Session opens this runtime sent that the rig refused because another session owns it. */
+  ownershipRefused: number;
+  /** What the rig reported refusing (its notices): code name → count. */
+  rigRefused: Record<string, number>;
 }
 
 const featureNames: readonly [number, string][] = [
@@ -39,6 +98,15 @@ const featureNames: readonly [number, string][] = [
   [Feature.pdGains, 'pd-gains'],
   [Feature.watchdog, 'watchdog'],
 ];
+
+const noticeNames: Record<number, string> = {
+  [NoticeCode.ownershipRefused]: 'ownershipRefused',
+  [NoticeCode.forged]: 'forged',
+  [NoticeCode.replayed]: 'replayed',
+  [NoticeCode.foreignSession]: 'foreignSession',
+  [NoticeCode.unauthenticated]: 'unauthenticated',
+  [NoticeCode.malformedCommand]: 'malformedCommand',
+};
 
 /** Builds the runtime's specs from a rig's hello: the one place the wire meets the Robot interface. */
 export function robotInfoFromHello(hello: Hello, transport: RobotTransport): RobotInfo {
@@ -68,28 +136,76 @@ function sameShape(a: RobotInfo, b: RobotInfo): boolean {
   );
 }
 
+/** Round trips remembered for percentiles (the newest ones). */
+const roundTripRing = 4096;
+/** Send times of recent commands, by sequence number modulo this. */
+const sentRing = 1024;
+
 /**
  * A robot at the other end of a link (serial or MQTT): a real rig, or the emulated one in
- * hardware/rig. `read` returns the latest state without waiting; `write` encodes and sends at once.
+ * hardware/rig. `read` returns the latest accepted state without waiting; `write` encodes and sends.
  *
- * Any link trouble (port closed, broker lost, rig's last will, rig e-stop or fault report) puts the
- * robot in `fault`: it sends the safe action from then on, keeps reconnecting underneath, and only an
- * operator's `recover()` (which the rig must acknowledge) returns it to `ready`.
+ * The robot owns the rig through an authenticated session (docs/protocol.md §4): every frame either
+ * way is sealed with the session's keys and a counter, so forged and replayed frames are refused and
+ * counted. A state is accepted only if it is authentic, has HELLO's shape, finite values, a sane
+ * sequence number, and echoes only commands this runtime sent; only accepted states refresh what
+ * `read` returns (and so the safety layer's staleness watchdog).
+ *
+ * Any link trouble (port closed, broker lost, rig's last will, rig e-stop or fault report), an
+ * intrusion, a sensor failure or an implausible reading puts the robot in `fault`: it sends the safe
+ * action, tells the rig to latch, keeps reconnecting underneath, and only an operator's `recover()`
+ * (which re-keys the session and which the rig must acknowledge) returns it to `ready`.
  */
 export class LinkRobot implements Robot {
   private readonly lifecycle: Lifecycle;
   private readonly endpoint: Endpoint;
+  private readonly auth: LinkAuth;
+  private hello: Hello | undefined;
   private robotInfo: RobotInfo | undefined;
   private observationIndex = new Int32Array(0);
   private safeAction = new Float64Array(0);
+  /** The newest accepted state: what `read` returns. Refused states never reach it. */
+  private readonly latest: StateSample = createStateSample();
   private hasState = false;
   private lastStateSeq = 0;
+  /** A fresh state arrived since the last `read` (for the plausibility monitors). */
+  private freshState = false;
+  /** Checks every state before it is accepted (session, shape, values, sequence, command echo). */
+  private gate: StateGate | undefined;
+  private readonly commandSentAt = new Float64Array(sentRing);
+  private readonly roundTrips = new Float64Array(roundTripRing);
+  private roundTripCount = 0;
   private lastCommandAt = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private helloWaiter: ((hello: Hello) => void) | undefined;
-  private readonly ackWaiters = new Map<number, (status: number) => void>();
-  private readonly stats = { statesLost: 0, statesReceived: 0, commandsSent: 0 };
+  private readonly ackWaiters = new Map<number, (ack: Ack, header: Header) => void>();
+  private sessionWaiter: ((ack: Ack | 'promoted', header: Header | undefined) => void) | undefined;
+  private sessionSeq = -1;
+  private readonly stats = {
+    statesLost: 0,
+    statesReceived: 0,
+    commandsSent: 0,
+    nonFiniteCommands: 0,
+    sessionsOpened: 0,
+    ownershipRefused: 0,
+  };
+  private readonly refusals: RefusalCounters = {
+    shapeErrors: 0,
+    nonFinite: 0,
+    sequenceErrors: 0,
+    duplicates: 0,
+    forged: 0,
+    replayed: 0,
+    foreignSession: 0,
+    unauthenticated: 0,
+    intrusions: 0,
+    implausible: 0,
+  };
+  private readonly rigRefused: Record<string, number> = {};
+  private monitor: PlausibilityMonitor | undefined;
   private sampleListener: (() => void) | undefined;
+  private linkListener: LinkEventListener | undefined;
+  private readonly lastReported = new Map<string, number>();
 
   constructor(
     private readonly transport: Transport,
@@ -97,12 +213,35 @@ export class LinkRobot implements Robot {
     private readonly options: LinkRobotOptions,
   ) {
     this.lifecycle = new Lifecycle(`robot over ${transport.description}`);
-    this.endpoint = new Endpoint(transport, {
-      state: (s) => this.onState(s.seq, s.flags),
-      hello: (hello) => this.onHello(hello),
-      ack: (ack) => this.ackWaiters.get(ack.ackedSeq)?.(ack.status),
-      estop: (e) => this.fault(`e-stop from ${sourceName(e.source)}: ${e.reason}`),
-      fault: (f) => this.fault(`rig fault ${f.code}: ${f.message}`),
+    this.auth = new LinkAuth(options.deviceKey, 'host');
+    this.auth.onPromoted = () => {
+      this.onSessionOpened();
+      this.sessionWaiter?.('promoted', undefined);
+    };
+    this.endpoint = new Endpoint(transport, this.auth, {
+      state: (s, header) => this.onState(s, header),
+      hello: (hello, header) => this.onHello(hello, header),
+      ack: (ack, header) => this.onAck(ack, header),
+      estop: (e, header) => {
+        // Anyone may stop (docs/security.md): an e-stop needs no authentication.
+        if (header.auth !== AuthMode.session)
+          this.report(
+            'unauthenticatedEstop',
+            'an unauthenticated e-stop arrived (accepted: anyone may stop)',
+          );
+        this.fault(`e-stop from ${sourceName(e.source)}: ${e.reason}`);
+      },
+      fault: (f, header) => {
+        if (!this.authentic(header, 'fault')) return;
+        this.fault(`rig fault ${f.code}: ${f.message}`);
+      },
+      notice: (n, header) => {
+        if (!this.authentic(header, 'notice')) return;
+        const name = noticeNames[n.code] ?? `code${n.code}`;
+        this.rigRefused[name] = n.count;
+        this.linkListener?.(`rig refused: ${n.message}`, { code: n.code, count: n.count });
+      },
+      rejected: (code) => this.onRejected(code),
     });
     transport.onStatus((connected, reason) => this.onLinkStatus(connected, reason));
   }
@@ -126,13 +265,67 @@ export class LinkRobot implements Robot {
     return this.transport.connected;
   }
 
+  /** The session this runtime holds on the rig (0 = none). */
+  get sessionId(): number {
+    return this.auth.sessionId;
+  }
+
   get statistics(): LinkStatistics {
-    return { ...this.transport.counters, decodeErrors: this.endpoint.decodeErrors, ...this.stats };
+    const a = this.auth.counters;
+    return {
+      ...this.transport.counters,
+      decodeErrors: this.endpoint.decodeErrors,
+      ...this.stats,
+      ...this.refusals,
+      forged: a.forged + a.deviceForged,
+      replayed: a.replayed,
+      foreignSession: a.foreignSession,
+      rigRefused: { ...this.rigRefused },
+    };
+  }
+
+  linkHealth(): LinkHealth {
+    const s = this.statistics;
+    const counters: Record<string, number> = {
+      crcErrors: s.crcErrors,
+      decodeErrors: s.decodeErrors + s.framingErrors,
+      shapeErrors: s.shapeErrors,
+      nonFinite: s.nonFinite,
+      sequenceErrors: s.sequenceErrors,
+      statesLost: s.statesLost,
+      duplicates: s.duplicates,
+      forged: s.forged,
+      replayed: s.replayed,
+      foreignSession: s.foreignSession,
+      unauthenticated: s.unauthenticated,
+      intrusions: s.intrusions,
+      implausible: s.implausible,
+      statesReceived: s.statesReceived,
+      commandsSent: s.commandsSent,
+      sessionsOpened: s.sessionsOpened,
+      ownershipRefused: s.ownershipRefused,
+      disconnects: s.disconnects,
+      reconnects: s.reconnects,
+    };
+    for (const [name, count] of Object.entries(s.rigRefused)) counters[`rig_${name}`] = count;
+    const health: {
+      counters: Record<string, number>;
+      roundTripMs?: LinkHealth['roundTripMs'];
+      session?: string;
+    } = { counters };
+    const rtt = this.roundTripSummary();
+    if (rtt !== undefined) health.roundTripMs = rtt;
+    if (this.auth.sessionId !== 0) health.session = this.auth.sessionId.toString(16).padStart(8, '0');
+    return health;
+  }
+
+  onLinkEvent(listener: LinkEventListener | undefined): void {
+    this.linkListener = listener;
   }
 
   /**
-   * Called right after each state message is decoded, for event-driven control (answer every state at
-   * once instead of on the loop's clock). One listener; `undefined` removes it.
+   * Called right after each accepted state, for event-driven control (answer every state at once
+   * instead of on the loop's clock). One listener; `undefined` removes it.
    */
   onSample(listener: (() => void) | undefined): void {
     this.sampleListener = listener;
@@ -149,6 +342,7 @@ export class LinkRobot implements Robot {
       );
     }
     this.adopt(hello);
+    await this.openSession();
     this.heartbeatTimer = setInterval(() => this.heartbeat(), this.options.heartbeatMs);
     this.heartbeatTimer.unref();
     this.lifecycle.apply('configure');
@@ -158,6 +352,7 @@ export class LinkRobot implements Robot {
     this.lifecycle.apply('activate');
     try {
       await this.request(RequestOp.activate, 'activate');
+      this.monitor?.reset();
     } catch (error) {
       this.fault(messageOf(error));
       throw error;
@@ -170,12 +365,18 @@ export class LinkRobot implements Robot {
     await this.request(RequestOp.deactivate, 'deactivate').catch(() => undefined);
   }
 
+  /**
+   * Operator recovery: re-keys the session (or opens a new one if the rig lost ours: it restarted, or
+   * our lease ran out), then asks the rig to clear its latch. Only the session's owner can do this.
+   */
   async recover(): Promise<void> {
     if (this.lifecycle.state !== 'fault')
       throw new Error(`cannot recover: robot is ${this.lifecycle.state}, not in fault`);
     if (!this.transport.connected)
       throw new Error(`cannot recover: link ${this.transport.description} is still down`);
+    await this.openSession();
     await this.request(RequestOp.recover, 'recover');
+    this.monitor?.reset();
     this.lifecycle.apply('recover');
   }
 
@@ -184,21 +385,40 @@ export class LinkRobot implements Robot {
     if (this.robotInfo !== undefined && this.transport.connected) {
       this.sendCommand(this.safeAction);
       await this.request(RequestOp.deactivate, 'deactivate').catch(() => undefined);
+      if (this.auth.session !== undefined) {
+        // Hand the rig back at once rather than after the lease runs out.
+        await this.request(RequestOp.release, 'release').catch(() => undefined);
+      }
     }
+    this.auth.drop();
     await this.transport.close();
     this.lifecycle.apply('shutdown');
   }
 
   read(out: Float64Array): number {
     if (!this.hasState) return Number.NaN;
-    const values = this.endpoint.state.values;
+    const state = this.latest;
+    const values = state.values;
     const index = this.observationIndex;
     for (let i = 0; i < index.length; i++) out[i] = values[index[i]!]!;
-    return this.endpoint.state.timeUs * 1e-6;
+    if (this.freshState) {
+      this.freshState = false;
+      this.checkPlausibility(state);
+    }
+    return state.timeUs * 1e-6;
   }
 
   write(action: Float64Array): void {
-    this.sendCommand(this.lifecycle.state === 'running' ? action : this.safeAction);
+    let command = this.lifecycle.state === 'running' ? action : this.safeAction;
+    for (let i = 0; i < command.length; i++) {
+      if (!Number.isFinite(command[i]!)) {
+        this.stats.nonFiniteCommands++;
+        command = this.safeAction;
+        break;
+      }
+    }
+    this.monitor?.noteCommand(command);
+    this.sendCommand(command);
   }
 
   fault(reason: string): void {
@@ -207,8 +427,13 @@ export class LinkRobot implements Robot {
     this.lifecycle.apply('fault', reason);
     if (this.robotInfo !== undefined) {
       this.sendCommand(this.safeAction);
-      this.endpoint.sendEstop({ source: EstopSource.host, reason });
+      this.endpoint.sendEstop({ source: EstopSource.host, reason: reason.slice(0, 200) });
     }
+  }
+
+  /** The runtime's safety layer latched: the rig latches too, and the robot waits for `recover()`. */
+  onSafetyLatch(reason: string): void {
+    this.fault(`runtime safety layer latched: ${reason}`);
   }
 
   private sendCommand(action: Float64Array): void {
@@ -225,31 +450,180 @@ export class LinkRobot implements Robot {
         c.kd[i] = gains.kd[i]!;
       }
     }
-    if (this.endpoint.sendCommand(c)) this.stats.commandsSent++;
-    this.lastCommandAt = performance.now();
+    const now = performance.now();
+    if (this.endpoint.sendCommand(c)) {
+      this.stats.commandsSent++;
+      if (this.gate !== undefined) this.gate.lastCommandSeq = c.seq;
+      this.commandSentAt[c.seq % sentRing] = now;
+    }
+    this.lastCommandAt = now;
   }
 
-  private onState(seq: number, flags: number): void {
-    if (this.hasState && seq > this.lastStateSeq + 1) this.stats.statesLost += seq - this.lastStateSeq - 1;
+  /** Frames the endpoint could not verify or decode. */
+  private onRejected(code: number): void {
+    if (code === AuthError.forged)
+      this.report('forged', 'a frame with a tag that does not verify was refused');
+    else if (code === AuthError.replayed) this.report('replayed', 'a replayed frame was refused');
+    else if (code === AuthError.foreignSession)
+      this.report('foreignSession', 'a frame of another session was refused');
+  }
+
+  /** Frames other than e-stops must come from our session (replays and forgeries never get here). */
+  private authentic(header: Header, what: string): boolean {
+    if (header.auth === AuthMode.session && header.session === this.auth.sessionId && header.session !== 0)
+      return true;
+    this.refusals.unauthenticated++;
+    this.report('unauthenticated', `an unauthenticated ${what} was refused`);
+    return false;
+  }
+
+  private onState(s: StateSample, header: Header): void {
+    const gate = this.gate;
+    if (gate === undefined) return;
+    const r = this.refusals;
+    const previousEcho = gate.lastEcho;
+    const lostBefore = gate.lost;
+    const verdict = gate.check(s, header, this.auth.sessionId);
+    switch (verdict) {
+      case StateVerdict.accepted:
+        break;
+      case StateVerdict.unauthenticated:
+        r.unauthenticated++;
+        this.report('unauthenticated', 'a state without the session was refused');
+        return;
+      case StateVerdict.shape:
+        r.shapeErrors++;
+        this.report(
+          'shape',
+          `a state of another shape than the rig's hello was refused (${s.jointCount} joints, imu ${s.hasImu}, ${s.sensorCount} sensors)`,
+        );
+        return;
+      case StateVerdict.duplicate:
+      case StateVerdict.sequence:
+        r.sequenceErrors++;
+        if (verdict === StateVerdict.duplicate) r.duplicates++;
+        this.report(
+          'sequence',
+          `state ${s.seq} after ${gate.lastSeq} was refused (sequence or time went back, or jumped)`,
+        );
+        return;
+      case StateVerdict.nonFinite:
+        r.nonFinite++;
+        this.fault(
+          `sensor failure: state ${s.seq} carries ${s.values[gate.nonFiniteIndex]} for ${this.valueName(gate.nonFiniteIndex)}`,
+        );
+        return;
+      case StateVerdict.intrusion:
+        r.intrusions++;
+        this.fault(
+          `intrusion: the rig applied command #${s.commandSeq}, which this runtime did not send (its last is #${gate.lastCommandSeq})`,
+        );
+        this.linkListener?.(
+          `intrusion: the rig applied command #${s.commandSeq} that this runtime never sent`,
+          {
+            echo: s.commandSeq,
+            lastSent: gate.lastCommandSeq,
+          },
+        );
+        return;
+    }
+    this.stats.statesLost += gate.lost - lostBefore;
+    const echo = s.commandSeq;
+    if (echo > previousEcho && gate.lastCommandSeq - echo < sentRing) {
+      this.roundTrips[this.roundTripCount++ % roundTripRing] =
+        performance.now() - this.commandSentAt[echo % sentRing]!;
+    }
+    this.copyState(s);
     this.hasState = true;
-    this.lastStateSeq = seq;
+    this.freshState = true;
+    this.lastStateSeq = s.seq;
     this.stats.statesReceived++;
-    if ((flags & (StateFlag.estop | StateFlag.fault)) !== 0 && this.lifecycle.state === 'running') {
-      this.fault(flags & StateFlag.estop ? 'rig reports e-stop latched' : 'rig reports a fault');
+    if ((s.flags & (StateFlag.estop | StateFlag.fault)) !== 0 && this.lifecycle.state === 'running') {
+      this.fault(s.flags & StateFlag.estop ? 'rig reports e-stop latched' : 'rig reports a fault');
     }
     this.sampleListener?.();
   }
 
-  private onHello(hello: Hello): void {
+  private copyState(s: StateSample): void {
+    const l = this.latest;
+    l.seq = s.seq;
+    l.timeUs = s.timeUs;
+    l.commandSeq = s.commandSeq;
+    l.flags = s.flags;
+    l.jointCount = s.jointCount;
+    l.hasImu = s.hasImu;
+    l.sensorCount = s.sensorCount;
+    l.valueCount = s.valueCount;
+    for (let i = 0; i < s.valueCount; i++) l.values[i] = s.values[i]!;
+  }
+
+  private checkPlausibility(s: StateSample): void {
+    const monitor = this.monitor;
+    if (monitor === undefined) return;
+    // Only while the rig applies commands: an inactive rig is held or reset, a latched one coasts.
+    if (this.lifecycle.state !== 'running' || (s.flags & StateFlag.active) === 0) {
+      monitor.reset();
+      return;
+    }
+    const verdict = monitor.check(s.values, s.timeUs * 1e-6);
+    if (verdict !== undefined) {
+      this.refusals.implausible++;
+      this.fault(verdict.message);
+    }
+  }
+
+  private valueName(index: number): string {
+    const hello = this.hello!;
+    const observed = hello.observation.find((o) => o.stateIndex === index);
+    if (observed !== undefined) return `'${observed.name}'`;
+    const n = hello.joints.length;
+    const joint = hello.joints[index % Math.max(1, n)];
+    if (index < 3 * n && joint !== undefined)
+      return `joint '${joint.name}' ${['position', 'velocity', 'effort'][Math.floor(index / n)]}`;
+    return `state value ${index}`;
+  }
+
+  private onHello(hello: Hello, header: Header): void {
+    // A hello must be sealed with the device key (or our session): anyone can send an unsealed one.
+    if (
+      header.auth === AuthMode.none ||
+      (header.auth === AuthMode.session && header.session !== this.auth.sessionId)
+    ) {
+      this.refusals.unauthenticated++;
+      this.report('unauthenticated', 'an unauthenticated hello was refused');
+      return;
+    }
     const waiter = this.helloWaiter;
     if (waiter !== undefined) {
       waiter(hello);
       return;
     }
+    if (this.robotInfo === undefined) return;
+    this.hello = { ...this.hello!, ...(hello.session ? { session: hello.session } : {}) };
     // An unsolicited hello (rig restarted, reconnect): it must describe the same robot.
-    if (this.robotInfo !== undefined && !sameShape(this.robotInfo, robotInfoFromHello(hello, this.kind))) {
+    if (!sameShape(this.robotInfo, robotInfoFromHello(hello, this.kind))) {
       this.fault(`rig '${hello.name}' now reports different capabilities; restart the runtime`);
     }
+  }
+
+  private onAck(ack: Ack, header: Header): void {
+    if (ack.ackedType === MessageType.session) {
+      if (ack.ackedSeq !== this.sessionSeq) return;
+      // Refusals of an open come sealed with the device key, or (a frame the rig could not verify) bare.
+      const waiter = this.sessionWaiter;
+      if (header.auth === AuthMode.session && header.session === this.auth.pendingId) return;
+      if (
+        ack.status === AckStatus.ok &&
+        !(header.auth === AuthMode.session && header.session === this.auth.sessionId)
+      ) {
+        this.refusals.unauthenticated++;
+        return;
+      }
+      waiter?.(ack, header);
+      return;
+    }
+    if (!this.authentic(header, 'ack')) return;
+    this.ackWaiters.get(ack.ackedSeq)?.(ack, header);
   }
 
   private onLinkStatus(connected: boolean, reason: string): void {
@@ -276,22 +650,123 @@ export class LinkRobot implements Robot {
         throw new RangeError(`robot.gains: rig '${hello.name}' does not accept PD gains`);
       }
     }
+    this.hello = hello;
     this.robotInfo = info;
     this.observationIndex = Int32Array.from(hello.observation, (s) => s.stateIndex);
     this.safeAction = Float64Array.from(info.action.safe);
+    this.gate = new StateGate(hello, this.options.maxSequenceGapS ?? 10);
+    const plausibility = this.options.plausibility;
+    this.monitor =
+      plausibility === false || plausibility === undefined
+        ? undefined
+        : new Monitor(hello.joints, hello.action.length, plausibility);
   }
 
-  private awaitHello(): Promise<Hello> {
+  /**
+   * Opens a session on the rig (or re-keys ours): SESSION open with a fresh host nonce and the rig's
+   * latest nonce, sealed with our current session if we have one, else with the device key. The rig
+   * answers with an ack sealed with the new session, which proves it holds the key too. While another
+   * session owns the rig, the rig refuses (`busy`); we retry until `helloTimeoutMs`, since the owner
+   * may just have died and its lease be about to run out.
+   */
+  private async openSession(): Promise<void> {
+    const deadline = performance.now() + this.options.helloTimeoutMs;
+    let busy = 0;
+    let busySince = 0;
+    for (let attempt = 0; ; attempt++) {
+      const rigNonce = this.hello?.session?.rigNonce;
+      if (rigNonce === undefined) throw new Error('no rig nonce: the rig has not said hello');
+      const hostNonce = randomNonce();
+      const rekey = this.auth.session !== undefined;
+      const pending = this.auth.expect(rigNonce, hostNonce);
+      const answer = await new Promise<Ack | 'promoted' | 'timeout'>((resolve) => {
+        const timer = setTimeout(() => finish('timeout'), this.options.requestTimeoutMs);
+        const finish = (result: Ack | 'promoted' | 'timeout') => {
+          clearTimeout(timer);
+          this.sessionWaiter = undefined;
+          resolve(result);
+        };
+        this.sessionWaiter = (ack) => finish(ack);
+        this.endpoint.sendSession({ op: SessionOp.open, hostNonce, rigNonce }, (seq) => {
+          this.sessionSeq = seq;
+        });
+      });
+      if (answer === 'promoted' || this.auth.sessionId === pending.id) return;
+      const now = performance.now();
+      if (answer === 'timeout') {
+        if (rekey) {
+          // The rig does not know our session any more (it restarted, or our lease ran out).
+          this.auth.drop();
+          await this.refreshHello(deadline);
+          continue;
+        }
+        throw new Error(
+          `rig '${this.hello?.name}' did not answer the session request within ${this.options.requestTimeoutMs} ms`,
+        );
+      }
+      if (answer.status === AckStatus.unauthenticated) {
+        throw new Error(
+          `rig '${this.hello?.name}' could not verify this runtime's session request: the link key differs from the rig's`,
+        );
+      }
+      if (answer.status === AckStatus.stale) {
+        if (rekey) this.auth.drop();
+        if (attempt > 20)
+          throw new Error(`rig '${this.hello?.name}' keeps refusing the session request as stale`);
+        await this.refreshHello(deadline);
+        continue;
+      }
+      if (answer.status === AckStatus.busy) {
+        busy++;
+        this.stats.ownershipRefused++;
+        if (busy === 1) busySince = now;
+        const retryAfter = Math.max(50, answer.retryAfterMs ?? 0) + 50;
+        if (now + retryAfter > deadline) {
+          throw new Error(
+            `rig '${this.hello?.name}' is owned by another session (0x${(this.hello?.session?.ownerSession ?? 0).toString(16)}) and refused this runtime ${busy} time${busy === 1 ? '' : 's'} over ${((now - busySince) / 1000).toFixed(1)} s: only one runtime may command a rig. Stop the other one, or wait until the rig has not heard from it for its lease (${this.hello?.session?.leaseMs ?? '?'} ms).`,
+          );
+        }
+        await sleep(retryAfter);
+        await this.refreshHello(deadline);
+        continue;
+      }
+      throw new Error(`rig '${this.hello?.name}' refused the session request (status ${answer.status})`);
+    }
+  }
+
+  /** Runs synchronously when the rig first uses the session we asked for. */
+  private onSessionOpened(): void {
+    this.stats.sessionsOpened++;
+    this.gate?.newSession();
+    this.monitor?.reset();
+    this.linkListener?.(
+      `session ${this.auth.sessionId.toString(16).padStart(8, '0')} opened on rig '${this.hello?.name}'`,
+    );
+  }
+
+  /** Asks for a hello again (the rig's nonce changes after each open) and waits for it. */
+  private async refreshHello(deadline: number): Promise<void> {
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) throw new Error(`rig '${this.hello?.name}' did not grant a session in time`);
+    const hello = await this.awaitHello(Math.max(remaining, 300));
+    this.hello = { ...this.hello!, ...(hello.session ? { session: hello.session } : {}) };
+  }
+
+  private awaitHello(timeoutMs = this.options.helloTimeoutMs): Promise<Hello> {
     return new Promise((resolve, reject) => {
       const ask = setInterval(() => this.endpoint.sendRequest({ op: RequestOp.hello }), 250);
+      const forgedBefore = this.auth.counters.deviceForged;
       const timer = setTimeout(() => {
         finish();
+        const forged = this.auth.counters.deviceForged - forgedBefore;
         reject(
           new Error(
-            `no hello from a rig on ${this.transport.description} within ${this.options.helloTimeoutMs} ms; is the rig running?`,
+            forged > 0
+              ? `a rig on ${this.transport.description} answered, but its hello does not verify with this runtime's link key (${forged} refused): the rig and the runtime must share one key (robot.auth.keyEnv)`
+              : `no hello from a rig on ${this.transport.description} within ${timeoutMs} ms; is the rig running?`,
           ),
         );
-      }, this.options.helloTimeoutMs);
+      }, timeoutMs);
       const finish = () => {
         clearInterval(ask);
         clearTimeout(timer);
@@ -313,11 +788,11 @@ export class LinkRobot implements Robot {
           this.ackWaiters.delete(seq);
           reject(new Error(`rig did not acknowledge '${what}' within ${this.options.requestTimeoutMs} ms`));
         }, this.options.requestTimeoutMs);
-        this.ackWaiters.set(seq, (status) => {
+        this.ackWaiters.set(seq, (ack) => {
           clearTimeout(timer);
           this.ackWaiters.delete(seq);
-          if (status === AckStatus.ok) resolve();
-          else reject(new Error(`rig refused '${what}' (status ${status})`));
+          if (ack.status === AckStatus.ok) resolve();
+          else reject(new Error(`rig refused '${what}' (status ${ack.status})`));
         });
       });
     });
@@ -326,6 +801,31 @@ export class LinkRobot implements Robot {
   private heartbeat(): void {
     if (performance.now() - this.lastCommandAt < this.options.heartbeatMs) return;
     this.endpoint.sendHeartbeat({ role: 0, lifecycle: lifecycleCode[this.lifecycle.state] });
+  }
+
+  private roundTripSummary(): LinkHealth['roundTripMs'] {
+    const n = Math.min(this.roundTripCount, roundTripRing);
+    if (n === 0) return undefined;
+    const sorted = this.roundTrips.slice(0, n).sort();
+    const q = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]!;
+    return {
+      last: this.roundTrips[(this.roundTripCount - 1) % roundTripRing]!,
+      p50: q(0.5),
+      p99: q(0.99),
+      max: sorted[n - 1]!,
+      samples: this.roundTripCount,
+    };
+  }
+
+  /** Link events for refusals, at most one per kind and second (an attack must not flood the log). */
+  private report(kind: string, message: string): void {
+    const listener = this.linkListener;
+    if (listener === undefined) return;
+    const now = performance.now();
+    if (now - (this.lastReported.get(kind) ?? -Infinity) < 1000) return;
+    this.lastReported.set(kind, now);
+    const s = this.statistics;
+    listener(message, { kind, forged: s.forged, replayed: s.replayed, unauthenticated: s.unauthenticated });
   }
 }
 
@@ -343,4 +843,8 @@ function sourceName(source: number): string {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { PluginContext, RobotPlugin } from '../../src/config/plugin.ts';
 import type { RobotInfo } from '../../src/core/robot.ts';
 import { MqttTransport } from '../mqtt/transport.ts';
+import { deviceKeyFromEnv } from '../protocol/auth.ts';
 import { LinkRobot, type LinkRobotOptions } from './link-robot.ts';
+import { defaultPlausibility } from './plausibility.ts';
 import { SerialTransport } from './serial-transport.ts';
 
 /** Options every link robot shares, whatever carries the bytes. */
@@ -23,6 +25,33 @@ const linkOptions = {
     .object({ kp: z.array(z.number().nonnegative()), kd: z.array(z.number().nonnegative()) })
     .strict()
     .optional(),
+  /**
+   * The link key this runtime shares with the rig: the name of the environment variable holding it
+   * (hex). Sessions, and so every frame either way, are authenticated with it (docs/security.md).
+   */
+  auth: z
+    .object({ keyEnv: z.string().min(1).default('TETHER_LINK_KEY') })
+    .strict()
+    .default({ keyEnv: 'TETHER_LINK_KEY' }),
+  /** Plausibility monitors on the joint readings (docs/security.md); `false` turns them off. */
+  plausibility: z
+    .union([
+      z.literal(false),
+      z
+        .object({
+          windowCycles: z.number().int().min(2).default(defaultPlausibility.windowCycles),
+          minMotion: z.number().nonnegative().default(defaultPlausibility.minMotion),
+          stillVelocity: z.number().nonnegative().default(defaultPlausibility.stillVelocity),
+          minEffortChange: z.number().positive().default(defaultPlausibility.minEffortChange),
+          minDriveChange: z.number().positive().default(defaultPlausibility.minDriveChange),
+          jumpTolerance: z.number().positive().default(defaultPlausibility.jumpTolerance),
+          frozen: z.boolean().default(defaultPlausibility.frozen),
+        })
+        .strict(),
+    ])
+    .default({ ...defaultPlausibility }),
+  /** A state sequence number jumping further than this many seconds of states is refused. */
+  maxSequenceGapS: z.number().positive().default(10),
 };
 
 function linkRobotOptions(o: z.output<z.ZodObject<typeof linkOptions>>): LinkRobotOptions {
@@ -30,6 +59,9 @@ function linkRobotOptions(o: z.output<z.ZodObject<typeof linkOptions>>): LinkRob
     helloTimeoutMs: o.helloTimeoutMs,
     requestTimeoutMs: o.requestTimeoutMs,
     heartbeatMs: o.heartbeatMs,
+    deviceKey: deviceKeyFromEnv(o.auth.keyEnv, 'robot.auth.keyEnv'),
+    plausibility: o.plausibility,
+    maxSequenceGapS: o.maxSequenceGapS,
     ...(o.expectName !== undefined ? { expectName: o.expectName } : {}),
     ...(o.gains !== undefined ? { gains: o.gains } : {}),
   };

@@ -3,9 +3,9 @@ import { MessageType } from '../protocol/messages.ts';
 /**
  * Topic layout, one subtree per robot:
  *
- *   <prefix>/<robot>/rig/{hello,state,fault,estop,ack,heartbeat}   rig -> host
+ *   <prefix>/<robot>/rig/{hello,state,fault,estop,ack,heartbeat,notice}   rig -> host
  *   <prefix>/<robot>/rig/status                                     "online" / "offline" (retained, last will)
- *   <prefix>/<robot>/host/{command,request,heartbeat,estop}         host -> rig
+ *   <prefix>/<robot>/host/{command,request,heartbeat,estop,session}  host -> rig
  *   <prefix>/<robot>/host/status                                    "online" / "offline" (retained, last will)
  *   <prefix>/<robot>/estop                                          anyone (an operator panel) -> both
  */
@@ -20,6 +20,8 @@ const typeNames: Record<number, string> = {
   [MessageType.fault]: 'fault',
   [MessageType.ack]: 'ack',
   [MessageType.request]: 'request',
+  [MessageType.session]: 'session',
+  [MessageType.notice]: 'notice',
 };
 
 /**
@@ -37,6 +39,8 @@ export const qosByType: Record<number, 0 | 1> = {
   [MessageType.fault]: 1,
   [MessageType.ack]: 1,
   [MessageType.request]: 1,
+  [MessageType.session]: 1,
+  [MessageType.notice]: 1,
 };
 
 export function robotRoot(prefix: string, robot: string): string {

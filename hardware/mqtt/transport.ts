@@ -89,6 +89,12 @@ export class MqttTransport implements Transport {
     if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') {
       throw new RangeError(`mqtt url '${options.url}': expected mqtt://host:port or mqtts://host:port`);
     }
+    if (options.tls !== undefined && url.protocol !== 'mqtts:') {
+      // mqtt.js would silently connect in plain text and ignore the certificates.
+      throw new Error(
+        `mqtt url '${options.url}' is plain MQTT but TLS options are set: use mqtts://${url.host} to encrypt, or remove the tls section`,
+      );
+    }
     if (!isLoopbackHost(url.hostname) && options.username === undefined && !options.allowUnauthenticated) {
       throw new Error(
         `mqtt broker ${url.host} is beyond loopback and no username is configured: anyone on that network ` +

@@ -1,18 +1,20 @@
 /**
- * Tether wire protocol, version 1: message layouts (docs/protocol.md is the byte-by-byte spec).
+ * Tether wire protocol, version 2: message layouts (docs/protocol.md is the byte-by-byte spec).
  *
- * Every message = 16-byte header + body, all little-endian. Streamed values (state, command) are
- * IEEE-754 binary32; hello's limits are binary64, so the runtime's specs match the simulator's exactly.
- * Header: u8 version, u8 type, u16 flags (0), u32 sequence (per sender and type), u32 time_us low,
- * u32 time_us high (microseconds on the sender's clock).
+ * Every message = 16-byte header + body (+ a 28-byte authentication trailer, see auth.ts), all
+ * little-endian. Streamed values (state, command) are IEEE-754 binary32; hello's limits are binary64,
+ * so the runtime's specs match the simulator's exactly. Header: u8 version, u8 type, u16 flags (bits
+ * 0–1: which key sealed the message; the rest 0), u32 sequence (per sender and type), u32 time_us
+ * low, u32 time_us high (microseconds on the sender's clock).
  *
  * State and command are the hot messages: they decode into caller-owned, preallocated samples and
  * encode from them, without allocating. The rare ones (hello, e-stop, fault, ack, request) use plain
  * objects. Decoders never throw on malformed input; they return a negative DecodeError.
  */
 import type { CommandMode } from '../../src/core/spec.ts';
+import { authModeMask, nonceSize, trailerSize } from './auth.ts';
 
-export const protocolVersion = 1;
+export const protocolVersion = 2;
 export const headerSize = 16;
 /** Largest message (header + body, before CRC and COBS). Bounds every buffer on both ends. */
 export const maxMessageSize = 4096;
@@ -30,9 +32,19 @@ export const MessageType = {
   fault: 6,
   ack: 7,
   request: 8,
+  /** host → rig: open (or re-key) an authenticated session. */
+  session: 9,
+  /** rig → owner: something the owner should know (a refused takeover, refused frames). */
+  notice: 10,
+  /** runtime → operators (MQTT operator channel): the nonce their messages are bound to. */
+  operatorHello: 11,
+  /** operator → runtime: one operator command line. */
+  operator: 12,
+  /** runtime → operator: the answer to one command line. */
+  operatorReply: 13,
 } as const;
 export type MessageTypeCode = (typeof MessageType)[keyof typeof MessageType];
-export const messageTypeCount = 9;
+export const messageTypeCount = 14;
 
 export const DecodeError = {
   tooShort: -1,
@@ -43,6 +55,8 @@ export const DecodeError = {
   badCount: -6,
   badString: -7,
   badValue: -8,
+  /** Reserved header flag bits set. */
+  badFlags: -9,
 } as const;
 
 export const commandModes: readonly CommandMode[] = ['torque', 'position', 'velocity'];
@@ -52,17 +66,48 @@ export const Feature = { imu: 1, estop: 2, pdGains: 4, watchdog: 8 } as const;
 /** `flags` bits in state. */
 export const StateFlag = { estop: 1, fault: 2, active: 4 } as const;
 /** `op` values in request (host -> rig). */
-export const RequestOp = { hello: 1, activate: 2, deactivate: 3, recover: 4 } as const;
+export const RequestOp = { hello: 1, activate: 2, deactivate: 3, recover: 4, release: 5 } as const;
 /** `source` values in estop. */
 export const EstopSource = { host: 0, operator: 1, rig: 2 } as const;
 /** `code` values in fault. */
 export const FaultCode = { watchdog: 1, sensor: 2, limit: 3, internal: 4, protocol: 5 } as const;
-export const AckStatus = { ok: 0, refused: 1, unsupported: 2 } as const;
+/**
+ * `status` values in ack. `busy`: another session owns the rig (the ack's u16 says after how many ms
+ * without a word from the owner its lease ends); `stale`: the session open named an old rig nonce
+ * or an unknown session; `unauthenticated`: its tag did not verify (sent unauthenticated).
+ */
+export const AckStatus = {
+  ok: 0,
+  refused: 1,
+  unsupported: 2,
+  busy: 3,
+  stale: 4,
+  unauthenticated: 5,
+} as const;
+/** `op` values in session. */
+export const SessionOp = { open: 1 } as const;
+/** `code` values in notice: each counts frames or attempts the rig refused. */
+export const NoticeCode = {
+  ownershipRefused: 1,
+  forged: 2,
+  replayed: 3,
+  foreignSession: 4,
+  unauthenticated: 5,
+  malformedCommand: 6,
+} as const;
+/** Every `flags` bit a state may carry. */
+export const stateFlagMask = 7;
+/** Every `features` bit a hello may carry. */
+export const featureMask = 15;
 
 export interface Header {
   type: number;
   seq: number;
   timeUs: number;
+  /** AuthMode the message was sealed with (set by the endpoint after verifying it). */
+  auth: number;
+  /** Session id from the trailer (0 when none). */
+  session: number;
 }
 
 export interface JointInfo {
@@ -108,6 +153,18 @@ export interface Hello {
   readonly sensors: readonly { readonly name: string; readonly unit: string }[];
   readonly observation: readonly ObservationSignal[];
   readonly action: readonly ActionSignal[];
+  /** The session part (v2), at the end of the message; zeros when omitted on encoding. */
+  readonly session?: HelloSession;
+}
+
+/** What a rig says about ownership in its hello. */
+export interface HelloSession {
+  /** Fresh per session: a SESSION open must echo it (old opens cannot be replayed). */
+  readonly rigNonce: Uint8Array;
+  /** The session that owns the rig now, 0 = none. */
+  readonly ownerSession: number;
+  /** The owner's lease: it loses the rig after this long without an authenticated frame. */
+  readonly leaseMs: number;
 }
 
 /** A decoded or to-be-encoded state message; reused every tick. */
@@ -159,10 +216,41 @@ export interface Ack {
   readonly ackedType: number;
   readonly status: number;
   readonly ackedSeq: number;
+  /** With status `busy`: ms until the owner's lease ends unless it speaks (0 otherwise). */
+  readonly retryAfterMs?: number;
 }
 
 export interface Request {
   readonly op: number;
+}
+
+export interface SessionOpen {
+  readonly op: number;
+  readonly hostNonce: Uint8Array;
+  /** The rig nonce from the hello this open answers. */
+  readonly rigNonce: Uint8Array;
+}
+
+export interface Notice {
+  readonly code: number;
+  /** How many of these the rig has refused so far. */
+  readonly count: number;
+  readonly message: string;
+}
+
+export interface OperatorHello {
+  readonly nonce: Uint8Array;
+}
+
+export interface OperatorCommand {
+  readonly line: string;
+}
+
+export interface OperatorReply {
+  /** Trailer counter of the command this answers. */
+  readonly requestCounter: number;
+  readonly ok: boolean;
+  readonly text: string;
 }
 
 export function createStateSample(): StateSample {
@@ -237,6 +325,26 @@ class Writer {
     this.view.setFloat64(this.offset, v, true);
     this.offset += 8;
   }
+  u64(v: number): void {
+    this.u32(v % twoTo32);
+    this.u32(Math.floor(v / twoTo32));
+  }
+  bytes(b: Uint8Array, n: number): void {
+    if (b.length !== n) throw new RangeError(`expected ${n} bytes, got ${b.length}`);
+    this.out.set(b, this.offset);
+    this.offset += n;
+  }
+  /** UTF-8 up to the end of the message (no length prefix), cut at `max` bytes on a character boundary. */
+  text(s: string, max: number): void {
+    let bytes = utf8.encode(s);
+    if (bytes.length > max) {
+      let cut = max;
+      while (cut > 0 && (bytes[cut]! & 0xc0) === 0x80) cut--;
+      bytes = bytes.subarray(0, cut);
+    }
+    this.out.set(bytes, this.offset);
+    this.offset += bytes.length;
+  }
   str(s: string): void {
     const bytes = utf8.encode(s);
     if (bytes.length > 255) throw new RangeError(`string '${s.slice(0, 32)}...' is longer than 255 bytes`);
@@ -250,7 +358,91 @@ function checkCount(what: string, n: number, max: number): void {
   if (!Number.isInteger(n) || n < 0 || n > max) throw new RangeError(`${what}: ${n} is not in 0..${max}`);
 }
 
-export function encodeHello(out: Uint8Array, seq: number, timeUs: number, hello: Hello): number {
+const robotName = /^[A-Za-z0-9_-]{1,64}$/;
+
+function notNaN(...values: number[]): boolean {
+  return values.every((v) => !Number.isNaN(v));
+}
+
+function firstDuplicate(names: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) return n;
+    seen.add(n);
+  }
+  return undefined;
+}
+
+/**
+ * What makes a hello violate the spec (docs/protocol.md §3.1), or undefined: a NaN limit, a lower
+ * limit above its upper, a safe action outside its limits, a non-positive change cap, a name that is
+ * not a valid MQTT topic level, duplicate signal names, impossible rates. The rig's encoder and the
+ * host's decoder both apply it, so a rig cannot announce what the runtime would misread.
+ */
+export function helloProblem(h: Hello): string | undefined {
+  if (!robotName.test(h.name))
+    return `robot name '${h.name}' must be 1 to 64 of A-Z a-z 0-9 _ - (it is an MQTT topic level)`;
+  if (!(h.stateRateHz >= 1)) return `state_rate_hz ${h.stateRateHz} must be at least 1`;
+  if (!(h.minCommandRateHz >= 1 && h.minCommandRateHz <= h.maxCommandRateHz))
+    return `command rates ${h.minCommandRateHz}..${h.maxCommandRateHz} Hz must satisfy 1 <= min <= max`;
+  if (!commandModes.includes(h.commandMode)) return `command mode '${h.commandMode}' is unknown`;
+  if ((h.features & ~featureMask) !== 0) return `features 0x${h.features.toString(16)} has unknown bits`;
+  if ((h.features & Feature.watchdog) !== 0 && !(h.watchdogMs >= 1))
+    return 'a rig with the watchdog feature needs watchdog_ms >= 1';
+  const duplicate =
+    firstDuplicate(h.joints.map((j) => j.name)) ??
+    firstDuplicate(h.sensors.map((s) => s.name)) ??
+    firstDuplicate(h.observation.map((s) => s.name)) ??
+    firstDuplicate(h.action.map((s) => s.name));
+  if (duplicate !== undefined) return `name '${duplicate}' appears twice in one list`;
+  for (const j of h.joints) {
+    if (j.name === '') return 'a joint has an empty name';
+    if (j.type !== 0 && j.type !== 1) return `joint '${j.name}' has unknown type ${j.type}`;
+    if (!notNaN(j.positionLower, j.positionUpper, j.velocityLimit, j.effortLimit))
+      return `joint '${j.name}' has a NaN limit`;
+    if (!(j.positionLower <= j.positionUpper))
+      return `joint '${j.name}': position_lower ${j.positionLower} > position_upper ${j.positionUpper}`;
+    if (!(j.velocityLimit >= 0 && j.effortLimit >= 0))
+      return `joint '${j.name}': velocity and effort limits must be >= 0`;
+  }
+  for (const s of h.sensors) if (s.name === '') return 'a sensor has an empty name';
+  const stateSize = stateValueCount(h.joints.length, h.hasImu, h.sensors.length);
+  if (stateSize > maxStateValues) return `state vector of ${stateSize} values exceeds ${maxStateValues}`;
+  for (const s of h.observation) {
+    if (s.name === '') return 'an observation signal has an empty name';
+    if (!notNaN(s.lower, s.upper) || !(s.lower <= s.upper))
+      return `observation '${s.name}': limits [${s.lower}, ${s.upper}] are not an interval`;
+    if (!(Number.isInteger(s.stateIndex) && s.stateIndex >= 0 && s.stateIndex < stateSize))
+      return `observation '${s.name}': state_index ${s.stateIndex} is not below the state size ${stateSize}`;
+  }
+  if (h.action.length === 0) return 'no action signals';
+  if (h.action.length > maxCommandValues)
+    return `${h.action.length} action signals exceed ${maxCommandValues}`;
+  for (const s of h.action) {
+    if (s.name === '') return 'an action signal has an empty name';
+    if (!notNaN(s.lower, s.upper) || !(s.lower <= s.upper))
+      return `action '${s.name}': limits [${s.lower}, ${s.upper}] are not an interval`;
+    if (!(Number.isFinite(s.safe) && s.safe >= s.lower && s.safe <= s.upper))
+      return `action '${s.name}': safe value ${s.safe} is not a finite value within [${s.lower}, ${s.upper}]`;
+    if (!(s.maxDeltaPerTick > 0))
+      return `action '${s.name}': max_delta_per_tick ${s.maxDeltaPerTick} must be > 0`;
+  }
+  return undefined;
+}
+
+const zeroNonce = new Uint8Array(nonceSize);
+
+/** `check: false` skips the spec check: only for playing a buggy rig in tests and fault injection. */
+export function encodeHello(
+  out: Uint8Array,
+  seq: number,
+  timeUs: number,
+  hello: Hello,
+  options: { check?: boolean } = {},
+): number {
+  const problem = options.check === false ? undefined : helloProblem(hello);
+  if (problem !== undefined)
+    throw new RangeError(`hello for '${hello.name}' violates the protocol: ${problem}`);
   checkCount('hello joints', hello.joints.length, 255);
   checkCount('hello sensors', hello.sensors.length, 255);
   checkCount('hello observation signals', hello.observation.length, 255);
@@ -313,8 +505,14 @@ function writeHello(w: Writer, seq: number, timeUs: number, hello: Hello, stateS
     w.f64(s.safe);
     w.f64(s.maxDeltaPerTick);
   }
-  if (w.offset > maxMessageSize)
-    throw new RangeError(`hello is ${w.offset} bytes, more than ${maxMessageSize}`);
+  const session = hello.session;
+  w.bytes(session?.rigNonce ?? zeroNonce, nonceSize);
+  w.u32(session?.ownerSession ?? 0);
+  w.u16(session?.leaseMs ?? 0);
+  if (w.offset > maxMessageSize - trailerSize)
+    throw new RangeError(
+      `hello is ${w.offset} bytes, more than ${maxMessageSize - trailerSize} (with its trailer, ${maxMessageSize})`,
+    );
 }
 
 /** Allocation-free: the view is created once per output buffer by the caller. */
@@ -377,7 +575,7 @@ export function encodeAck(out: Uint8Array, seq: number, timeUs: number, a: Ack):
   writeHeader(w.view, MessageType.ack, seq, timeUs);
   w.u8(a.ackedType);
   w.u8(a.status);
-  w.u16(0);
+  w.u16(Math.min(65535, Math.max(0, Math.round(a.retryAfterMs ?? 0))));
   w.u32(a.ackedSeq);
   return w.offset;
 }
@@ -386,6 +584,55 @@ export function encodeRequest(out: Uint8Array, seq: number, timeUs: number, r: R
   const w = new Writer(out);
   writeHeader(w.view, MessageType.request, seq, timeUs);
   w.u8(r.op);
+  return w.offset;
+}
+
+export function encodeSession(out: Uint8Array, seq: number, timeUs: number, s: SessionOpen): number {
+  const w = new Writer(out);
+  writeHeader(w.view, MessageType.session, seq, timeUs);
+  w.u8(s.op);
+  w.bytes(s.hostNonce, nonceSize);
+  w.bytes(s.rigNonce, nonceSize);
+  return w.offset;
+}
+
+export function encodeNotice(out: Uint8Array, seq: number, timeUs: number, n: Notice): number {
+  const w = new Writer(out);
+  writeHeader(w.view, MessageType.notice, seq, timeUs);
+  w.u16(n.code);
+  w.u32(n.count);
+  w.str(n.message.length > 200 ? `${n.message.slice(0, 197)}...` : n.message);
+  return w.offset;
+}
+
+export function encodeOperatorHello(out: Uint8Array, seq: number, timeUs: number, h: OperatorHello): number {
+  const w = new Writer(out);
+  writeHeader(w.view, MessageType.operatorHello, seq, timeUs);
+  w.bytes(h.nonce, nonceSize);
+  return w.offset;
+}
+
+export function encodeOperatorCommand(
+  out: Uint8Array,
+  seq: number,
+  timeUs: number,
+  c: OperatorCommand,
+): number {
+  const w = new Writer(out);
+  writeHeader(w.view, MessageType.operator, seq, timeUs);
+  w.str(c.line);
+  return w.offset;
+}
+
+/** Longest reply text: what fits in a message with its trailer. */
+export const maxReplyText = 2048;
+
+export function encodeOperatorReply(out: Uint8Array, seq: number, timeUs: number, r: OperatorReply): number {
+  const w = new Writer(out);
+  writeHeader(w.view, MessageType.operatorReply, seq, timeUs);
+  w.u64(r.requestCounter);
+  w.u8(r.ok ? 1 : 0);
+  w.text(r.text, maxReplyText);
   return w.offset;
 }
 
@@ -398,6 +645,7 @@ export function decodeHeader(view: DataView, length: number, header: Header): nu
   if (view.getUint8(0) !== protocolVersion) return DecodeError.badVersion;
   const type = view.getUint8(1);
   if (type < 1 || type >= messageTypeCount) return DecodeError.unknownType;
+  if ((view.getUint16(2, true) & ~authModeMask) !== 0) return DecodeError.badFlags;
   header.type = type;
   header.seq = view.getUint32(4, true);
   header.timeUs = view.getUint32(8, true) + view.getUint32(12, true) * twoTo32;
@@ -409,7 +657,8 @@ export function decodeState(view: DataView, length: number, out: StateSample): n
   const jointCount = view.getUint8(24);
   const imuByte = view.getUint8(25);
   const sensorCount = view.getUint8(26);
-  if (imuByte > 1) return DecodeError.badValue;
+  if (imuByte > 1 || view.getUint8(27) !== 0) return DecodeError.badValue;
+  if ((view.getUint32(20, true) & ~stateFlagMask) !== 0) return DecodeError.badValue;
   const n = stateValueCount(jointCount, imuByte === 1, sensorCount);
   if (n > maxStateValues) return DecodeError.badCount;
   const expected = 28 + 4 * n;
@@ -432,18 +681,27 @@ export function decodeCommand(view: DataView, length: number, out: CommandSample
   const mode = view.getUint8(20);
   const count = view.getUint8(21);
   const gainsByte = view.getUint8(22);
-  if (mode >= commandModes.length || gainsByte > 1) return DecodeError.badValue;
+  if (mode >= commandModes.length || gainsByte > 1 || view.getUint8(23) !== 0) return DecodeError.badValue;
   if (count > maxCommandValues) return DecodeError.badCount;
   const expected = 24 + 4 * count * (gainsByte === 1 ? 3 : 1);
   if (length < expected) return DecodeError.truncated;
   if (length > expected) return DecodeError.trailingBytes;
+  // Targets must be finite, gains finite and >= 0: a NaN must never reach an actuator.
+  let offset = 24;
+  for (let i = 0; i < count; i++, offset += 4)
+    if (!Number.isFinite(view.getFloat32(offset, true))) return DecodeError.badValue;
+  if (gainsByte === 1) {
+    for (let i = 0; i < 2 * count; i++, offset += 4)
+      if (!(view.getFloat32(offset, true) >= 0 && view.getFloat32(offset, true) < Infinity))
+        return DecodeError.badValue;
+  }
   out.seq = view.getUint32(4, true);
   out.timeUs = view.getUint32(8, true) + view.getUint32(12, true) * twoTo32;
   out.stateSeq = view.getUint32(16, true);
   out.mode = mode;
   out.count = count;
   out.hasGains = gainsByte === 1;
-  let offset = 24;
+  offset = 24;
   for (let i = 0; i < count; i++, offset += 4) out.target[i] = view.getFloat32(offset, true);
   if (out.hasGains) {
     for (let i = 0; i < count; i++, offset += 4) out.kp[i] = view.getFloat32(offset, true);
@@ -463,7 +721,7 @@ class Reader {
   offset = headerSize;
   failed = 0;
   constructor(
-    private readonly bytes: Uint8Array,
+    private readonly bytes_: Uint8Array,
     private readonly view: DataView,
     private readonly length: number,
   ) {}
@@ -492,12 +750,31 @@ class Reader {
     const at = this.take(8);
     return at < 0 ? 0 : this.view.getFloat64(at, true);
   }
+  u64(): number {
+    const low = this.u32();
+    return this.u32() * twoTo32 + low;
+  }
+  bytes(n: number): Uint8Array {
+    const at = this.take(n);
+    return at < 0 ? new Uint8Array(n) : this.bytes_.slice(at, at + n);
+  }
+  /** The rest of the message as UTF-8. */
+  text(): string {
+    const at = this.take(this.length - this.offset);
+    if (at < 0) return '';
+    try {
+      return utf8Strict.decode(this.bytes_.subarray(at, this.length));
+    } catch {
+      this.failed ||= DecodeError.badString;
+      return '';
+    }
+  }
   str(): string {
     const n = this.u8();
     const at = this.take(n);
     if (at < 0) return '';
     try {
-      return utf8Strict.decode(this.bytes.subarray(at, at + n));
+      return utf8Strict.decode(this.bytes_.subarray(at, at + n));
     } catch {
       this.failed ||= DecodeError.badString;
       return '';
@@ -514,12 +791,11 @@ function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** A NaN limit is rejected rather than silently disabling a check. */
-function finiteOrInfinite(...values: number[]): boolean {
-  return values.every((v) => !Number.isNaN(v));
-}
-
-export function decodeHello(bytes: Uint8Array, length: number): Hello | number {
+/**
+ * Decodes a hello and checks it against the spec (`helloProblem`). A hello that decodes but
+ * violates the spec returns DecodeError.badValue; `problems`, when given, receives the reason.
+ */
+export function decodeHello(bytes: Uint8Array, length: number, problems?: string[]): Hello | number {
   const r = new Reader(bytes, viewOf(bytes), length);
   const stateRateHz = r.u16();
   const innerLoopHz = r.u16();
@@ -531,71 +807,59 @@ export function decodeHello(bytes: Uint8Array, length: number): Hello | number {
   const name = r.str();
   const joints: JointInfo[] = [];
   for (let i = 0, n = r.u8(); i < n && !r.failed; i++) {
-    const jointName = r.str();
-    const type = r.u8();
-    const joint = {
-      name: jointName,
-      type: type as 0 | 1,
+    joints.push({
+      name: r.str(),
+      type: r.u8() as 0 | 1,
       positionLower: r.f64(),
       positionUpper: r.f64(),
       velocityLimit: r.f64(),
       effortLimit: r.f64(),
-    };
-    if (type > 1) return DecodeError.badValue;
-    joints.push(joint);
+    });
   }
   const sensors: { name: string; unit: string }[] = [];
   for (let i = 0, n = r.u8(); i < n && !r.failed; i++) sensors.push({ name: r.str(), unit: r.str() });
-  const hasImu = (features & Feature.imu) !== 0;
-  const stateSize = stateValueCount(joints.length, hasImu, sensors.length);
-  if (stateSize > maxStateValues) return DecodeError.badCount;
   const observation: ObservationSignal[] = [];
   for (let i = 0, n = r.u8(); i < n && !r.failed; i++) {
-    const s = { name: r.str(), unit: r.str(), lower: r.f64(), upper: r.f64(), stateIndex: r.u16() };
-    if (
-      !r.failed &&
-      (s.stateIndex >= stateSize || !finiteOrInfinite(s.lower, s.upper) || !(s.lower <= s.upper))
-    ) {
-      return DecodeError.badValue;
-    }
-    observation.push(s);
+    observation.push({ name: r.str(), unit: r.str(), lower: r.f64(), upper: r.f64(), stateIndex: r.u16() });
   }
   const action: ActionSignal[] = [];
   for (let i = 0, n = r.u8(); i < n && !r.failed; i++) {
-    const s = {
+    action.push({
       name: r.str(),
       unit: r.str(),
       lower: r.f64(),
       upper: r.f64(),
       safe: r.f64(),
       maxDeltaPerTick: r.f64(),
-    };
-    if (
-      !r.failed &&
-      (!finiteOrInfinite(s.lower, s.upper, s.safe, s.maxDeltaPerTick) || !(s.lower <= s.upper))
-    ) {
-      return DecodeError.badValue;
-    }
-    action.push(s);
+    });
   }
-  if (!r.failed && (modeIndex >= commandModes.length || action.length > maxCommandValues)) {
-    return DecodeError.badValue;
-  }
-  return r.finish<Hello>({
+  const rigNonce = r.bytes(nonceSize);
+  const ownerSession = r.u32();
+  const leaseMs = r.u16();
+  const hello: Hello = {
     stateRateHz,
     innerLoopHz,
     minCommandRateHz,
     maxCommandRateHz,
-    commandMode: commandModes[modeIndex] ?? 'torque',
+    commandMode: commandModes[modeIndex] ?? (`mode ${modeIndex}` as CommandMode),
     features,
     watchdogMs,
     name,
     joints,
-    hasImu,
+    hasImu: (features & Feature.imu) !== 0,
     sensors,
     observation,
     action,
-  });
+    session: { rigNonce, ownerSession, leaseMs },
+  };
+  const decoded = r.finish(hello);
+  if (typeof decoded === 'number') return decoded;
+  const problem = helloProblem(hello);
+  if (problem !== undefined) {
+    problems?.push(problem);
+    return DecodeError.badValue;
+  }
+  return hello;
 }
 
 export function decodeEstop(bytes: Uint8Array, length: number): Estop | number {
@@ -616,13 +880,50 @@ export function decodeAck(bytes: Uint8Array, length: number): Ack | number {
   const r = new Reader(bytes, viewOf(bytes), length);
   const ackedType = r.u8();
   const status = r.u8();
-  r.u16();
+  const retryAfterMs = r.u16();
   const ackedSeq = r.u32();
-  return r.finish({ ackedType, status, ackedSeq });
+  return r.finish({ ackedType, status, ackedSeq, retryAfterMs });
 }
 
 export function decodeRequest(bytes: Uint8Array, length: number): Request | number {
   const r = new Reader(bytes, viewOf(bytes), length);
   const op = r.u8();
   return r.finish({ op });
+}
+
+export function decodeSession(bytes: Uint8Array, length: number): SessionOpen | number {
+  const r = new Reader(bytes, viewOf(bytes), length);
+  const op = r.u8();
+  const hostNonce = r.bytes(nonceSize);
+  const rigNonce = r.bytes(nonceSize);
+  return r.finish({ op, hostNonce, rigNonce });
+}
+
+export function decodeNotice(bytes: Uint8Array, length: number): Notice | number {
+  const r = new Reader(bytes, viewOf(bytes), length);
+  const code = r.u16();
+  const count = r.u32();
+  const message = r.str();
+  return r.finish({ code, count, message });
+}
+
+export function decodeOperatorHello(bytes: Uint8Array, length: number): OperatorHello | number {
+  const r = new Reader(bytes, viewOf(bytes), length);
+  const nonce = r.bytes(nonceSize);
+  return r.finish({ nonce });
+}
+
+export function decodeOperatorCommand(bytes: Uint8Array, length: number): OperatorCommand | number {
+  const r = new Reader(bytes, viewOf(bytes), length);
+  const line = r.str();
+  return r.finish({ line });
+}
+
+export function decodeOperatorReply(bytes: Uint8Array, length: number): OperatorReply | number {
+  const r = new Reader(bytes, viewOf(bytes), length);
+  const requestCounter = r.u64();
+  const okByte = r.u8();
+  const text = r.text();
+  if (!r.failed && okByte > 1) return DecodeError.badValue;
+  return r.finish({ requestCounter, ok: okByte === 1, text });
 }

@@ -68,6 +68,38 @@ export const faultSchema = z.discriminatedUnion('kind', [
     .strict(),
   z
     .object({
+      /** A firmware bug: states leave with 0 joints while the physics stands still (a frozen rig hiding behind well-formed frames). */
+      kind: z.literal('wrong-shape'),
+      at: z.number().nonnegative(),
+      duration: z.number().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      /** A firmware bug: the state sequence number jumps by 2^31 once. */
+      kind: z.literal('sequence-jump'),
+      at: z.number().nonnegative(),
+    })
+    .strict(),
+  z
+    .object({
+      /** A compromised rig: its states echo a command the host never sent (as if it applied a foreign one). */
+      kind: z.literal('foreign-echo'),
+      at: z.number().nonnegative(),
+    })
+    .strict(),
+  z
+    .object({
+      /** A sensor glitch: the joint's reported position is offset by `amount` (m or rad) while its velocity is not. */
+      kind: z.literal('position-jump'),
+      joint: z.string(),
+      amount: z.number(),
+      at: z.number().nonnegative(),
+      duration: z.number().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({
       kind: z.literal('estop'),
       /** The rig's own e-stop button: latches until the host sends a recover request. */
       at: z.number().nonnegative(),
@@ -139,6 +171,19 @@ export const rigConfigSchema = z
     kd: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(2),
     /** Without a command or heartbeat for this long, the rig latches a fault and goes safe. */
     watchdogMs: z.number().int().positive().max(65535).default(200),
+    /**
+     * The link key (docs/security.md): the name of the environment variable holding it as hex. The
+     * runtime that may command this rig holds the same key; the key itself never goes in a file.
+     */
+    auth: z
+      .object({ keyEnv: z.string().min(1).default('TETHER_LINK_KEY') })
+      .strict()
+      .default({ keyEnv: 'TETHER_LINK_KEY' }),
+    /**
+     * The owner's lease: a session that sent no authenticated frame for this long loses the rig, so a
+     * runtime that died can be replaced. Default: max(1000, 2 x watchdogMs).
+     */
+    sessionLeaseMs: z.number().int().positive().max(65535).optional(),
     /** The reality gap: friction, mass, damping, gains... (sim/dynamics.ts). */
     dynamics: dynamicsSchema.omit({ actionDelay: true, observationNoise: true }).default({}),
     /** Time between a command's arrival and the firmware applying it. */

@@ -34,6 +34,10 @@ export class Firmware {
   /** Sequence number of the last command applied (echoed in state for latency accounting). */
   appliedCommandSeq = 0;
   commandsApplied = 0;
+  /** Session whose commands are being queued now (set by the link on every session open). */
+  session = 0;
+  /** Commands applied per session: how many and the highest sequence number (for the evidence suite). */
+  readonly appliedBySession = new Map<number, { count: number; maxSeq: number }>();
   /** When true the physics does not advance (the robot is held, e.g. before the first activation). */
   held = false;
   /** Joint index (in layout.joints) that is seized, or -1. */
@@ -56,6 +60,7 @@ export class Firmware {
   private readonly observation: Float64Array;
   private readonly queueTime = new Float64Array(queueSlots);
   private readonly queueSeq = new Float64Array(queueSlots);
+  private readonly queueSession = new Float64Array(queueSlots);
   private readonly queueTarget: Float64Array;
   private readonly queueKp: Float64Array;
   private readonly queueKd: Float64Array;
@@ -119,6 +124,7 @@ export class Firmware {
     else this.queueLength++;
     this.queueTime[slot] = arrivalUs;
     this.queueSeq[slot] = command.seq;
+    this.queueSession[slot] = this.session;
     this.queueHasGains[slot] = command.hasGains ? 1 : 0;
     for (let i = 0; i < n; i++) {
       this.queueTarget[slot * n + i] = command.target[i]!;
@@ -145,6 +151,13 @@ export class Firmware {
     this.latchedFlags = 0;
     this.active = false;
     this.captureHold();
+  }
+
+  /** A new session owns the rig: commands queued for the old one are dropped, the echo starts at 0. */
+  newSession(session: number): void {
+    this.session = session;
+    this.queueLength = 0;
+    this.appliedCommandSeq = 0;
   }
 
   setStuck(joint: number): void {
@@ -240,6 +253,14 @@ export class Firmware {
       }
       this.appliedCommandSeq = this.queueSeq[slot]!;
       this.commandsApplied++;
+      const session = this.queueSession[slot]!;
+      const applied = this.appliedBySession.get(session);
+      if (applied === undefined)
+        this.appliedBySession.set(session, { count: 1, maxSeq: this.appliedCommandSeq });
+      else {
+        applied.count++;
+        if (this.appliedCommandSeq > applied.maxSeq) applied.maxSeq = this.appliedCommandSeq;
+      }
       this.queueHead = (slot + 1) % queueSlots;
       this.queueLength--;
     }

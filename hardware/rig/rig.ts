@@ -4,17 +4,33 @@ import { SimModel } from '../../sim/model.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { Endpoint } from '../link/endpoint.ts';
 import { SerialTransport } from '../link/serial-transport.ts';
+import {
+  AuthError,
+  acceptSession,
+  CommandError,
+  checkCommand,
+  LinkAuth,
+  randomNonce,
+} from '../link/session.ts';
 import { type PtyPair, startPtyPair } from '../link/socat.ts';
 import type { Transport } from '../link/transport.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../mqtt/broker.ts';
 import { MqttTransport } from '../mqtt/transport.ts';
+import { AuthMode, deviceKeyFromEnv } from '../protocol/auth.ts';
 import {
   AckStatus,
+  type CommandSample,
+  commandModes,
   createStateSample,
   EstopSource,
   FaultCode,
+  Feature,
+  type Header,
+  type Hello,
   MessageType,
+  NoticeCode,
   RequestOp,
+  type SessionOpen,
   StateFlag,
 } from '../protocol/messages.ts';
 import type { FaultSpec, RigConfig } from './config.ts';
@@ -34,12 +50,36 @@ export interface FaultRecord {
   endEpochMs?: number;
 }
 
+/** What the rig refused and how its ownership went (docs/security.md). */
+export interface RigAuthReport {
+  sessionsOpened: number;
+  /** Session opens refused because another session owned the rig. */
+  ownershipRefused: number;
+  forged: number;
+  replayed: number;
+  foreignSession: number;
+  /** Frames that needed a session and had none (commands, requests, heartbeats). */
+  unauthenticated: number;
+  /** Authenticated commands refused: wrong shape or mode, non-finite values, out of order. */
+  malformedCommands: number;
+  /** Unauthenticated e-stops (accepted: anyone may stop). */
+  unauthenticatedEstops: number;
+  leasesExpired: number;
+}
+
 export interface RigReport {
   readonly name: string;
   readonly link: string;
   statesSent: number;
   commandsReceived: number;
   commandsApplied: number;
+  /** Commands applied per session id (hex): count and highest sequence number. */
+  appliedBySession: Record<string, { count: number; maxSeq: number }>;
+  /** Every session that owned the rig, with when it began. */
+  readonly sessions: { id: string; openedEpochMs: number }[];
+  /** Every time the rig entered its latched safe state, and why. */
+  readonly latches: { epochMs: number; reason: string }[];
+  readonly auth: RigAuthReport;
   overruns: number;
   /** State-leaves-rig to command-arrives-at-rig, microseconds, one per answered state. */
   readonly latencyUs: number[];
@@ -62,6 +102,18 @@ function epochMs(): number {
 export class EmulatedRig {
   readonly report: RigReport;
   private readonly endpoint: Endpoint;
+  private readonly auth: LinkAuth;
+  /** Nonce the next session open must echo; renewed after every open, so an open is never replayed. */
+  private rigNonce = randomNonce();
+  private readonly leaseMs: number;
+  private ownerHeardMs = 0;
+  private lastCommandSeq = 0;
+  private readonly lastNotice = new Map<number, number>();
+  private readonly noticeCounts = new Map<number, number>();
+  /** Fault injection on outgoing states. */
+  private wrongShape = false;
+  private foreignEcho = false;
+  private readonly positionOffset: Float64Array;
   private readonly outgoing = createStateSample();
   private readonly sentAt = new Float64Array(latencyRing);
   private readonly innerPeriodUs: number;
@@ -84,26 +136,38 @@ export class EmulatedRig {
     private readonly transport: FaultyTransport,
     private readonly link: { pty?: PtyPair; broker?: EmbeddedBroker; ptyBase?: string; hostLink: string },
     log: (line: string) => void,
+    deviceKey: Uint8Array,
   ) {
     this.log = log;
     this.innerPeriodUs = 1e6 / config.innerLoopHz;
     this.ticksPerState = config.innerLoopHz / config.stateRateHz;
     this.pendingFaults = [...config.faults].sort((a, b) => a.at - b.at);
+    this.leaseMs = config.sessionLeaseMs ?? Math.max(1000, 2 * config.watchdogMs);
+    this.positionOffset = new Float64Array(firmware.layout.joints.length);
     firmware.held = config.resetOnActivate;
-    this.endpoint = new Endpoint(transport, {
-      command: (c) => this.onCommand(c.stateSeq),
-      heartbeat: () => {
+    this.auth = new LinkAuth(deviceKey, 'rig');
+    this.endpoint = new Endpoint(transport, this.auth, {
+      command: (c, header) => this.onCommand(c, header),
+      heartbeat: (_hb, header) => {
+        if (!this.fromOwner(header)) return;
         this.lastHeardMs = performance.now();
       },
-      request: (r, header) => this.onRequest(r.op, header.seq),
-      estop: (e) => {
-        this.firmware.latch(StateFlag.estop);
-        this.log(`e-stop from ${e.source === EstopSource.operator ? 'operator' : 'host'}: ${e.reason}`);
+      request: (r, header) => this.onRequest(r.op, header),
+      estop: (e, header) => {
+        // Anyone may stop: an e-stop needs no authentication (docs/security.md).
+        const authenticated = header.auth === AuthMode.session && header.session === this.auth.sessionId;
+        if (!authenticated) this.report.auth.unauthenticatedEstops++;
+        this.latch(
+          StateFlag.estop,
+          `e-stop from ${e.source === EstopSource.operator ? 'operator' : 'host'}${authenticated ? '' : ' (unauthenticated)'}: ${e.reason}`,
+        );
       },
+      session: (open, header) => this.onSession(open, header),
+      rejected: (code, header) => this.onRejected(code, header),
     });
     transport.onStatus((connected, reason) => {
       this.log(`link ${connected ? 'up' : 'down'}: ${reason}`);
-      if (connected) this.endpoint.sendHello(this.firmware.layout.hello);
+      if (connected) this.sendHello('device');
     });
     this.report = {
       name: firmware.layout.hello.name,
@@ -111,6 +175,20 @@ export class EmulatedRig {
       statesSent: 0,
       commandsReceived: 0,
       commandsApplied: 0,
+      appliedBySession: {},
+      sessions: [],
+      latches: [],
+      auth: {
+        sessionsOpened: 0,
+        ownershipRefused: 0,
+        forged: 0,
+        replayed: 0,
+        foreignSession: 0,
+        unauthenticated: 0,
+        malformedCommands: 0,
+        unauthenticatedEstops: 0,
+        leasesExpired: 0,
+      },
       overruns: 0,
       latencyUs: [],
       faults: [],
@@ -138,6 +216,7 @@ export class EmulatedRig {
         `dynamics.timestep ${timestep} s must equal the inner-loop period 1/${config.innerLoopHz} s`,
       );
     }
+    const deviceKey = deviceKeyFromEnv(config.auth.keyEnv, 'rig auth.keyEnv');
     const sim = await SimModel.load(config.model, { ...config.dynamics, timestep });
     let firmware: Firmware | undefined;
     try {
@@ -180,6 +259,7 @@ export class EmulatedRig {
           new FaultyTransport(serial, rng),
           { pty, ptyBase: base, hostLink: pty.hostPath },
           log,
+          deviceKey,
         );
       }
       let broker: EmbeddedBroker | undefined;
@@ -226,6 +306,7 @@ export class EmulatedRig {
         new FaultyTransport(mqtt, rng),
         { ...(broker ? { broker } : {}), hostLink: `${url} topic ${t.topicPrefix}/${name}` },
         log,
+        deviceKey,
       );
     } catch (error) {
       firmware?.dispose();
@@ -245,7 +326,7 @@ export class EmulatedRig {
 
   async start(): Promise<void> {
     await this.transport.open();
-    this.endpoint.sendHello(this.firmware.layout.hello);
+    this.sendHello('device');
     this.running = true;
     this.wallStartUs = performance.now() * 1000;
     this.nextTickUs = this.innerPeriodUs;
@@ -264,7 +345,142 @@ export class EmulatedRig {
     this.firmware.sim.dispose();
     this.report.decodeErrors = this.endpoint.decodeErrors;
     this.report.commandsApplied = this.firmware.commandsApplied;
+    const a = this.auth.counters;
+    this.report.auth.forged = a.forged + a.deviceForged;
+    this.report.auth.replayed = a.replayed;
+    this.report.auth.foreignSession = a.foreignSession;
+    for (const [id, applied] of this.firmware.appliedBySession)
+      this.report.appliedBySession[hex(id)] = { ...applied };
     return this.report;
+  }
+
+  /** The static hello plus who owns the rig now, sealed with the device key or the owner's session. */
+  private sendHello(mode: 'device' | 'auto'): void {
+    const hello: Hello = {
+      ...this.firmware.layout.hello,
+      session: { rigNonce: this.rigNonce, ownerSession: this.auth.sessionId, leaseMs: this.leaseMs },
+    };
+    this.endpoint.sendHello(hello, mode);
+  }
+
+  /** True for frames sealed by the session that owns the rig; renews its lease. Counts the rest. */
+  private fromOwner(header: Header): boolean {
+    if (header.auth === AuthMode.session && header.session !== 0 && header.session === this.auth.sessionId) {
+      this.ownerHeardMs = performance.now();
+      return true;
+    }
+    this.report.auth.unauthenticated++;
+    this.notify(NoticeCode.unauthenticated, 'a frame without the owner session was refused');
+    return false;
+  }
+
+  private latch(flag: number, reason: string): void {
+    if (this.firmware.latchedFlags === 0) this.report.latches.push({ epochMs: epochMs(), reason });
+    this.firmware.latch(flag);
+    this.log(reason);
+  }
+
+  /**
+   * Tells the owner what the rig refused, at most once per code every 250 ms (an attacker must not
+   * turn the rig into a flood source); the count says how many in total.
+   */
+  private notify(code: number, message: string): void {
+    const count = (this.noticeCounts.get(code) ?? 0) + 1;
+    this.noticeCounts.set(code, count);
+    if (this.auth.session === undefined) return;
+    const now = performance.now();
+    if (now - (this.lastNotice.get(code) ?? -Infinity) < 250) return;
+    this.lastNotice.set(code, now);
+    this.endpoint.sendNotice({ code, count, message });
+  }
+
+  private onRejected(code: number, header: Header): void {
+    if (code === AuthError.forged)
+      this.notify(NoticeCode.forged, 'a frame whose tag does not verify was refused');
+    else if (code === AuthError.replayed) this.notify(NoticeCode.replayed, 'a replayed frame was refused');
+    else if (code === AuthError.foreignSession)
+      this.notify(NoticeCode.foreignSession, 'a frame of another session was refused');
+    if (
+      header.type === MessageType.session &&
+      (code === AuthError.foreignSession || code === AuthError.forged)
+    ) {
+      // A host re-keying a session we no longer hold, or whose key differs: tell it, unauthenticated.
+      this.endpoint.sendAck(
+        {
+          ackedType: MessageType.session,
+          status: code === AuthError.foreignSession ? AckStatus.stale : AckStatus.unauthenticated,
+          ackedSeq: header.seq,
+        },
+        'none',
+      );
+      return;
+    }
+    if (
+      header.type === MessageType.command &&
+      code < 0 &&
+      code > AuthError.forged &&
+      header.auth === AuthMode.session
+    ) {
+      // Authenticated but malformed: a NaN target, a wrong length, reserved bits set.
+      this.report.auth.malformedCommands++;
+      this.notify(NoticeCode.malformedCommand, `an authenticated command was refused (decode error ${code})`);
+    }
+  }
+
+  /** SESSION open: a new owner (device key, only while nobody holds the rig) or the owner re-keying. */
+  private onSession(open: SessionOpen, header: Header): void {
+    const ack = (status: number, mode: 'auto' | 'device' | 'none', retryAfterMs = 0) =>
+      this.endpoint.sendAck(
+        { ackedType: MessageType.session, status, ackedSeq: header.seq, retryAfterMs },
+        mode,
+      );
+    const owner = this.auth.session;
+    const now = performance.now();
+    const quietMs = now - this.ownerHeardMs;
+    const decision = acceptSession(this.auth, open, header, this.rigNonce, quietMs < this.leaseMs);
+    switch (decision.status) {
+      case AckStatus.ok:
+        break;
+      case AckStatus.unauthenticated:
+        this.report.auth.unauthenticated++;
+        ack(decision.status, 'none');
+        return;
+      case AckStatus.busy:
+        this.report.auth.ownershipRefused++;
+        this.log(
+          `session open refused: the rig is owned by session ${hex(owner!.id)} (heard ${Math.round(quietMs)} ms ago, lease ${this.leaseMs} ms)`,
+        );
+        this.notify(NoticeCode.ownershipRefused, 'another runtime asked to own this rig and was refused');
+        ack(decision.status, 'device', this.leaseMs - quietMs);
+        return;
+      default:
+        ack(decision.status, 'device');
+        return;
+    }
+    if (owner !== undefined && !decision.rekey) this.expireLease(quietMs);
+    const keys = decision.keys!;
+    this.rigNonce = randomNonce();
+    this.auth.adopt(keys);
+    this.firmware.newSession(keys.id);
+    if (!decision.rekey) this.firmware.active = false;
+    this.lastCommandSeq = 0;
+    this.ownerHeardMs = now;
+    this.report.auth.sessionsOpened++;
+    this.report.sessions.push({ id: hex(keys.id), openedEpochMs: epochMs() });
+    this.log(`session ${hex(keys.id)} ${decision.rekey ? `re-keyed from ${hex(owner!.id)}` : 'opened'}`);
+    ack(AckStatus.ok, 'auto');
+  }
+
+  private expireLease(quietMs: number): void {
+    const owner = this.auth.session;
+    if (owner === undefined) return;
+    this.report.auth.leasesExpired++;
+    this.log(
+      `session ${hex(owner.id)} lost the rig: nothing heard for ${Math.round(quietMs)} ms (lease ${this.leaseMs} ms)`,
+    );
+    this.auth.drop();
+    this.firmware.active = false;
+    this.rigNonce = randomNonce();
   }
 
   /** Runs every inner tick that is due, then sleeps until the next state message is due. */
@@ -291,8 +507,11 @@ export class EmulatedRig {
   }
 
   private publishState(): void {
+    // Only the owner hears the rig: an unowned rig says hello when asked, and streams nothing.
+    if (this.auth.session === undefined) return;
     const s = this.outgoing;
     this.firmware.sample(s);
+    this.tamper(s);
     const sentMs = performance.now();
     if (this.endpoint.sendState(s, this.firmware.simTimeUs)) {
       this.sentAt[s.seq % latencyRing] = sentMs;
@@ -301,7 +520,48 @@ export class EmulatedRig {
     }
   }
 
-  private onCommand(stateSeq: number): void {
+  /** Injected firmware bugs and sensor glitches (faults `wrong-shape`, `sequence-jump`, `foreign-echo`, `position-jump`). */
+  private tamper(s: ReturnType<typeof createStateSample>): void {
+    const n = this.firmware.layout.joints.length;
+    for (let j = 0; j < n; j++) s.values[j] = s.values[j]! + this.positionOffset[j]!;
+    if (this.wrongShape) {
+      s.jointCount = 0;
+      s.valueCount = s.valueCount - 3 * n;
+    }
+    if (this.foreignEcho) s.commandSeq = (this.firmware.appliedCommandSeq + 1000) >>> 0;
+  }
+
+  private onCommand(c: CommandSample, header: Header): void {
+    const hello = this.firmware.layout.hello;
+    const verdict = checkCommand(
+      this.auth,
+      header,
+      c,
+      {
+        mode: commandModes.indexOf(hello.commandMode),
+        count: hello.action.length,
+        gainsAllowed: (hello.features & Feature.pdGains) !== 0,
+      },
+      this.lastCommandSeq,
+    );
+    if (verdict === CommandError.unauthenticated) {
+      this.report.auth.unauthenticated++;
+      this.notify(NoticeCode.unauthenticated, 'a command without the owner session was refused');
+      return;
+    }
+    this.ownerHeardMs = performance.now();
+    if (verdict !== 0) {
+      this.report.auth.malformedCommands++;
+      this.notify(
+        NoticeCode.malformedCommand,
+        verdict === CommandError.sequence
+          ? `command ${c.seq} arrived after ${this.lastCommandSeq} and was refused`
+          : `a command of another shape than the hello (${c.count} values, mode ${c.mode}) was refused`,
+      );
+      return;
+    }
+    this.lastCommandSeq = c.seq;
+    const stateSeq = c.stateSeq;
     const now = performance.now();
     this.report.commandsReceived++;
     this.lastHeardMs = now;
@@ -311,12 +571,25 @@ export class EmulatedRig {
     this.firmware.enqueue(this.endpoint.command, this.firmware.simTimeUs);
   }
 
-  private onRequest(op: number, seq: number): void {
+  private onRequest(op: number, header: Header): void {
+    const seq = header.seq;
     const ack = (status: number) =>
       this.endpoint.sendAck({ ackedType: MessageType.request, status, ackedSeq: seq });
+    if (op === RequestOp.hello) {
+      // Anyone may ask who is there; the owner gets an answer sealed with its session.
+      const owner =
+        header.auth === AuthMode.session && header.session === this.auth.sessionId && header.session !== 0;
+      this.sendHello(owner ? 'auto' : 'device');
+      return;
+    }
+    if (!this.fromOwner(header)) return;
     switch (op) {
-      case RequestOp.hello:
-        this.endpoint.sendHello(this.firmware.layout.hello);
+      case RequestOp.release:
+        this.firmware.active = false;
+        ack(AckStatus.ok);
+        this.log(`session ${hex(this.auth.sessionId)} released the rig`);
+        this.auth.drop();
+        this.rigNonce = randomNonce();
         return;
       case RequestOp.activate:
         if (this.firmware.latchedFlags !== 0) {
@@ -349,13 +622,17 @@ export class EmulatedRig {
 
   private checkWatchdog(): void {
     const fw = this.firmware;
-    if (!fw.active || fw.latchedFlags !== 0 || this.transport.faults.frozen) return;
+    if (this.transport.faults.frozen) return;
+    if (this.auth.session !== undefined) {
+      const quietMs = performance.now() - this.ownerHeardMs;
+      if (quietMs > this.leaseMs) this.expireLease(quietMs);
+    }
+    if (!fw.active || fw.latchedFlags !== 0) return;
     const silentMs = performance.now() - this.lastHeardMs;
     if (silentMs <= this.config.watchdogMs) return;
-    fw.latch(StateFlag.fault);
     const message = `no command or heartbeat for ${Math.round(silentMs)} ms (watchdog ${this.config.watchdogMs} ms)`;
+    this.latch(StateFlag.fault, `fault: ${message}`);
     this.endpoint.sendFault({ code: FaultCode.watchdog, message });
-    this.log(`fault: ${message}`);
   }
 
   private superviseFaults(): void {
@@ -405,9 +682,24 @@ export class EmulatedRig {
         fw.setStuck(on ? fw.layout.joints.findIndex((j) => j.name === spec.joint) : -1);
         return;
       case 'estop':
-        fw.latch(StateFlag.estop);
+        this.latch(StateFlag.estop, 'rig e-stop button pressed');
         this.endpoint.sendEstop({ source: EstopSource.rig, reason: 'rig e-stop button pressed' });
         return;
+      case 'wrong-shape':
+        this.wrongShape = on;
+        fw.held = on;
+        return;
+      case 'sequence-jump':
+        if (on) this.endpoint.skipSequence(MessageType.state, 2 ** 31);
+        return;
+      case 'foreign-echo':
+        this.foreignEcho = on;
+        return;
+      case 'position-jump': {
+        const joint = fw.layout.joints.findIndex((j) => j.name === spec.joint);
+        this.positionOffset[joint] = on ? spec.amount : 0;
+        return;
+      }
       case 'disconnect':
         await this.disconnect(on);
         return;
@@ -435,8 +727,15 @@ function requireEnv(name: string, what: string): string {
   return value;
 }
 
+function hex(id: number): string {
+  return id.toString(16).padStart(8, '0');
+}
+
 function checkFaultTarget(f: FaultSpec, layout: ReturnType<typeof buildRigLayout>): void {
-  if (f.kind === 'stuck-joint' && !layout.joints.some((j) => j.name === f.joint)) {
+  if (
+    (f.kind === 'stuck-joint' || f.kind === 'position-jump') &&
+    !layout.joints.some((j) => j.name === f.joint)
+  ) {
     throw new RangeError(
       `faults: stuck-joint '${f.joint}' is not a joint (known: ${layout.joints.map((j) => j.name).join(', ')})`,
     );

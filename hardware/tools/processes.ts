@@ -14,6 +14,18 @@ import type { RigReport } from '../rig/rig.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
+/** A fixed link key for tests and benchmarks only (never for a real rig: it is public). */
+export const testLinkKey = '74657374206b6579206f6e6c793a206e6f7420666f722061207265616c20726967';
+
+/**
+ * Sets TETHER_LINK_KEY to the public test key unless it is already set, so test rigs and runtimes
+ * (and the CLI processes they spawn) share a key. Returns the key in use.
+ */
+export function useTestLinkKey(): string {
+  process.env['TETHER_LINK_KEY'] ??= testLinkKey;
+  return process.env['TETHER_LINK_KEY'];
+}
+
 /**
  * Every process started here, and the socat pid files of serial rigs: whatever a failed test or an
  * interrupted benchmark leaves behind is killed when this process exits, so no rig keeps running.

@@ -1,4 +1,5 @@
 import type { LifecycleState } from './lifecycle.ts';
+import type { LinkHealth } from './link-health.ts';
 import type { ActionSpec, VectorSpec } from './spec.ts';
 
 /**
@@ -38,7 +39,25 @@ export interface Robot {
   write(action: Float64Array): void;
   /** Enter `fault` (e.g. from the safety layer or a watchdog); the robot goes to its safe action. */
   fault(reason: string): void;
+
+  /**
+   * Optional: the runtime's safety layer latched. A robot with a safe state of its own (a rig's
+   * firmware latch) enters it, so nothing outside the runtime can move it until `recover()`.
+   */
+  onSafetyLatch?(reason: string): void;
+  /** Optional: robots behind a link report its health (counts since `configure`). */
+  linkHealth?(): LinkHealth;
+  /**
+   * Optional: where a robot reports link events that do not fault it (frames refused, a second
+   * would-be owner refused); `undefined` removes the listener.
+   */
+  onLinkEvent?(listener: LinkEventListener | undefined): void;
 }
+
+export type LinkEventListener = (
+  message: string,
+  data?: Readonly<Record<string, number | string | boolean>>,
+) => void;
 
 export type RobotTransport = 'sim' | 'serial' | 'mqtt';
 

@@ -10,6 +10,7 @@
  * Pure functions only: the writer worker and the reader share them, so both agree on the layout.
  */
 import type { ControlEventKind } from '../core/events.ts';
+import { type LinkHealth, linkSummaryCounters } from '../core/link-health.ts';
 import type { VectorSpec } from '../core/spec.ts';
 import { SafetyFlag } from '../safety/types.ts';
 
@@ -21,6 +22,8 @@ export const Topic = {
   mode: '/tether/mode',
   safety: '/tether/safety',
   events: '/tether/events',
+  /** Link health (robots behind a link only): counts since configure, about once a second. */
+  link: '/tether/link',
 } as const;
 
 /** The per-tick channels, in the order the writer emits them within one tick. */
@@ -313,6 +316,72 @@ export const eventLevel: Readonly<Record<ControlEventKind, number>> = {
   link: 3,
   info: 2,
 };
+
+/**
+ * `/tether/link`: one flat object per sample, `{time, session, <counter>: n, ..., rtt_p50_ms, ...}`,
+ * so Foxglove plots `/tether/link.forged` directly. Counter names keep their case; characters other
+ * than letters, digits and `_` become `_` (`rig.forged` → `rig_forged`).
+ */
+export const linkSchema = {
+  title: 'tether.Link',
+  description: 'Health of the robot link: counts since configure, command round trip',
+  type: 'object',
+  properties: {
+    time: { type: 'number', description: 'Loop time of the sample [s]' },
+    session: { type: 'string', description: 'Session owning the rig (hex), empty when none' },
+    ...Object.fromEntries(
+      linkSummaryCounters.map((key) => [key, { type: 'integer', description: `${key} since configure` }]),
+    ),
+    rtt_last_ms: { type: 'number', description: 'Last command round trip [ms]' },
+    rtt_p50_ms: { type: 'number', description: 'Median command round trip [ms]' },
+    rtt_p99_ms: { type: 'number', description: '99th percentile command round trip [ms]' },
+    rtt_max_ms: { type: 'number', description: 'Largest command round trip [ms]' },
+  },
+};
+
+export function linkMessage(time: number, health: LinkHealth): string {
+  const body: Record<string, number | string> = { time, session: health.session ?? '' };
+  for (const [key, value] of Object.entries(health.counters))
+    body[key.replace(/[^A-Za-z0-9_]/g, '_')] = value;
+  const rtt = health.roundTripMs;
+  if (rtt !== undefined) {
+    body['rtt_last_ms'] = rtt.last;
+    body['rtt_p50_ms'] = rtt.p50;
+    body['rtt_p99_ms'] = rtt.p99;
+    body['rtt_max_ms'] = rtt.max;
+    body['rtt_samples'] = rtt.samples;
+  }
+  return JSON.stringify(body);
+}
+
+/** Reads a `/tether/link` message back into a LinkHealth and its loop time. */
+export function parseLinkMessage(body: Record<string, unknown>): { time: number; health: LinkHealth } {
+  const counters: Record<string, number> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'time' || key === 'session' || key.startsWith('rtt_') || typeof value !== 'number') continue;
+    counters[key] = value;
+  }
+  const num = (key: string) => (typeof body[key] === 'number' ? (body[key] as number) : Number.NaN);
+  const session = typeof body['session'] === 'string' && body['session'] !== '' ? body['session'] : undefined;
+  return {
+    time: num('time'),
+    health: {
+      counters,
+      ...(typeof body['rtt_p50_ms'] === 'number'
+        ? {
+            roundTripMs: {
+              last: num('rtt_last_ms'),
+              p50: num('rtt_p50_ms'),
+              p99: num('rtt_p99_ms'),
+              max: num('rtt_max_ms'),
+              samples: num('rtt_samples'),
+            },
+          }
+        : {}),
+      ...(session !== undefined ? { session } : {}),
+    },
+  };
+}
 
 /** Seconds to integer nanoseconds for MCAP timestamps (negative and non-finite clamp to 0). */
 export function secondsToNs(seconds: number): bigint {

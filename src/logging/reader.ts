@@ -10,8 +10,16 @@ import { open, stat } from 'node:fs/promises';
 import type { TypedMcapRecords } from '@mcap/core';
 import { MCAP_MAGIC, McapStreamReader } from '@mcap/core';
 import type { ControlEvent, ControlEventKind } from '../core/events.ts';
+import type { LinkHealth } from '../core/link-health.ts';
 import type { RobotInfo } from '../core/robot.ts';
-import { fromMetadataJson, MetadataName, nsToSeconds, Topic, tickTopics } from './layout.ts';
+import {
+  fromMetadataJson,
+  MetadataName,
+  nsToSeconds,
+  parseLinkMessage,
+  Topic,
+  tickTopics,
+} from './layout.ts';
 
 export class NotMcapError extends Error {
   constructor(
@@ -59,6 +67,13 @@ export interface LogTicks {
   readonly command: Float64Array;
 }
 
+/** One `/tether/link` sample: the link's health (counts since configure) at loop time `time`. */
+export interface LinkSample {
+  readonly time: number;
+  readonly wallTime: number;
+  readonly health: LinkHealth;
+}
+
 export interface LoggedEvent extends ControlEvent {
   /** Wall clock when the event was emitted, seconds since the epoch. */
   readonly wallTime: number;
@@ -97,6 +112,8 @@ export interface TetherLog {
   /** Ticks seen on some but not all tick channels (a chunk boundary cut them; their rest was lost). */
   readonly incompleteTicks: number;
   readonly events: readonly LoggedEvent[];
+  /** Link health samples (robots behind a link only), in order; the last one is the run's total. */
+  readonly link: readonly LinkSample[];
   readonly summary: WrittenSummary | undefined;
 }
 
@@ -316,6 +333,7 @@ export async function readLog(path: string): Promise<TetherLog> {
   const counts = new Map<number, number>();
   const partOf = new Map<number, number>();
   const events: LoggedEvent[] = [];
+  const link: LinkSample[] = [];
   const assembler = new TickAssembler();
   let observationNames: string[] = [];
   let actionNames: string[] = [];
@@ -363,6 +381,8 @@ export async function readLog(path: string): Promise<TetherLog> {
           : {}),
         wallTime: nsToSeconds(message.publishTime),
       });
+    } else if (channel.topic === Topic.link) {
+      link.push({ ...parseLinkMessage(body), wallTime: nsToSeconds(message.publishTime) });
     }
   };
 
@@ -463,6 +483,7 @@ export async function readLog(path: string): Promise<TetherLog> {
     ticks,
     incompleteTicks: a.incomplete,
     events,
+    link,
     summary:
       written === undefined
         ? undefined

@@ -2,6 +2,7 @@
  * Summary statistics of a log, as printed by `tether log info`: timing percentiles, safety
  * interventions, events. Pure functions of a TetherLog.
  */
+import type { LinkHealth } from '../core/link-health.ts';
 import { SafetyFlag } from '../safety/types.ts';
 import type { LogChannel, TetherLog } from './reader.ts';
 
@@ -56,6 +57,8 @@ export interface LogReport {
     }[];
   };
   readonly channels: readonly LogChannel[];
+  /** The link's health at the last sample (robots behind a link), and how many samples there were. */
+  readonly link: { readonly samples: number; readonly last: LinkHealth } | undefined;
 }
 
 /** Nearest-rank percentiles of the finite values; undefined when there are none. */
@@ -119,5 +122,9 @@ export function summarizeLog(log: TetherLog): LogReport {
         .map(({ time, kind, source, message }) => ({ time, kind, source, message })),
     },
     channels: log.channels,
+    link:
+      log.link.length === 0
+        ? undefined
+        : { samples: log.link.length, last: log.link[log.link.length - 1]!.health },
   };
 }

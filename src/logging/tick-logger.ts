@@ -12,6 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { ControlEvent, EventSink } from '../core/events.ts';
+import type { LinkHealth } from '../core/link-health.ts';
 import type { RobotInfo } from '../core/robot.ts';
 import type { TickRecord } from '../core/tick.ts';
 import {
@@ -45,6 +46,8 @@ export interface TickLoggerOptions {
    * 1 s per tick), for virtual-time (fast) runs that must keep every tick, e.g. to build datasets.
    */
   readonly whenFull?: 'drop' | 'wait';
+  /** The robot is behind a link: log its health on `/tether/link` (see `writeLink`). */
+  readonly link?: boolean;
 }
 
 export interface LogSummary {
@@ -174,6 +177,7 @@ export class McapTickLogger implements EventSink {
       configJson: options.config === undefined ? undefined : JSON.stringify(options.config),
       startedAtMs: Date.now(),
       version: readVersion(),
+      link: options.link === true,
     };
     const worker = new Worker(new URL('./writer-worker.mjs', import.meta.url), { workerData: setup });
     await new Promise<void>((resolveReady, reject) => {
@@ -244,6 +248,21 @@ export class McapTickLogger implements EventSink {
       } satisfies ParentMessage);
     } catch {
       this.lostEvents++;
+    }
+  }
+
+  /** One link health sample on `/tether/link` (rare: about once a second), stamped with loop time. */
+  writeLink(time: number, health: LinkHealth): void {
+    if (this.closed || this.failure) return;
+    try {
+      this.worker.postMessage({
+        type: 'link',
+        time,
+        health,
+        wallTimeMs: performance.timeOrigin + performance.now(),
+      } satisfies ParentMessage);
+    } catch {
+      // a health sample that cannot be cloned is not worth failing a run for
     }
   }
 

@@ -9,6 +9,7 @@ import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { McapWriter } from '@mcap/core';
 import type { ControlEvent } from '../core/events.ts';
+import type { LinkHealth } from '../core/link-health.ts';
 import type { RobotInfo } from '../core/robot.ts';
 import {
   eventLevel,
@@ -17,6 +18,8 @@ import {
   fillTemplate,
   flatTemplate,
   type JsonTemplate,
+  linkMessage,
+  linkSchema,
   MetadataName,
   modeKeys,
   modeSchema,
@@ -46,10 +49,18 @@ export interface WriterSetup {
   readonly configJson: string | undefined;
   readonly startedAtMs: number;
   readonly version: string;
+  /** Register `/tether/link` (the robot is behind a link and reports its health). */
+  readonly link?: boolean;
 }
 
 export type ParentMessage =
   | { readonly type: 'event'; readonly event: ControlEvent; readonly wallTimeMs: number }
+  | {
+      readonly type: 'link';
+      readonly time: number;
+      readonly health: LinkHealth;
+      readonly wallTimeMs: number;
+    }
   | { readonly type: 'close'; readonly dropped: number };
 
 export type WorkerMessage =
@@ -149,6 +160,7 @@ async function run(setup: WriterSetup): Promise<void> {
     mode: await channel(Topic.mode, modeSchema),
     safety: await channel(Topic.safety, safetySchema),
     events: await channel(Topic.events, eventSchema),
+    link: setup.link ? await channel(Topic.link, linkSchema) : undefined,
   };
 
   // Metadata goes straight to the file (outside chunks), so a crashed run still says what it was.
@@ -260,11 +272,16 @@ async function run(setup: WriterSetup): Promise<void> {
     events++;
   };
 
-  const pendingEvents: { event: ControlEvent; wallTimeMs: number }[] = [];
+  const writeLink = async (time: number, health: LinkHealth, wallTimeMs: number): Promise<void> => {
+    if (ids.link === undefined) return;
+    await add(ids.link, secondsToNs(time), wallMsToNs(wallTimeMs), linkMessage(time, health));
+  };
+
+  const pendingEvents: ParentMessage[] = [];
   let closeRequest: { dropped: number } | undefined;
   port.on('message', (message: ParentMessage) => {
-    if (message.type === 'event') pendingEvents.push(message);
-    else closeRequest = { dropped: message.dropped };
+    if (message.type === 'close') closeRequest = { dropped: message.dropped };
+    else pendingEvents.push(message);
     consumer.wake();
   });
   port.postMessage({ type: 'ready' } satisfies WorkerMessage);
@@ -277,7 +294,8 @@ async function run(setup: WriterSetup): Promise<void> {
     }
     while (pendingEvents.length > 0) {
       const next = pendingEvents.shift()!;
-      await writeEvent(next.event, next.wallTimeMs);
+      if (next.type === 'event') await writeEvent(next.event, next.wallTimeMs);
+      else if (next.type === 'link') await writeLink(next.time, next.health, next.wallTimeMs);
     }
     if (closeRequest && consumer.available() === 0) break;
     // Port messages (events, close) are macrotasks: a full batch yields so they are not starved

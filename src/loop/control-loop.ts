@@ -73,6 +73,8 @@ export class ControlLoop {
   private fallbacks = 0;
   private tickStartMs = 0;
   private ran = false;
+  /** The current latch was passed on to the robot (a rig enters its own safe state once per latch). */
+  private latchForwarded = false;
 
   constructor(private readonly parts: ControlLoopParts) {
     const { observation, action } = parts.robot.info;
@@ -220,6 +222,23 @@ export class ControlLoop {
       r.command,
     );
     if (r.safetyFlags !== SafetyFlag.none) this.interventions++;
+    this.forwardLatch();
+  }
+
+  /**
+   * A new latch of the safety layer (this tick's, or an e-stop since the last one) reaches the robot:
+   * a rig then latches its own safe state, so nothing outside the runtime can move it until an
+   * operator recovers both.
+   */
+  private forwardLatch(): void {
+    const { safety, robot } = this.parts;
+    if (!safety.latched) {
+      this.latchForwarded = false;
+      return;
+    }
+    if (this.latchForwarded) return;
+    this.latchForwarded = true;
+    robot.onSafetyLatch?.(safety.latchReason ?? 'safety layer latched');
   }
 
   private writeCommand(r: TickRecord): void {
@@ -255,6 +274,7 @@ export class ControlLoop {
         safety.estop(why);
         events.emit({ time: record.deadline, kind: 'deadline-miss', source: 'loop', message: why });
       }
+      this.forwardLatch();
       robot.write(this.safeAction);
     } else if (options.deadlineMiss === 'safe') {
       robot.write(this.safeAction);

@@ -96,7 +96,11 @@ export class OperatorConsole {
       if (this.robot.state !== 'running')
         return { ok: false, message: `robot is ${this.robot.state}, not running` };
       const problem = safety.observationProblem(this.loop.record.observation);
-      if (problem !== undefined) return { ok: false, message: `not safe to recover: ${problem}` };
+      if (problem !== undefined) {
+        // The latch stays: a robot with a safe state of its own (a rig) goes back into it.
+        this.robot.onSafetyLatch?.(`recovery refused: ${problem}`);
+        return { ok: false, message: `not safe to recover: ${problem}` };
+      }
       safety.recover();
       this.loop.controllers.requestReset();
       return {

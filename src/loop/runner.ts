@@ -1,6 +1,7 @@
 import type { RunConfig } from '../config/load.ts';
 import type { ClockMode } from '../config/schema.ts';
 import type { ControlEvent, EventSink } from '../core/events.ts';
+import type { LinkHealth } from '../core/link-health.ts';
 import type { Robot } from '../core/robot.ts';
 import { type LogSummary, McapTickLogger } from '../logging/tick-logger.ts';
 import {
@@ -36,7 +37,12 @@ export interface RunResult {
   readonly log: LogSummary | undefined;
   readonly robotState: Robot['state'];
   readonly events: readonly ControlEvent[];
+  /** The link's health at the end (robots behind a link only): counts since configure. */
+  readonly link: LinkHealth | undefined;
 }
+
+/** How often a link robot's health goes to the log's `/tether/link` channel. */
+const linkSampleMs = 1000;
 
 /** Fans events out to every listener and keeps them for the run's summary. */
 class EventFanout implements EventSink {
@@ -76,6 +82,18 @@ export async function runFromConfig(
   let manager: ControllerManager | undefined;
   let logger: McapTickLogger | undefined;
   let logSummary: LogSummary | undefined;
+  let loop: ControlLoop | undefined;
+  let linkTimer: NodeJS.Timeout | undefined;
+  // Link events (refused frames, a second would-be owner, sessions) go where every event goes.
+  robot.onLinkEvent?.((message, data) =>
+    events.emit({
+      time: loop?.record.deadline ?? 0,
+      kind: 'link',
+      source: 'link',
+      message,
+      ...(data !== undefined ? { data } : {}),
+    }),
+  );
   try {
     const expected = await describeRobot(config, context);
     await robot.configure();
@@ -94,6 +112,7 @@ export async function runFromConfig(
         rateHz: options.rateHz,
         // On a virtual clock nothing is late, so keep every tick rather than drop under load.
         whenFull: options.mode === 'fast' ? 'wait' : 'drop',
+        link: robot.linkHealth !== undefined,
       });
       sinks.push(logger);
       events.add(logger);
@@ -110,13 +129,26 @@ export async function runFromConfig(
     robot.read(first);
     manager.start(first);
 
-    const loop = new ControlLoop({ robot, controllers: manager, safety, events, options, sinks });
-    hooks.onStart?.(loop, robot);
+    loop = new ControlLoop({ robot, controllers: manager, safety, events, options, sinks });
+    const running = loop;
+    const sampleLink = (): void => {
+      const health = robot.linkHealth?.();
+      if (health !== undefined) logger?.writeLink(running.record.deadline, health);
+    };
+    if (robot.linkHealth !== undefined && logger !== undefined) {
+      sampleLink();
+      linkTimer = setInterval(sampleLink, linkSampleMs);
+      linkTimer.unref();
+    }
+    hooks.onStart?.(running, robot);
     const duration = overrides.duration ?? config.duration;
     const maxTicks =
       duration === undefined ? Number.POSITIVE_INFINITY : Math.round(duration * options.rateHz);
-    const report = await loop.run(maxTicks);
+    const report = await running.run(maxTicks);
+    clearInterval(linkTimer);
     await safeShutdown(robot, manager);
+    // The final counts, after the link closed: what the summary and the log's last sample say.
+    sampleLink();
     events.emit({
       time: report.loopSeconds,
       kind: 'lifecycle',
@@ -127,8 +159,16 @@ export async function runFromConfig(
     // Close after shutdown so the final lifecycle events are in the file too.
     logSummary = await logger?.close();
     logger = undefined;
-    return { report, log: logSummary, robotState: robot.state, events: events.log };
+    return {
+      report,
+      log: logSummary,
+      robotState: robot.state,
+      events: events.log,
+      link: robot.linkHealth?.(),
+    };
   } finally {
+    clearInterval(linkTimer);
+    robot.onLinkEvent?.(undefined);
     // Only reached with `logger` still open when something failed: keep that failure, not the log's.
     await safeShutdown(robot, manager);
     // The manager disposes the controllers; the guard and, if no manager was built, the rest here.

@@ -111,7 +111,7 @@ describe('faults on a serial link put the pipeline in its safe state', () => {
     );
   });
 
-  it('a NaN sensor latches the safe action on the tick it arrives', async () => {
+  it('a NaN sensor faults the robot as a sensor failure and latches the safe action on the next tick', async () => {
     const rig = await serialRig('nan', [
       { kind: 'sensor-nan', signal: 'pole.angle', at: 0.5, duration: 0.3 },
     ]);
@@ -119,9 +119,13 @@ describe('faults on a serial link put the pipeline in its safe state', () => {
     // Staleness is not under test here: a generous limit keeps a scheduler stall from latching first.
     const loop = await startHost(robot, 100);
     await until('the latch', () => loop.safety.latched);
-    expect(loop.safety.latchReason).toMatch(/non-finite observation 'pole.angle'/);
+    // A state with a NaN value is refused (it never becomes the observation) and faults the robot.
+    expect(loop.safety.latchReason).toMatch(
+      /robot fault: sensor failure: state \d+ carries NaN for 'pole.angle'/,
+    );
     const latchedTick = loop.ticks.find((t) => t.latched)!;
-    expect(latchedTick.flags & SafetyFlag.nonFiniteObservation).toBeTruthy();
+    expect(latchedTick.flags & SafetyFlag.estop).toBeTruthy();
+    expect(robot.statistics.nonFinite).toBeGreaterThan(0);
     const report = await finish(loop, robot, rig);
     expect(loop.cyclesToSafe(report!.faults[0]!.startEpochMs)).toBeLessThanOrEqual(2);
   });

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Endpoint } from '../../hardware/link/endpoint.ts';
 import { MemoryTransport } from '../../hardware/link/memory-transport.ts';
-import { appendCrc, encodeFrame, FrameDecoder, maxFrameSize } from '../../hardware/protocol/framing.ts';
+import { LinkAuth } from '../../hardware/link/session.ts';
+import { AuthMode, seal } from '../../hardware/protocol/auth.ts';
+import { appendCrc } from '../../hardware/protocol/framing.ts';
 import {
   encodeAck,
   encodeCommand,
@@ -10,14 +12,52 @@ import {
   encodeFault,
   encodeHeartbeat,
   encodeHello,
+  encodeNotice,
   encodeRequest,
+  encodeSession,
   encodeState,
   maxMessageSize,
 } from '../../hardware/protocol/messages.ts';
+import { fuzzFrames, fuzzHellos, fuzzHostStates, fuzzRigCommands } from '../../hardware/tools/fuzz.ts';
 import { cartpoleHello, sampleCommand, sampleEstop, sampleState } from './protocol-fixtures.ts';
 
-/** One valid message of every type: the seeds the mutations start from. */
-function seedMessages(): Uint8Array[] {
+/**
+ * Structure-aware fuzzing (hardware/tools/fuzz.ts): every case is labelled valid or invalid by the
+ * mutations that made it; the real receive path must accept exactly the valid ones. bench/link-security.ts
+ * runs the same generators for millions of cases.
+ */
+describe('structure-aware fuzzing of the receive paths', () => {
+  it('host: 150k mutated states through verify, decode and the state gate; no invalid one accepted', () => {
+    const stats = fuzzHostStates(150_000, 1);
+    expect(stats.examples).toEqual([]);
+    expect([stats.crashes, stats.acceptedInvalid, stats.refusedValid]).toEqual([0, 0, 0]);
+    // The generator reaches both sides: many valid states and many kinds of invalid ones.
+    expect(stats.accepted).toBeGreaterThan(30_000);
+    expect(stats.refused).toBeGreaterThan(60_000);
+  });
+
+  it('rig: 150k mutated commands through verify, decode and the command checks; no invalid one accepted', () => {
+    const stats = fuzzRigCommands(150_000, 2);
+    expect(stats.examples).toEqual([]);
+    expect([stats.crashes, stats.acceptedInvalid, stats.refusedValid]).toEqual([0, 0, 0]);
+    expect(stats.accepted).toBeGreaterThan(30_000);
+    expect(stats.refused).toBeGreaterThan(60_000);
+  });
+
+  it('hello: 40k mutated hellos; every spec violation refused, every valid one accepted', () => {
+    const stats = fuzzHellos(40_000, 3);
+    expect(stats.examples).toEqual([]);
+    expect([stats.crashes, stats.acceptedInvalid, stats.refusedValid]).toEqual([0, 0, 0]);
+    expect(stats.accepted).toBeGreaterThan(10_000);
+  });
+
+  it('frames: 200k random byte chunks through the frame decoder and an endpoint', () => {
+    expect(fuzzFrames(200_000, 4).crashes).toBe(0);
+  });
+});
+
+/** One valid message of every type, sealed with the device key: the seeds the byte mutations start from. */
+function seedMessages(auth: LinkAuth): Uint8Array[] {
   const out = new Uint8Array(maxMessageSize);
   const view = new DataView(out.buffer);
   const encoders: (() => number)[] = [
@@ -29,117 +69,43 @@ function seedMessages(): Uint8Array[] {
     () => encodeFault(out, 1, 1, { code: 1, message: 'watchdog' }),
     () => encodeAck(out, 1, 1, { ackedType: 8, status: 0, ackedSeq: 4 }),
     () => encodeRequest(out, 1, 1, { op: 2 }),
+    () => encodeSession(out, 1, 1, { op: 1, hostNonce: new Uint8Array(16), rigNonce: new Uint8Array(16) }),
+    () => encodeNotice(out, 1, 1, { code: 2, count: 1, message: 'x' }),
   ];
-  return encoders.map((encode) => out.slice(0, encode()));
+  return encoders.map((encode) => out.slice(0, seal(out, encode(), AuthMode.device, auth.device, 0, 1)));
 }
 
-type Mutation =
-  | { kind: 'flip'; at: number; bit: number }
-  | { kind: 'set'; at: number; value: number }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'extend'; bytes: Uint8Array };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('extend' as const), bytes: fc.uint8Array({ maxLength: 16 }) }),
-);
-
-function mutate(seed: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
-  let bytes = seed.slice();
-  for (const m of mutations) {
-    if (m.kind === 'flip' && bytes.length > 0)
-      bytes[m.at % bytes.length] = bytes[m.at % bytes.length]! ^ (1 << m.bit);
-    else if (m.kind === 'set' && bytes.length > 0) bytes[m.at % bytes.length] = m.value;
-    else if (m.kind === 'truncate') bytes = bytes.slice(0, m.at % (bytes.length + 1));
-    else if (m.kind === 'extend') {
-      const longer = new Uint8Array(bytes.length + m.bytes.length);
-      longer.set(bytes);
-      longer.set(m.bytes, bytes.length);
-      bytes = longer;
-    }
-  }
-  return bytes;
-}
-
-describe('decoder fuzzing (1.2 million inputs in total)', () => {
-  const seeds = seedMessages();
-  const [host] = MemoryTransport.pair();
-  const endpoint = new Endpoint(host, {});
-  const scratch = new Uint8Array(maxMessageSize + 4);
-  let delivered = 0;
-  const frames = new FrameDecoder((message, length) => {
-    delivered++;
-    endpoint.dispatch(message, length);
-  });
-
-  it('message decoders survive 600k mutated messages with valid CRC (no throw, bounded result)', () => {
-    let inputs = 0;
-    let accepted = 0;
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.tuple(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 })),
-          {
-            minLength: 10,
-            maxLength: 10,
-          },
-        ),
-        (cases) => {
-          for (const [which, mutations] of cases) {
-            const message = mutate(seeds[which]!, mutations);
-            if (message.length > maxMessageSize) continue;
-            scratch.set(message);
-            const withCrc = appendCrc(scratch, message.length);
-            inputs++;
-            const result = endpoint.dispatch(scratch, withCrc - 4);
-            expect(Number.isInteger(result)).toBe(true);
-            expect(result).toBeGreaterThanOrEqual(-8);
-            expect(result).toBeLessThanOrEqual(8);
-            if (result > 0) accepted++;
-          }
-        },
-      ),
-      { numRuns: 60_000 },
-    );
-    expect(inputs).toBeGreaterThan(590_000);
-    // Mutations that keep the layout (e.g. a changed float) must still decode: the fuzzer reaches deep.
-    expect(accepted).toBeGreaterThan(inputs / 20);
-    expect(endpoint.decodeErrors).toBeGreaterThan(inputs / 4);
-  });
-
-  it('the frame decoder survives 600k random and mutated byte chunks, and still decodes afterwards', () => {
-    const frame = new Uint8Array(maxFrameSize);
-    const validFrames = seeds.map((s) => frame.slice(0, encodeFrame(s, s.length, scratch, frame)));
+describe('byte-level fuzzing of every message type', () => {
+  it('the endpoint survives 300k byte-mutated sealed messages (no throw, bounded result)', () => {
+    const key = new Uint8Array(32).fill(5);
+    const seeds = seedMessages(new LinkAuth(key, 'rig'));
+    const [host] = MemoryTransport.pair();
+    const endpoint = new Endpoint(host, new LinkAuth(key, 'host'), {});
+    const scratch = new Uint8Array(maxMessageSize + 4);
     let inputs = 0;
     fc.assert(
       fc.property(
-        fc.array(
-          fc.oneof(
-            fc.uint8Array({ maxLength: 96 }),
-            fc
-              .tuple(fc.nat({ max: validFrames.length - 1 }), fc.array(mutation, { maxLength: 3 }))
-              .map(([i, m]) => mutate(validFrames[i]!, m)),
-          ),
-          { minLength: 10, maxLength: 10 },
-        ),
-        (chunks) => {
-          for (const chunk of chunks) {
-            frames.push(chunk);
-            inputs++;
+        fc.nat({ max: seeds.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.nat({ max: 3 })), { maxLength: 4 }),
+        (which, mutations) => {
+          let bytes = seeds[which]!.slice();
+          for (const [at, value, kind] of mutations) {
+            if (kind === 0 && bytes.length > 0) bytes[at % bytes.length] = value;
+            else if (kind === 1) bytes = bytes.slice(0, at % (bytes.length + 1));
+            else if (kind === 2) bytes = Uint8Array.from([...bytes, value]);
           }
+          if (bytes.length > maxMessageSize) return;
+          scratch.set(bytes);
+          const withCrc = appendCrc(scratch, bytes.length);
+          inputs++;
+          const result = endpoint.dispatch(scratch, withCrc - 4);
+          expect(Number.isInteger(result)).toBe(true);
+          expect(result).toBeGreaterThanOrEqual(-12);
+          expect(result).toBeLessThanOrEqual(13);
         },
       ),
-      { numRuns: 60_000 },
+      { numRuns: 300_000 },
     );
-    expect(inputs).toBe(600_000);
-    const c = frames.counters;
-    expect(c.crcErrors + c.cobsErrors).toBeGreaterThan(0);
-    // Whatever garbage came before, a delimiter and a valid frame decode.
-    const before = delivered;
-    frames.push(Uint8Array.of(0));
-    frames.push(validFrames[1]!);
-    expect(delivered).toBe(before + 1);
+    expect(inputs).toBeGreaterThan(290_000);
   });
 });

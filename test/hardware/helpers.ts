@@ -1,11 +1,15 @@
 import type { LinkRobot } from '../../hardware/link/link-robot.ts';
 import { mqttRobotPlugin, serialRobotPlugin } from '../../hardware/link/plugins.ts';
+import { useTestLinkKey } from '../../hardware/tools/processes.ts';
 import { EventBuffer } from '../../src/core/events.ts';
 import type { Robot } from '../../src/core/robot.ts';
 import { createSafetyLayer, type SafetyOptions } from '../../src/safety/safety-layer.ts';
 import type { SafetyLayer } from '../../src/safety/types.ts';
 
 export const context = { baseDir: '.', controlDt: 0.01, seed: 0 };
+
+// Rigs and runtimes in these tests share the public test key (never a real rig's).
+useTestLinkKey();
 
 export async function serialRobot(path: string, extra: Record<string, unknown> = {}): Promise<LinkRobot> {
   return serialRobotPlugin.create(
@@ -41,9 +45,10 @@ export interface TickTrace {
 }
 
 /**
- * A minimal host loop at a fixed rate: read -> PD on the pole -> safety filter -> write, with the one
- * rule the runtime's loop must also follow: a robot in fault latches the safety layer. Records every
- * tick so tests can count cycles from a fault to the safe state.
+ * A minimal host loop at a fixed rate: read -> PD on the pole -> safety filter -> write, with the two
+ * rules the runtime's loop also follows: a robot in fault latches the safety layer, and a new latch
+ * reaches the robot (a rig latches its own safe state). Records every tick so tests can count cycles
+ * from a fault to the safe state.
  */
 export class HostLoop {
   readonly events = new EventBuffer();
@@ -55,6 +60,7 @@ export class HostLoop {
   private readonly proposed: Float64Array;
   private readonly command: Float64Array;
   private time = 0;
+  private latchForwarded = false;
 
   constructor(
     readonly robot: Robot,
@@ -97,6 +103,11 @@ export class HostLoop {
       this.proposed,
       this.command,
     );
+    if (!this.safety.latched) this.latchForwarded = false;
+    else if (!this.latchForwarded) {
+      this.latchForwarded = true;
+      this.robot.onSafetyLatch?.(this.safety.latchReason ?? 'latched');
+    }
     this.robot.write(this.command);
     this.commands.push(this.command[0]!);
     this.ticks.push({

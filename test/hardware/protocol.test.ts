@@ -7,15 +7,28 @@ import {
   createCommandSample,
   createStateSample,
   DecodeError,
+  decodeAck,
   decodeCommand,
   decodeEstop,
   decodeHeader,
   decodeHello,
+  decodeNotice,
+  decodeOperatorCommand,
+  decodeOperatorHello,
+  decodeOperatorReply,
+  decodeSession,
   decodeState,
+  encodeAck,
   encodeCommand,
   encodeEstop,
   encodeHello,
+  encodeNotice,
+  encodeOperatorCommand,
+  encodeOperatorHello,
+  encodeOperatorReply,
+  encodeSession,
   encodeState,
+  type Hello,
   MessageType,
   maxMessageSize,
 } from '../../hardware/protocol/messages.ts';
@@ -23,6 +36,11 @@ import { cartpoleHello, sampleCommand, sampleEstop, sampleState } from './protoc
 
 const out = new Uint8Array(maxMessageSize);
 const view = new DataView(out.buffer);
+
+/** Encodes a hello without the encoder's spec check, as a buggy rig would. */
+function encodeUnchecked(hello: Hello): number {
+  return encodeHello(out, 1, 0, hello, { check: false });
+}
 
 describe('CRC-32', () => {
   it('matches the standard check value', () => {
@@ -89,10 +107,17 @@ describe('COBS', () => {
 describe('messages', () => {
   it('round-trips hello, including infinite limits', () => {
     const n = encodeHello(out, 1, 1000, cartpoleHello);
-    const header = { type: 0, seq: 0, timeUs: 0 };
+    const header = { type: 0, seq: 0, timeUs: 0, auth: 0, session: 0 };
     expect(decodeHeader(view, n, header)).toBe(MessageType.hello);
-    expect(header).toEqual({ type: MessageType.hello, seq: 1, timeUs: 1000 });
-    expect(decodeHello(out, n)).toEqual(cartpoleHello);
+    expect(header).toEqual({ type: MessageType.hello, seq: 1, timeUs: 1000, auth: 0, session: 0 });
+    // Without a session part the encoder writes zeros: no nonce, no owner.
+    expect(decodeHello(out, n)).toEqual({
+      ...cartpoleHello,
+      session: { rigNonce: new Uint8Array(16), ownerSession: 0, leaseMs: 0 },
+    });
+    const session = { rigNonce: new Uint8Array(16).fill(7), ownerSession: 0xdeadbeef, leaseMs: 1500 };
+    const m = encodeHello(out, 2, 0, { ...cartpoleHello, session });
+    expect((decodeHello(out, m) as Hello).session).toEqual(session);
   });
 
   it('round-trips state with IMU and sensors, timestamps beyond 32 bits', () => {
@@ -136,23 +161,100 @@ describe('messages', () => {
     const back = createStateSample();
     expect(decodeState(view, n - 1, back)).toBe(DecodeError.truncated);
     expect(decodeState(view, n + 1, back)).toBe(DecodeError.trailingBytes);
-    const header = { type: 0, seq: 0, timeUs: 0 };
+    const header = { type: 0, seq: 0, timeUs: 0, auth: 0, session: 0 };
     expect(decodeHeader(view, 10, header)).toBe(DecodeError.tooShort);
-    out[0] = 2;
-    expect(decodeHeader(view, n, header)).toBe(DecodeError.badVersion);
     out[0] = 1;
+    expect(decodeHeader(view, n, header)).toBe(DecodeError.badVersion);
+    out[0] = 2;
+    out[2] = 4;
+    expect(decodeHeader(view, n, header)).toBe(DecodeError.badFlags);
+    out[2] = 0;
     out[1] = 200;
     expect(decodeHeader(view, n, header)).toBe(DecodeError.unknownType);
+    out[1] = 2;
     const e = encodeEstop(out, 2, 3, sampleEstop);
     expect(decodeEstop(out, e - 3)).toBe(DecodeError.truncated);
   });
 
+  it('refuses commands with a NaN or infinite target, or a negative gain (they never reach an actuator)', () => {
+    const back = createCommandSample();
+    for (const tweak of [
+      (c: ReturnType<typeof sampleCommand>) => c.target.set([Number.NaN], 1),
+      (c: ReturnType<typeof sampleCommand>) => c.target.set([-Infinity], 0),
+      (c: ReturnType<typeof sampleCommand>) => c.kp.set([-1], 2),
+      (c: ReturnType<typeof sampleCommand>) => c.kd.set([Number.NaN], 0),
+    ]) {
+      const c = sampleCommand();
+      tweak(c);
+      expect(decodeCommand(view, encodeCommand(view, c), back)).toBe(DecodeError.badValue);
+    }
+    expect(decodeCommand(view, encodeCommand(view, sampleCommand()), back)).toBe(MessageType.command);
+  });
+
+  it('refuses a hello that violates the spec, saying why', () => {
+    const cases: [Partial<Hello>, RegExp][] = [
+      [{ name: 'cart/pole' }, /robot name 'cart\/pole'/],
+      [{ name: '' }, /robot name ''/],
+      [
+        { action: [{ ...cartpoleHello.action[0]!, safe: 25 }] },
+        /safe value 25 is not a finite value within \[-20, 20\]/,
+      ],
+      [
+        { action: [{ ...cartpoleHello.action[0]!, lower: Number.NaN }] },
+        /limits \[NaN, 20\] are not an interval/,
+      ],
+      [{ action: [{ ...cartpoleHello.action[0]!, maxDeltaPerTick: 0 }] }, /max_delta_per_tick 0 must be > 0/],
+      [{ action: [] }, /no action signals/],
+      [
+        { joints: [{ ...cartpoleHello.joints[0]!, positionLower: Number.NaN }, cartpoleHello.joints[1]!] },
+        /NaN limit/,
+      ],
+      [{ joints: [{ ...cartpoleHello.joints[0]!, effortLimit: -1 }, cartpoleHello.joints[1]!] }, />= 0/],
+      [
+        { observation: [cartpoleHello.observation[0]!, cartpoleHello.observation[0]!] },
+        /'cart.pos' appears twice/,
+      ],
+      [{ observation: [{ ...cartpoleHello.observation[0]!, lower: 4 }] }, /limits \[4, 3\]/],
+      [{ minCommandRateHz: 0 }, /1 <= min <= max/],
+      [{ features: 64 }, /unknown bits/],
+    ];
+    for (const [change, reason] of cases) {
+      const bad = { ...cartpoleHello, ...change };
+      expect(() => encodeHello(out, 1, 0, bad)).toThrow(reason);
+      // A rig that writes one anyway (bypassing the check) is refused by the decoder.
+      const problems: string[] = [];
+      const n = encodeUnchecked(bad);
+      expect(decodeHello(out, n, problems)).toBe(DecodeError.badValue);
+      expect(problems[0]).toMatch(reason);
+    }
+  });
+
+  it('round-trips the v2 messages: session, notice, operator hello, command and reply', () => {
+    const hostNonce = new Uint8Array(16).fill(1);
+    const rigNonce = new Uint8Array(16).fill(2);
+    let n = encodeSession(out, 1, 0, { op: 1, hostNonce, rigNonce });
+    expect(n).toBe(49);
+    expect(decodeSession(out, n)).toEqual({ op: 1, hostNonce, rigNonce });
+    n = encodeNotice(out, 1, 0, { code: 2, count: 7, message: 'forged frame refused' });
+    expect(decodeNotice(out, n)).toEqual({ code: 2, count: 7, message: 'forged frame refused' });
+    n = encodeOperatorHello(out, 1, 0, { nonce: rigNonce });
+    expect(decodeOperatorHello(out, n)).toEqual({ nonce: rigNonce });
+    n = encodeOperatorCommand(out, 1, 0, { line: 'recover' });
+    expect(decodeOperatorCommand(out, n)).toEqual({ line: 'recover' });
+    n = encodeOperatorReply(out, 1, 0, { requestCounter: 2 ** 40 + 3, ok: true, text: 'é'.repeat(3000) });
+    const reply = decodeOperatorReply(out, n) as { requestCounter: number; ok: boolean; text: string };
+    expect(reply.requestCounter).toBe(2 ** 40 + 3);
+    expect(reply.text.length).toBe(1024); // cut at 2048 bytes, on a character boundary
+    n = encodeAck(out, 1, 0, { ackedType: 9, status: 3, ackedSeq: 5, retryAfterMs: 420 });
+    expect(decodeAck(out, n)).toEqual({ ackedType: 9, status: 3, ackedSeq: 5, retryAfterMs: 420 });
+  });
+
   it('refuses to encode what the wire cannot carry', () => {
     expect(() => encodeHello(out, 1, 0, { ...cartpoleHello, name: 'x'.repeat(300) })).toThrow(
-      /longer than 255 bytes/,
+      /robot name 'x+' must be 1 to 64/,
     );
     const bad = { ...cartpoleHello, observation: [{ ...cartpoleHello.observation[0]!, stateIndex: 9 }] };
-    expect(() => encodeHello(out, 1, 0, bad)).toThrow(/stateIndex: 9 is not in 0..5/);
+    expect(() => encodeHello(out, 1, 0, bad)).toThrow(/state_index 9 is not below the state size 6/);
   });
 });
 

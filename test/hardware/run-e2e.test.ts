@@ -8,9 +8,12 @@ import {
   spawnRig,
   startMosquitto,
   temporaryDirectory,
+  useTestLinkKey,
 } from '../../hardware/tools/processes.ts';
 import { readLog } from '../../src/logging/reader.ts';
 
+// The rig and the CLI runs it spawns share the public test key (never a real rig's).
+useTestLinkKey();
 const cli = join(import.meta.dirname, '../../bin/tether.mjs');
 const configs = join(import.meta.dirname, '../../configs');
 const work = temporaryDirectory('tether-run-e2e');

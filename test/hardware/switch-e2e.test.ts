@@ -2,7 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plugins } from '../../app/plugins.ts';
-import { killLeftovers, spawnRig, temporaryDirectory } from '../../hardware/tools/processes.ts';
+import {
+  killLeftovers,
+  spawnRig,
+  temporaryDirectory,
+  useTestLinkKey,
+} from '../../hardware/tools/processes.ts';
 import { parseRunConfig } from '../../src/config/load.ts';
 import { readLog } from '../../src/logging/reader.ts';
 import { runFromConfig } from '../../src/loop/runner.ts';
@@ -10,6 +15,8 @@ import { tether } from '../support/cli.ts';
 import { faultyPolicyPlugin } from '../support/faulty-controller.ts';
 import { controllerChanges, maxAbs } from '../support/switches.ts';
 
+// The rig and the CLI runs it spawns share the public test key (never a real rig's).
+useTestLinkKey();
 const repo = join(import.meta.dirname, '../..');
 const contract = join(repo, 'controllers/policies/examples/cartpole/cartpole-balance.contract.yaml');
 const work = temporaryDirectory('tether-switch-rig');

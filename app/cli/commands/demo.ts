@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,13 @@ export function register(program: Command): void {
       if (!(duration > 0))
         throw new Error(`--duration: expected a positive number of seconds, got '${flags.duration}'`);
       const config = loadRunConfig(demoConfig, plugins);
+      // The demo starts both ends, so it can give them a fresh key of their own (docs/security.md).
+      if (process.env['TETHER_LINK_KEY'] === undefined) {
+        process.env['TETHER_LINK_KEY'] = randomBytes(32).toString('hex');
+        process.stdout.write(
+          'link key: a fresh random one for this demo (set TETHER_LINK_KEY to choose it)\n',
+        );
+      }
       const rig = spawn(
         process.execPath,
         [

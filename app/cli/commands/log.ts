@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatLinkHealth } from '../../../src/core/link-health.ts';
 import { readLog } from '../../../src/logging/reader.ts';
 import { type LogReport, type Spread, summarizeLog } from '../../../src/logging/stats.ts';
 import { formatMicros } from '../format.ts';
@@ -74,6 +75,13 @@ export function formatReport(r: LogReport): string {
   line('events', `${r.events.count}${kinds ? ` (${kinds})` : ''}`);
   for (const fault of r.events.faults) {
     lines.push(`  t=${fault.time.toFixed(3)} s  ${fault.kind} from ${fault.source}: ${fault.message}`);
+  }
+  if (r.link) {
+    const { last, samples } = r.link;
+    line('link', `${formatLinkHealth(last)} (${plural(samples, 'sample')})`);
+    const rig = Object.entries(last.counters).filter(([key]) => key.startsWith('rig_'));
+    if (rig.length > 0) line('rig refused', rig.map(([key, n]) => `${key.slice(4)} ${n}`).join(', '));
+    if (last.session !== undefined) line('session', last.session);
   }
   lines.push('channels');
   lines.push(

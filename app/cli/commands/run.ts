@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { loadRunConfig } from '../../../src/config/load.ts';
 import type { ClockMode } from '../../../src/config/schema.ts';
 import type { EventSink } from '../../../src/core/events.ts';
+import { formatLinkHealth } from '../../../src/core/link-health.ts';
+import type { Robot } from '../../../src/core/robot.ts';
 import type { ControlLoop } from '../../../src/loop/control-loop.ts';
 import { OperatorConsole } from '../../../src/loop/operator.ts';
 import { type RunResult, runFromConfig } from '../../../src/loop/runner.ts';
@@ -66,7 +68,7 @@ export function register(program: Command): void {
           onStart: (loop, robot) => {
             stopLoop = () => loop.stop();
             if (signalled) loop.stop();
-            status?.start(loop);
+            status?.start(loop, robot);
             const operator = new OperatorConsole(loop, robot);
             live?.attach(loop, robot, operator);
             if (operatorOnStdin) operatorInput = readOperatorCommands(loop, operator);
@@ -109,12 +111,14 @@ function readOperatorCommands(loop: ControlLoop, operator: OperatorConsole): Int
 /** One line on stderr, redrawn once a second, for long runs. */
 class StatusLine {
   private timer: NodeJS.Timeout | undefined;
-  start(loop: ControlLoop): void {
+  start(loop: ControlLoop, robot: Robot): void {
     const record = loop.record;
     this.timer = setInterval(() => {
       const controllers = loop.controllers;
+      const health = robot.linkHealth?.();
+      const link = health === undefined ? '' : `  link: ${formatLinkHealth(health, true)}`;
       process.stderr.write(
-        `\r  t=${record.deadline.toFixed(1)} s  ticks=${record.tick + 1}  missed=${record.missedDeadlines}  controller=${controllers.activeName}  mode=${record.mode}  safety=${loop.safety.latched ? 'LATCHED' : 'ok'}   `,
+        `\r  t=${record.deadline.toFixed(1)} s  ticks=${record.tick + 1}  missed=${record.missedDeadlines}  controller=${controllers.activeName}  mode=${record.mode}  safety=${loop.safety.latched ? 'LATCHED' : 'ok'}${link}   `,
       );
     }, 1000);
     this.timer.unref();
@@ -135,6 +139,12 @@ function printReport(name: string, result: RunResult, signalled: NodeJS.Signals 
     `  controllers: ${r.switches} switch${r.switches === 1 ? '' : 'es'} (${r.fallbacks} to the fallback); ${r.activeController} active at the end`,
     `  safety: ${r.latched ? `LATCHED (${r.latched})` : 'ok'}; robot left ${result.robotState}`,
   ];
+  if (result.link) {
+    lines.push(`  link: ${formatLinkHealth(result.link)}`);
+    const rig = Object.entries(result.link.counters).filter(([key, n]) => key.startsWith('rig_') && n > 0);
+    if (rig.length > 0)
+      lines.push(`  rig refused: ${rig.map(([key, n]) => `${key.slice(4)} ${n}`).join(', ')}`);
+  }
   const log = result.log;
   if (log)
     lines.push(

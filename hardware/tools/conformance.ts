@@ -1,0 +1,518 @@
+/**
+ * Conformance vectors for wire protocol v2: a script of host→rig frames (valid, forged, replayed,
+ * of another session, unauthenticated, NaN, wrong shape, out of order...) with the answers a rig
+ * must give, and the exact bytes of the frames it must send. hardware/firmware/conformance.txt is
+ * generated from this file; the TypeScript rig below (built from the runtime's protocol code) and
+ * the C reference (hardware/firmware/example_rig.c) must both reproduce it line for line.
+ *
+ *   node --import tsx hardware/tools/conformance.ts > hardware/firmware/conformance.txt
+ *
+ * Lines starting `> ` are the script (fed to the rig); `< ` lines are what the rig prints.
+ */
+import { pathToFileURL } from 'node:url';
+import { acceptSession, checkCommand, LinkAuth } from '../link/session.ts';
+import { AuthMode, deriveSession, HmacKey, nonceSize, seal } from '../protocol/auth.ts';
+import { encodeFrame, FrameDecoder, maxFrameSize } from '../protocol/framing.ts';
+import {
+  AckStatus,
+  createCommandSample,
+  createStateSample,
+  decodeCommand,
+  decodeEstop,
+  decodeHeader,
+  decodeHeartbeat,
+  decodeRequest,
+  decodeSession,
+  encodeAck,
+  encodeCommand,
+  encodeEstop,
+  encodeFault,
+  encodeHeartbeat,
+  encodeHello,
+  encodeNotice,
+  encodeRequest,
+  encodeSession,
+  encodeState,
+  Feature,
+  type Header,
+  type Hello,
+  MessageType,
+  maxMessageSize,
+  RequestOp,
+  SessionOp,
+} from '../protocol/messages.ts';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const bytes = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
+const fill = (n: number, v: number) => new Uint8Array(n).fill(v);
+
+/** Fixed inputs: the vectors must be reproducible byte for byte. */
+export const conformanceKey = bytes('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
+const otherKey = bytes('ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
+const rigNonces = [
+  fill(nonceSize, 0x11),
+  fill(nonceSize, 0x22),
+  fill(nonceSize, 0x33),
+  fill(nonceSize, 0x44),
+];
+const hostNonce = fill(nonceSize, 0xa1);
+const secondHostNonce = fill(nonceSize, 0xb2);
+const rekeyNonce = fill(nonceSize, 0xc3);
+/** What the rig tells a refused owner: ms left on the owner's lease (a constant in the program). */
+export const conformanceRetryMs = 500;
+
+/** The cartpole hello both rigs send (the C program builds the same one field by field). */
+export function conformanceHello(rigNonce: Uint8Array, ownerSession: number): Hello {
+  return {
+    stateRateHz: 500,
+    innerLoopHz: 1000,
+    minCommandRateHz: 1,
+    maxCommandRateHz: 1000,
+    commandMode: 'torque',
+    features: Feature.estop | Feature.watchdog,
+    watchdogMs: 200,
+    name: 'cartpole',
+    joints: [
+      {
+        name: 'slider',
+        type: 1,
+        positionLower: -3,
+        positionUpper: 3,
+        velocityLimit: Infinity,
+        effortLimit: 20,
+      },
+      {
+        name: 'hinge',
+        type: 0,
+        positionLower: -Infinity,
+        positionUpper: Infinity,
+        velocityLimit: Infinity,
+        effortLimit: 0,
+      },
+    ],
+    hasImu: false,
+    sensors: [],
+    observation: [
+      { name: 'cart.pos', unit: 'm', lower: -3, upper: 3, stateIndex: 0 },
+      { name: 'pole.angle', unit: 'rad', lower: -Math.PI, upper: Math.PI, stateIndex: 1 },
+      { name: 'cart.vel', unit: 'm/s', lower: -Infinity, upper: Infinity, stateIndex: 2 },
+      { name: 'pole.angvel', unit: 'rad/s', lower: -Infinity, upper: Infinity, stateIndex: 3 },
+    ],
+    action: [{ name: 'cart.force', unit: 'N', lower: -20, upper: 20, safe: 0, maxDeltaPerTick: Infinity }],
+    session: { rigNonce, ownerSession, leaseMs: 1000 },
+  };
+}
+
+const shape = { mode: 0, count: 1, gainsAllowed: false };
+
+/**
+ * The rig side of the conformance program, in TypeScript: it reads the same script as
+ * example_rig.c and must print the same lines.
+ */
+export class ConformanceRig {
+  readonly output: string[] = [];
+  private auth: LinkAuth | undefined;
+  private nonce = new Uint8Array(nonceSize);
+  private nextNonce = new Uint8Array(nonceSize);
+  private ownerAlive = true;
+  private lastCommandSeq = 0;
+  private readonly out = new Uint8Array(maxMessageSize);
+  private readonly outView = new DataView(this.out.buffer);
+  private readonly frame = new Uint8Array(maxFrameSize);
+  private readonly scratch = new Uint8Array(maxMessageSize + 4);
+  private readonly decoder = new FrameDecoder((m, n) => this.onMessage(m, n));
+  private readonly command = createCommandSample();
+
+  run(line: string): void {
+    const [verb, ...args] = line.split(' ');
+    switch (verb) {
+      case 'init':
+        this.auth = new LinkAuth(bytes(args[0]!), 'rig');
+        this.nonce = bytes(args[1]!);
+        return;
+      case 'next_nonce':
+        this.nextNonce = bytes(args[0]!);
+        return;
+      case 'owner_alive':
+        this.ownerAlive = args[0] === '1';
+        return;
+      case 'hello':
+        this.emit(
+          'hello',
+          encodeHello(this.out, 1, 0, conformanceHello(this.nonce, this.auth!.sessionId)),
+          'device',
+        );
+        return;
+      case 'emit':
+        this.emitSession();
+        return;
+      case 'frame':
+        this.decoder.push(bytes(args[0]!));
+        return;
+      case 'counters': {
+        const f = this.decoder.counters;
+        const a = this.auth!.counters;
+        this.output.push(
+          `counters frames=${f.frames} crc=${f.crcErrors} cobs=${f.cobsErrors} oversize=${f.oversize} forged=${a.forged + a.deviceForged} replayed=${a.replayed} foreign=${a.foreignSession}`,
+        );
+        return;
+      }
+      default:
+        throw new Error(`conformance script: unknown line '${line}'`);
+    }
+  }
+
+  private emitSession(): void {
+    const s = createStateSample();
+    Object.assign(s, {
+      seq: 42,
+      timeUs: 5_000_000_000,
+      commandSeq: this.lastCommandSeq,
+      flags: 4,
+      jointCount: 2,
+    });
+    s.valueCount = 6;
+    s.values.set([0.25, -0.125, 1.5, -2, 3, 0]);
+    this.emit('state', encodeState(this.outView, s), 'auto');
+    this.emit('fault', encodeFault(this.out, 3, 7, { code: 1, message: 'no command for 250 ms' }), 'auto');
+    this.emit(
+      'notice',
+      encodeNotice(this.out, 4, 8, { code: 2, count: 1, message: 'forged frame refused' }),
+      'auto',
+    );
+    this.emit('heartbeat', encodeHeartbeat(this.outView, 5, 9, { role: 1, lifecycle: 2 }), 'auto');
+  }
+
+  private emit(what: string, length: number, mode: 'auto' | 'device' | 'none'): void {
+    const sealed = this.auth!.seal(this.out, length, mode);
+    const n = encodeFrame(this.out, sealed, this.scratch, this.frame);
+    this.output.push(`${what} ${hex(this.frame.subarray(0, n))}`);
+  }
+
+  private onMessage(message: Uint8Array, length: number): void {
+    const header: Header = { type: 0, seq: 0, timeUs: 0, auth: 0, session: 0 };
+    const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+    let type = decodeHeader(view, length, header);
+    const payload = type < 0 ? type : this.auth!.verify(message, length, header);
+    if (payload < 0) {
+      this.output.push(`reject ${payload} type=${message[1]}`);
+      if (type === MessageType.session && (payload === -10 || payload === -12)) {
+        const status = payload === -12 ? AckStatus.stale : AckStatus.unauthenticated;
+        this.emit('ack', encodeAck(this.out, 2, 0, { ackedType: 9, status, ackedSeq: header.seq }), 'none');
+      }
+      return;
+    }
+    type = header.type;
+    if (type === MessageType.session) {
+      const open = decodeSession(message, payload);
+      if (typeof open === 'number') {
+        this.output.push(`session err ${open}`);
+        return;
+      }
+      const decision = acceptSession(this.auth!, open, header, this.nonce, this.ownerAlive);
+      if (decision.status === AckStatus.ok) {
+        this.auth!.adopt(decision.keys);
+        this.nonce = this.nextNonce.slice();
+        this.lastCommandSeq = 0;
+      }
+      this.output.push(
+        `session status=${decision.status} id=${this.auth!.sessionId.toString(16).padStart(8, '0')}`,
+      );
+      const mode =
+        decision.status === AckStatus.ok
+          ? 'auto'
+          : decision.status === AckStatus.unauthenticated
+            ? 'none'
+            : 'device';
+      const retryAfterMs = decision.status === AckStatus.busy ? conformanceRetryMs : 0;
+      this.emit(
+        'ack',
+        encodeAck(this.out, 2, 0, {
+          ackedType: 9,
+          status: decision.status,
+          ackedSeq: header.seq,
+          retryAfterMs,
+        }),
+        mode,
+      );
+      return;
+    }
+    if (type === MessageType.command) {
+      const code = decodeCommand(view, payload, this.command);
+      if (code < 0) {
+        this.output.push(`command err ${code}`);
+        return;
+      }
+      const c = this.command;
+      const check = checkCommand(this.auth!, header, c, shape, this.lastCommandSeq);
+      if (check !== 0) {
+        this.output.push(`command err ${check}`);
+        return;
+      }
+      this.lastCommandSeq = c.seq;
+      this.output.push(
+        `command ok seq=${c.seq} state_seq=${c.stateSeq} count=${c.count} ${Array.from(c.target.subarray(0, c.count), (v) => String(v)).join(' ')}`,
+      );
+      return;
+    }
+    if (type === MessageType.request) {
+      const r = decodeRequest(message, payload);
+      if (typeof r === 'number') {
+        this.output.push(`request err ${r}`);
+        return;
+      }
+      const owner =
+        header.auth === AuthMode.session && header.session === this.auth!.sessionId && header.session !== 0;
+      if (r.op !== RequestOp.hello && !owner) {
+        this.output.push('request err -13');
+        return;
+      }
+      this.output.push(`request op=${r.op} seq=${header.seq} auth=${header.auth}`);
+      return;
+    }
+    if (type === MessageType.estop) {
+      const e = decodeEstop(message, payload);
+      this.output.push(
+        typeof e === 'number' ? `estop err ${e}` : `estop source=${e.source} auth=${header.auth}`,
+      );
+      return;
+    }
+    if (type === MessageType.heartbeat) {
+      const h = decodeHeartbeat(view, payload);
+      const owner =
+        header.auth === AuthMode.session && header.session === this.auth!.sessionId && header.session !== 0;
+      this.output.push(
+        typeof h === 'number' ? `heartbeat err ${h}` : owner ? 'heartbeat ok' : 'heartbeat err -13',
+      );
+      return;
+    }
+    this.output.push(`other type=${type}`);
+  }
+}
+
+/** The host side that writes the vectors: frames sealed exactly as a runtime (or an attacker) would. */
+class VectorHost {
+  readonly script: string[] = [];
+  readonly auth: LinkAuth;
+  private readonly out = new Uint8Array(maxMessageSize);
+  private readonly outView = new DataView(this.out.buffer);
+  private readonly frameBuf = new Uint8Array(maxFrameSize);
+  private readonly scratch = new Uint8Array(maxMessageSize + 4);
+  private seq = 1;
+
+  constructor(key: Uint8Array) {
+    this.auth = new LinkAuth(key, 'host');
+  }
+
+  /** Frames message[0, length) after `tamper` had its way with the sealed bytes. */
+  framed(length: number, tamper?: (m: Uint8Array, n: number) => void): string {
+    tamper?.(this.out, length);
+    const n = encodeFrame(this.out, length, this.scratch, this.frameBuf);
+    return hex(this.frameBuf.subarray(0, n));
+  }
+
+  sealed(length: number, mode: 'auto' | 'device' | 'none'): number {
+    return this.auth.seal(this.out, length, mode);
+  }
+
+  session(rigNonce: Uint8Array, nonce: Uint8Array, mode: 'auto' | 'device' | 'none'): string {
+    const n = encodeSession(this.out, this.seq++, 0, { op: SessionOp.open, hostNonce: nonce, rigNonce });
+    return this.framed(this.sealed(n, mode));
+  }
+
+  command(
+    values: number[],
+    mode: 'auto' | 'device' | 'none',
+    options: { seq?: number; commandMode?: number; gains?: [number, number] } = {},
+    tamper?: (m: Uint8Array, n: number) => void,
+  ): string {
+    const c = createCommandSample();
+    c.seq = options.seq ?? this.seq++;
+    c.timeUs = 100;
+    c.stateSeq = 42;
+    c.mode = options.commandMode ?? 0;
+    c.count = values.length;
+    c.target.set(values);
+    c.hasGains = options.gains !== undefined;
+    if (options.gains) {
+      c.kp.fill(options.gains[0], 0, values.length);
+      c.kd.fill(options.gains[1], 0, values.length);
+    }
+    return this.framed(this.sealed(encodeCommand(this.outView, c), mode), tamper);
+  }
+
+  request(op: number, mode: 'auto' | 'device' | 'none'): string {
+    return this.framed(this.sealed(encodeRequest(this.out, this.seq++, 0, { op }), mode));
+  }
+
+  estop(mode: 'auto' | 'device' | 'none'): string {
+    return this.framed(
+      this.sealed(encodeEstop(this.out, this.seq++, 0, { source: 1, reason: 'panel' }), mode),
+    );
+  }
+
+  heartbeat(mode: 'auto' | 'device' | 'none'): string {
+    return this.framed(
+      this.sealed(encodeHeartbeat(this.outView, this.seq++, 0, { role: 0, lifecycle: 2 }), mode),
+    );
+  }
+}
+
+/** The conformance file: script and expected output, interleaved (`> ` in, `< ` out). */
+export function conformanceVectors(): string {
+  const rig = new ConformanceRig();
+  const lines: string[] = [
+    '# Tether wire protocol v2 conformance vectors (generated by hardware/tools/conformance.ts; do not edit).',
+    '# "> " lines are fed to the rig program, "< " lines are what it must print, byte for byte.',
+  ];
+  const step = (line: string, comment?: string): void => {
+    if (comment !== undefined) lines.push(`# ${comment}`);
+    const before = rig.output.length;
+    rig.run(line);
+    lines.push(`> ${line}`);
+    for (const out of rig.output.slice(before)) lines.push(`< ${out}`);
+  };
+  const host = new VectorHost(conformanceKey);
+  const intruder = new VectorHost(otherKey);
+  const second = new VectorHost(conformanceKey);
+
+  step(
+    `init ${hex(conformanceKey)} ${hex(rigNonces[0]!)}`,
+    'the rig boots with its device key and a first nonce',
+  );
+  step(`next_nonce ${hex(rigNonces[1]!)}`);
+  step('hello', 'hello, sealed with the device key, names the nonce an open must echo');
+  step(`frame ${host.request(RequestOp.hello, 'none')}`, 'anyone may ask who is there');
+  step(
+    `frame ${intruder.session(rigNonces[0]!, hostNonce, 'device')}`,
+    'an open sealed with another key: forged',
+  );
+  step(`frame ${host.session(rigNonces[0]!, hostNonce, 'none')}`, 'an unsealed open: unauthenticated');
+  step(
+    `frame ${host.session(rigNonces[3]!, hostNonce, 'device')}`,
+    'an open echoing a nonce the rig never sent: stale',
+  );
+  step(`frame ${host.session(rigNonces[0]!, hostNonce, 'device')}`, 'the owner opens its session');
+  // The host learns the session the rig adopted (both derive it from the nonces).
+  host.auth.expect(rigNonces[0]!, hostNonce);
+  promote(host.auth, rig.output.at(-1)!);
+  step('emit', 'state, fault, notice and heartbeat, sealed with the session (rig->host key)');
+  step(`frame ${host.command([1.5], 'auto')}`, 'a command from the owner');
+  const replay = host.command([2.5], 'auto');
+  step(`frame ${replay}`);
+  step(`frame ${replay}`, 'the same frame again: replayed');
+  step(
+    `frame ${host.command([3], 'auto', {}, (m) => {
+      m[24] = m[24]! ^ 0x01;
+    })}`,
+    'a target changed after sealing: forged',
+  );
+  step(`frame ${host.command([Number.NaN], 'auto')}`, 'sealed by the owner, but a NaN target: refused');
+  step(`frame ${host.command([Infinity], 'auto')}`, 'an infinite target: refused');
+  step(`frame ${host.command([1], 'auto', { gains: [-1, 1] })}`, 'a negative gain: refused');
+  step(`frame ${host.command([1, 2], 'auto')}`, 'two values where the hello announced one: wrong shape');
+  step(
+    `frame ${host.command([1], 'auto', { commandMode: 1 })}`,
+    'position mode on a torque rig: wrong shape',
+  );
+  step(
+    `frame ${host.command([1], 'auto', { gains: [1, 1] })}`,
+    'gains to a rig without the pd-gains feature',
+  );
+  step(`frame ${host.command([1], 'none')}`, 'an unsealed command: unauthenticated');
+  step(`frame ${host.command([1], 'device')}`, 'a command sealed with the device key only: not the session');
+  step(
+    `frame ${host.command([1], 'auto', { seq: 2 })}`,
+    'a fresh tag but an old sequence number: out of order',
+  );
+  step(`frame ${host.request(RequestOp.activate, 'auto')}`, 'activate from the owner');
+  step(`frame ${host.request(RequestOp.activate, 'none')}`, 'activate from anyone else: refused');
+  step(`frame ${host.estop('none')}`, 'an unsealed e-stop is accepted: anyone may stop');
+  step(`frame ${host.heartbeat('auto')}`);
+  step(`frame ${host.heartbeat('none')}`, 'an unsealed heartbeat does not feed the watchdog');
+  step(
+    `frame ${second.session(rigNonces[1]!, secondHostNonce, 'device')}`,
+    'a second would-be owner while the owner is alive: busy',
+  );
+  step(
+    `frame ${host.framed(host.sealed(encodeRequest(new Uint8Array(64), 1, 0, { op: 2 }), 'none'), (m) => {
+      m.set(encodeRequestWithFlags(4));
+    })}`,
+    'reserved header flag bits set',
+  );
+  step(`frame ${versionOneHeartbeat(host)}`, 'a protocol v1 message');
+  step(`frame ${truncatedTrailer(host)}`, 'device-sealed, but shorter than header and trailer');
+  step(`frame ${corruptFrame(host)}`, 'a frame whose CRC does not match: dropped by the framing');
+  step(`next_nonce ${hex(rigNonces[2]!)}`);
+  const foreign = foreignSessionCommand();
+  step(`frame ${foreign}`, 'a command sealed for a session the rig never had: foreign session');
+  step(
+    `frame ${host.session(rigNonces[1]!, rekeyNonce, 'auto')}`,
+    'the owner re-keys (sealed with its session)',
+  );
+  const oldKeys = host.command([4], 'auto');
+  host.auth.expect(rigNonces[1]!, rekeyNonce);
+  promote(host.auth, rig.output.at(-1)!);
+  step(`frame ${oldKeys}`, 'a command sealed with the old session after re-keying: foreign session');
+  step(`frame ${host.command([5], 'auto')}`, 'the new session commands');
+  step('owner_alive 0', 'the owner goes quiet beyond its lease');
+  step(
+    `frame ${second.session(rigNonces[2]!, secondHostNonce, 'device')}`,
+    'now the second host may own the rig',
+  );
+  step('counters');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Verifies the rig's ack (from its printed frame) with the host's pending session, which promotes it. */
+function promote(auth: LinkAuth, ackLine: string): void {
+  const frame = bytes(ackLine.split(' ')[1]!);
+  let ok = false;
+  const decoder = new FrameDecoder((m, n) => {
+    ok = auth.verify(m, n, { auth: 0, session: 0 }) > 0;
+  });
+  decoder.push(frame);
+  if (!ok || auth.sessionId === 0)
+    throw new Error(`conformance: the rig's ack did not open the session: ${ackLine}`);
+}
+
+function encodeRequestWithFlags(flags: number): Uint8Array {
+  const m = new Uint8Array(17);
+  encodeRequest(m, 99, 0, { op: 2 });
+  m[2] = flags;
+  return m;
+}
+
+function versionOneHeartbeat(host: VectorHost): string {
+  return host.framed(20, (m) => {
+    encodeHeartbeat(new DataView(m.buffer), 5, 9, { role: 0, lifecycle: 2 });
+    m[0] = 1;
+  });
+}
+
+function truncatedTrailer(host: VectorHost): string {
+  return host.framed(30, (m) => {
+    m.fill(0, 0, 30);
+    encodeRequest(m, 7, 0, { op: 2 });
+    m[2] = AuthMode.device;
+  });
+}
+
+function corruptFrame(host: VectorHost): string {
+  const frame = bytes(host.request(RequestOp.activate, 'auto'));
+  frame[5] = frame[5] === 0x55 ? 0x56 : 0x55;
+  return hex(frame);
+}
+
+function foreignSessionCommand(): string {
+  const keys = deriveSession(new HmacKey(conformanceKey), fill(nonceSize, 0x99), fill(nonceSize, 0x98));
+  const out = new Uint8Array(maxMessageSize);
+  const c = createCommandSample();
+  Object.assign(c, { seq: 500, timeUs: 0, stateSeq: 0, mode: 0, count: 1 });
+  c.target[0] = 1;
+  const n = seal(out, encodeCommand(new DataView(out.buffer), c), AuthMode.session, keys.toRig, keys.id, 1);
+  const frame = new Uint8Array(maxFrameSize);
+  return hex(frame.subarray(0, encodeFrame(out, n, new Uint8Array(maxMessageSize + 4), frame)));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.stdout.write(conformanceVectors());

@@ -1,0 +1,596 @@
+/**
+ * Structure-aware fuzzing of the runtime's receive paths (test/hardware/fuzz.test.ts runs a slice,
+ * bench/link-security.ts the full count). Each case starts from a valid message, applies mutations
+ * that know the protocol's fields (shape counts, floats → NaN/∞, sequence numbers, reserved bits,
+ * lengths, the trailer's session, counter and tag), each labelled as keeping the message valid or
+ * making it invalid, and then runs the real code: frame → Endpoint (verify, decode) → StateGate on the
+ * host, → checkCommand on the rig, → decodeHello. The oracle is the label: an accepted message must
+ * carry no invalidating mutation (else it is an accepted invalid frame), and a message with none must
+ * be accepted (else the checks refuse valid traffic). Exceptions are crashes.
+ *
+ * Deterministic for a seed (xorshift128+), allocation-light, so it reaches millions of cases.
+ */
+import { randomBytes } from 'node:crypto';
+import { Endpoint } from '../link/endpoint.ts';
+import { checkCommand, LinkAuth } from '../link/session.ts';
+import { StateGate, StateVerdict } from '../link/state-gate.ts';
+import { createLinkCounters, type MessageListener, type Transport } from '../link/transport.ts';
+import { AuthMode, deriveSession, nonceSize, seal, trailerSize } from '../protocol/auth.ts';
+import { FrameDecoder, maxFrameSize } from '../protocol/framing.ts';
+import {
+  createCommandSample,
+  createStateSample,
+  decodeHello,
+  encodeCommand,
+  encodeHello,
+  encodeState,
+  type Hello,
+  MessageType,
+  maxMessageSize,
+} from '../protocol/messages.ts';
+
+/** xorshift128+: fast, seedable, good enough to choose mutations. */
+export class FuzzRng {
+  private s0: number;
+  private s1: number;
+  constructor(seed: number) {
+    this.s0 = (seed ^ 0x9e3779b9) | 0 || 1;
+    this.s1 = (seed * 0x85ebca6b) | 0 || 2;
+    for (let i = 0; i < 16; i++) this.u32();
+  }
+  u32(): number {
+    let x = this.s0;
+    const y = this.s1;
+    this.s0 = y;
+    x ^= x << 23;
+    x ^= x >>> 17;
+    x ^= y ^ (y >>> 26);
+    this.s1 = x;
+    return (this.s0 + this.s1) >>> 0;
+  }
+  below(n: number): number {
+    return this.u32() % n;
+  }
+  chance(p: number): boolean {
+    return this.u32() < p * 4294967296;
+  }
+}
+
+export interface FuzzStats {
+  inputs: number;
+  accepted: number;
+  refused: number;
+  /** Accepted although a mutation made them invalid: a hole in the checks. Must be 0. */
+  acceptedInvalid: number;
+  /** Refused although every mutation kept them valid: the checks reject good traffic. Must be 0. */
+  refusedValid: number;
+  /** Exceptions thrown by the code under test. Must be 0. */
+  crashes: number;
+  /** The first few problems, for a report. */
+  examples: string[];
+}
+
+export function createFuzzStats(): FuzzStats {
+  return {
+    inputs: 0,
+    accepted: 0,
+    refused: 0,
+    acceptedInvalid: 0,
+    refusedValid: 0,
+    crashes: 0,
+    examples: [],
+  };
+}
+
+/** A transport that goes nowhere: the fuzzers call Endpoint.dispatch directly. */
+class NullTransport implements Transport {
+  readonly description = 'fuzz';
+  readonly connected = true;
+  readonly counters = createLinkCounters();
+  async open(): Promise<void> {}
+  async close(): Promise<void> {}
+  send(): boolean {
+    return true;
+  }
+  onMessage(_listener: MessageListener): void {}
+  onStatus(): void {}
+}
+
+export const fuzzHello: Hello = {
+  stateRateHz: 500,
+  innerLoopHz: 1000,
+  minCommandRateHz: 1,
+  maxCommandRateHz: 1000,
+  commandMode: 'torque',
+  features: 2 | 8,
+  watchdogMs: 200,
+  name: 'cartpole',
+  joints: [
+    {
+      name: 'slider',
+      type: 1,
+      positionLower: -3,
+      positionUpper: 3,
+      velocityLimit: Infinity,
+      effortLimit: 20,
+    },
+    {
+      name: 'hinge',
+      type: 0,
+      positionLower: -Infinity,
+      positionUpper: Infinity,
+      velocityLimit: Infinity,
+      effortLimit: 0,
+    },
+  ],
+  hasImu: false,
+  sensors: [{ name: 'pole.angle', unit: 'rad' }],
+  observation: [
+    { name: 'cart.pos', unit: 'm', lower: -3, upper: 3, stateIndex: 0 },
+    { name: 'pole.angle', unit: 'rad', lower: -Math.PI, upper: Math.PI, stateIndex: 6 },
+    { name: 'cart.vel', unit: 'm/s', lower: -Infinity, upper: Infinity, stateIndex: 2 },
+    { name: 'pole.angvel', unit: 'rad/s', lower: -Infinity, upper: Infinity, stateIndex: 3 },
+  ],
+  action: [{ name: 'cart.force', unit: 'N', lower: -20, upper: 20, safe: 0, maxDeltaPerTick: Infinity }],
+};
+
+const specials = [Number.NaN, Infinity, -Infinity];
+const finiteFloats = [0, -0, 1, -1, 0.5, 1e-38, -3.4e38, 3.4e38, 123.25];
+
+/** A host and rig that share a session; `stranger` holds another session on the same key. */
+function sessionPair() {
+  const key = Uint8Array.from(randomBytes(32));
+  const host = new LinkAuth(key, 'host');
+  const rig = new LinkAuth(key, 'rig');
+  const rn = Uint8Array.from(randomBytes(nonceSize));
+  const hn = Uint8Array.from(randomBytes(nonceSize));
+  const keys = deriveSession(rig.device, rn, hn);
+  rig.adopt(keys);
+  host.adopt(keys);
+  const stranger = deriveSession(rig.device, hn, rn);
+  return { host, rig, keys, stranger };
+}
+
+/** How the fuzzer seals a message: the last three are invalid for anything but an e-stop. */
+type Sealing = 'session' | 'replayed' | 'otherSession' | 'device' | 'none' | 'flipped';
+
+function pickSealing(rng: FuzzRng, received: number): Sealing {
+  const r = rng.below(20);
+  if (r < 13) return 'session';
+  const sealing = (['replayed', 'otherSession', 'device', 'none', 'flipped', 'replayed', 'flipped'] as const)[
+    r - 13
+  ]!;
+  return sealing === 'replayed' && received === 0 ? 'session' : sealing;
+}
+
+/**
+ * Seals message[0, n) as `sealing` says, from the sender `auth` whose counter is `counter` (the next
+ * valid one). Returns the sealed length.
+ */
+function sealAs(
+  rng: FuzzRng,
+  sealing: Sealing,
+  message: Uint8Array,
+  n: number,
+  sender: LinkAuth,
+  toward: 'rig' | 'host',
+  keys: ReturnType<typeof deriveSession>,
+  stranger: ReturnType<typeof deriveSession>,
+  counter: number,
+  received: number,
+): number {
+  const key = toward === 'rig' ? keys.toRig : keys.toHost;
+  switch (sealing) {
+    case 'session':
+      return seal(message, n, AuthMode.session, key, keys.id, counter);
+    case 'replayed':
+      // A counter the receiver has already seen (pickSealing never chooses this before the first).
+      return seal(message, n, AuthMode.session, key, keys.id, received - rng.below(Math.min(received, 5)));
+    case 'otherSession': {
+      const other = toward === 'rig' ? stranger.toRig : stranger.toHost;
+      return rng.chance(0.5)
+        ? seal(message, n, AuthMode.session, other, stranger.id, counter)
+        : seal(message, n, AuthMode.session, other, keys.id, counter);
+    }
+    case 'device':
+      return sender.seal(message, n, 'device');
+    case 'none':
+      return sender.seal(message, n, 'none');
+    case 'flipped': {
+      const length = seal(message, n, AuthMode.session, key, keys.id, counter);
+      const at = rng.below(length);
+      message[at] = message[at]! ^ (1 + rng.below(255));
+      return length;
+    }
+  }
+}
+
+function record(stats: FuzzStats, accepted: boolean, valid: boolean, what: string): void {
+  stats.inputs++;
+  if (accepted) stats.accepted++;
+  else stats.refused++;
+  if (accepted && !valid) {
+    stats.acceptedInvalid++;
+    if (stats.examples.length < 5) stats.examples.push(`accepted invalid: ${what}`);
+  } else if (!accepted && valid) {
+    stats.refusedValid++;
+    if (stats.examples.length < 5) stats.examples.push(`refused valid: ${what}`);
+  }
+}
+
+/**
+ * Host receive path: rig→host STATE (and now and then other types), through Endpoint.dispatch and the
+ * StateGate that LinkRobot uses.
+ */
+export function fuzzHostStates(cases: number, seed: number, stats = createFuzzStats()): FuzzStats {
+  const rng = new FuzzRng(seed);
+  const { host, rig, keys, stranger } = sessionPair();
+  const gate = new StateGate(fuzzHello);
+  gate.lastCommandSeq = 1000;
+  let accepted = false;
+  const endpoint = new Endpoint(new NullTransport(), host, {
+    state: (s, header) => {
+      accepted = gate.check(s, header, host.sessionId) === StateVerdict.accepted;
+    },
+  });
+  const out = new Uint8Array(maxMessageSize);
+  const view = new DataView(out.buffer);
+  const s = createStateSample();
+  let counter = 0;
+  let seq = 0;
+  let time = 1_000_000;
+  for (let k = 0; k < cases; k++) {
+    // The host keeps commanding: echoes up to its last command are its own.
+    gate.lastCommandSeq = gate.lastEcho + 1000;
+    let valid = true;
+    let what = '';
+    const bad = (reason: string) => {
+      valid = false;
+      what += `${reason}; `;
+    };
+    s.seq = seq + 1;
+    s.timeUs = time + 2000;
+    s.commandSeq = gate.lastEcho + rng.below(3);
+    s.flags = 4;
+    s.jointCount = 2;
+    s.hasImu = false;
+    s.sensorCount = 1;
+    s.valueCount = 7;
+    for (let i = 0; i < 7; i++) s.values[i] = (rng.below(2001) - 1000) / 100;
+    const mutations = rng.below(3);
+    for (let m = 0; m < mutations; m++) {
+      switch (rng.below(11)) {
+        case 0:
+          s.values[rng.below(7)] = specials[rng.below(3)]!;
+          break;
+        case 1:
+          s.values[rng.below(7)] = finiteFloats[rng.below(finiteFloats.length)]!;
+          break;
+        case 2:
+          s.jointCount = rng.below(4);
+          break;
+        case 3:
+          s.hasImu = !s.hasImu;
+          break;
+        case 4:
+          s.sensorCount = rng.below(3);
+          break;
+        case 5:
+          s.seq = rng.chance(0.5) ? seq - rng.below(3) : seq + 6000 + rng.below(1 << 30);
+          break;
+        case 6:
+          s.seq = seq + 1 + rng.below(50); // lost states
+          break;
+        case 7:
+          s.timeUs = time - 1 - rng.below(1000);
+          break;
+        case 8:
+          s.commandSeq = gate.lastCommandSeq + 1 + rng.below(100);
+          break;
+        case 9:
+          s.commandSeq = rng.below(gate.lastEcho + 1);
+          break;
+        case 10:
+          s.flags = rng.below(8);
+          break;
+      }
+    }
+    // The label, from the fields as they ended up (later mutations may undo earlier ones).
+    if (s.jointCount !== 2 || s.hasImu || s.sensorCount !== 1) bad('shape');
+    if (gate.synced && (s.seq <= seq || s.seq - seq > 5000)) bad('sequence');
+    if (gate.synced && s.timeUs < time) bad('time back');
+    if (s.commandSeq !== 0 && (s.commandSeq > gate.lastCommandSeq || s.commandSeq < gate.lastEcho))
+      bad('echo');
+    s.valueCount = 3 * s.jointCount + (s.hasImu ? 10 : 0) + s.sensorCount;
+    for (let i = 7; i < s.valueCount; i++) s.values[i] = 0;
+    if (valid)
+      for (let i = 0; i < s.valueCount; i++) if (!Number.isFinite(s.values[i]!)) bad('non-finite value');
+    let n = encodeState(view, s);
+    // Byte-level changes to the unsealed message: all make it invalid.
+    if (rng.chance(0.08)) {
+      switch (rng.below(5)) {
+        case 0:
+          out[0] = rng.chance(0.5) ? 1 : 3;
+          bad('version');
+          break;
+        case 1:
+          out[2] = out[2]! | (4 << rng.below(6));
+          bad('reserved flags');
+          break;
+        case 2:
+          out[27] = 1 + rng.below(255);
+          bad('reserved byte');
+          break;
+        case 3:
+          n = Math.max(0, n - 1 - rng.below(Math.min(n, 12)));
+          bad('truncated');
+          break;
+        case 4:
+          out.fill(rng.below(256), n, n + 4);
+          n += 1 + rng.below(4);
+          bad('extended');
+          break;
+        default:
+          out[20] = out[20]! | 8;
+          bad('unknown state flag');
+      }
+    }
+    const sealing = pickSealing(rng, host.receivedCounter);
+    if (sealing !== 'session') bad(`sealing ${sealing}`);
+    const length = sealAs(
+      rng,
+      sealing,
+      out,
+      n,
+      rig,
+      'host',
+      keys,
+      stranger,
+      counter + 1,
+      host.receivedCounter,
+    );
+    accepted = false;
+    try {
+      endpoint.dispatch(out, length);
+    } catch (error) {
+      stats.crashes++;
+      if (stats.examples.length < 5) stats.examples.push(`crash: ${(error as Error).message}`);
+    }
+    if (sealing === 'session') counter++;
+    if (accepted) {
+      seq = s.seq;
+      time = s.timeUs;
+    }
+    record(stats, accepted, valid, what);
+  }
+  return stats;
+}
+
+/** Rig receive path: host→rig COMMAND through Endpoint.dispatch and checkCommand (what rig.ts applies). */
+export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzStats()): FuzzStats {
+  const rng = new FuzzRng(seed);
+  const { host, rig, keys, stranger } = sessionPair();
+  const shape = { mode: 0, count: 1, gainsAllowed: false };
+  let lastSeq = 0;
+  let accepted = false;
+  const endpoint = new Endpoint(new NullTransport(), rig, {
+    command: (c, header) => {
+      if (checkCommand(rig, header, c, shape, lastSeq) === 0) {
+        accepted = true;
+        lastSeq = c.seq;
+      }
+    },
+  });
+  const out = new Uint8Array(maxMessageSize);
+  const view = new DataView(out.buffer);
+  const c = createCommandSample();
+  let counter = 0;
+  for (let k = 0; k < cases; k++) {
+    let valid = true;
+    let what = '';
+    const bad = (reason: string) => {
+      valid = false;
+      what += `${reason}; `;
+    };
+    c.seq = lastSeq + 1 + rng.below(3);
+    c.timeUs = k;
+    c.stateSeq = rng.u32();
+    c.mode = 0;
+    c.count = 1;
+    c.hasGains = false;
+    c.target[0] = (rng.below(4001) - 2000) / 100;
+    c.target[1] = c.target[2] = c.target[3] = 1;
+    const mutations = rng.below(3);
+    for (let m = 0; m < mutations; m++) {
+      switch (rng.below(8)) {
+        case 0:
+          c.target[rng.below(4)] = specials[rng.below(3)]!;
+          break;
+        case 1:
+          c.target[0] = finiteFloats[rng.below(finiteFloats.length)]!;
+          break;
+        case 2:
+          c.count = rng.below(4);
+          break;
+        case 3:
+          c.mode = rng.below(3);
+          break;
+        case 4:
+          c.hasGains = true;
+          c.kp.fill(rng.chance(0.5) ? 1 : -1, 0, 4);
+          c.kd.fill(rng.chance(0.5) ? 1 : Number.NaN, 0, 4);
+          break;
+        case 5:
+          c.seq = lastSeq - rng.below(Math.min(lastSeq, 3) + 1);
+          break;
+        case 6:
+          c.stateSeq = rng.u32();
+          break;
+        case 7:
+          c.seq = lastSeq + 1 + rng.below(1000); // gaps are fine
+          break;
+      }
+    }
+    for (let i = 0; i < c.count; i++) if (!Number.isFinite(c.target[i]!)) bad('non-finite target');
+    if (c.count !== 1) bad('count');
+    if (c.mode !== 0) bad('mode');
+    if (c.hasGains) bad('gains on a rig without pd-gains');
+    if (c.seq <= lastSeq) bad('sequence not increasing');
+    let n = encodeCommand(view, c);
+    if (rng.chance(0.08)) {
+      switch (rng.below(4)) {
+        case 0:
+          out[23] = 1 + rng.below(255);
+          bad('reserved byte');
+          break;
+        case 1:
+          out[22] = 2 + rng.below(254);
+          bad('gains byte');
+          break;
+        case 2:
+          n = Math.max(0, n - 1 - rng.below(Math.min(n, 8)));
+          bad('truncated');
+          break;
+        default:
+          out[1] = 1 + rng.below(13);
+          if (out[1] !== MessageType.command) bad('type');
+      }
+    }
+    const sealing = pickSealing(rng, rig.receivedCounter);
+    if (sealing !== 'session') bad(`sealing ${sealing}`);
+    const length = sealAs(
+      rng,
+      sealing,
+      out,
+      n,
+      host,
+      'rig',
+      keys,
+      stranger,
+      counter + 1,
+      rig.receivedCounter,
+    );
+    accepted = false;
+    try {
+      endpoint.dispatch(out, length);
+    } catch (error) {
+      stats.crashes++;
+      if (stats.examples.length < 5) stats.examples.push(`crash: ${(error as Error).message}`);
+    }
+    if (sealing === 'session') counter++;
+    record(stats, accepted, valid, what);
+  }
+  return stats;
+}
+
+/** HELLO decoding: the spec checks (NaN limits, safe outside limits, names, indices, counts, lengths). */
+export function fuzzHellos(cases: number, seed: number, stats = createFuzzStats()): FuzzStats {
+  const rng = new FuzzRng(seed);
+  const out = new Uint8Array(maxMessageSize);
+  for (let k = 0; k < cases; k++) {
+    let valid = true;
+    let what = '';
+    const bad = (reason: string) => {
+      valid = false;
+      what += `${reason}; `;
+    };
+    const joints = fuzzHello.joints.map((j) => ({ ...j }));
+    const observation = fuzzHello.observation.map((o) => ({ ...o }));
+    const action = fuzzHello.action.map((a) => ({ ...a }));
+    let name = fuzzHello.name;
+    let minRate = 1;
+    const mutations = rng.below(3);
+    for (let m = 0; m < mutations; m++) {
+      switch (rng.below(10)) {
+        case 0:
+          joints[rng.below(2)]!.positionLower = Number.NaN;
+          bad('NaN joint limit');
+          break;
+        case 1:
+          action[0]!.safe = rng.chance(0.5) ? 25 + rng.below(100) : Number.NaN;
+          break;
+        case 2:
+          action[0]!.lower = 30;
+          break;
+        case 3:
+          name = ['cart/pole', 'cart pole', '', 'x'.repeat(65), 'robot#1'][rng.below(5)]!;
+          bad('name not a topic level');
+          break;
+        case 4:
+          observation[1]!.name = 'cart.pos';
+          bad('duplicate name');
+          break;
+        case 5:
+          observation[rng.below(4)]!.stateIndex = 7 + rng.below(100);
+          bad('state index out of range');
+          break;
+        case 6:
+          observation[2]!.unit = ['m/s', 'mm/s', 'Grad/s', 'µm/s'][rng.below(4)]!;
+          break;
+        case 7:
+          action[0]!.lower = -(1 + rng.below(1000));
+          break;
+        case 8:
+          action[0]!.maxDeltaPerTick = rng.chance(0.5) ? 0 : -1;
+          bad('change cap not positive');
+          break;
+        case 9:
+          minRate = rng.chance(0.5) ? 0 : 2000;
+          bad('command rates');
+          break;
+      }
+    }
+    const a = action[0]!;
+    if (!(a.lower <= a.upper)) bad('lower above upper');
+    else if (!(a.safe >= a.lower && a.safe <= a.upper)) bad('safe outside limits');
+    const hello: Hello = { ...fuzzHello, name, joints, observation, action, minCommandRateHz: minRate };
+    let n: number;
+    try {
+      n = encodeHello(out, 1, 0, hello, { check: false });
+    } catch {
+      continue; // the encoder itself refused (a string too long for the wire): not an input
+    }
+    if (rng.chance(0.1)) {
+      if (rng.chance(0.5)) {
+        n = Math.max(16, n - 1 - rng.below(20));
+        bad('truncated');
+      } else {
+        out[n] = rng.below(256);
+        n++;
+        bad('trailing byte');
+      }
+    }
+    let accepted = false;
+    try {
+      accepted = typeof decodeHello(out, n) !== 'number';
+    } catch (error) {
+      stats.crashes++;
+      if (stats.examples.length < 5) stats.examples.push(`crash: ${(error as Error).message}`);
+    }
+    record(stats, accepted, valid, what);
+  }
+  return stats;
+}
+
+/** Random and mutated byte chunks into the frame decoder and a host endpoint: crashes only. */
+export function fuzzFrames(cases: number, seed: number, stats = createFuzzStats()): FuzzStats {
+  const rng = new FuzzRng(seed);
+  const { host } = sessionPair();
+  const endpoint = new Endpoint(new NullTransport(), host, {});
+  const decoder = new FrameDecoder((m, n) => endpoint.dispatch(m, n));
+  const chunk = new Uint8Array(maxFrameSize);
+  for (let k = 0; k < cases; k++) {
+    const n = rng.below(rng.chance(0.05) ? maxFrameSize : 96);
+    for (let i = 0; i < n; i++) chunk[i] = rng.chance(0.1) ? 0 : rng.below(256);
+    try {
+      decoder.push(chunk.subarray(0, n));
+    } catch (error) {
+      stats.crashes++;
+      if (stats.examples.length < 5) stats.examples.push(`crash: ${(error as Error).message}`);
+    }
+    stats.inputs++;
+  }
+  return stats;
+}
+
+export { trailerSize };
