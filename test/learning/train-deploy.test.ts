@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { killLeftovers, spawnRig, useTestLinkKey } from '../../hardware/tools/processes.ts';
 import { createEnv } from '../../sim/envs/index.ts';
 import { checkContractAgainstRobot, loadContract } from '../../src/inference/contract.ts';
 import type { ModelCard } from '../../src/inference/export.ts';
@@ -12,7 +13,7 @@ import { readLog } from '../../src/logging/reader.ts';
 /**
  * The training → deployment path from a clean clone: `tether train` on the MuJoCo cartpole gap
  * config exports a policy whose contract carries the actuator's scale (±20 N, not the learner's
- * ±1), and `tether run` drives the simulated cartpole with it.
+ * ±1), and `tether run` drives the simulated cartpole and the emulated rig over a serial pty with it.
  */
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -29,22 +30,26 @@ function tether(args: string[]): Promise<{ code: number | null; stdout: string; 
   });
 }
 
-/** A run config on the stock MuJoCo cartpole, started 0.05 rad off upright, with the pole's limit. */
-function runConfig(dir: string, contract: string): string {
-  const file = path.join(dir, 'run.yaml');
+// A failed test must not leave a rig running.
+afterAll(killLeftovers);
+
+const simRobot = ['  kind: sim', '  model: cartpole', '  initialState: { qpos: [0.0, 0.05] }'];
+
+/** A run config on the stock MuJoCo cartpole (or `robot`), started 0.05 rad off upright, with the pole's limit. */
+function runConfig(dir: string, contract: string, robot = simRobot, name = 'run.yaml'): string {
+  const file = path.join(dir, name);
   writeFileSync(
     file,
     [
       'robot:',
-      '  kind: sim',
-      '  model: cartpole',
-      '  initialState: { qpos: [0.0, 0.05] }',
+      ...robot,
       'controller:',
       '  kind: policy',
       `  contract: ${contract}`,
       'loop:',
       '  rateHz: 50',
       'safety:',
+      '  staleAfterTicks: 25 # headroom for parallel test files on 2 cores',
       '  observationLimits:',
       '    pole.angle: [-0.8, 0.8]',
       '',
@@ -108,6 +113,37 @@ describe('tether train → tether run (MuJoCo cartpole, SAC)', () => {
     // Newtons, not the learner's ±1: more than 2 N is out of reach of a contract mapping it to ±1 N.
     expect(Math.max(...forces)).toBeGreaterThan(2);
     expect(Math.max(...forces)).toBeLessThanOrEqual(20);
+
+    // The same export on the emulated rig (heavier pole, more damping, a weaker, delayed and noisy
+    // actuator, sensor noise) over a socat pty, in real time.
+    useTestLinkKey();
+    const rig = await spawnRig(
+      { model: 'cartpole', transport: { kind: 'serial', link: path.join(dir, 'pty') }, watchdogMs: 1000 },
+      dir,
+      'rig',
+    );
+    const rigLog = path.join(dir, 'rig.mcap');
+    const onRig = await tether([
+      'run',
+      runConfig(
+        dir,
+        'train/seed-0/policy.contract.yaml',
+        ['  kind: serial', `  path: ${rig.hostLink}`, '  expect: { model: cartpole, task: balance }'],
+        'rig.yaml',
+      ),
+      '--duration',
+      String(HOLD_SECONDS),
+      '--log',
+      rigLog,
+    ]);
+    await rig.stop();
+    expect(onRig.stderr).not.toMatch(/tether:/);
+    expect(onRig.code).toBe(0);
+    expect(onRig.stdout).toMatch(/safety: ok/);
+    const rigTicks = (await readLog(rigLog)).ticks;
+    expect(rigTicks.count).toBeGreaterThan(50 * HOLD_SECONDS * 0.9);
+    const rigForces = Array.from(rigTicks.command.subarray(0, rigTicks.count), Math.abs);
+    expect(Math.max(...rigForces)).toBeGreaterThan(1);
   }, 300_000);
 
   it('refuses a contract that maps the policy to ±1 N for the ±20 N actuator, naming both', async () => {
