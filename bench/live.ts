@@ -3,24 +3,23 @@
  *  1. cost of the live tick sink's `writeTick` on the loop's thread (mean ns per call from batches,
  *     minus the cost of filling the record; GCs and heap growth on an untimed pass), for a cartpole
  *     and a 12-DoF robot, copying every tick and every 10th (a 500 Hz loop streamed at 50 Hz);
- *  2. the publisher step (on the loop's thread, between ticks): encode and send one timer period of
- *     ticks to a real Foxglove client subscribed to every channel;
+ *  2. the publisher step (on the live view's own thread): encode and send one timer period of ticks
+ *     to a real Foxglove client subscribed to every channel;
  *  3. the real-time loop at 500 Hz with no live view and with the live view and a client attached.
  *
  *   npm run bench:live [-- --seconds 5]
  */
 import { writeFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
-import wsProtocol from '@foxglove/ws-protocol';
-import { WebSocket } from 'ws';
+import { Worker } from 'node:worker_threads';
 import { DoubleIntegratorRobot } from '../sim/toy/double-integrator.ts';
 import { createTickRecord, type TickRecord } from '../src/core/tick.ts';
 import { LiveServer } from '../src/live/server.ts';
 import { LiveTickSink } from '../src/live/tick-sink.ts';
+import { TickRingConsumer } from '../src/logging/tick-ring.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
 import { trivialRealtimeLoop } from './trivial-loop.ts';
 
-const { FoxgloveClient } = wsProtocol;
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
 
 let gcCount = 0;
@@ -49,7 +48,7 @@ function sinkCost(observationSize: number, actionSize: number, every: number) {
   const record = createTickRecord(observationSize, actionSize);
   fill(record, 1);
   const sink = new LiveTickSink();
-  const consumer = sink.attach({ observationSize, actionSize }, every, 1 << 15);
+  const consumer = new TickRingConsumer(sink.attach({ observationSize, actionSize }, every, 1 << 15));
   const out = new Float64Array(consumer.stride);
   const drain = () => {
     while (consumer.take(out));
@@ -86,19 +85,29 @@ function sinkCost(observationSize: number, actionSize: number, every: number) {
   };
 }
 
-async function connectClient(url: string): Promise<{ close(): void; messages: () => number }> {
-  const client = new FoxgloveClient({
-    ws: new WebSocket(url, [FoxgloveClient.SUPPORTED_SUBPROTOCOL]) as never,
-  });
-  let messages = 0;
-  client.on('advertise', (channels) => {
-    for (const channel of channels) client.subscribe(channel.id);
-  });
-  client.on('message', () => {
-    messages++;
-  });
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  return { close: () => client.close(), messages: () => messages };
+/** A real Foxglove client subscribed to every channel, on its own thread so its work is not the loop's. */
+async function connectClient(url: string): Promise<{ close(): Promise<number> }> {
+  const worker = new Worker(
+    `const { FoxgloveClient } = require('@foxglove/ws-protocol');
+     const { WebSocket } = require('ws');
+     const { workerData, parentPort } = require('node:worker_threads');
+     const client = new FoxgloveClient({ ws: new WebSocket(workerData, [FoxgloveClient.SUPPORTED_SUBPROTOCOL]) });
+     let messages = 0;
+     client.on('advertise', (channels) => { for (const c of channels) client.subscribe(c.id); });
+     client.on('message', () => { messages++; });
+     parentPort.on('message', () => { client.close(); parentPort.postMessage(messages); parentPort.close(); });`,
+    { eval: true, workerData: url },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return {
+    close: async () => {
+      const count = new Promise<number>((resolve) => worker.once('message', resolve));
+      worker.postMessage('close');
+      const messages = await count;
+      await worker.terminate();
+      return messages;
+    },
+  };
 }
 
 /** 3 (and 2: the publisher's longest step, from the status it reports). */
@@ -120,11 +129,10 @@ async function loopImpact(rateHz: number, live: boolean) {
   const client = server ? await connectClient(server.url.replace('http', 'ws')) : undefined;
   const report = await loop.run(Math.round(seconds * rateHz));
   await new Promise((resolve) => setTimeout(resolve, 100));
-  const status = server?.status() as {
+  const status = (await server?.status()) as {
     live: { streamed_ticks: number; dropped_ticks: number; publish_ms_max: number; publish_ms_mean: number };
   };
-  const received = client?.messages() ?? 0;
-  client?.close();
+  const received = (await client?.close()) ?? 0;
   await server?.close();
   await robot.deactivate();
   await robot.shutdown();

@@ -118,7 +118,7 @@ export const statusSchema = {
         streamed_ticks: { type: 'integer', description: 'Ticks sent to subscribers' },
         dropped_ticks: { type: 'integer', description: 'Ticks dropped because the publisher fell behind' },
         dropped_events: { type: 'integer', description: 'Events dropped from a full queue' },
-        publish_ms_mean: number('Mean publish step [ms] (runs on the loop thread, between ticks)'),
+        publish_ms_mean: number("Mean publish step [ms] (on the live view's own thread)"),
         publish_ms_max: number('Longest publish step so far [ms]'),
       },
     },

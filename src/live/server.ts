@@ -1,80 +1,40 @@
 /**
- * The live view of a running loop (docs/live.md): one HTTP server on loopback that
+ * The live view of a running loop (docs/live.md), as the loop's thread sees it: a tick sink, an
+ * event sink, and a worker thread that runs the network side (endpoint.ts: a Foxglove WebSocket
+ * server and a small web page on one port).
  *
- * - speaks the Foxglove WebSocket protocol (`foxglove.websocket.v1`, @foxglove/ws-protocol) on
- *   upgrade: the tick channels of the MCAP log, `/tether/events` and `/tether/status`, and one
- *   service, `/tether/operator`, for operator commands with the run's token;
- * - serves a small page (src/live/page/) that plots chosen signals from the same stream, shows the
- *   safety latch and loop timing, and posts operator commands to `/api/operator` with the token.
- *
- * The loop never waits for the network: `sink` copies every k-th tick into a ring and `events`
- * queues events; a timer at `publishHz` encodes and sends them. The server lives longer than a run:
- * a command attaches each loop it runs (`attach`/`detach`), so a command that runs several loops (a
- * fine-tuning loop) keeps one server, and `update` changes what the status says (a new policy).
+ * The loop never waits for the network, and no encoding or socket work runs on its thread: `sink`
+ * copies every k-th tick into a shared ring, `events` posts each event to the worker, and a 10 Hz
+ * timer posts the loop's state (controller, latch, robot) when it changed. Operator commands come
+ * back from the worker only after it checked the token, and run here, through the run's
+ * OperatorConsole. The server lives longer than a run: a command attaches each loop it runs
+ * (`attach`/`detach`), so one that runs several loops (a fine-tuning loop) keeps one server and
+ * token, and `update` changes what the status says (a new policy version).
  */
-import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import wsProtocol, { type ChannelId, type IWebSocket, type ServiceCallRequest } from '@foxglove/ws-protocol';
-import { type WebSocket, WebSocketServer } from 'ws';
-import type { ControlEvent, EventSink } from '../core/events.ts';
+import { Worker } from 'node:worker_threads';
+import type { EventSink } from '../core/events.ts';
 import type { Robot } from '../core/robot.ts';
-import { eventMessage } from '../logging/event-message.ts';
 import { secondsToNs } from '../logging/layout.ts';
-import { SlotField, type TickRingConsumer } from '../logging/tick-ring.ts';
 import type { ControlLoop } from '../loop/control-loop.ts';
 import type { OperatorReply } from '../loop/operator.ts';
-import { type AccessRules, bearerToken, checkRequest, isLoopback, tokenMatches } from './auth.ts';
-import {
-  type ChannelDefinition,
-  eventChannel,
-  statusChannel,
-  TickEncoder,
-  tickChannelCount,
-  tickChannels,
-} from './channels.ts';
+import { isLoopback } from './auth.ts';
+import { type EndpointOptions, type LiveRunInfo, type LoopState, nowNs } from './endpoint.ts';
+import type { FromEndpoint, ToEndpoint } from './endpoint-worker.ts';
 import { LiveTickSink } from './tick-sink.ts';
 
-const { FoxgloveServer } = wsProtocol;
+export type { LiveRunInfo, PolicyVersion } from './endpoint.ts';
+export { operatorService } from './endpoint.ts';
 
-export interface LiveServerOptions {
-  readonly host: string;
-  /** 0 = any free port; `port` tells which after `start`. */
-  readonly port: number;
-  /** Operator token: every command needs it, and streaming too when not bound to loopback. */
-  readonly token: string;
-  readonly allowOrigins: readonly string[];
+export interface LiveServerOptions extends EndpointOptions {
   /** Tick channels are thinned to at most this rate. */
   readonly tickHz: number;
-  /** Publisher timer rate. */
-  readonly publishHz: number;
-  /** Shown by Foxglove as the server's name. */
-  readonly name?: string;
-  /** Where rejected requests and slow clients are reported (default: stderr). */
+  /** Where refused requests and slow clients are reported (default: stderr). */
   readonly warn?: (line: string) => void;
 }
 
 /** Who may take commands: the run's OperatorConsole. */
 export interface LiveOperator {
   execute(line: string, source: string): Promise<OperatorReply>;
-}
-
-export interface PolicyVersion {
-  /** Model file (as configured). */
-  readonly model: string;
-  readonly sha256: string;
-  /** A version label, when the model card or the trainer gives one. */
-  readonly version?: string | undefined;
-}
-
-/** What the status channel says about the run besides what the loop knows. */
-export interface LiveRunInfo {
-  readonly name: string;
-  readonly rateHz: number;
-  /** Learned policies by controller name. */
-  readonly policies?: Readonly<Record<string, PolicyVersion>>;
-  /** Switch guard kind (`none` when switches are not guarded). */
-  readonly guard?: string;
 }
 
 export interface LiveAttachment {
@@ -85,167 +45,73 @@ export interface LiveAttachment {
   readonly info: LiveRunInfo;
 }
 
-interface AttachedRun extends LiveAttachment {
-  readonly consumer: TickRingConsumer;
-  readonly slot: Float64Array;
-  readonly encoder: TickEncoder;
-  readonly channelIds: readonly ChannelId[];
-  /** Unix time of loop time 0, ns: tick and event timestamps are `epochNs + loop time`. */
-  readonly epochNs: bigint;
-}
-
-const pageFiles: Readonly<Record<string, { file: string; type: string }>> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/live.js': { file: 'live.js', type: 'text/javascript; charset=utf-8' },
-  '/live.css': { file: 'live.css', type: 'text/css; charset=utf-8' },
-};
-
-const pageHeaders = {
-  'Content-Security-Policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-  'X-Frame-Options': 'DENY',
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-} as const;
-
-export const operatorService = '/tether/operator';
-const statusIntervalMs = 200;
-/** A client that has this much unsent data is too slow for a live view and is dropped. */
-const maxBufferedBytes = 8 * 1024 * 1024;
-const maxCommandBytes = 1024;
-
-const operatorRequestSchema = {
-  title: 'tether.OperatorRequest',
-  type: 'object',
-  properties: {
-    command: { type: 'string', description: 'estop [reason] | recover | switch NAME | status' },
-    token: { type: 'string', description: "The run's operator token" },
-  },
-};
-const operatorResponseSchema = {
-  title: 'tether.OperatorReply',
-  type: 'object',
-  properties: { ok: { type: 'boolean' }, message: { type: 'string' } },
-};
-
-function nowNs(): bigint {
-  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e3)) * 1000n;
-}
+const stateIntervalMs = 100;
+/** The state is re-sent this often even unchanged, with the sink's drop count. */
+const stateRefreshMs = 1000;
 
 export class LiveServer {
   /** Give to the run as a tick sink. */
   readonly sink = new LiveTickSink();
   /** Give to the run as an event sink. */
-  readonly events: EventSink = { emit: (event) => this.queueEvent(event) };
+  readonly events: EventSink = {
+    emit: (event) => {
+      if (this.closed) return;
+      const epoch = this.epochNs;
+      const stampNs =
+        epoch !== undefined && Number.isFinite(event.time) ? epoch + secondsToNs(event.time) : nowNs();
+      try {
+        this.post({ type: 'event', event, stampNs });
+      } catch {
+        // Not structured-cloneable (a function in `data`): the live view skips it; the log keeps it.
+      }
+    },
+  };
 
-  private readonly fox: InstanceType<typeof FoxgloveServer>;
-  private readonly wss: WebSocketServer;
-  private readonly http: Server;
-  private readonly sockets = new Set<Socket>();
-  private readonly subscribed = new Set<ChannelId>();
-  private readonly eventChannelId: ChannelId;
-  private readonly statusChannelId: ChannelId;
-  private readonly operatorServiceId: number;
-  private readonly pages = new Map<string, Buffer>();
-  private readonly warn: (line: string) => void;
-  private rules: AccessRules;
-  private timer: NodeJS.Timeout | undefined;
-  private run: AttachedRun | undefined;
-  private info: LiveRunInfo | undefined;
-  private pendingEvents: { event: ControlEvent; stampNs: bigint }[] = [];
-  private droppedEvents = 0;
-  private streamed = 0;
-  private droppedBefore = 0;
-  private publishMsMax = 0;
-  private publishMsTotal = 0;
-  private publishes = 0;
-  private lastStatusMs = 0;
-  private lastStatusKey = '';
-  private certificate = { last: '', lastTime: Number.NaN, events: 0 };
-  private lastRefusalMs = 0;
+  private run: LiveAttachment | undefined;
+  private epochNs: bigint | undefined;
+  private stateTimer: NodeJS.Timeout | undefined;
+  private lastStateKey = '';
+  private lastStateMs = 0;
+  private readonly statusRequests = new Map<number, (status: Record<string, unknown>) => void>();
+  private nextStatusRequest = 1;
   private closed = false;
+  private readonly warn: (line: string) => void;
 
-  private constructor(private readonly options: LiveServerOptions) {
+  private constructor(
+    private readonly options: LiveServerOptions,
+    private readonly worker: Worker,
+    readonly port: number,
+  ) {
     this.warn = options.warn ?? ((line) => process.stderr.write(`live: ${line}\n`));
-    this.rules = { host: options.host, port: options.port, allowOrigins: options.allowOrigins };
-    for (const [route, { file }] of Object.entries(pageFiles))
-      this.pages.set(route, readFileSync(new URL(`./page/${file}`, import.meta.url)));
-
-    this.fox = new FoxgloveServer({
-      name: options.name ?? 'tether',
-      capabilities: ['services'],
-      supportedEncodings: ['json'],
-    });
-    this.fox.on('subscribe', (id) => this.subscribed.add(id));
-    this.fox.on('unsubscribe', (id) => this.subscribed.delete(id));
-    this.fox.on('error', (error) => this.warn(`protocol error: ${error.message}`));
-    this.fox.on('serviceCallRequest', (request, connection) => {
-      void this.onServiceCall(request, connection);
-    });
-    this.eventChannelId = this.fox.addChannel(eventChannel);
-    this.statusChannelId = this.fox.addChannel(statusChannel);
-    const definition = (schema: { title: string }) => ({
-      encoding: 'json',
-      schemaName: schema.title,
-      schemaEncoding: 'jsonschema',
-      schema: JSON.stringify(schema),
-    });
-    this.operatorServiceId = this.fox.addService({
-      name: operatorService,
-      type: 'tether.Operator',
-      request: definition(operatorRequestSchema),
-      response: definition(operatorResponseSchema),
-    });
-
-    this.wss = new WebSocketServer({
-      noServer: true,
-      maxPayload: 64 * 1024,
-      handleProtocols: (protocols) => this.fox.handleProtocols(protocols),
-    });
-    this.http = createServer((req, res) => {
-      this.handleHttp(req, res).catch((error: unknown) => {
-        if (!res.headersSent) this.reply(res, 500, { ok: false, message: String(error) });
-        else res.destroy();
-      });
-    });
-    this.http.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    this.http.on('clientError', (_error, socket) => socket.destroy());
-    this.http.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket as Socket, head));
+    worker.on('message', (message: FromEndpoint) => this.onMessage(message));
+    worker.on('error', (error) => this.warn(`the live view stopped: ${error.message}`));
+    // A command that forgets to close never hangs on the live view.
+    worker.unref();
   }
 
-  /** Binds and starts publishing. Throws a plain message when the port is taken. */
+  /** Starts the worker, which binds; throws a plain message when the port is taken. */
   static async start(options: LiveServerOptions): Promise<LiveServer> {
-    const server = new LiveServer(options);
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => {
-        reject(
-          error.code === 'EADDRINUSE'
-            ? new Error(
-                `live view: port ${options.port} on ${options.host} is in use (choose another with --live PORT or live.port; 0 picks a free one)`,
-              )
-            : new Error(`live view: cannot listen on ${options.host}:${options.port}: ${error.message}`),
-        );
-      };
-      server.http.once('error', onError);
-      server.http.listen({ host: options.host, port: options.port }, () => {
-        server.http.off('error', onError);
-        resolve();
-      });
+    const { warn: _warn, tickHz: _tickHz, ...endpoint } = options;
+    const worker = new Worker(new URL('./endpoint-worker.mjs', import.meta.url), {
+      workerData: endpoint satisfies EndpointOptions,
     });
-    const port = (server.http.address() as AddressInfo).port;
-    server.rules = { ...server.rules, port };
-    server.timer = setInterval(() => server.publish(), 1000 / options.publishHz);
-    server.timer.unref();
-    return server;
-  }
-
-  get port(): number {
-    return this.rules.port;
+    const port = await new Promise<number>((resolve, reject) => {
+      const onMessage = (message: FromEndpoint): void => {
+        if (message.type === 'listening') done(undefined, message.port);
+        else if (message.type === 'error') done(new Error(message.message));
+      };
+      const onError = (error: Error): void => done(new Error(`live view: ${error.message}`));
+      const onExit = (code: number): void => done(new Error(`live view: the server thread exited (${code})`));
+      const done = (error: Error | undefined, port = 0): void => {
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        if (error) {
+          void worker.terminate();
+          reject(error);
+        } else resolve(port);
+      };
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    });
+    return new LiveServer(options, worker, port);
   }
 
   /** The page, e.g. `http://127.0.0.1:8765/`. */
@@ -266,345 +132,137 @@ export class LiveServer {
 
   /** Starts streaming a loop (call from the runner's `onStart`); replaces any previous one. */
   attach(run: LiveAttachment): void {
+    if (this.closed) return;
     if (this.run) this.detach();
     const info = run.robot.info;
-    const every = run.info.rateHz / this.options.tickHz;
-    const consumer = this.sink.attach(
+    const ring = this.sink.attach(
       { observationSize: info.observation.signals.length, actionSize: info.action.signals.length },
-      every,
+      run.info.rateHz / this.options.tickHz,
     );
-    const channelIds = tickChannels(info).map((c: ChannelDefinition) => this.fox.addChannel(c));
-    const epochNs = nowNs() - secondsToNs(run.loop.record.deadline);
-    this.info = run.info;
-    this.run = {
-      ...run,
-      consumer,
-      slot: new Float64Array(consumer.stride),
-      encoder: new TickEncoder(info),
-      channelIds,
-      epochNs,
-    };
-    this.lastStatusKey = '';
+    this.run = run;
+    this.epochNs = nowNs() - secondsToNs(run.loop.record.deadline);
+    this.post({
+      type: 'attach',
+      attachment: { ring, robot: info, info: run.info, epochNs: this.epochNs, state: this.state(run) },
+    });
+    this.lastStateKey = '';
+    this.stateTimer = setInterval(() => this.sendState(false), stateIntervalMs);
+    this.stateTimer.unref();
   }
 
-  /** Stops streaming the loop (sends what is buffered first); the server stays up. */
+  /** Stops streaming the loop (the worker sends what is buffered first); the server stays up. */
   detach(): void {
-    const run = this.run;
-    if (!run) return;
-    this.publish();
+    if (!this.run) return;
+    this.sendState(true);
+    clearInterval(this.stateTimer);
+    this.post({ type: 'detach' });
     this.sink.detach();
-    this.droppedBefore += this.sink.dropped;
-    for (const id of run.channelIds) {
-      this.subscribed.delete(id);
-      this.fox.removeChannel(id);
-    }
     this.run = undefined;
   }
 
   /** Changes what the status says about the run (e.g. a new policy version in a fine-tuning loop). */
   update(patch: Partial<LiveRunInfo>): void {
-    if (this.info) this.info = { ...this.info, ...patch };
     if (this.run) this.run = { ...this.run, info: { ...this.run.info, ...patch } };
-    this.lastStatusKey = '';
+    this.post({ type: 'update', patch });
+  }
+
+  /** What `/tether/status` says now (the stream's counters included). */
+  status(): Promise<Record<string, unknown>> {
+    return new Promise((resolve) => {
+      const id = this.nextStatusRequest++;
+      this.statusRequests.set(id, resolve);
+      this.post({ type: 'status', id });
+    });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.detach();
-    this.publish();
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    for (const client of this.wss.clients) client.close(1001, 'run ended');
-    await new Promise<void>((resolve) => setTimeout(resolve, 50).unref());
-    for (const client of this.wss.clients) client.terminate();
-    this.wss.close();
-    await new Promise<void>((resolve) => {
-      this.http.close(() => resolve());
-      for (const socket of this.sockets) socket.destroy();
-    });
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // Publishing (on a timer, never from the loop)
-
-  private queueEvent(event: ControlEvent): void {
-    if (this.closed) return;
-    if (event.kind === 'certificate') {
-      this.certificate = {
-        last: event.message,
-        lastTime: event.time,
-        events: this.certificate.events + 1,
-      };
-    }
-    if (this.pendingEvents.length >= 1000) {
-      this.pendingEvents.shift();
-      this.droppedEvents++;
-    }
-    const run = this.run;
-    const stampNs = run && Number.isFinite(event.time) ? run.epochNs + secondsToNs(event.time) : nowNs();
-    this.pendingEvents.push({ event, stampNs });
-  }
-
-  private publish(): void {
-    if (this.closed) return;
-    const started = performance.now();
-    const run = this.run;
-    if (run) {
-      const { consumer, slot, encoder, channelIds } = run;
-      let wanted = false;
-      for (const id of channelIds) if (this.subscribed.has(id)) wanted = true;
-      while (consumer.take(slot)) {
-        if (!wanted) continue;
-        const stamp = run.epochNs + secondsToNs(slot[SlotField.deadline]!);
-        for (let i = 0; i < tickChannelCount; i++) {
-          const id = channelIds[i]!;
-          if (this.subscribed.has(id)) this.send(id, stamp, encoder.encode(slot, i));
+    const closed = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.worker.on('message', (message: FromEndpoint) => {
+        if (message.type === 'closed') {
+          clearTimeout(timer);
+          resolve();
         }
-        this.streamed++;
-      }
-    }
-    if (this.pendingEvents.length > 0) {
-      const events = this.pendingEvents;
-      this.pendingEvents = [];
-      if (this.subscribed.has(this.eventChannelId))
-        for (const { event, stampNs } of events)
-          this.send(this.eventChannelId, stampNs, eventMessage(event, stampNs));
-    }
-    this.publishStatus();
-    for (const client of this.wss.clients) {
-      if (client.bufferedAmount > maxBufferedBytes) {
-        this.warn(`dropping a client that fell ${client.bufferedAmount} bytes behind`);
-        client.terminate();
-      }
-    }
-    const ms = performance.now() - started;
-    if (ms > this.publishMsMax) this.publishMsMax = ms;
-    this.publishMsTotal += ms;
-    this.publishes++;
+      });
+    });
+    this.worker.postMessage({ type: 'close' } satisfies ToEndpoint);
+    await closed;
+    await this.worker.terminate();
   }
 
-  private send(channel: ChannelId, stampNs: bigint, json: string): void {
-    this.fox.sendMessage(channel, stampNs, Buffer.from(json, 'utf8'));
+  private post(message: ToEndpoint): void {
+    if (!this.closed) this.worker.postMessage(message);
   }
 
-  private publishStatus(): void {
-    if (!this.subscribed.has(this.statusChannelId)) return;
-    const run = this.run;
-    const key = run
-      ? `${run.loop.controllers.activeName}|${run.loop.safety.latched}|${run.robot.state}|${run.loop.controllers.pendingSwitch ?? ''}`
-      : 'idle';
-    const now = performance.now();
-    if (key === this.lastStatusKey && now - this.lastStatusMs < statusIntervalMs) return;
-    this.lastStatusKey = key;
-    this.lastStatusMs = now;
-    this.send(this.statusChannelId, nowNs(), JSON.stringify(this.status()));
-  }
-
-  /** The `/tether/status` message (see statusSchema). */
-  status(): Record<string, unknown> {
-    const run = this.run;
-    const info = run?.info ?? this.info;
-    const record = run?.loop.record;
+  private state(run: LiveAttachment): LoopState {
+    const { controllers, safety } = run.loop;
     return {
-      time: record?.deadline ?? 0,
-      tick: record?.tick ?? 0,
-      run: info?.name ?? '',
-      robot: run?.robot.info.name ?? '',
-      robot_state: run?.robot.state ?? 'not running',
-      rate_hz: info?.rateHz ?? 0,
-      controller: run?.loop.controllers.activeName ?? '',
-      controllers: run?.loop.controllers.names.join(',') ?? '',
-      pending_switch: run?.loop.controllers.pendingSwitch ?? '',
-      latched: run?.loop.safety.latched ?? false,
-      latch_reason: run?.loop.safety.latchReason ?? '',
-      missed_deadlines: record?.missedDeadlines ?? 0,
-      operator: run?.operator !== undefined,
-      policy: info?.policies ?? {},
-      certificate: {
-        guard: info?.guard ?? 'none',
-        last: this.certificate.last,
-        last_time: Number.isFinite(this.certificate.lastTime) ? this.certificate.lastTime : null,
-        events: this.certificate.events,
-      },
-      live: {
-        streamed_ticks: this.streamed,
-        dropped_ticks: this.droppedBefore + this.sink.dropped,
-        dropped_events: this.droppedEvents,
-        publish_ms_mean:
-          this.publishes > 0 ? Math.round((this.publishMsTotal / this.publishes) * 1000) / 1000 : 0,
-        publish_ms_max: Math.round(this.publishMsMax * 1000) / 1000,
-      },
+      controller: controllers.activeName,
+      controllers: controllers.names,
+      pendingSwitch: controllers.pendingSwitch ?? '',
+      latched: safety.latched,
+      latchReason: safety.latchReason ?? '',
+      robotState: run.robot.state,
+      operator: run.operator !== undefined,
+      droppedTicks: this.sink.dropped,
     };
   }
 
-  // ------------------------------------------------------------------------------------------
-  // Requests
-
-  private handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
-    let problem = checkRequest(this.rules, { host: req.headers.host, origin: req.headers.origin });
-    if (problem === undefined && this.streamNeedsToken) {
-      const offered =
-        new URL(req.url ?? '/', 'http://x').searchParams.get('token') ??
-        bearerToken(req.headers.authorization);
-      if (!tokenMatches(this.options.token, offered))
-        problem = 'this server is not on loopback: streaming needs the token (?token=...)';
-    }
-    if (problem !== undefined || this.closed) {
-      const body = `${problem ?? 'closed'}\n`;
-      socket.end(
-        `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
-      this.refused(`WebSocket from ${req.socket.remoteAddress}: ${problem ?? 'closed'}`);
-      return;
-    }
-    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      this.fox.handleConnection(
-        ws as unknown as IWebSocket,
-        `${req.socket.remoteAddress}:${req.socket.remotePort}`,
-      );
-    });
+  /** Posts the loop's state when it changed, and at least once a second. */
+  private sendState(force: boolean): void {
+    const run = this.run;
+    if (!run) return;
+    const { controllers, safety } = run.loop;
+    const key = `${controllers.activeName}|${controllers.pendingSwitch ?? ''}|${safety.latched}|${safety.latchReason ?? ''}|${run.robot.state}`;
+    const now = performance.now();
+    if (!force && key === this.lastStateKey && now - this.lastStateMs < stateRefreshMs) return;
+    this.lastStateKey = key;
+    this.lastStateMs = now;
+    this.post({ type: 'state', state: this.state(run) });
   }
 
-  private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const problem = checkRequest(this.rules, { host: req.headers.host, origin: req.headers.origin });
-    if (problem !== undefined) {
-      this.refused(`${req.method} ${req.url} from ${req.socket.remoteAddress}: ${problem}`);
-      this.reply(res, 403, { ok: false, message: problem });
-      return;
-    }
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/api/operator') {
-      if (req.method !== 'POST') {
-        this.reply(res, 405, { ok: false, message: 'POST a JSON {"command": "..."}' }, { Allow: 'POST' });
-        return;
+  private onMessage(message: FromEndpoint): void {
+    switch (message.type) {
+      case 'command':
+        void this.execute(message.line, message.source).then((reply) => {
+          // The outcome (a latch, a switch) reaches the status before the reply reaches the client.
+          this.sendState(true);
+          this.post({ type: 'reply', id: message.id, reply });
+        });
+        break;
+      case 'refused': {
+        this.warn(`refused ${message.what}`);
+        const loop = this.run?.loop;
+        loop?.events.emit({
+          time: loop.record.deadline,
+          kind: 'info',
+          source: 'live',
+          message: `refused ${message.what}`,
+        });
+        break;
       }
-      await this.handleOperator(req, res);
-      return;
+      case 'warn':
+        this.warn(message.line);
+        break;
+      case 'status':
+        this.statusRequests.get(message.id)?.(message.status);
+        this.statusRequests.delete(message.id);
+        break;
+      default:
+        break;
     }
-    const page = pageFiles[path];
-    if (page === undefined || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      this.reply(res, 404, { ok: false, message: 'not found' });
-      return;
-    }
-    const body = this.pages.get(path)!;
-    res.writeHead(200, { ...pageHeaders, 'Content-Type': page.type, 'Content-Length': body.length });
-    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  private async handleOperator(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/json') {
-      this.reply(res, 415, { ok: false, message: 'send Content-Type: application/json' });
-      return;
-    }
-    if (!tokenMatches(this.options.token, bearerToken(req.headers.authorization))) {
-      this.refused(`operator command from ${req.socket.remoteAddress} without a valid token`);
-      this.reply(res, 401, {
-        ok: false,
-        message: 'operator commands need the run token (Authorization: Bearer ...)',
-      });
-      return;
-    }
-    let command: unknown;
-    try {
-      command = (JSON.parse(await readBody(req, maxCommandBytes)) as { command?: unknown }).command;
-    } catch (error) {
-      this.reply(res, 400, { ok: false, message: error instanceof Error ? error.message : String(error) });
-      return;
-    }
-    if (typeof command !== 'string') {
-      this.reply(res, 400, { ok: false, message: 'expected {"command": "estop" | "recover" | ...}' });
-      return;
-    }
-    const reply = await this.execute(command, 'web');
-    this.reply(res, reply.ok ? 200 : 409, reply);
-  }
-
-  private async onServiceCall(request: ServiceCallRequest, connection: IWebSocket): Promise<void> {
-    const fail = (message: string): void =>
-      this.fox.sendServiceCallFailure(
-        { op: 'serviceCallFailure', serviceId: request.serviceId, callId: request.callId, message },
-        connection,
-      );
-    if (request.serviceId !== this.operatorServiceId) return fail('unknown service');
-    if (request.encoding !== 'json') return fail('encode the request as json');
-    let body: { command?: unknown; token?: unknown };
-    try {
-      const bytes = request.data;
-      body = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-    } catch {
-      return fail('the request is not JSON');
-    }
-    if (!tokenMatches(this.options.token, typeof body.token === 'string' ? body.token : undefined)) {
-      this.refused('operator service call without a valid token');
-      return fail('operator commands need the run token ({"command": "...", "token": "..."})');
-    }
-    if (typeof body.command !== 'string') return fail('expected {"command": "estop" | ..., "token": "..."}');
-    const reply = await this.execute(body.command, 'foxglove');
-    this.fox.sendServiceCallResponse(
-      {
-        serviceId: request.serviceId,
-        callId: request.callId,
-        encoding: 'json',
-        data: Buffer.from(JSON.stringify(reply), 'utf8'),
-      },
-      connection,
-    );
-  }
-
-  private async execute(command: string, source: string): Promise<OperatorReply> {
+  private async execute(line: string, source: string): Promise<OperatorReply> {
     const operator = this.run?.operator;
     if (!operator) return { ok: false, message: 'no run with an operator console is attached' };
-    return operator.execute(command, source);
+    return operator.execute(line, source);
   }
-
-  /** Refusals go to the terminal and the run's events, at most one a second (no flooding). */
-  private refused(what: string): void {
-    const now = performance.now();
-    if (now - this.lastRefusalMs < 1000) return;
-    this.lastRefusalMs = now;
-    this.warn(`refused ${what}`);
-    const loop = this.run?.loop;
-    loop?.events.emit({
-      time: loop.record.deadline,
-      kind: 'info',
-      source: 'live',
-      message: `refused ${what}`,
-    });
-  }
-
-  private reply(
-    res: ServerResponse,
-    status: number,
-    body: { ok: boolean; message: string },
-    headers: Record<string, string> = {},
-  ): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Content-Length': Buffer.byteLength(text),
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      ...headers,
-    });
-    res.end(text);
-  }
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error(`request body over ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

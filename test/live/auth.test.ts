@@ -96,7 +96,7 @@ describe('live server without a run', () => {
     const noRun = await post({ Authorization: `Bearer ${token}` });
     expect(noRun.status).toBe(409);
     expect(await noRun.json()).toEqual({ ok: false, message: 'no run with an operator console is attached' });
-    expect(server.status()).toMatchObject({ robot_state: 'not running', latched: false });
+    expect(await server.status()).toMatchObject({ robot_state: 'not running', latched: false });
     // Loopback: streaming is open.
     expect(await upgrade(server.url.replace('http', 'ws'))).toBe(101);
   });

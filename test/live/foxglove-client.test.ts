@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import wsProtocol, { type Channel, type MessageData, type Service } from '@foxglove/ws-protocol';
-import { McapStreamReader } from '@mcap/core';
+import { McapIndexedReader } from '@mcap/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { readLog } from '../../src/logging/reader.ts';
@@ -12,16 +12,19 @@ const { FoxgloveClient } = wsProtocol;
 const config = join(import.meta.dirname, '../../configs/cartpole.yaml');
 const decoder = new TextDecoder();
 
-/** Schema text of every channel in an MCAP file, by topic. */
-function logSchemas(path: string): Map<string, { name: string; data: string }> {
-  const reader = new McapStreamReader();
-  reader.append(readFileSync(path));
-  const schemas = new Map<number, { name: string; data: string }>();
+/** Schema of every channel in an MCAP file, by topic, from its summary (no chunk is decompressed). */
+async function logSchemas(path: string): Promise<Map<string, { name: string; data: string }>> {
+  const bytes = readFileSync(path);
+  const reader = await McapIndexedReader.Initialize({
+    readable: {
+      size: async () => BigInt(bytes.byteLength),
+      read: async (offset, length) => bytes.subarray(Number(offset), Number(offset + length)),
+    },
+  });
   const byTopic = new Map<string, { name: string; data: string }>();
-  for (let record = reader.nextRecord(); record; record = reader.nextRecord()) {
-    if (record.type === 'Schema')
-      schemas.set(record.id, { name: record.name, data: decoder.decode(record.data) });
-    if (record.type === 'Channel') byTopic.set(record.topic, schemas.get(record.schemaId)!);
+  for (const channel of reader.channelsById.values()) {
+    const schema = reader.schemasById.get(channel.schemaId)!;
+    byTopic.set(channel.topic, { name: schema.name, data: decoder.decode(schema.data) });
   }
   return byTopic;
 }
@@ -169,7 +172,7 @@ describe('live view: the Foxglove WebSocket protocol, with its own client, durin
     expect(read.events.some((e) => e.source === 'operator:foxglove' && /estop → ok/.test(e.message))).toBe(
       true,
     );
-    const schemas = logSchemas(log);
+    const schemas = await logSchemas(log);
     for (const channel of channels.values()) {
       if (channel.topic === '/tether/status') continue; // live only
       expect(schemas.get(channel.topic), channel.topic).toEqual({
