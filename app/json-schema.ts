@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { rigConfigSchema } from '../hardware/rig/config.ts';
 import type { Plugin } from '../src/config/plugin.ts';
-import { logSchema, loopSchema, operatorSchema, switchingSchema } from '../src/config/schema.ts';
+import { liveSchema, logSchema, loopSchema, operatorSchema, switchingSchema } from '../src/config/schema.ts';
 import { contractSchema } from '../src/inference/contract.ts';
 import { algorithmNames, algorithms } from '../src/learning/learner.ts';
 import { trainFileSchema } from '../src/learning/train-config.ts';
@@ -32,6 +32,7 @@ export function runConfigJsonSchema(): unknown {
     safety: safetyOptionsSchema.optional(),
     log: logSchema.optional(),
     operator: operatorSchema.optional(),
+    live: liveSchema.optional(),
   });
   return {
     ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
