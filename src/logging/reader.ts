@@ -5,10 +5,12 @@
  * index, so a log whose writer was killed (no summary, no footer, a half-written last chunk) reads
  * exactly like a complete one, minus what was lost; `truncated` says so.
  */
+
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import zstd from '@foxglove/wasm-zstd';
 import type { TypedMcapRecords } from '@mcap/core';
-import { MCAP_MAGIC, McapStreamReader } from '@mcap/core';
+import { type DecompressHandlers, MCAP_MAGIC, McapStreamReader } from '@mcap/core';
 import type { ControlEvent, ControlEventKind } from '../core/events.ts';
 import type { LinkHealth } from '../core/link-health.ts';
 import type { RobotInfo } from '../core/robot.ts';
@@ -323,10 +325,22 @@ function channelJson<T>(channel: TypedMcapRecords['Channel'], key: string): T {
   return JSON.parse(text) as T;
 }
 
+/**
+ * Chunk decompressors for @mcap/core readers: Tether writes zstd chunks (older logs: uncompressed).
+ * The official MCAP tools read the same codec.
+ */
+export async function decompressHandlers(): Promise<DecompressHandlers> {
+  await zstd.isLoaded;
+  return { zstd: (data, size) => zstd.decompress(data, Number(size)) };
+}
+
 /** Reads a log written by McapTickLogger; tolerates truncation, rejects files that are not MCAP. */
 export async function readLog(path: string): Promise<TetherLog> {
   const bytes = await checkMagic(path);
-  const reader = new McapStreamReader({ includeChunks: true });
+  const reader = new McapStreamReader({
+    includeChunks: true,
+    decompressHandlers: await decompressHandlers(),
+  });
   const metadata = new Map<string, Record<string, string>>();
   const schemas = new Map<number, string>();
   const channels = new Map<number, TypedMcapRecords['Channel']>();

@@ -7,8 +7,11 @@ import { McapStreamReader } from '@mcap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTickRecord } from '../../src/core/tick.ts';
 import { Topic } from '../../src/logging/layout.ts';
-import { readLog } from '../../src/logging/reader.ts';
+import { decompressHandlers, readLog } from '../../src/logging/reader.ts';
 import { fillTick } from './fixtures/synthetic.ts';
+
+/** Tether logs are zstd-compressed; readers need the codec. */
+const zstdHandlers = await decompressHandlers();
 
 const child = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 const forgetful = fileURLToPath(new URL('./fixtures/no-close-writer.ts', import.meta.url));
@@ -30,7 +33,7 @@ async function fileSize(path: string): Promise<number> {
 
 /** Messages inside complete chunk records, counted independently of readLog. */
 function completeChunkMessages(bytes: Uint8Array, topic: string): number {
-  const reader = new McapStreamReader();
+  const reader = new McapStreamReader({ decompressHandlers: zstdHandlers });
   reader.append(bytes);
   const channels = new Map<number, string>();
   let count = 0;

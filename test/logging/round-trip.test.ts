@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTickRecord } from '../../src/core/tick.ts';
 import { concatTransitions, toTransitions } from '../../src/learning/transitions.ts';
 import { Topic } from '../../src/logging/layout.ts';
-import { iterateTicks, NotMcapError, readLog, type TetherLog } from '../../src/logging/reader.ts';
+import {
+  decompressHandlers,
+  iterateTicks,
+  NotMcapError,
+  readLog,
+  type TetherLog,
+} from '../../src/logging/reader.ts';
 import { summarizeLog } from '../../src/logging/stats.ts';
 import { type LogSummary, McapTickLogger } from '../../src/logging/tick-logger.ts';
 import { SafetyFlag } from '../../src/safety/types.ts';
@@ -35,6 +41,7 @@ async function indexedReader(path: string) {
   const handle = await open(path, 'r');
   const size = (await handle.stat()).size;
   const reader = await McapIndexedReader.Initialize({
+    decompressHandlers: await decompressHandlers(),
     readable: {
       size: async () => BigInt(size),
       read: async (offset, length) => {
@@ -91,19 +98,28 @@ describe('McapTickLogger → readLog round trip', () => {
     expect(summary.chunks).toBeGreaterThan(1);
   });
 
-  it('writes a valid, indexed MCAP file with the seven channels', async () => {
+  it('writes a valid, indexed, zstd-compressed MCAP file with the tick and event channels on the Unix epoch', async () => {
     const { reader, close } = await indexedReader(path);
     try {
       const topics = [...reader.channelsById.values()].map((c) => c.topic).sort();
-      expect(topics).toEqual(Object.values(Topic).sort());
+      // A sim robot has no link, so no link-health channel.
+      expect(topics).toEqual(
+        Object.values(Topic)
+          .filter((t) => t !== Topic.link)
+          .sort(),
+      );
       expect(reader.statistics?.messageCount).toBe(BigInt(tickCount * 6 + 2));
       expect(reader.chunkIndexes.length).toBe(summary.chunks);
       const schemas = [...reader.schemasById.values()];
       expect(schemas.every((s) => s.encoding === 'jsonschema')).toBe(true);
-      // Log time is the tick deadline in ns.
-      let last: bigint | undefined;
-      for await (const message of reader.readMessages({ topics: [Topic.timing] })) last = message.logTime;
-      expect(last).toBe(BigInt(Math.round(((tickCount - 1) / rateHz) * 1e9)));
+      expect(reader.chunkIndexes.every((c) => c.compression === 'zstd')).toBe(true);
+      // Log time is the run's wall-clock start on the Unix epoch plus the tick deadline, in ns.
+      const times: bigint[] = [];
+      for await (const message of reader.readMessages({ topics: [Topic.timing] }))
+        times.push(message.logTime);
+      const span = times.at(-1)! - times[0]!;
+      expect(span).toBe(BigInt(Math.round(((tickCount - 1) / rateHz) * 1e9)));
+      expect(Number(times[0]! / 1_000_000n)).toBe(Date.parse(log.startedAt!));
     } finally {
       await close();
     }

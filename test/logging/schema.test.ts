@@ -6,8 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RobotInfo } from '../../src/core/robot.ts';
 import { signal } from '../../src/core/spec.ts';
 import { createTickRecord } from '../../src/core/tick.ts';
+import { decompressHandlers } from '../../src/logging/reader.ts';
 import { McapTickLogger } from '../../src/logging/tick-logger.ts';
 import { SafetyFlag } from '../../src/safety/types.ts';
+
+/** Tether logs are zstd-compressed; readers need the codec. */
+const zstdHandlers = await decompressHandlers();
 
 type Schema = { type?: unknown; properties?: Record<string, Schema> };
 
@@ -106,7 +110,7 @@ afterAll(async () => {
 
 describe('JSON schemas', () => {
   it("satisfy Foxglove's schema parser and declare every field of every message with its type", () => {
-    const reader = new McapStreamReader();
+    const reader = new McapStreamReader({ decompressHandlers: zstdHandlers });
     reader.append(bytes);
     const schemas = new Map<number, Schema>();
     const channelSchema = new Map<number, number>();
@@ -136,7 +140,7 @@ describe('JSON schemas', () => {
   });
 
   it('nests the arm signals as Foxglove paths like /tether/observation.shoulder.q', () => {
-    const reader = new McapStreamReader();
+    const reader = new McapStreamReader({ decompressHandlers: zstdHandlers });
     reader.append(bytes);
     for (let record = reader.nextRecord(); record; record = reader.nextRecord()) {
       if (record.type === 'Schema' && record.name === 'tether.Observation') {
