@@ -82,6 +82,7 @@ export class PolicyController implements Controller {
   private decimation = 1;
   private tick = 0;
   private budgetSeconds = Infinity;
+  private realtime = true;
   private startedMs = 0;
   private time = 0;
   /** Last good command, held between policy steps and by the `hold` fallback. */
@@ -118,6 +119,7 @@ export class PolicyController implements Controller {
     checkContractAgainstModel(contract, { inputs: dataInputs(graph), outputs: graph.outputs });
     this.decimation = resolveDecimation(contract, context.dt);
     this.budgetSeconds = this.options.budget_fraction * context.dt;
+    this.realtime = context.realtime !== false;
     this.io = new PolicyIOMap(contract, context.observation, context.action, this.source.baseDir);
     this.policy = await loadPolicy(bytes, {
       backend: this.options.backend,
@@ -174,13 +176,14 @@ export class PolicyController implements Controller {
     if (seconds > this.stats.maxInferenceSeconds) this.stats.maxInferenceSeconds = seconds;
     if (seconds > this.budgetSeconds) {
       this.stats.slow++;
-      this.events?.emit({
-        time: this.time,
-        kind: 'deadline-miss',
-        source: this.name,
-        message: `inference took ${(seconds * 1e6).toFixed(0)} µs, budget ${(this.budgetSeconds * 1e6).toFixed(0)} µs`,
-        data: { seconds, budget: this.budgetSeconds, slow: this.stats.slow },
-      });
+      if (this.realtime)
+        this.events?.emit({
+          time: this.time,
+          kind: 'deadline-miss',
+          source: this.name,
+          message: `inference took ${(seconds * 1e6).toFixed(0)} µs, budget ${(this.budgetSeconds * 1e6).toFixed(0)} µs`,
+          data: { seconds, budget: this.budgetSeconds, slow: this.stats.slow },
+        });
     }
     if (!io.outputFinite()) {
       this.fallback(action, 'policy output is NaN or infinite');

@@ -7,6 +7,11 @@ export interface ControllerContext {
   readonly action: ActionSpec;
   /** Control period in seconds. */
   readonly dt: number;
+  /**
+   * False on a virtual clock (fast mode): wall-clock budgets mean nothing there, so a controller
+   * counts slow computations but does not warn about them. Absent = real time.
+   */
+  readonly realtime?: boolean;
   /** Where to report rare events (mode switches, certificate decisions, fallbacks). */
   readonly events: EventSink;
 }

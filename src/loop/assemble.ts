@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/errors.ts';
 import type { RunConfig } from '../config/load.ts';
 import type { PluginContext } from '../config/plugin.ts';
+import type { ClockMode } from '../config/schema.ts';
 import { EventBuffer, type EventSink } from '../core/events.ts';
 import type { RobotInfo } from '../core/robot.ts';
 import type { VectorSpec } from '../core/spec.ts';
@@ -52,6 +53,7 @@ export async function assembleControl(
   parts: ControlParts,
   events: EventSink,
   controlDt: number,
+  mode: ClockMode = config.loop.mode,
 ): Promise<{ manager: ControllerManager; safety: SafetyLayer }> {
   const { controllers, guard } = parts;
   const { observation, action } = info;
@@ -89,7 +91,7 @@ export async function assembleControl(
     rules: config.switching.rules,
     guard,
   });
-  const context = { observation, action, dt: controlDt, events };
+  const context = { observation, action, dt: controlDt, events, realtime: mode === 'realtime' };
   for (const { name, controller } of controllers) {
     const entry = config.controllers.find((c) => c.name === name)!;
     try {

@@ -98,7 +98,14 @@ export async function runFromConfig(
     const expected = await describeRobot(config, context);
     await robot.configure();
     if (expected) checkPresentedSpecs(config, expected, robot.info);
-    const assembled = await assembleControl(config, robot.info, parts, events, context.controlDt);
+    const assembled = await assembleControl(
+      config,
+      robot.info,
+      parts,
+      events,
+      context.controlDt,
+      options.mode,
+    );
     manager = assembled.manager;
     const { safety } = assembled;
     const sinks: TickSink[] = [...(hooks.sinks ?? [])];

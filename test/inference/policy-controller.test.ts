@@ -144,6 +144,20 @@ describe('policy controller fallbacks (same tick)', () => {
     expect(ctx.events.events.filter((e) => e.kind === 'deadline-miss')).toHaveLength(3);
     await c.dispose();
   });
+
+  it('on a virtual clock counts slow inferences without warning about wall-clock budgets', async () => {
+    const c = new PolicyController(
+      { model: logModel, contract: contract(), baseDir: '.' },
+      { backend: 'ort', device: 'cpu', fallback: 'hold', budget_fraction: 1e-9 },
+    );
+    const ctx = { ...context(), realtime: false };
+    await c.configure(ctx);
+    c.reset(Float64Array.of(1, 1));
+    for (let i = 0; i < 3; i++) await step(c, [1, 1]);
+    expect(c.stats.slow).toBe(3);
+    expect(ctx.events.events.filter((e) => e.kind === 'deadline-miss')).toHaveLength(0);
+    await c.dispose();
+  });
 });
 
 describe('policy controller scheduling and checks', () => {
