@@ -126,6 +126,7 @@ const statusIntervalMs = 200;
 /** A client that has this much unsent data is too slow for a live view and is dropped. */
 const maxBufferedBytes = 8 * 1024 * 1024;
 const maxCommandBytes = 1024;
+const recentEventCount = 50;
 
 const operatorRequestSchema = {
   title: 'tether.OperatorRequest',
@@ -160,6 +161,8 @@ export class LiveEndpoint {
   private run: AttachedRun | undefined;
   private info: LiveRunInfo | undefined;
   private pendingEvents: { event: ControlEvent; stampNs: bigint }[] = [];
+  /** Replayed to each new subscriber of /tether/events. */
+  private readonly recentEvents: { stampNs: bigint; json: string }[] = [];
   private droppedEvents = 0;
   private streamed = 0;
   private droppedBefore = 0;
@@ -370,9 +373,14 @@ export class LiveEndpoint {
     if (this.pendingEvents.length > 0) {
       const events = this.pendingEvents;
       this.pendingEvents = [];
-      if (this.subscribed.has(this.eventChannelId))
-        for (const { event, stampNs } of events)
-          this.send(this.eventChannelId, stampNs, eventMessage(event, stampNs));
+      const subscribed = this.subscribed.has(this.eventChannelId);
+      for (const { event, stampNs } of events) {
+        const json = eventMessage(event, stampNs);
+        this.recentEvents.push({ stampNs, json });
+        if (subscribed) this.send(this.eventChannelId, stampNs, json);
+      }
+      if (this.recentEvents.length > recentEventCount)
+        this.recentEvents.splice(0, this.recentEvents.length - recentEventCount);
     }
     this.publishStatus();
     for (const socket of corked) socket.uncork();
@@ -386,6 +394,28 @@ export class LiveEndpoint {
     if (ms > this.publishMsMax) this.publishMsMax = ms;
     this.publishMsTotal += ms;
     this.publishes++;
+  }
+
+  private replayEvents(ws: WebSocket, text: string): void {
+    let message: { op?: unknown; subscriptions?: { id: number; channelId: number }[] };
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (message.op !== 'subscribe' || !Array.isArray(message.subscriptions)) return;
+    for (const { id, channelId } of message.subscriptions) {
+      if (channelId !== this.eventChannelId || typeof id !== 'number') continue;
+      for (const { stampNs, json } of this.recentEvents) {
+        const payload = Buffer.from(json, 'utf8');
+        const frame = Buffer.allocUnsafe(13 + payload.length);
+        frame.writeUInt8(1, 0); // message data
+        frame.writeUInt32LE(id, 1);
+        frame.writeBigUInt64LE(stampNs, 5);
+        payload.copy(frame, 13);
+        ws.send(frame);
+      }
+    }
   }
 
   private send(channel: ChannelId, stampNs: bigint, json: string): void {
@@ -467,6 +497,11 @@ export class LiveEndpoint {
         ws as unknown as IWebSocket,
         `${req.socket.remoteAddress}:${req.socket.remotePort}`,
       );
+      // Runs after the protocol's own handler: a new subscriber of /tether/events gets the recent
+      // events first (what happened before it connected), then the live ones.
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) this.replayEvents(ws, String(data));
+      });
     });
   }
 

@@ -99,6 +99,15 @@ describe('live view: the Foxglove WebSocket protocol, with its own client, durin
     expect(ticks.at(-1)! - ticks[0]!).toBeGreaterThanOrEqual(20);
     for (const topic of ['/tether/command', '/tether/timing', '/tether/mode', '/tether/safety'])
       expect(count(topic)).toBeGreaterThan(0);
+    // The run started before this client subscribed: the recent events are replayed to it.
+    await until(
+      () =>
+        (received.get('/tether/events') ?? []).some((e) =>
+          /running under lqr/.test((e as { message: string }).message),
+        ),
+      5000,
+      'the replayed start event',
+    );
     const timing = received.get('/tether/timing')!.at(-1) as Record<string, number>;
     expect(timing['compute_time']).toBeGreaterThan(0);
     const status = received.get('/tether/status')!.at(-1) as Record<string, unknown>;

@@ -61,6 +61,8 @@ describe.skipIf(!haveChromium)('live view: the built-in page in headless Chromiu
     expect(await page.locator('#safety').getAttribute('data-latched')).toBe('false');
     await expectText(page, '#controller', 'lqr');
     await expectText(page, '#connection', 'live');
+    // Events from before the page connected are replayed to it.
+    await expectText(page, '#events', 'running under lqr');
     const timingSamples = Number(await page.locator('#timing').getAttribute('data-samples'));
     expect(timingSamples).toBeGreaterThan(0);
     expect(await page.locator('#timing-text').textContent()).toMatch(/compute p50 \d+ µs/);

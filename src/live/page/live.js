@@ -134,10 +134,6 @@ function countOn(prefix) {
   return n;
 }
 
-function timeOf(tick) {
-  return state.rateHz > 0 ? tick / state.rateHz : tick;
-}
-
 function trim(t, ...columns) {
   const oldest = t[t.length - 1] - windowSeconds;
   let drop = 0;
@@ -152,7 +148,8 @@ function onMessage(topic, body) {
   switch (topic) {
     case '/tether/observation':
     case '/tether/command': {
-      const t = timeOf(body.tick);
+      if (!(state.rateHz > 0)) break; // ticks become seconds once the status says the rate
+      const t = body.tick / state.rateHz;
       state.lastTime = t;
       for (const s of state.signals.values()) {
         if (s.topic !== topic) continue;
