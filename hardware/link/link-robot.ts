@@ -673,12 +673,16 @@ export class LinkRobot implements Robot {
     const deadline = performance.now() + this.options.helloTimeoutMs;
     let busy = 0;
     let busySince = 0;
+    // The rig renews its nonce after every open: re-keying needs the current one (a hello sealed with
+    // our session answers our request for it).
+    if (this.auth.session !== undefined) await this.refreshHello(deadline).catch(() => undefined);
     for (let attempt = 0; ; attempt++) {
       const rigNonce = this.hello?.session?.rigNonce;
       if (rigNonce === undefined) throw new Error('no rig nonce: the rig has not said hello');
       const hostNonce = randomNonce();
       const rekey = this.auth.session !== undefined;
       const pending = this.auth.expect(rigNonce, hostNonce);
+      let staleHeader: Header | undefined;
       const answer = await new Promise<Ack | 'promoted' | 'timeout'>((resolve) => {
         const timer = setTimeout(() => finish('timeout'), this.options.requestTimeoutMs);
         const finish = (result: Ack | 'promoted' | 'timeout') => {
@@ -686,7 +690,10 @@ export class LinkRobot implements Robot {
           this.sessionWaiter = undefined;
           resolve(result);
         };
-        this.sessionWaiter = (ack) => finish(ack);
+        this.sessionWaiter = (ack, header) => {
+          staleHeader = header;
+          finish(ack);
+        };
         this.endpoint.sendSession({ op: SessionOp.open, hostNonce, rigNonce }, (seq) => {
           this.sessionSeq = seq;
         });
@@ -710,7 +717,9 @@ export class LinkRobot implements Robot {
         );
       }
       if (answer.status === AckStatus.stale) {
-        if (rekey) this.auth.drop();
+        // Sealed with the device key: our nonce was old, our session stands. Bare: the rig does not
+        // know our session any more (it restarted, or our lease ran out), so open a new one.
+        if (rekey && staleHeader?.auth === AuthMode.none) this.auth.drop();
         if (attempt > 20)
           throw new Error(`rig '${this.hello?.name}' keeps refusing the session request as stale`);
         await this.refreshHello(deadline);

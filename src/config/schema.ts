@@ -70,6 +70,12 @@ export const operatorSchema = z
   .object({
     /** Read operator commands from standard input (one per line) while the run lasts. */
     stdin: z.boolean().default(false),
+    /**
+     * Take operator commands over MQTT, sealed with the robot's link key like its commands (broker,
+     * topics and key default to the MQTT robot's). Validated by the composition root
+     * (hardware/mqtt/operator.ts); `{}` is enough for an MQTT robot.
+     */
+    mqtt: z.looseObject({}).optional(),
   })
   .strict();
 

@@ -57,8 +57,13 @@ export interface LogReport {
     }[];
   };
   readonly channels: readonly LogChannel[];
-  /** The link's health at the last sample (robots behind a link), and how many samples there were. */
-  readonly link: { readonly samples: number; readonly last: LinkHealth } | undefined;
+  /**
+   * The link's health at the last sample (robots behind a link), how many samples there were, and the
+   * last session that owned the rig (the final sample, after the release, has none).
+   */
+  readonly link:
+    | { readonly samples: number; readonly last: LinkHealth; readonly session: string | undefined }
+    | undefined;
 }
 
 /** Nearest-rank percentiles of the finite values; undefined when there are none. */
@@ -125,6 +130,11 @@ export function summarizeLog(log: TetherLog): LogReport {
     link:
       log.link.length === 0
         ? undefined
-        : { samples: log.link.length, last: log.link[log.link.length - 1]!.health },
+        : {
+            samples: log.link.length,
+            last: log.link[log.link.length - 1]!.health,
+            session: [...log.link].reverse().find((sample) => sample.health.session !== undefined)?.health
+              .session,
+          },
   };
 }

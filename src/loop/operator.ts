@@ -10,6 +10,7 @@
  *                    defer or deny it)
  *   status           one line: active controller, latch, ticks
  */
+import { formatLinkHealth } from '../core/link-health.ts';
 import type { Robot } from '../core/robot.ts';
 import type { ControlLoop } from './control-loop.ts';
 
@@ -115,11 +116,13 @@ export class OperatorConsole {
   private status(): string {
     const { safety, controllers, record } = this.loop;
     const pending = controllers.pendingSwitch;
+    const health = this.robot.linkHealth?.();
     return [
       `controller ${controllers.activeName}${pending ? ` (switch to ${pending} pending)` : ''}`,
       `safety ${safety.latched ? `LATCHED (${safety.latchReason})` : 'ok'}`,
       `robot ${this.robot.state}`,
       `tick ${record.tick} at ${record.deadline.toFixed(2)} s`,
+      ...(health !== undefined ? [`link ${formatLinkHealth(health, true)}`] : []),
     ].join('; ');
   }
 }

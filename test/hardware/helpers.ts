@@ -66,6 +66,8 @@ export class HostLoop {
     readonly robot: Robot,
     safety: SafetyOptions,
     private readonly rateHz = 100,
+    /** The control law: observation (cart.pos, pole.angle, cart.vel, pole.angvel) → force. Default: a PD on the pole. */
+    private readonly control: (o: Float64Array) => number = (o) => 20 * o[1]! + 2 * o[3]!,
   ) {
     this.safety = createSafetyLayer(safety, robot.info.action, robot.info.observation, this.events);
     this.observation = new Float64Array(robot.info.observation.signals.length);
@@ -95,7 +97,7 @@ export class HostLoop {
     const observationTime = this.robot.read(this.observation);
     if (this.robot.state === 'fault' && !this.safety.latched)
       this.safety.estop(`robot fault: ${this.robot.faultReason}`);
-    this.proposed[0] = 20 * this.observation[1]! + 2 * this.observation[3]!;
+    this.proposed[0] = this.control(this.observation);
     const flags = this.safety.filter(
       this.time,
       observationTime,

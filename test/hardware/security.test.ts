@@ -208,6 +208,35 @@ describe('who may command the robot', () => {
     }
   });
 
+  it('TLS options with a plain mqtt:// URL are refused, not silently ignored', async () => {
+    await expect(mqttRobot('mqtt://127.0.0.1:1883', { tls: { ca: 'ca.pem' } })).rejects.toThrow(
+      /mqtt url 'mqtt:\/\/127\.0\.0\.1:1883' is plain MQTT but TLS options are set: use mqtts:\/\/127\.0\.0\.1:1883/,
+    );
+  });
+
+  it('the link key comes from the environment variable the config names, never from the file', async () => {
+    await expect(
+      mqttRobot('mqtt://127.0.0.1:1883', { auth: { keyEnv: 'TETHER_TEST_UNSET_KEY' } }),
+    ).rejects.toThrow(
+      /robot.auth.keyEnv: environment variable TETHER_TEST_UNSET_KEY is not set; it must hold the rig's link key/,
+    );
+    await expect(
+      spawnRig(
+        {
+          model: 'cartpole',
+          transport: { kind: 'serial', link: join(work.path, 'nokey') },
+          auth: { keyEnv: 'TETHER_TEST_UNSET_KEY' },
+        },
+        work.path,
+        'nokey',
+      ),
+    ).rejects.toThrow(/rig auth.keyEnv: environment variable TETHER_TEST_UNSET_KEY is not set/);
+    // A key written into the config is not a thing the schema knows.
+    await expect(mqttRobot('mqtt://127.0.0.1:1883', { auth: { key: 'ab'.repeat(32) } })).rejects.toThrow(
+      /key/,
+    );
+  });
+
   it('serial port discovery degrades to a message where udev is missing', async () => {
     const hint = await portHint();
     expect(hint).toMatch(/^ \((available: |no serial ports found|cannot list serial ports here: )/);

@@ -81,7 +81,7 @@ export function formatReport(r: LogReport): string {
     line('link', `${formatLinkHealth(last)} (${plural(samples, 'sample')})`);
     const rig = Object.entries(last.counters).filter(([key]) => key.startsWith('rig_'));
     if (rig.length > 0) line('rig refused', rig.map(([key, n]) => `${key.slice(4)} ${n}`).join(', '));
-    if (last.session !== undefined) line('session', last.session);
+    if (r.link.session !== undefined) line('session', r.link.session);
   }
   lines.push('channels');
   lines.push(

@@ -9,6 +9,7 @@ import type { ControlLoop } from '../../../src/loop/control-loop.ts';
 import { OperatorConsole } from '../../../src/loop/operator.ts';
 import { type RunResult, runFromConfig } from '../../../src/loop/runner.ts';
 import { startLiveView } from '../../live/live-view.ts';
+import { startMqttOperator } from '../../operator-mqtt.ts';
 import { plugins } from '../../plugins.ts';
 import { formatMicros } from '../format.ts';
 
@@ -30,7 +31,10 @@ export function register(program: Command): void {
     .option('-l, --log <file.mcap>', 'log every tick to this MCAP file (overrides log.path)')
     .option('--realtime', 'tick on the wall clock (default unless the config says fast)')
     .option('--fast', 'tick on a virtual clock, as fast as possible (training, tests)')
-    .addHelpText('after', '\nExit status: 0 when the run ended with the safety layer clear, 2 when it ended latched, 1 on an error.')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when the run ended with the safety layer clear, 2 when it ended latched, 1 on an error.',
+    )
     .option(
       '--operator',
       'read operator commands from stdin: estop [reason] | recover | switch NAME | status (default when stdin is a terminal)',
@@ -61,6 +65,10 @@ export function register(program: Command): void {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       const live = await startLiveView(config, { port: flags.live });
+      const mqttOperator = await startMqttOperator(config).catch(async (error: unknown) => {
+        await live?.close();
+        throw error;
+      });
       const result = await runFromConfig(
         config,
         { duration, mode, logPath },
@@ -72,11 +80,21 @@ export function register(program: Command): void {
             const operator = new OperatorConsole(loop, robot);
             live?.attach(loop, robot, operator);
             if (operatorOnStdin) operatorInput = readOperatorCommands(loop, operator);
+            if (mqttOperator) {
+              mqttOperator.onRefused = (reason) =>
+                loop.events.emit({
+                  time: loop.record.deadline,
+                  kind: 'link',
+                  source: 'operator:mqtt',
+                  message: reason,
+                });
+              mqttOperator.attach(operator);
+            }
           },
           events: [eventPrinter, ...(live?.events ?? [])],
           sinks: live?.sinks ?? [],
         },
-      ).finally(() => live?.close());
+      ).finally(() => Promise.all([live?.close(), mqttOperator?.close()]));
       operatorInput?.close();
       status?.stop();
       printReport(config.name, result, signalled);

@@ -1,0 +1,149 @@
+/**
+ * The operator channel over MQTT (`operator.mqtt`): commands reach a real `tether run` through
+ * Mosquitto sealed with the rig's link key, like the run's own commands; forged, unsealed and replayed
+ * ones are refused and logged; `recover` goes through the rig, which only the owner may recover.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MqttOperatorClient } from '../../hardware/mqtt/operator.ts';
+import { AuthMode, HmacKey, parseDeviceKey, seal } from '../../hardware/protocol/auth.ts';
+import { appendCrc } from '../../hardware/protocol/framing.ts';
+import { encodeOperatorCommand, maxMessageSize } from '../../hardware/protocol/messages.ts';
+import {
+  killLeftovers,
+  type Mosquitto,
+  spawnRig,
+  startMosquitto,
+  temporaryDirectory,
+  testLinkKey,
+  useTestLinkKey,
+} from '../../hardware/tools/processes.ts';
+import { readLog } from '../../src/logging/reader.ts';
+import { tether } from '../support/cli.ts';
+import { sleep, until } from './helpers.ts';
+
+useTestLinkKey();
+const work = temporaryDirectory('tether-operator-mqtt');
+afterAll(killLeftovers);
+let mosquitto: Mosquitto;
+beforeAll(async () => {
+  mosquitto = await startMosquitto();
+});
+afterAll(async () => {
+  await mosquitto?.stop();
+  work.remove();
+});
+
+const configs = join(import.meta.dirname, '../../configs');
+
+function sealedWith(key: HmacKey, session: number, counter: number, line: string): Uint8Array {
+  const out = new Uint8Array(maxMessageSize + 4);
+  const n = seal(out, encodeOperatorCommand(out, 1, 0, { line }), AuthMode.session, key, session, counter);
+  return out.slice(0, appendCrc(out, n));
+}
+
+describe('operator commands over MQTT, authenticated like commands', () => {
+  it('estop and recover from an operator with the key; forged, unsealed and replayed commands refused', async () => {
+    const rig = await spawnRig(
+      { model: 'cartpole', transport: { kind: 'mqtt', url: mosquitto.url }, watchdogMs: 1000 },
+      work.path,
+      'rig',
+    );
+    const text = readFileSync(join(configs, 'cartpole-mqtt.yaml'), 'utf8')
+      .replace('robot: cartpole', `robot: cartpole\n  url: ${mosquitto.url}`)
+      .replace('staleAfterTicks: 10', 'staleAfterTicks: 25')
+      .concat('operator:\n  mqtt: {}\n');
+    const config = join(work.path, 'run.yaml');
+    writeFileSync(config, text);
+    const log = join(work.path, 'run.mcap');
+    const run = tether(['run', config, '--duration', '6', '--log', log]);
+    const options = {
+      url: mosquitto.url,
+      topicPrefix: 'tether',
+      robot: 'cartpole',
+      deviceKey: parseDeviceKey(testLinkKey, 'test'),
+    };
+    const operator = await MqttOperatorClient.connect(options, 15_000);
+    // Until the loop runs, commands are answered but not run.
+    let status = await operator.send('status');
+    for (let i = 0; i < 50 && !status.ok; i++) {
+      await sleep(100);
+      status = await operator.send('status');
+    }
+    expect(status).toMatchObject({ ok: true, authenticated: true });
+    expect(status.message).toMatch(/safety ok; robot running; .*link .*rtt/);
+
+    // The same from the command line, as an operator at a terminal would.
+    const cli = await tether(['operator', config, 'status']);
+    expect(cli.stderr).toBe('');
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toMatch(/^controller lqr; safety ok; robot running/);
+
+    // An outsider: sealed with a guessed key, and unsealed; both refused, with an unsealed reason.
+    const keys = operator.sessionKeys!;
+    const forged = await operator.sendRaw(
+      sealedWith(new HmacKey(new Uint8Array(32).fill(9)), keys.id, Date.now() * 1000, 'recover'),
+      Date.now() * 1000,
+      5000,
+    );
+    expect(forged).toMatchObject({ ok: false, authenticated: false });
+    expect(forged.message).toMatch(/not sealed with this run's operator key/);
+
+    const estop = sealedWith(keys.toRig, keys.id, Date.now() * 1000 + 5, 'estop panel stop');
+    expect(await operator.sendRaw(estop, Date.now() * 1000 + 5, 5000)).toMatchObject({
+      ok: true,
+      authenticated: true,
+    });
+    // The same bytes again: a replay, refused without an answer.
+    await expect(operator.sendRaw(estop, Date.now() * 1000 + 5, 700)).rejects.toThrow(/no reply/);
+    status = await operator.send('status');
+    expect(status.message).toMatch(/safety LATCHED \(panel stop \(from mqtt\)\); robot fault/);
+
+    await sleep(300);
+    const recovered = await operator.send('recover');
+    expect(recovered.message).toMatch(/recovered/);
+    expect(recovered.ok).toBe(true);
+    await operator.close();
+
+    const result = await run;
+    const report = await rig.stop();
+    expect(result.stderr).not.toMatch(/tether:/);
+    expect(result.stdout, result.stderr).toMatch(/safety: ok/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/link: crc 0, decode 0, shape 0, non-finite 0/);
+    // The e-stop reached the rig (the host latch latches the rig); recover was the owner's.
+    expect(report.latches.some((l) => /runtime safety layer latched: panel stop/.test(l.reason))).toBe(true);
+    expect(report.sessions.length).toBeGreaterThanOrEqual(2); // opened, then re-keyed by the recovery
+    const read = await readLog(log);
+    const refusals = read.events.filter((e) => e.source === 'operator:mqtt');
+    expect(refusals.map((e) => e.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/tag that does not verify/),
+        expect.stringMatching(/replayed/),
+      ]),
+    );
+    // The console logs every command it ran, with its source.
+    expect(
+      read.events.some((e) => e.source === 'operator:mqtt' && /estop panel stop → ok/.test(e.message)),
+    ).toBe(true);
+    expect(read.events.some((e) => e.source === 'safety' && e.kind === 'recover')).toBe(true);
+    expect(read.link.length).toBeGreaterThan(2);
+    const info = await tether(['log', 'info', log]);
+    expect(info.stdout).toMatch(/\nlink {14}crc 0, decode 0, .*intrusions 0, .*rtt p50 [\d.]+ p99 [\d.]+ max [\d.]+ ms \(\d+ samples\)/);
+    expect(info.stdout).toMatch(/\nsession {11}[0-9a-f]{8}/);
+    expect(info.stdout).toMatch(/\/tether\/link +tether\.Link +json +\d+/);
+    expect(read.link.at(-1)!.health.counters['commandsSent']).toBeGreaterThan(100);
+  });
+
+  it('an operator without the key cannot even talk to the run', async () => {
+    const options = {
+      url: mosquitto.url,
+      topicPrefix: 'tether',
+      robot: 'nobody',
+      deviceKey: new Uint8Array(32).fill(1),
+    };
+    await expect(MqttOperatorClient.connect(options, 500)).rejects.toThrow(/no run answers/);
+    await until('nothing', () => true);
+  });
+});
