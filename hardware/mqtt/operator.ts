@@ -262,7 +262,8 @@ export class MqttOperatorSource {
     if (type !== MessageType.operator) return this.refuse('not an operator command', 'malformed');
     const verified = this.auth.verify(this.rx, length, header);
     if (verified < 0) {
-      if (verified === AuthError.replayed) return this.refuse('a replayed operator command was refused', 'replayed');
+      if (verified === AuthError.replayed)
+        return this.refuse('a replayed operator command was refused', 'replayed');
       await this.replyBare(length, "refused: the command is not sealed with this run's operator key");
       return this.refuse('an operator command with a tag that does not verify was refused', 'forged');
     }

@@ -344,14 +344,7 @@ describe('strict decoding against HELLO', () => {
 
 describe('plausibility monitors', () => {
   const window = defaultPlausibility.windowCycles;
-  for (const [joint, options, pattern] of [
-    ['slider', {}, /implausible state: joint 'slider' did not move .* while its effort changed/],
-    [
-      'hinge',
-      { plausibility: { minDriveChange: 0.02 } },
-      /implausible state: (passive joint 'hinge' did not move|joint 'hinge' reads exactly)/,
-    ],
-  ] as const) {
+  for (const joint of ['slider', 'hinge'] as const) {
     it(`a stuck ${joint} is caught within the configured window`, async () => {
       const rig = await serialRig(`stuck-${joint}`, [{ kind: 'stuck-joint', joint, at: 0.5 }]);
       const robot = await serialRobot(rig.hostLink);

@@ -130,7 +130,9 @@ describe('operator commands over MQTT, authenticated like commands', () => {
     expect(read.events.some((e) => e.source === 'safety' && e.kind === 'recover')).toBe(true);
     expect(read.link.length).toBeGreaterThan(2);
     const info = await tether(['log', 'info', log]);
-    expect(info.stdout).toMatch(/\nlink {14}crc 0, decode 0, .*intrusions 0, .*rtt p50 [\d.]+ p99 [\d.]+ max [\d.]+ ms \(\d+ samples\)/);
+    expect(info.stdout).toMatch(
+      /\nlink {14}crc 0, decode 0, .*intrusions 0, .*rtt p50 [\d.]+ p99 [\d.]+ max [\d.]+ ms \(\d+ samples\)/,
+    );
     expect(info.stdout).toMatch(/\nsession {11}[0-9a-f]{8}/);
     expect(info.stdout).toMatch(/\/tether\/link +tether\.Link +json +\d+/);
     expect(read.link.at(-1)!.health.counters['commandsSent']).toBeGreaterThan(100);
