@@ -392,6 +392,8 @@ export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzS
       valid = false;
       what += `${reason}; `;
     };
+    // Before the command sequence could wrap the host opens a new session, which starts it at 0.
+    if (lastSeq > 0x7fffffff) lastSeq = 0;
     c.seq = lastSeq + 1 + rng.below(3);
     c.timeUs = k;
     c.stateSeq = rng.u32();

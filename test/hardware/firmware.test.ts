@@ -118,6 +118,43 @@ describe('wire protocol v2 conformance vectors (hardware/firmware/conformance.tx
       expect(result.status).toBe(0);
     });
 
+    it('survives 300k fuzzed inputs under AddressSanitizer and UBSan, accepting exactly the valid commands', () => {
+      const fuzzer = join(work.path, 'fuzz_main');
+      const sources = ['fuzz/fuzz_main.c', 'fuzz/fuzz_rig.c', 'tether_protocol.c'].map((f) =>
+        join(firmware, f),
+      );
+      const flags = ['-std=c99', '-O1', '-Wall', '-Wextra', '-Werror', '-pedantic', `-I${firmware}`];
+      let built = spawnSync(cc!, [...flags, '-fsanitize=address,undefined', '-o', fuzzer, ...sources]);
+      // A toolchain without the sanitizer runtimes still runs the oracle.
+      if (built.status !== 0) built = spawnSync(cc!, [...flags, '-o', fuzzer, ...sources]);
+      expect(built.stderr.toString()).toBe('');
+      const run = spawnSync(fuzzer, ['300000', '7'], { env: { ...process.env, TETHER_FUZZ_CONTINUE: '1' } });
+      expect(run.stderr.toString()).toBe('');
+      const stats = JSON.parse(run.stdout.toString()) as Record<string, number>;
+      expect(stats).toMatchObject({ inputs: 300_000, acceptedInvalid: 0, refusedValid: 0 });
+      expect(stats['accepted']).toBeGreaterThan(10_000);
+      expect(run.status).toBe(0);
+    });
+
+    const clang = findBinary('clang');
+    it.skipIf(clang === undefined)('runs as a libFuzzer target (clang): 100k runs, no finding', () => {
+      const target = join(work.path, 'fuzz_rig');
+      const built = spawnSync(clang!, [
+        '-g',
+        '-O1',
+        '-fsanitize=fuzzer,address,undefined',
+        `-I${firmware}`,
+        join(firmware, 'fuzz/fuzz_rig.c'),
+        join(firmware, 'tether_protocol.c'),
+        '-o',
+        target,
+      ]);
+      expect(built.stderr.toString()).toBe('');
+      const run = spawnSync(target, ['-runs=100000', '-max_len=600', '-seed=1'], { encoding: 'utf8' });
+      expect(run.stderr).toMatch(/Done 100000 runs/);
+      expect(run.status).toBe(0);
+    });
+
     it('prints exactly the expected lines: the same verdicts, byte-identical frames', () => {
       const result = spawnSync(program, { input: `${script.join('\n')}\n` });
       expect(result.stderr.toString()).toBe('');
