@@ -21,10 +21,11 @@ import type { ControlEvent } from '../core/events.ts';
 import type { RobotInfo } from '../core/robot.ts';
 import { eventMessage } from '../logging/event-message.ts';
 import { secondsToNs } from '../logging/layout.ts';
+import { TickEncoder } from '../logging/tick-encoder.ts';
 import { SlotField, type TickRingBuffers, TickRingConsumer } from '../logging/tick-ring.ts';
 import type { OperatorReply } from '../loop/operator.ts';
 import { type AccessRules, bearerToken, checkRequest, isLoopback, tokenMatches } from './auth.ts';
-import { eventChannel, statusChannel, TickEncoder, tickChannelCount, tickChannels } from './channels.ts';
+import { eventChannel, statusChannel, tickChannelCount, tickChannels } from './channels.ts';
 
 const { FoxgloveServer } = wsProtocol;
 

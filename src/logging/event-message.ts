@@ -1,7 +1,7 @@
 /**
  * The JSON body of one `/tether/events` message: the shape of `foxglove.Log` (so Foxglove's Log
- * panel lists events) plus the ControlEvent fields under their own names. The live stream builds
- * its event messages here; the schema is `eventSchema` in layout.ts.
+ * panel lists events) plus the ControlEvent fields under their own names. The MCAP writer and
+ * the live stream both build their event messages here; the schema is `eventSchema` in layout.ts.
  */
 import type { ControlEvent } from '../core/events.ts';
 import { eventLevel } from './layout.ts';

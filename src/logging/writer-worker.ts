@@ -13,30 +13,23 @@ import { McapWriter } from '@mcap/core';
 import type { ControlEvent } from '../core/events.ts';
 import type { LinkHealth } from '../core/link-health.ts';
 import type { RobotInfo } from '../core/robot.ts';
+import { eventMessage } from './event-message.ts';
 import {
-  eventLevel,
   eventSchema,
-  fillSafetyValues,
-  fillTemplate,
-  flatTemplate,
-  type JsonTemplate,
   linkMessage,
   linkSchema,
   MetadataName,
-  modeKeys,
   modeSchema,
-  safetyKeys,
   safetySchema,
   secondsToNs,
   Topic,
-  timingKeys,
   timingSchema,
   toMetadataJson,
   vectorLayout,
   vectorSchema,
-  vectorTemplate,
 } from './layout.ts';
-import { SlotField, slotHeaderSize, type TickRingBuffers, TickRingConsumer } from './tick-ring.ts';
+import { TickEncoder } from './tick-encoder.ts';
+import { SlotField, type TickRingBuffers, TickRingConsumer } from './tick-ring.ts';
 
 export interface WriterSetup {
   readonly path: string;
@@ -195,23 +188,11 @@ async function run(setup: WriterSetup): Promise<void> {
     await writer.addMetadata({ name: MetadataName.config, metadata: new Map([['json', setup.configJson]]) });
   }
 
-  const observationTemplate = vectorTemplate(observationLayout);
-  const actionTemplate = vectorTemplate(actionLayout);
-  const timingTemplate = flatTemplate(timingKeys);
-  const modeTemplate = flatTemplate(modeKeys);
-  const safetyTemplate = flatTemplate(safetyKeys);
-
+  const tickEncoder = new TickEncoder(robot);
   const consumer = new TickRingConsumer(setup.ring);
   const slot = new Float64Array(consumer.stride);
-  const n = setup.ring.observationSize;
-  const m = setup.ring.actionSize;
-  // Per-template scratch: slot 0 = tick, then the channel's own numbers.
-  const observationValues = new Float64Array(n + 1);
-  const actionValues = new Float64Array(m + 1);
-  const commandValues = new Float64Array(m + 1);
-  const timingValues = new Float64Array(timingKeys.length);
-  const modeValues = new Float64Array(modeKeys.length);
-  const safetyValues = new Float64Array(safetyKeys.length);
+  // In tickTopics order: the reader joins one tick's channels in this order.
+  const tickChannelIds = [ids.observation, ids.action, ids.command, ids.timing, ids.mode, ids.safety];
 
   let sequence = 0;
   let ticks = 0;
@@ -222,41 +203,13 @@ async function run(setup: WriterSetup): Promise<void> {
   const add = (channelId: number, logTime: bigint, publishTime: bigint, json: string) =>
     writer.addMessage({ channelId, sequence: sequence++, logTime, publishTime, data: encoder.encode(json) });
 
-  const writeMessage = async (
-    channelId: number,
-    template: JsonTemplate,
-    values: Float64Array,
-    log: bigint,
-    pub: bigint,
-  ) => add(channelId, log, pub, fillTemplate(template, values));
-
   /** `takenAtMs`: wall clock when the slot left the ring; the producer wakes us for every tick. */
   const writeTick = async (takenAtMs: number): Promise<void> => {
-    const tick = slot[SlotField.tick]!;
     const deadline = slot[SlotField.deadline]!;
     const logTime = logTimeOf(deadline);
     const publishTime = wallMsToNs(takenAtMs);
-    observationValues[0] = actionValues[0] = commandValues[0] = tick;
-    observationValues.set(slot.subarray(slotHeaderSize, slotHeaderSize + n), 1);
-    actionValues.set(slot.subarray(slotHeaderSize + n, slotHeaderSize + n + m), 1);
-    commandValues.set(slot.subarray(slotHeaderSize + n + m, slotHeaderSize + n + 2 * m), 1);
-    timingValues[0] = tick;
-    timingValues[1] = deadline;
-    timingValues[2] = slot[SlotField.periodError]!;
-    timingValues[3] = slot[SlotField.computeTime]!;
-    timingValues[4] = slot[SlotField.missedDeadlines]!;
-    timingValues[5] = slot[SlotField.observationTime]!;
-    modeValues[0] = tick;
-    modeValues[1] = slot[SlotField.controller]!;
-    modeValues[2] = slot[SlotField.mode]!;
-    fillSafetyValues(tick, slot[SlotField.safetyFlags]!, safetyValues);
-    // Order matters: the reader joins one tick's channels in this order (see tickTopics).
-    await writeMessage(ids.observation, observationTemplate, observationValues, logTime, publishTime);
-    await writeMessage(ids.action, actionTemplate, actionValues, logTime, publishTime);
-    await writeMessage(ids.command, actionTemplate, commandValues, logTime, publishTime);
-    await writeMessage(ids.timing, timingTemplate, timingValues, logTime, publishTime);
-    await writeMessage(ids.mode, modeTemplate, modeValues, logTime, publishTime);
-    await writeMessage(ids.safety, safetyTemplate, safetyValues, logTime, publishTime);
+    for (let c = 0; c < tickChannelIds.length; c++)
+      await add(tickChannelIds[c]!, logTime, publishTime, tickEncoder.encode(slot, c));
     if (ticks === 0) firstDeadline = deadline;
     lastDeadline = deadline;
     ticks++;
@@ -264,20 +217,7 @@ async function run(setup: WriterSetup): Promise<void> {
 
   const writeEvent = async (event: ControlEvent, wallTimeMs: number): Promise<void> => {
     const logTime = logTimeOf(event.time);
-    const stamp = Number(logTime / 1_000_000_000n);
-    const body = {
-      timestamp: { sec: stamp, nsec: Number(logTime % 1_000_000_000n) },
-      level: eventLevel[event.kind] ?? 2,
-      message: event.message,
-      name: event.source,
-      file: '',
-      line: 0,
-      time: event.time,
-      kind: event.kind,
-      source: event.source,
-      data: event.data ?? {},
-    };
-    await add(ids.events, logTime, wallMsToNs(wallTimeMs), JSON.stringify(body));
+    await add(ids.events, logTime, wallMsToNs(wallTimeMs), eventMessage(event, logTime));
     events++;
   };
 
