@@ -1,27 +1,69 @@
 import type { Command } from 'commander';
-import { register as config } from './config.ts';
-import { register as demo } from './demo.ts';
-import { register as evalCommand } from './eval.ts';
-import { register as log } from './log.ts';
-import { register as operator } from './operator.ts';
-import { register as policy } from './policy.ts';
-import { register as rig } from './rig.ts';
-import { register as run } from './run.ts';
-import { register as sim } from './sim.ts';
-import { register as train } from './train.ts';
-import { register as verify } from './verify.ts';
 
-/** One entry per sub-command module; each adds itself to the program. */
-export const commands: ReadonlyArray<(program: Command) => void> = [
-  run,
-  operator,
-  demo,
-  sim,
-  rig,
-  policy,
-  train,
-  evalCommand,
-  verify,
-  log,
-  config,
+/**
+ * The sub-commands, loaded lazily: `tether run` imports run.ts and what it needs, not the trainer,
+ * the verifier or the rig, and `tether --help` imports none of them. `description` is what the
+ * top-level help lists; each module registers the same text with its options (a test keeps the
+ * two equal).
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly description: string;
+  load(): Promise<{ register(program: Command): void }>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  {
+    name: 'run',
+    description: 'run a controller against a robot (simulated or real) as described by a YAML config',
+    load: () => import('./run.ts'),
+  },
+  {
+    name: 'operator',
+    description:
+      "send one operator command to a running `tether run` over MQTT (its config's operator.mqtt), sealed with the link key",
+    load: () => import('./operator.ts'),
+  },
+  {
+    name: 'demo',
+    description: 'run the bundled ONNX policy against the emulated cartpole rig over an embedded MQTT broker',
+    load: () => import('./demo.ts'),
+  },
+  { name: 'sim', description: 'MuJoCo models and environments', load: () => import('./sim.ts') },
+  {
+    name: 'rig',
+    description: 'start the emulated rig: a MuJoCo robot behind the wire protocol, on a socat pty or MQTT',
+    load: () => import('./rig.ts'),
+  },
+  { name: 'policy', description: 'inspect and benchmark ONNX policies', load: () => import('./policy.ts') },
+  {
+    name: 'train',
+    description: 'train a policy (sac, td3bc, naive-mix, h2o) from a training config; one process per seed',
+    load: () => import('./train.ts'),
+  },
+  {
+    name: 'dataset',
+    description: 'turn run logs into training datasets',
+    load: () => import('./dataset.ts'),
+  },
+  {
+    name: 'eval',
+    description: 'run an ONNX policy deterministically on an environment and report its return',
+    load: () => import('./eval.ts'),
+  },
+  {
+    name: 'verify',
+    description: 'certify the region of attraction of a neural Lyapunov controller (sound branch-and-bound)',
+    load: () => import('./verify.ts'),
+  },
+  {
+    name: 'log',
+    description: 'inspect MCAP logs written by `tether run --log`',
+    load: () => import('./log.ts'),
+  },
+  {
+    name: 'config',
+    description: 'check run configs and export their JSON Schema',
+    load: () => import('./config.ts'),
+  },
 ];
