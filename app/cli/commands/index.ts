@@ -53,7 +53,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'verify',
-    description: 'certify the region of attraction of a neural Lyapunov controller (sound branch-and-bound)',
+    description: 'certify the region of attraction of a Lyapunov-certified controller (sound branch-and-bound)',
     load: () => import('./verify.ts'),
   },
   {
