@@ -90,7 +90,7 @@ export class ConfigDocument {
     if (this.problems.length === 0) return;
     throw new ConfigError(
       this.file,
-      this.problems.map((p) => ({ ...p, ...this.positionOf(p.path) })),
+      this.problems.map((p) => ({ ...p, ...this.positionOf(p.locateAt ?? p.path) })),
     );
   }
 

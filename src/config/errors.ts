@@ -4,6 +4,8 @@ import type { z } from 'zod';
 export interface ConfigProblem {
   readonly path: readonly (string | number)[];
   readonly message: string;
+  /** Where to point when that is not `path` itself (the first unknown key inside it). */
+  readonly locateAt?: readonly (string | number)[];
   line?: number;
   column?: number;
 }
@@ -40,10 +42,15 @@ export function problemsFromZod(
   error: z.ZodError,
   prefix: readonly (string | number)[] = [],
 ): ConfigProblem[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...(issue.path as (string | number)[])],
-    message: describeIssue(issue),
-  }));
+  return error.issues.map((issue) => {
+    const path = [...prefix, ...(issue.path as (string | number)[])];
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    return {
+      path,
+      message: describeIssue(issue),
+      ...(unknown === undefined ? {} : { locateAt: [...path, unknown] }),
+    };
+  });
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

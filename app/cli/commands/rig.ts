@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import { parseRigConfig, type RigConfig } from '../../../hardware/rig/config.ts';
+import { parseRigConfig, type RigConfig, rigConfigSchema } from '../../../hardware/rig/config.ts';
 import { EmulatedRig, type RigReport } from '../../../hardware/rig/rig.ts';
+import { ConfigDocument } from '../../../src/config/document.ts';
 
 interface RigFlags {
   transport?: string;
@@ -43,18 +43,12 @@ export function register(program: Command): void {
     });
 }
 
+/** Through the one config loader: errors read `file:line:column: key.path: what was expected`. */
 function loadRigConfig(file: string): RigConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read rig config ${file}: ${(error as Error).message}`);
-  }
-  try {
-    return parseRigConfig(parseYaml(text));
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
-  }
+  const doc = ConfigDocument.read(file);
+  const config = doc.validate(rigConfigSchema, doc.source);
+  doc.throwIfProblems();
+  return config!;
 }
 
 function withOverrides(config: RigConfig, flags: RigFlags): RigConfig {
@@ -63,7 +57,8 @@ function withOverrides(config: RigConfig, flags: RigFlags): RigConfig {
     throw new Error(`--transport: expected 'serial' or 'mqtt', got '${kind}'`);
   if (kind === 'serial') {
     const current = config.transport.kind === 'serial' ? config.transport : undefined;
-    const link = flags.link ?? current?.link;
+    // A path on the command line is relative to the working directory, one in the file to the file.
+    const link = flags.link === undefined ? current?.link : resolve(flags.link);
     if (link === undefined)
       throw new Error('--transport serial needs --link <path> (or transport.link in the config)');
     return parseRigConfig({ ...config, transport: { kind, link, baudRate: current?.baudRate ?? 1_000_000 } });
