@@ -1,9 +1,12 @@
 import { constantControllerPlugin } from '../controllers/basic/constant.ts';
 import { armReachPlugin } from '../controllers/classical/arm-reach.ts';
 import { cartpoleSwingUpPlugin } from '../controllers/classical/cartpole-swingup.ts';
+import { jointReachPlugin } from '../controllers/classical/joint-reach.ts';
 import { lqrControllerPlugin } from '../controllers/classical/lqr.ts';
 import { pdStandPlugin } from '../controllers/classical/pd-stand.ts';
 import { hybridSupervisorPlugin } from '../controllers/hybrid/supervisor.ts';
+import { dampingPlugin, passivePlugin, standUpPlugin } from '../controllers/legged/motor-modes.ts';
+import { trotPlugin } from '../controllers/legged/trot.ts';
 import { policyControllerPlugin } from '../controllers/policies/policy-controller.ts';
 import { mqttRobotPlugin, serialRobotPlugin } from '../hardware/link/plugins.ts';
 import { mujocoGapPlugin } from '../sim/gaps/pair.ts';
@@ -41,6 +44,11 @@ export const controllerPlugins: readonly ControllerPlugin[] = [
   cartpoleSwingUpPlugin,
   pdStandPlugin,
   armReachPlugin,
+  passivePlugin,
+  standUpPlugin,
+  dampingPlugin,
+  trotPlugin,
+  jointReachPlugin,
 ];
 
 /** Switch guards a config can name (`switching.guard.kind`). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PluginContext, RobotPlugin } from '../src/config/plugin.ts';
 import { InProcessRobot } from '../src/core/in-process-robot.ts';
 import type { RobotInfo } from '../src/core/robot.ts';
+import { driveSchema, PdDriveKernel } from './drive.ts';
 import { dynamicsSchema } from './dynamics.ts';
 import { type EnvOptions, envDefinition, MujocoEnv } from './envs/index.ts';
 import { SimModel } from './model.ts';
@@ -32,6 +33,12 @@ export const simRobotOptions = z
     seed: z.number().int().optional(),
     /** Shortcut for dynamics.observationNoise: std per observation signal (or one for all). */
     observationNoise: z.union([z.number().nonnegative().finite(), nonNegativeArray]).optional(),
+    /**
+     * The motor drive (sim/drive.ts): `{ mode: torque }` (default) or `{ mode: pd, damping }`: per
+     * joint a position target, kp and kd, with PD applied at the physics rate and damping as the safe
+     * action.
+     */
+    drive: driveSchema.optional(),
   })
   .strict();
 
@@ -58,6 +65,7 @@ export class SimRobot extends InProcessRobot {
     super(`sim robot '${env.sim.name}'`);
     this.latest = new Float64Array(env.observation.signals.length).fill(Number.NaN);
     this.safe = Float64Array.from(env.action.safe);
+    const pd = env.driveKernel instanceof PdDriveKernel;
     this.info = {
       name: `sim:${env.sim.name}`,
       transport: 'sim',
@@ -67,7 +75,8 @@ export class SimRobot extends InProcessRobot {
         minRateHz: 1,
         maxRateHz: 1 / env.sim.timestep,
         lockStep: true,
-        features: ['reset', 'dynamics'],
+        ...(pd ? { innerLoopHz: 1 / env.sim.timestep } : {}),
+        features: pd ? ['reset', 'dynamics', 'pd-gains'] : ['reset', 'dynamics'],
       },
     };
   }
@@ -85,6 +94,7 @@ export class SimRobot extends InProcessRobot {
       if (options.task !== undefined) envOptions.task = options.task;
       if (options.resetNoise !== undefined) envOptions.resetNoise = options.resetNoise;
       if (options.initialState !== undefined) envOptions.initialState = options.initialState;
+      if (options.drive !== undefined) envOptions.drive = options.drive;
       const env = new MujocoEnv(sim, envDefinition(options.model), envOptions, true);
       return new SimRobot(env, options.seed ?? seed);
     } catch (error) {
@@ -100,6 +110,30 @@ export class SimRobot extends InProcessRobot {
 
   protected override onShutdown(): void {
     this.env.dispose();
+  }
+
+  /**
+   * Enters `fault`. With a pd drive the motors go to the drive's fault behaviour (damping, or a hold
+   * at the current pose) until `recover()`, whatever is written meanwhile.
+   */
+  override fault(reason: string): void {
+    super.fault(reason);
+    if (this.lifecycle.state === 'fault') this.driveFault(true);
+  }
+
+  /** The runtime's safety layer latched: a sim robot with a pd drive enters its own safe state too. */
+  onSafetyLatch(reason: string): void {
+    if (this.env.driveKernel instanceof PdDriveKernel) this.fault(`runtime safety layer latched: ${reason}`);
+  }
+
+  override async recover(): Promise<void> {
+    await super.recover();
+    this.driveFault(false);
+  }
+
+  private driveFault(on: boolean): void {
+    const kernel = this.env.driveKernel;
+    if (kernel instanceof PdDriveKernel) kernel.setFault(on, this.env.data);
   }
 
   /** Starts a new episode (seeded like the environment's reset); allowed when not running. */

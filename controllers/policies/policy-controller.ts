@@ -21,11 +21,12 @@ import {
   loadContract,
   type PolicyContract,
   resolveDecimation,
+  withRslRlRecurrence,
 } from '../../src/inference/contract.ts';
 import { PolicyIOMap } from '../../src/inference/io-map.ts';
 import { loadPolicy, readModel } from '../../src/inference/load.ts';
 import { dataInputs, decodeModel } from '../../src/inference/onnx/model.ts';
-import type { Policy } from '../../src/inference/policy.ts';
+import { isStateful, type Policy } from '../../src/inference/policy.ts';
 
 export const fallbackModes = ['hold', 'safe', 'fault'] as const;
 export type FallbackMode = (typeof fallbackModes)[number];
@@ -37,7 +38,8 @@ export const policyOptions = z
     /** Contract YAML/JSON; relative to the config. */
     contract: z.string(),
     backend: z.enum(['ort', 'tfjs', 'kernel']).default('ort'),
-    device: z.enum(['cpu', 'cuda']).default('cpu'),
+    /** cpu (default), cuda or webgpu; a GPU that is not there falls back to the CPU, saying why. */
+    device: z.enum(['cpu', 'cuda', 'webgpu']).default('cpu'),
     /** tfjs backend on CPU: use @tensorflow/tfjs-node when installed. */
     tfjs_native: z.boolean().default(false),
     fallback: z.enum(fallbackModes).default('hold'),
@@ -65,6 +67,8 @@ export interface PolicySource {
   readonly contract: PolicyContract;
   /** Directory that relative paths in the contract (e.g. LeRobot stats) resolve against. */
   readonly baseDir: string;
+  /** The contract file, named in refusals. */
+  readonly file?: string;
 }
 
 export class PolicyController implements Controller {
@@ -89,6 +93,10 @@ export class PolicyController implements Controller {
   private held = new Float64Array(0);
   private safe = new Float64Array(0);
   private signalNames: readonly string[] = [];
+  /** The tick's observation, for the PD stage after an async inference. */
+  private observation: Float64Array = new Float64Array(0);
+  /** The last policy step fell back to `safe` or `fault`: the PD stage must not overwrite that. */
+  private fellBack = false;
   /** The loop's action array for the inference in flight (async backends). */
   private target: Float64Array = new Float64Array(0);
   private readonly onResult = (): void => this.finish(this.target);
@@ -108,24 +116,45 @@ export class PolicyController implements Controller {
   }
 
   async configure(context: ControllerContext): Promise<void> {
-    const { contract } = this.source;
+    const file = this.source.file;
+    const where = file ? `${file}: ` : '';
     this.events = context.events;
-    // Refusals throw; what is accepted but worth knowing (a reach beyond the actuator) is reported.
-    for (const message of checkContractAgainstRobot(contract, context.observation, context.action)) {
+    const info = (message: string) =>
       context.events.emit({ time: 0, kind: 'info', source: this.name, message });
+    // Refusals throw; what is accepted but worth knowing (a reach beyond the actuator) is reported.
+    for (const message of checkContractAgainstRobot(
+      this.source.contract,
+      context.observation,
+      context.action,
+      `${where}policy contract vs robot`,
+    )) {
+      info(message);
     }
     const bytes = await readModel(this.source.model);
     const graph = decodeModel(bytes).graph;
-    checkContractAgainstModel(contract, { inputs: dataInputs(graph), outputs: graph.outputs });
+    const io = { inputs: dataInputs(graph), outputs: graph.outputs };
+    const contract = withRslRlRecurrence(this.source.contract, io);
+    if (contract !== this.source.contract)
+      info(
+        `recurrent export: state ${contract.recurrent.map((r) => `${r.input} → ${r.output}`).join(', ')} fed back on every policy step (rsl_rl's names)`,
+      );
+    checkContractAgainstModel(contract, io, `${where}policy contract vs model`);
     this.decimation = resolveDecimation(contract, context.dt);
     this.budgetSeconds = this.options.budget_fraction * context.dt;
     this.realtime = context.realtime !== false;
-    this.io = new PolicyIOMap(contract, context.observation, context.action, this.source.baseDir);
+    this.io = new PolicyIOMap(
+      contract,
+      context.observation,
+      context.action,
+      this.source.baseDir,
+      context.commands,
+    );
     this.policy = await loadPolicy(bytes, {
       backend: this.options.backend,
       device: this.options.device,
       tfjsNative: this.options.tfjs_native,
-      log: (message) => context.events.emit({ time: 0, kind: 'info', source: this.name, message }),
+      log: info,
+      recurrent: contract.recurrent,
     });
     this.safe = Float64Array.from(context.action.safe);
     this.signalNames = context.observation.signals.map((s) => s.name);
@@ -135,6 +164,7 @@ export class PolicyController implements Controller {
 
   reset(observation: Float64Array): void {
     this.io?.reset(observation);
+    if (this.policy && isStateful(this.policy)) this.policy.resetState();
     this.held.set(this.safe);
     this.tick = 0;
   }
@@ -144,8 +174,11 @@ export class PolicyController implements Controller {
     const policy = this.policy;
     if (!io || !policy) throw new Error(`${this.name}: update before configure`);
     this.time = time;
+    this.observation = observation;
     if (this.tick++ % this.decimation !== 0) {
       action.set(this.held);
+      // A PD stage closes the loop every tick on the held targets.
+      if (io.hasPd && !this.fellBack) io.applyPd(observation, action);
       return;
     }
     const bad = io.firstNonFinite(observation);
@@ -190,6 +223,8 @@ export class PolicyController implements Controller {
       return;
     }
     io.command(action);
+    this.fellBack = false;
+    if (io.hasPd) io.applyPd(this.observation, action);
     this.held.set(action);
   }
 
@@ -201,8 +236,10 @@ export class PolicyController implements Controller {
     else if (mode === 'safe') action.set(this.safe);
     // A non-finite proposal makes the safety layer latch its safe state: the `fault` fallback.
     else action.fill(Number.NaN);
-    // Ticks between policy steps repeat the fallback, not the command from before it.
+    // Ticks between policy steps repeat the fallback, not the command from before it. With a PD
+    // stage, `hold` keeps tracking the last good targets; `safe` and `fault` stay as they are.
     this.held.set(action);
+    this.fellBack = mode !== 'hold';
     this.events?.emit({
       time: this.time,
       kind: mode === 'fault' ? 'fault' : 'safety',
@@ -236,6 +273,9 @@ export const policyControllerPlugin: ControllerPlugin<PolicyOptions> = {
         : undefined;
     if (!modelPath)
       throw new Error(`controller.model: not given and contract '${options.contract}' names no model`);
-    return new PolicyController({ model: modelPath, contract, baseDir: contractDir }, options);
+    return new PolicyController(
+      { model: modelPath, contract, baseDir: contractDir, file: contractPath },
+      options,
+    );
   },
 };

@@ -48,6 +48,16 @@ export interface LinkRobotOptions {
   readonly expectName?: string;
   /** PD gains sent with every command (position/velocity mode rigs with the `pd-gains` feature). */
   readonly gains?: { readonly kp: readonly number[]; readonly kd: readonly number[] };
+  /**
+   * A pd drive: the action is, per joint, a target, kp and kd (targets, then kp, then kd), sent with
+   * every command; the safe action is damping. Needs a position-mode rig with the `pd-gains` feature.
+   */
+  readonly drive?: {
+    readonly mode: 'pd';
+    readonly damping: number | readonly number[];
+    readonly maxKp: number | readonly number[];
+    readonly maxKd: number | readonly number[];
+  };
   /** Plausibility monitors on the joint readings; `false` turns them off. */
   readonly plausibility?: PlausibilityOptions | false;
   /** A jump in state sequence numbers larger than this many seconds of states is refused. */
@@ -130,6 +140,47 @@ export function robotInfoFromHello(hello: Hello, transport: RobotTransport): Rob
   return { name: hello.name, transport, observation, action, capabilities };
 }
 
+/**
+ * A pd drive over a position-mode rig: its `<joint>.target` actions, then `<joint>.kp` and
+ * `<joint>.kd` in [0, max], with damping (kp 0, kd `damping`) as the safe action.
+ */
+function withPdDrive(
+  info: RobotInfo,
+  hello: Hello,
+  drive: NonNullable<LinkRobotOptions['drive']>,
+): RobotInfo {
+  if (hello.commandMode !== 'position' || (hello.features & Feature.pdGains) === 0) {
+    throw new RangeError(
+      `robot.drive: rig '${hello.name}' takes ${hello.commandMode} commands${(hello.features & Feature.pdGains) === 0 ? ' without PD gains' : ''}; a pd drive needs a position-mode rig with the pd-gains feature (rig config commandMode: position)`,
+    );
+  }
+  const n = info.action.signals.length;
+  const per = (what: string, v: number | readonly number[]): number[] => {
+    if (typeof v === 'number') return new Array<number>(n).fill(v);
+    if (v.length !== n) throw new RangeError(`robot.drive.${what}: ${v.length} values, expected 1 or ${n}`);
+    return [...v];
+  };
+  const damping = per('damping', drive.damping);
+  const maxKp = per('maxKp', drive.maxKp);
+  const maxKd = per('maxKd', drive.maxKd);
+  const joints = info.action.signals.map((s) => s.name.replace(/\.target$/, ''));
+  return {
+    ...info,
+    action: {
+      mode: 'position',
+      signals: [
+        ...info.action.signals,
+        ...joints.map((j, i) => ({ name: `${j}.kp`, unit: 'N*m/rad', lower: 0, upper: maxKp[i]! })),
+        ...joints.map((j, i) => ({ name: `${j}.kd`, unit: 'N*m*s/rad', lower: 0, upper: maxKd[i]! })),
+      ],
+      safe: [...info.action.safe, ...new Array<number>(n).fill(0), ...damping],
+      ...(info.action.maxDeltaPerTick
+        ? { maxDeltaPerTick: [...info.action.maxDeltaPerTick, ...new Array<number>(2 * n).fill(Infinity)] }
+        : {}),
+    },
+  };
+}
+
 function sameShape(a: RobotInfo, b: RobotInfo): boolean {
   return (
     JSON.stringify([a.name, a.observation, a.action]) === JSON.stringify([b.name, b.observation, b.action])
@@ -164,6 +215,8 @@ export class LinkRobot implements Robot {
   private robotInfo: RobotInfo | undefined;
   private observationIndex = new Int32Array(0);
   private safeAction = new Float64Array(0);
+  /** Values per command frame (the rig's action count; a pd drive's action is three times that). */
+  private targetCount = 0;
   /** The newest accepted state: what `read` returns. Refused states never reach it. */
   private readonly latest: StateSample = createStateSample();
   private hasState = false;
@@ -439,15 +492,27 @@ export class LinkRobot implements Robot {
   private sendCommand(action: Float64Array): void {
     const c = this.endpoint.command;
     c.mode = commandModes.indexOf(this.info.action.mode);
-    c.count = action.length;
-    c.target.set(action);
     c.stateSeq = this.lastStateSeq;
     const gains = this.options.gains;
-    c.hasGains = gains !== undefined;
-    if (gains !== undefined) {
-      for (let i = 0; i < action.length; i++) {
-        c.kp[i] = gains.kp[i]!;
-        c.kd[i] = gains.kd[i]!;
+    if (this.options.drive !== undefined) {
+      // Targets, then kp, then kd: one command frame carries all three (its gains block).
+      const n = this.targetCount;
+      c.count = n;
+      c.hasGains = true;
+      for (let i = 0; i < n; i++) {
+        c.target[i] = action[i]!;
+        c.kp[i] = action[n + i]!;
+        c.kd[i] = action[2 * n + i]!;
+      }
+    } else {
+      c.count = action.length;
+      c.target.set(action);
+      c.hasGains = gains !== undefined;
+      if (gains !== undefined) {
+        for (let i = 0; i < action.length; i++) {
+          c.kp[i] = gains.kp[i]!;
+          c.kd[i] = gains.kd[i]!;
+        }
       }
     }
     const now = performance.now();
@@ -636,8 +701,10 @@ export class LinkRobot implements Robot {
   }
 
   private adopt(hello: Hello): void {
-    const info = robotInfoFromHello(hello, this.kind);
+    let info = robotInfoFromHello(hello, this.kind);
     if (info.action.signals.length === 0) throw new Error(`rig '${hello.name}' declares no action signals`);
+    this.targetCount = info.action.signals.length;
+    if (this.options.drive !== undefined) info = withPdDrive(info, hello, this.options.drive);
     const gains = this.options.gains;
     if (gains !== undefined) {
       const n = info.action.signals.length;

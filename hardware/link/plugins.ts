@@ -26,6 +26,21 @@ const linkOptions = {
     .strict()
     .optional(),
   /**
+   * `{ mode: pd, damping }`: the action carries, per joint, a position target, kp and kd (as a sim
+   * robot's pd drive does), sent with every command to a position-mode rig with the pd-gains
+   * feature; the safe action is damping (kp 0, kd `damping`). Without it the action is the rig's own
+   * (torques, or targets with `gains` fixed for the run).
+   */
+  drive: z
+    .object({
+      mode: z.literal('pd'),
+      damping: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(1),
+      maxKp: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(1000),
+      maxKd: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(100),
+    })
+    .strict()
+    .optional(),
+  /**
    * The link key this runtime shares with the rig: the name of the environment variable holding it
    * (hex). Sessions, and so every frame either way, are authenticated with it (docs/security.md).
    */
@@ -64,6 +79,7 @@ function linkRobotOptions(o: z.output<z.ZodObject<typeof linkOptions>>): LinkRob
     maxSequenceGapS: o.maxSequenceGapS,
     ...(o.expectName !== undefined ? { expectName: o.expectName } : {}),
     ...(o.gains !== undefined ? { gains: o.gains } : {}),
+    ...(o.drive !== undefined ? { drive: o.drive } : {}),
   };
 }
 
@@ -78,22 +94,43 @@ export const serialRobotSchema = z
   .strict();
 
 /** The specs of the model a link config says it expects, without opening the link. */
+const copy = (v: number | readonly number[]): number | number[] => (typeof v === 'number' ? v : [...v]);
+
 async function describeExpected(
   expect: { model: string; task?: string | undefined } | undefined,
   context: PluginContext,
+  drive?: LinkRobotOptions['drive'],
 ): Promise<RobotInfo | undefined> {
   if (expect === undefined) return undefined;
   // Loaded on demand: only `config check` and the run's HELLO comparison need the model's specs.
   const { simRobotPlugin } = await import('../../sim/sim-robot.ts');
   return simRobotPlugin.describe!(
-    { model: expect.model, ...(expect.task !== undefined ? { task: expect.task } : {}) },
+    {
+      model: expect.model,
+      ...(expect.task !== undefined ? { task: expect.task } : {}),
+      // The same pd drive on the model gives the signals a pd-drive link presents.
+      ...(drive !== undefined
+        ? {
+            drive: {
+              mode: 'pd' as const,
+              damping: copy(drive.damping),
+              maxKp: copy(drive.maxKp),
+              maxKd: copy(drive.maxKd),
+              fault: 'damping' as const,
+              holdKp: 0,
+              holdKd: 0,
+              gravityCompensation: false,
+            },
+          }
+        : {}),
+    },
     context,
   );
 }
 
 export const serialRobotPlugin: RobotPlugin<z.output<typeof serialRobotSchema>> = {
   kind: 'serial',
-  describe: (options, context) => describeExpected(options.expect, context),
+  describe: (options, context) => describeExpected(options.expect, context, options.drive),
   description: 'a robot (or `tether rig`) on a serial port: COBS + CRC-32 framed tether protocol',
   schema: serialRobotSchema,
   create(options, context) {
@@ -137,7 +174,7 @@ export const mqttRobotSchema = z
 
 export const mqttRobotPlugin: RobotPlugin<z.output<typeof mqttRobotSchema>> = {
   kind: 'mqtt',
-  describe: (options, context) => describeExpected(options.expect, context),
+  describe: (options, context) => describeExpected(options.expect, context, options.drive),
   description:
     'a robot (or `tether rig`) over MQTT: one topic per message type, last-will disconnect detection',
   schema: mqttRobotSchema,

@@ -100,6 +100,16 @@ export const faultSchema = z.discriminatedUnion('kind', [
     .strict(),
   z
     .object({
+      /** Someone pushes the robot: a world-frame force (N) on a body, e.g. an arm's link7 (collision reflex). */
+      kind: z.literal('push'),
+      body: z.string(),
+      force: z.tuple([z.number(), z.number(), z.number()]),
+      at: z.number().nonnegative(),
+      duration: z.number().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({
       kind: z.literal('estop'),
       /** The rig's own e-stop button: latches until the host sends a recover request. */
       at: z.number().nonnegative(),
@@ -169,6 +179,36 @@ export const rigConfigSchema = z
     /** PD gains for position mode, one per action (or one for all); commands may override them. */
     kp: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(50),
     kd: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(2),
+    /**
+     * Position mode while not commanded (before activation, latched, after the host left): `hold` the
+     * pose (stiff PD: an arm's brakes) or `damping` (kd = `dampingKd` only: the legged safe mode, the
+     * robot sits down instead of collapsing).
+     */
+    safeMode: z.enum(['hold', 'damping']).default('hold'),
+    dampingKd: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(4),
+    /** Add the model's gravity and Coriolis torques to every command, as a Franka does for its user. */
+    gravityCompensation: z.boolean().default(false),
+    /**
+     * Franka-style limits and reflexes, checked every inner tick while commanded (docs/legged-and-arms.md).
+     * A violation latches the rig (hold or damping) and is reported with libfranka's error name.
+     */
+    limits: z
+      .object({
+        /** Consecutive inner-loop periods without a new command (libfranka: 20 at 1 kHz); 0 = off. */
+        lostCommands: z.number().int().nonnegative().default(0),
+        /** Measured |q̇| per joint, rad/s. */
+        jointVelocity: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
+        /** Commanded torque change per joint, N*m/s (Franka: 1000). Torque mode. */
+        torqueRate: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
+        /** Joint velocity implied by successive position targets, rad/s. Position mode. */
+        targetVelocity: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
+        /** Refuse targets outside the joints' ranges. Position mode. */
+        positionLimits: z.boolean().default(true),
+        /** Collision reflex: |external torque| per joint, N*m. */
+        externalTorque: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
+      })
+      .strict()
+      .optional(),
     /** Without a command or heartbeat for this long, the rig latches a fault and goes safe. */
     watchdogMs: z.number().int().positive().max(65535).default(200),
     /**

@@ -6,10 +6,44 @@ import { Rng } from '../../src/core/rng.ts';
 import { type CommandSample, StateFlag, type StateSample } from '../protocol/messages.ts';
 import type { RigLayout } from './rig-model.ts';
 
+/**
+ * Limits and reflexes a Franka-class controller enforces on every inner tick (libfranka's error
+ * names): a violation latches the rig's safe state and is reported as a fault. Infinity / 0 = off.
+ */
+export interface FirmwareLimits {
+  /** Consecutive inner ticks without a new command while active (communication_constraints_violation). */
+  readonly lostCommands: number;
+  /** |q̇| per joint, rad/s (joint_velocity_violation). */
+  readonly jointVelocity: Float64Array;
+  /** Commanded torque change per joint, N*m/s, in torque mode (controller_torque_discontinuity). */
+  readonly torqueRate: Float64Array;
+  /** Joint velocity implied by successive position targets, rad/s (joint_motion_generator_velocity_limits_violation). */
+  readonly targetVelocity: Float64Array;
+  /** Targets outside the joint's range (joint_position_limits_violation). */
+  readonly positionLimits: boolean;
+  /** |τ_ext| per joint, N*m: the collision reflex (joint_reflex). */
+  readonly externalTorque: Float64Array;
+}
+
+/** A limit or reflex that latched the firmware: libfranka's name for it and the details. */
+export interface FirmwareTrip {
+  readonly kind: string;
+  readonly message: string;
+}
+
 export interface FirmwareOptions {
   readonly commandMode: 'torque' | 'position';
   readonly kp: Float64Array;
   readonly kd: Float64Array;
+  /**
+   * What position mode does while not commanded (inactive, latched): `hold` the pose (stiff PD, an
+   * arm's brakes) or `damping` (kd only: a legged robot sits down instead of collapsing).
+   */
+  readonly safeMode?: 'hold' | 'damping';
+  readonly dampingKd?: Float64Array;
+  /** Add the model's gravity and Coriolis torques to every command (Franka compensates gravity itself). */
+  readonly gravityCompensation?: boolean;
+  readonly limits?: FirmwareLimits;
   readonly actuatorDelayUs: number;
   readonly actuatorNoise: number;
   readonly sensorNoise: number;
@@ -44,6 +78,17 @@ export class Firmware {
   stuckJoint = -1;
   /** Observation value index in the state vector that reads NaN, or -1. */
   nanValue = -1;
+  /** The limit or reflex that latched the firmware since the rig last looked (it reports and clears it). */
+  tripped: FirmwareTrip | undefined;
+  /** Limit and reflex trips by libfranka name, and commands clamped at the torque limits. */
+  readonly trips: Record<string, number> = {};
+  torqueSaturations = 0;
+  /** Longest run of inner ticks without a new command while active. */
+  longestCommandGap = 0;
+  /** An external force on a body (the `push` fault): world-frame force, N. */
+  push: { readonly body: number; readonly force: readonly [number, number, number] } | undefined;
+  /** Estimated external joint torques of the last tick (the collision reflex's input). */
+  readonly externalTorque: Float64Array;
 
   private readonly rng: Rng;
   /** Wire code of the command mode (0 torque, 1 position). */
@@ -72,6 +117,12 @@ export class Firmware {
   private readonly qacc: HeapView;
   private readonly gravity: Float64Array;
   private timeUs = 0;
+  private readonly qfrcBias: HeapView;
+  private readonly xfrcApplied: HeapView;
+  private readonly lastTarget: Float64Array;
+  private lastCommandUs = Number.NaN;
+  private ticksSinceCommand = 0;
+  private jacobian: { delete(): void; GetView(): Float64Array } | undefined;
 
   constructor(
     readonly sim: SimModel,
@@ -98,6 +149,10 @@ export class Firmware {
     this.queueKd = new Float64Array(queueSlots * n);
     this.qfrcActuator = new HeapView(() => this.data.data.qfrc_actuator);
     this.qacc = new HeapView(() => this.data.data.qacc);
+    this.qfrcBias = new HeapView(() => this.data.data.qfrc_bias);
+    this.xfrcApplied = new HeapView(() => this.data.data.xfrc_applied);
+    this.lastTarget = new Float64Array(n);
+    this.externalTorque = new Float64Array(n);
     this.gravity = Float64Array.from(sim.model.opt.gravity);
     this.reset();
   }
@@ -137,6 +192,8 @@ export class Firmware {
   activate(): void {
     this.active = true;
     this.queueLength = 0;
+    this.lastCommandUs = Number.NaN;
+    this.ticksSinceCommand = 0;
     this.captureHold();
     this.target.set(this.options.commandMode === 'position' ? this.hold : this.safe);
   }
@@ -173,19 +230,27 @@ export class Firmware {
     const data = this.data;
     const commanding = this.active && this.latchedFlags === 0;
     const position = this.options.commandMode === 'position';
+    const damping = !commanding && this.options.safeMode === 'damping';
+    const bias = this.options.gravityCompensation ? this.qfrcBias.get() : undefined;
     for (let i = 0; i < n; i++) {
       let u: number;
+      const joint = this.layout.joints[this.layout.actionJoint[i]!];
       if (position) {
-        const joint = this.layout.joints[this.layout.actionJoint[i]!]!;
         const goal = commanding ? this.target[i]! : this.hold[i]!;
-        const q = data.qpos[joint.qposAddress]!;
-        const qd = data.qvel[joint.dofAddress]!;
-        u = this.kpNow[i]! * (goal - q) - this.kdNow[i]! * qd;
+        const q = data.qpos[joint!.qposAddress]!;
+        const qd = data.qvel[joint!.dofAddress]!;
+        u = damping ? -this.options.dampingKd![i]! * qd : this.kpNow[i]! * (goal - q) - this.kdNow[i]! * qd;
       } else {
         u = commanding ? this.target[i]! : this.safe[i]!;
       }
+      if (bias !== undefined && joint !== undefined && !damping) u += bias[joint.dofAddress]!;
       if (commanding && this.options.actuatorNoise > 0) u += this.options.actuatorNoise * this.rng.normal();
+      if (commanding && (u < this.lower[i]! || u > this.upper[i]!)) this.torqueSaturations++;
       this.torque[i] = Math.min(Math.max(u, this.lower[i]!), this.upper[i]!);
+    }
+    if (this.push !== undefined) {
+      const x = this.xfrcApplied.get();
+      for (let k = 0; k < 3; k++) x[6 * this.push.body + k] = this.push.force[k]!;
     }
     if (this.held) return;
     this.kernel.applyAction(this.torque, data);
@@ -196,6 +261,113 @@ export class Firmware {
       data.qpos[joint.qposAddress] = this.stuckPosition;
       data.qvel[joint.dofAddress] = 0;
     }
+    if (commanding && this.options.limits !== undefined) this.checkLimits(this.options.limits);
+  }
+
+  /** Removes the external force of a `push` fault. */
+  clearPush(): void {
+    if (this.push === undefined) return;
+    const x = this.xfrcApplied.get();
+    for (let k = 0; k < 6; k++) x[6 * this.push.body + k] = 0;
+    this.push = undefined;
+  }
+
+  /**
+   * Measured velocities, the lost-command count and the collision reflex, after the step. The
+   * external torque is J(q)ᵀ·F of the applied force: the rig knows it exactly, where a real arm
+   * estimates it from its motor currents and dynamics model (with noise; a threshold absorbs that).
+   */
+  private checkLimits(limits: FirmwareLimits): void {
+    const n = this.nAction;
+    const data = this.data;
+    if (limits.lostCommands > 0) {
+      this.ticksSinceCommand++;
+      if (this.ticksSinceCommand > this.longestCommandGap) this.longestCommandGap = this.ticksSinceCommand;
+      if (this.ticksSinceCommand >= limits.lostCommands) {
+        this.trip(
+          'communication_constraints_violation',
+          `${this.ticksSinceCommand} consecutive inner-loop periods without a command (limit ${limits.lostCommands})`,
+        );
+        return;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const joint = this.layout.joints[this.layout.actionJoint[i]!];
+      if (joint === undefined) continue;
+      const qd = data.qvel[joint.dofAddress]!;
+      if (Math.abs(qd) > limits.jointVelocity[i]!) {
+        this.trip(
+          'joint_velocity_violation',
+          `joint '${joint.name}' moves at ${qd.toFixed(3)} rad/s (limit ${limits.jointVelocity[i]})`,
+        );
+        return;
+      }
+    }
+    this.externalTorque.fill(0);
+    if (this.push === undefined) return;
+    const { mj, model } = this.sim;
+    const nv = model.nv;
+    if (this.jacobian === undefined) this.jacobian = new mj.DoubleBuffer(3 * nv);
+    mj.mj_jacBody(model, data.data, this.jacobian as never, null as never, this.push.body);
+    const jac = this.jacobian.GetView();
+    for (let i = 0; i < n; i++) {
+      const joint = this.layout.joints[this.layout.actionJoint[i]!];
+      if (joint === undefined) continue;
+      let tau = 0;
+      for (let k = 0; k < 3; k++) tau += jac[k * nv + joint.dofAddress]! * this.push.force[k]!;
+      this.externalTorque[i] = tau;
+      if (Math.abs(tau) > limits.externalTorque[i]!) {
+        this.trip(
+          'joint_reflex',
+          `external torque ${tau.toFixed(2)} N*m on joint '${joint.name}' exceeds the collision threshold ${limits.externalTorque[i]} N*m`,
+        );
+        return;
+      }
+    }
+  }
+
+  /** Checks one command against the limits as it is applied; returns false when it tripped one. */
+  private checkCommand(limits: FirmwareLimits, next: Float64Array, at: number): boolean {
+    const n = this.nAction;
+    const dt = (this.timeUs - this.lastCommandUs) * 1e-6;
+    const first = Number.isNaN(this.lastCommandUs);
+    for (let i = 0; i < n; i++) {
+      const v = next[at + i]!;
+      const joint = this.layout.joints[this.layout.actionJoint[i]!];
+      if (this.options.commandMode === 'position') {
+        if (limits.positionLimits && joint && (v < joint.positionLower || v > joint.positionUpper)) {
+          this.trip(
+            'joint_position_limits_violation',
+            `target ${v.toFixed(4)} for joint '${joint.name}' outside [${joint.positionLower}, ${joint.positionUpper}]`,
+          );
+          return false;
+        }
+        const rate = first ? 0 : Math.abs(v - this.lastTarget[i]!) / Math.max(dt, 1e-6);
+        if (rate > limits.targetVelocity[i]!) {
+          this.trip(
+            'joint_motion_generator_velocity_limits_violation',
+            `targets for joint '${joint?.name ?? i}' move at ${rate.toFixed(3)} rad/s (limit ${limits.targetVelocity[i]})`,
+          );
+          return false;
+        }
+      } else {
+        const rate = first ? 0 : Math.abs(v - this.lastTarget[i]!) / Math.max(dt, 1e-6);
+        if (rate > limits.torqueRate[i]!) {
+          this.trip(
+            'controller_torque_discontinuity',
+            `torque for '${joint?.name ?? i}' changes at ${rate.toFixed(0)} N*m/s (limit ${limits.torqueRate[i]})`,
+          );
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private trip(kind: string, message: string): void {
+    this.trips[kind] = (this.trips[kind] ?? 0) + 1;
+    this.tripped = { kind, message: `${kind}: ${message}` };
+    this.latch(StateFlag.fault);
   }
 
   /** Fills `out` with the current state (values, flags, timestamp on the firmware clock). */
@@ -236,6 +408,7 @@ export class Firmware {
   }
 
   dispose(): void {
+    this.jacobian?.delete();
     this.data.dispose();
   }
 
@@ -244,7 +417,12 @@ export class Firmware {
     while (this.queueLength > 0) {
       const slot = this.queueHead;
       if (this.queueTime[slot]! + this.options.actuatorDelayUs > this.timeUs) break;
+      const limits = this.options.limits;
+      if (limits !== undefined && !this.checkCommand(limits, this.queueTarget, slot * n)) return;
       for (let i = 0; i < n; i++) this.target[i] = this.queueTarget[slot * n + i]!;
+      this.lastTarget.set(this.target);
+      this.lastCommandUs = this.timeUs;
+      this.ticksSinceCommand = 0;
       if (this.queueHasGains[slot] === 1) {
         for (let i = 0; i < n; i++) {
           this.kpNow[i] = this.queueKp[slot * n + i]!;

@@ -87,6 +87,12 @@ export interface RigReport {
   readonly traffic: FaultyTransport['traffic'];
   readonly counters: Transport['counters'];
   decodeErrors: number;
+  /** Limit and reflex trips by libfranka name (rigs with `limits`). */
+  trips: Record<string, number>;
+  /** Inner ticks whose effort was clamped at an actuator limit while commanded. */
+  torqueSaturations: number;
+  /** Longest run of inner ticks without a new command while active (rigs with `limits.lostCommands`). */
+  longestCommandGap: number;
 }
 
 function epochMs(): number {
@@ -195,6 +201,9 @@ export class EmulatedRig {
       traffic: transport.traffic,
       counters: transport.counters,
       decodeErrors: 0,
+      trips: {},
+      torqueSaturations: 0,
+      longestCommandGap: 0,
     };
   }
 
@@ -236,10 +245,33 @@ export class EmulatedRig {
         if (v.length !== n) throw new RangeError(`${what}: expected ${n} values, got ${v.length}`);
         return Float64Array.from(v);
       };
+      const limits = config.limits;
+      const off = new Float64Array(n).fill(Infinity);
       firmware = new Firmware(sim, kernel, layout, {
         commandMode: config.commandMode,
         kp: perAction('kp', config.kp),
         kd: perAction('kd', config.kd),
+        safeMode: config.safeMode,
+        dampingKd: perAction('dampingKd', config.dampingKd),
+        gravityCompensation: config.gravityCompensation,
+        ...(limits
+          ? {
+              limits: {
+                lostCommands: limits.lostCommands,
+                jointVelocity: limits.jointVelocity
+                  ? perAction('limits.jointVelocity', limits.jointVelocity)
+                  : off,
+                torqueRate: limits.torqueRate ? perAction('limits.torqueRate', limits.torqueRate) : off,
+                targetVelocity: limits.targetVelocity
+                  ? perAction('limits.targetVelocity', limits.targetVelocity)
+                  : off,
+                positionLimits: limits.positionLimits,
+                externalTorque: limits.externalTorque
+                  ? perAction('limits.externalTorque', limits.externalTorque)
+                  : off,
+              },
+            }
+          : {}),
         actuatorDelayUs: config.actuatorDelayMs * 1000,
         actuatorNoise: config.actuatorNoise,
         sensorNoise: config.sensorNoise,
@@ -247,6 +279,8 @@ export class EmulatedRig {
         resetNoise: config.resetNoise,
       });
       for (const f of config.faults) checkFaultTarget(f, layout);
+      // A push names a body: an unknown one is refused now, listing the model's bodies.
+      for (const f of config.faults) if (f.kind === 'push') sim.id('body', f.body);
       const rng = new Rng(config.seed + 1);
       const t = config.transport;
       if (t.kind === 'serial') {
@@ -345,6 +379,9 @@ export class EmulatedRig {
     this.firmware.sim.dispose();
     this.report.decodeErrors = this.endpoint.decodeErrors;
     this.report.commandsApplied = this.firmware.commandsApplied;
+    this.report.trips = { ...this.firmware.trips };
+    this.report.torqueSaturations = this.firmware.torqueSaturations;
+    this.report.longestCommandGap = this.firmware.longestCommandGap;
     const a = this.auth.counters;
     this.report.auth.forged = a.forged + a.deviceForged;
     this.report.auth.replayed = a.replayed;
@@ -372,6 +409,15 @@ export class EmulatedRig {
     this.report.auth.unauthenticated++;
     this.notify(NoticeCode.unauthenticated, 'a frame without the owner session was refused');
     return false;
+  }
+
+  /** A limit or reflex latched the firmware: recorded, logged and reported to the owner as a fault. */
+  private reportTrip(): void {
+    const trip = this.firmware.tripped!;
+    this.firmware.tripped = undefined;
+    this.report.latches.push({ epochMs: epochMs(), reason: trip.message });
+    this.log(`fault: ${trip.message}`);
+    this.endpoint.sendFault({ code: FaultCode.limit, message: trip.message.slice(0, 200) });
   }
 
   private latch(flag: number, reason: string): void {
@@ -491,6 +537,7 @@ export class EmulatedRig {
     while (this.nextTickUs <= elapsed && budget-- > 0) {
       this.firmware.tick(this.innerPeriodUs);
       this.nextTickUs += this.innerPeriodUs;
+      if (this.firmware.tripped !== undefined) this.reportTrip();
       if (++this.innerTicks % this.ticksPerState === 0) this.publishState();
     }
     if (budget < 0) {
@@ -680,6 +727,10 @@ export class EmulatedRig {
         return;
       case 'stuck-joint':
         fw.setStuck(on ? fw.layout.joints.findIndex((j) => j.name === spec.joint) : -1);
+        return;
+      case 'push':
+        if (on) fw.push = { body: fw.sim.id('body', spec.body), force: spec.force };
+        else fw.clearPush();
         return;
       case 'estop':
         this.latch(StateFlag.estop, 'rig e-stop button pressed');

@@ -36,6 +36,11 @@ export interface EnvKernel {
   applyAction(action: Float64Array, data: SimData): void;
   /** Called before the physics steps of one control period (e.g. to remember the x position). */
   beforeStep?(data: SimData): void;
+  /**
+   * Called before every physics step of the control period, when present: a drive that closes a loop
+   * at the physics rate (joint PD on the motor drivers, sim/drive.ts) writes its torques here.
+   */
+  substep?(data: SimData): void;
   observe(data: SimData, out: Float64Array): void;
   /** `dt` is the control period, for velocity-based rewards. */
   reward(observation: Float64Array, action: Float64Array, data: SimData, dt: number): number;

@@ -2,6 +2,7 @@ import type { Environment, EnvStep } from '../../src/core/environment.ts';
 import { Rng } from '../../src/core/rng.ts';
 import type { ActionSpec, VectorSpec } from '../../src/core/spec.ts';
 import { SimData } from '../data.ts';
+import { type DriveInput, withDrive } from '../drive.ts';
 import type { SimModel } from '../model.ts';
 import type { EnvDefinition, EnvKernel } from './definition.ts';
 
@@ -18,6 +19,8 @@ export interface EnvOptions {
   task?: string;
   /** Episode length in control steps; default from the definition's horizon in seconds. */
   horizon?: number;
+  /** Motor drive: joint torques (default) or joint PD at the physics rate (sim/drive.ts). */
+  drive?: DriveInput;
 }
 
 /**
@@ -67,7 +70,7 @@ export class MujocoEnv implements Environment {
     }
     this.task = task;
     this.name = `${definition.model}-${task}`;
-    this.kernel = definition.bind(sim, task);
+    this.kernel = withDrive(sim, definition.bind(sim, task), options.drive);
     this.observation = this.kernel.observation;
     this.action = this.kernel.action;
 
@@ -158,9 +161,16 @@ export class MujocoEnv implements Environment {
     for (let i = 0; i < nu; i++) this.applied[i] = this.delayRing[readSlot + i]!;
     this.tick++;
 
-    this.kernel.beforeStep?.(this.data);
-    this.kernel.applyAction(this.applied, this.data);
-    this.data.step(this.decimation);
+    const kernel = this.kernel;
+    kernel.beforeStep?.(this.data);
+    kernel.applyAction(this.applied, this.data);
+    if (kernel.substep === undefined) this.data.step(this.decimation);
+    else {
+      for (let k = 0; k < this.decimation; k++) {
+        kernel.substep(this.data);
+        this.data.step(1);
+      }
+    }
     this.steps++;
     this.observe(nextObservation);
 
@@ -179,6 +189,11 @@ export class MujocoEnv implements Environment {
       const std = this.noiseStd[i]!;
       if (std > 0) out[i] = out[i]! + std * this.noiseRng.normal();
     }
+  }
+
+  /** The environment's kernel (the model's, or a drive around it). */
+  get driveKernel(): EnvKernel {
+    return this.kernel;
   }
 
   /** The action that was last applied to the physics (after delay, clamping and NaN replacement). */

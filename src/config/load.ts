@@ -3,6 +3,7 @@ import { safetyOptionsSchema } from '../safety/safety-layer.ts';
 import { ConfigDocument } from './document.ts';
 import type { ControllerPlugin, GuardPlugin, Plugin, PluginSet, RobotPlugin } from './plugin.ts';
 import {
+  type CommandChannelOptions,
   type LiveOptions,
   type LoopOptions,
   type OperatorOptions,
@@ -38,6 +39,8 @@ export interface RunConfig {
     readonly guard: { readonly plugin: GuardPlugin; readonly options: unknown } | undefined;
   };
   readonly loop: LoopOptions;
+  /** Command channels (`commands:`), by name; empty when the config has none. */
+  readonly commands: Readonly<Record<string, CommandChannelOptions>>;
   readonly safety: SafetyOptions;
   /** `path` is absolute (resolved against the config file). */
   readonly log: { readonly path?: string | undefined };
@@ -78,7 +81,7 @@ function runConfigOf(doc: ConfigDocument, plugins: PluginSet): RunConfig {
   switching?.rules.forEach((rule, i) => {
     known(rule.from, ['switching', 'rules', i, 'from']);
     known(rule.to, ['switching', 'rules', i, 'to']);
-    for (const [signal, [lo, hi]] of Object.entries(rule.when))
+    for (const [signal, [lo, hi]] of Object.entries(rule.when ?? {}))
       if (!(lo <= hi)) doc.report(['switching', 'rules', i, 'when', signal], `lower ${lo} > upper ${hi}`);
   });
   const guard =
@@ -101,6 +104,7 @@ function runConfigOf(doc: ConfigDocument, plugins: PluginSet): RunConfig {
     controllers,
     switching: { initial, fallback: switching?.fallback, rules: switching?.rules ?? [], guard },
     loop: raw.loop,
+    commands: raw.commands ?? {},
     safety,
     log: { path: raw.log.path === undefined ? undefined : doc.resolvePath(raw.log.path) },
     operator: raw.operator,

@@ -45,9 +45,14 @@ export const switchRuleSchema = z
   .object({
     from: controllerName.optional(),
     to: controllerName,
-    when: z.record(z.string(), z.tuple([z.number(), z.number()])),
+    when: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
+    /** Seconds the active controller must have been active first; alone, a timed transition. */
+    after: z.number().nonnegative().optional(),
   })
-  .strict();
+  .strict()
+  .refine((rule) => rule.when !== undefined || rule.after !== undefined, {
+    message: "a rule needs 'when' (signal ranges), 'after' (seconds), or both",
+  });
 
 /** How the controller manager starts, falls back and switches. */
 export const switchingSchema = z
@@ -106,6 +111,24 @@ export const liveSchema = z
   })
   .strict();
 
+/**
+ * A command channel (src/core/commands.ts): operator input a policy reads, e.g. a commanded base
+ * velocity `[vx, vy, yaw rate]`. Written by the schedule here, the operator console
+ * (`command NAME v1 v2 …`) and the MQTT operator channel.
+ */
+export const commandChannelSchema = z
+  .object({
+    /** Value until the first write; its length is the channel's size. */
+    initial: z.array(z.number()).optional(),
+    /** [lower, upper] per component; writes are clamped into them. */
+    ranges: z.array(z.tuple([z.number(), z.number()])).optional(),
+    /** From `at` seconds of loop time on, the channel holds `value`. */
+    schedule: z
+      .array(z.object({ at: z.number().nonnegative(), value: z.array(z.number()) }).strict())
+      .optional(),
+  })
+  .strict();
+
 export const runConfigSchema = z
   .object({
     name: z.string().min(1).optional(),
@@ -118,6 +141,8 @@ export const runConfigSchema = z
     /** Named controllers for the controller manager; the first is active at start. */
     controllers: z.record(controllerName, pluginSection).optional(),
     switching: switchingSchema.optional(),
+    /** Command channels by name (e.g. `base_velocity`), read by policies' `source: command` terms. */
+    commands: z.record(controllerName, commandChannelSchema).optional(),
     loop: loopSchema,
     /** Validated by the safety layer's own schema (src/safety/safety-layer.ts). */
     safety: z.unknown().optional(),
@@ -133,3 +158,4 @@ export type SwitchRuleOptions = z.output<typeof switchRuleSchema>;
 export type SwitchingOptions = z.output<typeof switchingSchema>;
 export type OperatorOptions = z.output<typeof operatorSchema>;
 export type LiveOptions = z.output<typeof liveSchema>;
+export type CommandChannelOptions = z.output<typeof commandChannelSchema>;

@@ -1,3 +1,4 @@
+import type { CommandBoard } from './commands.ts';
 import type { EventSink } from './events.ts';
 import type { ActionSpec, VectorSpec } from './spec.ts';
 
@@ -14,6 +15,8 @@ export interface ControllerContext {
   readonly realtime?: boolean;
   /** Where to report rare events (mode switches, certificate decisions, fallbacks). */
   readonly events: EventSink;
+  /** The run's command channels (e.g. a commanded base velocity); absent outside a run. */
+  readonly commands?: CommandBoard;
 }
 
 /**

@@ -10,26 +10,73 @@ const range = z
   .tuple([z.number(), z.number()])
   .refine(([lo, hi]) => lo <= hi, 'clip must be [lower, upper] with lower ≤ upper');
 
+/**
+ * Where a term's values come from:
+ *   signals            robot observation signals (the default)
+ *   last_action        the previous raw (clipped) policy output
+ *   constant           fixed values (`value`)
+ *   command            a command channel of the run (`command`: its name; `value`: the value until one
+ *                      arrives), e.g. a velocity command from a schedule, the operator or MQTT
+ *   projected_gravity  gravity's direction in the body frame, R(q)ᵀ·(0, 0, −1), from the base
+ *                      orientation quaternion (`quaternion`: the w, x, y, z signals)
+ *   body_frame         a world-frame vector (`signals`, 3) rotated into the body frame, R(q)ᵀ·v
+ */
+export const termSources = [
+  'signals',
+  'last_action',
+  'constant',
+  'command',
+  'projected_gravity',
+  'body_frame',
+] as const;
+
 const observationTermSchema = z
   .object({
     name: z.string().min(1),
-    /** `signals` (default) reads robot observation signals; `last_action` the previous raw policy output; `constant` fixed values (e.g. a velocity command). */
-    source: z.enum(['signals', 'last_action', 'constant']).default('signals'),
+    source: z.enum(termSources).default('signals'),
     signals: z.array(z.string()).optional(),
     value: z.array(z.number()).optional(),
+    /** Base orientation quaternion signals [w, x, y, z] (projected_gravity, body_frame). */
+    quaternion: z.array(z.string()).length(4).optional(),
+    /** Command channel name (source: command). */
+    command: z.string().min(1).optional(),
+    /** Per-component [lower, upper] a command is clamped to (the ranges the policy was trained on). */
+    ranges: z.array(range).optional(),
     /** Expected unit of every signal of the term; checked against the robot spec (catches deg vs rad). */
     unit: z.string().optional(),
     scale: numberOrList.default(1),
     offset: numberOrList.default(0),
     clip: range.optional(),
+    /**
+     * When the clip applies: `after_scale` (default: clip((x − offset)·scale)) or `before_scale`
+     * (Isaac Lab's observation manager: clip(x − offset)·scale).
+     */
+    clip_stage: z.enum(['after_scale', 'before_scale']).default('after_scale'),
     history: z.number().int().min(1).default(1),
   })
   .strict()
   .superRefine((t, ctx) => {
-    if (t.source === 'signals' && !t.signals?.length)
-      ctx.addIssue({ code: 'custom', message: `term '${t.name}' needs 'signals'` });
-    if (t.source === 'constant' && !t.value?.length)
-      ctx.addIssue({ code: 'custom', message: `term '${t.name}' needs 'value'` });
+    const need = (key: string, ok: boolean) => {
+      if (!ok)
+        ctx.addIssue({ code: 'custom', message: `term '${t.name}' (source ${t.source}) needs '${key}'` });
+    };
+    if (t.source === 'signals') need('signals', !!t.signals?.length);
+    if (t.source === 'constant') need('value', !!t.value?.length);
+    if (t.source === 'command') {
+      need('command', t.command !== undefined);
+      need('value', !!t.value?.length);
+      if (t.ranges && t.value && t.ranges.length !== t.value.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `term '${t.name}': ${t.ranges.length} ranges for a command of ${t.value.length} values`,
+        });
+    }
+    if (t.source === 'projected_gravity') need('quaternion', t.quaternion !== undefined);
+    if (t.source === 'body_frame') {
+      need('quaternion', t.quaternion !== undefined);
+      if (t.signals?.length !== 3)
+        ctx.addIssue({ code: 'custom', message: `term '${t.name}' (source body_frame) needs 3 'signals'` });
+    }
   });
 
 const normalizerSchema = z.discriminatedUnion('kind', [
@@ -82,8 +129,40 @@ export const contractSchema = z
          * range the robot check takes for the raw output; without it, [−1, 1].
          */
         clip: range.optional(),
+        /**
+         * Applied to the command after scale and offset, one [lower, upper] for all signals or one per
+         * signal (Isaac Lab's JointAction `clip`).
+         */
+        command_clip: z.union([range, z.array(range)]).optional(),
+        /**
+         * Action signals the policy does not output but the contract sets on every command, e.g. the
+         * per-joint `kp` / `kd` of a pd drive from a deploy YAML's stiffness and damping, or the
+         * default-pose targets of joints the policy does not move.
+         */
+        constants: z.record(z.string(), z.number()).default({}),
+        /**
+         * A PD stage in the runtime: the policy outputs joint position targets (mode: position) and the
+         * robot takes torques. Every control tick writes τ = kp (target − q) − kd q̇ to `signals`, from
+         * the observation signals `position` and `velocity` (one per action).
+         */
+        pd: z
+          .object({
+            kp: numberOrList,
+            kd: numberOrList,
+            position: z.array(z.string()).min(1),
+            velocity: z.array(z.string()).min(1),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
+    /**
+     * Recurrent policies (rsl_rl's LSTM/GRU export: `h_in`/`c_in` → `h_out`/`c_out`): state tensors fed
+     * back from each output to its input on every policy step, zero after a reset.
+     */
+    recurrent: z
+      .array(z.object({ input: z.string().min(1), output: z.string().min(1) }).strict())
+      .default([]),
   })
   .strict();
 

@@ -39,9 +39,26 @@ export class ContractError extends Error {
 
 /** Width of one term (one history frame); `actionSize` for `last_action` terms. */
 export function termWidth(term: ObservationTerm, actionSize: number): number {
-  if (term.source === 'signals') return term.signals!.length;
-  if (term.source === 'constant') return term.value!.length;
-  return actionSize;
+  switch (term.source) {
+    case 'signals':
+      return term.signals!.length;
+    case 'constant':
+    case 'command':
+      return term.value!.length;
+    case 'projected_gravity':
+    case 'body_frame':
+      return 3;
+    case 'last_action':
+      return actionSize;
+  }
+}
+
+/** Every robot observation signal a term reads (quaternion first for the frame terms). */
+export function termSignals(term: ObservationTerm): readonly string[] {
+  if (term.source === 'projected_gravity') return term.quaternion!;
+  if (term.source === 'body_frame') return [...term.quaternion!, ...term.signals!];
+  if (term.source === 'signals') return term.signals!;
+  return [];
 }
 
 export function observationSize(contract: PolicyContract): number {
@@ -82,6 +99,30 @@ export function parseContract(data: unknown, source = 'contract'): PolicyContrac
     if (Array.isArray(v) && v.length !== m)
       issues.push(`actions.${key}: ${v.length} values, expected 1 or ${m}`);
   }
+  const commandClip = contract.actions.command_clip;
+  if (commandClip !== undefined && Array.isArray(commandClip[0]) && commandClip.length !== m)
+    issues.push(`actions.command_clip: ${commandClip.length} ranges, expected 1 or ${m}`);
+  const pd = contract.actions.pd;
+  if (pd) {
+    for (const key of ['kp', 'kd'] as const) {
+      const v = pd[key];
+      if (Array.isArray(v) && v.length !== m)
+        issues.push(`actions.pd.${key}: ${v.length} values, expected 1 or ${m}`);
+    }
+    for (const key of ['position', 'velocity'] as const)
+      if (pd[key].length !== m)
+        issues.push(`actions.pd.${key}: ${pd[key].length} signals, expected ${m} (one per action)`);
+    if (contract.actions.mode !== undefined && contract.actions.mode !== 'position')
+      issues.push(
+        `actions.pd: a PD stage turns position targets into torques; actions.mode is ${contract.actions.mode}`,
+      );
+  }
+  for (const name of Object.keys(contract.actions.constants))
+    if (contract.actions.signals.includes(name))
+      issues.push(`actions.constants.${name}: the policy already outputs '${name}'`);
+  const recurrentNames = contract.recurrent.flatMap((r) => [r.input, r.output]);
+  const clash = recurrentNames.find((n) => n === contract.input || n === contract.output);
+  if (clash) issues.push(`recurrent: '${clash}' is also the contract's input or output`);
   const names = contract.observations.map((t) => t.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) issues.push(`observations: term name '${dup}' is used twice`);
@@ -127,7 +168,15 @@ export function loadContract(file: string): PolicyContract {
   const deployFile = path.resolve(path.dirname(file), wrapper.data.deploy);
   const deploy = parseText(readText(deployFile, 'deploy YAML'), deployFile);
   const { model, input, output } = wrapper.data;
-  return parseContract(contractFromDeploy(deploy, wrapper.data.bind, { model, input, output }), file);
+  return parseContract(
+    contractFromDeploy(
+      deploy,
+      wrapper.data.bind,
+      { model, input, output },
+      { deploy: deployFile, wrapper: file },
+    ),
+    `${file} (over ${deployFile})`,
+  );
 }
 
 /** Mean and std of the normaliser as arrays of the input size, or undefined when there is none to apply. */
@@ -202,6 +251,21 @@ function describeTerms(contract: PolicyContract): string {
   return contract.observations.map((t) => `${t.name} ${termWidth(t, m)}×${t.history}`).join(' + ');
 }
 
+/**
+ * rsl_rl's recurrent exports name their state `h_in`/`c_in` → `h_out`/`c_out` (LSTM) or `h_in` →
+ * `h_out` (GRU). A contract that declares no recurrent state over a model with exactly those extra
+ * tensors gets them (the returned contract says so); anything else is left to the model check.
+ */
+export function withRslRlRecurrence(contract: PolicyContract, model: ModelIO): PolicyContract {
+  if (contract.recurrent.length > 0) return contract;
+  const extraInputs = model.inputs.map((v) => v.name).filter((n) => n !== contract.input);
+  const outputs = new Set(model.outputs.map((v) => v.name));
+  if (extraInputs.length === 0 || extraInputs.length > 2) return contract;
+  const pairs = extraInputs.map((input) => ({ input, output: input.replace(/_in$/, '_out') }));
+  const rslRl = pairs.every((p) => /^[hc]_in$/.test(p.input) && outputs.has(p.output));
+  return rslRl ? { ...contract, recurrent: pairs } : contract;
+}
+
 /** Checks tensor names and sizes; throws a ContractError listing every mismatch. */
 export function checkContractAgainstModel(
   contract: PolicyContract,
@@ -229,6 +293,32 @@ export function checkContractAgainstModel(
   };
   check('input', contract.input, observationSize(contract), describeTerms(contract));
   check('output', contract.output, contract.actions.signals.length, `actions.signals`);
+  for (const { input, output } of contract.recurrent) {
+    const i = model.inputs.find((v) => v.name === input);
+    const o = model.outputs.find((v) => v.name === output);
+    if (!i)
+      issues.push(
+        `recurrent input '${input}': model inputs are [${model.inputs.map((v) => `'${v.name}'`).join(', ')}]`,
+      );
+    if (!o)
+      issues.push(
+        `recurrent output '${output}': model outputs are [${model.outputs.map((v) => `'${v.name}'`).join(', ')}]`,
+      );
+    if (i && o && i.shape.join('×') !== o.shape.join('×'))
+      issues.push(
+        `recurrent '${input}' → '${output}': shapes [${i.shape.join(', ')}] and [${o.shape.join(', ')}] differ`,
+      );
+  }
+  // Any other model input would never be fed.
+  const fed = new Set([contract.input, ...contract.recurrent.map((r) => r.input)]);
+  for (const v of model.inputs)
+    if (!fed.has(v.name))
+      issues.push(
+        `input tensor '${v.name}': the contract feeds [${[...fed].map((n) => `'${n}'`).join(', ')}] only` +
+          (/^[hc]_in$/.test(v.name)
+            ? ` (a recurrent export: declare recurrent: [{ input: ${v.name}, output: ${v.name.replace('_in', '_out')} }])`
+            : ''),
+      );
   if (issues.length) throw new ContractError(subject, issues);
 }
 
@@ -262,14 +352,13 @@ export function checkContractAgainstRobot(
   const issues: string[] = [];
   const obsNames = observation.signals.map((s) => s.name);
   for (const t of contract.observations) {
-    if (t.source !== 'signals') continue;
-    for (const name of t.signals!) {
+    for (const name of termSignals(t)) {
       const spec = observation.signals.find((s) => s.name === name);
       if (!spec)
         issues.push(
           `observation term '${t.name}': robot has no signal '${name}' (robot signals: ${obsNames.join(', ')})`,
         );
-      else if (t.unit !== undefined && spec.unit !== t.unit) {
+      else if (t.source === 'signals' && t.unit !== undefined && spec.unit !== t.unit) {
         issues.push(
           `observation term '${t.name}': signal '${name}' is in ${spec.unit}, contract expects ${t.unit}`,
         );
@@ -281,14 +370,64 @@ export function checkContractAgainstRobot(
     if (!actNames.includes(name))
       issues.push(`actions: robot has no action signal '${name}' (robot actions: ${actNames.join(', ')})`);
   }
+  for (const name of Object.keys(contract.actions.constants)) {
+    if (!actNames.includes(name))
+      issues.push(
+        `actions.constants: robot has no action signal '${name}' (robot actions: ${actNames.join(', ')})`,
+      );
+  }
   const dup = contract.actions.signals.find((n, i) => contract.actions.signals.indexOf(n) !== i);
   if (dup) issues.push(`actions: signal '${dup}' is mapped twice`);
+  const pd = contract.actions.pd;
+  for (const name of [...(pd?.position ?? []), ...(pd?.velocity ?? [])]) {
+    if (!obsNames.includes(name))
+      issues.push(
+        `actions.pd: robot has no observation signal '${name}' (robot signals: ${obsNames.join(', ')})`,
+      );
+  }
   const mode: CommandMode | undefined = contract.actions.mode;
-  if (mode && mode !== action.mode)
-    issues.push(`actions.mode: contract outputs ${mode} commands, robot expects ${action.mode}`);
-  const warnings = checkActionRanges(contract, action, mode ?? action.mode, issues);
+  // What the policy outputs against what the robot takes: a position policy drives a torque robot only
+  // through a PD stage (actions.pd), and nothing turns torques or velocities into position targets.
+  const robotMode = pd ? 'position' : action.mode;
+  if (pd && action.mode !== 'torque')
+    issues.push(
+      `actions.pd: a PD stage writes torques, but the robot takes ${action.mode} commands (expected a torque robot; ` +
+        `a robot with a pd drive takes the targets and gains itself)`,
+    );
+  else if (mode && mode !== robotMode) {
+    const hint =
+      mode === 'position' && action.mode === 'torque'
+        ? ": a position policy needs the robot's pd drive (kp/kd on the motors) or a PD stage in the runtime (actions.pd)"
+        : mode === 'torque' && action.mode === 'position'
+          ? ": nothing turns a torque policy's output into position targets; use a torque drive"
+          : '';
+    issues.push(
+      `actions.mode: the policy outputs ${mode} commands, the robot takes ${action.mode} commands${hint}`,
+    );
+  }
+  const warnings = pd
+    ? checkPdTargets(contract, observation, issues)
+    : checkActionRanges(contract, action, mode ?? action.mode, issues);
   if (issues.length) throw new ContractError(subject, issues);
   return warnings;
+}
+
+/** With a PD stage the policy commands joint positions: their reach is checked against the joints' ranges. */
+function checkPdTargets(contract: PolicyContract, observation: VectorSpec, issues: string[]): string[] {
+  const positions = contract.actions.pd!.position;
+  const joints = positions.map((name) => observation.signals.find((s) => s.name === name));
+  const asAction: ActionSpec = {
+    mode: 'position',
+    signals: contract.actions.signals.map((name, j) => ({
+      name,
+      unit: joints[j]?.unit ?? 'rad',
+      lower: joints[j]?.lower ?? -Infinity,
+      upper: joints[j]?.upper ?? Infinity,
+    })),
+    safe: contract.actions.signals.map(() => 0),
+  };
+  const { unit: _unit, ...rest } = contract.actions;
+  return checkActionRanges({ ...contract, actions: rest }, asAction, 'position', issues);
 }
 
 /** Units and reach of every mapped action against its actuator; pushes refusals, returns warnings. */

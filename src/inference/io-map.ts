@@ -1,26 +1,62 @@
 /**
  * The per-tick half of a contract: assembles the model input from robot observations (terms,
  * histories, scale/offset/clip, normaliser) and maps the model output to robot commands (clip, scale,
- * offset, joint order). Everything is preallocated at construction; `assemble` and `command` allocate
- * nothing.
+ * offset, command clip, joint order, constant signals such as PD gains, and an optional PD stage).
+ * Everything is preallocated at construction; `assemble`, `command` and `applyPd` allocate nothing.
  */
+import { CommandBoard } from '../core/commands.ts';
 import { type ActionSpec, signalIndex, type VectorSpec } from '../core/spec.ts';
-import { expand, observationSize, type PolicyContract, resolveNormalizer, termWidth } from './contract.ts';
+import {
+  expand,
+  observationSize,
+  type PolicyContract,
+  resolveNormalizer,
+  termSignals,
+  termWidth,
+} from './contract.ts';
+import type { ObservationTerm } from './contract-schema.ts';
+
+type Source = ObservationTerm['source'];
 
 interface TermState {
   readonly width: number;
   readonly history: number;
-  /** Indices into the robot observation (signals terms only). */
+  /** Indices into the robot observation: the term's signals (frame terms: quaternion, then vector). */
   readonly indices: Int32Array;
-  readonly source: 'signals' | 'last_action' | 'constant';
-  readonly constant: Float64Array;
+  readonly source: Source;
+  /** Constant values, or the command channel's live values. */
+  readonly values: Float64Array;
+  /** Command ranges the values are clamped to (command terms). */
+  readonly valueLower: Float64Array;
+  readonly valueUpper: Float64Array;
   readonly scale: Float64Array;
   readonly offset: Float64Array;
   readonly lower: number;
   readonly upper: number;
+  readonly clipFirst: boolean;
   /** Ring buffer of `history` frames; `head` is where the next frame goes. */
   readonly frames: Float64Array;
   head: number;
+}
+
+/**
+ * R(q)ᵀ·v for a unit quaternion q = (w, x, y, z) that rotates body to world: a world-frame vector in
+ * the body frame. Writes out[at..at+2].
+ */
+export function rotateToBody(
+  w: number,
+  x: number,
+  y: number,
+  z: number,
+  vx: number,
+  vy: number,
+  vz: number,
+  out: Float64Array,
+  at: number,
+): void {
+  out[at] = (1 - 2 * (y * y + z * z)) * vx + 2 * (x * y + w * z) * vy + 2 * (x * z - w * y) * vz;
+  out[at + 1] = 2 * (x * y - w * z) * vx + (1 - 2 * (x * x + z * z)) * vy + 2 * (y * z + w * x) * vz;
+  out[at + 2] = 2 * (x * z + w * y) * vx + 2 * (y * z - w * x) * vy + (1 - 2 * (x * x + y * y)) * vz;
 }
 
 export class PolicyIOMap {
@@ -30,6 +66,8 @@ export class PolicyIOMap {
   readonly output: Float32Array;
   readonly inputSize: number;
   readonly outputSize: number;
+  /** True when the contract has a PD stage: `applyPd` then writes the torques every tick. */
+  readonly hasPd: boolean;
   private readonly terms: TermState[];
   private readonly mean: Float64Array | undefined;
   private readonly std: Float64Array | undefined;
@@ -40,9 +78,26 @@ export class PolicyIOMap {
   private readonly actionOffset: Float64Array;
   private readonly rawLower: number;
   private readonly rawUpper: number;
+  private readonly commandLower: Float64Array;
+  private readonly commandUpper: Float64Array;
+  private readonly constantIndex: Int32Array;
+  private readonly constantValue: Float64Array;
   private readonly safe: Float64Array;
+  /** The processed command of each output (a position target with a PD stage). */
+  private readonly targets: Float64Array;
+  private readonly pdKp: Float64Array;
+  private readonly pdKd: Float64Array;
+  private readonly pdPosition: Int32Array;
+  private readonly pdVelocity: Int32Array;
+  private readonly scratch = new Float64Array(3);
 
-  constructor(contract: PolicyContract, observation: VectorSpec, action: ActionSpec, baseDir: string) {
+  constructor(
+    contract: PolicyContract,
+    observation: VectorSpec,
+    action: ActionSpec,
+    baseDir: string,
+    commands: CommandBoard = new CommandBoard(),
+  ) {
     const m = contract.actions.signals.length;
     this.inputSize = observationSize(contract);
     this.outputSize = m;
@@ -51,18 +106,21 @@ export class PolicyIOMap {
     this.lastAction = new Float64Array(m);
     this.terms = contract.observations.map((t) => {
       const width = termWidth(t, m);
+      let values: Float64Array = Float64Array.from(t.value ?? []);
+      if (t.source === 'command') values = commands.channel(t.command!, t.value!, t.ranges).values;
       return {
         width,
         history: t.history,
-        indices: Int32Array.from(
-          t.source === 'signals' ? t.signals!.map((s) => signalIndex(observation, s)) : [],
-        ),
+        indices: Int32Array.from(termSignals(t), (s) => signalIndex(observation, s)),
         source: t.source,
-        constant: Float64Array.from(t.value ?? []),
+        values,
+        valueLower: Float64Array.from({ length: width }, (_, i) => t.ranges?.[i]?.[0] ?? -Infinity),
+        valueUpper: Float64Array.from({ length: width }, (_, i) => t.ranges?.[i]?.[1] ?? Infinity),
         scale: expand(t.scale, width, `observations.${t.name}.scale`),
         offset: expand(t.offset, width, `observations.${t.name}.offset`),
         lower: t.clip?.[0] ?? -Infinity,
         upper: t.clip?.[1] ?? Infinity,
+        clipFirst: t.clip_stage === 'before_scale',
         frames: new Float64Array(width * t.history),
         head: 0,
       };
@@ -70,26 +128,81 @@ export class PolicyIOMap {
     const norm = resolveNormalizer(contract, baseDir);
     this.mean = norm?.mean;
     this.std = norm?.std;
-    this.actionIndex = Int32Array.from(contract.actions.signals, (s) => signalIndex(action, s));
-    this.actionScale = expand(contract.actions.scale, m, 'actions.scale');
-    this.actionOffset = expand(contract.actions.offset, m, 'actions.offset');
-    this.rawLower = contract.actions.clip?.[0] ?? -Infinity;
-    this.rawUpper = contract.actions.clip?.[1] ?? Infinity;
+    const a = contract.actions;
+    this.actionIndex = Int32Array.from(a.signals, (s) => signalIndex(action, s));
+    this.actionScale = expand(a.scale, m, 'actions.scale');
+    this.actionOffset = expand(a.offset, m, 'actions.offset');
+    this.rawLower = a.clip?.[0] ?? -Infinity;
+    this.rawUpper = a.clip?.[1] ?? Infinity;
+    const clip = a.command_clip;
+    const perSignal = clip !== undefined && Array.isArray(clip[0]);
+    const clipOf = (j: number): readonly [number, number] | undefined =>
+      clip === undefined
+        ? undefined
+        : perSignal
+          ? (clip as [number, number][])[j]
+          : (clip as [number, number]);
+    this.commandLower = Float64Array.from({ length: m }, (_, j) => clipOf(j)?.[0] ?? -Infinity);
+    this.commandUpper = Float64Array.from({ length: m }, (_, j) => clipOf(j)?.[1] ?? Infinity);
+    const constants = Object.entries(a.constants);
+    this.constantIndex = Int32Array.from(constants, ([name]) => signalIndex(action, name));
+    this.constantValue = Float64Array.from(constants, ([, v]) => v);
     this.safe = Float64Array.from(action.safe);
+    this.targets = new Float64Array(m);
+    this.hasPd = a.pd !== undefined;
+    this.pdKp = expand(a.pd?.kp ?? 0, m, 'actions.pd.kp');
+    this.pdKd = expand(a.pd?.kd ?? 0, m, 'actions.pd.kd');
+    this.pdPosition = Int32Array.from(a.pd?.position ?? [], (s) => signalIndex(observation, s));
+    this.pdVelocity = Int32Array.from(a.pd?.velocity ?? [], (s) => signalIndex(observation, s));
+  }
+
+  /** The term's current raw value of component i (before offset, scale and clip). */
+  private raw(t: TermState, observation: Float64Array, i: number): number {
+    switch (t.source) {
+      case 'signals':
+        return observation[t.indices[i]!]!;
+      case 'last_action':
+        return this.lastAction[i]!;
+      case 'constant':
+        return t.values[i]!;
+      case 'command':
+        return Math.min(t.valueUpper[i]!, Math.max(t.valueLower[i]!, t.values[i]!));
+      default:
+        return this.scratch[i]!;
+    }
   }
 
   /** Current transformed frame of a term, written into its ring buffer at `head`. */
   private pushFrame(t: TermState, observation: Float64Array): void {
+    if (t.source === 'projected_gravity' || t.source === 'body_frame') {
+      const ix = t.indices;
+      const w = observation[ix[0]!]!;
+      const x = observation[ix[1]!]!;
+      const y = observation[ix[2]!]!;
+      const z = observation[ix[3]!]!;
+      // Normalised, so a quaternion with rounding in its transport still gives a unit vector.
+      const norm = Math.sqrt(w * w + x * x + y * y + z * z) || 1;
+      if (t.source === 'projected_gravity')
+        rotateToBody(w / norm, x / norm, y / norm, z / norm, 0, 0, -1, this.scratch, 0);
+      else
+        rotateToBody(
+          w / norm,
+          x / norm,
+          y / norm,
+          z / norm,
+          observation[ix[4]!]!,
+          observation[ix[5]!]!,
+          observation[ix[6]!]!,
+          this.scratch,
+          0,
+        );
+    }
     const base = t.head * t.width;
     for (let i = 0; i < t.width; i++) {
-      const x =
-        t.source === 'signals'
-          ? observation[t.indices[i]!]!
-          : t.source === 'last_action'
-            ? this.lastAction[i]!
-            : t.constant[i]!;
-      const v = (x - t.offset[i]!) * t.scale[i]!;
-      t.frames[base + i] = Math.min(t.upper, Math.max(t.lower, v));
+      let v = this.raw(t, observation, i) - t.offset[i]!;
+      if (t.clipFirst) v = Math.min(t.upper, Math.max(t.lower, v)) * t.scale[i]!;
+      else v = Math.min(t.upper, Math.max(t.lower, v * t.scale[i]!));
+      t.frames[base + i] = v;
     }
     t.head = (t.head + 1) % t.history;
   }
@@ -104,6 +217,7 @@ export class PolicyIOMap {
       t.head = 0;
       for (let k = 0; k < t.history; k++) this.pushFrame(t, observation);
     }
+    for (let j = 0; j < this.outputSize; j++) this.targets[j] = this.process(j, 0);
   }
 
   /** Pushes one observation into the histories and writes the model input. */
@@ -136,6 +250,12 @@ export class PolicyIOMap {
         if (!Number.isFinite(observation[k]!)) return k;
       }
     }
+    for (const indices of [this.pdPosition, this.pdVelocity]) {
+      for (let i = 0; i < indices.length; i++) {
+        const k = indices[i]!;
+        if (!Number.isFinite(observation[k]!)) return k;
+      }
+    }
     return -1;
   }
 
@@ -145,17 +265,47 @@ export class PolicyIOMap {
     return true;
   }
 
+  /** clip_command(a · scale + offset) for output j and clipped raw value a. */
+  private process(j: number, a: number): number {
+    const c = a * this.actionScale[j]! + this.actionOffset[j]!;
+    return Math.min(this.commandUpper[j]!, Math.max(this.commandLower[j]!, c));
+  }
+
   /**
-   * Writes the robot command for the current model output: robot signals the policy does not drive
-   * get their safe value. Also records the clipped raw action for the `last_action` term.
+   * Writes the robot command for the current model output: constant signals get their value, other
+   * robot signals the policy does not drive get their safe value. Also records the clipped raw action
+   * for the `last_action` term. With a PD stage the processed outputs are targets, kept for `applyPd`.
    */
   command(action: Float64Array): void {
     action.set(this.safe);
+    for (let k = 0; k < this.constantIndex.length; k++)
+      action[this.constantIndex[k]!] = this.constantValue[k]!;
     for (let j = 0; j < this.outputSize; j++) {
       const raw = this.output[j]!;
       const a = Math.min(this.rawUpper, Math.max(this.rawLower, raw));
       this.lastAction[j] = a;
-      action[this.actionIndex[j]!] = a * this.actionScale[j]! + this.actionOffset[j]!;
+      const c = this.process(j, a);
+      this.targets[j] = c;
+      if (!this.hasPd) action[this.actionIndex[j]!] = c;
     }
+  }
+
+  /**
+   * The PD stage (contracts with `actions.pd`): τ_j = kp_j (target_j − q_j) − kd_j q̇_j for the current
+   * observation, into the torque signals. Called every control tick, between policy steps too.
+   */
+  applyPd(observation: Float64Array, action: Float64Array): void {
+    for (let k = 0; k < this.constantIndex.length; k++)
+      action[this.constantIndex[k]!] = this.constantValue[k]!;
+    for (let j = 0; j < this.outputSize; j++) {
+      const q = observation[this.pdPosition[j]!]!;
+      const qd = observation[this.pdVelocity[j]!]!;
+      action[this.actionIndex[j]!] = this.pdKp[j]! * (this.targets[j]! - q) - this.pdKd[j]! * qd;
+    }
+  }
+
+  /** The processed command per output (position targets with a PD stage); for tests and tools. */
+  get processed(): Float64Array {
+    return this.targets;
   }
 }

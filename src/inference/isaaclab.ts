@@ -1,43 +1,90 @@
 /**
- * Reads the deploy-style YAML that Isaac Lab based pipelines (unitree_rl_lab, legged_gym deploy
- * configs) write beside their ONNX export, and turns it into a policy contract. The deploy file knows
- * term names, scales, clips, history lengths, joint order and the default pose; it does not know the
- * robot's signal names, so a small binding says which robot signals feed each term:
+ * Reads the deploy YAML that Isaac Lab based pipelines write beside their ONNX export and turns it
+ * into a policy contract, the file left exactly as exported. Two layouts are read:
+ *
+ * - unitree_rl_lab's `params/deploy.yaml` (written by its export_deploy_cfg at training time):
+ *   `joint_ids_map` (policy joint i is motor joint_ids_map[i]), `step_dt`, `stiffness`, `damping` and
+ *   `default_joint_pos` in motor order, `commands.<name>.ranges` (lin_vel_x, lin_vel_y, ang_vel_z),
+ *   one action term (`JointPositionAction`: per-joint `scale` and `offset` arrays in policy order,
+ *   `clip` null or per-joint [lower, upper] pairs applied after scale and offset, `joint_names`
+ *   patterns and `joint_ids` null for all joints), and the policy's observation terms in file order,
+ *   each with per-dimension `scale`, `clip` and `history_length` (Isaac Lab clips, then scales).
+ * - the plainer layout of legged_gym-style deploy configs: `joint_names` (the policy's joint order),
+ *   `default_joint_pos` in that order, one action term with scalar or per-joint `scale`, `offset`
+ *   (a list, or `default_joint_pos`) and `clip: [lower, upper]` on the raw output.
+ *
+ * The deploy file knows term names, scales, clips, histories, joint order, gains and the default pose;
+ * it does not know the robot's signal names, so a small binding beside it says which robot signals
+ * feed what:
  *
  *   format: isaaclab-deploy/1
- *   deploy: deploy.yaml
+ *   deploy: params/deploy.yaml
+ *   model: exported/policy.onnx
  *   bind:
- *     observations: { base_ang_vel: [imu.gyro.x, imu.gyro.y, imu.gyro.z], joint_pos_rel: '{joint}.pos' }
- *     actions: '{joint}.target'          # `{joint}` expands over the deploy's joint names, in order
+ *     joints: [fr_hip, fr_thigh, …]    # the robot's joints in the deploy's motor order (joint_ids_map)
+ *     imu: { quaternion: [base.qw, base.qx, base.qy, base.qz], angular_velocity: [base.wx, base.wy, base.wz] }
+ *     gains: { kp: '{joint}.kp', kd: '{joint}.kd' }   # a pd drive takes stiffness/damping per motor
  *
- * Terms named `last_action` read the previous raw policy output. `joint_pos_rel` subtracts the
- * default pose (Isaac Lab's definition). The action offset defaults to the default pose of the
- * actuated joints for position actions and to 0 for effort/velocity actions.
+ * Standard term names are bound by default: `base_ang_vel` (the IMU's body-frame angular velocity),
+ * `base_lin_vel` (the world-frame velocity rotated into the body frame), `projected_gravity` (from the
+ * IMU quaternion), `velocity_commands` and any term whose `params.command_name` names a command (a
+ * command channel of the run, clamped to the deploy's ranges), `joint_pos_rel` / `joint_pos`
+ * (`{joint}.pos` minus the default pose), `joint_vel_rel` / `joint_vel` (`{joint}.vel`), and
+ * `last_action` / `actions`. Any other term needs `bind.observations.<term>`.
+ *
+ * Every refusal names the file, the key and what was expected.
  */
 import { z } from 'zod';
 import type { ContractInput } from './contract-schema.ts';
 
-const nullableRange = z.tuple([z.number(), z.number()]).nullable().optional();
+/** A deploy file or its binding that cannot be read as a contract: `file: key: what was expected`. */
+export class DeployError extends Error {
+  constructor(
+    readonly file: string,
+    readonly key: string,
+    detail: string,
+  ) {
+    super(`${file}: ${key}: ${detail}`);
+    this.name = 'DeployError';
+  }
+}
+
+const pair = z.tuple([z.number(), z.number()]);
 const numberOrList = z.union([z.number(), z.array(z.number())]);
 
 const deploySchema = z.looseObject({
   joint_names: z.array(z.string()).optional(),
+  joint_ids_map: z.array(z.number().int().nonnegative()).optional(),
   default_joint_pos: z.array(z.number()),
+  stiffness: z.array(z.number()).optional(),
+  damping: z.array(z.number()).optional(),
   step_dt: z.number().positive(),
+  commands: z
+    .record(
+      z.string(),
+      z.looseObject({ ranges: z.record(z.string(), pair.nullable()).optional() }).nullable(),
+    )
+    .optional(),
   actions: z.record(
     z.string(),
     z.looseObject({
-      scale: numberOrList.default(1),
-      offset: numberOrList.optional(),
-      clip: nullableRange,
-      joint_names: z.array(z.string()).optional(),
+      scale: numberOrList.nullable().default(1),
+      offset: z.union([numberOrList, z.string()]).nullable().optional(),
+      /** [lower, upper] on the raw output, or one [lower, upper] per joint after scale and offset. */
+      clip: z
+        .union([pair, z.array(pair)])
+        .nullable()
+        .optional(),
+      joint_names: z.array(z.string()).nullable().optional(),
+      joint_ids: z.array(z.number().int().nonnegative()).nullable().optional(),
     }),
   ),
   observations: z.record(
     z.string(),
     z.looseObject({
+      params: z.record(z.string(), z.unknown()).nullable().optional(),
       scale: numberOrList.nullable().default(1),
-      clip: nullableRange,
+      clip: pair.nullable().optional(),
       history_length: z.number().int().min(0).default(1),
     }),
   ),
@@ -45,89 +92,473 @@ const deploySchema = z.looseObject({
 
 export type DeployConfig = z.output<typeof deploySchema>;
 
+const signalsOrPattern = z.union([z.string(), z.array(z.string())]);
+const quaternion = z.array(z.string()).length(4);
+
+const termBindingSchema = z.union([
+  signalsOrPattern,
+  z
+    .object({
+      source: z
+        .enum(['signals', 'projected_gravity', 'body_frame', 'command', 'last_action', 'constant'])
+        .default('signals'),
+      signals: signalsOrPattern.optional(),
+      quaternion: quaternion.optional(),
+      /** Command channel of the run (source: command). */
+      command: z.string().optional(),
+      value: z.array(z.number()).optional(),
+      /** Subtract the default pose (joint position terms); default: true for `joint_pos*` terms. */
+      relative: z.boolean().optional(),
+    })
+    .strict(),
+]);
+
 export const deployBindingSchema = z
   .object({
-    observations: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
-    actions: z.union([z.string(), z.array(z.string())]),
-    mode: z.enum(['torque', 'position', 'velocity']).default('position'),
+    /**
+     * The robot's joint names: in the deploy's motor order when it has `joint_ids_map` (required then),
+     * else in the order of its `joint_names` (renaming them). `{joint}` in patterns expands over the
+     * policy's joints, in policy order.
+     */
+    joints: z.array(z.string()).optional(),
+    /** The IMU signals the standard terms are computed from. */
+    imu: z
+      .object({
+        quaternion: quaternion.optional(),
+        /** Body-frame angular velocity (base_ang_vel). */
+        angular_velocity: z.array(z.string()).length(3).optional(),
+        /** World-frame linear velocity (base_lin_vel, rotated into the body frame). */
+        linear_velocity: z.array(z.string()).length(3).optional(),
+      })
+      .strict()
+      .default({}),
+    observations: z.record(z.string(), termBindingSchema).default({}),
+    /** Deploy command name → the run's command channel (default: the same name). */
+    commands: z.record(z.string(), z.string()).default({}),
     /** Velocity commands and other operator inputs that are constants in this deployment. */
     constants: z.record(z.string(), z.array(z.number())).default({}),
+    /** Robot action signals, in the action term's joint order; default `{joint}.target` / `.torque` / `.velocity`. */
+    actions: signalsOrPattern.optional(),
+    /** What the policy outputs; default: from the action term (JointPositionAction → position). */
+    mode: z.enum(['torque', 'position', 'velocity']).optional(),
+    /** The robot's per-joint gain signals (a pd drive): the deploy's stiffness and damping go there. */
+    gains: z.object({ kp: signalsOrPattern, kd: signalsOrPattern }).strict().optional(),
+    /**
+     * A PD stage in the runtime for a torque robot, with the deploy's stiffness and damping: `true`, or
+     * the position/velocity signal patterns and torque action pattern.
+     */
+    pd: z
+      .union([
+        z.literal(true),
+        z
+          .object({
+            position: signalsOrPattern.default('{joint}.pos'),
+            velocity: signalsOrPattern.default('{joint}.vel'),
+            torque: signalsOrPattern.default('{joint}.torque'),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .strict();
 
 export type DeployBinding = z.input<typeof deployBindingSchema>;
 
-const expandJoints = (pattern: string | readonly string[], joints: readonly string[]): string[] =>
-  typeof pattern === 'string'
-    ? pattern.includes('{joint}')
-      ? joints.map((j) => pattern.replaceAll('{joint}', j))
-      : [pattern]
-    : [...pattern];
+type Mode = 'torque' | 'position' | 'velocity';
+
+/** What an action term's name says it outputs (Isaac Lab's term classes and the usual term names). */
+export function actionTermMode(name: string): Mode | undefined {
+  if (/position|joint_pos/i.test(name)) return 'position';
+  if (/effort|torque/i.test(name)) return 'torque';
+  if (/velocity|joint_vel/i.test(name)) return 'velocity';
+  return undefined;
+}
+
+const defaultActionPattern: Record<Mode, string> = {
+  position: '{joint}.target',
+  torque: '{joint}.torque',
+  velocity: '{joint}.velocity',
+};
+
+export interface DeployFiles {
+  /** The deploy YAML (named in refusals about its keys). */
+  readonly deploy: string;
+  /** The wrapper with the binding. */
+  readonly wrapper: string;
+}
 
 /** Converts a parsed deploy YAML plus a signal binding into a contract (validated later as usual). */
 export function contractFromDeploy(
   deployData: unknown,
   bindingData: unknown,
-  io: { input?: string; output?: string; model?: string } = {},
+  io: { input?: string | undefined; output?: string | undefined; model?: string | undefined } = {},
+  files: DeployFiles = { deploy: 'deploy YAML', wrapper: 'deploy binding' },
 ): ContractInput {
   const deployResult = deploySchema.safeParse(deployData);
   if (!deployResult.success) {
-    const issues = deployResult.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`deploy YAML: ${issues}`);
+    const issue = deployResult.error.issues[0]!;
+    throw new DeployError(files.deploy, issue.path.join('.') || '(root)', issue.message);
   }
   const bindingResult = deployBindingSchema.safeParse(bindingData);
   if (!bindingResult.success) {
-    const issues = bindingResult.error.issues.map((i) => `bind.${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`deploy binding: ${issues}`);
+    const issue = bindingResult.error.issues[0]!;
+    throw new DeployError(files.wrapper, `bind.${issue.path.join('.')}`, issue.message);
   }
   const deploy = deployResult.data;
   const bind = bindingResult.data;
-  const actionTerms = Object.entries(deploy.actions);
-  if (actionTerms.length !== 1) {
-    throw new Error(
-      `deploy YAML: expected one action term, got ${actionTerms.length} (${actionTerms.map(([k]) => k).join(', ')})`,
-    );
-  }
-  const [, action] = actionTerms[0]!;
-  // Observation terms cover every joint; the action term may drive only some (its own joint_names).
-  const joints = deploy.joint_names ?? action.joint_names;
-  const actuated = action.joint_names ?? joints;
-  if (!joints || !actuated) throw new Error('deploy YAML: no joint_names (top level or in the action term)');
-  if (deploy.default_joint_pos.length !== joints.length) {
-    throw new Error(
-      `deploy YAML: default_joint_pos has ${deploy.default_joint_pos.length} values for ${joints.length} joints`,
-    );
-  }
-  const missing = actuated.find((j) => !joints.includes(j));
-  if (missing) throw new Error(`deploy YAML: action joint '${missing}' is not in joint_names`);
-  // Position actions are offsets around the default pose; effort and velocity actions around 0.
-  const defaultOffset =
-    bind.mode === 'position' ? actuated.map((j) => deploy.default_joint_pos[joints.indexOf(j)]!) : 0;
+  const refuseDeploy = (key: string, detail: string): never => {
+    throw new DeployError(files.deploy, key, detail);
+  };
+  const refuseBinding = (key: string, detail: string): never => {
+    throw new DeployError(files.wrapper, key, detail);
+  };
 
-  const observations = Object.entries(deploy.observations).map(([name, term]) => {
-    const common = {
-      name,
-      scale: term.scale ?? 1,
-      history: Math.max(1, term.history_length),
-      ...(term.clip ? { clip: term.clip } : {}),
-    };
-    if (name === 'last_action') return { ...common, source: 'last_action' as const };
-    const constant = bind.constants[name];
-    if (constant) return { ...common, source: 'constant' as const, value: constant };
-    const pattern = bind.observations[name];
-    if (pattern === undefined) {
-      throw new Error(
-        `deploy binding: observation term '${name}' has no robot signals (add bind.observations.${name})`,
+  // --- joints: the policy's joint order, as robot joint names, and the default pose in that order.
+  let policyJoints: string[];
+  let defaultPose: number[];
+  /** Robot joint name of every motor (unitree layout), for the per-motor gains. */
+  let motors: string[] | undefined;
+  const map = deploy.joint_ids_map;
+  if (map !== undefined) {
+    const motorCount = deploy.default_joint_pos.length;
+    if (bind.joints === undefined)
+      refuseBinding(
+        'bind.joints',
+        `${files.deploy} maps policy joints to motors (joint_ids_map); list the robot's ${motorCount} joints in motor order`,
+      );
+    motors = bind.joints!;
+    if (motors.length !== motorCount)
+      refuseBinding(
+        'bind.joints',
+        `${motors.length} joints given, expected ${motorCount} (one per motor: default_joint_pos of ${files.deploy} has ${motorCount} values)`,
+      );
+    map.forEach((m, i) => {
+      if (m >= motorCount)
+        refuseDeploy(
+          `joint_ids_map.${i}`,
+          `motor ${m} does not exist (default_joint_pos has ${motorCount} motors)`,
+        );
+      if (map.indexOf(m) !== i) refuseDeploy(`joint_ids_map.${i}`, `motor ${m} is mapped twice`);
+    });
+    for (const key of ['stiffness', 'damping'] as const) {
+      const v = deploy[key];
+      if (v !== undefined && v.length !== motorCount)
+        refuseDeploy(
+          key,
+          `${v.length} values, expected ${motorCount} (one per motor, like default_joint_pos)`,
+        );
+    }
+    policyJoints = map.map((m) => motors![m]!);
+    defaultPose = map.map((m) => deploy.default_joint_pos[m]!);
+  } else {
+    const names = deploy.joint_names;
+    if (names === undefined) {
+      const first = Object.values(deploy.actions)[0]?.joint_names;
+      refuseDeploy(
+        'joint_names',
+        `no joint order: give joint_names (one per default_joint_pos value) or joint_ids_map${
+          first ? ` (the action term's joint_names ${JSON.stringify(first)} are patterns, not an order)` : ''
+        }`,
       );
     }
-    const signals = expandJoints(pattern, joints);
-    return {
-      ...common,
-      source: 'signals' as const,
-      signals,
-      ...(name === 'joint_pos_rel' ? { offset: deploy.default_joint_pos } : {}),
+    if (deploy.default_joint_pos.length !== names!.length)
+      refuseDeploy(
+        'default_joint_pos',
+        `${deploy.default_joint_pos.length} values for the ${names!.length} joints of joint_names, expected one per joint`,
+      );
+    if (bind.joints !== undefined && bind.joints.length !== names!.length)
+      refuseBinding(
+        'bind.joints',
+        `${bind.joints.length} names for the ${names!.length} joints of joint_names`,
+      );
+    policyJoints = bind.joints ?? names!;
+    defaultPose = [...deploy.default_joint_pos];
+    if (deploy.stiffness !== undefined || deploy.damping !== undefined) motors = policyJoints;
+  }
+  const expand = (pattern: string | readonly string[], joints: readonly string[]): string[] =>
+    typeof pattern === 'string'
+      ? pattern.includes('{joint}')
+        ? joints.map((j) => pattern.replaceAll('{joint}', j))
+        : [pattern]
+      : [...pattern];
+
+  // --- the action term.
+  const actionTerms = Object.entries(deploy.actions);
+  if (actionTerms.length !== 1)
+    refuseDeploy(
+      'actions',
+      `expected one action term, found ${actionTerms.length} (${actionTerms.map(([k]) => k).join(', ') || 'none'})`,
+    );
+  const [termName, action] = actionTerms[0]!;
+  const termKey = `actions.${termName}`;
+  const termMode = actionTermMode(termName);
+  if (bind.mode !== undefined && termMode !== undefined && bind.mode !== termMode) {
+    const remedy =
+      termMode === 'position'
+        ? 'bind.mode: position, with a pd drive (bind.gains) or, on a torque robot, a PD stage (bind.pd: true)'
+        : `bind.mode: ${termMode}`;
+    refuseBinding(
+      'bind.mode',
+      `${bind.mode}, but ${files.deploy}: ${termKey} outputs ${termMode === 'torque' ? 'joint torques' : `joint ${termMode}s`} (expected ${remedy})`,
+    );
+  }
+  const mode: Mode | undefined = bind.mode ?? termMode;
+  if (mode === undefined)
+    refuseBinding(
+      'bind.mode',
+      `${files.deploy}: ${termKey} does not say what it outputs; give bind.mode (position, torque or velocity)`,
+    );
+  let actuated: number[];
+  if (action.joint_ids != null) {
+    actuated = action.joint_ids;
+    const bad = actuated.find((i) => i >= policyJoints.length);
+    if (bad !== undefined)
+      refuseDeploy(
+        `${termKey}.joint_ids`,
+        `joint ${bad} does not exist (the policy has ${policyJoints.length} joints)`,
+      );
+  } else if (action.joint_names == null || action.joint_names.every((p) => p === '.*')) {
+    actuated = policyJoints.map((_, i) => i);
+  } else {
+    const patterns = action.joint_names.map((p) => new RegExp(`^(?:${p})$`));
+    actuated = policyJoints.flatMap((j, i) => (patterns.some((r) => r.test(j)) ? [i] : []));
+    if (actuated.length === 0)
+      refuseDeploy(
+        `${termKey}.joint_names`,
+        `${JSON.stringify(action.joint_names)} matches none of the joints ${policyJoints.join(', ')}`,
+      );
+  }
+  const actuatedNames = actuated.map((i) => policyJoints[i]!);
+  const na = actuated.length;
+  const perJoint = (key: string, v: number | readonly number[]): number | number[] => {
+    if (typeof v === 'number') return v;
+    if (v.length !== na)
+      refuseDeploy(
+        `${termKey}.${key}`,
+        `${v.length} values, expected ${na} (one per joint of the action term)`,
+      );
+    return [...v];
+  };
+  const scale = perJoint('scale', action.scale ?? 1);
+  let offset: number | number[];
+  if (action.offset === undefined || action.offset === null || action.offset === 'default_joint_pos') {
+    // Position targets are offsets around the default pose; efforts and velocities around 0.
+    offset =
+      action.offset === 'default_joint_pos' || mode === 'position' ? actuated.map((i) => defaultPose[i]!) : 0;
+  } else if (typeof action.offset === 'string') {
+    offset = refuseDeploy(
+      `${termKey}.offset`,
+      `'${action.offset}' is not a number, a list or 'default_joint_pos'`,
+    );
+  } else offset = perJoint('offset', action.offset);
+  const clip = action.clip ?? undefined;
+  const perJointClip = clip !== undefined && Array.isArray(clip[0]);
+  if (perJointClip && (clip as unknown[]).length !== na)
+    refuseDeploy(`${termKey}.clip`, `${(clip as unknown[]).length} ranges, expected ${na} (one per joint)`);
+
+  // --- observation terms, in file order.
+  const imu = bind.imu;
+  const observations = Object.entries(deploy.observations).map(([name, term]) => {
+    const key = `observations.${name}`;
+    const common = {
+      name,
+      history: Math.max(1, term.history_length),
+      clip_stage: 'before_scale' as const,
+      ...(term.clip ? { clip: term.clip } : {}),
     };
+    const withScale = (width: number) => {
+      const s = term.scale ?? 1;
+      if (Array.isArray(s) && s.length !== width)
+        refuseDeploy(`${key}.scale`, `${s.length} values, expected ${width} (one per dimension of the term)`);
+      return { ...common, scale: s };
+    };
+    const missing = (what: string): never =>
+      refuseBinding(`bind.${what}`, `${files.deploy}: ${key} is computed from it; give it in the binding`);
+    const explicit = bind.observations[name];
+    const constant = bind.constants[name];
+    const commandName =
+      typeof term.params?.['command_name'] === 'string'
+        ? (term.params['command_name'] as string)
+        : name === 'velocity_commands'
+          ? 'base_velocity'
+          : undefined;
+    if (explicit === undefined && constant !== undefined)
+      return { ...withScale(constant.length), source: 'constant' as const, value: constant };
+    if (explicit === undefined) {
+      if (name === 'last_action' || name === 'actions')
+        return { ...withScale(na), source: 'last_action' as const };
+      if (commandName !== undefined) {
+        const ranges = deploy.commands?.[commandName]?.ranges;
+        const value = [0, 0, 0];
+        const r = ranges
+          ? (['lin_vel_x', 'lin_vel_y', 'ang_vel_z'] as const).map(
+              (k) => ranges[k] ?? ([-Infinity, Infinity] as [number, number]),
+            )
+          : undefined;
+        return {
+          ...withScale(3),
+          source: 'command' as const,
+          command: bind.commands[commandName] ?? commandName,
+          value,
+          ...(r ? { ranges: r } : {}),
+        };
+      }
+      if (name === 'projected_gravity')
+        return {
+          ...withScale(3),
+          source: 'projected_gravity' as const,
+          quaternion: imu.quaternion ?? missing('imu.quaternion'),
+        };
+      if (name === 'base_ang_vel')
+        return {
+          ...withScale(3),
+          source: 'signals' as const,
+          signals: imu.angular_velocity ?? missing('imu.angular_velocity'),
+        };
+      if (name === 'base_lin_vel')
+        return {
+          ...withScale(3),
+          source: 'body_frame' as const,
+          quaternion: imu.quaternion ?? missing('imu.quaternion'),
+          signals: imu.linear_velocity ?? missing('imu.linear_velocity'),
+        };
+      if (name === 'joint_pos_rel' || name === 'joint_pos')
+        return {
+          ...withScale(policyJoints.length),
+          source: 'signals' as const,
+          signals: expand('{joint}.pos', policyJoints),
+          offset: defaultPose,
+        };
+      if (name === 'joint_vel_rel' || name === 'joint_vel')
+        return {
+          ...withScale(policyJoints.length),
+          source: 'signals' as const,
+          signals: expand('{joint}.vel', policyJoints),
+        };
+      return refuseBinding(
+        `bind.observations.${name}`,
+        `${files.deploy}: ${key} is not a term this reader computes by itself; bind it to robot signals (a list, a '{joint}' pattern, or { source: projected_gravity | body_frame | command | … })`,
+      );
+    }
+    const b: Exclude<z.output<typeof termBindingSchema>, string | string[]> = typeof explicit === 'string' ||
+    Array.isArray(explicit)
+      ? { source: 'signals', signals: explicit }
+      : explicit;
+    const source = b.source;
+    const signals = b.signals === undefined ? undefined : expand(b.signals, policyJoints);
+    switch (source) {
+      case 'last_action':
+        return { ...withScale(na), source };
+      case 'constant':
+        return {
+          ...withScale(b.value?.length ?? 0),
+          source,
+          value:
+            b.value ?? refuseBinding(`bind.observations.${name}.value`, 'a constant term needs its values'),
+        };
+      case 'command': {
+        const value = b.value ?? [0, 0, 0];
+        return {
+          ...withScale(value.length),
+          source,
+          command: b.command ?? commandName ?? name,
+          value,
+        };
+      }
+      case 'projected_gravity':
+        return {
+          ...withScale(3),
+          source,
+          quaternion: b.quaternion ?? imu.quaternion ?? missing(`observations.${name}.quaternion`),
+        };
+      case 'body_frame':
+        return {
+          ...withScale(3),
+          source,
+          quaternion: b.quaternion ?? imu.quaternion ?? missing(`observations.${name}.quaternion`),
+          signals:
+            signals ??
+            refuseBinding(`bind.observations.${name}.signals`, 'a body_frame term needs 3 signals'),
+        };
+      default: {
+        const list =
+          signals ?? refuseBinding(`bind.observations.${name}.signals`, 'give the robot signals of the term');
+        const relative = b.relative ?? name.startsWith('joint_pos');
+        if (relative && list.length !== policyJoints.length)
+          refuseBinding(
+            `bind.observations.${name}`,
+            `${list.length} signals, but a joint position term relative to the default pose needs ${policyJoints.length} (one per policy joint)`,
+          );
+        return {
+          ...withScale(list.length),
+          source: 'signals' as const,
+          signals: list,
+          ...(relative ? { offset: defaultPose } : {}),
+        };
+      }
+    }
   });
+
+  // --- actions: signals, gains, PD stage.
+  const constants: Record<string, number> = {};
+  let signals: string[];
+  let pd: { kp: number[]; kd: number[]; position: string[]; velocity: string[] } | undefined;
+  const needGains = (what: string): { stiffness: number[]; damping: number[] } => {
+    if (deploy.stiffness === undefined || deploy.damping === undefined)
+      refuseDeploy(
+        deploy.stiffness === undefined ? 'stiffness' : 'damping',
+        `${what} uses the deploy's stiffness and damping; this file has none`,
+      );
+    return { stiffness: deploy.stiffness!, damping: deploy.damping! };
+  };
+  /** Gain of policy joint i, from the per-motor list. */
+  const motorValue = (list: readonly number[], i: number): number =>
+    map !== undefined ? list[map[i]!]! : list[i]!;
+  if (bind.pd !== undefined) {
+    if (mode !== 'position')
+      refuseBinding('bind.pd', `a PD stage turns position targets into torques; ${termKey} outputs ${mode}`);
+    const { stiffness, damping } = needGains('bind.pd');
+    const stage =
+      bind.pd === true
+        ? { position: '{joint}.pos', velocity: '{joint}.vel', torque: '{joint}.torque' }
+        : bind.pd;
+    pd = {
+      kp: actuated.map((i) => motorValue(stiffness, i)),
+      kd: actuated.map((i) => motorValue(damping, i)),
+      position: expand(stage.position, actuatedNames),
+      velocity: expand(stage.velocity, actuatedNames),
+    };
+    signals = expand(bind.actions ?? stage.torque, actuatedNames);
+  } else {
+    signals = expand(bind.actions ?? defaultActionPattern[mode!], actuatedNames);
+  }
+  if (bind.gains !== undefined) {
+    if (pd !== undefined)
+      refuseBinding('bind.gains', 'give either bind.gains (a pd drive) or bind.pd (a PD stage), not both');
+    const { stiffness, damping } = needGains('bind.gains');
+    // Every motor gets its gains; motors the policy does not drive hold the default pose.
+    const all = motors ?? policyJoints;
+    const kp = expand(bind.gains.kp, all);
+    const kd = expand(bind.gains.kd, all);
+    if (kp.length !== all.length || kd.length !== all.length)
+      refuseBinding(
+        'bind.gains',
+        `expected one kp and one kd signal per motor (${all.length}); use '{joint}' patterns`,
+      );
+    all.forEach((joint, m) => {
+      constants[kp[m]!] = stiffness[m]!;
+      constants[kd[m]!] = damping[m]!;
+      if (!actuatedNames.includes(joint)) {
+        const target = expand(bind.actions ?? defaultActionPattern.position, [joint])[0]!;
+        constants[target] = deploy.default_joint_pos[m]!;
+      }
+    });
+  }
+  if (signals.length !== na)
+    refuseBinding(
+      'bind.actions',
+      `${signals.length} signals for the ${na} outputs of ${files.deploy}: ${termKey}`,
+    );
 
   return {
     format: 'tether-policy/1',
@@ -138,11 +569,14 @@ export function contractFromDeploy(
     observations,
     normalizer: { kind: 'inside_model' },
     actions: {
-      signals: expandJoints(bind.actions, actuated),
-      mode: bind.mode,
-      scale: action.scale,
-      offset: action.offset ?? defaultOffset,
-      ...(action.clip ? { clip: action.clip } : {}),
+      signals,
+      mode: mode!,
+      scale,
+      offset,
+      ...(clip !== undefined && !perJointClip ? { clip: clip as [number, number] } : {}),
+      ...(perJointClip ? { command_clip: clip as [number, number][] } : {}),
+      constants,
+      ...(pd ? { pd } : {}),
     },
   };
 }

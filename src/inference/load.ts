@@ -31,20 +31,36 @@ export async function loadPolicy(model: string | Uint8Array, options: LoadOption
   const backend = options.backend ?? 'ort';
   const decoded = decodeModel(bytes);
   let policy: Policy;
+  const recurrent = options.recurrent ?? [];
+  if (recurrent.length > 0 && backend !== 'ort')
+    throw new Error(
+      `a recurrent policy (${recurrent.map((r) => r.input).join(', ')}) runs on the ort backend only`,
+    );
   if (backend === 'ort') {
-    const [input] = dataInputs(decoded.graph);
-    const [output] = decoded.graph.outputs;
+    const stateInputs = new Set(recurrent.map((r) => r.input));
+    const stateOutputs = new Set(recurrent.map((r) => r.output));
+    const input = dataInputs(decoded.graph).find((v) => !stateInputs.has(v.name));
+    const output = decoded.graph.outputs.find((v) => !stateOutputs.has(v.name));
     const last = (shape: readonly (number | string)[] | undefined) => {
       const d = shape?.[shape.length - 1];
       return typeof d === 'number' && d > 0 ? d : undefined;
     };
-    // Backends load on first use: importing this module (e.g. via the controller registry) stays cheap.
-    const { createOrtPolicy } = await import('./backends/ort.ts');
-    policy = await createOrtPolicy(bytes, {
+    const ortOptions = {
       device: options.device,
       log: options.log,
       declared: { inputSize: last(input?.shape), outputSize: last(output?.shape) },
-    });
+    };
+    // Backends load on first use: importing this module (e.g. via the controller registry) stays cheap.
+    const { createOrtPolicy, createOrtRecurrentPolicy } = await import('./backends/ort.ts');
+    policy =
+      recurrent.length > 0
+        ? await createOrtRecurrentPolicy(
+            bytes,
+            { input: input?.name ?? 'obs', output: output?.name ?? 'actions' },
+            recurrent,
+            ortOptions,
+          )
+        : await createOrtPolicy(bytes, ortOptions);
   } else {
     // The chain backends read the weights themselves; a graph they cannot run is refused by name.
     const chain = compileChain(decoded);
@@ -56,11 +72,11 @@ export async function loadPolicy(model: string | Uint8Array, options: LoadOption
         log: options.log,
       });
     } else {
-      if (options.device === 'cuda')
-        options.log?.('the synchronous kernel runs on the CPU only; device cuda ignored');
+      if (options.device !== undefined && options.device !== 'cpu')
+        options.log?.(`the synchronous kernel runs on the CPU only; device ${options.device} ignored`);
       policy = createKernelPolicy(chain);
     }
   }
-  await warmUp(policy, options.warmup ?? 20, options.maxBatch ?? 1);
+  await warmUp(policy, options.warmup ?? 20, recurrent.length > 0 ? 1 : (options.maxBatch ?? 1));
   return policy;
 }

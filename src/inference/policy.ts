@@ -5,7 +5,12 @@
  */
 
 export type BackendName = 'ort' | 'tfjs' | 'kernel';
-export type Device = 'cpu' | 'cuda';
+/**
+ * Where inference runs: the CPU, CUDA (ONNX Runtime's provider when installed; tfjs-node-gpu) or
+ * WebGPU (the Dawn-based provider bundled with onnxruntime-node). A GPU request that cannot be met
+ * falls back to the CPU and says why.
+ */
+export type Device = 'cpu' | 'cuda' | 'webgpu';
 
 export interface Policy {
   /** What actually runs, e.g. `ort-cpu`, `ort-cuda`, `tfjs-wasm`, `tfjs-node`, `kernel-wasm-simd`. */
@@ -37,6 +42,20 @@ export interface LoadOptions {
   /** Warm-up calls at load so the first control tick is not the slow one (default 20). */
   readonly warmup?: number;
   readonly log?: InferenceLogger;
+  /**
+   * Recurrent state tensors fed back from output to input on every call (rsl_rl's `h_in/c_in →
+   * h_out/c_out`); ONNX Runtime only. The policy then also has `resetState()`.
+   */
+  readonly recurrent?: readonly { readonly input: string; readonly output: string }[];
+}
+
+/** A policy with internal state between calls (a recurrent export); `resetState` zeroes it. */
+export interface StatefulPolicy extends Policy {
+  resetState(): void;
+}
+
+export function isStateful(policy: Policy): policy is StatefulPolicy {
+  return typeof (policy as Partial<StatefulPolicy>).resetState === 'function';
 }
 
 export function checkBatch(policy: Policy, input: Float32Array, output: Float32Array, batch: number): void {

@@ -2,6 +2,7 @@ import { ConfigError } from '../config/errors.ts';
 import type { RunConfig } from '../config/load.ts';
 import type { PluginContext } from '../config/plugin.ts';
 import type { ClockMode } from '../config/schema.ts';
+import { CommandBoard } from '../core/commands.ts';
 import { EventBuffer, type EventSink } from '../core/events.ts';
 import type { RobotInfo } from '../core/robot.ts';
 import type { VectorSpec } from '../core/spec.ts';
@@ -54,7 +55,7 @@ export async function assembleControl(
   events: EventSink,
   controlDt: number,
   mode: ClockMode = config.loop.mode,
-): Promise<{ manager: ControllerManager; safety: SafetyLayer }> {
+): Promise<{ manager: ControllerManager; safety: SafetyLayer; commands: CommandBoard }> {
   const { controllers, guard } = parts;
   const { observation, action } = info;
   const doc = config.document;
@@ -74,7 +75,8 @@ export async function assembleControl(
   for (const name of Object.keys(config.safety.observationLimits ?? {}))
     unknownSignal(name, ['safety', 'observationLimits', name]);
   config.switching.rules.forEach((rule, i) => {
-    for (const name of Object.keys(rule.when)) unknownSignal(name, ['switching', 'rules', i, 'when', name]);
+    for (const name of Object.keys(rule.when ?? {}))
+      unknownSignal(name, ['switching', 'rules', i, 'when', name]);
   });
 
   let safety: SafetyLayer | undefined;
@@ -91,7 +93,21 @@ export async function assembleControl(
     rules: config.switching.rules,
     guard,
   });
-  const context = { observation, action, dt: controlDt, events, realtime: mode === 'realtime' };
+  let commands = new CommandBoard();
+  try {
+    commands = new CommandBoard(config.commands);
+  } catch (error) {
+    doc.report(['commands'], (error as Error).message);
+  }
+  commands.bind(events);
+  const context = {
+    observation,
+    action,
+    dt: controlDt,
+    events,
+    realtime: mode === 'realtime',
+    commands,
+  };
   for (const { name, controller } of controllers) {
     const entry = config.controllers.find((c) => c.name === name)!;
     try {
@@ -115,7 +131,7 @@ export async function assembleControl(
     }
   }
   doc.throwIfProblems();
-  return { manager, safety: safety! };
+  return { manager, safety: safety!, commands };
 }
 
 async function locate<T>(config: RunConfig, path: readonly (string | number)[], make: () => T | Promise<T>) {

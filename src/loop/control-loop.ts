@@ -1,5 +1,6 @@
 import { type MonoTypeOperatorFunction, Observable, tap } from 'rxjs';
 import type { LoopOptions } from '../config/schema.ts';
+import type { CommandBoard } from '../core/commands.ts';
 import { isPromiseLike } from '../core/controller.ts';
 import type { EventSink } from '../core/events.ts';
 import type { Robot } from '../core/robot.ts';
@@ -23,6 +24,8 @@ export interface ControlLoopParts {
   readonly options: LoopOptions;
   /** Loggers and telemetry; each sees the tick after the command was written. */
   readonly sinks?: readonly TickSink[];
+  /** The run's command channels: their schedule advances at the start of every tick. */
+  readonly commands?: CommandBoard;
 }
 
 export interface LoopReport {
@@ -92,6 +95,11 @@ export class ControlLoop {
     return this.parts.safety;
   }
 
+  /** The run's command channels (operators write them; policies read them). */
+  get commands(): CommandBoard | undefined {
+    return this.parts.commands;
+  }
+
   /** Where the run's events go (the log, the console). */
   get events(): EventSink {
     return this.parts.events;
@@ -138,6 +146,7 @@ export class ControlLoop {
     this.tickStartMs = performance.now();
     const { robot, safety } = this.parts;
     r.observationTime = robot.read(r.observation);
+    this.parts.commands?.advance(r.deadline);
     // A fault the robot raised itself (link lost, rig e-stop, non-finite physics) latches the safety
     // layer too, so the loop keeps sending the safe action until an operator recovers.
     if (robot.state === 'fault' && !safety.latched)

@@ -20,11 +20,16 @@ import type { VectorSpec } from '../core/spec.ts';
 import type { SwitchDecision, SwitchGuard } from '../core/switch-guard.ts';
 import type { SafetyLayer } from '../safety/types.ts';
 
-/** An automatic switch: every listed signal inside its range → request `to` (from `from`, or any). */
+/**
+ * An automatic switch: every listed signal inside its range (`when`) and, if `after` is given, the
+ * active controller active for at least `after` seconds → request `to` (from `from`, or any). A rule
+ * with only `after` is a timed transition (a legged robot's stand-up hands over to its policy).
+ */
 export interface SwitchRule {
   readonly from?: string | undefined;
   readonly to: string;
-  readonly when: Readonly<Record<string, readonly [number, number]>>;
+  readonly when?: Readonly<Record<string, readonly [number, number]>> | undefined;
+  readonly after?: number | undefined;
 }
 
 export interface ManagedController {
@@ -53,6 +58,8 @@ interface PendingSwitch {
 interface CompiledRule {
   readonly from: number;
   readonly to: number;
+  /** Seconds the active controller must have been active; −1 for none. */
+  readonly after: number;
   readonly index: Int32Array;
   readonly lower: Float64Array;
   readonly upper: Float64Array;
@@ -69,6 +76,8 @@ export class ControllerManager {
   private pending: PendingSwitch | undefined;
   private events: EventSink | undefined;
   private switches = 0;
+  /** Loop time the active controller became active (NaN until the first tick). */
+  private activeSince = Number.NaN;
   private activated = false;
   private resetPending = false;
 
@@ -181,7 +190,8 @@ export class ControllerManager {
       this.resetPending = false;
       this.active.reset?.(observation);
     }
-    if (this.pending === undefined) this.evaluateRules(observation);
+    if (Number.isNaN(this.activeSince)) this.activeSince = time;
+    if (this.pending === undefined) this.evaluateRules(observation, time);
     const pending = this.pending;
     if (pending === undefined) return;
     if (pending.to === this.activeIndex) {
@@ -252,6 +262,7 @@ export class ControllerManager {
     next.controller.reset?.(observation);
     safety.reset(lastCommand);
     this.activeIndex = pending.to;
+    this.activeSince = time;
     this.switches++;
     this.emit(time, `${old.name} → ${next.name} (${pending.reason})`, {
       from: old.name,
@@ -262,11 +273,12 @@ export class ControllerManager {
     });
   }
 
-  private evaluateRules(observation: Float64Array): void {
+  private evaluateRules(observation: Float64Array, time: number): void {
     const rules = this.rules;
     for (let r = 0; r < rules.length; r++) {
       const rule = rules[r]!;
       if (rule.to === this.activeIndex || (rule.from >= 0 && rule.from !== this.activeIndex)) continue;
+      if (rule.after >= 0 && time - this.activeSince < rule.after - 1e-9) continue;
       let inside = true;
       for (let k = 0; k < rule.index.length && inside; k++) {
         const v = observation[rule.index[k]!]!;
@@ -281,7 +293,7 @@ export class ControllerManager {
 
   private compileRule(rule: SwitchRule, observation: VectorSpec): CompiledRule {
     const signals = observation.signals.map((s) => s.name);
-    const entries = Object.entries(rule.when);
+    const entries = Object.entries(rule.when ?? {});
     const index = Int32Array.from(entries, ([name]) => {
       const i = signals.indexOf(name);
       if (i < 0)
@@ -290,10 +302,14 @@ export class ControllerManager {
         );
       return i;
     });
-    const text = entries.map(([name, [lo, hi]]) => `${name} in [${lo}, ${hi}]`).join(' and ');
+    const text = [
+      ...(rule.after !== undefined ? [`active for ${rule.after} s`] : []),
+      ...entries.map(([name, [lo, hi]]) => `${name} in [${lo}, ${hi}]`),
+    ].join(' and ');
     return {
       from: rule.from === undefined ? -1 : this.indexOf(rule.from, 'rule.from'),
       to: this.indexOf(rule.to, 'rule.to'),
+      after: rule.after ?? -1,
       index,
       lower: Float64Array.from(entries, ([, [lo]]) => lo),
       upper: Float64Array.from(entries, ([, [, hi]]) => hi),

@@ -9,6 +9,8 @@
  *   switch NAME      ask the controller manager for NAME at the next tick boundary (a guard may
  *                    defer or deny it)
  *   status           one line: active controller, latch, ticks
+ *   command NAME v…  write a command channel (e.g. `command base_velocity 0.5 0 0.3`), clamped to
+ *                    its ranges; `command` alone lists the channels and their values
  */
 import { formatLinkHealth } from '../core/link-health.ts';
 import type { Robot } from '../core/robot.ts';
@@ -19,7 +21,7 @@ export interface OperatorReply {
   readonly message: string;
 }
 
-export const operatorCommands = ['estop', 'recover', 'switch', 'status'] as const;
+export const operatorCommands = ['estop', 'recover', 'switch', 'status', 'command'] as const;
 
 export class OperatorConsole {
   /** Recoveries run one at a time: a second `recover` while one waits for the rig is refused. */
@@ -75,6 +77,8 @@ export class OperatorConsole {
       }
       case 'status':
         return { ok: true, message: this.status() };
+      case 'command':
+        return this.command(args, source);
       default:
         return {
           ok: false,
@@ -111,6 +115,21 @@ export class OperatorConsole {
     } finally {
       this.recovering = false;
     }
+  }
+
+  private command(args: string[], source: string): OperatorReply {
+    const board = this.loop.commands;
+    if (board === undefined || board.names.length === 0)
+      return { ok: false, message: 'this run has no command channels' };
+    const [name, ...values] = args;
+    if (name === undefined) {
+      const list = board.names.map((n) => `${n} = [${Array.from(board.get(n)!.values).join(', ')}]`);
+      return { ok: true, message: list.join('; ') };
+    }
+    const numbers = values.map(Number);
+    const problem = board.set(name, numbers, `operator:${source}`, this.loop.record.deadline);
+    if (problem !== undefined) return { ok: false, message: `${problem} (usage: command NAME v1 v2 …)` };
+    return { ok: true, message: `${name} = [${Array.from(board.get(name)!.values).join(', ')}]` };
   }
 
   private status(): string {

@@ -107,7 +107,7 @@ export async function runFromConfig(
       options.mode,
     );
     manager = assembled.manager;
-    const { safety } = assembled;
+    const { safety, commands } = assembled;
     const sinks: TickSink[] = [...(hooks.sinks ?? [])];
     const logPath = overrides.logPath ?? config.log.path;
     if (logPath) {
@@ -136,7 +136,7 @@ export async function runFromConfig(
     robot.read(first);
     manager.start(first);
 
-    loop = new ControlLoop({ robot, controllers: manager, safety, events, options, sinks });
+    loop = new ControlLoop({ robot, controllers: manager, safety, events, options, sinks, commands });
     const running = loop;
     const sampleLink = (): void => {
       const health = robot.linkHealth?.();

@@ -81,6 +81,28 @@ describe('GPU requests fall back to the CPU here, saying why', () => {
     expect(Array.from(a)).toEqual(Array.from(b));
   });
 
+  it('ONNX Runtime WebGPU (bundled) → CPU with the same result where no GPU adapter exists', async () => {
+    const log: string[] = [];
+    const gpu = await open(models.small, { backend: 'ort', device: 'webgpu', log: (m) => log.push(m) });
+    const cpu = await open(models.small, { backend: 'ort' });
+    const x = randomInputs(17, 5);
+    const a = new Float32Array(6);
+    const b = new Float32Array(6);
+    await gpu.act(x, a);
+    await cpu.act(x, b);
+    if (gpu.backend === 'ort-cpu') {
+      // This machine (and CI): the provider is in the build, Dawn finds no adapter.
+      expect(log.join('\n')).toMatch(
+        /ONNX Runtime WebGPU provider unavailable \(bundled, but no usable GPU adapter here: .+\); running on CPU/,
+      );
+      expect(Array.from(a)).toEqual(Array.from(b));
+    } else {
+      // A machine with a GPU: the same numbers within float32 GPU rounding.
+      expect(gpu.backend).toBe('ort-webgpu');
+      expect(worst(a, b)).toBeLessThanOrEqual(100);
+    }
+  });
+
   it('TensorFlow.js node-gpu → wasm with the same result', async () => {
     const log: string[] = [];
     const gpu = await open(models.small, { backend: 'tfjs', device: 'cuda', log: (m) => log.push(m) });

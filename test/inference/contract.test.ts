@@ -115,7 +115,9 @@ describe('contract vs robot', () => {
     expect(check).toThrow(
       "observation term 'joint_vel': robot has no signal 'c.vel' (robot signals: a.pos, b.pos, a.vel, b.vel)",
     );
-    expect(check).toThrow('actions.mode: contract outputs torque commands, robot expects position');
+    expect(check).toThrow(
+      "actions.mode: the policy outputs torque commands, the robot takes position commands: nothing turns a torque policy's output into position targets",
+    );
   });
   describe('actions against the actuators', () => {
     const cartObs: VectorSpec = { signals: [signal('pole.angle', 'rad')] };
@@ -280,16 +282,23 @@ describe('Isaac Lab deploy YAML', () => {
     expect(observationSize(c)).toBe(2 + 4 + 2);
     checkContractAgainstRobot(c, robotObs, robotAct);
 
+    // The standard terms bind by default; a term the reader does not know needs a binding.
     writeFileSync(
-      path.join(dir, 'unbound.yaml'),
+      path.join(dir, 'deploy-scan.yaml'),
       stringify({
-        format: 'isaaclab-deploy/1',
-        deploy: 'deploy.yaml',
-        bind: { observations: {}, actions: '{joint}.target' },
+        joint_names: ['b', 'a'],
+        default_joint_pos: [0.3, -0.1],
+        step_dt: 0.02,
+        actions: { JointPositionAction: { scale: 0.25 } },
+        observations: { joint_pos_rel: { scale: 1 }, height_scan: { scale: 1 } },
       }),
     );
+    writeFileSync(
+      path.join(dir, 'unbound.yaml'),
+      stringify({ format: 'isaaclab-deploy/1', deploy: 'deploy-scan.yaml', bind: {} }),
+    );
     expect(() => loadContract(path.join(dir, 'unbound.yaml'))).toThrow(
-      "observation term 'joint_pos_rel' has no robot signals (add bind.observations.joint_pos_rel)",
+      `${path.join(dir, 'unbound.yaml')}: bind.observations.height_scan: ${path.join(dir, 'deploy-scan.yaml')}: observations.height_scan is not a term this reader computes by itself`,
     );
   });
 });

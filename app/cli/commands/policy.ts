@@ -10,7 +10,12 @@ import {
 } from '../../../src/inference/contract.ts';
 import { measurePolicy, micros } from '../../../src/inference/latency.ts';
 import { loadPolicy } from '../../../src/inference/load.ts';
-import { dataInputs, decodeModel, type OnnxValueInfo, parameterCount } from '../../../src/inference/onnx/model.ts';
+import {
+  dataInputs,
+  decodeModel,
+  type OnnxValueInfo,
+  parameterCount,
+} from '../../../src/inference/onnx/model.ts';
 import type { BackendName, Device } from '../../../src/inference/policy.ts';
 
 const elemTypes: Record<number, string> = {
@@ -128,8 +133,8 @@ async function bench(file: string, flags: BenchFlags): Promise<void> {
     throw new Error(`--calls: expected a positive integer, got '${flags.calls}'`);
   if (!Number.isInteger(batch) || batch < 1)
     throw new Error(`--batch: expected a positive integer, got '${flags.batch}'`);
-  if (flags.device !== 'cpu' && flags.device !== 'cuda')
-    throw new Error(`--device: expected cpu or cuda, got '${flags.device}'`);
+  if (flags.device !== 'cpu' && flags.device !== 'cuda' && flags.device !== 'webgpu')
+    throw new Error(`--device: expected cpu, cuda or webgpu, got '${flags.device}'`);
   const unknown = backends.find((b) => b !== 'ort' && b !== 'tfjs' && b !== 'kernel');
   if (unknown) throw new Error(`--backend: expected ort, tfjs, kernel or all, got '${unknown}'`);
   process.stdout.write(`backend            batch      p50 µs    p99 µs  p99.9 µs    max µs\n`);
@@ -172,7 +177,11 @@ export function register(program: Command): void {
     .description('batch latency per backend (p50/p99/p99.9/max, µs per call)')
     .argument('<model>', 'ONNX model file')
     .option('-b, --backend <name>', 'ort, tfjs, kernel or all', 'all')
-    .option('--device <device>', 'cpu or cuda (falls back to CPU when CUDA is unavailable)', 'cpu')
+    .option(
+      '--device <device>',
+      'cpu, cuda or webgpu (falls back to the CPU, saying why, when the GPU provider cannot start)',
+      'cpu',
+    )
     .option('-n, --calls <count>', 'timed calls per backend', '5000')
     .option('--batch <size>', 'rows per call', '1')
     .action((file: string, flags: BenchFlags) => bench(file, flags));

@@ -14,12 +14,29 @@ interface ModelSummary {
   action: number;
   timestepMs: number;
   defaultRateHz: number;
+  /** Every observation signal with its unit, in order. */
+  observationSignals: string[];
+  /** Every action signal with its unit (mode torque), in order. */
+  actionSignals: string[];
+  /** The action signals with `drive: { mode: pd }` (position targets, kp, kd), when the model has one. */
+  pdActionSignals?: string[];
 }
+
+const named = (signals: readonly { name: string; unit: string }[]): string[] =>
+  signals.map((s) => `${s.name} [${s.unit}]`);
 
 async function summarise(name: string, description: string, defaultRateHz: number): Promise<ModelSummary> {
   const sim = await SimModel.load(name);
   const definition = envDefinition(name);
   const env = new MujocoEnv(sim, definition, { controlDt: 1 / defaultRateHz }, true);
+  let pdActionSignals: string[] | undefined;
+  try {
+    const pd = new MujocoEnv(sim, definition, { controlDt: 1 / defaultRateHz, drive: { mode: 'pd' } });
+    pdActionSignals = named(pd.action.signals);
+    pd.dispose();
+  } catch {
+    // The model's actions do not name joints (e.g. the cartpole's `cart.force`): no pd drive.
+  }
   try {
     return {
       name,
@@ -31,6 +48,9 @@ async function summarise(name: string, description: string, defaultRateHz: numbe
       action: env.action.signals.length,
       timestepMs: sim.timestep * 1000,
       defaultRateHz,
+      observationSignals: named(env.observation.signals),
+      actionSignals: named(env.action.signals),
+      ...(pdActionSignals ? { pdActionSignals } : {}),
     };
   } finally {
     env.dispose();
@@ -56,14 +76,25 @@ function table(rows: ModelSummary[]): string {
       .map((v, i) => v.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  return [line(header), ...cells.map(line)].join('\n');
+  const signals = rows.flatMap((r) => [
+    '',
+    `${r.name}`,
+    `  observation (${r.observation}): ${r.observationSignals.join(', ')}`,
+    `  action, drive torque (${r.action}): ${r.actionSignals.join(', ')}`,
+    ...(r.pdActionSignals
+      ? [`  action, drive pd (${r.pdActionSignals.length}): ${r.pdActionSignals.join(', ')}`]
+      : []),
+  ]);
+  return [line(header), ...cells.map(line), ...signals].join('\n');
 }
 
 export function register(program: Command): void {
   const sim = program.command('sim').description('MuJoCo models and environments');
   sim
     .command('list')
-    .description('list the built-in models with observation/action sizes, timestep and default rate')
+    .description(
+      'list the built-in models: sizes, timestep, default rate and every observation and action signal',
+    )
     .option('--json', 'print JSON instead of a table')
     .action(async (flags: { json?: boolean }) => {
       const rows: ModelSummary[] = [];

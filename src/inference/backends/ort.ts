@@ -1,12 +1,19 @@
 /**
  * ONNX Runtime (onnxruntime-node). CPU is the default: 1 intra-op and 1 inter-op thread, because at
  * batch 1 a second thread only adds synchronisation cost and long tails (docs/inference.md).
- * CUDA is opt-in: the CUDA provider is not bundled with the npm package and asking for
- * `['cuda', 'cpu']` throws when it is missing, so we try CUDA alone and fall back to CPU ourselves,
- * logging why.
+ * GPUs are opt-in. CUDA: the provider is not bundled with the npm package and asking for
+ * `['cuda', 'cpu']` throws when it is missing. WebGPU: the provider is bundled (Dawn), but a machine
+ * without a GPU adapter (or without Vulkan) cannot create a session on it. Either way we try the GPU
+ * provider alone and fall back to the CPU ourselves, logging why.
  */
 import * as ort from 'onnxruntime-node';
-import { checkBatch, type Device, type InferenceLogger, type Policy } from '../policy.ts';
+import {
+  checkBatch,
+  type Device,
+  type InferenceLogger,
+  type Policy,
+  type StatefulPolicy,
+} from '../policy.ts';
 
 export interface OrtOptions {
   readonly device?: Device;
@@ -45,8 +52,9 @@ export async function createOrtSession(
   options: OrtOptions = {},
 ): Promise<{ session: ort.InferenceSession; device: Device; fallbackReason?: string }> {
   const threads = options.intraOpThreads ?? 1;
-  if (options.device === 'cuda') {
-    const cuda = ort.listSupportedBackends().find((b) => b.name === 'cuda');
+  const device = options.device ?? 'cpu';
+  if (device !== 'cpu') {
+    const provider = ort.listSupportedBackends().find((b) => b.name === device);
     // ORT prints the missing-library error itself; we report the fallback once, below. The level
     // is read when ORT's environment starts, so a process whose first session is this attempt
     // keeps it: errors still reach the caller as exceptions.
@@ -55,13 +63,21 @@ export async function createOrtSession(
     try {
       const session = await ort.InferenceSession.create(model, {
         ...cpuOptions(threads),
-        executionProviders: ['cuda'],
+        executionProviders: [device],
         logSeverityLevel: 4,
       });
-      return { session, device: 'cuda' };
+      return { session, device };
     } catch (error) {
-      const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      const reason = `ONNX Runtime CUDA provider unavailable (${cuda?.bundled === false ? 'not bundled with onnxruntime-node; install it with the cuda12 flag on a CUDA host' : 'load failed'}: ${why}); running on CPU`;
+      const why = firstLine(error);
+      const what =
+        provider === undefined
+          ? 'not in this onnxruntime-node build'
+          : provider.bundled === false
+            ? 'not bundled with onnxruntime-node; install it with the cuda12 flag on a CUDA host'
+            : device === 'webgpu'
+              ? 'bundled, but no usable GPU adapter here'
+              : 'load failed';
+      const reason = `ONNX Runtime ${device === 'cuda' ? 'CUDA' : 'WebGPU'} provider unavailable (${what}: ${why}); running on CPU`;
       options.log?.(reason);
       const session = await ort.InferenceSession.create(model, cpuOptions(threads));
       return { session, device: 'cpu', fallbackReason: reason };
@@ -70,6 +86,13 @@ export async function createOrtSession(
     }
   }
   return { session: await ort.InferenceSession.create(model, cpuOptions(threads)), device: 'cpu' };
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // Dawn's adapter error ends up on the last line of a long ORT message; keep the informative part.
+  const adapter = /Failed to get a WebGPU adapter[^\n]*/.exec(text);
+  return adapter ? adapter[0] : (text.split('\n')[0] ?? text);
 }
 
 /** Static size of the last dimension of a tensor input/output, or undefined if symbolic. */
@@ -160,6 +183,108 @@ export async function createOrtPolicy(model: Uint8Array, options: OrtOptions = {
   const { session, device, fallbackReason } = await createOrtSession(model, options);
   try {
     return new OrtPolicy(session, device, fallbackReason, options.declared);
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
+}
+
+/**
+ * A recurrent export (rsl_rl: `obs`, `h_in`, `c_in` → `actions`, `h_out`, `c_out`): each call feeds
+ * the state the previous call produced. Batch 1 only (a control loop); state buffers are preallocated
+ * and swapped, so a call copies floats and allocates nothing of its own.
+ */
+export class OrtRecurrentPolicy implements StatefulPolicy {
+  readonly synchronous = false;
+  readonly backend: string;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  private readonly input: Float32Array;
+  private readonly output: Float32Array;
+  private readonly feeds: Record<string, ort.Tensor>;
+  private readonly fetches: Record<string, ort.Tensor>;
+  /** Per state pair: the array fed as input and the array the output is written to. */
+  private readonly states: { readonly fed: Float32Array; readonly produced: Float32Array }[];
+  private target: Float32Array;
+  private readonly finish = (): void => {
+    this.target.set(this.output);
+    for (const s of this.states) s.fed.set(s.produced);
+  };
+
+  constructor(
+    readonly session: ort.InferenceSession,
+    readonly device: Device,
+    readonly inputName: string,
+    readonly outputName: string,
+    recurrent: readonly { readonly input: string; readonly output: string }[],
+    declared: { readonly inputSize?: number | undefined; readonly outputSize?: number | undefined },
+    readonly fallbackReason?: string,
+  ) {
+    const meta = (list: readonly ort.InferenceSession.ValueMetadata[], name: string) => {
+      const found = list.find((m) => m.name === name);
+      if (!found) throw new RangeError(`recurrent ONNX policy has no tensor '${name}'`);
+      return found;
+    };
+    const inputSize = featureSize(meta(session.inputMetadata, inputName)) ?? declared.inputSize;
+    const outputSize = featureSize(meta(session.outputMetadata, outputName)) ?? declared.outputSize;
+    if (inputSize === undefined || outputSize === undefined)
+      throw new RangeError(`recurrent ONNX policy needs static sizes for '${inputName}' and '${outputName}'`);
+    this.inputSize = inputSize;
+    this.outputSize = outputSize;
+    this.backend = `ort-${device}`;
+    this.input = new Float32Array(inputSize);
+    this.output = new Float32Array(outputSize);
+    this.target = this.output;
+    this.feeds = { [inputName]: new ort.Tensor('float32', this.input, [1, inputSize]) };
+    this.fetches = { [outputName]: new ort.Tensor('float32', this.output, [1, outputSize]) };
+    this.states = recurrent.map(({ input, output }) => {
+      const m = meta(session.inputMetadata, input);
+      meta(session.outputMetadata, output);
+      const dims = (m.isTensor ? m.shape : []).map((d) => (typeof d === 'number' && d > 0 ? d : 1));
+      const size = dims.reduce((a, b) => a * b, 1);
+      const fed = new Float32Array(size);
+      const produced = new Float32Array(size);
+      this.feeds[input] = new ort.Tensor('float32', fed, dims);
+      this.fetches[output] = new ort.Tensor('float32', produced, dims);
+      return { fed, produced };
+    });
+  }
+
+  act(input: Float32Array, output: Float32Array, batch = 1): Promise<void> {
+    if (batch !== 1)
+      throw new RangeError(`${this.backend}: a recurrent policy runs at batch 1, got ${batch}`);
+    checkBatch(this, input, output, 1);
+    this.input.set(input.subarray(0, this.inputSize));
+    this.target = output;
+    return this.session.run(this.feeds, this.fetches).then(this.finish);
+  }
+
+  resetState(): void {
+    for (const s of this.states) s.fed.fill(0);
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+export async function createOrtRecurrentPolicy(
+  model: Uint8Array,
+  names: { readonly input: string; readonly output: string },
+  recurrent: readonly { readonly input: string; readonly output: string }[],
+  options: OrtOptions = {},
+): Promise<OrtRecurrentPolicy> {
+  const { session, device, fallbackReason } = await createOrtSession(model, options);
+  try {
+    return new OrtRecurrentPolicy(
+      session,
+      device,
+      names.input,
+      names.output,
+      recurrent,
+      options.declared ?? {},
+      fallbackReason,
+    );
   } catch (error) {
     await session.release();
     throw error;

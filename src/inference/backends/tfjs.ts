@@ -58,6 +58,13 @@ export async function selectTfjsBackend(
   options: TfjsOptions = {},
 ): Promise<{ variant: TfjsVariant; fallbackReason?: string }> {
   const wanted: TfjsVariant = options.device === 'cuda' ? 'node-gpu' : options.native ? 'node' : 'wasm';
+  if (options.device === 'webgpu') {
+    // tfjs's WebGPU backend needs navigator.gpu, which Node does not have.
+    const reason = 'TensorFlow.js webgpu backend unavailable (Node has no navigator.gpu); running on wasm';
+    options.log?.(reason);
+    await ensureWasm();
+    return { variant: 'wasm', fallbackReason: reason };
+  }
   if (wanted !== 'wasm') {
     const loaded = await optionalImport(
       wanted === 'node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node',

@@ -1,0 +1,198 @@
+/**
+ * Cartesian reaching through joint impedance, the way Franka users stream targets: a motion generator
+ * moves joint targets towards the inverse-kinematics solution for a Cartesian goal (damped least
+ * squares on the target's own forward kinematics, so the target path is smooth and free of sensor
+ * noise), limited in joint speed; the robot's joint impedance (a pd drive: kp, kd per joint, with
+ * gravity compensated by the robot) tracks it at its inner-loop rate.
+ *
+ *   Δq = Jᵀ (J Jᵀ + λ² I)⁻¹ · clamp(x* − x(q_target), maxStep),  q_target += clamp(Δq, maxSpeed · dt)
+ *
+ * Writes `<joint>.target`, `<joint>.kp`, `<joint>.kd` (a pd-drive robot). The goal is `target` or the
+ * `target.x/y/z` observation signals.
+ */
+import type { DoubleBuffer, MjData } from 'mujoco';
+import { z } from 'zod';
+import { SimModel } from '../../sim/model.ts';
+import type { ControllerPlugin } from '../../src/config/plugin.ts';
+import type { Controller, ControllerContext } from '../../src/core/controller.ts';
+import { signalIndex } from '../../src/core/spec.ts';
+
+/** libfranka's joint impedance example gains for the Panda. */
+export const frankaJointStiffness = [600, 600, 600, 600, 250, 150, 50];
+export const frankaJointDamping = [50, 50, 50, 20, 20, 20, 10];
+
+export const jointReachOptions = z
+  .object({
+    model: z.string().default('arm'),
+    site: z.string().default('flange'),
+    target: z.tuple([z.number(), z.number(), z.number()]).optional(),
+    kp: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(frankaJointStiffness),
+    kd: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(frankaJointDamping),
+    /** Largest joint-target speed, rad/s (well inside the Panda's 2.175 / 2.61). */
+    maxSpeed: z.number().positive().default(0.5),
+    /** Largest Cartesian error fed to one IK step, m. */
+    maxStep: z.number().positive().default(0.05),
+    /** Damping of the least-squares solve, m. */
+    lambda: z.number().positive().default(0.05),
+    /** Share of the IK correction taken per second (1/s). */
+    gain: z.number().positive().default(5),
+  })
+  .strict();
+
+export type JointReachOptions = z.output<typeof jointReachOptions>;
+
+export class JointReachController implements Controller {
+  readonly name = 'joint-reach';
+  private sim: SimModel | undefined;
+  private data: MjData | undefined;
+  private jacobian: DoubleBuffer | undefined;
+  private n = 0;
+  private dt = 0.001;
+  private siteId = 0;
+  private pos = new Int32Array(0);
+  private targetIndex = new Int32Array(0);
+  private outTarget = new Int32Array(0);
+  private outKp = new Int32Array(0);
+  private outKd = new Int32Array(0);
+  private qposAddress = new Int32Array(0);
+  private dof = new Int32Array(0);
+  private lower: Float64Array = new Float64Array(0);
+  private upper: Float64Array = new Float64Array(0);
+  private kp: Float64Array = new Float64Array(0);
+  private kd: Float64Array = new Float64Array(0);
+  private q: Float64Array = new Float64Array(0);
+  private readonly goal = new Float64Array(3);
+  private readonly error = new Float64Array(3);
+  private readonly a = new Float64Array(9);
+  private readonly y = new Float64Array(3);
+  private base: Float64Array = new Float64Array(0);
+
+  constructor(private readonly options: JointReachOptions) {}
+
+  async configure(context: ControllerContext): Promise<void> {
+    this.dispose();
+    const { action, observation } = context;
+    const joints = action.signals.filter((s) => s.name.endsWith('.target')).map((s) => s.name.slice(0, -7));
+    if (joints.length === 0 || !action.signals.some((s) => s.name.endsWith('.kp')))
+      throw new RangeError(
+        `controller 'joint-reach': needs a pd-drive robot ('<joint>.target', '.kp', '.kd' actions; robot.drive: { mode: pd })`,
+      );
+    const sim = await SimModel.load(this.options.model);
+    this.sim = sim;
+    this.data = new sim.mj.MjData(sim.model);
+    this.jacobian = new sim.mj.DoubleBuffer(3 * sim.model.nv);
+    const n = joints.length;
+    this.n = n;
+    this.dt = context.dt;
+    this.siteId = sim.id('site', this.options.site);
+    this.qposAddress = Int32Array.from(joints, (j) => sim.qposAddress(j));
+    this.dof = Int32Array.from(joints, (j) => sim.dofAddress(j));
+    this.pos = Int32Array.from(joints, (j) => signalIndex(observation, `${j}.pos`));
+    this.outTarget = Int32Array.from(joints, (j) => signalIndex(action, `${j}.target`));
+    this.outKp = Int32Array.from(joints, (j) => signalIndex(action, `${j}.kp`));
+    this.outKd = Int32Array.from(joints, (j) => signalIndex(action, `${j}.kd`));
+    this.lower = Float64Array.from(this.outTarget, (i) => action.signals[i]!.lower);
+    this.upper = Float64Array.from(this.outTarget, (i) => action.signals[i]!.upper);
+    const per = (what: string, v: number | readonly number[]) => {
+      if (typeof v === 'number') return new Float64Array(n).fill(v);
+      if (v.length !== n)
+        throw new RangeError(`controller 'joint-reach': ${what} has ${v.length} values, expected ${n}`);
+      return Float64Array.from(v);
+    };
+    this.kp = per('kp', this.options.kp);
+    this.kd = per('kd', this.options.kd);
+    this.q = new Float64Array(n);
+    this.base = Float64Array.from(action.safe);
+    if (this.options.target) this.goal.set(this.options.target);
+    else this.targetIndex = Int32Array.from(['x', 'y', 'z'], (c) => signalIndex(observation, `target.${c}`));
+  }
+
+  /** The motion generator starts where the arm is. */
+  reset(observation: Float64Array): void {
+    for (let i = 0; i < this.n; i++) this.q[i] = observation[this.pos[i]!]!;
+  }
+
+  update(observation: Float64Array, _time: number, action: Float64Array): void {
+    const sim = this.sim!;
+    const data = this.data!;
+    const { mj, model } = sim;
+    if (this.targetIndex.length === 3)
+      for (let k = 0; k < 3; k++) this.goal[k] = observation[this.targetIndex[k]!]!;
+    const qpos = data.qpos;
+    for (let i = 0; i < this.n; i++) qpos[this.qposAddress[i]!] = this.q[i]!;
+    mj.mj_kinematics(model, data);
+    mj.mj_comPos(model, data);
+    mj.mj_jacSite(model, data, this.jacobian!, null, this.siteId);
+    const site = data.site_xpos;
+    let norm = 0;
+    for (let k = 0; k < 3; k++) {
+      this.error[k] = this.goal[k]! - site[3 * this.siteId + k]!;
+      norm += this.error[k]! ** 2;
+    }
+    norm = Math.sqrt(norm);
+    if (norm > this.options.maxStep)
+      for (let k = 0; k < 3; k++) this.error[k] = (this.error[k]! * this.options.maxStep) / norm;
+    // (J Jᵀ + λ² I) y = e, then Δq = Jᵀ y.
+    const jac = this.jacobian!.GetView();
+    const nv = model.nv;
+    const l2 = this.options.lambda ** 2;
+    for (let r = 0; r < 3; r++)
+      for (let c = 0; c < 3; c++) {
+        let s = r === c ? l2 : 0;
+        for (let i = 0; i < this.n; i++) s += jac[r * nv + this.dof[i]!]! * jac[c * nv + this.dof[i]!]!;
+        this.a[3 * r + c] = s;
+      }
+    solve3(this.a, this.error, this.y);
+    const step = this.options.maxSpeed * this.dt;
+    const rate = Math.min(1, this.options.gain * this.dt);
+    for (let i = 0; i < this.n; i++) {
+      let dq = 0;
+      for (let k = 0; k < 3; k++) dq += jac[k * nv + this.dof[i]!]! * this.y[k]!;
+      dq = Math.max(-step, Math.min(step, dq * rate));
+      this.q[i] = Math.min(this.upper[i]!, Math.max(this.lower[i]!, this.q[i]! + dq));
+    }
+    action.set(this.base);
+    for (let i = 0; i < this.n; i++) {
+      action[this.outTarget[i]!] = this.q[i]!;
+      action[this.outKp[i]!] = this.kp[i]!;
+      action[this.outKd[i]!] = this.kd[i]!;
+    }
+  }
+
+  dispose(): void {
+    this.jacobian?.delete();
+    this.data?.delete();
+    this.sim?.dispose();
+    this.jacobian = undefined;
+    this.data = undefined;
+    this.sim = undefined;
+  }
+}
+
+/** Solves the 3×3 system a·x = b (Cramer's rule; a is symmetric positive definite here). */
+function solve3(a: Float64Array, b: Float64Array, x: Float64Array): void {
+  const [a0, a1, a2, a3, a4, a5, a6, a7, a8] = [
+    a[0]!,
+    a[1]!,
+    a[2]!,
+    a[3]!,
+    a[4]!,
+    a[5]!,
+    a[6]!,
+    a[7]!,
+    a[8]!,
+  ];
+  const det = a0 * (a4 * a8 - a5 * a7) - a1 * (a3 * a8 - a5 * a6) + a2 * (a3 * a7 - a4 * a6);
+  const [b0, b1, b2] = [b[0]!, b[1]!, b[2]!];
+  x[0] = (b0 * (a4 * a8 - a5 * a7) - a1 * (b1 * a8 - a5 * b2) + a2 * (b1 * a7 - a4 * b2)) / det;
+  x[1] = (a0 * (b1 * a8 - a5 * b2) - b0 * (a3 * a8 - a5 * a6) + a2 * (a3 * b2 - b1 * a6)) / det;
+  x[2] = (a0 * (a4 * b2 - b1 * a7) - a1 * (a3 * b2 - b1 * a6) + b0 * (a3 * a7 - a4 * a6)) / det;
+}
+
+export const jointReachPlugin: ControllerPlugin<JointReachOptions> = {
+  kind: 'joint-reach',
+  description:
+    'Cartesian reaching by joint impedance: a speed-limited IK motion generator streams joint targets and gains to a pd-drive arm',
+  schema: jointReachOptions,
+  create: (options) => new JointReachController(options),
+};
