@@ -10,6 +10,7 @@ import { trotPlugin } from '../controllers/legged/trot.ts';
 import { policyControllerPlugin } from '../controllers/policies/policy-controller.ts';
 import { mqttRobotPlugin, serialRobotPlugin } from '../hardware/link/plugins.ts';
 import { mujocoGapPlugin } from '../sim/gaps/pair.ts';
+import { rigPairPlugin } from '../sim/gaps/rig-pair.ts';
 import { hybridSimRobotPlugin } from '../sim/hybrid/robot.ts';
 import { riverCrossingPlugin } from '../sim/river/pair.ts';
 import { simRobotPlugin } from '../sim/sim-robot.ts';
@@ -55,7 +56,11 @@ export const controllerPlugins: readonly ControllerPlugin[] = [
 export const guardPlugins: readonly GuardPlugin[] = [];
 
 /** Every training environment a train config can name (`environment.kind`). */
-export const environmentPlugins: readonly EnvironmentPlugin[] = [riverCrossingPlugin, mujocoGapPlugin];
+export const environmentPlugins: readonly EnvironmentPlugin[] = [
+  riverCrossingPlugin,
+  mujocoGapPlugin,
+  rigPairPlugin,
+];
 
 export const plugins: PluginSet = {
   robots: robotPlugins,

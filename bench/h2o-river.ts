@@ -57,7 +57,10 @@ function configFor(method: Method, current: number): TrainConfig {
     environment: { kind: 'river-crossing', options: { ...(base.environment.options as object), current } },
     ...(base.dataset === undefined
       ? {}
-      : { dataset: path.resolve(`sim/river/data/real-log-c${current}.json`) }),
+      : {
+          dataset: path.resolve(`sim/river/data/real-log-c${current}.json`),
+          datasets: [path.resolve(`sim/river/data/real-log-c${current}.json`)],
+        }),
     ...(seedsOverride ? { seeds: seedsOverride } : {}),
     ...(updatesOverride ? { budget: { ...base.budget, updates: updatesOverride } } : {}),
     ...(engineOverride ? { engine: engineOverride } : {}),

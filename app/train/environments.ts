@@ -19,8 +19,43 @@ export async function environmentPairOf(config: TrainConfig): Promise<Environmen
  * learner's action units; a columnar log is already in those units and carries its rewards.
  */
 export async function realDatasetOf(config: TrainConfig, pair: EnvironmentPair): Promise<Transitions | null> {
-  if (config.dataset === undefined) return null;
-  const dataset = await loadDataset(config.dataset, pair.reward);
-  if (path.extname(config.dataset).toLowerCase() === '.mcap') toLearnerActions(pair.actionMap, dataset.act);
-  return dataset;
+  if (config.datasets.length === 0) return null;
+  const parts: Transitions[] = [];
+  for (const file of config.datasets) {
+    const dataset = await loadDataset(file, pair.reward);
+    if (path.extname(file).toLowerCase() === '.mcap') toLearnerActions(pair.actionMap, dataset.act);
+    parts.push(dataset);
+  }
+  return parts.length === 1 ? parts[0]! : joinTransitions(parts, config.datasets);
+}
+
+/** Several datasets of one environment as one (rows in order); sizes must agree. */
+function joinTransitions(parts: readonly Transitions[], files: readonly string[]): Transitions {
+  const first = parts[0]!;
+  parts.forEach((p, i) => {
+    if (p.obsSize !== first.obsSize || p.actSize !== first.actSize)
+      throw new Error(
+        `dataset ${files[i]} has ${p.obsSize} observations and ${p.actSize} actions, ${files[0]} has ${first.obsSize} and ${first.actSize}`,
+      );
+  });
+  const cat = (pick: (t: Transitions) => Float64Array) => {
+    const out = new Float64Array(parts.reduce((n, p) => n + pick(p).length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(pick(p), at);
+      at += pick(p).length;
+    }
+    return out;
+  };
+  return {
+    size: parts.reduce((n, p) => n + p.size, 0),
+    obsSize: first.obsSize,
+    actSize: first.actSize,
+    obs: cat((t) => t.obs),
+    act: cat((t) => t.act),
+    reward: cat((t) => t.reward),
+    nextObs: cat((t) => t.nextObs),
+    terminated: cat((t) => t.terminated),
+    meta: { sources: [...files] },
+  };
 }

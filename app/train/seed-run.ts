@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { cpuEngine } from '../../src/learning/cpu-engine.ts';
 import type { GapDiagnostics } from '../../src/learning/h2o.ts';
+import { readActorInit } from '../../src/learning/init.ts';
 import type { TrainConfig } from '../../src/learning/train-config.ts';
 import { trainerOptions } from '../../src/learning/train-config.ts';
 import { type EvalPoint, Trainer } from '../../src/learning/trainer.ts';
@@ -21,6 +22,9 @@ export interface SeedResult {
   finalW: { inside: number; outside: number; countInside: number; countOutside: number } | null;
   /** Path of the last checkpoint, if checkpoints were written. */
   checkpoint: string | null;
+  /** Fine-tuning: the deployed policy's return on the real system before any update, and the critic warm-up's last statistics. */
+  initialReturn: number | null;
+  warmup: Record<string, number> | null;
 }
 
 export interface SeedProgress {
@@ -59,13 +63,23 @@ export async function runSeed(
   );
   const dir = path.resolve(config.output, `seed-${seed}`);
   const checkpointFile = path.join(dir, 'checkpoint.json');
+  let resumed = false;
   if (options.resume) {
     try {
       await trainer.loadCheckpoint(checkpointFile);
+      resumed = true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
+  let warmup: Record<string, number> | null = null;
+  if (config.init !== undefined && !resumed) {
+    if (config.init.toLowerCase().endsWith('.onnx'))
+      trainer.initializeActor(await readActorInit(config.init), config.finetune.initialStd);
+    else await trainer.initializeFromCheckpoint(config.init);
+    warmup = trainer.warmCritics(config.finetune.criticWarmup);
+  }
+  const initialReturn = config.init !== undefined && !resumed ? trainer.evaluate() : null;
   let lastCheckpoint = trainer.updatesDone;
   let wrote = false;
   const started = performance.now();
@@ -103,5 +117,7 @@ export async function runSeed(
     diagnostics: agent !== null && agent.dSa !== null ? { ...agent.diagnostics } : null,
     finalW,
     checkpoint: wrote ? checkpointFile : null,
+    initialReturn,
+    warmup,
   };
 }

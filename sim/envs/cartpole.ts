@@ -12,6 +12,11 @@ function cartpoleReward(obs: Float64Array, a: Float64Array): number {
   return Math.cos(obs[1]!) - 0.01 * obs[0]! ** 2 - 0.0005 * a[0]! ** 2;
 }
 
+/** The episode ends when the cart leaves the rail or (balance) the pole falls past 0.8 rad. */
+function cartpoleTerminated(task: string): (obs: Float64Array) => boolean {
+  return (obs) => Math.abs(obs[0]!) > railLimit || (task === 'balance' && Math.abs(obs[1]!) > fallenAngle);
+}
+
 /**
  * Cartpole. Observation [cart.pos (m), pole.angle (rad, 0 = upright, wrapped), cart.vel, pole.angvel],
  * action [cart.force] in N within [-20, 20]. This is also MuJoCo's state order (qpos, qvel), which
@@ -25,6 +30,7 @@ export const cartpoleEnv: EnvDefinition = {
   tasks: ['balance', 'swingup'],
   horizonSeconds: 10,
   signalReward: cartpoleReward,
+  signalTerminated: cartpoleTerminated,
   bind(sim, task) {
     const slider = sim.qposAddress('slider');
     const sliderDof = sim.dofAddress('slider');
@@ -62,10 +68,7 @@ export const cartpoleEnv: EnvDefinition = {
         out[3] = data.qvel[hingeDof]!;
       },
       reward: cartpoleReward,
-      terminated(obs) {
-        if (Math.abs(obs[0]!) > railLimit) return true;
-        return task === 'balance' && Math.abs(obs[1]!) > fallenAngle;
-      },
+      terminated: cartpoleTerminated(task),
     };
   },
 };

@@ -22,6 +22,11 @@ export interface EnvDefinition {
    * serve as a training dataset.
    */
   readonly signalReward?: (nextObservation: Float64Array, action: Float64Array) => number;
+  /**
+   * The task's terminal condition as a function of the observation alone, when it is one: lets a
+   * dataset built from a run log end episodes where the environment would.
+   */
+  readonly signalTerminated?: (task: string) => ((observation: Float64Array) => boolean) | undefined;
 }
 
 export interface EnvKernel {

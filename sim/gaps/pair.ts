@@ -56,7 +56,8 @@ export async function mujocoGapPair(options: MujocoGapOptions): Promise<Environm
   const stock = await createEnv(options.model, task);
   const actionMap = normalizingMap(stock.action);
   stock.dispose();
-  const { signalReward } = envDefinition(options.model);
+  const { signalReward, signalTerminated, tasks } = envDefinition(options.model);
+  const terminated = signalTerminated?.(options.task ?? tasks[0]!);
   return {
     name: `${options.model}(${options.gap} gap ×${strength})`,
     sim: async (seed) =>
@@ -70,6 +71,7 @@ export async function mujocoGapPair(options: MujocoGapOptions): Promise<Environm
     actionMap,
     // The model's reward sees the applied command (robot units) and the next observation.
     ...(signalReward ? { reward: (_obs, action, next) => signalReward(next, action) } : {}),
+    ...(terminated ? { terminated } : {}),
   };
 }
 
@@ -81,7 +83,7 @@ export const mujocoGapPlugin: EnvironmentPlugin<MujocoGapOptions> = {
 };
 
 /** Maps [−1, 1] linearly onto each actuator's range; refuses unbounded actuators. */
-function normalizingMap(action: ActionSpec): ActionMapEntry[] {
+export function normalizingMap(action: ActionSpec): ActionMapEntry[] {
   return action.signals.map((s) => {
     if (!Number.isFinite(s.lower) || !Number.isFinite(s.upper)) {
       throw new Error(`action ${s.name} is unbounded; normalised actions need a finite range`);

@@ -66,6 +66,11 @@ export interface EnvironmentPair {
     action: Float64Array,
     nextObservation: Float64Array,
   ) => number;
+  /**
+   * The real system's terminal condition on a logged observation (a fall), when it is a function of
+   * the signals: a dataset built from run logs ends episodes there. Absent: only latches end them.
+   */
+  readonly terminated?: (nextObservation: Float64Array) => boolean;
 }
 
 /** Converts robot commands (rows of `map.length`) into the learner's action units, in place. */

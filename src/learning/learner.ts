@@ -3,8 +3,9 @@ import type { Rng } from '../core/rng.ts';
 import type { MlpPolicy } from '../inference/mlp.ts';
 import { type Engine, type Mlp, toMlpPolicy } from './engine.ts';
 import { H2oAgent, type H2oConfig, h2oConfigSchema, naiveMixConfigSchema } from './h2o.ts';
+import { type ActorInit, loadActor } from './init.ts';
 import { createBatch, type ReplayBuffer } from './replay.ts';
-import { SacAgent, type SacConfig, sacConfigSchema, sacUpdate } from './sac.ts';
+import { criticWarmupUpdate, SacAgent, type SacConfig, sacConfigSchema, sacUpdate } from './sac.ts';
 import { Td3BcAgent, type Td3BcConfig, td3bcConfigSchema } from './td3bc.ts';
 
 /**
@@ -78,6 +79,19 @@ export interface Learner {
   loadScalars(scalars: Record<string, number>): void;
   /** The deterministic actor in the deployment MLP format (for ONNX export). */
   exportPolicy(): MlpPolicy;
+  /**
+   * Starts from a deployed actor (fine-tuning). `initialStd`: exploration σ of a stochastic actor
+   * at the start, the same in every state.
+   */
+  loadActor(init: ActorInit, initialStd: number): void;
+  /** One critic-only update on the real data (policy evaluation of the current actor); null when it has none. */
+  warmCritics(rng: Rng): Record<string, number> | null;
+}
+
+/** The raw log-σ output that gives σ0 with the head's initial scale (log σ = 1·raw − 1). */
+function rawLogStd(agent: SacAgent, initialStd: number): number {
+  const [m, o] = agent.logStdScale;
+  return (Math.log(initialStd) - o!) / m!;
 }
 
 /** Plain SAC on the simulator's replay buffer (sac.ts `sacUpdate`). */
@@ -104,6 +118,14 @@ export function sacLearner(
     stateScalars: () => agent.stateScalars(),
     loadScalars: (s) => agent.loadScalars(s),
     exportPolicy: () => mlpPolicy(agent.actor, actSize, null),
+    loadActor: (init, initialStd) =>
+      loadActor(agent.actor, init, { extraBias: rawLogStd(agent, initialStd) }),
+    // No real data: policy evaluation on the simulator's start steps.
+    warmCritics: (r) => {
+      if (sim.size === 0) return null;
+      sim.sampleInto(batch, 0, batch.rows, r);
+      return { ...criticWarmupUpdate(agent, batch, config.rewardScale, r) };
+    },
   };
 }
 
@@ -118,6 +140,7 @@ export function hybridLearner(
   gapRegion: ((obs: Float64Array, row: number) => boolean) | null,
 ): Learner & { agent: H2oAgent } {
   const agent = new H2oAgent(engine, obsSize, actSize, config, real, sim, rng, gapRegion);
+  let warmBatch: ReturnType<typeof createBatch> | undefined;
   return {
     agent,
     online: true,
@@ -128,6 +151,15 @@ export function hybridLearner(
     loadScalars: (s) => agent.loadScalars(s),
     // The deterministic SAC action is tanh of the mean head: the first A outputs of the last layer.
     exportPolicy: () => mlpPolicy(agent.sac.actor, actSize, null),
+    loadActor: (init, initialStd) =>
+      loadActor(agent.sac.actor, init, { extraBias: rawLogStd(agent.sac, initialStd) }),
+    warmCritics: (r) => {
+      if (real === null) return null;
+      warmBatch ??= createBatch(config.realBatch + config.simBatch, obsSize, actSize);
+      warmBatch.rows = warmBatch.realRows = config.realBatch + config.simBatch;
+      real.sampleInto(warmBatch, 0, warmBatch.rows, r);
+      return { ...criticWarmupUpdate(agent.sac, warmBatch, config.rewardScale, r) };
+    },
   };
 }
 
@@ -149,6 +181,14 @@ export function td3bcLearner(
     stateScalars: () => agent.stateScalars(),
     loadScalars: (s) => agent.loadScalars(s),
     exportPolicy: () => mlpPolicy(agent.actor, actSize, { mean: agent.stateMean, std: agent.stateStd }),
+    // TD3+BC's actor sees states normalised by the log's statistics: re-express the deployed one.
+    loadActor: (init) => {
+      const options = { inputMean: agent.stateMean, inputStd: agent.stateStd };
+      loadActor(agent.actor, init, options);
+      loadActor(agent.actorTarget, init, options);
+    },
+    // TD3+BC learns its critics from the log from the first update; it has no separate warm-up.
+    warmCritics: () => null,
   };
 }
 

@@ -256,6 +256,14 @@ export class SacAgent {
     polyak(this.qTarget[1], this.q[1], this.config.tau);
   }
 
+  /** Steps only the critics and moves their targets (critic warm-up: the actor and α stay). */
+  stepCritics(): void {
+    this.optimizers['q1']!.step();
+    this.optimizers['q2']!.step();
+    polyak(this.qTarget[0], this.q[0], this.config.tau);
+    polyak(this.qTarget[1], this.q[1], this.config.tau);
+  }
+
   /** Every array that changes during training, by name (parameters and optimiser moments). */
   stateArrays(): Record<string, Float64Array> {
     const out: Record<string, Float64Array> = {
@@ -305,4 +313,33 @@ export function sacUpdate(agent: SacAgent, batch: Batch, rewardScale: number, rn
   const alpha = agent.alpha;
   agent.step();
   return { qLoss: qLoss / rows, actorLoss, alpha, meanQ: meanQ / rows, entropy: -meanLogProb };
+}
+
+/**
+ * Policy evaluation of the current actor on a batch: the critics regress onto
+ * y = r + γ(1 − d)·min_k Q̄_k(s′, a′), a′ ~ π(·|s′), and only they step. Fine-tuning runs this on the
+ * real data first, so the critics describe the deployed policy before the actor follows them.
+ */
+export function criticWarmupUpdate(
+  agent: SacAgent,
+  batch: Batch,
+  rewardScale: number,
+  rng: Rng,
+): { qLoss: number; meanQ: number } {
+  const rows = batch.rows;
+  const y = agent.computeTargets(batch, rewardScale, rng);
+  const [q1, q2] = agent.criticForward(batch);
+  let qLoss = 0;
+  let meanQ = 0;
+  for (let r = 0; r < rows; r++) {
+    const e1 = q1[r]! - y[r]!;
+    const e2 = q2[r]! - y[r]!;
+    qLoss += e1 * e1 + e2 * e2;
+    meanQ += q1[r]!;
+    agent.gradQ[0][r] = (2 * e1) / rows;
+    agent.gradQ[1][r] = (2 * e2) / rows;
+  }
+  agent.criticBackward();
+  agent.stepCritics();
+  return { qLoss: qLoss / rows, meanQ: meanQ / rows };
 }

@@ -19,8 +19,26 @@ export const trainFileSchema = z
     engine: z.enum(['tfjs', 'ts-cpu']).default('tfjs'),
     /** The (simulator, real system) pair: `kind` names an environment plugin, the other keys are its options. */
     environment: z.looseObject({ kind: z.string() }),
-    /** Real log (columnar .json or run log .mcap), relative to this file. Required except for sac. */
-    dataset: z.string().optional(),
+    /**
+     * Real data: one or several datasets (columnar .json, `tether dataset build` output, or run log
+     * .mcap), relative to this file, joined in order. Required except for sac.
+     */
+    dataset: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+    /**
+     * Start from a deployed policy instead of from scratch: its ONNX file (what runs on the robot)
+     * or a training checkpoint (.json, any algorithm), relative to this file (fine-tuning).
+     */
+    init: z.string().optional(),
+    /** How fine-tuning from `init` begins. */
+    finetune: z
+      .object({
+        /** Critic-only updates on the real data (SAC: on the start steps) before the actor moves. */
+        criticWarmup: z.number().int().min(0).default(1000),
+        /** Exploration σ of the stochastic actor at the start (SAC-based learners). */
+        initialStd: z.number().positive().default(0.1),
+      })
+      .strict()
+      .default({ criticWarmup: 1000, initialStd: 0.1 }),
     seeds: z.array(z.number().int().min(0)).min(1).default([0]),
     budget: z
       .object({
@@ -32,6 +50,8 @@ export const trainFileSchema = z
         startSteps: z.number().int().min(0).default(1000),
         /** Simulator copies stepped in lockstep. */
         numEnvs: z.number().int().positive().default(4),
+        /** Start steps act `uniform`ly at random, or with the `policy` as it is (fine-tuning). */
+        startActions: z.enum(['uniform', 'policy']).default('uniform'),
       })
       .strict(),
     evaluation: z
@@ -58,20 +78,36 @@ type TrainFile = z.output<typeof trainFileSchema>;
  * processes as it is; the environment plugin is looked up again there by `environment.kind`.
  */
 export type TrainConfig = AlgorithmSettings &
-  Omit<TrainFile, 'algorithm' | 'environment' | 'dataset' | 'options' | 'output'> & {
+  Omit<TrainFile, 'algorithm' | 'environment' | 'dataset' | 'init' | 'options' | 'output'> & {
     /** The config file, absolute. */
     readonly file: string;
     /** The environment plugin's kind and its checked options. */
     readonly environment: { readonly kind: string; readonly options: unknown };
-    /** Absolute path of the real log, if any. */
+    /** Absolute path of the (first) real dataset, if any. */
     readonly dataset: string | undefined;
+    /** Absolute paths of every real dataset, joined in order. */
+    readonly datasets: readonly string[];
+    /** Absolute path of the policy or checkpoint fine-tuning starts from, if any. */
+    readonly init: string | undefined;
     /** Absolute output folder. */
     readonly output: string;
   };
 
+export interface TrainConfigOptions {
+  /**
+   * The real data comes from elsewhere (`tether finetune --data`, the loop's rig logs): a config
+   * of an algorithm that learns from real data may then name no dataset.
+   */
+  readonly datasetGivenElsewhere?: boolean;
+}
+
 /** Reads and checks a train config; throws a ConfigError listing every problem with its line. */
-export function loadTrainConfig(file: string, environments: readonly EnvironmentPlugin[]): TrainConfig {
-  return checkTrainConfig(ConfigDocument.read(file), environments);
+export function loadTrainConfig(
+  file: string,
+  environments: readonly EnvironmentPlugin[],
+  options: TrainConfigOptions = {},
+): TrainConfig {
+  return checkTrainConfig(ConfigDocument.read(file), environments, options);
 }
 
 /** Same as `loadTrainConfig`, from YAML text (the name `file` is used for messages and paths). */
@@ -83,7 +119,11 @@ export function parseTrainConfig(
   return checkTrainConfig(ConfigDocument.parse(text, file), environments);
 }
 
-function checkTrainConfig(doc: ConfigDocument, environments: readonly EnvironmentPlugin[]): TrainConfig {
+function checkTrainConfig(
+  doc: ConfigDocument,
+  environments: readonly EnvironmentPlugin[],
+  loadOptions: TrainConfigOptions = {},
+): TrainConfig {
   const top = doc.validate(trainFileSchema, doc.source);
   if (top === undefined) {
     doc.throwIfProblems();
@@ -100,14 +140,29 @@ function checkTrainConfig(doc: ConfigDocument, environments: readonly Environmen
   const options = plugin && doc.validate(plugin.schema, environmentOptions, ['environment']);
   // The algorithm's own schema checks its hyperparameters now, so a typo fails before training.
   const hyperparameters = doc.validate(algorithms[top.algorithm].hyperparameters, top.options, ['options']);
-  const dataset = top.dataset === undefined ? undefined : doc.resolvePath(top.dataset);
-  if (dataset === undefined && algorithms[top.algorithm].usesRealLog) {
+  const listed =
+    top.dataset === undefined ? [] : typeof top.dataset === 'string' ? [top.dataset] : top.dataset;
+  const datasets = listed.map((file) => doc.resolvePath(file));
+  if (datasets.length === 0 && algorithms[top.algorithm].usesRealLog && !loadOptions.datasetGivenElsewhere) {
     doc.report(['dataset'], `algorithm ${top.algorithm} learns from a real log; give its path`);
-  } else if (dataset !== undefined && !existsSync(dataset)) {
-    doc.report(['dataset'], `no such file: ${dataset}`);
   }
+  datasets.forEach((file, i) => {
+    if (!existsSync(file))
+      doc.report(typeof top.dataset === 'string' ? ['dataset'] : ['dataset', i], `no such file: ${file}`);
+  });
+  const init = top.init === undefined ? undefined : doc.resolvePath(top.init);
+  if (init !== undefined && !existsSync(init)) doc.report(['init'], `no such file: ${init}`);
+  else if (init !== undefined && !/\.(onnx|json)$/i.test(init))
+    doc.report(['init'], `expected a deployed policy (.onnx) or a training checkpoint (.json), got ${init}`);
   doc.throwIfProblems();
-  const { algorithm: _algorithm, environment: _environment, options: _options, ...rest } = top;
+  const {
+    algorithm: _algorithm,
+    environment: _environment,
+    options: _options,
+    dataset: _dataset,
+    init: _init,
+    ...rest
+  } = top;
   const defaultOutput = path.join('runs', path.basename(doc.file, path.extname(doc.file)));
   return {
     ...rest,
@@ -115,7 +170,9 @@ function checkTrainConfig(doc: ConfigDocument, environments: readonly Environmen
     ...({ algorithm: top.algorithm, hyperparameters } as AlgorithmSettings),
     file: path.resolve(doc.file),
     environment: { kind, options },
-    dataset,
+    dataset: datasets[0],
+    datasets,
+    init,
     output: doc.resolvePath(top.output ?? defaultOutput),
   };
 }
@@ -129,6 +186,7 @@ export function trainerOptions(config: TrainConfig, seed: number): TrainerOption
     chunk: config.budget.chunk,
     startSteps: config.budget.startSteps,
     numEnvs: config.budget.numEnvs,
+    startActions: config.budget.startActions,
     evalEvery: config.evaluation.every,
     evalEpisodes: config.evaluation.episodes,
   };

@@ -5,6 +5,7 @@ import { cpuEngine } from './cpu-engine.ts';
 import { datasetToBuffer, validateDataset } from './dataset.ts';
 import type { Engine } from './engine.ts';
 import { H2oAgent } from './h2o.ts';
+import type { ActorInit } from './init.ts';
 import { type AlgorithmSettings, algorithms, createLearner, type Learner } from './learner.ts';
 import { ReplayBuffer } from './replay.ts';
 import type { Transitions } from './transitions.ts';
@@ -20,6 +21,11 @@ export type TrainerOptions = AlgorithmSettings & {
   readonly startSteps: number;
   /** Simulator copies stepped in lockstep. */
   readonly numEnvs: number;
+  /**
+   * How the start steps act: `uniform` random actions (training from scratch), or `policy`, the
+   * stochastic actor as it is (fine-tuning from a deployed policy). Default uniform.
+   */
+  readonly startActions?: 'uniform' | 'policy';
   readonly evalEvery: number;
   readonly evalEpisodes: number;
   readonly engine?: Engine;
@@ -127,9 +133,7 @@ export class Trainer {
   runChunk(): void {
     const start = performance.now();
     const { chunk, evalEvery, updates } = this.options;
-    if (this.learner.online && this.simSteps === 0 && this.options.startSteps > 0) {
-      this.collect(this.options.startSteps, true);
-    }
+    this.collectStartSteps();
     const n = Math.min(chunk, updates - this.updatesDone);
     if (this.learner.online) this.collect(n, false);
     for (let i = 0; i < n; i++) {
@@ -153,6 +157,69 @@ export class Trainer {
     this.elapsed += (performance.now() - start) / 1000;
   }
 
+  /**
+   * Fine-tuning: starts the actor from a deployed policy, with exploration σ `initialStd` (SAC-based
+   * learners). Call before the first chunk.
+   */
+  initializeActor(init: ActorInit, initialStd: number): void {
+    if (this.updatesDone > 0) throw new Error('initializeActor: the run has already started');
+    this.learner.loadActor(init, initialStd);
+  }
+
+  /**
+   * Critic warm-up: `updates` critic-only updates on the real data (SAC: on the start steps), so
+   * the critics value the deployed actor before the actor follows them. Returns the last update's
+   * statistics, or null when the learner has no separate warm-up (TD3+BC).
+   */
+  warmCritics(updates: number): Record<string, number> | null {
+    let stats: Record<string, number> | null = null;
+    // A learner without real data warms its critics on the start steps (the deployed actor in sim).
+    this.collectStartSteps();
+    for (let i = 0; i < updates; i++) {
+      stats = this.learner.warmCritics(this.updateRng);
+      if (stats === null) return null;
+    }
+    if (stats !== null) {
+      for (const [key, value] of Object.entries(stats))
+        if (!Number.isFinite(value)) throw new Error(`critic warm-up diverged: ${key} = ${value}`);
+    }
+    return stats;
+  }
+
+  /**
+   * Starts from a checkpoint of another run, possibly of another algorithm (a SAC run fine-tuned by
+   * H2O): every parameter array both learners have with the same size is copied — actor, critics,
+   * their targets, temperature; optimiser moments and the replay buffer are not. Returns the names
+   * copied; throws when the actor is not among them.
+   */
+  async initializeFromCheckpoint(path: string): Promise<string[]> {
+    if (this.updatesDone > 0) throw new Error('initializeFromCheckpoint: the run has already started');
+    const body = JSON.parse(await readFile(path, 'utf8')) as CheckpointBody;
+    if (body.format !== CHECKPOINT_FORMAT)
+      throw new Error(
+        `checkpoint ${path}: format ${JSON.stringify(body.format)}, expected ${CHECKPOINT_FORMAT}`,
+      );
+    const copied: string[] = [];
+    const skipped: string[] = [];
+    for (const [name, target] of Object.entries(this.learner.stateArrays())) {
+      if (name.startsWith('adam.')) continue;
+      const source = body.arrays[name];
+      if (source === undefined) continue;
+      if (Buffer.from(source, 'base64').byteLength !== target.byteLength) {
+        skipped.push(name);
+        continue;
+      }
+      decodeInto(source, target, `${path}:${name}`, true);
+      copied.push(name);
+    }
+    if (!copied.includes('actor')) {
+      throw new Error(
+        `checkpoint ${path} (${body.algorithm}) has no actor of this run's size${skipped.length > 0 ? ` (sizes differ: ${skipped.join(', ')})` : ''}: set options.hidden to the deployed policy's`,
+      );
+    }
+    return copied;
+  }
+
   /** Mean return of the deterministic policy over `episodes` episodes on the real system. */
   evaluate(episodes = this.options.evalEpisodes): number {
     const env = this.evalEnv;
@@ -170,6 +237,13 @@ export class Trainer {
       }
     }
     return total / episodes;
+  }
+
+  /** The start steps, once: before the first update or the critic warm-up. */
+  private collectStartSteps(): void {
+    if (this.learner.online && this.simSteps === 0 && this.options.startSteps > 0) {
+      this.collect(this.options.startSteps, this.options.startActions !== 'policy');
+    }
   }
 
   private collect(steps: number, random: boolean): void {

@@ -13,8 +13,16 @@
  * fallback is configured, the tick holds the last command and the fallback takes over at the next
  * tick boundary, without asking the guard — the alternative is the latched safe state. Without a
  * fallback, a fault poisons the proposal and the safety layer latches.
+ *
+ * Hot-swap (the closed loop, docs/closed-loop.md): `install` adds a controller that was created,
+ * configured against `context` and warmed up elsewhere, while the loop runs; it gets the next index
+ * (the log's per-tick controller index keeps meaning what it meant). `startShadow` runs an installed
+ * controller beside the active one on every tick — computed and compared, never applied — and
+ * `requestRollback` is a switch that, like a fallback, the guard cannot defer: it returns to a
+ * controller that was running before. A swap itself is an ordinary `requestSwitch`, so it happens
+ * at a tick boundary like every other switch.
  */
-import type { Controller, ControllerContext } from '../core/controller.ts';
+import { type Controller, type ControllerContext, isPromiseLike } from '../core/controller.ts';
 import type { EventSink } from '../core/events.ts';
 import type { VectorSpec } from '../core/spec.ts';
 import type { SwitchDecision, SwitchGuard } from '../core/switch-guard.ts';
@@ -49,8 +57,9 @@ export interface ControllerManagerOptions {
 interface PendingSwitch {
   to: number;
   reason: string;
-  /** Fallbacks bypass the guard: the alternative is the latched safe state. */
+  /** Fallbacks and rollbacks bypass the guard: the alternative is the latched safe state or a bad controller. */
   forced: boolean;
+  rollback?: boolean;
   /** The deferral was already reported (report once per request, not every tick). */
   deferralReported: boolean;
 }
@@ -66,8 +75,45 @@ interface CompiledRule {
   readonly text: string;
 }
 
+/** What a shadow controller did while it ran beside the active one. */
+export interface ShadowReport {
+  readonly name: string;
+  /** Ticks on which the shadow produced an action that was compared. */
+  readonly ticks: number;
+  /** Mean and largest |shadow − active| over action components, in action units. */
+  readonly meanAbsDifference: number;
+  readonly maxAbsDifference: number;
+  /** Shadow actions outside the robot's action limits (component count). */
+  readonly outsideLimits: number;
+  /** Ticks on which the shadow threw or proposed a non-finite action. */
+  readonly faults: number;
+  /** Ticks skipped because an asynchronous shadow had not answered the previous one yet. */
+  readonly skipped: number;
+}
+
+class ShadowSlot {
+  ticks = 0;
+  sumAbs = 0;
+  maxAbs = 0;
+  outside = 0;
+  faults = 0;
+  skipped = 0;
+  inFlight = false;
+  started = false;
+  readonly action: Float64Array;
+  /** The active controller's proposal, kept for an asynchronous shadow's comparison. */
+  readonly reference: Float64Array;
+  constructor(
+    readonly index: number,
+    size: number,
+  ) {
+    this.action = new Float64Array(size);
+    this.reference = new Float64Array(size);
+  }
+}
+
 export class ControllerManager {
-  private readonly entries: readonly ManagedController[];
+  private readonly entries: ManagedController[];
   private activeIndex: number;
   private readonly fallbackIndex: number;
   private readonly guard: SwitchGuard | undefined;
@@ -75,6 +121,10 @@ export class ControllerManager {
   private rules: readonly CompiledRule[] = [];
   private pending: PendingSwitch | undefined;
   private events: EventSink | undefined;
+  private boundContext: ControllerContext | undefined;
+  private shadow: ShadowSlot | undefined;
+  /** Loop time of the last tick boundary, for events raised between ticks. */
+  private lastTime = 0;
   private switches = 0;
   /** Loop time the active controller became active (NaN until the first tick). */
   private activeSince = Number.NaN;
@@ -86,7 +136,7 @@ export class ControllerManager {
     const names = controllers.map((c) => c.name);
     if (new Set(names).size !== names.length)
       throw new Error(`controller manager: duplicate controller names (${names.join(', ')})`);
-    this.entries = controllers;
+    this.entries = [...controllers];
     this.activeIndex = options.initial === undefined ? 0 : this.indexOf(options.initial, 'initial');
     this.fallbackIndex = options.fallback === undefined ? -1 : this.indexOf(options.fallback, 'fallback');
     this.guard = options.guard;
@@ -133,6 +183,7 @@ export class ControllerManager {
    */
   bind(context: ControllerContext): void {
     this.events = context.events;
+    this.boundContext = context;
     this.rules = this.ruleSpecs.map((rule) => this.compileRule(rule, context.observation));
   }
 
@@ -186,6 +237,7 @@ export class ControllerManager {
    * and performs a pending switch if the guard admits it. Allocation-free unless a switch happens.
    */
   beginTick(observation: Float64Array, time: number, lastCommand: Float64Array, safety: SafetyLayer): void {
+    this.lastTime = time;
     if (this.resetPending) {
       this.resetPending = false;
       this.active.reset?.(observation);
@@ -226,7 +278,180 @@ export class ControllerManager {
   }
 
   update(observation: Float64Array, time: number, action: Float64Array): void | Promise<void> {
-    return this.entries[this.activeIndex]!.controller.update(observation, time, action);
+    const result = this.entries[this.activeIndex]!.controller.update(observation, time, action);
+    if (this.shadow === undefined) return result;
+    if (isPromiseLike(result)) {
+      return Promise.resolve(result).then(() => this.runShadow(observation, time, action));
+    }
+    this.runShadow(observation, time, action);
+    return result;
+  }
+
+  /**
+   * The robot's specs, control period and event sink the manager was bound with: a controller
+   * installed later must be configured against exactly these.
+   */
+  get context(): ControllerContext | undefined {
+    return this.boundContext;
+  }
+
+  /**
+   * Adds a controller while the loop runs (a hot-swap candidate). It must already be configured
+   * against `context` and warmed up: nothing slow may happen at the tick boundary. It is inactive
+   * until a switch selects it; `data` (e.g. its version and hash) goes into the install event.
+   * Returns an error message for a duplicate name; otherwise undefined.
+   */
+  install(
+    name: string,
+    controller: Controller,
+    data: Readonly<Record<string, number | string | boolean>> = {},
+  ): string | undefined {
+    if (this.entries.some((e) => e.name === name))
+      return `a controller named '${name}' is already installed (${this.names.join(', ')})`;
+    this.entries.push({ name, controller });
+    const index = this.entries.length - 1;
+    this.emit(this.lastTime, `installed ${name} as controller ${index}`, { installed: name, index, ...data });
+    return undefined;
+  }
+
+  /**
+   * Runs an installed controller in shadow: from the next tick on it computes an action on every
+   * tick from the same observation, compared with the active controller's proposal and never
+   * applied. Replaces (and reports) a shadow already running. Returns an error message or undefined.
+   */
+  startShadow(name: string): string | undefined {
+    const index = this.entries.findIndex((e) => e.name === name);
+    if (index < 0) return `no controller named '${name}' (configured: ${this.names.join(', ')})`;
+    if (index === this.activeIndex) return `'${name}' is active; only an inactive controller can shadow it`;
+    const size = this.boundContext?.action.signals.length;
+    if (size === undefined) return 'the manager is not bound to a robot yet';
+    this.endShadow();
+    this.shadow = new ShadowSlot(index, size);
+    this.emit(this.lastTime, `${name} runs in shadow beside ${this.activeName}`, { shadow: name, index });
+    return undefined;
+  }
+
+  /** Ends shadow mode; returns (and logs) what the shadow did, or undefined when none ran. */
+  stopShadow(): ShadowReport | undefined {
+    return this.endShadow();
+  }
+
+  /** What the running shadow did so far, if one runs. */
+  get shadowReport(): ShadowReport | undefined {
+    const s = this.shadow;
+    return s === undefined ? undefined : this.reportOf(s);
+  }
+
+  /**
+   * Asks to return to `name` at the next tick boundary without asking the guard (like a fallback):
+   * used when live metrics show that a newly swapped-in controller does worse than the one before.
+   */
+  requestRollback(name: string, reason: string): string | undefined {
+    const to = this.entries.findIndex((e) => e.name === name);
+    if (to < 0) return `no controller named '${name}' (configured: ${this.names.join(', ')})`;
+    if (to === this.activeIndex && this.pending === undefined) return `'${name}' is already active`;
+    this.pending = {
+      to,
+      reason: `rollback: ${reason}`,
+      forced: true,
+      rollback: true,
+      deferralReported: false,
+    };
+    return undefined;
+  }
+
+  private runShadow(observation: Float64Array, time: number, active: Float64Array): void {
+    const s = this.shadow;
+    if (s === undefined) return;
+    if (s.inFlight) {
+      s.skipped++;
+      return;
+    }
+    const controller = this.entries[s.index]!.controller;
+    let result: void | Promise<void>;
+    try {
+      if (!s.started) {
+        s.started = true;
+        controller.activate?.();
+        controller.reset?.(observation);
+      }
+      result = controller.update(observation, time, s.action);
+    } catch {
+      s.faults++;
+      return;
+    }
+    if (!isPromiseLike(result)) {
+      this.compareShadow(s, active);
+      return;
+    }
+    s.reference.set(active);
+    s.inFlight = true;
+    Promise.resolve(result).then(
+      () => {
+        s.inFlight = false;
+        this.compareShadow(s, s.reference);
+      },
+      () => {
+        s.inFlight = false;
+        s.faults++;
+      },
+    );
+  }
+
+  private compareShadow(s: ShadowSlot, active: Float64Array): void {
+    const signals = this.boundContext!.action.signals;
+    let finite = true;
+    for (let i = 0; i < s.action.length; i++) {
+      const v = s.action[i]!;
+      if (!Number.isFinite(v)) {
+        finite = false;
+        break;
+      }
+      const d = Math.abs(v - active[i]!);
+      s.sumAbs += d;
+      if (d > s.maxAbs) s.maxAbs = d;
+      const limit = signals[i]!;
+      if (v < limit.lower || v > limit.upper) s.outside++;
+    }
+    if (finite) s.ticks++;
+    else s.faults++;
+  }
+
+  private endShadow(): ShadowReport | undefined {
+    const s = this.shadow;
+    if (s === undefined) return undefined;
+    this.shadow = undefined;
+    const entry = this.entries[s.index]!;
+    if (s.started && s.index !== this.activeIndex) entry.controller.deactivate?.();
+    const report = this.reportOf(s);
+    this.emit(
+      this.lastTime,
+      `shadow ${report.name} ended: ${report.ticks} ticks, mean |Δa| ${report.meanAbsDifference.toPrecision(3)}, ` +
+        `max ${report.maxAbsDifference.toPrecision(3)}, ${report.outsideLimits} outside limits, ${report.faults} faults`,
+      {
+        shadow: report.name,
+        shadowTicks: report.ticks,
+        meanAbsDifference: report.meanAbsDifference,
+        maxAbsDifference: report.maxAbsDifference,
+        outsideLimits: report.outsideLimits,
+        faults: report.faults,
+        skipped: report.skipped,
+      },
+    );
+    return report;
+  }
+
+  private reportOf(s: ShadowSlot): ShadowReport {
+    const components = Math.max(1, s.ticks * s.action.length);
+    return {
+      name: this.entries[s.index]!.name,
+      ticks: s.ticks,
+      meanAbsDifference: s.ticks === 0 ? 0 : s.sumAbs / components,
+      maxAbsDifference: s.maxAbs,
+      outsideLimits: s.outside,
+      faults: s.faults,
+      skipped: s.skipped,
+    };
   }
 
   /** Mode index of the active controller, for hybrid controllers (0 otherwise). */
@@ -257,6 +482,8 @@ export class ControllerManager {
     const old = this.entries[this.activeIndex]!;
     const next = this.entries[pending.to]!;
     this.pending = undefined;
+    // A shadow that becomes active stops shadowing first: one controller, one role.
+    if (this.shadow?.index === pending.to) this.endShadow();
     old.controller.deactivate?.();
     next.controller.activate?.();
     next.controller.reset?.(observation);
@@ -269,6 +496,7 @@ export class ControllerManager {
       to: next.name,
       verdict: 'admit',
       forced: pending.forced,
+      ...(pending.rollback ? { rollback: true } : {}),
       ...(decision ? { guard: this.guard?.name ?? '', ...decision.data } : {}),
     });
   }

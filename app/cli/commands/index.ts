@@ -47,6 +47,18 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./dataset.ts'),
   },
   {
+    name: 'finetune',
+    description:
+      "fine-tune a deployed policy on real datasets with the simulator online (the config's algorithm: h2o, naive-mix, td3bc)",
+    load: () => import('./finetune.ts'),
+  },
+  {
+    name: 'loop',
+    description:
+      'the closed sim-to-real loop: rounds of deploy → log → fine-tune → gate → swap on a running robot (docs/closed-loop.md)',
+    load: () => import('./loop.ts'),
+  },
+  {
     name: 'eval',
     description: 'run an ONNX policy deterministically on an environment and report its return',
     load: () => import('./eval.ts'),

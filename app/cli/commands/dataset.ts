@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { Command } from 'commander';
+import {
+  buildLogDataset,
+  DatasetError,
+  type DatasetReport,
+  loadLogDataset,
+  saveLogDataset,
+} from '../../../src/learning/log-dataset.ts';
+import { readLog } from '../../../src/logging/reader.ts';
+import { datasetTaskOf, taskSectionOfFile } from '../../loop/task.ts';
+
+interface BuildFlags {
+  task?: string;
+  out?: string;
+  minTransitions?: string;
+}
+
+export function register(program: Command): void {
+  const dataset = program.command('dataset').description('turn run logs into training datasets');
+  dataset
+    .command('build')
+    .description(
+      'merge run logs (MCAP) into one transition dataset of a task, with provenance and a kept/dropped report',
+    )
+    .argument('<logs...>', 'MCAP logs written by tether run --log or tether loop')
+    .option(
+      '--task <config>',
+      "the task: a training config (its environment:) or a run config with task:; default: the task each log's run config recorded",
+    )
+    .option('-o, --out <file>', 'dataset file to write (columnar JSON)', 'dataset.json')
+    .option('--min-transitions <n>', 'drop episodes shorter than this (default 1)')
+    .action(async (files: string[], flags: BuildFlags) => {
+      const logs = [];
+      for (const file of files) logs.push(await readLog(file));
+      let taskSource: { section: unknown; origin: { what: string; baseDir: string } };
+      if (flags.task !== undefined) taskSource = taskSectionOfFile(flags.task);
+      else {
+        const recorded = logs.map((log) => (log.config as { task?: unknown } | undefined)?.task);
+        const missing = logs.filter((_, i) => recorded[i] === undefined).map((l) => l.path);
+        if (missing.length > 0)
+          throw new DatasetError(
+            `${missing.join(', ')}: the run config recorded no task (task: section); pass --task <training config>`,
+          );
+        const differs = recorded.findIndex((t) => !isDeepStrictEqual(t, recorded[0]));
+        if (differs > 0)
+          throw new DatasetError(
+            `${logs[differs]!.path} recorded another task than ${logs[0]!.path}; build one dataset per task`,
+          );
+        // Relative paths in a recorded task resolve against the working directory.
+        taskSource = {
+          section: recorded[0],
+          origin: { what: `${logs[0]!.path}: task`, baseDir: process.cwd() },
+        };
+      }
+      const task = await datasetTaskOf(taskSource.section, taskSource.origin);
+      const minTransitions =
+        flags.minTransitions === undefined ? undefined : Number.parseInt(flags.minTransitions, 10);
+      const built = buildLogDataset(logs, task, minTransitions === undefined ? {} : { minTransitions });
+      const out = path.resolve(flags.out ?? 'dataset.json');
+      await saveLogDataset(out, built);
+      process.stdout.write(`${formatDatasetReport(built.report)}  written: ${out}\n`);
+    });
+  dataset
+    .command('info')
+    .description('print what a dataset holds, where its episodes came from and what was dropped')
+    .argument('<file>', 'dataset written by tether dataset build')
+    .option('--json', 'print the report and episodes as JSON')
+    .action(async (file: string, flags: { json?: boolean }) => {
+      const data = await loadLogDataset(file);
+      if (flags.json) {
+        process.stdout.write(
+          `${JSON.stringify({ report: data.report, episodes: data.episodes }, null, 2)}\n`,
+        );
+        return;
+      }
+      const byController = new Map<string, { episodes: number; sum: number }>();
+      for (const e of data.episodes) {
+        const key = e.controllers.join('+');
+        const entry = byController.get(key) ?? { episodes: 0, sum: 0 };
+        entry.episodes++;
+        entry.sum += e.return;
+        byController.set(key, entry);
+      }
+      const lines = [...byController].map(
+        ([name, { episodes, sum }]) =>
+          `    ${name}: ${episodes} episodes, mean return ${(sum / episodes).toFixed(2)}`,
+      );
+      process.stdout.write(`${formatDatasetReport(data.report)}  by controller:\n${lines.join('\n')}\n`);
+    });
+}
+
+export function formatDatasetReport(r: DatasetReport): string {
+  const ends = Object.entries(r.ends)
+    .filter(([, n]) => n > 0)
+    .map(([end, n]) => `${n} ${end}`)
+    .join(', ');
+  const lines = [
+    `task ${r.task}: ${r.transitions} transitions in ${r.episodes} episodes from ${r.logs.length} log${r.logs.length === 1 ? '' : 's'} (${r.ticks} ticks)`,
+    `  episodes ended: ${ends || 'none'}`,
+    `  dropped: ${r.dropped.latchedTicks} latched ticks, ${r.dropped.afterTerminalTicks} ticks after a terminal state, ` +
+      `${r.dropped.nonFiniteTicks} non-finite, ${r.dropped.missingTicks} missing from the tick sequence, ` +
+      `${r.dropped.shortEpisodes} short episodes`,
+    ...r.logs.map(
+      (l) =>
+        `  ${l.log}: ${l.ticks} ticks → ${l.transitions} transitions, ${l.episodes} episodes${l.gaps > 0 ? `, ${l.gaps} gaps` : ''}${l.truncatedFile ? ' (file truncated)' : ''}`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}

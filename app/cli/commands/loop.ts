@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { useTestLinkKey } from '../../../hardware/tools/processes.ts';
+import { loadRunConfig } from '../../../src/config/load.ts';
+import type { EventSink } from '../../../src/core/events.ts';
+import { startLiveView } from '../../live/live-view.ts';
+import { type ClosedLoopResult, runClosedLoop } from '../../loop/closed-loop.ts';
+import { loadLoopConfig } from '../../loop/config.ts';
+import { plugins } from '../../plugins.ts';
+
+interface LoopFlags {
+  rounds?: string;
+  live?: boolean | string;
+  quiet?: boolean;
+  testKey?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('loop')
+    .description(
+      'the closed sim-to-real loop: rounds of deploy → log → fine-tune → gate → swap on a running robot (docs/closed-loop.md)',
+    )
+    .argument('<config>', 'loop config (see configs/loop/)')
+    .option('--rounds <n>', 'rounds, overriding the config')
+    .option('--live [port]', 'serve the live view of the run (Foxglove WebSocket and a web page)')
+    .option('--quiet', 'no status line and no events on stderr')
+    .option('--test-key', 'use the public test link key when TETHER_LINK_KEY is unset (emulated rigs only)')
+    .action(async (file: string, flags: LoopFlags) => {
+      const loaded = loadLoopConfig(file);
+      const rounds = flags.rounds === undefined ? undefined : Number.parseInt(flags.rounds, 10);
+      if (rounds !== undefined && !(rounds > 0))
+        throw new Error(`--rounds: expected a positive integer, got '${flags.rounds}'`);
+      const config = rounds === undefined ? loaded : { ...loaded, rounds };
+      if (flags.testKey) useTestLinkKey();
+      const tty = process.stderr.isTTY === true;
+      const status = flags.quiet
+        ? undefined
+        : (line: string) => process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+      const printer: EventSink = {
+        emit: (e) => {
+          if (flags.quiet) return;
+          if (e.source === 'loop' || e.kind === 'controller-switch' || e.kind === 'fault')
+            process.stderr.write(
+              `${tty ? '\r\x1b[2K' : ''}[${e.time.toFixed(1)} s] ${e.kind} (${e.source}): ${e.message}\n`,
+            );
+        },
+      };
+      const live =
+        flags.live === undefined
+          ? undefined
+          : await startLiveView(loadRunConfig(config.run, plugins), { port: flags.live });
+      let result: ClosedLoopResult;
+      try {
+        result = await runClosedLoop(config, {
+          ...(status ? { status } : {}),
+          sinks: live?.sinks ?? [],
+          events: [printer, ...(live?.events ?? [])],
+          onStart: (loop, robot, operator) => live?.attach(loop, robot, operator),
+        });
+      } finally {
+        await live?.close();
+      }
+      if (tty && status) process.stderr.write('\n');
+      process.stdout.write(formatLoopResult(result));
+      if (result.latched) process.exitCode = 2;
+    });
+}
+
+export function formatLoopResult(r: ClosedLoopResult): string {
+  const lines = [`${r.name}: ${r.rounds.length} rounds in ${r.wallSeconds.toFixed(0)} s`];
+  lines.push(
+    '  round  version  real return (mean ± std, episodes, falls)  real data used  candidate  outcome',
+  );
+  for (const k of r.rounds) {
+    lines.push(
+      `  ${String(k.round).padEnd(5)}  ${k.version.padEnd(7)}  ${k.real.meanReturn.toFixed(2)} ± ${k.real.stdReturn.toFixed(2)} (${k.real.episodes}, ${k.real.falls})`.padEnd(
+        64,
+      ) +
+        `  ${k.realTransitionsUsed ?? '-'}`.padEnd(15) +
+        `  ${k.candidate ? `${k.candidate.version} ${k.candidate.sha256.slice(0, 8)}` : '-'}`.padEnd(20) +
+        `  ${k.outcome}: ${k.detail}`,
+    );
+  }
+  if (r.final)
+    lines.push(
+      `  final  ${r.final.version.padEnd(7)}  ${r.final.real.meanReturn.toFixed(2)} ± ${r.final.real.stdReturn.toFixed(2)} (${r.final.real.episodes}, ${r.final.real.falls})`,
+    );
+  const t = r.report;
+  lines.push(
+    `  loop: ${t.ticks} ticks, period error p99 ${(t.periodError.p99 * 1e6).toFixed(0)} µs max ${(t.periodError.max * 1e6).toFixed(0)} µs, ` +
+      `missed deadlines ${t.missedDeadlines}, ${t.switches} switches${r.latched ? `, ended LATCHED (${r.latched})` : ', ended in the safe state between episodes'}`,
+  );
+  lines.push(`  output: ${r.output} (summary.json, ledger.jsonl, returns.svg, round-*.mcap, round-*/)`);
+  return `${lines.join('\n')}\n`;
+}

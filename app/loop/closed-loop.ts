@@ -1,0 +1,679 @@
+/**
+ * The closed sim-to-real loop (`tether loop`): one uninterrupted run of the robot, and around it
+ * rounds of
+ *
+ *   collect episodes under the deployed version (logged, one MCAP file per round)
+ *   → the learner turns the round's log into a dataset and fine-tunes from the deployed policy
+ *     (the robot keeps running episodes meanwhile; they are the next round's data)
+ *   → gates on the candidate (contract, actions, sim, fitted Q evaluation, certificate)
+ *   → load and warm the candidate off the tick, run it in shadow, swap at a tick boundary
+ *   → watch it; roll back automatically when it crosses a bound
+ *
+ * Every version, gate report, swap and rollback goes into the run's log (events with the policy's
+ * SHA-256) and into `ledger.jsonl`; `summary.json` and `returns.svg` hold the per-round figures.
+ */
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import type { PolicyController } from '../../controllers/policies/policy-controller.ts';
+import { policyControllerPlugin } from '../../controllers/policies/policy-controller.ts';
+import { type RigProcess, spawnRig } from '../../hardware/tools/processes.ts';
+import { loadRunConfig, type RunConfig } from '../../src/config/load.ts';
+import type { ControlEvent, EventSink } from '../../src/core/events.ts';
+import type { Robot } from '../../src/core/robot.ts';
+import { sha256 } from '../../src/inference/export.ts';
+import type { GateReport } from '../../src/learning/gates.ts';
+import type { DatasetTask } from '../../src/learning/log-dataset.ts';
+import type { ControlLoop, LoopReport, TickSink } from '../../src/loop/control-loop.ts';
+import type { ShadowReport } from '../../src/loop/controller-manager.ts';
+import { OperatorConsole } from '../../src/loop/operator.ts';
+import {
+  type RollbackBounds,
+  RollbackMonitor,
+  type RollbackStatus,
+} from '../../src/loop/rollback-monitor.ts';
+import { type RunResult, runFromConfig } from '../../src/loop/runner.ts';
+import { plugins } from '../plugins.ts';
+import type { LoopConfig } from './config.ts';
+import { EpisodeDriver, episodeEndPrefix, type LiveEpisode } from './episodes.ts';
+import { ExploringController, explorationSwitch } from './exploration.ts';
+import type { LearnJob, LearnProgress, LearnResult } from './learner.ts';
+import { LearnerProcess } from './learner-process.ts';
+import { returnsSvg } from './plot.ts';
+import { LateSink, RoundLog } from './round-log.ts';
+import { datasetTaskOf } from './task.ts';
+
+/** Where candidates come from: the learner process by default, a broker or a test otherwise. */
+export interface Learner {
+  learn(job: LearnJob): Promise<LearnResult>;
+  onProgress?: ((progress: LearnProgress) => void) | undefined;
+  close?(): Promise<void>;
+}
+
+export interface ClosedLoopHooks {
+  readonly learner?: Learner;
+  /** Status lines (default: none). */
+  readonly status?: (line: string) => void;
+  /** Extra sinks and event listeners (the live view, an event printer). */
+  readonly sinks?: readonly TickSink[];
+  readonly events?: readonly EventSink[];
+  readonly onStart?: (loop: ControlLoop, robot: Robot, operator: OperatorConsole) => void;
+}
+
+export interface EpisodeStats {
+  readonly episodes: number;
+  readonly meanReturn: number;
+  readonly stdReturn: number;
+  readonly falls: number;
+  readonly returns: readonly number[];
+}
+
+export type RoundOutcome =
+  | 'swapped-kept'
+  | 'rolled-back'
+  | 'gates-failed'
+  | 'load-failed'
+  | 'shadow-refused'
+  | 'learner-failed';
+
+export interface RoundRecord {
+  readonly round: number;
+  /** The version deployed while this round's episodes ran, and its policy hash. */
+  readonly version: string;
+  readonly sha256: string;
+  readonly real: EpisodeStats;
+  /** Real transitions the fine-tuning of this round used (every round so far, minus held-out episodes). */
+  readonly realTransitionsUsed: number | null;
+  readonly candidate: { readonly version: string; readonly sha256: string } | null;
+  readonly outcome: RoundOutcome;
+  readonly detail: string;
+  readonly gates: GateReport | null;
+  readonly shadow: ShadowReport | null;
+  readonly rollback: RollbackStatus | null;
+  readonly learnerSeconds: number | null;
+  readonly standInReturn: number | null;
+}
+
+export interface ClosedLoopResult {
+  readonly name: string;
+  readonly output: string;
+  readonly rounds: readonly RoundRecord[];
+  /** The version after the last round, over `episodes.final` episodes. */
+  readonly final: { readonly version: string; readonly sha256: string; readonly real: EpisodeStats } | null;
+  readonly report: LoopReport;
+  /** Why the run ended latched, unless it was the loop's own end of an episode. */
+  readonly latched: string | undefined;
+  readonly wallSeconds: number;
+  readonly logs: readonly string[];
+  readonly plot: string;
+}
+
+function stats(episodes: readonly LiveEpisode[]): EpisodeStats {
+  const returns = episodes.map((e) => e.return);
+  const n = Math.max(1, returns.length);
+  const mean = returns.reduce((a, b) => a + b, 0) / n;
+  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
+  return {
+    episodes: returns.length,
+    meanReturn: mean,
+    stdReturn: std,
+    falls: episodes.filter((e) => e.end === 'fell').length,
+    returns,
+  };
+}
+
+const sleep = (seconds: number) => new Promise((done) => setTimeout(done, seconds * 1000));
+
+/** The run config with the robot pointed at a rig the loop started (serial link robots). */
+function withRigLink(config: RunConfig, hostLink: string): RunConfig {
+  if (config.robot.plugin.kind !== 'serial')
+    throw new Error(
+      `${config.file}: the loop starts its rig on a serial pty, but the robot is '${config.robot.plugin.kind}'; drop rig: from the loop config and run the rig yourself`,
+    );
+  return {
+    ...config,
+    robot: { ...config.robot, options: { ...(config.robot.options as object), path: hostLink } },
+  };
+}
+
+export async function runClosedLoop(
+  loop: LoopConfig,
+  hooks: ClosedLoopHooks = {},
+): Promise<ClosedLoopResult> {
+  const started = performance.now();
+  const out = loop.output;
+  mkdirSync(out, { recursive: true });
+  const ledgerFile = path.join(out, 'ledger.jsonl');
+  writeFileSync(ledgerFile, '');
+  const status = hooks.status ?? (() => {});
+  let runConfig = loadRunConfig(loop.run, plugins);
+  const policyName = loop.policy ?? runConfig.switching.initial;
+  const policyEntry = runConfig.controllers.find((c) => c.name === policyName);
+  if (policyEntry === undefined || policyEntry.plugin.kind !== 'policy')
+    throw new Error(
+      `${loop.file}: policy '${policyName}' must name a 'policy' controller of ${loop.run} (it has ${runConfig.controllers.map((c) => `${c.name} (${c.plugin.kind})`).join(', ')})`,
+    );
+  const certified = runConfig.controllers
+    .filter((c) => c.plugin.kind === 'hybrid-supervisor')
+    .map((c) => c.name)
+    .concat(runConfig.switching.guard ? [`switching.guard (${runConfig.switching.guard.plugin.kind})`] : []);
+  const taskSection = {
+    kind: loop.finetune.environment.kind,
+    ...(loop.finetune.environment.options as object),
+  };
+  const taskBaseDir = path.dirname(loop.finetune.file);
+  const task: DatasetTask = await datasetTaskOf(taskSection, {
+    what: loop.finetune.file,
+    baseDir: taskBaseDir,
+  });
+  if (Math.abs(task.rateHz - runConfig.loop.rateHz) > 1e-6 * task.rateHz)
+    throw new Error(
+      `${loop.run}: loop.rateHz is ${runConfig.loop.rateHz} Hz, the task (${task.name}) runs at ${task.rateHz} Hz`,
+    );
+
+  // The deployed policy: its contract and ONNX file (hash = the version's identity).
+  const policyOptions = policyEntry.options as { contract: string; model?: string };
+  const contractPath = path.resolve(runConfig.baseDir, policyOptions.contract);
+  const contractText = parse(readFileSync(contractPath, 'utf8')) as { model?: string };
+  const onnxPath = policyOptions.model
+    ? path.resolve(runConfig.baseDir, policyOptions.model)
+    : path.resolve(path.dirname(contractPath), contractText.model ?? 'policy.onnx');
+  const versions = new Map<string, { onnx: string; contract: string; sha256: string }>();
+  versions.set(policyName, {
+    onnx: onnxPath,
+    contract: contractPath,
+    sha256: sha256(readFileSync(onnxPath)),
+  });
+
+  let rig: RigProcess | undefined;
+  if (loop.rig !== undefined) {
+    const rigConfig = parse(readFileSync(loop.rig, 'utf8')) as Record<string, unknown>;
+    const transport = { ...(rigConfig['transport'] as object), kind: 'serial', link: path.join(out, 'link') };
+    rig = await spawnRig({ ...rigConfig, transport } as never, out, 'rig');
+    runConfig = withRigLink(runConfig, rig.hostLink);
+  }
+  const learner: Learner = hooks.learner ?? new LearnerProcess(loop.learner.nice);
+
+  const roundLog = new RoundLog();
+  const monitorSink = new LateSink();
+  const horizonSeconds = loop.episodes.horizon ?? (task.horizon ?? 500) / task.rateHz;
+  const exploration =
+    loop.episodes.exploration.std > 0
+      ? explorationSwitch(
+          loop.episodes.exploration.std,
+          task.actionMap.map((m) => m.scale),
+          loop.learner.seed + 17,
+        )
+      : undefined;
+  const driver = new EpisodeDriver({
+    observationSize: task.observation.length,
+    actionSize: task.actionMap.length,
+    horizonTicks: Math.round(horizonSeconds * task.rateHz),
+    reward: task.reward,
+    terminated: task.terminated,
+    resetAttempts: loop.episodes.resetAttempts,
+    resetPause: loop.episodes.resetPause,
+    ...(exploration ? { exploration: { switch: exploration, share: loop.episodes.exploration.share } } : {}),
+  });
+  const rounds: RoundRecord[] = [];
+  const logs: string[] = [];
+  let final: ClosedLoopResult['final'] = null;
+  let learnerLine = 'idle';
+  let round = 0;
+  let orchestration: Promise<void> | undefined;
+  let failure: Error | undefined;
+
+  const ledger = (entry: Record<string, unknown>, loopRef?: ControlLoop) => {
+    appendFileSync(ledgerFile, `${JSON.stringify({ wall: new Date().toISOString(), ...entry })}\n`);
+    if (loopRef) {
+      const data: Record<string, number | string | boolean> = {};
+      for (const [k, v] of Object.entries(entry))
+        if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') data[k] = v;
+      loopRef.events.emit({
+        time: loopRef.record.deadline,
+        kind: 'info',
+        source: 'loop',
+        message: String(entry['message'] ?? entry['kind']),
+        data,
+      });
+    }
+  };
+
+  const orchestrate = async (
+    running: ControlLoop,
+    robot: Robot,
+    operator: OperatorConsole,
+  ): Promise<void> => {
+    const manager = running.controllers;
+    const context = manager.context!;
+    const monitor = new RollbackMonitor({
+      manager,
+      dt: context.dt,
+      events: running.events,
+      observationSize: task.observation.length,
+      actionSize: task.actionMap.length,
+      fell: task.terminated,
+      reward: task.reward,
+      maxWindow: Math.max(120, loop.swap.rollback.window * 2),
+    });
+    monitorSink.target = monitor;
+    const logOptions = () => ({
+      robot: robot.info,
+      controller: manager.activeName,
+      controllers: manager.names,
+      // The run config as written, and the task its episodes are attempts at: a log is a dataset.
+      config: { ...(runConfig.source as object), task: taskSection },
+      rateHz: runConfig.loop.rateHz,
+      whenFull: 'drop' as const,
+      link: robot.linkHealth !== undefined,
+    });
+    const logPath = (k: number) => path.join(out, `round-${k}.mcap`);
+    /** A version's policy, loaded and warmed between ticks (the kernel backend: synchronous, allocation-free). */
+    const load = async (contract: string) => {
+      const controller = (await policyControllerPlugin.create(
+        policyControllerPlugin.schema.parse({ contract, backend: 'kernel', fallback: 'hold' }),
+        { baseDir: out, controlDt: context.dt, seed: loop.learner.seed },
+      )) as PolicyController;
+      await controller.configure(context);
+      return exploration ? new ExploringController(controller, exploration) : controller;
+    };
+    // Every version runs through the same path: v0, the deployed policy of the run config, is loaded
+    // like the candidates after it and takes over from the config's controller at once.
+    const deployed = versions.get(policyName)!;
+    manager.install('v0', await load(deployed.contract), { hash: deployed.sha256, round: -1 });
+    versions.set('v0', deployed);
+    manager.requestSwitch('v0', `the loop runs ${policyName} as v0`);
+    await roundLog.rotate(logPath(0), logOptions());
+    logs.push(logPath(0));
+    ledger(
+      {
+        kind: 'version',
+        version: 'v0',
+        sha256: deployed.sha256,
+        onnx: deployed.onnx,
+        message: `deployed v0 = ${policyName} (sha256 ${deployed.sha256.slice(0, 12)})`,
+        controller: 'v0',
+        hash: deployed.sha256,
+      },
+      running,
+    );
+    while (manager.activeName !== 'v0') await sleep(0.02);
+    const datasets: string[] = [];
+    for (round = 0; round < loop.rounds; round++) {
+      const active: string = manager.activeName;
+      const activeVersion = versions.get(active)!;
+      status(
+        `round ${round + 1}/${loop.rounds}: collecting ${loop.episodes.perRound} episodes under ${active}`,
+      );
+      const episodes = await driver.collect(loop.episodes.perRound, () => manager.activeName);
+      if (episodes === undefined)
+        throw new Error(`the robot did not recover between episodes: ${driver.lastResetProblem}`);
+      const real = stats(episodes);
+      // The next round's file starts in the latched stretch between two episodes.
+      await roundLog.rotate(logPath(round + 1), logOptions());
+      logs.push(logPath(round + 1));
+      ledger(
+        {
+          kind: 'round',
+          round,
+          version: active,
+          sha256: activeVersion.sha256,
+          meanReturn: real.meanReturn,
+          episodes: real.episodes,
+          falls: real.falls,
+          message: `round ${round}: ${active} returned ${real.meanReturn.toFixed(2)} ± ${real.stdReturn.toFixed(2)} over ${real.episodes} episodes (${real.falls} falls)`,
+        },
+        running,
+      );
+      const candidateName = `v${round + 1}`;
+      const job: LearnJob = {
+        round,
+        logs: [logPath(round)],
+        datasets: [...datasets],
+        config: loop.finetune,
+        deployed: { onnx: activeVersion.onnx, contract: activeVersion.contract },
+        task: taskSection,
+        taskBaseDir,
+        gates: loop.gates,
+        robot: { observation: robot.info.observation, action: robot.info.action },
+        certified,
+        dir: path.join(out, `round-${round}`),
+        seed: loop.learner.seed + round,
+        ...(loop.learner.updates ? { updates: loop.learner.updates } : {}),
+      };
+      let result: LearnResult;
+      try {
+        learnerLine = 'building the dataset';
+        result = await learner.learn(job);
+      } catch (error) {
+        const message = (error as Error).message;
+        ledger({ kind: 'learner-failed', round, message: `round ${round}: ${message}` }, running);
+        rounds.push(record(round, active, activeVersion.sha256, real, null, null, 'learner-failed', message));
+        continue;
+      } finally {
+        learnerLine = 'idle';
+      }
+      datasets.push(result.dataset);
+      const candidate = { version: candidateName, sha256: result.candidate.sha256 };
+      ledger(
+        {
+          kind: 'gates',
+          round,
+          version: candidateName,
+          sha256: result.candidate.sha256,
+          passed: result.gates.passed,
+          failed:
+            result.gates.checks
+              .filter((c) => !c.passed)
+              .map((c) => c.name)
+              .join(',') || 'none',
+          realTransitions: result.trainTransitions,
+          message: `${candidateName} (sha256 ${result.candidate.sha256.slice(0, 12)}): gates ${
+            result.gates.passed
+              ? 'passed'
+              : `FAILED (${result.gates.checks
+                  .filter((c) => !c.passed)
+                  .map((c) => `${c.name}: ${c.detail}`)
+                  .join('; ')})`
+          }`,
+        },
+        running,
+      );
+      if (!result.gates.passed) {
+        rounds.push(
+          record(
+            round,
+            active,
+            activeVersion.sha256,
+            real,
+            result,
+            candidate,
+            'gates-failed',
+            'kept with its report in ' + job.dir,
+          ),
+        );
+        continue;
+      }
+      // Load and warm the candidate between ticks, off the loop's critical path.
+      let installed: Awaited<ReturnType<typeof load>>;
+      try {
+        installed = await load(result.candidate.contract);
+      } catch (error) {
+        const message = `${candidateName} could not be loaded: ${(error as Error).message}`;
+        ledger(
+          { kind: 'load-failed', round, version: candidateName, sha256: candidate.sha256, message },
+          running,
+        );
+        rounds.push(
+          record(round, active, activeVersion.sha256, real, result, candidate, 'load-failed', message),
+        );
+        continue;
+      }
+      manager.install(candidateName, installed, { hash: candidate.sha256, round });
+      versions.set(candidateName, {
+        onnx: result.candidate.onnx,
+        contract: result.candidate.contract,
+        sha256: candidate.sha256,
+      });
+      let shadow: ShadowReport | null = null;
+      if (loop.swap.shadow > 0) {
+        manager.startShadow(candidateName);
+        await sleep(loop.swap.shadow);
+        shadow = manager.stopShadow() ?? null;
+        const bound = loop.swap.maxShadowDifference;
+        const problem =
+          shadow === null || shadow.ticks === 0
+            ? 'the shadow produced no comparable action'
+            : shadow.faults > 0
+              ? `the shadow faulted on ${shadow.faults} ticks`
+              : bound !== undefined && shadow.meanAbsDifference > bound
+                ? `its actions differ from ${active}'s by ${shadow.meanAbsDifference.toPrecision(3)} on average (bound ${bound})`
+                : undefined;
+        ledger(
+          {
+            kind: 'shadow',
+            round,
+            version: candidateName,
+            sha256: candidate.sha256,
+            ticks: shadow?.ticks ?? 0,
+            meanAbsDifference: shadow?.meanAbsDifference ?? 0,
+            refused: problem !== undefined,
+            message: `${candidateName} in shadow: ${problem ?? `${shadow!.ticks} ticks, mean |Δa| ${shadow!.meanAbsDifference.toPrecision(3)}`}`,
+          },
+          running,
+        );
+        if (problem !== undefined) {
+          rounds.push(
+            record(
+              round,
+              active,
+              activeVersion.sha256,
+              real,
+              result,
+              candidate,
+              'shadow-refused',
+              problem,
+              shadow,
+            ),
+          );
+          continue;
+        }
+      }
+      const { minReturnRatio, minEpisodes, ...bounds } = loop.swap.rollback as RollbackBounds & {
+        minReturnRatio?: number;
+        minEpisodes: number;
+      };
+      monitor.watch(candidateName, active, bounds);
+      // Return drop, judged on whole episodes of the candidate against the previous version's round.
+      const candidateReturns: number[] = [];
+      const stopWatchingReturns = driver.onEpisode((episode) => {
+        if (minReturnRatio === undefined || monitor.status.verdict !== 'watching') return;
+        if (episode.explored || episode.controllers.length !== 1 || episode.controllers[0] !== candidateName)
+          return;
+        candidateReturns.push(episode.return);
+        if (candidateReturns.length < minEpisodes) return;
+        const mean = candidateReturns.reduce((a, b) => a + b, 0) / candidateReturns.length;
+        if (real.meanReturn > 0 && mean < minReturnRatio * real.meanReturn)
+          monitor.rollBack(
+            `mean return ${mean.toFixed(2)} over ${candidateReturns.length} episodes is below ${minReturnRatio} × ${real.meanReturn.toFixed(2)} of ${active}`,
+            running.record.deadline,
+          );
+      });
+      const problem = manager.requestSwitch(
+        candidateName,
+        `swap ${active} → ${candidateName} (sha256 ${candidate.sha256.slice(0, 12)})`,
+      );
+      if (problem !== undefined) throw new Error(`swap refused by the manager: ${problem}`);
+      ledger(
+        {
+          kind: 'swap',
+          round,
+          from: active,
+          to: candidateName,
+          fromSha256: activeVersion.sha256,
+          sha256: candidate.sha256,
+          message: `swap ${active} → ${candidateName} requested for the next tick boundary`,
+        },
+        running,
+      );
+      while (monitor.status.verdict === 'watching') await sleep(0.1);
+      stopWatchingReturns();
+      const verdict = monitor.status;
+      if (verdict.verdict === 'rolled-back') {
+        ledger(
+          {
+            kind: 'rollback',
+            round,
+            from: candidateName,
+            to: active,
+            sha256: candidate.sha256,
+            toSha256: activeVersion.sha256,
+            reason: verdict.reason ?? '',
+            message: `rolled back ${candidateName} → ${active}: ${verdict.reason}`,
+          },
+          running,
+        );
+        // The rollback takes effect at the next tick boundary.
+        while (manager.activeName !== active) await sleep(0.02);
+        rounds.push(
+          record(
+            round,
+            active,
+            activeVersion.sha256,
+            real,
+            result,
+            candidate,
+            'rolled-back',
+            verdict.reason ?? '',
+            shadow,
+            verdict,
+          ),
+        );
+      } else {
+        ledger(
+          {
+            kind: 'kept',
+            round,
+            version: candidateName,
+            sha256: candidate.sha256,
+            message: `${candidateName} kept after its rollback window`,
+          },
+          running,
+        );
+        rounds.push(
+          record(
+            round,
+            active,
+            activeVersion.sha256,
+            real,
+            result,
+            candidate,
+            'swapped-kept',
+            'kept after its rollback window',
+            shadow,
+            verdict,
+          ),
+        );
+      }
+    }
+    const finalCount = loop.episodes.final ?? loop.episodes.perRound;
+    if (finalCount > 0) {
+      const version = manager.activeName;
+      status(`final: ${finalCount} episodes under ${version}`);
+      const finalEpisodes = await driver.collect(finalCount, () => manager.activeName);
+      if (finalEpisodes === undefined)
+        throw new Error(`the robot did not recover between episodes: ${driver.lastResetProblem}`);
+      const real = stats(finalEpisodes);
+      final = { version, sha256: versions.get(version)!.sha256, real };
+      ledger(
+        {
+          kind: 'final',
+          version,
+          sha256: final.sha256,
+          meanReturn: real.meanReturn,
+          episodes: real.episodes,
+          message: `final: ${version} returned ${real.meanReturn.toFixed(2)} ± ${real.stdReturn.toFixed(2)} over ${real.episodes} episodes`,
+        },
+        running,
+      );
+    }
+    driver.stop();
+  };
+
+  const record = (
+    k: number,
+    version: string,
+    hash: string,
+    real: EpisodeStats,
+    result: LearnResult | null,
+    candidate: RoundRecord['candidate'],
+    outcome: RoundOutcome,
+    detail: string,
+    shadow: ShadowReport | null = null,
+    rollback: RollbackStatus | null = null,
+  ): RoundRecord => ({
+    round: k,
+    version,
+    sha256: hash,
+    real,
+    realTransitionsUsed: result?.trainTransitions ?? null,
+    candidate,
+    outcome,
+    detail,
+    gates: result?.gates ?? null,
+    shadow,
+    rollback,
+    learnerSeconds: result?.trainingSeconds ?? null,
+    standInReturn: result?.standInReturn ?? null,
+  });
+
+  const progress = (p: LearnProgress) => {
+    learnerLine =
+      p.phase === 'fine-tune' && p.total
+        ? `fine-tuning ${p.updates ?? 0}/${p.total}`
+        : p.phase === 'gates'
+          ? 'gates'
+          : 'dataset';
+  };
+  learner.onProgress = progress;
+
+  let statusTimer: NodeJS.Timeout | undefined;
+  let result: RunResult;
+  try {
+    result = await runFromConfig(
+      runConfig,
+      { mode: 'realtime' },
+      {
+        sinks: [roundLog, driver, monitorSink, ...(hooks.sinks ?? [])],
+        events: [roundLog, ...(hooks.events ?? [])],
+        onStart: (running, robot) => {
+          const operator = new OperatorConsole(running, robot);
+          driver.attach(running, operator);
+          hooks.onStart?.(running, robot, operator);
+          statusTimer = setInterval(() => {
+            const last = driver.episodes.at(-1);
+            const current = driver.current;
+            status(
+              `round ${Math.min(round + 1, loop.rounds)}/${loop.rounds}  ${running.controllers.activeName} active  ` +
+                `episode ${driver.episodes.length}${current ? ` (${current.ticks} ticks)` : ' (reset)'}  ` +
+                `last return ${last ? last.return.toFixed(1) : '-'}  learner: ${learnerLine}  ` +
+                `missed ${running.record.missedDeadlines}  safety ${running.safety.latched ? 'latched' : 'ok'}`,
+            );
+          }, 1000);
+          statusTimer.unref();
+          orchestration = orchestrate(running, robot, operator)
+            .catch((error: Error) => {
+              failure = error;
+            })
+            .finally(() => running.stop());
+        },
+      },
+    );
+  } finally {
+    clearInterval(statusTimer);
+    driver.stop();
+    await orchestration?.catch(() => undefined);
+    await roundLog.close().catch(() => undefined);
+    await learner.close?.().catch(() => undefined);
+    if (learner !== hooks.learner) await (learner as LearnerProcess).close();
+    await rig?.stop().catch(() => undefined);
+  }
+  if (failure) throw failure;
+  const plot = path.join(out, 'returns.svg');
+  writeFileSync(plot, returnsSvg(loop.name, rounds, final));
+  const summary: ClosedLoopResult = {
+    name: loop.name,
+    output: out,
+    rounds,
+    final,
+    report: result.report,
+    latched: result.report.latched?.startsWith(episodeEndPrefix) ? undefined : result.report.latched,
+    wallSeconds: (performance.now() - started) / 1000,
+    logs,
+    plot,
+  };
+  writeFileSync(path.join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  return summary;
+}
+
+export type { ControlEvent };

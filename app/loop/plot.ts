@@ -1,0 +1,80 @@
+/** The per-round plot of `tether loop`: real return of the deployed version, round after round. */
+/** What the plot needs of a round (closed-loop.ts RoundRecord). */
+interface RoundPoint {
+  readonly round: number;
+  readonly version: string;
+  readonly outcome: string;
+  readonly real: { readonly meanReturn: number; readonly stdReturn: number };
+}
+
+const W = 640;
+const H = 380;
+const M = { left: 60, right: 30, top: 36, bottom: 60 };
+
+interface Point {
+  readonly label: string;
+  readonly mean: number;
+  readonly std: number;
+  readonly note: string;
+}
+
+export function returnsSvg(
+  name: string,
+  rounds: readonly RoundPoint[],
+  final: { readonly version: string; readonly real: { meanReturn: number; stdReturn: number } } | null,
+): string {
+  const points: Point[] = rounds.map((r) => ({
+    label: `${r.round}: ${r.version}`,
+    mean: r.real.meanReturn,
+    std: r.real.stdReturn,
+    note: r.outcome,
+  }));
+  if (final)
+    points.push({
+      label: `final: ${final.version}`,
+      mean: final.real.meanReturn,
+      std: final.real.stdReturn,
+      note: '',
+    });
+  const ys = points.flatMap((p) => [p.mean - p.std, p.mean + p.std]);
+  const yMin = Math.min(0, ...ys);
+  const yMax = Math.max(1, ...ys) * 1.05;
+  const n = Math.max(1, points.length);
+  const px = (i: number) => M.left + ((i + 0.5) / n) * (W - M.left - M.right);
+  const py = (y: number) => H - M.bottom - ((y - yMin) / (yMax - yMin || 1)) * (H - M.top - M.bottom);
+  const parts: string[] = [`<rect width="${W}" height="${H}" fill="white"/>`];
+  parts.push(
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(name)}: real return per round</text>`,
+  );
+  for (let k = 0; k <= 5; k++) {
+    const y = yMin + ((yMax - yMin) * k) / 5;
+    parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${py(y)}" y2="${py(y)}" stroke="#ddd"/>`);
+    parts.push(
+      `<text x="${M.left - 6}" y="${py(y) + 4}" text-anchor="end" font-size="11">${y.toFixed(0)}</text>`,
+    );
+  }
+  parts.push(
+    `<polyline points="${points.map((p, i) => `${px(i)},${py(p.mean)}`).join(' ')}" fill="none" stroke="#1f77b4" stroke-width="2"/>`,
+  );
+  points.forEach((p, i) => {
+    parts.push(
+      `<line x1="${px(i)}" x2="${px(i)}" y1="${py(p.mean - p.std)}" y2="${py(p.mean + p.std)}" stroke="#1f77b4"/>`,
+    );
+    parts.push(`<circle cx="${px(i)}" cy="${py(p.mean)}" r="4" fill="#1f77b4"/>`);
+    parts.push(
+      `<text x="${px(i)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${esc(p.label)}</text>`,
+    );
+    if (p.note)
+      parts.push(
+        `<text x="${px(i)}" y="${H - M.bottom + 30}" text-anchor="middle" font-size="10" fill="#666">${esc(p.note)}</text>`,
+      );
+  });
+  parts.push(
+    `<text x="14" y="${(M.top + H - M.bottom) / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${(M.top + H - M.bottom) / 2})">mean episode return (± std)</text>`,
+  );
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">\n${parts.join('\n')}\n</svg>\n`;
+}
+
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,46 @@
+/**
+ * One MCAP log per round of the closed loop, on one uninterrupted run: a tick sink and event sink
+ * that write to the current round's logger and move to the next file between two ticks. Every log
+ * is complete (closed cleanly) before the learner reads it.
+ */
+import type { ControlEvent, EventSink } from '../../src/core/events.ts';
+import type { TickRecord } from '../../src/core/tick.ts';
+import { type LogSummary, McapTickLogger, type TickLoggerOptions } from '../../src/logging/tick-logger.ts';
+import type { TickSink } from '../../src/loop/control-loop.ts';
+
+export class RoundLog implements TickSink, EventSink {
+  private logger: McapTickLogger | undefined;
+  private closed = false;
+
+  /** Starts writing to `path`; returns the summary of the file it closed, if any. */
+  async rotate(path: string, options: TickLoggerOptions): Promise<LogSummary | undefined> {
+    if (this.closed) throw new Error('the round log is closed');
+    const next = await McapTickLogger.open(path, options);
+    const previous = this.logger;
+    this.logger = next;
+    return previous?.close();
+  }
+
+  writeTick(record: TickRecord): void {
+    this.logger?.writeTick(record);
+  }
+
+  emit(event: ControlEvent): void {
+    this.logger?.emit(event);
+  }
+
+  async close(): Promise<LogSummary | undefined> {
+    this.closed = true;
+    const logger = this.logger;
+    this.logger = undefined;
+    return logger?.close();
+  }
+}
+
+/** A tick sink whose target is set once the loop exists (the rollback monitor needs its manager). */
+export class LateSink implements TickSink {
+  target: TickSink | undefined;
+  writeTick(record: TickRecord): void {
+    this.target?.writeTick(record);
+  }
+}

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { EnvironmentPlugin } from '../../src/config/plugin.ts';
+import type { EnvironmentPair } from '../../src/core/environment.ts';
+import { dynamicsSchema } from '../dynamics.ts';
+import { createEnv, envDefinition, envDefinitions } from '../envs/index.ts';
+import { NormalizedActions, normalizingMap } from './pair.ts';
+
+/**
+ * The closed loop's environment pair (`kind: mujoco-rig`): the simulator a policy is trained and
+ * fine-tuned in, against a MuJoCo stand-in for an emulated rig built from that rig's own config
+ * (its dynamics, actuator delay and noise, sensor noise).
+ *
+ * In the loop the real data come from the rig itself, through its logs; the stand-in only serves
+ * what must not touch the robot: the trainer's progress evaluation, the benchmark's oracle (SAC
+ * online in the rig's dynamics) and its figures. Gates never use it (they use the simulator and
+ * held-out rig episodes), so a loop decision never relies on knowing the rig's dynamics.
+ */
+const rigPairOptions = z
+  .object({
+    /** A model in sim/models that has an environment. */
+    model: z.enum(envDefinitions.map((d) => d.model) as [string, ...string[]]),
+    /** One of the model's tasks; default its first. */
+    task: z.string().optional(),
+    /** Episode length in seconds; default the task's. */
+    horizon: z.number().positive().optional(),
+    /** The simulator's dynamics (sim/dynamics.ts); `{}` is the nominal model. */
+    sim: dynamicsSchema.default({}),
+    /** The emulated rig's config (tether rig), relative to this file: its dynamics become the stand-in's. */
+    rig: z.string(),
+    /** Use the rig's dynamics on the simulator side too (the benchmark's oracle). */
+    simIsRig: z.boolean().default(false),
+  })
+  .strict();
+
+export type RigPairOptions = z.output<typeof rigPairOptions>;
+
+/** What the stand-in takes from a rig config: the keys that make the rig another robot. */
+const rigGapSchema = z.looseObject({
+  model: z.string(),
+  task: z.string().optional(),
+  dynamics: dynamicsSchema.omit({ actionDelay: true, observationNoise: true }).default({}),
+  actuatorDelayMs: z.number().nonnegative().default(0),
+  actuatorNoise: z.number().nonnegative().default(0),
+  sensorNoise: z.number().nonnegative().default(0),
+});
+
+export interface RigGap {
+  readonly file: string;
+  readonly dynamics: z.output<typeof dynamicsSchema>;
+  readonly actuatorNoise: number;
+}
+
+/** Reads the gap of a rig config: dynamics, the delay in whole control ticks, the noise. */
+export function readRigGap(file: string, model: string, controlDt: number): RigGap {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`rig config ${file}: ${(error as Error).message}`);
+  }
+  const parsed = rigGapSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `rig config ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  const rig = parsed.data;
+  if (rig.model !== model) throw new Error(`rig config ${file} emulates '${rig.model}', not '${model}'`);
+  const delay = Math.round(rig.actuatorDelayMs / (1000 * controlDt));
+  return {
+    file,
+    dynamics: {
+      ...rig.dynamics,
+      ...(delay > 0 ? { actionDelay: delay } : {}),
+      ...(rig.sensorNoise > 0 ? { observationNoise: rig.sensorNoise } : {}),
+    },
+    actuatorNoise: rig.actuatorNoise,
+  };
+}
+
+export async function rigPair(options: RigPairOptions, baseDir: string): Promise<EnvironmentPair> {
+  const definition = envDefinition(options.model);
+  const taskName = options.task ?? definition.tasks[0]!;
+  const stock = await createEnv(options.model, { task: taskName });
+  const actionMap = normalizingMap(stock.action);
+  const controlDt = stock.dt;
+  stock.dispose();
+  const gap = readRigGap(path.resolve(baseDir, options.rig), options.model, controlDt);
+  const horizon = options.horizon === undefined ? {} : { horizon: Math.round(options.horizon / controlDt) };
+  // The rig's actuator noise is in robot units; the normalised wrapper adds it in learner units.
+  const rigNoise = gap.actuatorNoise / (actionMap[0]?.scale ?? 1);
+  const make = async (seed: number, dynamics: unknown, noise: number) =>
+    new NormalizedActions(
+      await createEnv(options.model, { task: taskName, seed, dynamics, ...horizon }),
+      noise,
+      seed,
+    );
+  const { signalReward, signalTerminated } = definition;
+  const terminated = signalTerminated?.(taskName);
+  return {
+    name: `${options.model} ${taskName}, rig ${path.basename(gap.file)}${options.simIsRig ? ' (sim = rig)' : ''}`,
+    sim: (seed) => (options.simIsRig ? make(seed, gap.dynamics, rigNoise) : make(seed, options.sim, 0)),
+    real: (seed) => make(seed, gap.dynamics, rigNoise),
+    gapRegion: null,
+    actionMap,
+    ...(signalReward ? { reward: (_obs, action, next) => signalReward(next, action) } : {}),
+    ...(terminated ? { terminated } : {}),
+  };
+}
+
+export const rigPairPlugin: EnvironmentPlugin<RigPairOptions> = {
+  kind: 'mujoco-rig',
+  description: 'a MuJoCo simulator against a stand-in for an emulated rig, made from the rig config',
+  schema: rigPairOptions,
+  create: (options, context) => rigPair(options, context.baseDir),
+};
