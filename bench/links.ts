@@ -20,6 +20,7 @@ import {
   spawnRig,
   startMosquitto,
   temporaryDirectory,
+  useTestLinkKey,
 } from '../hardware/tools/processes.ts';
 import { parseRunConfig } from '../src/config/load.ts';
 import type { Robot } from '../src/core/robot.ts';
@@ -34,6 +35,8 @@ type LinkKind = 'pty' | 'mqtt-embedded' | 'mqtt-mosquitto';
 /** trivial: a PD in TypeScript; onnx-ort: ONNX Runtime (async run); onnx-kernel: the same ONNX model on the synchronous WASM kernel. */
 type ControllerKind = 'trivial' | 'onnx-ort' | 'onnx-kernel';
 
+// Rig and host share the public test key (TETHER_LINK_KEY, unless set).
+useTestLinkKey();
 const seconds = Number(process.env['LINKS_SECONDS'] ?? 6);
 /**
  * Optional scheduling priority (nice value, e.g. -10; needs privileges) for this process and the rigs:

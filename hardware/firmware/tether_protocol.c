@@ -200,10 +200,26 @@ void tether_link_init(tether_link *link, const uint8_t *key, size_t key_length, 
   memcpy(link->rig_nonce, nonce, TETHER_NONCE_SIZE);
 }
 
+/* Anti-replay window: a counter above the newest is new; one up to the window below it is
+   accepted once; anything older, or seen before, is a replay. */
+static int accept_counter(tether_link *link, uint64_t counter) {
+  if (counter == 0) return 0;
+  uint64_t *slot = &link->seen[counter % TETHER_REPLAY_WINDOW];
+  if (counter > link->rx_counter) {
+    link->rx_counter = counter;
+    *slot = counter;
+    return 1;
+  }
+  if (link->rx_counter - counter >= TETHER_REPLAY_WINDOW || *slot == counter) return 0;
+  *slot = counter;
+  return 1;
+}
+
 void tether_link_drop(tether_link *link, const uint8_t next_nonce[TETHER_NONCE_SIZE]) {
   link->session_id = 0;
   link->rx_counter = 0;
   link->tx_counter = 0;
+  memset(link->seen, 0, sizeof link->seen);
   memcpy(link->rig_nonce, next_nonce, TETHER_NONCE_SIZE);
 }
 
@@ -271,11 +287,10 @@ long tether_link_open(tether_link *link, const uint8_t *message, size_t length, 
     link->forged++;
     return TETHER_ERR_FORGED;
   }
-  if (counter <= link->rx_counter) {
+  if (!accept_counter(link, counter)) {
     link->replayed++;
     return TETHER_ERR_REPLAYED;
   }
-  link->rx_counter = counter;
   return (long)body;
 }
 
@@ -293,6 +308,7 @@ int tether_link_accept_session(tether_link *link, const uint8_t *message, size_t
   tether_derive_session(&link->device, link->rig_nonce, host_nonce, &link->to_rig, &link->to_host, &link->session_id);
   link->rx_counter = 0;
   link->tx_counter = 0;
+  memset(link->seen, 0, sizeof link->seen);
   memcpy(link->rig_nonce, next_nonce, TETHER_NONCE_SIZE);
   return TETHER_ACK_OK;
 }

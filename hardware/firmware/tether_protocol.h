@@ -27,6 +27,8 @@ extern "C" {
 #define TETHER_TRAILER_SIZE 28u
 #define TETHER_MAC_SIZE 16u
 #define TETHER_NONCE_SIZE 16u
+/* A counter up to this far below the newest accepted is accepted once (reordering on MQTT). */
+#define TETHER_REPLAY_WINDOW 64u
 /* Header flags bits 0-1: which key sealed the message. Other bits must be 0. */
 #define TETHER_AUTH_NONE 0u
 #define TETHER_AUTH_DEVICE 1u
@@ -179,6 +181,7 @@ typedef struct {
   tether_hmac_key to_host; /* current session: frames to the host */
   uint32_t session_id;     /* 0 = no owner */
   uint64_t rx_counter, tx_counter, device_counter;
+  uint64_t seen[TETHER_REPLAY_WINDOW]; /* counter accepted per slot (counter % window) */
   uint8_t rig_nonce[TETHER_NONCE_SIZE]; /* the next open must echo it */
   uint32_t forged, replayed, foreign_session;
 } tether_link;

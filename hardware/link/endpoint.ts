@@ -1,4 +1,4 @@
-import { trailerSize } from '../protocol/auth.ts';
+import { AuthMode, trailerSize } from '../protocol/auth.ts';
 import {
   type Ack,
   type CommandSample,
@@ -33,6 +33,7 @@ import {
   type Header,
   type Heartbeat,
   type Hello,
+  headerSize,
   MessageType,
   maxMessageSize,
   messageTypeCount,
@@ -195,6 +196,13 @@ export class Endpoint {
     header.session = 0;
     let type = decodeHeader(view, length, header);
     let payload = type > 0 ? this.auth.verify(bytes, length, header) : type;
+    if (payload <= AuthError.forged && type === MessageType.estop && length >= headerSize + trailerSize) {
+      // Anyone may stop: an e-stop whose seal does not verify (an old session, a forged or replayed
+      // tag) is still an e-stop, delivered as unauthenticated (docs/security.md).
+      h.rejected?.(payload, header);
+      payload = length - trailerSize;
+      header.auth = AuthMode.none;
+    }
     if (payload < 0) type = payload;
     else payload = Math.min(payload, length);
     if (type === MessageType.state) {

@@ -229,6 +229,10 @@ export class LinkRobot implements Robot {
   private readonly roundTrips = new Float64Array(roundTripRing);
   private roundTripCount = 0;
   private lastCommandAt = 0;
+  /** E-stops sent again while in fault and the rig's states do not show its latch (at most 50). */
+  private estopRepeats = 0;
+  /** A recovery is asking the rig to clear its latch: no e-stop must chase it. */
+  private recovering = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private helloWaiter: ((hello: Hello) => void) | undefined;
   private readonly ackWaiters = new Map<number, (ack: Ack, header: Header) => void>();
@@ -427,8 +431,13 @@ export class LinkRobot implements Robot {
       throw new Error(`cannot recover: robot is ${this.lifecycle.state}, not in fault`);
     if (!this.transport.connected)
       throw new Error(`cannot recover: link ${this.transport.description} is still down`);
-    await this.openSession();
-    await this.request(RequestOp.recover, 'recover');
+    this.recovering = true;
+    try {
+      await this.openSession();
+      await this.request(RequestOp.recover, 'recover');
+    } finally {
+      this.recovering = false;
+    }
     this.monitor?.reset();
     this.lifecycle.apply('recover');
   }
@@ -697,7 +706,7 @@ export class LinkRobot implements Robot {
       return;
     }
     // Back up: ask who is there, so a rig that changed shape is caught before any recovery.
-    if (this.robotInfo !== undefined) this.endpoint.sendRequest({ op: RequestOp.hello });
+    if (this.robotInfo !== undefined) this.endpoint.sendRequest({ op: RequestOp.hello }, undefined, 'none');
   }
 
   private adopt(hello: Hello): void {
@@ -830,7 +839,12 @@ export class LinkRobot implements Robot {
 
   private awaitHello(timeoutMs = this.options.helloTimeoutMs): Promise<Hello> {
     return new Promise((resolve, reject) => {
-      const ask = setInterval(() => this.endpoint.sendRequest({ op: RequestOp.hello }), 250);
+      // Unsealed: whoever is there answers, sealed with its device key (a restarted rig does not know
+      // our session, so a request sealed with it would go unanswered).
+      const ask = setInterval(
+        () => this.endpoint.sendRequest({ op: RequestOp.hello }, undefined, 'none'),
+        250,
+      );
       const forgedBefore = this.auth.counters.deviceForged;
       const timer = setTimeout(() => {
         finish();
@@ -852,7 +866,7 @@ export class LinkRobot implements Robot {
         finish();
         resolve(hello);
       };
-      this.endpoint.sendRequest({ op: RequestOp.hello });
+      this.endpoint.sendRequest({ op: RequestOp.hello }, undefined, 'none');
     });
   }
 
@@ -875,6 +889,19 @@ export class LinkRobot implements Robot {
   }
 
   private heartbeat(): void {
+    // In fault, the rig must be latched too: an e-stop lost on the way (a frozen or flaky link) is
+    // sent again until the rig's states say it latched.
+    if (this.lifecycle.state !== 'fault' || this.recovering) this.estopRepeats = 0;
+    else if (
+      this.hasState &&
+      (this.latest.flags & (StateFlag.estop | StateFlag.fault)) === 0 &&
+      this.estopRepeats++ < 50
+    ) {
+      this.endpoint.sendEstop({
+        source: EstopSource.host,
+        reason: (this.lifecycle.lastFault ?? 'fault').slice(0, 200),
+      });
+    }
     if (performance.now() - this.lastCommandAt < this.options.heartbeatMs) return;
     this.endpoint.sendHeartbeat({ role: 0, lifecycle: lifecycleCode[this.lifecycle.state] });
   }

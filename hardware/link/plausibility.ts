@@ -9,11 +9,17 @@
  *   frozen   a joint's position and velocity stay bit-for-bit identical for `windowCycles` cycles
  *            while the commands change (an encoder that stopped updating, a held last value).
  *   stuck    an actuated joint whose effort changed by `minEffortChange` x its effort limit within
- *            the window, yet neither moved `minMotion` nor reached `stillVelocity`, away from its
- *            end stops (a seized joint, a slipping coupling the encoder sits behind).
- *   still    a passive joint (effort limit 0) that does not move while an actuated joint's velocity
- *            changed by `minDriveChange` within the window: a coupled joint must react (a pole on an
- *            accelerating cart swings), so a motionless one is stuck or its sensor is.
+ *            the window, yet neither moved `minMotion` nor reached `stillVelocity`, away from its end
+ *            stops (a seized joint, a slipping coupling the encoder sits behind). A steady effort
+ *            without motion (holding a load) is no finding; a change of effort must move a free joint.
+ *   still    a passive joint (effort limit 0) that does not move while an actuated joint's effort
+ *            changed by `minEffortChange` x its limit: the drive's acceleration changed, so a coupled
+ *            joint must react (the lean of a pole on a cart follows the cart's acceleration); a
+ *            motionless one is stuck, or its sensor is.
+ *
+ * How soon after a seizure they fire depends on the controller: a joint that is not asked to move
+ * cannot be told from a seized one. Once the effort changes by the configured bound, they fire within
+ * `windowCycles`.
  *
  * Allocation-free per cycle; windows are rings of `windowCycles` samples per joint.
  */
@@ -28,8 +34,6 @@ export interface PlausibilityOptions {
   readonly stillVelocity: number;
   /** Effort change within the window, as a fraction of a joint's effort limit, that must move it. */
   readonly minEffortChange: number;
-  /** Velocity change of an actuated joint within the window that a passive joint must react to. */
-  readonly minDriveChange: number;
   /** Position change (m or rad) the reported velocities may leave unexplained between two cycles. */
   readonly jumpTolerance: number;
   readonly frozen: boolean;
@@ -40,7 +44,6 @@ export const defaultPlausibility: PlausibilityOptions = {
   minMotion: 0.005,
   stillVelocity: 0.02,
   minEffortChange: 0.25,
-  minDriveChange: 0.2,
   jumpTolerance: 0.05,
   frozen: true,
 };
@@ -175,12 +178,15 @@ export class PlausibilityMonitor {
 
   private checkWindows(): PlausibilityVerdict | undefined {
     const { n, w, options } = this;
-    // Largest velocity change of any actuated joint within the window: is the robot being driven?
+    // Largest effort change of any actuated joint (as a fraction of its limit): is the robot driven?
     let drive = 0;
+    // Efforts of the window's older part only: a change in the last cycles has not had time to move
+    // anything yet (actuator delay, a cycle of transport), motion is judged over the whole window.
+    const lag = Math.max(2, Math.floor(w / 3));
     for (let j = 0; j < n; j++) {
       if (this.actuated[j] === 0) continue;
-      const change = range(this.velocity, j * w, w);
-      if (change > drive) drive = change;
+      const shift = this.effortRange(j, w - lag) / this.joints[j]!.effortLimit;
+      if (shift > drive) drive = shift;
     }
     for (let j = 0; j < n; j++) {
       const joint = this.joints[j]!;
@@ -188,24 +194,38 @@ export class PlausibilityMonitor {
       const speed = maxAbs(this.velocity, j * w, w);
       if (motion >= options.minMotion || speed >= options.stillVelocity) continue;
       if (this.actuated[j] === 1) {
-        const effortChange = range(this.effort, j * w, w);
-        if (effortChange < options.minEffortChange * joint.effortLimit) continue;
+        const shift = this.effortRange(j, w - lag);
+        if (shift < options.minEffortChange * joint.effortLimit) continue;
         if (nearStop(joint, this.position[j * w + ((this.head + w - 1) % w)]!)) continue;
         return this.verdict(
           'stuck',
           joint.name,
-          `joint '${joint.name}' did not move (${fmt(motion)} within ${w} cycles) while its effort changed by ${fmt(effortChange)} (limit ${fmt(joint.effortLimit)}): seized or disconnected`,
+          `joint '${joint.name}' did not move (${fmt(motion)} within ${w} cycles) while its effort changed by ${fmt(shift)} (limit ${fmt(joint.effortLimit)}): seized or disconnected`,
         );
       }
-      if (this.passive[j] === 1 && drive >= options.minDriveChange) {
+      if (this.passive[j] === 1 && drive >= options.minEffortChange) {
         return this.verdict(
           'still',
           joint.name,
-          `passive joint '${joint.name}' did not move (${fmt(motion)} within ${w} cycles) while the actuated joints' velocity changed by ${fmt(drive)}: stuck, or its sensor is`,
+          `passive joint '${joint.name}' did not move (${fmt(motion)} within ${w} cycles) while the drive's effort changed by ${fmt(100 * drive)} % of its limit: stuck, or its sensor is`,
         );
       }
     }
     return undefined;
+  }
+
+  /** Range of joint j's efforts over the oldest `count` samples of the window. */
+  private effortRange(j: number, count: number): number {
+    const { w, head } = this;
+    let lo = Infinity;
+    let hi = -Infinity;
+    // The ring's oldest sample sits at `head` (the next slot to write).
+    for (let i = 0; i < count; i++) {
+      const v = this.effort[j * w + ((head + i) % w)]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return hi - lo;
   }
 
   private verdict(kind: PlausibilityKind, joint: string, message: string): PlausibilityVerdict {

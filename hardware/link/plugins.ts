@@ -58,7 +58,6 @@ const linkOptions = {
           minMotion: z.number().nonnegative().default(defaultPlausibility.minMotion),
           stillVelocity: z.number().nonnegative().default(defaultPlausibility.stillVelocity),
           minEffortChange: z.number().positive().default(defaultPlausibility.minEffortChange),
-          minDriveChange: z.number().positive().default(defaultPlausibility.minDriveChange),
           jumpTolerance: z.number().positive().default(defaultPlausibility.jumpTolerance),
           frozen: z.boolean().default(defaultPlausibility.frozen),
         })
@@ -104,7 +103,7 @@ async function describeExpected(
   if (expect === undefined) return undefined;
   // Loaded on demand: only `config check` and the run's HELLO comparison need the model's specs.
   const { simRobotPlugin } = await import('../../sim/sim-robot.ts');
-  return simRobotPlugin.describe!(
+  const info = await simRobotPlugin.describe!(
     {
       model: expect.model,
       ...(expect.task !== undefined ? { task: expect.task } : {}),
@@ -126,6 +125,10 @@ async function describeExpected(
     },
     context,
   );
+  if (info === undefined) return undefined;
+  // A link presents the model's signals, not its simulator: the plant behind it is unknown.
+  const { plant: _plant, ...presented } = info;
+  return presented;
 }
 
 export const serialRobotPlugin: RobotPlugin<z.output<typeof serialRobotSchema>> = {

@@ -61,6 +61,9 @@ export interface AuthCounters {
 
 export type SealMode = 'auto' | 'device' | 'none';
 
+/** How far below the newest counter a reordered frame is still accepted (once). C: TETHER_REPLAY_WINDOW. */
+export const replayWindow = 64;
+
 export function randomNonce(): Uint8Array {
   return randomFillSync(new Uint8Array(nonceSize));
 }
@@ -73,6 +76,8 @@ export class LinkAuth {
   private pending: SessionKeys | undefined;
   private txCounter = 0;
   private rxCounter = 0;
+  /** Counter accepted per slot (counter mod replayWindow): a reordered frame is accepted once. */
+  private readonly seen = new Float64Array(replayWindow);
   private deviceCounter = 0;
   /** Set when the pending session became the current one (the host's open succeeded). */
   onPromoted: ((session: SessionKeys) => void) | undefined;
@@ -107,6 +112,7 @@ export class LinkAuth {
     this.pending = undefined;
     this.txCounter = 0;
     this.rxCounter = 0;
+    this.seen.fill(0);
   }
 
   /** Host: derive the session an open with these nonces creates; it becomes current once the rig uses it. */
@@ -178,16 +184,35 @@ export class LinkAuth {
       this.current = keys;
       this.pending = undefined;
       this.txCounter = 0;
-      this.rxCounter = counter;
+      this.rxCounter = 0;
+      this.seen.fill(0);
+      this.accept(counter);
       this.onPromoted?.(keys);
       return length - trailerSize;
     }
-    if (counter <= this.rxCounter) {
+    if (!this.accept(counter)) {
       this.counters.replayed++;
       return AuthError.replayed;
     }
-    this.rxCounter = counter;
     return length - trailerSize;
+  }
+
+  /**
+   * Anti-replay window (as IPsec's): a counter above the highest so far is new; one up to
+   * `replayWindow` below it is accepted once (MQTT may deliver a QoS 1 ack after QoS 0 states sent
+   * later); anything older, or seen before, is a replay.
+   */
+  private accept(counter: number): boolean {
+    if (counter === 0) return false;
+    const slot = counter % replayWindow;
+    if (counter > this.rxCounter) {
+      this.rxCounter = counter;
+      this.seen[slot] = counter;
+      return true;
+    }
+    if (this.rxCounter - counter >= replayWindow || this.seen[slot] === counter) return false;
+    this.seen[slot] = counter;
+    return true;
   }
 }
 

@@ -19,6 +19,15 @@ export interface FirmwareLimits {
   readonly torqueRate: Float64Array;
   /** Joint velocity implied by successive position targets, rad/s (joint_motion_generator_velocity_limits_violation). */
   readonly targetVelocity: Float64Array;
+  /** Their acceleration, rad/s² (joint_motion_generator_acceleration_discontinuity). */
+  readonly targetAcceleration: Float64Array;
+  /** Their jerk, rad/s³ (joint_motion_generator_joint_jerk_limits_violation). */
+  readonly targetJerk: Float64Array;
+  /**
+   * Position mode: an inner period without a new target extrapolates the last one with its velocity
+   * (Franka extrapolates motion commands; torque commands repeat), until `lostCommands` stops it.
+   */
+  readonly extrapolate: boolean;
   /** Targets outside the joint's range (joint_position_limits_violation). */
   readonly positionLimits: boolean;
   /** |τ_ext| per joint, N*m: the collision reflex (joint_reflex). */
@@ -112,7 +121,8 @@ export class Firmware {
   private readonly queueHasGains = new Uint8Array(queueSlots);
   private queueHead = 0;
   private queueLength = 0;
-  private stuckPosition = 0;
+  /** dof_damping of the seized joint before it seized (restored when it frees). */
+  private stuckDamping = 0;
   private readonly qfrcActuator: HeapView;
   private readonly qacc: HeapView;
   private readonly gravity: Float64Array;
@@ -122,6 +132,14 @@ export class Firmware {
   private readonly lastTarget: Float64Array;
   private lastCommandUs = Number.NaN;
   private ticksSinceCommand = 0;
+  private commandThisTick = false;
+  private periodUs = 1000;
+  /** Velocity and acceleration of the target sequence (per joint) and how many differences exist. */
+  private readonly targetVel: Float64Array;
+  private readonly targetAcc: Float64Array;
+  private readonly nextVel: Float64Array;
+  private readonly nextAcc: Float64Array;
+  private differences = 0;
   private jacobian: { delete(): void; GetView(): Float64Array } | undefined;
 
   constructor(
@@ -152,9 +170,18 @@ export class Firmware {
     this.qfrcBias = new HeapView(() => this.data.data.qfrc_bias);
     this.xfrcApplied = new HeapView(() => this.data.data.xfrc_applied);
     this.lastTarget = new Float64Array(n);
+    this.targetVel = new Float64Array(n);
+    this.targetAcc = new Float64Array(n);
+    this.nextVel = new Float64Array(n);
+    this.nextAcc = new Float64Array(n);
     this.externalTorque = new Float64Array(n);
     this.gravity = Float64Array.from(sim.model.opt.gravity);
     this.reset();
+  }
+
+  /** The target (or torque) the firmware applies now, per action. */
+  get currentTarget(): Float64Array {
+    return this.target;
   }
 
   get simTimeUs(): number {
@@ -194,6 +221,7 @@ export class Firmware {
     this.queueLength = 0;
     this.lastCommandUs = Number.NaN;
     this.ticksSinceCommand = 0;
+    this.differences = 0;
     this.captureHold();
     this.target.set(this.options.commandMode === 'position' ? this.hold : this.safe);
   }
@@ -217,15 +245,46 @@ export class Firmware {
     this.appliedCommandSeq = 0;
   }
 
+  /**
+   * Seizes a joint (-1 frees it): an enormous viscous damping on its degree of freedom (MuJoCo
+   * integrates joint damping implicitly, so this is stable), so it holds still, creeping at most
+   * 1e-5 m/s or rad/s under full effort, while the actuator keeps pushing (the effort still shows in
+   * STATE) and the rest of the robot feels a seized joint: a pole on a seized cart falls, a seized
+   * pole stops swinging.
+   */
   setStuck(joint: number): void {
+    const damping = (this.sim.model as unknown as { dof_damping: Float64Array }).dof_damping;
+    if (this.stuckJoint >= 0) damping[this.layout.joints[this.stuckJoint]!.dofAddress] = this.stuckDamping;
     this.stuckJoint = joint;
-    if (joint >= 0) this.stuckPosition = this.data.qpos[this.layout.joints[joint]!.qposAddress]!;
+    if (joint >= 0) {
+      const dof = this.layout.joints[joint]!.dofAddress;
+      this.stuckDamping = damping[dof]!;
+      damping[dof] = 1e6;
+    }
   }
 
   /** One inner-loop period: apply due commands, compute actuator efforts, step physics. */
   tick(periodUs: number): void {
     this.timeUs += periodUs;
+    this.periodUs = periodUs;
+    this.commandThisTick = false;
     this.applyDueCommands();
+    const lim = this.options.limits;
+    if (
+      lim?.extrapolate &&
+      !this.commandThisTick &&
+      this.differences > 0 &&
+      this.active &&
+      this.latchedFlags === 0 &&
+      this.options.commandMode === 'position'
+    ) {
+      // A lost target: continue the motion for this period, as the robot's motion generator would.
+      for (let i = 0; i < this.nAction; i++)
+        this.target[i] = this.target[i]! + this.targetVel[i]! * periodUs * 1e-6;
+      this.lastTarget.set(this.target);
+      this.lastCommandUs = this.timeUs;
+      this.targetAcc.fill(0);
+    }
     const n = this.nAction;
     const data = this.data;
     const commanding = this.active && this.latchedFlags === 0;
@@ -256,11 +315,6 @@ export class Firmware {
     this.kernel.applyAction(this.torque, data);
     this.kernel.beforeStep?.(data);
     data.step(1);
-    if (this.stuckJoint >= 0) {
-      const joint = this.layout.joints[this.stuckJoint]!;
-      data.qpos[joint.qposAddress] = this.stuckPosition;
-      data.qvel[joint.dofAddress] = 0;
-    }
     if (commanding && this.options.limits !== undefined) this.checkLimits(this.options.limits);
   }
 
@@ -281,7 +335,9 @@ export class Firmware {
     const n = this.nAction;
     const data = this.data;
     if (limits.lostCommands > 0) {
-      this.ticksSinceCommand++;
+      // Counts inner periods in which no new command was applied.
+      if (this.commandThisTick) this.ticksSinceCommand = 0;
+      else this.ticksSinceCommand++;
       if (this.ticksSinceCommand > this.longestCommandGap) this.longestCommandGap = this.ticksSinceCommand;
       if (this.ticksSinceCommand >= limits.lostCommands) {
         this.trip(
@@ -329,7 +385,8 @@ export class Firmware {
   /** Checks one command against the limits as it is applied; returns false when it tripped one. */
   private checkCommand(limits: FirmwareLimits, next: Float64Array, at: number): boolean {
     const n = this.nAction;
-    const dt = (this.timeUs - this.lastCommandUs) * 1e-6;
+    // Commands belong to successive periods: two applied in one inner tick are a period apart.
+    const dt = Math.max(this.timeUs - this.lastCommandUs, this.periodUs) * 1e-6;
     const first = Number.isNaN(this.lastCommandUs);
     for (let i = 0; i < n; i++) {
       const v = next[at + i]!;
@@ -342,16 +399,35 @@ export class Firmware {
           );
           return false;
         }
-        const rate = first ? 0 : Math.abs(v - this.lastTarget[i]!) / Math.max(dt, 1e-6);
-        if (rate > limits.targetVelocity[i]!) {
+        const vel = first ? 0 : (v - this.lastTarget[i]!) / dt;
+        const acc = this.differences > 0 ? (vel - this.targetVel[i]!) / dt : 0;
+        const jerk = this.differences > 1 ? (acc - this.targetAcc[i]!) / dt : 0;
+        this.nextVel[i] = vel;
+        this.nextAcc[i] = acc;
+        const name = joint?.name ?? String(i);
+        if (Math.abs(vel) > limits.targetVelocity[i]!) {
           this.trip(
             'joint_motion_generator_velocity_limits_violation',
-            `targets for joint '${joint?.name ?? i}' move at ${rate.toFixed(3)} rad/s (limit ${limits.targetVelocity[i]})`,
+            `targets for joint '${name}' move at ${Math.abs(vel).toFixed(3)} rad/s (limit ${limits.targetVelocity[i]})`,
+          );
+          return false;
+        }
+        if (Math.abs(acc) > limits.targetAcceleration[i]!) {
+          this.trip(
+            'joint_motion_generator_acceleration_discontinuity',
+            `targets for joint '${name}' accelerate at ${Math.abs(acc).toFixed(1)} rad/s² (limit ${limits.targetAcceleration[i]})`,
+          );
+          return false;
+        }
+        if (Math.abs(jerk) > limits.targetJerk[i]!) {
+          this.trip(
+            'joint_motion_generator_joint_jerk_limits_violation',
+            `targets for joint '${name}' jerk at ${Math.abs(jerk).toFixed(0)} rad/s³ (limit ${limits.targetJerk[i]})`,
           );
           return false;
         }
       } else {
-        const rate = first ? 0 : Math.abs(v - this.lastTarget[i]!) / Math.max(dt, 1e-6);
+        const rate = first ? 0 : Math.abs(v - this.lastTarget[i]!) / dt;
         if (rate > limits.torqueRate[i]!) {
           this.trip(
             'controller_torque_discontinuity',
@@ -420,9 +496,16 @@ export class Firmware {
       const limits = this.options.limits;
       if (limits !== undefined && !this.checkCommand(limits, this.queueTarget, slot * n)) return;
       for (let i = 0; i < n; i++) this.target[i] = this.queueTarget[slot * n + i]!;
+      if (limits !== undefined) {
+        if (!Number.isNaN(this.lastCommandUs)) {
+          this.targetVel.set(this.nextVel);
+          this.targetAcc.set(this.nextAcc);
+          this.differences++;
+        }
+      }
       this.lastTarget.set(this.target);
       this.lastCommandUs = this.timeUs;
-      this.ticksSinceCommand = 0;
+      this.commandThisTick = true;
       if (this.queueHasGains[slot] === 1) {
         for (let i = 0; i < n; i++) {
           this.kpNow[i] = this.queueKp[slot * n + i]!;

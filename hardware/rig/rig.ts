@@ -265,6 +265,11 @@ export class EmulatedRig {
                 targetVelocity: limits.targetVelocity
                   ? perAction('limits.targetVelocity', limits.targetVelocity)
                   : off,
+                targetAcceleration: limits.targetAcceleration
+                  ? perAction('limits.targetAcceleration', limits.targetAcceleration)
+                  : off,
+                targetJerk: limits.targetJerk ? perAction('limits.targetJerk', limits.targetJerk) : off,
+                extrapolate: limits.extrapolate,
                 positionLimits: limits.positionLimits,
                 externalTorque: limits.externalTorque
                   ? perAction('limits.externalTorque', limits.externalTorque)
@@ -524,6 +529,10 @@ export class EmulatedRig {
     this.log(
       `session ${hex(owner.id)} lost the rig: nothing heard for ${Math.round(quietMs)} ms (lease ${this.leaseMs} ms)`,
     );
+    if (this.firmware.active && this.firmware.latchedFlags === 0) {
+      // An owner that vanished while the rig applied its commands: as the watchdog would, latch.
+      this.latch(StateFlag.fault, `fault: owner ${hex(owner.id)} lost while active`);
+    }
     this.auth.drop();
     this.firmware.active = false;
     this.rigNonce = randomNonce();

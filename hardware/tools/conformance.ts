@@ -430,6 +430,11 @@ export function conformanceVectors(): string {
   step(`frame ${host.estop('none')}`, 'an unsealed e-stop is accepted: anyone may stop');
   step(`frame ${host.heartbeat('auto')}`);
   step(`frame ${host.heartbeat('none')}`, 'an unsealed heartbeat does not feed the watchdog');
+  const early = host.heartbeat('auto');
+  const late = host.heartbeat('auto');
+  step(`frame ${late}`, 'frames may arrive out of order (MQTT does not order across topics)...');
+  step(`frame ${early}`, '...an older counter within the replay window is accepted once');
+  step(`frame ${early}`, 'and not twice');
   step(
     `frame ${second.session(rigNonces[1]!, secondHostNonce, 'device')}`,
     'a second would-be owner while the owner is alive: busy',

@@ -85,7 +85,8 @@ describe('emulated rig firmware', () => {
       await robot.shutdown();
     }
     const report = await rig.stop();
-    expect(new Set(angles).size).toBe(1);
+    // Seized: it creeps at most micrometres (the firmware damps it, physics still runs).
+    expect(Math.max(...angles) - Math.min(...angles)).toBeLessThan(1e-3);
     expect(new Set(carts).size).toBeGreaterThan(10);
     expect(report.traffic.statesDelayed).toBeGreaterThan(100);
     expect(report.latencyUs.filter((us) => us > 40_000).length).toBeGreaterThan(10);

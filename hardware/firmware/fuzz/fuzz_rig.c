@@ -180,7 +180,7 @@ static void structured(reader *r) {
   uint8_t mac[32];
   uint64_t counter = 0;
   if (sealing <= 5 || sealing == 9) counter = ++host_counter;
-  else if (sealing == 6) counter = rig.rx_counter - r8(r) % (rig.rx_counter < 3 ? rig.rx_counter : 3);
+  else if (sealing == 6) counter = rig.rx_counter; /* the newest accepted counter, again */
   if (sealing <= 6 || sealing == 9) {
     m[2] = TETHER_AUTH_SESSION;
     put32(m + n, rig.session_id);
