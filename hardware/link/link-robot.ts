@@ -233,6 +233,9 @@ export class LinkRobot implements Robot {
   private estopRepeats = 0;
   /** A recovery is asking the rig to clear its latch: no e-stop must chase it. */
   private recovering = false;
+  /** When the last e-stop went to the rig, and when the newest state was accepted (ms). */
+  private estopSentAt = 0;
+  private latestStateAt = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private helloWaiter: ((hello: Hello) => void) | undefined;
   private readonly ackWaiters = new Map<number, (ack: Ack, header: Header) => void>();
@@ -489,6 +492,7 @@ export class LinkRobot implements Robot {
     this.lifecycle.apply('fault', reason);
     if (this.robotInfo !== undefined) {
       this.sendCommand(this.safeAction);
+      this.estopSentAt = performance.now();
       this.endpoint.sendEstop({ source: EstopSource.host, reason: reason.slice(0, 200) });
     }
   }
@@ -610,6 +614,7 @@ export class LinkRobot implements Robot {
     this.copyState(s);
     this.hasState = true;
     this.freshState = true;
+    this.latestStateAt = performance.now();
     this.lastStateSeq = s.seq;
     this.stats.statesReceived++;
     if ((s.flags & (StateFlag.estop | StateFlag.fault)) !== 0 && this.lifecycle.state === 'running') {
@@ -890,13 +895,18 @@ export class LinkRobot implements Robot {
 
   private heartbeat(): void {
     // In fault, the rig must be latched too: an e-stop lost on the way (a frozen or flaky link) is
-    // sent again until the rig's states say it latched.
+    // sent again, but only once a state that left the rig after the last one landed still shows it
+    // unlatched (a stop still in flight must not chase a recovery), at most every 300 ms, 50 times.
+    const now = performance.now();
     if (this.lifecycle.state !== 'fault' || this.recovering) this.estopRepeats = 0;
     else if (
       this.hasState &&
       (this.latest.flags & (StateFlag.estop | StateFlag.fault)) === 0 &&
+      this.latestStateAt > this.estopSentAt + 100 &&
+      now - this.estopSentAt >= 300 &&
       this.estopRepeats++ < 50
     ) {
+      this.estopSentAt = now;
       this.endpoint.sendEstop({
         source: EstopSource.host,
         reason: (this.lifecycle.lastFault ?? 'fault').slice(0, 200),
