@@ -527,7 +527,6 @@ function scenarios(mosquitto: Mosquitto): Record<string, (t: Transport) => Promi
       for (let i = 0; i < 100 && peer.auth.sessionId === 0; i++) await sleep(20);
       peer.request(RequestOp.activate);
       await sleep(200);
-      const start = epochMs();
       for (let i = 0; i < 200; i++) {
         peer.command([[Number.NaN, Infinity, -Infinity][i % 3]!]);
         await sleep(5);
