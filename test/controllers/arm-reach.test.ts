@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { controllerPlugins } from '../../app/plugins.ts';
 import { ConstantController } from '../../controllers/basic/constant.ts';
 import { ArmReachController, armReachPlugin } from '../../controllers/classical/arm-reach.ts';
-import { controllerPlugins } from '../../controllers/registry.ts';
 import { armVelocityLimits } from '../../sim/envs/arm.ts';
 import { createEnv } from '../../sim/envs/index.ts';
 import { closedLoop, configureFor } from './closed-loop.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { controllerPlugins } from '../../app/plugins.ts';
 import { ConstantController } from '../../controllers/basic/constant.ts';
 import { diagonal, multiply, transpose } from '../../controllers/classical/linalg.ts';
 import { holdOverSteps, linearizePhysicsStep } from '../../controllers/classical/linearize.ts';
 import { LqrController, lqrControllerPlugin, solveDiscreteRiccati } from '../../controllers/classical/lqr.ts';
-import { controllerPlugins } from '../../controllers/registry.ts';
 import { createEnv } from '../../sim/envs/index.ts';
 import { SimModel } from '../../sim/model.ts';
 import { closedLoop, configureFor } from './closed-loop.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { controllerPlugins } from '../../app/plugins.ts';
 import { ConstantController } from '../../controllers/basic/constant.ts';
 import { PdStandController, pdStandPlugin } from '../../controllers/classical/pd-stand.ts';
-import { controllerPlugins } from '../../controllers/registry.ts';
 import { createEnv } from '../../sim/envs/index.ts';
 import { closedLoop, configureFor } from './closed-loop.ts';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { controllerPlugins } from '../../app/plugins.ts';
 import {
   CartpoleSwingUpController,
   cartpoleSwingUpPlugin,
 } from '../../controllers/classical/cartpole-swingup.ts';
-import { controllerPlugins } from '../../controllers/registry.ts';
 import { createEnv } from '../../sim/envs/index.ts';
 import { closedLoop, configureFor } from './closed-loop.ts';
 
