@@ -2,10 +2,16 @@
  * Cartesian reaching through joint impedance, the way Franka users stream targets: a motion generator
  * moves joint targets towards the inverse-kinematics solution for a Cartesian goal (damped least
  * squares on the target's own forward kinematics, so the target path is smooth and free of sensor
- * noise), limited in joint speed; the robot's joint impedance (a pd drive: kp, kd per joint, with
- * gravity compensated by the robot) tracks it at its inner-loop rate.
+ * noise), limited in joint speed, acceleration and jerk (a Franka refuses target sequences beyond
+ * its limits); the robot's joint impedance (a pd drive: kp, kd per joint, with gravity compensated by
+ * the robot) tracks it at its inner-loop rate.
  *
- *   Δq = Jᵀ (J Jᵀ + λ² I)⁻¹ · clamp(x* − x(q_target), maxStep),  q_target += clamp(Δq, maxSpeed · dt)
+ *   Δq = Jᵀ (J Jᵀ + λ² I)⁻¹ · clamp(x* − x(q_target), maxStep)
+ *   v* = clamp(gain · Δq, maxSpeed),  a = clamp((v* − v)/dt, maxAcceleration) within maxJerk·dt of
+ *   the last a,  v += a·dt,  q_target += v·dt
+ *
+ * dt is the time since the last call (the loop's deadlines), so after missed ticks the targets keep
+ * the pace a robot extrapolating them keeps (libfranka hands its callback the real period too).
  *
  * Writes `<joint>.target`, `<joint>.kp`, `<joint>.kd` (a pd-drive robot). The goal is `target` or the
  * `target.x/y/z` observation signals.
@@ -30,6 +36,10 @@ export const jointReachOptions = z
     kd: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(frankaJointDamping),
     /** Largest joint-target speed, rad/s (well inside the Panda's 2.175 / 2.61). */
     maxSpeed: z.number().positive().default(0.5),
+    /** Largest joint-target acceleration, rad/s² (the Panda's smallest limit is 7.5). */
+    maxAcceleration: z.number().positive().default(2),
+    /** Largest joint-target jerk, rad/s³ (the Panda's smallest limit is 3750). */
+    maxJerk: z.number().positive().default(1000),
     /** Largest Cartesian error fed to one IK step, m. */
     maxStep: z.number().positive().default(0.05),
     /** Damping of the least-squares solve, m. */
@@ -61,9 +71,12 @@ export class JointReachController implements Controller {
   private kp: Float64Array = new Float64Array(0);
   private kd: Float64Array = new Float64Array(0);
   private q: Float64Array = new Float64Array(0);
+  private v: Float64Array = new Float64Array(0);
+  private a: Float64Array = new Float64Array(0);
+  private lastTime = Number.NaN;
   private readonly goal = new Float64Array(3);
   private readonly error = new Float64Array(3);
-  private readonly a = new Float64Array(9);
+  private readonly m3 = new Float64Array(9);
   private readonly y = new Float64Array(3);
   private base: Float64Array = new Float64Array(0);
 
@@ -102,17 +115,36 @@ export class JointReachController implements Controller {
     this.kp = per('kp', this.options.kp);
     this.kd = per('kd', this.options.kd);
     this.q = new Float64Array(n);
+    this.v = new Float64Array(n);
+    this.a = new Float64Array(n);
     this.base = Float64Array.from(action.safe);
     if (this.options.target) this.goal.set(this.options.target);
     else this.targetIndex = Int32Array.from(['x', 'y', 'z'], (c) => signalIndex(observation, `target.${c}`));
+    // Warm up (JIT, MuJoCo's first calls) here, not on the first 1 ms tick: a cold first update takes
+    // tens of milliseconds, which a 1 kHz loop counts as that many missed deadlines.
+    const obs = new Float64Array(observation.signals.length);
+    const act = new Float64Array(action.signals.length);
+    const home = sim.keyframe('home');
+    for (let i = 0; i < n; i++)
+      obs[this.pos[i]!] = home >= 0 ? sim.model.key_qpos[home * sim.model.nq + this.qposAddress[i]!]! : 0;
+    for (let k = 0; k < 500; k++) {
+      if (k % 100 === 0) this.reset(obs);
+      this.update(obs, k * this.dt, act);
+    }
+    this.reset(obs);
   }
 
   /** The motion generator starts where the arm is. */
   reset(observation: Float64Array): void {
     for (let i = 0; i < this.n; i++) this.q[i] = observation[this.pos[i]!]!;
+    this.v.fill(0);
+    this.a.fill(0);
+    this.lastTime = Number.NaN;
   }
 
-  update(observation: Float64Array, _time: number, action: Float64Array): void {
+  update(observation: Float64Array, time: number, action: Float64Array): void {
+    const dt = Number.isNaN(this.lastTime) || time <= this.lastTime ? this.dt : time - this.lastTime;
+    this.lastTime = time;
     const sim = this.sim!;
     const data = this.data!;
     const { mj, model } = sim;
@@ -140,16 +172,25 @@ export class JointReachController implements Controller {
       for (let c = 0; c < 3; c++) {
         let s = r === c ? l2 : 0;
         for (let i = 0; i < this.n; i++) s += jac[r * nv + this.dof[i]!]! * jac[c * nv + this.dof[i]!]!;
-        this.a[3 * r + c] = s;
+        this.m3[3 * r + c] = s;
       }
-    solve3(this.a, this.error, this.y);
-    const step = this.options.maxSpeed * this.dt;
-    const rate = Math.min(1, this.options.gain * this.dt);
+    solve3(this.m3, this.error, this.y);
+    const { maxSpeed, maxAcceleration, maxJerk, gain } = this.options;
     for (let i = 0; i < this.n; i++) {
       let dq = 0;
       for (let k = 0; k < 3; k++) dq += jac[k * nv + this.dof[i]!]! * this.y[k]!;
-      dq = Math.max(-step, Math.min(step, dq * rate));
-      this.q[i] = Math.min(this.upper[i]!, Math.max(this.lower[i]!, this.q[i]! + dq));
+      const vWanted = Math.max(-maxSpeed, Math.min(maxSpeed, gain * dq));
+      let acc = Math.max(-maxAcceleration, Math.min(maxAcceleration, (vWanted - this.v[i]!) / dt));
+      const prev = this.a[i]!;
+      acc = Math.max(prev - maxJerk * dt, Math.min(prev + maxJerk * dt, acc));
+      this.a[i] = acc;
+      this.v[i] = this.v[i]! + acc * dt;
+      const q = this.q[i]! + this.v[i]! * dt;
+      if (q < this.lower[i]! || q > this.upper[i]!) {
+        this.v[i] = 0;
+        this.a[i] = 0;
+      }
+      this.q[i] = Math.min(this.upper[i]!, Math.max(this.lower[i]!, q));
     }
     action.set(this.base);
     for (let i = 0; i < this.n; i++) {

@@ -95,6 +95,18 @@ export const serialRobotSchema = z
 /** The specs of the model a link config says it expects, without opening the link. */
 const copy = (v: number | readonly number[]): number | number[] => (typeof v === 'number' ? v : [...v]);
 
+/**
+ * The expected model's signals, with the rates a link may offer: only its HELLO tells (a 1 kHz rig of
+ * a model simulated at 2 ms), so offline checks do not hold the loop rate to the simulator's.
+ */
+function offlineLink(info: RobotInfo | undefined): RobotInfo | undefined {
+  if (info === undefined) return undefined;
+  return {
+    ...info,
+    capabilities: { minRateHz: 1, maxRateHz: Number.POSITIVE_INFINITY, lockStep: false, features: [] },
+  };
+}
+
 async function describeExpected(
   expect: { model: string; task?: string | undefined } | undefined,
   context: PluginContext,
@@ -103,6 +115,10 @@ async function describeExpected(
   if (expect === undefined) return undefined;
   // Loaded on demand: only `config check` and the run's HELLO comparison need the model's specs.
   const { simRobotPlugin } = await import('../../sim/sim-robot.ts');
+  const { modelEntry } = await import('../../sim/models/index.ts');
+  // The specs do not depend on the rate: describe at the model's own rate (a 1 kHz link loop need
+  // not be a whole number of the simulator's physics steps).
+  const specContext = { ...context, controlDt: 1 / modelEntry(expect.model).defaultRateHz };
   const info = await simRobotPlugin.describe!(
     {
       model: expect.model,
@@ -123,7 +139,7 @@ async function describeExpected(
           }
         : {}),
     },
-    context,
+    specContext,
   );
   if (info === undefined) return undefined;
   // A link presents the model's signals, not its simulator: the plant behind it is unknown.
@@ -133,7 +149,8 @@ async function describeExpected(
 
 export const serialRobotPlugin: RobotPlugin<z.output<typeof serialRobotSchema>> = {
   kind: 'serial',
-  describe: (options, context) => describeExpected(options.expect, context, options.drive),
+  describe: async (options, context) =>
+    offlineLink(await describeExpected(options.expect, context, options.drive)),
   description: 'a robot (or `tether rig`) on a serial port: COBS + CRC-32 framed tether protocol',
   schema: serialRobotSchema,
   create(options, context) {
@@ -177,7 +194,8 @@ export const mqttRobotSchema = z
 
 export const mqttRobotPlugin: RobotPlugin<z.output<typeof mqttRobotSchema>> = {
   kind: 'mqtt',
-  describe: (options, context) => describeExpected(options.expect, context, options.drive),
+  describe: async (options, context) =>
+    offlineLink(await describeExpected(options.expect, context, options.drive)),
   description:
     'a robot (or `tether rig`) over MQTT: one topic per message type, last-will disconnect detection',
   schema: mqttRobotSchema,

@@ -202,6 +202,11 @@ export const rigConfigSchema = z
         torqueRate: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
         /** Joint velocity implied by successive position targets, rad/s. Position mode. */
         targetVelocity: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
+        /** Their acceleration, rad/s², and jerk, rad/s³ (Franka: 15/7.5/10/12.5/15/20/20 and 7500/3750/…). */
+        targetAcceleration: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
+        targetJerk: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
+        /** A period without a target extrapolates the last one (Franka's motion commands); off: it holds. */
+        extrapolate: z.boolean().default(true),
         /** Refuse targets outside the joints' ranges. Position mode. */
         positionLimits: z.boolean().default(true),
         /** Collision reflex: |external torque| per joint, N*m. */

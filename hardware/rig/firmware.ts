@@ -62,6 +62,8 @@ export interface FirmwareOptions {
 
 /** Commands waiting out the actuator delay; a ring, so a burst overwrites the oldest. */
 const queueSlots = 256;
+/** With limits, due commands beyond this many are dropped (too late for their period). */
+const maxBacklog = 3;
 
 /**
  * The rig's "firmware": a fixed-rate inner loop that applies the latest command (torque pass-through,
@@ -92,6 +94,8 @@ export class Firmware {
   /** Limit and reflex trips by libfranka name, and commands clamped at the torque limits. */
   readonly trips: Record<string, number> = {};
   torqueSaturations = 0;
+  /** Commands dropped as too late for their period (rigs with limits). */
+  commandsDropped = 0;
   /** Longest run of inner ticks without a new command while active. */
   longestCommandGap = 0;
   /** An external force on a body (the `push` fault): world-frame force, N. */
@@ -113,6 +117,7 @@ export class Firmware {
   private readonly safe: Float64Array;
   private readonly observation: Float64Array;
   private readonly queueTime = new Float64Array(queueSlots);
+  private readonly queueIntended = new Float64Array(queueSlots);
   private readonly queueSeq = new Float64Array(queueSlots);
   private readonly queueSession = new Float64Array(queueSlots);
   private readonly queueTarget: Float64Array;
@@ -131,6 +136,7 @@ export class Firmware {
   private readonly xfrcApplied: HeapView;
   private readonly lastTarget: Float64Array;
   private lastCommandUs = Number.NaN;
+  private lastIntendedUs = Number.NaN;
   private ticksSinceCommand = 0;
   private commandThisTick = false;
   private periodUs = 1000;
@@ -140,6 +146,8 @@ export class Firmware {
   private readonly nextVel: Float64Array;
   private readonly nextAcc: Float64Array;
   private differences = 0;
+  /** The command being checked arrived one period after the last one. */
+  private regular = false;
   private jacobian: { delete(): void; GetView(): Float64Array } | undefined;
 
   constructor(
@@ -196,7 +204,12 @@ export class Firmware {
   }
 
   /** Queues a command received at `arrivalUs` (firmware clock); applied once the actuator delay passed. */
-  enqueue(command: CommandSample, arrivalUs: number): void {
+  /**
+   * `intendedUs`: when the command was meant to apply, on the firmware clock (the time of the state it
+   * answers, plus a period); the limits judge target motion on that timeline, so transport jitter and
+   * queued commands are not mistaken for fast motion. Default: its arrival.
+   */
+  enqueue(command: CommandSample, arrivalUs: number, intendedUs = arrivalUs): void {
     const n = this.nAction;
     // Inactive or latched: commands are ignored, not saved for later. Wrong shape: ignored too.
     if (!this.active || this.latchedFlags !== 0) return;
@@ -205,6 +218,7 @@ export class Firmware {
     if (this.queueLength === queueSlots) this.queueHead = (this.queueHead + 1) % queueSlots;
     else this.queueLength++;
     this.queueTime[slot] = arrivalUs;
+    this.queueIntended[slot] = intendedUs;
     this.queueSeq[slot] = command.seq;
     this.queueSession[slot] = this.session;
     this.queueHasGains[slot] = command.hasGains ? 1 : 0;
@@ -279,11 +293,9 @@ export class Firmware {
       this.options.commandMode === 'position'
     ) {
       // A lost target: continue the motion for this period, as the robot's motion generator would.
+      // The next command is still compared with the last one received, over the time between them.
       for (let i = 0; i < this.nAction; i++)
         this.target[i] = this.target[i]! + this.targetVel[i]! * periodUs * 1e-6;
-      this.lastTarget.set(this.target);
-      this.lastCommandUs = this.timeUs;
-      this.targetAcc.fill(0);
     }
     const n = this.nAction;
     const data = this.data;
@@ -334,8 +346,8 @@ export class Firmware {
   private checkLimits(limits: FirmwareLimits): void {
     const n = this.nAction;
     const data = this.data;
-    if (limits.lostCommands > 0) {
-      // Counts inner periods in which no new command was applied.
+    // Counts inner periods without a new command, from the first command after activation on.
+    if (limits.lostCommands > 0 && !Number.isNaN(this.lastCommandUs)) {
       if (this.commandThisTick) this.ticksSinceCommand = 0;
       else this.ticksSinceCommand++;
       if (this.ticksSinceCommand > this.longestCommandGap) this.longestCommandGap = this.ticksSinceCommand;
@@ -385,14 +397,27 @@ export class Firmware {
   /** Checks one command against the limits as it is applied; returns false when it tripped one. */
   private checkCommand(limits: FirmwareLimits, next: Float64Array, at: number): boolean {
     const n = this.nAction;
-    // Commands belong to successive periods: two applied in one inner tick are a period apart.
-    const dt = Math.max(this.timeUs - this.lastCommandUs, this.periodUs) * 1e-6;
+    // Commands belong to successive periods (one is applied per inner tick). Acceleration and jerk are
+    // judged only over commands a period apart: after a lost period the runtime's own timeline and
+    // the robot's extrapolation differ by what the runtime's generator did in between.
+    const intendedUs = this.queueIntended[this.queueHead]!;
+    const elapsedUs = Math.max(intendedUs - this.lastIntendedUs, this.timeUs - this.lastCommandUs);
+    const dt = Math.max(elapsedUs, this.periodUs) * 1e-6;
     const first = Number.isNaN(this.lastCommandUs);
+    this.regular = !first && elapsedUs <= 1.5 * this.periodUs;
+    const accKnown = this.regular && this.differences > 0;
+    const jerkKnown = accKnown && this.differences > 1;
     for (let i = 0; i < n; i++) {
       const v = next[at + i]!;
       const joint = this.layout.joints[this.layout.actionJoint[i]!];
       if (this.options.commandMode === 'position') {
-        if (limits.positionLimits && joint && (v < joint.positionLower || v > joint.positionUpper)) {
+        // Targets travel as float32: a limit itself (a safe target on the end stop) may round past it.
+        const slack = 1e-6;
+        if (
+          limits.positionLimits &&
+          joint &&
+          (v < joint.positionLower - slack || v > joint.positionUpper + slack)
+        ) {
           this.trip(
             'joint_position_limits_violation',
             `target ${v.toFixed(4)} for joint '${joint.name}' outside [${joint.positionLower}, ${joint.positionUpper}]`,
@@ -400,8 +425,8 @@ export class Firmware {
           return false;
         }
         const vel = first ? 0 : (v - this.lastTarget[i]!) / dt;
-        const acc = this.differences > 0 ? (vel - this.targetVel[i]!) / dt : 0;
-        const jerk = this.differences > 1 ? (acc - this.targetAcc[i]!) / dt : 0;
+        const acc = accKnown ? (vel - this.targetVel[i]!) / dt : 0;
+        const jerk = jerkKnown ? (acc - this.targetAcc[i]!) / dt : 0;
         this.nextVel[i] = vel;
         this.nextAcc[i] = acc;
         const name = joint?.name ?? String(i);
@@ -490,21 +515,25 @@ export class Firmware {
 
   private applyDueCommands(): void {
     const n = this.nAction;
+    const limits = this.options.limits;
+    if (limits !== undefined) this.dropStaleCommands();
     while (this.queueLength > 0) {
       const slot = this.queueHead;
       if (this.queueTime[slot]! + this.options.actuatorDelayUs > this.timeUs) break;
-      const limits = this.options.limits;
+      // With limits (a Franka-style loop) one command belongs to one period: the rest wait their turn.
+      if (limits !== undefined && this.commandThisTick) break;
       if (limits !== undefined && !this.checkCommand(limits, this.queueTarget, slot * n)) return;
       for (let i = 0; i < n; i++) this.target[i] = this.queueTarget[slot * n + i]!;
-      if (limits !== undefined) {
-        if (!Number.isNaN(this.lastCommandUs)) {
-          this.targetVel.set(this.nextVel);
-          this.targetAcc.set(this.nextAcc);
-          this.differences++;
-        }
+      if (limits !== undefined && !Number.isNaN(this.lastCommandUs)) {
+        this.targetVel.set(this.nextVel);
+        this.targetAcc.set(this.nextAcc);
+        // Velocity is known after one regular difference, acceleration after two; a gap (an average
+        // over it) starts the count again.
+        this.differences = this.regular ? Math.min(this.differences + 1, 2) : 0;
       }
       this.lastTarget.set(this.target);
       this.lastCommandUs = this.timeUs;
+      this.lastIntendedUs = this.queueIntended[slot]!;
       this.commandThisTick = true;
       if (this.queueHasGains[slot] === 1) {
         for (let i = 0; i < n; i++) {
@@ -524,6 +553,25 @@ export class Firmware {
       }
       this.queueHead = (slot + 1) % queueSlots;
       this.queueLength--;
+    }
+  }
+
+  /**
+   * A Franka drops packets that arrive too late for their cycle. Here: of the commands already due,
+   * all but the newest `maxBacklog` are dropped, so a burst after a stall adds at most that many
+   * periods of latency.
+   */
+  private dropStaleCommands(): void {
+    let due = 0;
+    for (let k = 0; k < this.queueLength; k++) {
+      const slot = (this.queueHead + k) % queueSlots;
+      if (this.queueTime[slot]! + this.options.actuatorDelayUs <= this.timeUs) due++;
+    }
+    while (due > maxBacklog) {
+      this.queueHead = (this.queueHead + 1) % queueSlots;
+      this.queueLength--;
+      due--;
+      this.commandsDropped++;
     }
   }
 

@@ -91,6 +91,8 @@ export interface RigReport {
   trips: Record<string, number>;
   /** Inner ticks whose effort was clamped at an actuator limit while commanded. */
   torqueSaturations: number;
+  /** Commands dropped as too late for their period (rigs with `limits`). */
+  commandsDropped: number;
   /** Longest run of inner ticks without a new command while active (rigs with `limits.lostCommands`). */
   longestCommandGap: number;
 }
@@ -122,6 +124,8 @@ export class EmulatedRig {
   private readonly positionOffset: Float64Array;
   private readonly outgoing = createStateSample();
   private readonly sentAt = new Float64Array(latencyRing);
+  /** Firmware time of each state sent: a command answering state s is meant for the period after it. */
+  private readonly sentAtUs = new Float64Array(latencyRing);
   private readonly innerPeriodUs: number;
   private readonly ticksPerState: number;
   private wallStartUs = 0;
@@ -203,6 +207,7 @@ export class EmulatedRig {
       decodeErrors: 0,
       trips: {},
       torqueSaturations: 0,
+      commandsDropped: 0,
       longestCommandGap: 0,
     };
   }
@@ -386,6 +391,7 @@ export class EmulatedRig {
     this.report.commandsApplied = this.firmware.commandsApplied;
     this.report.trips = { ...this.firmware.trips };
     this.report.torqueSaturations = this.firmware.torqueSaturations;
+    this.report.commandsDropped = this.firmware.commandsDropped;
     this.report.longestCommandGap = this.firmware.longestCommandGap;
     const a = this.auth.counters;
     this.report.auth.forged = a.forged + a.deviceForged;
@@ -571,6 +577,7 @@ export class EmulatedRig {
     const sentMs = performance.now();
     if (this.endpoint.sendState(s, this.firmware.simTimeUs)) {
       this.sentAt[s.seq % latencyRing] = sentMs;
+      this.sentAtUs[s.seq % latencyRing] = this.firmware.simTimeUs;
       this.lastStateSeq = s.seq;
       this.report.statesSent++;
     }
@@ -624,7 +631,12 @@ export class EmulatedRig {
     if (stateSeq > 0 && this.lastStateSeq - stateSeq < latencyRing && stateSeq <= this.lastStateSeq) {
       this.report.latencyUs.push((now - this.sentAt[stateSeq % latencyRing]!) * 1000);
     }
-    this.firmware.enqueue(this.endpoint.command, this.firmware.simTimeUs);
+    const answered =
+      stateSeq > 0 && this.lastStateSeq - stateSeq < latencyRing && stateSeq <= this.lastStateSeq;
+    const intendedUs = answered
+      ? this.sentAtUs[stateSeq % latencyRing]! + this.innerPeriodUs
+      : this.firmware.simTimeUs;
+    this.firmware.enqueue(this.endpoint.command, this.firmware.simTimeUs, intendedUs);
   }
 
   private onRequest(op: number, header: Header): void {

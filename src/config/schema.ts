@@ -4,8 +4,12 @@ import { z } from 'zod';
 export const clockModes = ['realtime', 'fast'] as const;
 export type ClockMode = (typeof clockModes)[number];
 
-/** What the loop sends when a tick misses its deadline. */
-export const deadlineMissPolicies = ['hold', 'safe', 'fault'] as const;
+/**
+ * What the loop sends when a tick misses its deadline: the last command again (`hold`), the safe
+ * action, a latched fault, or nothing (`skip`: a device with its own inner loop extrapolates or
+ * repeats, as a Franka does with a lost packet, and counts the lost commands).
+ */
+export const deadlineMissPolicies = ['hold', 'safe', 'fault', 'skip'] as const;
 export type DeadlineMissPolicy = (typeof deadlineMissPolicies)[number];
 
 export const loopSchema = z

@@ -287,9 +287,10 @@ export class ControlLoop {
       robot.write(this.safeAction);
     } else if (options.deadlineMiss === 'safe') {
       robot.write(this.safeAction);
-    } else {
+    } else if (options.deadlineMiss === 'hold') {
       robot.write(record.command);
     }
+    // `skip`: nothing is sent; the device's inner loop carries on (extrapolates or repeats).
   }
 
   private report(wallSeconds: number): LoopReport {

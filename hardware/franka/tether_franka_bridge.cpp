@@ -1,0 +1,391 @@
+// The bridge a real Franka (FR3 / Panda) needs to be driven by tether: it runs on the robot's control
+// PC (real-time kernel, libfranka), owns libfranka's 1 kHz loop, and speaks tether's wire protocol
+// (hardware/firmware/tether_protocol.h, the same C reference the emulated rig is tested against) to
+// the runtime over a serial link or a pty.
+//
+//   runtime (tether run, 1 kHz)  --targets + kp/kd per joint-->  bridge  --libfranka torques-->  robot
+//                                <--state (q, dq, tau_J, flange)--
+//
+// What it does, as the emulated arm rig (configs/rig/arm.yaml) does:
+//   - announces the arm like `expect: { model: arm }` expects (joint1..7 .pos/.vel, flange.x/y/z and
+//     target.x/y/z sensors; actions joint1..7.target in position mode with the pd-gains feature);
+//   - opens authenticated sessions with the device key (TETHER_LINK_KEY, hex) and refuses everything
+//     else, exactly like the rig;
+//   - inside libfranka's torque callback: τ = kp (q_d − q) − kd q̇ + coriolis(q, q̇) (the robot itself
+//     compensates gravity), rate-limited by libfranka; a period without a new target extrapolates
+//     the last one with its velocity; `lost_limit` periods without one finish the motion (the robot
+//     holds on its brakes) and report communication_constraints_violation;
+//   - the robot's collision thresholds and libfranka's limits stay active: a reflex ends the control
+//     loop with franka::ControlException, which is reported as a fault; a recover request from the
+//     owner runs automaticErrorRecovery().
+//
+// Build where libfranka is installed: see CMakeLists.txt. It is not compiled in this repository's CI
+// (no libfranka there); treat it as a reference to adapt, not as tested code.
+//
+//   tether_franka_bridge <robot-ip> <serial-device> [target_x target_y target_z]
+
+#include <franka/exception.h>
+#include <franka/model.h>
+#include <franka/rate_limiting.h>
+#include <franka/robot.h>
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "tether_protocol.h"
+
+namespace {
+
+constexpr int kJoints = 7;
+constexpr unsigned kLostLimit = 20;  // periods without a target before the motion is finished
+constexpr uint16_t kLeaseMs = 1000;
+// Panda / FR3 joint limits (Franka's datasheet; the same values as sim/models/arm.xml).
+constexpr std::array<double, kJoints> kQMin{{-2.8973, -1.7628, -2.8973, -3.0718, -2.8973, -0.0175, -2.8973}};
+constexpr std::array<double, kJoints> kQMax{{2.8973, 1.7628, 2.8973, -0.0698, 2.8973, 3.7525, 2.8973}};
+constexpr std::array<double, kJoints> kDqMax{{2.175, 2.175, 2.175, 2.175, 2.61, 2.61, 2.61}};
+constexpr std::array<double, kJoints> kTauMax{{87, 87, 87, 87, 12, 12, 12}};
+// libfranka's example collision thresholds (N*m per joint, N / N*m Cartesian).
+constexpr std::array<double, kJoints> kCollisionTorque{{20, 20, 18, 18, 16, 14, 12}};
+constexpr std::array<double, 6> kCollisionForce{{20, 20, 20, 25, 25, 25}};
+
+/** The newest accepted command, handed from the link thread to the 1 kHz callback. */
+struct Command {
+  std::array<double, kJoints> target{};
+  std::array<double, kJoints> kp{};
+  std::array<double, kJoints> kd{};
+  uint32_t seq = 0;
+};
+
+/** The newest robot state, handed from the callback to the link thread. */
+struct Snapshot {
+  std::array<double, kJoints> q{}, dq{}, tau{};
+  std::array<double, 3> flange{};
+  uint64_t time_us = 0;
+  uint32_t applied_seq = 0;
+};
+
+std::mutex command_mutex, state_mutex;
+Command command;
+Snapshot snapshot;
+std::atomic<bool> active{false}, latched{false}, recover_requested{false}, running{true};
+std::array<double, 3> reach_target{{0.45, 0.0, 0.45}};
+
+tether_link link_state;
+tether_frame_decoder decoder;
+uint8_t message[TETHER_MAX_MESSAGE + TETHER_CRC_SIZE];
+uint8_t frame[TETHER_MAX_FRAME];
+uint32_t tx_seq = 1, last_command_seq = 0;
+std::chrono::steady_clock::time_point owner_heard;
+int port = -1;
+std::mutex tx_mutex;
+
+void random_nonce(uint8_t out[TETHER_NONCE_SIZE]) {
+  std::random_device rd;  // the OS entropy source on Linux
+  for (unsigned i = 0; i < TETHER_NONCE_SIZE; i++) out[i] = static_cast<uint8_t>(rd());
+}
+
+void send(size_t length, unsigned mode) {
+  std::lock_guard<std::mutex> lock(tx_mutex);
+  size_t sealed = tether_link_seal(&link_state, message, length, mode);
+  size_t n = tether_frame(message, sealed, frame);
+  if (::write(port, frame, n) < 0) std::perror("write");
+}
+
+uint64_t now_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+void send_hello(unsigned mode) {
+  tether_writer w;
+  tether_hello_begin(&w, message, sizeof message, tx_seq++, now_us(), 1000, 1000, 1, 1000, TETHER_MODE_POSITION,
+                     TETHER_FEATURE_ESTOP | TETHER_FEATURE_WATCHDOG | TETHER_FEATURE_PD_GAINS, 100, "arm");
+  char name[32], unit_name[32];
+  tether_hello_joints(&w, kJoints);
+  for (int i = 0; i < kJoints; i++) {
+    std::snprintf(name, sizeof name, "joint%d", i + 1);
+    tether_hello_joint(&w, name, 0, kQMin[i], kQMax[i], kDqMax[i], kTauMax[i]);
+  }
+  // State values: q[7], dq[7], tau[7], then the sensors: flange.x/y/z, target.x/y/z.
+  const char *sensors[6] = {"flange.x", "flange.y", "flange.z", "target.x", "target.y", "target.z"};
+  tether_hello_sensors(&w, 6);
+  for (auto *s : sensors) tether_hello_sensor(&w, s, "m");
+  tether_hello_observations(&w, 2 * kJoints + 6);
+  for (int i = 0; i < kJoints; i++) {
+    std::snprintf(name, sizeof name, "joint%d.pos", i + 1);
+    tether_hello_observation(&w, name, "rad", kQMin[i], kQMax[i], static_cast<uint16_t>(i));
+  }
+  for (int i = 0; i < kJoints; i++) {
+    std::snprintf(name, sizeof name, "joint%d.vel", i + 1);
+    tether_hello_observation(&w, name, "rad/s", -kDqMax[i], kDqMax[i], static_cast<uint16_t>(kJoints + i));
+  }
+  for (int k = 0; k < 6; k++)
+    tether_hello_observation(&w, sensors[k], "m", -INFINITY, INFINITY, static_cast<uint16_t>(3 * kJoints + k));
+  tether_hello_actions(&w, kJoints);
+  for (int i = 0; i < kJoints; i++) {
+    std::snprintf(unit_name, sizeof unit_name, "joint%d.target", i + 1);
+    double safe = std::fmin(std::fmax(0.0, kQMin[i]), kQMax[i]);
+    tether_hello_action(&w, unit_name, "rad", kQMin[i], kQMax[i], safe, INFINITY);
+  }
+  tether_hello_session(&w, link_state.rig_nonce, link_state.session_id, kLeaseMs);
+  send(tether_hello_end(&w), mode);
+}
+
+void send_fault(uint16_t code, const char *what) {
+  send(tether_encode_fault(message, sizeof message, tx_seq++, now_us(), code, what), TETHER_AUTH_SESSION);
+}
+
+void send_ack(uint8_t type, uint8_t status, uint32_t acked_seq, unsigned mode) {
+  send(tether_encode_ack(message, tx_seq++, now_us(), type, status, 0, acked_seq), mode);
+}
+
+bool from_owner(const tether_header &h) {
+  return h.auth == TETHER_AUTH_SESSION && h.session != 0 && h.session == link_state.session_id;
+}
+
+/** One message from the runtime, verified by the link; what the emulated rig does with it. */
+void on_message(uint8_t *m, size_t length) {
+  static tether_command c;
+  tether_header h;
+  long payload = tether_link_open(&link_state, m, length, &h);
+  if (payload < 0) return;  // forged, replayed, foreign: counted by the link, never applied
+  auto n = static_cast<size_t>(payload);
+  switch (h.type) {
+    case TETHER_SESSION: {
+      uint8_t next[TETHER_NONCE_SIZE];
+      random_nonce(next);
+      bool owner_alive = std::chrono::steady_clock::now() - owner_heard < std::chrono::milliseconds(kLeaseMs);
+      int status = tether_link_accept_session(&link_state, m, n, &h, owner_alive, next);
+      if (status == TETHER_ACK_OK) {
+        last_command_seq = 0;
+        owner_heard = std::chrono::steady_clock::now();
+      }
+      send_ack(TETHER_SESSION, static_cast<uint8_t>(status), h.seq,
+               status == TETHER_ACK_OK ? TETHER_AUTH_SESSION
+               : status == TETHER_ACK_UNAUTHENTICATED ? TETHER_AUTH_NONE
+                                                      : TETHER_AUTH_DEVICE);
+      return;
+    }
+    case TETHER_COMMAND: {
+      c.header = h;
+      if (tether_decode_command(m, n, &c) < 0) return;
+      if (tether_check_command(&link_state, &h, &c, TETHER_MODE_POSITION, kJoints, 1, &last_command_seq) < 0) return;
+      owner_heard = std::chrono::steady_clock::now();
+      if (!active.load() || latched.load()) return;  // inactive or latched: ignored, not saved
+      std::lock_guard<std::mutex> lock(command_mutex);
+      for (int i = 0; i < kJoints; i++) {
+        command.target[i] = c.target[i];
+        if (c.has_gains) {
+          command.kp[i] = c.kp[i];
+          command.kd[i] = c.kd[i];
+        }
+      }
+      command.seq = h.seq;
+      return;
+    }
+    case TETHER_REQUEST: {
+      uint32_t seq = 0;
+      int op = tether_decode_request(m, n, &seq);
+      if (op == TETHER_REQ_HELLO) {
+        send_hello(from_owner(h) ? TETHER_AUTH_SESSION : TETHER_AUTH_DEVICE);
+        return;
+      }
+      if (op < 0 || !from_owner(h)) return;
+      owner_heard = std::chrono::steady_clock::now();
+      uint8_t status = TETHER_ACK_OK;
+      if (op == TETHER_REQ_ACTIVATE) {
+        if (latched.load()) status = TETHER_ACK_REFUSED;
+        else active = true;
+      } else if (op == TETHER_REQ_DEACTIVATE || op == TETHER_REQ_RELEASE) {
+        active = false;
+      } else if (op == TETHER_REQ_RECOVER) {
+        recover_requested = true;  // the control thread runs automaticErrorRecovery()
+      }
+      send_ack(TETHER_REQUEST, status, seq, TETHER_AUTH_SESSION);
+      if (op == TETHER_REQ_RELEASE) {
+        uint8_t next[TETHER_NONCE_SIZE];
+        random_nonce(next);
+        tether_link_drop(&link_state, next);
+      }
+      return;
+    }
+    case TETHER_ESTOP:
+      // Anyone may stop.
+      if (tether_decode_estop(m, n) >= 0) latched = true;
+      return;
+    case TETHER_HEARTBEAT:
+      if (from_owner(h)) owner_heard = std::chrono::steady_clock::now();
+      return;
+    default:
+      return;
+  }
+}
+
+/** The link thread: reads frames, streams states at 1 kHz from the newest snapshot. */
+void link_loop() {
+  uint8_t bytes[512];
+  auto next_state = std::chrono::steady_clock::now();
+  uint32_t state_seq = 1;
+  while (running.load()) {
+    ssize_t got = ::read(port, bytes, sizeof bytes);  // the port is non-blocking
+    for (ssize_t i = 0; i < got; i++) {
+      size_t length = tether_frame_push(&decoder, bytes[i]);
+      if (length > 0) on_message(decoder.buffer, length);
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now >= next_state && link_state.session_id != 0) {
+      next_state += std::chrono::milliseconds(1);
+      Snapshot s;
+      {
+        std::lock_guard<std::mutex> lock(state_mutex);
+        s = snapshot;
+      }
+      float values[3 * kJoints + 6];
+      for (int i = 0; i < kJoints; i++) {
+        values[i] = static_cast<float>(s.q[i]);
+        values[kJoints + i] = static_cast<float>(s.dq[i]);
+        values[2 * kJoints + i] = static_cast<float>(s.tau[i]);
+      }
+      for (int k = 0; k < 3; k++) {
+        values[3 * kJoints + k] = static_cast<float>(s.flange[k]);
+        values[3 * kJoints + 3 + k] = static_cast<float>(reach_target[k]);
+      }
+      uint32_t flags = (latched.load() ? TETHER_STATE_FAULT : 0) | (active.load() && !latched.load() ? TETHER_STATE_ACTIVE : 0);
+      send(tether_encode_state(message, sizeof message, state_seq++, s.time_us, s.applied_seq, flags, kJoints, 0, 6, values),
+           TETHER_AUTH_SESSION);
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+}
+
+/** libfranka's 1 kHz loop: joint impedance on the newest targets, until latched or deactivated. */
+void control(franka::Robot &robot, franka::Model &model) {
+  std::array<double, kJoints> q_d{}, v_d{}, last_target{};
+  uint32_t last_seq = 0;
+  unsigned lost = 0;
+  uint64_t time_us = 0;
+  robot.control(
+      [&](const franka::RobotState &state, franka::Duration period) -> franka::Torques {
+        time_us += static_cast<uint64_t>(period.toMSec()) * 1000u;
+        Command c;
+        {
+          std::lock_guard<std::mutex> lock(command_mutex);
+          c = command;
+        }
+        if (last_seq == 0 && c.seq == 0) q_d = state.q;  // hold where the arm is until the first target
+        double dt = period.toSec() > 0 ? period.toSec() : 0.001;
+        if (c.seq != last_seq) {
+          for (int i = 0; i < kJoints; i++) {
+            v_d[i] = last_seq == 0 ? 0.0 : (c.target[i] - last_target[i]) / dt;
+            q_d[i] = c.target[i];
+          }
+          last_target = c.target;
+          last_seq = c.seq;
+          lost = 0;
+        } else if (last_seq != 0) {
+          // A lost target: continue the motion, as Franka's own motion generators are extrapolated.
+          for (int i = 0; i < kJoints; i++) q_d[i] += v_d[i] * dt;
+          if (++lost >= kLostLimit) {
+            latched = true;
+            send_fault(TETHER_FAULT_WATCHDOG, "communication_constraints_violation: 20 periods without a target");
+          }
+        }
+        std::array<double, kJoints> coriolis = model.coriolis(state);
+        std::array<double, kJoints> tau{};
+        for (int i = 0; i < kJoints; i++)
+          tau[i] = c.kp[i] * (q_d[i] - state.q[i]) - c.kd[i] * state.dq[i] + coriolis[i];
+        // libfranka's torque-rate limit against the last commanded torques.
+        tau = franka::limitRate(franka::kMaxTorqueRate, tau, state.tau_J_d);
+        {
+          std::lock_guard<std::mutex> lock(state_mutex);
+          snapshot.q = state.q;
+          snapshot.dq = state.dq;
+          snapshot.tau = state.tau_J;
+          snapshot.flange = {state.O_T_EE[12], state.O_T_EE[13], state.O_T_EE[14]};
+          snapshot.time_us = time_us;
+          snapshot.applied_seq = last_seq;
+        }
+        franka::Torques out(tau);
+        // Latched or deactivated: finish the motion; the robot holds on its brakes.
+        if (latched.load() || !active.load()) return franka::MotionFinished(out);
+        return out;
+      },
+      true);
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s <robot-ip> <serial-device> [target_x target_y target_z]\n", argv[0]);
+    return 2;
+  }
+  if (argc >= 6) reach_target = {std::atof(argv[3]), std::atof(argv[4]), std::atof(argv[5])};
+  const char *key_hex = std::getenv("TETHER_LINK_KEY");
+  if (key_hex == nullptr) {
+    std::fprintf(stderr, "TETHER_LINK_KEY (hex) is not set\n");
+    return 2;
+  }
+  uint8_t key[64];
+  size_t key_length = std::strlen(key_hex) / 2;
+  if (key_length == 0 || key_length > sizeof key) return 2;
+  for (size_t i = 0; i < key_length; i++) key[i] = static_cast<uint8_t>(std::stoul(std::string(key_hex + 2 * i, 2), nullptr, 16));
+  uint8_t nonce[TETHER_NONCE_SIZE];
+  random_nonce(nonce);
+  tether_link_init(&link_state, key, key_length, nonce);
+  tether_frame_decoder_init(&decoder);
+
+  port = ::open(argv[2], O_RDWR | O_NOCTTY | O_NONBLOCK);
+  if (port < 0) {
+    std::perror(argv[2]);
+    return 1;
+  }
+  termios tio{};
+  tcgetattr(port, &tio);
+  cfmakeraw(&tio);
+  tcsetattr(port, TCSANOW, &tio);
+  send_hello(TETHER_AUTH_DEVICE);
+  std::thread link(link_loop);
+
+  try {
+    franka::Robot robot(argv[1]);
+    robot.setCollisionBehavior(kCollisionTorque, kCollisionTorque, kCollisionForce, kCollisionForce);
+    franka::Model model = robot.loadModel();
+    while (running.load()) {
+      if (recover_requested.exchange(false)) {
+        robot.automaticErrorRecovery();
+        latched = false;
+        active = false;
+      }
+      if (!active.load() || latched.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        continue;
+      }
+      try {
+        control(robot, model);
+      } catch (const franka::ControlException &e) {
+        // A reflex or a limit: the robot stopped. Report it; the owner must recover.
+        latched = true;
+        send_fault(TETHER_FAULT_LIMIT, e.what());
+      }
+    }
+  } catch (const franka::Exception &e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    running = false;
+  }
+  link.join();
+  return 0;
+}
