@@ -37,18 +37,15 @@ import { plugins } from '../plugins.ts';
 import type { LoopConfig } from './config.ts';
 import { EpisodeDriver, episodeEndPrefix, type LiveEpisode } from './episodes.ts';
 import { ExploringController, explorationSwitch } from './exploration.ts';
-import type { LearnJob, LearnProgress, LearnResult } from './learner.ts';
+import { BrokerLearner, EpisodePublisher, episodeMessage } from './fleet.ts';
+import type { Learner, LearnJob, LearnProgress, LearnResult } from './learner.ts';
+
+export type { Learner };
+
 import { LearnerProcess } from './learner-process.ts';
 import { returnsSvg } from './plot.ts';
 import { LateSink, RoundLog } from './round-log.ts';
 import { datasetTaskOf } from './task.ts';
-
-/** Where candidates come from: the learner process by default, a broker or a test otherwise. */
-export interface Learner {
-  learn(job: LearnJob): Promise<LearnResult>;
-  onProgress?: ((progress: LearnProgress) => void) | undefined;
-  close?(): Promise<void>;
-}
 
 export interface ClosedLoopHooks {
   readonly learner?: Learner;
@@ -101,7 +98,7 @@ export interface ClosedLoopResult {
   /** The version after the last round, over `episodes.final` episodes. */
   readonly final: { readonly version: string; readonly sha256: string; readonly real: EpisodeStats } | null;
   readonly report: LoopReport;
-  /** Why the run ended latched, unless it was the loop's own end of an episode. */
+  /** Why the run ended latched, when the loop could not finish its rounds (else undefined). */
   readonly latched: string | undefined;
   readonly wallSeconds: number;
   readonly logs: readonly string[];
@@ -192,7 +189,28 @@ export async function runClosedLoop(
     rig = await spawnRig({ ...rigConfig, transport } as never, out, 'rig');
     runConfig = withRigLink(runConfig, rig.hostLink);
   }
-  const learner: Learner = hooks.learner ?? new LearnerProcess(loop.learner.nice);
+  const broker = loop.learner.broker;
+  const brokerOptions = broker && {
+    url: broker.url,
+    prefix: broker.prefix,
+    fleet: broker.fleet,
+    username: broker.username,
+    password: broker.passwordEnv ? process.env[broker.passwordEnv] : undefined,
+  };
+  let learner: Learner;
+  let publisher: EpisodePublisher | undefined;
+  if (hooks.learner) learner = hooks.learner;
+  else if (brokerOptions) {
+    const brokerLearner = new BrokerLearner(
+      brokerOptions,
+      broker!.rig,
+      new LearnerProcess(loop.learner.nice),
+    );
+    await brokerLearner.start();
+    learner = brokerLearner;
+    writeFileSync(path.join(out, 'published.txt'), '');
+    publisher = new EpisodePublisher(brokerOptions, broker!.rig, path.join(out, 'published.txt'));
+  } else learner = new LearnerProcess(loop.learner.nice);
 
   const roundLog = new RoundLog();
   const monitorSink = new LateSink();
@@ -213,6 +231,7 @@ export async function runClosedLoop(
     terminated: task.terminated,
     resetAttempts: loop.episodes.resetAttempts,
     resetPause: loop.episodes.resetPause,
+    record: publisher !== undefined,
     ...(exploration ? { exploration: { switch: exploration, share: loop.episodes.exploration.share } } : {}),
   });
   const rounds: RoundRecord[] = [];
@@ -222,6 +241,7 @@ export async function runClosedLoop(
   let round = 0;
   let orchestration: Promise<void> | undefined;
   let failure: Error | undefined;
+  let completed = false;
 
   const ledger = (entry: Record<string, unknown>, loopRef?: ControlLoop) => {
     appendFileSync(ledgerFile, `${JSON.stringify({ wall: new Date().toISOString(), ...entry })}\n`);
@@ -262,7 +282,8 @@ export async function runClosedLoop(
       controller: manager.activeName,
       controllers: manager.names,
       // The run config as written, and the task its episodes are attempts at: a log is a dataset.
-      config: { ...(runConfig.source as object), task: taskSection },
+      // Relative paths in the task resolve against taskBaseDir (the fine-tuning config's folder).
+      config: { ...(runConfig.source as object), task: taskSection, taskBaseDir },
       rateHz: runConfig.loop.rateHz,
       whenFull: 'drop' as const,
       link: robot.linkHealth !== undefined,
@@ -298,6 +319,14 @@ export async function runClosedLoop(
       running,
     );
     while (manager.activeName !== 'v0') await sleep(0.02);
+    if (publisher) {
+      const run = new Date().toISOString();
+      const sha = (v: string) => versions.get(v)?.sha256 ?? v;
+      driver.onEpisode((episode) => {
+        const message = episodeMessage(episode, broker!.rig, run, sha, task.actionMap);
+        if (message) publisher!.publish(message);
+      });
+    }
     const datasets: string[] = [];
     for (round = 0; round < loop.rounds; round++) {
       const active: string = manager.activeName;
@@ -578,6 +607,7 @@ export async function runClosedLoop(
       );
     }
     driver.stop();
+    completed = true;
   };
 
   const record = (
@@ -655,7 +685,7 @@ export async function runClosedLoop(
     await orchestration?.catch(() => undefined);
     await roundLog.close().catch(() => undefined);
     await learner.close?.().catch(() => undefined);
-    if (learner !== hooks.learner) await (learner as LearnerProcess).close();
+    await publisher?.close().catch(() => undefined);
     await rig?.stop().catch(() => undefined);
   }
   if (failure) throw failure;
@@ -667,7 +697,10 @@ export async function runClosedLoop(
     rounds,
     final,
     report: result.report,
-    latched: result.report.latched?.startsWith(episodeEndPrefix) ? undefined : result.report.latched,
+    // A loop that finished its rounds stops between two episodes, in the safe state it latched
+    // itself (or that ended the last episode); only a loop that could not finish reports its latch.
+    latched:
+      completed || result.report.latched?.startsWith(episodeEndPrefix) ? undefined : result.report.latched,
     wallSeconds: (performance.now() - started) / 1000,
     logs,
     plot,

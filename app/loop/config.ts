@@ -39,7 +39,8 @@ export const loopFileSchema = z
     rig: z.string().optional(),
     /** Training config that makes candidates: its environment is the task, its algorithm the method. */
     finetune: z.string(),
-    rounds: z.number().int().positive().default(3),
+    /** Rounds of fine-tuning; 0 only measures the deployed policy (the final episodes). */
+    rounds: z.number().int().min(0).default(3),
     episodes: z
       .object({
         /** Episodes collected under a version in each round (and in the final evaluation). */
@@ -83,6 +84,31 @@ export const loopFileSchema = z
         updates: z.number().int().positive().optional(),
         /** Critic warm-up updates per round, overriding the fine-tuning config's. */
         criticWarmup: z.number().int().min(0).optional(),
+        /**
+         * Actor and learner apart: this rig publishes its episodes to a broker and takes candidates
+         * from the fleet's learner (`tether learner`) instead of fine-tuning beside the loop; it
+         * still gates every candidate itself, in its lower-priority gate process.
+         */
+        broker: z
+          .object({
+            url: z.string(),
+            prefix: z.string().min(1).default('tether'),
+            fleet: z
+              .string()
+              .regex(/^[A-Za-z0-9_-]+$/)
+              .default('default'),
+            /** This rig's name in the fleet (topic level and episode ids). */
+            rig: z
+              .string()
+              .regex(/^[A-Za-z0-9_-]+$/)
+              .default('rig'),
+            username: z.string().optional(),
+            passwordEnv: z.string().optional(),
+            /** Episodes the fleet's learner waits for before each fine-tuning (`tether learner`). */
+            batch: z.number().int().positive().default(10),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ nice: 10, seed: 0 }),

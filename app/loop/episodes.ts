@@ -28,6 +28,18 @@ export interface LiveEpisode {
   /** Loop time at its first and last tick. */
   readonly start: number;
   readonly stop: number;
+  /** Its transitions (commands in robot units), when the driver records them (a fleet's rigs publish them). */
+  readonly transitions?: EpisodeTransitions;
+}
+
+export interface EpisodeTransitions {
+  readonly rows: number;
+  readonly obsSize: number;
+  readonly obs: Float64Array;
+  readonly act: Float64Array;
+  readonly reward: Float64Array;
+  readonly nextObs: Float64Array;
+  readonly terminated: Float64Array;
 }
 
 export interface EpisodeDriverOptions {
@@ -40,6 +52,8 @@ export interface EpisodeDriverOptions {
   readonly resetAttempts: number;
   /** Seconds between recovery attempts. */
   readonly resetPause: number;
+  /** Keep every episode's transitions (copied out once, at its end). */
+  readonly record?: boolean;
   /** Exploration on the robot: on for this share of the episodes (spread evenly). */
   readonly exploration?: { readonly switch: ExplorationSwitch; readonly share: number } | undefined;
 }
@@ -75,9 +89,33 @@ export class EpisodeDriver implements TickSink {
   /** Told when a whole series of recovery attempts failed (collect() then resolves undefined). */
   private readonly failureListeners = new Set<() => void>();
 
+  /** Preallocated recording of the open episode (`record`). */
+  private readonly recording:
+    | {
+        obs: Float64Array;
+        act: Float64Array;
+        reward: Float64Array;
+        nextObs: Float64Array;
+        terminated: Float64Array;
+      }
+    | undefined;
+
   constructor(private readonly options: EpisodeDriverOptions) {
     this.previousObservation = new Float64Array(options.observationSize);
     this.previousCommand = new Float64Array(options.actionSize);
+    // An episode lasts at most the horizon plus the tick on which the latch is seen.
+    const rows = options.horizonTicks + 2;
+    const O = options.observationSize;
+    const A = options.actionSize;
+    this.recording = options.record
+      ? {
+          obs: new Float64Array(rows * O),
+          act: new Float64Array(rows * A),
+          reward: new Float64Array(rows),
+          nextObs: new Float64Array(rows * O),
+          terminated: new Float64Array(rows),
+        }
+      : undefined;
   }
 
   attach(loop: ControlLoop, operator: OperatorConsole): void {
@@ -133,7 +171,18 @@ export class EpisodeDriver implements TickSink {
     const latched = (r.safetyFlags & latchFlags) !== 0;
     const consecutive = r.tick === this.previousTick + 1;
     if (this.open && consecutive) {
-      this.total += this.options.reward(this.previousObservation, this.previousCommand, r.observation);
+      const reward = this.options.reward(this.previousObservation, this.previousCommand, r.observation);
+      const rec = this.recording;
+      if (rec !== undefined && this.ticks < rec.reward.length) {
+        const O = this.options.observationSize;
+        const A = this.options.actionSize;
+        rec.obs.set(this.previousObservation, this.ticks * O);
+        rec.act.set(this.previousCommand, this.ticks * A);
+        rec.nextObs.set(r.observation, this.ticks * O);
+        rec.reward[this.ticks] = reward;
+        rec.terminated[this.ticks] = this.options.terminated?.(r.observation) ? 1 : 0;
+      }
+      this.total += reward;
       this.ticks++;
     }
     if (latched) {
@@ -192,9 +241,26 @@ export class EpisodeDriver implements TickSink {
       explored: this.explored,
       start: this.startTime,
       stop: r.deadline,
+      ...(this.recording ? { transitions: this.copyRecording() } : {}),
     };
     this.episodes.push(episode);
     for (const listener of [...this.listeners]) listener(episode);
+  }
+
+  private copyRecording(): EpisodeTransitions {
+    const rec = this.recording!;
+    const rows = Math.min(this.ticks, rec.reward.length);
+    const O = this.options.observationSize;
+    const A = this.options.actionSize;
+    return {
+      rows,
+      obsSize: O,
+      obs: rec.obs.slice(0, rows * O),
+      act: rec.act.slice(0, rows * A),
+      reward: rec.reward.slice(0, rows),
+      nextObs: rec.nextObs.slice(0, rows * O),
+      terminated: rec.terminated.slice(0, rows),
+    };
   }
 
   /** Recovers between ticks, retrying while the rig is still resetting (stale observation). */

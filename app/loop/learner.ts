@@ -64,6 +64,11 @@ export interface LearnJob {
   readonly seed: number;
   /** Updates overriding the config's budget (CI-sized runs). */
   readonly updates?: number;
+  /**
+   * A candidate made elsewhere (a fleet's learner): the round only builds this rig's dataset and
+   * gates the candidate on it, no fine-tuning here.
+   */
+  readonly candidate?: { readonly onnx: string; readonly contract: string };
 }
 
 export interface LearnResult {
@@ -81,6 +86,13 @@ export interface LearnResult {
   /** The stand-in's evaluation of the candidate during training (diagnostics only, never a gate). */
   readonly standInReturn: number | null;
   readonly standInInitialReturn: number | null;
+}
+
+/** Where candidates come from: the learner process by default, a broker or a test otherwise. */
+export interface Learner {
+  learn(job: LearnJob): Promise<LearnResult>;
+  onProgress?: ((progress: LearnProgress) => void) | undefined;
+  close?(): Promise<void>;
 }
 
 export interface LearnProgress {
@@ -110,6 +122,25 @@ export async function learnRound(
     throw new Error(`round ${job.round}: every episode was held out; lower gates.fqe.heldOut`);
   const trainFile = path.join(job.dir, 'train.json');
   await saveLogDataset(trainFile, train);
+
+  if (job.candidate !== undefined) {
+    onProgress({ round: job.round, phase: 'gates' });
+    const gates = await runGates(job, job.candidate, all, heldOut, task.actionMap);
+    writeFileSync(path.join(job.dir, 'gates.json'), `${JSON.stringify(gates, null, 2)}\n`);
+    return {
+      round: job.round,
+      dataset: roundFile,
+      datasetReport: roundData.report,
+      trainTransitions: train.size,
+      trainEpisodes: train.episodes.length,
+      heldOutEpisodes: heldOut.episodes.length,
+      candidate: { ...job.candidate, sha256: gates.candidate.sha256 },
+      gates,
+      trainingSeconds: 0,
+      standInReturn: null,
+      standInInitialReturn: null,
+    };
+  }
 
   const config: TrainConfig = {
     ...job.config,

@@ -114,10 +114,15 @@ export interface Mosquitto {
 
 /**
  * Starts Mosquitto on a free loopback port with a generated config. With `users`, a password file is
- * generated with mosquitto_passwd and anonymous clients are refused.
+ * generated with mosquitto_passwd and anonymous clients are refused; with `persistence`, sessions
+ * and queued messages survive `restart()`.
  */
 export async function startMosquitto(
-  options: { users?: { username: string; password: string }[] } = {},
+  options: {
+    users?: { username: string; password: string }[];
+    /** Keep sessions and queued QoS 1/2 messages across a restart (a file in the broker's folder). */
+    persistence?: boolean;
+  } = {},
 ): Promise<Mosquitto> {
   const binary = findBinary('mosquitto');
   if (binary === undefined) throw new Error('mosquitto not found; install it (apt-get install mosquitto)');
@@ -127,7 +132,9 @@ export async function startMosquitto(
   const lines = [
     `listener ${port} 127.0.0.1`,
     'set_tcp_nodelay true',
-    'persistence false',
+    ...(options.persistence
+      ? ['persistence true', `persistence_location ${dir.path}/`, 'autosave_interval 1']
+      : ['persistence false']),
     'log_dest stderr',
     'log_type error',
   ];
@@ -147,6 +154,8 @@ export async function startMosquitto(
   } else {
     lines.push('allow_anonymous true');
   }
+  // Mosquitto started as root drops to its own user, which must write its persistence file here.
+  if (options.persistence) chmodSync(dir.path, 0o777);
   const configFile = join(dir.path, 'mosquitto.conf');
   writeFileSync(configFile, `${lines.join('\n')}\n`);
   let child: ChildProcess | undefined;

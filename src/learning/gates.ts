@@ -20,7 +20,12 @@ import type { ActionMapEntry, Environment } from '../core/environment.ts';
 import type { ActionSpec, VectorSpec } from '../core/spec.ts';
 import { createKernelPolicy } from '../inference/backends/kernel.ts';
 import { compileChain } from '../inference/chain.ts';
-import { ContractError, checkContractAgainstRobot, expand, type PolicyContract } from '../inference/contract.ts';
+import {
+  ContractError,
+  checkContractAgainstRobot,
+  expand,
+  type PolicyContract,
+} from '../inference/contract.ts';
 import { decodeModel } from '../inference/onnx/model.ts';
 import { type BatchPolicy, type FqeResult, fittedQEvaluation } from './fqe.ts';
 import type { LogDataset } from './log-dataset.ts';

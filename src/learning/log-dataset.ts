@@ -580,12 +580,20 @@ export function splitHeldOut(
   return { train: selectEpisodes(dataset, train), heldOut: selectEpisodes(dataset, heldOut) };
 }
 
-/** A number in [0, 1) from a string (FNV-1a), the same on every machine. */
+/**
+ * A number in [0, 1) from a string, the same on every machine: FNV-1a, then MurmurHash3's finaliser
+ * so that ids differing only in their last characters (`round-0.mcap#7`, `#8`) spread evenly.
+ */
 function idFraction(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     h ^= id.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h / 2 ** 32;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return (h >>> 0) / 2 ** 32;
 }

@@ -48,10 +48,15 @@ export function register(program: Command): void {
           throw new DatasetError(
             `${logs[differs]!.path} recorded another task than ${logs[0]!.path}; build one dataset per task`,
           );
-        // Relative paths in a recorded task resolve against the working directory.
+        // Relative paths in a recorded task resolve against the folder the loop recorded with it
+        // (taskBaseDir), else against the working directory.
+        const baseDir = (logs[0]!.config as { taskBaseDir?: unknown }).taskBaseDir;
         taskSource = {
           section: recorded[0],
-          origin: { what: `${logs[0]!.path}: task`, baseDir: process.cwd() },
+          origin: {
+            what: `${logs[0]!.path}: task`,
+            baseDir: typeof baseDir === 'string' ? baseDir : process.cwd(),
+          },
         };
       }
       const task = await datasetTaskOf(taskSource.section, taskSource.origin);

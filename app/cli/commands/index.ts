@@ -59,13 +59,20 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./loop.ts'),
   },
   {
+    name: 'learner',
+    description:
+      "the learner of a fleet: takes every rig's episodes from the broker, fine-tunes, publishes candidates (docs/closed-loop.md)",
+    load: () => import('./learner.ts'),
+  },
+  {
     name: 'eval',
     description: 'run an ONNX policy deterministically on an environment and report its return',
     load: () => import('./eval.ts'),
   },
   {
     name: 'verify',
-    description: 'certify the region of attraction of a Lyapunov-certified controller (sound branch-and-bound)',
+    description:
+      'certify the region of attraction of a Lyapunov-certified controller (sound branch-and-bound)',
     load: () => import('./verify.ts'),
   },
   {
