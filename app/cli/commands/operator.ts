@@ -11,7 +11,7 @@ export function register(program: Command): void {
       "send one operator command to a running `tether run` over MQTT (its config's operator.mqtt), sealed with the link key",
     )
     .argument('<config>', 'the run configuration the runtime was started with')
-    .argument('<command...>', 'estop [reason] | recover | switch NAME | status')
+    .argument('<command...>', 'estop [reason] | recover | switch NAME | status | command NAME v1 v2 …')
     .option('--timeout <ms>', 'how long to wait for the run and its reply', '5000')
     .addHelpText(
       'after',

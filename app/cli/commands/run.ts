@@ -37,7 +37,7 @@ export function register(program: Command): void {
     )
     .option(
       '--operator',
-      'read operator commands from stdin: estop [reason] | recover | switch NAME | status (default when stdin is a terminal)',
+      'read operator commands from stdin: estop [reason] | recover | switch NAME | status | command NAME v1 v2 … (default when stdin is a terminal)',
     )
     .option(
       '--live [port]',
@@ -115,7 +115,7 @@ function parseDuration(text: string | undefined): number | undefined {
 function readOperatorCommands(loop: ControlLoop, operator: OperatorConsole): Interface {
   const input = createInterface({ input: process.stdin, terminal: false });
   process.stderr.write(
-    `operator: type estop [reason] | recover | switch NAME (${loop.controllers.names.join(', ')}) | status\n`,
+    `operator: type estop [reason] | recover | switch NAME (${loop.controllers.names.join(', ')}) | status${loop.commands && loop.commands.names.length > 0 ? ` | command NAME v1 v2 … (${loop.commands.names.join(', ')})` : ''}\n`,
   );
   input.on('line', (line) => {
     void operator.execute(line, 'stdin').then((reply) => {
