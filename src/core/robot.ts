@@ -67,6 +67,18 @@ export interface RobotInfo {
   readonly observation: VectorSpec;
   readonly action: ActionSpec;
   readonly capabilities: RobotCapabilities;
+  /** What a simulated robot simulates (absent for hardware, which cannot tell). */
+  readonly plant?: PlantInfo;
+}
+
+/** The model behind a simulated robot, for checks against what a certificate assumes. */
+export interface PlantInfo {
+  /** Model name, e.g. `cartpole`. */
+  readonly model: string;
+  /** Physics step, s. */
+  readonly physicsStep: number;
+  /** The dynamics parameters applied to the model (scales, delays, noise; `{}` = nominal). */
+  readonly dynamics: Readonly<Record<string, unknown>>;
 }
 
 export interface RobotCapabilities {
