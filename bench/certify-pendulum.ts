@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { sampledRoaLevel } from '../research/lyapunov/roa-estimate.ts';
 import { bisectRho, type Certificate, certify } from '../src/verification/certificate.ts';
 import { anchorsDir, repoRoot } from '../src/verification/io.ts';
-import { type LyapunovModel, type ModelJson, parseModel } from '../src/verification/model.ts';
+import { type LyapunovModel, type NeuralModelJson, parseModel } from '../src/verification/model.ts';
 import { VerifierPool } from '../src/verification/parallel.ts';
 import { levelSetGrid, regionPng, regionSvg, rollout } from '../src/verification/region.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
@@ -21,7 +21,7 @@ const published = {
   pendulum_u075: { share: 35.26, rho: 1.15516 },
 } as const;
 
-type Raw = ModelJson;
+type Raw = NeuralModelJson;
 const readRaw = (name: string): Raw => JSON.parse(readFileSync(join(source, `${name}.json`), 'utf8'));
 
 /** Scales the controller's output layer (the mutation most likely to break the decrease). */

@@ -1,5 +1,6 @@
+import { CartpoleBounds } from './cartpole.ts';
 import { type LinearBox, LinearSum, LinVec } from './linear.ts';
-import type { DynamicsParams } from './model.ts';
+import type { DynamicsParams, LyapunovModel } from './model.ts';
 import {
   type ConstInterval,
   cAdd,
@@ -25,7 +26,10 @@ import {
 
 export interface StepBounds {
   readonly n: number;
-  /** [outLo, outHi] ⊇ f(x, u) for x in [xLo, xHi], u in [uLo, uHi]. */
+  /**
+   * [outLo, outHi] ⊇ f(x, u; w) for x in [xLo, xHi], u in [uLo, uHi] and the model's uncertainty
+   * w in [wLo, wHi] (systems without uncertainty ignore w).
+   */
   interval(
     xLo: ArrayLike<number>,
     xHi: ArrayLike<number>,
@@ -33,8 +37,13 @@ export interface StepBounds {
     uHi: number,
     outLo: Float64Array,
     outHi: Float64Array,
+    wLo?: ArrayLike<number>,
+    wHi?: ArrayLike<number>,
   ): void;
-  /** Linear bounds of x⁺ given linear bounds of the input X (the identity) and of u. */
+  /**
+   * Linear bounds of x⁺ given linear bounds of the verification box's identity X (state entries
+   * first, then the uncertainty) and of u.
+   */
   linear(box: LinearBox, x: LinVec, u: LinVec, out: LinVec): void;
 }
 
@@ -101,7 +110,7 @@ class PendulumBounds implements StepBounds {
     this.cSin = cMul(this.dt, cDiv(constant(p.g), l));
     this.cU = cDiv(this.dt, ml2);
     this.sum = new LinearSum(box);
-    this.sin = new LinVec(2, 1);
+    this.sin = new LinVec(box.n, 1);
   }
 
   interval(
@@ -171,8 +180,8 @@ class PathTrackingBounds implements StepBounds {
       up(this.q.hi / down(dMin * dMin)) + up((2 * up(1 + this.q.hi)) / down(dMin * down(dMin * dMin))),
     );
     this.sum = new LinearSum(box);
-    this.sin = new LinVec(2, 1);
-    this.h = new LinVec(2, 1);
+    this.sin = new LinVec(box.n, 1);
+    this.h = new LinVec(box.n, 1);
   }
 
   /** Enclosure of h over [lo, hi] by interval arithmetic. */
@@ -231,6 +240,8 @@ class PathTrackingBounds implements StepBounds {
   }
 }
 
-export function stepBounds(params: DynamicsParams, box: LinearBox): StepBounds {
+export function stepBounds(model: LyapunovModel, box: LinearBox): StepBounds {
+  const params = model.dynamics;
+  if (params.system === 'cartpole') return new CartpoleBounds(model, box);
   return params.system === 'pendulum' ? new PendulumBounds(params, box) : new PathTrackingBounds(params, box);
 }

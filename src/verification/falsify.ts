@@ -1,8 +1,8 @@
 import { Rng } from '../core/rng.ts';
-import { type Counterexample, confirmCounterexample } from './bab.ts';
+import { type Counterexample, confirmCounterexample, regionVolume } from './bab.ts';
 import { IntervalBounder } from './bounds.ts';
 import { ForwardModel } from './forward.ts';
-import type { Box, LyapunovModel } from './model.ts';
+import { type Box, type LyapunovModel, searchDim } from './model.ts';
 
 /**
  * Projected gradient ascent on the violation J(x) = max(g(x), excess of x⁺ outside B) from random
@@ -30,14 +30,18 @@ export function falsify(
   const f = new ForwardModel(model);
   const exact = new IntervalBounder(model);
   const rng = new Rng(config.seed);
-  const x = new Float64Array(n);
-  const probe = new Float64Array(n);
+  // Points of the verification box: the state, then the uncertainty (held fixed per start).
+  const dims = searchDim(model);
+  const x = new Float64Array(dims);
+  const probe = new Float64Array(dims);
   const grad = new Float64Array(n);
   const width = model.spec.boxUp.map((u, i) => u - model.spec.boxLo[i]!);
-  const volumes = region.map((b) => b.lo.reduce((v, l, i) => v * (b.up[i]! - l), 1));
+  const volumes = region.map((b) => regionVolume(model, b));
   const total = volumes.reduce((a, b) => a + b, 0);
   const violation = (p: Float64Array): number =>
-    f.value(p) > rho ? Number.NEGATIVE_INFINITY : Math.max(f.decrease(p), f.boxExcess(p));
+    f.value(p) > rho || f.value(p) < model.spec.innerLevel
+      ? Number.NEGATIVE_INFINITY
+      : Math.max(f.decrease(p), f.boxExcess(p));
 
   let attempts = 0;
   for (let s = 0; s < config.starts && attempts < config.starts * 50; attempts++) {
@@ -48,7 +52,7 @@ export function falsify(
       pick -= volumes[k]!;
       if (pick <= 0) break;
     }
-    for (let i = 0; i < n; i++) x[i] = rng.range(box.lo[i]!, box.up[i]!);
+    for (let i = 0; i < dims; i++) x[i] = rng.range(box.lo[i]!, box.up[i]!);
     if (!(f.value(x) < rho)) continue;
     s++;
     for (let step = 0; step < config.steps; step++) {

@@ -204,6 +204,31 @@ export class LinearBox {
     out.hi[k] = Math.min(out.hi[k]!, up(ibpHi));
   }
 
+  /**
+   * out[k] = src[j]². Upper bound: a line above the parabola at both ends of [l, u] (the chord,
+   * with its offset rounded so it stays above); lower bound: the tangent at the midpoint,
+   * z² ≥ 2m·z − m², which holds for every real z.
+   */
+  square(src: LinVec, j: number, out: LinVec, k: number): void {
+    const l = src.lo[j]!;
+    const u = src.hi[j]!;
+    const s = l + u;
+    const o = Math.max(up(up(l * l) - down(s * l)), up(up(u * u) - down(s * u)));
+    if (s >= 0) this.scaleInto(src.aUp, src.bUp, j, s, o, out.aUp, out.bUp, k, true);
+    else this.scaleInto(src.aLo, src.bLo, j, s, o, out.aUp, out.bUp, k, true);
+    const t = l + u; // 2m with m the midpoint: exact doubling of 0.5·(l + u) up to one rounding
+    const m = 0.5 * t;
+    const off = -up(m * m);
+    const slope = 2 * m;
+    if (slope >= 0) this.scaleInto(src.aLo, src.bLo, j, slope, off, out.aLo, out.bLo, k, false);
+    else this.scaleInto(src.aUp, src.bUp, j, slope, off, out.aLo, out.bLo, k, false);
+    this.concretize(out, k);
+    const ibpLo = l >= 0 ? down(l * l) : u <= 0 ? down(u * u) : 0;
+    const ibpHi = up(Math.max(l * l, u * u));
+    out.lo[k] = Math.max(out.lo[k]!, ibpLo, 0);
+    out.hi[k] = Math.min(out.hi[k]!, ibpHi);
+  }
+
   /** out[k] = s·src[j] + offset for an exact float s. */
   scaleLinear(src: LinVec, j: number, s: number, offset: number, out: LinVec, k: number): void {
     if (s >= 0) {

@@ -2,10 +2,24 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * A certified-controller model: an MLP controller with a clamp, a neural Lyapunov function
- * V(x) = |φ(x) − φ(x*)| + ‖(εI + RᵀR)(x − x*)‖₁, a discrete-time dynamics and the verification
- * spec (box, κ, ρ, hole). The JSON layout is the one of the published Yang et al. 2024 models; our
- * own trained models are written in the same layout with format `tether-lyapunov-model/v1`.
+ * A certified-controller model: a controller (an MLP with a clamp; a linear gain is a one-layer
+ * MLP), a Lyapunov function, a discrete-time dynamics and the verification spec (box, κ, ρ, hole).
+ *
+ * Lyapunov functions:
+ * - neural (Yang et al. 2024): V(x) = |φ(x) − φ(x*)| + ‖(εI + RᵀR)(x − x*)‖₁;
+ * - quadratic: V(x) = ‖L x‖², L as written in the file (an LQR cost-to-go P = LᵀL, say).
+ *
+ * Dynamics: the pendulum and path tracking of the published models (one explicit-Euler step), and
+ * the cart-pole (MuJoCo's semi-implicit Euler with implicit joint damping, `substeps` steps per
+ * control period with the force held).
+ *
+ * Uncertainty (robust certificates): plant parameters given as intervals, a bounded force
+ * disturbance, and a bounded state-estimate error that the controller sees (it is fed x + ε). Each
+ * is an extra dimension of the branch-and-bound box, so the proof holds for every value in its
+ * interval, chosen anew at every step.
+ *
+ * The JSON layout is the one of the published Yang et al. 2024 models; our own models use it with
+ * format `tether-lyapunov-model/v1` (and the extensions above).
  */
 
 export interface DenseLayer {
@@ -29,12 +43,46 @@ export interface ControllerNet {
   readonly uStar: number;
 }
 
-export interface LyapunovNet {
+export interface NeuralLyapunov {
+  readonly kind: 'neural';
   readonly phi: Mlp;
   /** R as rows × n, row-major. */
   readonly r: Float64Array;
   readonly rRows: number;
   readonly eps: number;
+}
+
+export interface QuadraticLyapunov {
+  readonly kind: 'quadratic';
+  /** L as rows × n, row-major: V(x) = ‖L x‖². */
+  readonly l: Float64Array;
+  readonly lRows: number;
+}
+
+export type LyapunovFunction = NeuralLyapunov | QuadraticLyapunov;
+/** @deprecated the neural Lyapunov function; kept for existing imports. */
+export type LyapunovNet = NeuralLyapunov;
+
+export interface CartpoleParams {
+  readonly system: 'cartpole';
+  /** kg */
+  readonly cartMass: number;
+  readonly poleMass: number;
+  /** Hinge to the pole's centre of mass, m. */
+  readonly poleCom: number;
+  /** Pole inertia about its centre of mass (hinge axis), kg·m². */
+  readonly poleInertia: number;
+  /** Joint damping, N·s/m and N·m·s/rad. */
+  readonly sliderDamping: number;
+  readonly hingeDamping: number;
+  /** m/s², positive. */
+  readonly gravity: number;
+  /** Force on the cart per unit of command (actuator gain × gear). */
+  readonly forceGain: number;
+  /** Control period, s. */
+  readonly dt: number;
+  /** Physics steps per control period (step h = dt / substeps). */
+  readonly substeps: number;
 }
 
 export type DynamicsParams =
@@ -52,12 +100,44 @@ export type DynamicsParams =
       readonly length: number;
       readonly radius: number;
       readonly dt: number;
-    };
+    }
+  | CartpoleParams;
 
 export interface Box {
   readonly lo: readonly number[];
   readonly up: readonly number[];
 }
+
+/** The cart-pole parameters a robust certificate may give as intervals (scales of the nominal). */
+export const cartpoleUncertainParameters = [
+  'pole_mass_scale',
+  'cart_mass_scale',
+  'damping_scale',
+  'force_gain_scale',
+] as const;
+export type CartpoleUncertainParameter = (typeof cartpoleUncertainParameters)[number];
+
+/**
+ * One extra dimension of the verification box:
+ * - `parameter`: a plant parameter (scale), the interval given;
+ * - `disturbance`: a force added to the command for the whole control period, |d| ≤ bound;
+ * - `estimate`: the error of state coordinate `index` as the controller sees it, |ε| ≤ bound.
+ */
+export type UncertainDimension =
+  | {
+      readonly kind: 'parameter';
+      readonly name: CartpoleUncertainParameter;
+      readonly lo: number;
+      readonly up: number;
+    }
+  | { readonly kind: 'disturbance'; readonly name: 'force'; readonly lo: number; readonly up: number }
+  | {
+      readonly kind: 'estimate';
+      readonly name: string;
+      readonly index: number;
+      readonly lo: number;
+      readonly up: number;
+    };
 
 export interface VerificationSpec {
   readonly boxLo: readonly number[];
@@ -65,23 +145,100 @@ export interface VerificationSpec {
   readonly rho: number;
   readonly kappa: number;
   readonly holeSizeRelative: number;
-  /** Closed boxes whose union is B minus the open hole around x*. */
+  /** Half-widths of the open hole |x_i| < h_i around x* (holeSizeRelative × half-width of B). */
+  readonly hole: readonly number[];
+  /** Ultimate-bound level ρ_in: below it only V(x⁺) < ρ is required (0: none). */
+  readonly innerLevel: number;
+  /**
+   * Closed boxes over state × uncertainty whose union is exactly (B minus the hole) × U, derived
+   * from the box and the hole (never read from the file).
+   */
   readonly subBoxes: readonly Box[];
+  /**
+   * Whether the file proposed `spec.sub_boxes`. They are not used: the region to prove follows
+   * from the box and the hole alone (the published files' sub-boxes leave slivers uncovered).
+   */
+  readonly subBoxesInFile: boolean;
+}
+
+/** What the certificate assumes about the plant it will run on (checked by the runtime). */
+export interface PlantAssumptions {
+  /** Plant the model stands for, e.g. `cartpole` (a robot's model name). */
+  readonly plant: string;
+  /** State signals in the order of x, with units. */
+  readonly signals: readonly { readonly name: string; readonly unit: string }[];
+  /** The one actuator command, its unit and limits. */
+  readonly action: {
+    readonly name: string;
+    readonly unit: string;
+    readonly lower: number;
+    readonly upper: number;
+  };
+  /** Control period, s (must equal the dynamics' dt). */
+  readonly controlPeriod: number;
+  /** Physics step of the plant the model reproduces, s (dt / substeps), when the model has one. */
+  readonly physicsStep?: number;
+  /** Largest delay between reading the state and applying the command that the model covers, s. */
+  readonly delay: number;
+  /** Free text: what else was assumed (the integrator, contact, limits). */
+  readonly notes?: string;
 }
 
 export interface LyapunovModel {
   readonly name: string;
   readonly stateDim: number;
   readonly controller: ControllerNet;
-  readonly lyapunov: LyapunovNet;
+  readonly lyapunov: LyapunovFunction;
   readonly dynamics: DynamicsParams;
+  /** Extra verification dimensions after the state (empty for a nominal model). */
+  readonly uncertainty: readonly UncertainDimension[];
+  /**
+   * The state-estimate error the proof covers, per state coordinate (|observation − state| ≤ this):
+   * as dimensions of the search, or folded into the force disturbance for an affine controller.
+   */
+  readonly estimateError: readonly number[];
   readonly spec: VerificationSpec;
+  readonly assumptions: PlantAssumptions | undefined;
   /** The parsed JSON, kept so hashes and rewrites see exactly what was loaded. */
   readonly source: ModelJson;
 }
 
+/** State dimension plus uncertainty dimensions: the dimension of the branch-and-bound box. */
+export function searchDim(model: LyapunovModel): number {
+  return model.stateDim + model.uncertainty.length;
+}
+
 const layerJson = z.object({ weight: z.array(z.array(z.number())), bias: z.array(z.number()) });
 const boxJson = z.object({ lo: z.array(z.number()), up: z.array(z.number()) });
+const interval = z
+  .tuple([z.number(), z.number()])
+  .refine(([lo, up]) => lo <= up, { message: 'interval must have lo ≤ up' });
+
+const neuralLyapunovJson = z.object({
+  phi: z.object({ negative_slope: z.number().min(0).max(1), layers: z.array(layerJson).min(1) }),
+  R: z.array(z.array(z.number())),
+  eps: z.number().nonnegative(),
+});
+const quadraticLyapunovJson = z.object({
+  kind: z.literal('quadratic'),
+  /** V(x) = ‖L x‖². */
+  L: z.array(z.array(z.number())).min(1),
+});
+
+const cartpoleJson = z.object({
+  system: z.literal('cartpole'),
+  cart_mass: z.number().positive(),
+  pole_mass: z.number().positive(),
+  pole_com: z.number().positive(),
+  pole_inertia: z.number().nonnegative(),
+  slider_damping: z.number().nonnegative(),
+  hinge_damping: z.number().nonnegative(),
+  gravity: z.number().positive(),
+  force_gain: z.number().positive().default(1),
+  dt: z.number().positive(),
+  substeps: z.number().int().positive().max(1000),
+  integration: z.literal('semi_implicit_euler'),
+});
 
 export const modelJsonSchema = z.object({
   format: z.enum(['yang2024-lyapunov-model/v1', 'tether-lyapunov-model/v1']),
@@ -95,11 +252,7 @@ export const modelJsonSchema = z.object({
     u_up: z.array(z.number()).length(1),
     u_star: z.array(z.number()).length(1),
   }),
-  lyapunov: z.object({
-    phi: z.object({ negative_slope: z.number().min(0).max(1), layers: z.array(layerJson).min(1) }),
-    R: z.array(z.array(z.number())),
-    eps: z.number().nonnegative(),
-  }),
+  lyapunov: z.union([quadraticLyapunovJson, neuralLyapunovJson]),
   dynamics: z.union([
     z.object({
       system: z.literal('pendulum'),
@@ -118,18 +271,51 @@ export const modelJsonSchema = z.object({
       dt: z.number().positive(),
       integration: z.literal('explicit_euler'),
     }),
+    cartpoleJson,
   ]),
+  uncertainty: z
+    .object({
+      /** Plant parameters as intervals of scales of the nominal value (cart-pole only). */
+      parameters: z.partialRecord(z.enum(cartpoleUncertainParameters), interval).default({}),
+      /** |d| ≤ bound: a force (command units × gain) added for the whole control period. */
+      force_disturbance: z.number().nonnegative().default(0),
+      /** Per state coordinate: the controller is fed x + ε with |ε_i| ≤ this. */
+      estimate_error: z.array(z.number().nonnegative()).optional(),
+    })
+    .strict()
+    .optional(),
+  assumptions: z
+    .object({
+      plant: z.string().min(1),
+      signals: z.array(z.object({ name: z.string().min(1), unit: z.string() }).strict()).min(1),
+      action: z
+        .object({ name: z.string().min(1), unit: z.string(), lower: z.number(), upper: z.number() })
+        .strict(),
+      control_period: z.number().positive(),
+      physics_step: z.number().positive().optional(),
+      delay: z.number().nonnegative().default(0),
+      notes: z.string().optional(),
+    })
+    .strict()
+    .optional(),
   spec: z.object({
     box_lo: z.array(z.number()),
     box_up: z.array(z.number()),
     rho: z.number().positive(),
     kappa: z.number().min(0).lt(1),
     hole_size_relative: z.number().min(0).lt(1),
+    /**
+     * Ultimate-bound level ρ_in < ρ: where V(x) < ρ_in the decrease is not required, only that the
+     * state stays in S (V(x⁺) < ρ). Needed when disturbances keep x* from being an equilibrium.
+     */
+    inner_level: z.number().nonnegative().default(0),
     sub_boxes: z.array(boxJson).optional(),
   }),
 });
 
-export type ModelJson = z.infer<typeof modelJsonSchema> & Record<string, unknown>;
+export type ModelJson = z.input<typeof modelJsonSchema> & Record<string, unknown>;
+/** A model file with the neural (Yang et al.) Lyapunov function. */
+export type NeuralModelJson = ModelJson & { lyapunov: z.input<typeof neuralLyapunovJson> };
 
 function toMlp(layers: readonly { weight: number[][]; bias: number[] }[], slope: number, where: string): Mlp {
   const out: DenseLayer[] = [];
@@ -156,21 +342,117 @@ function toMlp(layers: readonly { weight: number[][]; bias: number[] }[], slope:
   return { layers: out, slope };
 }
 
-/** Sub-boxes covering B \ H for a 2-D box, in the order of the published specs. */
+/** Half-widths of the hole: `relative` × the half-width of B in each coordinate. */
+export function holeHalfWidths(lo: readonly number[], up: readonly number[], relative: number): number[] {
+  return lo.map((l, i) => relative * (0.5 * (up[i]! - l)));
+}
+
+/**
+ * Closed boxes whose union is exactly B minus the open hole H = {|x_i| < h_i for all i}:
+ * for i = 0..n−1 the slabs x_i ≥ h_i and x_i ≤ −h_i with x_j restricted to [−h_j, h_j] for j < i.
+ * Every uncertainty dimension spans its whole interval. In 2-D this is the order of the published
+ * specs. Refuses a hole that does not lie inside B.
+ */
+export function regionBoxes(
+  lo: readonly number[],
+  up: readonly number[],
+  hole: readonly number[],
+  uncertainty: readonly UncertainDimension[] = [],
+): Box[] {
+  const n = lo.length;
+  const uLo = uncertainty.map((u) => u.lo);
+  const uUp = uncertainty.map((u) => u.up);
+  if (hole.every((h) => h === 0)) return [{ lo: [...lo, ...uLo], up: [...up, ...uUp] }];
+  for (let i = 0; i < n; i++)
+    if (!(lo[i]! <= -hole[i]! && hole[i]! <= up[i]!))
+      throw new RangeError(
+        `the hole [−${hole[i]}, ${hole[i]}] in coordinate ${i} does not lie inside the box [${lo[i]}, ${up[i]}]`,
+      );
+  const out: Box[] = [];
+  for (let i = 0; i < n; i++) {
+    const baseLo = lo.map((l, j) => (j < i ? -hole[j]! : l));
+    const baseUp = up.map((u, j) => (j < i ? hole[j]! : u));
+    const upper = { lo: [...baseLo], up: [...baseUp] };
+    upper.lo[i] = hole[i]!;
+    const lower = { lo: [...baseLo], up: [...baseUp] };
+    lower.up[i] = -hole[i]!;
+    for (const b of [upper, lower])
+      if (b.lo[i]! < b.up[i]!) out.push({ lo: [...b.lo, ...uLo], up: [...b.up, ...uUp] });
+  }
+  return out;
+}
+
+/** The closed hole box × U (checked separately: from the hole the state must stay in S). */
+export function holeBox(model: LyapunovModel): Box | undefined {
+  const { hole } = model.spec;
+  if (hole.every((h) => h === 0)) return undefined;
+  return {
+    lo: [...hole.map((h) => -h), ...model.uncertainty.map((u) => u.lo)],
+    up: [...hole, ...model.uncertainty.map((u) => u.up)],
+  };
+}
+
+/** @deprecated use `regionBoxes`; sub-boxes covering B \ H (hole relative to the half-width). */
 export function holeSubBoxes(lo: readonly number[], up: readonly number[], holeRelative: number): Box[] {
-  if (lo.length !== 2)
+  return regionBoxes(lo, up, holeHalfWidths(lo, up, holeRelative));
+}
+
+/** One ulp or more above x (see rounding.ts; repeated here to keep this module free of it). */
+function roundUp(x: number): number {
+  return x + (Math.abs(x) * 2 ** -52 + 2 ** -1074);
+}
+
+function uncertaintyOf(
+  json: z.output<typeof modelJsonSchema>,
+  n: number,
+  origin: string,
+): UncertainDimension[] {
+  const u = json.uncertainty;
+  if (!u) return [];
+  const dims: UncertainDimension[] = [];
+  const params = cartpoleUncertainParameters.filter((p) => u.parameters[p] !== undefined);
+  if ((params.length > 0 || u.force_disturbance > 0) && json.dynamics.system !== 'cartpole')
     throw new RangeError(
-      `automatic hole splitting supports 2-D boxes; give spec.sub_boxes for ${lo.length}-D`,
+      `${origin}: uncertainty.parameters and force_disturbance are supported for the cartpole dynamics only`,
     );
-  if (holeRelative === 0) return [{ lo: [...lo], up: [...up] }];
-  const h0 = holeRelative * up[0]!;
-  const h1 = holeRelative * up[1]!;
-  return [
-    { lo: [h0, lo[1]!], up: [up[0]!, up[1]!] },
-    { lo: [lo[0]!, lo[1]!], up: [-h0, up[1]!] },
-    { lo: [-h0, h1], up: [h0, up[1]!] },
-    { lo: [-h0, lo[1]!], up: [h0, -h1] },
-  ];
+  for (const p of params) {
+    const [lo, up] = u.parameters[p]!;
+    if (!(lo > 0)) throw new RangeError(`${origin}: uncertainty.parameters.${p} must be positive`);
+    dims.push({ kind: 'parameter', name: p, lo, up });
+  }
+  const estimate = u.estimate_error;
+  if (estimate && estimate.length !== n)
+    throw new RangeError(
+      `${origin}: uncertainty.estimate_error has ${estimate.length} entries, expected state_dim ${n}`,
+    );
+  // An affine controller with a clamp on the cart-pole: clamp(W(x + ε) + u*) lies within
+  // |W ε| ≤ Σ|W_i| e_i of clamp(W x + u*) (the clamp is 1-Lipschitz), so the estimate error is
+  // covered soundly by a larger force disturbance, gain × largest gain scale × Σ|W_i| e_i, instead of
+  // n more dimensions of the search.
+  const layers = json.controller.layers;
+  const fold = estimate !== undefined && json.dynamics.system === 'cartpole' && layers.length === 1;
+  let force = u.force_disturbance;
+  if (fold) {
+    const w = layers[0]!.weight[0]!;
+    let s = 0;
+    for (let i = 0; i < n; i++) s = roundUp(s + roundUp(Math.abs(w[i]!) * estimate[i]!));
+    const gainScale = Math.max(1, u.parameters.force_gain_scale?.[1] ?? 1);
+    const gain = json.dynamics.system === 'cartpole' ? json.dynamics.force_gain : 1;
+    force = roundUp(force + roundUp(roundUp(gain * gainScale) * s));
+  }
+  if (force > 0) dims.push({ kind: 'disturbance', name: 'force', lo: -force, up: force });
+  if (estimate && !fold)
+    estimate.forEach((e, i) => {
+      if (e > 0)
+        dims.push({
+          kind: 'estimate',
+          name: json.assumptions?.signals[i]?.name ?? `x${i}`,
+          index: i,
+          lo: -e,
+          up: e,
+        });
+    });
+  return dims;
 }
 
 /** Parses and checks a model JSON object; errors name the offending field. */
@@ -180,39 +462,106 @@ export function parseModel(raw: unknown, origin = 'model'): LyapunovModel {
     const issue = parsed.error.issues[0]!;
     throw new RangeError(`${origin}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  const json = raw as ModelJson;
+  const json = parsed.data;
   const n = json.state_dim;
-  if (json.x_star.some((v) => v !== 0))
-    throw new RangeError(`${origin}: x_star must be the origin (shift the state first)`);
+  if (json.x_star.length !== n || json.x_star.some((v) => v !== 0))
+    throw new RangeError(`${origin}: x_star must be the origin of R^${n} (shift the state first)`);
   const controller = toMlp(json.controller.layers, json.controller.negative_slope, `${origin}: controller`);
-  const phi = toMlp(json.lyapunov.phi.layers, json.lyapunov.phi.negative_slope, `${origin}: lyapunov.phi`);
-  for (const [name, mlp, outSize] of [
-    ['controller', controller, 1],
-    ['lyapunov.phi', phi, 1],
-  ] as const) {
+  const mlps: [string, Mlp][] = [['controller', controller]];
+  let lyapunov: LyapunovFunction;
+  if ('kind' in json.lyapunov) {
+    const rows = json.lyapunov.L.length;
+    const l = new Float64Array(rows * n);
+    json.lyapunov.L.forEach((row, i) => {
+      if (row.length !== n)
+        throw new RangeError(`${origin}: lyapunov.L[${i}] has ${row.length} columns, expected ${n}`);
+      l.set(row, i * n);
+    });
+    lyapunov = { kind: 'quadratic', l, lRows: rows };
+  } else {
+    const phi = toMlp(json.lyapunov.phi.layers, json.lyapunov.phi.negative_slope, `${origin}: lyapunov.phi`);
+    mlps.push(['lyapunov.phi', phi]);
+    const rRows = json.lyapunov.R.length;
+    const r = new Float64Array(rRows * n);
+    json.lyapunov.R.forEach((row, i) => {
+      if (row.length !== n)
+        throw new RangeError(`${origin}: lyapunov.R[${i}] has ${row.length} columns, expected ${n}`);
+      r.set(row, i * n);
+    });
+    lyapunov = { kind: 'neural', phi, r, rRows, eps: json.lyapunov.eps };
+  }
+  for (const [name, mlp] of mlps) {
     if (mlp.layers[0]!.inSize !== n)
       throw new RangeError(
         `${origin}: ${name} takes ${mlp.layers[0]!.inSize} inputs, expected state_dim ${n}`,
       );
-    if (mlp.layers.at(-1)!.outSize !== outSize)
-      throw new RangeError(
-        `${origin}: ${name} has ${mlp.layers.at(-1)!.outSize} outputs, expected ${outSize}`,
-      );
+    if (mlp.layers.at(-1)!.outSize !== 1)
+      throw new RangeError(`${origin}: ${name} has ${mlp.layers.at(-1)!.outSize} outputs, expected 1`);
   }
-  const rRows = json.lyapunov.R.length;
-  const r = new Float64Array(rRows * n);
-  json.lyapunov.R.forEach((row, i) => {
-    if (row.length !== n)
-      throw new RangeError(`${origin}: lyapunov.R[${i}] has ${row.length} columns, expected ${n}`);
-    r.set(row, i * n);
-  });
   const { box_lo: boxLo, box_up: boxUp } = json.spec;
+  if (!(json.spec.inner_level < json.spec.rho))
+    throw new RangeError(
+      `${origin}: spec.inner_level ${json.spec.inner_level} must be below spec.rho ${json.spec.rho}`,
+    );
   if (boxLo.length !== n || boxUp.length !== n)
     throw new RangeError(`${origin}: spec box must have ${n} entries`);
   if (boxLo.some((l, i) => !(l < boxUp[i]!)))
     throw new RangeError(`${origin}: spec.box_lo must be below spec.box_up`);
-  const subBoxes = json.spec.sub_boxes ?? holeSubBoxes(boxLo, boxUp, json.spec.hole_size_relative);
-  const { integration: _integration, ...dynamics } = json.dynamics;
+  const dyn = json.dynamics;
+  const expectedDim = dyn.system === 'cartpole' ? 4 : 2;
+  if (n !== expectedDim)
+    throw new RangeError(`${origin}: ${dyn.system} dynamics have ${expectedDim} states, state_dim is ${n}`);
+  const dynamics: DynamicsParams =
+    dyn.system === 'cartpole'
+      ? {
+          system: 'cartpole',
+          cartMass: dyn.cart_mass,
+          poleMass: dyn.pole_mass,
+          poleCom: dyn.pole_com,
+          poleInertia: dyn.pole_inertia,
+          sliderDamping: dyn.slider_damping,
+          hingeDamping: dyn.hinge_damping,
+          gravity: dyn.gravity,
+          forceGain: dyn.force_gain,
+          dt: dyn.dt,
+          substeps: dyn.substeps,
+        }
+      : (({ integration: _integration, ...rest }) => rest)(dyn);
+  const uncertainty = uncertaintyOf(json, n, origin);
+  const hole = holeHalfWidths(boxLo, boxUp, json.spec.hole_size_relative);
+  let subBoxes: Box[];
+  try {
+    subBoxes = regionBoxes(boxLo, boxUp, hole, uncertainty);
+  } catch (error) {
+    throw new RangeError(`${origin}: ${(error as Error).message}`);
+  }
+  const a = json.assumptions;
+  const assumptions: PlantAssumptions | undefined = a && {
+    plant: a.plant,
+    signals: a.signals,
+    action: a.action,
+    controlPeriod: a.control_period,
+    ...(a.physics_step !== undefined ? { physicsStep: a.physics_step } : {}),
+    delay: a.delay,
+    ...(a.notes !== undefined ? { notes: a.notes } : {}),
+  };
+  if (assumptions) {
+    if (assumptions.signals.length !== n)
+      throw new RangeError(
+        `${origin}: assumptions.signals names ${assumptions.signals.length} signals, expected ${n}`,
+      );
+    if (assumptions.controlPeriod !== dynamics.dt)
+      throw new RangeError(
+        `${origin}: assumptions.control_period ${assumptions.controlPeriod} differs from dynamics.dt ${dynamics.dt}`,
+      );
+    if (
+      assumptions.action.lower !== json.controller.u_lo[0] ||
+      assumptions.action.upper !== json.controller.u_up[0]
+    )
+      throw new RangeError(
+        `${origin}: assumptions.action limits [${assumptions.action.lower}, ${assumptions.action.upper}] differ from the controller clamp [${json.controller.u_lo[0]}, ${json.controller.u_up[0]}]`,
+      );
+  }
   return {
     name: json.name,
     stateDim: n,
@@ -222,17 +571,23 @@ export function parseModel(raw: unknown, origin = 'model'): LyapunovModel {
       uUp: json.controller.u_up[0]!,
       uStar: json.controller.u_star[0]!,
     },
-    lyapunov: { phi, r, rRows, eps: json.lyapunov.eps },
-    dynamics: dynamics as DynamicsParams,
+    lyapunov,
+    dynamics,
+    uncertainty,
+    estimateError: json.uncertainty?.estimate_error ?? new Array<number>(n).fill(0),
     spec: {
       boxLo,
       boxUp,
       rho: json.spec.rho,
       kappa: json.spec.kappa,
       holeSizeRelative: json.spec.hole_size_relative,
+      hole,
+      innerLevel: json.spec.inner_level,
       subBoxes,
+      subBoxesInFile: json.spec.sub_boxes !== undefined,
     },
-    source: json,
+    assumptions,
+    source: raw as ModelJson,
   };
 }
 
@@ -246,10 +601,11 @@ export function withRho(model: LyapunovModel, rho: number): LyapunovModel {
   };
 }
 
-function canonical(value: unknown): string {
+/** JSON with object keys sorted, so equal content always hashes equally. */
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v,
   );
 }
@@ -258,13 +614,21 @@ export function sha256(value: unknown): string {
   return createHash('sha256').update(canonical(value)).digest('hex');
 }
 
+export interface ModelHashes {
+  readonly controller: string;
+  readonly lyapunov: string;
+  readonly dynamics: string;
+  /** Box, κ, hole and proposed sub-boxes (not ρ: the certificate states the ρ it proved). */
+  readonly spec: string;
+  readonly uncertainty: string;
+  readonly assumptions: string;
+}
+
 /** Hashes of the parts a certificate depends on. */
-export function modelHashes(model: LyapunovModel): {
-  controller: string;
-  lyapunov: string;
-  dynamics: string;
-} {
+export function modelHashes(model: LyapunovModel): ModelHashes {
   const s = model.source;
+  const lyapunov = s.lyapunov as Record<string, unknown>;
+  const { rho: _rho, ...spec } = s.spec;
   return {
     controller: sha256({
       layers: s.controller.layers,
@@ -273,12 +637,18 @@ export function modelHashes(model: LyapunovModel): {
       u_up: s.controller.u_up,
       u_star: s.controller.u_star,
     }),
-    lyapunov: sha256({
-      phi: s.lyapunov.phi.layers,
-      slope: s.lyapunov.phi.negative_slope,
-      R: s.lyapunov.R,
-      eps: s.lyapunov.eps,
-    }),
+    lyapunov:
+      'phi' in lyapunov
+        ? sha256({
+            phi: (lyapunov['phi'] as { layers: unknown }).layers,
+            slope: (lyapunov['phi'] as { negative_slope: unknown }).negative_slope,
+            R: lyapunov['R'],
+            eps: lyapunov['eps'],
+          })
+        : sha256(lyapunov),
     dynamics: sha256(s.dynamics),
+    spec: sha256({ ...spec, x_star: s.x_star, state_dim: s.state_dim }),
+    uncertainty: sha256({ dimensions: model.uncertainty, estimate_error: model.estimateError }),
+    assumptions: sha256(model.assumptions ?? null),
   };
 }

@@ -5,16 +5,31 @@ import {
   type BabOutcome,
   type BabStatus,
   BranchAndBound,
+  CONTROL_ABORT,
+  CONTROL_VISITED,
   emptyStats,
   mergeStats,
+  regionVolume,
+  type StopReason,
 } from './bab.ts';
 import type { Box, LyapunovModel } from './model.ts';
 
 /**
  * Parallel branch-and-bound: the region is cut into a grid of tasks which worker threads pull
- * from a queue, so a hard corner of the box does not leave the other threads idle. The first
- * confirmed counterexample stops everything.
+ * from a queue, so a hard corner of the box does not leave the other threads idle. The threads of
+ * one run share a small SharedArrayBuffer: the first confirmed counterexample raises its abort
+ * flag, and every thread adds its box count, so the box budget holds for the run as a whole.
  */
+
+export interface Progress {
+  /** Boxes visited so far, all threads. */
+  readonly visited: number;
+  /** Share of the region's volume decided so far (finished tasks only). */
+  readonly decided: number;
+  readonly elapsedSeconds: number;
+  readonly tasksDone: number;
+  readonly tasks: number;
+}
 
 export interface ParallelOptions {
   /** Worker threads; 0 runs in the calling thread. Defaults to the number of cores. */
@@ -24,26 +39,37 @@ export interface ParallelOptions {
   readonly keepVerified?: boolean;
   /** Reuse these worker threads instead of starting new ones. */
   readonly pool?: VerifierPool;
+  /** Called about every `progressMs` while a run lasts. */
+  readonly onProgress?: ((p: Progress) => void) | undefined;
+  readonly progressMs?: number;
+}
+
+/** The outcome plus the boxes actually searched (the tasks), for the cover proof. */
+export interface RegionOutcome extends BabOutcome {
+  readonly searched: readonly Box[];
 }
 
 /** Splits every region box into roughly equal pieces so that about `count` tasks result. */
 export function splitRegion(region: readonly Box[], count: number): Box[] {
-  const volumes = region.map((b) => b.lo.reduce((v, l, i) => v * (b.up[i]! - l), 1));
+  const volumes = region.map((b) => b.lo.reduce((v, l, i) => v * Math.max(b.up[i]! - l, 1e-300), 1));
   const total = volumes.reduce((a, b) => a + b, 0);
   const out: Box[] = [];
   region.forEach((box, k) => {
     const n = box.lo.length;
+    const wide = box.lo.map((l, i) => box.up[i]! > l);
+    const nWide = Math.max(1, wide.filter(Boolean).length);
     const pieces = Math.max(1, Math.round((count * volumes[k]!) / total));
-    const perAxis = Math.max(1, Math.round(pieces ** (1 / n)));
+    const perAxis = Math.max(1, Math.round(pieces ** (1 / nWide)));
+    const steps = wide.map((w) => (w ? perAxis : 1));
     const index = new Array<number>(n).fill(0);
     for (;;) {
-      const lo = box.lo.map((l, i) => l + ((box.up[i]! - l) * index[i]!) / perAxis);
+      const lo = box.lo.map((l, i) => l + ((box.up[i]! - l) * index[i]!) / steps[i]!);
       const up = box.lo.map((l, i) =>
-        index[i] === perAxis - 1 ? box.up[i]! : l + ((box.up[i]! - l) * (index[i]! + 1)) / perAxis,
+        index[i] === steps[i]! - 1 ? box.up[i]! : l + ((box.up[i]! - l) * (index[i]! + 1)) / steps[i]!,
       );
       out.push({ lo, up });
       let d = 0;
-      while (d < n && ++index[d]! === perAxis) index[d++] = 0;
+      while (d < n && ++index[d]! === steps[d]!) index[d++] = 0;
       if (d === n) break;
     }
   });
@@ -52,7 +78,13 @@ export function splitRegion(region: readonly Box[], count: number): Box[] {
 
 const bootstrap = new URL('./worker-bootstrap.mjs', import.meta.url);
 
-type WorkerMessage = { type: 'ready'; run: number } | { type: 'result'; run: number; outcome: BabOutcome };
+type WorkerMessage =
+  | { type: 'ready'; run: number }
+  | { type: 'result'; run: number; id: number; outcome: BabOutcome };
+
+function newControl(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(8 * Int32Array.BYTES_PER_ELEMENT));
+}
 
 /**
  * Worker threads kept across verification runs (a bisection runs a dozen): starting a worker
@@ -75,19 +107,33 @@ export class VerifierPool {
     options: BabOptions,
     keepVerified = false,
     tasksPerWorker = 16,
-  ): Promise<BabOutcome> {
+    progress?: Pick<ParallelOptions, 'onProgress' | 'progressMs'>,
+  ): Promise<RegionOutcome> {
     if (this.running) throw new Error('verifier pool: one run at a time');
     this.running = true;
     const run = ++this.run;
     const tasks = splitRegion(region, this.size * tasksPerWorker);
+    const totalVolume = tasks.reduce((s, t) => s + regionVolume(model, t), 0);
+    const control = newControl();
     const stats = emptyStats();
     const verifiedBoxes: Box[] = [];
     const unknownBoxes: Box[] = [];
+    let stopped: StopReason | undefined;
     let next = 0;
     let done = 0;
+    const start = performance.now();
+    const report = () =>
+      progress?.onProgress?.({
+        visited: Atomics.load(control, CONTROL_VISITED),
+        decided: totalVolume > 0 ? (stats.verifiedVolume + stats.outsideVolume) / totalVolume : 0,
+        elapsedSeconds: (performance.now() - start) / 1000,
+        tasksDone: done,
+        tasks: tasks.length,
+      });
+    const timer = progress?.onProgress ? setInterval(report, progress.progressMs ?? 2000) : undefined;
     const listeners: [Worker, (m: WorkerMessage) => void, (e: Error) => void][] = [];
     try {
-      return await new Promise<BabOutcome>((resolve, reject) => {
+      const outcome = await new Promise<BabOutcome>((resolve, reject) => {
         const feed = (w: Worker) => {
           if (next < tasks.length) {
             const id = next++;
@@ -101,8 +147,10 @@ export class VerifierPool {
             const o = message.outcome;
             mergeStats(stats, o.stats);
             if (o.verifiedBoxes) verifiedBoxes.push(...o.verifiedBoxes);
-            unknownBoxes.push(...o.unknownBoxes);
+            if (unknownBoxes.length < 1000) unknownBoxes.push(...o.unknownBoxes.slice(0, 1000));
+            if (o.stopped && o.stopped !== 'aborted') stopped ??= o.stopped;
             if (o.status === 'counterexample') {
+              Atomics.store(control, CONTROL_ABORT, 1);
               return resolve({
                 status: 'counterexample',
                 stats,
@@ -112,21 +160,32 @@ export class VerifierPool {
             }
             if (++done === tasks.length) {
               const status: BabStatus = stats.unknown > 0 ? 'unknown' : 'verified';
-              return resolve(
-                keepVerified
-                  ? { status, stats, verifiedBoxes, unknownBoxes }
-                  : { status, stats, unknownBoxes },
-              );
+              return resolve({
+                status,
+                stats,
+                unknownBoxes,
+                ...(keepVerified ? { verifiedBoxes } : {}),
+                ...(stopped ? { stopped } : {}),
+              });
             }
             feed(w);
           };
           w.on('message', onMessage);
           w.on('error', reject);
           listeners.push([w, onMessage, reject]);
-          w.postMessage({ type: 'init', run, model: model.source, options, keepVerified });
+          w.postMessage({
+            type: 'init',
+            run,
+            model: model.source,
+            options,
+            keepVerified,
+            control: control.buffer,
+          });
         }
       });
+      return { ...outcome, searched: tasks };
     } finally {
+      if (timer) clearInterval(timer);
       for (const [w, onMessage, onError] of listeners) {
         w.off('message', onMessage);
         w.off('error', onError);
@@ -145,15 +204,18 @@ export async function verifyRegion(
   region: readonly Box[],
   options: BabOptions,
   parallel: ParallelOptions = {},
-): Promise<BabOutcome> {
+): Promise<RegionOutcome> {
   const keepVerified = parallel.keepVerified ?? false;
   if (parallel.pool)
-    return parallel.pool.verify(model, region, options, keepVerified, parallel.tasksPerWorker);
+    return parallel.pool.verify(model, region, options, keepVerified, parallel.tasksPerWorker, parallel);
   const workers = parallel.workers ?? availableParallelism();
-  if (workers <= 0) return new BranchAndBound(model, options).run(region, keepVerified);
+  if (workers <= 0) {
+    const outcome = new BranchAndBound(model, options).run(region, keepVerified);
+    return { ...outcome, searched: region };
+  }
   const pool = new VerifierPool(workers);
   try {
-    return await pool.verify(model, region, options, keepVerified, parallel.tasksPerWorker);
+    return await pool.verify(model, region, options, keepVerified, parallel.tasksPerWorker, parallel);
   } finally {
     await pool.dispose();
   }

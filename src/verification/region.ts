@@ -9,32 +9,54 @@ import type { LyapunovModel } from './model.ts';
 
 export interface LevelSetGrid {
   readonly cells: number;
-  /** Row-major [cells × cells], 1 where V(midpoint) < ρ; row 0 is the lowest x₂. */
+  /** Row-major [cells × cells], 1 where V(midpoint) < ρ; row 0 is the lowest value of the second axis. */
   readonly inside: Uint8Array;
   readonly area: number;
   readonly share: number;
+  /** State coordinates on the horizontal and vertical axes (0 and 1 for a 2-D model). */
+  readonly axes: readonly [number, number];
+  /** The state the slice passes through (its other coordinates are held there). */
+  readonly through: readonly number[];
 }
 
-export function levelSetGrid(model: LyapunovModel, rho: number, cells: number): LevelSetGrid {
+/**
+ * The sublevel set {V < ρ} on a grid over B, for a 2-D model; for a larger one, its slice through
+ * `through` (default x*) in the plane of two coordinates.
+ */
+export function levelSetGrid(
+  model: LyapunovModel,
+  rho: number,
+  cells: number,
+  axes: readonly [number, number] = [0, 1],
+  through: readonly number[] = new Array<number>(model.stateDim).fill(0),
+): LevelSetGrid {
   const f = new ForwardModel(model);
   const { boxLo, boxUp } = model.spec;
-  const w0 = (boxUp[0]! - boxLo[0]!) / cells;
-  const w1 = (boxUp[1]! - boxLo[1]!) / cells;
+  const [a, b] = axes;
+  const w0 = (boxUp[a]! - boxLo[a]!) / cells;
+  const w1 = (boxUp[b]! - boxLo[b]!) / cells;
   const inside = new Uint8Array(cells * cells);
-  const x = new Float64Array(2);
+  const x = Float64Array.from(through);
   let count = 0;
   for (let j = 0; j < cells; j++) {
-    x[1] = boxLo[1]! + (j + 0.5) * w1;
+    x[b] = boxLo[b]! + (j + 0.5) * w1;
     for (let i = 0; i < cells; i++) {
-      x[0] = boxLo[0]! + (i + 0.5) * w0;
+      x[a] = boxLo[a]! + (i + 0.5) * w0;
       if (f.value(x) < rho) {
         inside[j * cells + i] = 1;
         count++;
       }
     }
   }
-  const total = (boxUp[0]! - boxLo[0]!) * (boxUp[1]! - boxLo[1]!);
-  return { cells, inside, area: (count / (cells * cells)) * total, share: count / (cells * cells) };
+  const total = (boxUp[a]! - boxLo[a]!) * (boxUp[b]! - boxLo[b]!);
+  return {
+    cells,
+    inside,
+    area: (count / (cells * cells)) * total,
+    share: count / (cells * cells),
+    axes,
+    through,
+  };
 }
 
 /** Closed-loop trajectory from x0 for `steps` steps (float model). */
@@ -64,12 +86,33 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** SVG of the sublevel set inside B (filled runs of grid cells), trajectories and counterexamples. */
+/** Round tick positions covering [lo, hi]: 1, 2 or 5 times a power of ten apart, about `count` of them. */
+export function ticks(lo: number, hi: number, count = 5): number[] {
+  const raw = (hi - lo) / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step)
+    out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/**
+ * SVG of the sublevel set inside B (filled runs of grid cells), trajectories and counterexamples,
+ * with a title, both axes ticked and labelled, and a legend below the plot, so the picture reads on
+ * its own. Every text has its own band of the canvas, so none is clipped or overlaps another.
+ */
 export function regionSvg(plot: RegionPlot, size = 480): string {
   const { boxLo, boxUp } = plot.model.spec;
-  const pad = 50;
-  const sx = (v: number) => pad + ((v - boxLo[0]!) / (boxUp[0]! - boxLo[0]!)) * size;
-  const sy = (v: number) => pad + size - ((v - boxLo[1]!) / (boxUp[1]! - boxLo[1]!)) * size;
+  const [a, b] = plot.grid.axes;
+  const left = 80;
+  const top = 56;
+  const right = 24;
+  const bottom = 112;
+  const width = left + size + right;
+  const height = top + size + bottom;
+  const sx = (v: number) => left + ((v - boxLo[a]!) / (boxUp[a]! - boxLo[a]!)) * size;
+  const sy = (v: number) => top + size - ((v - boxLo[b]!) / (boxUp[b]! - boxLo[b]!)) * size;
   const { cells, inside } = plot.grid;
   const cell = size / cells;
   const parts: string[] = [];
@@ -83,34 +126,66 @@ export function regionSvg(plot: RegionPlot, size = 480): string {
       const start = i;
       while (i < cells && inside[j * cells + i]) i++;
       parts.push(
-        `<rect x="${(pad + start * cell).toFixed(2)}" y="${(pad + size - (j + 1) * cell).toFixed(2)}" width="${((i - start) * cell).toFixed(2)}" height="${cell.toFixed(2)}"/>`,
+        `<rect x="${(left + start * cell).toFixed(2)}" y="${(top + size - (j + 1) * cell).toFixed(2)}" width="${((i - start) * cell).toFixed(2)}" height="${cell.toFixed(2)}"/>`,
       );
     }
   }
+  const clip = (p: readonly number[]) =>
+    [
+      Math.min(boxUp[a]!, Math.max(boxLo[a]!, p[a]!)),
+      Math.min(boxUp[b]!, Math.max(boxLo[b]!, p[b]!)),
+    ] as const;
   const paths = (plot.trajectories ?? []).map(
     (t) =>
-      `<polyline fill="none" stroke="#c0392b" stroke-width="1.2" points="${t.map((p) => `${sx(p[0]!).toFixed(1)},${sy(p[1]!).toFixed(1)}`).join(' ')}"/>`,
+      `<polyline fill="none" stroke="#c0392b" stroke-width="1.2" points="${t
+        .map((p) => {
+          const [u, v] = clip(p);
+          return `${sx(u).toFixed(1)},${sy(v).toFixed(1)}`;
+        })
+        .join(' ')}"/>`,
   );
-  const starts = (plot.trajectories ?? []).map(
-    (t) => `<circle cx="${sx(t[0]![0]!).toFixed(1)}" cy="${sy(t[0]![1]!).toFixed(1)}" r="3" fill="#c0392b"/>`,
-  );
+  const starts = (plot.trajectories ?? []).map((t) => {
+    const [u, v] = clip(t[0]!);
+    return `<circle cx="${sx(u).toFixed(1)}" cy="${sy(v).toFixed(1)}" r="3" fill="#c0392b"/>`;
+  });
   const cex = (plot.counterexamples ?? []).map((p) => {
-    const x = sx(p[0]!);
-    const y = sy(p[1]!);
+    const x = sx(p[a]!);
+    const y = sy(p[b]!);
     return `<path d="M${x - 5},${y - 5}L${x + 5},${y + 5}M${x - 5},${y + 5}L${x + 5},${y - 5}" stroke="#000" stroke-width="2"/>`;
   });
-  const [lx, ly] = plot.labels ?? ['x1', 'x2'];
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size + 2 * pad}" height="${size + 2 * pad}" font-family="sans-serif" font-size="12">
-<rect x="0" y="0" width="${size + 2 * pad}" height="${size + 2 * pad}" fill="#fff"/>
-<text x="${pad}" y="20" font-size="14">${escapeXml(plot.title)}</text>
-<rect x="${pad}" y="${pad}" width="${size}" height="${size}" fill="#f4f4f4" stroke="#333"/>
+  const [lx, ly] = plot.labels ?? [`x${a + 1}`, `x${b + 1}`];
+  const xTicks = ticks(boxLo[a]!, boxUp[a]!).map(
+    (v) =>
+      `<line x1="${sx(v).toFixed(1)}" y1="${top + size}" x2="${sx(v).toFixed(1)}" y2="${top + size + 6}" stroke="#333"/><text x="${sx(v).toFixed(1)}" y="${top + size + 20}" text-anchor="middle">${v}</text>`,
+  );
+  const yTicks = ticks(boxLo[b]!, boxUp[b]!).map(
+    (v) =>
+      `<line x1="${left - 6}" y1="${sy(v).toFixed(1)}" x2="${left}" y2="${sy(v).toFixed(1)}" stroke="#333"/><text x="${left - 9}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end">${v}</text>`,
+  );
+  const slice =
+    plot.model.stateDim > 2
+      ? ` (slice through ${plot.grid.through.map((v, i) => (i === a || i === b ? '·' : String(v))).join(', ')})`
+      : '';
+  const legend = [
+    `shaded: V < rho, ${(plot.grid.share * 100).toFixed(1)} % of the plot${slice}`,
+    ...(plot.trajectories?.length
+      ? [`red: closed-loop trajectories from the dots${plot.model.stateDim > 2 ? ' (projected)' : ''}`]
+      : []),
+    `${plot.counterexamples?.length ? 'x: counterexamples; ' : ''}grey: the box B`,
+  ];
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">
+<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>
+<text x="${width / 2}" y="24" font-size="15" text-anchor="middle">${escapeXml(plot.title)}</text>
+<rect x="${left}" y="${top}" width="${size}" height="${size}" fill="#f4f4f4" stroke="#333"/>
 <g fill="#7fb3d5" shape-rendering="crispEdges">${parts.join('')}</g>
 ${paths.join('\n')}
 ${starts.join('\n')}
 ${cex.join('\n')}
-<text x="${pad + size / 2}" y="${size + pad + 35}" text-anchor="middle">${escapeXml(lx)} [${boxLo[0]}, ${boxUp[0]}]</text>
-<text x="15" y="${pad + size / 2}" transform="rotate(-90 15 ${pad + size / 2})" text-anchor="middle">${escapeXml(ly)} [${boxLo[1]}, ${boxUp[1]}]</text>
-<text x="${pad + size}" y="${size + pad + 35}" text-anchor="end" fill="#555">shaded: V &lt; rho (${(plot.grid.share * 100).toFixed(1)} % of B); lines: closed loop; x: counterexamples</text>
+${xTicks.join('\n')}
+${yTicks.join('\n')}
+<text x="${left + size / 2}" y="${top + size + 40}" text-anchor="middle">${escapeXml(lx)}</text>
+<text x="20" y="${top + size / 2}" transform="rotate(-90 20 ${top + size / 2})" text-anchor="middle">${escapeXml(ly)}</text>
+${legend.map((line, i) => `<text x="${left}" y="${top + size + 62 + 16 * i}" fill="#444" font-size="11">${escapeXml(line)}</text>`).join('\n')}
 </svg>
 `;
 }
@@ -118,7 +193,10 @@ ${cex.join('\n')}
 /** PNG of the same picture as a raster (one pixel per grid cell), for viewers without SVG. */
 export function regionPng(plot: RegionPlot): Buffer {
   const { cells, inside } = plot.grid;
-  const { boxLo, boxUp } = plot.model.spec;
+  const { boxLo: lo, boxUp: hi } = plot.model.spec;
+  const [a, b] = plot.grid.axes;
+  const boxLo = [lo[a]!, lo[b]!];
+  const boxUp = [hi[a]!, hi[b]!];
   const rgb = new Uint8Array(cells * cells * 3).fill(244);
   const paint = (i: number, j: number, r: number, g: number, b: number) => {
     if (i < 0 || j < 0 || i >= cells || j >= cells) return;
@@ -130,8 +208,8 @@ export function regionPng(plot: RegionPlot): Buffer {
   for (let j = 0; j < cells; j++)
     for (let i = 0; i < cells; i++) if (inside[j * cells + i]) paint(i, j, 127, 179, 213);
   const cell = (p: readonly number[]): [number, number] => [
-    Math.floor(((p[0]! - boxLo[0]!) / (boxUp[0]! - boxLo[0]!)) * cells),
-    Math.floor(((p[1]! - boxLo[1]!) / (boxUp[1]! - boxLo[1]!)) * cells),
+    Math.floor(((p[a]! - boxLo[0]!) / (boxUp[0]! - boxLo[0]!)) * cells),
+    Math.floor(((p[b]! - boxLo[1]!) / (boxUp[1]! - boxLo[1]!)) * cells),
   ];
   for (const t of plot.trajectories ?? []) for (const p of t) paint(...cell(p), 192, 57, 43);
   for (const p of plot.counterexamples ?? []) {

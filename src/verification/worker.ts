@@ -11,6 +11,8 @@ export interface WorkerInit {
   readonly model: unknown;
   readonly options: BabOptions;
   readonly keepVerified: boolean;
+  /** Shared abort flag and box counter of the run (see bab.ts). */
+  readonly control: SharedArrayBuffer;
 }
 
 export interface WorkerTask {
@@ -22,15 +24,17 @@ export interface WorkerTask {
 
 let engine: BranchAndBound | undefined;
 let keep = false;
+let control: Int32Array | undefined;
 
 parentPort!.on('message', (message: WorkerInit | WorkerTask) => {
   if (message.type === 'init') {
     engine = new BranchAndBound(parseModel(message.model, 'worker model'), message.options);
     keep = message.keepVerified;
+    control = new Int32Array(message.control);
     parentPort!.postMessage({ type: 'ready', run: message.run });
     return;
   }
   if (!engine) throw new Error('verifier worker got a task before its model');
-  const outcome = engine.run([message.box], keep);
+  const outcome = engine.run([message.box], keep, control);
   parentPort!.postMessage({ type: 'result', run: message.run, id: message.id, outcome });
 });

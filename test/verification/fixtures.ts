@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type LyapunovModel, type ModelJson, parseModel } from '../../src/verification/model.ts';
+import { type LyapunovModel, type NeuralModelJson, parseModel } from '../../src/verification/model.ts';
 
 export const fixturePath = (name: string): string =>
   fileURLToPath(new URL(`../../controllers/hybrid/models/yang2024/${name}.json`, import.meta.url));
@@ -16,7 +16,7 @@ export interface TestVector {
 /** The raw JSON (fresh copy each call, so tests may mutate it). */
 export function rawFixture(
   name: 'pendulum_u6' | 'pendulum_u075',
-): ModelJson & { test_vectors: TestVector[] } {
+): NeuralModelJson & { test_vectors: TestVector[] } {
   return JSON.parse(readFileSync(fixturePath(name), 'utf8'));
 }
 

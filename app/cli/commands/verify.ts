@@ -2,31 +2,53 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { bisectRho, type Certificate, certify } from '../../../src/verification/certificate.ts';
+import {
+  bisectRho,
+  type Certificate,
+  certify,
+  type Progress,
+} from '../../../src/verification/certificate.ts';
 import { loadModel } from '../../../src/verification/io.ts';
 
 /**
- * `tether verify <model-or-config>`: certify a neural Lyapunov model (JSON) at its ρ, at a given
- * ρ, or bisect for the largest verifiable ρ. A YAML config with a hybrid supervisor verifies every
- * mode's model. Exit code 0 only when everything is verified.
+ * `tether verify <model-or-config>`: certify a Lyapunov model (JSON) at its ρ, at a given ρ, or
+ * bisect for the largest verifiable ρ. A YAML run config verifies the models its certified guard
+ * names (`switching.guard.certificates`), or a hybrid supervisor's modes. Exit code 0 only when
+ * everything is verified; 2 for a counterexample or an unknown result (a budget ran out).
  */
 
 interface VerifyFlags {
   rho?: string;
   bisect?: boolean;
+  tolerance?: string;
   method: string;
   workers?: string;
   out?: string;
+  timeout?: string;
+  maxBoxes?: string;
+  progress?: boolean;
 }
 
-/** Model files named by a file: itself (JSON) or the modes of a hybrid-supervisor config. */
+/** Model files named by a file: itself (JSON), a certified guard's models, or a supervisor's modes. */
 function modelPaths(file: string): string[] {
   if (!/\.ya?ml$/i.test(file)) return [file];
-  const doc = parseYaml(readFileSync(file, 'utf8')) as { controller?: { modes?: { model?: unknown }[] } };
+  const doc = parseYaml(readFileSync(file, 'utf8')) as {
+    controller?: { modes?: { model?: unknown }[] };
+    switching?: { guard?: { certificates?: Record<string, { model?: unknown }> } };
+  };
+  const certified = doc?.switching?.guard?.certificates;
+  if (certified && typeof certified === 'object')
+    return Object.entries(certified).map(([name, entry]) => {
+      if (typeof entry?.model !== 'string')
+        throw new RangeError(
+          `${file}: switching.guard.certificates.${name}.model must be a path to a model JSON`,
+        );
+      return resolve(dirname(file), entry.model);
+    });
   const modes = doc?.controller?.modes;
   if (!Array.isArray(modes) || modes.length === 0)
     throw new RangeError(
-      `${file}: expected controller.modes[] with a model path each (a hybrid-supervisor config)`,
+      `${file}: expected switching.guard.certificates (a certified guard) or controller.modes[] (a hybrid supervisor)`,
     );
   return modes.map((m, i) => {
     if (typeof m.model !== 'string')
@@ -35,26 +57,71 @@ function modelPaths(file: string): string[] {
   });
 }
 
-function describe(c: Certificate): string {
+function list(v: readonly number[]): string {
+  return `[${v.join(', ')}]`;
+}
+
+export function describeCertificate(c: Certificate): string {
   const b = c.boxes;
-  const head = `${c.model}: ${c.result.toUpperCase()} at rho=${c.rho} (kappa=${c.kappa}, box [${c.box.lo}]..[${c.box.up}], hole ${c.hole.relative} of half-width)`;
-  const stats = `  ${c.method}, ${b.visited} boxes (${b.verified} verified, ${b.outside} outside the level set, ${b.unknown} unknown), ${c.timeSeconds.toFixed(2)} s on ${c.workers} workers`;
-  const cex = c.counterexample
-    ? `\n  counterexample x=[${c.counterexample.x.join(', ')}]: ${c.counterexample.reason}, V(x)=${c.counterexample.value}, V(x+)-(1-kappa)V(x)=${c.counterexample.decrease}, x+=[${c.counterexample.next.join(', ')}]`
-    : '';
-  return `${head}\n${stats}${cex}`;
+  const head = `${c.model}: ${c.result.toUpperCase()} at rho=${c.rho} (kappa=${c.kappa}, box ${list(c.box.lo)}..${list(c.box.up)}, hole ${c.hole.relative} of half-width = ${list(c.hole.halfWidths)}${c.innerLevel > 0 ? `, inner level ${c.innerLevel}` : ''})`;
+  const lines = [head];
+  if (c.result === 'verified') lines.push(`  proved: ${c.statement}`);
+  if (c.uncertainty.length > 0)
+    lines.push(
+      `  uncertainty: ${c.uncertainty.map((u) => `${u.kind} ${u.name} in [${u.lo}, ${u.up}]`).join(', ')}`,
+    );
+  if (c.assumptions)
+    lines.push(
+      `  assumes: plant ${c.assumptions.plant}, control period ${c.assumptions.controlPeriod} s${c.assumptions.physicsStep !== undefined ? `, physics step ${c.assumptions.physicsStep} s` : ''}, delay ${c.assumptions.delay} s`,
+    );
+  lines.push(
+    `  ${c.method}, ${b.visited} boxes (${b.verified} verified, ${b.outside} outside the level set, ${b.unknown} unknown), hole: ${c.holeCheck.result} (${c.holeCheck.boxes.visited} boxes), ${c.timeSeconds.toFixed(2)} s on ${c.workers} workers`,
+  );
+  lines.push(`  cover: ${c.cover.searched.length} searched boxes; ${c.cover.proof}`);
+  if (c.stopped)
+    lines.push(
+      `  stopped by the ${c.stopped === 'time-budget' ? 'time budget (--timeout)' : c.stopped === 'box-budget' ? 'box budget (--max-boxes)' : 'abort'}: ${((100 * b.unknownVolume) / Math.max(1e-300, b.verifiedVolume + b.outsideVolume + b.unknownVolume)).toFixed(2)} % of the region undecided`,
+    );
+  const cex = c.counterexample;
+  if (cex)
+    lines.push(
+      `  counterexample x=${list(cex.x)}: ${cex.reason}, V(x)=${cex.value}, V(x+)-(1-kappa)V(x)=${cex.decrease}, x+=${list(cex.next)}`,
+    );
+  lines.push(`  integrity sha256 ${c.integrity.digest}`);
+  return lines.join('\n');
+}
+
+function positive(flag: string, text: string | undefined, integer = false): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!(v > 0) || (integer && !Number.isInteger(v)))
+    throw new RangeError(`--${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${text}'`);
+  return v;
 }
 
 export function register(program: Command): void {
   program
     .command('verify')
-    .description('certify the region of attraction of a neural Lyapunov controller (sound branch-and-bound)')
-    .argument('<model-or-config>', 'model JSON (yang2024 / tether layout) or a hybrid-supervisor YAML config')
+    .description(
+      'certify the region of attraction of a Lyapunov-certified controller (sound branch-and-bound)',
+    )
+    .argument(
+      '<model-or-config>',
+      'model JSON (yang2024 / tether layout), or a run config with a certified guard or a hybrid supervisor',
+    )
     .option('--rho <r>', 'level to certify (default: the model spec rho)')
     .option('--bisect', 'search for the largest verifiable rho')
-    .option('--method <m>', 'bounds: linear (CROWN-style) or ibp', 'linear')
+    .option('--tolerance <t>', 'bisection: relative gap between verified and failed rho', '1e-4')
+    .option('--method <m>', 'bounds: linear (CROWN-style, second-order for quadratic V) or ibp', 'linear')
     .option('--workers <n>', 'worker threads (0 = this thread; default: all cores)')
+    .option('--timeout <s>', 'stop after this many seconds (the result is then UNKNOWN, never silent)')
+    .option('--max-boxes <n>', 'stop after this many boxes (the result is then UNKNOWN)')
+    .option('--no-progress', 'no progress lines on stderr')
     .option('--out <file>', 'write the certificate JSON here (one model only)')
+    .addHelpText(
+      'after',
+      "\nThe region proved is derived from the model (box minus the hole); a file's own spec.sub_boxes are never used.\nExit status: 0 when every model is verified, 2 for a counterexample or an unknown result, 1 on an error.",
+    )
     .action(async (file: string, flags: VerifyFlags) => {
       if (flags.rho !== undefined && flags.bisect)
         throw new RangeError('give either --rho or --bisect, not both');
@@ -66,22 +133,41 @@ export function register(program: Command): void {
       const workers = flags.workers === undefined ? undefined : Number(flags.workers);
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0))
         throw new RangeError(`--workers must be a non-negative integer, got '${flags.workers}'`);
+      const timeout = positive('timeout', flags.timeout);
+      const maxBoxes = positive('max-boxes', flags.maxBoxes, true);
+      const tolerance = positive('tolerance', flags.tolerance) ?? 1e-4;
       const paths = modelPaths(file);
       if (flags.out && paths.length !== 1)
         throw new RangeError('--out needs a single model; the config names several');
+      const onProgress =
+        flags.progress === false
+          ? undefined
+          : (p: Progress) =>
+              process.stderr.write(
+                `  … ${p.visited} boxes, ${(100 * p.decided).toFixed(1)} % of the region decided (${p.tasksDone}/${p.tasks} tasks), ${p.elapsedSeconds.toFixed(0)} s\n`,
+              );
       const options = {
         method: flags.method as 'linear' | 'ibp',
         ...(workers !== undefined ? { workers } : {}),
         ...(rho !== undefined ? { rho } : {}),
+        ...(timeout !== undefined ? { timeLimitSeconds: timeout } : {}),
+        ...(maxBoxes !== undefined ? { maxBoxes } : {}),
+        ...(onProgress ? { onProgress, progressMs: 2000 } : {}),
       };
       let allVerified = true;
       for (const path of paths) {
         const model = loadModel(path);
+        if (model.spec.subBoxesInFile)
+          process.stderr.write(
+            `${model.name}: note: spec.sub_boxes in the file are not used; the verifier derives B minus the hole itself\n`,
+          );
         let certificate: Certificate | undefined;
         if (flags.bisect) {
-          const b = await bisectRho(model, options);
+          const b = await bisectRho(model, options, tolerance, (at, result) =>
+            process.stderr.write(`${model.name}: rho ${at}: ${result}\n`),
+          );
           process.stdout.write(
-            `${model.name}: largest verified rho ${b.verified} (failed at ${b.failed}) after ${b.steps} runs\n`,
+            `${model.name}: largest verified rho ${b.verified} (failed or unknown at ${b.failed}) after ${b.steps} runs\n`,
           );
           certificate = b.certificate;
           if (!certificate) allVerified = false;
@@ -89,7 +175,7 @@ export function register(program: Command): void {
           certificate = (await certify(model, options)).certificate;
           if (certificate.result !== 'verified') allVerified = false;
         }
-        if (certificate) process.stdout.write(`${describe(certificate)}\n`);
+        if (certificate) process.stdout.write(`${describeCertificate(certificate)}\n`);
         if (flags.out && certificate) writeFileSync(flags.out, `${JSON.stringify(certificate, null, 2)}\n`);
       }
       process.exitCode = allVerified ? 0 : 2;

@@ -1,0 +1,279 @@
+import { type UncertaintyLayout, uncertaintyLayout } from './forward.ts';
+import { type Dual, DualArith } from './interval-ad.ts';
+import { type LinearBox, LinearSum, LinVec } from './linear.ts';
+import type { CartpoleParams, LyapunovModel } from './model.ts';
+import { type ConstInterval, cDiv, constant, down, exact, up } from './rounding.ts';
+
+/**
+ * Sound bounds of one control period of the cart-pole (see `cartpoleStep` in forward.ts for the
+ * equations): interval arithmetic for plain enclosures, and the mean-value form with an interval
+ * Jacobian for linear bounds. Plant constants are decimal literals, enclosed by the floats one ulp
+ * either side; parameter scales and the force disturbance are inputs (dimensions of the
+ * verification box), so the bounds hold for every value in their intervals.
+ */
+
+export interface CartpoleConstants {
+  readonly cartMass: ConstInterval;
+  readonly poleMass: ConstInterval;
+  readonly poleCom: ConstInterval;
+  readonly poleInertia: ConstInterval;
+  readonly sliderDamping: ConstInterval;
+  readonly hingeDamping: ConstInterval;
+  readonly gravity: ConstInterval;
+  readonly forceGain: ConstInterval;
+  readonly h: ConstInterval;
+  readonly substeps: number;
+}
+
+export function cartpoleConstants(p: CartpoleParams): CartpoleConstants {
+  return {
+    cartMass: constant(p.cartMass),
+    poleMass: constant(p.poleMass),
+    poleCom: constant(p.poleCom),
+    poleInertia: constant(p.poleInertia),
+    sliderDamping: constant(p.sliderDamping),
+    hingeDamping: constant(p.hingeDamping),
+    gravity: constant(p.gravity),
+    forceGain: constant(p.forceGain),
+    h: cDiv(constant(p.dt), exact(p.substeps)),
+    substeps: p.substeps,
+  };
+}
+
+/** Inputs of the step as duals: state, command, and the uncertainty that enters the plant. */
+export interface StepInputs {
+  readonly x: readonly Dual[];
+  readonly u: Dual;
+  readonly poleScale: Dual | undefined;
+  readonly cartScale: Dual | undefined;
+  readonly dampScale: Dual | undefined;
+  readonly gainScale: Dual | undefined;
+  readonly force: Dual | undefined;
+}
+
+/** The semi-implicit Euler substeps in interval (and derivative) arithmetic; returns x⁺. */
+export function cartpoleStepDual(ar: DualArith, k: CartpoleConstants, input: StepInputs): Dual[] {
+  const c = (v: ConstInterval) => ar.constant(v.lo, v.hi);
+  const scaled = (v: ConstInterval, s: Dual | undefined) => (s ? ar.mul(c(v), s) : c(v));
+  const m = scaled(k.poleMass, input.poleScale);
+  const ic = scaled(k.poleInertia, input.poleScale);
+  const mc = scaled(k.cartMass, input.cartScale);
+  const bx = scaled(k.sliderDamping, input.dampScale);
+  const bt = scaled(k.hingeDamping, input.dampScale);
+  const lc = c(k.poleCom);
+  const h = c(k.h);
+  let force = ar.mul(scaled(k.forceGain, input.gainScale), input.u);
+  if (input.force) force = ar.add(force, input.force);
+  const ml = ar.mul(m, lc);
+  const mgl = ar.mul(ml, c(k.gravity));
+  const j = ar.add(ic, ar.mul(ml, lc));
+  const a11 = ar.add(ar.add(mc, m), ar.mul(h, bx));
+  const a22 = ar.add(j, ar.mul(h, bt));
+  const a1122 = ar.mul(a11, a22);
+  let [q0, q1, v0, v1] = input.x as [Dual, Dual, Dual, Dual];
+  for (let step = 0; step < k.substeps; step++) {
+    ar.sinCos(q1);
+    const s = ar.sinOut!;
+    const cs = ar.cosOut!;
+    const a12 = ar.mul(ml, cs);
+    const f1 = ar.add(ar.sub(force, ar.mul(bx, v0)), ar.mul(ar.mul(ml, s), ar.square(v1)));
+    const f2 = ar.sub(ar.mul(mgl, s), ar.mul(bt, v1));
+    const det = ar.sub(a1122, ar.square(a12));
+    const acc0 = ar.div(ar.sub(ar.mul(a22, f1), ar.mul(a12, f2)), det);
+    const acc1 = ar.div(ar.sub(ar.mul(a11, f2), ar.mul(a12, f1)), det);
+    v0 = ar.add(v0, ar.mul(h, acc0));
+    v1 = ar.add(v1, ar.mul(h, acc1));
+    q0 = ar.add(q0, ar.mul(h, v0));
+    q1 = ar.add(q1, ar.mul(h, v1));
+  }
+  return [q0, q1, v0, v1];
+}
+
+/**
+ * Step bounds of the cart-pole. The verification box has dimensions (x, w) with w the model's
+ * uncertainty; the derivative inputs are (x, u, plant uncertainty).
+ */
+export class CartpoleBounds {
+  readonly n = 4;
+  private readonly k: CartpoleConstants;
+  private readonly layout: UncertaintyLayout;
+  /** Uncertainty dimensions that enter the plant, in derivative-input order after (x, u). */
+  private readonly plantDims: number[];
+  private readonly values: DualArith;
+  private readonly derivatives: DualArith;
+  /** z − c for every derivative input, as linear functions of the verification box. */
+  private readonly dz: LinVec;
+  private readonly sum: LinearSum;
+  private readonly centre: Float64Array;
+  private readonly jLo: Float64Array;
+  private readonly jHi: Float64Array;
+  private readonly fLo = new Float64Array(4);
+  private readonly fHi = new Float64Array(4);
+  private readonly rangeLo = new Float64Array(4);
+  private readonly rangeHi = new Float64Array(4);
+
+  constructor(model: LyapunovModel, box: LinearBox) {
+    if (model.dynamics.system !== 'cartpole') throw new RangeError('CartpoleBounds: not a cartpole model');
+    this.k = cartpoleConstants(model.dynamics);
+    this.layout = uncertaintyLayout(model);
+    const l = this.layout;
+    this.plantDims = [l.poleMassScale, l.cartMassScale, l.dampingScale, l.forceGainScale, l.force].filter(
+      (d) => d >= 0,
+    );
+    const m = 5 + this.plantDims.length;
+    this.values = new DualArith(0);
+    this.derivatives = new DualArith(m);
+    this.dz = new LinVec(box.n, m);
+    this.sum = new LinearSum(box);
+    this.centre = new Float64Array(m);
+    this.jLo = new Float64Array(4 * m);
+    this.jHi = new Float64Array(4 * m);
+  }
+
+  private inputs(
+    ar: DualArith,
+    xLo: ArrayLike<number>,
+    xHi: ArrayLike<number>,
+    uLo: number,
+    uHi: number,
+    wLo: ArrayLike<number>,
+    wHi: ArrayLike<number>,
+  ): StepInputs {
+    const l = this.layout;
+    const w = (d: number, index: number) => (d >= 0 ? ar.input(wLo[d]!, wHi[d]!, index) : undefined);
+    const position = (d: number) => 5 + this.plantDims.indexOf(d);
+    return {
+      x: [0, 1, 2, 3].map((i) => ar.input(xLo[i]!, xHi[i]!, i)),
+      u: ar.input(uLo, uHi, 4),
+      poleScale: w(l.poleMassScale, position(l.poleMassScale)),
+      cartScale: w(l.cartMassScale, position(l.cartMassScale)),
+      dampScale: w(l.dampingScale, position(l.dampingScale)),
+      gainScale: w(l.forceGainScale, position(l.forceGainScale)),
+      force: w(l.force, position(l.force)),
+    };
+  }
+
+  /** [outLo, outHi] ⊇ x⁺ for x in [xLo, xHi], u in [uLo, uHi], w in [wLo, wHi]. */
+  interval(
+    xLo: ArrayLike<number>,
+    xHi: ArrayLike<number>,
+    uLo: number,
+    uHi: number,
+    outLo: Float64Array,
+    outHi: Float64Array,
+    wLo: ArrayLike<number> = [],
+    wHi: ArrayLike<number> = wLo,
+  ): void {
+    const ar = this.values;
+    ar.reset();
+    const next = cartpoleStepDual(ar, this.k, this.inputs(ar, xLo, xHi, uLo, uHi, wLo, wHi));
+    for (let i = 0; i < 4; i++) {
+      outLo[i] = next[i]!.lo;
+      outHi[i] = next[i]!.hi;
+    }
+  }
+
+  /**
+   * Linear bounds of x⁺ over the verification box, given `x` (the box's identity: state entries
+   * 0..3, uncertainty entries after) and linear bounds `u` of the command.
+   */
+  linear(box: LinearBox, x: LinVec, u: LinVec, out: LinVec): void {
+    const n = box.n;
+    const m = this.dz.size;
+    const dz = this.dz;
+    const wOffset = 4;
+    // Centre of the derivative-input box: the verification box's centre and u's midpoint.
+    const uMid = 0.5 * (u.lo[0]! + u.hi[0]!);
+    for (let i = 0; i < 4; i++) this.centre[i] = box.centre[i]!;
+    this.centre[4] = uMid;
+    this.plantDims.forEach((d, k) => {
+      this.centre[5 + k] = box.centre[wOffset + d]!;
+    });
+    // dz: x_i − c_i (exact: the identity with zero offset), u − uMid, w_d − c_d.
+    dz.aLo.fill(0);
+    dz.aUp.fill(0);
+    for (let i = 0; i < 4; i++) {
+      dz.aLo[i * n + i] = 1;
+      dz.aUp[i * n + i] = 1;
+      dz.bLo[i] = 0;
+      dz.bUp[i] = 0;
+      box.concretize(dz, i);
+    }
+    for (let i = 0; i < n; i++) {
+      dz.aLo[4 * n + i] = u.aLo[i]!;
+      dz.aUp[4 * n + i] = u.aUp[i]!;
+    }
+    dz.bLo[4] = down(u.bLo[0]! - uMid);
+    dz.bUp[4] = up(u.bUp[0]! - uMid);
+    box.concretize(dz, 4);
+    dz.lo[4] = Math.max(dz.lo[4]!, down(u.lo[0]! - uMid));
+    dz.hi[4] = Math.min(dz.hi[4]!, up(u.hi[0]! - uMid));
+    this.plantDims.forEach((d, k) => {
+      const row = (5 + k) * n;
+      dz.aLo[row + wOffset + d] = 1;
+      dz.aUp[row + wOffset + d] = 1;
+      dz.bLo[5 + k] = 0;
+      dz.bUp[5 + k] = 0;
+      box.concretize(dz, 5 + k);
+    });
+    // F(c): a point evaluation in interval arithmetic.
+    const cLo = this.centre;
+    const ar0 = this.values;
+    ar0.reset();
+    const atCentre = cartpoleStepDual(ar0, this.k, {
+      x: [0, 1, 2, 3].map((i) => ar0.constant(cLo[i]!)),
+      u: ar0.constant(uMid),
+      ...this.plantInputs((k) => ar0.constant(cLo[5 + k]!)),
+    });
+    for (let i = 0; i < 4; i++) {
+      this.fLo[i] = atCentre[i]!.lo;
+      this.fHi[i] = atCentre[i]!.hi;
+    }
+    // J over the box, and the plain enclosure of F over it.
+    const ar = this.derivatives;
+    ar.reset();
+    const overBox = cartpoleStepDual(ar, this.k, {
+      x: [0, 1, 2, 3].map((i) => ar.input(x.lo[i]!, x.hi[i]!, i)),
+      u: ar.input(u.lo[0]!, u.hi[0]!, 4),
+      ...this.plantInputs((k, d) => ar.input(x.lo[wOffset + d]!, x.hi[wOffset + d]!, 5 + k)),
+    });
+    for (let i = 0; i < 4; i++) {
+      const f = overBox[i]!;
+      this.rangeLo[i] = f.lo;
+      this.rangeHi[i] = f.hi;
+      for (let j = 0; j < m; j++) {
+        this.jLo[i * m + j] = f.gLo[j]!;
+        this.jHi[i * m + j] = f.gHi[j]!;
+      }
+    }
+    for (let i = 0; i < 4; i++) {
+      const s = this.sum.reset().addConst(this.fLo[i]!, this.fHi[i]!);
+      for (let j = 0; j < m; j++) {
+        const lo = this.jLo[i * m + j]!;
+        const hi = this.jHi[i * m + j]!;
+        if (lo === 0 && hi === 0) continue;
+        s.add(lo, hi, dz, j);
+      }
+      s.writeTo(out, i);
+      out.lo[i] = Math.max(out.lo[i]!, this.rangeLo[i]!);
+      out.hi[i] = Math.min(out.hi[i]!, this.rangeHi[i]!);
+    }
+  }
+
+  private plantInputs(
+    make: (k: number, d: number) => Dual,
+  ): Pick<StepInputs, 'poleScale' | 'cartScale' | 'dampScale' | 'gainScale' | 'force'> {
+    const l = this.layout;
+    const pick = (d: number) => {
+      const k = this.plantDims.indexOf(d);
+      return d >= 0 ? make(k, d) : undefined;
+    };
+    return {
+      poleScale: pick(l.poleMassScale),
+      cartScale: pick(l.cartMassScale),
+      dampScale: pick(l.dampingScale),
+      gainScale: pick(l.forceGainScale),
+      force: pick(l.force),
+    };
+  }
+}
