@@ -4,6 +4,7 @@ import { cartpoleSwingUpPlugin } from '../controllers/classical/cartpole-swingup
 import { jointReachPlugin } from '../controllers/classical/joint-reach.ts';
 import { lqrControllerPlugin } from '../controllers/classical/lqr.ts';
 import { pdStandPlugin } from '../controllers/classical/pd-stand.ts';
+import { certifiedGuardPlugin } from '../controllers/hybrid/certified-switch-guard.ts';
 import { hybridSupervisorPlugin } from '../controllers/hybrid/supervisor.ts';
 import { dampingPlugin, passivePlugin, standUpPlugin } from '../controllers/legged/motor-modes.ts';
 import { trotPlugin } from '../controllers/legged/trot.ts';
@@ -53,7 +54,7 @@ export const controllerPlugins: readonly ControllerPlugin[] = [
 ];
 
 /** Switch guards a config can name (`switching.guard.kind`). */
-export const guardPlugins: readonly GuardPlugin[] = [];
+export const guardPlugins: readonly GuardPlugin[] = [certifiedGuardPlugin];
 
 /** Every training environment a train config can name (`environment.kind`). */
 export const environmentPlugins: readonly EnvironmentPlugin[] = [

@@ -78,6 +78,7 @@ export class SimRobot extends InProcessRobot {
         ...(pd ? { innerLoopHz: 1 / env.sim.timestep } : {}),
         features: pd ? ['reset', 'dynamics', 'pd-gains'] : ['reset', 'dynamics'],
       },
+      plant: { model: env.sim.name, physicsStep: env.sim.timestep, dynamics: env.sim.dynamics },
     };
   }
 

@@ -15,6 +15,12 @@ export interface SwingUpConfig {
   /** Cart centring while pumping: acceleration per metre and per m/s. */
   centringStiffness: number;
   centringDamping: number;
+  /**
+   * Catch the pole with the built-in LQR near upright (default). Off: pure energy swing-up, which
+   * keeps regulating the pole's energy to that of upright and leaves the balance to another
+   * controller (a controller manager switches to it, e.g. through a certified guard).
+   */
+  catch: boolean;
   /** Hand over to LQR when the pole is within this angle of upright (rad)... */
   catchAngle: number;
   /** ...and go back to pumping if it falls beyond this one (hysteresis). */
@@ -30,6 +36,7 @@ export const swingUpDefaults: SwingUpConfig = {
   maxAcceleration: 6,
   centringStiffness: 1.5,
   centringDamping: 1.5,
+  catch: true,
   catchAngle: 0.4,
   releaseAngle: 0.9,
   q: [1, 10, 1, 1],
@@ -113,7 +120,7 @@ export class CartpoleSwingUpController implements Controller {
     const thetaDot = observation[3]!;
     const angle = Math.abs(theta);
 
-    if (this.mode === pumping && angle < this.config.catchAngle) this.mode = catching;
+    if (this.config.catch && this.mode === pumping && angle < this.config.catchAngle) this.mode = catching;
     else if (this.mode === catching && angle > this.config.releaseAngle) this.mode = pumping;
 
     if (this.mode === catching) {
@@ -137,6 +144,7 @@ export const swingUpOptions = z
     maxAcceleration: z.number().positive().optional(),
     centringStiffness: z.number().nonnegative().optional(),
     centringDamping: z.number().nonnegative().optional(),
+    catch: z.boolean().optional(),
     catchAngle: z.number().positive().optional(),
     releaseAngle: z.number().positive().optional(),
     q: z.array(z.number().nonnegative()).length(4).optional(),
@@ -146,7 +154,7 @@ export const swingUpOptions = z
 
 export const cartpoleSwingUpPlugin: ControllerPlugin<z.output<typeof swingUpOptions>> = {
   kind: 'cartpole-swingup',
-  description: 'energy-based cartpole swing-up with an LQR catch',
+  description: 'energy-based cartpole swing-up, with an LQR catch (or without: `catch: false`)',
   schema: swingUpOptions,
   create: (options) => {
     const config: Partial<SwingUpConfig> = {};

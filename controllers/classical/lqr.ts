@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SimModel } from '../../sim/model.ts';
 import type { ControllerPlugin } from '../../src/config/plugin.ts';
-import type { Controller, ControllerContext } from '../../src/core/controller.ts';
+import type { AffineControlLaw, Controller, ControllerContext } from '../../src/core/controller.ts';
 import { add, diagonal, maxAbs, multiply, solve, subtract, transpose } from './linalg.ts';
 import { holdOverSteps, type LinearModel, linearizePhysicsStep } from './linearize.ts';
 
@@ -136,6 +136,19 @@ export class LqrController implements Controller {
     this.u0 = Float64Array.from(ctrl0);
     this.lower = Float64Array.from(context.action.signals, (s) => s.lower);
     this.upper = Float64Array.from(context.action.signals, (s) => s.upper);
+  }
+
+  /** u = clamp(u0 − K (x − x0), lower, upper): the law a certificate can be checked against. */
+  describeLaw(): AffineControlLaw | undefined {
+    if (this.nx === 0) return undefined;
+    return {
+      kind: 'affine',
+      gain: this.gain,
+      x0: this.x0,
+      u0: this.u0,
+      lower: this.lower,
+      upper: this.upper,
+    };
   }
 
   update(observation: Float64Array, _time: number, action: Float64Array): void {

@@ -118,6 +118,21 @@ export class HybridSupervisor implements Controller {
       );
     if (context.action.signals.length < 1)
       throw new RangeError('hybrid-supervisor: the robot takes no action');
+    // What each mode's certificate assumes that this robot can show: the control period, and
+    // torque limits the drive can deliver (a certificate for |u| <= 8 means nothing on a 6 N·m drive).
+    const torque = context.action.signals[0]!;
+    for (const m of this.modes) {
+      const dt = m.model.dynamics.dt;
+      if (Math.abs(dt - context.dt) > 1e-12)
+        throw new RangeError(
+          `hybrid-supervisor: mode ${m.name}'s certificate is for a ${dt} s step, the loop runs at ${context.dt} s`,
+        );
+      const { uLo, uUp } = m.model.controller;
+      if (uLo < torque.lower || uUp > torque.upper)
+        throw new RangeError(
+          `hybrid-supervisor: mode ${m.name}'s certificate assumes ${torque.name} in [${uLo}, ${uUp}], the robot's limits are [${torque.lower}, ${torque.upper}]`,
+        );
+    }
     this.hasModeCommand = context.action.signals.length >= 2;
     this.modeObservation = context.observation.signals.findIndex((s) => s.name === 'mode');
     this.safeInput = context.action.safe[0] ?? 0;

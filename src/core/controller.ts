@@ -42,7 +42,24 @@ export interface Controller {
   readonly mode?: number;
   /** Release native resources (sessions, workers). */
   dispose?(): void | Promise<void>;
+  /**
+   * The control law in closed form, when it has one (after `configure`), so a certificate's
+   * controller can be compared with the one that runs.
+   */
+  describeLaw?(): ControlLaw | undefined;
 }
+
+/** u = clamp(u0 − K (x − x0), lower, upper) over the observation (K row-major nu × nx). */
+export interface AffineControlLaw {
+  readonly kind: 'affine';
+  readonly gain: Float64Array;
+  readonly x0: Float64Array;
+  readonly u0: Float64Array;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+}
+
+export type ControlLaw = AffineControlLaw;
 
 /** Returns true if `value` is a thenable (so the loop can await async controllers without `instanceof`). */
 export function isPromiseLike(value: unknown): value is PromiseLike<void> {

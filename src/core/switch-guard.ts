@@ -1,4 +1,5 @@
-import type { ControllerContext } from './controller.ts';
+import type { Controller, ControllerContext } from './controller.ts';
+import type { RobotInfo } from './robot.ts';
 
 /** What a switch guard answers for one requested switch. */
 export interface SwitchDecision {
@@ -13,6 +14,16 @@ export interface SwitchDecision {
 export interface GuardContext extends ControllerContext {
   /** The run's controller names, in the manager's order. */
   readonly controllers: readonly string[];
+  /** The robot as it introduced itself (name, plant, capabilities), when known. */
+  readonly robot?: RobotInfo;
+  /** The configured controllers by name, so a guard can compare their control laws with its own. */
+  readonly controllerInstances?: ReadonlyMap<string, Controller>;
+}
+
+/** A runtime monitor's finding: the active controller's certificate no longer holds. */
+export interface MonitorViolation {
+  readonly reason: string;
+  readonly data?: Readonly<Record<string, number | string | boolean>>;
 }
 
 /**
@@ -30,5 +41,12 @@ export interface SwitchGuard {
    */
   configure?(context: GuardContext): void | Promise<void>;
   admit(from: string, to: string, observation: Float64Array, time: number): SwitchDecision;
+  /**
+   * Called by the manager at the start of every tick with the active controller's name: checks that
+   * what the active controller's certificate promises still holds along the measured trajectory.
+   * Returns a violation (the manager then hands over to the fallback at once, or latches the safe
+   * state without one), or undefined. Runs every tick: keep it cheap and allocation-free.
+   */
+  monitor?(active: string, observation: Float64Array, time: number): MonitorViolation | undefined;
   dispose?(): void | Promise<void>;
 }

@@ -118,7 +118,12 @@ export async function assembleControl(
   }
   if (guard?.configure) {
     try {
-      await guard.configure({ ...context, controllers: manager.names });
+      await guard.configure({
+        ...context,
+        controllers: manager.names,
+        robot: info,
+        controllerInstances: new Map(controllers.map((c) => [c.name, c.controller])),
+      });
     } catch (error) {
       doc.report(['switching', 'guard'], (error as Error).message);
     }

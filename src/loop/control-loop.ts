@@ -42,6 +42,10 @@ export interface LoopReport {
   readonly fallbacks: number;
   /** Controller switches performed (operator, rules, fallbacks). */
   readonly switches: number;
+  /** Certificate violations found by the switch guard's monitor (0 without one). */
+  readonly certificateViolations: number;
+  /** The first of them, when there was one. */
+  readonly certificateViolation: string | undefined;
   /** The controller active when the loop stopped. */
   readonly activeController: string;
   readonly latched: string | undefined;
@@ -304,6 +308,8 @@ export class ControlLoop {
       controllerErrors: this.controllerErrors,
       fallbacks: this.fallbacks,
       switches: this.parts.controllers.switchCount,
+      certificateViolations: this.parts.controllers.certificateViolations,
+      certificateViolation: this.parts.controllers.certificateViolation,
       activeController: this.parts.controllers.activeName,
       latched: this.parts.safety.latchReason,
       loopSeconds: this.record.deadline + 1 / this.parts.options.rateHz,

@@ -126,6 +126,8 @@ export class ControllerManager {
   /** Loop time of the last tick boundary, for events raised between ticks. */
   private lastTime = 0;
   private switches = 0;
+  private violations = 0;
+  private violation: string | undefined;
   /** Loop time the active controller became active (NaN until the first tick). */
   private activeSince = Number.NaN;
   private activated = false;
@@ -163,6 +165,16 @@ export class ControllerManager {
 
   get active(): Controller {
     return this.entries[this.activeIndex]!.controller;
+  }
+
+  /** Certificate violations the guard's monitor reported during the run. */
+  get certificateViolations(): number {
+    return this.violations;
+  }
+
+  /** The first certificate violation, as reported. */
+  get certificateViolation(): string | undefined {
+    return this.violation;
   }
 
   get switchCount(): number {
@@ -243,6 +255,7 @@ export class ControllerManager {
       this.active.reset?.(observation);
     }
     if (Number.isNaN(this.activeSince)) this.activeSince = time;
+    if (this.guard?.monitor) this.monitorCertificate(observation, time, safety);
     if (this.pending === undefined) this.evaluateRules(observation, time);
     const pending = this.pending;
     if (pending === undefined) return;
@@ -550,6 +563,33 @@ export class ControllerManager {
     if (i < 0)
       throw new Error(`controller manager: ${what} '${name}' is not one of ${this.names.join(', ')}`);
     return i;
+  }
+
+  /**
+   * The guard's certificate monitor: a violation is an event, and the fallback takes over at this
+   * very boundary (forced, like a fault's); without a fallback the safety layer latches.
+   */
+  private monitorCertificate(observation: Float64Array, time: number, safety: SafetyLayer): void {
+    const found = this.guard!.monitor!(this.activeName, observation, time);
+    if (found === undefined) return;
+    this.violations++;
+    this.violation ??= `${this.activeName} at t=${time.toFixed(3)} s: ${found.reason}`;
+    const fallback = this.hasFallback;
+    this.events?.emit({
+      time,
+      kind: 'certificate',
+      source: 'certificate-monitor',
+      message: `certificate violated: ${this.activeName}: ${found.reason}; ${fallback ? `fallback ${this.entries[this.fallbackIndex]!.name} takes over` : 'no fallback: safe state'}`,
+      data: { controller: this.activeName, violated: true, ...found.data },
+    });
+    if (fallback)
+      this.pending = {
+        to: this.fallbackIndex,
+        reason: `fallback: certificate violated (${found.reason})`,
+        forced: true,
+        deferralReported: false,
+      };
+    else safety.estop(`certificate violated: ${found.reason}`);
   }
 
   private emit(time: number, message: string, data: Record<string, number | string | boolean>): void {

@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .option('--fast', 'tick on a virtual clock, as fast as possible (training, tests)')
     .addHelpText(
       'after',
-      '\nExit status: 0 when the run ended with the safety layer clear, 2 when it ended latched, 1 on an error.',
+      '\nExit status: 0 when the run ended with the safety layer clear, 2 when it ended latched, 3 when a certificate was violated, 1 on an error.',
     )
     .option(
       '--operator',
@@ -100,6 +100,8 @@ export function register(program: Command): void {
       printReport(config.name, result, signalled);
       // A run that ended in the latched safe state did not do its job: say so to scripts too.
       if (result.report.latched) process.exitCode = 2;
+      // A violated certificate means the robot did not behave as proved: never a clean exit.
+      if (result.report.certificateViolations > 0) process.exitCode = 3;
     });
 }
 
@@ -155,7 +157,7 @@ function printReport(name: string, result: RunResult, signalled: NodeJS.Signals 
     `  compute time  p50 ${formatMicros(r.computeTime.p50)}  p99 ${formatMicros(r.computeTime.p99)}  max ${formatMicros(r.computeTime.max)}`,
     `  missed deadlines ${r.missedDeadlines}, late results dropped ${r.lateTicks}, safety interventions ${r.safetyInterventions}, controller errors ${r.controllerErrors}`,
     `  controllers: ${r.switches} switch${r.switches === 1 ? '' : 'es'} (${r.fallbacks} to the fallback); ${r.activeController} active at the end`,
-    `  safety: ${r.latched ? `LATCHED (${r.latched})` : 'ok'}; robot left ${result.robotState}`,
+    `  safety: ${r.certificateViolations > 0 ? `CERTIFICATE VIOLATED (${r.certificateViolation}${r.certificateViolations > 1 ? `; ${r.certificateViolations} violations` : ''})${r.latched ? `, LATCHED (${r.latched})` : ''}` : r.latched ? `LATCHED (${r.latched})` : 'ok'}; robot left ${result.robotState}`,
   ];
   if (result.link) {
     lines.push(`  link: ${formatLinkHealth(result.link)}`);

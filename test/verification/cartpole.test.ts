@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildModel, variants } from '../../controllers/hybrid/cartpole/make.ts';
+import { SimData } from '../../sim/data.ts';
+import { SimModel } from '../../sim/model.ts';
+import { createBounder, createBoxBounds } from '../../src/verification/bounds.ts';
+import { certify, inspectCertificate } from '../../src/verification/certificate.ts';
+import { ForwardModel } from '../../src/verification/forward.ts';
+import { loadModel } from '../../src/verification/io.ts';
+import { parseModel, searchDim } from '../../src/verification/model.ts';
+import { provedPositiveDefinite } from '../../src/verification/quadratic-bounds.ts';
+
+const models = fileURLToPath(new URL('../../controllers/hybrid/models/cartpole/', import.meta.url));
+const shipped = (name: string) => {
+  const model = loadModel(`${models}${name}.json`);
+  const cert = JSON.parse(readFileSync(`${models}${name}.cert.json`, 'utf8'));
+  return { model, cert };
+};
+
+describe('cart-pole dynamics in the verifier', () => {
+  it('one control period reproduces MuJoCo`s cartpole (10 Euler steps of 2 ms, force held) to 1e-12', async () => {
+    const model = parseModel(await buildModel(variants.sim, 100), 'cartpole');
+    const f = new ForwardModel(model);
+    const sim = await SimModel.load('cartpole');
+    const data = new SimData(sim);
+    const out = new Float64Array(4);
+    try {
+      fc.assert(
+        fc.property(
+          fc.tuple(
+            fc.double({ min: -2, max: 2, noNaN: true }),
+            fc.double({ min: -0.8, max: 0.8, noNaN: true }),
+            fc.double({ min: -4, max: 4, noNaN: true }),
+            fc.double({ min: -6, max: 6, noNaN: true }),
+          ),
+          fc.double({ min: -20, max: 20, noNaN: true }),
+          (x, u) => {
+            data.reset();
+            data.qpos[0] = x[0];
+            data.qpos[1] = x[1];
+            data.qvel[0] = x[2];
+            data.qvel[1] = x[3];
+            data.data.ctrl[0] = u;
+            data.step(10);
+            f.stepOpenLoop(x, u, out);
+            const mj = [data.qpos[0]!, data.qpos[1]!, data.qvel[0]!, data.qvel[1]!];
+            for (let i = 0; i < 4; i++) expect(out[i]).toBeCloseTo(mj[i]!, 12);
+          },
+        ),
+        { numRuns: 200, seed: 11 },
+      );
+    } finally {
+      data.dispose();
+      sim.dispose();
+    }
+  });
+
+  for (const name of ['cartpole_lqr', 'cartpole_lqr_rig'] as const) {
+    it(`${name}: linear (second-order) and interval bounds contain sampled V, g, V(x⁺) and x⁺`, () => {
+      const { model } = shipped(name);
+      const dims = searchDim(model);
+      const f = new ForwardModel(model);
+      const next = new Float64Array(4);
+      for (const method of ['linear', 'ibp'] as const) {
+        const bounder = createBounder(model, method);
+        const out = createBoxBounds(4, dims);
+        let checked = 0;
+        fc.assert(
+          fc.property(
+            fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: dims, maxLength: dims }),
+            fc.double({ min: -4, max: -0.3, noNaN: true }),
+            fc.array(
+              fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: dims, maxLength: dims }),
+              {
+                minLength: 1,
+                maxLength: 10,
+              },
+            ),
+            (centre, logWidth, points) => {
+              const lo = new Float64Array(dims);
+              const hi = new Float64Array(dims);
+              for (let i = 0; i < dims; i++) {
+                const [l, u] =
+                  i < 4
+                    ? [model.spec.boxLo[i]!, model.spec.boxUp[i]!]
+                    : [model.uncertainty[i - 4]!.lo, model.uncertainty[i - 4]!.up];
+                const w = (u - l) * 10 ** logWidth;
+                const c = l + w / 2 + centre[i]! * (u - l - w);
+                lo[i] = c - w / 2;
+                hi[i] = c + w / 2;
+              }
+              if (!bounder.bound(lo, hi, Number.POSITIVE_INFINITY, out)) return;
+              for (const p of points) {
+                const x = Array.from(lo, (l, i) => l + p[i]! * (hi[i]! - l));
+                f.stepClosedLoop(x, next);
+                const v = f.value(x);
+                expect(v).toBeGreaterThanOrEqual(out.vLo - 1e-12 * (1 + v));
+                expect(v).toBeLessThanOrEqual(out.vUp + 1e-12 * (1 + v));
+                expect(f.decrease(x)).toBeLessThanOrEqual(out.gUp + 1e-12 * (1 + v));
+                expect(f.value(next)).toBeLessThanOrEqual(out.vnUp + 1e-12 * (1 + v));
+                for (let i = 0; i < 4; i++) {
+                  expect(next[i]).toBeGreaterThanOrEqual(out.xnLo[i]! - 1e-12);
+                  expect(next[i]).toBeLessThanOrEqual(out.xnHi[i]! + 1e-12);
+                }
+                checked++;
+              }
+            },
+          ),
+          { numRuns: 300, seed: 5 },
+        );
+        expect(checked).toBeGreaterThan(300);
+      }
+    });
+  }
+
+  it('the positive-definiteness test agrees with the eigenvalues and errs towards "not proved"', () => {
+    const s = new Float64Array(16);
+    expect(provedPositiveDefinite(Float64Array.of(2, 1, 1, 2), 2, s)).toBe(true);
+    expect(provedPositiveDefinite(Float64Array.of(1, 1, 1, 1), 2, s)).toBe(false); // singular
+    expect(provedPositiveDefinite(Float64Array.of(1, 2, 2, 1), 2, s)).toBe(false); // indefinite
+    expect(provedPositiveDefinite(Float64Array.of(1, 0, 0, 1e-20), 2, s)).toBe(false); // within the shift
+  });
+});
+
+describe('the shipped cart-pole certificates', () => {
+  for (const name of ['cartpole_lqr', 'cartpole_lqr_rig'] as const) {
+    it(`${name}: checks against its model, and the model is what make.ts builds (the run-time LQR gain)`, async () => {
+      const { model, cert } = shipped(name);
+      const checked = inspectCertificate(model, cert);
+      expect(checked.rho).toBe(model.spec.rho);
+      expect(cert.result).toBe('verified');
+      const rebuilt = await buildModel(variants[name === 'cartpole_lqr' ? 'sim' : 'rig'], model.spec.rho);
+      expect(rebuilt).toEqual(JSON.parse(readFileSync(`${models}${name}.json`, 'utf8')));
+    });
+  }
+
+  it('a small level verifies in seconds, and a raised one is refuted with a counterexample', async () => {
+    const model = parseModel(await buildModel(variants.sim, 20), 'cartpole small');
+    const small = await certify(model, { workers: 2 });
+    expect(small.certificate.result).toBe('verified');
+    expect(small.certificate.holeCheck.result).toBe('verified');
+    const raised = await certify(model, { rho: 400, workers: 2 });
+    expect(raised.certificate.result).toBe('counterexample');
+    const f = new ForwardModel(model);
+    const x = raised.certificate.counterexample!.x;
+    expect(f.value(x)).toBeLessThanOrEqual(400);
+    expect(Math.max(f.decrease(x), f.boxExcess(x))).toBeGreaterThan(0);
+  });
+});
