@@ -12,7 +12,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { type ClosedLoopResult, runClosedLoop } from '../app/loop/closed-loop.ts';
 import { type LoopConfig, loadLoopConfig } from '../app/loop/config.ts';
 import { environmentPlugins } from '../app/plugins.ts';

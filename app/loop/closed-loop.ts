@@ -262,7 +262,7 @@ export async function runClosedLoop(
   const orchestrate = async (
     running: ControlLoop,
     robot: Robot,
-    operator: OperatorConsole,
+    _operator: OperatorConsole,
   ): Promise<void> => {
     const manager = running.controllers;
     const context = manager.context!;

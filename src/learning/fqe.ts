@@ -78,7 +78,7 @@ export function fittedQEvaluation(
 ): FqeResult {
   const o: FqeOptions = { ...fqeDefaults, ...options };
   if (data.size === 0) throw new Error('fitted Q evaluation needs transitions; the held-out set is empty');
-  const main = fit(data, policy, o, new Rng(o.seed));
+  const main = fitQ(data, policy, o, new Rng(o.seed));
   let bootstrap: [number, number] | undefined;
   if (o.bootstrap > 0) {
     const rng = new Rng(o.seed + 1);
@@ -86,7 +86,7 @@ export function fittedQEvaluation(
     const n = data.episodes.length;
     for (let b = 0; b < o.bootstrap; b++) {
       const draw = Array.from({ length: n }, () => rng.int(n));
-      estimates.push(fit(resample(data, draw), policy, o, rng.fork()).estimate);
+      estimates.push(fitQ(resample(data, draw), policy, o, rng.fork()).estimate);
     }
     estimates.sort((a, b) => a - b);
     const at = (q: number) =>
@@ -96,7 +96,7 @@ export function fittedQEvaluation(
   return { ...main, ...(bootstrap ? { bootstrap } : {}) };
 }
 
-function fit(data: LogDataset, policy: BatchPolicy, o: FqeOptions, rng: Rng): Omit<FqeResult, 'bootstrap'> {
+function fitQ(data: LogDataset, policy: BatchPolicy, o: FqeOptions, rng: Rng): Omit<FqeResult, 'bootstrap'> {
   const engine = o.engine ?? cpuEngine;
   const O = data.obsSize;
   const A = data.actSize;
