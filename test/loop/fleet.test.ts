@@ -63,6 +63,12 @@ async function until(condition: () => boolean, what: string, timeoutMs = 60_000)
   }
 }
 
+/** Resolves when the process has exited, also when it did so before this was called. */
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => child.once('exit', () => done()));
+}
+
 const spooled = (file: string) =>
   existsSync(file)
     ? new Set(
@@ -121,7 +127,7 @@ describe('actor and learner over Mosquitto', () => {
     await until(() => spooled(spool).size >= 15, 'the first episodes in the spool');
     learner.kill('SIGKILL');
     await streaming;
-    await new Promise((done) => learner.once('exit', done));
+    await exited(learner);
     learner = startLearner(config, log);
     await until(
       () => spooled(spool).size === sent.length,
@@ -130,7 +136,7 @@ describe('actor and learner over Mosquitto', () => {
 
     // 2. The broker restarts while the learner is away: queued episodes survive it.
     learner.kill('SIGTERM');
-    await new Promise((done) => learner.once('exit', done));
+    await exited(learner);
     await publish(40, 50);
     // Give the broker a moment to hold them, then restart it (it saves its state on the way down).
     await new Promise((done) => setTimeout(done, 300));
@@ -150,7 +156,7 @@ describe('actor and learner over Mosquitto', () => {
       .filter((l) => l.trim() !== '');
     expect(lines.length).toBe(ids.size);
     learner.kill('SIGTERM');
-    await new Promise((done) => learner.once('exit', done));
+    await exited(learner);
     await Promise.all(rigs.map(({ client }) => client.endAsync()));
     // The spool is a dataset.
     const data = datasetOfEpisodes(
