@@ -11,21 +11,32 @@ import { compileChain } from '../../src/inference/chain.ts';
 import { type MlpPolicy, randomMlp } from '../../src/inference/mlp.ts';
 import { mlpToOnnx } from '../../src/inference/onnx/build.ts';
 import { decodeModel } from '../../src/inference/onnx/model.ts';
-import { algorithms } from '../../src/learning/learner.ts';
 import { actorFromOnnx } from '../../src/learning/init.ts';
+import { algorithms } from '../../src/learning/learner.ts';
 import { Trainer, type TrainerOptions } from '../../src/learning/trainer.ts';
 import type { Transitions } from '../../src/learning/transitions.ts';
 
 /** A deployed-style actor: [normaliser] → 2×8 ReLU → tanh, optionally scaled inside the graph. */
-function actor(options: { normalizer?: boolean; scale?: number; hidden?: 'relu' | 'tanh'; sizes?: number[] } = {}): MlpPolicy {
+function actor(
+  options: { normalizer?: boolean; scale?: number; hidden?: 'relu' | 'tanh'; sizes?: number[] } = {},
+): MlpPolicy {
   const base = randomMlp(options.sizes ?? [2, 8, 8, 2], options.hidden ?? 'relu', 7);
-  const layers = base.layers.map((l, i) => (i === base.layers.length - 1 ? { ...l, activation: 'tanh' as const } : l));
+  const layers = base.layers.map((l, i) =>
+    i === base.layers.length - 1 ? { ...l, activation: 'tanh' as const } : l,
+  );
   return {
     layers,
     ...(options.normalizer
       ? { normalizer: { mean: Float32Array.of(0.3, -0.2), std: Float32Array.of(0.5, 2) } }
       : {}),
-    ...(options.scale ? { actionScale: { scale: Float32Array.of(options.scale, options.scale), offset: Float32Array.of(0, 0) } } : {}),
+    ...(options.scale
+      ? {
+          actionScale: {
+            scale: Float32Array.of(options.scale, options.scale),
+            offset: Float32Array.of(0, 0),
+          },
+        }
+      : {}),
   };
 }
 
@@ -103,7 +114,11 @@ describe('fine-tuning starts from the deployed policy', () => {
     ]);
     const expected = kernelOf(bytes, probe, 10);
     for (const algorithm of ['sac', 'h2o', 'td3bc'] as const) {
-      const trainer = await Trainer.create(riverOptions(algorithm), riverPair(riverDefaults), algorithm === 'sac' ? null : realLog());
+      const trainer = await Trainer.create(
+        riverOptions(algorithm),
+        riverPair(riverDefaults),
+        algorithm === 'sac' ? null : realLog(),
+      );
       trainer.initializeActor(init, 0.2);
       const got = actOf(trainer, probe, 10);
       for (let i = 0; i < got.length; i++) expect(got[i]!).toBeCloseTo(expected[i]!, 5);
@@ -133,14 +148,14 @@ describe('fine-tuning starts from the deployed policy', () => {
     trainer.dispose();
   });
 
-  it("refuses a policy it cannot continue from, saying why", async () => {
+  it('refuses a policy it cannot continue from, saying why', async () => {
     const trainer = await Trainer.create(riverOptions('sac'), riverPair(riverDefaults), null);
     expect(() => actorFromOnnx(mlpToOnnx(actor({ scale: 20 })), 'scaled.onnx')).toThrow(
       /scaled\.onnx: cannot start fine-tuning from this policy: its output is scaled inside the model \(mul \[20, 20\]\)/,
     );
-    expect(() => trainer.initializeActor(actorFromOnnx(mlpToOnnx(actor({ hidden: 'tanh' })), 'tanh.onnx'), 0.1)).toThrow(
-      /its hidden activation is tanh, the learner's relu/,
-    );
+    expect(() =>
+      trainer.initializeActor(actorFromOnnx(mlpToOnnx(actor({ hidden: 'tanh' })), 'tanh.onnx'), 0.1),
+    ).toThrow(/its hidden activation is tanh, the learner's relu/);
     expect(() =>
       trainer.initializeActor(actorFromOnnx(mlpToOnnx(actor({ sizes: [2, 16, 2] })), 'small.onnx'), 0.1),
     ).toThrow(/its hidden layers are \[16\], the config's \[8, 8\] \(set options.hidden to match\)/);
@@ -155,7 +170,9 @@ describe('fine-tuning starts from the deployed policy', () => {
     await sac.saveCheckpoint(file);
     const h2o = await Trainer.create(riverOptions('h2o'), riverPair(riverDefaults), realLog());
     const copied = await h2o.initializeFromCheckpoint(file);
-    expect(copied).toEqual(expect.arrayContaining(['actor', 'q1', 'q2', 'q1Target', 'q2Target', 'logStdScale']));
+    expect(copied).toEqual(
+      expect.arrayContaining(['actor', 'q1', 'q2', 'q1Target', 'q2Target', 'logStdScale']),
+    );
     expect(copied).not.toContain('dSa');
     expect(Array.from(actOf(h2o, probe, 10))).toEqual(Array.from(actOf(sac, probe, 10)));
     // Critic warm-up: the critics fit the deployed actor's values on the real data; the actor stays.

@@ -84,17 +84,31 @@ function chain(episodes: number, gamma = 0.9): LogDataset {
       transitions: reward.length,
       episodes,
       ends: { terminated: 0, latched: 0, 'tick-gap': 0, horizon: 0, 'end-of-log': episodes, 'non-finite': 0 },
-      dropped: { latchedTicks: 0, nonFiniteTicks: 0, afterTerminalTicks: 0, missingTicks: 0, shortEpisodes: 0 },
+      dropped: {
+        latchedTicks: 0,
+        nonFiniteTicks: 0,
+        afterTerminalTicks: 0,
+        missingTicks: 0,
+        shortEpisodes: 0,
+      },
     },
   };
 }
 
-const push = (value: number) => (_obs: Float64Array, rows: number, out: Float64Array) => out.fill(value, 0, rows);
+const push = (value: number) => (_obs: Float64Array, rows: number, out: Float64Array) =>
+  out.fill(value, 0, rows);
 
 describe('fitted Q evaluation', () => {
   it('recovers the values of two policies from data neither of them collected', () => {
     const data = chain(8);
-    const options = { gamma: 0.9, hidden: [32, 32], iterations: 40, stepsPerIteration: 60, batchSize: 64, learningRate: 3e-3 };
+    const options = {
+      gamma: 0.9,
+      hidden: [32, 32],
+      iterations: 40,
+      stepsPerIteration: 60,
+      batchSize: 64,
+      learningRate: 3e-3,
+    };
     const leaving = fittedQEvaluation(data, push(0.25), options);
     const staying = fittedQEvaluation(data, push(0), options);
     // Pushing: rewards 1, 1, 1 then 0 at the wall → 1 + 0.9 + 0.81 = 2.71. Staying: 1/(1 − 0.9) = 10,
@@ -130,13 +144,18 @@ describe('gates', () => {
     const env = await createEnv('cartpole', { task: 'balance' });
     const map = normalizingMap(env.action);
     const contract = loadContract(path.join(simPolicy, 'policy.contract.yaml'));
-    expect(contractGate(contract, env, map)).toMatchObject({ passed: true, detail: 'fits the robot and the task' });
+    expect(contractGate(contract, env, map)).toMatchObject({
+      passed: true,
+      detail: 'fits the robot and the task',
+    });
     // The contract exported before action maps existed: ±1 N for a ±20 N actuator.
     const weak = parseContract({ ...contract, actions: { ...contract.actions, scale: 1, unit: 'N' } });
     const check = contractGate(weak, env, map);
     expect(check.passed).toBe(false);
-    expect(check.detail).toContain("the policy could use only 5 % of it");
-    expect(check.detail).toContain("action 'cart.force': the contract maps the policy by 1·a + 0, the task trained it under 20·a + 0");
+    expect(check.detail).toContain('the policy could use only 5 % of it');
+    expect(check.detail).toContain(
+      "action 'cart.force': the contract maps the policy by 1·a + 0, the task trained it under 20·a + 0",
+    );
     // Another robot: the arm's signals.
     const arm = {
       observation: { signals: [signal('shoulder.pos', 'rad')] },
@@ -149,13 +168,18 @@ describe('gates', () => {
   it('refuses non-finite or pinned actions on the real states, compares sim returns, and refuses certified modes', () => {
     const data = chain(2);
     const nan = (_o: Float64Array, rows: number, out: Float64Array) => out.fill(Number.NaN, 0, rows);
-    expect(actionsGate(nan, data, gatesDefaults.actions)).toMatchObject({ passed: false, detail: '32 non-finite actions on 32 real states' });
+    expect(actionsGate(nan, data, gatesDefaults.actions)).toMatchObject({
+      passed: false,
+      detail: '32 non-finite actions on 32 real states',
+    });
     expect(actionsGate(push(1), data, { maxSaturation: 0.9 }).passed).toBe(false);
     expect(actionsGate(push(0.5), data, { maxSaturation: 0.9 }).passed).toBe(true);
     expect(simGate(100, 250, { episodes: 5, minReturnRatio: 0.8 }).passed).toBe(false);
     expect(simGate(240, 250, { episodes: 5, minReturnRatio: 0.8 }).passed).toBe(true);
     expect(certificateGate([])).toMatchObject({ passed: true, applicable: false });
-    expect(certificateGate(['swingup']).detail).toMatch(/re-verifying their certificate against a new policy is not implemented/);
+    expect(certificateGate(['swingup']).detail).toMatch(
+      /re-verifying their certificate against a new policy is not implemented/,
+    );
   });
 
   it('runs the exported file itself: the shipped policy as a batch policy', () => {
