@@ -5,6 +5,7 @@
  *   npm run bench:closed-loop -- --part rounds       rounds of H2O, naive mixing and offline (TD3+BC)
  *   npm run bench:closed-loop -- --part oracle       SAC online in the rig's dynamics (the ceiling), on the rig
  *   npm run bench:closed-loop -- --part timing       loop timing without and with the learner, across swaps
+ *   npm run bench:closed-loop -- --part plot         bench/results/closed-loop.svg from the JSON
  *   (--part fleet lives in bench/closed-loop-fleet.ts: three rigs and one learner through Mosquitto)
  *
  * Options: --rounds 3 --episodes 8 --updates 3000 --warmup 3000 --methods h2o,naive-mix,td3bc.
@@ -25,6 +26,7 @@ import { POLICY_NAME, trainedPolicyExport } from '../src/learning/deployment.ts'
 import { batchPolicyOf, episodeReturn } from '../src/learning/gates.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
 import { readLog } from '../src/logging/reader.ts';
+import { type Curve, learningCurvesSvg } from './h2o-plot.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
 
 const flag = (name: string) => {
@@ -376,4 +378,47 @@ async function phases(r: ClosedLoopResult) {
     total: timing(r),
     rounds: roundRows(r),
   };
+}
+
+if (part === 'plot') {
+  const all = JSON.parse(readFileSync(resultFile, 'utf8'));
+  const colors: Record<string, string> = { h2o: '#d62728', 'naive-mix': '#2ca02c', td3bc: '#ff7f0e' };
+  const labels: Record<string, string> = { h2o: 'H2O', 'naive-mix': 'naive mix', td3bc: 'offline (TD3+BC)' };
+  const curves: Curve[] = [];
+  let last = 1;
+  for (const [method, value] of Object.entries(all.rounds?.methods ?? {})) {
+    const rows = (value as { rounds: { round: number; realReturn: number; realStd: number }[] }).rounds;
+    last = Math.max(last, ...rows.map((r) => r.round));
+    curves.push({
+      label: labels[method] ?? method,
+      color: colors[method] ?? '#333',
+      points: rows.map((r) => [r.round, r.realReturn, r.realStd] as const),
+    });
+  }
+  if (all.gap)
+    curves.push({
+      label: 'sim-only',
+      color: '#7f7f7f',
+      points: [
+        [0, all.gap.rig.meanReturn, 0],
+        [last, all.gap.rig.meanReturn, 0],
+      ],
+    });
+  if (all.oracle)
+    curves.push({
+      label: 'oracle (SAC in the rig stand-in)',
+      color: '#1f77b4',
+      points: [
+        [0, all.oracle.rig.meanReturn, 0],
+        [last, all.oracle.rig.meanReturn, 0],
+      ],
+    });
+  const svg = learningCurvesSvg(
+    'Closed loop on the weak-motor cartpole rig: real return per round',
+    'mean return on the rig (± std)',
+    curves,
+    [0, 260],
+  ).replace('>gradient updates<', '>round (the last: the final version)<');
+  writeFileSync(resultsPath('closed-loop.svg'), svg);
+  process.stdout.write(`wrote ${resultsPath('closed-loop.svg')}\n`);
 }

@@ -214,7 +214,9 @@ export class EpisodeDriver implements TickSink {
         if (this.options.terminated?.(r.observation)) {
           this.endRequested = 'fell';
           loop.safety.estop(fellReason);
-        } else if (this.ticks >= this.options.horizonTicks) {
+        } else if (this.ticks >= this.options.horizonTicks - 1) {
+          // The transition into the latched tick is the horizon-th: its s′ still follows this
+          // tick's command, so an episode holds exactly the horizon's transitions.
           this.endRequested = 'horizon';
           loop.safety.estop(horizonReason);
         }

@@ -97,14 +97,19 @@ export interface BrokerOptions {
   readonly password?: string | undefined;
 }
 
-function mqttOptions(options: BrokerOptions, clientId: string, clean: boolean): IClientOptions {
+function mqttOptions(
+  options: BrokerOptions,
+  clientId: string,
+  clean: boolean,
+  keepalive = 5,
+): IClientOptions {
   return {
     clientId,
     clean,
     protocolVersion: 4,
     reconnectPeriod: 200,
     connectTimeout: 5000,
-    keepalive: 5,
+    keepalive,
     ...(options.username ? { username: options.username } : {}),
     ...(options.password ? { password: options.password } : {}),
   };
@@ -347,7 +352,10 @@ export class FleetLearner {
   async start(): Promise<void> {
     const { broker } = this.options;
     const topics = fleetTopics(broker.prefix, broker.fleet);
-    const client = connect(broker.url, mqttOptions(broker, `tether-learner-${broker.fleet}`, false));
+    // Fine-tuning runs in this process and holds its event loop for seconds at a time: a keepalive
+    // longer than a fine-tuning keeps the broker from dropping the session meanwhile (it would
+    // reconnect and lose nothing, but why churn).
+    const client = connect(broker.url, mqttOptions(broker, `tether-learner-${broker.fleet}`, false, 120));
     client.on('error', (e) => this.options.log?.(`learner: broker: ${e.message}`));
     // Acknowledge an episode only once it is on disk: a crash before that gets it delivered again.
     client.handleMessage = (packet, done) => {
