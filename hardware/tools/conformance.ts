@@ -61,46 +61,51 @@ const rekeyNonce = fill(nonceSize, 0xc3);
 /** What the rig tells a refused owner: ms left on the owner's lease (a constant in the program). */
 export const conformanceRetryMs = 500;
 
+/**
+ * The cartpole's hello without a session: the conformance program's, and the base that the fuzzers
+ * and the protocol tests vary (one definition of the cartpole rig's announcement).
+ */
+export const cartpoleHelloBase: Omit<Hello, 'session'> = {
+  stateRateHz: 500,
+  innerLoopHz: 1000,
+  minCommandRateHz: 1,
+  maxCommandRateHz: 1000,
+  commandMode: 'torque',
+  features: Feature.estop | Feature.watchdog,
+  watchdogMs: 200,
+  name: 'cartpole',
+  joints: [
+    {
+      name: 'slider',
+      type: 1,
+      positionLower: -3,
+      positionUpper: 3,
+      velocityLimit: Infinity,
+      effortLimit: 20,
+    },
+    {
+      name: 'hinge',
+      type: 0,
+      positionLower: -Infinity,
+      positionUpper: Infinity,
+      velocityLimit: Infinity,
+      effortLimit: 0,
+    },
+  ],
+  hasImu: false,
+  sensors: [],
+  observation: [
+    { name: 'cart.pos', unit: 'm', lower: -3, upper: 3, stateIndex: 0 },
+    { name: 'pole.angle', unit: 'rad', lower: -Math.PI, upper: Math.PI, stateIndex: 1 },
+    { name: 'cart.vel', unit: 'm/s', lower: -Infinity, upper: Infinity, stateIndex: 2 },
+    { name: 'pole.angvel', unit: 'rad/s', lower: -Infinity, upper: Infinity, stateIndex: 3 },
+  ],
+  action: [{ name: 'cart.force', unit: 'N', lower: -20, upper: 20, safe: 0, maxDeltaPerTick: Infinity }],
+};
+
 /** The cartpole hello both rigs send (the C program builds the same one field by field). */
 export function conformanceHello(rigNonce: Uint8Array, ownerSession: number): Hello {
-  return {
-    stateRateHz: 500,
-    innerLoopHz: 1000,
-    minCommandRateHz: 1,
-    maxCommandRateHz: 1000,
-    commandMode: 'torque',
-    features: Feature.estop | Feature.watchdog,
-    watchdogMs: 200,
-    name: 'cartpole',
-    joints: [
-      {
-        name: 'slider',
-        type: 1,
-        positionLower: -3,
-        positionUpper: 3,
-        velocityLimit: Infinity,
-        effortLimit: 20,
-      },
-      {
-        name: 'hinge',
-        type: 0,
-        positionLower: -Infinity,
-        positionUpper: Infinity,
-        velocityLimit: Infinity,
-        effortLimit: 0,
-      },
-    ],
-    hasImu: false,
-    sensors: [],
-    observation: [
-      { name: 'cart.pos', unit: 'm', lower: -3, upper: 3, stateIndex: 0 },
-      { name: 'pole.angle', unit: 'rad', lower: -Math.PI, upper: Math.PI, stateIndex: 1 },
-      { name: 'cart.vel', unit: 'm/s', lower: -Infinity, upper: Infinity, stateIndex: 2 },
-      { name: 'pole.angvel', unit: 'rad/s', lower: -Infinity, upper: Infinity, stateIndex: 3 },
-    ],
-    action: [{ name: 'cart.force', unit: 'N', lower: -20, upper: 20, safe: 0, maxDeltaPerTick: Infinity }],
-    session: { rigNonce, ownerSession, leaseMs: 1000 },
-  };
+  return { ...cartpoleHelloBase, session: { rigNonce, ownerSession, leaseMs: 1000 } };
 }
 
 const shape = { mode: 0, count: 1, gainsAllowed: false };

@@ -28,6 +28,7 @@ import {
   MessageType,
   maxMessageSize,
 } from '../protocol/messages.ts';
+import { cartpoleHelloBase } from './conformance.ts';
 
 /** xorshift128+: fast, seedable, good enough to choose mutations. */
 export class FuzzRng {
@@ -96,42 +97,13 @@ class NullTransport implements Transport {
   onStatus(): void {}
 }
 
+/** The cartpole hello with one extra sensor, whose reading the pole angle comes from (state value 6). */
 export const fuzzHello: Hello = {
-  stateRateHz: 500,
-  innerLoopHz: 1000,
-  minCommandRateHz: 1,
-  maxCommandRateHz: 1000,
-  commandMode: 'torque',
-  features: 2 | 8,
-  watchdogMs: 200,
-  name: 'cartpole',
-  joints: [
-    {
-      name: 'slider',
-      type: 1,
-      positionLower: -3,
-      positionUpper: 3,
-      velocityLimit: Infinity,
-      effortLimit: 20,
-    },
-    {
-      name: 'hinge',
-      type: 0,
-      positionLower: -Infinity,
-      positionUpper: Infinity,
-      velocityLimit: Infinity,
-      effortLimit: 0,
-    },
-  ],
-  hasImu: false,
+  ...cartpoleHelloBase,
   sensors: [{ name: 'pole.angle', unit: 'rad' }],
-  observation: [
-    { name: 'cart.pos', unit: 'm', lower: -3, upper: 3, stateIndex: 0 },
-    { name: 'pole.angle', unit: 'rad', lower: -Math.PI, upper: Math.PI, stateIndex: 6 },
-    { name: 'cart.vel', unit: 'm/s', lower: -Infinity, upper: Infinity, stateIndex: 2 },
-    { name: 'pole.angvel', unit: 'rad/s', lower: -Infinity, upper: Infinity, stateIndex: 3 },
-  ],
-  action: [{ name: 'cart.force', unit: 'N', lower: -20, upper: 20, safe: 0, maxDeltaPerTick: Infinity }],
+  observation: cartpoleHelloBase.observation.map((o) =>
+    o.name === 'pole.angle' ? { ...o, stateIndex: 6 } : o,
+  ),
 };
 
 const specials = [Number.NaN, Infinity, -Infinity];

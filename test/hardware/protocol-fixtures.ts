@@ -2,48 +2,18 @@ import {
   createCommandSample,
   createStateSample,
   EstopSource,
-  Feature,
   type Hello,
   stateValueCount,
 } from '../../hardware/protocol/messages.ts';
+import { cartpoleHelloBase } from '../../hardware/tools/conformance.ts';
 
-/** A cartpole rig's hello, as the emulated rig sends it. */
+/** A cartpole rig's hello, as the emulated rig sends it: a faster watchdog, an unbounded pole angle. */
 export const cartpoleHello: Hello = {
-  stateRateHz: 500,
-  innerLoopHz: 1000,
-  minCommandRateHz: 1,
-  maxCommandRateHz: 1000,
-  commandMode: 'torque',
-  features: Feature.estop | Feature.watchdog,
+  ...cartpoleHelloBase,
   watchdogMs: 100,
-  name: 'cartpole',
-  joints: [
-    {
-      name: 'slider',
-      type: 1,
-      positionLower: -3,
-      positionUpper: 3,
-      velocityLimit: Infinity,
-      effortLimit: 20,
-    },
-    {
-      name: 'hinge',
-      type: 0,
-      positionLower: -Infinity,
-      positionUpper: Infinity,
-      velocityLimit: Infinity,
-      effortLimit: 0,
-    },
-  ],
-  hasImu: false,
-  sensors: [],
-  observation: [
-    { name: 'cart.pos', unit: 'm', lower: -3, upper: 3, stateIndex: 0 },
-    { name: 'pole.angle', unit: 'rad', lower: -Infinity, upper: Infinity, stateIndex: 1 },
-    { name: 'cart.vel', unit: 'm/s', lower: -Infinity, upper: Infinity, stateIndex: 2 },
-    { name: 'pole.angvel', unit: 'rad/s', lower: -Infinity, upper: Infinity, stateIndex: 3 },
-  ],
-  action: [{ name: 'cart.force', unit: 'N', lower: -20, upper: 20, safe: 0, maxDeltaPerTick: Infinity }],
+  observation: cartpoleHelloBase.observation.map((o) =>
+    o.name === 'pole.angle' ? { ...o, lower: -Infinity, upper: Infinity } : o,
+  ),
 };
 
 export function sampleState(seed = 1) {
