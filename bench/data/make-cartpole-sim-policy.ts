@@ -15,10 +15,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { LqrController } from '../../controllers/classical/lqr.ts';
+import { noisyLqrRollouts } from '../../controllers/classical/lqr-rollouts.ts';
 import { createEnv } from '../../sim/envs/index.ts';
 import { normalizingMap } from '../../sim/gaps/pair.ts';
 import { EventBuffer } from '../../src/core/events.ts';
-import { Rng } from '../../src/core/rng.ts';
 import { createKernelPolicy } from '../../src/inference/backends/kernel.ts';
 import { compileChain } from '../../src/inference/chain.ts';
 import { exportPolicy } from '../../src/inference/export.ts';
@@ -43,41 +43,22 @@ export const config = {
   evaluation: { episodes: 20, horizon: 250, seed: 1000 },
 };
 
+/** Noisy-LQR rollouts; targets are the actor's pre-tanh output for the clean LQR force. */
 async function collect(): Promise<{ x: Float64Array; y: Float64Array }> {
-  const { episodes, steps, resetNoise, explorationStd, seed } = config.data;
-  const env = await createEnv('cartpole', { task: 'balance', resetNoise, seed });
+  const env = await createEnv('cartpole', { task: 'balance' });
   const lqr = new LqrController(config.lqr);
-  await lqr.configure({
-    observation: env.observation,
-    action: env.action,
-    dt: env.dt,
-    events: new EventBuffer(),
-  });
-  const rng = new Rng(seed);
-  const states: number[] = [];
-  const targets: number[] = [];
-  const obs = new Float64Array(4);
-  const next = new Float64Array(4);
-  const clean = new Float64Array(1);
-  const applied = new Float64Array(1);
   try {
-    for (let e = 0; e < episodes; e++) {
-      env.reset(obs, seed + e);
-      for (let t = 0; t < steps; t++) {
-        lqr.update(obs, t * env.dt, clean);
-        states.push(...obs);
-        const u = Math.max(-0.97, Math.min(0.97, clean[0]! / config.forceLimit));
-        targets.push(Math.atanh(u));
-        applied[0] = clean[0]! + explorationStd * rng.normal();
-        const result = env.step(applied, next);
-        obs.set(next);
-        if (result.terminated) break;
-      }
-    }
+    await lqr.configure({
+      observation: env.observation,
+      action: env.action,
+      dt: env.dt,
+      events: new EventBuffer(),
+    });
   } finally {
     env.dispose();
   }
-  return { x: Float64Array.from(states), y: Float64Array.from(targets) };
+  const { x, u } = await noisyLqrRollouts(lqr, config.data);
+  return { x, y: u.map((f) => Math.atanh(Math.max(-0.97, Math.min(0.97, f / config.forceLimit)))) };
 }
 
 /** Mean return of the exported policy (through the kernel) on the nominal simulator. */

@@ -13,7 +13,6 @@
 import { fileURLToPath } from 'node:url';
 import { createEnv } from '../../../../sim/envs/index.ts';
 import { EventBuffer } from '../../../../src/core/events.ts';
-import { Rng } from '../../../../src/core/rng.ts';
 import { createKernelPolicy } from '../../../../src/inference/backends/kernel.ts';
 import { compileChain } from '../../../../src/inference/chain.ts';
 import type { ContractInput } from '../../../../src/inference/contract.ts';
@@ -23,6 +22,7 @@ import { mlpToOnnx } from '../../../../src/inference/onnx/build.ts';
 import { decodeModel } from '../../../../src/inference/onnx/model.ts';
 import { fitMlp } from '../../../../src/learning/regression.ts';
 import { LqrController } from '../../../classical/lqr.ts';
+import { noisyLqrRollouts } from '../../../classical/lqr-rollouts.ts';
 
 export const config = {
   policyRateHz: 50,
@@ -76,36 +76,6 @@ async function lqrGain(): Promise<LqrController> {
   }
 }
 
-/** LQR-with-noise rollouts in MuJoCo; returns states and the clean LQR force for each. */
-async function collect(lqr: LqrController): Promise<{ x: Float64Array; u: Float64Array }> {
-  const { episodes, steps, resetNoise, explorationStd, seed } = config.data;
-  const env = await createEnv('cartpole', { controlDt: dt, task: 'balance', resetNoise, seed });
-  const rng = new Rng(seed);
-  const states: number[] = [];
-  const forces: number[] = [];
-  const obs = new Float64Array(4);
-  const next = new Float64Array(4);
-  const clean = new Float64Array(1);
-  const applied = new Float64Array(1);
-  try {
-    for (let e = 0; e < episodes; e++) {
-      env.reset(obs, seed + e);
-      for (let t = 0; t < steps; t++) {
-        lqr.update(obs, t * dt, clean);
-        states.push(...obs);
-        forces.push(clean[0]!);
-        applied[0] = clean[0]! + explorationStd * rng.normal();
-        const result = env.step(applied, next);
-        obs.set(next);
-        if (result.terminated) break;
-      }
-    }
-  } finally {
-    env.dispose();
-  }
-  return { x: Float64Array.from(states), u: Float64Array.from(forces) };
-}
-
 /** Balance episodes in MuJoCo driven by the exported ONNX through the kernel. */
 async function evaluate(bytes: Uint8Array): Promise<{ balanced: number; meanAbsAngle: number }> {
   const { episodes, resetNoise, seed } = config.evaluation;
@@ -154,7 +124,7 @@ function meanStd(x: Float64Array, width: number): { mean: Float32Array; std: Flo
 
 export async function make(outDir: string): Promise<void> {
   const lqr = await lqrGain();
-  const { x, u } = await collect(lqr);
+  const { x, u } = await noisyLqrRollouts(lqr, { ...config.data, controlDt: dt });
   const { mean, std } = meanStd(x, 4);
   const xn = x.map((v, i) => (v - mean[i % 4]!) / std[i % 4]!);
   const target = u.map((v) => v / config.forceLimit);
