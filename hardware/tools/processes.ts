@@ -225,14 +225,20 @@ export interface RigProcess {
 }
 
 /** Runs `tether rig` as a separate process on a generated config; resolves once it is ready. */
-export async function spawnRig(config: RigConfigInput, dir: string, name = 'rig'): Promise<RigProcess> {
+export async function spawnRig(
+  config: RigConfigInput,
+  dir: string,
+  name = 'rig',
+  /** More `tether rig` options, e.g. `['--duration', '60']`. */
+  args: readonly string[] = [],
+): Promise<RigProcess> {
   const configFile = join(dir, `${name}.yaml`);
   const statsFile = join(dir, `${name}-stats.json`);
   writeFileSync(configFile, stringify(config));
   rmSync(statsFile, { force: true });
   const child = spawn(
     process.execPath,
-    [join(repoRoot, 'bin/tether.mjs'), 'rig', configFile, '--stats', statsFile],
+    [join(repoRoot, 'bin/tether.mjs'), 'rig', configFile, '--stats', statsFile, ...args],
     {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],

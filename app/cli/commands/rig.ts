@@ -29,10 +29,11 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'only print the ready line and errors')
     .action(async (file: string, flags: RigFlags) => {
       const config = withOverrides(loadRigConfig(file), flags);
+      const seconds = parseDuration(flags.duration);
       const log = flags.quiet ? () => undefined : (line: string) => process.stderr.write(`rig: ${line}\n`);
       const rig = await EmulatedRig.create(config, dirname(resolve(file)), log);
       await rig.start();
-      const stopped = untilStopped(rig, flags.duration);
+      const stopped = untilStopped(rig, seconds);
       // Announce only once SIGTERM is handled, so whoever waits for this line can stop us cleanly.
       process.stdout.write(
         `rig ${config.name ?? config.model} ready: ${config.transport.kind} ${rig.hostLink}\n`,
@@ -79,12 +80,27 @@ function withOverrides(config: RigConfig, flags: RigFlags): RigConfig {
   });
 }
 
-function untilStopped(rig: EmulatedRig, duration: string | undefined): Promise<RigReport> {
+function parseDuration(duration: string | undefined): number | undefined {
+  if (duration === undefined) return undefined;
+  const seconds = Number(duration);
+  if (!(seconds > 0)) throw new Error(`--duration: expected a positive number of seconds, got '${duration}'`);
+  return seconds;
+}
+
+/**
+ * Resolves with the rig's report on SIGINT, SIGTERM or after `duration`, whichever comes first. The
+ * duration's timer is cleared on a signal: a pending timer would keep the process alive until it ran.
+ */
+function untilStopped(rig: EmulatedRig, seconds: number | undefined): Promise<RigReport> {
   return new Promise((done) => {
     let stopping = false;
+    let timer: NodeJS.Timeout | undefined;
     const stop = () => {
       if (stopping) return;
       stopping = true;
+      clearTimeout(timer);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       rig.stop().then(done, (error: Error) => {
         process.stderr.write(`rig: error while stopping: ${error.message}\n`);
         done(rig.report);
@@ -92,12 +108,7 @@ function untilStopped(rig: EmulatedRig, duration: string | undefined): Promise<R
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    if (duration !== undefined) {
-      const seconds = Number(duration);
-      if (!(seconds > 0))
-        throw new Error(`--duration: expected a positive number of seconds, got '${duration}'`);
-      setTimeout(stop, seconds * 1000);
-    }
+    if (seconds !== undefined) timer = setTimeout(stop, seconds * 1000);
   });
 }
 
