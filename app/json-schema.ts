@@ -33,6 +33,7 @@ export function runConfigJsonSchema(): unknown {
     log: logSchema.optional(),
     operator: operatorSchema.optional(),
     live: liveSchema.optional(),
+    task: pluginUnion(environmentPlugins).optional(),
   });
   return {
     ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),

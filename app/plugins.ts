@@ -12,6 +12,7 @@ import { policyControllerPlugin } from '../controllers/policies/policy-controlle
 import { mqttRobotPlugin, serialRobotPlugin } from '../hardware/link/plugins.ts';
 import { mujocoGapPlugin } from '../sim/gaps/pair.ts';
 import { rigPairPlugin } from '../sim/gaps/rig-pair.ts';
+import { mujocoTaskPlugin } from '../sim/gaps/task-pair.ts';
 import { hybridSimRobotPlugin } from '../sim/hybrid/robot.ts';
 import { riverCrossingPlugin } from '../sim/river/pair.ts';
 import { simRobotPlugin } from '../sim/sim-robot.ts';
@@ -56,11 +57,12 @@ export const controllerPlugins: readonly ControllerPlugin[] = [
 /** Switch guards a config can name (`switching.guard.kind`). */
 export const guardPlugins: readonly GuardPlugin[] = [certifiedGuardPlugin];
 
-/** Every training environment a train config can name (`environment.kind`). */
+/** Every environment a train config (`environment.kind`) or a run config (`task.kind`) can name. */
 export const environmentPlugins: readonly EnvironmentPlugin[] = [
   riverCrossingPlugin,
   mujocoGapPlugin,
   rigPairPlugin,
+  mujocoTaskPlugin,
 ];
 
 export const plugins: PluginSet = {

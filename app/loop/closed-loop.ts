@@ -33,6 +33,7 @@ import {
   type RollbackStatus,
 } from '../../src/loop/rollback-monitor.ts';
 import { type RunResult, runFromConfig } from '../../src/loop/runner.ts';
+import type { TaskOutcome } from '../../src/loop/task-outcome.ts';
 import { plugins } from '../plugins.ts';
 import type { LoopConfig } from './config.ts';
 import { EpisodeDriver, episodeEndPrefix, type LiveEpisode } from './episodes.ts';
@@ -103,6 +104,8 @@ export interface ClosedLoopResult {
   readonly wallSeconds: number;
   readonly logs: readonly string[];
   readonly plot: string;
+  /** The whole run scored by its task: every episode, measured and exploring, over every round. */
+  readonly task: TaskOutcome | undefined;
 }
 
 function stats(episodes: readonly LiveEpisode[]): EpisodeStats {
@@ -154,15 +157,34 @@ export async function runClosedLoop(
     .filter((c) => c.plugin.kind === 'hybrid-supervisor')
     .map((c) => c.name)
     .concat(runConfig.switching.guard ? [`switching.guard (${runConfig.switching.guard.plugin.kind})`] : []);
-  const taskSection = {
+  // The task: the run config's `task:`, else the fine-tuning config's environment. Relative paths in
+  // it resolve against the file that wrote it.
+  const taskSection = runConfig.task?.section ?? {
     kind: loop.finetune.environment.kind,
     ...(loop.finetune.environment.options as object),
   };
-  const taskBaseDir = path.dirname(loop.finetune.file);
+  const taskBaseDir = runConfig.task?.baseDir ?? path.dirname(loop.finetune.file);
   const task: DatasetTask = await datasetTaskOf(taskSection, {
-    what: loop.finetune.file,
+    what: runConfig.task === undefined ? loop.finetune.file : `${loop.run}: task`,
     baseDir: taskBaseDir,
   });
+  if (runConfig.task !== undefined && runConfig.task.plugin.kind !== loop.finetune.environment.kind)
+    throw new Error(
+      `${loop.run}: task.kind is '${runConfig.task.plugin.kind}', the fine-tuning config's environment '${loop.finetune.environment.kind}': the rig's rewards and the learner's would be of different tasks`,
+    );
+  // The run scores itself by the same task (the summary's task outcome).
+  if (runConfig.task === undefined) {
+    const plugin = plugins.environments.find((p) => p.kind === loop.finetune.environment.kind)!;
+    runConfig = {
+      ...runConfig,
+      task: {
+        plugin,
+        options: loop.finetune.environment.options,
+        baseDir: taskBaseDir,
+        section: taskSection,
+      },
+    };
+  }
   if (Math.abs(task.rateHz - runConfig.loop.rateHz) > 1e-6 * task.rateHz)
     throw new Error(
       `${loop.run}: loop.rateHz is ${runConfig.loop.rateHz} Hz, the task (${task.name}) runs at ${task.rateHz} Hz`,
@@ -704,6 +726,7 @@ export async function runClosedLoop(
     wallSeconds: (performance.now() - started) / 1000,
     logs,
     plot,
+    task: result.task,
   };
   writeFileSync(path.join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;

@@ -9,6 +9,7 @@ import { ConfigDocument } from '../../src/config/document.ts';
 import { ConfigError } from '../../src/config/errors.ts';
 import type { EnvironmentPair } from '../../src/core/environment.ts';
 import { DatasetError, type DatasetTask } from '../../src/learning/log-dataset.ts';
+import { TaskError, taskOfPair } from '../../src/loop/task-outcome.ts';
 import { environmentPlugins } from '../plugins.ts';
 
 /** A task section: an environment plugin's kind and its options. */
@@ -45,25 +46,11 @@ export async function pairOfTask(section: unknown, origin: TaskOrigin): Promise<
 /** The dataset view of a task: built from the pair's real side (specs, rate, horizon). */
 export async function datasetTaskOf(section: unknown, origin: TaskOrigin): Promise<DatasetTask> {
   const pair = await pairOfTask(section, origin);
-  const reward = pair.reward;
-  if (reward === undefined)
-    throw new DatasetError(
-      `${origin.what}: task ${pair.name} has no reward that is a function of logged signals, so its logs cannot become datasets`,
-    );
-  const env = await pair.real(0);
   try {
-    return {
-      name: pair.name,
-      spec: section,
-      observation: env.observation.signals.map((s) => s.name),
-      actionMap: pair.actionMap,
-      rateHz: Number((1 / env.dt).toPrecision(12)),
-      reward,
-      terminated: pair.terminated,
-      horizon: env.horizon,
-    };
-  } finally {
-    env.dispose?.();
+    return await taskOfPair(pair, section);
+  } catch (error) {
+    if (error instanceof TaskError) throw new DatasetError(`${origin.what}: ${error.message}`);
+    throw error;
   }
 }
 

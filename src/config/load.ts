@@ -1,7 +1,14 @@
 import type { SafetyOptions } from '../safety/safety-layer.ts';
 import { safetyOptionsSchema } from '../safety/safety-layer.ts';
 import { ConfigDocument } from './document.ts';
-import type { ControllerPlugin, GuardPlugin, Plugin, PluginSet, RobotPlugin } from './plugin.ts';
+import type {
+  ControllerPlugin,
+  EnvironmentPlugin,
+  GuardPlugin,
+  Plugin,
+  PluginSet,
+  RobotPlugin,
+} from './plugin.ts';
 import {
   type CommandChannelOptions,
   type LiveOptions,
@@ -19,6 +26,16 @@ export interface ControllerEntry {
   readonly options: unknown;
   /** Key path of its section in the file, for located errors found later (e.g. by `config check`). */
   readonly path: readonly (string | number)[];
+}
+
+/** The task of a run: an environment plugin and its options, made into an `EnvironmentPair` at run time. */
+export interface TaskEntry {
+  readonly plugin: EnvironmentPlugin;
+  readonly options: unknown;
+  /** Its relative paths resolve against this directory (the file that wrote the section). */
+  readonly baseDir: string;
+  /** The section as written, logged with the run. */
+  readonly section: unknown;
 }
 
 /** A run config after every section has been validated by its own schema. */
@@ -47,6 +64,8 @@ export interface RunConfig {
   readonly operator: OperatorOptions;
   /** The live view (`live:`); undefined when the config has no such section. */
   readonly live: LiveOptions | undefined;
+  /** The task (`task:`), validated by its environment plugin; undefined when the config has none. */
+  readonly task: TaskEntry | undefined;
   /** The parsed YAML as written, stored in logs for provenance. */
   readonly source: unknown;
   /** The document, to locate problems found after loading (signal names, contract mismatches). */
@@ -88,6 +107,10 @@ function runConfigOf(doc: ConfigDocument, plugins: PluginSet): RunConfig {
     switching?.guard === undefined
       ? undefined
       : resolvePlugin(doc, ['switching', 'guard'], switching.guard, plugins.guards, 'guard');
+  const taskPlugin =
+    raw.task === undefined
+      ? undefined
+      : resolvePlugin(doc, ['task'], raw.task, plugins.environments, 'task (environment)');
   const initial = switching?.initial ?? names[0];
   if (switching?.fallback !== undefined && switching.fallback === initial && controllers.length === 1)
     doc.report(['switching', 'fallback'], 'the fallback must be another controller than the one it replaces');
@@ -109,6 +132,7 @@ function runConfigOf(doc: ConfigDocument, plugins: PluginSet): RunConfig {
     log: { path: raw.log.path === undefined ? undefined : doc.resolvePath(raw.log.path) },
     operator: raw.operator,
     live: raw.live,
+    task: taskPlugin === undefined ? undefined : { ...taskPlugin, baseDir: doc.baseDir, section: raw.task },
     source: doc.source,
     document: doc,
   };

@@ -153,6 +153,13 @@ export const runConfigSchema = z
     log: logSchema.default({}),
     operator: operatorSchema.default({ stdin: false }),
     live: liveSchema.optional(),
+    /**
+     * The task the run is an attempt at: an environment plugin's `{ kind, ...options }` (what a
+     * training config calls `environment:`), validated by that plugin. It supplies the reward, the
+     * terminal condition and the horizon the run's summary scores it by; logged with the run, it
+     * makes the log a dataset of the task.
+     */
+    task: pluginSection.optional(),
   })
   .strict();
 

@@ -4,12 +4,26 @@
  */
 import type { LinkHealth } from '../core/link-health.ts';
 import { SafetyFlag } from '../safety/types.ts';
+import { MetadataName } from './layout.ts';
 import type { LogChannel, TetherLog } from './reader.ts';
 
 export interface Spread {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
+}
+
+/** The task outcome a run wrote into its summary record (src/loop/task-outcome.ts). */
+export interface LoggedTaskOutcome {
+  readonly task: string;
+  readonly success: boolean;
+  readonly verdict: string;
+  readonly episodes: number;
+  readonly falls: number;
+  readonly returns: readonly number[];
+  readonly meanReturn: number;
+  readonly timeInLimits: number;
+  readonly duration: number;
 }
 
 export interface LogReport {
@@ -57,6 +71,8 @@ export interface LogReport {
     }[];
   };
   readonly channels: readonly LogChannel[];
+  /** The run's task outcome (`task` of the summary record), when the run config had a task. */
+  readonly task: LoggedTaskOutcome | undefined;
   /**
    * The link's health at the last sample (robots behind a link), how many samples there were, and the
    * last session that owned the rig (the final sample, after the release, has none).
@@ -127,6 +143,7 @@ export function summarizeLog(log: TetherLog): LogReport {
         .map(({ time, kind, source, message }) => ({ time, kind, source, message })),
     },
     channels: log.channels,
+    task: loggedTaskOutcome(log),
     link:
       log.link.length === 0
         ? undefined
@@ -137,4 +154,14 @@ export function summarizeLog(log: TetherLog): LogReport {
               .session,
           },
   };
+}
+
+function loggedTaskOutcome(log: TetherLog): LoggedTaskOutcome | undefined {
+  const text = log.metadata.get(MetadataName.summary)?.['task'];
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as LoggedTaskOutcome;
+  } catch {
+    return undefined;
+  }
 }

@@ -266,20 +266,27 @@ export class McapTickLogger implements EventSink {
     }
   }
 
-  /** Flushes every queued tick and event, writes the summary and index, and closes the file. */
-  close(): Promise<LogSummary> {
-    this.closing ??= this.finish();
+  /**
+   * Flushes every queued tick and event, writes the summary and index, and closes the file.
+   * `summary` entries join the summary record (e.g. `task`: the run's task outcome as JSON).
+   */
+  close(summary?: Readonly<Record<string, string>>): Promise<LogSummary> {
+    this.closing ??= this.finish(summary);
     return this.closing;
   }
 
-  private async finish(): Promise<LogSummary> {
+  private async finish(summary: Readonly<Record<string, string>> | undefined): Promise<LogSummary> {
     this.closed = true;
     if (this.failure) throw this.failure;
     this.worker.ref();
     const closed = await new Promise<Extract<WorkerMessage, { type: 'closed' }>>((resolveClosed, reject) => {
       this.onClosed = resolveClosed;
       this.onFailure = reject;
-      this.worker.postMessage({ type: 'close', dropped: this.producer.dropped } satisfies ParentMessage);
+      this.worker.postMessage({
+        type: 'close',
+        dropped: this.producer.dropped,
+        ...(summary ? { summary } : {}),
+      } satisfies ParentMessage);
     });
     this.finished = true;
     await this.worker.terminate();

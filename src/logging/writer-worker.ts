@@ -56,7 +56,12 @@ export type ParentMessage =
       readonly health: LinkHealth;
       readonly wallTimeMs: number;
     }
-  | { readonly type: 'close'; readonly dropped: number };
+  | {
+      readonly type: 'close';
+      readonly dropped: number;
+      /** Extra entries of the summary record (the run's task outcome). */
+      readonly summary?: Readonly<Record<string, string>>;
+    };
 
 export type WorkerMessage =
   | { readonly type: 'ready' }
@@ -227,9 +232,9 @@ async function run(setup: WriterSetup): Promise<void> {
   };
 
   const pendingEvents: ParentMessage[] = [];
-  let closeRequest: { dropped: number } | undefined;
+  let closeRequest: { dropped: number; summary?: Readonly<Record<string, string>> } | undefined;
   port.on('message', (message: ParentMessage) => {
-    if (message.type === 'close') closeRequest = { dropped: message.dropped };
+    if (message.type === 'close') closeRequest = message;
     else pendingEvents.push(message);
     consumer.wake();
   });
@@ -260,6 +265,7 @@ async function run(setup: WriterSetup): Promise<void> {
       ['dropped_ticks', String(closeRequest.dropped)],
       ['events', String(events)],
       ['closed_at', new Date().toISOString()],
+      ...Object.entries(closeRequest.summary ?? {}),
     ]),
   });
   await writer.end();

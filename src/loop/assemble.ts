@@ -10,6 +10,7 @@ import type { SwitchGuard } from '../core/switch-guard.ts';
 import { createSafetyLayer } from '../safety/safety-layer.ts';
 import type { SafetyLayer } from '../safety/types.ts';
 import { ControllerManager, type ManagedController } from './controller-manager.ts';
+import { checkTaskAgainstRobot, taskOfConfig } from './task-outcome.ts';
 
 /** What a run config creates before any robot link opens. */
 export interface ControlParts {
@@ -217,6 +218,8 @@ export async function checkRunConfig(config: RunConfig): Promise<ConfigCheck> {
   try {
     const info = await describeRobot(config, context);
     if (info) await assembleControl(config, info, parts, new EventBuffer(), controlDt);
+    const task = await taskOfConfig(config);
+    if (task && info) checkTaskAgainstRobot(config, task, info, config.loop.rateHz);
     return { robot: info, controllers: parts.controllers.map((c) => c.name) };
   } finally {
     await disposeParts(parts);

@@ -13,6 +13,7 @@ import {
 } from './assemble.ts';
 import { ControlLoop, type LoopReport, type TickSink } from './control-loop.ts';
 import type { ControllerManager } from './controller-manager.ts';
+import { checkTaskAgainstRobot, type TaskOutcome, TaskOutcomeTracker, taskOfConfig } from './task-outcome.ts';
 
 export interface RunOverrides {
   /** Seconds; overrides the config's `duration`. */
@@ -39,6 +40,8 @@ export interface RunResult {
   readonly events: readonly ControlEvent[];
   /** The link's health at the end (robots behind a link only): counts since configure. */
   readonly link: LinkHealth | undefined;
+  /** How the run did at its task (`task:`); undefined without one. */
+  readonly task: TaskOutcome | undefined;
 }
 
 /** How often a link robot's health goes to the log's `/tether/link` channel. */
@@ -71,6 +74,7 @@ export async function runFromConfig(
   const options = { ...config.loop, mode: overrides.mode ?? config.loop.mode };
   const context = { baseDir: config.baseDir, controlDt: 1 / options.rateHz, seed: config.seed };
 
+  const task = await taskOfConfig(config);
   const parts = await createControlParts(config, context);
   let robot: Robot;
   try {
@@ -98,6 +102,7 @@ export async function runFromConfig(
     const expected = await describeRobot(config, context);
     await robot.configure();
     if (expected) checkPresentedSpecs(config, expected, robot.info);
+    if (task) checkTaskAgainstRobot(config, task, robot.info, options.rateHz);
     const assembled = await assembleControl(
       config,
       robot.info,
@@ -108,14 +113,19 @@ export async function runFromConfig(
     );
     manager = assembled.manager;
     const { safety, commands } = assembled;
-    const sinks: TickSink[] = [...(hooks.sinks ?? [])];
+    const tracker = task && new TaskOutcomeTracker(task, robot.info);
+    const sinks: TickSink[] = [...(tracker ? [tracker] : []), ...(hooks.sinks ?? [])];
     const logPath = overrides.logPath ?? config.log.path;
     if (logPath) {
       logger = await McapTickLogger.open(logPath, {
         robot: robot.info,
         controller: manager.activeName,
         controllers: manager.names,
-        config: config.source,
+        // Relative paths in the task resolve against taskBaseDir, wherever the log is read.
+        config:
+          config.task === undefined
+            ? config.source
+            : { ...(config.source as object), task: config.task.section, taskBaseDir: config.task.baseDir },
         rateHz: options.rateHz,
         // On a virtual clock nothing is late, so keep every tick rather than drop under load.
         whenFull: options.mode === 'fast' ? 'wait' : 'drop',
@@ -163,8 +173,23 @@ export async function runFromConfig(
       message: `stopped after ${report.ticks} ticks; robot ${robot.state}, safe action sent`,
       data: { ticks: report.ticks, missedDeadlines: report.missedDeadlines },
     });
+    const outcome = tracker?.outcome();
+    if (outcome)
+      events.emit({
+        time: report.loopSeconds,
+        kind: 'info',
+        source: 'task',
+        message: `${outcome.task}: ${outcome.success ? 'success' : 'failed'} (${outcome.verdict})`,
+        data: {
+          success: outcome.success,
+          episodes: outcome.episodes,
+          falls: outcome.falls,
+          meanReturn: outcome.meanReturn,
+          timeInLimits: outcome.timeInLimits,
+        },
+      });
     // Close after shutdown so the final lifecycle events are in the file too.
-    logSummary = await logger?.close();
+    logSummary = await logger?.close(outcome ? { task: JSON.stringify(outcome) } : undefined);
     logger = undefined;
     return {
       report,
@@ -172,6 +197,7 @@ export async function runFromConfig(
       robotState: robot.state,
       events: events.log,
       link: robot.linkHealth?.(),
+      task: outcome,
     };
   } finally {
     clearInterval(linkTimer);

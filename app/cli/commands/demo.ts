@@ -8,8 +8,10 @@ import { loadRunConfig, type RunConfig } from '../../../src/config/load.ts';
 import { readLog } from '../../../src/logging/reader.ts';
 import { OperatorConsole } from '../../../src/loop/operator.ts';
 import { runFromConfig } from '../../../src/loop/runner.ts';
+import { formatTaskOutcome } from '../../../src/loop/task-outcome.ts';
 import { startLiveView } from '../../live/live-view.ts';
 import { plugins } from '../../plugins.ts';
+import { runExitCode } from '../exit-code.ts';
 import { formatMicros } from '../format.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -84,11 +86,12 @@ export function register(program: Command): void {
             `  pole angle: worst |${worst.toFixed(3)}| rad, final ${final.toFixed(4)} rad`,
             `  period error p99 ${formatMicros(r.periodError.p99)}, compute p99 ${formatMicros(r.computeTime.p99)}, missed deadlines ${r.missedDeadlines}`,
             `  safety: ${r.latched ? `LATCHED (${r.latched})` : 'ok'}; robot left ${result.robotState}`,
+            ...(result.task ? [`  task: ${formatTaskOutcome(result.task)}`] : []),
             `  log: ${flags.log} (${log.ticks.tick.length} ticks) — inspect with: npx tether log info ${flags.log}`,
             '',
           ].join('\n'),
         );
-        if (r.latched) process.exitCode = 2;
+        process.exitCode = runExitCode(result);
       } finally {
         await stopRig(rig);
       }

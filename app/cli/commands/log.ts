@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatLinkHealth } from '../../../src/core/link-health.ts';
 import { readLog } from '../../../src/logging/reader.ts';
 import { type LogReport, type Spread, summarizeLog } from '../../../src/logging/stats.ts';
+import { formatTaskOutcome } from '../../../src/loop/task-outcome.ts';
 import { formatMicros } from '../format.ts';
 
 export function register(program: Command): void {
@@ -76,6 +77,7 @@ export function formatReport(r: LogReport): string {
   for (const fault of r.events.faults) {
     lines.push(`  t=${fault.time.toFixed(3)} s  ${fault.kind} from ${fault.source}: ${fault.message}`);
   }
+  if (r.task) line('task', formatTaskOutcome(r.task));
   if (r.link) {
     const { last, samples } = r.link;
     line('link', `${formatLinkHealth(last)} (${plural(samples, 'sample')})`);

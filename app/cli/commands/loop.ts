@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { useTestLinkKey } from '../../../hardware/tools/processes.ts';
 import { loadRunConfig } from '../../../src/config/load.ts';
 import type { EventSink } from '../../../src/core/events.ts';
+import { formatTaskOutcome } from '../../../src/loop/task-outcome.ts';
 import { startLiveView } from '../../live/live-view.ts';
 import { type ClosedLoopResult, runClosedLoop } from '../../loop/closed-loop.ts';
 import { loadLoopConfig } from '../../loop/config.ts';
@@ -90,6 +91,7 @@ export function formatLoopResult(r: ClosedLoopResult): string {
     `  loop: ${t.ticks} ticks, period error p99 ${(t.periodError.p99 * 1e6).toFixed(0)} µs max ${(t.periodError.max * 1e6).toFixed(0)} µs, ` +
       `missed deadlines ${t.missedDeadlines}, ${t.switches} switches${r.latched ? `, ended LATCHED (${r.latched})` : ', ended in the safe state between episodes'}`,
   );
+  if (r.task) lines.push(`  task (every episode, exploring ones included): ${formatTaskOutcome(r.task)}`);
   lines.push(`  output: ${r.output} (summary.json, ledger.jsonl, returns.svg, round-*.mcap, round-*/)`);
   return `${lines.join('\n')}\n`;
 }

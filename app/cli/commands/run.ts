@@ -8,9 +8,11 @@ import type { Robot } from '../../../src/core/robot.ts';
 import type { ControlLoop } from '../../../src/loop/control-loop.ts';
 import { OperatorConsole } from '../../../src/loop/operator.ts';
 import { type RunResult, runFromConfig } from '../../../src/loop/runner.ts';
+import { formatTaskOutcome } from '../../../src/loop/task-outcome.ts';
 import { startLiveView } from '../../live/live-view.ts';
 import { startMqttOperator } from '../../operator-mqtt.ts';
 import { plugins } from '../../plugins.ts';
+import { runExitCode } from '../exit-code.ts';
 import { formatMicros } from '../format.ts';
 
 interface RunFlags {
@@ -33,7 +35,7 @@ export function register(program: Command): void {
     .option('--fast', 'tick on a virtual clock, as fast as possible (training, tests)')
     .addHelpText(
       'after',
-      '\nExit status: 0 when the run ended with the safety layer clear, 2 when it ended latched, 3 when a certificate was violated, 1 on an error.',
+      '\nExit status: 0 when the run ended with the safety layer clear and its task (task:, if any) succeeded, 2 when it ended latched, 3 when a certificate was violated, 4 when it ended clear but the task failed (its terminal state was reached), 1 on an error.',
     )
     .option(
       '--operator',
@@ -98,10 +100,7 @@ export function register(program: Command): void {
       operatorInput?.close();
       status?.stop();
       printReport(config.name, result, signalled);
-      // A run that ended in the latched safe state did not do its job: say so to scripts too.
-      if (result.report.latched) process.exitCode = 2;
-      // A violated certificate means the robot did not behave as proved: never a clean exit.
-      if (result.report.certificateViolations > 0) process.exitCode = 3;
+      process.exitCode = runExitCode(result);
     });
 }
 
@@ -165,6 +164,7 @@ function printReport(name: string, result: RunResult, signalled: NodeJS.Signals 
     if (rig.length > 0)
       lines.push(`  rig refused: ${rig.map(([key, n]) => `${key.slice(4)} ${n}`).join(', ')}`);
   }
+  if (result.task) lines.push(`  task: ${formatTaskOutcome(result.task)}`);
   const log = result.log;
   if (log)
     lines.push(
