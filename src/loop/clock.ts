@@ -1,5 +1,8 @@
+import { Worker } from 'node:worker_threads';
 import { Observable } from 'rxjs';
 import type { TickRecord } from '../core/tick.ts';
+import { describePriority, restoreThreadNice, setThreadNice } from './priority.ts';
+import { WakeLead } from './timing.ts';
 
 /** Shared between the clock and the pipeline's last stage; one per run. */
 export interface ClockHandshake {
@@ -20,16 +23,15 @@ export interface ClockTiming {
   readonly maxTicks: number;
   /** Called when a deadline passes with the previous tick still running, or the timer overslept. */
   readonly onMiss: (record: TickRecord, missedNow: number) => void;
+  /** Nice value the real-time clock asks for, for the loop's thread and its own (0: leave it). */
+  readonly nice?: number;
+  /** Called once the real-time clock runs, with one line on the priority it got. */
+  readonly onStart?: (priority: string) => void;
 }
 
 export function createHandshake(): ClockHandshake {
   return { busy: false, lateTick: false, stopRequested: false, complete() {} };
 }
-
-/** A futex to block on for sub-millisecond waits; nobody ever notifies it. */
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-/** Atomics.wait overshoots by ~0.09 ms (p99 ~0.11 ms, timer slack); stop blocking this long before a deadline. */
-const blockGuardMs = 0.25;
 
 /** Ticks every `periodSeconds` of virtual time, as fast as the pipeline allows. */
 export function virtualClock(
@@ -77,12 +79,102 @@ export function virtualClock(
   });
 }
 
+/** Slots of the clock thread's shared memory; clock-worker.mjs mirrors them. */
+const armSlot = 0;
+const wakeSlot = 1;
+const stopSlot = 2;
+/** The lead never drops below this: the wake-up itself and the handler take some tens of µs. */
+const minLeadMs = 0.05;
+const clockWorkerUrl = new URL('./clock-worker.mjs', import.meta.url);
+
+/** process.hrtime in ms = performance.now() + this; the clock thread has another time origin. */
+function hrtimeOffsetMs(): number {
+  let best = Number.POSITIVE_INFINITY;
+  let offset = 0;
+  for (let i = 0; i < 5; i++) {
+    const before = performance.now();
+    const hr = Number(process.hrtime.bigint()) / 1e6;
+    const after = performance.now();
+    if (after - before < best) {
+      best = after - before;
+      offset = hr - (before + after) / 2;
+    }
+  }
+  return offset;
+}
+
 /**
- * Ticks on absolute deadlines t0 + k·period of the wall clock. It sleeps on a timer until
- * `spinSeconds` before the deadline (serving I/O meanwhile), then blocks on a futex until 0.25 ms
- * before it and busy-waits the rest, which removes the timer's jitter without burning a core.
- * One timer object is created and re-armed with `refresh()`, so steady state allocates nothing;
- * when the period leaves less than 1 ms to sleep, it yields with setImmediate instead.
+ * A thread that only sleeps and signals (clock-worker.mjs): `arm(t)` asks it to wake this thread at
+ * `performance.now() = t`. It sleeps on a futex, which has microsecond resolution, and the wake-up
+ * arrives through `Atomics.waitAsync`, which interrupts the event loop's poll at once. A libuv timer
+ * instead has millisecond resolution and fires only after the callbacks ahead of it.
+ */
+export class ClockThread {
+  private readonly control: Int32Array;
+  private readonly wakeAtCell: Float64Array;
+  private readonly hrOffsetMs = hrtimeOffsetMs();
+  private readonly worker: Worker;
+  private stopped = false;
+  /** Resolves with the thread's nice value, or why it could not be raised, once it runs. */
+  readonly ready: Promise<number | string>;
+  /** Resolves when the thread has ended. */
+  readonly exited: Promise<void>;
+
+  /** `nice`: the priority the thread asks for (only ever raised). */
+  constructor(nice: number) {
+    const shared = new SharedArrayBuffer(24);
+    this.control = new Int32Array(shared, 0, 4);
+    this.wakeAtCell = new Float64Array(shared, 16, 1);
+    this.worker = new Worker(clockWorkerUrl, { workerData: { buffer: shared, nice } });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('message', resolve);
+      this.worker.once('error', reject);
+    });
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+  }
+
+  /** Called when the thread fails or exits before `stop()`. */
+  onFailure(listener: (error: Error) => void): void {
+    this.worker.once('error', listener);
+    this.worker.once('exit', (code) => {
+      if (!this.stopped) listener(new Error(`the loop's clock thread exited (code ${code})`));
+    });
+  }
+
+  /**
+   * Resolves at (or, when the machine is slow to wake this thread, after) `wakeAtMs` on this
+   * thread's `performance.now()`. One wake-up at a time: a new `arm` replaces the previous one.
+   */
+  arm(wakeAtMs: number): Promise<unknown> {
+    const seen = Atomics.load(this.control, wakeSlot);
+    // Wait first, then arm: the clock thread cannot signal before the wait is registered.
+    const waiting = Atomics.waitAsync(this.control, wakeSlot, seen);
+    this.wakeAtCell[0] = wakeAtMs + this.hrOffsetMs;
+    Atomics.add(this.control, armSlot, 1);
+    Atomics.notify(this.control, armSlot);
+    return waiting.async ? waiting.value : Promise.resolve();
+  }
+
+  /** Lets the thread end; a pending `arm` never resolves. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    Atomics.store(this.control, stopSlot, 1);
+    Atomics.add(this.control, armSlot, 1);
+    Atomics.notify(this.control, armSlot);
+  }
+}
+
+/**
+ * Ticks on absolute deadlines t0 + k·period of the wall clock. A dedicated clock thread
+ * (clock-worker.mjs) sleeps on a futex until a lead before each deadline and wakes the loop through
+ * `Atomics.waitAsync`, which interrupts the event loop's poll at once (a libuv timer only has
+ * millisecond resolution and fires only after the callbacks ahead of it). The loop then busy-waits
+ * to the deadline. The lead follows how late wake-ups actually come on this machine (WakeLead),
+ * between 50 µs and `spinSeconds` (at most half a period), so the busy-wait costs only what the
+ * machine's wake-up jitter demands. Between wake-ups the event loop serves sockets and serial ports.
+ * The loop's thread and the clock thread ask for a higher priority (`nice`); `onStart` gets one line
+ * saying whether they got it.
  */
 export function realtimeClock(
   record: TickRecord,
@@ -91,37 +183,50 @@ export function realtimeClock(
 ): Observable<TickRecord> {
   return new Observable<TickRecord>((subscriber) => {
     const periodMs = timing.periodSeconds * 1000;
-    const spinMs = timing.spinSeconds * 1000;
-    const sleepMs = Math.floor(periodMs - spinMs);
-    const useTimer = sleepMs >= 1;
-    const t0 = performance.now() + Math.max(1, timing.spinSeconds * 1000);
+    const maxLeadMs = Math.min(timing.spinSeconds * 1000, periodMs / 2);
+    const lead = new WakeLead(Math.min(minLeadMs, maxLeadMs), maxLeadMs);
+    const nice = timing.nice ?? 0;
+    const priority = setThreadNice(nice);
+    const clockThread = new ClockThread(nice);
+    let t0 = 0;
     let k = 0;
-    let cancelled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let deadlineMs = 0;
+    let wakeAtMs = 0;
+    let done = false;
+
+    const release = (): void => {
+      if (done) return;
+      done = true;
+      clockThread.stop();
+      restoreThreadNice(priority);
+    };
 
     const finish = (): boolean => {
       if (!(handshake.stopRequested || k >= timing.maxTicks)) return false;
       if (handshake.busy) return false; // wait for the tick in flight
-      if (timer) clearTimeout(timer);
+      release();
       subscriber.complete();
       return true;
     };
 
-    const fire = (): void => {
-      if (cancelled || finish()) return;
-      let deadlineMs = t0 + k * periodMs;
+    const fail = (error: unknown): void => {
+      if (done) return;
+      release();
+      subscriber.error(error);
+    };
+
+    /** Asks the clock thread for a wake-up `lead` before deadline k. */
+    const arm = (): void => {
+      deadlineMs = t0 + k * periodMs;
+      wakeAtMs = deadlineMs - lead.ms;
+      clockThread.arm(wakeAtMs).then(onWake, fail);
+    };
+
+    const onWake = (): void => {
+      if (done || finish()) return;
       let now = performance.now();
-      const earlyMs = deadlineMs - now;
-      if (earlyMs > spinMs) {
-        // Woke before the spin window (libuv's cached loop time makes timers fire early): keep
-        // serving I/O and come back.
-        schedule(false);
-        return;
-      }
-      // Block without burning CPU until just before the deadline, then busy-wait the last stretch.
-      // performance.now() allocates a little on Node 20, so the busy-wait is kept short.
-      if (earlyMs > blockGuardMs) Atomics.wait(sleepCell, 0, 0, earlyMs - blockGuardMs);
-      now = performance.now();
+      lead.record(now - wakeAtMs);
+      // The last stretch is a busy-wait: no sleep comes back on time to the microsecond.
       while (now < deadlineMs) now = performance.now();
       const overslept = Math.floor((now - deadlineMs) / periodMs);
       if (overslept > 0) {
@@ -129,42 +234,37 @@ export function realtimeClock(
         deadlineMs += overslept * periodMs;
         timing.onMiss(record, overslept);
       }
+      const tickDeadlineMs = deadlineMs;
+      k++;
       if (handshake.busy) {
         handshake.lateTick = true;
         timing.onMiss(record, 1);
-      } else {
-        record.tick = k;
-        record.deadline = (deadlineMs - t0) / 1000;
-        record.periodError = (now - deadlineMs) / 1000;
-        handshake.busy = true;
-        handshake.lateTick = false;
-        schedule(true);
-        k++;
-        subscriber.next(record);
+        arm();
         return;
       }
-      k++;
-      schedule(true);
-    };
-
-    // Re-arming at the start of a tick (≈ its deadline) makes the timer fire `sleepMs` later,
-    // i.e. `spinSeconds` before the next deadline.
-    const schedule = (atTickStart: boolean): void => {
-      if (cancelled) return;
-      if (useTimer && atTickStart) {
-        if (timer) timer.refresh();
-        else timer = setTimeout(fire, sleepMs);
-      } else setImmediate(fire);
+      record.tick = k - 1;
+      record.deadline = (tickDeadlineMs - t0) / 1000;
+      record.periodError = (now - tickDeadlineMs) / 1000;
+      handshake.busy = true;
+      handshake.lateTick = false;
+      // Armed at the start of the tick, so the clock thread sleeps while the tick runs.
+      arm();
+      subscriber.next(record);
     };
 
     handshake.complete = () => {
       handshake.busy = false;
       if (handshake.stopRequested || k >= timing.maxTicks) finish();
     };
-    setImmediate(fire);
-    return () => {
-      cancelled = true;
-      if (timer) clearTimeout(timer);
-    };
+    clockThread.onFailure(fail);
+    // The first deadline comes once the clock thread runs and has its priority.
+    clockThread.ready.then((threadNice) => {
+      if (done) return;
+      timing.onStart?.(describePriority(priority, threadNice));
+      if (finish()) return;
+      t0 = performance.now() + lead.ms + 1;
+      arm();
+    }, fail);
+    return release;
   });
 }

@@ -8,6 +8,7 @@ import { createTickRecord, type TickRecord } from '../core/tick.ts';
 import { SafetyFlag, type SafetyLayer } from '../safety/types.ts';
 import { type ClockHandshake, createHandshake, realtimeClock, virtualClock } from './clock.ts';
 import type { ControllerManager } from './controller-manager.ts';
+import { requestedNice } from './priority.ts';
 import { TimingSeries, type TimingSummary } from './timing.ts';
 
 /** Receives every tick synchronously; must copy what it keeps and must never block. */
@@ -124,6 +125,9 @@ export class ControlLoop {
       spinSeconds: options.spinMicros * 1e-6,
       maxTicks,
       onMiss: (record: TickRecord, count: number) => this.onDeadlineMiss(record, count),
+      nice: requestedNice(),
+      onStart: (priority: string) =>
+        this.parts.events.emit({ time: 0, kind: 'lifecycle', source: 'loop', message: priority }),
     };
     const clock =
       options.mode === 'fast'
