@@ -18,6 +18,7 @@ import {
   decodeRequest,
   decodeSession,
   decodeState,
+  decodeStatus,
   type Estop,
   encodeAck,
   encodeCommand,
@@ -29,6 +30,7 @@ import {
   encodeRequest,
   encodeSession,
   encodeState,
+  encodeStatus,
   type Fault,
   type Header,
   type Heartbeat,
@@ -39,6 +41,7 @@ import {
   messageTypeCount,
   type Notice,
   type Request,
+  type RigStatus,
   type SessionOpen,
   type StateSample,
 } from '../protocol/messages.ts';
@@ -61,6 +64,7 @@ export interface MessageHandlers {
   request?(request: Request, header: Header): void;
   session?(open: SessionOpen, header: Header): void;
   notice?(notice: Notice, header: Header): void;
+  status?(status: RigStatus, header: Header): void;
   /** A message that failed to decode or verify (`code` a DecodeError or AuthError). */
   rejected?(code: number, header: Header): void;
 }
@@ -141,6 +145,12 @@ export class Endpoint {
   sendNotice(notice: Notice): boolean {
     const length = encodeNotice(this.out, this.next(MessageType.notice), this.clock(), notice);
     return this.emit(MessageType.notice, length, 'auto');
+  }
+
+  /** The answer to a status request: sealed with the asker's key (its session, or the device key). */
+  sendStatus(status: RigStatus, mode: SealMode): boolean {
+    const length = encodeStatus(this.out, this.next(MessageType.status), this.clock(), status);
+    return this.emit(MessageType.status, length, mode);
   }
 
   /** Returns the request's sequence number, which its ack echoes. */
@@ -235,6 +245,7 @@ export class Endpoint {
     else if (type === MessageType.request) h.request?.(decoded as Request, header);
     else if (type === MessageType.session) h.session?.(decoded as SessionOpen, header);
     else if (type === MessageType.notice) h.notice?.(decoded as Notice, header);
+    else if (type === MessageType.status) h.status?.(decoded as RigStatus, header);
     return type;
   }
 }
@@ -257,6 +268,8 @@ function decodeRare(type: number, bytes: Uint8Array, view: DataView, length: num
       return decodeSession(bytes, length);
     case MessageType.notice:
       return decodeNotice(bytes, length);
+    case MessageType.status:
+      return decodeStatus(bytes, length);
     case MessageType.operatorHello:
       return decodeOperatorHello(bytes, length);
     case MessageType.operator:

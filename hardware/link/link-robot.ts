@@ -21,6 +21,8 @@ import {
   MessageType,
   NoticeCode,
   RequestOp,
+  RigState,
+  type RigStatus,
   SessionOp,
   StateFlag,
   type StateSample,
@@ -240,6 +242,9 @@ export class LinkRobot implements Robot {
   private helloWaiter: ((hello: Hello) => void) | undefined;
   private readonly ackWaiters = new Map<number, (ack: Ack, header: Header) => void>();
   private sessionWaiter: ((ack: Ack | 'promoted', header: Header | undefined) => void) | undefined;
+  private readonly statusWaiters = new Map<number, (status: RigStatus) => void>();
+  /** The transport was opened for a status request alone (no session): `shutdown` closes it. */
+  private openedForStatus = false;
   private sessionSeq = -1;
   private readonly stats = {
     statesLost: 0,
@@ -300,6 +305,20 @@ export class LinkRobot implements Robot {
         const name = noticeNames[n.code] ?? `code${n.code}`;
         this.rigRefused[name] = n.count;
         this.linkListener?.(`rig refused: ${n.message}`, { code: n.code, count: n.count });
+      },
+      status: (status, header) => {
+        // Our session's answer, or (asked without one) the device key's: anyone else could forge it.
+        const sealed =
+          header.auth === AuthMode.device ||
+          (header.auth === AuthMode.session &&
+            header.session === this.auth.sessionId &&
+            header.session !== 0);
+        if (!sealed) {
+          this.refusals.unauthenticated++;
+          this.report('unauthenticated', 'an unauthenticated status was refused');
+          return;
+        }
+        this.statusWaiters.get(status.requestSeq)?.(status);
       },
       rejected: (code) => this.onRejected(code),
     });
@@ -414,9 +433,19 @@ export class LinkRobot implements Robot {
       await this.request(RequestOp.activate, 'activate');
       this.monitor?.reset();
     } catch (error) {
-      this.fault(messageOf(error));
-      throw error;
+      const reason = await this.whyRefused(error);
+      this.fault(reason);
+      throw new Error(reason);
     }
+  }
+
+  /** A refused activation says why when the rig tells: a latch kept from an earlier run. */
+  private async whyRefused(error: unknown): Promise<string> {
+    const message = messageOf(error);
+    if (!message.startsWith('rig refused')) return message;
+    const status = await this.rigStatus().catch(() => undefined);
+    if (status?.state !== RigState.latched) return message;
+    return `${message}: the rig is latched (${status.reason}); clear it as its owner with \`tether rig recover <run config>\` (or \`recover\` on the operator console), then start again`;
   }
 
   async deactivate(): Promise<void> {
@@ -443,6 +472,63 @@ export class LinkRobot implements Robot {
     }
     this.monitor?.reset();
     this.lifecycle.apply('recover');
+  }
+
+  /**
+   * Asks the rig how it is (docs/protocol.md §3.11). Works without owning it: before `configure` the
+   * link is opened for this alone and the request is sealed with the device key; the owner's goes
+   * sealed with its session. Reading the status commands nothing.
+   */
+  async rigStatus(): Promise<RigStatus> {
+    if (this.lifecycle.state === 'unconfigured' && !this.openedForStatus) {
+      await this.transport.open();
+      this.openedForStatus = true;
+      await this.untilConnected();
+    }
+    const timeoutMs = this.options.requestTimeoutMs;
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      this.endpoint.sendRequest(
+        { op: RequestOp.status },
+        (seq) => {
+          timer = setTimeout(() => {
+            this.statusWaiters.delete(seq);
+            reject(
+              new Error(
+                `rig on ${this.transport.description} did not answer a status request within ${timeoutMs} ms (a rig without status support, or another link key)`,
+              ),
+            );
+          }, timeoutMs);
+          this.statusWaiters.set(seq, (status) => {
+            clearTimeout(timer);
+            this.statusWaiters.delete(seq);
+            resolve(status);
+          });
+        },
+        this.auth.session === undefined ? 'device' : 'auto',
+      );
+    });
+  }
+
+  /**
+   * Clears a latch the rig kept from an earlier run, as its owner, before anything moves: the next
+   * `activate` is accepted without restarting the rig. Needs the session `configure` opened.
+   */
+  async recoverRig(): Promise<void> {
+    if (this.lifecycle.state !== 'ready')
+      throw new Error(`cannot recover the rig: robot is ${this.lifecycle.state}, not ready`);
+    await this.request(RequestOp.recover, 'recover');
+  }
+
+  private async untilConnected(): Promise<void> {
+    const deadline = performance.now() + this.options.helloTimeoutMs;
+    while (!this.transport.connected) {
+      if (performance.now() > deadline)
+        throw new Error(
+          `link ${this.transport.description} did not come up within ${this.options.helloTimeoutMs} ms`,
+        );
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   async shutdown(): Promise<void> {

@@ -199,38 +199,49 @@ export const mqttRobotPlugin: RobotPlugin<z.output<typeof mqttRobotSchema>> = {
   description:
     'a robot (or `tether rig`) over MQTT: one topic per message type, last-will disconnect detection',
   schema: mqttRobotSchema,
-  create(options, context) {
-    let password: string | undefined;
-    if (options.passwordEnv !== undefined) {
-      password = process.env[options.passwordEnv];
-      if (password === undefined) {
-        throw new Error(`robot.passwordEnv: environment variable ${options.passwordEnv} is not set`);
-      }
-    }
-    const file = (p: string | undefined) => (p === undefined ? undefined : resolve(context.baseDir, p));
-    const tls = options.tls;
-    const transport = new MqttTransport({
-      url: options.url,
-      robot: options.robot,
-      role: 'host',
-      topicPrefix: options.topicPrefix,
-      keepaliveS: options.keepaliveS,
-      reconnectMs: options.reconnectMs,
-      connectTimeoutMs: options.connectTimeoutMs,
-      allowUnauthenticated: options.allowUnauthenticated,
-      ...(options.username !== undefined ? { username: options.username } : {}),
-      ...(password !== undefined ? { password } : {}),
-      ...(tls !== undefined
-        ? {
-            tls: {
-              ca: file(tls.ca),
-              cert: file(tls.cert),
-              key: file(tls.key),
-              rejectUnauthorized: tls.rejectUnauthorized,
-            },
-          }
-        : {}),
-    });
-    return new LinkRobot(transport, 'mqtt', linkRobotOptions(options));
-  },
+  create: (options, context) => createMqttRobot(options, context),
 };
+
+/**
+ * The robot of an `mqtt` robot section; an `observer` never announces itself on the broker (status
+ * requests beside a running owner, `tether rig status`).
+ */
+export function createMqttRobot(
+  options: z.output<typeof mqttRobotSchema>,
+  context: PluginContext,
+  observer = false,
+): LinkRobot {
+  let password: string | undefined;
+  if (options.passwordEnv !== undefined) {
+    password = process.env[options.passwordEnv];
+    if (password === undefined) {
+      throw new Error(`robot.passwordEnv: environment variable ${options.passwordEnv} is not set`);
+    }
+  }
+  const file = (p: string | undefined) => (p === undefined ? undefined : resolve(context.baseDir, p));
+  const tls = options.tls;
+  const transport = new MqttTransport({
+    url: options.url,
+    robot: options.robot,
+    role: 'host',
+    topicPrefix: options.topicPrefix,
+    keepaliveS: options.keepaliveS,
+    reconnectMs: options.reconnectMs,
+    connectTimeoutMs: options.connectTimeoutMs,
+    allowUnauthenticated: options.allowUnauthenticated,
+    observer,
+    ...(options.username !== undefined ? { username: options.username } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(tls !== undefined
+      ? {
+          tls: {
+            ca: file(tls.ca),
+            cert: file(tls.cert),
+            key: file(tls.key),
+            rejectUnauthorized: tls.rejectUnauthorized,
+          },
+        }
+      : {}),
+  });
+  return new LinkRobot(transport, 'mqtt', linkRobotOptions(options));
+}

@@ -3,7 +3,7 @@ import { MessageType } from '../protocol/messages.ts';
 /**
  * Topic layout, one subtree per robot:
  *
- *   <prefix>/<robot>/rig/{hello,state,fault,estop,ack,heartbeat,notice}   rig -> host
+ *   <prefix>/<robot>/rig/{hello,state,fault,estop,ack,heartbeat,notice,report}   rig -> host
  *   <prefix>/<robot>/rig/status                                     "online" / "offline" (retained, last will)
  *   <prefix>/<robot>/host/{command,request,heartbeat,estop,session}  host -> rig
  *   <prefix>/<robot>/host/status                                    "online" / "offline" (retained, last will)
@@ -22,6 +22,8 @@ const typeNames: Record<number, string> = {
   [MessageType.request]: 'request',
   [MessageType.session]: 'session',
   [MessageType.notice]: 'notice',
+  // Not `status`: that topic carries the retained online/offline of each side.
+  [MessageType.status]: 'report',
 };
 
 /**
@@ -41,6 +43,7 @@ export const qosByType: Record<number, 0 | 1> = {
   [MessageType.request]: 1,
   [MessageType.session]: 1,
   [MessageType.notice]: 1,
+  [MessageType.status]: 1,
 };
 
 export function robotRoot(prefix: string, robot: string): string {

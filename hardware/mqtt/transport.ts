@@ -44,6 +44,11 @@ export interface MqttTransportOptions {
    * `allowUnauthenticated: true` lifts this (docs/security.md).
    */
   readonly allowUnauthenticated?: boolean;
+  /**
+   * Speaks on the link without announcing itself: no `online`/`offline` on its status topic and no
+   * last will, so a second host asking a rig's status never tells the rig its owner went offline.
+   */
+  readonly observer?: boolean;
 }
 
 /** True for 127.0.0.0/8, ::1 and localhost: the only brokers reachable by this machine alone. */
@@ -130,7 +135,7 @@ export class MqttTransport implements Transport {
     this.client = undefined;
     this.isConnected = false;
     if (client === undefined) return;
-    if (client.connected) {
+    if (client.connected && !this.options.observer) {
       await client
         .publishAsync(statusTopic(this.root, this.options.role), 'offline', { qos: 1, retain: true })
         .catch(() => undefined);
@@ -173,7 +178,16 @@ export class MqttTransport implements Transport {
       reconnectPeriod: o.reconnectMs,
       connectTimeout: o.connectTimeoutMs,
       queueQoSZero: false,
-      will: { topic: statusTopic(this.root, o.role), payload: Buffer.from('offline'), qos: 1, retain: true },
+      ...(o.observer
+        ? {}
+        : {
+            will: {
+              topic: statusTopic(this.root, o.role),
+              payload: Buffer.from('offline'),
+              qos: 1,
+              retain: true,
+            },
+          }),
       ...(o.username !== undefined ? { username: o.username } : {}),
       ...(o.password !== undefined ? { password: o.password } : {}),
       ...(tls
@@ -245,7 +259,11 @@ export class MqttTransport implements Transport {
       [`${this.root}/${peer}/#`]: { qos: 1 },
       [sharedEstopTopic(this.root)]: { qos: 1 },
     });
-    await client.publishAsync(statusTopic(this.root, this.options.role), 'online', { qos: 1, retain: true });
+    if (!this.options.observer)
+      await client.publishAsync(statusTopic(this.root, this.options.role), 'online', {
+        qos: 1,
+        retain: true,
+      });
     this.isConnected = true;
     this.emitStatus(this.connected, this.peerOnline ? 'connected' : `connected, waiting for ${peer}`);
   }

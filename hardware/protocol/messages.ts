@@ -42,9 +42,11 @@ export const MessageType = {
   operator: 12,
   /** runtime → operator: the answer to one command line. */
   operatorReply: 13,
+  /** rig → asker: how the rig is (idle, active, latched and why), answering REQUEST status. */
+  status: 14,
 } as const;
 export type MessageTypeCode = (typeof MessageType)[keyof typeof MessageType];
-export const messageTypeCount = 14;
+export const messageTypeCount = 15;
 
 export const DecodeError = {
   tooShort: -1,
@@ -66,7 +68,10 @@ export const Feature = { imu: 1, estop: 2, pdGains: 4, watchdog: 8 } as const;
 /** `flags` bits in state. */
 export const StateFlag = { estop: 1, fault: 2, active: 4 } as const;
 /** `op` values in request (host -> rig). */
-export const RequestOp = { hello: 1, activate: 2, deactivate: 3, recover: 4, release: 5 } as const;
+export const RequestOp = { hello: 1, activate: 2, deactivate: 3, recover: 4, release: 5, status: 6 } as const;
+/** `state` values in status: what the rig does with commands now. */
+export const RigState = { idle: 0, active: 1, latched: 2 } as const;
+export const rigStateNames = ['idle', 'active', 'latched'] as const;
 /** `source` values in estop. */
 export const EstopSource = { host: 0, operator: 1, rig: 2 } as const;
 /** `code` values in fault. */
@@ -236,6 +241,26 @@ export interface Notice {
   /** How many of these the rig has refused so far. */
   readonly count: number;
   readonly message: string;
+}
+
+/** STATUS: the rig's answer to REQUEST status (docs/protocol.md §3.11). */
+export interface RigStatus {
+  /** `seq` of the request this answers. */
+  readonly requestSeq: number;
+  /** RigState: idle (inactive, not latched), active (applying commands), latched (safe until recovered). */
+  readonly state: number;
+  /** A session owns the rig and was heard within its lease. */
+  readonly owned: boolean;
+  /** STATE flags now (StateFlag bits). */
+  readonly flags: number;
+  /** Inner-loop ticks since the rig started. */
+  readonly ticks: number;
+  /** Times the rig entered its latched state since it started. */
+  readonly latches: number;
+  /** Commands applied since it started. */
+  readonly commandsApplied: number;
+  /** Why it latched (the latest latch); empty when not latched. */
+  readonly reason: string;
 }
 
 export interface OperatorHello {
@@ -605,6 +630,21 @@ export function encodeNotice(out: Uint8Array, seq: number, timeUs: number, n: No
   return w.offset;
 }
 
+export function encodeStatus(out: Uint8Array, seq: number, timeUs: number, st: RigStatus): number {
+  const w = new Writer(out);
+  writeHeader(w.view, MessageType.status, seq, timeUs);
+  w.u32(st.requestSeq);
+  w.u8(st.state);
+  w.u8(st.owned ? 1 : 0);
+  w.u16(0);
+  w.u32(st.flags);
+  w.u64(st.ticks);
+  w.u32(st.latches);
+  w.u32(st.commandsApplied);
+  w.str(st.reason.length > 200 ? `${st.reason.slice(0, 197)}...` : st.reason);
+  return w.offset;
+}
+
 export function encodeOperatorHello(out: Uint8Array, seq: number, timeUs: number, h: OperatorHello): number {
   const w = new Writer(out);
   writeHeader(w.view, MessageType.operatorHello, seq, timeUs);
@@ -905,6 +945,32 @@ export function decodeNotice(bytes: Uint8Array, length: number): Notice | number
   const count = r.u32();
   const message = r.str();
   return r.finish({ code, count, message });
+}
+
+export function decodeStatus(bytes: Uint8Array, length: number): RigStatus | number {
+  const r = new Reader(bytes, viewOf(bytes), length);
+  const requestSeq = r.u32();
+  const state = r.u8();
+  const owned = r.u8();
+  const reserved = r.u16();
+  const flags = r.u32();
+  const ticks = r.u64();
+  const latches = r.u32();
+  const commandsApplied = r.u32();
+  const reason = r.str();
+  const value = r.finish({
+    requestSeq,
+    state,
+    owned: owned === 1,
+    flags,
+    ticks,
+    latches,
+    commandsApplied,
+    reason,
+  });
+  if (typeof value === 'number') return value;
+  if (state >= rigStateNames.length || owned > 1 || reserved !== 0 || flags >= 8) return DecodeError.badValue;
+  return value;
 }
 
 export function decodeOperatorHello(bytes: Uint8Array, length: number): OperatorHello | number {

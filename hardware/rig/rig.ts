@@ -30,6 +30,7 @@ import {
   MessageType,
   NoticeCode,
   RequestOp,
+  RigState,
   type SessionOpen,
   StateFlag,
 } from '../protocol/messages.ts';
@@ -650,6 +651,10 @@ export class EmulatedRig {
       this.sendHello(owner ? 'auto' : 'device');
       return;
     }
+    if (op === RequestOp.status) {
+      this.answerStatus(seq, header);
+      return;
+    }
     if (!this.fromOwner(header)) return;
     switch (op) {
       case RequestOp.release:
@@ -686,6 +691,36 @@ export class EmulatedRig {
       default:
         ack(AckStatus.unsupported);
     }
+  }
+
+  /**
+   * How the rig is, for its owner (sealed with the session) or any holder of the link key who is not
+   * the owner (sealed with the device key): reading it commands nothing. Unsealed asks are refused.
+   */
+  private answerStatus(seq: number, header: Header): void {
+    const owner =
+      header.auth === AuthMode.session && header.session !== 0 && header.session === this.auth.sessionId;
+    if (owner) this.ownerHeardMs = performance.now();
+    else if (header.auth !== AuthMode.device) {
+      this.report.auth.unauthenticated++;
+      this.notify(NoticeCode.unauthenticated, 'a status request without the link key was refused');
+      return;
+    }
+    const fw = this.firmware;
+    const latched = fw.latchedFlags !== 0;
+    this.endpoint.sendStatus(
+      {
+        requestSeq: seq,
+        state: latched ? RigState.latched : fw.active ? RigState.active : RigState.idle,
+        owned: this.auth.session !== undefined && performance.now() - this.ownerHeardMs <= this.leaseMs,
+        flags: fw.latchedFlags | (fw.active && !latched ? StateFlag.active : 0),
+        ticks: this.innerTicks,
+        latches: this.report.latches.length,
+        commandsApplied: fw.commandsApplied,
+        reason: latched ? (this.report.latches.at(-1)?.reason ?? 'latched') : '',
+      },
+      owner ? 'auto' : 'device',
+    );
   }
 
   private checkWatchdog(): void {

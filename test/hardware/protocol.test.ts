@@ -18,6 +18,7 @@ import {
   decodeOperatorReply,
   decodeSession,
   decodeState,
+  decodeStatus,
   encodeAck,
   encodeCommand,
   encodeEstop,
@@ -28,6 +29,7 @@ import {
   encodeOperatorReply,
   encodeSession,
   encodeState,
+  encodeStatus,
   type Hello,
   MessageType,
   maxMessageSize,
@@ -247,6 +249,35 @@ describe('messages', () => {
     expect(reply.text.length).toBe(1024); // cut at 2048 bytes, on a character boundary
     n = encodeAck(out, 1, 0, { ackedType: 9, status: 3, ackedSeq: 5, retryAfterMs: 420 });
     expect(decodeAck(out, n)).toEqual({ ackedType: 9, status: 3, ackedSeq: 5, retryAfterMs: 420 });
+  });
+
+  it('round-trips status (ticks beyond 32 bits) and refuses unknown states, flags and reserved bits', () => {
+    const status = {
+      requestSeq: 9,
+      state: 2,
+      owned: false,
+      flags: 1,
+      ticks: 2 ** 33 + 5,
+      latches: 3,
+      commandsApplied: 1200,
+      reason: 'e-stop from host: pole fell',
+    };
+    const n = encodeStatus(out, 1, 0, status);
+    expect(n).toBe(16 + 29 + status.reason.length);
+    const header = { type: 0, seq: 0, timeUs: 0, auth: 0, session: 0 };
+    expect(decodeHeader(new DataView(out.buffer), n, header)).toBe(MessageType.status);
+    expect(decodeStatus(out, n)).toEqual(status);
+    for (const [offset, value] of [
+      [20, 3],
+      [21, 2],
+      [22, 1],
+      [24, 8],
+    ] as const) {
+      const bad = out.slice(0, n);
+      bad[offset] = value;
+      expect(decodeStatus(bad, n)).toBe(DecodeError.badValue);
+    }
+    expect(decodeStatus(out, n - 1)).toBe(DecodeError.truncated);
   });
 
   it('refuses to encode what the wire cannot carry', () => {

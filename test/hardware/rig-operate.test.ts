@@ -1,17 +1,62 @@
-import { existsSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { Endpoint } from '../../hardware/link/endpoint.ts';
+import { SerialTransport } from '../../hardware/link/serial-transport.ts';
+import { LinkAuth } from '../../hardware/link/session.ts';
+import { RequestOp, RigState } from '../../hardware/protocol/messages.ts';
 import {
   killLeftovers,
+  type Mosquitto,
   spawnRig,
+  startMosquitto,
   temporaryDirectory,
   useTestLinkKey,
 } from '../../hardware/tools/processes.ts';
+import { mqttRobot, serialRobot, sleep, until } from './helpers.ts';
 
+// The rig and the CLI processes share the public test key (never a real rig's).
 useTestLinkKey();
+const cli = join(import.meta.dirname, '../../bin/tether.mjs');
 const work = temporaryDirectory('tether-rig-operate');
 // A failed test must not leave a rig running.
 afterAll(killLeftovers);
-afterAll(() => work.remove());
+let mosquitto: Mosquitto;
+beforeAll(async () => {
+  mosquitto = await startMosquitto();
+});
+afterAll(async () => {
+  await mosquitto?.stop();
+  work.remove();
+});
+
+function tether(args: string[]) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A run config for the cartpole whose robot section is `robot` (only the link matters here). */
+function runConfig(name: string, robot: Record<string, unknown>): string {
+  const file = join(work.path, `${name}.yaml`);
+  writeFileSync(
+    file,
+    stringify({
+      robot,
+      controller: { kind: 'lqr', model: 'cartpole' },
+      loop: { rateHz: 100 },
+      safety: { maxDeltaPerTick: 10 },
+    }),
+  );
+  return file;
+}
 
 describe('operating the emulated rig', () => {
   it('tether rig --duration stops at once on SIGTERM, with its report, and frees its pty', async () => {
@@ -30,5 +75,123 @@ describe('operating the emulated rig', () => {
     expect(report.name).toBe('cartpole');
     expect(existsSync(`${link}.host`)).toBe(false);
     expect(existsSync(`${link}.socat.pid`)).toBe(false);
+  });
+
+  it('a rig latched by one run is refused to the next until its owner recovers it; outsiders cannot; then it activates without a restart', async () => {
+    const rig = await spawnRig(
+      { model: 'cartpole', transport: { kind: 'serial', link: `${work.path}/latch` }, watchdogMs: 1000 },
+      work.path,
+      'latch',
+    );
+    const config = runConfig('latch-run', { kind: 'serial', path: rig.hostLink });
+    try {
+      // Run 1 latches the rig (its safety layer's e-stop) and ends: the rig stays latched, unowned.
+      const first = await serialRobot(rig.hostLink);
+      await first.configure();
+      await first.activate();
+      first.fault('test: the run latched');
+      await until('the rig latched', () => rig.log.some((l) => l.includes('e-stop from host')));
+      await first.shutdown();
+
+      const status = await tether(['rig', 'status', config, '--json']);
+      expect(status.stderr).toBe('');
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        state: 'latched',
+        owned: false,
+        latches: 1,
+      });
+      expect(JSON.parse(status.stdout).reason).toContain('test: the run latched');
+
+      // Run 2 is refused, and told why and what to do.
+      const second = await serialRobot(rig.hostLink);
+      await second.configure();
+      await expect(second.activate()).rejects.toThrow(/latched \(e-stop from host.*tether rig recover/);
+      await second.shutdown();
+
+      // Outsiders: an unsealed recover and one sealed with another key change nothing.
+      const outsider = new SerialTransport({ path: rig.hostLink, baudRate: 1_000_000, reconnectMs: 50 });
+      const wrongKey = new LinkAuth(new Uint8Array(32).fill(7), 'host');
+      const endpoint = new Endpoint(outsider, wrongKey, {});
+      await outsider.open();
+      endpoint.sendRequest({ op: RequestOp.recover }, undefined, 'none');
+      endpoint.sendRequest({ op: RequestOp.recover }, undefined, 'device');
+      endpoint.sendRequest({ op: RequestOp.status }, undefined, 'none');
+      await sleep(300);
+      await outsider.close();
+      const still = await tether(['rig', 'status', config, '--json']);
+      expect(JSON.parse(still.stdout).state).toBe('latched');
+
+      // The owner's recovery: `tether rig recover` takes the rig, clears the latch, releases it.
+      const recovered = await tether(['rig', 'recover', config]);
+      expect(recovered.stderr).toBe('');
+      expect(recovered.code).toBe(0);
+      expect(recovered.stdout).toMatch(/^recovered: the rig was latched \(e-stop from host.*\); now idle/);
+
+      // Run 3 activates the same rig process, and the rig answers its owner's status request.
+      const third = await serialRobot(rig.hostLink);
+      await third.configure();
+      await third.activate();
+      const mine = await third.rigStatus();
+      expect(mine).toMatchObject({ state: RigState.active, owned: true, latches: 1 });
+      expect(mine.ticks).toBeGreaterThan(1000);
+      await third.shutdown();
+    } catch (error) {
+      await rig.stop();
+      throw error;
+    }
+    const report = await rig.stop();
+    // The outsiders' frames were refused and counted: two unsealed, one with a tag that fails.
+    expect(report.auth.unauthenticated).toBeGreaterThanOrEqual(2);
+    expect(report.auth.forged).toBeGreaterThanOrEqual(1);
+    expect(report.sessions.length).toBe(4);
+  });
+
+  it('over MQTT: status beside a running owner leaves it undisturbed; recover is refused while it owns the rig', async () => {
+    const rig = await spawnRig(
+      { model: 'cartpole', transport: { kind: 'mqtt', url: mosquitto.url }, watchdogMs: 1000 },
+      work.path,
+      'mqtt',
+    );
+    const config = runConfig('mqtt-run', {
+      kind: 'mqtt',
+      robot: 'cartpole',
+      url: mosquitto.url,
+      helloTimeoutMs: 1500,
+    });
+    const owner = await mqttRobot(mosquitto.url);
+    try {
+      await owner.configure();
+      await owner.activate();
+      const observation = new Float64Array(4);
+      const hold = Float64Array.of(0);
+      const keepCommanding = setInterval(() => {
+        owner.read(observation);
+        owner.write(hold);
+      }, 10);
+      try {
+        const status = await tether(['rig', 'status', config, '--json']);
+        expect(status.code).toBe(0);
+        expect(JSON.parse(status.stdout)).toMatchObject({ state: 'active', owned: true, latches: 0 });
+        // The asker never announced itself: the rig saw no host come and go.
+        expect(rig.log.filter((l) => l.includes('host offline'))).toEqual([]);
+
+        const recover = await tether(['rig', 'recover', config]);
+        expect(recover.code).toBe(1);
+        expect(recover.stderr).toMatch(/owned by another session/);
+        await sleep(200);
+      } finally {
+        clearInterval(keepCommanding);
+      }
+      // The owner never saw its link go down or its rig latch.
+      expect(owner.state).toBe('running');
+      expect(owner.connected).toBe(true);
+      expect(owner.statistics.disconnects).toBe(0);
+    } finally {
+      await owner.shutdown();
+    }
+    const report = await rig.stop();
+    expect(report.latches).toEqual([]);
+    expect(report.auth.ownershipRefused).toBeGreaterThanOrEqual(1);
   });
 });

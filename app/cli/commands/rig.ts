@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { LinkRobot } from '../../../hardware/link/link-robot.ts';
+import { RigState, type RigStatus, rigStateNames } from '../../../hardware/protocol/messages.ts';
 import { parseRigConfig, type RigConfig, rigConfigSchema } from '../../../hardware/rig/config.ts';
 import { EmulatedRig, type RigReport } from '../../../hardware/rig/rig.ts';
 import { ConfigDocument } from '../../../src/config/document.ts';
@@ -16,7 +18,7 @@ interface RigFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const rig = program
     .command('rig')
     .description('start the emulated rig: a MuJoCo robot behind the wire protocol, on a socat pty or MQTT')
     .argument('<config>', 'rig configuration (YAML, see configs/rig/)')
@@ -42,6 +44,88 @@ export function register(program: Command): void {
       if (flags.stats) writeFileSync(flags.stats, JSON.stringify(report));
       if (!flags.quiet) printSummary(report);
     });
+  rig
+    .command('status')
+    .description('ask a rig over its link how it is: idle, active or latched and why, ticks, latches, owner')
+    .argument('<config>', 'the run configuration that drives the rig (its robot: section names the link)')
+    .option('--json', 'print the answer as JSON')
+    .addHelpText(
+      'after',
+      '\nAnswered to any holder of the link key; reading it commands nothing. Over a serial link only while no run holds the port.',
+    )
+    .action(async (file: string, flags: { json?: boolean }) => {
+      const robot = await linkRobotOf(file, true);
+      try {
+        const status = await robot.rigStatus();
+        process.stdout.write(
+          flags.json ? `${JSON.stringify(describeStatus(status))}\n` : formatStatus(status),
+        );
+      } finally {
+        await robot.shutdown();
+      }
+    });
+  rig
+    .command('recover')
+    .description("clear a rig's latch as its owner, so the next run activates it without a restart")
+    .argument('<config>', 'the run configuration that drives the rig (its robot: section names the link)')
+    .addHelpText(
+      'after',
+      '\nTakes the rig the way a run does (the link key, and only while no other run owns it), asks it to recover, and releases it.\nExit status: 0 when the rig is not latched afterwards, 1 on an error.',
+    )
+    .action(async (file: string) => {
+      const robot = await linkRobotOf(file, false);
+      try {
+        await robot.configure();
+        const before = await robot.rigStatus();
+        if (before.state !== RigState.latched) {
+          process.stdout.write(`rig is ${rigStateNames[before.state]}, not latched: nothing to recover\n`);
+          return;
+        }
+        await robot.recoverRig();
+        const after = await robot.rigStatus();
+        if (after.state === RigState.latched) throw new Error(`the rig is still latched: ${after.reason}`);
+        process.stdout.write(
+          `recovered: the rig was latched (${before.reason}); now ${rigStateNames[after.state]}\n`,
+        );
+      } finally {
+        await robot.shutdown();
+      }
+    });
+}
+
+/** The link robot a run config names (serial or mqtt); `observer`: never announces itself on a broker. */
+async function linkRobotOf(file: string, observer: boolean): Promise<LinkRobot> {
+  // Loaded here: the rig itself needs no run-config plugins.
+  const [{ loadRunConfig }, { plugins }, { createMqttRobot, mqttRobotSchema }] = await Promise.all([
+    import('../../../src/config/load.ts'),
+    import('../../plugins.ts'),
+    import('../../../hardware/link/plugins.ts'),
+  ]);
+  const config = loadRunConfig(file, plugins);
+  const { plugin, options } = config.robot;
+  const context = { baseDir: config.baseDir, controlDt: 1 / config.loop.rateHz, seed: config.seed };
+  if (plugin.kind === 'mqtt') return createMqttRobot(mqttRobotSchema.parse(options), context, observer);
+  if (plugin.kind === 'serial') return (await plugin.create(options, context)) as LinkRobot;
+  throw new Error(`${file}: robot.kind is '${plugin.kind}'; a rig answers over a link (kind serial or mqtt)`);
+}
+
+function describeStatus(s: RigStatus) {
+  return {
+    state: rigStateNames[s.state],
+    reason: s.reason,
+    owned: s.owned,
+    ticks: s.ticks,
+    latches: s.latches,
+    commandsApplied: s.commandsApplied,
+  };
+}
+
+function formatStatus(s: RigStatus): string {
+  return (
+    `${rigStateNames[s.state]}${s.state === RigState.latched ? `: ${s.reason}` : ''}\n` +
+    `  owner: ${s.owned ? 'a run holds the rig' : 'none (free to take)'}\n` +
+    `  ${s.ticks} inner-loop ticks, ${s.latches} latch${s.latches === 1 ? '' : 'es'}, ${s.commandsApplied} commands applied since the rig started\n`
+  );
 }
 
 /** Through the one config loader: errors read `file:line:column: key.path: what was expected`. */
