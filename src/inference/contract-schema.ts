@@ -91,12 +91,17 @@ const normalizerSchema = z.discriminatedUnion('kind', [
       eps: z.number().min(0).default(1e-8),
     })
     .strict(),
-  /** LeRobot's `stats.json`: `{ "<key>": { "mean": [...], "std": [...] } }`. */
+  /**
+   * LeRobot's `stats.json`: `{ "<key>": { "mean": [...], "std": [...], "min": [...], "max": [...] } }`.
+   * `mean_std` (LeRobot's MEAN_STD) gives (x − mean) / (std + eps); `min_max` (MIN_MAX, what its
+   * diffusion policy uses) maps [min, max] onto [−1, 1]: 2 (x − min) / (max − min + eps) − 1.
+   */
   z
     .object({
       kind: z.literal('lerobot_stats'),
       path: z.string(),
       key: z.string(),
+      mode: z.enum(['mean_std', 'min_max']).default('mean_std'),
       eps: z.number().min(0).default(1e-8),
     })
     .strict(),

@@ -198,8 +198,23 @@ export function resolveNormalizer(
     const entry = stats[norm.key];
     if (!entry)
       throw new ContractError(file, [`no key '${norm.key}' (keys: ${Object.keys(stats).join(', ')})`]);
-    ({ mean, std } = entry);
     eps = norm.eps;
+    if (norm.mode === 'min_max') {
+      const { min, max } = entry;
+      if (!min || !max || min.length !== max.length)
+        throw new ContractError(file, [
+          `${norm.key}: mode min_max needs "min" and "max" of one length (LeRobot writes them beside mean and std)`,
+        ]);
+      // 2 (x − min) / (max − min + eps) − 1 = (x − centre) / half-range, with eps in both.
+      mean = min.map((lo, i) => (lo + max[i]! + eps) / 2);
+      std = min.map((lo, i) => (max[i]! - lo) / 2);
+      eps /= 2;
+    } else {
+      if (!entry.mean || !entry.std)
+        throw new ContractError(file, [`${norm.key}: mode mean_std needs "mean" and "std"`]);
+      mean = entry.mean;
+      std = entry.std;
+    }
   }
   if (mean.length !== n || std.length !== n) {
     throw new ContractError('normalizer', [
@@ -211,8 +226,21 @@ export function resolveNormalizer(
 
 const statsSchema = z.record(
   z.string(),
-  z.looseObject({ mean: z.array(z.unknown()).optional(), std: z.array(z.unknown()).optional() }),
+  z.looseObject({
+    mean: z.array(z.unknown()).optional(),
+    std: z.array(z.unknown()).optional(),
+    min: z.array(z.unknown()).optional(),
+    max: z.array(z.unknown()).optional(),
+  }),
 );
+
+/** One feature's statistics from `stats.json`, flattened; a statistic that is absent or not numeric is left out. */
+export interface LeRobotFeatureStats {
+  readonly mean?: number[];
+  readonly std?: number[];
+  readonly min?: number[];
+  readonly max?: number[];
+}
 
 /** Flattens nested number arrays (image stats are [c][1][1]); undefined if anything is not a number. */
 function flatNumbers(values: readonly unknown[]): number[] | undefined {
@@ -220,8 +248,8 @@ function flatNumbers(values: readonly unknown[]): number[] | undefined {
   return flat.every((v) => typeof v === 'number') ? (flat as number[]) : undefined;
 }
 
-/** Reads LeRobot's `stats.json`, keeping the entries that have mean and std (flattened). */
-export function readLeRobotStats(file: string): Record<string, { mean: number[]; std: number[] }> {
+/** Reads LeRobot's `stats.json`: mean, std, min and max of every feature that has them (flattened). */
+export function readLeRobotStats(file: string): Record<string, LeRobotFeatureStats> {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -231,11 +259,14 @@ export function readLeRobotStats(file: string): Record<string, { mean: number[];
   const parsed = statsSchema.safeParse(raw);
   if (!parsed.success)
     throw new ContractError(file, ['expected { "<feature>": { "mean": [...], "std": [...] } }']);
-  const out: Record<string, { mean: number[]; std: number[] }> = {};
+  const out: Record<string, LeRobotFeatureStats> = {};
   for (const [key, v] of Object.entries(parsed.data)) {
-    const mean = v.mean && flatNumbers(v.mean);
-    const std = v.std && flatNumbers(v.std);
-    if (mean && std) out[key] = { mean, std };
+    const entry: Record<string, number[]> = {};
+    for (const stat of ['mean', 'std', 'min', 'max'] as const) {
+      const values = v[stat] && flatNumbers(v[stat]);
+      if (values && values.length > 0) entry[stat] = values;
+    }
+    if (Object.keys(entry).length > 0) out[key] = entry;
   }
   return out;
 }

@@ -2,9 +2,16 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import {
+  LeRobotError,
+  readLeRobotDataset,
+  recordedLeRobotTask,
+  writeLeRobotDataset,
+} from '../../../src/learning/lerobot.ts';
+import {
   buildLogDataset,
   DatasetError,
   type DatasetReport,
+  type DatasetTask,
   loadLogDataset,
   saveLogDataset,
 } from '../../../src/learning/log-dataset.ts';
@@ -18,7 +25,9 @@ interface BuildFlags {
 }
 
 export function register(program: Command): void {
-  const dataset = program.command('dataset').description('turn run logs into training datasets');
+  const dataset = program
+    .command('dataset')
+    .description('turn run logs into training datasets; export and import LeRobot datasets');
   dataset
     .command('build')
     .description(
@@ -94,6 +103,82 @@ export function register(program: Command): void {
       );
       process.stdout.write(`${formatDatasetReport(data.report)}  by controller:\n${lines.join('\n')}\n`);
     });
+  dataset
+    .command('export')
+    .description(
+      'write a dataset as a LeRobotDataset v3 (parquet frames, meta/info.json, stats.json, tasks, episodes)',
+    )
+    .argument('<dataset>', 'dataset written by tether dataset build')
+    .requiredOption('--format <format>', 'lerobot: LeRobotDataset v3')
+    .requiredOption('-o, --out <dir>', 'folder to write (new or empty)')
+    .option(
+      '--task <config>',
+      'the task (signal names, action map, rate): a training config or a run config with task:; default the task the dataset recorded',
+    )
+    .action(async (file: string, flags: FormatFlags & { out: string }) => {
+      checkFormat(flags.format);
+      const data = await loadLogDataset(file);
+      const task = await taskFor(flags.task, data.meta?.['task'], `${file}: meta.task`);
+      const out = path.resolve(flags.out);
+      const written = await writeLeRobotDataset(out, data, task);
+      process.stdout.write(
+        `lerobot v3: ${written.frames} frames in ${written.episodes} episodes at ${written.fps} fps ` +
+          `(task ${task.name}; actions in robot units: ${task.actionMap.map((a) => `${a.name} [${a.unit}]`).join(', ')})\n` +
+          `  written: ${out} (${written.files.join(', ')})\n`,
+      );
+    });
+  dataset
+    .command('import')
+    .description('read a LeRobotDataset v3 as a transition dataset of a task, for tether finetune --data')
+    .argument('<dir>', 'the LeRobot dataset folder (holding meta/ and data/)')
+    .requiredOption('--format <format>', 'lerobot: LeRobotDataset v3')
+    .option(
+      '--task <config>',
+      'the task its frames are an attempt at: a training config or a run config with task:; default the task a tether export recorded (meta/tether.json)',
+    )
+    .option('-o, --out <file>', 'dataset file to write (columnar JSON)', 'dataset.json')
+    .action(async (dir: string, flags: FormatFlags & { out?: string }) => {
+      checkFormat(flags.format);
+      const root = path.resolve(dir);
+      const task = await taskFor(
+        flags.task,
+        await recordedLeRobotTask(root),
+        `${dir}: meta/tether.json task`,
+      );
+      const { dataset: data, summary: s } = await readLeRobotDataset(root, task);
+      const out = path.resolve(flags.out ?? 'dataset.json');
+      await saveLogDataset(out, data);
+      const dropped =
+        s.droppedLastFrames > 0
+          ? `; ${s.droppedLastFrames} last frames without a successor dropped${s.droppedEpisodes > 0 ? ` (${s.droppedEpisodes} episodes left empty)` : ''}`
+          : '';
+      process.stdout.write(
+        `lerobot v3: ${s.frames} frames in ${s.dataFiles} data file${s.dataFiles === 1 ? '' : 's'} → ${s.transitions} transitions in ${s.episodes} episodes${dropped}\n` +
+          `  reward from ${s.reward}, terminal from ${s.terminal}, s′ from ${s.nextObservation}; ` +
+          `${s.provenance ? 'episode provenance from meta/tether.json' : 'no Tether provenance (episodes named by folder and index)'}\n` +
+          `${formatDatasetReport(data.report)}  written: ${out}\n`,
+      );
+    });
+}
+
+interface FormatFlags {
+  format: string;
+  task?: string;
+}
+
+function checkFormat(format: string): void {
+  if (format !== 'lerobot') throw new LeRobotError(`--format: expected lerobot, got '${format}'`);
+}
+
+/** The task of `--task <config>`, else the task section a dataset recorded. */
+async function taskFor(config: string | undefined, recorded: unknown, where: string): Promise<DatasetTask> {
+  if (config !== undefined) {
+    const { section, origin } = taskSectionOfFile(config);
+    return datasetTaskOf(section, origin);
+  }
+  if (typeof recorded !== 'object' || recorded === null)
+    throw new DatasetError(`${where}: no task section recorded; pass --task <training or run config>`);
+  return datasetTaskOf(recorded, { what: where, baseDir: process.cwd() });
 }
 
 export function formatDatasetReport(r: DatasetReport): string {

@@ -43,7 +43,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'dataset',
-    description: 'turn run logs into training datasets',
+    description: 'turn run logs into training datasets; export and import LeRobot datasets',
     load: () => import('./dataset.ts'),
   },
   {
