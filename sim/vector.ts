@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ActionSpec, VectorSpec } from '../src/core/spec.ts';
+import { workerEntry } from '../src/runtime/entry-points.ts';
 import { type CreateEnvOptions, createEnv } from './envs/index.ts';
 import { modelEntry } from './models/index.ts';
 import {
@@ -83,7 +84,7 @@ export class VectorEnv {
 
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
-    const bootstrap = new URL('./vector-bootstrap.mjs', import.meta.url);
+    const bootstrap = workerEntry(import.meta, './vector-worker.ts', './vector-bootstrap.mjs');
     let first = 0;
     for (let w = 0; w < workerCount; w++) {
       const count = Math.floor(numEnvs / workerCount) + (w < numEnvs % workerCount ? 1 : 0);

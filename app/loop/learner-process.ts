@@ -1,10 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { setPriority } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { childEntry } from '../../src/runtime/entry-points.ts';
 import type { LearnJob, LearnProgress, LearnResult } from './learner.ts';
 import type { LearnerReply, LearnerRequest } from './learner-worker.ts';
 
-const workerFile = fileURLToPath(new URL('./learner-worker.ts', import.meta.url));
+const learnerWorker = childEntry(import.meta, './learner-worker.ts');
 
 /**
  * The learner process beside the loop: started once, given one round's job at a time. `nice` is
@@ -51,8 +51,8 @@ export class LearnerProcess {
 
   private ensure(): ChildProcess {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) return this.child;
-    const child = fork(workerFile, [], {
-      execArgv: ['--import', 'tsx'],
+    const child = fork(learnerWorker.modulePath, [], {
+      execArgv: learnerWorker.execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     if (child.pid !== undefined && this.nice !== 0) {

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { TrainConfig } from '../../src/learning/train-config.ts';
 import type { WMapOptions } from '../../src/learning/w-map.ts';
+import { childEntry } from '../../src/runtime/entry-points.ts';
 import type { SeedProgress, SeedResult } from './seed-run.ts';
 
 export interface WorkerRequest {
@@ -31,7 +31,7 @@ export interface JobResult {
   wMap: number[][] | null;
 }
 
-const workerFile = fileURLToPath(new URL('./seed-worker.ts', import.meta.url));
+const seedWorker = childEntry(import.meta, './seed-worker.ts');
 
 /** Runs jobs in up to `workers` child processes; rejects on the first failed job. */
 export async function runJobs(
@@ -45,8 +45,8 @@ export async function runJobs(
   const runOne = (index: number): Promise<void> =>
     new Promise((resolve, reject) => {
       const job = jobs[index]!;
-      const child = fork(workerFile, [], {
-        execArgv: ['--import', 'tsx'],
+      const child = fork(seedWorker.modulePath, [], {
+        execArgv: seedWorker.execArgv,
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       let finished = false;

@@ -15,6 +15,7 @@ import type { ControlEvent, EventSink } from '../core/events.ts';
 import type { LinkHealth } from '../core/link-health.ts';
 import type { RobotInfo } from '../core/robot.ts';
 import type { TickRecord } from '../core/tick.ts';
+import { workerEntry } from '../runtime/entry-points.ts';
 import {
   fillTemplate,
   flatTemplate,
@@ -179,7 +180,9 @@ export class McapTickLogger implements EventSink {
       version: readVersion(),
       link: options.link === true,
     };
-    const worker = new Worker(new URL('./writer-worker.mjs', import.meta.url), { workerData: setup });
+    const worker = new Worker(workerEntry(import.meta, './writer-worker.ts', './writer-worker.mjs'), {
+      workerData: setup,
+    });
     await new Promise<void>((resolveReady, reject) => {
       const onMessage = (message: WorkerMessage) => {
         if (message.type === 'ready') done();

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../runtime/entry-points.ts';
 import {
   type BabOptions,
   type BabOutcome,
@@ -76,7 +77,7 @@ export function splitRegion(region: readonly Box[], count: number): Box[] {
   return out;
 }
 
-const bootstrap = new URL('./worker-bootstrap.mjs', import.meta.url);
+const bootstrap = workerEntry(import.meta, './worker.ts', './worker-bootstrap.mjs');
 
 type WorkerMessage =
   | { type: 'ready'; run: number }

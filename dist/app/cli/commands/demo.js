@@ -1,0 +1,126 @@
+// Compiled from app/cli/commands/demo.ts by `npm run build`: edit the source, not this file.
+const __sourceUrl = new URL("../../../../app/cli/commands/demo.ts", import.meta.url).href;
+
+// app/cli/commands/demo.ts
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { loadRunConfig } from "../../../src/config/load.js";
+import { readLog } from "../../../src/logging/reader.js";
+import { OperatorConsole } from "../../../src/loop/operator.js";
+import { runFromConfig } from "../../../src/loop/runner.js";
+import { formatTaskOutcome } from "../../../src/loop/task-outcome.js";
+import { startLiveView } from "../../live/live-view.js";
+import { plugins } from "../../plugins.js";
+import { runExitCode } from "../exit-code.js";
+import { formatMicros } from "../format.js";
+var root = join(dirname(fileURLToPath(__sourceUrl)), "../../..");
+var cli = join(root, "bin/tether.mjs");
+var demoConfig = join(root, "configs/demo.yaml");
+var rigConfig = join(root, "configs/rig/cartpole.yaml");
+function register(program) {
+  program.command("demo").description("run the bundled ONNX policy against the emulated cartpole rig over an embedded MQTT broker").option("-d, --duration <seconds>", "seconds to run", "10").option("-l, --log <file.mcap>", "where to log every tick", "runs/demo.mcap").option("--live [port]", "serve the live view: Foxglove WebSocket and a web page (default port 8765)").action(async (flags) => {
+    const duration = Number(flags.duration);
+    if (!(duration > 0))
+      throw new Error(`--duration: expected a positive number of seconds, got '${flags.duration}'`);
+    const config = loadRunConfig(demoConfig, plugins);
+    if (process.env["TETHER_LINK_KEY"] === void 0) {
+      process.env["TETHER_LINK_KEY"] = randomBytes(32).toString("hex");
+      process.stdout.write(
+        "link key: a fresh random one for this demo (set TETHER_LINK_KEY to choose it)\n"
+      );
+    }
+    const rig = spawn(
+      process.execPath,
+      [
+        cli,
+        "rig",
+        rigConfig,
+        "--transport",
+        "mqtt",
+        "--port",
+        "0",
+        "--quiet",
+        "--duration",
+        String(duration + 30)
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] }
+    );
+    try {
+      const brokerUrl = await rigReady(rig);
+      process.stdout.write(`emulated cartpole rig up (separate process ${rig.pid}), broker ${brokerUrl}
+`);
+      const live = await startLiveView(config, { port: flags.live });
+      const result = await runFromConfig(
+        withBroker(config, brokerUrl),
+        { duration, logPath: flags.log },
+        {
+          sinks: live?.sinks ?? [],
+          events: live?.events ?? [],
+          onStart: (loop, robot) => live?.attach(loop, robot, new OperatorConsole(loop, robot))
+        }
+      ).finally(() => live?.close());
+      const r = result.report;
+      const log = await readLog(flags.log);
+      const angle = log.ticks.observationNames.indexOf("pole.angle");
+      const n = log.ticks.observationSize;
+      let worst = 0;
+      for (let i = 0; i < log.ticks.tick.length; i++)
+        worst = Math.max(worst, Math.abs(log.ticks.observation[i * n + angle]));
+      const final = log.ticks.observation[(log.ticks.tick.length - 1) * n + angle];
+      process.stdout.write(
+        [
+          `the bundled ONNX policy drove the rig for ${r.loopSeconds.toFixed(1)} s: ${r.ticks} ticks at ${config.loop.rateHz} Hz over MQTT`,
+          `  pole angle: worst |${worst.toFixed(3)}| rad, final ${final.toFixed(4)} rad`,
+          `  period error p99 ${formatMicros(r.periodError.p99)}, compute p99 ${formatMicros(r.computeTime.p99)}, missed deadlines ${r.missedDeadlines}`,
+          `  safety: ${r.latched ? `LATCHED (${r.latched})` : "ok"}; robot left ${result.robotState}`,
+          ...result.task ? [`  task: ${formatTaskOutcome(result.task)}`] : [],
+          `  log: ${flags.log} (${log.ticks.tick.length} ticks) — inspect with: npx tether log info ${flags.log}`,
+          ""
+        ].join("\n")
+      );
+      process.exitCode = runExitCode(result);
+    } finally {
+      await stopRig(rig);
+    }
+  });
+}
+function withBroker(config, url) {
+  return { ...config, robot: { ...config.robot, options: { ...config.robot.options, url } } };
+}
+function rigReady(rig) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error("the emulated rig did not report ready within 30 s")),
+      3e4
+    );
+    const lines = createInterface({ input: rig.stdout });
+    lines.on("line", (line) => {
+      const url = /ready: mqtt (mqtt:\/\/\S+)/.exec(line)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve(url);
+      }
+    });
+    rig.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the emulated rig exited (code ${code}) before it was ready`));
+    });
+  });
+}
+function stopRig(rig) {
+  if (rig.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => rig.kill("SIGKILL"), 5e3);
+    rig.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    rig.kill("SIGTERM");
+  });
+}
+export {
+  register
+};

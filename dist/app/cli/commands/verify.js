@@ -1,0 +1,150 @@
+// Compiled from app/cli/commands/verify.ts by `npm run build`: edit the source, not this file.
+
+// app/cli/commands/verify.ts
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import {
+  bisectRho,
+  certify
+} from "../../../src/verification/certificate.js";
+import { loadModel } from "../../../src/verification/io.js";
+function modelPaths(file) {
+  if (!/\.ya?ml$/i.test(file)) return [file];
+  const doc = parseYaml(readFileSync(file, "utf8"));
+  const certified = doc?.switching?.guard?.certificates;
+  if (certified && typeof certified === "object")
+    return Object.entries(certified).map(([name, entry]) => {
+      if (typeof entry?.model !== "string")
+        throw new RangeError(
+          `${file}: switching.guard.certificates.${name}.model must be a path to a model JSON`
+        );
+      return resolve(dirname(file), entry.model);
+    });
+  const modes = doc?.controller?.modes;
+  if (!Array.isArray(modes) || modes.length === 0)
+    throw new RangeError(
+      `${file}: expected switching.guard.certificates (a certified guard) or controller.modes[] (a hybrid supervisor)`
+    );
+  return modes.map((m, i) => {
+    if (typeof m.model !== "string")
+      throw new RangeError(`${file}: controller.modes[${i}].model must be a path to a model JSON`);
+    return resolve(dirname(file), m.model);
+  });
+}
+function list(v) {
+  return `[${v.join(", ")}]`;
+}
+function describeCertificate(c) {
+  const b = c.boxes;
+  const head = `${c.model}: ${c.result.toUpperCase()} at rho=${c.rho} (kappa=${c.kappa}, box ${list(c.box.lo)}..${list(c.box.up)}, hole ${c.hole.relative} of half-width = ${list(c.hole.halfWidths)}${c.innerLevel > 0 ? `, inner level ${c.innerLevel}` : ""})`;
+  const lines = [head];
+  if (c.result === "verified") lines.push(`  proved: ${c.statement}`);
+  if (c.uncertainty.length > 0)
+    lines.push(
+      `  uncertainty: ${c.uncertainty.map((u) => `${u.kind} ${u.name} in [${u.lo}, ${u.up}]`).join(", ")}`
+    );
+  if (c.assumptions)
+    lines.push(
+      `  assumes: plant ${c.assumptions.plant}, control period ${c.assumptions.controlPeriod} s${c.assumptions.physicsStep !== void 0 ? `, physics step ${c.assumptions.physicsStep} s` : ""}, delay ${c.assumptions.delay} s`
+    );
+  lines.push(
+    `  ${c.method}, ${b.visited} boxes (${b.verified} verified, ${b.outside} outside the level set, ${b.unknown} unknown), hole: ${c.holeCheck.result} (${c.holeCheck.boxes.visited} boxes), ${c.timeSeconds.toFixed(2)} s on ${c.workers} workers`
+  );
+  lines.push(`  cover: ${c.cover.searched.length} searched boxes; ${c.cover.proof}`);
+  if (c.stopped)
+    lines.push(
+      `  stopped by the ${c.stopped === "time-budget" ? "time budget (--timeout)" : c.stopped === "box-budget" ? "box budget (--max-boxes)" : "abort"}: ${(100 * b.unknownVolume / Math.max(1e-300, b.verifiedVolume + b.outsideVolume + b.unknownVolume)).toFixed(2)} % of the region undecided`
+    );
+  const cex = c.counterexample;
+  if (cex)
+    lines.push(
+      `  counterexample x=${list(cex.x)}: ${cex.reason}, V(x)=${cex.value}, V(x+)-(1-kappa)V(x)=${cex.decrease}, x+=${list(cex.next)}`
+    );
+  lines.push(`  integrity sha256 ${c.integrity.digest}`);
+  return lines.join("\n");
+}
+function positive(flag, text, integer = false) {
+  if (text === void 0) return void 0;
+  const v = Number(text);
+  if (!(v > 0) || integer && !Number.isInteger(v))
+    throw new RangeError(`--${flag} must be a positive ${integer ? "integer" : "number"}, got '${text}'`);
+  return v;
+}
+function register(program) {
+  program.command("verify").description(
+    "certify the region of attraction of a Lyapunov-certified controller (sound branch-and-bound)"
+  ).argument(
+    "<model-or-config>",
+    "model JSON (yang2024 / tether layout), or a run config with a certified guard or a hybrid supervisor"
+  ).option("--rho <r>", "level to certify (default: the model spec rho)").option("--bisect", "search for the largest verifiable rho").option("--tolerance <t>", "bisection: relative gap between verified and failed rho", "1e-4").option("--method <m>", "bounds: linear (CROWN-style, second-order for quadratic V) or ibp", "linear").option("--workers <n>", "worker threads (0 = this thread; default: all cores)").option("--timeout <s>", "stop after this many seconds (the result is then UNKNOWN, never silent)").option("--max-boxes <n>", "stop after this many boxes (the result is then UNKNOWN)").option("--no-progress", "no progress lines on stderr").option("--out <file>", "write the certificate JSON here (one model only)").addHelpText(
+    "after",
+    "\nThe region proved is derived from the model (box minus the hole); a file's own spec.sub_boxes are never used.\nExit status: 0 when every model is verified, 2 for a counterexample or an unknown result, 1 on an error."
+  ).action(async (file, flags) => {
+    if (flags.rho !== void 0 && flags.bisect)
+      throw new RangeError("give either --rho or --bisect, not both");
+    if (flags.method !== "linear" && flags.method !== "ibp")
+      throw new RangeError(`--method must be linear or ibp, got '${flags.method}'`);
+    const rho = flags.rho === void 0 ? void 0 : Number(flags.rho);
+    if (rho !== void 0 && !(rho > 0))
+      throw new RangeError(`--rho must be a positive number, got '${flags.rho}'`);
+    const workers = flags.workers === void 0 ? void 0 : Number(flags.workers);
+    if (workers !== void 0 && !(Number.isInteger(workers) && workers >= 0))
+      throw new RangeError(`--workers must be a non-negative integer, got '${flags.workers}'`);
+    const timeout = positive("timeout", flags.timeout);
+    const maxBoxes = positive("max-boxes", flags.maxBoxes, true);
+    const tolerance = positive("tolerance", flags.tolerance) ?? 1e-4;
+    const paths = modelPaths(file);
+    if (flags.out && paths.length !== 1)
+      throw new RangeError("--out needs a single model; the config names several");
+    const onProgress = flags.progress === false ? void 0 : (p) => process.stderr.write(
+      `  … ${p.visited} boxes, ${(100 * p.decided).toFixed(1)} % of the region decided (${p.tasksDone}/${p.tasks} tasks), ${p.elapsedSeconds.toFixed(0)} s
+`
+    );
+    const options = {
+      method: flags.method,
+      ...workers !== void 0 ? { workers } : {},
+      ...rho !== void 0 ? { rho } : {},
+      ...timeout !== void 0 ? { timeLimitSeconds: timeout } : {},
+      ...maxBoxes !== void 0 ? { maxBoxes } : {},
+      ...onProgress ? { onProgress, progressMs: 2e3 } : {}
+    };
+    let allVerified = true;
+    for (const path of paths) {
+      const model = loadModel(path);
+      if (model.spec.subBoxesInFile)
+        process.stderr.write(
+          `${model.name}: note: spec.sub_boxes in the file are not used; the verifier derives B minus the hole itself
+`
+        );
+      let certificate;
+      if (flags.bisect) {
+        const b = await bisectRho(
+          model,
+          options,
+          tolerance,
+          (at, result) => process.stderr.write(`${model.name}: rho ${at}: ${result}
+`)
+        );
+        process.stdout.write(
+          `${model.name}: largest verified rho ${b.verified} (failed or unknown at ${b.failed}) after ${b.steps} runs
+`
+        );
+        certificate = b.certificate;
+        if (!certificate) allVerified = false;
+      } else {
+        certificate = (await certify(model, options)).certificate;
+        if (certificate.result !== "verified") allVerified = false;
+      }
+      if (certificate) process.stdout.write(`${describeCertificate(certificate)}
+`);
+      if (flags.out && certificate) writeFileSync(flags.out, `${JSON.stringify(certificate, null, 2)}
+`);
+    }
+    process.exitCode = allVerified ? 0 : 2;
+  });
+}
+export {
+  describeCertificate,
+  register
+};

@@ -1,0 +1,38 @@
+// Compiled from app/loop/round-log.ts by `npm run build`: edit the source, not this file.
+
+// app/loop/round-log.ts
+import { McapTickLogger } from "../../src/logging/tick-logger.js";
+var RoundLog = class {
+  logger;
+  closed = false;
+  /** Starts writing to `path`; returns the summary of the file it closed, if any. */
+  async rotate(path, options) {
+    if (this.closed) throw new Error("the round log is closed");
+    const next = await McapTickLogger.open(path, options);
+    const previous = this.logger;
+    this.logger = next;
+    return previous?.close();
+  }
+  writeTick(record) {
+    this.logger?.writeTick(record);
+  }
+  emit(event) {
+    this.logger?.emit(event);
+  }
+  async close() {
+    this.closed = true;
+    const logger = this.logger;
+    this.logger = void 0;
+    return logger?.close();
+  }
+};
+var LateSink = class {
+  target;
+  writeTick(record) {
+    this.target?.writeTick(record);
+  }
+};
+export {
+  LateSink,
+  RoundLog
+};

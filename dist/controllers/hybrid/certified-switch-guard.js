@@ -1,0 +1,408 @@
+// Compiled from controllers/hybrid/certified-switch-guard.ts by `npm run build`: edit the source, not this file.
+
+// controllers/hybrid/certified-switch-guard.ts
+import { existsSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { z } from "zod";
+import { LinearBounder } from "../../src/verification/bounds.js";
+import { inspectCertificate, readCertificateFile } from "../../src/verification/certificate.js";
+import { loadModel } from "../../src/verification/io.js";
+import { down, up } from "../../src/verification/rounding.js";
+var certificateEntry = z.object({
+  /** Model JSON (tether layout), relative to the config file. */
+  model: z.string().min(1),
+  /** Certificate written by `tether verify --out`. */
+  certificate: z.string().min(1)
+}).strict();
+var certifiedGuardOptions = z.object({
+  /** Certified controllers: controller name → its model and certificate. */
+  certificates: z.record(z.string(), certificateEntry).refine((r) => Object.keys(r).length > 0, {
+    message: "name at least one certified controller"
+  }),
+  /**
+   * Bound on |observation − state| the robot guarantees, per certified state signal (or one for
+   * all). Default: the certificate's own estimate-error assumption. It may not exceed it.
+   */
+  estimateError: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).optional(),
+  /** Check V's decrease along the measured trajectory every tick (default on). */
+  monitor: z.boolean().default(true),
+  /** Admit only where the bound of V is below this share of ρ (default 1). */
+  admitBelow: z.number().positive().max(1).default(1)
+}).strict();
+function fmt(values) {
+  return `[${Array.from(values, (v) => Number(v.toPrecision(6))).join(", ")}]`;
+}
+var CertifiedSwitchGuard = class {
+  constructor(targets, options) {
+    this.options = options;
+    for (const t of targets) {
+      const n = t.model.stateDim;
+      this.targets.set(t.controller, {
+        ...t,
+        bounds: new LinearBounder(t.model),
+        index: new Int32Array(n),
+        radius: new Float64Array(n),
+        lo: new Float64Array(n),
+        hi: new Float64Array(n),
+        prevObs: new Float64Array(n),
+        violation: void 0
+      });
+    }
+  }
+  options;
+  name = "certified";
+  targets = /* @__PURE__ */ new Map();
+  range = new Float64Array(2);
+  events;
+  /** The target the monitor is following, and what it saw last tick. */
+  current;
+  prevValid = false;
+  prevUpper = 0;
+  prevDecreasing = false;
+  /** Ticks the monitor checked (for reports and benchmarks). */
+  monitoredTicks = 0;
+  /** The certificate in use for a controller (tests, reports). */
+  certificateOf(controller) {
+    const t = this.targets.get(controller);
+    return t && { rho: t.rho, digest: t.digest, file: t.file, ...t.violation ? { violation: t.violation } : {} };
+  }
+  configure(context) {
+    this.events = context.events;
+    const problems = [];
+    for (const t of this.targets.values()) {
+      const where = `certificate ${t.file} for '${t.controller}'`;
+      if (!context.controllers.includes(t.controller)) {
+        problems.push(
+          `${where}: no controller named '${t.controller}' (configured: ${context.controllers.join(", ")})`
+        );
+        continue;
+      }
+      const found = checkAssumptions(t, context, this.estimateErrorFor(t));
+      for (const p of found) problems.push(`${where}: ${p}`);
+      if (found.length === 0) {
+        const robot = context.robot;
+        const unchecked = robot?.plant ? "" : "; not checkable on this robot: parameter intervals, physics, delay (the monitor watches them)";
+        context.events.emit({
+          time: 0,
+          kind: "info",
+          source: "certified-guard",
+          message: `'${t.controller}' is certified by ${t.file} (sha256 ${t.digest.slice(0, 16)}…, model ${t.model.name}, plant ${t.assumptions.plant}, rho ${t.rho}, estimate error ${fmt(t.radius)})${unchecked}`,
+          data: {
+            controller: t.controller,
+            certificate: t.file,
+            sha256: t.digest,
+            plant: t.assumptions.plant,
+            rho: t.rho
+          }
+        });
+      }
+    }
+    if (problems.length > 0) throw new RangeError(`certified guard refuses: ${problems.join("; ")}`);
+    this.current = void 0;
+    this.prevValid = false;
+  }
+  estimateErrorFor(t) {
+    const e = this.options.estimateError;
+    const n = t.model.stateDim;
+    if (e === void 0) return [...t.model.estimateError];
+    return typeof e === "number" ? new Array(n).fill(e) : e;
+  }
+  /** The estimate box around the observation; returns the first signal whose box leaves B, or −1. */
+  box(t, observation) {
+    const { boxLo, boxUp } = t.model.spec;
+    let outside = -1;
+    for (let i = 0; i < t.index.length; i++) {
+      const y = observation[t.index[i]];
+      t.lo[i] = down(y - t.radius[i]);
+      t.hi[i] = up(y + t.radius[i]);
+      if (outside < 0 && (t.lo[i] < boxLo[i] || t.hi[i] > boxUp[i])) outside = i;
+    }
+    return outside;
+  }
+  label(t) {
+    return `certificate ${t.file} (sha256 ${t.digest.slice(0, 12)}…, plant ${t.assumptions.plant})`;
+  }
+  admit(from, to, observation, time) {
+    const t = this.targets.get(to);
+    if (!t) return { verdict: "admit", reason: `'${to}' has no certificate: not checked` };
+    if (t.violation)
+      return {
+        verdict: "defer",
+        reason: `${this.label(t)} was violated in this run (${t.violation}); not admitted again`
+      };
+    for (let i = 0; i < t.index.length; i++)
+      if (!Number.isFinite(observation[t.index[i]]))
+        return { verdict: "defer", reason: `non-finite ${t.assumptions.signals[i].name}` };
+    const outside = this.box(t, observation);
+    const data = { rho: t.rho, certificate: t.file, sha256: t.digest, plant: t.assumptions.plant };
+    if (outside >= 0) {
+      const s = t.assumptions.signals[outside];
+      return {
+        verdict: "defer",
+        reason: `${s.name} ${fmt([observation[t.index[outside]]])} ± ${t.radius[outside]} leaves the verified box [${t.model.spec.boxLo[outside]}, ${t.model.spec.boxUp[outside]}] of ${this.label(t)}`,
+        data
+      };
+    }
+    t.bounds.valueRange(t.lo, t.hi, this.range);
+    const vUp = this.range[1];
+    if (vUp < this.options.admitBelow * t.rho) {
+      const reason = `certified: V <= ${vUp.toPrecision(5)} < rho ${t.rho} over the estimate box, by ${this.label(t)}`;
+      this.events?.emit({
+        time,
+        kind: "certificate",
+        source: "certified-guard",
+        message: `${from} → ${to} ${reason}`,
+        data: { ...data, V: vUp }
+      });
+      return { verdict: "admit", reason, data: { ...data, V: vUp } };
+    }
+    return {
+      verdict: "defer",
+      reason: `V <= ${vUp.toPrecision(5)} is not below rho ${t.rho}${this.options.admitBelow < 1 ? ` × ${this.options.admitBelow}` : ""} (${this.label(t)})`,
+      data: { ...data, V: vUp }
+    };
+  }
+  monitor(active, observation, time) {
+    if (!this.options.monitor) return void 0;
+    const t = this.targets.get(active);
+    if (t !== this.current) {
+      this.current = t;
+      this.prevValid = false;
+    }
+    if (!t || t.violation) return void 0;
+    const n = t.index.length;
+    let same = this.prevValid;
+    for (let i = 0; i < n && same; i++) same = observation[t.index[i]] === t.prevObs[i];
+    if (same) return void 0;
+    for (let i = 0; i < n; i++) {
+      const y = observation[t.index[i]];
+      if (!Number.isFinite(y)) {
+        this.prevValid = false;
+        return void 0;
+      }
+      t.prevObs[i] = y;
+    }
+    this.monitoredTicks++;
+    const { boxLo, boxUp, kappa, hole, innerLevel } = t.model.spec;
+    const outside = this.box(t, observation);
+    t.bounds.valueRange(t.lo, t.hi, this.range);
+    const vLo = this.range[0];
+    const vUp = this.range[1];
+    let reason;
+    if (outside >= 0 && (t.lo[outside] > boxUp[outside] || t.hi[outside] < boxLo[outside])) {
+      const s = t.assumptions.signals[outside];
+      reason = `${s.name} = ${fmt([observation[t.index[outside]]])} left the verified box [${boxLo[outside]}, ${boxUp[outside]}]`;
+    } else if (vLo >= t.rho) {
+      reason = `the state left the certified region: V >= ${vLo.toPrecision(5)} >= rho ${t.rho}`;
+    } else if (this.prevValid && this.prevDecreasing && vLo > (1 - kappa) * this.prevUpper) {
+      reason = `V did not decrease as certified: V >= ${vLo.toPrecision(5)} > (1 - ${kappa}) × ${this.prevUpper.toPrecision(5)}`;
+    }
+    if (reason) {
+      t.violation = `t=${time.toFixed(3)} s: ${reason}`;
+      this.prevValid = false;
+      return {
+        reason: `${reason} (${this.label(t)})`,
+        data: { V: vLo, rho: t.rho, certificate: t.file, sha256: t.digest, plant: t.assumptions.plant }
+      };
+    }
+    let outsideHole = false;
+    for (let i = 0; i < n && !outsideHole; i++) outsideHole = t.lo[i] >= hole[i] || t.hi[i] <= -hole[i];
+    this.prevDecreasing = outsideHole && vLo >= innerLevel;
+    this.prevUpper = vUp;
+    this.prevValid = true;
+    return void 0;
+  }
+};
+function checkAssumptions(t, context, estimateError) {
+  const problems = [];
+  const a = t.assumptions;
+  const robot = context.robot;
+  const n = t.model.stateDim;
+  if (robot) {
+    const plant = robot.plant?.model ?? robot.name.replace(/^sim:/, "");
+    if (plant !== a.plant) problems.push(`plant: it covers '${a.plant}', the robot is '${plant}'`);
+  }
+  const obs = context.observation.signals;
+  a.signals.forEach((s, i) => {
+    const k2 = obs.findIndex((o) => o.name === s.name);
+    if (k2 < 0) {
+      problems.push(
+        `signal '${s.name}' (state ${i}) is not observed (the robot has ${obs.map((o) => o.name).join(", ")})`
+      );
+      return;
+    }
+    if (obs[k2].unit !== s.unit)
+      problems.push(`signal '${s.name}': unit ${obs[k2].unit} on the robot, ${s.unit} in the certificate`);
+    t.index[i] = k2;
+  });
+  const act = context.action.signals;
+  const k = act.findIndex((s) => s.name === a.action.name);
+  if (k < 0)
+    problems.push(
+      `action '${a.action.name}' is not one of the robot's (${act.map((s) => s.name).join(", ")})`
+    );
+  else {
+    const s = act[k];
+    if (s.unit !== a.action.unit)
+      problems.push(`action '${s.name}': unit ${s.unit} on the robot, ${a.action.unit} in the certificate`);
+    if (s.lower !== a.action.lower || s.upper !== a.action.upper)
+      problems.push(
+        `actuator limits: [${s.lower}, ${s.upper}] ${s.unit} on the robot, the certificate assumes [${a.action.lower}, ${a.action.upper}]`
+      );
+  }
+  if (Math.abs(context.dt - a.controlPeriod) > 1e-12)
+    problems.push(
+      `control period: the loop runs at ${context.dt} s, the certificate assumes ${a.controlPeriod} s`
+    );
+  if (a.physicsStep !== void 0 && robot) {
+    const step = robot.plant?.physicsStep ?? (robot.capabilities.innerLoopHz ? 1 / robot.capabilities.innerLoopHz : void 0);
+    if (step !== void 0 && Math.abs(step - a.physicsStep) > 1e-12)
+      problems.push(
+        `physics step: ${step} s on the robot (${robot.plant ? "simulator step" : "inner loop"}), the certificate's model uses ${a.physicsStep} s`
+      );
+  }
+  if (robot?.plant) problems.push(...checkParameters(t.model, robot, estimateError));
+  estimateError.forEach((e, i) => {
+    const allowed = t.model.estimateError[i] ?? 0;
+    if (e > allowed)
+      problems.push(
+        `estimate error: ${e} for '${a.signals[i]?.name}' exceeds the ${allowed} the certificate covers`
+      );
+  });
+  if (estimateError.length !== n)
+    problems.push(`estimateError has ${estimateError.length} entries, expected ${n}`);
+  else t.radius.set(estimateError);
+  problems.push(...checkLaw(t, context.controllerInstances?.get(t.controller)));
+  return problems;
+}
+function checkParameters(model, robot, estimateError) {
+  const problems = [];
+  const d = robot.plant.dynamics;
+  const interval = (name) => {
+    const u = model.uncertainty.find((x) => x.kind === "parameter" && x.name === name);
+    return u ? [u.lo, u.up] : [1, 1];
+  };
+  const within = (what, value, name) => {
+    const [lo, hi] = interval(name);
+    if (!(value >= lo && value <= hi))
+      problems.push(
+        `parameter ${what}: ${value} on the robot, the certificate covers ${lo === hi ? `only ${lo} (nominal)` : `[${lo}, ${hi}]`}`
+      );
+  };
+  const mass = d["massScale"];
+  const massOf = (body) => typeof mass === "number" ? mass : typeof mass === "object" && mass ? mass[body] ?? mass["*"] ?? 1 : 1;
+  within("massScale.pole", massOf("pole"), "pole_mass_scale");
+  within("massScale.cart", massOf("cart"), "cart_mass_scale");
+  within("dampingScale", typeof d["dampingScale"] === "number" ? d["dampingScale"] : 1, "damping_scale");
+  const gain = (typeof d["actuatorGainScale"] === "number" ? d["actuatorGainScale"] : 1) * (typeof d["gearScale"] === "number" ? d["gearScale"] : 1);
+  within("actuatorGainScale × gearScale", gain, "force_gain_scale");
+  for (const key of ["gravity", "gravityScale"])
+    if (d[key] !== void 0)
+      problems.push(`parameter ${key}: set on the robot, the certificate assumes the model's gravity`);
+  const delay = typeof d["actionDelay"] === "number" ? d["actionDelay"] : 0;
+  if (delay > 0)
+    problems.push(`delay: the robot delays actions by ${delay} ticks, the certificate assumes no delay`);
+  const noise = d["observationNoise"];
+  if (noise !== void 0) {
+    const sigma = typeof noise === "number" ? [noise] : noise;
+    const worst = Math.max(...sigma);
+    const bound = Math.min(...estimateError);
+    if (worst > 0 && !(5 * worst <= bound))
+      problems.push(
+        `observation noise σ = ${worst} on the robot: 5σ exceeds the estimate error ${bound} the certificate covers`
+      );
+  }
+  for (const key of Object.keys(d))
+    if (![
+      "observationNoise",
+      "massScale",
+      "dampingScale",
+      "actuatorGainScale",
+      "gearScale",
+      "gravity",
+      "gravityScale",
+      "actionDelay",
+      "timestep",
+      "frictionScale"
+    ].includes(key))
+      problems.push(`parameter ${key} on the robot is not covered by the certificate`);
+  return problems;
+}
+function checkLaw(t, controller) {
+  if (!controller) return ["the certified controller is not available to compare"];
+  const law = controller.describeLaw?.();
+  if (!law)
+    return [
+      `controller '${t.controller}' (${controller.name}) does not state its control law, so it cannot be matched with the certificate's`
+    ];
+  const c = t.model.controller;
+  if (c.net.layers.length !== 1)
+    return [`the certificate's controller is a neural network; '${t.controller}' is an affine law`];
+  const w = c.net.layers[0].weight;
+  const nx = law.x0.length;
+  if (law.u0.length !== 1)
+    return [`controller '${t.controller}' has ${law.u0.length} outputs, the certificate's has 1`];
+  const expected = new Float64Array(nx);
+  for (let i = 0; i < t.index.length; i++) expected[t.index[i]] = -w[i];
+  const problems = [];
+  let differs = false;
+  for (let j = 0; j < nx; j++) if (law.gain[j] !== expected[j]) differs = true;
+  if (differs)
+    problems.push(
+      `controller '${t.controller}' runs the gain K = ${fmt(law.gain)}, the certificate's controller has K = ${fmt(expected)} (re-verify for this controller)`
+    );
+  if (law.x0.some((v) => v !== 0))
+    problems.push(`controller '${t.controller}' regulates to x0 = ${fmt(law.x0)}, the certificate to 0`);
+  if (law.u0[0] !== c.uStar)
+    problems.push(`controller '${t.controller}' has u0 = ${law.u0[0]}, the certificate u* = ${c.uStar}`);
+  if (law.lower[0] !== c.uLo || law.upper[0] !== c.uUp)
+    problems.push(
+      `controller '${t.controller}' clamps to [${law.lower[0]}, ${law.upper[0]}], the certificate to [${c.uLo}, ${c.uUp}]`
+    );
+  return problems;
+}
+async function createCertifiedGuard(options, context) {
+  const targets = Object.entries(options.certificates).map(([controller, entry]) => {
+    const modelPath = resolve(context.baseDir, entry.model);
+    const certPath = resolve(context.baseDir, entry.certificate);
+    for (const [what, path, given] of [
+      ["model", modelPath, entry.model],
+      ["certificate", certPath, entry.certificate]
+    ])
+      if (!existsSync(path))
+        throw new RangeError(
+          `'${controller}': ${what} file ${given} not found (resolved against ${context.baseDir})`
+        );
+    const model = loadModel(modelPath);
+    const checked = inspectCertificate(
+      model,
+      readCertificateFile(certPath),
+      `certificate ${entry.certificate}`
+    );
+    if (!model.assumptions)
+      throw new RangeError(
+        `'${controller}': model ${entry.model} states no plant assumptions (plant, signals, actuator, control period), so it cannot be checked against a robot`
+      );
+    return {
+      controller,
+      file: basename(certPath),
+      model,
+      assumptions: model.assumptions,
+      rho: checked.rho,
+      digest: checked.digest
+    };
+  });
+  return new CertifiedSwitchGuard(targets, options);
+}
+var certifiedGuardPlugin = {
+  kind: "certified",
+  description: "admits a switch into a certified controller only inside its verified region; checks the certificate against the robot and monitors V every tick",
+  schema: certifiedGuardOptions,
+  create: (options, context) => createCertifiedGuard(options, context)
+};
+export {
+  CertifiedSwitchGuard,
+  certifiedGuardOptions,
+  certifiedGuardPlugin,
+  createCertifiedGuard
+};

@@ -1,0 +1,508 @@
+// Compiled from hardware/tools/fuzz.ts by `npm run build`: edit the source, not this file.
+
+// hardware/tools/fuzz.ts
+import { randomBytes } from "node:crypto";
+import { Endpoint } from "../link/endpoint.js";
+import { checkCommand, LinkAuth } from "../link/session.js";
+import { StateGate, StateVerdict } from "../link/state-gate.js";
+import { createLinkCounters } from "../link/transport.js";
+import { AuthMode, deriveSession, nonceSize, seal, trailerSize } from "../protocol/auth.js";
+import { FrameDecoder, maxFrameSize } from "../protocol/framing.js";
+import {
+  createCommandSample,
+  createStateSample,
+  decodeHello,
+  encodeCommand,
+  encodeHello,
+  encodeState,
+  MessageType,
+  maxMessageSize
+} from "../protocol/messages.js";
+import { cartpoleHelloBase } from "./conformance.js";
+var FuzzRng = class {
+  s0;
+  s1;
+  constructor(seed) {
+    this.s0 = seed ^ 2654435769 | 0 || 1;
+    this.s1 = seed * 2246822507 | 0 || 2;
+    for (let i = 0; i < 16; i++) this.u32();
+  }
+  u32() {
+    let x = this.s0;
+    const y = this.s1;
+    this.s0 = y;
+    x ^= x << 23;
+    x ^= x >>> 17;
+    x ^= y ^ y >>> 26;
+    this.s1 = x;
+    return this.s0 + this.s1 >>> 0;
+  }
+  below(n) {
+    return this.u32() % n;
+  }
+  chance(p) {
+    return this.u32() < p * 4294967296;
+  }
+};
+function createFuzzStats() {
+  return {
+    inputs: 0,
+    accepted: 0,
+    refused: 0,
+    acceptedInvalid: 0,
+    refusedValid: 0,
+    crashes: 0,
+    examples: []
+  };
+}
+var NullTransport = class {
+  description = "fuzz";
+  connected = true;
+  counters = createLinkCounters();
+  async open() {
+  }
+  async close() {
+  }
+  send() {
+    return true;
+  }
+  onMessage(_listener) {
+  }
+  onStatus() {
+  }
+};
+var fuzzHello = {
+  ...cartpoleHelloBase,
+  sensors: [{ name: "pole.angle", unit: "rad" }],
+  observation: cartpoleHelloBase.observation.map(
+    (o) => o.name === "pole.angle" ? { ...o, stateIndex: 6 } : o
+  )
+};
+var specials = [Number.NaN, Infinity, -Infinity];
+var finiteFloats = [0, -0, 1, -1, 0.5, 1e-38, -34e37, 34e37, 123.25];
+function sessionPair() {
+  const key = Uint8Array.from(randomBytes(32));
+  const host = new LinkAuth(key, "host");
+  const rig = new LinkAuth(key, "rig");
+  const rn = Uint8Array.from(randomBytes(nonceSize));
+  const hn = Uint8Array.from(randomBytes(nonceSize));
+  const keys = deriveSession(rig.device, rn, hn);
+  rig.adopt(keys);
+  host.adopt(keys);
+  const stranger = deriveSession(rig.device, hn, rn);
+  return { host, rig, keys, stranger };
+}
+function pickSealing(rng, received) {
+  const r = rng.below(20);
+  if (r < 13) return "session";
+  const sealing = ["replayed", "otherSession", "device", "none", "flipped", "replayed", "flipped"][r - 13];
+  return sealing === "replayed" && received === 0 ? "session" : sealing;
+}
+function sealAs(rng, sealing, message, n, sender, toward, keys, stranger, counter, received) {
+  const key = toward === "rig" ? keys.toRig : keys.toHost;
+  switch (sealing) {
+    case "session":
+      return seal(message, n, AuthMode.session, key, keys.id, counter);
+    case "replayed":
+      return seal(message, n, AuthMode.session, key, keys.id, received);
+    case "otherSession": {
+      const other = toward === "rig" ? stranger.toRig : stranger.toHost;
+      return rng.chance(0.5) ? seal(message, n, AuthMode.session, other, stranger.id, counter) : seal(message, n, AuthMode.session, other, keys.id, counter);
+    }
+    case "device":
+      return sender.seal(message, n, "device");
+    case "none":
+      return sender.seal(message, n, "none");
+    case "flipped": {
+      const length = seal(message, n, AuthMode.session, key, keys.id, counter);
+      const at = rng.below(length);
+      message[at] = message[at] ^ 1 + rng.below(255);
+      return length;
+    }
+  }
+}
+function record(stats, accepted, valid, what) {
+  stats.inputs++;
+  if (accepted) stats.accepted++;
+  else stats.refused++;
+  if (accepted && !valid) {
+    stats.acceptedInvalid++;
+    if (stats.examples.length < 5) stats.examples.push(`accepted invalid: ${what}`);
+  } else if (!accepted && valid) {
+    stats.refusedValid++;
+    if (stats.examples.length < 5) stats.examples.push(`refused valid: ${what}`);
+  }
+}
+function fuzzHostStates(cases, seed, stats = createFuzzStats()) {
+  const rng = new FuzzRng(seed);
+  const { host, rig, keys, stranger } = sessionPair();
+  const gate = new StateGate(fuzzHello);
+  gate.lastCommandSeq = 1e3;
+  let accepted = false;
+  const endpoint = new Endpoint(new NullTransport(), host, {
+    state: (s2, header) => {
+      accepted = gate.check(s2, header, host.sessionId) === StateVerdict.accepted;
+    }
+  });
+  const out = new Uint8Array(maxMessageSize);
+  const view = new DataView(out.buffer);
+  const s = createStateSample();
+  let counter = 0;
+  let seq = 0;
+  let time = 1e6;
+  for (let k = 0; k < cases; k++) {
+    gate.lastCommandSeq = gate.lastEcho + 1e3;
+    let valid = true;
+    let what = "";
+    const bad = (reason) => {
+      valid = false;
+      what += `${reason}; `;
+    };
+    s.seq = seq + 1;
+    s.timeUs = time + 2e3;
+    s.commandSeq = gate.lastEcho + rng.below(3);
+    s.flags = 4;
+    s.jointCount = 2;
+    s.hasImu = false;
+    s.sensorCount = 1;
+    s.valueCount = 7;
+    for (let i = 0; i < 7; i++) s.values[i] = (rng.below(2001) - 1e3) / 100;
+    const mutations = rng.below(3);
+    for (let m = 0; m < mutations; m++) {
+      switch (rng.below(11)) {
+        case 0:
+          s.values[rng.below(7)] = specials[rng.below(3)];
+          break;
+        case 1:
+          s.values[rng.below(7)] = finiteFloats[rng.below(finiteFloats.length)];
+          break;
+        case 2:
+          s.jointCount = rng.below(4);
+          break;
+        case 3:
+          s.hasImu = !s.hasImu;
+          break;
+        case 4:
+          s.sensorCount = rng.below(3);
+          break;
+        case 5:
+          s.seq = rng.chance(0.5) ? seq - rng.below(3) : seq + 6e3 + rng.below(1 << 30);
+          break;
+        case 6:
+          s.seq = seq + 1 + rng.below(50);
+          break;
+        case 7:
+          s.timeUs = time - 1 - rng.below(1e3);
+          break;
+        case 8:
+          s.commandSeq = gate.lastCommandSeq + 1 + rng.below(100);
+          break;
+        case 9:
+          s.commandSeq = rng.below(gate.lastEcho + 1);
+          break;
+        case 10:
+          s.flags = rng.below(8);
+          break;
+      }
+    }
+    if (s.jointCount !== 2 || s.hasImu || s.sensorCount !== 1) bad("shape");
+    if (gate.synced && (s.seq <= seq || s.seq - seq > 5e3)) bad("sequence");
+    if (gate.synced && s.timeUs < time) bad("time back");
+    if (s.commandSeq !== 0 && (s.commandSeq > gate.lastCommandSeq || s.commandSeq < gate.lastEcho))
+      bad("echo");
+    s.valueCount = 3 * s.jointCount + (s.hasImu ? 10 : 0) + s.sensorCount;
+    for (let i = 7; i < s.valueCount; i++) s.values[i] = 0;
+    if (valid) {
+      for (let i = 0; i < s.valueCount; i++) if (!Number.isFinite(s.values[i])) bad("non-finite value");
+    }
+    let n = encodeState(view, s);
+    if (rng.chance(0.08)) {
+      switch (rng.below(5)) {
+        case 0:
+          out[0] = rng.chance(0.5) ? 1 : 3;
+          bad("version");
+          break;
+        case 1:
+          out[2] = out[2] | 4 << rng.below(6);
+          bad("reserved flags");
+          break;
+        case 2:
+          out[27] = 1 + rng.below(255);
+          bad("reserved byte");
+          break;
+        case 3:
+          n = Math.max(0, n - 1 - rng.below(Math.min(n, 12)));
+          bad("truncated");
+          break;
+        case 4:
+          out.fill(rng.below(256), n, n + 4);
+          n += 1 + rng.below(4);
+          bad("extended");
+          break;
+        default:
+          out[20] = out[20] | 8;
+          bad("unknown state flag");
+      }
+    }
+    const sealing = pickSealing(rng, host.receivedCounter);
+    if (sealing !== "session") bad(`sealing ${sealing}`);
+    const length = sealAs(
+      rng,
+      sealing,
+      out,
+      n,
+      rig,
+      "host",
+      keys,
+      stranger,
+      counter + 1,
+      host.receivedCounter
+    );
+    accepted = false;
+    try {
+      endpoint.dispatch(out, length);
+    } catch (error) {
+      stats.crashes++;
+      if (stats.examples.length < 5) stats.examples.push(`crash: ${error.message}`);
+    }
+    if (sealing === "session") counter++;
+    if (accepted) {
+      seq = s.seq;
+      time = s.timeUs;
+    }
+    record(stats, accepted, valid, what);
+  }
+  return stats;
+}
+function fuzzRigCommands(cases, seed, stats = createFuzzStats()) {
+  const rng = new FuzzRng(seed);
+  const { host, rig, keys, stranger } = sessionPair();
+  const shape = { mode: 0, count: 1, gainsAllowed: false };
+  let lastSeq = 0;
+  let accepted = false;
+  const endpoint = new Endpoint(new NullTransport(), rig, {
+    command: (c2, header) => {
+      if (checkCommand(rig, header, c2, shape, lastSeq) === 0) {
+        accepted = true;
+        lastSeq = c2.seq;
+      }
+    }
+  });
+  const out = new Uint8Array(maxMessageSize);
+  const view = new DataView(out.buffer);
+  const c = createCommandSample();
+  let counter = 0;
+  for (let k = 0; k < cases; k++) {
+    let valid = true;
+    let what = "";
+    const bad = (reason) => {
+      valid = false;
+      what += `${reason}; `;
+    };
+    if (lastSeq > 2147483647) lastSeq = 0;
+    c.seq = lastSeq + 1 + rng.below(3);
+    c.timeUs = k;
+    c.stateSeq = rng.u32();
+    c.mode = 0;
+    c.count = 1;
+    c.hasGains = false;
+    c.target[0] = (rng.below(4001) - 2e3) / 100;
+    c.target[1] = c.target[2] = c.target[3] = 1;
+    const mutations = rng.below(3);
+    for (let m = 0; m < mutations; m++) {
+      switch (rng.below(8)) {
+        case 0:
+          c.target[rng.below(4)] = specials[rng.below(3)];
+          break;
+        case 1:
+          c.target[0] = finiteFloats[rng.below(finiteFloats.length)];
+          break;
+        case 2:
+          c.count = rng.below(4);
+          break;
+        case 3:
+          c.mode = rng.below(3);
+          break;
+        case 4:
+          c.hasGains = true;
+          c.kp.fill(rng.chance(0.5) ? 1 : -1, 0, 4);
+          c.kd.fill(rng.chance(0.5) ? 1 : Number.NaN, 0, 4);
+          break;
+        case 5:
+          c.seq = lastSeq - rng.below(Math.min(lastSeq, 3) + 1);
+          break;
+        case 6:
+          c.stateSeq = rng.u32();
+          break;
+        case 7:
+          c.seq = lastSeq + 1 + rng.below(1e3);
+          break;
+      }
+    }
+    for (let i = 0; i < c.count; i++) if (!Number.isFinite(c.target[i])) bad("non-finite target");
+    if (c.count !== 1) bad("count");
+    if (c.mode !== 0) bad("mode");
+    if (c.hasGains) bad("gains on a rig without pd-gains");
+    if (c.seq <= lastSeq) bad("sequence not increasing");
+    let n = encodeCommand(view, c);
+    if (rng.chance(0.08)) {
+      switch (rng.below(4)) {
+        case 0:
+          out[23] = 1 + rng.below(255);
+          bad("reserved byte");
+          break;
+        case 1:
+          out[22] = 2 + rng.below(254);
+          bad("gains byte");
+          break;
+        case 2:
+          n = Math.max(0, n - 1 - rng.below(Math.min(n, 8)));
+          bad("truncated");
+          break;
+        default:
+          out[1] = 1 + rng.below(13);
+          if (out[1] !== MessageType.command) bad("type");
+      }
+    }
+    const sealing = pickSealing(rng, rig.receivedCounter);
+    if (sealing !== "session") bad(`sealing ${sealing}`);
+    const length = sealAs(
+      rng,
+      sealing,
+      out,
+      n,
+      host,
+      "rig",
+      keys,
+      stranger,
+      counter + 1,
+      rig.receivedCounter
+    );
+    accepted = false;
+    try {
+      endpoint.dispatch(out, length);
+    } catch (error) {
+      stats.crashes++;
+      if (stats.examples.length < 5) stats.examples.push(`crash: ${error.message}`);
+    }
+    if (sealing === "session") counter++;
+    record(stats, accepted, valid, what);
+  }
+  return stats;
+}
+function fuzzHellos(cases, seed, stats = createFuzzStats()) {
+  const rng = new FuzzRng(seed);
+  const out = new Uint8Array(maxMessageSize);
+  for (let k = 0; k < cases; k++) {
+    let valid = true;
+    let what = "";
+    const bad = (reason) => {
+      valid = false;
+      what += `${reason}; `;
+    };
+    const joints = fuzzHello.joints.map((j) => ({ ...j }));
+    const observation = fuzzHello.observation.map((o) => ({ ...o }));
+    const action = fuzzHello.action.map((a2) => ({ ...a2 }));
+    let name = fuzzHello.name;
+    let minRate = 1;
+    const mutations = rng.below(3);
+    for (let m = 0; m < mutations; m++) {
+      switch (rng.below(10)) {
+        case 0:
+          joints[rng.below(2)].positionLower = Number.NaN;
+          bad("NaN joint limit");
+          break;
+        case 1:
+          action[0].safe = rng.chance(0.5) ? 25 + rng.below(100) : Number.NaN;
+          break;
+        case 2:
+          action[0].lower = 30;
+          break;
+        case 3:
+          name = ["cart/pole", "cart pole", "", "x".repeat(65), "robot#1"][rng.below(5)];
+          bad("name not a topic level");
+          break;
+        case 4:
+          observation[1].name = "cart.pos";
+          bad("duplicate name");
+          break;
+        case 5:
+          observation[rng.below(4)].stateIndex = 7 + rng.below(100);
+          bad("state index out of range");
+          break;
+        case 6:
+          observation[2].unit = ["m/s", "mm/s", "Grad/s", "µm/s"][rng.below(4)];
+          break;
+        case 7:
+          action[0].lower = -(1 + rng.below(1e3));
+          break;
+        case 8:
+          action[0].maxDeltaPerTick = rng.chance(0.5) ? 0 : -1;
+          bad("change cap not positive");
+          break;
+        case 9:
+          minRate = rng.chance(0.5) ? 0 : 2e3;
+          bad("command rates");
+          break;
+      }
+    }
+    const a = action[0];
+    if (!(a.lower <= a.upper)) bad("lower above upper");
+    else if (!(a.safe >= a.lower && a.safe <= a.upper)) bad("safe outside limits");
+    const hello = { ...fuzzHello, name, joints, observation, action, minCommandRateHz: minRate };
+    let n;
+    try {
+      n = encodeHello(out, 1, 0, hello, { check: false });
+    } catch {
+      continue;
+    }
+    if (rng.chance(0.1)) {
+      if (rng.chance(0.5)) {
+        n = Math.max(16, n - 1 - rng.below(20));
+        bad("truncated");
+      } else {
+        out[n] = rng.below(256);
+        n++;
+        bad("trailing byte");
+      }
+    }
+    let accepted = false;
+    try {
+      accepted = typeof decodeHello(out, n) !== "number";
+    } catch (error) {
+      stats.crashes++;
+      if (stats.examples.length < 5) stats.examples.push(`crash: ${error.message}`);
+    }
+    record(stats, accepted, valid, what);
+  }
+  return stats;
+}
+function fuzzFrames(cases, seed, stats = createFuzzStats()) {
+  const rng = new FuzzRng(seed);
+  const { host } = sessionPair();
+  const endpoint = new Endpoint(new NullTransport(), host, {});
+  const decoder = new FrameDecoder((m, n) => endpoint.dispatch(m, n));
+  const chunk = new Uint8Array(maxFrameSize);
+  for (let k = 0; k < cases; k++) {
+    const n = rng.below(rng.chance(0.05) ? maxFrameSize : 96);
+    for (let i = 0; i < n; i++) chunk[i] = rng.chance(0.1) ? 0 : rng.below(256);
+    try {
+      decoder.push(chunk.subarray(0, n));
+    } catch (error) {
+      stats.crashes++;
+      if (stats.examples.length < 5) stats.examples.push(`crash: ${error.message}`);
+    }
+    stats.inputs++;
+  }
+  return stats;
+}
+export {
+  FuzzRng,
+  createFuzzStats,
+  fuzzFrames,
+  fuzzHello,
+  fuzzHellos,
+  fuzzHostStates,
+  fuzzRigCommands,
+  trailerSize
+};

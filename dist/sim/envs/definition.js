@@ -1,0 +1,22 @@
+// Compiled from sim/envs/definition.ts by `npm run build`: edit the source, not this file.
+
+// sim/envs/definition.ts
+function wrapAngle(angle) {
+  const twoPi = 2 * Math.PI;
+  const wrapped = angle - twoPi * Math.floor((angle + Math.PI) / twoPi);
+  return wrapped === -Math.PI ? Math.PI : wrapped;
+}
+function actuatorRange(sim, actuator) {
+  const limited = sim.model.actuator_ctrllimited[actuator] === 1;
+  if (!limited) return [-Infinity, Infinity];
+  return [sim.model.actuator_ctrlrange[2 * actuator], sim.model.actuator_ctrlrange[2 * actuator + 1]];
+}
+function jointRange(sim, joint) {
+  if (sim.model.jnt_limited[joint] !== 1) return [-Infinity, Infinity];
+  return [sim.model.jnt_range[2 * joint], sim.model.jnt_range[2 * joint + 1]];
+}
+export {
+  actuatorRange,
+  jointRange,
+  wrapAngle
+};

@@ -1,0 +1,221 @@
+// Compiled from src/learning/gates.ts by `npm run build`: edit the source, not this file.
+
+// src/learning/gates.ts
+import { z } from "zod";
+import { createKernelPolicy } from "../inference/backends/kernel.js";
+import { compileChain } from "../inference/chain.js";
+import {
+  ContractError,
+  checkContractAgainstRobot,
+  expand
+} from "../inference/contract.js";
+import { decodeModel } from "../inference/onnx/model.js";
+import { fittedQEvaluation } from "./fqe.js";
+var gatesSchema = z.object({
+  sim: z.object({
+    episodes: z.number().int().positive().default(10),
+    /** Candidate's sim return ≥ this × the deployed policy's (both on the same seeded episodes). */
+    minReturnRatio: z.number().min(0).default(0.8)
+  }).strict().default({ episodes: 10, minReturnRatio: 0.8 }),
+  fqe: z.object({
+    enabled: z.boolean().default(true),
+    /** Share of the real episodes held out from fine-tuning, for this check. */
+    heldOut: z.number().min(0).max(0.9).default(0.25),
+    gamma: z.number().min(0).max(0.999).default(0.97),
+    hidden: z.array(z.number().int().positive()).default([64, 64]),
+    iterations: z.number().int().positive().default(60),
+    stepsPerIteration: z.number().int().positive().default(40),
+    /** Candidate's estimate ≥ deployed's − tolerance × |deployed's|. */
+    tolerance: z.number().min(0).default(0.05)
+  }).strict().default({
+    enabled: true,
+    heldOut: 0.25,
+    gamma: 0.97,
+    hidden: [64, 64],
+    iterations: 60,
+    stepsPerIteration: 40,
+    tolerance: 0.05
+  }),
+  actions: z.object({
+    /** Largest share of the real states on which an action component sits at its limit (|a| ≥ 0.999). */
+    maxSaturation: z.number().min(0).max(1).default(0.9)
+  }).strict().default({ maxSaturation: 0.9 })
+}).strict();
+var gatesDefaults = gatesSchema.parse({});
+function batchPolicyOf(bytes, obsSize, actSize) {
+  const kernel = createKernelPolicy(compileChain(decodeModel(bytes)));
+  const input = new Float32Array(obsSize);
+  const output = new Float32Array(actSize);
+  return (obs, rows, out) => {
+    for (let r = 0; r < rows; r++) {
+      for (let i = 0; i < obsSize; i++) input[i] = obs[r * obsSize + i];
+      kernel.act(input, output);
+      for (let i = 0; i < actSize; i++) out[r * actSize + i] = output[i];
+    }
+  };
+}
+function contractGate(contract, robot, actionMap) {
+  const problems = [];
+  try {
+    checkContractAgainstRobot(contract, robot.observation, robot.action);
+  } catch (error) {
+    if (!(error instanceof ContractError)) throw error;
+    problems.push(...error.issues);
+  }
+  const n = contract.actions.signals.length;
+  if (n !== actionMap.length)
+    problems.push(`the contract drives ${n} actions, the task has ${actionMap.length}`);
+  else {
+    const scale = expand(contract.actions.scale, n, "actions.scale");
+    const offset = expand(contract.actions.offset, n, "actions.offset");
+    actionMap.forEach((map, i) => {
+      if (contract.actions.signals[i] !== map.name)
+        problems.push(`action ${i} is '${contract.actions.signals[i]}', the task's is '${map.name}'`);
+      else if (Math.abs(scale[i] - map.scale) > 1e-9 * Math.abs(map.scale) || Math.abs(offset[i] - map.offset) > 1e-9)
+        problems.push(
+          `action '${map.name}': the contract maps the policy by ${scale[i]}·a + ${offset[i]}, the task trained it under ${map.scale}·a + ${map.offset}`
+        );
+    });
+  }
+  return {
+    name: "contract",
+    passed: problems.length === 0,
+    applicable: true,
+    detail: problems.length === 0 ? "fits the robot and the task" : problems.join("; "),
+    values: { problems: problems.length }
+  };
+}
+function actionsGate(policy, data, options) {
+  const A = data.actSize;
+  const out = new Float64Array(data.size * A);
+  policy(data.obs, data.size, out);
+  let nonFinite = 0;
+  let saturated = 0;
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i];
+    if (!Number.isFinite(v)) nonFinite++;
+    else if (Math.abs(v) >= 0.999) saturated++;
+  }
+  const share = out.length === 0 ? 0 : saturated / out.length;
+  const passed = nonFinite === 0 && share <= options.maxSaturation;
+  return {
+    name: "actions",
+    passed,
+    applicable: true,
+    detail: nonFinite > 0 ? `${nonFinite} non-finite actions on ${data.size} real states` : `${(100 * share).toFixed(1)} % of actions at the limit on ${data.size} real states (bound ${(100 * options.maxSaturation).toFixed(0)} %)`,
+    values: { states: data.size, nonFinite, saturatedShare: share }
+  };
+}
+function episodeReturn(env, policy, episodes, seed = 4242) {
+  const obs = new Float64Array(env.observation.signals.length);
+  const action = new Float64Array(env.action.signals.length);
+  let total = 0;
+  for (let e = 0; e < episodes; e++) {
+    env.reset(obs, seed + e);
+    for (let t = 0; t < env.horizon; t++) {
+      policy(obs, 1, action);
+      const step = env.step(action, obs);
+      total += step.reward;
+      if (step.terminated) break;
+    }
+  }
+  return total / episodes;
+}
+function simGate(candidate, deployed, options) {
+  const bound = options.minReturnRatio * deployed;
+  const passed = deployed > 0 ? candidate >= bound : candidate >= deployed;
+  return {
+    name: "sim",
+    passed,
+    applicable: true,
+    detail: `sim return ${candidate.toFixed(2)} vs the deployed policy's ${deployed.toFixed(2)} (bound ${options.minReturnRatio} × deployed = ${bound.toFixed(2)})`,
+    values: { candidate, deployed, bound }
+  };
+}
+function fqeGate(candidate, deployed, tolerance) {
+  const bound = deployed.estimate - tolerance * Math.abs(deployed.estimate);
+  return {
+    name: "fqe",
+    passed: candidate.estimate >= bound,
+    applicable: true,
+    detail: `FQE on ${candidate.starts} held-out episodes (γ ${candidate.gamma}): ${candidate.estimate.toFixed(2)} [${candidate.ci95[0].toFixed(2)}, ${candidate.ci95[1].toFixed(2)}] vs the deployed policy's ${deployed.estimate.toFixed(2)} [${deployed.ci95[0].toFixed(2)}, ${deployed.ci95[1].toFixed(2)}] (bound ${bound.toFixed(2)})`,
+    values: {
+      candidate: candidate.estimate,
+      candidateLow: candidate.ci95[0],
+      candidateHigh: candidate.ci95[1],
+      deployed: deployed.estimate,
+      deployedLow: deployed.ci95[0],
+      deployedHigh: deployed.ci95[1],
+      bound,
+      heldOutEpisodes: candidate.starts,
+      heldOutTransitions: candidate.transitions,
+      residual: candidate.residual
+    }
+  };
+}
+function fqeCompare(heldOut, candidate, deployed, options, seed = 0) {
+  if (!options.enabled)
+    return { name: "fqe", passed: true, applicable: false, detail: "disabled in the config", values: {} };
+  if (heldOut.size === 0 || heldOut.episodes.length === 0)
+    return {
+      name: "fqe",
+      passed: false,
+      applicable: true,
+      detail: "no held-out real episode to evaluate on: collect more episodes or lower gates.fqe.heldOut",
+      values: { heldOutEpisodes: 0 }
+    };
+  const fit = {
+    gamma: options.gamma,
+    hidden: options.hidden,
+    iterations: options.iterations,
+    stepsPerIteration: options.stepsPerIteration,
+    seed
+  };
+  return fqeGate(
+    fittedQEvaluation(heldOut, candidate, fit),
+    fittedQEvaluation(heldOut, deployed, fit),
+    options.tolerance
+  );
+}
+function certificateGate(certifiedModes) {
+  if (certifiedModes.length === 0)
+    return {
+      name: "certificate",
+      passed: true,
+      applicable: false,
+      detail: "the run config has no certified modes",
+      values: {}
+    };
+  return {
+    name: "certificate",
+    passed: false,
+    applicable: true,
+    detail: `the run config has certified modes (${certifiedModes.join(", ")}); re-verifying their certificate against a new policy is not implemented in the loop, so no candidate is deployed under them`,
+    values: { certified: certifiedModes.join(", ") }
+  };
+}
+function gateReport(candidate, deployed, checks, seconds) {
+  return { candidate, deployed, passed: checks.every((c) => c.passed), checks, seconds };
+}
+function formatGateReport(report) {
+  return [
+    `gates ${report.passed ? "PASSED" : "FAILED"} for ${report.candidate.sha256.slice(0, 12)} (deployed ${report.deployed.sha256.slice(0, 12)}):`,
+    ...report.checks.map(
+      (c) => `  ${c.applicable ? c.passed ? "pass" : "FAIL" : "n/a "}  ${c.name.padEnd(11)} ${c.detail}`
+    )
+  ].join("\n");
+}
+export {
+  actionsGate,
+  batchPolicyOf,
+  certificateGate,
+  contractGate,
+  episodeReturn,
+  formatGateReport,
+  fqeCompare,
+  fqeGate,
+  gateReport,
+  gatesDefaults,
+  gatesSchema,
+  simGate
+};

@@ -1,0 +1,214 @@
+// Compiled from src/verification/interval-ad.ts by `npm run build`: edit the source, not this file.
+
+// src/verification/interval-ad.ts
+import { cosInterval, down, sinInterval, up } from "./rounding.js";
+var Dual = class {
+  lo = 0;
+  hi = 0;
+  gLo;
+  gHi;
+  constructor(m) {
+    this.gLo = new Float64Array(m);
+    this.gHi = new Float64Array(m);
+  }
+};
+var scratch = new Float64Array(2);
+function mulLo(al, ah, bl, bh) {
+  return down(Math.min(al * bl, al * bh, ah * bl, ah * bh));
+}
+function mulHi(al, ah, bl, bh) {
+  return up(Math.max(al * bl, al * bh, ah * bl, ah * bh));
+}
+function mulInto(al, ah, bl, bh, out) {
+  const p1 = al * bl;
+  const p2 = al * bh;
+  const p3 = ah * bl;
+  const p4 = ah * bh;
+  out[0] = down(Math.min(p1, p2, p3, p4));
+  out[1] = up(Math.max(p1, p2, p3, p4));
+}
+var prod = new Float64Array(2);
+var DualArith = class {
+  /** `m` inputs to differentiate by (0: values only, plain interval arithmetic). */
+  constructor(m) {
+    this.m = m;
+  }
+  m;
+  pool = [];
+  next = 0;
+  reset() {
+    this.next = 0;
+  }
+  alloc() {
+    if (this.next === this.pool.length) this.pool.push(new Dual(this.m));
+    return this.pool[this.next++];
+  }
+  /** An input: [lo, hi] with derivative 1 with respect to input `index` (−1: a constant). */
+  input(lo, hi, index) {
+    const d = this.alloc();
+    d.lo = lo;
+    d.hi = hi;
+    d.gLo.fill(0);
+    d.gHi.fill(0);
+    if (index >= 0 && index < this.m) {
+      d.gLo[index] = 1;
+      d.gHi[index] = 1;
+    }
+    return d;
+  }
+  constant(lo, hi = lo) {
+    return this.input(lo, hi, -1);
+  }
+  add(a, b) {
+    const d = this.alloc();
+    d.lo = down(a.lo + b.lo);
+    d.hi = up(a.hi + b.hi);
+    for (let i = 0; i < this.m; i++) {
+      d.gLo[i] = down(a.gLo[i] + b.gLo[i]);
+      d.gHi[i] = up(a.gHi[i] + b.gHi[i]);
+    }
+    return d;
+  }
+  sub(a, b) {
+    const d = this.alloc();
+    d.lo = down(a.lo - b.hi);
+    d.hi = up(a.hi - b.lo);
+    for (let i = 0; i < this.m; i++) {
+      d.gLo[i] = down(a.gLo[i] - b.gHi[i]);
+      d.gHi[i] = up(a.gHi[i] - b.gLo[i]);
+    }
+    return d;
+  }
+  /** Product rule: (ab)′ ∈ a′·[b] + [a]·b′. */
+  mul(a, b) {
+    const d = this.alloc();
+    mulInto(a.lo, a.hi, b.lo, b.hi, prod);
+    d.lo = prod[0];
+    d.hi = prod[1];
+    for (let i = 0; i < this.m; i++) {
+      const al = a.gLo[i];
+      const ah = a.gHi[i];
+      const bl = b.gLo[i];
+      const bh = b.gHi[i];
+      let lo = 0;
+      let hi = 0;
+      if (al !== 0 || ah !== 0) {
+        mulInto(al, ah, b.lo, b.hi, prod);
+        lo = prod[0];
+        hi = prod[1];
+      }
+      if (bl !== 0 || bh !== 0) {
+        mulInto(a.lo, a.hi, bl, bh, prod);
+        if (al !== 0 || ah !== 0) {
+          lo = down(lo + prod[0]);
+          hi = up(hi + prod[1]);
+        } else {
+          lo = prod[0];
+          hi = prod[1];
+        }
+      }
+      d.gLo[i] = lo;
+      d.gHi[i] = hi;
+    }
+    return d;
+  }
+  square(a) {
+    const d = this.alloc();
+    const l = a.lo;
+    const h = a.hi;
+    if (l >= 0) {
+      d.lo = down(l * l);
+      d.hi = up(h * h);
+    } else if (h <= 0) {
+      d.lo = down(h * h);
+      d.hi = up(l * l);
+    } else {
+      d.lo = 0;
+      d.hi = up(Math.max(l * l, h * h));
+    }
+    const tl = down(2 * l);
+    const th = up(2 * h);
+    for (let i = 0; i < this.m; i++) {
+      const gl = a.gLo[i];
+      const gh = a.gHi[i];
+      if (gl === 0 && gh === 0) {
+        d.gLo[i] = 0;
+        d.gHi[i] = 0;
+        continue;
+      }
+      d.gLo[i] = mulLo(tl, th, gl, gh);
+      d.gHi[i] = mulHi(tl, th, gl, gh);
+    }
+    return d;
+  }
+  /** a / b for b not containing 0; (a/b)′ ∈ (a′ − [a/b]·b′) / [b]. */
+  div(a, b) {
+    if (b.lo <= 0 && b.hi >= 0)
+      throw new RangeError(`interval division by [${b.lo}, ${b.hi}], which contains 0`);
+    const d = this.alloc();
+    const rl = down(1 / b.hi);
+    const rh = up(1 / b.lo);
+    mulInto(a.lo, a.hi, rl, rh, prod);
+    d.lo = prod[0];
+    d.hi = prod[1];
+    for (let i = 0; i < this.m; i++) {
+      const bl = b.gLo[i];
+      const bh = b.gHi[i];
+      let nl = a.gLo[i];
+      let nh = a.gHi[i];
+      if (bl !== 0 || bh !== 0) {
+        mulInto(d.lo, d.hi, bl, bh, prod);
+        nl = down(nl - prod[1]);
+        nh = up(nh - prod[0]);
+      }
+      if (nl === 0 && nh === 0) {
+        d.gLo[i] = 0;
+        d.gHi[i] = 0;
+        continue;
+      }
+      mulInto(nl, nh, rl, rh, prod);
+      d.gLo[i] = prod[0];
+      d.gHi[i] = prod[1];
+    }
+    return d;
+  }
+  /** Results of the last `sinCos`. */
+  sinOut;
+  cosOut;
+  /** sin and cos of the same argument: (sin a)′ = cos a · a′, (cos a)′ = −sin a · a′. */
+  sinCos(a) {
+    const s = this.alloc();
+    const c = this.alloc();
+    this.sinOut = s;
+    this.cosOut = c;
+    sinInterval(a.lo, a.hi, scratch);
+    s.lo = scratch[0];
+    s.hi = scratch[1];
+    cosInterval(a.lo, a.hi, scratch);
+    c.lo = scratch[0];
+    c.hi = scratch[1];
+    for (let i = 0; i < this.m; i++) {
+      const gl = a.gLo[i];
+      const gh = a.gHi[i];
+      if (gl === 0 && gh === 0) {
+        s.gLo[i] = s.gHi[i] = c.gLo[i] = c.gHi[i] = 0;
+        continue;
+      }
+      s.gLo[i] = mulLo(c.lo, c.hi, gl, gh);
+      s.gHi[i] = mulHi(c.lo, c.hi, gl, gh);
+      c.gLo[i] = mulLo(-s.hi, -s.lo, gl, gh);
+      c.gHi[i] = mulHi(-s.hi, -s.lo, gl, gh);
+    }
+  }
+  /** Copies a pooled quantity's enclosures out (the pool is reused by the next evaluation). */
+  static copy(from, to) {
+    to.lo = from.lo;
+    to.hi = from.hi;
+    to.gLo.set(from.gLo);
+    to.gHi.set(from.gHi);
+  }
+};
+export {
+  Dual,
+  DualArith
+};
