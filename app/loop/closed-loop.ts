@@ -56,6 +56,26 @@ export interface ClosedLoopHooks {
   readonly sinks?: readonly TickSink[];
   readonly events?: readonly EventSink[];
   readonly onStart?: (loop: ControlLoop, robot: Robot, operator: OperatorConsole) => void;
+  /**
+   * Aborted (its reason: the signal's name) = stop now: the round in progress ends at the next tick
+   * boundary, the robot stops through the runner's safe stop, the learner is stopped, the logs are
+   * closed, and the result says what finished.
+   */
+  readonly stop?: AbortSignal;
+}
+
+/** Where the loop was when it was told to stop. */
+export interface LoopInterruption {
+  /** What stopped it, e.g. `SIGINT`. */
+  readonly reason: string;
+  /** The round in progress (0-based), or `rounds` during the final episodes. */
+  readonly round: number;
+  readonly phase: string;
+}
+
+/** Ends the orchestration's waits once the loop is told to stop. */
+class LoopInterrupted extends Error {
+  override readonly name = 'LoopInterrupted';
 }
 
 export interface EpisodeStats {
@@ -106,6 +126,8 @@ export interface ClosedLoopResult {
   readonly plot: string;
   /** The whole run scored by its task: every episode, measured and exploring, over every round. */
   readonly task: TaskOutcome | undefined;
+  /** Set when the loop was stopped before it finished (Ctrl-C, SIGTERM): the rounds above finished. */
+  readonly interrupted: LoopInterruption | undefined;
 }
 
 function stats(episodes: readonly LiveEpisode[]): EpisodeStats {
@@ -208,7 +230,9 @@ export async function runClosedLoop(
   if (loop.rig !== undefined) {
     const rigConfig = parse(readFileSync(loop.rig, 'utf8')) as Record<string, unknown>;
     const transport = { ...(rigConfig['transport'] as object), kind: 'serial', link: path.join(out, 'link') };
-    rig = await spawnRig({ ...rigConfig, transport } as never, out, 'rig');
+    // In its own process group: a Ctrl-C at the terminal reaches the loop only, which then stops the
+    // robot through its safe stop while the rig still listens, and the rig after it.
+    rig = await spawnRig({ ...rigConfig, transport } as never, out, 'rig', [], { ownProcessGroup: true });
     runConfig = withRigLink(runConfig, rig.hostLink);
   }
   const broker = loop.learner.broker;
@@ -264,6 +288,37 @@ export async function runClosedLoop(
   let orchestration: Promise<void> | undefined;
   let failure: Error | undefined;
   let completed = false;
+  let phase = 'starting';
+  let interrupted: LoopInterruption | undefined;
+  let runningLoop: ControlLoop | undefined;
+  let rejectInterrupted: (error: Error) => void = () => {};
+  const interruption = new Promise<never>((_, reject) => {
+    rejectInterrupted = reject;
+  });
+  interruption.catch(() => undefined);
+  /** Awaits `promise` unless the loop is told to stop first. */
+  const until = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, interruption]);
+
+  const interrupt = (reason: string): void => {
+    if (interrupted !== undefined) return;
+    interrupted = { reason, round, phase };
+    status(
+      `${reason}: stopping at the next tick boundary (round ${Math.min(round + 1, loop.rounds)}, ${phase})`,
+    );
+    ledger(
+      {
+        kind: 'interrupted',
+        reason,
+        round,
+        phase,
+        message: `${reason}: the loop stops in round ${round} (${phase}); the robot stops through its safe stop`,
+      },
+      runningLoop,
+    );
+    driver.stop();
+    rejectInterrupted(new LoopInterrupted(reason));
+    runningLoop?.stop();
+  };
 
   const ledger = (entry: Record<string, unknown>, loopRef?: ControlLoop) => {
     appendFileSync(ledgerFile, `${JSON.stringify({ wall: new Date().toISOString(), ...entry })}\n`);
@@ -280,6 +335,10 @@ export async function runClosedLoop(
       });
     }
   };
+
+  const onStop = () => interrupt(String(hooks.stop?.reason ?? 'stop'));
+  if (hooks.stop?.aborted) onStop();
+  else hooks.stop?.addEventListener('abort', onStop, { once: true });
 
   const orchestrate = async (
     running: ControlLoop,
@@ -323,7 +382,7 @@ export async function runClosedLoop(
     // Every version runs through the same path: v0, the deployed policy of the run config, is loaded
     // like the candidates after it and takes over from the config's controller at once.
     const deployed = versions.get(policyName)!;
-    manager.install('v0', await load(deployed.contract), { hash: deployed.sha256, round: -1 });
+    manager.install('v0', await until(load(deployed.contract)), { hash: deployed.sha256, round: -1 });
     versions.set('v0', deployed);
     manager.requestSwitch('v0', `the loop runs ${policyName} as v0`);
     await roundLog.rotate(logPath(0), logOptions());
@@ -340,7 +399,7 @@ export async function runClosedLoop(
       },
       running,
     );
-    while (manager.activeName !== 'v0') await sleep(0.02);
+    while (manager.activeName !== 'v0') await until(sleep(0.02));
     if (publisher) {
       const run = new Date().toISOString();
       const sha = (v: string) => versions.get(v)?.sha256 ?? v;
@@ -356,7 +415,8 @@ export async function runClosedLoop(
       status(
         `round ${round + 1}/${loop.rounds}: collecting ${loop.episodes.perRound} episodes under ${active}`,
       );
-      const episodes = await driver.collect(loop.episodes.perRound, () => manager.activeName);
+      phase = 'collecting episodes';
+      const episodes = await until(driver.collect(loop.episodes.perRound, () => manager.activeName));
       if (episodes === undefined)
         throw new Error(`the robot did not recover between episodes: ${driver.lastResetProblem}`);
       const real = stats(episodes);
@@ -395,8 +455,10 @@ export async function runClosedLoop(
       let result: LearnResult;
       try {
         learnerLine = 'building the dataset';
-        result = await learner.learn(job);
+        phase = 'fine-tuning';
+        result = await until(learner.learn(job));
       } catch (error) {
+        if (error instanceof LoopInterrupted) throw error;
         const message = (error as Error).message;
         ledger({ kind: 'learner-failed', round, message: `round ${round}: ${message}` }, running);
         rounds.push(record(round, active, activeVersion.sha256, real, null, null, 'learner-failed', message));
@@ -448,8 +510,10 @@ export async function runClosedLoop(
       // Load and warm the candidate between ticks, off the loop's critical path.
       let installed: Awaited<ReturnType<typeof load>>;
       try {
-        installed = await load(result.candidate.contract);
+        phase = 'loading the candidate';
+        installed = await until(load(result.candidate.contract));
       } catch (error) {
+        if (error instanceof LoopInterrupted) throw error;
         const message = `${candidateName} could not be loaded: ${(error as Error).message}`;
         ledger(
           { kind: 'load-failed', round, version: candidateName, sha256: candidate.sha256, message },
@@ -469,7 +533,8 @@ export async function runClosedLoop(
       let shadow: ShadowReport | null = null;
       if (loop.swap.shadow > 0) {
         manager.startShadow(candidateName);
-        await sleep(loop.swap.shadow);
+        phase = 'shadow';
+        await until(sleep(loop.swap.shadow));
         shadow = manager.stopShadow() ?? null;
         const bound = loop.swap.maxShadowDifference;
         const problem =
@@ -547,7 +612,8 @@ export async function runClosedLoop(
         },
         running,
       );
-      while (monitor.status.verdict === 'watching') await sleep(0.1);
+      phase = 'watching the swap';
+      while (monitor.status.verdict === 'watching') await until(sleep(0.1));
       stopWatchingReturns();
       const verdict = monitor.status;
       if (verdict.verdict === 'rolled-back') {
@@ -565,7 +631,7 @@ export async function runClosedLoop(
           running,
         );
         // The rollback takes effect at the next tick boundary.
-        while (manager.activeName !== active) await sleep(0.02);
+        while (manager.activeName !== active) await until(sleep(0.02));
         rounds.push(
           record(
             round,
@@ -611,7 +677,8 @@ export async function runClosedLoop(
     if (finalCount > 0) {
       const version = manager.activeName;
       status(`final: ${finalCount} episodes under ${version}`);
-      const finalEpisodes = await driver.collect(finalCount, () => manager.activeName);
+      phase = 'final episodes';
+      const finalEpisodes = await until(driver.collect(finalCount, () => manager.activeName));
       if (finalEpisodes === undefined)
         throw new Error(`the robot did not recover between episodes: ${driver.lastResetProblem}`);
       const real = stats(finalEpisodes);
@@ -679,6 +746,9 @@ export async function runClosedLoop(
         sinks: [roundLog, driver, monitorSink, ...(hooks.sinks ?? [])],
         events: [roundLog, ...(hooks.events ?? [])],
         onStart: (running, robot) => {
+          runningLoop = running;
+          // Told to stop while the rig and the robot were starting: stop before the first episode.
+          if (interrupted !== undefined) running.stop();
           const operator = new OperatorConsole(running, robot);
           driver.attach(running, operator);
           hooks.onStart?.(running, robot, operator);
@@ -695,13 +765,14 @@ export async function runClosedLoop(
           statusTimer.unref();
           orchestration = orchestrate(running, robot, operator)
             .catch((error: Error) => {
-              failure = error;
+              if (!(error instanceof LoopInterrupted)) failure = error;
             })
             .finally(() => running.stop());
         },
       },
     );
   } finally {
+    hooks.stop?.removeEventListener('abort', onStop);
     clearInterval(statusTimer);
     driver.stop();
     await orchestration?.catch(() => undefined);
@@ -727,6 +798,7 @@ export async function runClosedLoop(
     logs,
     plot,
     task: result.task,
+    interrupted,
   };
   writeFileSync(path.join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;

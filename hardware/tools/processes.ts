@@ -34,13 +34,21 @@ const children = new Set<ChildProcess>();
 const socatPidFiles = new Set<string>();
 const socatPids = new Set<number>();
 let cleanupInstalled = false;
+let signalCleanupInstalled = false;
 
-function track(child: ChildProcess): void {
+/**
+ * `signals: false`: the caller handles SIGINT and SIGTERM itself (it stops its children in order);
+ * the children are still killed if the process exits with them running.
+ */
+function track(child: ChildProcess, signals = true): void {
   children.add(child);
   child.once('exit', () => children.delete(child));
-  if (cleanupInstalled) return;
-  cleanupInstalled = true;
-  process.once('exit', killLeftovers);
+  if (!cleanupInstalled) {
+    cleanupInstalled = true;
+    process.once('exit', killLeftovers);
+  }
+  if (!signals || signalCleanupInstalled) return;
+  signalCleanupInstalled = true;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       killLeftovers();
@@ -231,6 +239,12 @@ export async function spawnRig(
   name = 'rig',
   /** More `tether rig` options, e.g. `['--duration', '60']`. */
   args: readonly string[] = [],
+  /**
+   * Start the rig in its own process group, so that a Ctrl-C at the terminal (SIGINT to the
+   * foreground group) reaches only its parent, which then stops the robot and the rig in order:
+   * the parent handles SIGINT and SIGTERM itself (no kill-and-exit handler is installed for it).
+   */
+  options: { readonly ownProcessGroup?: boolean } = {},
 ): Promise<RigProcess> {
   const configFile = join(dir, `${name}.yaml`);
   const statsFile = join(dir, `${name}-stats.json`);
@@ -242,9 +256,10 @@ export async function spawnRig(
     {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.ownProcessGroup === true,
     },
   );
-  track(child);
+  track(child, options.ownProcessGroup !== true);
   const transport = config.transport as { kind: string; link?: string };
   if (transport.kind === 'serial' && transport.link !== undefined) {
     socatPidFiles.add(`${resolve(dir, transport.link)}.socat.pid`);

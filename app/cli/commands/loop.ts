@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
 import { useTestLinkKey } from '../../../hardware/tools/processes.ts';
 import { loadRunConfig } from '../../../src/config/load.ts';
@@ -26,6 +27,10 @@ export function register(program: Command): void {
     .option('--live [port]', 'serve the live view of the run (Foxglove WebSocket and a web page)')
     .option('--quiet', 'no status line and no events on stderr')
     .option('--test-key', 'use the public test link key when TETHER_LINK_KEY is unset (emulated rigs only)')
+    .addHelpText(
+      'after',
+      '\nCtrl-C (SIGINT), SIGTERM or SIGHUP stops the loop cleanly: the round in progress ends at a tick boundary, the robot stops through its safe stop, then the learner and the rig; the logs are closed and what finished is printed.\nExit status: 0 when every round finished, 2 when the loop could not finish its rounds (it ended latched), 128 + the signal number when it was stopped by one (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP), 1 on an error.',
+    )
     .action(async (file: string, flags: LoopFlags) => {
       const loaded = loadLoopConfig(file);
       const rounds = flags.rounds === undefined ? undefined : Number.parseInt(flags.rounds, 10);
@@ -50,25 +55,55 @@ export function register(program: Command): void {
         flags.live === undefined
           ? undefined
           : await startLiveView(loadRunConfig(config.run, plugins), { port: flags.live });
+      // Installed before the rig starts, so a Ctrl-C at any time ends in the safe stop.
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (stop.signal.aborted) {
+          process.stderr.write(
+            `\n${signal}: still stopping (the robot is being put in its safe state); SIGKILL abandons it\n`,
+          );
+          return;
+        }
+        stop.abort(signal);
+      };
+      const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+      for (const signal of signals) process.on(signal, onSignal);
       let result: ClosedLoopResult;
       try {
         result = await runClosedLoop(config, {
+          stop: stop.signal,
           ...(status ? { status } : {}),
           sinks: live?.sinks ?? [],
           events: [printer, ...(live?.events ?? [])],
           onStart: (loop, robot, operator) => live?.attach(loop, robot, operator),
         });
       } finally {
+        for (const signal of signals) process.off(signal, onSignal);
         await live?.close();
       }
       if (tty && status) process.stderr.write('\n');
       process.stdout.write(formatLoopResult(result));
-      if (result.latched) process.exitCode = 2;
+      process.exitCode = loopExitCode(result);
     });
 }
 
+/** 128 + the signal's number when a signal stopped the loop (the shell's convention), 2 latched, else 0. */
+export function loopExitCode(r: ClosedLoopResult): number {
+  if (r.interrupted !== undefined) {
+    const number = osConstants.signals[r.interrupted.reason as NodeJS.Signals];
+    return number === undefined ? 1 : 128 + number;
+  }
+  return r.latched ? 2 : 0;
+}
+
 export function formatLoopResult(r: ClosedLoopResult): string {
-  const lines = [`${r.name}: ${r.rounds.length} rounds in ${r.wallSeconds.toFixed(0)} s`];
+  const lines = [
+    `${r.name}: ${r.rounds.length} round${r.rounds.length === 1 ? '' : 's'} in ${r.wallSeconds.toFixed(0)} s`,
+  ];
+  if (r.interrupted)
+    lines.push(
+      `  INTERRUPTED by ${r.interrupted.reason} in round ${r.interrupted.round} (${r.interrupted.phase}): stopped at a tick boundary; the robot stopped through its safe stop, the learner and the rig after it; logs closed. The rounds below finished.`,
+    );
   lines.push(
     '  round  version  real return (mean ± std, episodes, falls)  real data used  candidate  outcome',
   );
@@ -89,7 +124,7 @@ export function formatLoopResult(r: ClosedLoopResult): string {
   const t = r.report;
   lines.push(
     `  loop: ${t.ticks} ticks, period error p99 ${(t.periodError.p99 * 1e6).toFixed(0)} µs max ${(t.periodError.max * 1e6).toFixed(0)} µs, ` +
-      `missed deadlines ${t.missedDeadlines}, ${t.switches} switches${r.latched ? `, ended LATCHED (${r.latched})` : ', ended in the safe state between episodes'}`,
+      `missed deadlines ${t.missedDeadlines}, ${t.switches} switches${r.latched ? `, ended LATCHED (${r.latched})` : r.interrupted ? ', stopped through the safe stop' : ', ended in the safe state between episodes'}`,
   );
   if (r.task) lines.push(`  task (every episode, exploring ones included): ${formatTaskOutcome(r.task)}`);
   lines.push(`  output: ${r.output} (summary.json, ledger.jsonl, returns.svg, round-*.mcap, round-*/)`);
