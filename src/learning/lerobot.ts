@@ -113,6 +113,8 @@ export function featureStats(values: ArrayLike<number>, width: number, from = 0,
 export interface LeRobotExportOptions {
   /** Start a new data file once one holds this many megabytes (LeRobot's default 100). */
   readonly dataFileSizeInMb?: number;
+  /** Folder the task section's relative paths resolve against, recorded for the import. */
+  readonly taskBaseDir?: string;
 }
 
 /** What an export wrote. */
@@ -386,6 +388,7 @@ export async function writeLeRobotDataset(
       {
         format: TETHER_FORMAT,
         task: task.spec ?? task.name,
+        ...(options.taskBaseDir === undefined ? {} : { taskBaseDir: options.taskBaseDir }),
         actionMap: task.actionMap,
         meta: dataset.meta ?? {},
         report: dataset.report,
@@ -415,12 +418,15 @@ async function readJson(file: string, what: string): Promise<Record<string, unkn
   }
 }
 
-/** The task section a Tether export recorded (`meta/tether.json`), if the dataset has one. */
-export async function recordedLeRobotTask(dir: string): Promise<unknown> {
+/** The task section a Tether export recorded (`meta/tether.json`) and its base folder, if there is one. */
+export async function recordedLeRobotTask(
+  dir: string,
+): Promise<{ section: unknown; baseDir: unknown } | undefined> {
   const file = path.join(dir, TETHER);
   if (!existsSync(file)) return undefined;
   const tether = await readJson(file, 'Tether writes it on export');
-  return tether['format'] === TETHER_FORMAT ? tether['task'] : undefined;
+  if (tether['format'] !== TETHER_FORMAT) return undefined;
+  return { section: tether['task'], baseDir: tether['taskBaseDir'] };
 }
 
 /** `chunk-*\/file-*.parquet` under `root`, in LeRobot's order. */

@@ -73,7 +73,11 @@ export function register(program: Command): void {
         flags.minTransitions === undefined ? undefined : Number.parseInt(flags.minTransitions, 10);
       const built = buildLogDataset(logs, task, minTransitions === undefined ? {} : { minTransitions });
       const out = path.resolve(flags.out ?? 'dataset.json');
-      await saveLogDataset(out, built);
+      // The task's relative paths resolve against this folder when the dataset is exported later.
+      await saveLogDataset(out, {
+        ...built,
+        meta: { ...built.meta, taskBaseDir: taskSource.origin.baseDir },
+      });
       process.stdout.write(`${formatDatasetReport(built.report)}  written: ${out}\n`);
     });
   dataset
@@ -118,9 +122,13 @@ export function register(program: Command): void {
     .action(async (file: string, flags: FormatFlags & { out: string }) => {
       checkFormat(flags.format);
       const data = await loadLogDataset(file);
-      const task = await taskFor(flags.task, data.meta?.['task'], `${file}: meta.task`);
+      const { task, baseDir } = await taskFor(
+        flags.task,
+        { section: data.meta?.['task'], baseDir: data.meta?.['taskBaseDir'] },
+        `${file}: meta.task`,
+      );
       const out = path.resolve(flags.out);
-      const written = await writeLeRobotDataset(out, data, task);
+      const written = await writeLeRobotDataset(out, data, task, { taskBaseDir: baseDir });
       process.stdout.write(
         `lerobot v3: ${written.frames} frames in ${written.episodes} episodes at ${written.fps} fps ` +
           `(task ${task.name}; actions in robot units: ${task.actionMap.map((a) => `${a.name} [${a.unit}]`).join(', ')})\n` +
@@ -140,7 +148,7 @@ export function register(program: Command): void {
     .action(async (dir: string, flags: FormatFlags & { out?: string }) => {
       checkFormat(flags.format);
       const root = path.resolve(dir);
-      const task = await taskFor(
+      const { task } = await taskFor(
         flags.task,
         await recordedLeRobotTask(root),
         `${dir}: meta/tether.json task`,
@@ -171,14 +179,27 @@ function checkFormat(format: string): void {
 }
 
 /** The task of `--task <config>`, else the task section a dataset recorded. */
-async function taskFor(config: string | undefined, recorded: unknown, where: string): Promise<DatasetTask> {
+/** The task of `--task <config>`, else the task section a dataset recorded (and the folder its paths resolve against). */
+async function taskFor(
+  config: string | undefined,
+  recorded: { section: unknown; baseDir: unknown } | undefined,
+  where: string,
+): Promise<{ task: DatasetTask; baseDir: string }> {
   if (config !== undefined) {
     const { section, origin } = taskSectionOfFile(config);
-    return datasetTaskOf(section, origin);
+    return { task: await datasetTaskOf(section, origin), baseDir: origin.baseDir };
   }
-  if (typeof recorded !== 'object' || recorded === null)
+  const section = recorded?.section;
+  if (typeof section !== 'object' || section === null)
     throw new DatasetError(`${where}: no task section recorded; pass --task <training or run config>`);
-  return datasetTaskOf(recorded, { what: where, baseDir: process.cwd() });
+  const baseDir = typeof recorded?.baseDir === 'string' ? recorded.baseDir : process.cwd();
+  try {
+    return { task: await datasetTaskOf(section, { what: where, baseDir }), baseDir };
+  } catch (error) {
+    throw new DatasetError(
+      `${(error as Error).message} (the recorded task, its paths relative to ${baseDir}; pass --task <training or run config>)`,
+    );
+  }
 }
 
 export function formatDatasetReport(r: DatasetReport): string {
