@@ -21,6 +21,9 @@ import { LearnerProcess } from "./learner-process.js";
 import { returnsSvg } from "./plot.js";
 import { LateSink, RoundLog } from "./round-log.js";
 import { datasetTaskOf } from "./task.js";
+var LoopInterrupted = class extends Error {
+  name = "LoopInterrupted";
+};
 function stats(episodes) {
   const returns = episodes.map((e) => e.return);
   const n = Math.max(1, returns.length);
@@ -104,7 +107,7 @@ async function runClosedLoop(loop, hooks = {}) {
   if (loop.rig !== void 0) {
     const rigConfig = parse(readFileSync(loop.rig, "utf8"));
     const transport = { ...rigConfig["transport"], kind: "serial", link: path.join(out, "link") };
-    rig = await spawnRig({ ...rigConfig, transport }, out, "rig");
+    rig = await spawnRig({ ...rigConfig, transport }, out, "rig", [], { ownProcessGroup: true });
     runConfig = withRigLink(runConfig, rig.hostLink);
   }
   const broker = loop.learner.broker;
@@ -156,6 +159,36 @@ async function runClosedLoop(loop, hooks = {}) {
   let orchestration;
   let failure;
   let completed = false;
+  let phase = "starting";
+  let interrupted;
+  let runningLoop;
+  let rejectInterrupted = () => {
+  };
+  const interruption = new Promise((_, reject) => {
+    rejectInterrupted = reject;
+  });
+  interruption.catch(() => void 0);
+  const until = (promise) => Promise.race([promise, interruption]);
+  const interrupt = (reason) => {
+    if (interrupted !== void 0) return;
+    interrupted = { reason, round, phase };
+    status(
+      `${reason}: stopping at the next tick boundary (round ${Math.min(round + 1, loop.rounds)}, ${phase})`
+    );
+    ledger(
+      {
+        kind: "interrupted",
+        reason,
+        round,
+        phase,
+        message: `${reason}: the loop stops in round ${round} (${phase}); the robot stops through its safe stop`
+      },
+      runningLoop
+    );
+    driver.stop();
+    rejectInterrupted(new LoopInterrupted(reason));
+    runningLoop?.stop();
+  };
   const ledger = (entry, loopRef) => {
     appendFileSync(ledgerFile, `${JSON.stringify({ wall: (/* @__PURE__ */ new Date()).toISOString(), ...entry })}
 `);
@@ -172,6 +205,9 @@ async function runClosedLoop(loop, hooks = {}) {
       });
     }
   };
+  const onStop = () => interrupt(String(hooks.stop?.reason ?? "stop"));
+  if (hooks.stop?.aborted) onStop();
+  else hooks.stop?.addEventListener("abort", onStop, { once: true });
   const orchestrate = async (running, robot, _operator) => {
     const manager = running.controllers;
     const context = manager.context;
@@ -207,7 +243,7 @@ async function runClosedLoop(loop, hooks = {}) {
       return exploration ? new ExploringController(controller, exploration) : controller;
     };
     const deployed = versions.get(policyName);
-    manager.install("v0", await load(deployed.contract), { hash: deployed.sha256, round: -1 });
+    manager.install("v0", await until(load(deployed.contract)), { hash: deployed.sha256, round: -1 });
     versions.set("v0", deployed);
     manager.requestSwitch("v0", `the loop runs ${policyName} as v0`);
     await roundLog.rotate(logPath(0), logOptions());
@@ -224,7 +260,7 @@ async function runClosedLoop(loop, hooks = {}) {
       },
       running
     );
-    while (manager.activeName !== "v0") await sleep(0.02);
+    while (manager.activeName !== "v0") await until(sleep(0.02));
     if (publisher) {
       const run = (/* @__PURE__ */ new Date()).toISOString();
       const sha = (v) => versions.get(v)?.sha256 ?? v;
@@ -240,7 +276,8 @@ async function runClosedLoop(loop, hooks = {}) {
       status(
         `round ${round + 1}/${loop.rounds}: collecting ${loop.episodes.perRound} episodes under ${active}`
       );
-      const episodes = await driver.collect(loop.episodes.perRound, () => manager.activeName);
+      phase = "collecting episodes";
+      const episodes = await until(driver.collect(loop.episodes.perRound, () => manager.activeName));
       if (episodes === void 0)
         throw new Error(`the robot did not recover between episodes: ${driver.lastResetProblem}`);
       const real = stats(episodes);
@@ -278,8 +315,10 @@ async function runClosedLoop(loop, hooks = {}) {
       let result2;
       try {
         learnerLine = "building the dataset";
-        result2 = await learner.learn(job);
+        phase = "fine-tuning";
+        result2 = await until(learner.learn(job));
       } catch (error) {
+        if (error instanceof LoopInterrupted) throw error;
         const message = error.message;
         ledger({ kind: "learner-failed", round, message: `round ${round}: ${message}` }, running);
         rounds.push(record(round, active, activeVersion.sha256, real, null, null, "learner-failed", message));
@@ -319,8 +358,10 @@ async function runClosedLoop(loop, hooks = {}) {
       }
       let installed;
       try {
-        installed = await load(result2.candidate.contract);
+        phase = "loading the candidate";
+        installed = await until(load(result2.candidate.contract));
       } catch (error) {
+        if (error instanceof LoopInterrupted) throw error;
         const message = `${candidateName} could not be loaded: ${error.message}`;
         ledger(
           { kind: "load-failed", round, version: candidateName, sha256: candidate.sha256, message },
@@ -340,7 +381,8 @@ async function runClosedLoop(loop, hooks = {}) {
       let shadow = null;
       if (loop.swap.shadow > 0) {
         manager.startShadow(candidateName);
-        await sleep(loop.swap.shadow);
+        phase = "shadow";
+        await until(sleep(loop.swap.shadow));
         shadow = manager.stopShadow() ?? null;
         const bound = loop.swap.maxShadowDifference;
         const problem2 = shadow === null || shadow.ticks === 0 ? "the shadow produced no comparable action" : shadow.faults > 0 ? `the shadow faulted on ${shadow.faults} ticks` : bound !== void 0 && shadow.meanAbsDifference > bound ? `its actions differ from ${active}'s by ${shadow.meanAbsDifference.toPrecision(3)} on average (bound ${bound})` : void 0;
@@ -407,7 +449,8 @@ async function runClosedLoop(loop, hooks = {}) {
         },
         running
       );
-      while (monitor.status.verdict === "watching") await sleep(0.1);
+      phase = "watching the swap";
+      while (monitor.status.verdict === "watching") await until(sleep(0.1));
       stopWatchingReturns();
       const verdict = monitor.status;
       if (verdict.verdict === "rolled-back") {
@@ -424,7 +467,7 @@ async function runClosedLoop(loop, hooks = {}) {
           },
           running
         );
-        while (manager.activeName !== active) await sleep(0.02);
+        while (manager.activeName !== active) await until(sleep(0.02));
         rounds.push(
           record(
             round,
@@ -470,7 +513,8 @@ async function runClosedLoop(loop, hooks = {}) {
     if (finalCount > 0) {
       const version = manager.activeName;
       status(`final: ${finalCount} episodes under ${version}`);
-      const finalEpisodes = await driver.collect(finalCount, () => manager.activeName);
+      phase = "final episodes";
+      const finalEpisodes = await until(driver.collect(finalCount, () => manager.activeName));
       if (finalEpisodes === void 0)
         throw new Error(`the robot did not recover between episodes: ${driver.lastResetProblem}`);
       const real = stats(finalEpisodes);
@@ -519,6 +563,8 @@ async function runClosedLoop(loop, hooks = {}) {
         sinks: [roundLog, driver, monitorSink, ...hooks.sinks ?? []],
         events: [roundLog, ...hooks.events ?? []],
         onStart: (running, robot) => {
+          runningLoop = running;
+          if (interrupted !== void 0) running.stop();
           const operator = new OperatorConsole(running, robot);
           driver.attach(running, operator);
           hooks.onStart?.(running, robot, operator);
@@ -531,12 +577,13 @@ async function runClosedLoop(loop, hooks = {}) {
           }, 1e3);
           statusTimer.unref();
           orchestration = orchestrate(running, robot, operator).catch((error) => {
-            failure = error;
+            if (!(error instanceof LoopInterrupted)) failure = error;
           }).finally(() => running.stop());
         }
       }
     );
   } finally {
+    hooks.stop?.removeEventListener("abort", onStop);
     clearInterval(statusTimer);
     driver.stop();
     await orchestration?.catch(() => void 0);
@@ -560,7 +607,8 @@ async function runClosedLoop(loop, hooks = {}) {
     wallSeconds: (performance.now() - started) / 1e3,
     logs,
     plot,
-    task: result.task
+    task: result.task,
+    interrupted
   };
   writeFileSync(path.join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}
 `);

@@ -19,12 +19,16 @@ var children = /* @__PURE__ */ new Set();
 var socatPidFiles = /* @__PURE__ */ new Set();
 var socatPids = /* @__PURE__ */ new Set();
 var cleanupInstalled = false;
-function track(child) {
+var signalCleanupInstalled = false;
+function track(child, signals = true) {
   children.add(child);
   child.once("exit", () => children.delete(child));
-  if (cleanupInstalled) return;
-  cleanupInstalled = true;
-  process.once("exit", killLeftovers);
+  if (!cleanupInstalled) {
+    cleanupInstalled = true;
+    process.once("exit", killLeftovers);
+  }
+  if (!signals || signalCleanupInstalled) return;
+  signalCleanupInstalled = true;
   for (const signal of ["SIGINT", "SIGTERM"]) {
     process.once(signal, () => {
       killLeftovers();
@@ -159,7 +163,7 @@ async function waitForPort(port, timeoutMs, child) {
   }
   throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
 }
-async function spawnRig(config, dir, name = "rig", args = []) {
+async function spawnRig(config, dir, name = "rig", args = [], options = {}) {
   const configFile = join(dir, `${name}.yaml`);
   const statsFile = join(dir, `${name}-stats.json`);
   writeFileSync(configFile, stringify(config));
@@ -169,10 +173,11 @@ async function spawnRig(config, dir, name = "rig", args = []) {
     [join(repoRoot, "bin/tether.mjs"), "rig", configFile, "--stats", statsFile, ...args],
     {
       cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"]
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: options.ownProcessGroup === true
     }
   );
-  track(child);
+  track(child, options.ownProcessGroup !== true);
   const transport = config.transport;
   if (transport.kind === "serial" && transport.link !== void 0) {
     socatPidFiles.add(`${resolve(dir, transport.link)}.socat.pid`);

@@ -296,6 +296,7 @@ async function writeLeRobotDataset(dir, dataset, task, options = {}) {
       {
         format: TETHER_FORMAT,
         task: task.spec ?? task.name,
+        ...options.taskBaseDir === void 0 ? {} : { taskBaseDir: options.taskBaseDir },
         actionMap: task.actionMap,
         meta: dataset.meta ?? {},
         report: dataset.report,
@@ -328,7 +329,8 @@ async function recordedLeRobotTask(dir) {
   const file = path.join(dir, TETHER);
   if (!existsSync(file)) return void 0;
   const tether = await readJson(file, "Tether writes it on export");
-  return tether["format"] === TETHER_FORMAT ? tether["task"] : void 0;
+  if (tether["format"] !== TETHER_FORMAT) return void 0;
+  return { section: tether["task"], baseDir: tether["taskBaseDir"] };
 }
 async function chunkFiles(root) {
   if (!existsSync(root)) return [];

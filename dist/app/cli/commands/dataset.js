@@ -54,7 +54,10 @@ function register(program) {
     const minTransitions = flags.minTransitions === void 0 ? void 0 : Number.parseInt(flags.minTransitions, 10);
     const built = buildLogDataset(logs, task, minTransitions === void 0 ? {} : { minTransitions });
     const out = path.resolve(flags.out ?? "dataset.json");
-    await saveLogDataset(out, built);
+    await saveLogDataset(out, {
+      ...built,
+      meta: { ...built.meta, taskBaseDir: taskSource.origin.baseDir }
+    });
     process.stdout.write(`${formatDatasetReport(built.report)}  written: ${out}
 `);
   });
@@ -90,9 +93,13 @@ ${lines.join("\n")}
   ).action(async (file, flags) => {
     checkFormat(flags.format);
     const data = await loadLogDataset(file);
-    const task = await taskFor(flags.task, data.meta?.["task"], `${file}: meta.task`);
+    const { task, baseDir } = await taskFor(
+      flags.task,
+      { section: data.meta?.["task"], baseDir: data.meta?.["taskBaseDir"] },
+      `${file}: meta.task`
+    );
     const out = path.resolve(flags.out);
-    const written = await writeLeRobotDataset(out, data, task);
+    const written = await writeLeRobotDataset(out, data, task, { taskBaseDir: baseDir });
     process.stdout.write(
       `lerobot v3: ${written.frames} frames in ${written.episodes} episodes at ${written.fps} fps (task ${task.name}; actions in robot units: ${task.actionMap.map((a) => `${a.name} [${a.unit}]`).join(", ")})
   written: ${out} (${written.files.join(", ")})
@@ -105,7 +112,7 @@ ${lines.join("\n")}
   ).option("-o, --out <file>", "dataset file to write (columnar JSON)", "dataset.json").action(async (dir, flags) => {
     checkFormat(flags.format);
     const root = path.resolve(dir);
-    const task = await taskFor(
+    const { task } = await taskFor(
       flags.task,
       await recordedLeRobotTask(root),
       `${dir}: meta/tether.json task`
@@ -127,12 +134,20 @@ function checkFormat(format) {
 }
 async function taskFor(config, recorded, where) {
   if (config !== void 0) {
-    const { section, origin } = taskSectionOfFile(config);
-    return datasetTaskOf(section, origin);
+    const { section: section2, origin } = taskSectionOfFile(config);
+    return { task: await datasetTaskOf(section2, origin), baseDir: origin.baseDir };
   }
-  if (typeof recorded !== "object" || recorded === null)
+  const section = recorded?.section;
+  if (typeof section !== "object" || section === null)
     throw new DatasetError(`${where}: no task section recorded; pass --task <training or run config>`);
-  return datasetTaskOf(recorded, { what: where, baseDir: process.cwd() });
+  const baseDir = typeof recorded?.baseDir === "string" ? recorded.baseDir : process.cwd();
+  try {
+    return { task: await datasetTaskOf(section, { what: where, baseDir }), baseDir };
+  } catch (error) {
+    throw new DatasetError(
+      `${error.message} (the recorded task, its paths relative to ${baseDir}; pass --task <training or run config>)`
+    );
+  }
 }
 function formatDatasetReport(r) {
   const ends = Object.entries(r.ends).filter(([, n]) => n > 0).map(([end, n]) => `${n} ${end}`).join(", ");

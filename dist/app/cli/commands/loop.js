@@ -1,6 +1,7 @@
 // Compiled from app/cli/commands/loop.ts by `npm run build`: edit the source, not this file.
 
 // app/cli/commands/loop.ts
+import { constants as osConstants } from "node:os";
 import { useTestLinkKey } from "../../../hardware/tools/processes.js";
 import { loadRunConfig } from "../../../src/config/load.js";
 import { formatTaskOutcome } from "../../../src/loop/task-outcome.js";
@@ -11,7 +12,10 @@ import { plugins } from "../../plugins.js";
 function register(program) {
   program.command("loop").description(
     "the closed sim-to-real loop: rounds of deploy → log → fine-tune → gate → swap on a running robot (docs/closed-loop.md)"
-  ).argument("<config>", "loop config (see configs/loop/)").option("--rounds <n>", "rounds, overriding the config").option("--live [port]", "serve the live view of the run (Foxglove WebSocket and a web page)").option("--quiet", "no status line and no events on stderr").option("--test-key", "use the public test link key when TETHER_LINK_KEY is unset (emulated rigs only)").action(async (file, flags) => {
+  ).argument("<config>", "loop config (see configs/loop/)").option("--rounds <n>", "rounds, overriding the config").option("--live [port]", "serve the live view of the run (Foxglove WebSocket and a web page)").option("--quiet", "no status line and no events on stderr").option("--test-key", "use the public test link key when TETHER_LINK_KEY is unset (emulated rigs only)").addHelpText(
+    "after",
+    "\nCtrl-C (SIGINT), SIGTERM or SIGHUP stops the loop cleanly: the round in progress ends at a tick boundary, the robot stops through its safe stop, then the learner and the rig; the logs are closed and what finished is printed.\nExit status: 0 when every round finished, 2 when the loop could not finish its rounds (it ended latched), 128 + the signal number when it was stopped by one (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP), 1 on an error."
+  ).action(async (file, flags) => {
     const loaded = loadLoopConfig(file);
     const rounds = flags.rounds === void 0 ? void 0 : Number.parseInt(flags.rounds, 10);
     if (rounds !== void 0 && !(rounds > 0))
@@ -32,24 +36,53 @@ function register(program) {
       }
     };
     const live = flags.live === void 0 ? void 0 : await startLiveView(loadRunConfig(config.run, plugins), { port: flags.live });
+    const stop = new AbortController();
+    const onSignal = (signal) => {
+      if (stop.signal.aborted) {
+        process.stderr.write(
+          `
+${signal}: still stopping (the robot is being put in its safe state); SIGKILL abandons it
+`
+        );
+        return;
+      }
+      stop.abort(signal);
+    };
+    const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
+    for (const signal of signals) process.on(signal, onSignal);
     let result;
     try {
       result = await runClosedLoop(config, {
+        stop: stop.signal,
         ...status ? { status } : {},
         sinks: live?.sinks ?? [],
         events: [printer, ...live?.events ?? []],
         onStart: (loop, robot, operator) => live?.attach(loop, robot, operator)
       });
     } finally {
+      for (const signal of signals) process.off(signal, onSignal);
       await live?.close();
     }
     if (tty && status) process.stderr.write("\n");
     process.stdout.write(formatLoopResult(result));
-    if (result.latched) process.exitCode = 2;
+    process.exitCode = loopExitCode(result);
   });
 }
+function loopExitCode(r) {
+  if (r.interrupted !== void 0) {
+    const number = osConstants.signals[r.interrupted.reason];
+    return number === void 0 ? 1 : 128 + number;
+  }
+  return r.latched ? 2 : 0;
+}
 function formatLoopResult(r) {
-  const lines = [`${r.name}: ${r.rounds.length} rounds in ${r.wallSeconds.toFixed(0)} s`];
+  const lines = [
+    `${r.name}: ${r.rounds.length} round${r.rounds.length === 1 ? "" : "s"} in ${r.wallSeconds.toFixed(0)} s`
+  ];
+  if (r.interrupted)
+    lines.push(
+      `  INTERRUPTED by ${r.interrupted.reason} in round ${r.interrupted.round} (${r.interrupted.phase}): stopped at a tick boundary; the robot stopped through its safe stop, the learner and the rig after it; logs closed. The rounds below finished.`
+    );
   lines.push(
     "  round  version  real return (mean ± std, episodes, falls)  real data used  candidate  outcome"
   );
@@ -66,7 +99,7 @@ function formatLoopResult(r) {
     );
   const t = r.report;
   lines.push(
-    `  loop: ${t.ticks} ticks, period error p99 ${(t.periodError.p99 * 1e6).toFixed(0)} µs max ${(t.periodError.max * 1e6).toFixed(0)} µs, missed deadlines ${t.missedDeadlines}, ${t.switches} switches${r.latched ? `, ended LATCHED (${r.latched})` : ", ended in the safe state between episodes"}`
+    `  loop: ${t.ticks} ticks, period error p99 ${(t.periodError.p99 * 1e6).toFixed(0)} µs max ${(t.periodError.max * 1e6).toFixed(0)} µs, missed deadlines ${t.missedDeadlines}, ${t.switches} switches${r.latched ? `, ended LATCHED (${r.latched})` : r.interrupted ? ", stopped through the safe stop" : ", ended in the safe state between episodes"}`
   );
   if (r.task) lines.push(`  task (every episode, exploring ones included): ${formatTaskOutcome(r.task)}`);
   lines.push(`  output: ${r.output} (summary.json, ledger.jsonl, returns.svg, round-*.mcap, round-*/)`);
@@ -75,5 +108,6 @@ function formatLoopResult(r) {
 }
 export {
   formatLoopResult,
+  loopExitCode,
   register
 };
