@@ -37,6 +37,34 @@ export function setThreadNice(nice: number): PriorityChange {
   }
 }
 
+/**
+ * Raises the priority of another process we started (its main thread: Linux keeps a nice value per
+ * thread), e.g. a rig that must not be starved by the loop or the loop by it; never lowers it,
+ * never throws.
+ */
+export function setProcessNice(pid: number, nice: number): PriorityChange {
+  const before = getPriority(pid);
+  if (nice >= before) return { before, requested: before, refused: undefined };
+  try {
+    setPriority(pid, nice);
+    return { before, requested: nice, refused: undefined };
+  } catch (error) {
+    return { before, requested: nice, refused: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** One line on a change made by setThreadNice or setProcessNice, for `who` (e.g. 'rig'). */
+export function describeChange(who: string, change: PriorityChange): string {
+  if (change.refused !== undefined)
+    return (
+      `${who} priority: NOT raised, it runs at nice ${change.before} (asked for ${change.requested}: ` +
+      `${change.refused}); raising it needs CAP_SYS_NICE or ulimit -e ≥ ${20 - change.requested}`
+    );
+  return change.requested === change.before
+    ? `${who} priority: nice ${change.before}`
+    : `${who} priority: nice ${change.requested} (raised from ${change.before})`;
+}
+
 /** Puts the calling thread back where `change` found it (raising a nice value is always allowed). */
 export function restoreThreadNice(change: PriorityChange): void {
   if (change.refused !== undefined || change.requested === change.before) return;

@@ -5,8 +5,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadRunConfig, type RunConfig } from '../../../src/config/load.ts';
+import type { EventSink } from '../../../src/core/events.ts';
 import { readLog } from '../../../src/logging/reader.ts';
 import { OperatorConsole } from '../../../src/loop/operator.ts';
+import { describeChange, requestedNice, setProcessNice } from '../../../src/loop/priority.ts';
 import { runFromConfig } from '../../../src/loop/runner.ts';
 import { formatTaskOutcome } from '../../../src/loop/task-outcome.ts';
 import { startLiveView } from '../../live/live-view.ts';
@@ -62,13 +64,22 @@ export function register(program: Command): void {
       try {
         const brokerUrl = await rigReady(rig);
         process.stdout.write(`emulated cartpole rig up (separate process ${rig.pid}), broker ${brokerUrl}\n`);
+        // The rig's firmware loop and the control loop must not starve each other: both get the
+        // loop's priority where that is permitted, and each says whether it got it.
+        process.stdout.write(`${describeChange('rig', setProcessNice(rig.pid!, requestedNice()))}\n`);
+        const priorityLine: EventSink = {
+          emit: (e) => {
+            if (e.source === 'loop' && e.message.startsWith('loop priority'))
+              process.stdout.write(`${e.message}\n`);
+          },
+        };
         const live = await startLiveView(config, { port: flags.live });
         const result = await runFromConfig(
           withBroker(config, brokerUrl),
           { duration, logPath: flags.log },
           {
             sinks: live?.sinks ?? [],
-            events: live?.events ?? [],
+            events: [priorityLine, ...(live?.events ?? [])],
             onStart: (loop, robot) => live?.attach(loop, robot, new OperatorConsole(loop, robot)),
           },
         ).finally(() => live?.close());

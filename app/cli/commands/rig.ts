@@ -6,6 +6,7 @@ import { RigState, type RigStatus, rigStateNames } from '../../../hardware/proto
 import { parseRigConfig, type RigConfig, rigConfigSchema } from '../../../hardware/rig/config.ts';
 import { EmulatedRig, type RigReport } from '../../../hardware/rig/rig.ts';
 import { ConfigDocument } from '../../../src/config/document.ts';
+import { describeChange, requestedNice, setThreadNice } from '../../../src/loop/priority.ts';
 
 interface RigFlags {
   transport?: string;
@@ -33,6 +34,9 @@ export function register(program: Command): void {
       const config = withOverrides(loadRigConfig(file), flags);
       const seconds = parseDuration(flags.duration);
       const log = flags.quiet ? () => undefined : (line: string) => process.stderr.write(`rig: ${line}\n`);
+      // The firmware loop gets the control loop's priority where permitted, before the rig starts
+      // its link (a socat relay inherits it), so neither end starves the other on a busy machine.
+      log(describeChange('rig', setThreadNice(requestedNice())));
       const rig = await EmulatedRig.create(config, dirname(resolve(file)), log);
       await rig.start();
       const stopped = untilStopped(rig, seconds);

@@ -1,0 +1,198 @@
+/**
+ * The demo and the serial run beside CPU hogs: runs `tether demo` (the bundled ONNX policy, the rig
+ * over MQTT through the embedded broker) and `tether run configs/cartpole-serial.yaml` (LQR, the rig
+ * over a socat pty) N times each while busy-looping processes load the machine, and counts the runs
+ * that latched, failed or missed deadlines, and why. The shipped configs run unchanged (only the
+ * serial run's pty path is filled in).
+ *
+ *   npm run bench:demo-load [-- --runs 20] [--hogs 2] [--duration 10] [--only demo|serial]
+ *
+ * Writes bench/results/demo-load.json.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { RigConfigInput } from '../hardware/rig/config.ts';
+import { spawnRig, temporaryDirectory, useTestLinkKey } from '../hardware/tools/processes.ts';
+import { requestedNice, setProcessNice } from '../src/loop/priority.ts';
+import { startHogs } from './hogs.ts';
+import { machineInfo, printTable, resultsPath } from './report.ts';
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
+
+const runs = Number(flag('--runs') ?? 20);
+const hogCount = Number(flag('--hogs') ?? 2);
+const duration = Number(flag('--duration') ?? 10);
+const only = flag('--only');
+if (!(Number.isInteger(runs) && runs > 0))
+  throw new Error(`--runs: expected a positive integer, got '${flag('--runs')}'`);
+if (only !== undefined && only !== 'demo' && only !== 'serial')
+  throw new Error(`--only: expected 'demo' or 'serial', got '${only}'`);
+
+// Rig and runtime share the public test key (TETHER_LINK_KEY, unless set).
+useTestLinkKey();
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'bin/tether.mjs');
+const work = temporaryDirectory('tether-bench-demo-load');
+
+interface RunOutcome {
+  kind: 'demo' | 'serial';
+  run: number;
+  exitCode: number | null;
+  /** 'ok', 'LATCHED (…)', or what went wrong before a summary was printed. */
+  safety: string;
+  latched: boolean;
+  ticks: number;
+  missedDeadlines: number;
+  periodErrorP99: string;
+  priority: string;
+  loadAverage1m: number;
+  seconds: number;
+}
+
+function tether(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Reads the summary both commands print: the safety line, ticks, missed deadlines, period error. */
+function outcome(
+  kind: RunOutcome['kind'],
+  run: number,
+  result: { code: number | null; stdout: string; stderr: string },
+  started: number,
+): RunOutcome {
+  const text = `${result.stdout}\n${result.stderr}`;
+  const safety = /safety: (ok|LATCHED \(.*?\)|CERTIFICATE VIOLATED.*?)(;|$)/m.exec(result.stdout)?.[1];
+  const failure = /^tether: (.*)$/m.exec(result.stderr)?.[1];
+  return {
+    kind,
+    run,
+    exitCode: result.code,
+    safety: safety ?? `no summary: ${failure ?? `exit ${result.code}`}`,
+    latched: safety !== 'ok',
+    ticks: Number(/(\d+) ticks/.exec(result.stdout)?.[1] ?? Number.NaN),
+    missedDeadlines: Number(/missed deadlines:? (\d+)/.exec(result.stdout)?.[1] ?? Number.NaN),
+    periodErrorP99:
+      /period error\s+(?:p50 \S+ \S+\s+)?p99 (\S+ \S+?)(,|\s|$)/.exec(result.stdout)?.[1] ?? '?',
+    priority: /loop priority: (.*)$/m.exec(text)?.[1] ?? 'not reported',
+    loadAverage1m: loadavg()[0]!,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+async function demoRun(run: number): Promise<RunOutcome> {
+  const started = performance.now();
+  const log = join(work.path, `demo-${run}.mcap`);
+  return outcome('demo', run, await tether(['demo', '--duration', String(duration), '--log', log]), started);
+}
+
+/** The shipped rig config on a fresh pty, and the shipped serial run config pointed at it. */
+async function serialRun(run: number): Promise<RunOutcome> {
+  const started = performance.now();
+  const rigConfig = parse(readFileSync(join(root, 'configs/rig/cartpole.yaml'), 'utf8')) as RigConfigInput;
+  const rig = await spawnRig(
+    { ...rigConfig, transport: { kind: 'serial', link: join(work.path, `pty-${run}`) } },
+    work.path,
+    `rig-${run}`,
+  );
+  // As `tether demo` does for its rig: the rig gets the loop's priority where that is permitted.
+  setProcessNice(rig.child.pid!, requestedNice());
+  const config = join(work.path, `cartpole-serial-${run}.yaml`);
+  const text = readFileSync(join(root, 'configs/cartpole-serial.yaml'), 'utf8').replace(
+    'path: ../runs/cartpole-link.host',
+    `path: ${rig.hostLink}`,
+  );
+  writeFileSync(config, text);
+  const log = join(work.path, `serial-${run}.mcap`);
+  const result = await tether(['run', config, '--duration', String(duration), '--log', log]);
+  await rig.stop();
+  return outcome('serial', run, result, started);
+}
+
+const loadAtStart = loadavg();
+const hogs = startHogs(hogCount);
+const outcomes: RunOutcome[] = [];
+try {
+  for (let run = 1; run <= runs; run++) {
+    for (const kind of ['demo', 'serial'] as const) {
+      if (only !== undefined && only !== kind) continue;
+      const o = kind === 'demo' ? await demoRun(run) : await serialRun(run);
+      outcomes.push(o);
+      console.log(
+        `${kind.padEnd(6)} ${String(run).padStart(2)}/${runs}  ${o.safety}  ticks ${o.ticks}  missed ${o.missedDeadlines}  p99 ${o.periodErrorP99}  load ${o.loadAverage1m.toFixed(2)}`,
+      );
+    }
+  }
+} finally {
+  await hogs.stop();
+  work.remove();
+}
+
+const summary = (['demo', 'serial'] as const)
+  .map((kind) => {
+    const of = outcomes.filter((o) => o.kind === kind);
+    if (of.length === 0) return undefined;
+    const reasons: Record<string, number> = {};
+    for (const o of of) if (o.latched) reasons[o.safety] = (reasons[o.safety] ?? 0) + 1;
+    return {
+      kind,
+      runs: of.length,
+      clean: of.filter((o) => !o.latched && o.exitCode === 0).length,
+      latched: of.filter((o) => o.latched).length,
+      withMissedDeadlines: of.filter((o) => o.missedDeadlines > 0).length,
+      missedDeadlinesTotal: of.reduce(
+        (n, o) => n + (Number.isNaN(o.missedDeadlines) ? 0 : o.missedDeadlines),
+        0,
+      ),
+      reasons,
+    };
+  })
+  .filter((s) => s !== undefined);
+
+printTable(
+  `tether demo and the serial run, ${duration} s each, beside ${hogCount} CPU hogs (${outcomes[0]?.priority ?? ''})`,
+  ['run', 'runs', 'clean', 'latched', 'runs with misses', 'missed total', 'why latched'],
+  summary.map((s) => [
+    s.kind,
+    s.runs,
+    s.clean,
+    s.latched,
+    s.withMissedDeadlines,
+    s.missedDeadlinesTotal,
+    Object.entries(s.reasons)
+      .map(([why, n]) => `${n}× ${why}`)
+      .join('; ') || '–',
+  ]),
+);
+const out = resultsPath('demo-load.json');
+writeFileSync(
+  out,
+  `${JSON.stringify(
+    {
+      benchmark: 'demo-load',
+      ...machineInfo(),
+      loadAverageAtStart: loadAtStart,
+      hogs: hogCount,
+      durationSeconds: duration,
+      method:
+        'Each run is a fresh `tether demo --duration D` (bundled ONNX policy, 50 Hz, rig over MQTT through the embedded broker) or `tether run configs/cartpole-serial.yaml --duration D` (LQR, 100 Hz, rig from configs/rig/cartpole.yaml on a socat pty), one after the other, while `hogs` processes busy-loop at nice 0. A run is clean when it exits 0 with `safety: ok`. The loop priority line says whether the loop could raise its priority.',
+      summary,
+      runs: outcomes,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`wrote ${out}`);
