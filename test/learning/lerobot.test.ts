@@ -217,6 +217,8 @@ describe('LeRobotDataset v3 export', () => {
     const schema = metadataOf(dataFile).schema;
     const element = (name: string) => schema.find((e) => e.name === name);
     expect(element('observation.state')?.converted_type).toBe('LIST');
+    const leaf = schema[schema.findIndex((e) => e.name === 'observation.state') + 2];
+    expect([leaf?.name, leaf?.type]).toEqual(['item', 'FLOAT']);
     expect(element('timestamp')?.type).toBe('FLOAT');
     expect(element('next.reward')?.type).toBe('FLOAT');
     expect(element('next.done')?.type).toBe('BOOLEAN');
