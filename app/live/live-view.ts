@@ -25,6 +25,7 @@ import {
   LiveServer,
   type PolicyVersion,
 } from '../../src/live/server.ts';
+import type { LoggerDrops } from '../../src/logging/tick-logger.ts';
 import type { ControlLoop, TickSink } from '../../src/loop/control-loop.ts';
 
 export interface LiveViewRequest {
@@ -38,8 +39,16 @@ export interface LiveView {
   readonly server: LiveServer;
   readonly sinks: readonly TickSink[];
   readonly events: readonly EventSink[];
-  /** Call from the runner's `onStart`; `operator` is the run's one OperatorConsole. */
-  attach(loop: ControlLoop, robot: Robot, operator: LiveOperator | undefined): void;
+  /**
+   * Call from the runner's `onStart`; `operator` is the run's one OperatorConsole, `logger` what the
+   * run's logger dropped (shown in the status).
+   */
+  attach(
+    loop: ControlLoop,
+    robot: Robot,
+    operator: LiveOperator | undefined,
+    logger?: LoggerDrops | undefined,
+  ): void;
   close(): Promise<void>;
 }
 
@@ -86,7 +95,7 @@ export async function startLiveView(
     server,
     sinks: [server.sink],
     events: [server.events],
-    attach: (loop, robot, operator) => server.attach({ loop, robot, operator, info }),
+    attach: (loop, robot, operator, logger) => server.attach({ loop, robot, operator, info, logger }),
     close: () => server.close(),
   };
 }

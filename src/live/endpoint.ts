@@ -81,6 +81,10 @@ export interface LoopState {
   readonly operator: boolean;
   /** Ticks the sink dropped because the ring was full. */
   readonly droppedTicks: number;
+  /** The run writes an MCAP log; what its logger dropped so far. */
+  readonly logging: boolean;
+  readonly loggerDroppedTicks: number;
+  readonly loggerDroppedEvents: number;
 }
 
 export interface EndpointAttachment {
@@ -461,6 +465,11 @@ export class LiveEndpoint {
         last: this.certificate.last,
         last_time: Number.isFinite(this.certificate.lastTime) ? this.certificate.lastTime : null,
         events: this.certificate.events,
+      },
+      logger: {
+        logging: state?.logging ?? false,
+        dropped_ticks: state?.loggerDroppedTicks ?? 0,
+        dropped_events: state?.loggerDroppedEvents ?? 0,
       },
       live: {
         streamed_ticks: this.streamed,

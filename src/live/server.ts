@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { EventSink } from '../core/events.ts';
 import type { Robot } from '../core/robot.ts';
 import { secondsToNs } from '../logging/layout.ts';
+import type { LoggerDrops } from '../logging/tick-logger.ts';
 import type { ControlLoop } from '../loop/control-loop.ts';
 import type { OperatorReply } from '../loop/operator.ts';
 import { workerEntry } from '../runtime/entry-points.ts';
@@ -44,6 +45,8 @@ export interface LiveAttachment {
   /** Without one, operator commands are refused (the stream still runs). */
   readonly operator?: LiveOperator | undefined;
   readonly info: LiveRunInfo;
+  /** The run's MCAP logger, when it logs: its drop counts go into the status. */
+  readonly logger?: LoggerDrops | undefined;
 }
 
 const stateIntervalMs = 100;
@@ -213,6 +216,9 @@ export class LiveServer {
       robotState: run.robot.state,
       operator: run.operator !== undefined,
       droppedTicks: this.sink.dropped,
+      logging: run.logger !== undefined,
+      loggerDroppedTicks: run.logger?.droppedTicks ?? 0,
+      loggerDroppedEvents: run.logger?.droppedEvents ?? 0,
     };
   }
 
@@ -221,7 +227,7 @@ export class LiveServer {
     const run = this.run;
     if (!run) return;
     const { controllers, safety } = run.loop;
-    const key = `${controllers.activeName}|${controllers.pendingSwitch ?? ''}|${safety.latched}|${safety.latchReason ?? ''}|${run.robot.state}`;
+    const key = `${controllers.activeName}|${controllers.pendingSwitch ?? ''}|${safety.latched}|${safety.latchReason ?? ''}|${run.robot.state}|${run.logger?.droppedTicks}|${run.logger?.droppedEvents}`;
     const now = performance.now();
     if (!force && key === this.lastStateKey && now - this.lastStateMs < stateRefreshMs) return;
     this.lastStateKey = key;

@@ -24,6 +24,8 @@ export const Topic = {
   events: '/tether/events',
   /** Link health (robots behind a link only): counts since configure, about once a second. */
   link: '/tether/link',
+  /** The logger's own health: what it wrote and dropped so far, once a second and at close. */
+  logger: '/tether/logger',
 } as const;
 
 /** The per-tick channels, in the order the writer emits them within one tick. */
@@ -338,6 +340,51 @@ export const linkSchema = {
     rtt_max_ms: { type: 'number', description: 'Largest command round trip [ms]' },
   },
 };
+
+export const loggerSchema = {
+  title: 'tether.Logger',
+  description:
+    "The logger's own counts so far, once a second and at close: a log cut short by a crash keeps them up to its last complete chunk",
+  type: 'object',
+  properties: {
+    time: { type: 'number', description: 'Loop time of the last tick written [s]' },
+    ticks: { type: 'integer', description: 'Ticks written so far' },
+    dropped_ticks: { type: 'integer', description: 'Ticks dropped so far (the writer fell behind)' },
+    dropped_events: { type: 'integer', description: 'Events not logged so far' },
+    backlog: { type: 'integer', description: 'Ticks waiting in the ring for the writer' },
+  },
+};
+
+/** One `/tether/logger` sample. */
+export interface LoggerCounts {
+  /** Loop time of the last tick written [s] (0 before the first). */
+  readonly time: number;
+  readonly ticks: number;
+  readonly droppedTicks: number;
+  readonly droppedEvents: number;
+  readonly backlog: number;
+}
+
+export function loggerMessage(c: LoggerCounts): string {
+  return JSON.stringify({
+    time: Number.isFinite(c.time) ? c.time : 0,
+    ticks: c.ticks,
+    dropped_ticks: c.droppedTicks,
+    dropped_events: c.droppedEvents,
+    backlog: c.backlog,
+  });
+}
+
+export function parseLoggerMessage(body: Record<string, unknown>): LoggerCounts {
+  const count = (key: string) => (typeof body[key] === 'number' ? (body[key] as number) : 0);
+  return {
+    time: count('time'),
+    ticks: count('ticks'),
+    droppedTicks: count('dropped_ticks'),
+    droppedEvents: count('dropped_events'),
+    backlog: count('backlog'),
+  };
+}
 
 export function linkMessage(time: number, health: LinkHealth): string {
   const body: Record<string, number | string> = { time, session: health.session ?? '' };

@@ -16,9 +16,11 @@ import type { LinkHealth } from '../core/link-health.ts';
 import type { RobotInfo } from '../core/robot.ts';
 import {
   fromMetadataJson,
+  type LoggerCounts,
   MetadataName,
   nsToSeconds,
   parseLinkMessage,
+  parseLoggerMessage,
   Topic,
   tickTopics,
 } from './layout.ts';
@@ -116,6 +118,11 @@ export interface TetherLog {
   readonly events: readonly LoggedEvent[];
   /** Link health samples (robots behind a link only), in order; the last one is the run's total. */
   readonly link: readonly LinkSample[];
+  /**
+   * The logger's latest `/tether/logger` counts (written once a second and at close): after a crash,
+   * the ticks and events it had dropped by its last complete chunk. Undefined in older logs.
+   */
+  readonly logger: LoggerCounts | undefined;
   readonly summary: WrittenSummary | undefined;
 }
 
@@ -348,6 +355,7 @@ export async function readLog(path: string): Promise<TetherLog> {
   const partOf = new Map<number, number>();
   const events: LoggedEvent[] = [];
   const link: LinkSample[] = [];
+  let logger: LoggerCounts | undefined;
   const assembler = new TickAssembler();
   let observationNames: string[] = [];
   let actionNames: string[] = [];
@@ -397,6 +405,8 @@ export async function readLog(path: string): Promise<TetherLog> {
       });
     } else if (channel.topic === Topic.link) {
       link.push({ ...parseLinkMessage(body), wallTime: nsToSeconds(message.publishTime) });
+    } else if (channel.topic === Topic.logger) {
+      logger = parseLoggerMessage(body);
     }
   };
 
@@ -498,6 +508,7 @@ export async function readLog(path: string): Promise<TetherLog> {
     incompleteTicks: a.incomplete,
     events,
     link,
+    logger,
     summary:
       written === undefined
         ? undefined

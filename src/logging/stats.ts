@@ -47,8 +47,15 @@ export interface LogReport {
   readonly ticks: number;
   /** Tick numbers missing between the first and last logged tick (dropped by the logger or lost). */
   readonly missingTicks: number;
-  /** Ticks the logger reported dropping (only known when the log was closed cleanly). */
+  /**
+   * Ticks the logger dropped: its close record's count, or, for a log cut short, its last
+   * `/tether/logger` count (undefined in logs from before that channel).
+   */
   readonly droppedTicks: number | undefined;
+  /** Events the logger could not log, counted the same way. */
+  readonly droppedEvents: number | undefined;
+  /** Loop time the drop counts are as of when they come from a `/tether/logger` sample of a cut log. */
+  readonly droppedAsOf: number | undefined;
   readonly incompleteTicks: number;
   readonly durationS: number;
   /** Seconds. */
@@ -128,7 +135,9 @@ export function summarizeLog(log: TetherLog): LogReport {
     measuredRateHz: durationS > 0 ? span / durationS : undefined,
     ticks: count,
     missingTicks,
-    droppedTicks: log.summary?.droppedTicks,
+    droppedTicks: log.summary?.droppedTicks ?? log.logger?.droppedTicks,
+    droppedEvents: log.logger?.droppedEvents,
+    droppedAsOf: log.summary === undefined && log.logger !== undefined ? log.logger.time : undefined,
     incompleteTicks: log.incompleteTicks,
     durationS,
     periodError: spread(t.periodError),

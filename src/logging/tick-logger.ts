@@ -4,7 +4,9 @@
  * `writeTick` only copies numbers into a SharedArrayBuffer ring; a worker thread encodes JSON and
  * writes chunked MCAP. If the worker falls behind (slow disk), ticks are dropped and counted, never
  * queued on the loop's thread. Chunks hold at most about one second of ticks at the nominal rate,
- * so a process killed with SIGKILL leaves a file that is readable up to its last complete chunk.
+ * so a process killed with SIGKILL leaves a file that is readable up to its last complete chunk;
+ * the drop counts sit in the ring's shared memory and reach `/tether/logger` once a second, so such
+ * a file still says how many ticks were dropped.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -49,6 +51,14 @@ export interface TickLoggerOptions {
   readonly whenFull?: 'drop' | 'wait';
   /** The robot is behind a link: log its health on `/tether/link` (see `writeLink`). */
   readonly link?: boolean;
+}
+
+/** What a running logger has lost so far (the status line and the live view show it). */
+export interface LoggerDrops {
+  /** Ticks dropped because the writer fell behind. */
+  readonly droppedTicks: number;
+  /** Events not logged. */
+  readonly droppedEvents: number;
 }
 
 export interface LogSummary {
@@ -118,11 +128,10 @@ function validate(path: string, options: TickLoggerOptions): void {
   }
 }
 
-export class McapTickLogger implements EventSink {
+export class McapTickLogger implements EventSink, LoggerDrops {
   readonly path: string;
   private readonly producer: TickRingProducer;
   private closed = false;
-  private lostEvents = 0;
   private readonly waitMs: number;
   /** Set once the worker reported `closed`; its exit after that is expected. */
   private finished = false;
@@ -215,7 +224,7 @@ export class McapTickLogger implements EventSink {
 
   /** Events not logged: emitted after close, or not structured-cloneable. */
   get droppedEvents(): number {
-    return this.lostEvents;
+    return this.producer.lostEvents;
   }
 
   /** Ticks handed over but not yet taken by the writer thread (ring fill level). */
@@ -231,7 +240,7 @@ export class McapTickLogger implements EventSink {
   /** Hot path: copies the record into the ring. Never blocks, never allocates, never throws. */
   writeTick(record: TickRecord): void {
     if (this.closed || this.failure) {
-      this.producer.dropped++;
+      this.producer.countDrop();
       return;
     }
     this.producer.push(record, this.waitMs);
@@ -240,7 +249,7 @@ export class McapTickLogger implements EventSink {
   /** Events are rare, so they travel by message; one that cannot be cloned is counted, not thrown. */
   emit(event: ControlEvent): void {
     if (this.closed || this.failure) {
-      this.lostEvents++;
+      this.producer.countLostEvent();
       return;
     }
     try {
@@ -250,7 +259,7 @@ export class McapTickLogger implements EventSink {
         wallTimeMs: performance.timeOrigin + performance.now(),
       } satisfies ParentMessage);
     } catch {
-      this.lostEvents++;
+      this.producer.countLostEvent();
     }
   }
 
@@ -298,7 +307,7 @@ export class McapTickLogger implements EventSink {
       ticks: closed.ticks,
       droppedTicks: this.producer.dropped,
       events: closed.events,
-      droppedEvents: this.lostEvents,
+      droppedEvents: this.producer.lostEvents,
       messages: closed.messages,
       chunks: closed.chunks,
       bytes: closed.bytes,

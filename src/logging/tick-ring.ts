@@ -25,6 +25,10 @@ export const slotHeaderSize = 9;
 
 const WRITE = 0;
 const READ = 1;
+/** Ticks the producer dropped, and events its logger lost: shared so the writer can log them live. */
+const DROPPED = 2;
+const LOST_EVENTS = 3;
+const controlSize = 4;
 
 export interface TickRingShape {
   readonly capacity: number;
@@ -54,7 +58,7 @@ export function createTickRingBuffers(shape: TickRingShape): TickRingBuffers {
   }
   return {
     ...shape,
-    control: new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT),
+    control: new SharedArrayBuffer(controlSize * Int32Array.BYTES_PER_ELEMENT),
     slots: new SharedArrayBuffer(capacity * slotSize(shape) * Float64Array.BYTES_PER_ELEMENT),
   };
 }
@@ -74,7 +78,10 @@ export class TickRingProducer {
   private readonly actionSize: number;
   /** Local copy of the write counter; only this thread writes it. */
   private written = 0;
+  /** Ticks dropped (ring full); the consumer reads the same count from shared memory. */
   dropped = 0;
+  /** Events lost by the producer's owner (the logger), shared the same way. */
+  lostEvents = 0;
 
   constructor(buffers: TickRingBuffers) {
     this.control = new Int32Array(buffers.control);
@@ -91,6 +98,18 @@ export class TickRingProducer {
     return (this.written - Atomics.load(this.control, READ)) | 0;
   }
 
+  /** Counts a tick that never entered the ring, where the consumer sees it too. */
+  countDrop(): void {
+    this.dropped++;
+    Atomics.store(this.control, DROPPED, this.dropped);
+  }
+
+  /** Counts an event that was not logged, where the consumer sees it too. */
+  countLostEvent(): void {
+    this.lostEvents++;
+    Atomics.store(this.control, LOST_EVENTS, this.lostEvents);
+  }
+
   /**
    * Copies the record into the next free slot and wakes the consumer; returns false (and counts)
    * when the ring is full. With `waitMs > 0` a full ring blocks this thread up to that long for
@@ -105,7 +124,7 @@ export class TickRingProducer {
       read = Atomics.load(this.control, READ);
     }
     if (((this.written - read) | 0) > this.mask) {
-      this.dropped++;
+      this.countDrop();
       return false;
     }
     const slots = this.slots;
@@ -153,6 +172,16 @@ export class TickRingConsumer {
   /** Slots published but not yet taken. */
   available(): number {
     return (Atomics.load(this.control, WRITE) - this.consumed) | 0;
+  }
+
+  /** Ticks the producer dropped so far. */
+  dropped(): number {
+    return Atomics.load(this.control, DROPPED);
+  }
+
+  /** Events the producer's owner lost so far. */
+  lostEvents(): number {
+    return Atomics.load(this.control, LOST_EVENTS);
   }
 
   /** Copies the oldest slot into `out` (length = stride) and frees it; false when empty. */

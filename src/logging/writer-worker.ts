@@ -18,6 +18,8 @@ import {
   eventSchema,
   linkMessage,
   linkSchema,
+  loggerMessage,
+  loggerSchema,
   MetadataName,
   modeSchema,
   safetySchema,
@@ -78,6 +80,8 @@ export type WorkerMessage =
     };
 
 const pollMs = 20;
+/** How often the logger's own counts go to `/tether/logger` (wall time). */
+const countsPeriodMs = 1000;
 /** Ticks written between two looks at the message port. */
 const batchTicks = 64;
 
@@ -168,6 +172,7 @@ async function run(setup: WriterSetup): Promise<void> {
     safety: await channel(Topic.safety, safetySchema),
     events: await channel(Topic.events, eventSchema),
     link: setup.link ? await channel(Topic.link, linkSchema) : undefined,
+    logger: await channel(Topic.logger, loggerSchema),
   };
 
   // Metadata goes straight to the file (outside chunks), so a crashed run still says what it was.
@@ -231,6 +236,24 @@ async function run(setup: WriterSetup): Promise<void> {
     await add(ids.link, logTimeOf(time), wallMsToNs(wallTimeMs), linkMessage(time, health));
   };
 
+  /**
+   * The logger's counts, once a second of wall time: ticks and events dropped reach the file while
+   * the run goes on, so a log cut short by a crash still says how many it lost (up to its last chunk).
+   */
+  let countsWrittenAtMs = Number.NEGATIVE_INFINITY;
+  const writeCounts = async (nowMs: number): Promise<void> => {
+    countsWrittenAtMs = nowMs;
+    const time = Number.isNaN(lastDeadline) ? 0 : lastDeadline;
+    const json = loggerMessage({
+      time,
+      ticks,
+      droppedTicks: consumer.dropped(),
+      droppedEvents: consumer.lostEvents(),
+      backlog: consumer.available(),
+    });
+    await add(ids.logger, logTimeOf(time), wallMsToNs(nowMs), json);
+  };
+
   const pendingEvents: ParentMessage[] = [];
   let closeRequest: { dropped: number; summary?: Readonly<Record<string, string>> } | undefined;
   port.on('message', (message: ParentMessage) => {
@@ -251,6 +274,8 @@ async function run(setup: WriterSetup): Promise<void> {
       if (next.type === 'event') await writeEvent(next.event, next.wallTimeMs);
       else if (next.type === 'link') await writeLink(next.time, next.health, next.wallTimeMs);
     }
+    const nowMs = performance.timeOrigin + performance.now();
+    if (nowMs - countsWrittenAtMs >= countsPeriodMs) await writeCounts(nowMs);
     if (closeRequest && consumer.available() === 0) break;
     // Port messages (events, close) are macrotasks: a full batch yields so they are not starved
     // while the ring stays busy; an empty ring sleeps until the producer publishes.
@@ -258,6 +283,7 @@ async function run(setup: WriterSetup): Promise<void> {
     else await consumer.waitForData(pollMs);
   }
 
+  await writeCounts(performance.timeOrigin + performance.now());
   await writer.addMetadata({
     name: MetadataName.summary,
     metadata: new Map([

@@ -3,7 +3,7 @@ import type { ClockMode } from '../config/schema.ts';
 import type { ControlEvent, EventSink } from '../core/events.ts';
 import type { LinkHealth } from '../core/link-health.ts';
 import type { Robot } from '../core/robot.ts';
-import { type LogSummary, McapTickLogger } from '../logging/tick-logger.ts';
+import { type LoggerDrops, type LogSummary, McapTickLogger } from '../logging/tick-logger.ts';
 import {
   assembleControl,
   checkPresentedSpecs,
@@ -28,8 +28,11 @@ export interface RunHooks {
   readonly sinks?: readonly TickSink[];
   /** Extra event listeners (the MCAP logger, the console). */
   readonly events?: readonly EventSink[];
-  /** Called once the loop exists, e.g. to wire Ctrl-C to `loop.stop()` or an operator console. */
-  readonly onStart?: (loop: ControlLoop, robot: Robot) => void;
+  /**
+   * Called once the loop exists, e.g. to wire Ctrl-C to `loop.stop()` or an operator console;
+   * `logger` (when the run is logged) says live what the logger dropped.
+   */
+  readonly onStart?: (loop: ControlLoop, robot: Robot, logger: LoggerDrops | undefined) => void;
 }
 
 export interface RunResult {
@@ -157,7 +160,7 @@ export async function runFromConfig(
       linkTimer = setInterval(sampleLink, linkSampleMs);
       linkTimer.unref();
     }
-    hooks.onStart?.(running, robot);
+    hooks.onStart?.(running, robot, logger);
     const duration = overrides.duration ?? config.duration;
     const maxTicks =
       duration === undefined ? Number.POSITIVE_INFINITY : Math.round(duration * options.rateHz);

@@ -91,6 +91,7 @@ function fakeLog(
     incompleteTicks: 0,
     events: options.events ?? [],
     link: [],
+    logger: undefined,
     summary: undefined,
   };
 }

@@ -80,7 +80,7 @@ describe('tether log info', () => {
     expect(report['truncated']).toBe(false);
     expect(report['periodError']).toEqual({ p50: 1e-4, p99: 1e-4, max: 0.004 });
     expect((report['safety'] as { byFlag: Record<string, number> }).byFlag['estop']).toBe(50);
-    expect((report['channels'] as unknown[]).length).toBe(7);
+    expect((report['channels'] as unknown[]).length).toBe(8);
   });
 
   it('reports a truncated file as truncated, not as an exception', async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTickRecord } from '../../src/core/tick.ts';
 import { Topic } from '../../src/logging/layout.ts';
 import { decompressHandlers, readLog } from '../../src/logging/reader.ts';
+import { summarizeLog } from '../../src/logging/stats.ts';
 import { fillTick } from './fixtures/synthetic.ts';
 
 /** Tether logs are zstd-compressed; readers need the codec. */
@@ -15,6 +16,8 @@ const zstdHandlers = await decompressHandlers();
 
 const child = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 const forgetful = fileURLToPath(new URL('./fixtures/no-close-writer.ts', import.meta.url));
+const dropping = fileURLToPath(new URL('./fixtures/dropping-writer.ts', import.meta.url));
+const tetherCli = fileURLToPath(new URL('../../bin/tether.mjs', import.meta.url));
 
 let dir: string;
 beforeAll(async () => {
@@ -90,6 +93,52 @@ describe('crash tolerance', () => {
       expect(log.ticks.safetyFlags[row]).toBe(expected.safetyFlags);
     }
     expect(log.events.length).toBeGreaterThan(0);
+  });
+
+  it('keeps the drop count of a killed run up to its last complete chunk; tether log info shows it', async () => {
+    const path = join(dir, 'dropping.mcap');
+    const proc = spawn(process.execPath, ['--import', 'tsx', dropping, path], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+    proc.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      proc.on('exit', (_code, signal) => resolve(signal)),
+    );
+    const deadline = Date.now() + 30_000;
+    while (!/dropped \d+\n/.test(stdout)) {
+      if (proc.exitCode !== null) throw new Error(`dropping-writer exited early: ${stderr}`);
+      if (Date.now() > deadline) throw new Error(`dropping-writer never finished its bursts: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const dropped = Number(/dropped (\d+)/.exec(stdout)![1]);
+    // The count goes to /tether/logger once a second; let a few chunks close after it.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    proc.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const log = await readLog(path);
+    expect(log.truncated).toBe(true);
+    expect(log.summary).toBeUndefined();
+    expect(dropped).toBeGreaterThan(0);
+    expect(log.logger?.droppedTicks).toBe(dropped);
+    const report = summarizeLog(log);
+    expect(report.droppedTicks).toBe(dropped);
+    expect(report.droppedAsOf).toBeGreaterThan(0);
+
+    const info = await new Promise<string>((resolve) => {
+      const cli = spawn(process.execPath, [tetherCli, 'log', 'info', path], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      cli.stdout.on('data', (data: Buffer) => (out += data.toString()));
+      cli.on('close', () => resolve(out));
+    });
+    expect(info).toMatch(
+      new RegExp(`${dropped} dropped by the logger by \\d+\\.\\d s, its last count before the log ends`),
+    );
   });
 
   it('does not keep a process alive that forgot close(); the log is left truncated but readable', async () => {

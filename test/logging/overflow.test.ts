@@ -41,6 +41,9 @@ describe('ring overflow', () => {
     const log = await readLog(path);
     expect(log.ticks.count).toBe(summary.ticks);
     expect(log.summary?.droppedTicks).toBe(droppedDuringBurst);
+    // The logger's own channel says the same, written while the run went on and at close.
+    expect(log.logger?.droppedTicks).toBe(droppedDuringBurst);
+    expect(log.channels.find((c) => c.topic === '/tether/logger')?.messageCount).toBeGreaterThanOrEqual(2);
     // Every logged tick is intact: its numbers are exactly those of the tick it claims to be.
     const expected = createTickRecord(4, 1);
     for (let row = 0; row < log.ticks.count; row++) {

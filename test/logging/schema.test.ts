@@ -136,7 +136,7 @@ describe('JSON schemas', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect(checked.size).toBe(7);
+    expect(checked.size).toBe(8);
   });
 
   it('nests the arm signals as Foxglove paths like /tether/observation.shoulder.q', () => {

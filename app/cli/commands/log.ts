@@ -59,7 +59,10 @@ export function formatReport(r: LogReport): string {
   line('duration', `${r.durationS.toFixed(3)} s of loop time`);
   const losses = [
     `${r.missingTicks} missing`,
-    r.droppedTicks === undefined ? undefined : `${r.droppedTicks} dropped by the logger`,
+    r.droppedTicks === undefined
+      ? undefined
+      : `${r.droppedTicks} dropped by the logger${r.droppedAsOf === undefined ? '' : ` by ${r.droppedAsOf.toFixed(1)} s, its last count before the log ends`}`,
+    r.droppedEvents ? `${r.droppedEvents} events not logged` : undefined,
     r.incompleteTicks > 0 ? `${r.incompleteTicks} incomplete` : undefined,
   ].filter((part) => part !== undefined);
   line('ticks', `${r.ticks} (${losses.join(', ')})`);

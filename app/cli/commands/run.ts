@@ -5,6 +5,7 @@ import type { ClockMode } from '../../../src/config/schema.ts';
 import type { EventSink } from '../../../src/core/events.ts';
 import { formatLinkHealth } from '../../../src/core/link-health.ts';
 import type { Robot } from '../../../src/core/robot.ts';
+import type { LoggerDrops } from '../../../src/logging/tick-logger.ts';
 import type { ControlLoop } from '../../../src/loop/control-loop.ts';
 import { OperatorConsole } from '../../../src/loop/operator.ts';
 import { type RunResult, runFromConfig } from '../../../src/loop/runner.ts';
@@ -75,12 +76,12 @@ export function register(program: Command): void {
         config,
         { duration, mode, logPath },
         {
-          onStart: (loop, robot) => {
+          onStart: (loop, robot, logger) => {
             stopLoop = () => loop.stop();
             if (signalled) loop.stop();
-            status?.start(loop, robot);
+            status?.start(loop, robot, logger);
             const operator = new OperatorConsole(loop, robot);
-            live?.attach(loop, robot, operator);
+            live?.attach(loop, robot, operator, logger);
             if (operatorOnStdin) operatorInput = readOperatorCommands(loop, operator);
             if (mqttOperator) {
               mqttOperator.onRefused = (reason) =>
@@ -130,14 +131,18 @@ function readOperatorCommands(loop: ControlLoop, operator: OperatorConsole): Int
 /** One line on stderr, redrawn once a second, for long runs. */
 class StatusLine {
   private timer: NodeJS.Timeout | undefined;
-  start(loop: ControlLoop, robot: Robot): void {
+  start(loop: ControlLoop, robot: Robot, logger: LoggerDrops | undefined): void {
     const record = loop.record;
     this.timer = setInterval(() => {
       const controllers = loop.controllers;
       const health = robot.linkHealth?.();
       const link = health === undefined ? '' : `  link: ${formatLinkHealth(health, true)}`;
+      const log =
+        logger === undefined
+          ? ''
+          : `  log dropped=${logger.droppedTicks}${logger.droppedEvents > 0 ? ` events-lost=${logger.droppedEvents}` : ''}`;
       process.stderr.write(
-        `\r  t=${record.deadline.toFixed(1)} s  ticks=${record.tick + 1}  missed=${record.missedDeadlines}  controller=${controllers.activeName}  mode=${record.mode}  safety=${loop.safety.latched ? 'LATCHED' : 'ok'}${link}   `,
+        `\r  t=${record.deadline.toFixed(1)} s  ticks=${record.tick + 1}  missed=${record.missedDeadlines}  controller=${controllers.activeName}  mode=${record.mode}  safety=${loop.safety.latched ? 'LATCHED' : 'ok'}${log}${link}   `,
       );
     }, 1000);
     this.timer.unref();

@@ -194,6 +194,7 @@ function setConnection(text) {
 
 function renderStatus(status) {
   state.rateHz = status.rate_hz;
+  state.logger = status.logger;
   $('run').textContent = `${status.run} · ${status.robot} · ${status.rate_hz} Hz · tick ${status.tick}`;
   const safety = $('safety');
   safety.dataset.latched = String(status.latched);
@@ -332,7 +333,8 @@ function render() {
   const us = (ms) => (Number.isFinite(ms) ? `${(ms * 1e3).toFixed(0)} µs` : '—');
   $('timing-text').textContent =
     `compute p50 ${us(percentile(g.compute, 0.5))} p99 ${us(percentile(g.compute, 0.99))} (blue) · ` +
-    `period error p99 ${us(percentile(g.period, 0.99))} (orange) · missed deadlines ${g.missed}`;
+    `period error p99 ${us(percentile(g.period, 0.99))} (orange) · missed deadlines ${g.missed}` +
+    (state.logger?.logging ? ` · log dropped ${state.logger.dropped_ticks} ticks` : '');
 }
 
 // ---------------------------------------------------------------------------------------------
