@@ -46,6 +46,7 @@ export type { Learner };
 import { LearnerProcess } from './learner-process.ts';
 import { returnsSvg } from './plot.ts';
 import { LateSink, RoundLog } from './round-log.ts';
+import { certifiedControllersOf } from './certified.ts';
 import { datasetTaskOf } from './task.ts';
 
 export interface ClosedLoopHooks {
@@ -175,10 +176,7 @@ export async function runClosedLoop(
     throw new Error(
       `${loop.file}: policy '${policyName}' must name a 'policy' controller of ${loop.run} (it has ${runConfig.controllers.map((c) => `${c.name} (${c.plugin.kind})`).join(', ')})`,
     );
-  const certified = runConfig.controllers
-    .filter((c) => c.plugin.kind === 'hybrid-supervisor')
-    .map((c) => c.name)
-    .concat(runConfig.switching.guard ? [`switching.guard (${runConfig.switching.guard.plugin.kind})`] : []);
+  const certified = certifiedControllersOf(runConfig);
   // The task: the run config's `task:`, else the fine-tuning config's environment. Relative paths in
   // it resolve against the file that wrote it.
   const taskSection = runConfig.task?.section ?? {
@@ -448,6 +446,7 @@ export async function runClosedLoop(
         gates: loop.gates,
         robot: { observation: robot.info.observation, action: robot.info.action },
         certified,
+        replaces: policyName,
         dir: path.join(out, `round-${round}`),
         seed: loop.learner.seed + round,
         ...(loop.learner.updates ? { updates: loop.learner.updates } : {}),

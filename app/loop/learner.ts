@@ -12,11 +12,11 @@ import path from 'node:path';
 import type { ActionSpec, VectorSpec } from '../../src/core/spec.ts';
 import { loadContract } from '../../src/inference/contract.ts';
 import { exportPolicy, sha256 } from '../../src/inference/export.ts';
+import { type CertifiedController, certificateGate } from '../../src/learning/certificate-gate.ts';
 import { POLICY_NAME, trainedPolicyExport } from '../../src/learning/deployment.ts';
 import {
   actionsGate,
   batchPolicyOf,
-  certificateGate,
   contractGate,
   episodeReturn,
   fqeCompare,
@@ -57,8 +57,10 @@ export interface LearnJob {
   readonly gates: GatesOptions;
   /** The robot's specs as it introduced itself, for the contract gate. */
   readonly robot: { readonly observation: VectorSpec; readonly action: ActionSpec };
-  /** Controllers of the run config that run under a certificate. */
-  readonly certified: readonly string[];
+  /** The run config's certificates and the controllers they prove. */
+  readonly certified: readonly CertifiedController[];
+  /** The run config's controller the candidates replace (the deployed policy). */
+  readonly replaces: string;
   /** Folder of this round's dataset, candidate and reports. */
   readonly dir: string;
   readonly seed: number;
@@ -199,7 +201,7 @@ export async function learnRound(
 
 /** Every gate on the candidate's files, against the deployed policy's. */
 export async function runGates(
-  job: Pick<LearnJob, 'config' | 'deployed' | 'gates' | 'robot' | 'certified' | 'seed'>,
+  job: Pick<LearnJob, 'config' | 'deployed' | 'gates' | 'robot' | 'certified' | 'replaces' | 'seed'>,
   candidate: { readonly onnx: string; readonly contract: string },
   all: LogDataset,
   heldOut: LogDataset,
@@ -243,7 +245,19 @@ export async function runGates(
     }
     checks.push(fqeCompare(heldOut, candidatePolicy, deployedPolicy, job.gates.fqe, job.seed));
   }
-  checks.push(certificateGate(job.certified));
+  checks.push(
+    await certificateGate({
+      certified: job.certified,
+      replaces: job.replaces,
+      candidate: {
+        onnx: candidateBytes,
+        contract: loadContract(candidate.contract),
+        sha256: sha256(candidateBytes),
+      },
+      outDir: path.dirname(candidate.onnx),
+      budget: job.gates.certificate,
+    }),
+  );
   return gateReport(
     { onnx: candidate.onnx, sha256: sha256(candidateBytes) },
     { onnx: job.deployed.onnx, sha256: sha256(deployedBytes) },

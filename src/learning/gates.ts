@@ -10,8 +10,9 @@
  *                simulator is the wrong system, so this is a sanity bound, not a ranking)
  *   fqe          fitted Q evaluation on held-out real episodes, against the deployed policy's
  *                estimate from the same data and the same fit
- *   certificate  certified modes in the run config need their certificate re-verified for the new
- *                policy; the loop does not do that yet, so such a config refuses every candidate
+ *   certificate  every certificate of the run still holds: re-checked where it proves another
+ *                controller, re-verified for the candidate where it proved the policy the candidate
+ *                replaces (certificate-gate.ts)
  *
  * A candidate that fails is kept with its report and never deployed.
  */
@@ -69,6 +70,16 @@ export const gatesSchema = z
       })
       .strict()
       .default({ maxSaturation: 0.9 }),
+    /** The verifier's budget when a certificate must be re-verified for a candidate. */
+    certificate: z
+      .object({
+        /** Wall seconds per certificate; past it the result is UNKNOWN and the gate fails. */
+        seconds: z.number().positive().default(600),
+        /** Worker threads (the learner runs below the loop's priority; keep them few). */
+        workers: z.number().int().min(0).default(1),
+      })
+      .strict()
+      .default({ seconds: 600, workers: 1 }),
   })
   .strict();
 
@@ -263,26 +274,6 @@ export function fqeCompare(
     fittedQEvaluation(heldOut, deployed, fit),
     options.tolerance,
   );
-}
-
-export function certificateGate(certifiedModes: readonly string[]): GateCheck {
-  if (certifiedModes.length === 0)
-    return {
-      name: 'certificate',
-      passed: true,
-      applicable: false,
-      detail: 'the run config has no certified modes',
-      values: {},
-    };
-  return {
-    name: 'certificate',
-    passed: false,
-    applicable: true,
-    detail:
-      `the run config has certified modes (${certifiedModes.join(', ')}); re-verifying their certificate ` +
-      'against a new policy is not implemented in the loop, so no candidate is deployed under them',
-    values: { certified: certifiedModes.join(', ') },
-  };
 }
 
 export function gateReport(

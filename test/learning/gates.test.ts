@@ -9,7 +9,6 @@ import { fittedQEvaluation, observedDiscountedReturns } from '../../src/learning
 import {
   actionsGate,
   batchPolicyOf,
-  certificateGate,
   contractGate,
   fqeCompare,
   gatesDefaults,
@@ -176,10 +175,6 @@ describe('gates', () => {
     expect(actionsGate(push(0.5), data, { maxSaturation: 0.9 }).passed).toBe(true);
     expect(simGate(100, 250, { episodes: 5, minReturnRatio: 0.8 }).passed).toBe(false);
     expect(simGate(240, 250, { episodes: 5, minReturnRatio: 0.8 }).passed).toBe(true);
-    expect(certificateGate([])).toMatchObject({ passed: true, applicable: false });
-    expect(certificateGate(['swingup']).detail).toMatch(
-      /re-verifying their certificate against a new policy is not implemented/,
-    );
   });
 
   it('runs the exported file itself: the shipped policy as a batch policy', () => {

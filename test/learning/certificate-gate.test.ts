@@ -1,0 +1,174 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { certifiedControllersOf } from '../../app/loop/certified.ts';
+import { plugins } from '../../app/plugins.ts';
+import { createEnv } from '../../sim/envs/index.ts';
+import { normalizingMap } from '../../sim/gaps/pair.ts';
+import { loadRunConfig } from '../../src/config/load.ts';
+import { loadContract } from '../../src/inference/contract.ts';
+import { exportPolicy, sha256 } from '../../src/inference/export.ts';
+import { type CertifiedController, certificateGate } from '../../src/learning/certificate-gate.ts';
+import { POLICY_NAME, trainedPolicyContract } from '../../src/learning/deployment.ts';
+import { certify, checkCertificate } from '../../src/verification/certificate.ts';
+import { loadModel } from '../../src/verification/io.ts';
+import { parseModel } from '../../src/verification/model.ts';
+
+/**
+ * The certificate gate with the real verifier on the cart-pole LQR certificate
+ * (controllers/hybrid/models/cartpole/). A certificate of another controller is re-checked as it
+ * stands; one that proved the policy the candidate replaces is re-verified for the candidate, which
+ * passes only on a proof. The level is 0.1 here (the shipped certificate's 187.5 takes minutes on a
+ * loaded 2-core machine); the code path is the same.
+ */
+const repo = path.resolve(import.meta.dirname, '../..');
+const modelFile = path.join(repo, 'controllers/hybrid/models/cartpole/cartpole_lqr.json');
+const shippedCertificate = path.join(repo, 'controllers/hybrid/models/cartpole/cartpole_lqr.cert.json');
+const budget = { seconds: 240, workers: 1 };
+let dir: string;
+let policyCertificate: string;
+
+/** An ONNX policy whose command is `gain × (the certificate's LQR law)`, in the learners' layout. */
+async function linearPolicy(name: string, gain: number): Promise<{ onnx: string; contract: string }> {
+  const out = path.join(dir, name);
+  const json = JSON.parse(readFileSync(modelFile, 'utf8')) as {
+    controller: { layers: { weight: number[][] }[] };
+  };
+  const w = json.controller.layers[0]!.weight[0]!;
+  const env = await createEnv('cartpole', { task: 'balance' });
+  const contract = trainedPolicyContract(env, normalizingMap(env.action)); // command = 20 × output
+  env.dispose();
+  await exportPolicy(out, {
+    mlp: {
+      layers: [
+        {
+          inSize: 4,
+          outSize: 1,
+          weight: Float32Array.from(w, (v) => (gain * v) / 20),
+          bias: Float32Array.of(0),
+          activation: 'identity',
+        },
+      ],
+    },
+    contract,
+    name: POLICY_NAME,
+    description: `the certified LQR law × ${gain}, as a linear policy`,
+    trainingConfig: { test: name },
+    metrics: {},
+  });
+  return {
+    onnx: path.join(out, `${POLICY_NAME}.onnx`),
+    contract: path.join(out, `${POLICY_NAME}.contract.yaml`),
+  };
+}
+
+function gateInput(
+  certified: CertifiedController[],
+  files: { onnx: string; contract: string },
+  outDir: string,
+) {
+  const onnx = new Uint8Array(readFileSync(files.onnx));
+  return {
+    certified,
+    replaces: 'policy',
+    candidate: { onnx, contract: loadContract(files.contract), sha256: sha256(onnx) },
+    outDir,
+    budget,
+  };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'tether-cert-gate-'));
+  // The deployed policy's certificate: the LQR law, proved at rho 0.1.
+  const { certificate } = await certify(loadModel(modelFile), { rho: 0.1, workers: 1 });
+  expect(certificate.result).toBe('verified');
+  policyCertificate = path.join(dir, 'policy.cert.json');
+  writeFileSync(policyCertificate, JSON.stringify(certificate));
+}, 240_000);
+
+describe('certificate gate', () => {
+  it('re-checks a certificate of a controller the candidate does not replace, and fails an edited one', async () => {
+    const config = loadRunConfig(path.join(repo, 'configs/cartpole-swingup-certified.yaml'), plugins);
+    const certified = certifiedControllersOf(config);
+    expect(certified).toEqual([
+      {
+        controller: 'balance',
+        key: 'switching.guard.certificates.balance',
+        model: modelFile,
+        certificate: shippedCertificate,
+      },
+    ]);
+    const candidate = await linearPolicy('other', 1);
+    const pass = await certificateGate(gateInput(certified, candidate, path.join(dir, 'other')));
+    expect(pass.passed, pass.detail).toBe(true);
+    expect(pass.detail).toMatch(
+      /'balance' \(switching\.guard\.certificates\.balance\): certificate re-checked \(rho 187\.5/,
+    );
+    expect(pass.detail).toMatch(/which the candidate does not replace/);
+
+    const edited = path.join(dir, 'edited.cert.json');
+    const raw = JSON.parse(readFileSync(shippedCertificate, 'utf8'));
+    writeFileSync(edited, JSON.stringify({ ...raw, rho: 250 }));
+    const fail = await certificateGate(
+      gateInput([{ ...certified[0]!, certificate: edited }], candidate, path.join(dir, 'other')),
+    );
+    expect(fail.passed).toBe(false);
+    expect(fail.detail).toMatch(/its certificate does not hold: .*edited after it was issued/);
+  }, 120_000);
+
+  it('re-verifies the certificate of the policy it replaces for the candidate: passes only on a proof', async () => {
+    const certified: CertifiedController[] = [
+      {
+        controller: 'policy',
+        key: 'switching.guard.certificates.policy',
+        model: modelFile,
+        certificate: policyCertificate,
+      },
+    ];
+    // The same law as a float32 ONNX policy: proved again, and the new certificate checks on its own.
+    const same = await linearPolicy('same', 1);
+    const out = path.dirname(same.onnx);
+    const pass = await certificateGate(gateInput(certified, same, out));
+    expect(pass.passed, pass.detail).toBe(true);
+    expect(pass.detail).toMatch(/'policy' .*: VERIFIED for the candidate at rho 0\.1 \(\d+ boxes/);
+    const model = parseModel(JSON.parse(readFileSync(path.join(out, 'policy.model.json'), 'utf8')));
+    expect(
+      checkCertificate(model, JSON.parse(readFileSync(path.join(out, 'policy.cert.json'), 'utf8'))),
+    ).toBe(0.1);
+
+    // Pushing the wrong way: refuted, the report and the refuting certificate kept.
+    const wrong = await linearPolicy('wrong', -1);
+    const refuted = await certificateGate(gateInput(certified, wrong, path.dirname(wrong.onnx)));
+    expect(refuted.passed).toBe(false);
+    expect(refuted.detail).toMatch(
+      /the candidate is not verified at rho 0\.1: refuted: counterexample at x = \[/,
+    );
+    const kept = JSON.parse(readFileSync(path.join(path.dirname(wrong.onnx), 'policy.cert.json'), 'utf8'));
+    expect(kept.result).toBe('counterexample');
+  }, 240_000);
+
+  it("rejects a candidate the verifier cannot take (the learners' tanh MLP), saying why", async () => {
+    const simPolicy = path.join(repo, 'configs/loop/sim-policy');
+    const tanhOut = path.join(dir, 'tanh');
+    const files = {
+      onnx: path.join(simPolicy, 'policy.onnx'),
+      contract: path.join(simPolicy, 'policy.contract.yaml'),
+    };
+    const certified: CertifiedController[] = [
+      {
+        controller: 'policy',
+        key: 'switching.guard.certificates.policy',
+        model: modelFile,
+        certificate: policyCertificate,
+      },
+    ];
+    const gate = await certificateGate(gateInput(certified, files, tanhOut));
+    expect(gate.passed).toBe(false);
+    expect(gate.detail).toMatch(
+      /proves the deployed 'policy', not the candidate, and the candidate cannot be re-verified: its output passes through tanh/,
+    );
+    // No certificate is written for a candidate that was never verified.
+    expect(() => readFileSync(path.join(tanhOut, 'policy.cert.json'))).toThrow();
+  });
+});
