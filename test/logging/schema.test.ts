@@ -1,11 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LogLevel } from '@foxglove/schemas';
+import * as foxgloveJsonSchemas from '@foxglove/schemas/jsonschema.js';
 import { McapStreamReader } from '@mcap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RobotInfo } from '../../src/core/robot.ts';
 import { signal } from '../../src/core/spec.ts';
 import { createTickRecord } from '../../src/core/tick.ts';
+import { eventLevel, eventSchema, Topic } from '../../src/logging/layout.ts';
 import { decompressHandlers } from '../../src/logging/reader.ts';
 import { McapTickLogger } from '../../src/logging/tick-logger.ts';
 import { SafetyFlag } from '../../src/safety/types.ts';
@@ -137,6 +140,40 @@ describe('JSON schemas', () => {
     }
     expect(problems).toEqual([]);
     expect(checked.size).toBe(8);
+  });
+
+  it("/tether/events is Foxglove's own foxglove.Log (checked against @foxglove/schemas): its fields, types, levels and required keys", () => {
+    type Published = {
+      properties: Record<string, Schema & { oneOf?: { const: number }[] }>;
+      required: string[];
+    };
+    const published = foxgloveJsonSchemas.Log as unknown as Published;
+    expect(eventSchema.title).toBe('foxglove.Log');
+    const ours = eventSchema.properties as Record<string, Schema>;
+    for (const [key, theirs] of Object.entries(published.properties)) {
+      // Foxglove declares `level` as an enum of consts (LogLevel); we declare the integer it holds.
+      const type = theirs.oneOf ? 'integer' : theirs.type;
+      expect(ours[key]?.type, `foxglove.Log.${key}`).toBe(type);
+      if (theirs.type === 'object')
+        expect(Object.keys(ours[key]!.properties!)).toEqual(Object.keys(theirs.properties!));
+    }
+    const levels = published.properties['level']!.oneOf!.map((o) => o.const);
+    for (const [kind, level] of Object.entries(eventLevel)) expect(levels, kind).toContain(level);
+    expect(eventLevel.fault).toBe(LogLevel.ERROR);
+    expect(eventLevel.safety).toBe(LogLevel.WARNING);
+    // Every event message the logger wrote carries every key Foxglove requires.
+    const reader = new McapStreamReader({ decompressHandlers: zstdHandlers });
+    reader.append(bytes);
+    const channels = new Map<number, string>();
+    let events = 0;
+    for (let record = reader.nextRecord(); record; record = reader.nextRecord()) {
+      if (record.type === 'Channel') channels.set(record.id, record.topic);
+      if (record.type !== 'Message' || channels.get(record.channelId) !== Topic.events) continue;
+      const body = JSON.parse(Buffer.from(record.data).toString()) as Record<string, unknown>;
+      for (const key of published.required) expect(body, key).toHaveProperty(key);
+      events++;
+    }
+    expect(events).toBeGreaterThan(0);
   });
 
   it('nests the arm signals as Foxglove paths like /tether/observation.shoulder.q', () => {
