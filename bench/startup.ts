@@ -16,11 +16,10 @@
  * (bench/package-snapshot.ts), so edits to the working tree meanwhile cannot make dist/ stale
  * halfway; a compiled run that fell back to tsx anyway is refused.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkStamp } from '../bin/build-stamp.mjs';
 import { readLog } from '../src/logging/reader.ts';
 import { builtSnapshot } from './package-snapshot.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
@@ -88,6 +87,16 @@ function runCli(args: readonly string[], variant: Variant): Promise<Spawned> {
   });
 }
 
+/** Node's own start and exit, for scale: no CLI can start faster on this machine at this load. */
+function nodeSeconds(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', () => resolve((performance.now() - started) / 1000));
+  });
+}
+
 async function helpSeconds(variant: Variant): Promise<number> {
   const result = await runCli(['--help'], variant);
   if (!result.stdout.includes('Commands:')) throw new Error(`tether --help (${variant}) listed no commands`);
@@ -114,35 +123,43 @@ function summary(values: number[]) {
   };
 }
 
-/** What bin/tether.mjs spends deciding whether dist/ matches the sources (hashing every input). */
+/**
+ * What bin/tether.mjs spends deciding whether dist/ matches the sources, as it pays it: the first
+ * check in a fresh process (reading and hashing every input, crypto's start included).
+ */
 function stampCheckMs() {
+  const probe = `const { checkStamp } = await import(${JSON.stringify(join(snapshot, 'bin/build-stamp.mjs'))});
+    const t = performance.now(); const r = checkStamp(${JSON.stringify(snapshot)});
+    if (!r.fresh) throw new Error(r.reason); console.log(performance.now() - t);`;
   const times: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const t = performance.now();
-    checkStamp(snapshot);
-    times.push(performance.now() - t);
-  }
+  for (let i = 0; i < runs; i++)
+    times.push(
+      Number(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' })),
+    );
   return summary(times);
 }
 
 async function main(): Promise<void> {
   const loadBefore = loadavg();
-  const stamp = stampCheckMs();
   // One untimed run per variant: fills tsx's warm cache and the OS file cache alike.
   for (const v of variants) await firstTickSeconds(v, '--fast');
 
   const help = new Map<Variant, number[]>(variants.map((v) => [v, []]));
   const fast = new Map<Variant, number[]>(variants.map((v) => [v, []]));
   const realtime = new Map<Variant, number[]>(variants.map((v) => [v, []]));
+  const bareNode: number[] = [];
   for (let i = 0; i < runs; i++) {
+    bareNode.push(await nodeSeconds());
     for (const v of variants) help.get(v)!.push(await helpSeconds(v));
     for (const v of variants) fast.get(v)!.push(await firstTickSeconds(v, '--fast'));
     for (const v of variants) realtime.get(v)!.push(await firstTickSeconds(v, '--realtime'));
     process.stderr.write(`\r${i + 1}/${runs} rounds`);
   }
   process.stderr.write('\n');
+  const stamp = stampCheckMs();
 
   const rows = [
+    { what: 'node -e 0 (Node itself, for scale)', variant: 'node', target: Number.NaN, ...summary(bareNode) },
     ...variants.map((v) => ({
       what: 'tether --help',
       variant: v,
@@ -163,12 +180,15 @@ async function main(): Promise<void> {
     })),
   ];
   const info = machineInfo();
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
   writeFileSync(
     resultsPath('startup.json'),
     `${JSON.stringify(
       {
         ...info,
         loadAverageBefore: loadBefore,
+        commit: git('rev-parse', '--short', 'HEAD'),
+        uncommittedChanges: git('status', '--porcelain', '--untracked-files=no') !== '',
         config,
         method:
           'a copy of the package built with npm run build; wall seconds from just before spawn: --help until exit; run until the log writer took tick 0 (its MCAP wall time). compiled = dist/ (npm run build); tsx = TETHER_FROM_SOURCE=1, the path bin/tether.mjs always took before dist/ existed; cold cache = a fresh TMPDIR per run',
@@ -191,7 +211,7 @@ async function main(): Promise<void> {
       r.p90,
       r.max,
       r.target,
-      r.median <= r.target ? 'yes' : 'NO',
+      Number.isNaN(r.target) ? '' : r.median <= r.target ? 'yes' : 'NO',
     ]),
   );
   console.log(
