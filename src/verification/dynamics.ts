@@ -82,13 +82,33 @@ function taylorOfInput(
 
 const scratch = new Float64Array(2);
 
-function sinAt(x: number): ConstInterval {
-  sinInterval(x, x, scratch);
+/** Enclosure of sin over [lo, hi]. */
+function sinOf(lo: number, hi: number): ConstInterval {
+  sinInterval(lo, hi, scratch);
   return { lo: scratch[0]!, hi: scratch[1]! };
 }
-function cosAt(x: number): ConstInterval {
-  cosInterval(x, x, scratch);
+/** Enclosure of cos over [lo, hi]. */
+function cosOf(lo: number, hi: number): ConstInterval {
+  cosInterval(lo, hi, scratch);
   return { lo: scratch[0]!, hi: scratch[1]! };
+}
+
+/**
+ * Writes into `out[0]` a linear enclosure of sin(x_j), given enclosures `sc`, `cc` of sin and cos at
+ * the box centre. K = min(1, |sin c| + r) bounds |sin″| = |sin θ| on the box (sin is 1-Lipschitz),
+ * and the result is clipped to the interval enclosure of sin over x_j's bounds.
+ */
+function sinOfInput(
+  box: LinearBox,
+  j: number,
+  x: LinVec,
+  sc: ConstInterval,
+  cc: ConstInterval,
+  out: LinVec,
+): void {
+  const curvature = Math.min(1, up(Math.max(Math.abs(sc.lo), Math.abs(sc.hi)) + box.radius[j]!));
+  sinInterval(x.lo[j]!, x.hi[j]!, scratch);
+  taylorOfInput(box, j, sc, cc, curvature, scratch[0]!, scratch[1]!, out);
 }
 
 class PendulumBounds implements StepBounds {
@@ -123,8 +143,7 @@ class PendulumBounds implements StepBounds {
   ): void {
     const th = { lo: xLo[0]!, hi: xHi[0]! };
     const om = { lo: xLo[1]!, hi: xHi[1]! };
-    sinInterval(th.lo, th.hi, scratch);
-    const s = { lo: scratch[0]!, hi: scratch[1]! };
+    const s = sinOf(th.lo, th.hi);
     const a = cAdd(th, cMul(this.dt, om));
     const b = cAdd(cAdd(cMul(this.cOmega, om), cMul(this.cSin, s)), cMul(this.cU, { lo: uLo, hi: uHi }));
     outLo[0] = a.lo;
@@ -135,12 +154,7 @@ class PendulumBounds implements StepBounds {
 
   linear(box: LinearBox, x: LinVec, u: LinVec, out: LinVec): void {
     const c = box.centre[0]!;
-    const r = box.radius[0]!;
-    const sc = sinAt(c);
-    const cc = cosAt(c);
-    const curvature = Math.min(1, up(Math.max(Math.abs(sc.lo), Math.abs(sc.hi)) + r));
-    sinInterval(x.lo[0]!, x.hi[0]!, scratch);
-    taylorOfInput(box, 0, sc, cc, curvature, scratch[0]!, scratch[1]!, this.sin);
+    sinOfInput(box, 0, x, sinOf(c, c), cosOf(c, c), this.sin);
     this.sum.reset().add(1, 1, x, 0).add(this.dt.lo, this.dt.hi, x, 1).writeTo(out, 0);
     this.sum
       .reset()
@@ -186,11 +200,7 @@ class PathTrackingBounds implements StepBounds {
 
   /** Enclosure of h over [lo, hi] by interval arithmetic. */
   private hInterval(lo: number, hi: number): ConstInterval {
-    sinInterval(lo, hi, scratch);
-    const s = { lo: scratch[0]!, hi: scratch[1]! };
-    cosInterval(lo, hi, scratch);
-    const c = { lo: scratch[0]!, hi: scratch[1]! };
-    return cDiv(c, cSub(this.q, s));
+    return cDiv(cosOf(lo, hi), cSub(this.q, sinOf(lo, hi)));
   }
 
   interval(
@@ -203,8 +213,7 @@ class PathTrackingBounds implements StepBounds {
   ): void {
     const d = { lo: xLo[0]!, hi: xHi[0]! };
     const th = { lo: xLo[1]!, hi: xHi[1]! };
-    sinInterval(th.lo, th.hi, scratch);
-    const s = { lo: scratch[0]!, hi: scratch[1]! };
+    const s = sinOf(th.lo, th.hi);
     const a = cAdd(d, cMul(this.cSin, s));
     const b = cSub(
       cAdd(th, cMul(this.cU, { lo: uLo, hi: uHi })),
@@ -218,12 +227,9 @@ class PathTrackingBounds implements StepBounds {
 
   linear(box: LinearBox, x: LinVec, u: LinVec, out: LinVec): void {
     const c = box.centre[1]!;
-    const r = box.radius[1]!;
-    const sc = sinAt(c);
-    const cc = cosAt(c);
-    sinInterval(x.lo[1]!, x.hi[1]!, scratch);
-    const sinCurv = Math.min(1, up(Math.max(Math.abs(sc.lo), Math.abs(sc.hi)) + r));
-    taylorOfInput(box, 1, sc, cc, sinCurv, scratch[0]!, scratch[1]!, this.sin);
+    const sc = sinOf(c, c);
+    const cc = cosOf(c, c);
+    sinOfInput(box, 1, x, sc, cc, this.sin);
     // h(c) and h′(c) = (1 − q sin c)/(q − sin c)².
     const denom = cSub(this.q, sc);
     const hc = cDiv(cc, denom);
