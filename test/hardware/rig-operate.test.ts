@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -20,6 +20,7 @@ import { mqttRobot, serialRobot, sleep, until } from './helpers.ts';
 // The rig and the CLI processes share the public test key (never a real rig's).
 useTestLinkKey();
 const cli = join(import.meta.dirname, '../../bin/tether.mjs');
+const configs = join(import.meta.dirname, '../../configs');
 const work = temporaryDirectory('tether-rig-operate');
 // A failed test must not leave a rig running.
 afterAll(killLeftovers);
@@ -145,6 +146,45 @@ describe('operating the emulated rig', () => {
     expect(report.auth.unauthenticated).toBeGreaterThanOrEqual(2);
     expect(report.auth.forged).toBeGreaterThanOrEqual(1);
     expect(report.sessions.length).toBe(4);
+  });
+
+  it('end to end with tether run: a run ends latched, the next is refused with why and how, tether rig recover, the next balances the same rig', async () => {
+    const rig = await spawnRig(
+      { model: 'cartpole', transport: { kind: 'serial', link: join(work.path, 'e2e') }, watchdogMs: 1000 },
+      work.path,
+      'e2e',
+    );
+    // The shipped serial config on this rig, without its task (the run's outcome is not the point).
+    const shipped = readFileSync(join(configs, 'cartpole-serial.yaml'), 'utf8')
+      .replace('path: ../runs/cartpole-link.host', `path: ${rig.hostLink}`)
+      .replace('staleAfterTicks: 10', 'staleAfterTicks: 25')
+      .replace(/^task:.*$/m, '');
+    const good = join(work.path, 'e2e-run.yaml');
+    writeFileSync(good, shipped);
+    // The same with a cart range no run stays in: its safety layer latches, and so does the rig.
+    const latching = join(work.path, 'e2e-latching.yaml');
+    writeFileSync(latching, shipped.replace('cart.pos: [-2.4, 2.4]', 'cart.pos: [-0.0001, 0.0001]'));
+    try {
+      const first = await tether(['run', latching, '--duration', '2']);
+      expect(first.stdout).toMatch(/safety: LATCHED/);
+      expect(first.code).toBe(2);
+
+      const refused = await tether(['run', good, '--duration', '2']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /rig refused 'activate'.*: the rig is latched \(e-stop from host.*tether rig recover/,
+      );
+
+      const recovered = await tether(['rig', 'recover', good]);
+      expect(recovered.code).toBe(0);
+
+      const balanced = await tether(['run', good, '--duration', '2']);
+      expect(balanced.stderr).not.toMatch(/tether:/);
+      expect(balanced.stdout).toMatch(/safety: ok/);
+      expect(balanced.code).toBe(0);
+    } finally {
+      await rig.stop();
+    }
   });
 
   it('over MQTT: status beside a running owner leaves it undisturbed; recover is refused while it owns the rig', async () => {
