@@ -13,10 +13,10 @@
 // (src/runtime/entry-points.ts). The output depends only on the sources, tsconfig.json and this
 // script (no dates, no absolute paths), so CI can rebuild and compare byte for byte.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { hashFile, stampPath } from '../bin/build-stamp.mjs';
+import { hashContent, hashContents, stampPath } from '../bin/build-stamp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The layers the CLI and its workers load (bench/ and test/ run from source under tsx). */
@@ -69,20 +69,26 @@ function sourceLocation(file, code) {
   return { banner: lines.join('\n'), define };
 }
 
-async function compile(file) {
-  const code = readFileSync(join(root, file), 'utf8');
+/** Each input is read once: what is compiled is exactly what the stamp hashes. */
+async function compile(file, content, tsconfig) {
+  const code = content.toString('utf8');
   const header = `// Compiled from ${file} by \`npm run build\`: edit the source, not this file.`;
   const location = code.includes('import.meta') ? sourceLocation(file, code) : undefined;
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [file],
+    stdin: {
+      contents: code,
+      sourcefile: basename(file),
+      resolveDir: join(root, dirname(file)),
+      loader: 'ts',
+    },
     bundle: true,
     write: false,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     charset: 'utf8',
-    tsconfig: 'tsconfig.json',
+    tsconfigRaw: tsconfig,
     plugins: [oneModule],
     define: location?.define ?? {},
     banner: { js: location ? `${header}\n${location.banner}` : header },
@@ -94,13 +100,16 @@ async function compile(file) {
 }
 
 async function buildAll() {
-  const files = sourceFiles();
-  const outputs = await Promise.all(files.map(compile));
+  const contents = new Map([...buildInputs, ...sourceFiles()].map((f) => [f, readFileSync(join(root, f))]));
+  const tsconfig = contents.get('tsconfig.json').toString('utf8');
+  const sources = [...contents.keys()].filter((f) => !buildInputs.includes(f));
+  const outputs = await Promise.all(sources.map((f) => compile(f, contents.get(f), tsconfig)));
   const inputs = {};
-  for (const file of [...buildInputs, ...files]) inputs[file] = hashFile(root, file);
+  for (const [file, content] of contents) inputs[file] = hashContent(content);
   const stamp = {
     about:
       'the inputs dist/ was compiled from (npm run build); bin/tether.mjs uses dist/ only while they match',
+    hash: hashContents(contents),
     inputs,
   };
   outputs.push({ path: stampPath, text: `${JSON.stringify(stamp, null, 2)}\n` });

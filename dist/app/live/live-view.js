@@ -44,7 +44,7 @@ async function startLiveView(config, request = {}) {
     server,
     sinks: [server.sink],
     events: [server.events],
-    attach: (loop, robot, operator) => server.attach({ loop, robot, operator, info }),
+    attach: (loop, robot, operator, logger) => server.attach({ loop, robot, operator, info, logger }),
     close: () => server.close()
   };
 }

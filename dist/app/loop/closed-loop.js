@@ -20,6 +20,7 @@ import { BrokerLearner, EpisodePublisher, episodeMessage } from "./fleet.js";
 import { LearnerProcess } from "./learner-process.js";
 import { returnsSvg } from "./plot.js";
 import { LateSink, RoundLog } from "./round-log.js";
+import { certifiedControllersOf } from "./certified.js";
 import { datasetTaskOf } from "./task.js";
 var LoopInterrupted = class extends Error {
   name = "LoopInterrupted";
@@ -63,7 +64,7 @@ async function runClosedLoop(loop, hooks = {}) {
     throw new Error(
       `${loop.file}: policy '${policyName}' must name a 'policy' controller of ${loop.run} (it has ${runConfig.controllers.map((c) => `${c.name} (${c.plugin.kind})`).join(", ")})`
     );
-  const certified = runConfig.controllers.filter((c) => c.plugin.kind === "hybrid-supervisor").map((c) => c.name).concat(runConfig.switching.guard ? [`switching.guard (${runConfig.switching.guard.plugin.kind})`] : []);
+  const certified = certifiedControllersOf(runConfig);
   const taskSection = runConfig.task?.section ?? {
     kind: loop.finetune.environment.kind,
     ...loop.finetune.environment.options
@@ -308,6 +309,7 @@ async function runClosedLoop(loop, hooks = {}) {
         gates: loop.gates,
         robot: { observation: robot.info.observation, action: robot.info.action },
         certified,
+        replaces: policyName,
         dir: path.join(out, `round-${round}`),
         seed: loop.learner.seed + round,
         ...loop.learner.updates ? { updates: loop.learner.updates } : {}

@@ -5,11 +5,11 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadContract } from "../../src/inference/contract.js";
 import { exportPolicy, sha256 } from "../../src/inference/export.js";
+import { certificateGate } from "../../src/learning/certificate-gate.js";
 import { POLICY_NAME, trainedPolicyExport } from "../../src/learning/deployment.js";
 import {
   actionsGate,
   batchPolicyOf,
-  certificateGate,
   contractGate,
   episodeReturn,
   fqeCompare,
@@ -156,7 +156,19 @@ async function runGates(job, candidate, all, heldOut, actionMap) {
     }
     checks.push(fqeCompare(heldOut, candidatePolicy, deployedPolicy, job.gates.fqe, job.seed));
   }
-  checks.push(certificateGate(job.certified));
+  checks.push(
+    await certificateGate({
+      certified: job.certified,
+      replaces: job.replaces,
+      candidate: {
+        onnx: candidateBytes,
+        contract: loadContract(candidate.contract),
+        sha256: sha256(candidateBytes)
+      },
+      outDir: path.dirname(candidate.onnx),
+      budget: job.gates.certificate
+    })
+  );
   return gateReport(
     { onnx: candidate.onnx, sha256: sha256(candidateBytes) },
     { onnx: job.deployed.onnx, sha256: sha256(deployedBytes) },

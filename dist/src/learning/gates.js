@@ -39,7 +39,14 @@ var gatesSchema = z.object({
   actions: z.object({
     /** Largest share of the real states on which an action component sits at its limit (|a| ≥ 0.999). */
     maxSaturation: z.number().min(0).max(1).default(0.9)
-  }).strict().default({ maxSaturation: 0.9 })
+  }).strict().default({ maxSaturation: 0.9 }),
+  /** The verifier's budget when a certificate must be re-verified for a candidate. */
+  certificate: z.object({
+    /** Wall seconds per certificate; past it the result is UNKNOWN and the gate fails. */
+    seconds: z.number().positive().default(600),
+    /** Worker threads (the learner runs below the loop's priority; keep them few). */
+    workers: z.number().int().min(0).default(1)
+  }).strict().default({ seconds: 600, workers: 1 })
 }).strict();
 var gatesDefaults = gatesSchema.parse({});
 function batchPolicyOf(bytes, obsSize, actSize) {
@@ -177,23 +184,6 @@ function fqeCompare(heldOut, candidate, deployed, options, seed = 0) {
     options.tolerance
   );
 }
-function certificateGate(certifiedModes) {
-  if (certifiedModes.length === 0)
-    return {
-      name: "certificate",
-      passed: true,
-      applicable: false,
-      detail: "the run config has no certified modes",
-      values: {}
-    };
-  return {
-    name: "certificate",
-    passed: false,
-    applicable: true,
-    detail: `the run config has certified modes (${certifiedModes.join(", ")}); re-verifying their certificate against a new policy is not implemented in the loop, so no candidate is deployed under them`,
-    values: { certified: certifiedModes.join(", ") }
-  };
-}
 function gateReport(candidate, deployed, checks, seconds) {
   return { candidate, deployed, passed: checks.every((c) => c.passed), checks, seconds };
 }
@@ -208,7 +198,6 @@ function formatGateReport(report) {
 export {
   actionsGate,
   batchPolicyOf,
-  certificateGate,
   contractGate,
   episodeReturn,
   formatGateReport,

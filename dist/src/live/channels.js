@@ -83,6 +83,15 @@ var statusSchema = {
         events: { type: "integer", description: "Certificate events so far" }
       }
     },
+    logger: {
+      type: "object",
+      description: "The run's MCAP logger: what it dropped so far (the writer fell behind)",
+      properties: {
+        logging: { type: "boolean", description: "The run writes an MCAP log" },
+        dropped_ticks: { type: "integer", description: "Ticks the logger dropped so far" },
+        dropped_events: { type: "integer", description: "Events the logger could not log so far" }
+      }
+    },
     live: {
       type: "object",
       description: "The live stream itself",

@@ -339,6 +339,11 @@ var LiveEndpoint = class _LiveEndpoint {
         last_time: Number.isFinite(this.certificate.lastTime) ? this.certificate.lastTime : null,
         events: this.certificate.events
       },
+      logger: {
+        logging: state?.logging ?? false,
+        dropped_ticks: state?.loggerDroppedTicks ?? 0,
+        dropped_events: state?.loggerDroppedEvents ?? 0
+      },
       live: {
         streamed_ticks: this.streamed,
         dropped_ticks: this.droppedBefore + (state?.droppedTicks ?? 0),

@@ -160,7 +160,10 @@ var LiveServer = class _LiveServer {
       latchReason: safety.latchReason ?? "",
       robotState: run.robot.state,
       operator: run.operator !== void 0,
-      droppedTicks: this.sink.dropped
+      droppedTicks: this.sink.dropped,
+      logging: run.logger !== void 0,
+      loggerDroppedTicks: run.logger?.droppedTicks ?? 0,
+      loggerDroppedEvents: run.logger?.droppedEvents ?? 0
     };
   }
   /** Posts the loop's state when it changed, and at least once a second. */
@@ -168,7 +171,7 @@ var LiveServer = class _LiveServer {
     const run = this.run;
     if (!run) return;
     const { controllers, safety } = run.loop;
-    const key = `${controllers.activeName}|${controllers.pendingSwitch ?? ""}|${safety.latched}|${safety.latchReason ?? ""}|${run.robot.state}`;
+    const key = `${controllers.activeName}|${controllers.pendingSwitch ?? ""}|${safety.latched}|${safety.latchReason ?? ""}|${run.robot.state}|${run.logger?.droppedTicks}|${run.logger?.droppedEvents}`;
     const now = performance.now();
     if (!force && key === this.lastStateKey && now - this.lastStateMs < stateRefreshMs) return;
     this.lastStateKey = key;

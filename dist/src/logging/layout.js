@@ -12,7 +12,9 @@ var Topic = {
   safety: "/tether/safety",
   events: "/tether/events",
   /** Link health (robots behind a link only): counts since configure, about once a second. */
-  link: "/tether/link"
+  link: "/tether/link",
+  /** The logger's own health: what it wrote and dropped so far, once a second and at close. */
+  logger: "/tether/logger"
 };
 var tickTopics = [
   Topic.observation,
@@ -252,6 +254,37 @@ var linkSchema = {
     rtt_max_ms: { type: "number", description: "Largest command round trip [ms]" }
   }
 };
+var loggerSchema = {
+  title: "tether.Logger",
+  description: "The logger's own counts so far, once a second and at close: a log cut short by a crash keeps them up to its last complete chunk",
+  type: "object",
+  properties: {
+    time: { type: "number", description: "Loop time of the last tick written [s]" },
+    ticks: { type: "integer", description: "Ticks written so far" },
+    dropped_ticks: { type: "integer", description: "Ticks dropped so far (the writer fell behind)" },
+    dropped_events: { type: "integer", description: "Events not logged so far" },
+    backlog: { type: "integer", description: "Ticks waiting in the ring for the writer" }
+  }
+};
+function loggerMessage(c) {
+  return JSON.stringify({
+    time: Number.isFinite(c.time) ? c.time : 0,
+    ticks: c.ticks,
+    dropped_ticks: c.droppedTicks,
+    dropped_events: c.droppedEvents,
+    backlog: c.backlog
+  });
+}
+function parseLoggerMessage(body) {
+  const count = (key) => typeof body[key] === "number" ? body[key] : 0;
+  return {
+    time: count("time"),
+    ticks: count("ticks"),
+    droppedTicks: count("dropped_ticks"),
+    droppedEvents: count("dropped_events"),
+    backlog: count("backlog")
+  };
+}
 function linkMessage(time, health) {
   const body = { time, session: health.session ?? "" };
   for (const [key, value] of Object.entries(health.counters))
@@ -326,10 +359,13 @@ export {
   jsonNumber,
   linkMessage,
   linkSchema,
+  loggerMessage,
+  loggerSchema,
   modeKeys,
   modeSchema,
   nsToSeconds,
   parseLinkMessage,
+  parseLoggerMessage,
   safetyFlagNames,
   safetyKeys,
   safetySchema,

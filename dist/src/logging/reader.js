@@ -10,6 +10,7 @@ import {
   MetadataName,
   nsToSeconds,
   parseLinkMessage,
+  parseLoggerMessage,
   Topic,
   tickTopics
 } from "./layout.js";
@@ -232,6 +233,7 @@ async function readLog(path) {
   const partOf = /* @__PURE__ */ new Map();
   const events = [];
   const link = [];
+  let logger;
   const assembler = new TickAssembler();
   let observationNames = [];
   let actionNames = [];
@@ -277,6 +279,8 @@ async function readLog(path) {
       });
     } else if (channel.topic === Topic.link) {
       link.push({ ...parseLinkMessage(body), wallTime: nsToSeconds(message.publishTime) });
+    } else if (channel.topic === Topic.logger) {
+      logger = parseLoggerMessage(body);
     }
   };
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
@@ -371,6 +375,7 @@ async function readLog(path) {
     incompleteTicks: a.incomplete,
     events,
     link,
+    logger,
     summary: written === void 0 ? void 0 : {
       ticks: Number(written["ticks"]),
       droppedTicks: Number(written["dropped_ticks"]),

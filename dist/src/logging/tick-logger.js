@@ -78,7 +78,6 @@ var McapTickLogger = class _McapTickLogger {
   path;
   producer;
   closed = false;
-  lostEvents = 0;
   waitMs;
   /** Set once the worker reported `closed`; its exit after that is expected. */
   finished = false;
@@ -143,7 +142,7 @@ var McapTickLogger = class _McapTickLogger {
   }
   /** Events not logged: emitted after close, or not structured-cloneable. */
   get droppedEvents() {
-    return this.lostEvents;
+    return this.producer.lostEvents;
   }
   /** Ticks handed over but not yet taken by the writer thread (ring fill level). */
   get backlog() {
@@ -156,7 +155,7 @@ var McapTickLogger = class _McapTickLogger {
   /** Hot path: copies the record into the ring. Never blocks, never allocates, never throws. */
   writeTick(record) {
     if (this.closed || this.failure) {
-      this.producer.dropped++;
+      this.producer.countDrop();
       return;
     }
     this.producer.push(record, this.waitMs);
@@ -164,7 +163,7 @@ var McapTickLogger = class _McapTickLogger {
   /** Events are rare, so they travel by message; one that cannot be cloned is counted, not thrown. */
   emit(event) {
     if (this.closed || this.failure) {
-      this.lostEvents++;
+      this.producer.countLostEvent();
       return;
     }
     try {
@@ -174,7 +173,7 @@ var McapTickLogger = class _McapTickLogger {
         wallTimeMs: performance.timeOrigin + performance.now()
       });
     } catch {
-      this.lostEvents++;
+      this.producer.countLostEvent();
     }
   }
   /** One link health sample on `/tether/link` (rare: about once a second), stamped with loop time. */
@@ -218,7 +217,7 @@ var McapTickLogger = class _McapTickLogger {
       ticks: closed.ticks,
       droppedTicks: this.producer.dropped,
       events: closed.events,
-      droppedEvents: this.lostEvents,
+      droppedEvents: this.producer.lostEvents,
       messages: closed.messages,
       chunks: closed.chunks,
       bytes: closed.bytes,

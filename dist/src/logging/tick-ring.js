@@ -15,6 +15,9 @@ var SlotField = {
 var slotHeaderSize = 9;
 var WRITE = 0;
 var READ = 1;
+var DROPPED = 2;
+var LOST_EVENTS = 3;
+var controlSize = 4;
 function slotSize(shape) {
   return slotHeaderSize + shape.observationSize + 2 * shape.actionSize;
 }
@@ -25,7 +28,7 @@ function createTickRingBuffers(shape) {
   }
   return {
     ...shape,
-    control: new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT),
+    control: new SharedArrayBuffer(controlSize * Int32Array.BYTES_PER_ELEMENT),
     slots: new SharedArrayBuffer(capacity * slotSize(shape) * Float64Array.BYTES_PER_ELEMENT)
   };
 }
@@ -42,7 +45,10 @@ var TickRingProducer = class {
   actionSize;
   /** Local copy of the write counter; only this thread writes it. */
   written = 0;
+  /** Ticks dropped (ring full); the consumer reads the same count from shared memory. */
   dropped = 0;
+  /** Events lost by the producer's owner (the logger), shared the same way. */
+  lostEvents = 0;
   constructor(buffers) {
     this.control = new Int32Array(buffers.control);
     this.slots = new Float64Array(buffers.slots);
@@ -55,6 +61,16 @@ var TickRingProducer = class {
   /** Ticks published but not yet taken by the consumer. */
   backlog() {
     return this.written - Atomics.load(this.control, READ) | 0;
+  }
+  /** Counts a tick that never entered the ring, where the consumer sees it too. */
+  countDrop() {
+    this.dropped++;
+    Atomics.store(this.control, DROPPED, this.dropped);
+  }
+  /** Counts an event that was not logged, where the consumer sees it too. */
+  countLostEvent() {
+    this.lostEvents++;
+    Atomics.store(this.control, LOST_EVENTS, this.lostEvents);
   }
   /**
    * Copies the record into the next free slot and wakes the consumer; returns false (and counts)
@@ -70,7 +86,7 @@ var TickRingProducer = class {
       read = Atomics.load(this.control, READ);
     }
     if ((this.written - read | 0) > this.mask) {
-      this.dropped++;
+      this.countDrop();
       return false;
     }
     const slots = this.slots;
@@ -114,6 +130,14 @@ var TickRingConsumer = class {
   /** Slots published but not yet taken. */
   available() {
     return Atomics.load(this.control, WRITE) - this.consumed | 0;
+  }
+  /** Ticks the producer dropped so far. */
+  dropped() {
+    return Atomics.load(this.control, DROPPED);
+  }
+  /** Events the producer's owner lost so far. */
+  lostEvents() {
+    return Atomics.load(this.control, LOST_EVENTS);
   }
   /** Copies the oldest slot into `out` (length = stride) and frees it; false when empty. */
   take(out) {

@@ -10,6 +10,8 @@ import {
   eventSchema,
   linkMessage,
   linkSchema,
+  loggerMessage,
+  loggerSchema,
   MetadataName,
   modeSchema,
   safetySchema,
@@ -23,6 +25,7 @@ import {
 import { TickEncoder } from "./tick-encoder.js";
 import { SlotField, TickRingConsumer } from "./tick-ring.js";
 var pollMs = 20;
+var countsPeriodMs = 1e3;
 var batchTicks = 64;
 function wallMsToNs(ms) {
   return secondsToNs(ms / 1e3);
@@ -104,7 +107,8 @@ async function run(setup) {
     mode: await channel(Topic.mode, modeSchema),
     safety: await channel(Topic.safety, safetySchema),
     events: await channel(Topic.events, eventSchema),
-    link: setup.link ? await channel(Topic.link, linkSchema) : void 0
+    link: setup.link ? await channel(Topic.link, linkSchema) : void 0,
+    logger: await channel(Topic.logger, loggerSchema)
   };
   await writer.addMetadata({
     name: MetadataName.robot,
@@ -156,6 +160,19 @@ async function run(setup) {
     if (ids.link === void 0) return;
     await add(ids.link, logTimeOf(time), wallMsToNs(wallTimeMs), linkMessage(time, health));
   };
+  let countsWrittenAtMs = Number.NEGATIVE_INFINITY;
+  const writeCounts = async (nowMs) => {
+    countsWrittenAtMs = nowMs;
+    const time = Number.isNaN(lastDeadline) ? 0 : lastDeadline;
+    const json = loggerMessage({
+      time,
+      ticks,
+      droppedTicks: consumer.dropped(),
+      droppedEvents: consumer.lostEvents(),
+      backlog: consumer.available()
+    });
+    await add(ids.logger, logTimeOf(time), wallMsToNs(nowMs), json);
+  };
   const pendingEvents = [];
   let closeRequest;
   port.on("message", (message) => {
@@ -175,10 +192,13 @@ async function run(setup) {
       if (next.type === "event") await writeEvent(next.event, next.wallTimeMs);
       else if (next.type === "link") await writeLink(next.time, next.health, next.wallTimeMs);
     }
+    const nowMs = performance.timeOrigin + performance.now();
+    if (nowMs - countsWrittenAtMs >= countsPeriodMs) await writeCounts(nowMs);
     if (closeRequest && consumer.available() === 0) break;
     if (batch === batchTicks) await new Promise((resolve) => setImmediate(resolve));
     else await consumer.waitForData(pollMs);
   }
+  await writeCounts(performance.timeOrigin + performance.now());
   await writer.addMetadata({
     name: MetadataName.summary,
     metadata: new Map([

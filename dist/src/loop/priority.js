@@ -20,6 +20,21 @@ function setThreadNice(nice) {
     return { before, requested: nice, refused: error instanceof Error ? error.message : String(error) };
   }
 }
+function setProcessNice(pid, nice) {
+  const before = getPriority(pid);
+  if (nice >= before) return { before, requested: before, refused: void 0 };
+  try {
+    setPriority(pid, nice);
+    return { before, requested: nice, refused: void 0 };
+  } catch (error) {
+    return { before, requested: nice, refused: error instanceof Error ? error.message : String(error) };
+  }
+}
+function describeChange(who, change) {
+  if (change.refused !== void 0)
+    return `${who} priority: NOT raised, it runs at nice ${change.before} (asked for ${change.requested}: ${change.refused}); raising it needs CAP_SYS_NICE or ulimit -e ≥ ${20 - change.requested}`;
+  return change.requested === change.before ? `${who} priority: nice ${change.before}` : `${who} priority: nice ${change.requested} (raised from ${change.before})`;
+}
 function restoreThreadNice(change) {
   if (change.refused !== void 0 || change.requested === change.before) return;
   try {
@@ -36,8 +51,10 @@ function describePriority(main, clockThread) {
   return `loop priority: NOT raised, the loop runs at nice ${main.before} (asked for ${main.requested}: ${refused}); raising it needs CAP_SYS_NICE or ulimit -e ≥ ${20 - main.requested}`;
 }
 export {
+  describeChange,
   describePriority,
   requestedNice,
   restoreThreadNice,
+  setProcessNice,
   setThreadNice
 };

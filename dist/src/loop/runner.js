@@ -107,7 +107,7 @@ async function runFromConfig(config, overrides = {}, hooks = {}) {
       linkTimer = setInterval(sampleLink, linkSampleMs);
       linkTimer.unref();
     }
-    hooks.onStart?.(running, robot);
+    hooks.onStart?.(running, robot, logger);
     const duration = overrides.duration ?? config.duration;
     const maxTicks = duration === void 0 ? Number.POSITIVE_INFINITY : Math.round(duration * options.rateHz);
     const report = await running.run(maxTicks);

@@ -36,13 +36,18 @@ function taylorOfInput(box, j, value, slope, curvature, rangeLo, rangeHi, out) {
   out.hi[0] = Math.min(out.hi[0], rangeHi);
 }
 var scratch = new Float64Array(2);
-function sinAt(x) {
-  sinInterval(x, x, scratch);
+function sinOf(lo, hi) {
+  sinInterval(lo, hi, scratch);
   return { lo: scratch[0], hi: scratch[1] };
 }
-function cosAt(x) {
-  cosInterval(x, x, scratch);
+function cosOf(lo, hi) {
+  cosInterval(lo, hi, scratch);
   return { lo: scratch[0], hi: scratch[1] };
+}
+function sinOfInput(box, j, x, sc, cc, out) {
+  const curvature = Math.min(1, up(Math.max(Math.abs(sc.lo), Math.abs(sc.hi)) + box.radius[j]));
+  sinInterval(x.lo[j], x.hi[j], scratch);
+  taylorOfInput(box, j, sc, cc, curvature, scratch[0], scratch[1], out);
 }
 var PendulumBounds = class {
   n = 2;
@@ -67,8 +72,7 @@ var PendulumBounds = class {
   interval(xLo, xHi, uLo, uHi, outLo, outHi) {
     const th = { lo: xLo[0], hi: xHi[0] };
     const om = { lo: xLo[1], hi: xHi[1] };
-    sinInterval(th.lo, th.hi, scratch);
-    const s = { lo: scratch[0], hi: scratch[1] };
+    const s = sinOf(th.lo, th.hi);
     const a = cAdd(th, cMul(this.dt, om));
     const b = cAdd(cAdd(cMul(this.cOmega, om), cMul(this.cSin, s)), cMul(this.cU, { lo: uLo, hi: uHi }));
     outLo[0] = a.lo;
@@ -78,12 +82,7 @@ var PendulumBounds = class {
   }
   linear(box, x, u, out) {
     const c = box.centre[0];
-    const r = box.radius[0];
-    const sc = sinAt(c);
-    const cc = cosAt(c);
-    const curvature = Math.min(1, up(Math.max(Math.abs(sc.lo), Math.abs(sc.hi)) + r));
-    sinInterval(x.lo[0], x.hi[0], scratch);
-    taylorOfInput(box, 0, sc, cc, curvature, scratch[0], scratch[1], this.sin);
+    sinOfInput(box, 0, x, sinOf(c, c), cosOf(c, c), this.sin);
     this.sum.reset().add(1, 1, x, 0).add(this.dt.lo, this.dt.hi, x, 1).writeTo(out, 0);
     this.sum.reset().add(this.cOmega.lo, this.cOmega.hi, x, 1).add(this.cSin.lo, this.cSin.hi, this.sin, 0).add(this.cU.lo, this.cU.hi, u, 0).writeTo(out, 1);
   }
@@ -119,17 +118,12 @@ var PathTrackingBounds = class {
   }
   /** Enclosure of h over [lo, hi] by interval arithmetic. */
   hInterval(lo, hi) {
-    sinInterval(lo, hi, scratch);
-    const s = { lo: scratch[0], hi: scratch[1] };
-    cosInterval(lo, hi, scratch);
-    const c = { lo: scratch[0], hi: scratch[1] };
-    return cDiv(c, cSub(this.q, s));
+    return cDiv(cosOf(lo, hi), cSub(this.q, sinOf(lo, hi)));
   }
   interval(xLo, xHi, uLo, uHi, outLo, outHi) {
     const d = { lo: xLo[0], hi: xHi[0] };
     const th = { lo: xLo[1], hi: xHi[1] };
-    sinInterval(th.lo, th.hi, scratch);
-    const s = { lo: scratch[0], hi: scratch[1] };
+    const s = sinOf(th.lo, th.hi);
     const a = cAdd(d, cMul(this.cSin, s));
     const b = cSub(
       cAdd(th, cMul(this.cU, { lo: uLo, hi: uHi })),
@@ -142,12 +136,9 @@ var PathTrackingBounds = class {
   }
   linear(box, x, u, out) {
     const c = box.centre[1];
-    const r = box.radius[1];
-    const sc = sinAt(c);
-    const cc = cosAt(c);
-    sinInterval(x.lo[1], x.hi[1], scratch);
-    const sinCurv = Math.min(1, up(Math.max(Math.abs(sc.lo), Math.abs(sc.hi)) + r));
-    taylorOfInput(box, 1, sc, cc, sinCurv, scratch[0], scratch[1], this.sin);
+    const sc = sinOf(c, c);
+    const cc = cosOf(c, c);
+    sinOfInput(box, 1, x, sc, cc, this.sin);
     const denom = cSub(this.q, sc);
     const hc = cDiv(cc, denom);
     const hp = cDiv(cSub(exact(1), cMul(this.q, sc)), cMul(denom, denom));

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { loadRunConfig } from "../../../src/config/load.js";
 import { readLog } from "../../../src/logging/reader.js";
 import { OperatorConsole } from "../../../src/loop/operator.js";
+import { describeChange, requestedNice, setProcessNice } from "../../../src/loop/priority.js";
 import { runFromConfig } from "../../../src/loop/runner.js";
 import { formatTaskOutcome } from "../../../src/loop/task-outcome.js";
 import { startLiveView } from "../../live/live-view.js";
@@ -52,13 +53,22 @@ function register(program) {
       const brokerUrl = await rigReady(rig);
       process.stdout.write(`emulated cartpole rig up (separate process ${rig.pid}), broker ${brokerUrl}
 `);
+      process.stdout.write(`${describeChange("rig", setProcessNice(rig.pid, requestedNice()))}
+`);
+      const priorityLine = {
+        emit: (e) => {
+          if (e.source === "loop" && e.message.startsWith("loop priority"))
+            process.stdout.write(`${e.message}
+`);
+        }
+      };
       const live = await startLiveView(config, { port: flags.live });
       const result = await runFromConfig(
         withBroker(config, brokerUrl),
         { duration, logPath: flags.log },
         {
           sinks: live?.sinks ?? [],
-          events: live?.events ?? [],
+          events: [priorityLine, ...live?.events ?? []],
           onStart: (loop, robot) => live?.attach(loop, robot, new OperatorConsole(loop, robot))
         }
       ).finally(() => live?.close());

@@ -50,7 +50,8 @@ function formatReport(r) {
   line("duration", `${r.durationS.toFixed(3)} s of loop time`);
   const losses = [
     `${r.missingTicks} missing`,
-    r.droppedTicks === void 0 ? void 0 : `${r.droppedTicks} dropped by the logger`,
+    r.droppedTicks === void 0 ? void 0 : `${r.droppedTicks} dropped by the logger${r.droppedAsOf === void 0 ? "" : ` by ${r.droppedAsOf.toFixed(1)} s, its last count before the log ends`}`,
+    r.droppedEvents ? `${r.droppedEvents} events not logged` : void 0,
     r.incompleteTicks > 0 ? `${r.incompleteTicks} incomplete` : void 0
   ].filter((part) => part !== void 0);
   line("ticks", `${r.ticks} (${losses.join(", ")})`);

@@ -7,12 +7,14 @@ import { RigState, rigStateNames } from "../../../hardware/protocol/messages.js"
 import { parseRigConfig, rigConfigSchema } from "../../../hardware/rig/config.js";
 import { EmulatedRig } from "../../../hardware/rig/rig.js";
 import { ConfigDocument } from "../../../src/config/document.js";
+import { describeChange, requestedNice, setThreadNice } from "../../../src/loop/priority.js";
 function register(program) {
   const rig = program.command("rig").description("start the emulated rig: a MuJoCo robot behind the wire protocol, on a socat pty or MQTT").argument("<config>", "rig configuration (YAML, see configs/rig/)").option("--transport <kind>", "override transport.kind: 'serial' or 'mqtt'").option("--link <path>", "serial: base path of the pty pair (the host opens <path>.host)").option("--broker <url>", "mqtt: connect to this broker instead of the config's (or the embedded one)").option("--port <port>", "mqtt: port of the embedded broker (0 = any free port)").option("--stats <file.json>", "write counters, latencies and injected faults here on exit").option("-d, --duration <seconds>", "stop after this many seconds").option("-q, --quiet", "only print the ready line and errors").action(async (file, flags) => {
     const config = withOverrides(loadRigConfig(file), flags);
     const seconds = parseDuration(flags.duration);
     const log = flags.quiet ? () => void 0 : (line) => process.stderr.write(`rig: ${line}
 `);
+    log(describeChange("rig", setThreadNice(requestedNice())));
     const rig2 = await EmulatedRig.create(config, dirname(resolve(file)), log);
     await rig2.start();
     const stopped = untilStopped(rig2, seconds);

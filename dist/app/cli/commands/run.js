@@ -52,12 +52,12 @@ function register(program) {
       config,
       { duration, mode, logPath },
       {
-        onStart: (loop, robot) => {
+        onStart: (loop, robot, logger) => {
           stopLoop = () => loop.stop();
           if (signalled) loop.stop();
-          status?.start(loop, robot);
+          status?.start(loop, robot, logger);
           const operator = new OperatorConsole(loop, robot);
-          live?.attach(loop, robot, operator);
+          live?.attach(loop, robot, operator, logger);
           if (operatorOnStdin) operatorInput = readOperatorCommands(loop, operator);
           if (mqttOperator) {
             mqttOperator.onRefused = (reason) => loop.events.emit({
@@ -103,14 +103,15 @@ function readOperatorCommands(loop, operator) {
 }
 var StatusLine = class {
   timer;
-  start(loop, robot) {
+  start(loop, robot, logger) {
     const record = loop.record;
     this.timer = setInterval(() => {
       const controllers = loop.controllers;
       const health = robot.linkHealth?.();
       const link = health === void 0 ? "" : `  link: ${formatLinkHealth(health, true)}`;
+      const log = logger === void 0 ? "" : `  log dropped=${logger.droppedTicks}${logger.droppedEvents > 0 ? ` events-lost=${logger.droppedEvents}` : ""}`;
       process.stderr.write(
-        `\r  t=${record.deadline.toFixed(1)} s  ticks=${record.tick + 1}  missed=${record.missedDeadlines}  controller=${controllers.activeName}  mode=${record.mode}  safety=${loop.safety.latched ? "LATCHED" : "ok"}${link}   `
+        `\r  t=${record.deadline.toFixed(1)} s  ticks=${record.tick + 1}  missed=${record.missedDeadlines}  controller=${controllers.activeName}  mode=${record.mode}  safety=${loop.safety.latched ? "LATCHED" : "ok"}${log}${link}   `
       );
     }, 1e3);
     this.timer.unref();
