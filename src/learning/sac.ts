@@ -293,11 +293,13 @@ export class SacAgent {
   }
 }
 
-/** One plain SAC update on a batch: mean squared TD error on every row. */
-export function sacUpdate(agent: SacAgent, batch: Batch, rewardScale: number, rng: Rng): SacStats {
+/**
+ * The critics' plain regression onto targets `y`: forward on the batch, the mean squared TD error of
+ * both critics back-propagated (not yet stepped). Returns that loss (summed over the critics) and
+ * the first critic's mean value.
+ */
+function criticRegression(agent: SacAgent, batch: Batch, y: Float64Array): { qLoss: number; meanQ: number } {
   const rows = batch.rows;
-  const y = agent.computeTargets(batch, rewardScale, rng);
-  const [actorLoss, meanLogProb] = agent.actorAndAlphaGradients(batch, rng);
   const [q1, q2] = agent.criticForward(batch);
   let qLoss = 0;
   let meanQ = 0;
@@ -310,9 +312,17 @@ export function sacUpdate(agent: SacAgent, batch: Batch, rewardScale: number, rn
     agent.gradQ[1][r] = (2 * e2) / rows;
   }
   agent.criticBackward();
+  return { qLoss: qLoss / rows, meanQ: meanQ / rows };
+}
+
+/** One plain SAC update on a batch: mean squared TD error on every row. */
+export function sacUpdate(agent: SacAgent, batch: Batch, rewardScale: number, rng: Rng): SacStats {
+  const y = agent.computeTargets(batch, rewardScale, rng);
+  const [actorLoss, meanLogProb] = agent.actorAndAlphaGradients(batch, rng);
+  const { qLoss, meanQ } = criticRegression(agent, batch, y);
   const alpha = agent.alpha;
   agent.step();
-  return { qLoss: qLoss / rows, actorLoss, alpha, meanQ: meanQ / rows, entropy: -meanLogProb };
+  return { qLoss, actorLoss, alpha, meanQ, entropy: -meanLogProb };
 }
 
 /**
@@ -326,20 +336,8 @@ export function criticWarmupUpdate(
   rewardScale: number,
   rng: Rng,
 ): { qLoss: number; meanQ: number } {
-  const rows = batch.rows;
   const y = agent.computeTargets(batch, rewardScale, rng);
-  const [q1, q2] = agent.criticForward(batch);
-  let qLoss = 0;
-  let meanQ = 0;
-  for (let r = 0; r < rows; r++) {
-    const e1 = q1[r]! - y[r]!;
-    const e2 = q2[r]! - y[r]!;
-    qLoss += e1 * e1 + e2 * e2;
-    meanQ += q1[r]!;
-    agent.gradQ[0][r] = (2 * e1) / rows;
-    agent.gradQ[1][r] = (2 * e2) / rows;
-  }
-  agent.criticBackward();
+  const stats = criticRegression(agent, batch, y);
   agent.stepCritics();
-  return { qLoss: qLoss / rows, meanQ: meanQ / rows };
+  return stats;
 }
