@@ -5,7 +5,10 @@
  * that latched, failed or missed deadlines, and why. The shipped configs run unchanged (only the
  * serial run's pty path is filled in).
  *
- *   npm run bench:demo-load [-- --runs 20] [--hogs 2] [--duration 10] [--only demo|serial]
+ *   npm run bench:demo-load [-- --runs 20] [--hogs 2] [--duration 10] [--only demo|serial] [--loop-nice 0]
+ *
+ * --loop-nice sets TETHER_LOOP_NICE for the runs (default: unset, so the loop, the rig and its
+ * relay ask for nice -10 and say whether they got it; 0 measures what an unprivileged user gets).
  *
  * Writes bench/results/demo-load.json.
  */
@@ -34,6 +37,8 @@ if (!(Number.isInteger(runs) && runs > 0))
 if (only !== undefined && only !== 'demo' && only !== 'serial')
   throw new Error(`--only: expected 'demo' or 'serial', got '${only}'`);
 
+const loopNice = flag('--loop-nice');
+if (loopNice !== undefined) process.env['TETHER_LOOP_NICE'] = loopNice;
 // Rig and runtime share the public test key (TETHER_LINK_KEY, unless set).
 useTestLinkKey();
 const root = join(import.meta.dirname, '..');
@@ -185,6 +190,7 @@ writeFileSync(
       ...machineInfo(),
       loadAverageAtStart: loadAtStart,
       hogs: hogCount,
+      loopNice: process.env['TETHER_LOOP_NICE'] ?? 'unset (-10)',
       durationSeconds: duration,
       method:
         'Each run is a fresh `tether demo --duration D` (bundled ONNX policy, 50 Hz, rig over MQTT through the embedded broker) or `tether run configs/cartpole-serial.yaml --duration D` (LQR, 100 Hz, rig from configs/rig/cartpole.yaml on a socat pty), one after the other, while `hogs` processes busy-loop at nice 0. A run is clean when it exits 0 with `safety: ok`. The loop priority line says whether the loop could raise its priority.',

@@ -9,7 +9,8 @@
  *    cartpole), beside a naive `setInterval` loop; CPU use, GC pauses and heap growth per tick.
  *
  * By default the loop does not raise its priority (TETHER_LOOP_NICE=0): the figures are what an
- * unprivileged user gets at nice 0. Every row carries the load average when it ended.
+ * unprivileged user gets at nice 0. Every row carries the load average when it ended. Writes
+ * bench/results/loop.json (loop-nice-10.json with --loop-nice -10, loop-2-hogs.json with --hogs 2).
  *
  *   npm run bench:loop [-- --seconds 8] [--hogs 2] [--loop-nice -10] [--nice -15] [--rates 500,1000]
  *
@@ -294,7 +295,10 @@ printTable(
     r.loadAverage1m,
   ]),
 );
-const out = resultsPath('loop.json');
+// Runs beside hogs or at a raised priority keep their own files, so the nice-0 figures stay.
+const out = resultsPath(
+  `loop${loopNice !== 0 ? `-nice${loopNice}` : ''}${hogCount > 0 ? `-${hogCount}-hogs` : ''}.json`,
+);
 writeFileSync(
   out,
   `${JSON.stringify(
