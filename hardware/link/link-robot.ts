@@ -23,6 +23,7 @@ import {
   RequestOp,
   RigState,
   type RigStatus,
+  rigStateNames,
   SessionOp,
   StateFlag,
   type StateSample,
@@ -508,6 +509,13 @@ export class LinkRobot implements Robot {
         this.auth.session === undefined ? 'device' : 'auto',
       );
     });
+  }
+
+  /** The rig's STATUS in one line (the operator console's `status` shows it). */
+  async deviceStatus(): Promise<string> {
+    const s = await this.rigStatus();
+    const state = rigStateNames[s.state] ?? `state ${s.state}`;
+    return `${state}${s.state === RigState.latched ? ` (${s.reason})` : ''}, ${s.ticks} inner ticks, ${s.latches} latch${s.latches === 1 ? '' : 'es'}, ${s.commandsApplied} commands applied`;
   }
 
   /**

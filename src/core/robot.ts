@@ -48,6 +48,11 @@ export interface Robot {
   /** Optional: robots behind a link report its health (counts since `configure`). */
   linkHealth?(): LinkHealth;
   /**
+   * Optional: what the device itself says about its state, in one line, asked over its link (a
+   * rig's STATUS: idle, active or latched and why). Rejects when the device does not answer.
+   */
+  deviceStatus?(): Promise<string>;
+  /**
    * Optional: where a robot reports link events that do not fault it (frames refused, a second
    * would-be owner refused); `undefined` removes the listener.
    */

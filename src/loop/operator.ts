@@ -76,7 +76,7 @@ export class OperatorConsole {
           : { ok: false, message: problem };
       }
       case 'status':
-        return { ok: true, message: this.status() };
+        return { ok: true, message: await this.status() };
       case 'command':
         return this.command(args, source);
       default:
@@ -132,16 +132,19 @@ export class OperatorConsole {
     return { ok: true, message: `${name} = [${Array.from(board.get(name)!.values).join(', ')}]` };
   }
 
-  private status(): string {
+  private async status(): Promise<string> {
     const { safety, controllers, record } = this.loop;
     const pending = controllers.pendingSwitch;
     const health = this.robot.linkHealth?.();
+    // Asked over the link: what the device itself says (a rig that does not answer says so).
+    const device = await this.robot.deviceStatus?.().catch((error: Error) => `no answer (${error.message})`);
     return [
       `controller ${controllers.activeName}${pending ? ` (switch to ${pending} pending)` : ''}`,
       `safety ${safety.latched ? `LATCHED (${safety.latchReason})` : 'ok'}`,
       `robot ${this.robot.state}`,
       `tick ${record.tick} at ${record.deadline.toFixed(2)} s`,
       ...(health !== undefined ? [`link ${formatLinkHealth(health, true)}`] : []),
+      ...(device !== undefined ? [`device ${device}`] : []),
     ].join('; ');
   }
 }
