@@ -177,17 +177,79 @@ function sealAs(
   }
 }
 
-function record(stats: FuzzStats, accepted: boolean, valid: boolean, what: string): void {
+/** One case's label: valid until a mutation makes it invalid, with the reasons it is not. */
+class CaseLabel {
+  valid = true;
+  what = '';
+  /** A fresh case. */
+  reset(): void {
+    this.valid = true;
+    this.what = '';
+  }
+  /** The case is invalid because of `reason`. */
+  readonly bad = (reason: string): void => {
+    this.valid = false;
+    this.what += `${reason}; `;
+  };
+}
+
+function record(stats: FuzzStats, accepted: boolean, label: CaseLabel): void {
   stats.inputs++;
   if (accepted) stats.accepted++;
   else stats.refused++;
-  if (accepted && !valid) {
+  if (accepted && !label.valid) {
     stats.acceptedInvalid++;
-    if (stats.examples.length < 5) stats.examples.push(`accepted invalid: ${what}`);
-  } else if (!accepted && valid) {
+    if (stats.examples.length < 5) stats.examples.push(`accepted invalid: ${label.what}`);
+  } else if (!accepted && label.valid) {
     stats.refusedValid++;
-    if (stats.examples.length < 5) stats.examples.push(`refused valid: ${what}`);
+    if (stats.examples.length < 5) stats.examples.push(`refused valid: ${label.what}`);
   }
+}
+
+function recordCrash(stats: FuzzStats, error: unknown): void {
+  stats.crashes++;
+  if (stats.examples.length < 5) stats.examples.push(`crash: ${(error as Error).message}`);
+}
+
+/**
+ * Seals message[0, n) from one side of `pair` toward the other with a randomly picked sealing
+ * (labelled invalid unless it is the session's; `counter` is the sender's next valid counter) and
+ * dispatches it to the receiving side's `endpoint`. Returns whether the session sealing was used,
+ * so the sender's counter moved on.
+ */
+function sealAndDispatch(
+  rng: FuzzRng,
+  pair: ReturnType<typeof sessionPair>,
+  toward: 'rig' | 'host',
+  message: Uint8Array,
+  n: number,
+  counter: number,
+  endpoint: Endpoint,
+  stats: FuzzStats,
+  label: CaseLabel,
+): boolean {
+  const sender = toward === 'rig' ? pair.host : pair.rig;
+  const receiver = toward === 'rig' ? pair.rig : pair.host;
+  const sealing = pickSealing(rng, receiver.receivedCounter);
+  if (sealing !== 'session') label.bad(`sealing ${sealing}`);
+  const length = sealAs(
+    rng,
+    sealing,
+    message,
+    n,
+    sender,
+    toward,
+    pair.keys,
+    pair.stranger,
+    counter,
+    receiver.receivedCounter,
+  );
+  try {
+    endpoint.dispatch(message, length);
+  } catch (error) {
+    recordCrash(stats, error);
+  }
+  return sealing === 'session';
 }
 
 /**
@@ -196,7 +258,8 @@ function record(stats: FuzzStats, accepted: boolean, valid: boolean, what: strin
  */
 export function fuzzHostStates(cases: number, seed: number, stats = createFuzzStats()): FuzzStats {
   const rng = new FuzzRng(seed);
-  const { host, rig, keys, stranger } = sessionPair();
+  const pair = sessionPair();
+  const { host } = pair;
   const gate = new StateGate(fuzzHello);
   gate.lastCommandSeq = 1000;
   let accepted = false;
@@ -211,15 +274,12 @@ export function fuzzHostStates(cases: number, seed: number, stats = createFuzzSt
   let counter = 0;
   let seq = 0;
   let time = 1_000_000;
+  const label = new CaseLabel();
+  const { bad } = label;
   for (let k = 0; k < cases; k++) {
     // The host keeps commanding: echoes up to its last command are its own.
     gate.lastCommandSeq = gate.lastEcho + 1000;
-    let valid = true;
-    let what = '';
-    const bad = (reason: string) => {
-      valid = false;
-      what += `${reason}; `;
-    };
+    label.reset();
     s.seq = seq + 1;
     s.timeUs = time + 2000;
     s.commandSeq = gate.lastEcho + rng.below(3);
@@ -275,7 +335,7 @@ export function fuzzHostStates(cases: number, seed: number, stats = createFuzzSt
       bad('echo');
     s.valueCount = 3 * s.jointCount + (s.hasImu ? 10 : 0) + s.sensorCount;
     for (let i = 7; i < s.valueCount; i++) s.values[i] = 0;
-    if (valid)
+    if (label.valid)
       for (let i = 0; i < s.valueCount; i++) if (!Number.isFinite(s.values[i]!)) bad('non-finite value');
     let n = encodeState(view, s);
     // Byte-level changes to the unsealed message: all make it invalid.
@@ -307,33 +367,13 @@ export function fuzzHostStates(cases: number, seed: number, stats = createFuzzSt
           bad('unknown state flag');
       }
     }
-    const sealing = pickSealing(rng, host.receivedCounter);
-    if (sealing !== 'session') bad(`sealing ${sealing}`);
-    const length = sealAs(
-      rng,
-      sealing,
-      out,
-      n,
-      rig,
-      'host',
-      keys,
-      stranger,
-      counter + 1,
-      host.receivedCounter,
-    );
     accepted = false;
-    try {
-      endpoint.dispatch(out, length);
-    } catch (error) {
-      stats.crashes++;
-      if (stats.examples.length < 5) stats.examples.push(`crash: ${(error as Error).message}`);
-    }
-    if (sealing === 'session') counter++;
+    if (sealAndDispatch(rng, pair, 'host', out, n, counter + 1, endpoint, stats, label)) counter++;
     if (accepted) {
       seq = s.seq;
       time = s.timeUs;
     }
-    record(stats, accepted, valid, what);
+    record(stats, accepted, label);
   }
   return stats;
 }
@@ -341,7 +381,8 @@ export function fuzzHostStates(cases: number, seed: number, stats = createFuzzSt
 /** Rig receive path: host→rig COMMAND through Endpoint.dispatch and checkCommand (what rig.ts applies). */
 export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzStats()): FuzzStats {
   const rng = new FuzzRng(seed);
-  const { host, rig, keys, stranger } = sessionPair();
+  const pair = sessionPair();
+  const { rig } = pair;
   const shape = { mode: 0, count: 1, gainsAllowed: false };
   let lastSeq = 0;
   let accepted = false;
@@ -357,13 +398,10 @@ export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzS
   const view = new DataView(out.buffer);
   const c = createCommandSample();
   let counter = 0;
+  const label = new CaseLabel();
+  const { bad } = label;
   for (let k = 0; k < cases; k++) {
-    let valid = true;
-    let what = '';
-    const bad = (reason: string) => {
-      valid = false;
-      what += `${reason}; `;
-    };
+    label.reset();
     // Before the command sequence could wrap the host opens a new session, which starts it at 0.
     if (lastSeq > 0x7fffffff) lastSeq = 0;
     c.seq = lastSeq + 1 + rng.below(3);
@@ -430,29 +468,9 @@ export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzS
           if (out[1] !== MessageType.command) bad('type');
       }
     }
-    const sealing = pickSealing(rng, rig.receivedCounter);
-    if (sealing !== 'session') bad(`sealing ${sealing}`);
-    const length = sealAs(
-      rng,
-      sealing,
-      out,
-      n,
-      host,
-      'rig',
-      keys,
-      stranger,
-      counter + 1,
-      rig.receivedCounter,
-    );
     accepted = false;
-    try {
-      endpoint.dispatch(out, length);
-    } catch (error) {
-      stats.crashes++;
-      if (stats.examples.length < 5) stats.examples.push(`crash: ${(error as Error).message}`);
-    }
-    if (sealing === 'session') counter++;
-    record(stats, accepted, valid, what);
+    if (sealAndDispatch(rng, pair, 'rig', out, n, counter + 1, endpoint, stats, label)) counter++;
+    record(stats, accepted, label);
   }
   return stats;
 }
@@ -461,13 +479,10 @@ export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzS
 export function fuzzHellos(cases: number, seed: number, stats = createFuzzStats()): FuzzStats {
   const rng = new FuzzRng(seed);
   const out = new Uint8Array(maxMessageSize);
+  const label = new CaseLabel();
+  const { bad } = label;
   for (let k = 0; k < cases; k++) {
-    let valid = true;
-    let what = '';
-    const bad = (reason: string) => {
-      valid = false;
-      what += `${reason}; `;
-    };
+    label.reset();
     const joints = fuzzHello.joints.map((j) => ({ ...j }));
     const observation = fuzzHello.observation.map((o) => ({ ...o }));
     const action = fuzzHello.action.map((a) => ({ ...a }));
@@ -538,10 +553,9 @@ export function fuzzHellos(cases: number, seed: number, stats = createFuzzStats(
     try {
       accepted = typeof decodeHello(out, n) !== 'number';
     } catch (error) {
-      stats.crashes++;
-      if (stats.examples.length < 5) stats.examples.push(`crash: ${(error as Error).message}`);
+      recordCrash(stats, error);
     }
-    record(stats, accepted, valid, what);
+    record(stats, accepted, label);
   }
   return stats;
 }
@@ -559,8 +573,7 @@ export function fuzzFrames(cases: number, seed: number, stats = createFuzzStats(
     try {
       decoder.push(chunk.subarray(0, n));
     } catch (error) {
-      stats.crashes++;
-      if (stats.examples.length < 5) stats.examples.push(`crash: ${(error as Error).message}`);
+      recordCrash(stats, error);
     }
     stats.inputs++;
   }
