@@ -8,7 +8,8 @@
  *   hello                        print the hello frame (sealed with the device key)
  *   emit                         print state, fault, notice, heartbeat frames (sealed with the session)
  *   frame <hex>                  bytes from the host, as the UART delivers them; prints a verdict per
- *                                message (and the ack frame a session open gets)
+ *                                message (and the ack frame a session open gets, the status frame a
+ *                                status request gets)
  *   counters                     print framing and authentication counters
  *
  * hardware/firmware/conformance.txt holds a script and the exact output; test/hardware/firmware.test.ts
@@ -157,11 +158,20 @@ static void on_message(uint8_t *m, size_t length) {
       printf("request err %d\n", op);
       return;
     }
-    if (op != TETHER_REQ_HELLO && !from_owner(&h)) {
+    /* Status: the owner, or any holder of the device key; it commands nothing. */
+    int status_asker = op == TETHER_REQ_STATUS && (from_owner(&h) || h.auth == TETHER_AUTH_DEVICE);
+    if (op != TETHER_REQ_HELLO && !status_asker && !from_owner(&h)) {
       printf("request err %d\n", TETHER_ERR_UNAUTHENTICATED);
       return;
     }
     printf("request op=%d seq=%u auth=%u\n", op, (unsigned)seq, (unsigned)h.auth);
+    if (status_asker) {
+      /* This program keeps no loop state: an idle rig, owned or not, answered in the asker's seal. */
+      emit("status",
+           tether_encode_status(message, sizeof message, 1, 0, seq, TETHER_RIG_IDLE, link.session_id != 0, 0, 0, 0, 0,
+                                ""),
+           from_owner(&h) ? TETHER_AUTH_SESSION : TETHER_AUTH_DEVICE);
+    }
     return;
   }
   case TETHER_ESTOP: {

@@ -562,6 +562,23 @@ size_t tether_encode_notice(uint8_t *out, size_t capacity, uint32_t seq, uint64_
   return n == 0 ? 0 : 22 + n;
 }
 
+size_t tether_encode_status(uint8_t *out, size_t capacity, uint32_t seq, uint64_t time_us, uint32_t request_seq,
+                            uint8_t state, uint8_t owned, uint32_t flags, uint64_t ticks, uint32_t latches,
+                            uint32_t commands_applied, const char *reason) {
+  if (capacity < 44) return 0;
+  put_header(out, TETHER_STATUS, seq, time_us);
+  put_u32(out + 16, request_seq);
+  put_u8(out + 20, state);
+  put_u8(out + 21, owned);
+  put_u16(out + 22, 0);
+  put_u32(out + 24, flags);
+  put_u64(out + 28, ticks);
+  put_u32(out + 36, latches);
+  put_u32(out + 40, commands_applied);
+  size_t n = put_string(out + 44, capacity - 44, reason);
+  return n == 0 ? 0 : 44 + n;
+}
+
 /* ---- hello ---- */
 
 static uint8_t *reserve(tether_writer *w, size_t n) {

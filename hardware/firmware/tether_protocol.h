@@ -51,14 +51,17 @@ enum tether_type {
   TETHER_NOTICE = 10,
   TETHER_OPERATOR_HELLO = 11,
   TETHER_OPERATOR = 12,
-  TETHER_OPERATOR_REPLY = 13
+  TETHER_OPERATOR_REPLY = 13,
+  TETHER_STATUS = 14
 };
-#define TETHER_LAST_TYPE 13
+#define TETHER_LAST_TYPE 14
 
 enum tether_mode { TETHER_MODE_TORQUE = 0, TETHER_MODE_POSITION = 1, TETHER_MODE_VELOCITY = 2 };
 enum tether_feature { TETHER_FEATURE_IMU = 1, TETHER_FEATURE_ESTOP = 2, TETHER_FEATURE_PD_GAINS = 4, TETHER_FEATURE_WATCHDOG = 8 };
 enum tether_state_flag { TETHER_STATE_ESTOP = 1, TETHER_STATE_FAULT = 2, TETHER_STATE_ACTIVE = 4 };
-enum tether_request_op { TETHER_REQ_HELLO = 1, TETHER_REQ_ACTIVATE = 2, TETHER_REQ_DEACTIVATE = 3, TETHER_REQ_RECOVER = 4, TETHER_REQ_RELEASE = 5 };
+enum tether_request_op { TETHER_REQ_HELLO = 1, TETHER_REQ_ACTIVATE = 2, TETHER_REQ_DEACTIVATE = 3, TETHER_REQ_RECOVER = 4, TETHER_REQ_RELEASE = 5, TETHER_REQ_STATUS = 6 };
+/* `state` in STATUS: what the rig does with commands now. */
+enum tether_rig_state { TETHER_RIG_IDLE = 0, TETHER_RIG_ACTIVE = 1, TETHER_RIG_LATCHED = 2 };
 enum tether_estop_source { TETHER_ESTOP_HOST = 0, TETHER_ESTOP_OPERATOR = 1, TETHER_ESTOP_RIG = 2 };
 enum tether_fault_code { TETHER_FAULT_WATCHDOG = 1, TETHER_FAULT_SENSOR = 2, TETHER_FAULT_LIMIT = 3, TETHER_FAULT_INTERNAL = 4, TETHER_FAULT_PROTOCOL = 5 };
 enum tether_ack_status {
@@ -233,7 +236,7 @@ int tether_decode_command(const uint8_t *message, size_t length, tether_command 
  */
 int tether_check_command(const tether_link *link, const tether_header *header, const tether_command *command,
                          uint8_t mode, uint8_t count, int gains_allowed, uint32_t *last_seq);
-/* Returns the request op (1..4) or a negative tether_error; *seq receives the request's sequence number. */
+/* Returns the request op (any value; 1..6 are defined) or a negative tether_error; *seq receives the request's sequence number. */
 int tether_decode_request(const uint8_t *message, size_t length, uint32_t *seq);
 /* Returns the e-stop source or a negative tether_error. */
 int tether_decode_estop(const uint8_t *message, size_t length);
@@ -244,6 +247,11 @@ size_t tether_encode_ack(uint8_t *out, uint32_t seq, uint64_t time_us, uint8_t a
                          uint16_t retry_after_ms, uint32_t acked_seq);
 size_t tether_encode_notice(uint8_t *out, size_t capacity, uint32_t seq, uint64_t time_us, uint16_t code, uint32_t count,
                             const char *message);
+/* STATUS, answering REQUEST status (request_seq): seal it as the request was sealed (the owner's
+   session, or the device key for a key holder who does not own the rig); `reason` empty unless latched. */
+size_t tether_encode_status(uint8_t *out, size_t capacity, uint32_t seq, uint64_t time_us, uint32_t request_seq,
+                            uint8_t state, uint8_t owned, uint32_t flags, uint64_t ticks, uint32_t latches,
+                            uint32_t commands_applied, const char *reason);
 
 /* Hello is built field by field (it is variable length), in the order docs/protocol.md gives. */
 typedef struct {

@@ -8,6 +8,7 @@ import {
   createStateSample,
   decodeHello,
   decodeState,
+  decodeStatus,
   MessageType,
 } from '../../hardware/protocol/messages.ts';
 import {
@@ -70,7 +71,8 @@ describe('wire protocol v2 conformance vectors (hardware/firmware/conformance.tx
       /command err -13/, // unauthenticated command
       /command err -14/, // wrong shape
       /command err -15/, // out of order
-      /request err -13/, // activate from a non-owner
+      /request err -13/, // activate (or an unsealed status request) from a non-owner
+      /request op=6 seq=\d+ auth=1\nstatus /, // status for a key holder who does not own the rig
       /estop source=1 auth=0/, // anyone may stop
     ])
       expect(out).toMatch(pattern);
@@ -94,6 +96,23 @@ describe('wire protocol v2 conformance vectors (hardware/firmware/conformance.tx
       MessageType.state,
     );
     expect(Array.from(state.values.subarray(0, state.valueCount))).toEqual([0.25, -0.125, 1.5, -2, 3, 0]);
+    // A status for a key holder who does not own the rig: sealed with the device key, answering its request.
+    const statuses = expected.filter((l) => l.startsWith('status '));
+    expect(statuses.length).toBe(2);
+    const statusBytes = unframe(statuses[1]!.split(' ')[1]!);
+    const statusLength = host.verify(statusBytes, statusBytes.length, header);
+    expect(header.auth).toBe(1);
+    const request = expected[expected.indexOf(statuses[1]!) - 1]!;
+    expect(decodeStatus(statusBytes, statusLength)).toEqual({
+      requestSeq: Number(/seq=(\d+)/.exec(request)![1]),
+      state: 0,
+      owned: true,
+      flags: 0,
+      ticks: 0,
+      latches: 0,
+      commandsApplied: 0,
+      reason: '',
+    });
   });
 
   describe('the C reference implementation (hardware/firmware)', () => {
