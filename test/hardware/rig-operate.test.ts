@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { Endpoint } from '../../hardware/link/endpoint.ts';
@@ -76,6 +77,29 @@ describe('operating the emulated rig', () => {
     expect(report.name).toBe('cartpole');
     expect(existsSync(`${link}.host`)).toBe(false);
     expect(existsSync(`${link}.socat.pid`)).toBe(false);
+  });
+
+  it('over MQTT too: SIGTERM stops it at once and it leaves the broker saying so (offline, retained)', async () => {
+    const rig = await spawnRig(
+      { model: 'cartpole', transport: { kind: 'mqtt', url: mosquitto.url } },
+      work.path,
+      'term-mqtt',
+      ['--duration', '600'],
+    );
+    const sent = performance.now();
+    const report = await rig.stop();
+    expect(performance.now() - sent).toBeLessThan(5000);
+    expect(report.name).toBe('cartpole');
+    const client = await connectAsync(mosquitto.url);
+    try {
+      const status = await new Promise<string>((resolve) => {
+        client.on('message', (_topic, payload) => resolve(payload.toString()));
+        void client.subscribeAsync('tether/cartpole/rig/status');
+      });
+      expect(status).toBe('offline');
+    } finally {
+      await client.endAsync();
+    }
   });
 
   it('a rig latched by one run is refused to the next until its owner recovers it; outsiders cannot; then it activates without a restart', async () => {
