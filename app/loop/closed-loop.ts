@@ -43,10 +43,10 @@ import type { Learner, LearnJob, LearnProgress, LearnResult } from './learner.ts
 
 export type { Learner };
 
+import { certifiedControllersOf } from './certified.ts';
 import { LearnerProcess } from './learner-process.ts';
 import { returnsSvg } from './plot.ts';
 import { LateSink, RoundLog } from './round-log.ts';
-import { certifiedControllersOf } from './certified.ts';
 import { datasetTaskOf } from './task.ts';
 
 export interface ClosedLoopHooks {
