@@ -86,6 +86,11 @@ export function expressPolicy(
       return fail(`observation term '${t.name}' is not read from robot signals (${t.source})`);
     if (t.history !== 1) return fail(`observation term '${t.name}' has a history of ${t.history}`);
     if (t.clip !== undefined) return fail(`observation term '${t.name}' is clipped`);
+    for (const name of t.signals) {
+      const unit = assumptions.signals.find((x) => x.name === name)?.unit;
+      if (t.unit !== undefined && unit !== undefined && t.unit !== unit)
+        return fail(`observation '${name}' is in ${t.unit}, the certified state in ${unit}`);
+    }
     names.push(...t.signals);
   }
   const state = assumptions.signals.map((s) => s.name);
@@ -109,12 +114,15 @@ export function expressPolicy(
   const n = state.length;
   const a = new Float64Array(n);
   const c = new Float64Array(n);
-  terms.forEach((t, i) => {
-    const scale = typeof t.scale === 'number' ? t.scale : t.scale[0]!;
-    const offset = typeof t.offset === 'number' ? t.offset : t.offset[0]!;
-    a[i] = scale;
-    c[i] = -offset * scale;
-  });
+  let i = 0;
+  for (const t of terms)
+    t.signals!.forEach((_, k) => {
+      const scale = typeof t.scale === 'number' ? t.scale : t.scale[k]!;
+      const offset = typeof t.offset === 'number' ? t.offset : t.offset[k]!;
+      a[i] = scale;
+      c[i] = -offset * scale;
+      i++;
+    });
   for (let head = steps[0]; head?.op === 'sub' || head?.op === 'div'; head = steps[0]) {
     const step = steps.shift() as { op: 'sub' | 'div'; constant: Float32Array };
     for (let i = 0; i < n; i++) {
