@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the `tether` CLI. Sources are TypeScript. `npm run build` compiles them into dist/
 // and stamps the build with a hash of every input; while the stamp matches the sources the compiled
-// CLI runs and starts at once. Otherwise (an edited tree, a clone before a build, or
-// TETHER_FROM_SOURCE=1) tsx compiles the sources on load, so the repository always runs as it is.
+// CLI runs and starts at once. Otherwise (sources edited since the last build, or
+// TETHER_FROM_SOURCE=1) tsx compiles the sources on load: the repository always runs as it is.
 import { fileURLToPath } from 'node:url';
 import { checkStamp } from './build-stamp.mjs';
 
