@@ -414,7 +414,9 @@ export class LinkRobot implements Robot {
   async configure(): Promise<void> {
     if (this.lifecycle.state !== 'unconfigured')
       throw new Error(`robot over ${this.transport.description} is already configured`);
-    await this.transport.open();
+    // A status request before configuring opened the link already.
+    if (!this.openedForStatus) await this.transport.open();
+    this.openedForStatus = false;
     const hello = await this.awaitHello();
     if (this.options.expectName !== undefined && hello.name !== this.options.expectName) {
       throw new Error(

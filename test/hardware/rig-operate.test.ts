@@ -130,6 +130,8 @@ describe('operating the emulated rig', () => {
 
       // Run 2 is refused, and told why and what to do.
       const second = await serialRobot(rig.hostLink);
+      // It may ask before it takes the rig (sealed with the device key), then take it on the same link.
+      expect(await second.rigStatus()).toMatchObject({ state: RigState.latched, owned: false });
       await second.configure();
       await expect(second.activate()).rejects.toThrow(/latched \(e-stop from host.*tether rig recover/);
       await second.shutdown();
