@@ -79,6 +79,11 @@ export function expressPolicy(
     return fail(
       `model '${certified.name}' names no state signals, so the policy's inputs cannot be matched to its state`,
     );
+  const period = 1 / contract.policy_rate_hz;
+  if (Math.abs(period - assumptions.controlPeriod) > 1e-9 * assumptions.controlPeriod)
+    return fail(
+      `it acts at ${contract.policy_rate_hz} Hz, the certified controller every ${assumptions.controlPeriod} s`,
+    );
   const terms = contract.observations;
   const names: string[] = [];
   for (const t of terms) {
