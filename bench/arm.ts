@@ -11,7 +11,7 @@
  *   ARM_SECONDS=5 ARM_REPEATS=2 npm run bench:arm
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -21,6 +21,7 @@ import { spawnRig, temporaryDirectory, useTestLinkKey } from '../hardware/tools/
 import { parseRunConfig } from '../src/config/load.ts';
 import type { TickRecord } from '../src/core/tick.ts';
 import { runFromConfig } from '../src/loop/runner.ts';
+import { runAgainstRig, writeResults } from './report.ts';
 
 useTestLinkKey();
 const root = join(import.meta.dirname, '..');
@@ -52,19 +53,14 @@ async function armRun(name: string, lostCommands: number, faults: FaultSpec[] = 
       last = r.observation;
     },
   };
-  let result: Awaited<ReturnType<typeof runFromConfig>>;
   const load = loadavg()[0]!;
-  try {
-    result = await runFromConfig(
+  const { result, rigReport: report } = await runAgainstRig(rig, () =>
+    runFromConfig(
       parseRunConfig(stringify(config), join(work.path, `${name}.yaml`), plugins),
       { duration: seconds },
       { sinks: [sink] },
-    );
-  } catch (error) {
-    await rig.stop();
-    throw error;
-  }
-  const report = await rig.stop();
+    ),
+  );
   const r = result.report;
   const flange = [last[14]!, last[15]!, last[16]!];
   const latch = result.events.find(
@@ -153,8 +149,7 @@ async function main(): Promise<void> {
     conditions,
     collisionReflex: push,
   };
-  mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(join(root, 'bench/results/arm.json'), `${JSON.stringify(out, null, 2)}\n`);
+  writeResults('arm.json', out);
   work.remove();
   process.stdout.write('wrote bench/results/arm.json\n');
 }

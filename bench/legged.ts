@@ -9,7 +9,7 @@
  *   npm run bench:legged                       (about 3 minutes; writes bench/results/legged.json)
  *   LEGGED_SECONDS=20 npm run bench:legged     (rig runs of 20 s instead of 40)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -27,6 +27,7 @@ import { CommandBoard } from '../src/core/commands.ts';
 import { EventBuffer } from '../src/core/events.ts';
 import { loadContract } from '../src/inference/contract.ts';
 import { runFromConfig } from '../src/loop/runner.ts';
+import { runAgainstRig, writeResults } from './report.ts';
 
 useTestLinkKey();
 const root = join(import.meta.dirname, '..');
@@ -156,18 +157,13 @@ async function rigRun(transport: 'serial' | 'mqtt') {
     'controllers/policies/examples/quadruped-trot/policy.yaml',
   );
   const rec = new WalkRecorder();
-  let result: Awaited<ReturnType<typeof runFromConfig>>;
-  try {
-    result = await runFromConfig(
+  const { result, rigReport: report } = await runAgainstRig(rig, () =>
+    runFromConfig(
       parseRunConfig(stringify(config), join(work.path, `${transport}.yaml`), plugins),
       { duration: rigSeconds },
       { sinks: [rec] },
-    );
-  } catch (error) {
-    await rig.stop();
-    throw error;
-  }
-  const report = await rig.stop();
+    ),
+  );
   const r = result.report;
   return {
     transport,
@@ -229,8 +225,7 @@ async function main(): Promise<void> {
     policyStep: step,
     rig: rigs,
   };
-  mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(join(root, 'bench/results/legged.json'), `${JSON.stringify(out, null, 2)}\n`);
+  writeResults('legged.json', out);
   work.remove();
   process.stdout.write('wrote bench/results/legged.json\n');
 }

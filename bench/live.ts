@@ -9,34 +9,26 @@
  *
  *   npm run bench:live [-- --seconds 5]
  */
-import { writeFileSync } from 'node:fs';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { DoubleIntegratorRobot } from '../sim/toy/double-integrator.ts';
-import { createTickRecord, type TickRecord } from '../src/core/tick.ts';
+import { createTickRecord } from '../src/core/tick.ts';
 import { LiveServer } from '../src/live/server.ts';
 import { LiveTickSink } from '../src/live/tick-sink.ts';
 import { TickRingConsumer } from '../src/logging/tick-ring.ts';
-import { machineInfo, printTable, resultsPath } from './report.ts';
+import {
+  fillTick,
+  gcCounter,
+  loopTiming,
+  machineInfo,
+  numberFlag,
+  printTable,
+  writeResults,
+} from './report.ts';
 import { trivialRealtimeLoop } from './trivial-loop.ts';
 
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
+const seconds = numberFlag('--seconds', 5);
 
-let gcCount = 0;
-new PerformanceObserver((list) => {
-  gcCount += list.getEntries().length;
-}).observe({ entryTypes: ['gc'] });
-
-function fill(record: TickRecord, tick: number): void {
-  record.tick = tick;
-  record.deadline = tick / 1000;
-  record.periodError = 1e-5 * (tick % 17);
-  record.computeTime = 2e-5;
-  record.observationTime = tick / 1000;
-  for (let i = 0; i < record.observation.length; i++) record.observation[i] = Math.sin(tick * 1e-3 + i);
-  for (let i = 0; i < record.action.length; i++)
-    record.command[i] = record.action[i] = Math.cos(tick * 1e-3 + i);
-}
+const collections = gcCounter();
 
 /**
  * 1. Cost of writeTick: batches of calls on one record (only `tick` changes), timed as a whole so the
@@ -46,7 +38,7 @@ function fill(record: TickRecord, tick: number): void {
 function sinkCost(observationSize: number, actionSize: number, every: number) {
   const batch = 20_000;
   const record = createTickRecord(observationSize, actionSize);
-  fill(record, 1);
+  fillTick(record, 1);
   const sink = new LiveTickSink();
   const consumer = new TickRingConsumer(sink.attach({ observationSize, actionSize }, every, 1 << 15));
   const out = new Float64Array(consumer.stride);
@@ -69,7 +61,7 @@ function sinkCost(observationSize: number, actionSize: number, every: number) {
   }
   costs.sort((a, b) => a - b);
   global.gc?.();
-  const gcBefore = gcCount;
+  const gcBefore = collections.count;
   const heapBefore = process.memoryUsage().heapUsed;
   run();
   const heapAfter = process.memoryUsage().heapUsed;
@@ -79,7 +71,7 @@ function sinkCost(observationSize: number, actionSize: number, every: number) {
     every,
     nsPerTickMedian: costs[Math.floor(costs.length / 2)]!,
     nsPerTickMin: costs[0]!,
-    gcDuringCalls: gcCount - gcBefore,
+    gcDuringCalls: collections.count - gcBefore,
     heapGrowthBytesPerCall: (heapAfter - heapBefore) / batch,
     dropped: sink.dropped,
   };
@@ -139,11 +131,7 @@ async function loopImpact(rateHz: number, live: boolean) {
   return {
     rateHz,
     live: live ? 'server + 1 client (all channels)' : 'none',
-    ticks: report.ticks,
-    p50us: report.periodError.p50 * 1e6,
-    p99us: report.periodError.p99 * 1e6,
-    maxUs: report.periodError.max * 1e6,
-    missed: report.missedDeadlines,
+    ...loopTiming(report),
     streamedTicks: status?.live.streamed_ticks ?? 0,
     droppedTicks: status?.live.dropped_ticks ?? 0,
     messagesReceived: received,
@@ -199,8 +187,5 @@ printTable(
   ]),
 );
 
-writeFileSync(
-  resultsPath('live.json'),
-  `${JSON.stringify({ ...machineInfo(), seconds, sinkCost: costs, loop: loops }, null, 2)}\n`,
-);
-console.log(`\nwrote ${resultsPath('live.json')}`);
+const out = writeResults('live.json', { ...machineInfo(), seconds, sinkCost: costs, loop: loops });
+console.log(`\nwrote ${out}`);

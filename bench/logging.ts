@@ -7,27 +7,31 @@
  *
  *   npm run bench:logging [-- --seconds 5]
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { DoubleIntegratorRobot } from '../sim/toy/double-integrator.ts';
 import type { RobotInfo } from '../src/core/robot.ts';
 import { signal } from '../src/core/spec.ts';
-import { createTickRecord, type TickRecord } from '../src/core/tick.ts';
+import { createTickRecord } from '../src/core/tick.ts';
 import { readLog } from '../src/logging/reader.ts';
 import { McapTickLogger } from '../src/logging/tick-logger.ts';
 import { quantile } from '../src/loop/timing.ts';
-import { machineInfo, printTable, resultsPath } from './report.ts';
+import {
+  fillTick,
+  gcCounter,
+  loopTiming,
+  machineInfo,
+  numberFlag,
+  printTable,
+  writeResults,
+} from './report.ts';
 import { trivialRealtimeLoop } from './trivial-loop.ts';
 
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
+const seconds = numberFlag('--seconds', 5);
 const dir = mkdtempSync(join(tmpdir(), 'tether-bench-log-'));
 
-let gcCount = 0;
-new PerformanceObserver((list) => {
-  gcCount += list.getEntries().length;
-}).observe({ entryTypes: ['gc'] });
+const collections = gcCounter();
 
 /** A 12-DoF legged robot's worth of signals: 36 observations, 12 actions. */
 const quadruped: RobotInfo = {
@@ -47,17 +51,6 @@ const quadruped: RobotInfo = {
   },
   capabilities: { minRateHz: 1, maxRateHz: 1000, lockStep: false, features: [] },
 };
-
-function fill(record: TickRecord, tick: number): void {
-  record.tick = tick;
-  record.deadline = tick / 1000;
-  record.periodError = 1e-5 * (tick % 17);
-  record.computeTime = 2e-5;
-  record.observationTime = tick / 1000;
-  for (let i = 0; i < record.observation.length; i++) record.observation[i] = Math.sin(tick * 1e-3 + i);
-  for (let i = 0; i < record.action.length; i++)
-    record.command[i] = record.action[i] = Math.cos(tick * 1e-3 + i);
-}
 
 /**
  * 1. writeTick on the caller's thread: one synchronous run of calls into a ring large enough that
@@ -89,24 +82,27 @@ async function writeTickCost() {
       ringCapacity: 1 << 17,
     });
     global.gc?.();
-    const gcBefore = gcCount;
+    const gcBefore = collections.count;
     const heapBefore = process.memoryUsage().heapUsed;
     if (run === 'timed') {
       for (let tick = 0; tick < total; tick++) {
-        fill(record, tick);
+        fillTick(record, tick);
         const start = performance.now();
         logger.writeTick(record);
         samples[tick] = performance.now() - start;
       }
     } else {
       for (let tick = 0; tick < total; tick++) {
-        fill(record, tick);
+        fillTick(record, tick);
         logger.writeTick(record);
       }
     }
     const heapAfter = process.memoryUsage().heapUsed;
     if (run === 'heap')
-      heap = { gcDuringCalls: gcCount - gcBefore, heapGrowthBytesPerCall: (heapAfter - heapBefore) / total };
+      heap = {
+        gcDuringCalls: collections.count - gcBefore,
+        heapGrowthBytesPerCall: (heapAfter - heapBefore) / total,
+      };
     const summary = await logger.close();
     samples.sort();
     result = {
@@ -133,7 +129,7 @@ async function throughput(robot: RobotInfo, ticks: number) {
   const record = createTickRecord(robot.observation.signals.length, robot.action.signals.length);
   const start = performance.now();
   for (let tick = 0; tick < ticks; tick++) {
-    fill(record, tick);
+    fillTick(record, tick);
     logger.writeTick(record);
   }
   const summary = await logger.close();
@@ -168,21 +164,17 @@ async function loopImpact(rateHz: number, withLogger: boolean) {
   const loop = await trivialRealtimeLoop(robot, rateHz, logger ? [logger] : []);
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
-  const gcBefore = gcCount;
+  const gcBefore = collections.count;
   const report = await loop.run(Math.round(seconds * rateHz));
   const heapAfter = process.memoryUsage().heapUsed;
-  const gcs = gcCount - gcBefore;
+  const gcs = collections.count - gcBefore;
   const summary = await logger?.close();
   await robot.deactivate();
   await robot.shutdown();
   return {
     rateHz,
     logger: withLogger ? 'mcap' : 'none',
-    ticks: report.ticks,
-    p50us: report.periodError.p50 * 1e6,
-    p99us: report.periodError.p99 * 1e6,
-    maxUs: report.periodError.max * 1e6,
-    missed: report.missedDeadlines,
+    ...loopTiming(report),
     gcs,
     heapGrowthBytesPerTick: (heapAfter - heapBefore) / report.ticks,
     logged: summary?.ticks ?? 0,
@@ -264,11 +256,13 @@ try {
     ]),
   );
 
-  const out = resultsPath('logging.json');
-  writeFileSync(
-    out,
-    `${JSON.stringify({ ...machineInfo(), seconds, writeTick: cost, throughput: rates, loop: loops }, null, 2)}\n`,
-  );
+  const out = writeResults('logging.json', {
+    ...machineInfo(),
+    seconds,
+    writeTick: cost,
+    throughput: rates,
+    loop: loops,
+  });
   console.log(`\nwrote ${out}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

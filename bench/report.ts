@@ -1,10 +1,22 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import type { TickRecord } from '../src/core/tick.ts';
+import type { LoopReport } from '../src/loop/control-loop.ts';
 
 /** Where every benchmark writes its JSON. */
 export function resultsPath(file: string): string {
   return join(dirname(fileURLToPath(import.meta.url)), 'results', file);
+}
+
+/** Writes `result` as indented JSON to bench/results/`file` (creating the folder); returns the path. */
+export function writeResults(file: string, result: unknown): string {
+  const path = resultsPath(file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
+  return path;
 }
 
 /** The machine and moment a figure was measured on, stored with every result. */
@@ -45,4 +57,59 @@ export function printTable(
     console.log(r.map((c, j) => String(c).padStart(widths[j]!)).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
+}
+
+/** A numeric command-line flag (`--seconds 5`), or `fallback` when it is absent or not a number. */
+export function numberFlag(name: string, fallback: number): number {
+  return Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
+}
+
+/** Counts the garbage collections from this call on: read `count` before and after a measurement. */
+export function gcCounter(): { readonly count: number } {
+  const counter = { count: 0 };
+  new PerformanceObserver((list) => {
+    counter.count += list.getEntries().length;
+  }).observe({ entryTypes: ['gc'] });
+  return counter;
+}
+
+/** Fills a tick record with synthetic values that change every tick (the sinks' benchmarks write these). */
+export function fillTick(record: TickRecord, tick: number): void {
+  record.tick = tick;
+  record.deadline = tick / 1000;
+  record.periodError = 1e-5 * (tick % 17);
+  record.computeTime = 2e-5;
+  record.observationTime = tick / 1000;
+  for (let i = 0; i < record.observation.length; i++) record.observation[i] = Math.sin(tick * 1e-3 + i);
+  for (let i = 0; i < record.action.length; i++)
+    record.command[i] = record.action[i] = Math.cos(tick * 1e-3 + i);
+}
+
+/** A loop run's ticks, period error (p50, p99, max in µs) and missed deadlines, as the loop benchmarks store them. */
+export function loopTiming(report: LoopReport) {
+  return {
+    ticks: report.ticks,
+    p50us: report.periodError.p50 * 1e6,
+    p99us: report.periodError.p99 * 1e6,
+    maxUs: report.periodError.max * 1e6,
+    missed: report.missedDeadlines,
+  };
+}
+
+/**
+ * Runs `run` against a spawned rig, then stops the rig, also when the run throws (so no rig process
+ * outlives a failed run). Returns the run's result and the rig's own report.
+ */
+export async function runAgainstRig<T, R>(
+  rig: { stop(): Promise<R> },
+  run: () => Promise<T>,
+): Promise<{ result: T; rigReport: R }> {
+  let result: T;
+  try {
+    result = await run();
+  } catch (error) {
+    await rig.stop();
+    throw error;
+  }
+  return { result, rigReport: await rig.stop() };
 }
