@@ -1,83 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { DoubleIntegratorRobot } from '../../sim/toy/double-integrator.ts';
-import { loopSchema } from '../../src/config/schema.ts';
-import type { Controller } from '../../src/core/controller.ts';
 import { EventBuffer } from '../../src/core/events.ts';
 import type { SwitchGuard } from '../../src/core/switch-guard.ts';
-import { ControlLoop } from '../../src/loop/control-loop.ts';
+import type { ControlLoop } from '../../src/loop/control-loop.ts';
 import { ControllerManager } from '../../src/loop/controller-manager.ts';
-import { createSafetyLayer } from '../../src/safety/safety-layer.ts';
+import { RecordingConstant, runManaged } from '../support/manager-loop.ts';
 
-/** A controller that proposes a constant and records its lifecycle calls. */
-class Recording implements Controller {
-  readonly calls: string[] = [];
-  constructor(
-    readonly name: string,
-    private readonly value: number,
-  ) {}
-  configure(): void {}
-  activate(): void {
-    this.calls.push('activate');
-  }
-  deactivate(): void {
-    this.calls.push('deactivate');
-  }
-  reset(): void {
-    this.calls.push('reset');
-  }
-  update(_o: Float64Array, _t: number, action: Float64Array): void {
-    action.fill(this.value);
-  }
-}
-
+/** A managed run with the safety layer ramping the command by at most 0.5 per tick. */
 async function run(
   manager: ControllerManager,
   ticks: number,
   beforeTick?: (k: number, loop: ControlLoop) => void,
 ) {
-  const events = new EventBuffer();
-  const robot = new DoubleIntegratorRobot(0.01);
-  await robot.configure();
-  const { observation, action } = robot.info;
-  manager.bind({ observation, action, dt: 0.01, events });
-  const safety = createSafetyLayer(
-    { staleAfterTicks: 1000, maxDeltaPerTick: 0.5 },
-    action,
-    observation,
-    events,
-  );
-  await robot.activate();
-  const first = new Float64Array(observation.signals.length);
-  robot.read(first);
-  manager.start(first);
-  const options = loopSchema.parse({ rateHz: 100, mode: 'fast' });
-  const commands: number[] = [];
-  const active: number[] = [];
-  let loop: ControlLoop | undefined;
-  loop = new ControlLoop({
-    robot,
-    controllers: manager,
-    safety,
-    events,
-    options,
-    sinks: [
-      {
-        writeTick: (r) => {
-          commands.push(r.command[0]!);
-          active.push(r.controller);
-          beforeTick?.(r.tick + 1, loop!);
-        },
-      },
-    ],
+  const { report, log, events } = await runManaged(manager, ticks, {
+    ...(beforeTick ? { beforeTick } : {}),
+    maxDeltaPerTick: 0.5,
   });
-  const report = await loop.run(ticks);
-  return { report, commands, active, events: events.events };
+  return { report, commands: log.map((t) => t.command), active: log.map((t) => t.controller), events };
 }
 
 describe('controller manager', () => {
   it('switches at a tick boundary on request; the rate limiter ramps from the last command', async () => {
-    const a = new Recording('a', 2);
-    const b = new Recording('b', -2);
+    const a = new RecordingConstant('a', 2);
+    const b = new RecordingConstant('b', -2);
     const manager = new ControllerManager([
       { name: 'a', controller: a },
       { name: 'b', controller: b },
@@ -109,9 +54,9 @@ describe('controller manager', () => {
     };
     const manager = new ControllerManager(
       [
-        { name: 'a', controller: new Recording('a', 1) },
-        { name: 'b', controller: new Recording('b', 1) },
-        { name: 'c', controller: new Recording('c', 1) },
+        { name: 'a', controller: new RecordingConstant('a', 1) },
+        { name: 'b', controller: new RecordingConstant('b', 1) },
+        { name: 'c', controller: new RecordingConstant('c', 1) },
       ],
       { guard, fallback: 'c' },
     );
@@ -141,8 +86,8 @@ describe('controller manager', () => {
   it('switches by rule when every listed signal is inside its range', async () => {
     const manager = new ControllerManager(
       [
-        { name: 'push', controller: new Recording('push', 1) },
-        { name: 'hold', controller: new Recording('hold', 0) },
+        { name: 'push', controller: new RecordingConstant('push', 1) },
+        { name: 'hold', controller: new RecordingConstant('hold', 0) },
       ],
       { rules: [{ from: 'push', to: 'hold', when: { 'x.vel': [0.2, 10] } }] },
     );
@@ -153,7 +98,7 @@ describe('controller manager', () => {
   });
 
   it('refuses unknown names and rules on signals the robot lacks', () => {
-    const manager = new ControllerManager([{ name: 'a', controller: new Recording('a', 0) }], {
+    const manager = new ControllerManager([{ name: 'a', controller: new RecordingConstant('a', 0) }], {
       rules: [{ to: 'a', when: { nope: [0, 1] } }],
     });
     expect(manager.requestSwitch('zz', 'x')).toMatch(/no controller named 'zz' \(configured: a\)/);

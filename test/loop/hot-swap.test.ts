@@ -1,110 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { DoubleIntegratorRobot } from '../../sim/toy/double-integrator.ts';
-import { loopSchema } from '../../src/config/schema.ts';
 import type { Controller } from '../../src/core/controller.ts';
-import { EventBuffer } from '../../src/core/events.ts';
+import type { EventBuffer } from '../../src/core/events.ts';
 import type { SwitchGuard } from '../../src/core/switch-guard.ts';
-import { ControlLoop } from '../../src/loop/control-loop.ts';
 import { ControllerManager } from '../../src/loop/controller-manager.ts';
-import { RollbackMonitor } from '../../src/loop/rollback-monitor.ts';
-import { createSafetyLayer } from '../../src/safety/safety-layer.ts';
+import { RollbackMonitor, type RollbackMonitorOptions } from '../../src/loop/rollback-monitor.ts';
+import { RecordingConstant, runManaged } from '../support/manager-loop.ts';
 
-/** Proposes a constant; counts its updates and lifecycle calls. */
-class Constant implements Controller {
-  readonly calls: string[] = [];
-  updates = 0;
-  constructor(
-    readonly name: string,
-    public value: number,
-    private readonly async = false,
-  ) {}
-  configure(): void {}
-  activate(): void {
-    this.calls.push('activate');
-  }
-  deactivate(): void {
-    this.calls.push('deactivate');
-  }
-  reset(): void {
-    this.calls.push('reset');
-  }
-  update(_o: Float64Array, _t: number, action: Float64Array): void | Promise<void> {
-    this.updates++;
-    if (!this.async) {
-      action.fill(this.value);
-      return;
-    }
-    return Promise.resolve().then(() => {
-      action.fill(this.value);
-    });
-  }
-}
-
-interface Tick {
-  controller: number;
-  proposal: number;
-  command: number;
-  position: number;
-}
-
-async function run(
+/** A rollback monitor for the managed run's double integrator (dt 0.01 s, 2 observations, 1 action). */
+function monitorOf(
   manager: ControllerManager,
-  ticks: number,
-  options: {
-    beforeTick?: (k: number, loop: ControlLoop) => void;
-    monitor?: (manager: ControllerManager, events: EventBuffer) => RollbackMonitor;
-    maxDeltaPerTick?: number;
-  } = {},
-) {
-  const events = new EventBuffer();
-  const robot = new DoubleIntegratorRobot(0.01);
-  await robot.configure();
-  const { observation, action } = robot.info;
-  manager.bind({ observation, action, dt: 0.01, events });
-  const safety = createSafetyLayer(
-    { staleAfterTicks: 1000, maxDeltaPerTick: options.maxDeltaPerTick ?? 100 },
-    action,
-    observation,
-    events,
-  );
-  await robot.activate();
-  const first = new Float64Array(observation.signals.length);
-  robot.read(first);
-  manager.start(first);
-  const monitor = options.monitor?.(manager, events);
-  const log: Tick[] = [];
-  let loop: ControlLoop | undefined;
-  loop = new ControlLoop({
-    robot,
-    controllers: manager,
-    safety,
-    events,
-    options: loopSchema.parse({ rateHz: 100, mode: 'fast' }),
-    sinks: [
-      ...(monitor ? [monitor] : []),
-      {
-        writeTick: (r) => {
-          log.push({
-            controller: r.controller,
-            proposal: r.action[0]!,
-            command: r.command[0]!,
-            position: r.observation[0]!,
-          });
-          options.beforeTick?.(r.tick + 1, loop!);
-        },
-      },
-    ],
-  });
-  const report = await loop.run(ticks);
-  return { report, log, events: events.events, monitor };
+  events: EventBuffer,
+  task: Pick<RollbackMonitorOptions, 'fell' | 'reward'>,
+): RollbackMonitor {
+  return new RollbackMonitor({ manager, dt: 0.01, events, observationSize: 2, actionSize: 1, ...task });
 }
 
 describe('hot-swap through the controller manager', () => {
   it('installs a configured controller while the loop runs and swaps to it at a tick boundary', async () => {
-    const v0 = new Constant('v0', 1);
-    const v1 = new Constant('v1', -1);
+    const v0 = new RecordingConstant('v0', 1);
+    const v1 = new RecordingConstant('v1', -1);
     const manager = new ControllerManager([{ name: 'v0', controller: v0 }]);
-    const { log, events, report } = await run(manager, 40, {
+    const { log, events, report } = await runManaged(manager, 40, {
       beforeTick: (k, loop) => {
         if (k === 10) {
           const context = loop.controllers.context!;
@@ -130,14 +46,14 @@ describe('hot-swap through the controller manager', () => {
   });
 
   it('runs a shadow beside the active controller: computed and compared, never applied', async () => {
-    const active = new Constant('active', 2);
-    const shadow = new Constant('shadow', 7);
+    const active = new RecordingConstant('active', 2);
+    const shadow = new RecordingConstant('shadow', 7);
     const manager = new ControllerManager([{ name: 'active', controller: active }]);
     manager.install('shadow', shadow);
     expect(manager.startShadow('active')).toMatch(/is active/);
     expect(manager.startShadow('nope')).toMatch(/no controller named 'nope'/);
     let report: ReturnType<ControllerManager['stopShadow']>;
-    const { log, events } = await run(manager, 30, {
+    const { log, events } = await runManaged(manager, 30, {
       beforeTick: (k, loop) => {
         if (k === 5) expect(loop.controllers.startShadow('shadow')).toBeUndefined();
         if (k === 25) report = loop.controllers.stopShadow();
@@ -159,10 +75,10 @@ describe('hot-swap through the controller manager', () => {
   });
 
   it('never waits for an asynchronous shadow: late answers are compared, overlapping ticks skipped', async () => {
-    const manager = new ControllerManager([{ name: 'a', controller: new Constant('a', 1) }]);
-    manager.install('b', new Constant('b', 1, true));
+    const manager = new ControllerManager([{ name: 'a', controller: new RecordingConstant('a', 1) }]);
+    manager.install('b', new RecordingConstant('b', 1, true));
     let report: ReturnType<ControllerManager['stopShadow']>;
-    const { log } = await run(manager, 20, {
+    const { log } = await runManaged(manager, 20, {
       beforeTick: (k, loop) => {
         if (k === 1) loop.controllers.startShadow('b');
         if (k === 19) report = loop.controllers.stopShadow();
@@ -187,10 +103,10 @@ describe('hot-swap through the controller manager', () => {
         a.fill(Number.NaN);
       },
     };
-    const manager = new ControllerManager([{ name: 'a', controller: new Constant('a', 1) }]);
+    const manager = new ControllerManager([{ name: 'a', controller: new RecordingConstant('a', 1) }]);
     manager.install('bad', bad);
     let report: ReturnType<ControllerManager['stopShadow']>;
-    const { log, report: loopReport } = await run(manager, 30, {
+    const { log, report: loopReport } = await runManaged(manager, 30, {
       beforeTick: (k, loop) => {
         if (k === 1) loop.controllers.startShadow('bad');
         if (k === 29) report = loop.controllers.stopShadow();
@@ -210,19 +126,14 @@ describe('hot-swap through the controller manager', () => {
         to === 'v1' ? { verdict: 'admit', reason: 'swap' } : { verdict: 'deny', reason: 'no' },
     };
     // v0 holds the position near 1 m; v1 pushes it away: a "fall" once |x − 1| > 0.2.
-    const v0 = new Constant('v0', 0);
-    const v1 = new Constant('v1', 5);
+    const v0 = new RecordingConstant('v0', 0);
+    const v1 = new RecordingConstant('v1', 5);
     const manager = new ControllerManager([{ name: 'v0', controller: v0 }], { guard });
     manager.install('v1', v1, { hash: 'bad' });
     let monitor: RollbackMonitor | undefined;
-    const { log, events, report } = await run(manager, 100, {
+    const { log, events, report } = await runManaged(manager, 100, {
       monitor: (m, events) => {
-        monitor = new RollbackMonitor({
-          manager: m,
-          dt: 0.01,
-          events,
-          observationSize: 2,
-          actionSize: 1,
+        monitor = monitorOf(m, events, {
           fell: (obs) => Math.abs(obs[0]! - 1) > 0.2,
           reward: (_o, _a, next) => 1 - Math.abs(next[0]! - 1),
         });
@@ -252,20 +163,12 @@ describe('hot-swap through the controller manager', () => {
   });
 
   it('keeps a candidate whose window passes without crossing a bound', async () => {
-    const manager = new ControllerManager([{ name: 'v0', controller: new Constant('v0', 0) }]);
-    manager.install('v1', new Constant('v1', 0));
+    const manager = new ControllerManager([{ name: 'v0', controller: new RecordingConstant('v0', 0) }]);
+    manager.install('v1', new RecordingConstant('v1', 0));
     let monitor: RollbackMonitor | undefined;
-    const { log } = await run(manager, 120, {
+    const { log } = await runManaged(manager, 120, {
       monitor: (m, events) => {
-        monitor = new RollbackMonitor({
-          manager: m,
-          dt: 0.01,
-          events,
-          observationSize: 2,
-          actionSize: 1,
-          fell: (obs) => Math.abs(obs[0]! - 1) > 0.2,
-          reward: () => 1,
-        });
+        monitor = monitorOf(m, events, { fell: (obs) => Math.abs(obs[0]! - 1) > 0.2, reward: () => 1 });
         return monitor;
       },
       beforeTick: (k, loop) => {
@@ -289,21 +192,14 @@ describe('hot-swap through the controller manager', () => {
       [0, { window: 0.4, minRewardRatio: 0.9 }, /mean reward per tick/],
       [9, { window: 0.4, maxInterventionRate: 0.5 }, /safety layer changed 100 %/],
     ] as const) {
-      const manager = new ControllerManager([{ name: 'v0', controller: new Constant('v0', 0) }]);
-      manager.install('v1', new Constant('v1', candidateValue));
+      const manager = new ControllerManager([{ name: 'v0', controller: new RecordingConstant('v0', 0) }]);
+      manager.install('v1', new RecordingConstant('v1', candidateValue));
       let monitor: RollbackMonitor | undefined;
       let active = 0;
-      await run(manager, 80, {
+      await runManaged(manager, 80, {
         monitor: (m, events) => {
-          monitor = new RollbackMonitor({
-            manager: m,
-            dt: 0.01,
-            events,
-            observationSize: 2,
-            actionSize: 1,
-            // v1's ticks earn half of what v0's do.
-            reward: () => (m.activeName === 'v0' ? 1 : 0.5),
-          });
+          // v1's ticks earn half of what v0's do.
+          monitor = monitorOf(m, events, { reward: () => (m.activeName === 'v0' ? 1 : 0.5) });
           return monitor;
         },
         beforeTick: (k, loop) => {
