@@ -5,20 +5,15 @@
  * with zero torque instead (the only safe action a torque robot has) it collapses. An operator e-stop
  * latches the safety layer, and the pd drive's own safe state is damping too.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { plugins } from '../../app/plugins.ts';
 import { TrotController, trotOptions } from '../../controllers/legged/trot.ts';
-import { loadRunConfig } from '../../src/config/load.ts';
 import type { ControllerPlugin, PluginSet } from '../../src/config/plugin.ts';
 import type { Controller, ControllerContext } from '../../src/core/controller.ts';
 import type { TickRecord } from '../../src/core/tick.ts';
 import { OperatorConsole } from '../../src/loop/operator.ts';
-import { runFromConfig } from '../../src/loop/runner.ts';
+import { runConfigFile, temporaryFolder } from '../support/run-config.ts';
 
 /** The scripted trot, throwing from `faultAt` seconds on: a walking controller that dies mid-stride. */
 class FaultyTrot implements Controller {
@@ -49,11 +44,7 @@ const faultyTrotPlugin: ControllerPlugin<{ faultAt: number }> = {
 
 const testPlugins: PluginSet = { ...plugins, controllers: [...plugins.controllers, faultyTrotPlugin] };
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'tether-fsm-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const folder = temporaryFolder('tether-fsm');
 
 /** Trunk height, vertical speed and uprightness of every tick, and the active controller. */
 class Trunk {
@@ -85,43 +76,35 @@ class Trunk {
 const lying = [0, 0, 0.11, 1, 0, 0, 0, ...[0, 1.1, -2.6, 0, 1.1, -2.6, 0, 1.1, -2.6, 0, 1.1, -2.6]];
 
 async function fsmRun(name: string, fallback: 'damping' | 'limp', faultAt: number, seconds: number) {
-  const file = path.join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    stringify({
-      robot: {
-        kind: 'sim',
-        model: 'quadruped',
-        resetNoise: 0,
-        initialState: { qpos: lying },
-        drive: { mode: 'pd', damping: 4 },
-      },
-      controllers: {
-        passive: { kind: 'passive' },
-        stand: { kind: 'stand-up', duration: 1 },
-        walk: { kind: 'faulty-trot', faultAt },
-        damping: { kind: 'damping' },
-        // Zero torque with no rule out of it: what a torque robot's safe action does.
-        limp: { kind: 'passive' },
-      },
-      switching: {
-        initial: 'passive',
-        fallback,
-        rules: [
-          { from: 'passive', to: 'stand', after: 0.5 },
-          { from: 'stand', to: 'walk', after: 1.5 },
-        ],
-      },
-      commands: { base_velocity: { initial: [0.4, 0, 0] } },
-      loop: { rateHz: 50, mode: 'fast' },
-    }),
-  );
   const trunk = new Trunk();
-  const result = await runFromConfig(
-    loadRunConfig(file, testPlugins),
-    { duration: seconds },
-    { sinks: [trunk] },
-  );
+  const config = {
+    robot: {
+      kind: 'sim',
+      model: 'quadruped',
+      resetNoise: 0,
+      initialState: { qpos: lying },
+      drive: { mode: 'pd', damping: 4 },
+    },
+    controllers: {
+      passive: { kind: 'passive' },
+      stand: { kind: 'stand-up', duration: 1 },
+      walk: { kind: 'faulty-trot', faultAt },
+      damping: { kind: 'damping' },
+      // Zero torque with no rule out of it: what a torque robot's safe action does.
+      limp: { kind: 'passive' },
+    },
+    switching: {
+      initial: 'passive',
+      fallback,
+      rules: [
+        { from: 'passive', to: 'stand', after: 0.5 },
+        { from: 'stand', to: 'walk', after: 1.5 },
+      ],
+    },
+    commands: { base_velocity: { initial: [0.4, 0, 0] } },
+    loop: { rateHz: 50, mode: 'fast' },
+  };
+  const result = await runConfigFile(folder.path, name, config, seconds, { sinks: [trunk] }, testPlugins);
   return { trunk, result };
 }
 
@@ -156,15 +139,11 @@ describe('legged state machine: passive → stand-up → walk → damping', () =
   }, 60_000);
 
   it('an operator e-stop latches, and the pd drive holds the robot in damping until recovered', async () => {
-    const file = path.join(dir, 'estop.yaml');
-    writeFileSync(
-      file,
-      stringify({
-        robot: { kind: 'sim', model: 'quadruped', resetNoise: 0, drive: { mode: 'pd', damping: 4 } },
-        controllers: { stand: { kind: 'stand-up', duration: 0.5 } },
-        loop: { rateHz: 50, mode: 'fast' },
-      }),
-    );
+    const config = {
+      robot: { kind: 'sim', model: 'quadruped', resetNoise: 0, drive: { mode: 'pd', damping: 4 } },
+      controllers: { stand: { kind: 'stand-up', duration: 0.5 } },
+      loop: { rateHz: 50, mode: 'fast' },
+    };
     const trunk = new Trunk();
     let console_: OperatorConsole | undefined;
     const stopAt = 2;
@@ -173,15 +152,18 @@ describe('legged state machine: passive → stand-up → walk → damping', () =
         if (Math.abs(r.deadline - stopAt) < 1e-9) void console_!.execute('estop test', 'test');
       },
     };
-    const result = await runFromConfig(
-      loadRunConfig(file, testPlugins),
-      { duration: 5 },
+    const result = await runConfigFile(
+      folder.path,
+      'estop',
+      config,
+      5,
       {
         sinks: [trunk, sink],
         onStart: (loop, robot) => {
           console_ = new OperatorConsole(loop, robot);
         },
       },
+      testPlugins,
     );
     expect(result.report.latched).toBe('test (from test)');
     expect(result.robotState).toBe('stopped');

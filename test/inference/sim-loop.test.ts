@@ -3,21 +3,18 @@
  * (ONNX `obs` → `actions`, deploy YAML with joint order, default pose, scales) built here, and the
  * bundled example policy on every backend.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { plugins } from '../../app/plugins.ts';
 import {
   binding,
   deployConfig,
   writeIsaacStyleCartpole,
 } from '../../controllers/policies/examples/isaac-cartpole/make.ts';
-import { loadRunConfig } from '../../src/config/load.ts';
 import type { TickRecord } from '../../src/core/tick.ts';
-import { runFromConfig } from '../../src/loop/runner.ts';
+import { runConfigFile, temporaryFolder } from '../support/run-config.ts';
 
 const exampleContract = fileURLToPath(
   new URL('../../controllers/policies/examples/cartpole/cartpole-balance.contract.yaml', import.meta.url),
@@ -27,11 +24,7 @@ const shippedIsaacExample = fileURLToPath(
   new URL('../../controllers/policies/examples/isaac-cartpole', import.meta.url),
 );
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'tether-policy-loop-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const folder = temporaryFolder('tether-policy-loop');
 
 /** Records [cart.pos, pole.angle] of every tick. */
 class Trajectory {
@@ -50,26 +43,18 @@ class Trajectory {
 }
 
 async function run(controller: Record<string, unknown>, rateHz: number, seconds: number, name: string) {
-  const file = path.join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    stringify({
-      robot: {
-        kind: 'sim',
-        model: 'cartpole',
-        task: 'balance',
-        initialState: { qpos: [0, 0.15], qvel: [0, 0] },
-      },
-      controller,
-      loop: { rateHz, mode: 'fast' },
-    }),
-  );
   const trajectory = new Trajectory();
-  const result = await runFromConfig(
-    loadRunConfig(file, plugins),
-    { duration: seconds },
-    { sinks: [trajectory] },
-  );
+  const config = {
+    robot: {
+      kind: 'sim',
+      model: 'cartpole',
+      task: 'balance',
+      initialState: { qpos: [0, 0.15], qvel: [0, 0] },
+    },
+    controller,
+    loop: { rateHz, mode: 'fast' },
+  };
+  const result = await runConfigFile(folder.path, name, config, seconds, { sinks: [trajectory] });
   return { result, trajectory };
 }
 
@@ -78,9 +63,9 @@ describe('Isaac-Lab-style export in the simulated loop', () => {
 
   beforeAll(async () => {
     // policy.onnx (input `obs`, output `actions`), deploy.yaml and policy.yaml, built here.
-    await writeIsaacStyleCartpole(dir);
+    await writeIsaacStyleCartpole(folder.path);
     writeFileSync(
-      path.join(dir, 'deploy-history2.yaml'),
+      path.join(folder.path, 'deploy-history2.yaml'),
       stringify({
         ...deployConfig,
         observations: {
@@ -95,8 +80,8 @@ describe('Isaac-Lab-style export in the simulated loop', () => {
     };
     const wrapper = (deploy: string, bind: unknown) =>
       stringify({ format: 'isaaclab-deploy/1', deploy, model: 'policy.onnx', bind });
-    writeFileSync(path.join(dir, 'contract-swapped.yaml'), wrapper('deploy.yaml', swapped));
-    writeFileSync(path.join(dir, 'contract-history2.yaml'), wrapper('deploy-history2.yaml', binding));
+    writeFileSync(path.join(folder.path, 'contract-swapped.yaml'), wrapper('deploy.yaml', swapped));
+    writeFileSync(path.join(folder.path, 'contract-history2.yaml'), wrapper('deploy-history2.yaml', binding));
   });
 
   it('balances the pole and brings the cart to the default pose (policy 50 Hz, loop 100 Hz)', async () => {
@@ -116,7 +101,7 @@ describe('Isaac-Lab-style export in the simulated loop', () => {
 
   it('is the example shipped in controllers/policies/examples/isaac-cartpole', () => {
     for (const file of ['policy.onnx', 'deploy.yaml', 'policy.yaml']) {
-      expect(readFileSync(path.join(dir, file)), file).toEqual(
+      expect(readFileSync(path.join(folder.path, file)), file).toEqual(
         readFileSync(path.join(shippedIsaacExample, file)),
       );
     }
