@@ -43,6 +43,11 @@ import { buildRigLayout } from './rig-model.ts';
 const latencyRing = 4096;
 /** Most inner ticks computed in one wake-up; beyond that the rig skips ahead and counts an overrun. */
 const maxCatchUpTicks = 200;
+/**
+ * Inner ticks computed before the rig serves its link again: a starved rig catching up must not
+ * leave commands waiting unread (its watchdog would then trip on commands it had been sent).
+ */
+const ticksPerBatch = 10;
 
 export interface FaultRecord {
   readonly kind: FaultSpec['kind'];
@@ -132,6 +137,8 @@ export class EmulatedRig {
   private wallStartUs = 0;
   private nextTickUs = 0;
   private innerTicks = 0;
+  /** Inner ticks run since the rig fell behind (reset once it has caught up). */
+  private catchUpTicks = 0;
   private lastHeardMs = 0;
   private lastStateSeq = 0;
   private activatedAtMs = Number.NaN;
@@ -549,17 +556,24 @@ export class EmulatedRig {
   private wake(): void {
     if (!this.running) return;
     const elapsed = performance.now() * 1000 - this.wallStartUs;
-    let budget = maxCatchUpTicks;
+    let budget = ticksPerBatch;
     while (this.nextTickUs <= elapsed && budget-- > 0) {
       this.firmware.tick(this.innerPeriodUs);
       this.nextTickUs += this.innerPeriodUs;
       if (this.firmware.tripped !== undefined) this.reportTrip();
       if (++this.innerTicks % this.ticksPerState === 0) this.publishState();
     }
-    if (budget < 0) {
+    if (this.nextTickUs <= elapsed) {
+      this.catchUpTicks += ticksPerBatch;
+      if (this.catchUpTicks < maxCatchUpTicks) {
+        // Still behind: read what the host sent before the next batch (and before the watchdog).
+        setImmediate(() => this.wake());
+        return;
+      }
       this.report.overruns++;
       this.nextTickUs = elapsed + this.innerPeriodUs;
     }
+    this.catchUpTicks = 0;
     this.superviseFaults();
     this.checkWatchdog();
     const nextStateUs =

@@ -173,8 +173,9 @@ export class ClockThread {
  * to the deadline. The lead follows how late wake-ups actually come on this machine (WakeLead),
  * between 50 µs and `spinSeconds` (at most half a period), so the busy-wait costs only what the
  * machine's wake-up jitter demands. Between wake-ups the event loop serves sockets and serial ports.
- * The loop's thread and the clock thread ask for a higher priority (`nice`); `onStart` gets one line
- * saying whether they got it.
+ * The first ticks do not wait for the clock thread to start: until it runs, a libuv timer wakes the
+ * loop instead. The loop's thread and the clock thread ask for a higher priority (`nice`); `onStart`
+ * gets one line saying whether they got it.
  */
 export function realtimeClock(
   record: TickRecord,
@@ -193,10 +194,15 @@ export function realtimeClock(
     let deadlineMs = 0;
     let wakeAtMs = 0;
     let done = false;
+    /** Until the clock thread runs (a new thread can take a few hundred ms on a busy machine). */
+    let threadReady = false;
+    let wokenByThread = false;
+    let startupTimer: NodeJS.Timeout | undefined;
 
     const release = (): void => {
       if (done) return;
       done = true;
+      clearTimeout(startupTimer);
       clockThread.stop();
       restoreThreadNice(priority);
     };
@@ -215,17 +221,23 @@ export function realtimeClock(
       subscriber.error(error);
     };
 
-    /** Asks the clock thread for a wake-up `lead` before deadline k. */
+    /**
+     * Asks the clock thread for a wake-up `lead` before deadline k. Until that thread runs, a libuv
+     * timer wakes the loop a millisecond earlier instead (its resolution), so the first ticks are on
+     * time too: a rig's watchdog does not wait for a thread to start.
+     */
     const arm = (): void => {
       deadlineMs = t0 + k * periodMs;
       wakeAtMs = deadlineMs - lead.ms;
-      clockThread.arm(wakeAtMs).then(onWake, fail);
+      wokenByThread = threadReady;
+      if (threadReady) clockThread.arm(wakeAtMs).then(onWake, fail);
+      else startupTimer = setTimeout(onWake, Math.max(0, wakeAtMs - performance.now() - 1));
     };
 
     const onWake = (): void => {
       if (done || finish()) return;
       let now = performance.now();
-      lead.record(now - wakeAtMs);
+      if (wokenByThread) lead.record(now - wakeAtMs);
       // The last stretch is a busy-wait: no sleep comes back on time to the microsecond.
       while (now < deadlineMs) now = performance.now();
       const overslept = Math.floor((now - deadlineMs) / periodMs);
@@ -257,14 +269,13 @@ export function realtimeClock(
       if (handshake.stopRequested || k >= timing.maxTicks) finish();
     };
     clockThread.onFailure(fail);
-    // The first deadline comes once the clock thread runs and has its priority.
     clockThread.ready.then((threadNice) => {
       if (done) return;
+      threadReady = true;
       timing.onStart?.(describePriority(priority, threadNice));
-      if (finish()) return;
-      t0 = performance.now() + lead.ms + 1;
-      arm();
     }, fail);
+    t0 = performance.now() + lead.ms + 1;
+    arm();
     return release;
   });
 }
