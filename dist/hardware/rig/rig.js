@@ -37,6 +37,7 @@ import { Firmware } from "./firmware.js";
 import { buildRigLayout } from "./rig-model.js";
 var latencyRing = 4096;
 var maxCatchUpTicks = 200;
+var ticksPerBatch = 10;
 function epochMs() {
   return performance.timeOrigin + performance.now();
 }
@@ -135,6 +136,8 @@ var EmulatedRig = class _EmulatedRig {
   wallStartUs = 0;
   nextTickUs = 0;
   innerTicks = 0;
+  /** Inner ticks run since the rig fell behind (reset once it has caught up). */
+  catchUpTicks = 0;
   lastHeardMs = 0;
   lastStateSeq = 0;
   activatedAtMs = Number.NaN;
@@ -436,17 +439,23 @@ var EmulatedRig = class _EmulatedRig {
   wake() {
     if (!this.running) return;
     const elapsed = performance.now() * 1e3 - this.wallStartUs;
-    let budget = maxCatchUpTicks;
+    let budget = ticksPerBatch;
     while (this.nextTickUs <= elapsed && budget-- > 0) {
       this.firmware.tick(this.innerPeriodUs);
       this.nextTickUs += this.innerPeriodUs;
       if (this.firmware.tripped !== void 0) this.reportTrip();
       if (++this.innerTicks % this.ticksPerState === 0) this.publishState();
     }
-    if (budget < 0) {
+    if (this.nextTickUs <= elapsed) {
+      this.catchUpTicks += ticksPerBatch;
+      if (this.catchUpTicks < maxCatchUpTicks) {
+        setImmediate(() => this.wake());
+        return;
+      }
       this.report.overruns++;
       this.nextTickUs = elapsed + this.innerPeriodUs;
     }
+    this.catchUpTicks = 0;
     this.superviseFaults();
     this.checkWatchdog();
     const nextStateUs = this.nextTickUs + (this.ticksPerState - 1 - this.innerTicks % this.ticksPerState) * this.innerPeriodUs;

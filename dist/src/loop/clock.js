@@ -131,9 +131,13 @@ function realtimeClock(record, handshake, timing) {
     let deadlineMs = 0;
     let wakeAtMs = 0;
     let done = false;
+    let threadReady = false;
+    let wokenByThread = false;
+    let startupTimer;
     const release = () => {
       if (done) return;
       done = true;
+      clearTimeout(startupTimer);
       clockThread.stop();
       restoreThreadNice(priority);
     };
@@ -152,12 +156,14 @@ function realtimeClock(record, handshake, timing) {
     const arm = () => {
       deadlineMs = t0 + k * periodMs;
       wakeAtMs = deadlineMs - lead.ms;
-      clockThread.arm(wakeAtMs).then(onWake, fail);
+      wokenByThread = threadReady;
+      if (threadReady) clockThread.arm(wakeAtMs).then(onWake, fail);
+      else startupTimer = setTimeout(onWake, Math.max(0, wakeAtMs - performance.now() - 1));
     };
     const onWake = () => {
       if (done || finish()) return;
       let now = performance.now();
-      lead.record(now - wakeAtMs);
+      if (wokenByThread) lead.record(now - wakeAtMs);
       while (now < deadlineMs) now = performance.now();
       const overslept = Math.floor((now - deadlineMs) / periodMs);
       if (overslept > 0) {
@@ -188,11 +194,11 @@ function realtimeClock(record, handshake, timing) {
     clockThread.onFailure(fail);
     clockThread.ready.then((threadNice) => {
       if (done) return;
+      threadReady = true;
       timing.onStart?.(describePriority(priority, threadNice));
-      if (finish()) return;
-      t0 = performance.now() + lead.ms + 1;
-      arm();
     }, fail);
+    t0 = performance.now() + lead.ms + 1;
+    arm();
     return release;
   });
 }
