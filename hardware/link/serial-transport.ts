@@ -10,6 +10,9 @@ import {
   type Transport,
 } from './transport.ts';
 
+/** Outgoing frame buffers: 128 frames is 256 ms of states at 500 Hz, more than any useful backlog. */
+const ringSlots = 128;
+
 export interface SerialTransportOptions {
   /** Device path, e.g. /dev/ttyACM0 or the host end of a socat pty pair. */
   readonly path: string;
@@ -30,7 +33,16 @@ export class SerialTransport implements Transport {
   private port: SerialPort | undefined;
   private readonly decoder: FrameDecoder;
   private readonly scratch = new Uint8Array(maxMessageSize + 4);
-  private readonly ring = new BufferRing(128, maxFrameSize);
+  private readonly ring = new BufferRing(ringSlots, maxFrameSize);
+  /**
+   * Frames handed to the port and not yet written. The port keeps a reference to each frame's
+   * buffer until it is written, so at most `ringSlots` may be in flight: one more would reuse a
+   * queued buffer and put the newer frame on the wire twice (and the older one not at all).
+   */
+  private inFlight = 0;
+  private readonly written = (): void => {
+    if (this.inFlight > 0) this.inFlight--;
+  };
   private readonly messageListeners: MessageListener[] = [];
   private readonly statusListeners: StatusListener[] = [];
   wireTap: ((bytes: Uint8Array, length: number) => void) | undefined;
@@ -88,14 +100,20 @@ export class SerialTransport implements Transport {
 
   send(_type: number, message: Uint8Array, length: number): boolean {
     const port = this.port;
-    if (!this.isConnected || port === undefined || port.writableLength > this.maxBacklog) {
+    if (
+      !this.isConnected ||
+      port === undefined ||
+      port.writableLength > this.maxBacklog ||
+      this.inFlight >= ringSlots
+    ) {
       this.linkCounters.sendDropped++;
       return false;
     }
     const frame = this.ring.take();
     const frameLength = encodeFrame(message, length, this.scratch, frame);
     this.wireTap?.(frame, frameLength);
-    port.write(frame.subarray(0, frameLength));
+    this.inFlight++;
+    port.write(frame.subarray(0, frameLength), this.written);
     this.linkCounters.sent++;
     return true;
   }
@@ -113,6 +131,7 @@ export class SerialTransport implements Transport {
           return;
         }
         this.port = port;
+        this.inFlight = 0;
         this.decoder.clear();
         port.on('data', (chunk: Buffer) => this.decoder.push(chunk));
         port.on('close', () => this.lost(port, 'port closed'));
