@@ -114,8 +114,13 @@ describe('crash tolerance', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const dropped = Number(/dropped (\d+)/.exec(stdout)![1]);
-    // The count goes to /tether/logger once a second; let a few chunks close after it.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // The count goes to /tether/logger once a second: wait until a complete chunk holds it (read
+    // from the file while the writer still runs), however slow a busy machine makes that, then kill.
+    const landed = Date.now() + 30_000;
+    while ((await readLog(path)).logger?.droppedTicks !== dropped) {
+      if (Date.now() > landed) throw new Error(`the drop count never reached a complete chunk: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     proc.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
