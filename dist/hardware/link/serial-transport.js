@@ -8,6 +8,7 @@ import {
   BufferRing,
   createLinkCounters
 } from "./transport.js";
+var ringSlots = 128;
 var SerialTransport = class {
   constructor(options) {
     this.options = options;
@@ -25,7 +26,16 @@ var SerialTransport = class {
   port;
   decoder;
   scratch = new Uint8Array(maxMessageSize + 4);
-  ring = new BufferRing(128, maxFrameSize);
+  ring = new BufferRing(ringSlots, maxFrameSize);
+  /**
+   * Frames handed to the port and not yet written. The port keeps a reference to each frame's
+   * buffer until it is written, so at most `ringSlots` may be in flight: one more would reuse a
+   * queued buffer and put the newer frame on the wire twice (and the older one not at all).
+   */
+  inFlight = 0;
+  written = () => {
+    if (this.inFlight > 0) this.inFlight--;
+  };
   messageListeners = [];
   statusListeners = [];
   wireTap;
@@ -66,14 +76,15 @@ var SerialTransport = class {
   }
   send(_type, message, length) {
     const port = this.port;
-    if (!this.isConnected || port === void 0 || port.writableLength > this.maxBacklog) {
+    if (!this.isConnected || port === void 0 || port.writableLength > this.maxBacklog || this.inFlight >= ringSlots) {
       this.linkCounters.sendDropped++;
       return false;
     }
     const frame = this.ring.take();
     const frameLength = encodeFrame(message, length, this.scratch, frame);
     this.wireTap?.(frame, frameLength);
-    port.write(frame.subarray(0, frameLength));
+    this.inFlight++;
+    port.write(frame.subarray(0, frameLength), this.written);
     this.linkCounters.sent++;
     return true;
   }
@@ -90,6 +101,7 @@ var SerialTransport = class {
           return;
         }
         this.port = port;
+        this.inFlight = 0;
         this.decoder.clear();
         port.on("data", (chunk) => this.decoder.push(chunk));
         port.on("close", () => this.lost(port, "port closed"));
