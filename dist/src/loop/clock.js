@@ -54,6 +54,18 @@ var wakeSlot = 1;
 var stopSlot = 2;
 var minLeadMs = 0.05;
 var clockWorkerUrl = new URL("./clock-worker.mjs", __sourceUrl);
+var spinCell = new Int32Array(new SharedArrayBuffer(4));
+var spinStride = 256;
+var spinFineMs = 0.01;
+function spinUntil(deadlineMs) {
+  let now = performance.now();
+  while (deadlineMs - now > spinFineMs) {
+    for (let i = 0; i < spinStride; i++) Atomics.load(spinCell, 0);
+    now = performance.now();
+  }
+  while (now < deadlineMs) now = performance.now();
+  return now;
+}
 function hrtimeOffsetMs() {
   let best = Number.POSITIVE_INFINITY;
   let offset = 0;
@@ -162,9 +174,8 @@ function realtimeClock(record, handshake, timing) {
     };
     const onWake = () => {
       if (done || finish()) return;
-      let now = performance.now();
-      if (wokenByThread) lead.record(now - wakeAtMs);
-      while (now < deadlineMs) now = performance.now();
+      if (wokenByThread) lead.record(performance.now() - wakeAtMs);
+      const now = spinUntil(deadlineMs);
       const overslept = Math.floor((now - deadlineMs) / periodMs);
       if (overslept > 0) {
         k += overslept;
