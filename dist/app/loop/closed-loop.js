@@ -17,10 +17,10 @@ import { plugins } from "../plugins.js";
 import { EpisodeDriver, episodeEndPrefix } from "./episodes.js";
 import { ExploringController, explorationSwitch } from "./exploration.js";
 import { BrokerLearner, EpisodePublisher, episodeMessage } from "./fleet.js";
+import { certifiedControllersOf } from "./certified.js";
 import { LearnerProcess } from "./learner-process.js";
 import { returnsSvg } from "./plot.js";
 import { LateSink, RoundLog } from "./round-log.js";
-import { certifiedControllersOf } from "./certified.js";
 import { datasetTaskOf } from "./task.js";
 var LoopInterrupted = class extends Error {
   name = "LoopInterrupted";

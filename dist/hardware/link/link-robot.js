@@ -13,6 +13,7 @@ import {
   NoticeCode,
   RequestOp,
   RigState,
+  rigStateNames,
   SessionOp,
   StateFlag
 } from "../protocol/messages.js";
@@ -276,7 +277,8 @@ var LinkRobot = class {
   async configure() {
     if (this.lifecycle.state !== "unconfigured")
       throw new Error(`robot over ${this.transport.description} is already configured`);
-    await this.transport.open();
+    if (!this.openedForStatus) await this.transport.open();
+    this.openedForStatus = false;
     const hello = await this.awaitHello();
     if (this.options.expectName !== void 0 && hello.name !== this.options.expectName) {
       throw new Error(
@@ -366,6 +368,12 @@ var LinkRobot = class {
         this.auth.session === void 0 ? "device" : "auto"
       );
     });
+  }
+  /** The rig's STATUS in one line (the operator console's `status` shows it). */
+  async deviceStatus() {
+    const s = await this.rigStatus();
+    const state = rigStateNames[s.state] ?? `state ${s.state}`;
+    return `${state}${s.state === RigState.latched ? ` (${s.reason})` : ""}, ${s.ticks} inner ticks, ${s.latches} latch${s.latches === 1 ? "" : "es"}, ${s.commandsApplied} commands applied`;
   }
   /**
    * Clears a latch the rig kept from an earlier run, as its owner, before anything moves: the next

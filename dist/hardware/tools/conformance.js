@@ -26,10 +26,12 @@ import {
   encodeRequest,
   encodeSession,
   encodeState,
+  encodeStatus,
   Feature,
   MessageType,
   maxMessageSize,
   RequestOp,
+  RigState,
   SessionOp
 } from "../protocol/messages.js";
 var hex = (b) => Buffer.from(b).toString("hex");
@@ -232,11 +234,25 @@ var ConformanceRig = class {
         return;
       }
       const owner = header.auth === AuthMode.session && header.session === this.auth.sessionId && header.session !== 0;
-      if (r.op !== RequestOp.hello && !owner) {
+      const statusAsker = r.op === RequestOp.status && (owner || header.auth === AuthMode.device);
+      if (r.op !== RequestOp.hello && !statusAsker && !owner) {
         this.output.push("request err -13");
         return;
       }
       this.output.push(`request op=${r.op} seq=${header.seq} auth=${header.auth}`);
+      if (statusAsker) {
+        const status = {
+          requestSeq: header.seq,
+          state: RigState.idle,
+          owned: this.auth.sessionId !== 0,
+          flags: 0,
+          ticks: 0,
+          latches: 0,
+          commandsApplied: 0,
+          reason: ""
+        };
+        this.emit("status", encodeStatus(this.out, 1, 0, status), owner ? "auto" : "device");
+      }
       return;
     }
     if (type === MessageType.estop) {
@@ -414,6 +430,18 @@ function conformanceVectors() {
     `frame ${second.session(rigNonces[2], secondHostNonce, "device")}`,
     "now the second host may own the rig"
   );
+  second.auth.expect(rigNonces[2], secondHostNonce);
+  promote(second.auth, rig.output.at(-1));
+  step(
+    `frame ${second.request(RequestOp.status, "auto")}`,
+    "status from the owner: answered sealed with its session"
+  );
+  step(
+    `frame ${host.request(RequestOp.status, "device")}`,
+    "status from a holder of the key that does not own the rig: answered sealed with the device key"
+  );
+  step(`frame ${intruder.request(RequestOp.status, "device")}`, "status sealed with another key: forged");
+  step(`frame ${host.request(RequestOp.status, "none")}`, "an unsealed status request: refused");
   step("counters");
   return `${lines.join("\n")}
 `;

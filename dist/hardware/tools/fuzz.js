@@ -121,21 +121,64 @@ function sealAs(rng, sealing, message, n, sender, toward, keys, stranger, counte
     }
   }
 }
-function record(stats, accepted, valid, what) {
+var CaseLabel = class {
+  valid = true;
+  what = "";
+  /** A fresh case. */
+  reset() {
+    this.valid = true;
+    this.what = "";
+  }
+  /** The case is invalid because of `reason`. */
+  bad = (reason) => {
+    this.valid = false;
+    this.what += `${reason}; `;
+  };
+};
+function record(stats, accepted, label) {
   stats.inputs++;
   if (accepted) stats.accepted++;
   else stats.refused++;
-  if (accepted && !valid) {
+  if (accepted && !label.valid) {
     stats.acceptedInvalid++;
-    if (stats.examples.length < 5) stats.examples.push(`accepted invalid: ${what}`);
-  } else if (!accepted && valid) {
+    if (stats.examples.length < 5) stats.examples.push(`accepted invalid: ${label.what}`);
+  } else if (!accepted && label.valid) {
     stats.refusedValid++;
-    if (stats.examples.length < 5) stats.examples.push(`refused valid: ${what}`);
+    if (stats.examples.length < 5) stats.examples.push(`refused valid: ${label.what}`);
   }
+}
+function recordCrash(stats, error) {
+  stats.crashes++;
+  if (stats.examples.length < 5) stats.examples.push(`crash: ${error.message}`);
+}
+function sealAndDispatch(rng, pair, toward, message, n, counter, endpoint, stats, label) {
+  const sender = toward === "rig" ? pair.host : pair.rig;
+  const receiver = toward === "rig" ? pair.rig : pair.host;
+  const sealing = pickSealing(rng, receiver.receivedCounter);
+  if (sealing !== "session") label.bad(`sealing ${sealing}`);
+  const length = sealAs(
+    rng,
+    sealing,
+    message,
+    n,
+    sender,
+    toward,
+    pair.keys,
+    pair.stranger,
+    counter,
+    receiver.receivedCounter
+  );
+  try {
+    endpoint.dispatch(message, length);
+  } catch (error) {
+    recordCrash(stats, error);
+  }
+  return sealing === "session";
 }
 function fuzzHostStates(cases, seed, stats = createFuzzStats()) {
   const rng = new FuzzRng(seed);
-  const { host, rig, keys, stranger } = sessionPair();
+  const pair = sessionPair();
+  const { host } = pair;
   const gate = new StateGate(fuzzHello);
   gate.lastCommandSeq = 1e3;
   let accepted = false;
@@ -150,14 +193,11 @@ function fuzzHostStates(cases, seed, stats = createFuzzStats()) {
   let counter = 0;
   let seq = 0;
   let time = 1e6;
+  const label = new CaseLabel();
+  const { bad } = label;
   for (let k = 0; k < cases; k++) {
     gate.lastCommandSeq = gate.lastEcho + 1e3;
-    let valid = true;
-    let what = "";
-    const bad = (reason) => {
-      valid = false;
-      what += `${reason}; `;
-    };
+    label.reset();
     s.seq = seq + 1;
     s.timeUs = time + 2e3;
     s.commandSeq = gate.lastEcho + rng.below(3);
@@ -212,7 +252,7 @@ function fuzzHostStates(cases, seed, stats = createFuzzStats()) {
       bad("echo");
     s.valueCount = 3 * s.jointCount + (s.hasImu ? 10 : 0) + s.sensorCount;
     for (let i = 7; i < s.valueCount; i++) s.values[i] = 0;
-    if (valid) {
+    if (label.valid) {
       for (let i = 0; i < s.valueCount; i++) if (!Number.isFinite(s.values[i])) bad("non-finite value");
     }
     let n = encodeState(view, s);
@@ -244,39 +284,20 @@ function fuzzHostStates(cases, seed, stats = createFuzzStats()) {
           bad("unknown state flag");
       }
     }
-    const sealing = pickSealing(rng, host.receivedCounter);
-    if (sealing !== "session") bad(`sealing ${sealing}`);
-    const length = sealAs(
-      rng,
-      sealing,
-      out,
-      n,
-      rig,
-      "host",
-      keys,
-      stranger,
-      counter + 1,
-      host.receivedCounter
-    );
     accepted = false;
-    try {
-      endpoint.dispatch(out, length);
-    } catch (error) {
-      stats.crashes++;
-      if (stats.examples.length < 5) stats.examples.push(`crash: ${error.message}`);
-    }
-    if (sealing === "session") counter++;
+    if (sealAndDispatch(rng, pair, "host", out, n, counter + 1, endpoint, stats, label)) counter++;
     if (accepted) {
       seq = s.seq;
       time = s.timeUs;
     }
-    record(stats, accepted, valid, what);
+    record(stats, accepted, label);
   }
   return stats;
 }
 function fuzzRigCommands(cases, seed, stats = createFuzzStats()) {
   const rng = new FuzzRng(seed);
-  const { host, rig, keys, stranger } = sessionPair();
+  const pair = sessionPair();
+  const { rig } = pair;
   const shape = { mode: 0, count: 1, gainsAllowed: false };
   let lastSeq = 0;
   let accepted = false;
@@ -292,13 +313,10 @@ function fuzzRigCommands(cases, seed, stats = createFuzzStats()) {
   const view = new DataView(out.buffer);
   const c = createCommandSample();
   let counter = 0;
+  const label = new CaseLabel();
+  const { bad } = label;
   for (let k = 0; k < cases; k++) {
-    let valid = true;
-    let what = "";
-    const bad = (reason) => {
-      valid = false;
-      what += `${reason}; `;
-    };
+    label.reset();
     if (lastSeq > 2147483647) lastSeq = 0;
     c.seq = lastSeq + 1 + rng.below(3);
     c.timeUs = k;
@@ -364,42 +382,19 @@ function fuzzRigCommands(cases, seed, stats = createFuzzStats()) {
           if (out[1] !== MessageType.command) bad("type");
       }
     }
-    const sealing = pickSealing(rng, rig.receivedCounter);
-    if (sealing !== "session") bad(`sealing ${sealing}`);
-    const length = sealAs(
-      rng,
-      sealing,
-      out,
-      n,
-      host,
-      "rig",
-      keys,
-      stranger,
-      counter + 1,
-      rig.receivedCounter
-    );
     accepted = false;
-    try {
-      endpoint.dispatch(out, length);
-    } catch (error) {
-      stats.crashes++;
-      if (stats.examples.length < 5) stats.examples.push(`crash: ${error.message}`);
-    }
-    if (sealing === "session") counter++;
-    record(stats, accepted, valid, what);
+    if (sealAndDispatch(rng, pair, "rig", out, n, counter + 1, endpoint, stats, label)) counter++;
+    record(stats, accepted, label);
   }
   return stats;
 }
 function fuzzHellos(cases, seed, stats = createFuzzStats()) {
   const rng = new FuzzRng(seed);
   const out = new Uint8Array(maxMessageSize);
+  const label = new CaseLabel();
+  const { bad } = label;
   for (let k = 0; k < cases; k++) {
-    let valid = true;
-    let what = "";
-    const bad = (reason) => {
-      valid = false;
-      what += `${reason}; `;
-    };
+    label.reset();
     const joints = fuzzHello.joints.map((j) => ({ ...j }));
     const observation = fuzzHello.observation.map((o) => ({ ...o }));
     const action = fuzzHello.action.map((a2) => ({ ...a2 }));
@@ -470,10 +465,9 @@ function fuzzHellos(cases, seed, stats = createFuzzStats()) {
     try {
       accepted = typeof decodeHello(out, n) !== "number";
     } catch (error) {
-      stats.crashes++;
-      if (stats.examples.length < 5) stats.examples.push(`crash: ${error.message}`);
+      recordCrash(stats, error);
     }
-    record(stats, accepted, valid, what);
+    record(stats, accepted, label);
   }
   return stats;
 }
@@ -489,8 +483,7 @@ function fuzzFrames(cases, seed, stats = createFuzzStats()) {
     try {
       decoder.push(chunk.subarray(0, n));
     } catch (error) {
-      stats.crashes++;
-      if (stats.examples.length < 5) stats.examples.push(`crash: ${error.message}`);
+      recordCrash(stats, error);
     }
     stats.inputs++;
   }

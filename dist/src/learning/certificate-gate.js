@@ -19,6 +19,11 @@ function expressPolicy(onnx, contract, certified) {
     return fail(
       `model '${certified.name}' names no state signals, so the policy's inputs cannot be matched to its state`
     );
+  const period = 1 / contract.policy_rate_hz;
+  if (Math.abs(period - assumptions.controlPeriod) > 1e-9 * assumptions.controlPeriod)
+    return fail(
+      `it acts at ${contract.policy_rate_hz} Hz, the certified controller every ${assumptions.controlPeriod} s`
+    );
   const terms = contract.observations;
   const names = [];
   for (const t of terms) {
@@ -26,6 +31,11 @@ function expressPolicy(onnx, contract, certified) {
       return fail(`observation term '${t.name}' is not read from robot signals (${t.source})`);
     if (t.history !== 1) return fail(`observation term '${t.name}' has a history of ${t.history}`);
     if (t.clip !== void 0) return fail(`observation term '${t.name}' is clipped`);
+    for (const name of t.signals) {
+      const unit = assumptions.signals.find((x) => x.name === name)?.unit;
+      if (t.unit !== void 0 && unit !== void 0 && t.unit !== unit)
+        return fail(`observation '${name}' is in ${t.unit}, the certified state in ${unit}`);
+    }
     names.push(...t.signals);
   }
   const state = assumptions.signals.map((s2) => s2.name);
@@ -47,20 +57,23 @@ function expressPolicy(onnx, contract, certified) {
   const n = state.length;
   const a = new Float64Array(n);
   const c = new Float64Array(n);
-  terms.forEach((t, i) => {
-    const scale = typeof t.scale === "number" ? t.scale : t.scale[0];
-    const offset = typeof t.offset === "number" ? t.offset : t.offset[0];
-    a[i] = scale;
-    c[i] = -offset * scale;
-  });
+  let i = 0;
+  for (const t of terms)
+    t.signals.forEach((_, k) => {
+      const scale = typeof t.scale === "number" ? t.scale : t.scale[k];
+      const offset = typeof t.offset === "number" ? t.offset : t.offset[k];
+      a[i] = scale;
+      c[i] = -offset * scale;
+      i++;
+    });
   for (let head = steps[0]; head?.op === "sub" || head?.op === "div"; head = steps[0]) {
     const step = steps.shift();
-    for (let i = 0; i < n; i++) {
-      const k = step.constant.length === 1 ? step.constant[0] : step.constant[i];
-      if (step.op === "sub") c[i] = c[i] - k;
+    for (let i2 = 0; i2 < n; i2++) {
+      const k = step.constant.length === 1 ? step.constant[0] : step.constant[i2];
+      if (step.op === "sub") c[i2] = c[i2] - k;
       else {
-        a[i] = a[i] / k;
-        c[i] = c[i] / k;
+        a[i2] = a[i2] / k;
+        c[i2] = c[i2] / k;
       }
     }
   }
@@ -114,14 +127,14 @@ function expressPolicy(onnx, contract, certified) {
       `it clamps its command to [${lower}, ${upper}], tighter than the certified clamp [${uLo}, ${uUp}]`
     );
   const dense = [];
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i];
-    if (step.op !== "dense") return fail(`step ${i} of its graph is ${step.op}, expected a dense layer`);
+  for (let i2 = 0; i2 < steps.length; i2++) {
+    const step = steps[i2];
+    if (step.op !== "dense") return fail(`step ${i2} of its graph is ${step.op}, expected a dense layer`);
     dense.push(step);
-    const next = steps[i + 1];
+    const next = steps[i2 + 1];
     if (next === void 0) break;
     if (next.op !== "relu") return fail(`its hidden activation is ${next.op}: the verifier takes ReLU`);
-    i++;
+    i2++;
   }
   if (dense.length === 0) return fail("its graph has no dense layer");
   if (dense[0].inSize !== n || dense.at(-1).outSize !== 1)

@@ -240,43 +240,35 @@ var SacAgent = class {
     for (const [name, adam] of Object.entries(this.optimizers)) adam.t = scalars[`adam.${name}.t`] ?? 0;
   }
 };
-function sacUpdate(agent, batch, rewardScale2, rng) {
+function criticRegression(agent, batch, y) {
   const rows = batch.rows;
+  const [q1, q2] = agent.criticForward(batch);
+  let qLoss = 0;
+  let meanQ = 0;
+  for (let r = 0; r < rows; r++) {
+    const e1 = q1[r] - y[r];
+    const e2 = q2[r] - y[r];
+    qLoss += e1 * e1 + e2 * e2;
+    meanQ += q1[r];
+    agent.gradQ[0][r] = 2 * e1 / rows;
+    agent.gradQ[1][r] = 2 * e2 / rows;
+  }
+  agent.criticBackward();
+  return { qLoss: qLoss / rows, meanQ: meanQ / rows };
+}
+function sacUpdate(agent, batch, rewardScale2, rng) {
   const y = agent.computeTargets(batch, rewardScale2, rng);
   const [actorLoss, meanLogProb] = agent.actorAndAlphaGradients(batch, rng);
-  const [q1, q2] = agent.criticForward(batch);
-  let qLoss = 0;
-  let meanQ = 0;
-  for (let r = 0; r < rows; r++) {
-    const e1 = q1[r] - y[r];
-    const e2 = q2[r] - y[r];
-    qLoss += e1 * e1 + e2 * e2;
-    meanQ += q1[r];
-    agent.gradQ[0][r] = 2 * e1 / rows;
-    agent.gradQ[1][r] = 2 * e2 / rows;
-  }
-  agent.criticBackward();
+  const { qLoss, meanQ } = criticRegression(agent, batch, y);
   const alpha = agent.alpha;
   agent.step();
-  return { qLoss: qLoss / rows, actorLoss, alpha, meanQ: meanQ / rows, entropy: -meanLogProb };
+  return { qLoss, actorLoss, alpha, meanQ, entropy: -meanLogProb };
 }
 function criticWarmupUpdate(agent, batch, rewardScale2, rng) {
-  const rows = batch.rows;
   const y = agent.computeTargets(batch, rewardScale2, rng);
-  const [q1, q2] = agent.criticForward(batch);
-  let qLoss = 0;
-  let meanQ = 0;
-  for (let r = 0; r < rows; r++) {
-    const e1 = q1[r] - y[r];
-    const e2 = q2[r] - y[r];
-    qLoss += e1 * e1 + e2 * e2;
-    meanQ += q1[r];
-    agent.gradQ[0][r] = 2 * e1 / rows;
-    agent.gradQ[1][r] = 2 * e2 / rows;
-  }
-  agent.criticBackward();
+  const stats = criticRegression(agent, batch, y);
   agent.stepCritics();
-  return { qLoss: qLoss / rows, meanQ: meanQ / rows };
+  return stats;
 }
 export {
   SacAgent,

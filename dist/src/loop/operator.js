@@ -53,7 +53,7 @@ var OperatorConsole = class {
         return problem === void 0 ? { ok: true, message: `switch to ${name} requested for the next tick boundary` } : { ok: false, message: problem };
       }
       case "status":
-        return { ok: true, message: this.status() };
+        return { ok: true, message: await this.status() };
       case "command":
         return this.command(args, source);
       default:
@@ -104,16 +104,18 @@ var OperatorConsole = class {
     if (problem !== void 0) return { ok: false, message: `${problem} (usage: command NAME v1 v2 …)` };
     return { ok: true, message: `${name} = [${Array.from(board.get(name).values).join(", ")}]` };
   }
-  status() {
+  async status() {
     const { safety, controllers, record } = this.loop;
     const pending = controllers.pendingSwitch;
     const health = this.robot.linkHealth?.();
+    const device = await this.robot.deviceStatus?.().catch((error) => `no answer (${error.message})`);
     return [
       `controller ${controllers.activeName}${pending ? ` (switch to ${pending} pending)` : ""}`,
       `safety ${safety.latched ? `LATCHED (${safety.latchReason})` : "ok"}`,
       `robot ${this.robot.state}`,
       `tick ${record.tick} at ${record.deadline.toFixed(2)} s`,
-      ...health !== void 0 ? [`link ${formatLinkHealth(health, true)}`] : []
+      ...health !== void 0 ? [`link ${formatLinkHealth(health, true)}`] : [],
+      ...device !== void 0 ? [`device ${device}`] : []
     ].join("; ");
   }
 };
