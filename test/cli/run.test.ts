@@ -1,23 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLog } from '../../src/logging/reader.ts';
-
-const cli = join(import.meta.dirname, '../../bin/tether.mjs');
-
-function tether(args: string[], onSpawn?: (child: ReturnType<typeof spawn>) => void) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    onSpawn?.(child);
-  });
-}
+import { tether } from '../support/cli.ts';
 
 function tempConfig(yaml: string): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'tether-run-'));
@@ -71,11 +57,13 @@ describe('tether run (real MuJoCo cartpole)', () => {
   it('stops cleanly on Ctrl-C, leaves the robot stopped and keeps the log', async () => {
     const { dir, file } = tempConfig(cartpoleConstant);
     const log = join(dir, 'run.mcap');
-    const result = await tether(['run', file, '--realtime', '--duration', '600', '--log', log], (child) => {
-      // Interrupt once the loop is running and has ticked for a while.
-      child.stderr?.on('data', (d: Buffer) => {
-        if (d.toString().includes('running under')) setTimeout(() => child.kill('SIGINT'), 500);
-      });
+    const result = await tether(['run', file, '--realtime', '--duration', '600', '--log', log], [], {
+      onSpawn: (child) => {
+        // Interrupt once the loop is running and has ticked for a while.
+        child.stderr?.on('data', (d: Buffer) => {
+          if (d.toString().includes('running under')) setTimeout(() => child.kill('SIGINT'), 500);
+        });
+      },
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/stopped by Ctrl-C/);

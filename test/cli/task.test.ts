@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,24 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { loadLogDataset } from '../../src/learning/log-dataset.ts';
 import { readLog } from '../../src/logging/reader.ts';
 import { summarizeLog } from '../../src/logging/stats.ts';
+import { tether } from '../support/cli.ts';
 
 /**
  * A run config's `task:` on the real MuJoCo cartpole: the run scores itself by the task (success,
  * return, time within limits), writes the outcome into its log's summary, and its log becomes a
  * dataset of the task without `--task`.
  */
-const cli = join(import.meta.dirname, '../../bin/tether.mjs');
-
-function tether(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function tempConfig(yaml: string): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'tether-task-'));

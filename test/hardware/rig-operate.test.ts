@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
@@ -16,11 +15,11 @@ import {
   temporaryDirectory,
   useTestLinkKey,
 } from '../../hardware/tools/processes.ts';
+import { tether } from '../support/cli.ts';
 import { mqttRobot, serialRobot, sleep, until } from './helpers.ts';
 
 // The rig and the CLI processes share the public test key (never a real rig's).
 useTestLinkKey();
-const cli = join(import.meta.dirname, '../../bin/tether.mjs');
 const configs = join(import.meta.dirname, '../../configs');
 const work = temporaryDirectory('tether-rig-operate');
 // A failed test must not leave a rig running.
@@ -33,17 +32,6 @@ afterAll(async () => {
   await mosquitto?.stop();
   work.remove();
 });
-
-function tether(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /**
  * Requests and acks get more time than the 1 s default: test files share a busy 2-core machine, and

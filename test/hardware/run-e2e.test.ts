@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +10,10 @@ import {
   useTestLinkKey,
 } from '../../hardware/tools/processes.ts';
 import { readLog } from '../../src/logging/reader.ts';
+import { tether } from '../support/cli.ts';
 
 // The rig and the CLI runs it spawns share the public test key (never a real rig's).
 useTestLinkKey();
-const cli = join(import.meta.dirname, '../../bin/tether.mjs');
 const configs = join(import.meta.dirname, '../../configs');
 const work = temporaryDirectory('tether-run-e2e');
 // A failed test must not leave a rig running.
@@ -29,17 +28,6 @@ afterAll(async () => {
   await mosquitto?.stop();
   work.remove();
 });
-
-function tether(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /**
  * The shipped config with the robot section pointed at this test's link, and more staleness headroom

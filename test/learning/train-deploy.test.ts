@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { createEnv } from '../../sim/envs/index.ts';
 import { checkContractAgainstRobot, loadContract } from '../../src/inference/contract.ts';
 import type { ModelCard } from '../../src/inference/export.ts';
 import { readLog } from '../../src/logging/reader.ts';
+import { tether as tetherCli } from '../support/cli.ts';
 
 /**
  * The training → deployment path from a clean clone: `tether train` on the MuJoCo cartpole gap
@@ -17,21 +17,12 @@ import { readLog } from '../../src/logging/reader.ts';
  */
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(repo, 'bin/tether.mjs');
-
-function tether(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 // A failed test must not leave a rig running.
 afterAll(killLeftovers);
+
+/** The CLI, run from the repository's root (configs are named relative to it). */
+const tether = (args: string[]) => tetherCli(args, [], { cwd: repo });
 
 const simRobot = ['  kind: sim', '  model: cartpole', '  initialState: { qpos: [0.0, 0.05] }'];
 

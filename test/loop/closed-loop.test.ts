@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,6 +23,7 @@ import {
   splitHeldOut,
 } from '../../src/learning/log-dataset.ts';
 import { readLog } from '../../src/logging/reader.ts';
+import { tether as tetherCli } from '../support/cli.ts';
 
 /**
  * `tether loop` on the emulated weak-motor cartpole rig over a socat pty, CI-sized: 2 s episodes,
@@ -33,19 +33,10 @@ import { readLog } from '../../src/logging/reader.ts';
  */
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(repo, 'bin/tether.mjs');
 afterAll(killLeftovers);
 
-function tether(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The CLI, run from the repository's root (configs are named relative to it). */
+const tether = (args: string[]) => tetherCli(args, [], { cwd: repo });
 
 /** A loop config in `dir` around the shipped run, rig and fine-tuning configs. */
 function loopConfig(dir: string, extra: Record<string, unknown> = {}, rigFaults: unknown[] = []): string {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 export const cli = join(import.meta.dirname, '../../bin/tether.mjs');
@@ -15,14 +15,26 @@ export interface OperatorLine {
   readonly line: string;
 }
 
+export interface CliOptions {
+  /** The working directory (default: the test runner's). */
+  readonly cwd?: string;
+  /** Sees the child once it is spawned, e.g. to signal it. */
+  readonly onSpawn?: (child: ChildProcess) => void;
+}
+
 /**
  * Runs the real CLI in its own process. With `operator` lines, stdin is a pipe and each line is
  * typed once the loop is up (the first `running under` line on stderr) plus its delay, as an
  * operator at the terminal would.
  */
-export function tether(args: string[], operator: readonly OperatorLine[] = []): Promise<CliResult> {
+export function tether(
+  args: string[],
+  operator: readonly OperatorLine[] = [],
+  options: CliOptions = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], {
+      cwd: options.cwd,
       stdio: [operator.length > 0 ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -42,5 +54,6 @@ export function tether(args: string[], operator: readonly OperatorLine[] = []): 
       for (const t of timers) clearTimeout(t);
       resolve({ code, stdout, stderr });
     });
+    options.onSpawn?.(child);
   });
 }
