@@ -8,8 +8,10 @@
  *   npm run bench:closed-loop -- --part plot         bench/results/closed-loop.svg from the JSON
  *   (--part fleet lives in bench/closed-loop-fleet.ts: three rigs and one learner through Mosquitto)
  *
- * Options: --rounds 3 --episodes 8 --updates 3000 --warmup 3000 --methods h2o,naive-mix,td3bc.
- * Each part updates its key of bench/results/closed-loop.json and keeps the others.
+ * Options: --rounds 3 --episodes 8 --warmup 3000 --methods h2o,naive-mix,td3bc --seeds 0; --updates N
+ * overrides every method's own budget (its fine-tuning config's `budget.updates`). Each part updates its
+ * key of bench/results/closed-loop.json and keeps the others; --seeds 0,1,2 runs the rounds once per
+ * learner seed.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,7 +38,10 @@ const flag = (name: string) => {
 const part = flag('part') ?? 'gap';
 const rounds = Number(flag('rounds') ?? 3);
 const episodes = Number(flag('episodes') ?? 8);
-const updates = Number(flag('updates') ?? 3000);
+const updatesFlag = flag('updates');
+/** Updates per round for every method, or undefined: each fine-tuning config's own budget. */
+const updates = updatesFlag === undefined ? undefined : Number(updatesFlag);
+const seeds = (flag('seeds') ?? '0').split(',').map(Number);
 const warmup = Number(flag('warmup') ?? 3000);
 const methods = (flag('methods') ?? 'h2o,naive-mix,td3bc').split(',');
 const repo = path.resolve(import.meta.dirname, '..');
@@ -67,7 +72,7 @@ function loopFor(
     rounds,
     episodes: { ...base.episodes, perRound: episodes },
     finetune: { ...finetune, finetune: { ...finetune.finetune, criticWarmup: warmup } },
-    learner: { ...base.learner, updates },
+    learner: { ...base.learner, ...(updates === undefined ? {} : { updates }) },
     output: path.join(outRoot, name),
     ...(runFile ? { run: runFile } : {}),
     ...rest,
@@ -175,32 +180,92 @@ if (part === 'gap') {
 }
 
 if (part === 'rounds') {
-  const results: Record<string, unknown> = {};
+  // Methods and seeds run now replace their own entries; the others (an earlier run's) are kept, each
+  // run with its own date and settings.
+  const previous = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')).rounds : undefined;
+  const results: Record<string, { runs: RoundsRun[]; final?: Spread }> = previous?.methods ?? {};
   for (const method of methods) {
-    const started = performance.now();
-    const r = await runClosedLoop(
-      loopFor(`rounds-${method}`, { finetuneFile: path.join(repo, `configs/loop/cartpole-${method}.yaml`) }),
-      { status: (line) => process.stderr.write(`${method}: ${line}\n`) },
-    );
-    const rows = roundRows(r);
-    printTable(
-      `${method}: real return per round`,
-      ['round', 'version', 'return', 'falls', 'real transitions', 'outcome'],
-      rows.map((k) => [
-        k.round,
-        k.version,
-        `${k.realReturn.toFixed(1)} ± ${k.realStd.toFixed(1)}`,
-        k.falls,
-        'realTransitionsUsed' in k ? (k.realTransitionsUsed ?? '-') : '-',
-        k.outcome,
-      ]),
-    );
-    results[method] = { rounds: rows, timing: timing(r), minutes: (performance.now() - started) / 60000 };
-    save('rounds', {
-      settings: { rounds, episodes, updates, warmup, exploration: loopFor('x').episodes.exploration },
-      methods: results,
-    });
+    const finetuneFile = path.join(repo, `configs/loop/cartpole-${method}.yaml`);
+    const kept = (results[method]?.runs ?? []).filter((run) => !seeds.includes(run.seed));
+    results[method] = { runs: kept };
+    for (const seed of seeds) {
+      const started = performance.now();
+      const config = loopFor(`rounds-${method}-seed${seed}`, { finetuneFile });
+      const r = await runClosedLoop(
+        { ...config, learner: { ...config.learner, seed } },
+        { status: (line) => process.stderr.write(`${method} seed ${seed}: ${line}\n`) },
+      );
+      const rows = roundRows(r);
+      printTable(
+        `${method}, learner seed ${seed}: real return per round`,
+        ['round', 'version', 'return', 'falls', 'real transitions', 'outcome'],
+        rows.map((k) => [
+          k.round,
+          k.version,
+          `${k.realReturn.toFixed(1)} ± ${k.realStd.toFixed(1)}`,
+          k.falls,
+          'realTransitionsUsed' in k ? (k.realTransitionsUsed ?? '-') : '-',
+          k.outcome,
+        ]),
+      );
+      const hyperparameters = config.finetune.hyperparameters as {
+        gamma?: number;
+        beta?: number;
+        penalty?: boolean;
+      };
+      results[method].runs.push({
+        seed,
+        date: new Date().toISOString(),
+        settings: {
+          updates: config.learner.updates ?? config.finetune.budget.updates,
+          warmup,
+          gamma: hyperparameters.gamma ?? null,
+          beta: hyperparameters.penalty ? (hyperparameters.beta ?? null) : null,
+          fqe: { gamma: config.gates.fqe.gamma, iterations: config.gates.fqe.iterations },
+        },
+        rounds: rows,
+        timing: timing(r),
+        minutes: (performance.now() - started) / 60000,
+      });
+      results[method].runs.sort((a, b) => a.seed - b.seed);
+      results[method].final = spread(results[method].runs.map((run) => run.rounds.at(-1)!.realReturn));
+      save('rounds', {
+        settings: { rounds, episodes, exploration: loopFor('x').episodes.exploration },
+        methods: results,
+      });
+    }
   }
+}
+
+interface RoundsRun {
+  seed: number;
+  date: string;
+  settings: {
+    updates: number;
+    warmup: number;
+    gamma: number | null;
+    beta: number | null;
+    fqe?: { gamma: number; iterations: number };
+  };
+  rounds: ReturnType<typeof roundRows>;
+  timing: ReturnType<typeof timing>;
+  minutes: number;
+}
+
+interface Spread {
+  mean: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+function spread(xs: number[]): Spread {
+  return {
+    mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+    min: Math.min(...xs),
+    max: Math.max(...xs),
+    runs: xs.length,
+  };
 }
 
 if (part === 'oracle') {
@@ -387,13 +452,17 @@ if (part === 'plot') {
   const curves: Curve[] = [];
   let last = 1;
   for (const [method, value] of Object.entries(all.rounds?.methods ?? {})) {
-    const rows = (value as { rounds: { round: number; realReturn: number; realStd: number }[] }).rounds;
-    last = Math.max(last, ...rows.map((r) => r.round));
-    curves.push({
-      label: labels[method] ?? method,
-      color: colors[method] ?? '#333',
-      points: rows.map((r) => [r.round, r.realReturn, r.realStd] as const),
-    });
+    const runs = (
+      value as { runs: { seed: number; rounds: { round: number; realReturn: number; realStd: number }[] }[] }
+    ).runs;
+    for (const run of runs) {
+      last = Math.max(last, ...run.rounds.map((r) => r.round));
+      curves.push({
+        label: `${labels[method] ?? method}${runs.length > 1 ? ` (seed ${run.seed})` : ''}`,
+        color: colors[method] ?? '#333',
+        points: run.rounds.map((r) => [r.round, r.realReturn, r.realStd] as const),
+      });
+    }
   }
   if (all.gap)
     curves.push({
