@@ -19,12 +19,7 @@ import type { EventSink } from '../../src/core/events.ts';
 import type { Robot } from '../../src/core/robot.ts';
 import { loadContract } from '../../src/inference/contract.ts';
 import { newToken } from '../../src/live/auth.ts';
-import {
-  type LiveOperator,
-  type LiveRunInfo,
-  LiveServer,
-  type PolicyVersion,
-} from '../../src/live/server.ts';
+import type { LiveOperator, LiveRunInfo, LiveServer, PolicyVersion } from '../../src/live/server.ts';
 import type { LoggerDrops } from '../../src/logging/tick-logger.ts';
 import type { ControlLoop, TickSink } from '../../src/loop/control-loop.ts';
 
@@ -72,6 +67,8 @@ export async function startLiveView(
   const port = parseLivePort(request.port) ?? options.port;
   const print = request.print ?? ((line: string) => process.stderr.write(`${line}\n`));
   const token = operatorToken(options);
+  // The server (and its WebSocket stack) loads only for a run that serves the live view.
+  const { LiveServer } = await import('../../src/live/server.ts');
   const server = await LiveServer.start({
     host: options.host,
     port,

@@ -2,11 +2,9 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { PluginContext, RobotPlugin } from '../../src/config/plugin.ts';
 import type { RobotInfo } from '../../src/core/robot.ts';
-import { MqttTransport } from '../mqtt/transport.ts';
 import { deviceKeyFromEnv } from '../protocol/auth.ts';
 import { LinkRobot, type LinkRobotOptions } from './link-robot.ts';
 import { defaultPlausibility } from './plausibility.ts';
-import { SerialTransport } from './serial-transport.ts';
 
 /** Options every link robot shares, whatever carries the bytes. */
 const linkOptions = {
@@ -153,8 +151,10 @@ export const serialRobotPlugin: RobotPlugin<z.output<typeof serialRobotSchema>> 
     offlineLink(await describeExpected(options.expect, context, options.drive)),
   description: 'a robot (or `tether rig`) on a serial port: COBS + CRC-32 framed tether protocol',
   schema: serialRobotSchema,
-  create(options, context) {
+  async create(options, context) {
     const path = options.path.startsWith('/') ? options.path : resolve(context.baseDir, options.path);
+    // The transport (and serialport's native binding) loads only for a run that uses it.
+    const { SerialTransport } = await import('./serial-transport.ts');
     const transport = new SerialTransport({
       path,
       baudRate: options.baudRate,
@@ -206,11 +206,11 @@ export const mqttRobotPlugin: RobotPlugin<z.output<typeof mqttRobotSchema>> = {
  * The robot of an `mqtt` robot section; an `observer` never announces itself on the broker (status
  * requests beside a running owner, `tether rig status`).
  */
-export function createMqttRobot(
+export async function createMqttRobot(
   options: z.output<typeof mqttRobotSchema>,
   context: PluginContext,
   observer = false,
-): LinkRobot {
+): Promise<LinkRobot> {
   let password: string | undefined;
   if (options.passwordEnv !== undefined) {
     password = process.env[options.passwordEnv];
@@ -220,6 +220,8 @@ export function createMqttRobot(
   }
   const file = (p: string | undefined) => (p === undefined ? undefined : resolve(context.baseDir, p));
   const tls = options.tls;
+  // The MQTT client loads only for a run that uses it.
+  const { MqttTransport } = await import('../mqtt/transport.ts');
   const transport = new MqttTransport({
     url: options.url,
     robot: options.robot,

@@ -13,7 +13,7 @@
  * The operator key of a run is derived from the link key and the run's nonce, so commands sealed for
  * an earlier run are refused too (docs/protocol.md §5.1).
  */
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { z } from 'zod';
 import { AuthError, LinkAuth, randomNonce } from '../link/session.ts';
 import {
@@ -200,6 +200,8 @@ export class MqttOperatorSource {
 
   static async start(options: MqttOperatorOptions): Promise<MqttOperatorSource> {
     checkUrl(options);
+    // The MQTT client loads only for a run with an MQTT operator channel.
+    const { connect } = await import('mqtt');
     const topics = operatorTopics(options.topicPrefix, options.robot);
     // The last will clears the retained hello: a crashed run leaves no nonce behind.
     const client = connect(
@@ -336,6 +338,7 @@ export class MqttOperatorClient {
 
   static async connect(options: MqttOperatorOptions, timeoutMs = 5000): Promise<MqttOperatorClient> {
     checkUrl(options);
+    const { connect } = await import('mqtt');
     const client = connect(options.url, clientOptions(options, 'client'));
     await connected(client, options.url);
     client.on('error', () => undefined);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { connect, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, IClientPublishOptions, MqttClient } from 'mqtt';
 import {
   BufferRing,
   createLinkCounters,
@@ -167,7 +167,9 @@ export class MqttTransport implements Transport {
     return true;
   }
 
-  private connectWith(protocolVersion: 4 | 5): Promise<void> {
+  private async connectWith(protocolVersion: 4 | 5): Promise<void> {
+    // The MQTT client loads when a link opens, not when a run that never uses it starts.
+    const { connect } = await import('mqtt');
     const o = this.options;
     const tls = o.tls;
     const clientOptions: IClientOptions = {

@@ -7,9 +7,6 @@ import path from "node:path";
 import { liveSchema } from "../../src/config/schema.js";
 import { loadContract } from "../../src/inference/contract.js";
 import { newToken } from "../../src/live/auth.js";
-import {
-  LiveServer
-} from "../../src/live/server.js";
 function parseLivePort(value) {
   if (value === void 0 || value === true || value === false) return void 0;
   const port = Number(value);
@@ -25,6 +22,7 @@ async function startLiveView(config, request = {}) {
   const print = request.print ?? ((line) => process.stderr.write(`${line}
 `));
   const token = operatorToken(options);
+  const { LiveServer } = await import("../../src/live/server.js");
   const server = await LiveServer.start({
     host: options.host,
     port,

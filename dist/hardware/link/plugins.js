@@ -3,11 +3,9 @@
 // hardware/link/plugins.ts
 import { resolve } from "node:path";
 import { z } from "zod";
-import { MqttTransport } from "../mqtt/transport.js";
 import { deviceKeyFromEnv } from "../protocol/auth.js";
 import { LinkRobot } from "./link-robot.js";
 import { defaultPlausibility } from "./plausibility.js";
-import { SerialTransport } from "./serial-transport.js";
 var linkOptions = {
   helloTimeoutMs: z.number().int().positive().default(5e3),
   requestTimeoutMs: z.number().int().positive().default(1e3),
@@ -115,8 +113,9 @@ var serialRobotPlugin = {
   describe: async (options, context) => offlineLink(await describeExpected(options.expect, context, options.drive)),
   description: "a robot (or `tether rig`) on a serial port: COBS + CRC-32 framed tether protocol",
   schema: serialRobotSchema,
-  create(options, context) {
+  async create(options, context) {
     const path = options.path.startsWith("/") ? options.path : resolve(context.baseDir, options.path);
+    const { SerialTransport } = await import("./serial-transport.js");
     const transport = new SerialTransport({
       path,
       baudRate: options.baudRate,
@@ -154,7 +153,7 @@ var mqttRobotPlugin = {
   schema: mqttRobotSchema,
   create: (options, context) => createMqttRobot(options, context)
 };
-function createMqttRobot(options, context, observer = false) {
+async function createMqttRobot(options, context, observer = false) {
   let password;
   if (options.passwordEnv !== void 0) {
     password = process.env[options.passwordEnv];
@@ -164,6 +163,7 @@ function createMqttRobot(options, context, observer = false) {
   }
   const file = (p) => p === void 0 ? void 0 : resolve(context.baseDir, p);
   const tls = options.tls;
+  const { MqttTransport } = await import("../mqtt/transport.js");
   const transport = new MqttTransport({
     url: options.url,
     robot: options.robot,

@@ -1,7 +1,6 @@
 // Compiled from hardware/mqtt/operator.ts by `npm run build`: edit the source, not this file.
 
 // hardware/mqtt/operator.ts
-import { connect } from "mqtt";
 import { z } from "zod";
 import { AuthError, LinkAuth, randomNonce } from "../link/session.js";
 import {
@@ -128,6 +127,7 @@ var MqttOperatorSource = class _MqttOperatorSource {
   onRefused;
   static async start(options) {
     checkUrl(options);
+    const { connect } = await import("mqtt");
     const topics = operatorTopics(options.topicPrefix, options.robot);
     const client = connect(
       options.url,
@@ -234,6 +234,7 @@ var MqttOperatorClient = class _MqttOperatorClient {
   rx = new Uint8Array(maxMessageSize + crcSize);
   static async connect(options, timeoutMs = 5e3) {
     checkUrl(options);
+    const { connect } = await import("mqtt");
     const client = connect(options.url, clientOptions(options, "client"));
     await connected(client, options.url);
     client.on("error", () => void 0);

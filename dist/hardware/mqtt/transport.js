@@ -2,7 +2,6 @@
 
 // hardware/mqtt/transport.ts
 import { readFileSync } from "node:fs";
-import { connect } from "mqtt";
 import {
   BufferRing,
   createLinkCounters
@@ -111,7 +110,8 @@ var MqttTransport = class {
     this.counters.sent++;
     return true;
   }
-  connectWith(protocolVersion) {
+  async connectWith(protocolVersion) {
+    const { connect } = await import("mqtt");
     const o = this.options;
     const tls = o.tls;
     const clientOptions = {
