@@ -47,7 +47,7 @@ describe('training configs', () => {
       /environment: unknown key 'curent'/,
     );
     expect(() => parse({ ...base, environment: { kind: 'lake' } })).toThrow(
-      /environment\.kind: unknown environment 'lake' \(known: river-crossing, mujoco-gap, mujoco-rig\)/,
+      /environment\.kind: unknown environment 'lake' \(known: river-crossing, mujoco-gap, mujoco-rig, mujoco\)/,
     );
     expect(() =>
       parse({
