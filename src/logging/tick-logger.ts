@@ -79,6 +79,12 @@ export interface LogSummary {
 
 const defaultMaxChunkBytes = 256 * 1024;
 const minChunkBytes = 4 * 1024;
+/**
+ * How long a virtual-time run (`whenFull: wait`) lets a full ring wait for the writer thread before it
+ * drops the tick: long enough for a writer preempted on a loaded machine (1 s was not, in CI), and paid
+ * once, not per tick, by a writer that has stopped (TickRingProducer.push).
+ */
+const waitForWriterMs = 5000;
 
 function readVersion(): string {
   try {
@@ -148,7 +154,7 @@ export class McapTickLogger implements EventSink, LoggerDrops {
   ) {
     this.path = path;
     this.producer = producer;
-    this.waitMs = whenFull === 'wait' ? 1000 : 0;
+    this.waitMs = whenFull === 'wait' ? waitForWriterMs : 0;
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'closed') this.onClosed?.(message);
       else if (message.type === 'error') this.fail(new Error(`log ${path}: ${message.message}`));

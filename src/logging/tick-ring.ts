@@ -78,6 +78,8 @@ export class TickRingProducer {
   private readonly actionSize: number;
   /** Local copy of the write counter; only this thread writes it. */
   private written = 0;
+  /** The consumer position at which a full ring last waited in vain (NaN: never). */
+  private stalledAt = Number.NaN;
   /** Ticks dropped (ring full); the consumer reads the same count from shared memory. */
   dropped = 0;
   /** Events lost by the producer's owner (the logger), shared the same way. */
@@ -119,9 +121,12 @@ export class TickRingProducer {
    */
   push(record: TickRecord, waitMs = 0): boolean {
     let read = Atomics.load(this.control, READ);
-    if (((this.written - read) | 0) > this.mask && waitMs > 0) {
+    if (((this.written - read) | 0) > this.mask && waitMs > 0 && read !== this.stalledAt) {
       Atomics.wait(this.control, READ, read, waitMs);
       read = Atomics.load(this.control, READ);
+      // A consumer that took nothing for waitMs is stalled (or gone): wait for it again only once it
+      // has moved, so a dead writer costs one wait, not one per tick.
+      if (((this.written - read) | 0) > this.mask) this.stalledAt = read;
     }
     if (((this.written - read) | 0) > this.mask) {
       this.countDrop();

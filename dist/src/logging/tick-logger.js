@@ -19,6 +19,7 @@ import {
 import { createTickRingBuffers, ringCapacityFor, TickRingProducer } from "./tick-ring.js";
 var defaultMaxChunkBytes = 256 * 1024;
 var minChunkBytes = 4 * 1024;
+var waitForWriterMs = 5e3;
 function readVersion() {
   try {
     const text = readFileSync(new URL("../../package.json", __sourceUrl), "utf8");
@@ -61,7 +62,7 @@ var McapTickLogger = class _McapTickLogger {
     this.worker = worker;
     this.path = path;
     this.producer = producer;
-    this.waitMs = whenFull === "wait" ? 1e3 : 0;
+    this.waitMs = whenFull === "wait" ? waitForWriterMs : 0;
     worker.on("message", (message) => {
       if (message.type === "closed") this.onClosed?.(message);
       else if (message.type === "error") this.fail(new Error(`log ${path}: ${message.message}`));

@@ -45,6 +45,8 @@ var TickRingProducer = class {
   actionSize;
   /** Local copy of the write counter; only this thread writes it. */
   written = 0;
+  /** The consumer position at which a full ring last waited in vain (NaN: never). */
+  stalledAt = Number.NaN;
   /** Ticks dropped (ring full); the consumer reads the same count from shared memory. */
   dropped = 0;
   /** Events lost by the producer's owner (the logger), shared the same way. */
@@ -81,9 +83,10 @@ var TickRingProducer = class {
    */
   push(record, waitMs = 0) {
     let read = Atomics.load(this.control, READ);
-    if ((this.written - read | 0) > this.mask && waitMs > 0) {
+    if ((this.written - read | 0) > this.mask && waitMs > 0 && read !== this.stalledAt) {
       Atomics.wait(this.control, READ, read, waitMs);
       read = Atomics.load(this.control, READ);
+      if ((this.written - read | 0) > this.mask) this.stalledAt = read;
     }
     if ((this.written - read | 0) > this.mask) {
       this.countDrop();
