@@ -7,6 +7,7 @@ import { parseRigConfig, type RigConfig, rigConfigSchema } from '../../../hardwa
 import { EmulatedRig, type RigReport } from '../../../hardware/rig/rig.ts';
 import { ConfigDocument } from '../../../src/config/document.ts';
 import { describeChange, requestedNice, setThreadNice } from '../../../src/loop/priority.ts';
+import { quantile } from '../../../src/loop/timing.ts';
 
 interface RigFlags {
   transport?: string;
@@ -201,12 +202,14 @@ function untilStopped(rig: EmulatedRig, seconds: number | undefined): Promise<Ri
 }
 
 function printSummary(r: RigReport): void {
-  const sorted = [...r.latencyUs].sort((a, b) => a - b);
-  const q = (p: number) =>
-    sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  const sorted = Float64Array.from(r.latencyUs).sort();
+  const latency =
+    sorted.length === 0
+      ? 'no command answered a state'
+      : `p50 ${quantile(sorted, 0.5).toFixed(0)} us  p99 ${quantile(sorted, 0.99).toFixed(0)} us  max ${sorted[sorted.length - 1]!.toFixed(0)} us`;
   process.stderr.write(
     `rig ${r.name}: ${r.statesSent} states sent, ${r.commandsReceived} commands received, ` +
       `${r.counters.crcErrors} CRC errors, ${r.decodeErrors} undecodable, ${r.overruns} overruns\n` +
-      `  state->command latency p50 ${q(0.5).toFixed(0)} us  p99 ${q(0.99).toFixed(0)} us  max ${(sorted.at(-1) ?? Number.NaN).toFixed(0)} us\n`,
+      `  state->command latency ${latency}\n`,
   );
 }

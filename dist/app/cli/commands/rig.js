@@ -8,6 +8,7 @@ import { parseRigConfig, rigConfigSchema } from "../../../hardware/rig/config.js
 import { EmulatedRig } from "../../../hardware/rig/rig.js";
 import { ConfigDocument } from "../../../src/config/document.js";
 import { describeChange, requestedNice, setThreadNice } from "../../../src/loop/priority.js";
+import { quantile } from "../../../src/loop/timing.js";
 function register(program) {
   const rig = program.command("rig").description("start the emulated rig: a MuJoCo robot behind the wire protocol, on a socat pty or MQTT").argument("<config>", "rig configuration (YAML, see configs/rig/)").option("--transport <kind>", "override transport.kind: 'serial' or 'mqtt'").option("--link <path>", "serial: base path of the pty pair (the host opens <path>.host)").option("--broker <url>", "mqtt: connect to this broker instead of the config's (or the embedded one)").option("--port <port>", "mqtt: port of the embedded broker (0 = any free port)").option("--stats <file.json>", "write counters, latencies and injected faults here on exit").option("-d, --duration <seconds>", "stop after this many seconds").option("-q, --quiet", "only print the ready line and errors").action(async (file, flags) => {
     const config = withOverrides(loadRigConfig(file), flags);
@@ -155,11 +156,11 @@ function untilStopped(rig, seconds) {
   });
 }
 function printSummary(r) {
-  const sorted = [...r.latencyUs].sort((a, b) => a - b);
-  const q = (p) => sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const sorted = Float64Array.from(r.latencyUs).sort();
+  const latency = sorted.length === 0 ? "no command answered a state" : `p50 ${quantile(sorted, 0.5).toFixed(0)} us  p99 ${quantile(sorted, 0.99).toFixed(0)} us  max ${sorted[sorted.length - 1].toFixed(0)} us`;
   process.stderr.write(
     `rig ${r.name}: ${r.statesSent} states sent, ${r.commandsReceived} commands received, ${r.counters.crcErrors} CRC errors, ${r.decodeErrors} undecodable, ${r.overruns} overruns
-  state->command latency p50 ${q(0.5).toFixed(0)} us  p99 ${q(0.99).toFixed(0)} us  max ${(sorted.at(-1) ?? Number.NaN).toFixed(0)} us
+  state->command latency ${latency}
 `
   );
 }
