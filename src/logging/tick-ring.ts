@@ -2,7 +2,7 @@
  * A single-producer single-consumer ring of tick slots in a SharedArrayBuffer. The control loop
  * (producer) copies each TickRecord into a free slot; the writer worker (consumer) copies slots out
  * and encodes them. When the ring is full the producer drops the tick and counts it: logging must
- * never make the loop wait.
+ * never make a real-time loop wait (a virtual-time run may ask to wait instead: `push(record, waitMs)`).
  *
  * The counters are free-running 32-bit integers; capacity is a power of two so `counter & mask`
  * stays correct across wrap-around, and `(write - read) | 0` is the fill level.
@@ -28,7 +28,11 @@ const READ = 1;
 /** Ticks the producer dropped, and events its logger lost: shared so the writer can log them live. */
 const DROPPED = 2;
 const LOST_EVENTS = 3;
-const controlSize = 4;
+/** Set (1) by the consumer when it stops for good (failed), so a waiting producer stops waiting. */
+const CONSUMER_FAILED = 4;
+const controlSize = 5;
+/** A waiting producer re-checks the consumer's failure flag this often (ms). */
+const waitSliceMs = 250;
 
 export interface TickRingShape {
   readonly capacity: number;
@@ -114,15 +118,24 @@ export class TickRingProducer {
 
   /**
    * Copies the record into the next free slot and wakes the consumer; returns false (and counts)
-   * when the ring is full. With `waitMs > 0` a full ring blocks this thread up to that long for
-   * the consumer to free a slot (only for virtual-time runs, where waiting misses no deadline).
+   * when the ring is full. With `waitMs > 0` a full ring blocks this thread until the consumer
+   * frees a slot, for at most `waitMs` without progress, and not at all once the consumer said it
+   * failed (only for virtual-time runs, where waiting misses no deadline).
    * Reads no clock: in Node 20 `performance.now()` and `Date.now()` box their result, so the
-   * consumer stamps the wall-clock time when it takes the slot.
+   * wait is counted in slices and the consumer stamps the wall-clock time when it takes the slot.
    */
   push(record: TickRecord, waitMs = 0): boolean {
     let read = Atomics.load(this.control, READ);
     if (((this.written - read) | 0) > this.mask && waitMs > 0 && read !== this.stalledAt) {
-      Atomics.wait(this.control, READ, read, waitMs);
+      let waited = 0;
+      while (
+        Atomics.load(this.control, READ) === read &&
+        Atomics.load(this.control, CONSUMER_FAILED) === 0 &&
+        waited < waitMs
+      ) {
+        Atomics.wait(this.control, READ, read, waitSliceMs);
+        waited += waitSliceMs;
+      }
       read = Atomics.load(this.control, READ);
       // A consumer that took nothing for waitMs is stalled (or gone): wait for it again only once it
       // has moved, so a dead writer costs one wait, not one per tick.
@@ -204,6 +217,12 @@ export class TickRingConsumer {
   async waitForData(timeoutMs: number): Promise<void> {
     const result = Atomics.waitAsync(this.control, WRITE, this.consumed, timeoutMs);
     if (result.async) await result.value;
+  }
+
+  /** Says the consumer has stopped for good: a producer waiting for space stops waiting and drops. */
+  fail(): void {
+    Atomics.store(this.control, CONSUMER_FAILED, 1);
+    Atomics.notify(this.control, READ);
   }
 
   /** Wakes a pending `waitForData` (e.g. when a close request or an event arrives). */

@@ -312,5 +312,7 @@ async function run(setup: WriterSetup): Promise<void> {
 
 run(workerData as WriterSetup).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
+  // A producer blocked on a full ring (whenFull: wait) learns it here, not after its wait runs out.
+  new TickRingConsumer((workerData as WriterSetup).ring).fail();
   parentPort?.postMessage({ type: 'error', message } satisfies WorkerMessage);
 });

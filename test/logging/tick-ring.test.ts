@@ -20,6 +20,24 @@ describe('tick ring', () => {
     expect(ringCapacityFor(10, 4)).toBe(256);
   });
 
+  it('a producer that may wait for space does not wait for a consumer that failed', () => {
+    const buffers = createTickRingBuffers({ capacity: 2, observationSize: 1, actionSize: 1 });
+    const producer = new TickRingProducer(buffers);
+    const consumer = new TickRingConsumer(buffers);
+    const record = createTickRecord(1, 1);
+    expect(producer.push(record, 60_000)).toBe(true);
+    expect(producer.push(record, 60_000)).toBe(true);
+    consumer.fail();
+    // Full ring, failed consumer: dropped at once (a wait would take the whole minute).
+    const started = performance.now();
+    expect(producer.push(record, 60_000)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(producer.dropped).toBe(1);
+    // A slow consumer that frees a slot makes room, failed or not: the producer only waits when full.
+    expect(consumer.take(new Float64Array(slotSize(buffers)))).toBe(true);
+    expect(producer.push(record, 60_000)).toBe(true);
+  });
+
   it('delivers ticks in order, drops only when full, and survives counter wrap-around', () => {
     fc.assert(
       fc.property(

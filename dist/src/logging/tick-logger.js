@@ -19,7 +19,7 @@ import {
 import { createTickRingBuffers, ringCapacityFor, TickRingProducer } from "./tick-ring.js";
 var defaultMaxChunkBytes = 256 * 1024;
 var minChunkBytes = 4 * 1024;
-var waitForWriterMs = 5e3;
+var waitForWriterMs = 6e4;
 function readVersion() {
   try {
     const text = readFileSync(new URL("../../package.json", __sourceUrl), "utf8");

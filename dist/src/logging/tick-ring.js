@@ -17,7 +17,9 @@ var WRITE = 0;
 var READ = 1;
 var DROPPED = 2;
 var LOST_EVENTS = 3;
-var controlSize = 4;
+var CONSUMER_FAILED = 4;
+var controlSize = 5;
+var waitSliceMs = 250;
 function slotSize(shape) {
   return slotHeaderSize + shape.observationSize + 2 * shape.actionSize;
 }
@@ -76,15 +78,20 @@ var TickRingProducer = class {
   }
   /**
    * Copies the record into the next free slot and wakes the consumer; returns false (and counts)
-   * when the ring is full. With `waitMs > 0` a full ring blocks this thread up to that long for
-   * the consumer to free a slot (only for virtual-time runs, where waiting misses no deadline).
+   * when the ring is full. With `waitMs > 0` a full ring blocks this thread until the consumer
+   * frees a slot, for at most `waitMs` without progress, and not at all once the consumer said it
+   * failed (only for virtual-time runs, where waiting misses no deadline).
    * Reads no clock: in Node 20 `performance.now()` and `Date.now()` box their result, so the
-   * consumer stamps the wall-clock time when it takes the slot.
+   * wait is counted in slices and the consumer stamps the wall-clock time when it takes the slot.
    */
   push(record, waitMs = 0) {
     let read = Atomics.load(this.control, READ);
     if ((this.written - read | 0) > this.mask && waitMs > 0 && read !== this.stalledAt) {
-      Atomics.wait(this.control, READ, read, waitMs);
+      let waited = 0;
+      while (Atomics.load(this.control, READ) === read && Atomics.load(this.control, CONSUMER_FAILED) === 0 && waited < waitMs) {
+        Atomics.wait(this.control, READ, read, waitSliceMs);
+        waited += waitSliceMs;
+      }
       read = Atomics.load(this.control, READ);
       if ((this.written - read | 0) > this.mask) this.stalledAt = read;
     }
@@ -156,6 +163,11 @@ var TickRingConsumer = class {
   async waitForData(timeoutMs) {
     const result = Atomics.waitAsync(this.control, WRITE, this.consumed, timeoutMs);
     if (result.async) await result.value;
+  }
+  /** Says the consumer has stopped for good: a producer waiting for space stops waiting and drops. */
+  fail() {
+    Atomics.store(this.control, CONSUMER_FAILED, 1);
+    Atomics.notify(this.control, READ);
   }
   /** Wakes a pending `waitForData` (e.g. when a close request or an event arrives). */
   wake() {

@@ -226,5 +226,6 @@ async function run(setup) {
 }
 run(workerData).catch((error) => {
   const message = error instanceof Error ? error.message : String(error);
+  new TickRingConsumer(workerData.ring).fail();
   parentPort?.postMessage({ type: "error", message });
 });
