@@ -9,7 +9,7 @@ import {
   type Transport,
 } from '../link/transport.ts';
 import { appendCrc, checkCrc, crcSize } from '../protocol/framing.ts';
-import { maxMessageSize } from '../protocol/messages.ts';
+import { headerSize, maxMessageSize } from '../protocol/messages.ts';
 import {
   type LinkRole,
   peerOf,
@@ -57,6 +57,18 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
+/** Buffers for outgoing QoS 0 messages, reused round-robin. */
+const ringSlots = 256;
+/**
+ * Bytes the client's socket may hold unsent before a QoS 0 message is dropped. The client hands each
+ * payload to the socket by reference (and corks it until the next tick), so a buffer is free again
+ * only once the socket has written it. Every message puts at least its payload (header + CRC bytes)
+ * in that queue, so under this bound fewer than `ringSlots` buffers can be waiting: a burst cannot
+ * reuse a queued buffer and publish a newer message twice. Past it the link is backed up and a newer
+ * state or command is worth more than one queued behind it.
+ */
+const maxBacklogBytes = (ringSlots - 1) * (headerSize + crcSize);
+
 const streamOptions: Record<number, IClientPublishOptions> = {};
 for (const [type, qos] of Object.entries(qosByType)) {
   streamOptions[Number(type)] = { qos, retain: false };
@@ -75,7 +87,7 @@ export class MqttTransport implements Transport {
   private client: MqttClient | undefined;
   private readonly root: string;
   private readonly topics: Record<number, string> = {};
-  private readonly ring = new BufferRing(256, maxMessageSize + crcSize);
+  private readonly ring = new BufferRing(ringSlots, maxMessageSize + crcSize);
   private readonly rx = new Uint8Array(maxMessageSize + crcSize);
   private readonly messageListeners: MessageListener[] = [];
   private readonly statusListeners: StatusListener[] = [];
@@ -158,7 +170,18 @@ export class MqttTransport implements Transport {
       this.counters.sendDropped++;
       return false;
     }
-    const buffer = this.ring.take();
+    let buffer: Buffer;
+    if (qosByType[type] === 0) {
+      if (client.stream.writableLength > maxBacklogBytes) {
+        this.counters.sendDropped++;
+        return false;
+      }
+      buffer = this.ring.take();
+    } else {
+      // The client keeps a QoS 1 message until the broker acknowledges it, and resends it after a
+      // reconnect: it gets a buffer of its own (these are rare: hello, e-stop, session, acks).
+      buffer = Buffer.allocUnsafe(length + crcSize);
+    }
     buffer.set(message.subarray(0, length));
     const total = appendCrc(buffer, length);
     this.wireTap?.(buffer, total);
