@@ -6,7 +6,12 @@ import { until } from './helpers.ts';
 
 let broker: EmbeddedBroker;
 beforeAll(async () => {
-  broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, users: [], allowUnauthenticatedExposure: false });
+  broker = await startEmbeddedBroker({
+    host: '127.0.0.1',
+    port: 0,
+    users: [],
+    allowUnauthenticatedExposure: false,
+  });
 });
 afterAll(() => broker.close());
 

@@ -7,7 +7,7 @@ import {
   createLinkCounters
 } from "../link/transport.js";
 import { appendCrc, checkCrc, crcSize } from "../protocol/framing.js";
-import { maxMessageSize } from "../protocol/messages.js";
+import { headerSize, maxMessageSize } from "../protocol/messages.js";
 import {
   peerOf,
   qosByType,
@@ -20,6 +20,8 @@ function isLoopbackHost(host) {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
   return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
+var ringSlots = 256;
+var maxBacklogBytes = (ringSlots - 1) * (headerSize + crcSize);
 var streamOptions = {};
 for (const [type, qos] of Object.entries(qosByType)) {
   streamOptions[Number(type)] = { qos, retain: false };
@@ -53,7 +55,7 @@ var MqttTransport = class {
   client;
   root;
   topics = {};
-  ring = new BufferRing(256, maxMessageSize + crcSize);
+  ring = new BufferRing(ringSlots, maxMessageSize + crcSize);
   rx = new Uint8Array(maxMessageSize + crcSize);
   messageListeners = [];
   statusListeners = [];
@@ -102,7 +104,16 @@ var MqttTransport = class {
       this.counters.sendDropped++;
       return false;
     }
-    const buffer = this.ring.take();
+    let buffer;
+    if (qosByType[type] === 0) {
+      if (client.stream.writableLength > maxBacklogBytes) {
+        this.counters.sendDropped++;
+        return false;
+      }
+      buffer = this.ring.take();
+    } else {
+      buffer = Buffer.allocUnsafe(length + crcSize);
+    }
     buffer.set(message.subarray(0, length));
     const total = appendCrc(buffer, length);
     this.wireTap?.(buffer, total);
