@@ -9,11 +9,13 @@
  *
  * --loop-nice sets TETHER_LOOP_NICE for the runs (default: unset, so the loop, the rig and its
  * relay ask for nice -10 and say whether they got it; 0 measures what an unprivileged user gets).
+ * A run that latched keeps its log, its output and (serial) the rig's report in
+ * runs/bench/demo-load/<kind>-<run>/ for a look at why (`tether log info`, `tether log ticks`).
  *
  * Writes bench/results/demo-load.json.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -44,6 +46,21 @@ useTestLinkKey();
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'bin/tether.mjs');
 const work = temporaryDirectory('tether-bench-demo-load');
+const keptRoot = join(root, 'runs', 'bench', 'demo-load');
+rmSync(keptRoot, { recursive: true, force: true });
+
+/** Keeps what a latched run leaves behind, where the temporary folder's removal does not reach. */
+function keep(kind: string, run: number, log: string, output: string, rigReport?: unknown): void {
+  const dir = join(keptRoot, `${kind}-${run}`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    copyFileSync(log, join(dir, 'run.mcap'));
+  } catch {
+    // a run that failed before its log opened leaves none
+  }
+  writeFileSync(join(dir, 'output.txt'), output);
+  if (rigReport !== undefined) writeFileSync(join(dir, 'rig.json'), `${JSON.stringify(rigReport, null, 2)}\n`);
+}
 
 interface RunOutcome {
   kind: 'demo' | 'serial';
@@ -100,7 +117,10 @@ function outcome(
 async function demoRun(run: number): Promise<RunOutcome> {
   const started = performance.now();
   const log = join(work.path, `demo-${run}.mcap`);
-  return outcome('demo', run, await tether(['demo', '--duration', String(duration), '--log', log]), started);
+  const result = await tether(['demo', '--duration', String(duration), '--log', log]);
+  const o = outcome('demo', run, result, started);
+  if (o.latched) keep('demo', run, log, `${result.stdout}\n${result.stderr}`);
+  return o;
 }
 
 /** The shipped rig config on a fresh pty, and the shipped serial run config pointed at it. */
@@ -122,8 +142,10 @@ async function serialRun(run: number): Promise<RunOutcome> {
   writeFileSync(config, text);
   const log = join(work.path, `serial-${run}.mcap`);
   const result = await tether(['run', config, '--duration', String(duration), '--log', log]);
-  await rig.stop();
-  return outcome('serial', run, result, started);
+  const rigReport = await rig.stop();
+  const o = outcome('serial', run, result, started);
+  if (o.latched) keep('serial', run, log, `${result.stdout}\n${result.stderr}`, rigReport);
+  return o;
 }
 
 const loadAtStart = loadavg();

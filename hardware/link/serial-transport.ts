@@ -1,17 +1,14 @@
-import { SerialPort } from 'serialport';
+import { readSync, writeSync } from 'node:fs';
+import { autoDetect, type DarwinPortBinding, type LinuxPortBinding } from '@serialport/bindings-cpp';
 import { encodeFrame, FrameDecoder, maxFrameSize } from '../protocol/framing.ts';
 import { maxMessageSize } from '../protocol/messages.ts';
 import {
-  BufferRing,
   createLinkCounters,
   type LinkCounters,
   type MessageListener,
   type StatusListener,
   type Transport,
 } from './transport.ts';
-
-/** Outgoing frame buffers: 128 frames is 256 ms of states at 500 Hz, more than any useful backlog. */
-const ringSlots = 128;
 
 export interface SerialTransportOptions {
   /** Device path, e.g. /dev/ttyACM0 or the host end of a socat pty pair. */
@@ -23,37 +20,48 @@ export interface SerialTransportOptions {
   readonly maxBacklogBytes?: number;
 }
 
+/** A POSIX port: its file descriptor (opened non-blocking) and the poller that says when it is ready. */
+type PosixPort = LinuxPortBinding | DarwinPortBinding;
+
+/** Bytes one read takes from the port: a few dozen frames. */
+const readChunkBytes = 16 * 1024;
+
 /**
- * Serial transport over `serialport`. A closed or failing port is reopened every `reconnectMs`
- * until `close()`; bytes in flight at that moment are lost and counted as framing errors at worst.
+ * Serial transport on a POSIX serial port (Linux, macOS). Every byte is read and written on the
+ * calling thread: the port is non-blocking, a readiness poller on the event loop says when to read
+ * (until the port is empty) and when a backed-up port can take more, and `send` writes the frame
+ * with one `write(2)` at once. Nothing waits for libuv's thread pool: on a busy machine a pool thread
+ * could wait hundreds of milliseconds for a CPU while the port filled up, and the rig's states went
+ * stale although every process on the path was on time (docs/architecture.md, "serial beside CPU
+ * hogs"). A frame the port cannot take at once is queued whole, up to `maxBacklogBytes`; beyond that
+ * new frames are dropped and counted, never sent in part. A closed or failing port is reopened every
+ * `reconnectMs` until `close()`; bytes in flight at that moment are lost and counted as framing errors
+ * at worst.
  */
 export class SerialTransport implements Transport {
   readonly description: string;
   private readonly linkCounters: LinkCounters = createLinkCounters();
-  private port: SerialPort | undefined;
+  private port: PosixPort | undefined;
   private readonly decoder: FrameDecoder;
   private readonly scratch = new Uint8Array(maxMessageSize + 4);
-  private readonly ring = new BufferRing(ringSlots, maxFrameSize);
-  /**
-   * Frames handed to the port and not yet written. The port keeps a reference to each frame's
-   * buffer until it is written, so at most `ringSlots` may be in flight: one more would reuse a
-   * queued buffer and put the newer frame on the wire twice (and the older one not at all).
-   */
-  private inFlight = 0;
-  private readonly written = (): void => {
-    if (this.inFlight > 0) this.inFlight--;
-  };
+  private readonly frame = new Uint8Array(maxFrameSize);
+  private readonly incoming = new Uint8Array(readChunkBytes);
+  /** Bytes the port has not taken yet: `backlog[backlogStart, backlogEnd)`. */
+  private readonly backlog: Uint8Array;
+  private backlogStart = 0;
+  private backlogEnd = 0;
+  /** Asks the open port's poller to flush the backlog once the port can take more. */
+  private waitUntilWritable: (() => void) | undefined;
+  private closing = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly messageListeners: MessageListener[] = [];
   private readonly statusListeners: StatusListener[] = [];
   wireTap: ((bytes: Uint8Array, length: number) => void) | undefined;
   private isConnected = false;
-  private closing = false;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private readonly maxBacklog: number;
 
   constructor(private readonly options: SerialTransportOptions) {
     this.description = `serial ${options.path} @ ${options.baudRate}`;
-    this.maxBacklog = options.maxBacklogBytes ?? 64 * 1024;
+    this.backlog = new Uint8Array(Math.max(maxFrameSize, options.maxBacklogBytes ?? 64 * 1024));
     this.decoder = new FrameDecoder((message, length) => {
       this.linkCounters.received++;
       const listeners = this.messageListeners;
@@ -94,58 +102,129 @@ export class SerialTransport implements Transport {
     clearTimeout(this.reconnectTimer);
     const port = this.port;
     this.port = undefined;
+    this.waitUntilWritable = undefined;
     this.isConnected = false;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    if (port?.isOpen) await port.close().catch(() => undefined);
   }
 
   send(_type: number, message: Uint8Array, length: number): boolean {
     const port = this.port;
-    if (
-      !this.isConnected ||
-      port === undefined ||
-      port.writableLength > this.maxBacklog ||
-      this.inFlight >= ringSlots
-    ) {
+    if (!this.isConnected || port === undefined || port.fd === null) {
       this.linkCounters.sendDropped++;
       return false;
     }
-    const frame = this.ring.take();
+    const frame = this.frame;
     const frameLength = encodeFrame(message, length, this.scratch, frame);
     this.wireTap?.(frame, frameLength);
-    this.inFlight++;
-    port.write(frame.subarray(0, frameLength), this.written);
+    if (this.backlogEnd > this.backlogStart) {
+      // Backed up: queue behind what is waiting, so frames leave whole and in order.
+      if (!this.enqueue(frame, 0, frameLength)) {
+        this.linkCounters.sendDropped++;
+        return false;
+      }
+    } else {
+      const written = this.writeNow(port, frame, 0, frameLength);
+      if (written < 0) {
+        this.linkCounters.sendDropped++;
+        return false;
+      }
+      if (written < frameLength) {
+        this.enqueue(frame, written, frameLength);
+        this.waitUntilWritable?.();
+      }
+    }
     this.linkCounters.sent++;
     return true;
   }
 
-  private openPort(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const port = new SerialPort({
-        path: this.options.path,
-        baudRate: this.options.baudRate,
-        autoOpen: false,
-      });
-      port.open((error) => {
-        if (error) {
-          reject(error);
-          return;
-        }
-        this.port = port;
-        this.inFlight = 0;
-        this.decoder.clear();
-        port.on('data', (chunk: Buffer) => this.decoder.push(chunk));
-        port.on('close', () => this.lost(port, 'port closed'));
-        port.on('error', (e) => this.lost(port, messageOf(e)));
-        this.setConnected(true, 'port open');
-        resolve();
-      });
-    });
+  /** Writes what the port takes now: the byte count (0 when it is full), or -1 when the port failed. */
+  private writeNow(port: PosixPort, bytes: Uint8Array, from: number, to: number): number {
+    try {
+      return writeSync(port.fd!, bytes, from, to - from);
+    } catch (error) {
+      if (isWouldBlock(error)) return 0;
+      this.lost(port, messageOf(error));
+      return -1;
+    }
   }
 
-  private lost(port: SerialPort, reason: string): void {
+  /** Appends `bytes[from, to)` to the backlog; false (nothing queued) when it would not fit. */
+  private enqueue(bytes: Uint8Array, from: number, to: number): boolean {
+    const size = to - from;
+    const queued = this.backlogEnd - this.backlogStart;
+    if (queued + size > this.backlog.length) return false;
+    if (this.backlogEnd + size > this.backlog.length) {
+      this.backlog.copyWithin(0, this.backlogStart, this.backlogEnd);
+      this.backlogStart = 0;
+      this.backlogEnd = queued;
+    }
+    this.backlog.set(bytes.subarray(from, to), this.backlogEnd);
+    this.backlogEnd += size;
+    return true;
+  }
+
+  /** Writes what the backlog holds; waits for the port again while some is left. */
+  private flushBacklog(port: PosixPort): void {
+    const written = this.writeNow(port, this.backlog, this.backlogStart, this.backlogEnd);
+    if (written < 0) return;
+    this.backlogStart += written;
+    if (this.backlogStart === this.backlogEnd) this.backlogStart = this.backlogEnd = 0;
+    else this.waitUntilWritable?.();
+  }
+
+  /** Reads until the port is empty. */
+  private drain(port: PosixPort): void {
+    const incoming = this.incoming;
+    for (;;) {
+      let count: number;
+      try {
+        count = readSync(port.fd!, incoming, 0, incoming.length, null);
+      } catch (readError) {
+        if (isWouldBlock(readError)) return;
+        this.lost(port, messageOf(readError));
+        return;
+      }
+      if (count > 0) this.decoder.push(incoming, count);
+      if (count < incoming.length) return;
+    }
+  }
+
+  private async openPort(): Promise<void> {
+    const binding = autoDetect();
+    const port = (await binding.open({ path: this.options.path, baudRate: this.options.baudRate })) as
+      | PosixPort
+      | { poller?: undefined; close(): Promise<void> };
+    if (port.poller === undefined) {
+      await port.close().catch(() => undefined);
+      throw new Error(`serial links need a POSIX serial port (Linux or macOS); ${process.platform} has none`);
+    }
+    this.port = port;
+    this.backlogStart = this.backlogEnd = 0;
+    this.decoder.clear();
+    // One pair of handlers per opened port: a poller cancelled by its port's close calls back with an
+    // error, which must not reach the port opened after it.
+    const onReadable = (error: Error | null): void => {
+      if (this.port !== port) return;
+      if (error !== null) {
+        this.lost(port, error.message);
+        return;
+      }
+      this.drain(port);
+      if (this.port === port) port.poller.once('readable', onReadable);
+    };
+    const onWritable = (error: Error | null): void => {
+      if (this.port === port && error === null) this.flushBacklog(port);
+    };
+    this.waitUntilWritable = () => port.poller.once('writable', onWritable);
+    port.poller.once('readable', onReadable);
+    this.setConnected(true, 'port open');
+  }
+
+  private lost(port: PosixPort, reason: string): void {
     if (this.port !== port) return;
     this.port = undefined;
-    if (port.isOpen) port.close(() => undefined);
+    this.waitUntilWritable = undefined;
+    if (port.isOpen) port.close().catch(() => undefined);
     this.linkCounters.disconnects++;
     this.setConnected(false, reason);
     this.scheduleReconnect();
@@ -167,6 +246,11 @@ export class SerialTransport implements Transport {
   }
 }
 
+function isWouldBlock(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EAGAIN' || code === 'EWOULDBLOCK' || code === 'EINTR';
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -174,7 +258,7 @@ function messageOf(error: unknown): string {
 /** Port discovery needs udev, which containers often lack; say so instead of failing obscurely. */
 export async function portHint(): Promise<string> {
   try {
-    const ports = await SerialPort.list();
+    const ports = await autoDetect().list();
     if (ports.length === 0) return ' (no serial ports found)';
     return ` (available: ${ports.map((p) => p.path).join(', ')})`;
   } catch (error) {

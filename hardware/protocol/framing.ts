@@ -73,8 +73,9 @@ export class FrameDecoder {
 
   constructor(private readonly onMessage: (message: Uint8Array, length: number) => void) {}
 
-  push(chunk: Uint8Array): void {
-    for (let i = 0; i < chunk.length; i++) {
+  /** Feeds `chunk[0, length)` (the whole chunk by default). */
+  push(chunk: Uint8Array, length = chunk.length): void {
+    for (let i = 0; i < length; i++) {
       const byte = chunk[i]!;
       if (byte !== 0) {
         if (this.discarding) continue;

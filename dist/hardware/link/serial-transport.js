@@ -1,19 +1,19 @@
 // Compiled from hardware/link/serial-transport.ts by `npm run build`: edit the source, not this file.
 
 // hardware/link/serial-transport.ts
-import { SerialPort } from "serialport";
+import { readSync, writeSync } from "node:fs";
+import { autoDetect } from "@serialport/bindings-cpp";
 import { encodeFrame, FrameDecoder, maxFrameSize } from "../protocol/framing.js";
 import { maxMessageSize } from "../protocol/messages.js";
 import {
-  BufferRing,
   createLinkCounters
 } from "./transport.js";
-var ringSlots = 128;
+var readChunkBytes = 16 * 1024;
 var SerialTransport = class {
   constructor(options) {
     this.options = options;
     this.description = `serial ${options.path} @ ${options.baudRate}`;
-    this.maxBacklog = options.maxBacklogBytes ?? 64 * 1024;
+    this.backlog = new Uint8Array(Math.max(maxFrameSize, options.maxBacklogBytes ?? 64 * 1024));
     this.decoder = new FrameDecoder((message, length) => {
       this.linkCounters.received++;
       const listeners = this.messageListeners;
@@ -26,23 +26,20 @@ var SerialTransport = class {
   port;
   decoder;
   scratch = new Uint8Array(maxMessageSize + 4);
-  ring = new BufferRing(ringSlots, maxFrameSize);
-  /**
-   * Frames handed to the port and not yet written. The port keeps a reference to each frame's
-   * buffer until it is written, so at most `ringSlots` may be in flight: one more would reuse a
-   * queued buffer and put the newer frame on the wire twice (and the older one not at all).
-   */
-  inFlight = 0;
-  written = () => {
-    if (this.inFlight > 0) this.inFlight--;
-  };
+  frame = new Uint8Array(maxFrameSize);
+  incoming = new Uint8Array(readChunkBytes);
+  /** Bytes the port has not taken yet: `backlog[backlogStart, backlogEnd)`. */
+  backlog;
+  backlogStart = 0;
+  backlogEnd = 0;
+  /** Asks the open port's poller to flush the backlog once the port can take more. */
+  waitUntilWritable;
+  closing = false;
+  reconnectTimer;
   messageListeners = [];
   statusListeners = [];
   wireTap;
   isConnected = false;
-  closing = false;
-  reconnectTimer;
-  maxBacklog;
   get counters() {
     const f = this.decoder.counters;
     this.linkCounters.crcErrors = f.crcErrors;
@@ -71,50 +68,117 @@ var SerialTransport = class {
     clearTimeout(this.reconnectTimer);
     const port = this.port;
     this.port = void 0;
+    this.waitUntilWritable = void 0;
     this.isConnected = false;
-    if (port?.isOpen) await new Promise((resolve) => port.close(() => resolve()));
+    if (port?.isOpen) await port.close().catch(() => void 0);
   }
   send(_type, message, length) {
     const port = this.port;
-    if (!this.isConnected || port === void 0 || port.writableLength > this.maxBacklog || this.inFlight >= ringSlots) {
+    if (!this.isConnected || port === void 0 || port.fd === null) {
       this.linkCounters.sendDropped++;
       return false;
     }
-    const frame = this.ring.take();
+    const frame = this.frame;
     const frameLength = encodeFrame(message, length, this.scratch, frame);
     this.wireTap?.(frame, frameLength);
-    this.inFlight++;
-    port.write(frame.subarray(0, frameLength), this.written);
+    if (this.backlogEnd > this.backlogStart) {
+      if (!this.enqueue(frame, 0, frameLength)) {
+        this.linkCounters.sendDropped++;
+        return false;
+      }
+    } else {
+      const written = this.writeNow(port, frame, 0, frameLength);
+      if (written < 0) {
+        this.linkCounters.sendDropped++;
+        return false;
+      }
+      if (written < frameLength) {
+        this.enqueue(frame, written, frameLength);
+        this.waitUntilWritable?.();
+      }
+    }
     this.linkCounters.sent++;
     return true;
   }
-  openPort() {
-    return new Promise((resolve, reject) => {
-      const port = new SerialPort({
-        path: this.options.path,
-        baudRate: this.options.baudRate,
-        autoOpen: false
-      });
-      port.open((error) => {
-        if (error) {
-          reject(error);
-          return;
-        }
-        this.port = port;
-        this.inFlight = 0;
-        this.decoder.clear();
-        port.on("data", (chunk) => this.decoder.push(chunk));
-        port.on("close", () => this.lost(port, "port closed"));
-        port.on("error", (e) => this.lost(port, messageOf(e)));
-        this.setConnected(true, "port open");
-        resolve();
-      });
-    });
+  /** Writes what the port takes now: the byte count (0 when it is full), or -1 when the port failed. */
+  writeNow(port, bytes, from, to) {
+    try {
+      return writeSync(port.fd, bytes, from, to - from);
+    } catch (error) {
+      if (isWouldBlock(error)) return 0;
+      this.lost(port, messageOf(error));
+      return -1;
+    }
+  }
+  /** Appends `bytes[from, to)` to the backlog; false (nothing queued) when it would not fit. */
+  enqueue(bytes, from, to) {
+    const size = to - from;
+    const queued = this.backlogEnd - this.backlogStart;
+    if (queued + size > this.backlog.length) return false;
+    if (this.backlogEnd + size > this.backlog.length) {
+      this.backlog.copyWithin(0, this.backlogStart, this.backlogEnd);
+      this.backlogStart = 0;
+      this.backlogEnd = queued;
+    }
+    this.backlog.set(bytes.subarray(from, to), this.backlogEnd);
+    this.backlogEnd += size;
+    return true;
+  }
+  /** Writes what the backlog holds; waits for the port again while some is left. */
+  flushBacklog(port) {
+    const written = this.writeNow(port, this.backlog, this.backlogStart, this.backlogEnd);
+    if (written < 0) return;
+    this.backlogStart += written;
+    if (this.backlogStart === this.backlogEnd) this.backlogStart = this.backlogEnd = 0;
+    else this.waitUntilWritable?.();
+  }
+  /** Reads until the port is empty. */
+  drain(port) {
+    const incoming = this.incoming;
+    for (; ; ) {
+      let count;
+      try {
+        count = readSync(port.fd, incoming, 0, incoming.length, null);
+      } catch (readError) {
+        if (isWouldBlock(readError)) return;
+        this.lost(port, messageOf(readError));
+        return;
+      }
+      if (count > 0) this.decoder.push(incoming, count);
+      if (count < incoming.length) return;
+    }
+  }
+  async openPort() {
+    const binding = autoDetect();
+    const port = await binding.open({ path: this.options.path, baudRate: this.options.baudRate });
+    if (port.poller === void 0) {
+      await port.close().catch(() => void 0);
+      throw new Error(`serial links need a POSIX serial port (Linux or macOS); ${process.platform} has none`);
+    }
+    this.port = port;
+    this.backlogStart = this.backlogEnd = 0;
+    this.decoder.clear();
+    const onReadable = (error) => {
+      if (this.port !== port) return;
+      if (error !== null) {
+        this.lost(port, error.message);
+        return;
+      }
+      this.drain(port);
+      if (this.port === port) port.poller.once("readable", onReadable);
+    };
+    const onWritable = (error) => {
+      if (this.port === port && error === null) this.flushBacklog(port);
+    };
+    this.waitUntilWritable = () => port.poller.once("writable", onWritable);
+    port.poller.once("readable", onReadable);
+    this.setConnected(true, "port open");
   }
   lost(port, reason) {
     if (this.port !== port) return;
     this.port = void 0;
-    if (port.isOpen) port.close(() => void 0);
+    this.waitUntilWritable = void 0;
+    if (port.isOpen) port.close().catch(() => void 0);
     this.linkCounters.disconnects++;
     this.setConnected(false, reason);
     this.scheduleReconnect();
@@ -133,12 +197,16 @@ var SerialTransport = class {
     for (const listener of this.statusListeners) listener(connected, reason);
   }
 };
+function isWouldBlock(error) {
+  const code = error.code;
+  return code === "EAGAIN" || code === "EWOULDBLOCK" || code === "EINTR";
+}
 function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
 }
 async function portHint() {
   try {
-    const ports = await SerialPort.list();
+    const ports = await autoDetect().list();
     if (ports.length === 0) return " (no serial ports found)";
     return ` (available: ${ports.map((p) => p.path).join(", ")})`;
   } catch (error) {

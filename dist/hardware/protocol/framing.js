@@ -40,8 +40,9 @@ var FrameDecoder = class {
   length = 0;
   /** Set after an overflow: skip bytes until the next delimiter. */
   discarding = false;
-  push(chunk) {
-    for (let i = 0; i < chunk.length; i++) {
+  /** Feeds `chunk[0, length)` (the whole chunk by default). */
+  push(chunk, length = chunk.length) {
+    for (let i = 0; i < length; i++) {
       const byte = chunk[i];
       if (byte !== 0) {
         if (this.discarding) continue;
