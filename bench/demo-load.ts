@@ -59,7 +59,8 @@ function keep(kind: string, run: number, log: string, output: string, rigReport?
     // a run that failed before its log opened leaves none
   }
   writeFileSync(join(dir, 'output.txt'), output);
-  if (rigReport !== undefined) writeFileSync(join(dir, 'rig.json'), `${JSON.stringify(rigReport, null, 2)}\n`);
+  if (rigReport !== undefined)
+    writeFileSync(join(dir, 'rig.json'), `${JSON.stringify(rigReport, null, 2)}\n`);
 }
 
 interface RunOutcome {
