@@ -143,7 +143,7 @@ export class SerialTransport implements Transport {
       return writeSync(port.fd!, bytes, from, to - from);
     } catch (error) {
       if (isWouldBlock(error)) return 0;
-      this.lost(port, messageOf(error));
+      this.lost(port, `port went away (${messageOf(error)})`);
       return -1;
     }
   }
@@ -158,7 +158,8 @@ export class SerialTransport implements Transport {
       this.backlogStart = 0;
       this.backlogEnd = queued;
     }
-    this.backlog.set(bytes.subarray(from, to), this.backlogEnd);
+    const backlog = this.backlog;
+    for (let i = from, at = this.backlogEnd; i < to; i++, at++) backlog[at] = bytes[i]!;
     this.backlogEnd += size;
     return true;
   }
@@ -181,10 +182,15 @@ export class SerialTransport implements Transport {
         count = readSync(port.fd!, incoming, 0, incoming.length, null);
       } catch (readError) {
         if (isWouldBlock(readError)) return;
-        this.lost(port, messageOf(readError));
+        this.lost(port, `port went away (${messageOf(readError)})`);
         return;
       }
-      if (count > 0) this.decoder.push(incoming, count);
+      if (count === 0) {
+        // A non-blocking tty with nothing to read says EAGAIN; 0 is the end of the port (hung up).
+        this.lost(port, 'port went away (end of file)');
+        return;
+      }
+      this.decoder.push(incoming, count);
       if (count < incoming.length) return;
     }
   }
@@ -206,7 +212,7 @@ export class SerialTransport implements Transport {
     const onReadable = (error: Error | null): void => {
       if (this.port !== port) return;
       if (error !== null) {
-        this.lost(port, error.message);
+        this.lost(port, `port went away (${error.message})`);
         return;
       }
       this.drain(port);

@@ -106,7 +106,7 @@ var SerialTransport = class {
       return writeSync(port.fd, bytes, from, to - from);
     } catch (error) {
       if (isWouldBlock(error)) return 0;
-      this.lost(port, messageOf(error));
+      this.lost(port, `port went away (${messageOf(error)})`);
       return -1;
     }
   }
@@ -120,7 +120,8 @@ var SerialTransport = class {
       this.backlogStart = 0;
       this.backlogEnd = queued;
     }
-    this.backlog.set(bytes.subarray(from, to), this.backlogEnd);
+    const backlog = this.backlog;
+    for (let i = from, at = this.backlogEnd; i < to; i++, at++) backlog[at] = bytes[i];
     this.backlogEnd += size;
     return true;
   }
@@ -141,10 +142,14 @@ var SerialTransport = class {
         count = readSync(port.fd, incoming, 0, incoming.length, null);
       } catch (readError) {
         if (isWouldBlock(readError)) return;
-        this.lost(port, messageOf(readError));
+        this.lost(port, `port went away (${messageOf(readError)})`);
         return;
       }
-      if (count > 0) this.decoder.push(incoming, count);
+      if (count === 0) {
+        this.lost(port, "port went away (end of file)");
+        return;
+      }
+      this.decoder.push(incoming, count);
       if (count < incoming.length) return;
     }
   }
@@ -161,7 +166,7 @@ var SerialTransport = class {
     const onReadable = (error) => {
       if (this.port !== port) return;
       if (error !== null) {
-        this.lost(port, error.message);
+        this.lost(port, `port went away (${error.message})`);
         return;
       }
       this.drain(port);
