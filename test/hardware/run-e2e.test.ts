@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   killLeftovers,
@@ -9,6 +10,7 @@ import {
   temporaryDirectory,
   useTestLinkKey,
 } from '../../hardware/tools/processes.ts';
+import { loadLogDataset } from '../../src/learning/log-dataset.ts';
 import { readLog } from '../../src/logging/reader.ts';
 import { tether } from '../support/cli.ts';
 
@@ -54,7 +56,7 @@ describe('tether rig + tether run: the same config drives the rig over a pty and
     ]);
   });
 
-  it('balances the emulated cartpole over a socat pty and logs every tick', async () => {
+  it('balances the emulated cartpole over a socat pty, logs every tick, and the log becomes a LeRobot dataset', async () => {
     const rig = await spawnRig(
       { model: 'cartpole', transport: { kind: 'serial', link: join(work.path, 'pty') }, watchdogMs: 1000 },
       work.path,
@@ -74,6 +76,39 @@ describe('tether rig + tether run: the same config drives the rig over a pty and
     expect(read.ticks.tick.length).toBe(ticks);
     expect(read.robot?.transport).toBe('serial');
     expect(report.commandsApplied).toBeGreaterThan(ticks / 2);
+
+    // The rig's log is a dataset of the run config's task, and LeRobot reads it: build, export, and
+    // read the frames back with an independent Parquet reader.
+    const datasetFile = join(work.path, 'serial-dataset.json');
+    const built = await tether(['dataset', 'build', log, '-o', datasetFile]);
+    expect(built.code, built.stderr).toBe(0);
+    const exported = join(work.path, 'serial-lerobot');
+    const exportRun = await tether(['dataset', 'export', datasetFile, '--format', 'lerobot', '-o', exported]);
+    expect(exportRun.code, exportRun.stderr).toBe(0);
+    const info = JSON.parse(readFileSync(join(exported, 'meta/info.json'), 'utf8'));
+    expect(info).toMatchObject({ codebase_version: 'v3.0', fps: 100 });
+    const dataset = await loadLogDataset(datasetFile);
+    // A clean run is one episode: every tick but the last begins a transition.
+    expect(dataset.episodes.map((e) => [e.firstTick, e.transitions])).toEqual([
+      [read.ticks.tick[0], ticks - 1],
+    ]);
+    const file = readFileSync(join(exported, 'data/chunk-000/file-000.parquet'));
+    const frames = await parquetReadObjects({
+      file: file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer,
+    });
+    expect(frames.length).toBe(info.total_frames);
+    expect(frames.length).toBe(dataset.size);
+    // Each frame's state is what the rig sent at that tick, as float32, signal by signal.
+    const names: string[] = info.features['observation.state'].names;
+    const logged = read.ticks;
+    for (const k of [0, Math.floor(frames.length / 2), frames.length - 1]) {
+      const state = frames[k]!['observation.state'] as number[];
+      names.forEach((name, i) => {
+        const column = logged.observationNames.indexOf(name);
+        const value = logged.observation[k * logged.observationSize + column]!;
+        expect(state[i], `frame ${k} ${name}`).toBe(Math.fround(value));
+      });
+    }
   });
 
   it('balances it over MQTT (Mosquitto); a frozen rig mid-run latches the safe state and the log keeps every tick', async () => {
