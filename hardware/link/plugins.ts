@@ -153,7 +153,7 @@ export const serialRobotPlugin: RobotPlugin<z.output<typeof serialRobotSchema>> 
   schema: serialRobotSchema,
   async create(options, context) {
     const path = options.path.startsWith('/') ? options.path : resolve(context.baseDir, options.path);
-    // The transport (and serialport's native binding) loads only for a run that uses it.
+    // The transport (and the serial port's native binding) loads only for a run that uses it.
     const { SerialTransport } = await import('./serial-transport.ts');
     const transport = new SerialTransport({
       path,
