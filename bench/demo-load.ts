@@ -5,10 +5,12 @@
  * that latched, failed or missed deadlines, and why. The shipped configs run unchanged (only the
  * serial run's pty path is filled in).
  *
- *   npm run bench:demo-load [-- --runs 20] [--hogs 2] [--duration 10] [--only demo|serial] [--loop-nice 0]
+ *   npm run bench:demo-load [-- --runs 20] [--hogs 2] [--hog-nice 10] [--duration 10] [--only demo|serial] [--loop-nice 0]
  *
  * --loop-nice sets TETHER_LOOP_NICE for the runs (default: unset, so the loop, the rig and its
  * relay ask for nice -10 and say whether they got it; 0 measures what an unprivileged user gets).
+ * --hog-nice runs the hogs at that niceness (as `tether loop` runs its learner at nice 10) and
+ * writes bench/results/demo-load-hogs-nice-N.json instead.
  * A run that latched keeps its log, its output and (serial) the rig's report in
  * runs/bench/demo-load/<kind>-<run>/ for a look at why (`tether log info`, `tether log ticks`).
  *
@@ -32,6 +34,10 @@ function flag(name: string): string | undefined {
 
 const runs = Number(flag('--runs') ?? 20);
 const hogCount = Number(flag('--hogs') ?? 2);
+const hogNice = Number(flag('--hog-nice') ?? 0);
+if (!Number.isInteger(hogNice) || hogNice < 0 || hogNice > 19) {
+  throw new Error(`--hog-nice: expected an integer from 0 to 19, got '${flag('--hog-nice')}'`);
+}
 const duration = Number(flag('--duration') ?? 10);
 const only = flag('--only');
 if (!(Number.isInteger(runs) && runs > 0))
@@ -150,7 +156,7 @@ async function serialRun(run: number): Promise<RunOutcome> {
 }
 
 const loadAtStart = loadavg();
-const hogs = startHogs(hogCount);
+const hogs = startHogs(hogCount, hogNice);
 const outcomes: RunOutcome[] = [];
 try {
   for (let run = 1; run <= runs; run++) {
@@ -190,7 +196,7 @@ const summary = (['demo', 'serial'] as const)
   .filter((s) => s !== undefined);
 
 printTable(
-  `tether demo and the serial run, ${duration} s each, beside ${hogCount} CPU hogs (${outcomes[0]?.priority ?? ''})`,
+  `tether demo and the serial run, ${duration} s each, beside ${hogCount} CPU hogs at nice ${hogNice} (${outcomes[0]?.priority ?? ''})`,
   ['run', 'runs', 'clean', 'latched', 'runs with misses', 'missed total', 'why latched'],
   summary.map((s) => [
     s.kind,
@@ -204,7 +210,7 @@ printTable(
       .join('; ') || '–',
   ]),
 );
-const out = resultsPath('demo-load.json');
+const out = resultsPath(hogNice === 0 ? 'demo-load.json' : `demo-load-hogs-nice-${hogNice}.json`);
 writeFileSync(
   out,
   `${JSON.stringify(
@@ -213,6 +219,7 @@ writeFileSync(
       ...machineInfo(),
       loadAverageAtStart: loadAtStart,
       hogs: hogCount,
+      hogNice,
       loopNice: process.env['TETHER_LOOP_NICE'] ?? 'unset (-10)',
       durationSeconds: duration,
       method:
