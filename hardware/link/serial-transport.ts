@@ -30,10 +30,10 @@ const readChunkBytes = 16 * 1024;
  * Serial transport on a POSIX serial port (Linux, macOS). Every byte is read and written on the
  * calling thread: the port is non-blocking, a readiness poller on the event loop says when to read
  * (until the port is empty) and when a backed-up port can take more, and `send` writes the frame
- * with one `write(2)` at once. Nothing waits for libuv's thread pool: on a busy machine a pool thread
- * could wait hundreds of milliseconds for a CPU while the port filled up, and the rig's states went
- * stale although every process on the path was on time (docs/architecture.md, "serial beside CPU
- * hogs"). A frame the port cannot take at once is queued whole, up to `maxBacklogBytes`; beyond that
+ * with one `write(2)` at once. Nothing waits for libuv's thread pool: beside two CPU hogs a read
+ * through the pool took 100–480 ms to come back while the port filled up, and the rig's states went
+ * stale although every process on the path was on time (docs/architecture.md, the demo-load
+ * figures). A frame the port cannot take at once is queued whole, up to `maxBacklogBytes`; beyond that
  * new frames are dropped and counted, never sent in part. A closed or failing port is reopened every
  * `reconnectMs` until `close()`; bytes in flight at that moment are lost and counted as framing errors
  * at worst.
