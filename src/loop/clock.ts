@@ -139,6 +139,8 @@ export class ClockThread {
   private stopped = false;
   /** Resolves with the thread's nice value, or why it could not be raised, once it runs. */
   readonly ready: Promise<number | string>;
+  /** What `ready` resolved with; undefined until the thread runs. */
+  niceness: number | string | undefined;
   /** Resolves when the thread has ended. */
   readonly exited: Promise<void>;
 
@@ -149,10 +151,29 @@ export class ClockThread {
     this.wakeAtCell = new Float64Array(shared, 16, 1);
     this.worker = new Worker(clockWorkerUrl, { workerData: { buffer: shared, nice } });
     this.ready = new Promise((resolve, reject) => {
-      this.worker.once('message', resolve);
+      this.worker.once('message', (niceness: number | string) => {
+        this.niceness = niceness;
+        resolve(niceness);
+      });
       this.worker.once('error', reject);
     });
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+  }
+
+  /**
+   * Starts a clock thread and resolves once it runs. A new thread takes tens of ms to start (a few
+   * hundred on a busy machine), so a run starts its thread before the robot is activated: the first
+   * deadline then already has the thread's precision, and no watchdog waits for the start.
+   */
+  static async start(nice: number): Promise<ClockThread> {
+    const thread = new ClockThread(nice);
+    try {
+      await thread.ready;
+    } catch (error) {
+      thread.stop();
+      throw error;
+    }
+    return thread;
   }
 
   /** Called when the thread fails or exits before `stop()`. */
@@ -195,14 +216,15 @@ export class ClockThread {
  * to the deadline. The lead follows how late wake-ups actually come on this machine (WakeLead),
  * between 50 µs and `spinSeconds` (at most half a period), so the busy-wait costs only what the
  * machine's wake-up jitter demands. Between wake-ups the event loop serves sockets and serial ports.
- * The first ticks do not wait for the clock thread to start: until it runs, a libuv timer wakes the
- * loop instead. The loop's thread and the clock thread ask for a higher priority (`nice`); `onStart`
- * gets one line saying whether they got it.
+ * `clockThread` is a running thread (`ClockThread.start`, asked for `timing.nice`); the clock owns it
+ * from here and stops it when it completes. The loop's own thread asks for `nice` too; `onStart` gets
+ * one line saying whether both got it.
  */
 export function realtimeClock(
   record: TickRecord,
   handshake: ClockHandshake,
   timing: ClockTiming,
+  clockThread: ClockThread,
 ): Observable<TickRecord> {
   return new Observable<TickRecord>((subscriber) => {
     const periodMs = timing.periodSeconds * 1000;
@@ -210,21 +232,15 @@ export function realtimeClock(
     const lead = new WakeLead(Math.min(minLeadMs, maxLeadMs), maxLeadMs);
     const nice = timing.nice ?? 0;
     const priority = setThreadNice(nice);
-    const clockThread = new ClockThread(nice);
     let t0 = 0;
     let k = 0;
     let deadlineMs = 0;
     let wakeAtMs = 0;
     let done = false;
-    /** Until the clock thread runs (a new thread can take a few hundred ms on a busy machine). */
-    let threadReady = false;
-    let wokenByThread = false;
-    let startupTimer: NodeJS.Timeout | undefined;
 
     const release = (): void => {
       if (done) return;
       done = true;
-      clearTimeout(startupTimer);
       clockThread.stop();
       restoreThreadNice(priority);
     };
@@ -243,22 +259,16 @@ export function realtimeClock(
       subscriber.error(error);
     };
 
-    /**
-     * Asks the clock thread for a wake-up `lead` before deadline k. Until that thread runs, a libuv
-     * timer wakes the loop a millisecond earlier instead (its resolution), so the first ticks are on
-     * time too: a rig's watchdog does not wait for a thread to start.
-     */
+    /** Asks the clock thread for a wake-up `lead` before deadline k. */
     const arm = (): void => {
       deadlineMs = t0 + k * periodMs;
       wakeAtMs = deadlineMs - lead.ms;
-      wokenByThread = threadReady;
-      if (threadReady) clockThread.arm(wakeAtMs).then(onWake, fail);
-      else startupTimer = setTimeout(onWake, Math.max(0, wakeAtMs - performance.now() - 1));
+      clockThread.arm(wakeAtMs).then(onWake, fail);
     };
 
     const onWake = (): void => {
       if (done || finish()) return;
-      if (wokenByThread) lead.record(performance.now() - wakeAtMs);
+      lead.record(performance.now() - wakeAtMs);
       // The last stretch is a busy-wait: no sleep comes back on time to the microsecond.
       const now = spinUntil(deadlineMs);
       const overslept = Math.floor((now - deadlineMs) / periodMs);
@@ -290,11 +300,7 @@ export function realtimeClock(
       if (handshake.stopRequested || k >= timing.maxTicks) finish();
     };
     clockThread.onFailure(fail);
-    clockThread.ready.then((threadNice) => {
-      if (done) return;
-      threadReady = true;
-      timing.onStart?.(describePriority(priority, threadNice));
-    }, fail);
+    timing.onStart?.(describePriority(priority, clockThread.niceness ?? 'the clock thread has not started'));
     t0 = performance.now() + lead.ms + 1;
     arm();
     return release;

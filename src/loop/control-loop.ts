@@ -6,7 +6,7 @@ import type { EventSink } from '../core/events.ts';
 import type { Robot } from '../core/robot.ts';
 import { createTickRecord, type TickRecord } from '../core/tick.ts';
 import { SafetyFlag, type SafetyLayer } from '../safety/types.ts';
-import { type ClockHandshake, createHandshake, realtimeClock, virtualClock } from './clock.ts';
+import { type ClockHandshake, ClockThread, createHandshake, realtimeClock, virtualClock } from './clock.ts';
 import type { ControllerManager } from './controller-manager.ts';
 import { requestedNice } from './priority.ts';
 import { TimingSeries, type TimingSummary } from './timing.ts';
@@ -27,6 +27,11 @@ export interface ControlLoopParts {
   readonly sinks?: readonly TickSink[];
   /** The run's command channels: their schedule advances at the start of every tick. */
   readonly commands?: CommandBoard;
+  /**
+   * A running clock thread for a real-time loop (`ClockThread.start(requestedNice())`), started
+   * before the robot was activated; the loop owns it from here. Without one, `run` starts one first.
+   */
+  readonly clockThread?: ClockThread;
 }
 
 export interface LoopReport {
@@ -115,7 +120,10 @@ export class ControlLoop {
     this.handshake.stopRequested = true;
   }
 
-  /** Runs until `maxTicks` ticks or `stop()`. The robot must be `running`. */
+  /**
+   * Runs until `maxTicks` ticks or `stop()`. The robot must be `running`. A real-time loop given no
+   * clock thread starts one first (tens of ms), so its first tick comes that much later.
+   */
   run(maxTicks = Number.POSITIVE_INFINITY): Promise<LoopReport> {
     if (this.ran) throw new Error('a ControlLoop runs once; create a new one');
     this.ran = true;
@@ -129,10 +137,18 @@ export class ControlLoop {
       onStart: (priority: string) =>
         this.parts.events.emit({ time: 0, kind: 'lifecycle', source: 'loop', message: priority }),
     };
-    const clock =
-      options.mode === 'fast'
-        ? virtualClock(this.record, this.handshake, timing)
-        : realtimeClock(this.record, this.handshake, timing);
+    if (options.mode === 'fast') {
+      this.parts.clockThread?.stop();
+      return this.runWith(virtualClock(this.record, this.handshake, timing));
+    }
+    const thread = this.parts.clockThread;
+    if (thread) return this.runWith(realtimeClock(this.record, this.handshake, timing, thread));
+    return ClockThread.start(timing.nice).then((started) =>
+      this.runWith(realtimeClock(this.record, this.handshake, timing, started)),
+    );
+  }
+
+  private runWith(clock: Observable<TickRecord>): Promise<LoopReport> {
     const wallStart = performance.now();
     return new Promise<LoopReport>((resolve, reject) => {
       clock

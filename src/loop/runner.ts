@@ -11,8 +11,10 @@ import {
   describeRobot,
   disposeParts,
 } from './assemble.ts';
+import { ClockThread } from './clock.ts';
 import { ControlLoop, type LoopReport, type TickSink } from './control-loop.ts';
 import type { ControllerManager } from './controller-manager.ts';
+import { requestedNice } from './priority.ts';
 import { checkTaskAgainstRobot, type TaskOutcome, TaskOutcomeTracker, taskOfConfig } from './task-outcome.ts';
 
 export interface RunOverrides {
@@ -91,6 +93,7 @@ export async function runFromConfig(
   let logSummary: LogSummary | undefined;
   let loop: ControlLoop | undefined;
   let linkTimer: NodeJS.Timeout | undefined;
+  let clockThread: ClockThread | undefined;
   // Link events (refused frames, a second would-be owner, sessions) go where every event goes.
   robot.onLinkEvent?.((message, data) =>
     events.emit({
@@ -138,6 +141,9 @@ export async function runFromConfig(
       events.add(logger);
     }
 
+    // The clock thread runs before the robot does: its first deadline then has the thread's
+    // precision, and the rig's watchdog never waits for a thread to start.
+    if (options.mode === 'realtime') clockThread = await ClockThread.start(requestedNice());
     await robot.activate();
     events.emit({
       time: 0,
@@ -149,7 +155,16 @@ export async function runFromConfig(
     robot.read(first);
     manager.start(first);
 
-    loop = new ControlLoop({ robot, controllers: manager, safety, events, options, sinks, commands });
+    loop = new ControlLoop({
+      robot,
+      controllers: manager,
+      safety,
+      events,
+      options,
+      sinks,
+      commands,
+      ...(clockThread ? { clockThread } : {}),
+    });
     const running = loop;
     const sampleLink = (): void => {
       const health = robot.linkHealth?.();
@@ -204,6 +219,8 @@ export async function runFromConfig(
     };
   } finally {
     clearInterval(linkTimer);
+    // Stopped by the loop when it ran; here when the run failed before.
+    clockThread?.stop();
     robot.onLinkEvent?.(undefined);
     // Only reached with `logger` still open when something failed: keep that failure, not the log's.
     await safeShutdown(robot, manager);

@@ -21,6 +21,16 @@ describe('the clock thread', () => {
     thread.stop();
   });
 
+  it('starts before a run needs it: `start` resolves once the thread runs, with the priority it got', async () => {
+    const thread = await ClockThread.start(0);
+    expect(typeof thread.niceness).toBe('number');
+    const target = performance.now() + 2;
+    await thread.arm(target);
+    expect(performance.now()).toBeGreaterThanOrEqual(target);
+    thread.stop();
+    await thread.exited;
+  });
+
   it('ends when stopped, so it never keeps the process alive', async () => {
     const thread = new ClockThread(0);
     await thread.ready;

@@ -80,7 +80,7 @@ function hrtimeOffsetMs() {
   }
   return offset;
 }
-var ClockThread = class {
+var ClockThread = class _ClockThread {
   control;
   wakeAtCell;
   hrOffsetMs = hrtimeOffsetMs();
@@ -88,6 +88,8 @@ var ClockThread = class {
   stopped = false;
   /** Resolves with the thread's nice value, or why it could not be raised, once it runs. */
   ready;
+  /** What `ready` resolved with; undefined until the thread runs. */
+  niceness;
   /** Resolves when the thread has ended. */
   exited;
   /** `nice`: the priority the thread asks for (only ever raised). */
@@ -97,10 +99,28 @@ var ClockThread = class {
     this.wakeAtCell = new Float64Array(shared, 16, 1);
     this.worker = new Worker(clockWorkerUrl, { workerData: { buffer: shared, nice } });
     this.ready = new Promise((resolve, reject) => {
-      this.worker.once("message", resolve);
+      this.worker.once("message", (niceness) => {
+        this.niceness = niceness;
+        resolve(niceness);
+      });
       this.worker.once("error", reject);
     });
     this.exited = new Promise((resolve) => this.worker.once("exit", () => resolve()));
+  }
+  /**
+   * Starts a clock thread and resolves once it runs. A new thread takes tens of ms to start (a few
+   * hundred on a busy machine), so a run starts its thread before the robot is activated: the first
+   * deadline then already has the thread's precision, and no watchdog waits for the start.
+   */
+  static async start(nice) {
+    const thread = new _ClockThread(nice);
+    try {
+      await thread.ready;
+    } catch (error) {
+      thread.stop();
+      throw error;
+    }
+    return thread;
   }
   /** Called when the thread fails or exits before `stop()`. */
   onFailure(listener) {
@@ -130,26 +150,21 @@ var ClockThread = class {
     Atomics.notify(this.control, armSlot);
   }
 };
-function realtimeClock(record, handshake, timing) {
+function realtimeClock(record, handshake, timing, clockThread) {
   return new Observable((subscriber) => {
     const periodMs = timing.periodSeconds * 1e3;
     const maxLeadMs = Math.min(timing.spinSeconds * 1e3, periodMs / 2);
     const lead = new WakeLead(Math.min(minLeadMs, maxLeadMs), maxLeadMs);
     const nice = timing.nice ?? 0;
     const priority = setThreadNice(nice);
-    const clockThread = new ClockThread(nice);
     let t0 = 0;
     let k = 0;
     let deadlineMs = 0;
     let wakeAtMs = 0;
     let done = false;
-    let threadReady = false;
-    let wokenByThread = false;
-    let startupTimer;
     const release = () => {
       if (done) return;
       done = true;
-      clearTimeout(startupTimer);
       clockThread.stop();
       restoreThreadNice(priority);
     };
@@ -168,13 +183,11 @@ function realtimeClock(record, handshake, timing) {
     const arm = () => {
       deadlineMs = t0 + k * periodMs;
       wakeAtMs = deadlineMs - lead.ms;
-      wokenByThread = threadReady;
-      if (threadReady) clockThread.arm(wakeAtMs).then(onWake, fail);
-      else startupTimer = setTimeout(onWake, Math.max(0, wakeAtMs - performance.now() - 1));
+      clockThread.arm(wakeAtMs).then(onWake, fail);
     };
     const onWake = () => {
       if (done || finish()) return;
-      if (wokenByThread) lead.record(performance.now() - wakeAtMs);
+      lead.record(performance.now() - wakeAtMs);
       const now = spinUntil(deadlineMs);
       const overslept = Math.floor((now - deadlineMs) / periodMs);
       if (overslept > 0) {
@@ -203,11 +216,7 @@ function realtimeClock(record, handshake, timing) {
       if (handshake.stopRequested || k >= timing.maxTicks) finish();
     };
     clockThread.onFailure(fail);
-    clockThread.ready.then((threadNice) => {
-      if (done) return;
-      threadReady = true;
-      timing.onStart?.(describePriority(priority, threadNice));
-    }, fail);
+    timing.onStart?.(describePriority(priority, clockThread.niceness ?? "the clock thread has not started"));
     t0 = performance.now() + lead.ms + 1;
     arm();
     return release;

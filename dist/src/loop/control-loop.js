@@ -5,7 +5,7 @@ import { Observable, tap } from "rxjs";
 import { isPromiseLike } from "../core/controller.js";
 import { createTickRecord } from "../core/tick.js";
 import { SafetyFlag } from "../safety/types.js";
-import { createHandshake, realtimeClock, virtualClock } from "./clock.js";
+import { ClockThread, createHandshake, realtimeClock, virtualClock } from "./clock.js";
 import { requestedNice } from "./priority.js";
 import { TimingSeries } from "./timing.js";
 var timingCapacity = 1 << 20;
@@ -52,7 +52,10 @@ var ControlLoop = class {
   stop() {
     this.handshake.stopRequested = true;
   }
-  /** Runs until `maxTicks` ticks or `stop()`. The robot must be `running`. */
+  /**
+   * Runs until `maxTicks` ticks or `stop()`. The robot must be `running`. A real-time loop given no
+   * clock thread starts one first (tens of ms), so its first tick comes that much later.
+   */
   run(maxTicks = Number.POSITIVE_INFINITY) {
     if (this.ran) throw new Error("a ControlLoop runs once; create a new one");
     this.ran = true;
@@ -65,7 +68,17 @@ var ControlLoop = class {
       nice: requestedNice(),
       onStart: (priority) => this.parts.events.emit({ time: 0, kind: "lifecycle", source: "loop", message: priority })
     };
-    const clock = options.mode === "fast" ? virtualClock(this.record, this.handshake, timing) : realtimeClock(this.record, this.handshake, timing);
+    if (options.mode === "fast") {
+      this.parts.clockThread?.stop();
+      return this.runWith(virtualClock(this.record, this.handshake, timing));
+    }
+    const thread = this.parts.clockThread;
+    if (thread) return this.runWith(realtimeClock(this.record, this.handshake, timing, thread));
+    return ClockThread.start(timing.nice).then(
+      (started) => this.runWith(realtimeClock(this.record, this.handshake, timing, started))
+    );
+  }
+  runWith(clock) {
     const wallStart = performance.now();
     return new Promise((resolve, reject) => {
       clock.pipe(

@@ -9,7 +9,9 @@ import {
   describeRobot,
   disposeParts
 } from "./assemble.js";
+import { ClockThread } from "./clock.js";
 import { ControlLoop } from "./control-loop.js";
+import { requestedNice } from "./priority.js";
 import { checkTaskAgainstRobot, TaskOutcomeTracker, taskOfConfig } from "./task-outcome.js";
 var linkSampleMs = 1e3;
 var EventFanout = class {
@@ -44,6 +46,7 @@ async function runFromConfig(config, overrides = {}, hooks = {}) {
   let logSummary;
   let loop;
   let linkTimer;
+  let clockThread;
   robot.onLinkEvent?.(
     (message, data) => events.emit({
       time: loop?.record.deadline ?? 0,
@@ -86,6 +89,7 @@ async function runFromConfig(config, overrides = {}, hooks = {}) {
       sinks.push(logger);
       events.add(logger);
     }
+    if (options.mode === "realtime") clockThread = await ClockThread.start(requestedNice());
     await robot.activate();
     events.emit({
       time: 0,
@@ -96,7 +100,16 @@ async function runFromConfig(config, overrides = {}, hooks = {}) {
     const first = new Float64Array(robot.info.observation.signals.length);
     robot.read(first);
     manager.start(first);
-    loop = new ControlLoop({ robot, controllers: manager, safety, events, options, sinks, commands });
+    loop = new ControlLoop({
+      robot,
+      controllers: manager,
+      safety,
+      events,
+      options,
+      sinks,
+      commands,
+      ...clockThread ? { clockThread } : {}
+    });
     const running = loop;
     const sampleLink = () => {
       const health = robot.linkHealth?.();
@@ -148,6 +161,7 @@ async function runFromConfig(config, overrides = {}, hooks = {}) {
     };
   } finally {
     clearInterval(linkTimer);
+    clockThread?.stop();
     robot.onLinkEvent?.(void 0);
     await safeShutdown(robot, manager);
     if (manager) await Promise.resolve(parts.guard?.dispose?.()).catch(() => void 0);
