@@ -210,10 +210,6 @@ export class PdDriveKernel implements EnvKernel {
     this.faulted = faulted;
   }
 
-  beforeStep(data: SimData): void {
-    this.inner.beforeStep?.(data);
-  }
-
   observe(data: SimData, out: Float64Array): void {
     this.inner.observe(data, out);
   }

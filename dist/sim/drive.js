@@ -168,9 +168,6 @@ var PdDriveKernel = class {
     }
     this.faulted = faulted;
   }
-  beforeStep(data) {
-    this.inner.beforeStep?.(data);
-  }
   observe(data, out) {
     this.inner.observe(data, out);
   }

@@ -325,7 +325,6 @@ export class Firmware {
     }
     if (this.held) return;
     this.kernel.applyAction(this.torque, data);
-    this.kernel.beforeStep?.(data);
     data.step(1);
     if (commanding && this.options.limits !== undefined) this.checkLimits(this.options.limits);
   }

@@ -19,19 +19,47 @@ const targetLow = [0.3, -0.3, 0.25];
 const targetHigh = [0.6, 0.3, 0.65];
 const targetNominal = [0.45, 0, 0.45];
 
+/** Distance (m) from the flange to the target within which the reach counts as done. */
+export const armReachTolerance = 0.02;
+
+const jointCount = armJoints.length;
+
+/** -|flange - target| - 1e-4 |tau|^2: a function of the signals (flange and target are observed). */
+function armReward(obs: Float64Array, a: Float64Array): number {
+  const n = jointCount;
+  const dx = obs[2 * n]! - obs[2 * n + 3]!;
+  const dy = obs[2 * n + 1]! - obs[2 * n + 4]!;
+  const dz = obs[2 * n + 2]! - obs[2 * n + 5]!;
+  let effort = 0;
+  for (let i = 0; i < a.length; i++) effort += a[i]! ** 2;
+  return -Math.sqrt(dx * dx + dy * dy + dz * dz) - 1e-4 * effort;
+}
+
+/** The flange within `armReachTolerance` of the target. */
+function armReached(obs: Float64Array): boolean {
+  const n = jointCount;
+  const dx = obs[2 * n]! - obs[2 * n + 3]!;
+  const dy = obs[2 * n + 1]! - obs[2 * n + 4]!;
+  const dz = obs[2 * n + 2]! - obs[2 * n + 5]!;
+  return Math.sqrt(dx * dx + dy * dy + dz * dz) <= armReachTolerance;
+}
+
 /**
  * 7-DoF arm reaching a Cartesian target with its flange. Observation (20): `joint1.pos` ...
  * `joint7.pos` (rad, with the Panda's limits), `joint1.vel` ... `joint7.vel` (rad/s, Panda velocity
  * limits), `flange.x/y/z` and `target.x/y/z` in metres. Action: `joint1.torque` ... `joint7.torque`
  * in N*m within the Panda's torque limits (87 / 12). Episodes start at the `home` pose with joint
  * noise and a target drawn from a box in front of the robot (the box centre when resetNoise is 0).
- * Reward: -distance - 1e-4 |tau|^2; never terminates.
+ * Reward: -distance - 1e-4 |tau|^2; never terminates; the goal (what makes a run a success) is
+ * the flange within 2 cm of the target at the end.
  */
 export const armEnv: EnvDefinition = {
   model: 'arm',
   description: 'reach a Cartesian target with the flange',
   tasks: ['reach'],
   horizonSeconds: 5,
+  signalReward: armReward,
+  signalGoal: () => armReached,
   bind(sim) {
     const home = sim.keyframe('home');
     const qposIndex = armJoints.map((j) => sim.qposAddress(j));
@@ -83,14 +111,7 @@ export const armEnv: EnvDefinition = {
           out[2 * n + 3 + k] = target[k]!;
         }
       },
-      reward(obs, a) {
-        const dx = obs[2 * n]! - obs[2 * n + 3]!;
-        const dy = obs[2 * n + 1]! - obs[2 * n + 4]!;
-        const dz = obs[2 * n + 2]! - obs[2 * n + 5]!;
-        let effort = 0;
-        for (let i = 0; i < a.length; i++) effort += a[i]! ** 2;
-        return -Math.sqrt(dx * dx + dy * dy + dz * dz) - 1e-4 * effort;
-      },
+      reward: armReward,
       terminated: () => false,
     };
   },

@@ -1,3 +1,4 @@
+import type { EnvironmentPair } from '../../src/core/environment.ts';
 import type { Rng } from '../../src/core/rng.ts';
 import type { ActionSpec, VectorSpec } from '../../src/core/spec.ts';
 import type { SimData } from '../data.ts';
@@ -27,6 +28,30 @@ export interface EnvDefinition {
    * dataset built from a run log end episodes where the environment would.
    */
   readonly signalTerminated?: (task: string) => ((observation: Float64Array) => boolean) | undefined;
+  /**
+   * The task's goal on an observation, when it has one beyond not failing (a reach: the flange near
+   * the target): a run or an episode succeeds only if its last observation meets it.
+   */
+  readonly signalGoal?: (task: string) => ((observation: Float64Array) => boolean) | undefined;
+}
+
+/**
+ * What a run log needs from a task to become a dataset and a run to be scored: the reward, terminal
+ * condition and goal as functions of the logged signals, those the definition has. Every environment
+ * plugin's pair takes them from here. The reward sees the applied command (robot units) and s′.
+ */
+export function signalTask(
+  definition: EnvDefinition,
+  task: string,
+): Pick<EnvironmentPair, 'reward' | 'terminated' | 'goal'> {
+  const { signalReward } = definition;
+  const terminated = definition.signalTerminated?.(task);
+  const goal = definition.signalGoal?.(task);
+  return {
+    ...(signalReward ? { reward: (_obs, action, next) => signalReward(next, action) } : {}),
+    ...(terminated ? { terminated } : {}),
+    ...(goal ? { goal } : {}),
+  };
 }
 
 export interface EnvKernel {
@@ -39,8 +64,6 @@ export interface EnvKernel {
   resetState(data: SimData, rng: Rng, noiseScale: number): void;
   /** Actions are already finite and clamped to the action limits. */
   applyAction(action: Float64Array, data: SimData): void;
-  /** Called before the physics steps of one control period (e.g. to remember the x position). */
-  beforeStep?(data: SimData): void;
   /**
    * Called before every physics step of the control period, when present: a drive that closes a loop
    * at the physics rate (joint PD on the motor drivers, sim/drive.ts) writes its torques here.

@@ -6,20 +6,35 @@ const joints = ['thigh', 'leg', 'foot'] as const;
 const healthyHeight = 0.7;
 const healthyAngle = 0.2;
 
+/** Forward speed (`rootx.vel` of s′) + 1 for staying healthy - 0.001 |a|^2: a function of the signals. */
+function hopperReward(next: Float64Array, a: Float64Array): number {
+  let effort = 0;
+  for (let i = 0; i < a.length; i++) effort += a[i]! ** 2;
+  return next[5]! + 1 - 0.001 * effort;
+}
+
+/** The torso below 0.7 m, pitched beyond 0.2 rad, or a velocity gone wild. */
+function hopperFallen(obs: Float64Array): boolean {
+  if (!(obs[0]! > healthyHeight) || !(Math.abs(obs[1]!) < healthyAngle)) return true;
+  for (let i = 2; i < obs.length; i++) if (!(Math.abs(obs[i]!) < 100)) return true;
+  return false;
+}
+
 /**
  * Planar hopper: hop forward without falling. Observation: torso height (`rootz.pos`), pitch
  * (`rooty.pos`), the three joint angles, then all six velocities (`rootx.vel` ... `foot.vel`);
  * the x position is left out so the policy is translation invariant. Action: normalised torques
- * `thigh`, `leg`, `foot` in [-1, 1] (times the 200 N*m gear). Reward: forward speed + 1 for staying
- * healthy - 0.001 |a|^2; ends when the torso drops below 0.7 m or pitches beyond 0.2 rad.
+ * `thigh`, `leg`, `foot` in [-1, 1] (times the 200 N*m gear). Reward: forward speed (`rootx.vel` at
+ * the end of the control period, so a run log can be scored) + 1 for staying healthy - 0.001 |a|^2; ends when the torso drops below 0.7 m or pitches beyond 0.2 rad.
  */
 export const hopperEnv: EnvDefinition = {
   model: 'hopper',
   description: 'hop forward without falling',
   tasks: ['forward'],
   horizonSeconds: 8,
+  signalReward: hopperReward,
+  signalTerminated: () => hopperFallen,
   bind(sim) {
-    const rootx = sim.qposAddress('rootx');
     const qposIndex = [
       sim.qposAddress('rootz'),
       sim.qposAddress('rooty'),
@@ -42,7 +57,6 @@ export const hopperEnv: EnvDefinition = {
       mode: 'torque',
       safe: [0, 0, 0],
     };
-    let xBefore = 0;
     return {
       observation,
       action,
@@ -54,24 +68,12 @@ export const hopperEnv: EnvDefinition = {
       applyAction(a, data) {
         for (let i = 0; i < actuators.length; i++) data.ctrl[actuators[i]!] = a[i]!;
       },
-      beforeStep(data) {
-        xBefore = data.qpos[rootx]!;
-      },
       observe(data, out) {
         for (let i = 0; i < qposIndex.length; i++) out[i] = data.qpos[qposIndex[i]!]!;
         for (let i = 0; i < qvelIndex.length; i++) out[qposIndex.length + i] = data.qvel[qvelIndex[i]!]!;
       },
-      reward(_obs, a, data, dt) {
-        const forwardSpeed = (data.qpos[rootx]! - xBefore) / dt;
-        let effort = 0;
-        for (let i = 0; i < a.length; i++) effort += a[i]! ** 2;
-        return forwardSpeed + 1 - 0.001 * effort;
-      },
-      terminated(obs) {
-        if (!(obs[0]! > healthyHeight) || !(Math.abs(obs[1]!) < healthyAngle)) return true;
-        for (let i = 2; i < obs.length; i++) if (!(Math.abs(obs[i]!) < 100)) return true;
-        return false;
-      },
+      reward: hopperReward,
+      terminated: hopperFallen,
     };
   },
 };

@@ -162,7 +162,6 @@ export class MujocoEnv implements Environment {
     this.tick++;
 
     const kernel = this.kernel;
-    kernel.beforeStep?.(this.data);
     kernel.applyAction(this.applied, this.data);
     if (kernel.substep === undefined) this.data.step(this.decimation);
     else {

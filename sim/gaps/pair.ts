@@ -4,6 +4,7 @@ import type { ActionMapEntry, Environment, EnvironmentPair, EnvStep } from '../.
 import { Rng } from '../../src/core/rng.ts';
 import type { ActionSpec } from '../../src/core/spec.ts';
 import { signal } from '../../src/core/spec.ts';
+import { signalTask } from '../envs/definition.ts';
 import { createEnv, envDefinition, envDefinitions } from '../envs/index.ts';
 
 /**
@@ -56,8 +57,7 @@ export async function mujocoGapPair(options: MujocoGapOptions): Promise<Environm
   const stock = await createEnv(options.model, task);
   const actionMap = normalizingMap(stock.action);
   stock.dispose();
-  const { signalReward, signalTerminated, tasks } = envDefinition(options.model);
-  const terminated = signalTerminated?.(options.task ?? tasks[0]!);
+  const definition = envDefinition(options.model);
   return {
     name: `${options.model}(${options.gap} gap ×${strength})`,
     sim: async (seed) =>
@@ -69,9 +69,7 @@ export async function mujocoGapPair(options: MujocoGapOptions): Promise<Environm
     real: async (seed) => new NormalizedActions(await createEnv(options.model, { ...task, seed }), 0, seed),
     gapRegion: null,
     actionMap,
-    // The model's reward sees the applied command (robot units) and the next observation.
-    ...(signalReward ? { reward: (_obs, action, next) => signalReward(next, action) } : {}),
-    ...(terminated ? { terminated } : {}),
+    ...signalTask(definition, options.task ?? definition.tasks[0]!),
   };
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { EnvironmentPlugin } from '../../src/config/plugin.ts';
 import type { EnvironmentPair } from '../../src/core/environment.ts';
 import { dynamicsSchema } from '../dynamics.ts';
+import { signalTask } from '../envs/definition.ts';
 import { createEnv, envDefinition, envDefinitions } from '../envs/index.ts';
 import { NormalizedActions, normalizingMap } from './pair.ts';
 
@@ -97,16 +98,13 @@ export async function rigPair(options: RigPairOptions, baseDir: string): Promise
       noise,
       seed,
     );
-  const { signalReward, signalTerminated } = definition;
-  const terminated = signalTerminated?.(taskName);
   return {
     name: `${options.model} ${taskName}, rig ${path.basename(gap.file)}${options.simIsRig ? ' (sim = rig)' : ''}`,
     sim: (seed) => (options.simIsRig ? make(seed, gap.dynamics, rigNoise) : make(seed, options.sim, 0)),
     real: (seed) => make(seed, gap.dynamics, rigNoise),
     gapRegion: null,
     actionMap,
-    ...(signalReward ? { reward: (_obs, action, next) => signalReward(next, action) } : {}),
-    ...(terminated ? { terminated } : {}),
+    ...signalTask(definition, taskName),
   };
 }
 

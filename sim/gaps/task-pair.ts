@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EnvironmentPlugin } from '../../src/config/plugin.ts';
 import type { EnvironmentPair } from '../../src/core/environment.ts';
 import { dynamicsSchema } from '../dynamics.ts';
+import { signalTask } from '../envs/definition.ts';
 import { createEnv, envDefinition, envDefinitions } from '../envs/index.ts';
 import { NormalizedActions, normalizingMap } from './pair.ts';
 
@@ -57,17 +58,13 @@ export async function mujocoTaskPair(options: MujocoTaskOptions): Promise<Enviro
       0,
       seed,
     );
-  const { signalReward, signalTerminated } = definition;
-  const terminated = signalTerminated?.(taskName);
   return {
     name: `${options.model} ${taskName}`,
     sim: make,
     real: make,
     gapRegion: null,
     actionMap,
-    // The model's reward sees the applied command (robot units) and the next observation.
-    ...(signalReward ? { reward: (_obs, action, next) => signalReward(next, action) } : {}),
-    ...(terminated ? { terminated } : {}),
+    ...signalTask(definition, taskName),
   };
 }
 

@@ -71,6 +71,12 @@ export interface EnvironmentPair {
    * the signals: a dataset built from run logs ends episodes there. Absent: only latches end them.
    */
   readonly terminated?: (nextObservation: Float64Array) => boolean;
+  /**
+   * The task's goal on a logged observation, when it has one beyond not reaching a terminal state (a
+   * reach: the flange within a tolerance of the target). A run succeeds only if every episode's last
+   * observation meets it.
+   */
+  readonly goal?: (observation: Float64Array) => boolean;
 }
 
 /** Converts robot commands (rows of `map.length`) into the learner's action units, in place. */

@@ -202,6 +202,7 @@ export async function runFromConfig(
           success: outcome.success,
           episodes: outcome.episodes,
           falls: outcome.falls,
+          goalMissed: outcome.goalMissed,
           meanReturn: outcome.meanReturn,
           timeInLimits: outcome.timeInLimits,
         },

@@ -31,6 +31,8 @@ export interface RunTask {
   readonly reward: (observation: Float64Array, action: Float64Array, next: Float64Array) => number;
   /** s′ ends the episode inside the task (a fall); omitted: only latches end episodes. */
   readonly terminated?: ((next: Float64Array) => boolean) | undefined;
+  /** The goal an episode's last observation must meet (a reach); omitted: not failing is the goal. */
+  readonly goal?: ((observation: Float64Array) => boolean) | undefined;
   /** Longest episode, transitions; omitted: episodes end only at latches and gaps. */
   readonly horizon?: number | undefined;
 }
@@ -57,6 +59,7 @@ export async function taskOfPair(pair: EnvironmentPair, spec?: unknown): Promise
       rateHz: Number((1 / env.dt).toPrecision(12)),
       reward,
       terminated: pair.terminated,
+      goal: pair.goal,
       horizon: env.horizon,
     };
   } finally {
@@ -114,7 +117,10 @@ export function taskMismatches(task: RunTask, robot: RobotInfo, rateHz: number):
 /** How a run did at its task. */
 export interface TaskOutcome {
   readonly task: string;
-  /** Every episode ended without the task's terminal state, and there was at least one. */
+  /**
+   * There was at least one episode, none ended in the task's terminal state, and where the task has
+   * a goal, at least one episode ran to its end and every such episode's last observation met it.
+   */
   readonly success: boolean;
   /** Why, in words. */
   readonly verdict: string;
@@ -122,6 +128,11 @@ export interface TaskOutcome {
   readonly episodes: number;
   /** Episodes that ended in the task's terminal state (a fall). */
   readonly falls: number;
+  /**
+   * Episodes that ran to the horizon or to the run's end and whose last observation missed the task's
+   * goal (0 for a task without one). Episodes cut by latches or gaps are not checked.
+   */
+  readonly goalMissed: number;
   /** Undiscounted return of each episode, in order. */
   readonly returns: readonly number[];
   readonly meanReturn: number;
@@ -148,6 +159,8 @@ export class TaskOutcomeTracker implements TickSink {
   private readonly previous: Float64Array;
   private readonly current: Float64Array;
   private readonly command: Float64Array;
+  /** s′ of the open episode's latest transition: what the goal is checked on when it closes. */
+  private readonly episodeEnd: Float64Array;
   private readonly dt: number;
   private previousTick = -2;
   /** The previous tick may start a transition. */
@@ -158,6 +171,9 @@ export class TaskOutcomeTracker implements TickSink {
   private openTransitions = 0;
   private readonly returns: number[] = [];
   private falls = 0;
+  /** Episodes that ran to their end, where a goal was checked, and those that missed it. */
+  private goalChecked = 0;
+  private goalMissed = 0;
   private firstFall: number | undefined;
   private inLimitsTicks = 0;
   private ticks = 0;
@@ -175,6 +191,7 @@ export class TaskOutcomeTracker implements TickSink {
     this.previous = new Float64Array(task.observation.length);
     this.current = new Float64Array(task.observation.length);
     this.command = new Float64Array(task.actionMap.length);
+    this.episodeEnd = new Float64Array(task.observation.length);
     this.dt = 1 / task.rateHz;
   }
 
@@ -193,14 +210,15 @@ export class TaskOutcomeTracker implements TickSink {
       this.open = true;
       this.openReturn += r;
       this.openTransitions++;
+      this.episodeEnd.set(obs);
       if (terminal) {
         this.falls++;
         this.firstFall ??= record.deadline;
-        this.close();
+        this.close(false);
         if (!latched) this.skippingAfterTerminal = true;
-      } else if (latched) this.close();
-      else if (this.task.horizon !== undefined && this.openTransitions >= this.task.horizon) this.close();
-    } else if (this.open) this.close();
+      } else if (latched) this.close(false);
+      else if (this.task.horizon !== undefined && this.openTransitions >= this.task.horizon) this.close(true);
+    } else if (this.open) this.close(false);
 
     if (latched || !consecutive) this.skippingAfterTerminal = false;
     let commandFinite = true;
@@ -210,30 +228,38 @@ export class TaskOutcomeTracker implements TickSink {
       if (!Number.isFinite(value)) commandFinite = false;
     }
     this.previousOpen = !latched && finite && commandFinite && !terminal && !this.skippingAfterTerminal;
-    if (!this.previousOpen && this.open) this.close();
+    if (!this.previousOpen && this.open) this.close(false);
     this.previous.set(obs);
     this.previousTick = record.tick;
   }
 
   /** The outcome so far; call after the loop stopped for the run's. */
   outcome(): TaskOutcome {
-    if (this.open) this.close();
+    if (this.open) this.close(true);
     const episodes = this.returns.length;
     const meanReturn = episodes === 0 ? 0 : this.returns.reduce((a, b) => a + b, 0) / episodes;
-    const success = episodes > 0 && this.falls === 0;
+    const goal = this.task.goal !== undefined;
+    const success =
+      episodes > 0 && this.falls === 0 && (!goal || (this.goalChecked > 0 && this.goalMissed === 0));
+    const cut = episodes - this.goalChecked;
     const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
     const verdict =
       episodes === 0
         ? 'no episode of the task (no two consecutive ticks with the safety layer clear)'
         : this.falls > 0
           ? `the task's terminal state was reached in ${this.falls} of ${plural(episodes, 'episode')}, first at ${this.firstFall!.toFixed(2)} s`
-          : `no terminal state in ${plural(episodes, 'episode')}`;
+          : !goal
+            ? `no terminal state in ${plural(episodes, 'episode')}`
+            : this.goalChecked === 0
+              ? `no episode ran to its end (all ${episodes} were cut by latches or gaps), so the goal was never checked`
+              : `${this.goalMissed > 0 ? `the goal was not met at the end of ${this.goalMissed} of ${this.goalChecked}` : `goal met at the end of ${this.goalChecked}`} ${this.goalChecked === 1 ? 'episode' : 'episodes'}${cut > 0 ? ` (${cut} more cut by latches or gaps)` : ''}${this.goalMissed > 0 ? '' : ', no terminal state'}`;
     return {
       task: this.task.name,
       success,
       verdict,
       episodes,
       falls: this.falls,
+      goalMissed: this.goalMissed,
       returns: [...this.returns],
       meanReturn,
       firstFall: this.firstFall,
@@ -242,8 +268,19 @@ export class TaskOutcomeTracker implements TickSink {
     };
   }
 
-  private close(): void {
-    if (this.open) this.returns.push(this.openReturn);
+  /**
+   * Ends the open episode. `reachedItsEnd`: it ran to the horizon or to the end of the run, so its last
+   * observation is where the attempt got to and the goal is checked there. An episode cut by a latch
+   * or a gap in the ticks is not: the robot went on (or stopped) regardless of the cut.
+   */
+  private close(reachedItsEnd: boolean): void {
+    if (this.open) {
+      this.returns.push(this.openReturn);
+      if (reachedItsEnd && this.task.goal !== undefined) {
+        this.goalChecked++;
+        if (!this.task.goal(this.episodeEnd)) this.goalMissed++;
+      }
+    }
     this.open = false;
     this.openReturn = 0;
     this.openTransitions = 0;

@@ -131,6 +131,54 @@ describe('environments', () => {
     expect(result.terminated).toBe(false);
   });
 
+  it("score every model from its signals alone, as the simulator does, so any robot's log is a dataset", async () => {
+    for (const definition of envDefinitions) {
+      const task = definition.tasks[0]!;
+      expect(definition.signalReward, definition.model).toBeDefined();
+      const terminated = definition.signalTerminated?.(task);
+      const e = await env(definition.model, { task, seed: 3 });
+      const o = e.observation.signals.length;
+      const act = new Float64Array(e.action.signals.length);
+      const obs = new Float64Array(o);
+      e.reset(obs, 3);
+      let steps = 0;
+      let falls = 0;
+      for (let k = 0; k < 200; k++) {
+        // Actions well inside the limits, so the applied command is the one given.
+        for (let i = 0; i < act.length; i++)
+          act[i] = 0.8 * Math.sin(0.2 * k + i) * e.action.signals[i]!.upper;
+        const step = e.step(act, obs);
+        steps++;
+        expect(step.reward, `${definition.model} reward at step ${k}`).toBeCloseTo(
+          definition.signalReward!(obs, act),
+          9,
+        );
+        expect(terminated?.(obs) ?? false, `${definition.model} terminal at step ${k}`).toBe(step.terminated);
+        if (step.terminated) {
+          falls++;
+          e.reset(obs, 4 + k);
+        }
+      }
+      expect(steps).toBe(200);
+      // The quadruped and the hopper fall under these flailing torques: the terminal set was exercised.
+      if (definition.model === 'hopper' || definition.model === 'quadruped') expect(falls).toBeGreaterThan(0);
+    }
+  });
+
+  it("meet the arm's reach goal only with the flange within 2 cm of the target", async () => {
+    const goal = envDefinitions.find((d) => d.model === 'arm')!.signalGoal!('reach')!;
+    const obs = new Float64Array(20);
+    obs.set([0.45, 0, 0.45], 14);
+    obs.set([0.45, 0, 0.45], 17);
+    expect(goal(obs)).toBe(true);
+    obs[14] = 0.45 + 0.019;
+    expect(goal(obs)).toBe(true);
+    obs[14] = 0.45 + 0.021;
+    expect(goal(obs)).toBe(false);
+    obs[14] = Number.NaN;
+    expect(goal(obs)).toBe(false);
+  });
+
   it('report the arm flange position consistent with the joint angles', async () => {
     const e = await env('arm', { resetNoise: 0 });
     const obs = new Float64Array(20);

@@ -242,7 +242,6 @@ var Firmware = class {
     }
     if (this.held) return;
     this.kernel.applyAction(this.torque, data);
-    this.kernel.beforeStep?.(data);
     data.step(1);
     if (commanding && this.options.limits !== void 0) this.checkLimits(this.options.limits);
   }

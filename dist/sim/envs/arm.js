@@ -16,11 +16,31 @@ var armVelocityLimits = [2.175, 2.175, 2.175, 2.175, 2.61, 2.61, 2.61];
 var targetLow = [0.3, -0.3, 0.25];
 var targetHigh = [0.6, 0.3, 0.65];
 var targetNominal = [0.45, 0, 0.45];
+var armReachTolerance = 0.02;
+var jointCount = armJoints.length;
+function armReward(obs, a) {
+  const n = jointCount;
+  const dx = obs[2 * n] - obs[2 * n + 3];
+  const dy = obs[2 * n + 1] - obs[2 * n + 4];
+  const dz = obs[2 * n + 2] - obs[2 * n + 5];
+  let effort = 0;
+  for (let i = 0; i < a.length; i++) effort += a[i] ** 2;
+  return -Math.sqrt(dx * dx + dy * dy + dz * dz) - 1e-4 * effort;
+}
+function armReached(obs) {
+  const n = jointCount;
+  const dx = obs[2 * n] - obs[2 * n + 3];
+  const dy = obs[2 * n + 1] - obs[2 * n + 4];
+  const dz = obs[2 * n + 2] - obs[2 * n + 5];
+  return Math.sqrt(dx * dx + dy * dy + dz * dz) <= armReachTolerance;
+}
 var armEnv = {
   model: "arm",
   description: "reach a Cartesian target with the flange",
   tasks: ["reach"],
   horizonSeconds: 5,
+  signalReward: armReward,
+  signalGoal: () => armReached,
   bind(sim) {
     const home = sim.keyframe("home");
     const qposIndex = armJoints.map((j) => sim.qposAddress(j));
@@ -70,14 +90,7 @@ var armEnv = {
           out[2 * n + 3 + k] = target[k];
         }
       },
-      reward(obs, a) {
-        const dx = obs[2 * n] - obs[2 * n + 3];
-        const dy = obs[2 * n + 1] - obs[2 * n + 4];
-        const dz = obs[2 * n + 2] - obs[2 * n + 5];
-        let effort = 0;
-        for (let i = 0; i < a.length; i++) effort += a[i] ** 2;
-        return -Math.sqrt(dx * dx + dy * dy + dz * dz) - 1e-4 * effort;
-      },
+      reward: armReward,
       terminated: () => false
     };
   }
@@ -85,5 +98,6 @@ var armEnv = {
 export {
   armEnv,
   armJoints,
+  armReachTolerance,
   armVelocityLimits
 };

@@ -1,6 +1,16 @@
 // Compiled from sim/envs/definition.ts by `npm run build`: edit the source, not this file.
 
 // sim/envs/definition.ts
+function signalTask(definition, task) {
+  const { signalReward } = definition;
+  const terminated = definition.signalTerminated?.(task);
+  const goal = definition.signalGoal?.(task);
+  return {
+    ...signalReward ? { reward: (_obs, action, next) => signalReward(next, action) } : {},
+    ...terminated ? { terminated } : {},
+    ...goal ? { goal } : {}
+  };
+}
 function wrapAngle(angle) {
   const twoPi = 2 * Math.PI;
   const wrapped = angle - twoPi * Math.floor((angle + Math.PI) / twoPi);
@@ -18,5 +28,6 @@ function jointRange(sim, joint) {
 export {
   actuatorRange,
   jointRange,
+  signalTask,
   wrapAngle
 };

@@ -6,13 +6,24 @@ import { actuatorRange, jointRange } from "./definition.js";
 var joints = ["thigh", "leg", "foot"];
 var healthyHeight = 0.7;
 var healthyAngle = 0.2;
+function hopperReward(next, a) {
+  let effort = 0;
+  for (let i = 0; i < a.length; i++) effort += a[i] ** 2;
+  return next[5] + 1 - 1e-3 * effort;
+}
+function hopperFallen(obs) {
+  if (!(obs[0] > healthyHeight) || !(Math.abs(obs[1]) < healthyAngle)) return true;
+  for (let i = 2; i < obs.length; i++) if (!(Math.abs(obs[i]) < 100)) return true;
+  return false;
+}
 var hopperEnv = {
   model: "hopper",
   description: "hop forward without falling",
   tasks: ["forward"],
   horizonSeconds: 8,
+  signalReward: hopperReward,
+  signalTerminated: () => hopperFallen,
   bind(sim) {
-    const rootx = sim.qposAddress("rootx");
     const qposIndex = [
       sim.qposAddress("rootz"),
       sim.qposAddress("rooty"),
@@ -35,7 +46,6 @@ var hopperEnv = {
       mode: "torque",
       safe: [0, 0, 0]
     };
-    let xBefore = 0;
     return {
       observation,
       action,
@@ -47,24 +57,12 @@ var hopperEnv = {
       applyAction(a, data) {
         for (let i = 0; i < actuators.length; i++) data.ctrl[actuators[i]] = a[i];
       },
-      beforeStep(data) {
-        xBefore = data.qpos[rootx];
-      },
       observe(data, out) {
         for (let i = 0; i < qposIndex.length; i++) out[i] = data.qpos[qposIndex[i]];
         for (let i = 0; i < qvelIndex.length; i++) out[qposIndex.length + i] = data.qvel[qvelIndex[i]];
       },
-      reward(_obs, a, data, dt) {
-        const forwardSpeed = (data.qpos[rootx] - xBefore) / dt;
-        let effort = 0;
-        for (let i = 0; i < a.length; i++) effort += a[i] ** 2;
-        return forwardSpeed + 1 - 1e-3 * effort;
-      },
-      terminated(obs) {
-        if (!(obs[0] > healthyHeight) || !(Math.abs(obs[1]) < healthyAngle)) return true;
-        for (let i = 2; i < obs.length; i++) if (!(Math.abs(obs[i]) < 100)) return true;
-        return false;
-      }
+      reward: hopperReward,
+      terminated: hopperFallen
     };
   }
 };

@@ -125,7 +125,6 @@ var MujocoEnv = class {
     for (let i = 0; i < nu; i++) this.applied[i] = this.delayRing[readSlot + i];
     this.tick++;
     const kernel = this.kernel;
-    kernel.beforeStep?.(this.data);
     kernel.applyAction(this.applied, this.data);
     if (kernel.substep === void 0) this.data.step(this.decimation);
     else {

@@ -9,11 +9,25 @@ var quadrupedJoints = quadrupedLegs.flatMap(
 );
 var fallenHeight = 0.15;
 var fallenUpright = 0.5;
+var jointBase = 11;
+function quadrupedReward(next, a) {
+  let effort = 0;
+  for (let i = 0; i < a.length; i++) effort += a[i] ** 2;
+  return next[5] + 0.5 - 1e-4 * effort;
+}
+function quadrupedFallen(obs) {
+  const qx = obs[2];
+  const qy = obs[3];
+  const upright = 1 - 2 * (qx * qx + qy * qy);
+  return !(obs[0] > fallenHeight) || !(upright > fallenUpright);
+}
 var quadrupedEnv = {
   model: "quadruped",
   description: "stand and walk forward on flat ground",
   tasks: ["walk"],
   horizonSeconds: 10,
+  signalReward: quadrupedReward,
+  signalTerminated: () => quadrupedFallen,
   bind(sim) {
     const root = sim.qposAddress("root");
     const rootDof = sim.dofAddress("root");
@@ -38,8 +52,6 @@ var quadrupedEnv = {
       mode: "torque",
       safe: actuators.map(() => 0)
     };
-    let xBefore = 0;
-    const jointBase = 11;
     return {
       observation,
       action,
@@ -49,9 +61,6 @@ var quadrupedEnv = {
       },
       applyAction(a, data) {
         for (let i = 0; i < actuators.length; i++) data.ctrl[actuators[i]] = a[i];
-      },
-      beforeStep(data) {
-        xBefore = data.qpos[root];
       },
       observe(data, out) {
         const qpos = data.qpos;
@@ -63,18 +72,8 @@ var quadrupedEnv = {
           out[jointBase + 12 + i] = qvel[qvelIndex[i]];
         }
       },
-      reward(_obs, a, data, dt) {
-        const forwardSpeed = (data.qpos[root] - xBefore) / dt;
-        let effort = 0;
-        for (let i = 0; i < a.length; i++) effort += a[i] ** 2;
-        return forwardSpeed + 0.5 - 1e-4 * effort;
-      },
-      terminated(obs) {
-        const qx = obs[2];
-        const qy = obs[3];
-        const upright = 1 - 2 * (qx * qx + qy * qy);
-        return !(obs[0] > fallenHeight) || !(upright > fallenUpright);
-      }
+      reward: quadrupedReward,
+      terminated: quadrupedFallen
     };
   }
 };

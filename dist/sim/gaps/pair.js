@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { Rng } from "../../src/core/rng.js";
 import { signal } from "../../src/core/spec.js";
+import { signalTask } from "../envs/definition.js";
 import { createEnv, envDefinition, envDefinitions } from "../envs/index.js";
 var gapDefaults = { gravity: 2, friction: 0.3, "action-noise": 1 };
 var mujocoGapOptions = z.object({
@@ -32,8 +33,7 @@ async function mujocoGapPair(options) {
   const stock = await createEnv(options.model, task);
   const actionMap = normalizingMap(stock.action);
   stock.dispose();
-  const { signalReward, signalTerminated, tasks } = envDefinition(options.model);
-  const terminated = signalTerminated?.(options.task ?? tasks[0]);
+  const definition = envDefinition(options.model);
   return {
     name: `${options.model}(${options.gap} gap ×${strength})`,
     sim: async (seed) => new NormalizedActions(
@@ -44,9 +44,7 @@ async function mujocoGapPair(options) {
     real: async (seed) => new NormalizedActions(await createEnv(options.model, { ...task, seed }), 0, seed),
     gapRegion: null,
     actionMap,
-    // The model's reward sees the applied command (robot units) and the next observation.
-    ...signalReward ? { reward: (_obs, action, next) => signalReward(next, action) } : {},
-    ...terminated ? { terminated } : {}
+    ...signalTask(definition, options.task ?? definition.tasks[0])
   };
 }
 var mujocoGapPlugin = {

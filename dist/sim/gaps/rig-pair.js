@@ -6,6 +6,7 @@ import path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { dynamicsSchema } from "../dynamics.js";
+import { signalTask } from "../envs/definition.js";
 import { createEnv, envDefinition, envDefinitions } from "../envs/index.js";
 import { NormalizedActions, normalizingMap } from "./pair.js";
 var rigPairOptions = z.object({
@@ -70,16 +71,13 @@ async function rigPair(options, baseDir) {
     noise,
     seed
   );
-  const { signalReward, signalTerminated } = definition;
-  const terminated = signalTerminated?.(taskName);
   return {
     name: `${options.model} ${taskName}, rig ${path.basename(gap.file)}${options.simIsRig ? " (sim = rig)" : ""}`,
     sim: (seed) => options.simIsRig ? make(seed, gap.dynamics, rigNoise) : make(seed, options.sim, 0),
     real: (seed) => make(seed, gap.dynamics, rigNoise),
     gapRegion: null,
     actionMap,
-    ...signalReward ? { reward: (_obs, action, next) => signalReward(next, action) } : {},
-    ...terminated ? { terminated } : {}
+    ...signalTask(definition, taskName)
   };
 }
 var rigPairPlugin = {

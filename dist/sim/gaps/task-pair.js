@@ -3,6 +3,7 @@
 // sim/gaps/task-pair.ts
 import { z } from "zod";
 import { dynamicsSchema } from "../dynamics.js";
+import { signalTask } from "../envs/definition.js";
 import { createEnv, envDefinition, envDefinitions } from "../envs/index.js";
 import { NormalizedActions, normalizingMap } from "./pair.js";
 var mujocoTaskOptions = z.object({
@@ -45,17 +46,13 @@ async function mujocoTaskPair(options) {
     0,
     seed
   );
-  const { signalReward, signalTerminated } = definition;
-  const terminated = signalTerminated?.(taskName);
   return {
     name: `${options.model} ${taskName}`,
     sim: make,
     real: make,
     gapRegion: null,
     actionMap,
-    // The model's reward sees the applied command (robot units) and the next observation.
-    ...signalReward ? { reward: (_obs, action, next) => signalReward(next, action) } : {},
-    ...terminated ? { terminated } : {}
+    ...signalTask(definition, taskName)
   };
 }
 var mujocoTaskPlugin = {

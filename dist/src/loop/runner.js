@@ -145,6 +145,7 @@ async function runFromConfig(config, overrides = {}, hooks = {}) {
           success: outcome.success,
           episodes: outcome.episodes,
           falls: outcome.falls,
+          goalMissed: outcome.goalMissed,
           meanReturn: outcome.meanReturn,
           timeInLimits: outcome.timeInLimits
         }

@@ -21,6 +21,7 @@ async function taskOfPair(pair, spec) {
       rateHz: Number((1 / env.dt).toPrecision(12)),
       reward,
       terminated: pair.terminated,
+      goal: pair.goal,
       horizon: env.horizon
     };
   } finally {
@@ -76,6 +77,7 @@ var TaskOutcomeTracker = class {
     this.previous = new Float64Array(task.observation.length);
     this.current = new Float64Array(task.observation.length);
     this.command = new Float64Array(task.actionMap.length);
+    this.episodeEnd = new Float64Array(task.observation.length);
     this.dt = 1 / task.rateHz;
   }
   task;
@@ -84,6 +86,8 @@ var TaskOutcomeTracker = class {
   previous;
   current;
   command;
+  /** s′ of the open episode's latest transition: what the goal is checked on when it closes. */
+  episodeEnd;
   dt;
   previousTick = -2;
   /** The previous tick may start a transition. */
@@ -94,6 +98,9 @@ var TaskOutcomeTracker = class {
   openTransitions = 0;
   returns = [];
   falls = 0;
+  /** Episodes that ran to their end, where a goal was checked, and those that missed it. */
+  goalChecked = 0;
+  goalMissed = 0;
   firstFall;
   inLimitsTicks = 0;
   ticks = 0;
@@ -111,14 +118,15 @@ var TaskOutcomeTracker = class {
       this.open = true;
       this.openReturn += r;
       this.openTransitions++;
+      this.episodeEnd.set(obs);
       if (terminal) {
         this.falls++;
         this.firstFall ??= record.deadline;
-        this.close();
+        this.close(false);
         if (!latched) this.skippingAfterTerminal = true;
-      } else if (latched) this.close();
-      else if (this.task.horizon !== void 0 && this.openTransitions >= this.task.horizon) this.close();
-    } else if (this.open) this.close();
+      } else if (latched) this.close(false);
+      else if (this.task.horizon !== void 0 && this.openTransitions >= this.task.horizon) this.close(true);
+    } else if (this.open) this.close(false);
     if (latched || !consecutive) this.skippingAfterTerminal = false;
     let commandFinite = true;
     for (let i = 0; i < this.command.length; i++) {
@@ -127,24 +135,27 @@ var TaskOutcomeTracker = class {
       if (!Number.isFinite(value)) commandFinite = false;
     }
     this.previousOpen = !latched && finite && commandFinite && !terminal && !this.skippingAfterTerminal;
-    if (!this.previousOpen && this.open) this.close();
+    if (!this.previousOpen && this.open) this.close(false);
     this.previous.set(obs);
     this.previousTick = record.tick;
   }
   /** The outcome so far; call after the loop stopped for the run's. */
   outcome() {
-    if (this.open) this.close();
+    if (this.open) this.close(true);
     const episodes = this.returns.length;
     const meanReturn = episodes === 0 ? 0 : this.returns.reduce((a, b) => a + b, 0) / episodes;
-    const success = episodes > 0 && this.falls === 0;
+    const goal = this.task.goal !== void 0;
+    const success = episodes > 0 && this.falls === 0 && (!goal || this.goalChecked > 0 && this.goalMissed === 0);
+    const cut = episodes - this.goalChecked;
     const plural = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
-    const verdict = episodes === 0 ? "no episode of the task (no two consecutive ticks with the safety layer clear)" : this.falls > 0 ? `the task's terminal state was reached in ${this.falls} of ${plural(episodes, "episode")}, first at ${this.firstFall.toFixed(2)} s` : `no terminal state in ${plural(episodes, "episode")}`;
+    const verdict = episodes === 0 ? "no episode of the task (no two consecutive ticks with the safety layer clear)" : this.falls > 0 ? `the task's terminal state was reached in ${this.falls} of ${plural(episodes, "episode")}, first at ${this.firstFall.toFixed(2)} s` : !goal ? `no terminal state in ${plural(episodes, "episode")}` : this.goalChecked === 0 ? `no episode ran to its end (all ${episodes} were cut by latches or gaps), so the goal was never checked` : `${this.goalMissed > 0 ? `the goal was not met at the end of ${this.goalMissed} of ${this.goalChecked}` : `goal met at the end of ${this.goalChecked}`} ${this.goalChecked === 1 ? "episode" : "episodes"}${cut > 0 ? ` (${cut} more cut by latches or gaps)` : ""}${this.goalMissed > 0 ? "" : ", no terminal state"}`;
     return {
       task: this.task.name,
       success,
       verdict,
       episodes,
       falls: this.falls,
+      goalMissed: this.goalMissed,
       returns: [...this.returns],
       meanReturn,
       firstFall: this.firstFall,
@@ -152,8 +163,19 @@ var TaskOutcomeTracker = class {
       duration: this.ticks * this.dt
     };
   }
-  close() {
-    if (this.open) this.returns.push(this.openReturn);
+  /**
+   * Ends the open episode. `reachedItsEnd`: it ran to the horizon or to the end of the run, so its last
+   * observation is where the attempt got to and the goal is checked there. An episode cut by a latch
+   * or a gap in the ticks is not: the robot went on (or stopped) regardless of the cut.
+   */
+  close(reachedItsEnd) {
+    if (this.open) {
+      this.returns.push(this.openReturn);
+      if (reachedItsEnd && this.task.goal !== void 0) {
+        this.goalChecked++;
+        if (!this.task.goal(this.episodeEnd)) this.goalMissed++;
+      }
+    }
     this.open = false;
     this.openReturn = 0;
     this.openTransitions = 0;

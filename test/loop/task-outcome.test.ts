@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { RobotInfo } from '../../src/core/robot.ts';
+import { signal } from '../../src/core/spec.ts';
+import { createTickRecord } from '../../src/core/tick.ts';
+import { formatTaskOutcome, type RunTask, TaskOutcomeTracker } from '../../src/loop/task-outcome.ts';
+
+/**
+ * The task outcome's goal rule on a one-dimensional reach: the position must end within 0.1 of 1.
+ * Only episodes that ran to their end (the horizon, the end of the run) are checked; an episode cut
+ * by a gap in the ticks is not, because the robot went on regardless.
+ */
+const task: RunTask = {
+  name: 'toy reach',
+  observation: ['x'],
+  actionMap: [{ name: 'u', unit: '1', scale: 1, offset: 0 }],
+  rateHz: 10,
+  reward: (_s, _a, next) => -Math.abs(next[0]! - 1),
+  goal: (obs) => Math.abs(obs[0]! - 1) <= 0.1,
+};
+const robot = {
+  name: 'toy',
+  observation: { signals: [signal('x', 'm')] },
+  action: { signals: [signal('u', '1')], mode: 'torque', safe: [0] },
+} as unknown as RobotInfo;
+
+/** Feeds ticks (number, position) to a tracker and returns its outcome. */
+function score(ticks: readonly [number, number][], theTask: RunTask = task) {
+  const tracker = new TaskOutcomeTracker(theTask, robot);
+  const record = createTickRecord(1, 1);
+  for (const [tick, x] of ticks) {
+    record.tick = tick;
+    record.deadline = tick / 10;
+    record.observation[0] = x;
+    record.command[0] = 0;
+    tracker.writeTick(record);
+  }
+  return tracker.outcome();
+}
+
+/** Ticks from..to moving linearly from x0 to x1. */
+const ramp = (from: number, to: number, x0: number, x1: number): [number, number][] =>
+  Array.from({ length: to - from + 1 }, (_, k) => [from + k, x0 + ((x1 - x0) * k) / (to - from)]);
+
+describe('task outcome with a goal', () => {
+  it('succeeds when the run ends at the goal, even after a gap cut an episode short on the way', () => {
+    const outcome = score([...ramp(0, 10, 0, 0.5), ...ramp(12, 30, 0.6, 1)]);
+    expect(outcome.episodes).toBe(2);
+    expect(outcome.goalMissed).toBe(0);
+    expect(outcome.success).toBe(true);
+    expect(outcome.verdict).toBe(
+      'goal met at the end of 1 episode (1 more cut by latches or gaps), no terminal state',
+    );
+    expect(formatTaskOutcome(outcome)).toMatch(/^toy reach: SUCCESS/);
+  });
+
+  it('fails when the run ends short of the goal, though nothing fell', () => {
+    const outcome = score(ramp(0, 10, 0, 0.5));
+    expect(outcome.falls).toBe(0);
+    expect(outcome.goalMissed).toBe(1);
+    expect(outcome.success).toBe(false);
+    expect(outcome.verdict).toBe('the goal was not met at the end of 1 of 1 episode');
+  });
+
+  it('checks every episode the horizon ends', () => {
+    const outcome = score(ramp(0, 40, 0, 1), { ...task, horizon: 20 });
+    // 40 transitions in two horizon-long episodes: the first ends at x = 0.5, the second at 1.
+    expect(outcome.episodes).toBe(2);
+    expect(outcome.goalMissed).toBe(1);
+    expect(outcome.success).toBe(false);
+  });
+
+  it('a task without a goal succeeds by not failing, as before', () => {
+    const { goal: _goal, ...noGoal } = task;
+    const outcome = score(ramp(0, 10, 0, 0.5), noGoal);
+    expect(outcome.success).toBe(true);
+    expect(outcome.verdict).toBe('no terminal state in 1 episode');
+  });
+});
