@@ -1,5 +1,8 @@
 /**
- * The closed sim-to-real loop on the emulated weak-motor cartpole rig (docs/closed-loop.md).
+ * The closed sim-to-real loop on an emulated weak-motor rig (docs/closed-loop.md): the cartpole
+ * (default) or, with --robot arm, the 7-DoF arm. Each robot has its configs in configs/loop/
+ * (<robot>.yaml, <robot>-run.yaml, <robot>-<method>.yaml, its sim-only policy) and its own results:
+ * closed-loop.json and closed-loop.svg for the cartpole, closed-loop-<robot>.json/.svg otherwise.
  *
  *   npm run bench:closed-loop -- --part gap          sim-only policy: simulator vs rig
  *   npm run bench:closed-loop -- --part rounds       rounds of H2O, naive mixing and offline (TD3+BC)
@@ -46,7 +49,13 @@ const warmup = Number(flag('warmup') ?? 3000);
 const methods = (flag('methods') ?? 'h2o,naive-mix,td3bc').split(',');
 const repo = path.resolve(import.meta.dirname, '..');
 const outRoot = path.join(repo, 'runs', 'bench', 'closed-loop');
-const resultFile = resultsPath('closed-loop.json');
+const robot = flag('robot') ?? 'cartpole';
+const configFile = (name: string) => path.join(repo, 'configs/loop', name);
+/** The robot's sim-only policy folder, relative to configs/loop. */
+const simPolicyDir = robot === 'cartpole' ? 'sim-policy' : `${robot}-sim-policy`;
+const simPolicy = configFile(`${simPolicyDir}/policy.onnx`);
+const resultName = robot === 'cartpole' ? 'closed-loop' : `closed-loop-${robot}`;
+const resultFile = resultsPath(`${resultName}.json`);
 mkdirSync(outRoot, { recursive: true });
 useTestLinkKey();
 
@@ -61,7 +70,7 @@ function loopFor(
   name: string,
   overrides: Partial<LoopConfig> & { finetuneFile?: string; runFile?: string } = {},
 ): LoopConfig {
-  const base = loadLoopConfig(path.join(repo, 'configs/loop/cartpole.yaml'));
+  const base = loadLoopConfig(configFile(`${robot}.yaml`));
   const finetune: TrainConfig = overrides.finetuneFile
     ? loadTrainConfig(overrides.finetuneFile, environmentPlugins, { datasetGivenElsewhere: true })
     : base.finetune;
@@ -73,7 +82,7 @@ function loopFor(
     episodes: { ...base.episodes, perRound: episodes },
     finetune: { ...finetune, finetune: { ...finetune.finetune, criticWarmup: warmup } },
     learner: { ...base.learner, ...(updates === undefined ? {} : { updates }) },
-    output: path.join(outRoot, name),
+    output: path.join(outRoot, robot === 'cartpole' ? name : `${robot}-${name}`),
     ...(runFile ? { run: runFile } : {}),
     ...rest,
   };
@@ -128,17 +137,17 @@ function timing(r: ClosedLoopResult) {
 
 /** A run config like the loop's, deploying another policy (the oracle). */
 function runConfigWith(contract: string): string {
-  const text = readFileSync(path.join(repo, 'configs/loop/cartpole-run.yaml'), 'utf8').replace(
-    'contract: sim-policy/policy.contract.yaml',
+  const text = readFileSync(configFile(`${robot}-run.yaml`), 'utf8').replace(
+    `contract: ${simPolicyDir}/policy.contract.yaml`,
     `contract: ${contract}`,
   );
-  const file = path.join(outRoot, 'oracle-run.yaml');
+  const file = path.join(outRoot, `${robot}-oracle-run.yaml`);
   writeFileSync(file, text.replace('path: ../../runs/', `path: ${path.join(repo, 'runs')}/`));
   return file;
 }
 
 async function simReturn(onnx: string, simIsRig: boolean): Promise<number> {
-  const config = loadTrainConfig(path.join(repo, 'configs/loop/cartpole-h2o.yaml'), environmentPlugins, {
+  const config = loadTrainConfig(configFile(`${robot}-h2o.yaml`), environmentPlugins, {
     datasetGivenElsewhere: true,
   });
   const plugin = environmentPlugins.find((p) => p.kind === 'mujoco-rig')!;
@@ -148,14 +157,19 @@ async function simReturn(onnx: string, simIsRig: boolean): Promise<number> {
   );
   const env = await pair.sim(4242);
   try {
-    return episodeReturn(env, batchPolicyOf(new Uint8Array(readFileSync(onnx)), 4, 1), 20);
+    const policy = batchPolicyOf(
+      new Uint8Array(readFileSync(onnx)),
+      env.observation.signals.length,
+      env.action.signals.length,
+    );
+    return episodeReturn(env, policy, 20);
   } finally {
     env.dispose?.();
   }
 }
 
 if (part === 'gap') {
-  const onnx = path.join(repo, 'configs/loop/sim-policy/policy.onnx');
+  const onnx = simPolicy;
   const sim = await simReturn(onnx, false);
   const standIn = await simReturn(onnx, true);
   const r = await runClosedLoop(
@@ -165,7 +179,9 @@ if (part === 'gap') {
     }),
   );
   const rig = r.final!.real;
-  const loss = 1 - rig.meanReturn / sim;
+  // The share of the simulated return lost on the rig; for negative returns (the arm's reach), the
+  // loss relative to the simulated return's size.
+  const loss = (sim - rig.meanReturn) / Math.abs(sim);
   printTable(
     'sim-only policy, 5 s episodes',
     ['where', 'return', 'episodes'],
@@ -185,7 +201,7 @@ if (part === 'rounds') {
   const previous = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')).rounds : undefined;
   const results: Record<string, { runs: RoundsRun[]; final?: Spread }> = previous?.methods ?? {};
   for (const method of methods) {
-    const finetuneFile = path.join(repo, `configs/loop/cartpole-${method}.yaml`);
+    const finetuneFile = configFile(`${robot}-${method}.yaml`);
     const kept = (results[method]?.runs ?? []).filter((run) => !seeds.includes(run.seed));
     results[method] = { runs: kept };
     for (const seed of seeds) {
@@ -270,13 +286,13 @@ function spread(xs: number[]): Spread {
 
 if (part === 'oracle') {
   // SAC from the sim-only policy, online in the rig's dynamics (the stand-in as its simulator).
-  const base = loadTrainConfig(path.join(repo, 'configs/loop/cartpole-h2o.yaml'), environmentPlugins, {
+  const base = loadTrainConfig(configFile(`${robot}-h2o.yaml`), environmentPlugins, {
     datasetGivenElsewhere: true,
   });
-  const sac = loadTrainConfig(path.join(repo, 'configs/loop/cartpole-h2o.yaml'), environmentPlugins, {
+  const sac = loadTrainConfig(configFile(`${robot}-h2o.yaml`), environmentPlugins, {
     datasetGivenElsewhere: true,
   });
-  const dir = path.join(outRoot, 'oracle');
+  const dir = path.join(outRoot, robot === 'cartpole' ? 'oracle' : `${robot}-oracle`);
   const config: TrainConfig = {
     ...sac,
     algorithm: 'sac',
@@ -290,7 +306,7 @@ if (part === 'oracle') {
       criticOutputGain: 0.01,
     }),
     environment: { kind: 'mujoco-rig', options: { ...(base.environment.options as object), simIsRig: true } },
-    init: path.join(repo, 'configs/loop/sim-policy/policy.onnx'),
+    init: simPolicy,
     finetune: { criticWarmup: 3000, initialStd: 0.3 },
     budget: { ...base.budget, updates: Number(flag('oracle-updates') ?? 3000) },
     output: dir,
@@ -335,6 +351,8 @@ if (part === 'oracle') {
 }
 
 if (part === 'timing') {
+  // The swap check below reads the cartpole policies' 4 inputs and 20 N output.
+  if (robot !== 'cartpole') throw new Error('--part timing measures the cartpole loop only');
   // The same loop twice on the rig: the learner beside it at two priorities, with exploration off
   // so that every swap can be checked tick by tick against both policies.
   const rows: unknown[] = [];
@@ -402,7 +420,7 @@ async function phases(r: ClosedLoopResult) {
       const to = names[t.controller[i]!]!;
       const file = (v: string) =>
         v === 'v0'
-          ? path.join(repo, 'configs/loop/sim-policy/policy.onnx')
+          ? simPolicy
           : path.join(r.output, `round-${Number(v.slice(1)) - 1}`, 'candidate', 'policy.onnx');
       const check = (v: string, k: number) => {
         if (!/^v\d+$/.test(v) || !existsSync(file(v))) return null;
@@ -483,11 +501,11 @@ if (part === 'plot') {
       ],
     });
   const svg = learningCurvesSvg(
-    'Closed loop on the weak-motor cartpole rig: real return per round',
+    `Closed loop on the weak-motor ${robot} rig: real return per round`,
     'mean return on the rig (± std)',
     curves,
-    [0, 260],
+    robot === 'cartpole' ? [0, 260] : undefined,
   ).replace('>gradient updates<', '>round (the last: the final version)<');
-  writeFileSync(resultsPath('closed-loop.svg'), svg);
-  process.stdout.write(`wrote ${resultsPath('closed-loop.svg')}\n`);
+  writeFileSync(resultsPath(`${resultName}.svg`), svg);
+  process.stdout.write(`wrote ${resultsPath(`${resultName}.svg`)}\n`);
 }

@@ -12,6 +12,7 @@
  * Every version, gate report, swap and rollback goes into the run's log (events with the policy's
  * SHA-256) and into `ledger.jsonl`; `summary.json` and `returns.svg` hold the per-round figures.
  */
+
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -19,6 +20,7 @@ import type { PolicyController } from '../../controllers/policies/policy-control
 import { policyControllerPlugin } from '../../controllers/policies/policy-controller.ts';
 import { type RigProcess, spawnRig } from '../../hardware/tools/processes.ts';
 import { loadRunConfig, type RunConfig } from '../../src/config/load.ts';
+import { returnBound } from '../../src/core/environment.ts';
 import type { ControlEvent, EventSink } from '../../src/core/events.ts';
 import type { Robot } from '../../src/core/robot.ts';
 import { sha256 } from '../../src/inference/export.ts';
@@ -588,9 +590,10 @@ export async function runClosedLoop(
         candidateReturns.push(episode.return);
         if (candidateReturns.length < minEpisodes) return;
         const mean = candidateReturns.reduce((a, b) => a + b, 0) / candidateReturns.length;
-        if (real.meanReturn > 0 && mean < minReturnRatio * real.meanReturn)
+        const bound = returnBound(real.meanReturn, minReturnRatio);
+        if (mean < bound)
           monitor.rollBack(
-            `mean return ${mean.toFixed(2)} over ${candidateReturns.length} episodes is below ${minReturnRatio} × ${real.meanReturn.toFixed(2)} of ${active}`,
+            `mean return ${mean.toFixed(2)} over ${candidateReturns.length} episodes is below ${bound.toFixed(2)} (${minReturnRatio} of ${real.meanReturn.toFixed(2)} of ${active} kept)`,
             running.record.deadline,
           );
       });

@@ -27,6 +27,8 @@ const rigPairOptions = z
     task: z.string().optional(),
     /** Episode length in seconds; default the task's. */
     horizon: z.number().positive().optional(),
+    /** Control rate, Hz; default the model's (cartpole 50 Hz, arm 500 Hz). Rewards are per tick of it. */
+    rateHz: z.number().positive().optional(),
     /** The simulator's dynamics (sim/dynamics.ts); `{}` is the nominal model. */
     sim: dynamicsSchema.default({}),
     /** The emulated rig's config (tether rig), relative to this file: its dynamics become the stand-in's. */
@@ -84,7 +86,8 @@ export function readRigGap(file: string, model: string, controlDt: number): RigG
 export async function rigPair(options: RigPairOptions, baseDir: string): Promise<EnvironmentPair> {
   const definition = envDefinition(options.model);
   const taskName = options.task ?? definition.tasks[0]!;
-  const stock = await createEnv(options.model, { task: taskName });
+  const rate = options.rateHz === undefined ? {} : { controlDt: 1 / options.rateHz };
+  const stock = await createEnv(options.model, { task: taskName, ...rate });
   const actionMap = normalizingMap(stock.action);
   const controlDt = stock.dt;
   stock.dispose();
@@ -94,7 +97,7 @@ export async function rigPair(options: RigPairOptions, baseDir: string): Promise
   const rigNoise = gap.actuatorNoise / (actionMap[0]?.scale ?? 1);
   const make = async (seed: number, dynamics: unknown, noise: number) =>
     new NormalizedActions(
-      await createEnv(options.model, { task: taskName, seed, dynamics, ...horizon }),
+      await createEnv(options.model, { task: taskName, seed, dynamics, ...rate, ...horizon }),
       noise,
       seed,
     );

@@ -79,6 +79,15 @@ export interface EnvironmentPair {
   readonly goal?: (observation: Float64Array) => boolean;
 }
 
+/**
+ * The lowest return that keeps `ratio` of a reference return: ratio × reference for a positive one,
+ * and the same loss, (1 − ratio) × |reference|, below a negative one (a reach's rewards are
+ * negative: 0.8 of −30 allows −36, not −24).
+ */
+export function returnBound(reference: number, ratio: number): number {
+  return reference - (1 - ratio) * Math.abs(reference);
+}
+
 /** Converts robot commands (rows of `map.length`) into the learner's action units, in place. */
 export function toLearnerActions(map: readonly ActionMapEntry[], actions: Float64Array): Float64Array {
   const n = map.length;

@@ -17,7 +17,7 @@
  * A candidate that fails is kept with its report and never deployed.
  */
 import { z } from 'zod';
-import type { ActionMapEntry, Environment } from '../core/environment.ts';
+import { type ActionMapEntry, type Environment, returnBound } from '../core/environment.ts';
 import type { ActionSpec, VectorSpec } from '../core/spec.ts';
 import { createKernelPolicy } from '../inference/backends/kernel.ts';
 import { compileChain } from '../inference/chain.ts';
@@ -36,7 +36,10 @@ export const gatesSchema = z
     sim: z
       .object({
         episodes: z.number().int().positive().default(10),
-        /** Candidate's sim return ≥ this × the deployed policy's (both on the same seeded episodes). */
+        /**
+         * The candidate keeps at least this share of the deployed policy's sim return (both on the
+         * same seeded episodes): ≥ ratio × a positive return, ≥ return − (1 − ratio) × |return| below zero.
+         */
         minReturnRatio: z.number().min(0).default(0.8),
       })
       .strict()
@@ -208,13 +211,13 @@ export function episodeReturn(env: Environment, policy: BatchPolicy, episodes: n
 }
 
 export function simGate(candidate: number, deployed: number, options: GatesOptions['sim']): GateCheck {
-  const bound = options.minReturnRatio * deployed;
-  const passed = deployed > 0 ? candidate >= bound : candidate >= deployed;
+  const bound = returnBound(deployed, options.minReturnRatio);
+  const passed = candidate >= bound;
   return {
     name: 'sim',
     passed,
     applicable: true,
-    detail: `sim return ${candidate.toFixed(2)} vs the deployed policy's ${deployed.toFixed(2)} (bound ${options.minReturnRatio} × deployed = ${bound.toFixed(2)})`,
+    detail: `sim return ${candidate.toFixed(2)} vs the deployed policy's ${deployed.toFixed(2)} (bound: ${options.minReturnRatio} of it kept = ${bound.toFixed(2)})`,
     values: { candidate, deployed, bound },
   };
 }

@@ -15,6 +15,7 @@
  * The verdict is reached once the window is full (kept) or as soon as a bound is crossed (rolled
  * back); either way one `controller-switch` event says so with the numbers.
  */
+import { returnBound } from '../core/environment.ts';
 import type { EventSink } from '../core/events.ts';
 import type { TickRecord } from '../core/tick.ts';
 import { SafetyFlag } from '../safety/types.ts';
@@ -252,11 +253,10 @@ export class RollbackMonitor implements TickSink {
     } else if (
       b.minRewardRatio !== undefined &&
       Number.isFinite(this.baseline) &&
-      this.baseline > 0 &&
       this.rewardTicks >= this.windowTicks / 4 &&
-      this.rewardSum / this.rewardTicks < b.minRewardRatio * this.baseline
+      this.rewardSum / this.rewardTicks < returnBound(this.baseline, b.minRewardRatio)
     ) {
-      reason = `mean reward per tick ${(this.rewardSum / this.rewardTicks).toFixed(3)} is below ${b.minRewardRatio} × ${this.baseline.toFixed(3)} of ${this.previous}`;
+      reason = `mean reward per tick ${(this.rewardSum / this.rewardTicks).toFixed(3)} is below ${returnBound(this.baseline, b.minRewardRatio).toFixed(3)} (${b.minRewardRatio} of ${this.baseline.toFixed(3)} of ${this.previous} kept)`;
     }
     const data = this.data();
     if (reason !== undefined) {

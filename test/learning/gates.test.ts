@@ -175,6 +175,10 @@ describe('gates', () => {
     expect(actionsGate(push(0.5), data, { maxSaturation: 0.9 }).passed).toBe(true);
     expect(simGate(100, 250, { episodes: 5, minReturnRatio: 0.8 }).passed).toBe(false);
     expect(simGate(240, 250, { episodes: 5, minReturnRatio: 0.8 }).passed).toBe(true);
+    // Negative returns (a reach): keeping 0.8 of −30 allows a loss of 6, down to −36.
+    expect(simGate(-35, -30, { episodes: 5, minReturnRatio: 0.8 }).passed).toBe(true);
+    expect(simGate(-37, -30, { episodes: 5, minReturnRatio: 0.8 }).passed).toBe(false);
+    expect(simGate(-37, -30, { episodes: 5, minReturnRatio: 0.8 }).detail).toContain('-36.00');
   });
 
   it('runs the exported file itself: the shipped policy as a batch policy', () => {

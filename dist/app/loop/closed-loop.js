@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { policyControllerPlugin } from "../../controllers/policies/policy-controller.js";
 import { spawnRig } from "../../hardware/tools/processes.js";
 import { loadRunConfig } from "../../src/config/load.js";
+import { returnBound } from "../../src/core/environment.js";
 import { sha256 } from "../../src/inference/export.js";
 import { OperatorConsole } from "../../src/loop/operator.js";
 import {
@@ -428,9 +429,10 @@ async function runClosedLoop(loop, hooks = {}) {
         candidateReturns.push(episode.return);
         if (candidateReturns.length < minEpisodes) return;
         const mean = candidateReturns.reduce((a, b) => a + b, 0) / candidateReturns.length;
-        if (real.meanReturn > 0 && mean < minReturnRatio * real.meanReturn)
+        const bound = returnBound(real.meanReturn, minReturnRatio);
+        if (mean < bound)
           monitor.rollBack(
-            `mean return ${mean.toFixed(2)} over ${candidateReturns.length} episodes is below ${minReturnRatio} × ${real.meanReturn.toFixed(2)} of ${active}`,
+            `mean return ${mean.toFixed(2)} over ${candidateReturns.length} episodes is below ${bound.toFixed(2)} (${minReturnRatio} of ${real.meanReturn.toFixed(2)} of ${active} kept)`,
             running.record.deadline
           );
       });

@@ -16,6 +16,8 @@ var rigPairOptions = z.object({
   task: z.string().optional(),
   /** Episode length in seconds; default the task's. */
   horizon: z.number().positive().optional(),
+  /** Control rate, Hz; default the model's (cartpole 50 Hz, arm 500 Hz). Rewards are per tick of it. */
+  rateHz: z.number().positive().optional(),
   /** The simulator's dynamics (sim/dynamics.ts); `{}` is the nominal model. */
   sim: dynamicsSchema.default({}),
   /** The emulated rig's config (tether rig), relative to this file: its dynamics become the stand-in's. */
@@ -59,7 +61,8 @@ function readRigGap(file, model, controlDt) {
 async function rigPair(options, baseDir) {
   const definition = envDefinition(options.model);
   const taskName = options.task ?? definition.tasks[0];
-  const stock = await createEnv(options.model, { task: taskName });
+  const rate = options.rateHz === void 0 ? {} : { controlDt: 1 / options.rateHz };
+  const stock = await createEnv(options.model, { task: taskName, ...rate });
   const actionMap = normalizingMap(stock.action);
   const controlDt = stock.dt;
   stock.dispose();
@@ -67,7 +70,7 @@ async function rigPair(options, baseDir) {
   const horizon = options.horizon === void 0 ? {} : { horizon: Math.round(options.horizon / controlDt) };
   const rigNoise = gap.actuatorNoise / (actionMap[0]?.scale ?? 1);
   const make = async (seed, dynamics, noise) => new NormalizedActions(
-    await createEnv(options.model, { task: taskName, seed, dynamics, ...horizon }),
+    await createEnv(options.model, { task: taskName, seed, dynamics, ...rate, ...horizon }),
     noise,
     seed
   );

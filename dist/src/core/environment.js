@@ -1,6 +1,9 @@
 // Compiled from src/core/environment.ts by `npm run build`: edit the source, not this file.
 
 // src/core/environment.ts
+function returnBound(reference, ratio) {
+  return reference - (1 - ratio) * Math.abs(reference);
+}
 function toLearnerActions(map, actions) {
   const n = map.length;
   for (let i = 0; i < actions.length; i++) {
@@ -10,5 +13,6 @@ function toLearnerActions(map, actions) {
   return actions;
 }
 export {
+  returnBound,
   toLearnerActions
 };

@@ -2,6 +2,7 @@
 
 // src/learning/gates.ts
 import { z } from "zod";
+import { returnBound } from "../core/environment.js";
 import { createKernelPolicy } from "../inference/backends/kernel.js";
 import { compileChain } from "../inference/chain.js";
 import {
@@ -14,7 +15,10 @@ import { fittedQEvaluation } from "./fqe.js";
 var gatesSchema = z.object({
   sim: z.object({
     episodes: z.number().int().positive().default(10),
-    /** Candidate's sim return ≥ this × the deployed policy's (both on the same seeded episodes). */
+    /**
+     * The candidate keeps at least this share of the deployed policy's sim return (both on the
+     * same seeded episodes): ≥ ratio × a positive return, ≥ return − (1 − ratio) × |return| below zero.
+     */
     minReturnRatio: z.number().min(0).default(0.8)
   }).strict().default({ episodes: 10, minReturnRatio: 0.8 }),
   fqe: z.object({
@@ -129,13 +133,13 @@ function episodeReturn(env, policy, episodes, seed = 4242) {
   return total / episodes;
 }
 function simGate(candidate, deployed, options) {
-  const bound = options.minReturnRatio * deployed;
-  const passed = deployed > 0 ? candidate >= bound : candidate >= deployed;
+  const bound = returnBound(deployed, options.minReturnRatio);
+  const passed = candidate >= bound;
   return {
     name: "sim",
     passed,
     applicable: true,
-    detail: `sim return ${candidate.toFixed(2)} vs the deployed policy's ${deployed.toFixed(2)} (bound ${options.minReturnRatio} × deployed = ${bound.toFixed(2)})`,
+    detail: `sim return ${candidate.toFixed(2)} vs the deployed policy's ${deployed.toFixed(2)} (bound: ${options.minReturnRatio} of it kept = ${bound.toFixed(2)})`,
     values: { candidate, deployed, bound }
   };
 }

@@ -1,6 +1,7 @@
 // Compiled from src/loop/rollback-monitor.ts by `npm run build`: edit the source, not this file.
 
 // src/loop/rollback-monitor.ts
+import { returnBound } from "../core/environment.js";
 import { SafetyFlag } from "../safety/types.js";
 var interventionFlags = SafetyFlag.clampedPosition | SafetyFlag.clampedVelocity | SafetyFlag.clampedEffort | SafetyFlag.rateLimited | SafetyFlag.smoothed;
 var latchFlags = SafetyFlag.estop | SafetyFlag.fault;
@@ -166,8 +167,8 @@ var RollbackMonitor = class {
       reason = `${this.falls} fall${this.falls === 1 ? "" : "s"} within ${(this.ticks * this.options.dt).toFixed(1)} s (bound ${b.maxFalls})`;
     } else if (b.maxInterventionRate !== void 0 && this.ticks >= this.windowTicks / 4 && this.interventions / this.ticks > b.maxInterventionRate) {
       reason = `the safety layer changed ${(100 * this.interventions / this.ticks).toFixed(0)} % of the commands (bound ${(100 * b.maxInterventionRate).toFixed(0)} %)`;
-    } else if (b.minRewardRatio !== void 0 && Number.isFinite(this.baseline) && this.baseline > 0 && this.rewardTicks >= this.windowTicks / 4 && this.rewardSum / this.rewardTicks < b.minRewardRatio * this.baseline) {
-      reason = `mean reward per tick ${(this.rewardSum / this.rewardTicks).toFixed(3)} is below ${b.minRewardRatio} × ${this.baseline.toFixed(3)} of ${this.previous}`;
+    } else if (b.minRewardRatio !== void 0 && Number.isFinite(this.baseline) && this.rewardTicks >= this.windowTicks / 4 && this.rewardSum / this.rewardTicks < returnBound(this.baseline, b.minRewardRatio)) {
+      reason = `mean reward per tick ${(this.rewardSum / this.rewardTicks).toFixed(3)} is below ${returnBound(this.baseline, b.minRewardRatio).toFixed(3)} (${b.minRewardRatio} of ${this.baseline.toFixed(3)} of ${this.previous} kept)`;
     }
     const data = this.data();
     if (reason !== void 0) {
