@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dynamicsSchema } from '../../sim/dynamics.ts';
 import { modelNames } from '../../sim/models/index.ts';
+import { ConfigDocument } from '../../src/config/document.ts';
 
 /**
  * A fault the rig injects, `at` seconds after the host first activated it, for `duration` seconds
@@ -258,4 +259,12 @@ export function parseRigConfig(input: unknown): RigConfig {
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   throw new RangeError(`invalid rig config: ${issues.join('; ')}`);
+}
+
+/** A rig config file through the one config loader: errors read `file:line:column: key.path: expected …`. */
+export function loadRigConfig(file: string): RigConfig {
+  const doc = ConfigDocument.read(file);
+  const config = doc.validate(rigConfigSchema, doc.source);
+  doc.throwIfProblems();
+  return config!;
 }

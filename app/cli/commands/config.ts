@@ -1,31 +1,30 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { loadRigConfig } from '../../../hardware/rig/config.ts';
+import { ConfigDocument } from '../../../src/config/document.ts';
 import { loadRunConfig } from '../../../src/config/load.ts';
+import { loadTrainConfig } from '../../../src/learning/train-config.ts';
 import { checkRunConfig } from '../../../src/loop/assemble.ts';
 import { type JsonSchemaKind, jsonSchemas } from '../../json-schema.ts';
-import { plugins } from '../../plugins.ts';
+import { loadLoopConfig } from '../../loop/config.ts';
+import { environmentPlugins, plugins } from '../../plugins.ts';
 
 export function register(program: Command): void {
-  const config = program.command('config').description('check run configs and export their JSON Schema');
+  const config = program
+    .command('config')
+    .description('check run, loop, training and rig configs and export their JSON Schema');
   config
     .command('check')
     .description(
-      'check run configs exactly as `tether run` would before moving anything, without opening any device',
+      'check configs exactly as the command that takes them would before moving anything, without opening any device: run configs (tether run), loop configs with the run, fine-tuning and rig configs they name (tether loop), training configs (tether train, finetune) and rig configs (tether rig); the kind is told by the top-level keys',
     )
-    .argument('<files...>', 'YAML run configs')
+    .argument('<files...>', 'YAML configs')
     .action(async (files: string[]) => {
       let failed = 0;
       for (const file of files) {
         try {
-          const c = loadRunConfig(file, plugins);
-          const check = await checkRunConfig(c);
-          const against = check.robot
-            ? `checked against ${check.robot.name}`
-            : `robot specs come from the ${c.robot.plugin.kind} robot when it connects: signal names and contracts are checked then`;
-          process.stdout.write(
-            `ok  ${file}  (${c.robot.plugin.kind} robot; controllers ${check.controllers.join(', ')}; ${c.loop.rateHz} Hz; ${against})\n`,
-          );
+          process.stdout.write(`ok  ${file}  (${await checkConfigFile(file)})\n`);
         } catch (error) {
           failed++;
           process.stderr.write(`${(error as Error).message}\n`);
@@ -55,4 +54,47 @@ export function register(program: Command): void {
         process.stdout.write(`wrote ${file}\n`);
       }
     });
+}
+
+type ConfigKind = 'run' | 'loop' | 'train' | 'rig';
+
+/** Which command a config file is for, by its top-level keys (a run config has none of the others'). */
+function configKind(source: unknown): ConfigKind {
+  const keys = typeof source === 'object' && source !== null ? Object.keys(source) : [];
+  if (keys.includes('finetune') && keys.includes('run')) return 'loop';
+  if (keys.includes('algorithm')) return 'train';
+  if (keys.includes('transport') && keys.includes('model') && !keys.includes('robot')) return 'rig';
+  return 'run';
+}
+
+/** Checks one file as its command would; returns what was checked, throws the located problems. */
+async function checkConfigFile(file: string): Promise<string> {
+  const kind = configKind(ConfigDocument.read(file).source);
+  if (kind === 'rig') {
+    const rig = loadRigConfig(file);
+    return `rig config: ${rig.model} ${rig.task ?? ''} over ${rig.transport.kind}, ${rig.commandMode} commands`.replace(
+      '  ',
+      ' ',
+    );
+  }
+  if (kind === 'train') {
+    const train = loadTrainConfig(file, environmentPlugins, { datasetGivenElsewhere: true });
+    return `training config: ${train.algorithm} on ${train.environment.kind}, ${train.budget.updates} updates, seeds ${train.seeds.join(', ')}`;
+  }
+  if (kind === 'loop') {
+    const loop = loadLoopConfig(file);
+    await checkRun(loop.run);
+    if (loop.rig !== undefined) loadRigConfig(loop.rig);
+    return `loop config: ${loop.rounds} rounds of ${loop.finetune.algorithm}; its run${loop.rig ? ', rig' : ''} and fine-tuning configs checked`;
+  }
+  return checkRun(file);
+}
+
+async function checkRun(file: string): Promise<string> {
+  const c = loadRunConfig(file, plugins);
+  const check = await checkRunConfig(c);
+  const against = check.robot
+    ? `checked against ${check.robot.name}`
+    : `robot specs come from the ${c.robot.plugin.kind} robot when it connects: signal names and contracts are checked then`;
+  return `${c.robot.plugin.kind} robot; controllers ${check.controllers.join(', ')}; ${c.loop.rateHz} Hz; ${against}`;
 }

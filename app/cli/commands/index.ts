@@ -82,7 +82,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'config',
-    description: 'check run configs and export their JSON Schema',
+    description: 'check run, loop, training and rig configs and export their JSON Schema',
     load: () => import('./config.ts'),
   },
 ];

@@ -3,9 +3,8 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { LinkRobot } from '../../../hardware/link/link-robot.ts';
 import { RigState, type RigStatus, rigStateNames } from '../../../hardware/protocol/messages.ts';
-import { parseRigConfig, type RigConfig, rigConfigSchema } from '../../../hardware/rig/config.ts';
+import { loadRigConfig, parseRigConfig, type RigConfig } from '../../../hardware/rig/config.ts';
 import { EmulatedRig, type RigReport } from '../../../hardware/rig/rig.ts';
-import { ConfigDocument } from '../../../src/config/document.ts';
 import { describeChange, requestedNice, setThreadNice } from '../../../src/loop/priority.ts';
 import { quantile } from '../../../src/loop/timing.ts';
 
@@ -131,14 +130,6 @@ function formatStatus(s: RigStatus): string {
     `  owner: ${s.owned ? 'a run holds the rig' : 'none (free to take)'}\n` +
     `  ${s.ticks} inner-loop ticks, ${s.latches} latch${s.latches === 1 ? '' : 'es'}, ${s.commandsApplied} commands applied since the rig started\n`
   );
-}
-
-/** Through the one config loader: errors read `file:line:column: key.path: what was expected`. */
-function loadRigConfig(file: string): RigConfig {
-  const doc = ConfigDocument.read(file);
-  const config = doc.validate(rigConfigSchema, doc.source);
-  doc.throwIfProblems();
-  return config!;
 }
 
 function withOverrides(config: RigConfig, flags: RigFlags): RigConfig {

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { dynamicsSchema } from "../../sim/dynamics.js";
 import { modelNames } from "../../sim/models/index.js";
+import { ConfigDocument } from "../../src/config/document.js";
 var faultSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("drop"),
@@ -201,8 +202,15 @@ function parseRigConfig(input) {
   const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
   throw new RangeError(`invalid rig config: ${issues.join("; ")}`);
 }
+function loadRigConfig(file) {
+  const doc = ConfigDocument.read(file);
+  const config = doc.validate(rigConfigSchema, doc.source);
+  doc.throwIfProblems();
+  return config;
+}
 export {
   faultSchema,
+  loadRigConfig,
   parseRigConfig,
   rigConfigSchema
 };

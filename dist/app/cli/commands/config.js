@@ -3,25 +3,24 @@
 // app/cli/commands/config.ts
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { loadRigConfig } from "../../../hardware/rig/config.js";
+import { ConfigDocument } from "../../../src/config/document.js";
 import { loadRunConfig } from "../../../src/config/load.js";
+import { loadTrainConfig } from "../../../src/learning/train-config.js";
 import { checkRunConfig } from "../../../src/loop/assemble.js";
 import { jsonSchemas } from "../../json-schema.js";
-import { plugins } from "../../plugins.js";
+import { loadLoopConfig } from "../../loop/config.js";
+import { environmentPlugins, plugins } from "../../plugins.js";
 function register(program) {
-  const config = program.command("config").description("check run configs and export their JSON Schema");
+  const config = program.command("config").description("check run, loop, training and rig configs and export their JSON Schema");
   config.command("check").description(
-    "check run configs exactly as `tether run` would before moving anything, without opening any device"
-  ).argument("<files...>", "YAML run configs").action(async (files) => {
+    "check configs exactly as the command that takes them would before moving anything, without opening any device: run configs (tether run), loop configs with the run, fine-tuning and rig configs they name (tether loop), training configs (tether train, finetune) and rig configs (tether rig); the kind is told by the top-level keys"
+  ).argument("<files...>", "YAML configs").action(async (files) => {
     let failed = 0;
     for (const file of files) {
       try {
-        const c = loadRunConfig(file, plugins);
-        const check = await checkRunConfig(c);
-        const against = check.robot ? `checked against ${check.robot.name}` : `robot specs come from the ${c.robot.plugin.kind} robot when it connects: signal names and contracts are checked then`;
-        process.stdout.write(
-          `ok  ${file}  (${c.robot.plugin.kind} robot; controllers ${check.controllers.join(", ")}; ${c.loop.rateHz} Hz; ${against})
-`
-        );
+        process.stdout.write(`ok  ${file}  (${await checkConfigFile(file)})
+`);
       } catch (error) {
         failed++;
         process.stderr.write(`${error.message}
@@ -47,6 +46,40 @@ function register(program) {
 `);
     }
   });
+}
+function configKind(source) {
+  const keys = typeof source === "object" && source !== null ? Object.keys(source) : [];
+  if (keys.includes("finetune") && keys.includes("run")) return "loop";
+  if (keys.includes("algorithm")) return "train";
+  if (keys.includes("transport") && keys.includes("model") && !keys.includes("robot")) return "rig";
+  return "run";
+}
+async function checkConfigFile(file) {
+  const kind = configKind(ConfigDocument.read(file).source);
+  if (kind === "rig") {
+    const rig = loadRigConfig(file);
+    return `rig config: ${rig.model} ${rig.task ?? ""} over ${rig.transport.kind}, ${rig.commandMode} commands`.replace(
+      "  ",
+      " "
+    );
+  }
+  if (kind === "train") {
+    const train = loadTrainConfig(file, environmentPlugins, { datasetGivenElsewhere: true });
+    return `training config: ${train.algorithm} on ${train.environment.kind}, ${train.budget.updates} updates, seeds ${train.seeds.join(", ")}`;
+  }
+  if (kind === "loop") {
+    const loop = loadLoopConfig(file);
+    await checkRun(loop.run);
+    if (loop.rig !== void 0) loadRigConfig(loop.rig);
+    return `loop config: ${loop.rounds} rounds of ${loop.finetune.algorithm}; its run${loop.rig ? ", rig" : ""} and fine-tuning configs checked`;
+  }
+  return checkRun(file);
+}
+async function checkRun(file) {
+  const c = loadRunConfig(file, plugins);
+  const check = await checkRunConfig(c);
+  const against = check.robot ? `checked against ${check.robot.name}` : `robot specs come from the ${c.robot.plugin.kind} robot when it connects: signal names and contracts are checked then`;
+  return `${c.robot.plugin.kind} robot; controllers ${check.controllers.join(", ")}; ${c.loop.rateHz} Hz; ${against}`;
 }
 export {
   register

@@ -66,7 +66,7 @@ var commands = [
   },
   {
     name: "config",
-    description: "check run configs and export their JSON Schema",
+    description: "check run, loop, training and rig configs and export their JSON Schema",
     load: () => import("./config.js")
   }
 ];

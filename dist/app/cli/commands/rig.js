@@ -4,9 +4,8 @@
 import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { RigState, rigStateNames } from "../../../hardware/protocol/messages.js";
-import { parseRigConfig, rigConfigSchema } from "../../../hardware/rig/config.js";
+import { loadRigConfig, parseRigConfig } from "../../../hardware/rig/config.js";
 import { EmulatedRig } from "../../../hardware/rig/rig.js";
-import { ConfigDocument } from "../../../src/config/document.js";
 import { describeChange, requestedNice, setThreadNice } from "../../../src/loop/priority.js";
 import { quantile } from "../../../src/loop/timing.js";
 function register(program) {
@@ -95,12 +94,6 @@ function formatStatus(s) {
   owner: ${s.owned ? "a run holds the rig" : "none (free to take)"}
   ${s.ticks} inner-loop ticks, ${s.latches} latch${s.latches === 1 ? "" : "es"}, ${s.commandsApplied} commands applied since the rig started
 `;
-}
-function loadRigConfig(file) {
-  const doc = ConfigDocument.read(file);
-  const config = doc.validate(rigConfigSchema, doc.source);
-  doc.throwIfProblems();
-  return config;
 }
 function withOverrides(config, flags) {
   const kind = flags.transport ?? config.transport.kind;
