@@ -301,9 +301,14 @@ async function main(): Promise<void> {
   );
   const mosquitto = await startMosquitto();
   const onnx = mlpToOnnx(randomMlp([4, 64, 64, 1], 'tanh', 1));
-  const policies: Record<Exclude<ControllerKind, 'trivial'>, Policy> = {
-    'onnx-ort': await loadPolicy(onnx, { backend: 'ort', warmup: 200 }),
-    'onnx-kernel': await loadPolicy(onnx, { backend: 'kernel', warmup: 200 }),
+  // Loaded only when a row needs them: ONNX Runtime's threads stay out of the other rows' process.
+  const policies: Partial<Record<Exclude<ControllerKind, 'trivial'>, Policy>> = {};
+  const policyFor = async (kind: Exclude<ControllerKind, 'trivial'>): Promise<Policy> => {
+    policies[kind] ??= await loadPolicy(onnx, {
+      backend: kind === 'onnx-ort' ? 'ort' : 'kernel',
+      warmup: 200,
+    });
+    return policies[kind];
   };
   const latency: LatencyRow[] = [];
   const faults: FaultRow[] = [];
@@ -314,7 +319,7 @@ async function main(): Promise<void> {
     for (const link of pick(['pty', 'mqtt-embedded', 'mqtt-mosquitto'] as const)) {
       for (const rateHz of pick([100, 500])) {
         for (const controller of pick(['trivial', 'onnx-ort', 'onnx-kernel'] as const)) {
-          const policy = controller === 'trivial' ? undefined : policies[controller];
+          const policy = controller === 'trivial' ? undefined : await policyFor(controller);
           const row = await latencyScenario(link, rateHz, controller, policy, mosquitto);
           latency.push(row);
           console.log(
@@ -337,7 +342,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    for (const policy of Object.values(policies)) await policy.dispose();
+    for (const policy of Object.values(policies)) await policy?.dispose();
     await mosquitto.stop();
     work.remove();
   }
