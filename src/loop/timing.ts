@@ -61,7 +61,9 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
  * to the deadline, so the lead must cover how late wake-ups come on this machine (timer slack, a
  * halted virtual CPU, a busy core) and no more, or it burns CPU for nothing. It starts at the
  * maximum and follows the 99.5th percentile of the last 512 wake-ups' lateness plus a margin,
- * re-estimated every 64 wake-ups in preallocated storage.
+ * re-estimated every 64 wake-ups in preallocated storage. The first estimate comes after 64
+ * wake-ups, from those alone (their 99.5th percentile is their maximum), so a short run — a 10 s
+ * demo at 50 Hz has 500 ticks — does not busy-wait the whole lead on every tick.
  */
 export class WakeLead {
   private static readonly window = 512;
@@ -86,10 +88,13 @@ export class WakeLead {
   record(latenessMs: number): void {
     this.lateness[this.count % WakeLead.window] = latenessMs;
     this.count++;
-    if (this.count < WakeLead.window || this.count % WakeLead.every !== 0) return;
-    this.sorted.set(this.lateness);
-    this.sorted.sort();
-    const needed = quantile(this.sorted, WakeLead.quantile) + WakeLead.marginMs;
+    if (this.count % WakeLead.every !== 0) return;
+    // Until the window is full, the samples so far (a view made only during the first 8 estimates).
+    const n = Math.min(this.count, WakeLead.window);
+    const sorted = n === WakeLead.window ? this.sorted : this.sorted.subarray(0, n);
+    sorted.set(n === WakeLead.window ? this.lateness : this.lateness.subarray(0, n));
+    sorted.sort();
+    const needed = quantile(sorted, WakeLead.quantile) + WakeLead.marginMs;
     this.ms = Math.min(this.maxMs, Math.max(this.minMs, needed));
   }
 }

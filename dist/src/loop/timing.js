@@ -60,10 +60,12 @@ var WakeLead = class _WakeLead {
   record(latenessMs) {
     this.lateness[this.count % _WakeLead.window] = latenessMs;
     this.count++;
-    if (this.count < _WakeLead.window || this.count % _WakeLead.every !== 0) return;
-    this.sorted.set(this.lateness);
-    this.sorted.sort();
-    const needed = quantile(this.sorted, _WakeLead.quantile) + _WakeLead.marginMs;
+    if (this.count % _WakeLead.every !== 0) return;
+    const n = Math.min(this.count, _WakeLead.window);
+    const sorted = n === _WakeLead.window ? this.sorted : this.sorted.subarray(0, n);
+    sorted.set(n === _WakeLead.window ? this.lateness : this.lateness.subarray(0, n));
+    sorted.sort();
+    const needed = quantile(sorted, _WakeLead.quantile) + _WakeLead.marginMs;
     this.ms = Math.min(this.maxMs, Math.max(this.minMs, needed));
   }
 };
