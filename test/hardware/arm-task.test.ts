@@ -56,7 +56,7 @@ function runConfig(hostLink: string, log: string): string {
       controller: { kind: 'arm-reach' },
       loop: { rateHz: 500, maxConsecutiveMisses: 200 },
       // Room for a loaded CI machine: test files run side by side on two cores.
-      safety: { staleAfterTicks: 200 },
+      safety: { staleAfterTicks: 500 },
       task: { kind: 'mujoco', model: 'arm', task: 'reach' },
       log: { path: log },
     }),
