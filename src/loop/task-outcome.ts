@@ -119,7 +119,8 @@ export interface TaskOutcome {
   readonly task: string;
   /**
    * There was at least one episode, none ended in the task's terminal state, and where the task has
-   * a goal, at least one episode ran to its end and every such episode's last observation met it.
+   * a goal, at least one episode ended where it is judged and every such episode's last observation
+   * met it.
    */
   readonly success: boolean;
   /** Why, in words. */
@@ -129,8 +130,8 @@ export interface TaskOutcome {
   /** Episodes that ended in the task's terminal state (a fall). */
   readonly falls: number;
   /**
-   * Episodes that ran to the horizon or to the run's end and whose last observation missed the task's
-   * goal (0 for a task without one). Episodes cut by latches or gaps are not checked.
+   * Episodes that ended at the horizon, a latch or the run's end and whose last observation missed
+   * the task's goal (0 for a task without one). Episodes cut by gaps in the ticks are not checked.
    */
   readonly goalMissed: number;
   /** Undiscounted return of each episode, in order. */
@@ -216,7 +217,7 @@ export class TaskOutcomeTracker implements TickSink {
         this.firstFall ??= record.deadline;
         this.close(false);
         if (!latched) this.skippingAfterTerminal = true;
-      } else if (latched) this.close(false);
+      } else if (latched) this.close(true);
       else if (this.task.horizon !== undefined && this.openTransitions >= this.task.horizon) this.close(true);
     } else if (this.open) this.close(false);
 
@@ -251,8 +252,8 @@ export class TaskOutcomeTracker implements TickSink {
           : !goal
             ? `no terminal state in ${plural(episodes, 'episode')}`
             : this.goalChecked === 0
-              ? `no episode ran to its end (all ${episodes} were cut by latches or gaps), so the goal was never checked`
-              : `${this.goalMissed > 0 ? `the goal was not met at the end of ${this.goalMissed} of ${this.goalChecked}` : `goal met at the end of ${this.goalChecked}`} ${this.goalChecked === 1 ? 'episode' : 'episodes'}${cut > 0 ? ` (${cut} more cut by latches or gaps)` : ''}${this.goalMissed > 0 ? '' : ', no terminal state'}`;
+              ? `no episode ended where it is judged (all ${episodes} were cut by gaps in the ticks), so the goal was never checked`
+              : `${this.goalMissed > 0 ? `the goal was not met at the end of ${this.goalMissed} of ${this.goalChecked}` : `goal met at the end of ${this.goalChecked}`} ${this.goalChecked === 1 ? 'episode' : 'episodes'}${cut > 0 ? ` (${cut} more cut by gaps)` : ''}${this.goalMissed > 0 ? '' : ', no terminal state'}`;
     return {
       task: this.task.name,
       success,
@@ -269,14 +270,15 @@ export class TaskOutcomeTracker implements TickSink {
   }
 
   /**
-   * Ends the open episode. `reachedItsEnd`: it ran to the horizon or to the end of the run, so its last
-   * observation is where the attempt got to and the goal is checked there. An episode cut by a latch
-   * or a gap in the ticks is not: the robot went on (or stopped) regardless of the cut.
+   * Ends the open episode. `judged`: it ended at the horizon, the end of the run or a latch (an
+   * e-stop, a fault, the loop's reset between episodes), so its last observation is where the attempt
+   * got to and the goal is checked there. An episode cut by a gap in the ticks (a missed deadline, a
+   * non-finite value) is not: the robot went on regardless of the cut.
    */
-  private close(reachedItsEnd: boolean): void {
+  private close(judged: boolean): void {
     if (this.open) {
       this.returns.push(this.openReturn);
-      if (reachedItsEnd && this.task.goal !== undefined) {
+      if (judged && this.task.goal !== undefined) {
         this.goalChecked++;
         if (!this.task.goal(this.episodeEnd)) this.goalMissed++;
       }

@@ -3,6 +3,7 @@ import type { RobotInfo } from '../../src/core/robot.ts';
 import { signal } from '../../src/core/spec.ts';
 import { createTickRecord } from '../../src/core/tick.ts';
 import { formatTaskOutcome, type RunTask, TaskOutcomeTracker } from '../../src/loop/task-outcome.ts';
+import { SafetyFlag } from '../../src/safety/types.ts';
 
 /**
  * The task outcome's goal rule on a one-dimensional reach: the position must end within 0.1 of 1.
@@ -23,8 +24,12 @@ const robot = {
   action: { signals: [signal('u', '1')], mode: 'torque', safe: [0] },
 } as unknown as RobotInfo;
 
-/** Feeds ticks (number, position) to a tracker and returns its outcome. */
-function score(ticks: readonly [number, number][], theTask: RunTask = task) {
+/** Feeds ticks (number, position) to a tracker, the `latched` ones with the safety layer latched. */
+function score(
+  ticks: readonly [number, number][],
+  theTask: RunTask = task,
+  latched: ReadonlySet<number> = new Set(),
+) {
   const tracker = new TaskOutcomeTracker(theTask, robot);
   const record = createTickRecord(1, 1);
   for (const [tick, x] of ticks) {
@@ -32,6 +37,7 @@ function score(ticks: readonly [number, number][], theTask: RunTask = task) {
     record.deadline = tick / 10;
     record.observation[0] = x;
     record.command[0] = 0;
+    record.safetyFlags = latched.has(tick) ? SafetyFlag.fault : 0;
     tracker.writeTick(record);
   }
   return tracker.outcome();
@@ -47,9 +53,7 @@ describe('task outcome with a goal', () => {
     expect(outcome.episodes).toBe(2);
     expect(outcome.goalMissed).toBe(0);
     expect(outcome.success).toBe(true);
-    expect(outcome.verdict).toBe(
-      'goal met at the end of 1 episode (1 more cut by latches or gaps), no terminal state',
-    );
+    expect(outcome.verdict).toBe('goal met at the end of 1 episode (1 more cut by gaps), no terminal state');
     expect(formatTaskOutcome(outcome)).toMatch(/^toy reach: SUCCESS/);
   });
 
@@ -59,6 +63,22 @@ describe('task outcome with a goal', () => {
     expect(outcome.goalMissed).toBe(1);
     expect(outcome.success).toBe(false);
     expect(outcome.verdict).toBe('the goal was not met at the end of 1 of 1 episode');
+  });
+
+  it('judges an episode a latch ends where it stopped: at the goal it is met, short of it missed', () => {
+    // The loop resets the robot between episodes through a latch: two reaches, each latched at its end.
+    const reached = score(
+      [...ramp(0, 10, 0, 1), [11, 1], ...ramp(12, 22, 0, 1), [23, 1]],
+      task,
+      new Set([11, 23]),
+    );
+    expect(reached.episodes).toBe(2);
+    expect(reached.success).toBe(true);
+    expect(reached.verdict).toBe('goal met at the end of 2 episodes, no terminal state');
+    // An e-stop halfway: the attempt stopped short.
+    const stopped = score([...ramp(0, 5, 0, 0.5), [6, 0.55]], task, new Set([6]));
+    expect(stopped.goalMissed).toBe(1);
+    expect(stopped.success).toBe(false);
   });
 
   it('checks every episode the horizon ends', () => {

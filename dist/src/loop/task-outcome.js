@@ -124,7 +124,7 @@ var TaskOutcomeTracker = class {
         this.firstFall ??= record.deadline;
         this.close(false);
         if (!latched) this.skippingAfterTerminal = true;
-      } else if (latched) this.close(false);
+      } else if (latched) this.close(true);
       else if (this.task.horizon !== void 0 && this.openTransitions >= this.task.horizon) this.close(true);
     } else if (this.open) this.close(false);
     if (latched || !consecutive) this.skippingAfterTerminal = false;
@@ -148,7 +148,7 @@ var TaskOutcomeTracker = class {
     const success = episodes > 0 && this.falls === 0 && (!goal || this.goalChecked > 0 && this.goalMissed === 0);
     const cut = episodes - this.goalChecked;
     const plural = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
-    const verdict = episodes === 0 ? "no episode of the task (no two consecutive ticks with the safety layer clear)" : this.falls > 0 ? `the task's terminal state was reached in ${this.falls} of ${plural(episodes, "episode")}, first at ${this.firstFall.toFixed(2)} s` : !goal ? `no terminal state in ${plural(episodes, "episode")}` : this.goalChecked === 0 ? `no episode ran to its end (all ${episodes} were cut by latches or gaps), so the goal was never checked` : `${this.goalMissed > 0 ? `the goal was not met at the end of ${this.goalMissed} of ${this.goalChecked}` : `goal met at the end of ${this.goalChecked}`} ${this.goalChecked === 1 ? "episode" : "episodes"}${cut > 0 ? ` (${cut} more cut by latches or gaps)` : ""}${this.goalMissed > 0 ? "" : ", no terminal state"}`;
+    const verdict = episodes === 0 ? "no episode of the task (no two consecutive ticks with the safety layer clear)" : this.falls > 0 ? `the task's terminal state was reached in ${this.falls} of ${plural(episodes, "episode")}, first at ${this.firstFall.toFixed(2)} s` : !goal ? `no terminal state in ${plural(episodes, "episode")}` : this.goalChecked === 0 ? `no episode ended where it is judged (all ${episodes} were cut by gaps in the ticks), so the goal was never checked` : `${this.goalMissed > 0 ? `the goal was not met at the end of ${this.goalMissed} of ${this.goalChecked}` : `goal met at the end of ${this.goalChecked}`} ${this.goalChecked === 1 ? "episode" : "episodes"}${cut > 0 ? ` (${cut} more cut by gaps)` : ""}${this.goalMissed > 0 ? "" : ", no terminal state"}`;
     return {
       task: this.task.name,
       success,
@@ -164,14 +164,15 @@ var TaskOutcomeTracker = class {
     };
   }
   /**
-   * Ends the open episode. `reachedItsEnd`: it ran to the horizon or to the end of the run, so its last
-   * observation is where the attempt got to and the goal is checked there. An episode cut by a latch
-   * or a gap in the ticks is not: the robot went on (or stopped) regardless of the cut.
+   * Ends the open episode. `judged`: it ended at the horizon, the end of the run or a latch (an
+   * e-stop, a fault, the loop's reset between episodes), so its last observation is where the attempt
+   * got to and the goal is checked there. An episode cut by a gap in the ticks (a missed deadline, a
+   * non-finite value) is not: the robot went on regardless of the cut.
    */
-  close(reachedItsEnd) {
+  close(judged) {
     if (this.open) {
       this.returns.push(this.openReturn);
-      if (reachedItsEnd && this.task.goal !== void 0) {
+      if (judged && this.task.goal !== void 0) {
         this.goalChecked++;
         if (!this.task.goal(this.episodeEnd)) this.goalMissed++;
       }
