@@ -76,8 +76,10 @@ describe('the arm task on its emulated rig, through the CLI', () => {
         '0.1',
       ]);
       expect(short.stdout).toMatch(/safety: ok/);
+      // (A missed deadline on a loaded machine may cut the one episode short of the run's end; the
+      // goal is then never judged, and the task failed all the same.)
       expect(short.stdout).toMatch(
-        /task: .*arm reach.*FAILED \(the goal was not met at the end of 1 of 1 episode/,
+        /task: .*arm reach.*FAILED \((the goal was not met at the end of 1 of \d+ episode|no episode ended where it is judged)/,
       );
       expect(short.code).toBe(4);
 
