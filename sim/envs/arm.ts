@@ -24,24 +24,22 @@ export const armReachTolerance = 0.02;
 
 const jointCount = armJoints.length;
 
-/** -|flange - target| - 1e-4 |tau|^2: a function of the signals (flange and target are observed). */
-function armReward(obs: Float64Array, a: Float64Array): number {
-  const n = jointCount;
-  const dx = obs[2 * n]! - obs[2 * n + 3]!;
-  const dy = obs[2 * n + 1]! - obs[2 * n + 4]!;
-  const dz = obs[2 * n + 2]! - obs[2 * n + 5]!;
-  let effort = 0;
-  for (let i = 0; i < a.length; i++) effort += a[i]! ** 2;
-  return -Math.sqrt(dx * dx + dy * dy + dz * dz) - 1e-4 * effort;
+/** |flange − target| in metres, from the observation's `flange.x/y/z` and `target.x/y/z`. */
+function flangeDistance(obs: Float64Array): number {
+  const at = 2 * jointCount;
+  return Math.hypot(obs[at]! - obs[at + 3]!, obs[at + 1]! - obs[at + 4]!, obs[at + 2]! - obs[at + 5]!);
 }
 
-/** The flange within `armReachTolerance` of the target. */
+/** -|flange - target| - 1e-4 |tau|^2: a function of the signals (flange and target are observed). */
+function armReward(obs: Float64Array, a: Float64Array): number {
+  let effort = 0;
+  for (let i = 0; i < a.length; i++) effort += a[i]! ** 2;
+  return -flangeDistance(obs) - 1e-4 * effort;
+}
+
+/** The flange within `armReachTolerance` of the target (false for a non-finite observation). */
 function armReached(obs: Float64Array): boolean {
-  const n = jointCount;
-  const dx = obs[2 * n]! - obs[2 * n + 3]!;
-  const dy = obs[2 * n + 1]! - obs[2 * n + 4]!;
-  const dz = obs[2 * n + 2]! - obs[2 * n + 5]!;
-  return Math.sqrt(dx * dx + dy * dy + dz * dz) <= armReachTolerance;
+  return flangeDistance(obs) <= armReachTolerance;
 }
 
 /**

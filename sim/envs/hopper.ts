@@ -25,7 +25,8 @@ function hopperFallen(obs: Float64Array): boolean {
  * (`rooty.pos`), the three joint angles, then all six velocities (`rootx.vel` ... `foot.vel`);
  * the x position is left out so the policy is translation invariant. Action: normalised torques
  * `thigh`, `leg`, `foot` in [-1, 1] (times the 200 N*m gear). Reward: forward speed (`rootx.vel` at
- * the end of the control period, so a run log can be scored) + 1 for staying healthy - 0.001 |a|^2; ends when the torso drops below 0.7 m or pitches beyond 0.2 rad.
+ * the end of the control period, so a run log can be scored) + 1 for staying healthy - 0.001 |a|^2;
+ * ends when the torso drops below 0.7 m or pitches beyond 0.2 rad.
  */
 export const hopperEnv: EnvDefinition = {
   model: 'hopper',

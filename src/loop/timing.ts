@@ -49,10 +49,10 @@ export interface TimingSummary {
   readonly mean: number;
 }
 
-/** Nearest-rank quantile of an ascending array (NaN when empty). */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+/** Nearest-rank quantile of the first `count` values of an ascending array (NaN when empty). */
+export function quantile(sorted: ArrayLike<number>, q: number, count = sorted.length): number {
+  if (count === 0) return Number.NaN;
+  const rank = Math.min(count - 1, Math.max(0, Math.ceil(q * count) - 1));
   return sorted[rank] as number;
 }
 
@@ -89,12 +89,13 @@ export class WakeLead {
     this.lateness[this.count % WakeLead.window] = latenessMs;
     this.count++;
     if (this.count % WakeLead.every !== 0) return;
-    // Until the window is full, the samples so far (a view made only during the first 8 estimates).
+    // Until the window is full, the samples so far: the empty slots sort last as +Infinity, and the
+    // quantile is taken among the n real ones (no view, no allocation on the loop's thread).
     const n = Math.min(this.count, WakeLead.window);
-    const sorted = n === WakeLead.window ? this.sorted : this.sorted.subarray(0, n);
-    sorted.set(n === WakeLead.window ? this.lateness : this.lateness.subarray(0, n));
-    sorted.sort();
-    const needed = quantile(sorted, WakeLead.quantile) + WakeLead.marginMs;
+    this.sorted.set(this.lateness);
+    this.sorted.fill(Number.POSITIVE_INFINITY, n);
+    this.sorted.sort();
+    const needed = quantile(this.sorted, WakeLead.quantile, n) + WakeLead.marginMs;
     this.ms = Math.min(this.maxMs, Math.max(this.minMs, needed));
   }
 }

@@ -72,10 +72,8 @@ async function checkConfigFile(file: string): Promise<string> {
   const kind = configKind(ConfigDocument.read(file).source);
   if (kind === 'rig') {
     const rig = loadRigConfig(file);
-    return `rig config: ${rig.model} ${rig.task ?? ''} over ${rig.transport.kind}, ${rig.commandMode} commands`.replace(
-      '  ',
-      ' ',
-    );
+    const what = rig.task === undefined ? rig.model : `${rig.model} ${rig.task}`;
+    return `rig config: ${what} over ${rig.transport.kind}, ${rig.commandMode} commands`;
   }
   if (kind === 'train') {
     const train = loadTrainConfig(file, environmentPlugins, { datasetGivenElsewhere: true });

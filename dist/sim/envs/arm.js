@@ -18,21 +18,17 @@ var targetHigh = [0.6, 0.3, 0.65];
 var targetNominal = [0.45, 0, 0.45];
 var armReachTolerance = 0.02;
 var jointCount = armJoints.length;
+function flangeDistance(obs) {
+  const at = 2 * jointCount;
+  return Math.hypot(obs[at] - obs[at + 3], obs[at + 1] - obs[at + 4], obs[at + 2] - obs[at + 5]);
+}
 function armReward(obs, a) {
-  const n = jointCount;
-  const dx = obs[2 * n] - obs[2 * n + 3];
-  const dy = obs[2 * n + 1] - obs[2 * n + 4];
-  const dz = obs[2 * n + 2] - obs[2 * n + 5];
   let effort = 0;
   for (let i = 0; i < a.length; i++) effort += a[i] ** 2;
-  return -Math.sqrt(dx * dx + dy * dy + dz * dz) - 1e-4 * effort;
+  return -flangeDistance(obs) - 1e-4 * effort;
 }
 function armReached(obs) {
-  const n = jointCount;
-  const dx = obs[2 * n] - obs[2 * n + 3];
-  const dy = obs[2 * n + 1] - obs[2 * n + 4];
-  const dz = obs[2 * n + 2] - obs[2 * n + 5];
-  return Math.sqrt(dx * dx + dy * dy + dz * dz) <= armReachTolerance;
+  return flangeDistance(obs) <= armReachTolerance;
 }
 var armEnv = {
   model: "arm",

@@ -146,9 +146,7 @@ var TaskOutcomeTracker = class {
     const meanReturn = episodes === 0 ? 0 : this.returns.reduce((a, b) => a + b, 0) / episodes;
     const goal = this.task.goal !== void 0;
     const success = episodes > 0 && this.falls === 0 && (!goal || this.goalChecked > 0 && this.goalMissed === 0);
-    const cut = episodes - this.goalChecked;
-    const plural = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
-    const verdict = episodes === 0 ? "no episode of the task (no two consecutive ticks with the safety layer clear)" : this.falls > 0 ? `the task's terminal state was reached in ${this.falls} of ${plural(episodes, "episode")}, first at ${this.firstFall.toFixed(2)} s` : !goal ? `no terminal state in ${plural(episodes, "episode")}` : this.goalChecked === 0 ? `no episode ended where it is judged (all ${episodes} were cut by gaps in the ticks), so the goal was never checked` : `${this.goalMissed > 0 ? `the goal was not met at the end of ${this.goalMissed} of ${this.goalChecked}` : `goal met at the end of ${this.goalChecked}`} ${this.goalChecked === 1 ? "episode" : "episodes"}${cut > 0 ? ` (${cut} more cut by gaps)` : ""}${this.goalMissed > 0 ? "" : ", no terminal state"}`;
+    const verdict = this.verdict(episodes, goal);
     return {
       task: this.task.name,
       success,
@@ -162,6 +160,22 @@ var TaskOutcomeTracker = class {
       timeInLimits: this.inLimitsTicks * this.dt,
       duration: this.ticks * this.dt
     };
+  }
+  /** Why the run succeeded or failed, in words. */
+  verdict(episodes, goal) {
+    const plural = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+    if (episodes === 0)
+      return "no episode of the task (no two consecutive ticks with the safety layer clear)";
+    if (this.falls > 0)
+      return `the task's terminal state was reached in ${this.falls} of ${plural(episodes, "episode")}, first at ${this.firstFall.toFixed(2)} s`;
+    if (!goal) return `no terminal state in ${plural(episodes, "episode")}`;
+    const checked = this.goalChecked;
+    if (checked === 0)
+      return `no episode ended where it is judged (all ${episodes} were cut by gaps in the ticks), so the goal was never checked`;
+    const cut = episodes - checked > 0 ? ` (${episodes - checked} more cut by gaps)` : "";
+    if (this.goalMissed > 0)
+      return `the goal was not met at the end of ${this.goalMissed} of ${plural(checked, "episode")}${cut}`;
+    return `goal met at the end of ${plural(checked, "episode")}${cut}, no terminal state`;
   }
   /**
    * Ends the open episode. `judged`: it ended at the horizon, the end of the run or a latch (an

@@ -33,9 +33,9 @@ var TimingSeries = class {
     };
   }
 };
-function quantile(sorted, q) {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+function quantile(sorted, q, count = sorted.length) {
+  if (count === 0) return Number.NaN;
+  const rank = Math.min(count - 1, Math.max(0, Math.ceil(q * count) - 1));
   return sorted[rank];
 }
 var WakeLead = class _WakeLead {
@@ -62,10 +62,10 @@ var WakeLead = class _WakeLead {
     this.count++;
     if (this.count % _WakeLead.every !== 0) return;
     const n = Math.min(this.count, _WakeLead.window);
-    const sorted = n === _WakeLead.window ? this.sorted : this.sorted.subarray(0, n);
-    sorted.set(n === _WakeLead.window ? this.lateness : this.lateness.subarray(0, n));
-    sorted.sort();
-    const needed = quantile(sorted, _WakeLead.quantile) + _WakeLead.marginMs;
+    this.sorted.set(this.lateness);
+    this.sorted.fill(Number.POSITIVE_INFINITY, n);
+    this.sorted.sort();
+    const needed = quantile(this.sorted, _WakeLead.quantile, n) + _WakeLead.marginMs;
     this.ms = Math.min(this.maxMs, Math.max(this.minMs, needed));
   }
 };
