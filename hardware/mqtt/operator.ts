@@ -23,6 +23,7 @@ import {
   type SessionKeys,
   seal,
   trailerCounter,
+  trailerSize,
 } from '../protocol/auth.ts';
 import { appendCrc, checkCrc, crcSize } from '../protocol/framing.ts';
 import {
@@ -34,6 +35,7 @@ import {
   encodeOperatorHello,
   encodeOperatorReply,
   type Header,
+  headerSize,
   MessageType,
   maxMessageSize,
 } from '../protocol/messages.ts';
@@ -155,6 +157,16 @@ function connected(client: MqttClient, url: string): Promise<void> {
       reject(new Error(`operator channel: cannot connect to mqtt broker ${url}: ${error.message}`));
     });
   });
+}
+
+/** The counter a reply names for a command of `length` bytes (CRC removed): 0 when it has no trailer. */
+function trailerCounterOrZero(message: Uint8Array, length: number): number {
+  return length >= headerSize + trailerSize ? trailerCounter(message, length) : 0;
+}
+
+/** The counter the run's reply to this framed command (CRC included) will name. */
+function requestCounterOf(payload: Uint8Array): number {
+  return trailerCounterOrZero(payload, Math.max(0, payload.length - crcSize));
 }
 
 export interface OperatorChannelCounters {
@@ -294,7 +306,7 @@ export class MqttOperatorSource {
 
   /** An unsealed refusal: whoever sent it cannot be trusted with a sealed answer, but deserves a reason. */
   private async replyBare(length: number, text: string): Promise<void> {
-    const counter = length >= 44 ? trailerCounter(this.rx, length) : 0;
+    const counter = trailerCounterOrZero(this.rx, length);
     const n = encodeOperatorReply(this.out, ++this.replySeq, Date.now() * 1000, {
       requestCounter: counter,
       ok: false,
@@ -383,9 +395,12 @@ export class MqttOperatorClient {
     return this.publish(out.subarray(0, total), counter, timeoutMs);
   }
 
-  /** Publishes raw bytes as a command (tests and the evidence suite play attackers with it). */
-  sendRaw(payload: Uint8Array, counter: number, timeoutMs = 2000): Promise<OperatorAnswer> {
-    return this.publish(payload, counter, timeoutMs);
+  /**
+   * Publishes raw bytes as a command (tests play attackers with it). The answer is awaited under the
+   * counter the payload's trailer carries, read as the run reads it, so it cannot differ from it.
+   */
+  sendRaw(payload: Uint8Array, timeoutMs = 2000): Promise<OperatorAnswer> {
+    return this.publish(payload, requestCounterOf(payload), timeoutMs);
   }
 
   /** The run's operator keys (for building forged or replayed commands in tests). */

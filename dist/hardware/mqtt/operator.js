@@ -8,7 +8,8 @@ import {
   deriveSession,
   nonceSize,
   seal,
-  trailerCounter
+  trailerCounter,
+  trailerSize
 } from "../protocol/auth.js";
 import { appendCrc, checkCrc, crcSize } from "../protocol/framing.js";
 import {
@@ -19,6 +20,7 @@ import {
   encodeOperatorCommand,
   encodeOperatorHello,
   encodeOperatorReply,
+  headerSize,
   MessageType,
   maxMessageSize
 } from "../protocol/messages.js";
@@ -98,6 +100,12 @@ function connected(client, url) {
       reject(new Error(`operator channel: cannot connect to mqtt broker ${url}: ${error.message}`));
     });
   });
+}
+function trailerCounterOrZero(message, length) {
+  return length >= headerSize + trailerSize ? trailerCounter(message, length) : 0;
+}
+function requestCounterOf(payload) {
+  return trailerCounterOrZero(payload, Math.max(0, payload.length - crcSize));
 }
 var MqttOperatorSource = class _MqttOperatorSource {
   constructor(client, options, nonce) {
@@ -207,7 +215,7 @@ var MqttOperatorSource = class _MqttOperatorSource {
   }
   /** An unsealed refusal: whoever sent it cannot be trusted with a sealed answer, but deserves a reason. */
   async replyBare(length, text) {
-    const counter = length >= 44 ? trailerCounter(this.rx, length) : 0;
+    const counter = trailerCounterOrZero(this.rx, length);
     const n = encodeOperatorReply(this.out, ++this.replySeq, Date.now() * 1e3, {
       requestCounter: counter,
       ok: false,
@@ -275,9 +283,12 @@ var MqttOperatorClient = class _MqttOperatorClient {
     const total = appendCrc(out, sealed);
     return this.publish(out.subarray(0, total), counter, timeoutMs);
   }
-  /** Publishes raw bytes as a command (tests and the evidence suite play attackers with it). */
-  sendRaw(payload, counter, timeoutMs = 2e3) {
-    return this.publish(payload, counter, timeoutMs);
+  /**
+   * Publishes raw bytes as a command (tests play attackers with it). The answer is awaited under the
+   * counter the payload's trailer carries, read as the run reads it, so it cannot differ from it.
+   */
+  sendRaw(payload, timeoutMs = 2e3) {
+    return this.publish(payload, requestCounterOf(payload), timeoutMs);
   }
   /** The run's operator keys (for building forged or replayed commands in tests). */
   get sessionKeys() {
