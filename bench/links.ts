@@ -31,6 +31,7 @@ import { loadPolicy } from '../src/inference/load.ts';
 import { randomMlp } from '../src/inference/mlp.ts';
 import { mlpToOnnx } from '../src/inference/onnx/build.ts';
 import type { Policy } from '../src/inference/policy.ts';
+import { idleV8Workers } from '../src/loop/background-threads.ts';
 import { describeChange, requestedNice, setThreadNice } from '../src/loop/priority.ts';
 import { runFromConfig } from '../src/loop/runner.ts';
 import { SafetyFlag } from '../src/safety/types.ts';
@@ -56,6 +57,7 @@ function pick<T extends string | number>(values: readonly T[]): readonly T[] {
  */
 process.env['TETHER_LOOP_NICE'] = process.env['LINKS_NICE'] ?? '0';
 const hostPriority = describeChange('host', setThreadNice(requestedNice()));
+const hostV8Workers = await idleV8Workers();
 const work = temporaryDirectory('tether-bench-links');
 const context = { baseDir: work.path, controlDt: 0.01, seed: 0 };
 
@@ -299,6 +301,7 @@ async function main(): Promise<void> {
   console.log(
     `${hostPriority}; rigs and Mosquitto ask for TETHER_LOOP_NICE=${process.env['TETHER_LOOP_NICE']}`,
   );
+  console.log(`host ${hostV8Workers} (the rigs do the same unless TETHER_V8_WORKERS=normal)`);
   const mosquitto = await startMosquitto();
   const onnx = mlpToOnnx(randomMlp([4, 64, 64, 1], 'tanh', 1));
   // Loaded only when a row needs them: ONNX Runtime's threads stay out of the other rows' process.
@@ -356,6 +359,7 @@ async function main(): Promise<void> {
     secondsPerRow: seconds,
     nice: Number(process.env['TETHER_LOOP_NICE']),
     priority: hostPriority,
+    v8Workers: hostV8Workers,
     method:
       'Rig (tether rig, separate process, MuJoCo cartpole, 1 kHz firmware loop) timestamps each state message as it sends it and each command as it arrives; the command echoes the state it answers. Host answers every state at once (event-driven). onnx-ort = ONNX Runtime CPU (async), onnx-kernel = the synchronous WASM-SIMD kernel, both running the same ONNX MLP 4-64-64-1; an async policy still busy when the next state arrives skips it (commands < states). Mosquitto runs with set_tcp_nodelay.',
     latency,

@@ -11,6 +11,7 @@ import {
   describeRobot,
   disposeParts,
 } from './assemble.ts';
+import { idleV8Workers } from './background-threads.ts';
 import { ClockThread } from './clock.ts';
 import { ControlLoop, type LoopReport, type TickSink } from './control-loop.ts';
 import type { ControllerManager } from './controller-manager.ts';
@@ -143,7 +144,10 @@ export async function runFromConfig(
 
     // The clock thread runs before the robot does: its first deadline then has the thread's
     // precision, and the rig's watchdog never waits for a thread to start.
-    if (options.mode === 'realtime') clockThread = await ClockThread.start(requestedNice());
+    if (options.mode === 'realtime') {
+      events.emit({ time: 0, kind: 'lifecycle', source: 'runner', message: await idleV8Workers() });
+      clockThread = await ClockThread.start(requestedNice());
+    }
     await robot.activate();
     events.emit({
       time: 0,

@@ -20,6 +20,8 @@ export interface CliOptions {
   readonly cwd?: string;
   /** Sees the child once it is spawned, e.g. to signal it. */
   readonly onSpawn?: (child: ChildProcess) => void;
+  /** Variables added to the test runner's environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -35,6 +37,7 @@ export function tether(
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], {
       cwd: options.cwd,
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
       stdio: [operator.length > 0 ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

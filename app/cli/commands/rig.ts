@@ -5,6 +5,7 @@ import type { LinkRobot } from '../../../hardware/link/link-robot.ts';
 import { RigState, type RigStatus, rigStateNames } from '../../../hardware/protocol/messages.ts';
 import { loadRigConfig, parseRigConfig, type RigConfig } from '../../../hardware/rig/config.ts';
 import { EmulatedRig, type RigReport } from '../../../hardware/rig/rig.ts';
+import { idleV8Workers } from '../../../src/loop/background-threads.ts';
 import { describeChange, requestedNice, setThreadNice } from '../../../src/loop/priority.ts';
 import { quantile } from '../../../src/loop/timing.ts';
 
@@ -37,6 +38,7 @@ export function register(program: Command): void {
       // The firmware loop gets the control loop's priority where permitted, before the rig starts
       // its link (a socat relay inherits it), so neither end starves the other on a busy machine.
       log(describeChange('rig', setThreadNice(requestedNice())));
+      log(await idleV8Workers());
       const rig = await EmulatedRig.create(config, dirname(resolve(file)), log);
       await rig.start();
       const stopped = untilStopped(rig, seconds);

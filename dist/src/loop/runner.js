@@ -9,6 +9,7 @@ import {
   describeRobot,
   disposeParts
 } from "./assemble.js";
+import { idleV8Workers } from "./background-threads.js";
 import { ClockThread } from "./clock.js";
 import { ControlLoop } from "./control-loop.js";
 import { requestedNice } from "./priority.js";
@@ -89,7 +90,10 @@ async function runFromConfig(config, overrides = {}, hooks = {}) {
       sinks.push(logger);
       events.add(logger);
     }
-    if (options.mode === "realtime") clockThread = await ClockThread.start(requestedNice());
+    if (options.mode === "realtime") {
+      events.emit({ time: 0, kind: "lifecycle", source: "runner", message: await idleV8Workers() });
+      clockThread = await ClockThread.start(requestedNice());
+    }
     await robot.activate();
     events.emit({
       time: 0,

@@ -6,6 +6,7 @@ import { dirname, resolve } from "node:path";
 import { RigState, rigStateNames } from "../../../hardware/protocol/messages.js";
 import { loadRigConfig, parseRigConfig } from "../../../hardware/rig/config.js";
 import { EmulatedRig } from "../../../hardware/rig/rig.js";
+import { idleV8Workers } from "../../../src/loop/background-threads.js";
 import { describeChange, requestedNice, setThreadNice } from "../../../src/loop/priority.js";
 import { quantile } from "../../../src/loop/timing.js";
 function register(program) {
@@ -15,6 +16,7 @@ function register(program) {
     const log = flags.quiet ? () => void 0 : (line) => process.stderr.write(`rig: ${line}
 `);
     log(describeChange("rig", setThreadNice(requestedNice())));
+    log(await idleV8Workers());
     const rig2 = await EmulatedRig.create(config, dirname(resolve(file)), log);
     await rig2.start();
     const stopped = untilStopped(rig2, seconds);
