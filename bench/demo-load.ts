@@ -80,6 +80,8 @@ interface RunOutcome {
   missedDeadlines: number;
   periodErrorP99: string;
   priority: string;
+  /** What the run did with V8's worker threads (src/loop/background-threads.ts). */
+  v8Workers: string;
   loadAverage1m: number;
   seconds: number;
 }
@@ -116,6 +118,7 @@ function outcome(
     periodErrorP99:
       /period error\s+(?:p50 \S+ \S+\s+)?p99 (\S+ \S+?)(,|\s|$)/.exec(result.stdout)?.[1] ?? '?',
     priority: /loop priority: (.*)$/m.exec(text)?.[1] ?? 'not reported',
+    v8Workers: /V8 worker threads: (.*)$/m.exec(text)?.[1] ?? 'not reported',
     loadAverage1m: loadavg()[0]!,
     seconds: (performance.now() - started) / 1000,
   };

@@ -57,7 +57,7 @@ function pick<T extends string | number>(values: readonly T[]): readonly T[] {
  */
 process.env['TETHER_LOOP_NICE'] = process.env['LINKS_NICE'] ?? '0';
 const hostPriority = describeChange('host', setThreadNice(requestedNice()));
-const hostV8Workers = await idleV8Workers();
+const hostV8Workers = (await idleV8Workers()) ?? 'V8 worker threads: normal priority';
 const work = temporaryDirectory('tether-bench-links');
 const context = { baseDir: work.path, controlDt: 0.01, seed: 0 };
 
@@ -301,7 +301,7 @@ async function main(): Promise<void> {
   console.log(
     `${hostPriority}; rigs and Mosquitto ask for TETHER_LOOP_NICE=${process.env['TETHER_LOOP_NICE']}`,
   );
-  console.log(`host ${hostV8Workers} (the rigs do the same unless TETHER_V8_WORKERS=normal)`);
+  console.log(`host ${hostV8Workers} (the rigs follow TETHER_V8_WORKERS too)`);
   const mosquitto = await startMosquitto();
   const onnx = mlpToOnnx(randomMlp([4, 64, 64, 1], 'tanh', 1));
   // Loaded only when a row needs them: ONNX Runtime's threads stay out of the other rows' process.
@@ -365,7 +365,9 @@ async function main(): Promise<void> {
     latency,
     faults,
   };
-  const file = `bench/results/${only ? 'links-only' : 'links'}.json`;
+  // TETHER_V8_WORKERS=idle keeps its own file, so the default figures stay.
+  const variant = process.env['TETHER_V8_WORKERS'] === 'idle' ? '-v8-idle' : '';
+  const file = `bench/results/${only ? 'links-only' : 'links'}${variant}.json`;
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nwrote ${file}`);
 }

@@ -25,6 +25,7 @@ import { simRobotPlugin } from '../sim/sim-robot.ts';
 import { DoubleIntegratorRobot } from '../sim/toy/double-integrator.ts';
 import type { EventBuffer } from '../src/core/events.ts';
 import type { Robot } from '../src/core/robot.ts';
+import { idleV8Workers } from '../src/loop/background-threads.ts';
 import { ClockThread } from '../src/loop/clock.ts';
 import { quantile } from '../src/loop/timing.ts';
 import { startHogs } from './hogs.ts';
@@ -250,6 +251,8 @@ printTable(
   wake.map((r) => [r.mechanism, r.p50us, r.p99us, r.p999us, r.maxUs, r.loadAverage1m]),
 );
 
+// As `tether run` does before its first tick (src/loop/background-threads.ts).
+const v8Workers = (await idleV8Workers()) ?? 'V8 worker threads: normal priority';
 const rows: Row[] = [];
 for (const rateHz of rates) {
   for (const [name, make] of robots) rows.push(await tetherLoop(name, make, rateHz));
@@ -259,7 +262,7 @@ await hogs.stop();
 
 printTable(
   `loop timing, ${seconds} s per row, process nice ${nice}, ${hogCount} CPU hogs ` +
-    `(period error = actual tick start − absolute deadline)\n${priorityLine}`,
+    `(period error = actual tick start − absolute deadline)\n${priorityLine}\n${v8Workers}`,
   [
     'loop',
     'robot',
@@ -297,7 +300,7 @@ printTable(
 );
 // Runs beside hogs or at a raised priority keep their own files, so the nice-0 figures stay.
 const out = resultsPath(
-  `loop${loopNice !== 0 ? `-nice${loopNice}` : ''}${hogCount > 0 ? `-${hogCount}-hogs` : ''}.json`,
+  `loop${loopNice !== 0 ? `-nice${loopNice}` : ''}${hogCount > 0 ? `-${hogCount}-hogs` : ''}${process.env['TETHER_V8_WORKERS'] === 'idle' ? '-v8-idle' : ''}.json`,
 );
 writeFileSync(
   out,
@@ -311,6 +314,7 @@ writeFileSync(
       loopNice,
       hogs: hogCount,
       priority: priorityLine,
+      v8Workers,
       method:
         'period error = when the tick started − its absolute deadline t0 + k·period; a wake-up more than a period late counts the skipped deadlines as missed. CPU % = this process (loop, clock thread, simulator) over the row. Hogs are `node -e "for(;;){}"` children at nice 0.',
       wake,

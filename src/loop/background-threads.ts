@@ -9,15 +9,20 @@ import { readdirSync, readFileSync } from 'node:fs';
  * compile job ran therefore waited 1–5 ms for the thread that answers it (seen in sched_switch
  * traces of `bench:links`: the woken main thread, or the socat relay, queued behind a V8 worker of
  * the same process while the other CPU idled). A thread of class SCHED_IDLE is preempted at once by
- * any woken normal thread, and any thread may move itself or its siblings there without privilege.
- * So the loop's process moves V8's worker threads to SCHED_IDLE: they compile and mark on CPU time
- * nobody else wants, and give way at once. libuv's thread pool (file writes, ONNX Runtime's async
- * runs) and our own worker threads (the clock thread) stay where they are.
+ * any woken normal thread of its scheduling group, and any thread may move its siblings there
+ * without privilege.
+ *
+ * So `TETHER_V8_WORKERS=idle` moves V8's worker threads to SCHED_IDLE. It is an opt-in for a machine
+ * that runs nothing else: beside other CPU load the workers starve, and the main thread waits for
+ * them wherever V8 joins their work (a parallel GC phase, an asynchronous WebAssembly compile) —
+ * beside two CPU hogs the demo then latched in 5 runs of 5 (docs/architecture.md). libuv's thread
+ * pool (file writes, ONNX Runtime's async runs) and our own worker threads (the clock thread, the
+ * logger) are never touched.
  *
  * Which threads are V8's is read from /proc: Node's platform starts its delayed-task thread and
  * then its worker pool before anything else, so after the main thread the pool is the run of threads
- * that follow the first one, all blocked on one futex. Anything else found there (another runtime,
- * another kernel) leaves every thread as it is and says why. `TETHER_V8_WORKERS=normal` opts out.
+ * that follow the first one, all blocked on one condition variable. Anything else found there
+ * (another runtime, another kernel) leaves every thread as it is and says why.
  */
 
 /** One thread as /proc shows it: its id and the first two fields of `/proc/self/task/<tid>/syscall`. */
@@ -105,12 +110,14 @@ const attempts = 20;
 const attemptGapMs = 5;
 
 /**
- * Moves this process's V8 worker threads to SCHED_IDLE (see above); resolves with one line for the
- * run's events saying what was done, or why nothing was. Never throws.
+ * With `TETHER_V8_WORKERS=idle`, moves this process's V8 worker threads to SCHED_IDLE (see above);
+ * resolves with one line for the run's events saying what was done or why nothing was, or with
+ * undefined when the variable is unset or `normal` (nothing to say). Call it once the process has
+ * compiled what it loads (MuJoCo's WebAssembly above all). Never throws.
  */
-export async function idleV8Workers(): Promise<string> {
-  const setting = process.env['TETHER_V8_WORKERS'] ?? 'idle';
-  if (setting === 'normal') return 'V8 worker threads: normal priority (TETHER_V8_WORKERS=normal)';
+export async function idleV8Workers(): Promise<string | undefined> {
+  const setting = process.env['TETHER_V8_WORKERS'] ?? 'normal';
+  if (setting === 'normal' || setting === '') return undefined;
   if (setting !== 'idle')
     return `V8 worker threads: normal priority (TETHER_V8_WORKERS='${setting}' is neither idle nor normal)`;
   if (process.platform !== 'linux')

@@ -145,7 +145,9 @@ export async function runFromConfig(
     // The clock thread runs before the robot does: its first deadline then has the thread's
     // precision, and the rig's watchdog never waits for a thread to start.
     if (options.mode === 'realtime') {
-      events.emit({ time: 0, kind: 'lifecycle', source: 'runner', message: await idleV8Workers() });
+      const v8Workers = await idleV8Workers();
+      if (v8Workers !== undefined)
+        events.emit({ time: 0, kind: 'lifecycle', source: 'runner', message: v8Workers });
       clockThread = await ClockThread.start(requestedNice());
     }
     await robot.activate();

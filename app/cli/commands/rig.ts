@@ -38,9 +38,11 @@ export function register(program: Command): void {
       // The firmware loop gets the control loop's priority where permitted, before the rig starts
       // its link (a socat relay inherits it), so neither end starves the other on a busy machine.
       log(describeChange('rig', setThreadNice(requestedNice())));
-      log(await idleV8Workers());
       const rig = await EmulatedRig.create(config, dirname(resolve(file)), log);
       await rig.start();
+      // After MuJoCo is compiled: an asynchronous WebAssembly compile waits for V8's workers.
+      const v8Workers = await idleV8Workers();
+      if (v8Workers !== undefined) log(v8Workers);
       const stopped = untilStopped(rig, seconds);
       // Announce only once SIGTERM is handled, so whoever waits for this line can stop us cleanly.
       process.stdout.write(

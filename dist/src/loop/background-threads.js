@@ -60,8 +60,8 @@ function setIdleClass(tid) {
 var attempts = 20;
 var attemptGapMs = 5;
 async function idleV8Workers() {
-  const setting = process.env["TETHER_V8_WORKERS"] ?? "idle";
-  if (setting === "normal") return "V8 worker threads: normal priority (TETHER_V8_WORKERS=normal)";
+  const setting = process.env["TETHER_V8_WORKERS"] ?? "normal";
+  if (setting === "normal" || setting === "") return void 0;
   if (setting !== "idle")
     return `V8 worker threads: normal priority (TETHER_V8_WORKERS='${setting}' is neither idle nor normal)`;
   if (process.platform !== "linux")

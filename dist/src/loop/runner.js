@@ -91,7 +91,9 @@ async function runFromConfig(config, overrides = {}, hooks = {}) {
       events.add(logger);
     }
     if (options.mode === "realtime") {
-      events.emit({ time: 0, kind: "lifecycle", source: "runner", message: await idleV8Workers() });
+      const v8Workers = await idleV8Workers();
+      if (v8Workers !== void 0)
+        events.emit({ time: 0, kind: "lifecycle", source: "runner", message: v8Workers });
       clockThread = await ClockThread.start(requestedNice());
     }
     await robot.activate();

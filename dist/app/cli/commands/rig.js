@@ -16,9 +16,10 @@ function register(program) {
     const log = flags.quiet ? () => void 0 : (line) => process.stderr.write(`rig: ${line}
 `);
     log(describeChange("rig", setThreadNice(requestedNice())));
-    log(await idleV8Workers());
     const rig2 = await EmulatedRig.create(config, dirname(resolve(file)), log);
     await rig2.start();
+    const v8Workers = await idleV8Workers();
+    if (v8Workers !== void 0) log(v8Workers);
     const stopped = untilStopped(rig2, seconds);
     process.stdout.write(
       `rig ${config.name ?? config.model} ready: ${config.transport.kind} ${rig2.hostLink}
