@@ -8,6 +8,15 @@
  *   LINKS_NICE=-10 npm run bench:links    (host, rigs and Mosquitto at nice -10; needs CAP_SYS_NICE)
  *   LINKS_ONLY=pty,500 npm run bench:links   (only the latency rows whose link, rate or controller is
  *                                            listed in each group given, no fault rows; writes links-only.json)
+ *   TETHER_V8_WORKERS=idle npm run bench:links  (host and rigs put V8's workers in SCHED_IDLE; -v8-idle.json)
+ *
+ * This process stands in for `tether run`'s host side and runs, like the rigs it spawns (spawnRig),
+ * without V8's memory reducer (`node --no-memory-reducer`, see src/runtime/entry-points.ts): with it,
+ * an event-driven host that looks idle to V8 compacts its heap about 8 s in and a burst of commands
+ * comes 5–8 ms late. `tether run`'s own main thread runs its loop and was not seen to (`tether demo
+ * --duration 14` under --trace-gc: compactions only on worker isolates, which the runtime now starts
+ * without a reducer).
+ * Rows of another length than 6 s write links[-only]-<seconds>s[-v8-idle].json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
@@ -102,6 +111,8 @@ interface LatencyRow {
   p50Us: number;
   p99Us: number;
   maxUs: number;
+  /** Seconds into the row (by the count of answered states) when the slowest command came. */
+  maxAtSecond: number;
   statesSent: number;
   statesReceived: number;
   statesLost: number;
@@ -174,6 +185,8 @@ async function latencyScenario(
   const stats = robot.statistics;
   const report = await rig.stop();
   const sorted = [...report.latencyUs].sort((a, b) => a - b);
+  // Where in the row the worst command came (latencies are in arrival order): start-up or steady state.
+  const worst = report.latencyUs.indexOf(sorted.at(-1) ?? Number.NaN);
   return {
     link,
     rateHz,
@@ -182,6 +195,7 @@ async function latencyScenario(
     p50Us: quantile(sorted, 0.5),
     p99Us: quantile(sorted, 0.99),
     maxUs: sorted.at(-1) ?? Number.NaN,
+    maxAtSecond: worst < 0 ? Number.NaN : worst / rateHz,
     statesSent: report.statesSent,
     statesReceived: stats.statesReceived,
     statesLost: stats.statesLost,
@@ -326,7 +340,7 @@ async function main(): Promise<void> {
           const row = await latencyScenario(link, rateHz, controller, policy, mosquitto);
           latency.push(row);
           console.log(
-            `${link.padEnd(15)} ${String(rateHz).padStart(4)} Hz ${controller.padEnd(11)} p50 ${row.p50Us.toFixed(0).padStart(6)} us  p99 ${row.p99Us.toFixed(0).padStart(6)} us  max ${row.maxUs.toFixed(0).padStart(7)} us  load ${row.loadAverage1m.toFixed(2)}  lost ${row.statesLost}/${row.statesSent} states, ${row.commandsSent - row.commandsReceived}/${row.commandsSent} commands${row.robotFault ? `  FAULT: ${row.robotFault}` : ''}`,
+            `${link.padEnd(15)} ${String(rateHz).padStart(4)} Hz ${controller.padEnd(11)} p50 ${row.p50Us.toFixed(0).padStart(6)} us  p99 ${row.p99Us.toFixed(0).padStart(6)} us  max ${row.maxUs.toFixed(0).padStart(7)} us at ${row.maxAtSecond.toFixed(1).padStart(4)} s  load ${row.loadAverage1m.toFixed(2)}  lost ${row.statesLost}/${row.statesSent} states, ${row.commandsSent - row.commandsReceived}/${row.commandsSent} commands${row.robotFault ? `  FAULT: ${row.robotFault}` : ''}`,
           );
         }
       }
@@ -365,8 +379,8 @@ async function main(): Promise<void> {
     latency,
     faults,
   };
-  // TETHER_V8_WORKERS=idle keeps its own file, so the default figures stay.
-  const variant = process.env['TETHER_V8_WORKERS'] === 'idle' ? '-v8-idle' : '';
+  // A subset, other row lengths and TETHER_V8_WORKERS=idle keep their own files; the default stays.
+  const variant = `${seconds !== 6 ? `-${seconds}s` : ''}${process.env['TETHER_V8_WORKERS'] === 'idle' ? '-v8-idle' : ''}`;
   const file = `bench/results/${only ? 'links-only' : 'links'}${variant}.json`;
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nwrote ${file}`);

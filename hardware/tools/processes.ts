@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { realtimeNodeFlags } from '../../src/runtime/entry-points.ts';
 import type { RigConfigInput } from '../rig/config.ts';
 import type { RigReport } from '../rig/rig.ts';
 
@@ -252,7 +253,15 @@ export async function spawnRig(
   rmSync(statsFile, { force: true });
   const child = spawn(
     process.execPath,
-    [join(repoRoot, 'bin/tether.mjs'), 'rig', configFile, '--stats', statsFile, ...args],
+    [
+      ...realtimeNodeFlags,
+      join(repoRoot, 'bin/tether.mjs'),
+      'rig',
+      configFile,
+      '--stats',
+      statsFile,
+      ...args,
+    ],
     {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],

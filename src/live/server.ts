@@ -18,7 +18,7 @@ import { secondsToNs } from '../logging/layout.ts';
 import type { LoggerDrops } from '../logging/tick-logger.ts';
 import type { ControlLoop } from '../loop/control-loop.ts';
 import type { OperatorReply } from '../loop/operator.ts';
-import { workerEntry } from '../runtime/entry-points.ts';
+import { withoutMemoryReducer, workerEntry } from '../runtime/entry-points.ts';
 import { isLoopback } from './auth.ts';
 import { type EndpointOptions, type LiveRunInfo, type LoopState, nowNs } from './endpoint.ts';
 import type { FromEndpoint, ToEndpoint } from './endpoint-worker.ts';
@@ -96,6 +96,7 @@ export class LiveServer {
   /** Starts the worker, which binds; throws a plain message when the port is taken. */
   static async start(options: LiveServerOptions): Promise<LiveServer> {
     const { warn: _warn, tickHz: _tickHz, ...endpoint } = options;
+    withoutMemoryReducer();
     const worker = new Worker(workerEntry(import.meta, './endpoint-worker.ts', './endpoint-worker.mjs'), {
       workerData: endpoint satisfies EndpointOptions,
     });

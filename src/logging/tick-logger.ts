@@ -17,7 +17,7 @@ import type { ControlEvent, EventSink } from '../core/events.ts';
 import type { LinkHealth } from '../core/link-health.ts';
 import type { RobotInfo } from '../core/robot.ts';
 import type { TickRecord } from '../core/tick.ts';
-import { workerEntry } from '../runtime/entry-points.ts';
+import { withoutMemoryReducer, workerEntry } from '../runtime/entry-points.ts';
 import {
   fillTemplate,
   flatTemplate,
@@ -197,6 +197,7 @@ export class McapTickLogger implements EventSink, LoggerDrops {
       version: readVersion(),
       link: options.link === true,
     };
+    withoutMemoryReducer();
     const worker = new Worker(workerEntry(import.meta, './writer-worker.ts', './writer-worker.mjs'), {
       workerData: setup,
     });

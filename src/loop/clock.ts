@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { Observable } from 'rxjs';
 import type { TickRecord } from '../core/tick.ts';
+import { withoutMemoryReducer } from '../runtime/entry-points.ts';
 import { describePriority, restoreThreadNice, setThreadNice } from './priority.ts';
 import { WakeLead } from './timing.ts';
 
@@ -149,6 +150,8 @@ export class ClockThread {
     const shared = new SharedArrayBuffer(24);
     this.control = new Int32Array(shared, 0, 4);
     this.wakeAtCell = new Float64Array(shared, 16, 1);
+    // A clock whose thread pauses for a compacting GC does not tick (entry-points.ts).
+    withoutMemoryReducer();
     this.worker = new Worker(clockWorkerUrl, { workerData: { buffer: shared, nice } });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', (niceness: number | string) => {

@@ -92,12 +92,13 @@ describe.runIf(process.platform === 'linux')('tether run and the V8 workers', ()
           let output = '';
           child.stdout!.on('data', (d) => (output += d));
           child.stderr!.on('data', (d) => (output += d));
-          // Read while the loop runs: the line saying it runs comes before its first tick.
+          // Read while the loop runs: the line saying it runs comes before its first tick, the
+          // one saying it stopped after its last (then threads end).
           timer = setInterval(() => {
-            if (!/running under/.test(output)) return;
+            if (!/running under/.test(output) || /stopped after/.test(output)) return;
             try {
               const now = classes(child.pid!);
-              if (now.size > 0) seen = now;
+              if (now.size > seen.size) seen = now;
             } catch {
               // Already gone.
             }

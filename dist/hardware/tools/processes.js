@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
+import { realtimeNodeFlags } from "../../src/runtime/entry-points.js";
 var repoRoot = resolve(fileURLToPath(new URL("../..", __sourceUrl)));
 var testLinkKey = "74657374206b6579206f6e6c793a206e6f7420666f722061207265616c20726967";
 function useTestLinkKey() {
@@ -170,7 +171,15 @@ async function spawnRig(config, dir, name = "rig", args = [], options = {}) {
   rmSync(statsFile, { force: true });
   const child = spawn(
     process.execPath,
-    [join(repoRoot, "bin/tether.mjs"), "rig", configFile, "--stats", statsFile, ...args],
+    [
+      ...realtimeNodeFlags,
+      join(repoRoot, "bin/tether.mjs"),
+      "rig",
+      configFile,
+      "--stats",
+      statsFile,
+      ...args
+    ],
     {
       cwd: repoRoot,
       stdio: ["ignore", "pipe", "pipe"],

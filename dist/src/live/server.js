@@ -4,7 +4,7 @@ const __sourceUrl = new URL("../../../src/live/server.ts", import.meta.url).href
 // src/live/server.ts
 import { Worker } from "node:worker_threads";
 import { secondsToNs } from "../logging/layout.js";
-import { workerEntry } from "../runtime/entry-points.js";
+import { withoutMemoryReducer, workerEntry } from "../runtime/entry-points.js";
 import { isLoopback } from "./auth.js";
 import { nowNs } from "./endpoint.js";
 import { LiveTickSink } from "./tick-sink.js";
@@ -51,6 +51,7 @@ var LiveServer = class _LiveServer {
   /** Starts the worker, which binds; throws a plain message when the port is taken. */
   static async start(options) {
     const { warn: _warn, tickHz: _tickHz, ...endpoint } = options;
+    withoutMemoryReducer();
     const worker = new Worker(workerEntry(import.meta, "./endpoint-worker.ts", "./endpoint-worker.mjs"), {
       workerData: endpoint
     });

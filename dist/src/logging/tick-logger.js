@@ -7,7 +7,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
-import { workerEntry } from "../runtime/entry-points.js";
+import { withoutMemoryReducer, workerEntry } from "../runtime/entry-points.js";
 import {
   fillTemplate,
   flatTemplate,
@@ -114,6 +114,7 @@ var McapTickLogger = class _McapTickLogger {
       version: readVersion(),
       link: options.link === true
     };
+    withoutMemoryReducer();
     const worker = new Worker(workerEntry(import.meta, "./writer-worker.ts", "./writer-worker.mjs"), {
       workerData: setup
     });

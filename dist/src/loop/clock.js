@@ -4,6 +4,7 @@ const __sourceUrl = new URL("../../../src/loop/clock.ts", import.meta.url).href;
 // src/loop/clock.ts
 import { Worker } from "node:worker_threads";
 import { Observable } from "rxjs";
+import { withoutMemoryReducer } from "../runtime/entry-points.js";
 import { describePriority, restoreThreadNice, setThreadNice } from "./priority.js";
 import { WakeLead } from "./timing.js";
 function createHandshake() {
@@ -97,6 +98,7 @@ var ClockThread = class _ClockThread {
     const shared = new SharedArrayBuffer(24);
     this.control = new Int32Array(shared, 0, 4);
     this.wakeAtCell = new Float64Array(shared, 16, 1);
+    withoutMemoryReducer();
     this.worker = new Worker(clockWorkerUrl, { workerData: { buffer: shared, nice } });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once("message", (niceness) => {

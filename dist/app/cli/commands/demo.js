@@ -13,6 +13,7 @@ import { OperatorConsole } from "../../../src/loop/operator.js";
 import { describeChange, requestedNice, setProcessNice } from "../../../src/loop/priority.js";
 import { runFromConfig } from "../../../src/loop/runner.js";
 import { formatTaskOutcome } from "../../../src/loop/task-outcome.js";
+import { realtimeNodeFlags } from "../../../src/runtime/entry-points.js";
 import { startLiveView } from "../../live/live-view.js";
 import { plugins } from "../../plugins.js";
 import { runExitCode } from "../exit-code.js";
@@ -36,6 +37,7 @@ function register(program) {
     const rig = spawn(
       process.execPath,
       [
+        ...realtimeNodeFlags,
         cli,
         "rig",
         rigConfig,
