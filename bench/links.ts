@@ -153,11 +153,14 @@ async function latencyScenario(
   const input = new Float32Array(policy?.inputSize ?? 0);
   const output = new Float32Array(policy?.outputSize ?? 0);
   let busy = false;
+  // Commands written in answer to a state; deactivate's own command, after the row, is not one.
+  let answered = 0;
   robot.onSample(() => {
     robot.read(observation);
     if (controller === 'trivial') {
       action[0] = -10 * observation[1]! - 1 * observation[3]!;
       robot.write(action);
+      answered++;
       return;
     }
     // An async policy still running when the next state arrives skips that state (counted below).
@@ -167,12 +170,14 @@ async function latencyScenario(
     if (pending === undefined) {
       action[0] = output[0]!;
       robot.write(action);
+      answered++;
       return;
     }
     busy = true;
     pending.then(() => {
       action[0] = output[0]!;
       robot.write(action);
+      answered++;
       busy = false;
     });
   });
@@ -184,9 +189,11 @@ async function latencyScenario(
   await robot.shutdown();
   const stats = robot.statistics;
   const report = await rig.stop();
-  const sorted = [...report.latencyUs].sort((a, b) => a - b);
-  // Where in the row the worst command came (latencies are in arrival order): start-up or steady state.
-  const worst = report.latencyUs.indexOf(sorted.at(-1) ?? Number.NaN);
+  // In arrival order, the first `answered` are the answers (commands arrive in the order sent).
+  const latencies = report.latencyUs.slice(0, answered);
+  const sorted = [...latencies].sort((a, b) => a - b);
+  // Where in the row the worst command came: start-up or steady state.
+  const worst = latencies.indexOf(sorted.at(-1) ?? Number.NaN);
   return {
     link,
     rateHz,
