@@ -17,7 +17,8 @@ import type { ControlEvent, EventSink } from '../core/events.ts';
 import type { LinkHealth } from '../core/link-health.ts';
 import type { RobotInfo } from '../core/robot.ts';
 import type { TickRecord } from '../core/tick.ts';
-import { withoutMemoryReducer, workerEntry } from '../runtime/entry-points.ts';
+import { workerEntry } from '../runtime/entry-points.ts';
+import { withoutMemoryReducer } from '../runtime/heap.ts';
 import {
   fillTemplate,
   flatTemplate,

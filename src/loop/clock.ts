@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { Observable } from 'rxjs';
 import type { TickRecord } from '../core/tick.ts';
-import { withoutMemoryReducer } from '../runtime/entry-points.ts';
+import { withoutMemoryReducer } from '../runtime/heap.ts';
 import { describePriority, restoreThreadNice, setThreadNice } from './priority.ts';
 import { WakeLead } from './timing.ts';
 

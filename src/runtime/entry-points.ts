@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 
 /*
  * Where worker threads and child processes start. The CLI runs either the TypeScript sources under
@@ -36,20 +35,5 @@ export function childEntry(meta: ImportMeta, module: string): { modulePath: stri
     : { modulePath: fileURLToPath(new URL(module, meta.url)), execArgv: ['--import', 'tsx'] };
 }
 
-/**
- * V8's memory reducer shrinks a heap that has gone quiet: about 8 s after a heap grows it runs up
- * to three compacting GCs half a second apart, each a 2–9 ms pause of its thread (`--trace-gc`:
- * `Mark-Compact (reduce)`). On the loop's clock thread that is a clock that does not tick; on a
- * rig's main thread, a burst of late states (`bench:links`). Every isolate created after this call
- * (the clock thread, the logger's writer, the live endpoint) has no reducer: V8's flags are read
- * when an isolate's heap is set up, so the flag cannot remove the main thread's own reducer; a
- * process that needs that starts node with `--no-memory-reducer` (as the rig's spawners do: `realtimeNodeFlags`). The
- * heap then keeps its size until an ordinary GC, which a loop that allocates nothing per tick rarely
- * needs.
- */
-export function withoutMemoryReducer(): void {
-  setFlagsFromString('--no-memory-reducer');
-}
-
-/** Node options for a child process that runs a real-time loop of its own (an emulated rig). */
+/** Node options for a child process that runs a real-time loop of its own (an emulated rig): heap.ts. */
 export const realtimeNodeFlags: readonly string[] = ['--no-memory-reducer'];

@@ -4,7 +4,8 @@ const __sourceUrl = new URL("../../../src/live/server.ts", import.meta.url).href
 // src/live/server.ts
 import { Worker } from "node:worker_threads";
 import { secondsToNs } from "../logging/layout.js";
-import { withoutMemoryReducer, workerEntry } from "../runtime/entry-points.js";
+import { workerEntry } from "../runtime/entry-points.js";
+import { withoutMemoryReducer } from "../runtime/heap.js";
 import { isLoopback } from "./auth.js";
 import { nowNs } from "./endpoint.js";
 import { LiveTickSink } from "./tick-sink.js";

@@ -7,7 +7,8 @@ import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
-import { withoutMemoryReducer, workerEntry } from "../runtime/entry-points.js";
+import { workerEntry } from "../runtime/entry-points.js";
+import { withoutMemoryReducer } from "../runtime/heap.js";
 import {
   fillTemplate,
   flatTemplate,

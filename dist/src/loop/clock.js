@@ -4,7 +4,7 @@ const __sourceUrl = new URL("../../../src/loop/clock.ts", import.meta.url).href;
 // src/loop/clock.ts
 import { Worker } from "node:worker_threads";
 import { Observable } from "rxjs";
-import { withoutMemoryReducer } from "../runtime/entry-points.js";
+import { withoutMemoryReducer } from "../runtime/heap.js";
 import { describePriority, restoreThreadNice, setThreadNice } from "./priority.js";
 import { WakeLead } from "./timing.js";
 function createHandshake() {

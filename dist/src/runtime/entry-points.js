@@ -3,7 +3,6 @@ const __sourceUrl = new URL("../../../src/runtime/entry-points.ts", import.meta.
 
 // src/runtime/entry-points.ts
 import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
 function runsCompiled(meta) {
   return meta.url.endsWith(".js");
 }
@@ -17,13 +16,9 @@ function workerEntry(meta, module, bootstrap) {
 function childEntry(meta, module) {
   return runsCompiled(meta) ? { modulePath: fileURLToPath(compiledSibling(module, meta)), execArgv: [] } : { modulePath: fileURLToPath(new URL(module, meta.url)), execArgv: ["--import", "tsx"] };
 }
-function withoutMemoryReducer() {
-  setFlagsFromString("--no-memory-reducer");
-}
 var realtimeNodeFlags = ["--no-memory-reducer"];
 export {
   childEntry,
   realtimeNodeFlags,
-  withoutMemoryReducer,
   workerEntry
 };

@@ -1,0 +1,33 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/*
+ * V8 heap settings for the threads that keep a loop's deadlines (docs/architecture.md, "No memory
+ * reducer on the loop's threads" and "A clean heap before the robot moves").
+ */
+
+/**
+ * V8's memory reducer shrinks a heap that has gone quiet: about 8 s after a heap grows it runs up
+ * to three compacting GCs half a second apart, each a 2–9 ms pause of its thread (`--trace-gc`:
+ * `Mark-Compact (reduce)`). On the loop's clock thread that is a clock that does not tick; on a
+ * rig's main thread, a burst of late states (`bench:links`). Every isolate created after this call
+ * (the clock thread, the logger's writer, the live endpoint) has no reducer: V8 reads the flag when
+ * an isolate's heap is set up, so it cannot remove the main thread's own reducer; a process that
+ * needs that starts node with `--no-memory-reducer` (`realtimeNodeFlags` in entry-points.ts). The
+ * heap then keeps its size until an ordinary GC, which a loop that allocates nothing per tick rarely
+ * needs.
+ */
+export function withoutMemoryReducer(): void {
+  setFlagsFromString('--no-memory-reducer');
+}
+
+/**
+ * A full, blocking garbage collection now: called just before a robot is activated, so that the
+ * garbage of start-up (modules, configs, compiled models) is collected while nothing moves rather
+ * than in the first second of the run, when the young generation it filled would be scavenged
+ * under the loop. Takes a few tens of milliseconds.
+ */
+export function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
