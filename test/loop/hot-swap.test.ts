@@ -215,4 +215,33 @@ describe('hot-swap through the controller manager', () => {
       expect(active).toBe(0);
     }
   });
+
+  it('reads a reward ratio against a negative baseline as a drop of that fraction of its size', async () => {
+    // v0 earns −1 per tick (a cost, as the arm's reach reward is). Within 0.9 of it means no worse
+    // than −1.1: −1.05 stays (−0.9, the baseline times the ratio, would have rolled it back) and
+    // −1.5 goes.
+    for (const [candidateReward, verdict] of [
+      [-1.05, 'kept'],
+      [-1.5, 'rolled-back'],
+    ] as const) {
+      const manager = new ControllerManager([{ name: 'v0', controller: new RecordingConstant('v0', 0) }]);
+      manager.install('v1', new RecordingConstant('v1', 0));
+      let monitor: RollbackMonitor | undefined;
+      await runManaged(manager, 80, {
+        monitor: (m, events) => {
+          monitor = monitorOf(m, events, { reward: () => (m.activeName === 'v0' ? -1 : candidateReward) });
+          return monitor;
+        },
+        beforeTick: (k, loop) => {
+          if (k === 20) {
+            monitor!.watch('v1', 'v0', { window: 0.4, minRewardRatio: 0.9 });
+            loop.controllers.requestSwitch('v1', 'swap');
+          }
+        },
+      });
+      expect(monitor!.status.baselineRewardPerTick).toBeCloseTo(-1, 6);
+      expect(monitor!.status.verdict, `candidate at ${candidateReward} per tick`).toBe(verdict);
+      if (verdict === 'rolled-back') expect(monitor!.status.reason).toMatch(/below -1\.100/);
+    }
+  });
 });
