@@ -43,7 +43,6 @@ import type { Policy } from '../src/inference/policy.ts';
 import { idleV8Workers } from '../src/loop/background-threads.ts';
 import { describeChange, requestedNice, setThreadNice } from '../src/loop/priority.ts';
 import { runFromConfig } from '../src/loop/runner.ts';
-import { collectGarbage } from '../src/runtime/heap.ts';
 import { SafetyFlag } from '../src/safety/types.ts';
 
 type LinkKind = 'pty' | 'mqtt-embedded' | 'mqtt-mosquitto';
@@ -148,8 +147,6 @@ async function latencyScenario(
   );
   const robot = await hostRobot(link, rig, brokerUrl);
   await robot.configure();
-  // As the runner does before its robot moves (src/runtime/heap.ts).
-  collectGarbage();
   await robot.activate();
   const observation = new Float64Array(robot.info.observation.signals.length);
   const action = new Float64Array(robot.info.action.signals.length);

@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { envDefinition } from '../../sim/envs/index.ts';
 import { SimModel } from '../../sim/model.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { collectGarbage } from '../../src/runtime/heap.ts';
 import { Endpoint } from '../link/endpoint.ts';
 import { SerialTransport } from '../link/serial-transport.ts';
 import {
@@ -688,8 +687,6 @@ export class EmulatedRig {
           this.firmware.reset();
           this.firmware.held = false;
         }
-        // The host waits for this answer before its loop starts: a clean heap costs nothing there.
-        collectGarbage();
         this.firmware.activate();
         this.lastHeardMs = performance.now();
         if (Number.isNaN(this.activatedAtMs)) this.activatedAtMs = performance.now();

@@ -15,7 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
  * So `TETHER_V8_WORKERS=idle` moves V8's worker threads to SCHED_IDLE. It is an opt-in for a machine
  * that runs nothing else: beside other CPU load the workers starve, and the main thread waits for
  * them wherever V8 joins their work (a parallel GC phase, an asynchronous WebAssembly compile) —
- * beside two CPU hogs the demo then latched in 5 runs of 5 (docs/architecture.md). libuv's thread
+ * beside two CPU hogs the demo latched in every run (docs/architecture.md). libuv's thread
  * pool (file writes, ONNX Runtime's async runs) and our own worker threads (the clock thread, the
  * logger) are never touched.
  *

@@ -4,7 +4,6 @@ import type { ControlEvent, EventSink } from '../core/events.ts';
 import type { LinkHealth } from '../core/link-health.ts';
 import type { Robot } from '../core/robot.ts';
 import { type LoggerDrops, type LogSummary, McapTickLogger } from '../logging/tick-logger.ts';
-import { collectGarbage } from '../runtime/heap.ts';
 import {
   assembleControl,
   checkPresentedSpecs,
@@ -150,8 +149,6 @@ export async function runFromConfig(
       if (v8Workers !== undefined)
         events.emit({ time: 0, kind: 'lifecycle', source: 'runner', message: v8Workers });
       clockThread = await ClockThread.start(requestedNice());
-      // Start-up's garbage goes now, while nothing moves, not in the run's first second.
-      collectGarbage();
     }
     await robot.activate();
     events.emit({

@@ -1,9 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 /*
  * V8 heap settings for the threads that keep a loop's deadlines (docs/architecture.md, "No memory
- * reducer on the loop's threads" and "A clean heap before the robot moves").
+ * reducer on the loop's threads").
  */
 
 /**
@@ -19,15 +18,4 @@ import { runInNewContext } from 'node:vm';
  */
 export function withoutMemoryReducer(): void {
   setFlagsFromString('--no-memory-reducer');
-}
-
-/**
- * A full, blocking garbage collection now: called just before a robot is activated, so that the
- * garbage of start-up (modules, configs, compiled models) is collected while nothing moves rather
- * than in the first second of the run, when the young generation it filled would be scavenged
- * under the loop. Takes a few tens of milliseconds.
- */
-export function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
 }

@@ -5,7 +5,6 @@ import { resolve } from "node:path";
 import { envDefinition } from "../../sim/envs/index.js";
 import { SimModel } from "../../sim/model.js";
 import { Rng } from "../../src/core/rng.js";
-import { collectGarbage } from "../../src/runtime/heap.js";
 import { Endpoint } from "../link/endpoint.js";
 import { SerialTransport } from "../link/serial-transport.js";
 import {
@@ -555,7 +554,6 @@ var EmulatedRig = class _EmulatedRig {
           this.firmware.reset();
           this.firmware.held = false;
         }
-        collectGarbage();
         this.firmware.activate();
         this.lastHeardMs = performance.now();
         if (Number.isNaN(this.activatedAtMs)) this.activatedAtMs = performance.now();

@@ -2,7 +2,6 @@
 
 // src/loop/runner.ts
 import { McapTickLogger } from "../logging/tick-logger.js";
-import { collectGarbage } from "../runtime/heap.js";
 import {
   assembleControl,
   checkPresentedSpecs,
@@ -96,7 +95,6 @@ async function runFromConfig(config, overrides = {}, hooks = {}) {
       if (v8Workers !== void 0)
         events.emit({ time: 0, kind: "lifecycle", source: "runner", message: v8Workers });
       clockThread = await ClockThread.start(requestedNice());
-      collectGarbage();
     }
     await robot.activate();
     events.emit({
