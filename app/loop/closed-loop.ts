@@ -12,7 +12,6 @@
  * Every version, gate report, swap and rollback goes into the run's log (events with the policy's
  * SHA-256) and into `ledger.jsonl`; `summary.json` and `returns.svg` hold the per-round figures.
  */
-
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';

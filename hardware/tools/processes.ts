@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { realtimeNodeFlags } from '../../src/runtime/entry-points.ts';
+import { realtimeNodeFlags } from '../../src/runtime/heap.ts';
 import type { RigConfigInput } from '../rig/config.ts';
 import type { RigReport } from '../rig/rig.ts';
 

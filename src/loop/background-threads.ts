@@ -15,7 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
  * So `TETHER_V8_WORKERS=idle` moves V8's worker threads to SCHED_IDLE. It is an opt-in for a machine
  * that runs nothing else: beside other CPU load the workers starve, and the main thread waits for
  * them wherever V8 joins their work (a parallel GC phase, an asynchronous WebAssembly compile) —
- * beside two CPU hogs the demo latched in every run (docs/architecture.md). libuv's thread
+ * beside two CPU hogs the demo latched in each of three runs (docs/architecture.md). libuv's thread
  * pool (file writes, ONNX Runtime's async runs) and our own worker threads (the clock thread, the
  * logger) are never touched.
  *
@@ -25,11 +25,26 @@ import { readdirSync, readFileSync } from 'node:fs';
  * (another runtime, another kernel) leaves every thread as it is and says why.
  */
 
-/** One thread as /proc shows it: its id and the first two fields of `/proc/self/task/<tid>/syscall`. */
+/** Where a thread is blocked: a system call and its first argument (for a futex, its address). */
+export interface BlockedIn {
+  readonly call: number;
+  readonly argument: number;
+}
+
+/** One thread as /proc shows it: its id and where it is blocked, or `running`. */
 export interface ThreadSnapshot {
   readonly tid: number;
-  /** `<syscall number> <first argument>` while blocked in a system call; `running` otherwise. */
-  readonly waitingOn: string;
+  readonly waitingOn: BlockedIn | 'running';
+}
+
+/**
+ * The first two fields of `/proc/<pid>/task/<tid>/syscall` (`202 0x566f9cc …`); `running` for a
+ * thread on a CPU (`running`) or stopped outside any system call (`-1 …`).
+ */
+export function parseSyscall(text: string): BlockedIn | 'running' {
+  const [call, argument] = text.trim().split(' ');
+  if (call === undefined || argument === undefined || call === 'running' || call === '-1') return 'running';
+  return { call: Number(call), argument: Number.parseInt(argument, 16) };
 }
 
 /**
@@ -63,12 +78,9 @@ export function findV8Workers(
  * Two threads blocked in the same system call on one condition variable: glibc's condition variable
  * has two futex words 4 bytes apart (its two waiter groups), so the addresses may differ by that.
  */
-function sameWait(a: string, b: string): boolean {
+function sameWait(a: BlockedIn | 'running', b: BlockedIn | 'running'): boolean {
   if (a === 'running' || b === 'running') return false;
-  const [callA, addressA] = a.split(' ');
-  const [callB, addressB] = b.split(' ');
-  if (callA !== callB || addressA === undefined || addressB === undefined) return false;
-  return Math.abs(Number.parseInt(addressA, 16) - Number.parseInt(addressB, 16)) <= 8;
+  return a.call === b.call && Math.abs(a.argument - b.argument) <= 8;
 }
 
 /** Node's V8 pool size: `--v8-pool-size` from the command line or NODE_OPTIONS, else Node's default of 4. */
@@ -87,9 +99,7 @@ function snapshot(): ThreadSnapshot[] {
   const threads: ThreadSnapshot[] = [];
   for (const name of readdirSync('/proc/self/task')) {
     try {
-      const fields = readFileSync(`/proc/self/task/${name}/syscall`, 'utf8').trim().split(' ');
-      const waitingOn =
-        fields[0] === 'running' || fields.length < 2 ? 'running' : `${fields[0]} ${fields[1]}`;
+      const waitingOn = parseSyscall(readFileSync(`/proc/self/task/${name}/syscall`, 'utf8'));
       threads.push({ tid: Number(name), waitingOn });
     } catch {
       // A thread that ended while we looked.

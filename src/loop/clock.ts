@@ -150,7 +150,7 @@ export class ClockThread {
     const shared = new SharedArrayBuffer(24);
     this.control = new Int32Array(shared, 0, 4);
     this.wakeAtCell = new Float64Array(shared, 16, 1);
-    // A clock whose thread pauses for a compacting GC does not tick (entry-points.ts).
+    // A clock whose thread pauses for a compacting GC does not tick (runtime/heap.ts).
     withoutMemoryReducer();
     this.worker = new Worker(clockWorkerUrl, { workerData: { buffer: shared, nice } });
     this.ready = new Promise((resolve, reject) => {

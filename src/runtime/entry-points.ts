@@ -34,6 +34,3 @@ export function childEntry(meta: ImportMeta, module: string): { modulePath: stri
     ? { modulePath: fileURLToPath(compiledSibling(module, meta)), execArgv: [] }
     : { modulePath: fileURLToPath(new URL(module, meta.url)), execArgv: ['--import', 'tsx'] };
 }
-
-/** Node options for a child process that runs a real-time loop of its own (an emulated rig): heap.ts. */
-export const realtimeNodeFlags: readonly string[] = ['--no-memory-reducer'];

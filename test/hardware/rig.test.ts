@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killLeftovers, spawnRig, temporaryDirectory } from '../../hardware/tools/processes.ts';
 import { serialRobot, sleep, until } from './helpers.ts';
@@ -20,6 +21,10 @@ describe('emulated rig firmware', () => {
       },
       work.path,
       'arm',
+    );
+    // Its main thread runs without V8's memory reducer (src/runtime/heap.ts): no compaction pauses.
+    expect(readFileSync(`/proc/${rig.child.pid}/cmdline`, 'utf8').split('\0')).toContain(
+      '--no-memory-reducer',
     );
     const robot = await serialRobot(rig.hostLink);
     try {

@@ -9,7 +9,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../../hardware/tools/processes.ts';
-import { findV8Workers, type ThreadSnapshot, v8PoolSize } from '../../src/loop/background-threads.ts';
+import {
+  findV8Workers,
+  parseSyscall,
+  type ThreadSnapshot,
+  v8PoolSize,
+} from '../../src/loop/background-threads.ts';
 import { tether } from '../support/cli.ts';
 
 const work = temporaryDirectory('tether-v8-workers');
@@ -19,14 +24,11 @@ afterAll(() => work.remove());
 // condition variable (glibc parks waiters on either of its two futex words), the inspector's
 // semaphore, libuv's pool on another condition variable.
 const pid = 100;
-const layout = (workers: readonly string[]): ThreadSnapshot[] => [
-  { tid: 100, waitingOn: '0 0x14' },
-  { tid: 101, waitingOn: '281 0x9' },
-  ...workers.map((waitingOn, i) => ({ tid: 102 + i, waitingOn })),
-  { tid: 102 + workers.length, waitingOn: '202 0x5660460' },
-  { tid: 103 + workers.length, waitingOn: '202 0x566f9cc' },
-  { tid: 104 + workers.length, waitingOn: '202 0x566f9c8' },
-];
+const layout = (workers: readonly string[]): ThreadSnapshot[] =>
+  ['0 0x14', '281 0x9', ...workers, '202 0x5660460', '202 0x566f9cc', '202 0x566f9c8'].map((syscall, i) => ({
+    tid: 100 + i,
+    waitingOn: parseSyscall(syscall),
+  }));
 
 describe("recognising V8's worker pool", () => {
   it('takes the threads after the delayed-task thread that wait on one condition variable', () => {

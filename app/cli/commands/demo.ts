@@ -11,7 +11,7 @@ import { OperatorConsole } from '../../../src/loop/operator.ts';
 import { describeChange, requestedNice, setProcessNice } from '../../../src/loop/priority.ts';
 import { runFromConfig } from '../../../src/loop/runner.ts';
 import { formatTaskOutcome } from '../../../src/loop/task-outcome.ts';
-import { realtimeNodeFlags } from '../../../src/runtime/entry-points.ts';
+import { realtimeNodeFlags } from '../../../src/runtime/heap.ts';
 import { startLiveView } from '../../live/live-view.ts';
 import { plugins } from '../../plugins.ts';
 import { runExitCode } from '../exit-code.ts';

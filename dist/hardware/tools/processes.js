@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
-import { realtimeNodeFlags } from "../../src/runtime/entry-points.js";
+import { realtimeNodeFlags } from "../../src/runtime/heap.js";
 var repoRoot = resolve(fileURLToPath(new URL("../..", __sourceUrl)));
 var testLinkKey = "74657374206b6579206f6e6c793a206e6f7420666f722061207265616c20726967";
 function useTestLinkKey() {

@@ -3,6 +3,11 @@
 // src/loop/background-threads.ts
 import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+function parseSyscall(text) {
+  const [call, argument] = text.trim().split(" ");
+  if (call === void 0 || argument === void 0 || call === "running" || call === "-1") return "running";
+  return { call: Number(call), argument: Number.parseInt(argument, 16) };
+}
 function findV8Workers(threads, pid, poolSize) {
   const others = threads.filter((t) => t.tid !== pid).sort((a, b) => a.tid - b.tid);
   if (others.length < poolSize + 1)
@@ -21,10 +26,7 @@ function findV8Workers(threads, pid, poolSize) {
 }
 function sameWait(a, b) {
   if (a === "running" || b === "running") return false;
-  const [callA, addressA] = a.split(" ");
-  const [callB, addressB] = b.split(" ");
-  if (callA !== callB || addressA === void 0 || addressB === void 0) return false;
-  return Math.abs(Number.parseInt(addressA, 16) - Number.parseInt(addressB, 16)) <= 8;
+  return a.call === b.call && Math.abs(a.argument - b.argument) <= 8;
 }
 function v8PoolSize(execArgv, nodeOptions) {
   const flags = [...execArgv, ...nodeOptions?.split(/\s+/) ?? []];
@@ -40,8 +42,7 @@ function snapshot() {
   const threads = [];
   for (const name of readdirSync("/proc/self/task")) {
     try {
-      const fields = readFileSync(`/proc/self/task/${name}/syscall`, "utf8").trim().split(" ");
-      const waitingOn = fields[0] === "running" || fields.length < 2 ? "running" : `${fields[0]} ${fields[1]}`;
+      const waitingOn = parseSyscall(readFileSync(`/proc/self/task/${name}/syscall`, "utf8"));
       threads.push({ tid: Number(name), waitingOn });
     } catch {
     }
@@ -88,5 +89,6 @@ async function idleV8Workers() {
 export {
   findV8Workers,
   idleV8Workers,
+  parseSyscall,
   v8PoolSize
 };

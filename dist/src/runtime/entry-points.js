@@ -16,9 +16,7 @@ function workerEntry(meta, module, bootstrap) {
 function childEntry(meta, module) {
   return runsCompiled(meta) ? { modulePath: fileURLToPath(compiledSibling(module, meta)), execArgv: [] } : { modulePath: fileURLToPath(new URL(module, meta.url)), execArgv: ["--import", "tsx"] };
 }
-var realtimeNodeFlags = ["--no-memory-reducer"];
 export {
   childEntry,
-  realtimeNodeFlags,
   workerEntry
 };

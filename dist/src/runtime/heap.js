@@ -2,9 +2,12 @@
 
 // src/runtime/heap.ts
 import { setFlagsFromString } from "node:v8";
+var noMemoryReducer = "--no-memory-reducer";
 function withoutMemoryReducer() {
-  setFlagsFromString("--no-memory-reducer");
+  setFlagsFromString(noMemoryReducer);
 }
+var realtimeNodeFlags = [noMemoryReducer];
 export {
+  realtimeNodeFlags,
   withoutMemoryReducer
 };

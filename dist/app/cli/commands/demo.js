@@ -13,7 +13,7 @@ import { OperatorConsole } from "../../../src/loop/operator.js";
 import { describeChange, requestedNice, setProcessNice } from "../../../src/loop/priority.js";
 import { runFromConfig } from "../../../src/loop/runner.js";
 import { formatTaskOutcome } from "../../../src/loop/task-outcome.js";
-import { realtimeNodeFlags } from "../../../src/runtime/entry-points.js";
+import { realtimeNodeFlags } from "../../../src/runtime/heap.js";
 import { startLiveView } from "../../live/live-view.js";
 import { plugins } from "../../plugins.js";
 import { runExitCode } from "../exit-code.js";
