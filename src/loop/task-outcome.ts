@@ -131,7 +131,8 @@ export interface TaskOutcome {
   readonly falls: number;
   /**
    * Episodes that ended at the horizon, a latch or the run's end and whose last observation missed
-   * the task's goal (0 for a task without one). Episodes cut by gaps in the ticks are not checked.
+   * the task's goal (0 for a task without one). Episodes cut by gaps in the ticks are not checked,
+   * but for the last when the run ended in that gap.
    */
   readonly goalMissed: number;
   /** Undiscounted return of each episode, in order. */
@@ -175,6 +176,8 @@ export class TaskOutcomeTracker implements TickSink {
   /** Episodes that ran to their end, where a goal was checked, and those that missed it. */
   private goalChecked = 0;
   private goalMissed = 0;
+  /** The tick that revealed the gap which cut the last episode, unjudged; -1 when there is none. */
+  private cutByGapAt = -1;
   private firstFall: number | undefined;
   private inLimitsTicks = 0;
   private ticks = 0;
@@ -219,7 +222,10 @@ export class TaskOutcomeTracker implements TickSink {
         if (!latched) this.skippingAfterTerminal = true;
       } else if (latched) this.close(true);
       else if (this.task.horizon !== undefined && this.openTransitions >= this.task.horizon) this.close(true);
-    } else if (this.open) this.close(false);
+    } else if (this.open) {
+      this.close(false);
+      if (!consecutive) this.cutByGapAt = record.tick;
+    }
 
     if (latched || !consecutive) this.skippingAfterTerminal = false;
     let commandFinite = true;
@@ -237,6 +243,12 @@ export class TaskOutcomeTracker implements TickSink {
   /** The outcome so far; call after the loop stopped for the run's. */
   outcome(): TaskOutcome {
     if (this.open) this.close(true);
+    else if (this.cutByGapAt === this.previousTick) {
+      // The run ended in the gap that cut its last episode (its last tick came late): that episode
+      // ran to the end, so it is judged where it got to, as one the run's end closes.
+      this.judgeGoal();
+    }
+    this.cutByGapAt = -1;
     const episodes = this.returns.length;
     const meanReturn = episodes === 0 ? 0 : this.returns.reduce((a, b) => a + b, 0) / episodes;
     const goal = this.task.goal !== undefined;
@@ -279,19 +291,25 @@ export class TaskOutcomeTracker implements TickSink {
    * Ends the open episode. `judged`: it ended at the horizon, the end of the run or a latch (an
    * e-stop, a fault, the loop's reset between episodes), so its last observation is where the attempt
    * got to and the goal is checked there. An episode cut by a gap in the ticks (a missed deadline, a
-   * non-finite value) is not: the robot went on regardless of the cut.
+   * non-finite value) is not: the robot went on regardless of the cut (`outcome` still judges the
+   * last one if the run ended in its gap).
    */
   private close(judged: boolean): void {
     if (this.open) {
       this.returns.push(this.openReturn);
-      if (judged && this.task.goal !== undefined) {
-        this.goalChecked++;
-        if (!this.task.goal(this.episodeEnd)) this.goalMissed++;
-      }
+      if (judged) this.judgeGoal();
     }
+    this.cutByGapAt = -1;
     this.open = false;
     this.openReturn = 0;
     this.openTransitions = 0;
+  }
+
+  /** Checks the task's goal, if it has one, on the last episode's last observation. */
+  private judgeGoal(): void {
+    if (this.task.goal === undefined) return;
+    this.goalChecked++;
+    if (!this.task.goal(this.episodeEnd)) this.goalMissed++;
   }
 }
 

@@ -57,6 +57,20 @@ describe('task outcome with a goal', () => {
     expect(formatTaskOutcome(outcome)).toMatch(/^toy reach: SUCCESS/);
   });
 
+  it('judges the last episode where it got to when the run ends in the gap that cut it (a late last tick)', () => {
+    // Ticks 0..20 reach the goal; the run's last tick, 22, comes late: a gap, and nothing after it.
+    const reached = score([...ramp(0, 20, 0, 1), [22, 1]]);
+    expect(reached.episodes).toBe(1);
+    expect(reached.success).toBe(true);
+    expect(reached.verdict).toBe('goal met at the end of 1 episode, no terminal state');
+    const short = score([...ramp(0, 20, 0, 0.5), [22, 0.5]]);
+    expect(short.success).toBe(false);
+    expect(short.verdict).toBe('the goal was not met at the end of 1 of 1 episode');
+    // A gap followed by more ticks that form no episode (a latch to the end) is not the run's end.
+    const latchedAfter = score([...ramp(0, 20, 0, 1), [22, 1], [23, 1]], task, new Set([22, 23]));
+    expect(latchedAfter.verdict).toMatch(/^no episode ended where it is judged/);
+  });
+
   it('fails when the run ends short of the goal, though nothing fell', () => {
     const outcome = score(ramp(0, 10, 0, 0.5));
     expect(outcome.falls).toBe(0);

@@ -101,6 +101,8 @@ var TaskOutcomeTracker = class {
   /** Episodes that ran to their end, where a goal was checked, and those that missed it. */
   goalChecked = 0;
   goalMissed = 0;
+  /** The tick that revealed the gap which cut the last episode, unjudged; -1 when there is none. */
+  cutByGapAt = -1;
   firstFall;
   inLimitsTicks = 0;
   ticks = 0;
@@ -126,7 +128,10 @@ var TaskOutcomeTracker = class {
         if (!latched) this.skippingAfterTerminal = true;
       } else if (latched) this.close(true);
       else if (this.task.horizon !== void 0 && this.openTransitions >= this.task.horizon) this.close(true);
-    } else if (this.open) this.close(false);
+    } else if (this.open) {
+      this.close(false);
+      if (!consecutive) this.cutByGapAt = record.tick;
+    }
     if (latched || !consecutive) this.skippingAfterTerminal = false;
     let commandFinite = true;
     for (let i = 0; i < this.command.length; i++) {
@@ -142,6 +147,10 @@ var TaskOutcomeTracker = class {
   /** The outcome so far; call after the loop stopped for the run's. */
   outcome() {
     if (this.open) this.close(true);
+    else if (this.cutByGapAt === this.previousTick) {
+      this.judgeGoal();
+    }
+    this.cutByGapAt = -1;
     const episodes = this.returns.length;
     const meanReturn = episodes === 0 ? 0 : this.returns.reduce((a, b) => a + b, 0) / episodes;
     const goal = this.task.goal !== void 0;
@@ -181,19 +190,24 @@ var TaskOutcomeTracker = class {
    * Ends the open episode. `judged`: it ended at the horizon, the end of the run or a latch (an
    * e-stop, a fault, the loop's reset between episodes), so its last observation is where the attempt
    * got to and the goal is checked there. An episode cut by a gap in the ticks (a missed deadline, a
-   * non-finite value) is not: the robot went on regardless of the cut.
+   * non-finite value) is not: the robot went on regardless of the cut (`outcome` still judges the
+   * last one if the run ended in its gap).
    */
   close(judged) {
     if (this.open) {
       this.returns.push(this.openReturn);
-      if (judged && this.task.goal !== void 0) {
-        this.goalChecked++;
-        if (!this.task.goal(this.episodeEnd)) this.goalMissed++;
-      }
+      if (judged) this.judgeGoal();
     }
+    this.cutByGapAt = -1;
     this.open = false;
     this.openReturn = 0;
     this.openTransitions = 0;
+  }
+  /** Checks the task's goal, if it has one, on the last episode's last observation. */
+  judgeGoal() {
+    if (this.task.goal === void 0) return;
+    this.goalChecked++;
+    if (!this.task.goal(this.episodeEnd)) this.goalMissed++;
   }
 };
 function allFinite(values) {
