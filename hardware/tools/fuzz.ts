@@ -8,9 +8,10 @@
  * carry no invalidating mutation (else it is an accepted invalid frame), and a message with none must
  * be accepted (else the checks refuse valid traffic). Exceptions are crashes.
  *
- * Deterministic for a seed (xorshift128+), allocation-light, so it reaches millions of cases.
+ * Deterministic for a seed (the project's one `Rng`), allocation-light, so it reaches millions of cases.
  */
 import { randomBytes } from 'node:crypto';
+import { Rng } from '../../src/core/rng.ts';
 import { Endpoint } from '../link/endpoint.ts';
 import { checkCommand, LinkAuth } from '../link/session.ts';
 import { StateGate, StateVerdict } from '../link/state-gate.ts';
@@ -29,33 +30,6 @@ import {
   maxMessageSize,
 } from '../protocol/messages.ts';
 import { cartpoleHelloBase } from './conformance.ts';
-
-/** xorshift128+: fast, seedable, good enough to choose mutations. */
-export class FuzzRng {
-  private s0: number;
-  private s1: number;
-  constructor(seed: number) {
-    this.s0 = (seed ^ 0x9e3779b9) | 0 || 1;
-    this.s1 = (seed * 0x85ebca6b) | 0 || 2;
-    for (let i = 0; i < 16; i++) this.u32();
-  }
-  u32(): number {
-    let x = this.s0;
-    const y = this.s1;
-    this.s0 = y;
-    x ^= x << 23;
-    x ^= x >>> 17;
-    x ^= y ^ (y >>> 26);
-    this.s1 = x;
-    return (this.s0 + this.s1) >>> 0;
-  }
-  below(n: number): number {
-    return this.u32() % n;
-  }
-  chance(p: number): boolean {
-    return this.u32() < p * 4294967296;
-  }
-}
 
 export interface FuzzStats {
   inputs: number;
@@ -126,8 +100,8 @@ function sessionPair() {
 /** How the fuzzer seals a message: the last three are invalid for anything but an e-stop. */
 type Sealing = 'session' | 'replayed' | 'otherSession' | 'device' | 'none' | 'flipped';
 
-function pickSealing(rng: FuzzRng, received: number): Sealing {
-  const r = rng.below(20);
+function pickSealing(rng: Rng, received: number): Sealing {
+  const r = rng.int(20);
   if (r < 13) return 'session';
   const sealing = (['replayed', 'otherSession', 'device', 'none', 'flipped', 'replayed', 'flipped'] as const)[
     r - 13
@@ -140,7 +114,7 @@ function pickSealing(rng: FuzzRng, received: number): Sealing {
  * valid one). Returns the sealed length.
  */
 function sealAs(
-  rng: FuzzRng,
+  rng: Rng,
   sealing: Sealing,
   message: Uint8Array,
   n: number,
@@ -160,7 +134,7 @@ function sealAs(
       return seal(message, n, AuthMode.session, key, keys.id, received);
     case 'otherSession': {
       const other = toward === 'rig' ? stranger.toRig : stranger.toHost;
-      return rng.chance(0.5)
+      return rng.uniform() < 0.5
         ? seal(message, n, AuthMode.session, other, stranger.id, counter)
         : seal(message, n, AuthMode.session, other, keys.id, counter);
     }
@@ -170,8 +144,8 @@ function sealAs(
       return sender.seal(message, n, 'none');
     case 'flipped': {
       const length = seal(message, n, AuthMode.session, key, keys.id, counter);
-      const at = rng.below(length);
-      message[at] = message[at]! ^ (1 + rng.below(255));
+      const at = rng.int(length);
+      message[at] = message[at]! ^ (1 + rng.int(255));
       return length;
     }
   }
@@ -218,7 +192,7 @@ function recordCrash(stats: FuzzStats, error: unknown): void {
  * so the sender's counter moved on.
  */
 function sealAndDispatch(
-  rng: FuzzRng,
+  rng: Rng,
   pair: ReturnType<typeof sessionPair>,
   toward: 'rig' | 'host',
   message: Uint8Array,
@@ -257,7 +231,7 @@ function sealAndDispatch(
  * StateGate that LinkRobot uses.
  */
 export function fuzzHostStates(cases: number, seed: number, stats = createFuzzStats()): FuzzStats {
-  const rng = new FuzzRng(seed);
+  const rng = new Rng(seed);
   const pair = sessionPair();
   const { host } = pair;
   const gate = new StateGate(fuzzHello);
@@ -282,48 +256,48 @@ export function fuzzHostStates(cases: number, seed: number, stats = createFuzzSt
     label.reset();
     s.seq = seq + 1;
     s.timeUs = time + 2000;
-    s.commandSeq = gate.lastEcho + rng.below(3);
+    s.commandSeq = gate.lastEcho + rng.int(3);
     s.flags = 4;
     s.jointCount = 2;
     s.hasImu = false;
     s.sensorCount = 1;
     s.valueCount = 7;
-    for (let i = 0; i < 7; i++) s.values[i] = (rng.below(2001) - 1000) / 100;
-    const mutations = rng.below(3);
+    for (let i = 0; i < 7; i++) s.values[i] = (rng.int(2001) - 1000) / 100;
+    const mutations = rng.int(3);
     for (let m = 0; m < mutations; m++) {
-      switch (rng.below(11)) {
+      switch (rng.int(11)) {
         case 0:
-          s.values[rng.below(7)] = specials[rng.below(3)]!;
+          s.values[rng.int(7)] = specials[rng.int(3)]!;
           break;
         case 1:
-          s.values[rng.below(7)] = finiteFloats[rng.below(finiteFloats.length)]!;
+          s.values[rng.int(7)] = finiteFloats[rng.int(finiteFloats.length)]!;
           break;
         case 2:
-          s.jointCount = rng.below(4);
+          s.jointCount = rng.int(4);
           break;
         case 3:
           s.hasImu = !s.hasImu;
           break;
         case 4:
-          s.sensorCount = rng.below(3);
+          s.sensorCount = rng.int(3);
           break;
         case 5:
-          s.seq = rng.chance(0.5) ? seq - rng.below(3) : seq + 6000 + rng.below(1 << 30);
+          s.seq = rng.uniform() < 0.5 ? seq - rng.int(3) : seq + 6000 + rng.int(1 << 30);
           break;
         case 6:
-          s.seq = seq + 1 + rng.below(50); // lost states
+          s.seq = seq + 1 + rng.int(50); // lost states
           break;
         case 7:
-          s.timeUs = time - 1 - rng.below(1000);
+          s.timeUs = time - 1 - rng.int(1000);
           break;
         case 8:
-          s.commandSeq = gate.lastCommandSeq + 1 + rng.below(100);
+          s.commandSeq = gate.lastCommandSeq + 1 + rng.int(100);
           break;
         case 9:
-          s.commandSeq = rng.below(gate.lastEcho + 1);
+          s.commandSeq = rng.int(gate.lastEcho + 1);
           break;
         case 10:
-          s.flags = rng.below(8);
+          s.flags = rng.int(8);
           break;
       }
     }
@@ -339,27 +313,27 @@ export function fuzzHostStates(cases: number, seed: number, stats = createFuzzSt
       for (let i = 0; i < s.valueCount; i++) if (!Number.isFinite(s.values[i]!)) bad('non-finite value');
     let n = encodeState(view, s);
     // Byte-level changes to the unsealed message: all make it invalid.
-    if (rng.chance(0.08)) {
-      switch (rng.below(5)) {
+    if (rng.uniform() < 0.08) {
+      switch (rng.int(5)) {
         case 0:
-          out[0] = rng.chance(0.5) ? 1 : 3;
+          out[0] = rng.uniform() < 0.5 ? 1 : 3;
           bad('version');
           break;
         case 1:
-          out[2] = out[2]! | (4 << rng.below(6));
+          out[2] = out[2]! | (4 << rng.int(6));
           bad('reserved flags');
           break;
         case 2:
-          out[27] = 1 + rng.below(255);
+          out[27] = 1 + rng.int(255);
           bad('reserved byte');
           break;
         case 3:
-          n = Math.max(0, n - 1 - rng.below(Math.min(n, 12)));
+          n = Math.max(0, n - 1 - rng.int(Math.min(n, 12)));
           bad('truncated');
           break;
         case 4:
-          out.fill(rng.below(256), n, n + 4);
-          n += 1 + rng.below(4);
+          out.fill(rng.int(256), n, n + 4);
+          n += 1 + rng.int(4);
           bad('extended');
           break;
         default:
@@ -380,7 +354,7 @@ export function fuzzHostStates(cases: number, seed: number, stats = createFuzzSt
 
 /** Rig receive path: host→rig COMMAND through Endpoint.dispatch and checkCommand (what rig.ts applies). */
 export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzStats()): FuzzStats {
-  const rng = new FuzzRng(seed);
+  const rng = new Rng(seed);
   const pair = sessionPair();
   const { rig } = pair;
   const shape = { mode: 0, count: 1, gainsAllowed: false };
@@ -404,42 +378,42 @@ export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzS
     label.reset();
     // Before the command sequence could wrap the host opens a new session, which starts it at 0.
     if (lastSeq > 0x7fffffff) lastSeq = 0;
-    c.seq = lastSeq + 1 + rng.below(3);
+    c.seq = lastSeq + 1 + rng.int(3);
     c.timeUs = k;
-    c.stateSeq = rng.u32();
+    c.stateSeq = rng.int(2 ** 32);
     c.mode = 0;
     c.count = 1;
     c.hasGains = false;
-    c.target[0] = (rng.below(4001) - 2000) / 100;
+    c.target[0] = (rng.int(4001) - 2000) / 100;
     c.target[1] = c.target[2] = c.target[3] = 1;
-    const mutations = rng.below(3);
+    const mutations = rng.int(3);
     for (let m = 0; m < mutations; m++) {
-      switch (rng.below(8)) {
+      switch (rng.int(8)) {
         case 0:
-          c.target[rng.below(4)] = specials[rng.below(3)]!;
+          c.target[rng.int(4)] = specials[rng.int(3)]!;
           break;
         case 1:
-          c.target[0] = finiteFloats[rng.below(finiteFloats.length)]!;
+          c.target[0] = finiteFloats[rng.int(finiteFloats.length)]!;
           break;
         case 2:
-          c.count = rng.below(4);
+          c.count = rng.int(4);
           break;
         case 3:
-          c.mode = rng.below(3);
+          c.mode = rng.int(3);
           break;
         case 4:
           c.hasGains = true;
-          c.kp.fill(rng.chance(0.5) ? 1 : -1, 0, 4);
-          c.kd.fill(rng.chance(0.5) ? 1 : Number.NaN, 0, 4);
+          c.kp.fill(rng.uniform() < 0.5 ? 1 : -1, 0, 4);
+          c.kd.fill(rng.uniform() < 0.5 ? 1 : Number.NaN, 0, 4);
           break;
         case 5:
-          c.seq = lastSeq - rng.below(Math.min(lastSeq, 3) + 1);
+          c.seq = lastSeq - rng.int(Math.min(lastSeq, 3) + 1);
           break;
         case 6:
-          c.stateSeq = rng.u32();
+          c.stateSeq = rng.int(2 ** 32);
           break;
         case 7:
-          c.seq = lastSeq + 1 + rng.below(1000); // gaps are fine
+          c.seq = lastSeq + 1 + rng.int(1000); // gaps are fine
           break;
       }
     }
@@ -449,22 +423,22 @@ export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzS
     if (c.hasGains) bad('gains on a rig without pd-gains');
     if (c.seq <= lastSeq) bad('sequence not increasing');
     let n = encodeCommand(view, c);
-    if (rng.chance(0.08)) {
-      switch (rng.below(4)) {
+    if (rng.uniform() < 0.08) {
+      switch (rng.int(4)) {
         case 0:
-          out[23] = 1 + rng.below(255);
+          out[23] = 1 + rng.int(255);
           bad('reserved byte');
           break;
         case 1:
-          out[22] = 2 + rng.below(254);
+          out[22] = 2 + rng.int(254);
           bad('gains byte');
           break;
         case 2:
-          n = Math.max(0, n - 1 - rng.below(Math.min(n, 8)));
+          n = Math.max(0, n - 1 - rng.int(Math.min(n, 8)));
           bad('truncated');
           break;
         default:
-          out[1] = 1 + rng.below(13);
+          out[1] = 1 + rng.int(13);
           if (out[1] !== MessageType.command) bad('type');
       }
     }
@@ -477,7 +451,7 @@ export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzS
 
 /** HELLO decoding: the spec checks (NaN limits, safe outside limits, names, indices, counts, lengths). */
 export function fuzzHellos(cases: number, seed: number, stats = createFuzzStats()): FuzzStats {
-  const rng = new FuzzRng(seed);
+  const rng = new Rng(seed);
   const out = new Uint8Array(maxMessageSize);
   const label = new CaseLabel();
   const { bad } = label;
@@ -488,21 +462,21 @@ export function fuzzHellos(cases: number, seed: number, stats = createFuzzStats(
     const action = fuzzHello.action.map((a) => ({ ...a }));
     let name = fuzzHello.name;
     let minRate = 1;
-    const mutations = rng.below(3);
+    const mutations = rng.int(3);
     for (let m = 0; m < mutations; m++) {
-      switch (rng.below(10)) {
+      switch (rng.int(10)) {
         case 0:
-          joints[rng.below(2)]!.positionLower = Number.NaN;
+          joints[rng.int(2)]!.positionLower = Number.NaN;
           bad('NaN joint limit');
           break;
         case 1:
-          action[0]!.safe = rng.chance(0.5) ? 25 + rng.below(100) : Number.NaN;
+          action[0]!.safe = rng.uniform() < 0.5 ? 25 + rng.int(100) : Number.NaN;
           break;
         case 2:
           action[0]!.lower = 30;
           break;
         case 3:
-          name = ['cart/pole', 'cart pole', '', 'x'.repeat(65), 'robot#1'][rng.below(5)]!;
+          name = ['cart/pole', 'cart pole', '', 'x'.repeat(65), 'robot#1'][rng.int(5)]!;
           bad('name not a topic level');
           break;
         case 4:
@@ -510,21 +484,21 @@ export function fuzzHellos(cases: number, seed: number, stats = createFuzzStats(
           bad('duplicate name');
           break;
         case 5:
-          observation[rng.below(4)]!.stateIndex = 7 + rng.below(100);
+          observation[rng.int(4)]!.stateIndex = 7 + rng.int(100);
           bad('state index out of range');
           break;
         case 6:
-          observation[2]!.unit = ['m/s', 'mm/s', 'Grad/s', 'µm/s'][rng.below(4)]!;
+          observation[2]!.unit = ['m/s', 'mm/s', 'Grad/s', 'µm/s'][rng.int(4)]!;
           break;
         case 7:
-          action[0]!.lower = -(1 + rng.below(1000));
+          action[0]!.lower = -(1 + rng.int(1000));
           break;
         case 8:
-          action[0]!.maxDeltaPerTick = rng.chance(0.5) ? 0 : -1;
+          action[0]!.maxDeltaPerTick = rng.uniform() < 0.5 ? 0 : -1;
           bad('change cap not positive');
           break;
         case 9:
-          minRate = rng.chance(0.5) ? 0 : 2000;
+          minRate = rng.uniform() < 0.5 ? 0 : 2000;
           bad('command rates');
           break;
       }
@@ -539,12 +513,12 @@ export function fuzzHellos(cases: number, seed: number, stats = createFuzzStats(
     } catch {
       continue; // the encoder itself refused (a string too long for the wire): not an input
     }
-    if (rng.chance(0.1)) {
-      if (rng.chance(0.5)) {
-        n = Math.max(16, n - 1 - rng.below(20));
+    if (rng.uniform() < 0.1) {
+      if (rng.uniform() < 0.5) {
+        n = Math.max(16, n - 1 - rng.int(20));
         bad('truncated');
       } else {
-        out[n] = rng.below(256);
+        out[n] = rng.int(256);
         n++;
         bad('trailing byte');
       }
@@ -562,14 +536,14 @@ export function fuzzHellos(cases: number, seed: number, stats = createFuzzStats(
 
 /** Random and mutated byte chunks into the frame decoder and a host endpoint: crashes only. */
 export function fuzzFrames(cases: number, seed: number, stats = createFuzzStats()): FuzzStats {
-  const rng = new FuzzRng(seed);
+  const rng = new Rng(seed);
   const { host } = sessionPair();
   const endpoint = new Endpoint(new NullTransport(), host, {});
   const decoder = new FrameDecoder((m, n) => endpoint.dispatch(m, n));
   const chunk = new Uint8Array(maxFrameSize);
   for (let k = 0; k < cases; k++) {
-    const n = rng.below(rng.chance(0.05) ? maxFrameSize : 96);
-    for (let i = 0; i < n; i++) chunk[i] = rng.chance(0.1) ? 0 : rng.below(256);
+    const n = rng.int(rng.uniform() < 0.05 ? maxFrameSize : 96);
+    for (let i = 0; i < n; i++) chunk[i] = rng.uniform() < 0.1 ? 0 : rng.int(256);
     try {
       decoder.push(chunk.subarray(0, n));
     } catch (error) {
