@@ -9,8 +9,14 @@
 import { writeFileSync } from 'node:fs';
 import { Rng } from '../src/core/rng.ts';
 import { cpuEngine } from '../src/learning/cpu-engine.ts';
+import { type DenseKernels, DenseMlp } from '../src/learning/dense-mlp.ts';
 import type { Engine } from '../src/learning/engine.ts';
 import { H2oAgent, h2oDefaults } from '../src/learning/h2o.ts';
+import {
+  createNativeEngine,
+  NativeEngineUnavailable,
+  nativeDenseKernels,
+} from '../src/learning/native-engine.ts';
 import { createBatch, ReplayBuffer } from '../src/learning/replay.ts';
 import { SacAgent, sacDefaults, sacUpdate } from '../src/learning/sac.ts';
 import { createTfjsEngine } from '../src/learning/tfjs-engine.ts';
@@ -51,6 +57,8 @@ function stats(samples: number[]): { median: number; p99: number; max: number; m
 
 function time(update: () => void): ReturnType<typeof stats> {
   for (let i = 0; i < warmup; i++) update();
+  products.ms = 0;
+  products.flop = 0;
   const samples: number[] = [];
   for (let i = 0; i < measured; i++) {
     const t0 = performance.now();
@@ -88,11 +96,46 @@ function h2oCase(engine: Engine, hidden: number[]): ReturnType<typeof stats> {
   return time(() => agent.update(rng));
 }
 
-const engines: Engine[] = [
+/** Time and floating-point work inside the dense products, to set beside each update's total. */
+const products = { ms: 0, flop: 0 };
+function timed(kernels: DenseKernels): DenseKernels {
+  const clock =
+    <T extends unknown[]>(flop: (...args: T) => number, run: (...args: T) => void) =>
+    (...args: T) => {
+      const t0 = performance.now();
+      run(...args);
+      products.ms += performance.now() - t0;
+      products.flop += flop(...args);
+    };
+  return {
+    forward: clock((_x, rows, inSize, _w, _b, outSize) => 2 * rows * inSize * outSize, kernels.forward),
+    backwardInput: clock(
+      (_d, rows, outSize, _w, inSize) => 2 * rows * inSize * outSize,
+      kernels.backwardInput,
+    ),
+    backwardWeights: clock(
+      (_d, rows, outSize, _x, inSize) => 2 * rows * inSize * outSize,
+      kernels.backwardWeights,
+    ),
+  };
+}
+
+const engines: Engine[] = [];
+try {
+  const kernels = timed(nativeDenseKernels({ log: (m) => console.log(m) }));
+  engines.push({
+    name: createNativeEngine().name,
+    createMlp: (spec, rng) => new DenseMlp(spec, rng, kernels),
+  });
+} catch (error) {
+  if (!(error instanceof NativeEngineUnavailable)) throw error;
+  console.log(`${error.message}: no native rows`);
+}
+engines.push(
   cpuEngine,
   await createTfjsEngine({ transposes: 'explicit' }),
   await createTfjsEngine({ transposes: 'flags' }),
-];
+);
 const native = await createTfjsEngine({ native: true, transposes: 'explicit', log: (m) => console.log(m) });
 if (!native.name.includes('wasm')) engines.push(native);
 
@@ -101,6 +144,7 @@ const results: Record<string, unknown>[] = [];
 for (const engine of engines) {
   for (const [label, hidden] of [
     ['256-256', [256, 256]],
+    ['64-64', [64, 64]],
     ['32-32 (river)', [32, 32]],
   ] as const) {
     for (const [algorithm, run] of [
@@ -108,7 +152,12 @@ for (const engine of engines) {
       ['H2O', h2oCase],
     ] as const) {
       const s = run(engine, [...hidden]);
-      results.push({ engine: engine.name, nets: label, algorithm, ...s, updates: measured });
+      // Only the native engine's products are timed (see timed()); the others leave these at 0.
+      const inProducts =
+        products.flop > 0
+          ? { productsMs: products.ms / measured, gflopPerUpdate: products.flop / measured / 1e9 }
+          : {};
+      results.push({ engine: engine.name, nets: label, algorithm, ...s, ...inProducts, updates: measured });
       rows.push({
         engine: engine.name,
         nets: label,
@@ -116,6 +165,8 @@ for (const engine of engines) {
         'median ms': s.median.toFixed(1),
         'p99 ms': s.p99.toFixed(1),
         'max ms': s.max.toFixed(1),
+        'in products ms': inProducts.productsMs?.toFixed(1) ?? '',
+        GFLOP: inProducts.gflopPerUpdate?.toFixed(3) ?? '',
       });
       console.log(`${engine.name} ${label} ${algorithm}: median ${s.median.toFixed(1)} ms`);
     }

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { cpuEngine } from '../../src/learning/cpu-engine.ts';
+import type { Engine } from '../../src/learning/engine.ts';
 import type { GapDiagnostics } from '../../src/learning/h2o.ts';
 import { readActorInit } from '../../src/learning/init.ts';
+import { createNativeEngine, NativeEngineUnavailable } from '../../src/learning/native-engine.ts';
 import type { TrainConfig } from '../../src/learning/train-config.ts';
 import { trainerOptions } from '../../src/learning/train-config.ts';
 import { type EvalPoint, Trainer } from '../../src/learning/trainer.ts';
@@ -42,19 +44,31 @@ export interface SeedRunOptions {
   readonly onFinished?: (trainer: Trainer) => void | Promise<void>;
 }
 
+/**
+ * The training engine a config names. `native` falls back to tfjs (wasm SIMD) when this machine
+ * cannot build it, and says so; the results then differ only in float rounding.
+ */
+async function engineOf(name: TrainConfig['engine']): Promise<Engine> {
+  const log = (message: string) => process.stderr.write(`${message}\n`);
+  if (name === 'ts-cpu') return cpuEngine;
+  if (name === 'native') {
+    try {
+      return createNativeEngine({ log });
+    } catch (error) {
+      if (!(error instanceof NativeEngineUnavailable)) throw error;
+      log(`${error.message}; training on tfjs instead`);
+    }
+  }
+  return (await import('../../src/learning/tfjs-engine.ts')).createTfjsEngine({ native: true, log });
+}
+
 /** Trains one seed: periodic evaluation, checkpoints every `checkpointEvery` updates, optional resume. */
 export async function runSeed(
   config: TrainConfig,
   seed: number,
   options: SeedRunOptions = {},
 ): Promise<SeedResult> {
-  const engine =
-    config.engine === 'tfjs'
-      ? await (await import('../../src/learning/tfjs-engine.ts')).createTfjsEngine({
-          native: true,
-          log: (m) => process.stderr.write(`${m}\n`),
-        })
-      : cpuEngine;
+  const engine = await engineOf(config.engine);
   const pair = await environmentPairOf(config);
   const trainer = await Trainer.create(
     { ...trainerOptions(config, seed), engine },

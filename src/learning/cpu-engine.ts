@@ -1,148 +1,54 @@
-import type { Rng } from '../core/rng.ts';
-import { type Engine, layerOffsets, layerSizes, type Mlp, type MlpSpec, type Pass } from './engine.ts';
+import { activate, activationGrad, type DenseKernels, DenseMlp } from './dense-mlp.ts';
+import type { Engine } from './engine.ts';
 
 /**
- * A plain TypeScript MLP on Float64Arrays with hand-written backprop: no dependencies, synchronous
- * and bit-deterministic across machines. It is about 3× slower than the tfjs-wasm engine
- * (bench/results/train-throughput.json); the committed benchmark results were produced with it.
+ * The MLP engine in plain TypeScript on Float64Arrays: no dependencies, synchronous and
+ * bit-deterministic across machines, the float64 oracle the other engines are tested against. The
+ * native engine is about 30× faster (bench/results/train-throughput.json).
  */
 export const cpuEngine: Engine = {
   name: 'ts-cpu',
-  createMlp: (spec, rng) => new CpuMlp(spec, rng),
+  createMlp: (spec, rng) => new DenseMlp(spec, rng, typescriptKernels),
 };
 
-interface Layer {
-  readonly inSize: number;
-  readonly outSize: number;
-  /** Weights out×in (row j holds the weights into unit j), then biases. */
-  readonly w: Float64Array;
-  readonly b: Float64Array;
-  readonly gw: Float64Array;
-  readonly gb: Float64Array;
-  /** Scratch for Wᵀ (in×out), refreshed on each backward. */
-  readonly wT: Float64Array;
+/** Transposed operands for the products below, grown on demand and reused: one thread, one call at a time. */
+let scratchA = new Float64Array(0);
+let scratchB = new Float64Array(0);
+
+function scratch(which: 'a' | 'b', size: number): Float64Array {
+  if (which === 'a') {
+    if (scratchA.length < size) scratchA = new Float64Array(size);
+    return scratchA;
+  }
+  if (scratchB.length < size) scratchB = new Float64Array(size);
+  return scratchB;
 }
 
-interface CpuPass extends Pass {
-  /** Activations after each layer (the last one is `output`). */
-  readonly activations: Float64Array[];
-  /** Gradient with respect to each layer's output. */
-  readonly deltas: Float64Array[];
-  /** Scratch for transposed layer inputs and deltas in the weight-gradient product. */
-  readonly inputT: Float64Array;
-  readonly deltaT: Float64Array;
-  input: Float64Array;
-  rows: number;
-}
-
-class CpuMlp implements Mlp {
-  readonly params: Float64Array;
-  readonly grads: Float64Array;
-  private readonly layers: Layer[] = [];
-  /** Hidden activation: ReLU with this slope below zero (0 = plain ReLU), or null for tanh. */
-  private readonly reluSlope: number | null;
-  private readonly widest: number;
-
-  constructor(
-    readonly spec: MlpSpec,
-    rng: Rng,
-  ) {
-    const sizes = layerSizes(spec);
-    for (const size of sizes) {
-      if (!Number.isInteger(size) || size <= 0) {
-        throw new RangeError(`MLP layer sizes must be positive integers, got [${sizes}]`);
-      }
+const typescriptKernels: DenseKernels = {
+  forward(x, rows, inSize, w, b, outSize, y, activation, slope) {
+    gemmABt(x, rows, w, outSize, inSize, y, b, false);
+    activate(y, rows * outSize, activation, slope);
+  },
+  backwardInput(delta, rows, outSize, w, inSize, dx, activated, activation, slope) {
+    // dX (rows×in) = delta · W = delta · (Wᵀ)ᵀ.
+    const wT = scratch('a', inSize * outSize);
+    transpose(w, outSize, inSize, wT);
+    gemmABt(delta, rows, wT, inSize, outSize, dx, null, false);
+    activationGrad(dx, activated, rows * inSize, activation, slope);
+  },
+  backwardWeights(delta, rows, outSize, x, inSize, gw, gb) {
+    // dW (out×in) += deltaᵀ · x, as a dot-product form over the batch.
+    const deltaT = scratch('a', rows * outSize);
+    const inputT = scratch('b', rows * inSize);
+    transpose(delta, rows, outSize, deltaT);
+    transpose(x, rows, inSize, inputT);
+    gemmABt(deltaT, outSize, inputT, inSize, rows, gw, null, true);
+    for (let r = 0; r < rows; r++) {
+      const d0 = r * outSize;
+      for (let j = 0; j < outSize; j++) gb[j]! += delta[d0 + j]!;
     }
-    this.widest = Math.max(...sizes);
-    const offsets = layerOffsets(spec);
-    const last = offsets[offsets.length - 1]!;
-    const count = last.bias + last.outSize;
-    this.params = new Float64Array(count);
-    this.grads = new Float64Array(count);
-    this.reluSlope = spec.activation === 'relu' ? (spec.negativeSlope ?? 0) : null;
-    for (const { inSize, outSize, weight, bias } of offsets) {
-      const w = this.params.subarray(weight, bias);
-      const gw = this.grads.subarray(weight, bias);
-      const b = this.params.subarray(bias, bias + outSize);
-      const gb = this.grads.subarray(bias, bias + outSize);
-      const isLast = last.weight === weight;
-      if (isLast && spec.outputGain !== undefined) {
-        const bound = spec.outputGain * Math.sqrt(6 / (inSize + outSize));
-        for (let i = 0; i < w.length; i++) w[i] = rng.range(-bound, bound);
-      } else {
-        // PyTorch's nn.Linear default: U(±1/√fan_in) for weights and biases.
-        const bound = 1 / Math.sqrt(inSize);
-        for (let i = 0; i < w.length; i++) w[i] = rng.range(-bound, bound);
-        for (let i = 0; i < b.length; i++) b[i] = rng.range(-bound, bound);
-      }
-      this.layers.push({ inSize, outSize, w, b, gw, gb, wT: new Float64Array(inSize * outSize) });
-    }
-  }
-
-  createPass(maxRows: number): CpuPass {
-    const activations = this.layers.map((layer) => new Float64Array(maxRows * layer.outSize));
-    const deltas = this.layers.map((layer) => new Float64Array(maxRows * layer.outSize));
-    return {
-      maxRows,
-      output: activations[activations.length - 1]!,
-      activations,
-      deltas,
-      inputT: new Float64Array(maxRows * this.widest),
-      deltaT: new Float64Array(maxRows * this.widest),
-      input: new Float64Array(0),
-      rows: 0,
-    };
-  }
-
-  forward(pass: Pass, input: Float64Array, rows: number): Float64Array {
-    const p = pass as CpuPass;
-    if (rows > p.maxRows) throw new RangeError(`forward of ${rows} rows on a pass sized for ${p.maxRows}`);
-    p.input = input;
-    p.rows = rows;
-    let x = input;
-    const last = this.layers.length - 1;
-    for (let l = 0; l <= last; l++) {
-      const layer = this.layers[l]!;
-      const y = p.activations[l]!;
-      gemmABt(x, rows, layer.w, layer.outSize, layer.inSize, y, layer.b, false);
-      if (l < last) activate(y, rows * layer.outSize, this.reluSlope);
-      x = y;
-    }
-    return p.output;
-  }
-
-  backward(pass: Pass, gradOutput: Float64Array, gradInput: Float64Array | null, accumulate: boolean): void {
-    const p = pass as CpuPass;
-    const rows = p.rows;
-    let delta = gradOutput;
-    for (let l = this.layers.length - 1; l >= 0; l--) {
-      const layer = this.layers[l]!;
-      const { inSize, outSize } = layer;
-      const x = l === 0 ? p.input : p.activations[l - 1]!;
-      if (accumulate) {
-        // dW (out×in) += deltaᵀ · x, as a dot-product form over the batch.
-        transpose(delta, rows, outSize, p.deltaT);
-        transpose(x, rows, inSize, p.inputT);
-        gemmABt(p.deltaT, outSize, p.inputT, inSize, rows, layer.gw, null, true);
-        for (let r = 0; r < rows; r++) {
-          const d0 = r * outSize;
-          for (let j = 0; j < outSize; j++) layer.gb[j]! += delta[d0 + j]!;
-        }
-      }
-      const target = l === 0 ? gradInput : p.deltas[l - 1]!;
-      if (target === null) break;
-      // dX (rows×in) = delta · W = delta · (Wᵀ)ᵀ.
-      transpose(layer.w, outSize, inSize, layer.wT);
-      gemmABt(delta, rows, layer.wT, inSize, outSize, target, null, false);
-      if (l > 0) activationGrad(target, x, rows * inSize, this.reluSlope);
-      delta = target;
-    }
-  }
-
-  zeroGrad(): void {
-    this.grads.fill(0);
-  }
-}
+  },
+};
 
 /**
  * C (m×n) = A (m×k) · Bᵀ (B is n×k), plus `bias` per column or plus the old C. Every product in the
@@ -231,30 +137,5 @@ function transpose(x: Float64Array, rows: number, cols: number, out: Float64Arra
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     for (let c = 0; c < cols; c++) out[c * rows + r] = x[o + c]!;
-  }
-}
-
-// A plain ReLU writes 0 rather than 0·z, which would leave −0 behind.
-function activate(y: Float64Array, n: number, reluSlope: number | null): void {
-  if (reluSlope === 0) {
-    for (let i = 0; i < n; i++) if (y[i]! < 0) y[i] = 0;
-  } else if (reluSlope !== null) {
-    for (let i = 0; i < n; i++) if (y[i]! < 0) y[i]! *= reluSlope;
-  } else {
-    for (let i = 0; i < n; i++) y[i] = Math.tanh(y[i]!);
-  }
-}
-
-/**
- * Multiplies `grad` by the activation's derivative, read from the activation's output `a` (for a
- * positive slope, a < 0 exactly when z < 0; at z = 0 the subgradient is the slope).
- */
-function activationGrad(grad: Float64Array, a: Float64Array, n: number, reluSlope: number | null): void {
-  if (reluSlope === 0) {
-    for (let i = 0; i < n; i++) if (a[i]! <= 0) grad[i] = 0;
-  } else if (reluSlope !== null) {
-    for (let i = 0; i < n; i++) if (a[i]! <= 0) grad[i]! *= reluSlope;
-  } else {
-    for (let i = 0; i < n; i++) grad[i]! *= 1 - a[i]! * a[i]!;
   }
 }

@@ -12,11 +12,18 @@ import type { TrainerOptions } from './trainer.ts';
  * which seeds and budget. Read through ConfigDocument, so every error reads `file:line:col: key:
  * what was expected`, and every path in it resolves against the file's own directory.
  */
+/** The training engines a config or `tether train --engine` can name. */
+export const engineNames = ['native', 'tfjs', 'ts-cpu'] as const;
+
 export const trainFileSchema = z
   .object({
     algorithm: z.enum(algorithmNames),
-    /** tfjs: TensorFlow.js, native when installed, else wasm SIMD; ts-cpu: plain TypeScript, Float64, no dependencies. */
-    engine: z.enum(['tfjs', 'ts-cpu']).default('tfjs'),
+    /**
+     * native: C float32 SIMD compiled on this machine (falls back to tfjs, saying why, without a C
+     * compiler); tfjs: TensorFlow.js, native when installed, else wasm SIMD; ts-cpu: plain
+     * TypeScript, float64, no dependencies (the oracle the others are tested against).
+     */
+    engine: z.enum(engineNames).default('native'),
     /** The (simulator, real system) pair: `kind` names an environment plugin, the other keys are its options. */
     environment: z.looseObject({ kind: z.string() }),
     /**

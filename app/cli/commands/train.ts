@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { POLICY_NAME } from '../../../src/learning/deployment.ts';
-import { loadTrainConfig, type TrainConfig, trainerOptions } from '../../../src/learning/train-config.ts';
+import { engineNames, loadTrainConfig, type TrainConfig, trainerOptions } from '../../../src/learning/train-config.ts';
 import { Trainer } from '../../../src/learning/trainer.ts';
 import { environmentPlugins } from '../../plugins.ts';
 import { environmentPairOf, realDatasetOf } from '../../train/environments.ts';
@@ -21,6 +21,7 @@ export function register(program: Command): void {
     )
     .option('--workers <n>', 'parallel seed processes, overriding the config', (v) => Number.parseInt(v, 10))
     .option('--out <dir>', 'output folder, overriding the config')
+    .option('--engine <name>', `training engine (${engineNames.join(', ')}), overriding the config`)
     .action(async (file: string, flags: TrainFlags) => {
       const loaded = loadTrainConfig(file, environmentPlugins);
       const config: TrainConfig = {
@@ -30,6 +31,7 @@ export function register(program: Command): void {
           ? { budget: { ...loaded.budget, updates: positive(flags.updates, '--updates') } }
           : {}),
         ...(flags.workers ? { workers: positive(flags.workers, '--workers') } : {}),
+        ...(flags.engine ? { engine: engineName(flags.engine) } : {}),
         // A path given on the command line is relative to the working directory, like any argument.
         ...(flags.out ? { output: path.resolve(flags.out) } : {}),
       };
@@ -83,6 +85,13 @@ interface TrainFlags {
   updates?: number;
   workers?: number;
   out?: string;
+  engine?: string;
+}
+
+function engineName(text: string): TrainConfig['engine'] {
+  const name = engineNames.find((n) => n === text);
+  if (name === undefined) throw new Error(`--engine: expected one of ${engineNames.join(', ')}, got '${text}'`);
+  return name;
 }
 
 function parseSeeds(text: string): number[] {

@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DenseKernels } from './dense-mlp.ts';
+import { DenseMlp } from './dense-mlp.ts';
+import type { Engine } from './engine.ts';
+
+/**
+ * The native training engine: the dense products of native/dense.c (float32 SIMD), compiled on
+ * this machine with its C compiler the first time it is asked for, as PyTorch's cpp_extension
+ * does, and cached by the hash of everything the build depends on. There is no prebuilt binary to
+ * download and no install script; when the machine has no C compiler or no Node headers the engine
+ * says why and the caller falls back (seed-run.ts: to tfjs-wasm).
+ */
+
+const source = fileURLToPath(new URL('./native/dense.c', import.meta.url));
+
+export interface NativeDense extends DenseKernels {
+  /** SIMD width the module was compiled for (256: AVX2 or NEON pairs, 512: AVX-512). */
+  readonly vectorBits: number;
+}
+
+export interface NativeEngineOptions {
+  /** Where compiled modules are kept (default: node_modules/.cache/tether, else the OS temp folder). */
+  readonly cacheDir?: string;
+  /** The C compiler (default: $CC, else `cc`). */
+  readonly compiler?: string;
+  readonly log?: (message: string) => void;
+}
+
+/** Why the native engine could not be built or loaded; the message says what to install. */
+export class NativeEngineUnavailable extends Error {}
+
+export function createNativeEngine(options: NativeEngineOptions = {}): Engine {
+  const kernels = nativeDenseKernels(options);
+  return {
+    name: `native-f32-simd${kernels.vectorBits}`,
+    createMlp: (spec, rng) => new DenseMlp(spec, rng, kernels),
+  };
+}
+
+const loaded = new Map<string, NativeDense>();
+
+/** The compiled products themselves (the engine's, and a benchmark's to time). */
+export function nativeDenseKernels(options: NativeEngineOptions = {}): NativeDense {
+  const compiler = options.compiler ?? process.env.CC ?? 'cc';
+  const flags = ['-O3', '-march=native', '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=tether_dense'];
+  // Everything the binary depends on: the source, the compiler and flags, this Node's ABI and the CPU
+  // (-march=native code must not be reused on a machine without the same instructions).
+  const key = createHash('sha256')
+    .update(readFileSync(source))
+    .update(JSON.stringify([compiler, flags, process.versions.modules, process.arch, os.cpus()[0]?.model]))
+    .digest('hex')
+    .slice(0, 16);
+  const cached = loaded.get(key);
+  if (cached) return cached;
+  const dir = options.cacheDir ?? defaultCacheDir();
+  const binary = path.join(dir, `dense-${key}.node`);
+  if (!existsSync(binary)) {
+    mkdirSync(dir, { recursive: true });
+    const partial = `${binary}.${process.pid}.tmp`;
+    const started = performance.now();
+    const build = spawnSync(compiler, [...flags, `-I${nodeHeaders()}`, source, '-o', partial], {
+      encoding: 'utf8',
+    });
+    if (build.error || build.status !== 0) {
+      const why = build.error
+        ? build.error.message
+        : (build.stderr.trim().split('\n')[0] ?? `exit ${build.status}`);
+      throw new NativeEngineUnavailable(
+        `the native training engine could not be compiled with '${compiler}' (${why}); install a C compiler (Debian: gcc) or set CC`,
+      );
+    }
+    // Renamed into place whole, so a concurrent seed worker never loads a half-written file.
+    renameSync(partial, binary);
+    options.log?.(
+      `native training engine compiled with ${compiler} in ${((performance.now() - started) / 1000).toFixed(1)} s (${binary})`,
+    );
+  }
+  const kernels = createRequire(import.meta.url)(binary) as NativeDense;
+  loaded.set(key, kernels);
+  return kernels;
+}
+
+/** Node's C headers, installed beside the binary (Debian's nodejs, the official tarballs, nvm). */
+function nodeHeaders(): string {
+  const dir = path.resolve(path.dirname(process.execPath), '..', 'include', 'node');
+  if (!existsSync(path.join(dir, 'node_api.h'))) {
+    throw new NativeEngineUnavailable(
+      `the native training engine needs Node's C headers, not found at ${dir} (Debian: apt install libnode-dev)`,
+    );
+  }
+  return dir;
+}
+
+function defaultCacheDir(): string {
+  const project = fileURLToPath(new URL('../../node_modules/', import.meta.url));
+  return existsSync(project)
+    ? path.join(project, '.cache', 'tether')
+    : path.join(os.tmpdir(), 'tether-native');
+}
