@@ -72,7 +72,7 @@ export class ConfigDocument {
   ): z.output<S> | undefined {
     const parsed = schema.safeParse(value, { reportInput: true });
     if (parsed.success) return parsed.data as z.output<S>;
-    this.problems.push(...problemsFromZod(parsed.error, path));
+    this.problems.push(...problemsFromZod(parsed.error, path, schema));
     return undefined;
   }
 

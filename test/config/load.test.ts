@@ -47,6 +47,22 @@ describe('run config errors name the file, the key path, the line and what was e
     expect(text).toMatch(/example\.yaml:5:/);
   });
 
+  it('names the keys expected beside an unknown one, at the depth it was written', () => {
+    const e = problemsOf(
+      [
+        'robot: { kind: sim, model: cartpole, initialState: { qpoz: [0, 0.1] } }',
+        'controller: { kind: constant }',
+        'loop: { rateHz: 50 }',
+        'safety:',
+        '  maxDeltaPerTik: 10',
+      ].join('\n'),
+    );
+    expect(e.message).toContain(
+      "example.yaml:5:3: safety: unknown key 'maxDeltaPerTik'; expected lower, upper, maxDeltaPerTick,",
+    );
+    expect(e.message).toContain("robot.initialState: unknown key 'qpoz'; expected qpos, qvel");
+  });
+
   it('reports a missing required section', () => {
     const e = problemsOf('robot: { kind: sim }\ncontroller: { kind: constant }\n');
     expect(e.message).toMatch(/loop: expected object, got nothing \(the key is missing\)/);
