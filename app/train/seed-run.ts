@@ -14,6 +14,8 @@ import { environmentPairOf, realDatasetOf } from './environments.ts';
 export interface SeedResult {
   seed: number;
   algorithm: string;
+  /** The engine that trained it (a `native` config may have fallen back to tfjs). */
+  engine: string;
   history: EvalPoint[];
   finalReturn: number;
   seconds: number;
@@ -124,6 +126,7 @@ export async function runSeed(
   return {
     seed,
     algorithm: config.algorithm,
+    engine: engine.name,
     history: trainer.history,
     finalReturn,
     seconds: trainer.history.at(-1)?.seconds ?? 0,

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../app/cli/main.ts';
+import { tether } from '../support/cli.ts';
 
 function captureStderr(): { text: () => string } {
   let out = '';
@@ -89,4 +90,41 @@ describe('tether train', () => {
       /river-crossing-real\(C0=1\.2\): return -?\d+\.\d+ ± \d+\.\d+ over 2 episodes/,
     );
   });
+
+  it('trains on the native engine it compiles, and falls back to tfjs saying why when it cannot', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tether-train-'));
+    const file = path.join(dir, 'tiny.yaml');
+    writeFileSync(
+      file,
+      [
+        'algorithm: sac',
+        'environment: { kind: river-crossing, current: 1.2 }',
+        'seeds: [1]',
+        'budget: { updates: 40, chunk: 20, startSteps: 100, numEnvs: 2 }',
+        'evaluation: { every: 20, episodes: 2 }',
+        'options: { hidden: [8, 8] }',
+        'workers: 1',
+      ].join('\n'),
+    );
+    const engineOf = (out: string) =>
+      (JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { seeds: { engine: string }[] })
+        .seeds[0]!.engine;
+    const native = path.join(dir, 'native');
+    const built = await tether(['train', file, '--engine', 'native', '--out', native]);
+    expect(built.code).toBe(0);
+    expect(engineOf(native)).toMatch(/^native-f32-simd/);
+    // A compiler that does not exist: said on stderr, and the run trains on tfjs instead.
+    const fallback = path.join(dir, 'fallback');
+    const without = await tether(['train', file, '--engine', 'native', '--out', fallback], [], {
+      env: { CC: '/nonexistent/cc' },
+    });
+    expect(without.code).toBe(0);
+    expect(without.stderr).toMatch(
+      /could not be compiled with '\/nonexistent\/cc'.*; training on tfjs instead/,
+    );
+    expect(engineOf(fallback)).toMatch(/^tfjs-/);
+    const unknown = await tether(['train', file, '--engine', 'cuda', '--out', path.join(dir, 'x')]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/--engine: expected one of native, tfjs, ts-cpu, got 'cuda'/);
+  }, 120_000);
 });

@@ -2,7 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { POLICY_NAME } from '../../../src/learning/deployment.ts';
-import { engineNames, loadTrainConfig, type TrainConfig, trainerOptions } from '../../../src/learning/train-config.ts';
+import {
+  engineNames,
+  loadTrainConfig,
+  type TrainConfig,
+  trainerOptions,
+} from '../../../src/learning/train-config.ts';
 import { Trainer } from '../../../src/learning/trainer.ts';
 import { environmentPlugins } from '../../plugins.ts';
 import { environmentPairOf, realDatasetOf } from '../../train/environments.ts';
@@ -61,10 +66,13 @@ export function register(program: Command): void {
         algorithm: config.algorithm,
         seeds: results.map((r) => ({
           seed: r.result.seed,
+          engine: r.result.engine,
           finalReturn: r.result.finalReturn,
           seconds: r.result.seconds,
           history: r.result.history,
           diagnostics: r.result.diagnostics,
+          // H2O: the final discriminators' w over every sim transition, inside vs outside the gap.
+          finalW: r.result.finalW,
           policy: path.join(config.output, `seed-${r.result.seed}`, `${POLICY_NAME}.onnx`),
           contract: path.join(config.output, `seed-${r.result.seed}`, `${POLICY_NAME}.contract.yaml`),
         })),
@@ -90,7 +98,8 @@ interface TrainFlags {
 
 function engineName(text: string): TrainConfig['engine'] {
   const name = engineNames.find((n) => n === text);
-  if (name === undefined) throw new Error(`--engine: expected one of ${engineNames.join(', ')}, got '${text}'`);
+  if (name === undefined)
+    throw new Error(`--engine: expected one of ${engineNames.join(', ')}, got '${text}'`);
   return name;
 }
 
