@@ -10,8 +10,9 @@ import { dampingPlugin, passivePlugin, standUpPlugin } from '../controllers/legg
 import { trotPlugin } from '../controllers/legged/trot.ts';
 import { policyControllerPlugin } from '../controllers/policies/policy-controller.ts';
 import { mqttRobotPlugin, serialRobotPlugin } from '../hardware/link/plugins.ts';
+import { loadRigConfig } from '../hardware/rig/config.ts';
 import { mujocoGapPlugin } from '../sim/gaps/pair.ts';
-import { rigPairPlugin } from '../sim/gaps/rig-pair.ts';
+import { createRigPairPlugin } from '../sim/gaps/rig-pair.ts';
 import { mujocoTaskPlugin } from '../sim/gaps/task-pair.ts';
 import { hybridSimRobotPlugin } from '../sim/hybrid/robot.ts';
 import { riverCrossingPlugin } from '../sim/river/pair.ts';
@@ -61,7 +62,8 @@ export const guardPlugins: readonly GuardPlugin[] = [certifiedGuardPlugin];
 export const environmentPlugins: readonly EnvironmentPlugin[] = [
   riverCrossingPlugin,
   mujocoGapPlugin,
-  rigPairPlugin,
+  // The rig stand-in reads rig configs with the rig's own loader (located errors).
+  createRigPairPlugin(loadRigConfig),
   mujocoTaskPlugin,
 ];
 

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import type { EnvironmentPlugin } from '../../src/config/plugin.ts';
 import type { EnvironmentPair } from '../../src/core/environment.ts';
@@ -40,15 +38,24 @@ const rigPairOptions = z
 
 export type RigPairOptions = z.output<typeof rigPairOptions>;
 
-/** What the stand-in takes from a rig config: the keys that make the rig another robot. */
-const rigGapSchema = z.looseObject({
-  model: z.string(),
-  task: z.string().optional(),
-  dynamics: dynamicsSchema.omit({ actionDelay: true, observationNoise: true }).default({}),
-  actuatorDelayMs: z.number().nonnegative().default(0),
-  actuatorNoise: z.number().nonnegative().default(0),
-  sensorNoise: z.number().nonnegative().default(0),
-});
+/**
+ * What the stand-in takes from a rig config: the keys that make the rig another robot. The config
+ * itself is read by the rig's own loader (hardware/rig/config.ts, through the one config loader, so
+ * its errors are located); the composition root passes that loader in, since sim/ sits below hardware/.
+ */
+export interface RigGapSource {
+  readonly model: string;
+  readonly dynamics: Omit<z.output<typeof dynamicsSchema>, 'actionDelay' | 'observationNoise'>;
+  /** Time between a command's arrival and the firmware applying it. */
+  readonly actuatorDelayMs: number;
+  /** Gaussian noise on every applied actuator command (action units). */
+  readonly actuatorNoise: number;
+  /** Gaussian noise on every reported state value. */
+  readonly sensorNoise: number;
+}
+
+/** Reads and validates a rig config file, throwing its located problems. */
+export type RigConfigReader = (file: string) => RigGapSource;
 
 export interface RigGap {
   readonly file: string;
@@ -56,20 +63,8 @@ export interface RigGap {
   readonly actuatorNoise: number;
 }
 
-/** Reads the gap of a rig config: dynamics, the delay in whole control ticks, the noise. */
-export function readRigGap(file: string, model: string, controlDt: number): RigGap {
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`rig config ${file}: ${(error as Error).message}`);
-  }
-  const parsed = rigGapSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new Error(
-      `rig config ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  const rig = parsed.data;
+/** The gap of a rig config: dynamics, the delay in whole control ticks, the noise. */
+export function rigGap(rig: RigGapSource, file: string, model: string, controlDt: number): RigGap {
   if (rig.model !== model) throw new Error(`rig config ${file} emulates '${rig.model}', not '${model}'`);
   const delay = Math.round(rig.actuatorDelayMs / (1000 * controlDt));
   return {
@@ -83,7 +78,11 @@ export function readRigGap(file: string, model: string, controlDt: number): RigG
   };
 }
 
-export async function rigPair(options: RigPairOptions, baseDir: string): Promise<EnvironmentPair> {
+export async function rigPair(
+  options: RigPairOptions,
+  baseDir: string,
+  readRig: RigConfigReader,
+): Promise<EnvironmentPair> {
   const definition = envDefinition(options.model);
   const taskName = options.task ?? definition.tasks[0]!;
   const rate = options.rateHz === undefined ? {} : { controlDt: 1 / options.rateHz };
@@ -91,7 +90,8 @@ export async function rigPair(options: RigPairOptions, baseDir: string): Promise
   const actionMap = normalizingMap(stock.action);
   const controlDt = stock.dt;
   stock.dispose();
-  const gap = readRigGap(path.resolve(baseDir, options.rig), options.model, controlDt);
+  const rigFile = path.resolve(baseDir, options.rig);
+  const gap = rigGap(readRig(rigFile), rigFile, options.model, controlDt);
   const horizon = options.horizon === undefined ? {} : { horizon: Math.round(options.horizon / controlDt) };
   // The rig's actuator noise is in robot units; the normalised wrapper adds it in learner units.
   const rigNoise = gap.actuatorNoise / (actionMap[0]?.scale ?? 1);
@@ -111,9 +111,12 @@ export async function rigPair(options: RigPairOptions, baseDir: string): Promise
   };
 }
 
-export const rigPairPlugin: EnvironmentPlugin<RigPairOptions> = {
-  kind: 'mujoco-rig',
-  description: 'a MuJoCo simulator against a stand-in for an emulated rig, made from the rig config',
-  schema: rigPairOptions,
-  create: (options, context) => rigPair(options, context.baseDir),
-};
+/** The `mujoco-rig` environment, reading rig configs with `readRig` (the rig's own loader). */
+export function createRigPairPlugin(readRig: RigConfigReader): EnvironmentPlugin<RigPairOptions> {
+  return {
+    kind: 'mujoco-rig',
+    description: 'a MuJoCo simulator against a stand-in for an emulated rig, made from the rig config',
+    schema: rigPairOptions,
+    create: (options, context) => rigPair(options, context.baseDir, readRig),
+  };
+}

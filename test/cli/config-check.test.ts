@@ -53,6 +53,32 @@ describe('tether config check: every kind of config, before anything moves', () 
     expect(result.stderr).toContain(`${rig}:${line}:`);
     expect(result.stderr).toContain('actuatorGainScle');
   });
+
+  it("locates a typo in the rig config a run's mujoco-rig task is built from", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tether-config-check-'));
+    const rig = join(dir, 'rig.yaml');
+    const rigText = readFileSync(join(configs, 'rig/cartpole-weak-motor.yaml'), 'utf8');
+    writeFileSync(rig, rigText.replace('actuatorGainScale', 'actuatorGianScale'));
+    const run = join(dir, 'run.yaml');
+    writeFileSync(
+      run,
+      readFileSync(join(configs, 'cartpole.yaml'), 'utf8')
+        .replace('path: ../runs/cartpole.mcap', 'path: run.mcap')
+        .replace(
+          'task: { kind: mujoco, model: cartpole, task: balance }',
+          'task: { kind: mujoco-rig, model: cartpole, task: balance, rig: rig.yaml }',
+        ),
+    );
+    const result = await tether(['config', 'check', run]);
+    expect(result.code).toBe(1);
+    const line = rigText.split('\n').findIndex((l) => l.includes('actuatorGainScale')) + 1;
+    expect(result.stderr).toContain(`${run}:`);
+    expect(result.stderr).toContain(`${rig}:${line}:3: dynamics: unknown key 'actuatorGianScale'; expected `);
+    // With the key spelt right the same run config passes.
+    writeFileSync(rig, rigText);
+    const fixed = await tether(['config', 'check', run]);
+    expect(fixed.code, fixed.stderr).toBe(0);
+  });
 });
 
 /**
