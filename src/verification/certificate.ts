@@ -354,9 +354,10 @@ export interface CheckedCertificate {
 
 /**
  * Checks that a certificate is intact, belongs to this model (same controller, Lyapunov function,
- * dynamics, spec, uncertainty and assumptions), states a complete proof (result and hole check
- * verified) and that its searched boxes cover the model's region; returns the verified ρ. Throws
- * with the mismatch otherwise.
+ * dynamics, spec, uncertainty and assumptions), that its statement in words is the one its ρ and
+ * the model give, that it states a complete proof (result and hole check verified) and that its
+ * searched boxes cover the model's region; returns the verified ρ. Throws with the mismatch
+ * otherwise. The digest detects edits; it is not a signature (anyone can re-seal a file).
  */
 export function checkCertificate(model: LyapunovModel, raw: unknown, origin = 'certificate'): number {
   return inspectCertificate(model, raw, origin).rho;
@@ -407,6 +408,15 @@ export function inspectCertificate(
       `${origin}: hole ${fmt(cert.hole.halfWidths)} differs from the model's ${fmt(model.spec.hole)}`,
     );
   for (const part of ['spec', 'uncertainty', 'assumptions'] as const) compare(part);
+  // The words a reader trusts must say what the numbers claim: re-derived as `certify` writes them.
+  const expected = statementOf(model, cert.rho);
+  if (cert.statement !== expected) {
+    let at = 0;
+    while (cert.statement[at] === expected[at]) at++;
+    throw new RangeError(
+      `${origin}: its statement disagrees with its rho ${cert.rho} and the model: from character ${at} it reads "${cert.statement.slice(at, at + 40)}…", the claim at rho ${cert.rho} reads "${expected.slice(at, at + 40)}…"`,
+    );
+  }
   if (cert.result !== 'verified')
     throw new RangeError(`${origin}: result is '${cert.result}', expected 'verified'`);
   if (cert.holeCheck.result !== 'verified')
@@ -433,10 +443,6 @@ export function readCertificateFile(path: string): unknown {
       `certificate ${path}: cannot read it (${error instanceof Error ? error.message : String(error)})`,
     );
   }
-}
-
-export function loadCertificate(model: LyapunovModel, path: string): number {
-  return checkCertificate(model, readCertificateFile(path), `certificate ${path}`);
 }
 
 export type { Progress };

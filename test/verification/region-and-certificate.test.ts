@@ -3,7 +3,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Certificate, certify, checkCertificate, seal } from '../../src/verification/certificate.ts';
+import {
+  type Certificate,
+  certify,
+  checkCertificate,
+  seal,
+  statementOf,
+} from '../../src/verification/certificate.ts';
 import { checkCover } from '../../src/verification/cover.ts';
 import { holeHalfWidths, parseModel, regionBoxes } from '../../src/verification/model.ts';
 import { fixture, fixturePath, rawFixture } from './fixtures.ts';
@@ -91,6 +97,27 @@ describe('certificates bind everything and are integrity-protected', () => {
     const raw = rawFixture('pendulum_u6');
     raw.spec.hole_size_relative = 0.01;
     expect(() => checkCertificate(parseModel(raw), certificate)).toThrow(/hole .* differs/);
+  });
+
+  it('refuses a re-sealed certificate whose statement disagrees with its rho; the digest is no signature', () => {
+    const model = fixture('pendulum_u6');
+    const shipped = join(fixturePath('pendulum_u6'), '../../certificates/pendulum_u6.cert.json');
+    const certificate = JSON.parse(readFileSync(shipped, 'utf8')) as Certificate;
+    expect(checkCertificate(model, certificate)).toBe(672);
+    // rho raised and the digest recomputed, as anyone can: the words still claim 672.
+    const raised = seal({ ...withoutDigest(certificate), rho: 5000 });
+    expect(() => checkCertificate(model, raised)).toThrow(
+      /statement disagrees with its rho 5000 and the model: from character \d+ it reads "672 implies.*the claim at rho 5000 reads "5000 implies/,
+    );
+    // Words edited to another claim at the same rho are refused too.
+    const reworded = seal({
+      ...withoutDigest(certificate),
+      statement: certificate.statement.replace('(1 - 0.001)', '(1 - 0.1)'),
+    });
+    expect(() => checkCertificate(model, reworded)).toThrow(/statement disagrees with its rho 672/);
+    // What this check cannot do: a forger who also rewrites the statement passes (no key).
+    const forged = seal({ ...withoutDigest(certificate), rho: 5000, statement: statementOf(model, 5000) });
+    expect(checkCertificate(model, forged)).toBe(5000);
   });
 });
 
