@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { type ParseOptions, parse as parseYaml, type SchemaOptions } from 'yaml';
 import { z } from 'zod';
 import type { ActionSpec, CommandMode, VectorSpec } from '../core/spec.ts';
 import {
@@ -22,7 +22,7 @@ import {
   type ObservationTerm,
   type PolicyContract,
 } from './contract-schema.ts';
-import { contractFromDeploy } from './isaaclab.ts';
+import { contractFromDeploy, pythonSliceTag } from './isaaclab.ts';
 
 export { type ContractInput, contractSchema, type ObservationTerm, type PolicyContract };
 
@@ -139,9 +139,9 @@ const deployWrapperSchema = z.object({
   bind: z.unknown(),
 });
 
-function parseText(text: string, source: string): unknown {
+function parseText(text: string, source: string, options: ParseOptions & SchemaOptions = {}): unknown {
   try {
-    return source.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    return source.endsWith('.json') ? JSON.parse(text) : parseYaml(text, options);
   } catch (error) {
     throw new ContractError(source, [
       `not valid ${source.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
@@ -166,7 +166,8 @@ export function loadContract(file: string): PolicyContract {
   const wrapper = deployWrapperSchema.safeParse(data);
   if (!wrapper.success) return parseContract(data, file);
   const deployFile = path.resolve(path.dirname(file), wrapper.data.deploy);
-  const deploy = parseText(readText(deployFile, 'deploy YAML'), deployFile);
+  // PyYAML's Python-slice tag is part of the layout unitree_rl_lab writes (see pythonSliceTag).
+  const deploy = parseText(readText(deployFile, 'deploy YAML'), deployFile, { customTags: [pythonSliceTag] });
   const { model, input, output } = wrapper.data;
   return parseContract(
     contractFromDeploy(

@@ -2,13 +2,16 @@
  * Reads the deploy YAML that Isaac Lab based pipelines write beside their ONNX export and turns it
  * into a policy contract, the file left exactly as exported. Two layouts are read:
  *
- * - unitree_rl_lab's `params/deploy.yaml` (written by its export_deploy_cfg at training time):
- *   `joint_ids_map` (policy joint i is motor joint_ids_map[i]), `step_dt`, `stiffness`, `damping` and
- *   `default_joint_pos` in motor order, `commands.<name>.ranges` (lin_vel_x, lin_vel_y, ang_vel_z),
- *   one action term (`JointPositionAction`: per-joint `scale` and `offset` arrays in policy order,
- *   `clip` null or per-joint [lower, upper] pairs applied after scale and offset, `joint_names`
- *   patterns and `joint_ids` null for all joints), and the policy's observation terms in file order,
- *   each with per-dimension `scale`, `clip` and `history_length` (Isaac Lab clips, then scales).
+ * - unitree_rl_lab's `params/deploy.yaml`, as its exporter writes it
+ *   (source/unitree_rl_lab/unitree_rl_lab/utils/export_deploy_cfg.py) and its C++ deploy reads it
+ *   (deploy/include/isaaclab/…): `joint_ids_map` (policy joint i is motor joint_ids_map[i]),
+ *   `step_dt`, `stiffness` and `damping` per motor in motor (SDK) order, `default_joint_pos` per
+ *   policy joint in policy (Isaac Lab articulation) order, `commands.<name>.ranges` (lin_vel_x,
+ *   lin_vel_y, ang_vel_z), one action term (`JointPositionAction`: per-joint `scale` and `offset`
+ *   arrays in policy order, `clip` null or per-joint [lower, upper] pairs applied after scale and
+ *   offset, `joint_names` patterns and `joint_ids` null or a Python slice for all joints), and the
+ *   policy's observation terms in file order, each with per-dimension `scale`, `clip` and
+ *   `history_length` (clipped, then scaled, stacked oldest first).
  * - the plainer layout of legged_gym-style deploy configs: `joint_names` (the policy's joint order),
  *   `default_joint_pos` in that order, one action term with scalar or per-joint `scale`, `offset`
  *   (a list, or `default_joint_pos`) and `clip: [lower, upper]` on the raw output.
@@ -34,6 +37,7 @@
  *
  * Every refusal names the file, the key and what was expected.
  */
+import type { CollectionTag } from 'yaml';
 import { z } from 'zod';
 import type { ContractInput } from './contract-schema.ts';
 
@@ -49,8 +53,27 @@ export class DeployError extends Error {
   }
 }
 
+/**
+ * PyYAML writes a Python `slice` as `!!python/object/apply:builtins.slice [start, stop, step]`; older
+ * unitree_rl_lab exports carry one as an action term's `joint_ids` (`slice(None)`, all joints), and an
+ * observation's `params.asset_cfg` carries them as its `*_ids`. Read as `{ slice: [start, stop, step] }`.
+ */
+export const pythonSliceTag: CollectionTag = {
+  tag: 'tag:yaml.org,2002:python/object/apply:builtins.slice',
+  collection: 'seq',
+  resolve: (seq) => ({ slice: seq.toJSON() }),
+};
+
 const pair = z.tuple([z.number(), z.number()]);
 const numberOrList = z.union([z.number(), z.array(z.number())]);
+const index = z.number().int().nonnegative();
+/** Joint indices: a list, null or `slice(None)` (all joints; other slices are refused where read). */
+const jointIds = z.union([
+  z.array(index),
+  z.object({ slice: z.tuple([index.nullable(), index.nullable(), z.number().int().nullable()]) }),
+]);
+/** An observation's `params.asset_cfg` (Isaac Lab's SceneEntityCfg, written by `to_dict()`). */
+const assetCfgSchema = z.looseObject({ joint_ids: jointIds.nullable().optional() });
 
 const deploySchema = z.looseObject({
   joint_names: z.array(z.string()).optional(),
@@ -76,7 +99,7 @@ const deploySchema = z.looseObject({
         .nullable()
         .optional(),
       joint_names: z.array(z.string()).nullable().optional(),
-      joint_ids: z.array(z.number().int().nonnegative()).nullable().optional(),
+      joint_ids: jointIds.nullable().optional(),
     }),
   ),
   observations: z.record(
@@ -220,36 +243,52 @@ export function contractFromDeploy(
   let motors: string[] | undefined;
   const map = deploy.joint_ids_map;
   if (map !== undefined) {
-    const motorCount = deploy.default_joint_pos.length;
+    // unitree_rl_lab's export_deploy_cfg writes stiffness and damping per motor (scattered through
+    // joint_ids_map into SDK order) but default_joint_pos unmapped, in the policy's (Isaac Lab's)
+    // joint order; its C++ deploy subtracts default_joint_pos[i] from policy joint i.
+    const fileMotors =
+      deploy.stiffness !== undefined &&
+      deploy.damping !== undefined &&
+      deploy.stiffness.length !== deploy.damping.length
+        ? undefined
+        : (deploy.stiffness ?? deploy.damping)?.length;
     if (bind.joints === undefined)
       refuseBinding(
         'bind.joints',
-        `${files.deploy} maps policy joints to motors (joint_ids_map); list the robot's ${motorCount} joints in motor order`,
+        `${files.deploy} maps policy joints to motors (joint_ids_map); list the robot's ${
+          fileMotors === undefined ? '' : `${fileMotors} `
+        }joints in motor order`,
       );
     motors = bind.joints!;
-    if (motors.length !== motorCount)
+    const motorCount = motors.length;
+    if (fileMotors !== undefined && motorCount !== fileMotors)
       refuseBinding(
         'bind.joints',
-        `${motors.length} joints given, expected ${motorCount} (one per motor: default_joint_pos of ${files.deploy} has ${motorCount} values)`,
+        `${motorCount} joints given, expected ${fileMotors} (one per motor: stiffness and damping of ${files.deploy} have ${fileMotors} values)`,
       );
-    map.forEach((m, i) => {
-      if (m >= motorCount)
-        refuseDeploy(
-          `joint_ids_map.${i}`,
-          `motor ${m} does not exist (default_joint_pos has ${motorCount} motors)`,
-        );
-      if (map.indexOf(m) !== i) refuseDeploy(`joint_ids_map.${i}`, `motor ${m} is mapped twice`);
-    });
     for (const key of ['stiffness', 'damping'] as const) {
       const v = deploy[key];
       if (v !== undefined && v.length !== motorCount)
         refuseDeploy(
           key,
-          `${v.length} values, expected ${motorCount} (one per motor, like default_joint_pos)`,
+          `${v.length} values, expected ${motorCount} (one per motor, in motor order, like bind.joints of ${files.wrapper})`,
         );
     }
+    map.forEach((m, i) => {
+      if (m >= motorCount)
+        refuseDeploy(
+          `joint_ids_map.${i}`,
+          `motor ${m} does not exist (bind.joints of ${files.wrapper} names ${motorCount} motors)`,
+        );
+      if (map.indexOf(m) !== i) refuseDeploy(`joint_ids_map.${i}`, `motor ${m} is mapped twice`);
+    });
+    if (deploy.default_joint_pos.length !== map.length)
+      refuseDeploy(
+        'default_joint_pos',
+        `${deploy.default_joint_pos.length} values, expected ${map.length} (one per policy joint, in policy order like joint_ids_map)`,
+      );
     policyJoints = map.map((m) => motors![m]!);
-    defaultPose = map.map((m) => deploy.default_joint_pos[m]!);
+    defaultPose = [...deploy.default_joint_pos];
   } else {
     const names = deploy.joint_names;
     if (names === undefined) {
@@ -308,15 +347,31 @@ export function contractFromDeploy(
       'bind.mode',
       `${files.deploy}: ${termKey} does not say what it outputs; give bind.mode (position, torque or velocity)`,
     );
-  let actuated: number[];
-  if (action.joint_ids != null) {
-    actuated = action.joint_ids;
-    const bad = actuated.find((i) => i >= policyJoints.length);
-    if (bad !== undefined)
-      refuseDeploy(
-        `${termKey}.joint_ids`,
-        `joint ${bad} does not exist (the policy has ${policyJoints.length} joints)`,
+  /**
+   * Policy-joint indices (Isaac Lab's `joint_ids`, into the articulation's joints, which is the
+   * policy's order); undefined for all joints (null or `slice(None)`).
+   */
+  const selectedJoints = (
+    ids: z.output<typeof jointIds> | null | undefined,
+    key: string,
+  ): number[] | undefined => {
+    if (ids == null) return undefined;
+    if (!Array.isArray(ids)) {
+      if (ids.slice.every((v) => v === null)) return undefined;
+      return refuseDeploy(
+        key,
+        `slice(${ids.slice.map((v) => (v === null ? 'None' : v)).join(', ')}) is not read; expected null, slice(None) (all joints) or a list of joint indices`,
       );
+    }
+    const bad = ids.find((i) => i >= policyJoints.length);
+    if (bad !== undefined)
+      refuseDeploy(key, `joint ${bad} does not exist (the policy has ${policyJoints.length} joints)`);
+    return [...ids];
+  };
+  let actuated: number[];
+  const actionIds = selectedJoints(action.joint_ids, `${termKey}.joint_ids`);
+  if (actionIds !== undefined) {
+    actuated = actionIds;
   } else if (action.joint_names == null || action.joint_names.every((p) => p === '.*')) {
     actuated = policyJoints.map((_, i) => i);
   } else {
@@ -351,6 +406,20 @@ export function contractFromDeploy(
       `'${action.offset}' is not a number, a list or 'default_joint_pos'`,
     );
   } else offset = perJoint('offset', action.offset);
+  if (map !== undefined && Array.isArray(offset)) {
+    // A default pose written in motor order, like the gains, is caught where it can be: unitree_rl_lab's
+    // offsets are default_joint_pos of the action's joints, so offsets that match the pose only when
+    // it is read through joint_ids_map mean the pose is in the wrong order.
+    const near = (a: number, b: number | undefined) => b !== undefined && Math.abs(a - b) < 1e-6;
+    const offsets = offset;
+    const asWritten = offsets.every((v, k) => near(v, defaultPose[actuated[k]!]));
+    const throughMap = offsets.every((v, k) => near(v, deploy.default_joint_pos[map[actuated[k]!]!]));
+    if (!asWritten && throughMap)
+      refuseDeploy(
+        'default_joint_pos',
+        `in motor order (${termKey}.offset equals it only when read through joint_ids_map); expected policy order, as unitree_rl_lab's exporter writes it (the order of the action offsets)`,
+      );
+  }
   const clip = action.clip ?? undefined;
   const perJointClip = clip !== undefined && Array.isArray(clip[0]);
   if (perJointClip && (clip as unknown[]).length !== na)
@@ -374,6 +443,29 @@ export function contractFromDeploy(
     };
     const missing = (what: string): never =>
       refuseBinding(`bind.${what}`, `${files.deploy}: ${key} is computed from it; give it in the binding`);
+    // Isaac Lab's joint terms read only `params.asset_cfg.joint_ids` of the policy's joints (so does
+    // unitree_rl_lab's C++ joint_pos_rel); on any other term a subset would be ignored, so it is refused.
+    const subsetKey = `${key}.params.asset_cfg.joint_ids`;
+    let subset: number[] | undefined;
+    const assetCfg = term.params?.['asset_cfg'];
+    if (assetCfg != null) {
+      const parsed = assetCfgSchema.safeParse(assetCfg);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        refuseDeploy(`${key}.params.asset_cfg.${issue.path.join('.')}`, issue.message);
+      }
+      subset = selectedJoints(parsed.data!.joint_ids, subsetKey);
+    }
+    const termJoints = subset ? subset.map((i) => policyJoints[i]!) : policyJoints;
+    const termDefault = subset ? subset.map((i) => defaultPose[i]!) : defaultPose;
+    /** Refuses a joint subset on a term that is not one value per policy joint. */
+    const wholeTerm = (what: string): void => {
+      if (subset !== undefined)
+        refuseDeploy(
+          subsetKey,
+          `[${subset.join(', ')}] selects joints, but ${what} is not one value per joint; expected null or slice(None)`,
+        );
+    };
     const explicit = bind.observations[name];
     const constant = bind.constants[name];
     const commandName =
@@ -382,12 +474,17 @@ export function contractFromDeploy(
         : name === 'velocity_commands'
           ? 'base_velocity'
           : undefined;
-    if (explicit === undefined && constant !== undefined)
+    if (explicit === undefined && constant !== undefined) {
+      wholeTerm('a constant (bind.constants)');
       return { ...withScale(constant.length), source: 'constant' as const, value: constant };
+    }
     if (explicit === undefined) {
-      if (name === 'last_action' || name === 'actions')
+      if (name === 'last_action' || name === 'actions') {
+        wholeTerm('the last action');
         return { ...withScale(na), source: 'last_action' as const };
+      }
       if (commandName !== undefined) {
+        wholeTerm(`the command ${commandName}`);
         const ranges = deploy.commands?.[commandName]?.ranges;
         const value = [0, 0, 0];
         const r = ranges
@@ -403,6 +500,8 @@ export function contractFromDeploy(
           ...(r ? { ranges: r } : {}),
         };
       }
+      if (name === 'projected_gravity' || name === 'base_ang_vel' || name === 'base_lin_vel')
+        wholeTerm(`${name} (a vector of the base)`);
       if (name === 'projected_gravity')
         return {
           ...withScale(3),
@@ -424,16 +523,16 @@ export function contractFromDeploy(
         };
       if (name === 'joint_pos_rel' || name === 'joint_pos')
         return {
-          ...withScale(policyJoints.length),
+          ...withScale(termJoints.length),
           source: 'signals' as const,
-          signals: expand('{joint}.pos', policyJoints),
-          offset: defaultPose,
+          signals: expand('{joint}.pos', termJoints),
+          offset: termDefault,
         };
       if (name === 'joint_vel_rel' || name === 'joint_vel')
         return {
-          ...withScale(policyJoints.length),
+          ...withScale(termJoints.length),
           source: 'signals' as const,
-          signals: expand('{joint}.vel', policyJoints),
+          signals: expand('{joint}.vel', termJoints),
         };
       return refuseBinding(
         `bind.observations.${name}`,
@@ -445,7 +544,8 @@ export function contractFromDeploy(
       ? { source: 'signals', signals: explicit }
       : explicit;
     const source = b.source;
-    const signals = b.signals === undefined ? undefined : expand(b.signals, policyJoints);
+    const signals = b.signals === undefined ? undefined : expand(b.signals, termJoints);
+    if (source !== 'signals') wholeTerm(`a ${source} term`);
     switch (source) {
       case 'last_action':
         return { ...withScale(na), source };
@@ -484,16 +584,16 @@ export function contractFromDeploy(
         const list =
           signals ?? refuseBinding(`bind.observations.${name}.signals`, 'give the robot signals of the term');
         const relative = b.relative ?? name.startsWith('joint_pos');
-        if (relative && list.length !== policyJoints.length)
+        if (relative && list.length !== termJoints.length)
           refuseBinding(
             `bind.observations.${name}`,
-            `${list.length} signals, but a joint position term relative to the default pose needs ${policyJoints.length} (one per policy joint)`,
+            `${list.length} signals, but a joint position term relative to the default pose needs ${termJoints.length} (one per ${subset ? `joint of ${subsetKey}` : 'policy joint'})`,
           );
         return {
           ...withScale(list.length),
           source: 'signals' as const,
           signals: list,
-          ...(relative ? { offset: defaultPose } : {}),
+          ...(relative ? { offset: termDefault } : {}),
         };
       }
     }
@@ -548,10 +648,20 @@ export function contractFromDeploy(
     all.forEach((joint, m) => {
       constants[kp[m]!] = stiffness[m]!;
       constants[kd[m]!] = damping[m]!;
-      if (!actuatedNames.includes(joint)) {
-        const target = expand(bind.actions ?? defaultActionPattern.position, [joint])[0]!;
-        constants[target] = deploy.default_joint_pos[m]!;
+      if (actuatedNames.includes(joint)) return;
+      const p = map !== undefined ? map.indexOf(m) : m;
+      if (p < 0) {
+        // A motor outside joint_ids_map has no default position in the file; unitree_rl_lab leaves
+        // its gains at zero, so it is passive and needs no target.
+        if (stiffness[m] !== 0)
+          refuseDeploy(
+            `stiffness.${m}`,
+            `${stiffness[m]}, but motor ${m} (${joint}) is not in joint_ids_map, so the file has no default position to hold it at; expected 0`,
+          );
+        return;
       }
+      const target = expand(bind.actions ?? defaultActionPattern.position, [joint])[0]!;
+      constants[target] = defaultPose[p]!;
     });
   }
   if (signals.length !== na)

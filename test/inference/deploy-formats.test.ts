@@ -1,7 +1,8 @@
 /**
  * The formats people export, read unchanged: unitree_rl_lab's params/deploy.yaml (joint_ids_map,
- * per-motor stiffness/damping/default pose, JointPositionAction arrays, observation terms with
- * per-dimension scale, clip and history, command ranges) and the plainer legged_gym-style layout,
+ * per-motor stiffness/damping, the default pose per policy joint, JointPositionAction arrays,
+ * observation terms with per-dimension scale, clip and history, command ranges) and the plainer
+ * legged_gym-style layout,
  * against the sim quadruped whose joint order differs from both the policy's and the motors'.
  * Every refusal names the file, the key and what was expected.
  */
@@ -22,15 +23,19 @@ import {
 import { PolicyIOMap } from '../../src/inference/io-map.ts';
 
 /**
- * A deploy.yaml as unitree_rl_lab's exporter lays it out (keys and nesting as exported; values for
- * our quadruped). Policy order: Isaac Lab's, by joint type (FL, FR, RL, RR hips, then thighs, then
- * calves). Motor order: Unitree's SDK order (FR, FL, RR, RL; hip, thigh, calf each).
+ * A deploy.yaml as unitree_rl_lab's exporter (source/unitree_rl_lab/unitree_rl_lab/utils/
+ * export_deploy_cfg.py) writes it for a Go2: keys and nesting as exported, the Go2's default pose
+ * (hips +0.1 left / -0.1 right, thighs 0.8 front / 1.0 rear, calves -1.5). Policy order: Isaac Lab's
+ * articulation order, by joint type (FL, FR, RL, RR hips, then thighs, then calves). Motor order:
+ * Unitree's SDK order (FR, FL, RR, RL; hip, thigh, calf each). The exporter scatters stiffness and
+ * damping into motor order through joint_ids_map (`stiffness[joint_ids_map] = …`; here hip 40, thigh
+ * 41, calf 42) and writes default_joint_pos unmapped, in policy order, the order of the action offsets.
  */
 const unitreeDeploy = `joint_ids_map: [3, 0, 9, 6, 4, 1, 10, 7, 5, 2, 11, 8]
 step_dt: 0.02
 stiffness: [40.0, 41.0, 42.0, 40.0, 41.0, 42.0, 40.0, 41.0, 42.0, 40.0, 41.0, 42.0]
 damping: [1.0, 1.1, 1.2, 1.0, 1.1, 1.2, 1.0, 1.1, 1.2, 1.0, 1.1, 1.2]
-default_joint_pos: [-0.1, 0.8, -1.5, 0.1, 0.8, -1.5, -0.1, 1.0, -1.5, 0.1, 1.0, -1.5]
+default_joint_pos: [0.1, -0.1, 0.1, -0.1, 0.8, 0.8, 1.0, 1.0, -1.5, -1.5, -1.5, -1.5]
 commands:
   base_velocity:
     ranges:
@@ -142,7 +147,7 @@ describe("unitree_rl_lab's deploy.yaml, unchanged", () => {
     const jointPos = c.observations[3]!;
     // Policy joint i is motor joint_ids_map[i]: fl_hip is motor 3, fr_hip motor 0, …
     expect(jointPos.signals).toEqual(policyOrder.map((j) => `${j}.pos`));
-    // The default pose in policy order, read through joint_ids_map from the motor-order list.
+    // The default pose as written: already in policy order.
     expect(jointPos.offset).toEqual([0.1, -0.1, 0.1, -0.1, 0.8, 0.8, 1.0, 1.0, -1.5, -1.5, -1.5, -1.5]);
     expect(jointPos.clip_stage).toBe('before_scale');
     expect(c.observations[2]).toMatchObject({
@@ -252,6 +257,121 @@ describe("unitree_rl_lab's deploy.yaml, unchanged", () => {
   });
 });
 
+/** The Go2's default angle of one of our joints, by name (unitree_rl_lab's UNITREE_GO2_CFG init_state). */
+const go2Default = (joint: string): number => {
+  const [leg, part] = joint.split('_') as [string, string];
+  if (part === 'hip') return leg.endsWith('l') ? 0.1 : -0.1;
+  if (part === 'thigh') return leg.startsWith('f') ? 0.8 : 1.0;
+  return -1.5;
+};
+
+describe('default_joint_pos is in policy order, as the exporter writes it', () => {
+  it('every policy joint is offset by its own default: a hip by a hip angle, never a calf angle', () => {
+    const { wrapper } = files('go2-defaults', unitreeDeploy, binding);
+    const c = loadContract(wrapper);
+    const jointPos = c.observations[3]!;
+    // Read through joint_ids_map instead, rl_hip (policy joint 2, motor 9) would get -1.5, a calf's.
+    expect(jointPos.offset).toEqual(policyOrder.map(go2Default));
+    // The robot standing exactly in the default pose: every joint_pos_rel input is zero.
+    const io = new PolicyIOMap(c, pd.observation, pd.action, dir, new CommandBoard());
+    const names = pd.observation.signals.map((s) => s.name);
+    const obs = new Float64Array(names.length);
+    obs[names.indexOf('base.qw')] = 1;
+    for (const j of policyOrder) obs[names.indexOf(`${j}.pos`)] = go2Default(j);
+    io.reset(obs);
+    io.assemble(obs);
+    expect(Array.from(io.input).slice(12, 24)).toEqual(new Array(12).fill(0));
+  });
+
+  it('joints the action term leaves out are held at their own default, not a motor-order neighbour', () => {
+    // The action drives thighs and calves only (Isaac Lab joint_ids 4…11); the hips hold their pose.
+    const { wrapper } = files(
+      'legs-only',
+      edited((d) => {
+        const term = d.actions.JointPositionAction;
+        term.joint_ids = [4, 5, 6, 7, 8, 9, 10, 11];
+        term.scale = term.scale.slice(4);
+        term.offset = term.offset.slice(4);
+        d.observations.last_action.scale = d.observations.last_action.scale.slice(4);
+      }),
+      binding,
+    );
+    const c = loadContract(wrapper);
+    expect(c.actions.signals).toEqual(policyOrder.slice(4).map((j) => `${j}.target`));
+    for (const hip of ['fl_hip', 'fr_hip', 'rl_hip', 'rr_hip'])
+      expect(c.actions.constants[`${hip}.target`]).toBe(go2Default(hip));
+  });
+
+  it("an older export's Python slice (`joint_ids: !!python/object/apply:builtins.slice`) reads as all joints", () => {
+    const older = unitreeDeploy.replace(
+      '    joint_ids: null',
+      '    joint_ids: !!python/object/apply:builtins.slice [null, null, null]',
+    );
+    const c = loadContract(files('older-slice', older, binding).wrapper);
+    expect(c.actions.signals).toEqual(policyOrder.map((j) => `${j}.target`));
+  });
+});
+
+describe('joint subsets of an observation term (params.asset_cfg.joint_ids)', () => {
+  /** joint_pos_rel over the hips only, with the rest of Isaac Lab's SceneEntityCfg as to_dict() writes it. */
+  const hipsOnly = (term: string, ids: string, width: number) =>
+    unitreeDeploy
+      .replace(
+        `  ${term}:\n    params: {}`,
+        [
+          `  ${term}:`,
+          '    params:',
+          '      asset_cfg:',
+          '        name: robot',
+          '        joint_names: [FL_hip_joint, FR_hip_joint, RL_hip_joint, RR_hip_joint]',
+          `        joint_ids: ${ids}`,
+          '        fixed_tendon_names: null',
+          '        fixed_tendon_ids: !!python/object/apply:builtins.slice [null, null, null]',
+          '        body_names: null',
+          '        body_ids: !!python/object/apply:builtins.slice [null, null, null]',
+          '        preserve_order: false',
+        ].join('\n'),
+      )
+      .replace(
+        /( {2}joint_pos_rel:[\s\S]*?scale: )\[[^\]]*\]/,
+        `$1[${new Array(width).fill('1.0').join(', ')}]`,
+      );
+
+  it('are honoured on joint terms: the selected policy joints, each with its own default', () => {
+    const c = loadContract(files('subset', hipsOnly('joint_pos_rel', '[0, 1, 2, 3]', 4), binding).wrapper);
+    const jointPos = c.observations[3]!;
+    expect(jointPos.signals).toEqual(['fl_hip.pos', 'fr_hip.pos', 'rl_hip.pos', 'rr_hip.pos']);
+    expect(jointPos.offset).toEqual([0.1, -0.1, 0.1, -0.1]);
+    expect(observationSize(c)).toBe(3 * 2 + 3 + 3 + 4 + 12 + 12 * 2);
+  });
+
+  it('are refused where they would be ignored, and only slice(None) is read as a slice', () => {
+    const onGravity = files(
+      'subset-gravity',
+      hipsOnly('joint_pos_rel', 'null', 12).replace(
+        '  projected_gravity:\n    params: {}',
+        '  projected_gravity:\n    params: {asset_cfg: {name: robot, joint_ids: [0]}}',
+      ),
+      binding,
+    );
+    expect(() => loadContract(onGravity.wrapper)).toThrow(
+      `${onGravity.deploy}: observations.projected_gravity.params.asset_cfg.joint_ids: [0] selects joints, but projected_gravity (a vector of the base) is not one value per joint; expected null or slice(None)`,
+    );
+    const sliced = files(
+      'subset-slice',
+      hipsOnly('joint_pos_rel', '!!python/object/apply:builtins.slice [0, 4, null]', 4),
+      binding,
+    );
+    expect(() => loadContract(sliced.wrapper)).toThrow(
+      `${sliced.deploy}: observations.joint_pos_rel.params.asset_cfg.joint_ids: slice(0, 4, None) is not read; expected null, slice(None) (all joints) or a list of joint indices`,
+    );
+    const outside = files('subset-range', hipsOnly('joint_pos_rel', '[0, 12]', 2), binding);
+    expect(() => loadContract(outside.wrapper)).toThrow(
+      `${outside.deploy}: observations.joint_pos_rel.params.asset_cfg.joint_ids: joint 12 does not exist (the policy has 12 joints)`,
+    );
+  });
+});
+
 describe('refusals name the file, the key and what was expected', () => {
   const refused = (name: string, deploy: string | object, bind: object) => {
     const f = files(name, deploy, bind);
@@ -277,7 +397,7 @@ describe('refusals name the file, the key and what was expected', () => {
       binding,
     );
     expect(g.load).toThrow(
-      `${g.deploy}: joint_ids_map.0: motor 12 does not exist (default_joint_pos has 12 motors)`,
+      `${g.deploy}: joint_ids_map.0: motor 12 does not exist (bind.joints of ${g.wrapper} names 12 motors)`,
     );
     const h = refused(
       'twice',
@@ -295,8 +415,51 @@ describe('refusals name the file, the key and what was expected', () => {
       binding,
     );
     expect(k.load).toThrow(
-      `${k.deploy}: stiffness: 11 values, expected 12 (one per motor, like default_joint_pos)`,
+      `${k.deploy}: stiffness: 11 values, expected 12 (one per motor, in motor order, like bind.joints of ${k.wrapper})`,
     );
+  });
+
+  it('a default pose in motor order, a default pose per motor, a gain on a motor outside joint_ids_map', () => {
+    // The layout this reader once assumed: the Go2 pose in SDK order (FR, FL, RR, RL; hip, thigh, calf).
+    const f = refused(
+      'motor-order-pose',
+      edited((d) => {
+        d.default_joint_pos = motors.map(go2Default);
+      }),
+      binding,
+    );
+    expect(f.load).toThrow(
+      `${f.deploy}: default_joint_pos: in motor order (actions.JointPositionAction.offset equals it only when read through joint_ids_map); expected policy order, as unitree_rl_lab's exporter writes it (the order of the action offsets)`,
+    );
+    // A robot with a 13th motor the policy does not drive (unitree_rl_lab: in joint_sdk_names, not in
+    // the articulation): the pose has 12 values, the gains 13.
+    const withSpare = (spareStiffness: number) =>
+      edited((d) => {
+        d.stiffness.push(spareStiffness);
+        d.damping.push(0);
+      });
+    const spareBinding = { ...binding, joints: [...motors, 'tail'] };
+    const g = refused(
+      'pose-per-motor',
+      edited((d) => {
+        d.stiffness.push(0);
+        d.damping.push(0);
+        d.default_joint_pos.push(0);
+      }),
+      spareBinding,
+    );
+    expect(g.load).toThrow(
+      `${g.deploy}: default_joint_pos: 13 values, expected 12 (one per policy joint, in policy order like joint_ids_map)`,
+    );
+    const h = refused('spare-gain', withSpare(20), spareBinding);
+    expect(h.load).toThrow(
+      `${h.deploy}: stiffness.12: 20, but motor 12 (tail) is not in joint_ids_map, so the file has no default position to hold it at; expected 0`,
+    );
+    // As the exporter writes it (zero gains there), the spare motor is passive: gains 0, no target.
+    const passive = loadContract(files('spare-passive', withSpare(0), spareBinding).wrapper);
+    expect(passive.actions.constants['tail.kp']).toBe(0);
+    expect(passive.actions.constants['tail.kd']).toBe(0);
+    expect(passive.actions.constants['tail.target']).toBeUndefined();
   });
 
   it('a default pose that does not fit joint_names, and pattern joint names without an order', () => {

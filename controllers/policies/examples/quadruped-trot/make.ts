@@ -3,7 +3,8 @@
  * path a user's Isaac Lab export takes can be run here without a download:
  *
  *   params/deploy.yaml    unitree_rl_lab's layout: joint_ids_map (policy joint i → motor
- *                         joint_ids_map[i]), stiffness/damping/default_joint_pos in motor order,
+ *                         joint_ids_map[i]), stiffness/damping in motor order, default_joint_pos
+ *                         in policy order (its export_deploy_cfg.py scatters only the gains),
  *                         commands.base_velocity.ranges, JointPositionAction with per-joint
  *                         scale/offset arrays, observation terms in file order with per-dimension
  *                         scale, clip and history_length
@@ -76,7 +77,7 @@ export function deployConfig(): Record<string, unknown> {
     step_dt: 0.02,
     stiffness: repeat(12, trot.kp),
     damping: repeat(12, trot.kd),
-    default_joint_pos: motorJoints.map(defaultOf),
+    default_joint_pos: policyJoints.map(defaultOf),
     commands: { base_velocity: { ranges: { ...commandRanges, heading: null } } },
     actions: {
       JointPositionAction: {
