@@ -56,8 +56,17 @@ export const certifiedGuardOptions = z
      * all). Default: the certificate's own estimate-error assumption. It may not exceed it.
      */
     estimateError: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).optional(),
-    /** Check V's decrease along the measured trajectory every tick (default on). */
-    monitor: z.boolean().default(true),
+    /**
+     * The runtime monitor always runs: without it a certified run could end "safety: ok" after the
+     * plant left the certificate. `monitor: true` is accepted (it is what happens); `false` is refused.
+     */
+    monitor: z
+      .boolean()
+      .refine((on) => on, {
+        message:
+          'the certificate monitor cannot be turned off: without it a certified controller could fall and the run still end "safety: ok" (it costs a few microseconds per tick)',
+      })
+      .optional(),
     /** Admit only where the bound of V is below this share of ρ (default 1). */
     admitBelow: z.number().positive().max(1).default(1),
   })
@@ -232,7 +241,6 @@ export class CertifiedSwitchGuard implements SwitchGuard {
   }
 
   monitor(active: string, observation: Float64Array, time: number): MonitorViolation | undefined {
-    if (!this.options.monitor) return undefined;
     const t = this.targets.get(active);
     if (t !== this.current) {
       this.current = t;
@@ -358,7 +366,11 @@ function checkAssumptions(t: Target, context: GuardContext, estimateError: reado
 }
 
 /** A simulator's dynamics parameters against the certificate's parameter intervals. */
-function checkParameters(model: LyapunovModel, robot: RobotInfo, estimateError: readonly number[]): string[] {
+export function checkParameters(
+  model: LyapunovModel,
+  robot: RobotInfo,
+  estimateError: readonly number[],
+): string[] {
   const problems: string[] = [];
   const d = robot.plant!.dynamics as Record<string, unknown>;
   const interval = (name: string): [number, number] => {

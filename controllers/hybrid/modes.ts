@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { LinearBounder } from '../../src/verification/bounds.ts';
-import { certify, loadCertificate } from '../../src/verification/certificate.ts';
+import { certify, inspectCertificate, readCertificateFile } from '../../src/verification/certificate.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import type { LyapunovModel } from '../../src/verification/model.ts';
@@ -20,6 +20,8 @@ export interface CertifiedMode {
   readonly rho: number;
   /** Where ρ came from, for the decision log. */
   readonly provenance: string;
+  /** The certificate behind ρ: its file name (or how it was made) and its sha256 digest. */
+  readonly certificate: { readonly file: string; readonly sha256: string };
 }
 
 export interface ModeSource {
@@ -39,18 +41,26 @@ export async function loadCertifiedMode(source: ModeSource, baseDir: string): Pr
   const model = loadModel(modelPath);
   let rho: number;
   let provenance: string;
+  let certificate: CertifiedMode['certificate'];
   if (source.certificate) {
     const certPath = resolve(baseDir, source.certificate);
-    rho = loadCertificate(model, certPath);
+    const checked = inspectCertificate(
+      model,
+      readCertificateFile(certPath),
+      `certificate ${source.certificate}`,
+    );
+    rho = checked.rho;
     provenance = `certificate ${source.certificate}`;
+    certificate = { file: basename(certPath), sha256: checked.digest };
   } else if (source.verify) {
-    const { certificate } = await certify(model, { workers: 0 });
-    if (certificate.result !== 'verified')
+    const { certificate: verified } = await certify(model, { workers: 0 });
+    if (verified.result !== 'verified')
       throw new RangeError(
-        `mode ${source.name}: model ${source.model} is not verified at rho=${model.spec.rho} (${certificate.result})`,
+        `mode ${source.name}: model ${source.model} is not verified at rho=${model.spec.rho} (${verified.result})`,
       );
-    rho = certificate.rho;
+    rho = verified.rho;
     provenance = 'verified at load';
+    certificate = { file: 'verified at load', sha256: verified.integrity.digest };
   } else {
     throw new RangeError(
       `mode ${source.name}: give a certificate path or set verify: true; the model's own rho is not trusted`,
@@ -63,6 +73,7 @@ export async function loadCertifiedMode(source: ModeSource, baseDir: string): Pr
     bounds: new LinearBounder(model),
     rho,
     provenance,
+    certificate,
   };
 }
 
@@ -72,6 +83,15 @@ export function certifiedMode(
   model: LyapunovModel,
   rho: number,
   provenance: string,
+  certificate: CertifiedMode['certificate'] = { file: provenance, sha256: 'unknown' },
 ): CertifiedMode {
-  return { name, model, forward: new ForwardModel(model), bounds: new LinearBounder(model), rho, provenance };
+  return {
+    name,
+    model,
+    forward: new ForwardModel(model),
+    bounds: new LinearBounder(model),
+    rho,
+    provenance,
+    certificate,
+  };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ControllerPlugin, PluginContext } from '../../src/config/plugin.ts';
 import type { Controller, ControllerContext } from '../../src/core/controller.ts';
 import type { EventSink } from '../../src/core/events.ts';
+import { certificateLabel, checkModePlant } from './mode-plant.ts';
 import { type CertifiedMode, loadCertifiedMode } from './modes.ts';
 import { type SwitchPlan, type SwitchPlanner, SwitchTimePlanner } from './planner.ts';
 
@@ -11,7 +12,9 @@ import { type SwitchPlan, type SwitchPlanner, SwitchTimePlanner } from './planne
  * V_m′ over the state-estimate box is below ρ_m′ and the box lies inside m′'s verified domain;
  * otherwise the planner proposes how to get there (the current mode keeps control meanwhile and
  * the check is repeated every tick), or the switch is denied and the current mode stays. Every
- * decision is reported with V, ρ and the reason.
+ * decision is reported with V, ρ and the reason, and names the certificate, its digest and plant.
+ * Before anything moves, each mode's certificate is checked against the robot (`checkModePlant`):
+ * a certificate is refused on a robot it was not proved for.
  */
 
 export interface SupervisorOptions {
@@ -68,6 +71,9 @@ export class HybridSupervisor implements Controller {
   private readonly lo: Float64Array;
   private readonly hi: Float64Array;
   private readonly range = new Float64Array(2);
+  /** Per mode: "certificate … (sha256 …), plant …", set once the robot is checked. */
+  private readonly provedFor: string[] = [];
+  private readonly plants: string[] = [];
 
   constructor(
     readonly modes: readonly CertifiedMode[],
@@ -118,21 +124,35 @@ export class HybridSupervisor implements Controller {
       );
     if (context.action.signals.length < 1)
       throw new RangeError('hybrid-supervisor: the robot takes no action');
-    // What each mode's certificate assumes that this robot can show: the control period, and
-    // torque limits the drive can deliver (a certificate for |u| <= 8 means nothing on a 6 N·m drive).
+    // What each mode's certificate assumes, against this robot: the control period, torque limits
+    // the drive can deliver (a certificate for |u| <= 8 means nothing on a 6 N·m drive), and the
+    // plant it was proved for. Every mismatch is named.
+    const problems: string[] = [];
     const torque = context.action.signals[0]!;
+    const robot = context.robot;
+    if (!robot)
+      problems.push(
+        'the robot is not known, so no certificate can be checked against it (configure the supervisor with the robot it runs on)',
+      );
+    this.plants.length = 0;
+    this.provedFor.length = 0;
     for (const m of this.modes) {
       const dt = m.model.dynamics.dt;
       if (Math.abs(dt - context.dt) > 1e-12)
-        throw new RangeError(
-          `hybrid-supervisor: mode ${m.name}'s certificate is for a ${dt} s step, the loop runs at ${context.dt} s`,
-        );
+        problems.push(`mode ${m.name}'s certificate is for a ${dt} s step, the loop runs at ${context.dt} s`);
       const { uLo, uUp } = m.model.controller;
       if (uLo < torque.lower || uUp > torque.upper)
-        throw new RangeError(
-          `hybrid-supervisor: mode ${m.name}'s certificate assumes ${torque.name} in [${uLo}, ${uUp}], the robot's limits are [${torque.lower}, ${torque.upper}]`,
+        problems.push(
+          `mode ${m.name}'s certificate assumes ${torque.name} in [${uLo}, ${uUp}], the robot's limits are [${torque.lower}, ${torque.upper}]`,
         );
+      if (robot) {
+        const found = checkModePlant(m, robot, context);
+        problems.push(...found.problems);
+        this.plants.push(found.plant);
+        this.provedFor.push(`${certificateLabel(m)}, plant ${found.plant}`);
+      }
     }
+    if (problems.length > 0) throw new RangeError(`hybrid-supervisor refuses: ${problems.join('; ')}`);
     this.hasModeCommand = context.action.signals.length >= 2;
     this.modeObservation = context.observation.signals.findIndex((s) => s.name === 'mode');
     this.safeInput = context.action.safe[0] ?? 0;
@@ -263,12 +283,32 @@ export class HybridSupervisor implements Controller {
     this.decisions.push(decision);
     const switched = reason !== 'deferred' && reason !== 'denied' && reason !== 'plan-expired';
     const names = `${this.modes[from]!.name} -> ${this.modes[to]!.name}`;
+    // Every checked decision names the certificate it rests on; an unchecked switch rests on none.
+    const target = this.modes[to]!;
+    const checked = reason !== 'unchecked';
+    const rests =
+      reason === 'certified' || reason === 'certified-after-plan' || reason === 'forced-certified';
     this.events?.emit({
       time,
       kind: switched ? 'mode-switch' : 'certificate',
       source: 'supervisor',
-      message: `${names}: ${reason}${Number.isNaN(upper) ? '' : ` (V upper ${upper.toPrecision(5)} vs rho ${rho})`}${detail ? `; ${detail}` : ''}`,
-      data: { from, to, reason, V: upper, rho, x0: this.x[0]!, x1: this.x[1] ?? Number.NaN },
+      message: `${names}: ${reason}${Number.isNaN(upper) ? '' : ` (V upper ${upper.toPrecision(5)} vs rho ${rho})`}${checked ? ` ${rests ? 'by' : 'against'} ${this.provedFor[to] ?? certificateLabel(target)}` : ''}${detail ? `; ${detail}` : ''}`,
+      data: {
+        from,
+        to,
+        reason,
+        V: upper,
+        rho,
+        x0: this.x[0]!,
+        x1: this.x[1] ?? Number.NaN,
+        ...(checked
+          ? {
+              certificate: target.certificate.file,
+              sha256: target.certificate.sha256,
+              plant: this.plants[to] ?? 'unchecked',
+            }
+          : {}),
+      },
     });
   }
 

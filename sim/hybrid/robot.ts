@@ -55,6 +55,12 @@ export class HybridSimRobot extends InProcessRobot {
         lockStep: true,
         features: ['hybrid-modes'],
       },
+      plant: {
+        model: system.name,
+        physicsStep: system.dt,
+        dynamics: {},
+        ...(system.equations ? { equations: system.equations } : {}),
+      },
     };
   }
 

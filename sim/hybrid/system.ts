@@ -29,6 +29,11 @@ export interface HybridSystem {
   readonly commandedModes?: boolean;
   /** Forget internal state (e.g. the road segment) before a new run. */
   restart?(): void;
+  /**
+   * The per-mode equations `step` integrates, in the verifier's terms (system and parameters), so a
+   * certificate proved for exactly these dynamics can be matched with this plant.
+   */
+  readonly equations?: Readonly<Record<string, number | string>>;
 }
 
 export interface PendulumParams {
@@ -66,6 +71,7 @@ export function torqueModePendulum(
       Math.max(...modes.map((m) => m.uUp)),
     ),
     modes,
+    equations: { system: 'pendulum', m: p.m, l: p.l, beta: p.beta, g: p.g, dt: p.dt },
     step(_mode, x, u, out) {
       const theta = x[0]!;
       const omega = x[1]!;

@@ -1,5 +1,6 @@
 import type { CommandBoard } from './commands.ts';
 import type { EventSink } from './events.ts';
+import type { RobotInfo } from './robot.ts';
 import type { ActionSpec, VectorSpec } from './spec.ts';
 
 /** What a controller learns about the robot when it is configured. */
@@ -17,6 +18,11 @@ export interface ControllerContext {
   readonly events: EventSink;
   /** The run's command channels (e.g. a commanded base velocity); absent outside a run. */
   readonly commands?: CommandBoard;
+  /**
+   * The robot as it introduced itself (name, plant, capabilities), so a controller that carries
+   * certificates can check the plant they were proved for; absent outside a run.
+   */
+  readonly robot?: RobotInfo;
 }
 
 /**

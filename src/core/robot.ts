@@ -84,6 +84,12 @@ export interface PlantInfo {
   readonly physicsStep: number;
   /** The dynamics parameters applied to the model (scales, delays, noise; `{}` = nominal). */
   readonly dynamics: Readonly<Record<string, unknown>>;
+  /**
+   * The discrete-time equations the simulator integrates, in the verifier's terms (e.g.
+   * `{ system: 'pendulum', m, l, beta, g, dt }`), when it integrates one of the verifier's closed-form
+   * systems exactly; a certificate that states no plant can only be matched against these.
+   */
+  readonly equations?: Readonly<Record<string, number | string>>;
 }
 
 export interface RobotCapabilities {

@@ -1,5 +1,4 @@
 import type { Controller, ControllerContext } from './controller.ts';
-import type { RobotInfo } from './robot.ts';
 
 /** What a switch guard answers for one requested switch. */
 export interface SwitchDecision {
@@ -14,8 +13,6 @@ export interface SwitchDecision {
 export interface GuardContext extends ControllerContext {
   /** The run's controller names, in the manager's order. */
   readonly controllers: readonly string[];
-  /** The robot as it introduced itself (name, plant, capabilities), when known. */
-  readonly robot?: RobotInfo;
   /** The configured controllers by name, so a guard can compare their control laws with its own. */
   readonly controllerInstances?: ReadonlyMap<string, Controller>;
 }

@@ -108,6 +108,7 @@ export async function assembleControl(
     events,
     realtime: mode === 'realtime',
     commands,
+    robot: info,
   };
   for (const { name, controller } of controllers) {
     const entry = config.controllers.find((c) => c.name === name)!;
@@ -122,7 +123,6 @@ export async function assembleControl(
       await guard.configure({
         ...context,
         controllers: manager.names,
-        robot: info,
         controllerInstances: new Map(controllers.map((c) => [c.name, c.controller])),
       });
     } catch (error) {

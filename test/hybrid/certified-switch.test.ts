@@ -158,6 +158,19 @@ const opaqueSim: RobotPlugin = {
 };
 
 describe('the certificate monitor', () => {
+  it('cannot be turned off: `monitor: false` is refused before anything moves, so no certified run ends "safety: ok" unwatched', async () => {
+    const file = variant('monitor-off', (t) => t.replace('\nloop:', '\n    monitor: false\nloop:'));
+    const r = await tether(['run', file, '--fast', '--duration', '2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /monitor-off\.yaml:\d+:\d+: switching\.guard\.monitor: the certificate monitor cannot be turned off/,
+    );
+    expect(r.stdout).not.toMatch(/safety: ok/);
+    // Saying what happens anyway is allowed.
+    const on = variant('monitor-on', (t) => t.replace('\nloop:', '\n    monitor: true\nloop:'));
+    await expect(check(on)).resolves.toMatchObject({ controllers: ['swingup', 'balance'] });
+  });
+
   it('trips on a plant outside the certificate, hands over to the fallback, and the run says so', async () => {
     const file = variant('wrong-plant', (t) =>
       t

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { plugins } from '../../app/plugins.ts';
@@ -8,10 +11,11 @@ import {
   supervisorSchema,
 } from '../../controllers/hybrid/supervisor.ts';
 import { HybridSimRobot } from '../../sim/hybrid/robot.ts';
-import { torqueModePendulum } from '../../sim/hybrid/system.ts';
+import { torqueModePendulum, yangPendulum } from '../../sim/hybrid/system.ts';
 import { loadRunConfig } from '../../src/config/load.ts';
 import { EventBuffer } from '../../src/core/events.ts';
 import { runFromConfig } from '../../src/loop/runner.ts';
+import { tether } from '../support/cli.ts';
 
 const hybridDir = fileURLToPath(new URL('../../controllers/hybrid/', import.meta.url));
 const configPath = `${hybridDir}configs/pendulum-derating.yaml`;
@@ -50,7 +54,13 @@ async function setup(overrides: Partial<SupervisorConfig> = {}) {
   const events = new EventBuffer();
   await robot.configure();
   await robot.activate();
-  supervisor.configure({ observation: robot.info.observation, action: robot.info.action, dt: 0.05, events });
+  supervisor.configure({
+    observation: robot.info.observation,
+    action: robot.info.action,
+    dt: 0.05,
+    events,
+    robot: robot.info,
+  });
   return { supervisor, robot, events };
 }
 
@@ -147,5 +157,86 @@ describe('hybrid supervisor on the torque-mode pendulum', () => {
     expect(decisions.map((e) => e.data?.['reason'])).toEqual(['deferred', 'certified-after-plan']);
     expect(decisions[1]!.kind).toBe('mode-switch');
     expect(result.report.controllerErrors).toBe(0);
+  });
+});
+
+describe('each mode certificate is checked against the robot before anything moves', () => {
+  const work = mkdtempSync(join(tmpdir(), 'tether-supervisor-'));
+  const digest = (file: string) =>
+    JSON.parse(readFileSync(join(hybridDir, file), 'utf8')).integrity.digest as string;
+
+  it('refuses the published pendulum certificate on the MuJoCo pendulum, naming what it assumes and what the robot is', async () => {
+    // The issue's own case: a certificate for the 0.15 kg closed-form pendulum on MuJoCo's pendulum,
+    // from a state deep inside its certified region; it used to run, fall and end "safety: ok".
+    const file = join(work, 'mujoco-pendulum.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: supervisor-on-mujoco',
+        'duration: 5',
+        'robot: { kind: sim, model: pendulum, initialState: { qpos: [0.1] } }',
+        'controller:',
+        '  kind: hybrid-supervisor',
+        '  modes:',
+        '    - name: derated',
+        `      model: ${hybridDir}${modes[1]!.model}`,
+        `      certificate: ${hybridDir}${modes[1]!.certificate}`,
+        '  estimateRadius: 0.01',
+        'loop: { rateHz: 20, mode: fast }',
+      ].join('\n'),
+    );
+    const r = await tether(['run', file, '--fast']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /mujoco-pendulum\.yaml:\d+:\d+: controller: hybrid-supervisor refuses: mode derated: certificate pendulum_u075\.cert\.json \(sha256 [0-9a-f]{12}…\) states no plant assumptions: it was proved for the closed-form pendulum \(m 0\.15, l 0\.5, beta 0\.1, g 9\.81, dt 0\.05\) only, and the robot is 'sim:pendulum' \(simulates 'pendulum'/,
+    );
+    expect(r.stdout).not.toMatch(/safety: ok/);
+    expect(r.stderr).not.toMatch(/running under/);
+  });
+
+  it('refuses it on a closed-form pendulum of another mass, and without a robot to check against', async () => {
+    const config = supervisorSchema.parse({ modes, estimateRadius: 0.01 });
+    const supervisor = await createSupervisor(config, { baseDir: hybridDir });
+    const heavy = new HybridSimRobot(
+      torqueModePendulum(
+        [
+          { name: 'full', uLo: -6, uUp: 6 },
+          { name: 'derated', uLo: -0.75, uUp: 0.75 },
+        ],
+        { ...yangPendulum, m: 1.2 },
+      ),
+      [0.1, 0],
+    );
+    const context = {
+      observation: heavy.info.observation,
+      action: heavy.info.action,
+      dt: 0.05,
+      events: new EventBuffer(),
+    };
+    expect(() => supervisor.configure({ ...context, robot: heavy.info })).toThrow(
+      /mode full: certificate pendulum_u6\.cert\.json .* the robot is 'pendulum-torque-modes' \(simulates 'pendulum-torque-modes': pendulum \(m 1\.2, .*\)\): m 1\.2 on the robot, 0\.15 proved; mode derated: certificate pendulum_u075\.cert\.json/,
+    );
+    expect(() => supervisor.configure(context)).toThrow(/hybrid-supervisor refuses: the robot is not known/);
+  });
+
+  it('names the certificate, its sha256 and the plant in every checked decision', async () => {
+    const { supervisor, robot, events } = await setup();
+    run(supervisor, robot, 3);
+    const [deferred, certified] = events.events;
+    const plant =
+      'plant pendulum-torque-modes, pendulum \\(m 0\\.15, l 0\\.5, beta 0\\.1, g 9\\.81, dt 0\\.05\\)';
+    expect(certified!.message).toMatch(
+      new RegExp(
+        `^full -> derated: certified-after-plan \\(V upper [\\d.]+ vs rho 1\\.15516\\) by certificate pendulum_u075\\.cert\\.json \\(sha256 [0-9a-f]{12}…\\), ${plant}$`,
+      ),
+    );
+    expect(deferred!.message).toMatch(
+      new RegExp(`deferred .* against certificate pendulum_u075\\.cert\\.json .*, ${plant}`),
+    );
+    expect(certified!.data).toMatchObject({
+      certificate: 'pendulum_u075.cert.json',
+      sha256: digest(modes[1]!.certificate),
+      plant: 'pendulum-torque-modes, pendulum (m 0.15, l 0.5, beta 0.1, g 9.81, dt 0.05)',
+    });
   });
 });
