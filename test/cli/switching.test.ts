@@ -134,6 +134,49 @@ describe('controller manager on the MuJoCo cartpole: ONNX policy, then LQR', () 
     expect(estop && recover && recover.time > estop.time && estop.time > 0).toBe(true);
     expect(maxAbs(read, 'pole.angle')).toBeLessThan(0.8);
   });
+
+  it('recover is refused while the robot reports a state outside the limits; the latch holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tether-recover-'));
+    const file = join(dir, 'fallen.yaml');
+    // The pole starts at rest 0.9 rad off upright, past its 0.8 rad limit: the safety layer latches
+    // on the first tick, and under the safe (zero) force the pole can never rise above that height
+    // again, so every recover must be refused.
+    writeFileSync(
+      file,
+      readFileSync(join(configs, 'cartpole.yaml'), 'utf8')
+        .replace('qpos: [0.0, 0.15]', 'qpos: [0.0, 0.9]')
+        .replace('path: ../runs/cartpole.mcap', 'path: fallen.mcap'),
+    );
+    const log = join(dir, 'fallen.mcap');
+    const result = await tether(
+      ['run', file, '--operator', '--duration', '2.5', '--log', log],
+      [
+        { afterMs: 400, line: 'recover' },
+        { afterMs: 1200, line: 'recover' },
+        { afterMs: 1600, line: 'status' },
+      ],
+    );
+    expect(result.code).not.toBe(0);
+    const refusals = result.stderr.match(
+      /operator: refused: not safe to recover: observation 'pole\.angle' = -?[\d.]+ is outside \[-0\.8, 0\.8\]/g,
+    );
+    expect(refusals, result.stderr).toHaveLength(2);
+    expect(result.stderr).not.toMatch(/recovered/);
+    expect(result.stderr).toMatch(
+      /operator: controller lqr; safety LATCHED \(observation 'pole\.angle' = 0\.9 left/,
+    );
+    expect(result.stdout).toMatch(/safety: LATCHED/);
+    const read = await readLog(log);
+    expect(read.events.some((e) => e.kind === 'recover')).toBe(false);
+    expect(
+      read.events.filter(
+        (e) => e.source === 'operator:stdin' && /^recover → refused: not safe/.test(e.message),
+      ),
+    ).toHaveLength(2);
+    // Latched from the first tick to the last: the robot only ever got the safe action.
+    expect(read.ticks.count).toBeGreaterThan(100);
+    expect(new Set(read.ticks.command)).toEqual(new Set([0]));
+  });
 });
 
 describe('switching config errors are located before anything starts', () => {

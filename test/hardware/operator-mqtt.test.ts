@@ -1,7 +1,8 @@
 /**
  * The operator channel over MQTT (`operator.mqtt`): commands reach a real `tether run` through
  * Mosquitto sealed with the rig's link key, like the run's own commands; forged, unsealed and replayed
- * ones are refused and logged; `recover` goes through the rig, which only the owner may recover.
+ * ones are refused and logged; `recover` goes through the rig, which only the owner may recover;
+ * `switch NAME` reaches the controller manager as it does from the terminal.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import {
 } from '../../hardware/tools/processes.ts';
 import { readLog } from '../../src/logging/reader.ts';
 import { tether } from '../support/cli.ts';
+import { controllerChanges, maxAbs } from '../support/switches.ts';
 import { sleep, until } from './helpers.ts';
 
 useTestLinkKey();
@@ -138,6 +140,80 @@ describe('operator commands over MQTT, authenticated like commands', () => {
     expect(info.stdout).toMatch(/\nsession {11}[0-9a-f]{8}/);
     expect(info.stdout).toMatch(/\/tether\/link +tether\.Link +json +\d+/);
     expect(read.link.at(-1)!.health.counters['commandsSent']).toBeGreaterThan(100);
+  });
+
+  it('switch NAME over MQTT: the policy hands the rig to LQR at one tick boundary; an unknown name is refused', async () => {
+    const rig = await spawnRig(
+      { model: 'cartpole', transport: { kind: 'mqtt', url: mosquitto.url }, watchdogMs: 1000 },
+      work.path,
+      'switch-rig',
+    );
+    const contract = join(
+      configs,
+      '../controllers/policies/examples/cartpole/cartpole-balance.contract.yaml',
+    );
+    // configs/cartpole-policy-lqr.yaml (policy, then LQR) on the rig over MQTT, with the operator topic.
+    const text = readFileSync(join(configs, 'cartpole-policy-lqr.yaml'), 'utf8')
+      .replace(/robot:\n( {2}.*\n)+/, `robot:\n  kind: mqtt\n  robot: cartpole\n  url: ${mosquitto.url}\n`)
+      .replace(/contract: .*/, `contract: ${contract}`)
+      // Parallel test files share 2 cores: more staleness headroom than a dedicated host needs.
+      .replace('safety:\n', 'safety:\n  staleAfterTicks: 25\n')
+      .concat('operator:\n  mqtt: {}\n');
+    const config = join(work.path, 'switch.yaml');
+    writeFileSync(config, text);
+    const log = join(work.path, 'switch.mcap');
+    const run = tether(['run', config, '--duration', '4', '--log', log]);
+    const operator = await MqttOperatorClient.connect(
+      {
+        url: mosquitto.url,
+        topicPrefix: 'tether',
+        robot: 'cartpole',
+        deviceKey: parseDeviceKey(testLinkKey, 'test'),
+      },
+      15_000,
+    );
+    let status = await operator.send('status');
+    for (let i = 0; i < 50 && !/robot running/.test(status.message); i++) {
+      await sleep(100);
+      status = await operator.send('status');
+    }
+    expect(status.message).toMatch(/^controller policy; safety ok; robot running/);
+    await sleep(500);
+
+    const unknown = await operator.send('switch nonsense');
+    expect(unknown).toMatchObject({ ok: false, authenticated: true });
+    expect(unknown.message).toMatch(/no controller named 'nonsense' \(configured: policy, lqr\)/);
+    const requested = await operator.send('switch lqr');
+    expect(requested).toMatchObject({ ok: true, authenticated: true });
+    expect(requested.message).toBe('switch to lqr requested for the next tick boundary');
+    for (let i = 0; i < 50 && !/^controller lqr;/.test(status.message); i++) {
+      await sleep(50);
+      status = await operator.send('status');
+    }
+    expect(status.message).toMatch(/^controller lqr; safety ok; robot running/);
+    await operator.close();
+
+    const result = await run;
+    await rig.stop();
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/1 switch \(0 to the fallback\); lqr active at the end/);
+    expect(result.stdout).toMatch(/safety: ok/);
+    const read = await readLog(log);
+    expect(read.robot?.transport).toBe('mqtt');
+    // One change of the per-tick controller index, and the switch event carries that tick's deadline.
+    const changes = controllerChanges(read);
+    expect(changes.map((c) => c.to)).toEqual(['lqr']);
+    const event = read.events.find((e) => e.kind === 'controller-switch');
+    expect(event?.message).toMatch(/policy → lqr \(operator \(mqtt\)\)/);
+    expect(event?.time).toBeCloseTo(changes[0]!.time, 9);
+    const commands = read.events.filter((e) => e.source === 'operator:mqtt').map((e) => e.message);
+    expect(commands).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^switch nonsense → refused: no controller named 'nonsense'/),
+        expect.stringMatching(/^switch lqr → ok/),
+      ]),
+    );
+    expect(maxAbs(read, 'pole.angle')).toBeLessThan(0.3);
   });
 
   it('an operator without the key cannot even talk to the run', async () => {
