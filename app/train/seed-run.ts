@@ -50,12 +50,12 @@ export interface SeedRunOptions {
  * The training engine a config names. `native` falls back to tfjs (wasm SIMD) when this machine
  * cannot build it, and says so; the results then differ only in float rounding.
  */
-async function engineOf(name: TrainConfig['engine']): Promise<Engine> {
+async function engineOf(name: TrainConfig['engine'], threads: number): Promise<Engine> {
   const log = (message: string) => process.stderr.write(`${message}\n`);
   if (name === 'ts-cpu') return cpuEngine;
   if (name === 'native') {
     try {
-      return createNativeEngine({ log });
+      return createNativeEngine({ log, threads });
     } catch (error) {
       if (!(error instanceof NativeEngineUnavailable)) throw error;
       log(`${error.message}; training on tfjs instead`);
@@ -70,7 +70,7 @@ export async function runSeed(
   seed: number,
   options: SeedRunOptions = {},
 ): Promise<SeedResult> {
-  const engine = await engineOf(config.engine);
+  const engine = await engineOf(config.engine, config.threads);
   const pair = await environmentPairOf(config);
   const trainer = await Trainer.create(
     { ...trainerOptions(config, seed), engine },

@@ -55,9 +55,10 @@ export type ActivationCode = (typeof Activation)[keyof typeof Activation];
 
 /** ReLU and its derivative: a plain ReLU writes 0 rather than 0·z, which would leave −0 behind. */
 export function activate(y: Float64Array, n: number, activation: ActivationCode, slope: number): void {
-  if (activation === Activation.relu) {
-    if (slope === 0) for (let i = 0; i < n; i++) y[i] = y[i]! < 0 ? 0 : y[i]!;
-    else for (let i = 0; i < n; i++) if (y[i]! < 0) y[i]! *= slope;
+  if (activation === Activation.relu && slope === 0) {
+    for (let i = 0; i < n; i++) if (y[i]! < 0) y[i] = 0;
+  } else if (activation === Activation.relu) {
+    for (let i = 0; i < n; i++) if (y[i]! < 0) y[i]! *= slope;
   } else if (activation === Activation.tanh) {
     for (let i = 0; i < n; i++) y[i] = Math.tanh(y[i]!);
   }
@@ -74,9 +75,10 @@ export function activationGrad(
   activation: ActivationCode,
   slope: number,
 ): void {
-  if (activation === Activation.relu) {
-    if (slope === 0) for (let i = 0; i < n; i++) grad[i] = a[i]! <= 0 ? 0 : grad[i]!;
-    else for (let i = 0; i < n; i++) if (a[i]! <= 0) grad[i]! *= slope;
+  if (activation === Activation.relu && slope === 0) {
+    for (let i = 0; i < n; i++) if (a[i]! <= 0) grad[i] = 0;
+  } else if (activation === Activation.relu) {
+    for (let i = 0; i < n; i++) if (a[i]! <= 0) grad[i]! *= slope;
   } else if (activation === Activation.tanh) {
     for (let i = 0; i < n; i++) grad[i]! *= 1 - a[i]! * a[i]!;
   }

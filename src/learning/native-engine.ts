@@ -22,6 +22,8 @@ const source = fileURLToPath(new URL('./native/dense.c', import.meta.url));
 export interface NativeDense extends DenseKernels {
   /** SIMD width the module was compiled for (256: AVX2 or NEON pairs, 512: AVX-512). */
   readonly vectorBits: number;
+  /** Threads for the products that follow; returns the count in use (1 when built without OpenMP). */
+  setThreads(threads: number): number;
 }
 
 export interface NativeEngineOptions {
@@ -29,6 +31,12 @@ export interface NativeEngineOptions {
   readonly cacheDir?: string;
   /** The C compiler (default: $CC, else `cc`). */
   readonly compiler?: string;
+  /**
+   * Threads sharing each large product (default 1). More pay only on idle cores: every product
+   * waits for its slowest thread, and beside other work a thread waiting for a CPU stalls them all
+   * (bench/results/train-throughput.json has both).
+   */
+  readonly threads?: number;
   readonly log?: (message: string) => void;
 }
 
@@ -37,8 +45,9 @@ export class NativeEngineUnavailable extends Error {}
 
 export function createNativeEngine(options: NativeEngineOptions = {}): Engine {
   const kernels = nativeDenseKernels(options);
+  const threads = kernels.setThreads(Math.max(1, Math.floor(options.threads ?? 1)));
   return {
-    name: `native-f32-simd${kernels.vectorBits}`,
+    name: `native-f32-simd${kernels.vectorBits}-${threads}thread${threads === 1 ? '' : 's'}`,
     createMlp: (spec, rng) => new DenseMlp(spec, rng, kernels),
   };
 }
@@ -64,9 +73,18 @@ export function nativeDenseKernels(options: NativeEngineOptions = {}): NativeDen
     mkdirSync(dir, { recursive: true });
     const partial = `${binary}.${process.pid}.tmp`;
     const started = performance.now();
-    const build = spawnSync(compiler, [...flags, `-I${nodeHeaders()}`, source, '-o', partial], {
-      encoding: 'utf8',
-    });
+    const compile = (extra: string[]) =>
+      spawnSync(compiler, [...flags, ...extra, `-I${nodeHeaders()}`, source, '-o', partial], {
+        encoding: 'utf8',
+      });
+    // OpenMP shares the big products between the cores; a compiler without it (clang without
+    // libomp) still builds the single-threaded products.
+    let build = compile(['-fopenmp']);
+    let threading = 'OpenMP';
+    if (build.error === undefined && build.status !== 0) {
+      build = compile(['-Wno-unknown-pragmas']);
+      threading = 'one thread (no OpenMP)';
+    }
     if (build.error || build.status !== 0) {
       const why = build.error
         ? build.error.message
@@ -77,8 +95,9 @@ export function nativeDenseKernels(options: NativeEngineOptions = {}): NativeDen
     }
     // Renamed into place whole, so a concurrent seed worker never loads a half-written file.
     renameSync(partial, binary);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
     options.log?.(
-      `native training engine compiled with ${compiler} in ${((performance.now() - started) / 1000).toFixed(1)} s (${binary})`,
+      `native training engine compiled with ${compiler}, ${threading}, in ${seconds} s (${binary})`,
     );
   }
   const kernels = createRequire(import.meta.url)(binary) as NativeDense;

@@ -75,6 +75,11 @@ export const trainFileSchema = z
     checkpointEvery: z.number().int().positive().optional(),
     /** Seeds trained in parallel, one process each. */
     workers: z.number().int().positive().default(2),
+    /**
+     * Threads per seed sharing the native engine's large products. More than 1 pays only on idle
+     * cores: beside other work a thread that waits for a CPU stalls every product it shares.
+     */
+    threads: z.number().int().positive().default(1),
   })
   .strict();
 

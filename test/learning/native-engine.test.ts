@@ -59,7 +59,7 @@ function compare(spec: MlpSpec, rows: number, seed: number): void {
 
 describe('native training engine', () => {
   it('names the SIMD width it was compiled for', () => {
-    expect(engine.name).toMatch(/^native-f32-simd(256|512)$/);
+    expect(engine.name).toMatch(/^native-f32-simd(256|512)-1thread$/);
   });
 
   const cases: [string, MlpSpec, number][] = [

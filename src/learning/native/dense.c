@@ -16,6 +16,9 @@
  * machine with -O3 -march=native by native-engine.ts; plain C with GCC/Clang vector extensions.
  */
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <node_api.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,15 +60,19 @@ static float *scratch_reserve(Scratch *s, size_t floats) {
  * for the cache; the source may not be).
  */
 static void pack_a(int m, int k, const double *src, long row, long step, float *dst) {
-  size_t padded = (size_t)((m + MR - 1) / MR) * MR;
-  if (padded > (size_t)m) memset(dst + (size_t)(m / MR) * MR * k, 0, (size_t)MR * k * sizeof(float));
+  if (m % MR != 0) {
+#pragma omp single
+    memset(dst + (size_t)(m / MR) * MR * k, 0, (size_t)MR * k * sizeof(float));
+  }
   if (step == 1) {
+#pragma omp for schedule(static)
     for (int i = 0; i < m; i++) {
       float *panel = dst + (size_t)(i / MR) * MR * k + i % MR;
       const double *from = src + (long)i * row;
       for (int p = 0; p < k; p++) panel[(size_t)p * MR] = (float)from[p];
     }
   } else {
+#pragma omp for schedule(static)
     for (int p = 0; p < k; p++) {
       const double *from = src + (long)p * step;
       for (int i = 0; i < m; i++) dst[(size_t)(i / MR) * MR * k + (size_t)p * MR + i % MR] = (float)from[(long)i * row];
@@ -75,14 +82,19 @@ static void pack_a(int m, int k, const double *src, long row, long step, float *
 
 /* B (k×n, element (p,j) at src[p*row + j*step]) into NR-column panels: panel q holds k rows of NR. */
 static void pack_b(int k, int n, const double *src, long row, long step, float *dst) {
-  if (n % NR != 0) memset(dst + (size_t)(n / NR) * NR * k, 0, (size_t)NR * k * sizeof(float));
+  if (n % NR != 0) {
+#pragma omp single
+    memset(dst + (size_t)(n / NR) * NR * k, 0, (size_t)NR * k * sizeof(float));
+  }
   if (row == 1) {
+#pragma omp for schedule(static)
     for (int j = 0; j < n; j++) {
       float *panel = dst + (size_t)(j / NR) * NR * k + j % NR;
       const double *from = src + (long)j * step;
       for (int p = 0; p < k; p++) panel[(size_t)p * NR] = (float)from[p];
     }
   } else {
+#pragma omp for schedule(static)
     for (int p = 0; p < k; p++) {
       const double *from = src + (long)p * row;
       for (int j = 0; j < n; j++) dst[(size_t)(j / NR) * NR * k + (size_t)p * NR + j % NR] = (float)from[(long)j * step];
@@ -157,21 +169,41 @@ static void write_row(const float *tile, int cols, double *out, const double *ac
   }
 }
 
-/* C (m×n, row-major float64) from the packed A and B, written through the epilogue. */
+/* C (m×n, row-major float64) from the packed A and B, written through the epilogue; tiles apart. */
 static void product(int m, int n, int k, const float *a, const float *b, double *c, const Epilogue *e) {
-  float tile[MR][NR];
-  for (int j0 = 0; j0 < n; j0 += NR) {
-    const float *bp = b + (long)(j0 / NR) * k * NR;
+  const int row_panels = (m + MR - 1) / MR;
+  const int tiles = row_panels * ((n + NR - 1) / NR);
+#pragma omp for schedule(static)
+  for (int t = 0; t < tiles; t++) {
+    /* Column panel outer: a thread's consecutive tiles share one panel of B. */
+    int j0 = (t / row_panels) * NR;
+    int i0 = (t % row_panels) * MR;
+    float tile[MR][NR];
+    tile_product(k, a + (long)(i0 / MR) * k * MR, b + (long)(j0 / NR) * k * NR, tile);
     int cols = n - j0 < NR ? n - j0 : NR;
-    for (int i0 = 0; i0 < m; i0 += MR) {
-      tile_product(k, a + (long)(i0 / MR) * k * MR, bp, tile);
-      int rows = m - i0 < MR ? m - i0 : MR;
-      for (int r = 0; r < rows; r++) {
-        long at = (long)(i0 + r) * n + j0;
-        const double *activated = e->bias == NULL && e->activation != IDENTITY ? e->activated + at : NULL;
-        write_row(tile[r], cols, c + at, activated, e, j0);
-      }
+    int rows = m - i0 < MR ? m - i0 : MR;
+    for (int r = 0; r < rows; r++) {
+      long at = (long)(i0 + r) * n + j0;
+      const double *activated = e->bias == NULL && e->activation != IDENTITY ? e->activated + at : NULL;
+      write_row(tile[r], cols, c + at, activated, e, j0);
     }
+  }
+}
+
+/*
+ * One product with its operands packed: A (m×k) at a[i*a_row + p*a_step], B (k×n) at
+ * b[p*b_row + j*b_step]. With OpenMP the packing and the tiles are shared by the threads of one
+ * parallel region, when the product is big enough to pay for waking them.
+ */
+static void packed_product(int m, int n, int k, const double *a, long a_row, long a_step, const double *b,
+                           long b_row, long b_step, float *pa, float *pb, double *c, const Epilogue *e) {
+  const double work = (double)m * n * k;
+  (void)work;
+#pragma omp parallel if (work >= 65536.0)
+  {
+    pack_a(m, k, a, a_row, a_step, pa);
+    pack_b(k, n, b, b_row, b_step, pb);
+    product(m, n, k, pa, pb, c, e);
   }
 }
 
@@ -268,10 +300,9 @@ static napi_value forward(napi_env env, napi_callback_info info) {
     return NULL;
   float *pa, *pb;
   if (rows == 0 || !reserve(env, rows, out, in, &pa, &pb)) return NULL;
-  pack_a(rows, in, x.data, in, 1, pa);
-  pack_b(in, out, w.data, 1, in, pb); /* B = Wᵀ: element (p, j) = W[j][p] */
   e.bias = b.data;
-  product(rows, out, in, pa, pb, y.data, &e);
+  /* B = Wᵀ: element (p, j) = W[j][p] */
+  packed_product(rows, out, in, x.data, in, 1, w.data, 1, in, pa, pb, y.data, &e);
   return NULL;
 }
 
@@ -302,10 +333,8 @@ static napi_value backward_input(napi_env env, napi_callback_info info) {
     return NULL;
   float *pa, *pb;
   if (rows == 0 || !reserve(env, rows, in, out, &pa, &pb)) return NULL;
-  pack_a(rows, out, delta.data, out, 1, pa);
-  pack_b(out, in, w.data, in, 1, pb);
   e.activated = activated.data;
-  product(rows, in, out, pa, pb, dx.data, &e);
+  packed_product(rows, in, out, delta.data, out, 1, w.data, in, 1, pa, pb, dx.data, &e);
   return NULL;
 }
 
@@ -329,10 +358,9 @@ static napi_value backward_weights(napi_env env, napi_callback_info info) {
     return NULL;
   float *pa, *pb;
   if (rows == 0 || !reserve(env, out, in, rows, &pa, &pb)) return NULL;
-  pack_a(out, rows, delta.data, 1, out, pa); /* A = deltaᵀ: element (j, r) = delta[r][j] */
-  pack_b(rows, in, x.data, in, 1, pb);
   Epilogue e = {.accumulate = 1};
-  product(out, in, rows, pa, pb, gw.data, &e);
+  /* A = deltaᵀ: element (j, r) = delta[r][j] */
+  packed_product(out, in, rows, delta.data, 1, out, x.data, in, 1, pa, pb, gw.data, &e);
   for (int r = 0; r < rows; r++) {
     const double *d = delta.data + (long)r * out;
     for (int j = 0; j < out; j++) gb.data[j] += d[j];
@@ -340,11 +368,32 @@ static napi_value backward_weights(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* setThreads(n): threads for the products that follow (1 without OpenMP); returns the count in use. */
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  ARGS(1)
+  int threads;
+  if (!read_count(env, argv[0], "threads must be a positive integer", 1, &threads)) return NULL;
+#ifdef _OPENMP
+  omp_set_num_threads(threads);
+  threads = omp_get_max_threads();
+#else
+  threads = 1;
+#endif
+  napi_value result;
+  napi_create_int32(env, threads, &result);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
+#ifdef _OPENMP
+  /* One thread until asked for more (setThreads): see NativeEngineOptions.threads. */
+  omp_set_num_threads(1);
+#endif
   napi_property_descriptor properties[] = {
       {"forward", NULL, forward, NULL, NULL, NULL, napi_default, NULL},
       {"backwardInput", NULL, backward_input, NULL, NULL, NULL, napi_default, NULL},
       {"backwardWeights", NULL, backward_weights, NULL, NULL, NULL, napi_default, NULL},
+      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   napi_value width;
