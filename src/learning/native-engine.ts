@@ -34,7 +34,8 @@ export interface NativeEngineOptions {
   /**
    * Threads sharing each large product (default 1). More pay only on idle cores: every product
    * waits for its slowest thread, and beside other work a thread waiting for a CPU stalls them all
-   * (bench/results/train-throughput.json has both).
+   * (bench/results/train-throughput.json has both). Per process: the compiled module is shared, so
+   * the engine created last decides for all of them.
    */
   readonly threads?: number;
   readonly log?: (message: string) => void;

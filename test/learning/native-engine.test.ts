@@ -81,6 +81,23 @@ describe('native training engine', () => {
       compare(spec, rows, 4));
   }
 
+  it('shares a product between two threads with the same result as one', () => {
+    const spec: MlpSpec = { inputSize: 23, hidden: [256, 256], outputSize: 1, activation: 'relu' };
+    const results = [1, 2].map((threads) => {
+      const net = createNativeEngine({ threads }).createMlp(spec, new Rng(6));
+      const rng = new Rng(7);
+      const x = Float64Array.from({ length: 77 * 23 }, () => rng.normal());
+      const pass = net.createPass(77);
+      const y = Float64Array.from(net.forward(pass, x, 77));
+      const dx = new Float64Array(77 * 23);
+      net.backward(pass, Float64Array.from({ length: 77 }, () => rng.normal()), dx, true);
+      return [...y, ...dx, ...net.grads];
+    });
+    createNativeEngine({ threads: 1 });
+    // Each output is summed by one thread in the same order, so the threads change nothing.
+    expect(results[1]).toEqual(results[0]);
+  });
+
   it('lets a NaN through every layer instead of zeroing it in a ReLU (the oracle does the same)', () => {
     const spec: MlpSpec = { inputSize: 3, hidden: [9], outputSize: 2, activation: 'relu' };
     for (const net of [cpuEngine.createMlp(spec, new Rng(5)), engine.createMlp(spec, new Rng(5))]) {

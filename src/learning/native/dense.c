@@ -55,24 +55,20 @@ static float *scratch_reserve(Scratch *s, size_t floats) {
 }
 
 /*
- * A (m×k, element (i,p) at src[i*row + p*step]) into MR-row panels: panel t holds k columns of MR,
- * rows past m zero. The loops follow the source's contiguous direction (the panel is small enough
+ * A (m×k, element (i,p) at src[i*row + p*step]) into MR-row panels: panel t holds k columns of MR
+ * (the caller zeroes the rows past m). The loops follow the source's contiguous direction (the panel is small enough
  * for the cache; the source may not be).
  */
 static void pack_a(int m, int k, const double *src, long row, long step, float *dst) {
-  if (m % MR != 0) {
-#pragma omp single
-    memset(dst + (size_t)(m / MR) * MR * k, 0, (size_t)MR * k * sizeof(float));
-  }
   if (step == 1) {
-#pragma omp for schedule(static)
+#pragma omp for schedule(static) nowait
     for (int i = 0; i < m; i++) {
       float *panel = dst + (size_t)(i / MR) * MR * k + i % MR;
       const double *from = src + (long)i * row;
       for (int p = 0; p < k; p++) panel[(size_t)p * MR] = (float)from[p];
     }
   } else {
-#pragma omp for schedule(static)
+#pragma omp for schedule(static) nowait
     for (int p = 0; p < k; p++) {
       const double *from = src + (long)p * step;
       for (int i = 0; i < m; i++) dst[(size_t)(i / MR) * MR * k + (size_t)p * MR + i % MR] = (float)from[(long)i * row];
@@ -82,19 +78,15 @@ static void pack_a(int m, int k, const double *src, long row, long step, float *
 
 /* B (k×n, element (p,j) at src[p*row + j*step]) into NR-column panels: panel q holds k rows of NR. */
 static void pack_b(int k, int n, const double *src, long row, long step, float *dst) {
-  if (n % NR != 0) {
-#pragma omp single
-    memset(dst + (size_t)(n / NR) * NR * k, 0, (size_t)NR * k * sizeof(float));
-  }
   if (row == 1) {
-#pragma omp for schedule(static)
+#pragma omp for schedule(static) nowait
     for (int j = 0; j < n; j++) {
       float *panel = dst + (size_t)(j / NR) * NR * k + j % NR;
       const double *from = src + (long)j * step;
       for (int p = 0; p < k; p++) panel[(size_t)p * NR] = (float)from[p];
     }
   } else {
-#pragma omp for schedule(static)
+#pragma omp for schedule(static) nowait
     for (int p = 0; p < k; p++) {
       const double *from = src + (long)p * row;
       for (int j = 0; j < n; j++) dst[(size_t)(j / NR) * NR * k + (size_t)p * NR + j % NR] = (float)from[(long)j * step];
@@ -197,12 +189,16 @@ static void product(int m, int n, int k, const float *a, const float *b, double 
  */
 static void packed_product(int m, int n, int k, const double *a, long a_row, long a_step, const double *b,
                            long b_row, long b_step, float *pa, float *pb, double *c, const Epilogue *e) {
+  /* The padding of the last partial panels is zeroed first, so the packing threads write apart. */
+  if (m % MR != 0) memset(pa + (size_t)(m / MR) * MR * k, 0, (size_t)MR * k * sizeof(float));
+  if (n % NR != 0) memset(pb + (size_t)(n / NR) * NR * k, 0, (size_t)NR * k * sizeof(float));
   const double work = (double)m * n * k;
   (void)work;
 #pragma omp parallel if (work >= 65536.0)
   {
     pack_a(m, k, a, a_row, a_step, pa);
     pack_b(k, n, b, b_row, b_step, pb);
+#pragma omp barrier
     product(m, n, k, pa, pb, c, e);
   }
 }
