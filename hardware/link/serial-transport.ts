@@ -23,6 +23,10 @@ export interface SerialTransportOptions {
 /** A POSIX port: its file descriptor (opened non-blocking) and the poller that says when it is ready. */
 type PosixPort = LinuxPortBinding | DarwinPortBinding;
 
+/** The poller's event bits (libuv's UV_READABLE and UV_WRITABLE). */
+const pollReadable = 1;
+const pollWritable = 2;
+
 /** Bytes one read takes from the port: a few dozen frames. */
 const readChunkBytes = 16 * 1024;
 
@@ -209,6 +213,11 @@ export class SerialTransport implements Transport {
     this.decoder.clear();
     // One pair of handlers per opened port: a poller cancelled by its port's close calls back with an
     // error, which must not reach the port opened after it.
+    // The binding's poller watches only the events of its latest `once` (it keeps the others in mind
+    // but does not poll for them until one fires): a port waiting to write would stop being read,
+    // and a host that died without reading left its rig deaf. So each wait asks for both.
+    let writableWanted = false;
+    const pollBoth = () => port.poller.poll(pollReadable | (writableWanted ? pollWritable : 0));
     const onReadable = (error: Error | null): void => {
       if (this.port !== port) return;
       if (error !== null) {
@@ -216,12 +225,20 @@ export class SerialTransport implements Transport {
         return;
       }
       this.drain(port);
-      if (this.port === port) port.poller.once('readable', onReadable);
+      if (this.port !== port) return;
+      port.poller.once('readable', onReadable);
+      if (writableWanted) pollBoth();
     };
     const onWritable = (error: Error | null): void => {
+      writableWanted = false;
       if (this.port === port && error === null) this.flushBacklog(port);
     };
-    this.waitUntilWritable = () => port.poller.once('writable', onWritable);
+    this.waitUntilWritable = () => {
+      if (writableWanted) return;
+      writableWanted = true;
+      port.poller.once('writable', onWritable);
+      pollBoth();
+    };
     port.poller.once('readable', onReadable);
     this.setConnected(true, 'port open');
   }

@@ -1,7 +1,10 @@
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { SerialTransport } from '../../hardware/link/serial-transport.ts';
 import { startPtyPair } from '../../hardware/link/socat.ts';
+import { encodeFrame, maxFrameSize } from '../../hardware/protocol/framing.ts';
+import { maxMessageSize } from '../../hardware/protocol/messages.ts';
 import { temporaryDirectory } from '../../hardware/tools/processes.ts';
 import { until } from './helpers.ts';
 
@@ -47,6 +50,50 @@ it('a burst beyond what the port and the backlog hold drops whole frames: the re
   } finally {
     await sender.close();
     await receiver.close();
+    await pair.close();
+  }
+});
+
+it('while what it sends backs up (the other end reads nothing, as a host that died), it still reads what arrives', async () => {
+  const pair = await startPtyPair(join(work.path, 'unread'));
+  const rig = new SerialTransport({
+    path: pair.rigPath,
+    baudRate: 1_000_000,
+    reconnectMs: 100,
+    maxBacklogBytes: 2048,
+  });
+  // The other end: written to, never read; non-blocking, so a rig that stopped reading fails the
+  // test instead of hanging it.
+  const host = openSync(pair.hostPath, constants.O_WRONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
+  try {
+    await rig.open();
+    const received: number[] = [];
+    rig.onMessage((message, length) =>
+      received.push(new DataView(message.buffer, message.byteOffset, length).getUint32(0, true)),
+    );
+    const message = new Uint8Array(40);
+    const view = new DataView(message.buffer);
+    // Sends until the port, socat and the backlog are full: the transport now waits to write.
+    await until(
+      'a full backlog',
+      () => {
+        for (let i = 0; i < 100; i++) rig.send(1, message, message.length);
+        return rig.counters.sendDropped > 0;
+      },
+      10_000,
+    );
+    const scratch = new Uint8Array(maxMessageSize + 4);
+    const frame = new Uint8Array(maxFrameSize);
+    for (let i = 1; i <= 50; i++) {
+      view.setUint32(0, i, true);
+      const n = encodeFrame(message, message.length, scratch, frame);
+      expect(writeSync(host, frame, 0, n)).toBe(n);
+    }
+    await until('every frame written to it', () => received.length === 50, 5_000);
+    expect(received).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  } finally {
+    closeSync(host);
+    await rig.close();
     await pair.close();
   }
 });
