@@ -127,4 +127,28 @@ describe('tether train', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/--engine: expected one of native, tfjs, ts-cpu, got 'cuda'/);
   }, 120_000);
+
+  // Each algorithm briefly, through the CLI, on the shipped MuJoCo gap configs as a user runs them
+  // (native engine, the config's nets and environments); the budget only proves the path.
+  for (const algorithm of ['sac', 'td3bc', 'naive-mix', 'h2o']) {
+    it(`trains ${algorithm} on the MuJoCo cartpole gap and exports its policy`, async () => {
+      const out = mkdtempSync(path.join(tmpdir(), `tether-train-${algorithm}-`));
+      const config = path.join(repo, `configs/train/cartpole-gap-${algorithm}.yaml`);
+      const args = ['--seeds', '0', '--updates', '40', '--workers', '1', '--out', out];
+      const run = await tether(['train', config, ...args]);
+      expect(run.stderr).not.toMatch(/tether:/);
+      expect(run.code).toBe(0);
+      const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as {
+        algorithm: string;
+        seeds: { engine: string; finalReturn: number; finalW: { inside: number } | null }[];
+      };
+      expect(summary.algorithm).toBe(algorithm);
+      expect(summary.seeds[0]!.engine).toMatch(/^native-/);
+      // The cartpole's return counts the steps the pole stays up: 1 to 500.
+      expect(summary.seeds[0]!.finalReturn).toBeGreaterThanOrEqual(1);
+      expect(summary.seeds[0]!.finalReturn).toBeLessThanOrEqual(500);
+      expect(summary.seeds[0]!.finalW === null).toBe(algorithm !== 'h2o');
+      expect(readFileSync(path.join(out, 'seed-0', 'policy.onnx')).length).toBeGreaterThan(1000);
+    }, 120_000);
+  }
 });
