@@ -13,8 +13,8 @@ import { PathTrackingMpc } from '../controllers/hybrid/mpc.ts';
 import { ReferenceGridPlanner } from '../controllers/hybrid/planner.ts';
 import { carParams, carReset, carStep, type RoadSegment, randomRoad } from '../sim/hybrid/car.ts';
 import { checkCertificate } from '../src/verification/certificate.ts';
-import { loadModel, repoRoot } from '../src/verification/io.ts';
-import { machineInfo, printTable, resultsPath } from './report.ts';
+import { loadModel } from '../src/verification/io.ts';
+import { machineInfo, printTable, repoRoot, resultsPath } from './report.ts';
 
 const models = join(repoRoot, 'controllers', 'hybrid', 'models');
 function mode(name: string, file: string): CertifiedMode {

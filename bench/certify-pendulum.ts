@@ -8,11 +8,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sampledRoaLevel } from '../research/lyapunov/roa-estimate.ts';
 import { bisectRho, type Certificate, certify } from '../src/verification/certificate.ts';
-import { anchorsDir, repoRoot } from '../src/verification/io.ts';
 import { type LyapunovModel, type NeuralModelJson, parseModel } from '../src/verification/model.ts';
 import { VerifierPool } from '../src/verification/parallel.ts';
 import { levelSetGrid, regionPng, regionSvg, rollout } from '../src/verification/region.ts';
-import { machineInfo, printTable, resultsPath } from './report.ts';
+import { anchorsDir, machineInfo, printTable, repoRoot, resultsPath } from './report.ts';
 
 const anchors = anchorsDir();
 const source = anchors ?? join(repoRoot, 'controllers', 'hybrid', 'models', 'yang2024');

@@ -12,10 +12,9 @@ import {
   trainWithCounterexamples,
 } from '../research/lyapunov/pendulum-clf.ts';
 import { bisectRho, certify } from '../src/verification/certificate.ts';
-import { repoRoot } from '../src/verification/io.ts';
 import { parseModel } from '../src/verification/model.ts';
 import { levelSetGrid, regionPng, regionSvg, rollout } from '../src/verification/region.ts';
-import { machineInfo, printTable, resultsPath } from './report.ts';
+import { machineInfo, printTable, repoRoot, resultsPath } from './report.ts';
 
 const seeds = [0, 1, 2, 3, 4, 5];
 const config = { ...defaultPendulumClfConfig, cegisRounds: 3, cegisIterations: 1000 };

@@ -1,10 +1,19 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { TickRecord } from '../src/core/tick.ts';
 import type { LoopReport } from '../src/loop/control-loop.ts';
+
+/** Repository root, from this file's location. */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The published Yang et al. 2024 models, when they are checked out beside the repository. */
+export function anchorsDir(): string | undefined {
+  const dir = join(repoRoot, '..', 'shared', 'anchors', 'yang2024');
+  return existsSync(dir) ? dir : undefined;
+}
 
 /** Where every benchmark writes its JSON. */
 export function resultsPath(file: string): string {

@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { type LyapunovModel, parseModel } from './model.ts';
 
 /** Reads a model JSON file; errors name the file. */
@@ -14,13 +12,4 @@ export function loadModel(path: string): LyapunovModel {
     );
   }
   return parseModel(raw, `model ${path}`);
-}
-
-/** Repository root, from this file's location. */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** The published Yang et al. 2024 models live beside the repository when available. */
-export function anchorsDir(): string | undefined {
-  const dir = join(repoRoot, '..', 'shared', 'anchors', 'yang2024');
-  return existsSync(dir) ? dir : undefined;
 }
