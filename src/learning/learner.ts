@@ -77,8 +77,8 @@ export interface Learner {
   stateArrays(): Record<string, Float64Array>;
   stateScalars(): Record<string, number>;
   loadScalars(scalars: Record<string, number>): void;
-  /** The deterministic actor in the deployment MLP format (for ONNX export). */
-  exportPolicy(): MlpPolicy;
+  /** The deterministic actor in the deployment MLP format; `exportPolicy` (src/inference/export.ts) writes it. */
+  actorPolicy(): MlpPolicy;
   /**
    * Starts from a deployed actor (fine-tuning). `initialStd`: exploration σ of a stochastic actor
    * at the start, the same in every state.
@@ -117,7 +117,7 @@ export function sacLearner(
     stateArrays: () => agent.stateArrays(),
     stateScalars: () => agent.stateScalars(),
     loadScalars: (s) => agent.loadScalars(s),
-    exportPolicy: () => mlpPolicy(agent.actor, actSize, null),
+    actorPolicy: () => mlpPolicy(agent.actor, actSize, null),
     loadActor: (init, initialStd) =>
       loadActor(agent.actor, init, { extraBias: rawLogStd(agent, initialStd) }),
     // No real data: policy evaluation on the simulator's start steps.
@@ -150,7 +150,7 @@ export function hybridLearner(
     stateScalars: () => agent.stateScalars(),
     loadScalars: (s) => agent.loadScalars(s),
     // The deterministic SAC action is tanh of the mean head: the first A outputs of the last layer.
-    exportPolicy: () => mlpPolicy(agent.sac.actor, actSize, null),
+    actorPolicy: () => mlpPolicy(agent.sac.actor, actSize, null),
     loadActor: (init, initialStd) =>
       loadActor(agent.sac.actor, init, { extraBias: rawLogStd(agent.sac, initialStd) }),
     warmCritics: (r) => {
@@ -180,7 +180,7 @@ export function td3bcLearner(
     stateArrays: () => agent.stateArrays(),
     stateScalars: () => agent.stateScalars(),
     loadScalars: (s) => agent.loadScalars(s),
-    exportPolicy: () => mlpPolicy(agent.actor, actSize, { mean: agent.stateMean, std: agent.stateStd }),
+    actorPolicy: () => mlpPolicy(agent.actor, actSize, { mean: agent.stateMean, std: agent.stateStd }),
     // TD3+BC's actor sees states normalised by the log's statistics: re-express the deployed one.
     loadActor: (init) => {
       const options = { inputMean: agent.stateMean, inputStd: agent.stateStd };

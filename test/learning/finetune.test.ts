@@ -123,7 +123,7 @@ describe('fine-tuning starts from the deployed policy', () => {
       const got = actOf(trainer, probe, 10);
       for (let i = 0; i < got.length; i++) expect(got[i]!).toBeCloseTo(expected[i]!, 5);
       // The exported candidate is the same function again.
-      const again = kernelOf(mlpToOnnx(trainer.learner.exportPolicy()), probe, 10);
+      const again = kernelOf(mlpToOnnx(trainer.learner.actorPolicy()), probe, 10);
       for (let i = 0; i < got.length; i++) expect(again[i]!).toBeCloseTo(expected[i]!, 5);
       trainer.dispose();
     }

@@ -295,6 +295,9 @@ async function main(): Promise<void> {
     seed: 0,
   });
   process.stdout.write(`final MSE ${loss.toExponential(3)} (raw action units)\n`);
+  // Not through exportPolicy (src/inference/export.ts): that writes Tether's own layout (a
+  // tether-policy/1 contract and model card), and this example stands for a foreign Isaac Lab export.
+  // The ONNX writer and the round-trip check are the exporter's own.
   const bytes = mlpToOnnx(mlp, {
     inputName: 'obs',
     outputName: 'actions',
