@@ -5,8 +5,8 @@ import type { z } from 'zod';
 import { ConfigError, type ConfigProblem, problemsFromZod } from './errors.ts';
 
 /**
- * A YAML config file that remembers where every key was written. Run, loop, train and rig configs
- * go through this one loader, so every error reads
+ * A YAML (or JSON) config file that remembers where every key was written. Run, loop, train and rig
+ * configs and policy contracts go through this one loader, so every error reads
  * `file:line:column: key.path: what was expected` and every relative path resolves the same way:
  * against the directory of the file that names it.
  */

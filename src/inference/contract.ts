@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type ParseOptions, parse as parseYaml, type SchemaOptions } from 'yaml';
 import { z } from 'zod';
+import { ConfigDocument } from '../config/document.ts';
 import type { ActionSpec, CommandMode, VectorSpec } from '../core/spec.ts';
 import {
   type ContractInput,
@@ -74,60 +75,102 @@ export function expand(value: number | readonly number[], n: number, what: strin
   return Float64Array.from(value);
 }
 
-/** Validates parsed YAML/JSON; zod issues are reported with their paths. */
-export function parseContract(data: unknown, source = 'contract'): PolicyContract {
+/** A problem the schema cannot see: `at` is its key path in the file, `label` names it in words. */
+interface ContractIssue {
+  readonly at: readonly (string | number)[];
+  readonly label: string;
+  readonly message: string;
+}
+
+/**
+ * Validates parsed YAML/JSON; zod issues are reported with their paths. With the `doc` the data came
+ * from, every problem is reported through it instead, at its line (`file:line:column: key: …`).
+ */
+export function parseContract(data: unknown, source = 'contract', doc?: ConfigDocument): PolicyContract {
   const result = contractSchema.safeParse(data);
   if (!result.success) {
+    if (doc) {
+      doc.validate(contractSchema, data);
+      doc.throwIfProblems();
+    }
     throw new ContractError(
       source,
       result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
     );
   }
   const contract = result.data;
-  const issues: string[] = [];
+  const issues: ContractIssue[] = [];
+  const issue = (at: readonly (string | number)[], label: string, message: string) =>
+    issues.push({ at, label, message });
   const m = contract.actions.signals.length;
-  for (const t of contract.observations) {
+  contract.observations.forEach((t, i) => {
     const w = termWidth(t, m);
     for (const key of ['scale', 'offset'] as const) {
       const v = t[key];
       if (Array.isArray(v) && v.length !== w)
-        issues.push(`observations.${t.name}.${key}: ${v.length} values, expected 1 or ${w}`);
+        issue(
+          ['observations', i, key],
+          `observations.${t.name}.${key}`,
+          `${v.length} values, expected 1 or ${w}`,
+        );
     }
-  }
+  });
   for (const key of ['scale', 'offset', 'unit'] as const) {
     const v = contract.actions[key];
     if (Array.isArray(v) && v.length !== m)
-      issues.push(`actions.${key}: ${v.length} values, expected 1 or ${m}`);
+      issue(['actions', key], `actions.${key}`, `${v.length} values, expected 1 or ${m}`);
   }
   const commandClip = contract.actions.command_clip;
   if (commandClip !== undefined && Array.isArray(commandClip[0]) && commandClip.length !== m)
-    issues.push(`actions.command_clip: ${commandClip.length} ranges, expected 1 or ${m}`);
+    issue(
+      ['actions', 'command_clip'],
+      'actions.command_clip',
+      `${commandClip.length} ranges, expected 1 or ${m}`,
+    );
   const pd = contract.actions.pd;
   if (pd) {
     for (const key of ['kp', 'kd'] as const) {
       const v = pd[key];
       if (Array.isArray(v) && v.length !== m)
-        issues.push(`actions.pd.${key}: ${v.length} values, expected 1 or ${m}`);
+        issue(['actions', 'pd', key], `actions.pd.${key}`, `${v.length} values, expected 1 or ${m}`);
     }
     for (const key of ['position', 'velocity'] as const)
       if (pd[key].length !== m)
-        issues.push(`actions.pd.${key}: ${pd[key].length} signals, expected ${m} (one per action)`);
+        issue(
+          ['actions', 'pd', key],
+          `actions.pd.${key}`,
+          `${pd[key].length} signals, expected ${m} (one per action)`,
+        );
     if (contract.actions.mode !== undefined && contract.actions.mode !== 'position')
-      issues.push(
-        `actions.pd: a PD stage turns position targets into torques; actions.mode is ${contract.actions.mode}`,
+      issue(
+        ['actions', 'pd'],
+        'actions.pd',
+        `a PD stage turns position targets into torques; actions.mode is ${contract.actions.mode}`,
       );
   }
   for (const name of Object.keys(contract.actions.constants))
     if (contract.actions.signals.includes(name))
-      issues.push(`actions.constants.${name}: the policy already outputs '${name}'`);
+      issue(
+        ['actions', 'constants', name],
+        `actions.constants.${name}`,
+        `the policy already outputs '${name}'`,
+      );
   const recurrentNames = contract.recurrent.flatMap((r) => [r.input, r.output]);
   const clash = recurrentNames.find((n) => n === contract.input || n === contract.output);
-  if (clash) issues.push(`recurrent: '${clash}' is also the contract's input or output`);
+  if (clash) issue(['recurrent'], 'recurrent', `'${clash}' is also the contract's input or output`);
   const names = contract.observations.map((t) => t.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) issues.push(`observations: term name '${dup}' is used twice`);
-  if (issues.length) throw new ContractError(source, issues);
-  return contract;
+  const dup = names.findIndex((n, i) => names.indexOf(n) !== i);
+  if (dup >= 0)
+    issue(['observations', dup, 'name'], 'observations', `term name '${names[dup]}' is used twice`);
+  if (issues.length === 0) return contract;
+  if (doc) {
+    for (const { at, message } of issues) doc.report(at, message);
+    doc.throwIfProblems();
+  }
+  throw new ContractError(
+    source,
+    issues.map(({ label, message }) => `${label}: ${message}`),
+  );
 }
 
 const deployWrapperSchema = z.object({
@@ -162,9 +205,10 @@ function readText(file: string, what: string): string {
  * deploy-style YAML (resolved relative to the contract) plus a signal binding.
  */
 export function loadContract(file: string): PolicyContract {
-  const data = parseText(readText(file, 'policy contract'), file);
-  const wrapper = deployWrapperSchema.safeParse(data);
-  if (!wrapper.success) return parseContract(data, file);
+  // Through the one config loader (JSON reads as YAML), so problems are reported at their line.
+  const doc = ConfigDocument.parse(readText(file, 'policy contract'), file);
+  const wrapper = deployWrapperSchema.safeParse(doc.source);
+  if (!wrapper.success) return parseContract(doc.source, file, doc);
   const deployFile = path.resolve(path.dirname(file), wrapper.data.deploy);
   // PyYAML's Python-slice tag is part of the layout unitree_rl_lab writes (see pythonSliceTag).
   const deploy = parseText(readText(deployFile, 'deploy YAML'), deployFile, { customTags: [pythonSliceTag] });

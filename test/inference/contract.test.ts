@@ -78,6 +78,56 @@ describe('contract validation', () => {
   });
 });
 
+describe('contract files load through the one config loader', () => {
+  /** Writes `text` as a contract file; the file and the message loading it throws. */
+  function loadError(name: string, text: string): { file: string; message: string } {
+    const file = path.join(tempDir(), name);
+    writeFileSync(file, text);
+    try {
+      loadContract(file);
+    } catch (error) {
+      return { file, message: (error as Error).message };
+    }
+    throw new Error(`${name} loaded`);
+  }
+  const lineOf = (text: string, mark: string) => text.split('\n').findIndex((l) => l.includes(mark)) + 1;
+
+  it('locates a typo, a wrong value, a length mismatch and a YAML syntax error at file:line:col', () => {
+    const good = stringify(base());
+    const typo = good.replace('history: 3', 'histroy: 3');
+    expect(typo).not.toBe(good);
+    const t = loadError('typo.yaml', typo);
+    expect(t.message).toContain(
+      `${t.file}:${lineOf(typo, 'histroy')}:5: observations[1]: unknown key 'histroy'; expected name,`,
+    );
+
+    const rate = good.replace('policy_rate_hz: 50', 'policy_rate_hz: -50');
+    expect(rate).not.toBe(good);
+    const r = loadError('rate.yaml', rate);
+    expect(r.message).toContain(`${r.file}:${lineOf(rate, 'policy_rate_hz')}:1: policy_rate_hz: `);
+
+    const scales = stringify({ ...base(), actions: { ...base().actions, scale: [1, 2, 3] } });
+    const sc = loadError('scales.yaml', scales);
+    expect(sc.message).toContain(
+      `${sc.file}:${scales.split('\n').findIndex((l) => l.startsWith('  scale:')) + 1}:3: actions.scale: 3 values, expected 1 or 2`,
+    );
+
+    const syntax = loadError('syntax.yaml', `${good}observations: [\n`);
+    expect(syntax.message).toMatch(/syntax\.yaml:\d+:\d+: \(top level\): YAML syntax/);
+  });
+
+  it('reads a JSON contract the same way, and the unedited contract loads', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'ok.json'), JSON.stringify(base(), null, 2));
+    expect(observationSize(loadContract(path.join(dir, 'ok.json')))).toBe(2 + 2 * 3 + 2 + 1);
+    const json = JSON.stringify({ ...base(), policy_rate_hz: 'fast' }, null, 2);
+    const j = loadError('bad.json', json);
+    expect(j.message).toContain(
+      `${j.file}:${lineOf(json, 'policy_rate_hz')}:3: policy_rate_hz: expected number, got "fast"`,
+    );
+  });
+});
+
 describe('contract vs model', () => {
   const contract = parseContract(base());
   it('accepts the matching model', () => {
