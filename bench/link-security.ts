@@ -12,7 +12,7 @@
  *   npm run bench:link-security                       (about 15 minutes; bench/results/link-security.json)
  *   SECURITY_FUZZ=1000000 SECURITY_ROWS=stuck npm run bench:link-security   (fewer fuzz cases, some rows)
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -24,12 +24,15 @@ import { createStateSample, RequestOp } from '../hardware/protocol/messages.ts';
 import type { FaultSpec, RigConfigInput } from '../hardware/rig/config.ts';
 import type { RigReport } from '../hardware/rig/rig.ts';
 import { fuzzFrames, fuzzHellos, fuzzHostStates, fuzzRigCommands } from '../hardware/tools/fuzz.ts';
-import { RawMqttTransport, RoguePeer, SerialInjector } from '../hardware/tools/intruder.ts';
+import { outsiderBarrage, RawMqttTransport, RoguePeer, SerialInjector } from '../hardware/tools/intruder.ts';
 import {
+  cartpoleRunConfig,
   findBinary,
+  killLeftovers,
   type Mosquitto,
   type RigProcess,
   spawnRig,
+  spawnRuntime,
   startMosquitto,
   temporaryDirectory,
   useTestLinkKey,
@@ -39,7 +42,6 @@ import { SafetyFlag } from '../src/safety/types.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
 
 const repo = join(import.meta.dirname, '..');
-const cli = join(repo, 'bin/tether.mjs');
 const key = parseDeviceKey(useTestLinkKey(), 'bench');
 const wrongKey = new Uint8Array(32).fill(7);
 const fuzzCases = Number(process.env['SECURITY_FUZZ'] ?? 10_000_000);
@@ -107,18 +109,12 @@ function rigConfig(
 }
 
 function runConfig(transport: Transport, rig: RigProcess, mosquitto: Mosquitto, name: string): string {
-  const file = transport === 'serial' ? 'cartpole-serial.yaml' : 'cartpole-mqtt.yaml';
-  let text = readFileSync(join(repo, 'configs', file), 'utf8').replace(
-    'staleAfterTicks: 10',
-    `staleAfterTicks: ${staleAfterTicks}`,
+  return cartpoleRunConfig(
+    transport === 'serial' ? { kind: 'serial', path: rig.hostLink } : { kind: 'mqtt', url: mosquitto.url },
+    work.path,
+    name,
+    { staleAfterTicks },
   );
-  text =
-    transport === 'serial'
-      ? text.replace('path: ../runs/cartpole-link.host', `path: ${rig.hostLink}`)
-      : text.replace('robot: cartpole', `robot: cartpole\n  url: ${mosquitto.url}`);
-  const out = join(work.path, `${name}.yaml`);
-  writeFileSync(out, text);
-  return out;
 }
 
 /** Runs `tether run` as its own process; `during` runs once the loop is up. */
@@ -129,32 +125,17 @@ async function runRuntime(
   duration = runSeconds,
 ): Promise<RunOutcome> {
   const logPath = join(work.path, `${name}.mcap`);
-  const child = spawn(
-    process.execPath,
-    [cli, 'run', config, '--duration', String(duration), '--log', logPath],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  let resolveStarted: () => void;
-  const started = new Promise<void>((r) => (resolveStarted = r));
-  child.stderr!.on('data', (d) => {
-    stderr += d;
-    if (stderr.includes('running under')) resolveStarted();
-  });
-  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
-  await Promise.race([started, exited]);
-  await during(child);
-  const code = await exited;
+  const runtime = spawnRuntime(config, ['--duration', String(duration), '--log', logPath]);
+  await runtime.started;
+  await during(runtime.child);
+  const code = await runtime.exited;
   let log: TetherLog | undefined;
   try {
     log = await readLog(logPath);
   } catch {
     log = undefined;
   }
+  const { stdout, stderr } = runtime.output;
   const ticks = /(\d+) ticks over/.exec(stdout);
   return { code, stdout, stderr, log, ticks: ticks ? Number(ticks[1]) : null };
 }
@@ -293,27 +274,6 @@ async function runRow(
     latched: latchOf(outcome),
     notes,
   };
-}
-
-/** Everything an outsider can send, for `ms`. */
-async function outsiderBarrage(peer: RoguePeer, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  let i = 0;
-  peer.askHello();
-  while (Date.now() < end) {
-    peer.tryOpen();
-    peer.unsealedSession();
-    peer.request(RequestOp.activate, 'device');
-    peer.request(RequestOp.recover, 'device');
-    peer.unsealedRequest(RequestOp.activate);
-    peer.unsealedRequest(RequestOp.recover);
-    for (let k = 0; k < 5; k++, i++) {
-      peer.command([20], 'none');
-      peer.command([-20], 'device');
-      peer.forgedCommand([20], 1 + (i % 1000), 2 ** 40 + i);
-    }
-    await sleep(10);
-  }
 }
 
 function hostRobot(
@@ -744,6 +704,8 @@ async function main(): Promise<void> {
     }
   } finally {
     await mosquitto.stop();
+    // A row that failed midway may have left its rig (or runtime) running: it would keep this alive.
+    killLeftovers();
   }
   printTable(
     'link security rows (cycles of 10 ms)',

@@ -262,3 +262,28 @@ export class RoguePeer {
 }
 
 const guessedKey = new HmacKey(new Uint8Array(32).fill(0x42));
+
+/**
+ * Everything an outsider can send, for `ms`: session opens (sealed with its key and unsealed),
+ * activate and recover requests (sealed and unsealed), and commands unsealed, with its key, and with
+ * forged session tags. Against a rig it does not own, every one of them must be refused.
+ */
+export async function outsiderBarrage(peer: RoguePeer, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  let i = 0;
+  peer.askHello();
+  while (Date.now() < end) {
+    peer.tryOpen();
+    peer.unsealedSession();
+    peer.request(RequestOp.activate, 'device');
+    peer.request(RequestOp.recover, 'device');
+    peer.unsealedRequest(RequestOp.activate);
+    peer.unsealedRequest(RequestOp.recover);
+    for (let k = 0; k < 5; k++, i++) {
+      peer.command([20], 'none');
+      peer.command([-20], 'device');
+      peer.forgedCommand([20], 1 + (i % 1000), 2 ** 40 + i);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

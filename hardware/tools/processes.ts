@@ -1,6 +1,7 @@
 /**
- * Real processes for tests and benchmarks: a Mosquitto broker on a free loopback port and the emulated
- * rig as a child process (`tether rig`). Everything listens on loopback only.
+ * Real processes for tests and benchmarks: a Mosquitto broker on a free loopback port, the emulated
+ * rig as a child process (`tether rig`) and the runtime as one (`tether run`). Everything listens on
+ * loopback only.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { realtimeNodeFlags } from '../../src/runtime/heap.ts';
 import type { RigConfigInput } from '../rig/config.ts';
 import type { RigReport } from '../rig/rig.ts';
@@ -318,4 +319,71 @@ export async function spawnRig(
       await exited;
     },
   };
+}
+
+/** Where a runtime finds its rig: the rig's host pty, or the broker the rig is on. */
+export type RigLink =
+  | { readonly kind: 'serial'; readonly path: string }
+  | { readonly kind: 'mqtt'; readonly url: string };
+
+/**
+ * The shipped cartpole link config (configs/cartpole-serial.yaml or cartpole-mqtt.yaml, LQR at
+ * 100 Hz) pointed at a test rig, written as `<dir>/<name>-run.yaml`; returns its path. `robot` adds
+ * or replaces robot options (e.g. `requestTimeoutMs`), `staleAfterTicks` the safety layer's.
+ */
+export function cartpoleRunConfig(
+  link: RigLink,
+  dir: string,
+  name: string,
+  options: { readonly staleAfterTicks?: number; readonly robot?: Readonly<Record<string, unknown>> } = {},
+): string {
+  const shipped = join(
+    repoRoot,
+    'configs',
+    link.kind === 'serial' ? 'cartpole-serial.yaml' : 'cartpole-mqtt.yaml',
+  );
+  const config = parse(readFileSync(shipped, 'utf8')) as {
+    robot: Record<string, unknown>;
+    safety: Record<string, unknown>;
+  };
+  Object.assign(
+    config.robot,
+    link.kind === 'serial' ? { path: link.path } : { url: link.url },
+    options.robot,
+  );
+  if (options.staleAfterTicks !== undefined) config.safety.staleAfterTicks = options.staleAfterTicks;
+  const file = join(dir, `${name}-run.yaml`);
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+export interface RuntimeProcess {
+  readonly child: ChildProcess;
+  /** True once the control loop runs (its `running under` line); false if the process ended first. */
+  readonly started: Promise<boolean>;
+  /** Its exit code; null when a signal ended it. */
+  readonly exited: Promise<number | null>;
+  /** What it printed so far. */
+  readonly output: { readonly stdout: string; readonly stderr: string };
+}
+
+/** Runs `tether run <config> ...args` as its own process, as a user starts it from a shell. */
+export function spawnRuntime(config: string, args: readonly string[] = []): RuntimeProcess {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/tether.mjs'), 'run', config, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  track(child);
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output.stdout += chunk.toString();
+  });
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+  const started = new Promise<boolean>((done) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output.stderr += chunk.toString();
+      if (output.stderr.includes('running under')) done(true);
+    });
+    void exited.then(() => done(false));
+  });
+  return { child, started, exited, output };
 }
