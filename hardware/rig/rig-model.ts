@@ -47,6 +47,8 @@ export interface LayoutOptions {
   readonly stateRateHz: number;
   readonly innerLoopHz: number;
   readonly watchdogMs: number;
+  /** Per action: the velocity limit of the joint it drives, announced in HELLO (Infinity: none). */
+  readonly velocityLimits?: Float64Array;
 }
 
 export function buildRigLayout(sim: SimModel, kernel: EnvKernel, options: LayoutOptions): RigLayout {
@@ -99,6 +101,10 @@ export function buildRigLayout(sim: SimModel, kernel: EnvKernel, options: Layout
   });
 
   const actionJoint = actuatedJoints(sim, kernel.action, joints);
+  options.velocityLimits?.forEach((limit, a) => {
+    const j = actionJoint[a]!;
+    if (j >= 0 && limit < joints[j]!.velocityLimit) joints[j] = { ...joints[j]!, velocityLimit: limit };
+  });
   const action = actionSignals(kernel.action, options.commandMode, joints, actionJoint);
   const hello: Hello = {
     stateRateHz: options.stateRateHz,

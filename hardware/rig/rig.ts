@@ -128,6 +128,10 @@ export class EmulatedRig {
   private wrongShape = false;
   private foreignEcho = false;
   private readonly positionOffset: Float64Array;
+  private readonly velocityOffset: Float64Array;
+  /** Joint whose readings a `frozen-sensor` fault holds (-1: none), and the position it holds (NaN: not yet taken). */
+  private frozenJoint = -1;
+  private frozenPosition = Number.NaN;
   private readonly outgoing = createStateSample();
   private readonly sentAt = new Float64Array(latencyRing);
   /** Firmware time of each state sent: a command answering state s is meant for the period after it. */
@@ -162,6 +166,7 @@ export class EmulatedRig {
     this.pendingFaults = [...config.faults].sort((a, b) => a.at - b.at);
     this.leaseMs = config.sessionLeaseMs ?? Math.max(1000, 2 * config.watchdogMs);
     this.positionOffset = new Float64Array(firmware.layout.joints.length);
+    this.velocityOffset = new Float64Array(firmware.layout.joints.length);
     firmware.held = config.resetOnActivate;
     this.auth = new LinkAuth(deviceKey, 'rig');
     this.endpoint = new Endpoint(transport, this.auth, {
@@ -245,13 +250,6 @@ export class EmulatedRig {
       const definition = envDefinition(config.model);
       const kernel = definition.bind(sim, config.task ?? definition.tasks[0]!);
       const name = config.name ?? config.model;
-      const layout = buildRigLayout(sim, kernel, {
-        name,
-        commandMode: config.commandMode,
-        stateRateHz: config.stateRateHz,
-        innerLoopHz: config.innerLoopHz,
-        watchdogMs: config.watchdogMs,
-      });
       const n = kernel.action.signals.length;
       const perAction = (what: string, v: number | number[]) => {
         if (typeof v === 'number') return new Float64Array(n).fill(v);
@@ -260,6 +258,17 @@ export class EmulatedRig {
       };
       const limits = config.limits;
       const off = new Float64Array(n).fill(Infinity);
+      const jointVelocity = limits?.jointVelocity
+        ? perAction('limits.jointVelocity', limits.jointVelocity)
+        : off;
+      const layout = buildRigLayout(sim, kernel, {
+        name,
+        commandMode: config.commandMode,
+        stateRateHz: config.stateRateHz,
+        innerLoopHz: config.innerLoopHz,
+        watchdogMs: config.watchdogMs,
+        velocityLimits: jointVelocity,
+      });
       firmware = new Firmware(sim, kernel, layout, {
         commandMode: config.commandMode,
         kp: perAction('kp', config.kp),
@@ -271,9 +280,7 @@ export class EmulatedRig {
           ? {
               limits: {
                 lostCommands: limits.lostCommands,
-                jointVelocity: limits.jointVelocity
-                  ? perAction('limits.jointVelocity', limits.jointVelocity)
-                  : off,
+                jointVelocity,
                 torqueRate: limits.torqueRate ? perAction('limits.torqueRate', limits.torqueRate) : off,
                 targetVelocity: limits.targetVelocity
                   ? perAction('limits.targetVelocity', limits.targetVelocity)
@@ -598,10 +605,23 @@ export class EmulatedRig {
     }
   }
 
-  /** Injected firmware bugs and sensor glitches (faults `wrong-shape`, `sequence-jump`, `foreign-echo`, `position-jump`). */
+  /**
+   * Injected firmware bugs and sensor glitches (faults `wrong-shape`, `sequence-jump`, `foreign-echo`,
+   * `position-jump`, `velocity-spike`, `frozen-sensor`).
+   */
   private tamper(s: ReturnType<typeof createStateSample>): void {
     const n = this.firmware.layout.joints.length;
-    for (let j = 0; j < n; j++) s.values[j] = s.values[j]! + this.positionOffset[j]!;
+    for (let j = 0; j < n; j++) {
+      s.values[j] = s.values[j]! + this.positionOffset[j]!;
+      s.values[n + j] = s.values[n + j]! + this.velocityOffset[j]!;
+    }
+    const frozen = this.frozenJoint;
+    if (frozen >= 0) {
+      // An encoder that stopped counting: its last position, and no speed (none is measured).
+      if (Number.isNaN(this.frozenPosition)) this.frozenPosition = s.values[frozen]!;
+      s.values[frozen] = this.frozenPosition;
+      s.values[n + frozen] = 0;
+    }
     if (this.wrongShape) {
       s.jointCount = 0;
       s.valueCount = s.valueCount - 3 * n;
@@ -821,6 +841,15 @@ export class EmulatedRig {
         this.positionOffset[joint] = on ? spec.amount : 0;
         return;
       }
+      case 'velocity-spike': {
+        const joint = fw.layout.joints.findIndex((j) => j.name === spec.joint);
+        this.velocityOffset[joint] = on ? spec.amount : 0;
+        return;
+      }
+      case 'frozen-sensor':
+        this.frozenJoint = on ? fw.layout.joints.findIndex((j) => j.name === spec.joint) : -1;
+        this.frozenPosition = Number.NaN;
+        return;
       case 'disconnect':
         await this.disconnect(on);
         return;
@@ -853,12 +882,9 @@ function hex(id: number): string {
 }
 
 function checkFaultTarget(f: FaultSpec, layout: ReturnType<typeof buildRigLayout>): void {
-  if (
-    (f.kind === 'stuck-joint' || f.kind === 'position-jump') &&
-    !layout.joints.some((j) => j.name === f.joint)
-  ) {
+  if ('joint' in f && !layout.joints.some((j) => j.name === f.joint)) {
     throw new RangeError(
-      `faults: stuck-joint '${f.joint}' is not a joint (known: ${layout.joints.map((j) => j.name).join(', ')})`,
+      `faults: ${f.kind} '${f.joint}' is not a joint (known: ${layout.joints.map((j) => j.name).join(', ')})`,
     );
   }
   if (
