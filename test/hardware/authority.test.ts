@@ -265,9 +265,18 @@ describe('the host latch reaches the rig', () => {
     const robot = await serialRobot(rig.hostLink);
     const loop = await startHost(robot);
     await sleep(400);
+    expect((await robot.rigStatus()).commandsApplied).toBeGreaterThan(0);
     loop.safety.estop('test: operator e-stop');
     await until('the robot fault', () => robot.state === 'fault');
-    await sleep(300);
+    await until('the rig latched', () => rig.log.some((l) => l.includes('runtime safety layer latched')));
+    // From the rig's latch on, the host keeps sending (its safe action, every tick) and the rig's
+    // count of applied commands stands still.
+    const atLatch = await robot.rigStatus();
+    const sentAtLatch = robot.statistics.commandsSent;
+    await until('ten more commands sent', () => robot.statistics.commandsSent > sentAtLatch + 10);
+    const later = await robot.rigStatus();
+    expect(later.ticks).toBeGreaterThan(atLatch.ticks);
+    expect(later.commandsApplied).toBe(atLatch.commandsApplied);
     loop.stop();
     await robot.shutdown();
     const report = await rig.stop();
@@ -275,6 +284,7 @@ describe('the host latch reaches the rig', () => {
       /runtime safety layer latched: test: operator e-stop/.test(l.reason),
     );
     expect(latch, JSON.stringify(report.latches)).toBeDefined();
+    expect(report.commandsApplied).toBe(atLatch.commandsApplied);
   });
 
   it('a rogue owner (it holds the key) sending NaN or infinite targets: the rig refuses every one', async () => {
