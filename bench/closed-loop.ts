@@ -31,7 +31,7 @@ import { POLICY_NAME, trainedPolicyExport } from '../src/learning/deployment.ts'
 import { batchPolicyOf, episodeReturn } from '../src/learning/gates.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
 import { readLog } from '../src/logging/reader.ts';
-import { type Curve, learningCurvesSvg } from './h2o-plot.ts';
+import { type Curve, learningCurvesSvg } from '../app/train/plots.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
 
 const flag = (name: string) => {

@@ -15,7 +15,7 @@ import { LqrController } from '../controllers/classical/lqr.ts';
 import { createEnv } from '../sim/envs/index.ts';
 import { Rng } from '../src/core/rng.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
-import { learningCurvesSvg } from './h2o-plot.ts';
+import { learningCurvesSvg } from '../app/train/plots.ts';
 import { machineInfo } from './report.ts';
 
 const methods = ['h2o', 'sac', 'naive-mix', 'td3bc'] as const;

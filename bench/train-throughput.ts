@@ -1,29 +1,39 @@
 /**
  * Milliseconds per SAC update (batch 256, 256-256 nets, 17-D observation, 6-D action) and per H2O
- * update (128 real + 128 sim, 256-256 discriminators, 10 u samples) on every training engine, plus
- * the river benchmark's small nets. Floors from docs/learning.md: ≈ 23 ms (WASM SIMD), ≈ 6.5 ms
- * (native) per SAC update; the stock tfjs-wasm path (transposed matmuls) took ≈ 205 ms.
+ * update (128 real + 128 sim, discriminators as wide as the nets, 10 u samples) on every training
+ * engine, at 256-256, 64-64 and the river's 32-32. The native rows also give the time and work
+ * inside the dense products and the floor those products set on this machine (their work at the
+ * kernel's best one-thread rate, measured in the same run).
  *
- *   npm run bench:train-throughput [-- --updates 12]
+ *   npm run bench:train-throughput [-- --updates 12] [--native-only] [--hogs 2]
  */
 import { writeFileSync } from 'node:fs';
 import { Rng } from '../src/core/rng.ts';
 import { cpuEngine } from '../src/learning/cpu-engine.ts';
-import { type DenseKernels, DenseMlp } from '../src/learning/dense-mlp.ts';
+import { Activation, type DenseKernels, DenseMlp } from '../src/learning/dense-mlp.ts';
 import type { Engine } from '../src/learning/engine.ts';
 import { H2oAgent, h2oDefaults } from '../src/learning/h2o.ts';
 import {
   createNativeEngine,
+  type NativeDense,
   NativeEngineUnavailable,
   nativeDenseKernels,
 } from '../src/learning/native-engine.ts';
 import { createBatch, ReplayBuffer } from '../src/learning/replay.ts';
 import { SacAgent, sacDefaults, sacUpdate } from '../src/learning/sac.ts';
 import { createTfjsEngine } from '../src/learning/tfjs-engine.ts';
+import { startHogs } from './hogs.ts';
 import { machineInfo } from './report.ts';
 
 const flagIndex = process.argv.indexOf('--updates');
 const measured = flagIndex >= 0 ? Number(process.argv[flagIndex + 1]) : 12;
+/** Only the native engine's rows (a quick measurement beside other work). */
+const onlyNative = process.argv.includes('--native-only');
+/** CPU hogs beside the measurement (a training run beside a compile, or beside the robot's loop). */
+const hogIndex = process.argv.indexOf('--hogs');
+const hogCount = hogIndex >= 0 ? Number(process.argv[hogIndex + 1]) : 0;
+const loadTag = hogCount > 0 ? `-${hogCount}-hogs` : '';
+const hogs = startHogs(hogCount);
 const warmup = 3;
 const O = 17;
 const A = 6;
@@ -120,28 +130,70 @@ function timed(kernels: DenseKernels): DenseKernels {
   };
 }
 
-const engines: Engine[] = [];
+/** An engine to measure, and the thread count its native products run on (null: not native). */
+interface Contender {
+  readonly engine: Engine;
+  readonly threads: number | null;
+}
+
+const contenders: Contender[] = [];
+let nativeKernels: NativeDense | null = null;
 try {
-  const kernels = timed(nativeDenseKernels({ log: (m) => console.log(m) }));
-  engines.push({
-    name: createNativeEngine().name,
-    createMlp: (spec, rng) => new DenseMlp(spec, rng, kernels),
-  });
+  nativeKernels = nativeDenseKernels({ log: (m) => console.log(m) });
+  const kernels = timed(nativeKernels);
+  for (const threads of [1, 2]) {
+    const name = createNativeEngine({ threads }).name;
+    contenders.push({
+      engine: { name, createMlp: (spec, rng) => new DenseMlp(spec, rng, kernels) },
+      threads,
+    });
+  }
 } catch (error) {
   if (!(error instanceof NativeEngineUnavailable)) throw error;
   console.log(`${error.message}: no native rows`);
 }
-engines.push(
-  cpuEngine,
-  await createTfjsEngine({ transposes: 'explicit' }),
-  await createTfjsEngine({ transposes: 'flags' }),
-);
-const native = await createTfjsEngine({ native: true, transposes: 'explicit', log: (m) => console.log(m) });
-if (!native.name.includes('wasm')) engines.push(native);
+if (!onlyNative) {
+  for (const engine of [
+    cpuEngine,
+    await createTfjsEngine({ transposes: 'explicit' }),
+    await createTfjsEngine({ transposes: 'flags' }),
+  ])
+    contenders.push({ engine, threads: null });
+  const tfjsNode = await createTfjsEngine({
+    native: true,
+    transposes: 'explicit',
+    log: (m) => console.log(m),
+  });
+  if (!tfjsNode.name.includes('wasm')) contenders.push({ engine: tfjsNode, threads: null });
+}
+
+/**
+ * The machine's floor for these products, measured in this run: the native kernel's best rate on
+ * one 256×256 layer at batch 256 (packing included), on one thread. An update's floor is its
+ * products' floating-point work at that rate.
+ */
+function productPeakGflops(kernels: NativeDense): number {
+  kernels.setThreads(1);
+  const n = 256;
+  const x = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i));
+  const w = Float64Array.from({ length: n * n }, (_, i) => Math.cos(i) / n);
+  const b = new Float64Array(n);
+  const y = new Float64Array(n * n);
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 300; i++) {
+    const t0 = performance.now();
+    kernels.forward(x, n, n, w, b, n, y, Activation.relu, 0);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return (2 * n * n * n) / best / 1e6;
+}
+const peakGflops = nativeKernels === null ? null : productPeakGflops(nativeKernels);
+if (peakGflops !== null) console.log(`native product peak (one thread): ${peakGflops.toFixed(1)} GFLOP/s`);
 
 const rows: Record<string, string | number>[] = [];
 const results: Record<string, unknown>[] = [];
-for (const engine of engines) {
+for (const { engine, threads } of contenders) {
+  if (threads !== null) nativeKernels?.setThreads(threads);
   for (const [label, hidden] of [
     ['256-256', [256, 256]],
     ['64-64', [64, 64]],
@@ -153,9 +205,14 @@ for (const engine of engines) {
     ] as const) {
       const s = run(engine, [...hidden]);
       // Only the native engine's products are timed (see timed()); the others leave these at 0.
-      const inProducts =
+      const gflopPerUpdate = products.flop / measured / 1e9;
+      const inProducts: { productsMs?: number; gflopPerUpdate?: number; floorMs?: number } =
         products.flop > 0
-          ? { productsMs: products.ms / measured, gflopPerUpdate: products.flop / measured / 1e9 }
+          ? {
+              productsMs: products.ms / measured,
+              gflopPerUpdate,
+              ...(peakGflops === null ? {} : { floorMs: (gflopPerUpdate / peakGflops) * 1000 }),
+            }
           : {};
       results.push({ engine: engine.name, nets: label, algorithm, ...s, ...inProducts, updates: measured });
       rows.push({
@@ -167,6 +224,7 @@ for (const engine of engines) {
         'max ms': s.max.toFixed(1),
         'in products ms': inProducts.productsMs?.toFixed(1) ?? '',
         GFLOP: inProducts.gflopPerUpdate?.toFixed(3) ?? '',
+        'floor ms': inProducts.floorMs?.toFixed(1) ?? '',
       });
       console.log(`${engine.name} ${label} ${algorithm}: median ${s.median.toFixed(1)} ms`);
     }
@@ -176,7 +234,8 @@ console.table(rows);
 const json = {
   benchmark: 'train-throughput',
   ...machineInfo(),
-  command: 'npm run bench:train-throughput',
+  command: `npm run bench:train-throughput -- ${process.argv.slice(2).join(' ')}`.trim(),
+  hogs: hogCount,
   settings: {
     observation: O,
     action: A,
@@ -185,8 +244,18 @@ const json = {
     warmup,
     measured,
   },
-  floors: { sacWasmSimdMs: 23, sacNativeMs: 6.5, sacStockTfjsWasmMs: 205, sacCustomDenseTfjsWasmMs: 65 },
+  // Measured here: the one-thread product rate each native row's floor is computed from.
+  nativeProductPeakGflops: peakGflops,
+  // From docs/learning.md, measured on an earlier 2-core Xeon VM (not this run).
+  earlierFloors: {
+    sacWasmSimdMs: 23,
+    sacNativeMs: 6.5,
+    sacStockTfjsWasmMs: 205,
+    sacCustomDenseTfjsWasmMs: 65,
+  },
   results,
 };
-writeFileSync('bench/results/train-throughput.json', `${JSON.stringify(json, null, 1)}\n`);
-console.log('wrote bench/results/train-throughput.json');
+await hogs.stop();
+const out = `bench/results/train-throughput${onlyNative ? '-native' : ''}${loadTag}.json`;
+writeFileSync(out, `${JSON.stringify(json, null, 1)}\n`);
+console.log(`wrote ${out}`);

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cpuEngine } from '../../src/learning/cpu-engine.ts';
 import type { Engine } from '../../src/learning/engine.ts';
@@ -9,6 +9,8 @@ import type { TrainConfig } from '../../src/learning/train-config.ts';
 import { trainerOptions } from '../../src/learning/train-config.ts';
 import { type EvalPoint, Trainer } from '../../src/learning/trainer.ts';
 import { environmentPairOf, realDatasetOf } from './environments.ts';
+import { TrainMetricsLog } from './metrics-log.ts';
+import { learningCurvesSvg } from './plots.ts';
 
 /** What one seed of one config produces. */
 export interface SeedResult {
@@ -64,6 +66,12 @@ async function engineOf(name: TrainConfig['engine'], threads: number): Promise<E
   return (await import('../../src/learning/tfjs-engine.ts')).createTfjsEngine({ native: true, log });
 }
 
+/** The real return, evaluation by evaluation. */
+function curvesSvg(title: string, history: readonly EvalPoint[]): string {
+  const points = history.map((p) => [p.updates, p.realReturn, 0] as const);
+  return learningCurvesSvg(title, 'real return', [{ label: 'real return', color: '#1f77b4', points }]);
+}
+
 /** Trains one seed: periodic evaluation, checkpoints every `checkpointEvery` updates, optional resume. */
 export async function runSeed(
   config: TrainConfig,
@@ -100,23 +108,44 @@ export async function runSeed(
   let wrote = false;
   const started = performance.now();
   const startUpdates = trainer.updatesDone;
-  while (!trainer.done) {
-    trainer.runChunk();
-    const seconds = (performance.now() - started) / 1000;
-    options.onProgress?.({
-      seed,
-      updates: trainer.updatesDone,
-      total: config.budget.updates,
-      lastReturn: trainer.history.at(-1)?.realReturn ?? null,
-      updatesPerSecond: (trainer.updatesDone - startUpdates) / Math.max(seconds, 1e-9),
-    });
-    const every = config.checkpointEvery;
-    if (every !== undefined && (trainer.updatesDone - lastCheckpoint >= every || trainer.done)) {
-      mkdirSync(dir, { recursive: true });
-      await trainer.saveCheckpoint(checkpointFile);
-      lastCheckpoint = trainer.updatesDone;
-      wrote = true;
+  // What a user watches while it trains: every evaluation in metrics.mcap (Foxglove) and the
+  // real-return curve in curves.svg, both written as the run goes.
+  mkdirSync(dir, { recursive: true });
+  const metrics = await TrainMetricsLog.create(
+    path.join(dir, 'metrics.mcap'),
+    { algorithm: config.algorithm, seed: String(seed), engine: engine.name, environment: pair.name },
+    trainer.history,
+  );
+  let logged = trainer.history.length;
+  const curveFile = path.join(dir, 'curves.svg');
+  try {
+    while (!trainer.done) {
+      trainer.runChunk();
+      if (trainer.history.length > logged) {
+        for (const point of trainer.history.slice(logged)) await metrics.add(point);
+        logged = trainer.history.length;
+        writeFileSync(
+          curveFile,
+          curvesSvg(`${config.algorithm}, seed ${seed} (${pair.name})`, trainer.history),
+        );
+      }
+      const seconds = (performance.now() - started) / 1000;
+      options.onProgress?.({
+        seed,
+        updates: trainer.updatesDone,
+        total: config.budget.updates,
+        lastReturn: trainer.history.at(-1)?.realReturn ?? null,
+        updatesPerSecond: (trainer.updatesDone - startUpdates) / Math.max(seconds, 1e-9),
+      });
+      const every = config.checkpointEvery;
+      if (every !== undefined && (trainer.updatesDone - lastCheckpoint >= every || trainer.done)) {
+        await trainer.saveCheckpoint(checkpointFile);
+        lastCheckpoint = trainer.updatesDone;
+        wrote = true;
+      }
     }
+  } finally {
+    await metrics.close();
   }
   await options.onFinished?.(trainer);
   const agent = trainer.hybridAgent;

@@ -37,6 +37,11 @@ export interface EvalPoint {
   /** Mean undiscounted return of the deterministic policy on the real system. */
   realReturn: number;
   seconds: number;
+  /**
+   * The learner's statistics of the update just before this evaluation (losses, α, mean Q; H2O:
+   * discriminator loss, mean w, penalty). Absent in checkpoints written before they were kept.
+   */
+  stats?: Readonly<Record<string, number>>;
 }
 
 const CHECKPOINT_FORMAT = 'tether.checkpoint/2';
@@ -151,6 +156,7 @@ export class Trainer {
           simSteps: this.simSteps,
           realReturn,
           seconds: this.elapsed + (performance.now() - start) / 1000,
+          stats: { ...this.lastStats },
         });
       }
     }

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { McapStreamReader } from '@mcap/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../app/cli/main.ts';
 import { tether } from '../support/cli.ts';
@@ -20,6 +21,29 @@ afterEach(() => {
 });
 
 const repo = path.resolve(import.meta.dirname, '../..');
+
+interface Evaluation {
+  updates: number;
+  realReturn: number;
+  stats: Record<string, number>;
+}
+
+/** The /train/evaluation messages of a complete MCAP file, in order; the file must end with its footer. */
+function evaluationsIn(bytes: Uint8Array): Evaluation[] {
+  const reader = new McapStreamReader();
+  reader.append(bytes);
+  const channels = new Map<number, string>();
+  const out: Evaluation[] = [];
+  let footer = false;
+  for (let record = reader.nextRecord(); record; record = reader.nextRecord()) {
+    if (record.type === 'Channel') channels.set(record.id, record.topic);
+    if (record.type === 'Message' && channels.get(record.channelId) === '/train/evaluation')
+      out.push(JSON.parse(new TextDecoder().decode(record.data)) as Evaluation);
+    if (record.type === 'Footer') footer = true;
+  }
+  expect(footer).toBe(true);
+  return out;
+}
 
 describe('tether train', () => {
   it('refuses an unknown algorithm before training, naming the file, line and field', async () => {
@@ -149,6 +173,17 @@ describe('tether train', () => {
       expect(summary.seeds[0]!.finalReturn).toBeLessThanOrEqual(500);
       expect(summary.seeds[0]!.finalW === null).toBe(algorithm !== 'h2o');
       expect(readFileSync(path.join(out, 'seed-0', 'policy.onnx')).length).toBeGreaterThan(1000);
+      // What a user watches: every evaluation in metrics.mcap (read here by @mcap/core's own reader,
+      // as Foxglove would) with the learner's statistics, and the curve as an SVG.
+      const evaluations = evaluationsIn(readFileSync(path.join(out, 'seed-0', 'metrics.mcap')));
+      expect(evaluations.map((e) => e.updates)).toEqual([40]);
+      expect(evaluations[0]!.realReturn).toBe(summary.seeds[0]!.finalReturn);
+      expect(Object.keys(evaluations[0]!.stats)).toEqual(
+        expect.arrayContaining(
+          algorithm === 'h2o' ? ['qLoss', 'meanW', 'penalty', 'discriminatorLoss'] : ['qLoss'],
+        ),
+      );
+      expect(readFileSync(path.join(out, 'seed-0', 'curves.svg'), 'utf8')).toMatch(/^<svg[\s\S]*real return/);
     }, 120_000);
   }
 });

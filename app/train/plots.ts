@@ -1,4 +1,4 @@
-/** Minimal SVG writers for the H2O benchmarks: learning curves and a heat map. No dependencies. */
+/** Minimal SVG writers for training runs and the H2O benchmarks: learning curves and a heat map. No dependencies. */
 
 export interface Curve {
   readonly label: string;
