@@ -180,7 +180,17 @@ describe('tether train', () => {
       expect(evaluations[0]!.realReturn).toBe(summary.seeds[0]!.finalReturn);
       expect(Object.keys(evaluations[0]!.stats)).toEqual(
         expect.arrayContaining(
-          algorithm === 'h2o' ? ['qLoss', 'meanW', 'penalty', 'discriminatorLoss'] : ['qLoss'],
+          algorithm === 'h2o'
+            ? [
+                'qLoss',
+                'meanW',
+                'penalty',
+                'discriminatorLoss',
+                'discriminatorAccuracy',
+                'meanQReal',
+                'meanQSim',
+              ]
+            : ['qLoss'],
         ),
       );
       expect(readFileSync(path.join(out, 'seed-0', 'curves.svg'), 'utf8')).toMatch(/^<svg[\s\S]*real return/);
