@@ -2,7 +2,8 @@
  * The operator channel over MQTT (`operator.mqtt`): commands reach a real `tether run` through
  * Mosquitto sealed with the rig's link key, like the run's own commands; forged, unsealed and replayed
  * ones are refused and logged; `recover` goes through the rig, which only the owner may recover;
- * `switch NAME` reaches the controller manager as it does from the terminal.
+ * a robot that cannot leave its fault keeps the latch; `switch NAME` reaches the controller manager
+ * as it does from the terminal.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -140,6 +141,63 @@ describe('operator commands over MQTT, authenticated like commands', () => {
     expect(info.stdout).toMatch(/\nsession {11}[0-9a-f]{8}/);
     expect(info.stdout).toMatch(/\/tether\/link +tether\.Link +json +\d+/);
     expect(read.link.at(-1)!.health.counters['commandsSent']).toBeGreaterThan(100);
+  });
+
+  it('recover is refused while the robot cannot leave its fault (its rig is gone); the latch holds', async () => {
+    const rig = await spawnRig(
+      { model: 'cartpole', transport: { kind: 'mqtt', url: mosquitto.url }, watchdogMs: 1000 },
+      work.path,
+      'gone-rig',
+    );
+    const text = readFileSync(join(configs, 'cartpole-mqtt.yaml'), 'utf8')
+      .replace('robot: cartpole', `robot: cartpole\n  url: ${mosquitto.url}`)
+      .replace('staleAfterTicks: 10', 'staleAfterTicks: 25')
+      .concat('operator:\n  mqtt: {}\n');
+    const config = join(work.path, 'gone.yaml');
+    writeFileSync(config, text);
+    const log = join(work.path, 'gone.mcap');
+    const run = tether(['run', config, '--duration', '4', '--log', log]);
+    const operator = await MqttOperatorClient.connect(
+      {
+        url: mosquitto.url,
+        topicPrefix: 'tether',
+        robot: 'cartpole',
+        deviceKey: parseDeviceKey(testLinkKey, 'test'),
+      },
+      15_000,
+    );
+    let status = await operator.send('status');
+    for (let i = 0; i < 50 && !/robot running/.test(status.message); i++) {
+      await sleep(100);
+      status = await operator.send('status');
+    }
+    expect(status.message).toMatch(/safety ok; robot running/);
+
+    // The rig dies: the robot faults (link lost) and the safety layer latches.
+    await rig.kill();
+    for (let i = 0; i < 50 && !/robot fault/.test(status.message); i++) {
+      await sleep(100);
+      status = await operator.send('status');
+    }
+    expect(status.message).toMatch(/safety LATCHED \(robot fault: link lost .*\); robot fault/);
+
+    const recover = await operator.send('recover');
+    expect(recover).toMatchObject({ ok: false, authenticated: true });
+    expect(recover.message).toMatch(/^cannot recover: link .* is still down$/);
+    status = await operator.send('status');
+    expect(status.message).toMatch(/safety LATCHED .*; robot fault/);
+    await operator.close();
+
+    const result = await run;
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toMatch(/safety: LATCHED \(robot fault: link lost/);
+    const read = await readLog(log);
+    expect(read.events.some((e) => e.kind === 'recover')).toBe(false);
+    expect(
+      read.events.some(
+        (e) => e.source === 'operator:mqtt' && /^recover → refused: cannot recover: link/.test(e.message),
+      ),
+    ).toBe(true);
   });
 
   it('switch NAME over MQTT: the policy hands the rig to LQR at one tick boundary; an unknown name is refused', async () => {
