@@ -784,9 +784,17 @@ export class LinkRobot implements Robot {
   private onAck(ack: Ack, header: Header): void {
     if (ack.ackedType === MessageType.session) {
       if (ack.ackedSeq !== this.sessionSeq) return;
-      // Refusals of an open come sealed with the device key, or (a frame the rig could not verify) bare.
+      // Refusals of an open come sealed with the device key, or bare: 'stale' to a re-key sealed
+      // with a session the rig no longer holds, 'unauthenticated' to an open it could not verify.
+      // Our opens are sealed with the key the rig's hello verified with, so any other bare refusal
+      // is another party's answer (an outsider's open numbered like ours) or a forgery: counted,
+      // not believed; the rig's own answer follows.
       const waiter = this.sessionWaiter;
       if (header.auth === AuthMode.session && header.session === this.auth.pendingId) return;
+      if (header.auth === AuthMode.none && ack.status !== AckStatus.stale) {
+        this.refusals.unauthenticated++;
+        return;
+      }
       if (
         ack.status === AckStatus.ok &&
         !(header.auth === AuthMode.session && header.session === this.auth.sessionId)
@@ -886,11 +894,6 @@ export class LinkRobot implements Robot {
         }
         throw new Error(
           `rig '${this.hello?.name}' did not answer the session request within ${this.options.requestTimeoutMs} ms`,
-        );
-      }
-      if (answer.status === AckStatus.unauthenticated) {
-        throw new Error(
-          `rig '${this.hello?.name}' could not verify this runtime's session request: the link key differs from the rig's`,
         );
       }
       if (answer.status === AckStatus.stale) {

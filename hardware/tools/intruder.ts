@@ -5,7 +5,7 @@
  * captured. It speaks the wire protocol with the runtime's own encoders, so whatever it sends is a
  * well-formed frame that only the authentication can refuse.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { Endpoint } from '../link/endpoint.ts';
 import { LinkAuth, randomNonce } from '../link/session.ts';
@@ -108,7 +108,9 @@ export class RawMqttTransport implements Transport {
 
 /**
  * Write-only access to a serial device (the pty a runtime or rig uses): an outsider who can open the
- * device file writes frames into the line without taking it over (reading would steal bytes).
+ * device file writes frames into the line without taking it over (reading would steal bytes). With
+ * `nonBlocking`, a frame the line cannot take at once is dropped (counted in `sendDropped`) instead of
+ * waiting until the other end reads.
  */
 export class SerialInjector implements Transport {
   readonly counters = createLinkCounters();
@@ -118,12 +120,17 @@ export class SerialInjector implements Transport {
   private readonly scratch = new Uint8Array(maxMessageSize + crcSize);
   private readonly frame = new Uint8Array(maxFrameSize);
 
-  constructor(private readonly path: string) {
+  constructor(
+    private readonly path: string,
+    private readonly options: { readonly nonBlocking?: boolean } = {},
+  ) {
     this.description = `intruder serial ${path}`;
   }
 
   async open(): Promise<void> {
-    this.fd = openSync(this.path, 'w');
+    this.fd = this.options.nonBlocking
+      ? openSync(this.path, constants.O_WRONLY | constants.O_NOCTTY | constants.O_NONBLOCK)
+      : openSync(this.path, 'w');
   }
 
   async close(): Promise<void> {
@@ -134,7 +141,14 @@ export class SerialInjector implements Transport {
   send(_type: number, message: Uint8Array, length: number): boolean {
     if (this.fd === undefined) return false;
     const n = encodeFrame(message, length, this.scratch, this.frame);
-    writeSync(this.fd, this.frame, 0, n);
+    try {
+      // Non-blocking, a full line may take part of a frame: the reader's framing drops the rest.
+      writeSync(this.fd, this.frame, 0, n);
+    } catch (error) {
+      if (!this.options.nonBlocking || (error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      this.counters.sendDropped++;
+      return false;
+    }
     this.counters.sent++;
     return true;
   }

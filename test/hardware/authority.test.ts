@@ -8,7 +8,7 @@ import type { LinkRobot } from '../../hardware/link/link-robot.ts';
 import { defaultPlausibility } from '../../hardware/link/plausibility.ts';
 import { SerialTransport } from '../../hardware/link/serial-transport.ts';
 import { parseDeviceKey } from '../../hardware/protocol/auth.ts';
-import { createStateSample, RequestOp } from '../../hardware/protocol/messages.ts';
+import { AckStatus, createStateSample, MessageType, RequestOp } from '../../hardware/protocol/messages.ts';
 import type { FaultSpec } from '../../hardware/rig/config.ts';
 import { RawMqttTransport, RoguePeer, SerialInjector } from '../../hardware/tools/intruder.ts';
 import {
@@ -256,6 +256,40 @@ describe('one owner per rig', () => {
     expect(report.sessions.length).toBe(3); // the first owner, the successor, its re-key on recovery
     expect(rig.log.some((l) => /lost the rig: nothing heard for \d+ ms/.test(l))).toBe(true);
     expect(report.latches.some((l) => /owner [0-9a-f]+ lost while active/.test(l.reason))).toBe(true);
+  });
+});
+
+describe('bare refusals', () => {
+  it('a forger answering every session open with a bare "unauthenticated" or "busy" does not stop a runtime from taking its rig', async () => {
+    const rig = await serialRig('bare-acks');
+    // Written into the rig's end of the line: the host reads it as if the rig had said it. An
+    // unsealed refusal is what the rig sends to opens it cannot verify (an outsider's, numbered like
+    // the runtime's own), and what anyone can forge.
+    // Non-blocking: until the runtime opens its port nothing reads the line.
+    const forger = new SerialInjector(`${rig.hostLink.replace(/\.host$/, '')}.rig`, { nonBlocking: true });
+    await forger.open();
+    const peer = new RoguePeer(forger, wrongKey);
+    const robot = await serialRobot(rig.hostLink);
+    const flood = setInterval(() => {
+      for (let ackedSeq = 1; ackedSeq <= 16; ackedSeq++) {
+        const session = MessageType.session;
+        peer.endpoint.sendAck({ ackedType: session, status: AckStatus.unauthenticated, ackedSeq }, 'none');
+        peer.endpoint.sendAck(
+          { ackedType: session, status: AckStatus.busy, ackedSeq, retryAfterMs: 60_000 },
+          'none',
+        );
+      }
+    }, 1);
+    try {
+      await robot.configure();
+      expect(robot.sessionId).not.toBe(0);
+    } finally {
+      clearInterval(flood);
+      await forger.close();
+      await robot.shutdown();
+    }
+    const report = await rig.stop();
+    expect(report.sessions.length).toBe(1);
   });
 });
 
