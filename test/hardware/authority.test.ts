@@ -223,7 +223,7 @@ describe('one owner per rig', () => {
     await second.shutdown().catch(() => undefined);
     await until('the owner hearing of it', () => (owner.statistics.rigRefused['ownershipRefused'] ?? 0) > 0);
     expect(events.some((e) => /another runtime asked to own this rig/.test(e))).toBe(true);
-    expect(loop.safety.latched).toBe(false);
+    expect(loop.safety.latched, loop.safety.latchReason).toBe(false);
     loop.stop();
     await owner.shutdown();
     const report = await rig.stop();
