@@ -260,6 +260,7 @@ export async function runClosedLoop(
   const roundLog = new RoundLog();
   const monitorSink = new LateSink();
   const horizonSeconds = loop.episodes.horizon ?? (task.horizon ?? 500) / task.rateHz;
+  const horizonTicks = Math.round(horizonSeconds * task.rateHz);
   const exploration =
     loop.episodes.exploration.std > 0
       ? explorationSwitch(
@@ -271,7 +272,7 @@ export async function runClosedLoop(
   const driver = new EpisodeDriver({
     observationSize: task.observation.length,
     actionSize: task.actionMap.length,
-    horizonTicks: Math.round(horizonSeconds * task.rateHz),
+    horizonTicks,
     reward: task.reward,
     terminated: task.terminated,
     resetAttempts: loop.episodes.resetAttempts,
@@ -742,7 +743,7 @@ export async function runClosedLoop(
   try {
     result = await runFromConfig(
       runConfig,
-      { mode: 'realtime' },
+      { mode: 'realtime', episodeHorizon: horizonTicks },
       {
         sinks: [roundLog, driver, monitorSink, ...(hooks.sinks ?? [])],
         events: [roundLog, ...(hooks.events ?? [])],

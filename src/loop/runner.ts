@@ -24,6 +24,12 @@ export interface RunOverrides {
   readonly mode?: ClockMode | undefined;
   /** MCAP file to log every tick to. */
   readonly logPath?: string | undefined;
+  /**
+   * Ticks after which the caller ends each episode itself by latching (`tether loop`), when that
+   * differs from the task's horizon: the task outcome counts a latch there as the episode's end, and
+   * only an earlier one as the task cut short.
+   */
+  readonly episodeHorizon?: number | undefined;
 }
 
 export interface RunHooks {
@@ -80,7 +86,11 @@ export async function runFromConfig(
   const options = { ...config.loop, mode: overrides.mode ?? config.loop.mode };
   const context = { baseDir: config.baseDir, controlDt: 1 / options.rateHz, seed: config.seed };
 
-  const task = await taskOfConfig(config);
+  const configuredTask = await taskOfConfig(config);
+  const task =
+    configuredTask && overrides.episodeHorizon !== undefined
+      ? { ...configuredTask, horizon: overrides.episodeHorizon }
+      : configuredTask;
   const parts = await createControlParts(config, context);
   let robot: Robot;
   try {
@@ -208,6 +218,7 @@ export async function runFromConfig(
           success: outcome.success,
           episodes: outcome.episodes,
           falls: outcome.falls,
+          ...(outcome.endedLatchedAt === undefined ? {} : { endedLatchedAt: outcome.endedLatchedAt }),
           goalMissed: outcome.goalMissed,
           meanReturn: outcome.meanReturn,
           timeInLimits: outcome.timeInLimits,

@@ -118,7 +118,8 @@ export function taskMismatches(task: RunTask, robot: RobotInfo, rateHz: number):
 export interface TaskOutcome {
   readonly task: string;
   /**
-   * There was at least one episode, none ended in the task's terminal state, and where the task has
+   * There was at least one episode, none ended in the task's terminal state, the run did not end in
+   * a latch that cut its last episode short, and where the task has
    * a goal, at least one episode ended where it is judged and every such episode's last observation
    * met it.
    */
@@ -129,6 +130,11 @@ export interface TaskOutcome {
   readonly episodes: number;
   /** Episodes that ended in the task's terminal state (a fall). */
   readonly falls: number;
+  /**
+   * Loop time of the latch (e-stop, fault) that ended the run's last episode before the task's
+   * horizon, with no episode after it: the run ended latched and the task did not run its course.
+   */
+  readonly endedLatchedAt: number | undefined;
   /**
    * Episodes that ended at the horizon, a latch or the run's end and whose last observation missed
    * the task's goal (0 for a task without one). Episodes cut by gaps in the ticks are not checked,
@@ -179,6 +185,8 @@ export class TaskOutcomeTracker implements TickSink {
   /** The tick that revealed the gap which cut the last episode, unjudged; -1 when there is none. */
   private cutByGapAt = -1;
   private firstFall: number | undefined;
+  /** Loop time of the latch that ended the last episode before its horizon, until another opens. */
+  private lastCutByLatchAt: number | undefined;
   private inLimitsTicks = 0;
   private ticks = 0;
 
@@ -211,6 +219,7 @@ export class TaskOutcomeTracker implements TickSink {
 
     if (this.previousOpen && consecutive && finite) {
       const r = this.task.reward(this.previous, this.command, obs);
+      if (!this.open) this.lastCutByLatchAt = undefined;
       this.open = true;
       this.openReturn += r;
       this.openTransitions++;
@@ -220,8 +229,14 @@ export class TaskOutcomeTracker implements TickSink {
         this.firstFall ??= record.deadline;
         this.close(false);
         if (!latched) this.skippingAfterTerminal = true;
-      } else if (latched) this.close(true);
-      else if (this.task.horizon !== undefined && this.openTransitions >= this.task.horizon) this.close(true);
+      } else if (latched) {
+        // A safety stop before the horizon (the loop's own episode ends latch at the horizon). One
+        // the run recovers from is a pause; one the run ends in cut the task short.
+        const short = this.task.horizon === undefined || this.openTransitions < this.task.horizon;
+        this.close(true);
+        if (short) this.lastCutByLatchAt = record.deadline;
+      } else if (this.task.horizon !== undefined && this.openTransitions >= this.task.horizon)
+        this.close(true);
     } else if (this.open) {
       this.close(false);
       if (!consecutive) this.cutByGapAt = record.tick;
@@ -253,7 +268,10 @@ export class TaskOutcomeTracker implements TickSink {
     const meanReturn = episodes === 0 ? 0 : this.returns.reduce((a, b) => a + b, 0) / episodes;
     const goal = this.task.goal !== undefined;
     const success =
-      episodes > 0 && this.falls === 0 && (!goal || (this.goalChecked > 0 && this.goalMissed === 0));
+      episodes > 0 &&
+      this.falls === 0 &&
+      this.lastCutByLatchAt === undefined &&
+      (!goal || (this.goalChecked > 0 && this.goalMissed === 0));
     const verdict = this.verdict(episodes, goal);
     return {
       task: this.task.name,
@@ -261,6 +279,7 @@ export class TaskOutcomeTracker implements TickSink {
       verdict,
       episodes,
       falls: this.falls,
+      endedLatchedAt: this.lastCutByLatchAt,
       goalMissed: this.goalMissed,
       returns: [...this.returns],
       meanReturn,
@@ -277,6 +296,8 @@ export class TaskOutcomeTracker implements TickSink {
       return 'no episode of the task (no two consecutive ticks with the safety layer clear)';
     if (this.falls > 0)
       return `the task's terminal state was reached in ${this.falls} of ${plural(episodes, 'episode')}, first at ${this.firstFall!.toFixed(2)} s`;
+    if (this.lastCutByLatchAt !== undefined)
+      return `the run ended latched: the safety layer stopped its last episode at ${this.lastCutByLatchAt.toFixed(2)} s, before the task's horizon`;
     if (!goal) return `no terminal state in ${plural(episodes, 'episode')}`;
     const checked = this.goalChecked;
     if (checked === 0)

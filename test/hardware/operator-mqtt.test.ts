@@ -191,6 +191,10 @@ describe('operator commands over MQTT, authenticated like commands', () => {
     const result = await run;
     expect(result.code).not.toBe(0);
     expect(result.stdout).toMatch(/safety: LATCHED \(robot fault: link lost/);
+    // The task did not run its course, and the summary must not call it a success.
+    expect(result.stdout).toMatch(
+      /task: .*FAILED \(the run ended latched: the safety layer stopped its last episode/,
+    );
     const read = await readLog(log);
     expect(read.events.some((e) => e.kind === 'recover')).toBe(false);
     expect(

@@ -80,10 +80,11 @@ describe('task outcome with a goal', () => {
   });
 
   it('judges an episode a latch ends where it stopped: at the goal it is met, short of it missed', () => {
-    // The loop resets the robot between episodes through a latch: two reaches, each latched at its end.
+    // The loop resets the robot between episodes through a latch at its horizon (11 transitions
+    // here, which it passes as the task's): two reaches, each latched at its end.
     const reached = score(
       [...ramp(0, 10, 0, 1), [11, 1], ...ramp(12, 22, 0, 1), [23, 1]],
-      task,
+      { ...task, horizon: 11 },
       new Set([11, 23]),
     );
     expect(reached.episodes).toBe(2);
@@ -108,5 +109,27 @@ describe('task outcome with a goal', () => {
     const outcome = score(ramp(0, 10, 0, 0.5), noGoal);
     expect(outcome.success).toBe(true);
     expect(outcome.verdict).toBe('no terminal state in 1 episode');
+  });
+
+  it('fails a task the run ended latched in before its horizon, though nothing fell; a latch it recovered from is a pause', () => {
+    const { goal: _goal, ...balance } = task;
+    const latchedFrom = (first: number, last: number) => new Set(ramp(first, last, 0, 0).map(([t]) => t));
+    // Latched at tick 3 of a 20-transition horizon, to the end of the run.
+    const cut = score(ramp(0, 30, 0, 0.5), { ...balance, horizon: 20 }, latchedFrom(3, 30));
+    expect(cut.falls).toBe(0);
+    expect(cut.endedLatchedAt).toBeCloseTo(0.3, 9);
+    expect(cut.success).toBe(false);
+    expect(cut.verdict).toBe(
+      "the run ended latched: the safety layer stopped its last episode at 0.30 s, before the task's horizon",
+    );
+    // The same latch at the horizon is where the episode ends anyway.
+    const atHorizon = score(ramp(0, 30, 0, 0.5), { ...balance, horizon: 20 }, latchedFrom(20, 30));
+    expect(atHorizon.endedLatchedAt).toBeUndefined();
+    expect(atHorizon.success).toBe(true);
+    // An e-stop at tick 3 the operator recovers from at tick 6: the run goes on and ends clear.
+    const paused = score(ramp(0, 30, 0, 0.5), { ...balance, horizon: 20 }, latchedFrom(3, 5));
+    expect(paused.episodes).toBe(3); // 3 transitions, then 20 to the horizon and 4 to the end
+    expect(paused.endedLatchedAt).toBeUndefined();
+    expect(paused.success).toBe(true);
   });
 });
