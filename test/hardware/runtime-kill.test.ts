@@ -65,6 +65,8 @@ it('kill -9 of tether run: the rig latches through its own watchdog; nobody else
     );
     await sleep(500);
     expect(run.child.exitCode, run.output.stderr).toBeNull();
+    // Running and unlatched (a run starved into a latch would latch the rig itself: not this test).
+    expect(rig.log.filter((l) => /rig: (e-stop|fault)/.test(l))).toEqual([]);
 
     killedAt = epochMs();
     run.child.kill('SIGKILL');
