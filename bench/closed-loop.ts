@@ -21,6 +21,7 @@ import path from 'node:path';
 import { type ClosedLoopResult, runClosedLoop } from '../app/loop/closed-loop.ts';
 import { type LoopConfig, loadLoopConfig } from '../app/loop/config.ts';
 import { environmentPlugins } from '../app/plugins.ts';
+import { type Curve, learningCurvesSvg } from '../app/train/plots.ts';
 import { runSeed } from '../app/train/seed-run.ts';
 import { useTestLinkKey } from '../hardware/tools/processes.ts';
 import { createKernelPolicy } from '../src/inference/backends/kernel.ts';
@@ -31,7 +32,6 @@ import { POLICY_NAME, trainedPolicyExport } from '../src/learning/deployment.ts'
 import { batchPolicyOf, episodeReturn } from '../src/learning/gates.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
 import { readLog } from '../src/logging/reader.ts';
-import { type Curve, learningCurvesSvg } from '../app/train/plots.ts';
 import { machineInfo, printTable, resultsPath } from './report.ts';
 
 const flag = (name: string) => {

@@ -11,11 +11,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { environmentPlugins } from '../app/plugins.ts';
 import { type Job, runJobs } from '../app/train/parallel.ts';
+import { learningCurvesSvg } from '../app/train/plots.ts';
 import { LqrController } from '../controllers/classical/lqr.ts';
 import { createEnv } from '../sim/envs/index.ts';
 import { Rng } from '../src/core/rng.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
-import { learningCurvesSvg } from '../app/train/plots.ts';
 import { machineInfo } from './report.ts';
 
 const methods = ['h2o', 'sac', 'naive-mix', 'td3bc'] as const;

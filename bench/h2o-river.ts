@@ -14,10 +14,10 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import path from 'node:path';
 import { environmentPlugins } from '../app/plugins.ts';
 import { type Job, type JobResult, runJobs } from '../app/train/parallel.ts';
+import { heatMapSvg, learningCurvesSvg } from '../app/train/plots.ts';
 import { normalisedScore, type RiverReferences, riverReferences } from '../sim/river/dp.ts';
 import { ARENA, riverDefaults } from '../sim/river/river.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
-import { heatMapSvg, learningCurvesSvg } from '../app/train/plots.ts';
 import { machineInfo } from './report.ts';
 
 const methods = ['sac', 'td3bc', 'naive-mix', 'h2o'] as const;

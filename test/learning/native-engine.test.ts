@@ -90,7 +90,12 @@ describe('native training engine', () => {
       const pass = net.createPass(77);
       const y = Float64Array.from(net.forward(pass, x, 77));
       const dx = new Float64Array(77 * 23);
-      net.backward(pass, Float64Array.from({ length: 77 }, () => rng.normal()), dx, true);
+      net.backward(
+        pass,
+        Float64Array.from({ length: 77 }, () => rng.normal()),
+        dx,
+        true,
+      );
       return [...y, ...dx, ...net.grads];
     });
     createNativeEngine({ threads: 1 });
