@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { McapWriter } from '@mcap/core';
 import type { EvalPoint } from '../../src/learning/trainer.ts';
+import { fileWritable } from '../../src/logging/file-writable.ts';
 
 /**
  * A training run's evaluations as they happen, in an MCAP file Foxglove opens (and any MCAP
@@ -37,22 +38,7 @@ export class TrainMetricsLog {
   /** Creates `file` (replacing it) and writes the evaluations the run already has (a resumed run's). */
   static async create(file: string, run: Readonly<Record<string, string>>, history: readonly EvalPoint[]) {
     const handle = await open(file, 'w');
-    let position = 0n;
-    const writer = new McapWriter({
-      useChunks: false,
-      writable: {
-        position: () => position,
-        write: async (buffer: Uint8Array) => {
-          for (let offset = 0; offset < buffer.byteLength; ) {
-            const { bytesWritten } = await handle.write(buffer, offset, buffer.byteLength - offset);
-            if (bytesWritten === 0)
-              throw new Error(`wrote 0 of ${buffer.byteLength - offset} bytes to ${file}`);
-            offset += bytesWritten;
-          }
-          position += BigInt(buffer.byteLength);
-        },
-      },
-    });
+    const writer = new McapWriter({ useChunks: false, writable: fileWritable(handle, file) });
     await writer.start({ profile: '', library: 'tether train' });
     await writer.addMetadata({ name: 'tether.train', metadata: new Map(Object.entries(run)) });
     const schemaId = await writer.registerSchema({

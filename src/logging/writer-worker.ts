@@ -14,6 +14,7 @@ import type { ControlEvent } from '../core/events.ts';
 import type { LinkHealth } from '../core/link-health.ts';
 import type { RobotInfo } from '../core/robot.ts';
 import { eventMessage } from './event-message.ts';
+import { fileWritable } from './file-writable.ts';
 import {
   eventSchema,
   linkMessage,
@@ -97,21 +98,9 @@ async function run(setup: WriterSetup): Promise<void> {
   const epochNs = BigInt(Math.round(setup.startedAtMs)) * 1_000_000n;
   const logTimeOf = (loopSeconds: number): bigint => epochNs + secondsToNs(loopSeconds);
   const file = await open(setup.path, 'w');
-  let position = 0n;
+  const writable = fileWritable(file, setup.path);
   const writer = new McapWriter({
-    writable: {
-      position: () => position,
-      write: async (buffer: Uint8Array) => {
-        // A write to a regular file may still be short (e.g. the disk filled up): finish or fail.
-        for (let offset = 0; offset < buffer.byteLength; ) {
-          const { bytesWritten } = await file.write(buffer, offset, buffer.byteLength - offset);
-          if (bytesWritten === 0)
-            throw new Error(`wrote 0 of ${buffer.byteLength - offset} bytes to ${setup.path}`);
-          offset += bytesWritten;
-        }
-        position += BigInt(buffer.byteLength);
-      },
-    },
+    writable,
     chunkSize: setup.chunkSize,
     // zstd level 3: a fifth of the size of plain JSON chunks at a small fraction of the writer's time.
     compressChunk: (data: Uint8Array) => ({ compression: 'zstd', compressedData: zstd.compress(data, 3) }),
@@ -304,7 +293,7 @@ async function run(setup: WriterSetup): Promise<void> {
     events,
     messages: Number(stats?.messageCount ?? 0n),
     chunks: stats?.chunkCount ?? 0,
-    bytes: Number(position),
+    bytes: Number(writable.position()),
     firstDeadline,
     lastDeadline,
   } satisfies WorkerMessage);

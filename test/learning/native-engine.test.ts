@@ -2,16 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateRiverLog } from '../../sim/river/log.ts';
-import { riverPair } from '../../sim/river/pair.ts';
-import { riverDefaults } from '../../sim/river/river.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { cpuEngine } from '../../src/learning/cpu-engine.ts';
 import { Activation, DenseMlp } from '../../src/learning/dense-mlp.ts';
-import type { Engine, Mlp, MlpSpec } from '../../src/learning/engine.ts';
-import { h2oDefaults } from '../../src/learning/h2o.ts';
+import type { Mlp, MlpSpec } from '../../src/learning/engine.ts';
 import { createNativeEngine, NativeEngineUnavailable } from '../../src/learning/native-engine.ts';
-import { Trainer } from '../../src/learning/trainer.ts';
+import { trainTinyH2o } from '../support/tiny-h2o.ts';
 
 /**
  * The native engine (C, float32 SIMD, compiled here) against the float64 TypeScript oracle: same
@@ -162,39 +158,7 @@ describe('native training engine', () => {
   });
 
   it('trains reproducibly for a seed, and close to the oracle for the first updates (H2O on the river)', async () => {
-    const river = { ...riverDefaults, current: 1.2 };
-    const log = generateRiverLog(river, { episodes: 20, headingNoise: 0.7, randomFraction: 0.2, seed: 3 });
-    const train = async (on: Engine, updates: number) => {
-      const t = await Trainer.create(
-        {
-          algorithm: 'h2o',
-          seed: 2,
-          updates,
-          chunk: updates,
-          startSteps: 100,
-          numEnvs: 2,
-          evalEvery: updates,
-          evalEpisodes: 2,
-          engine: on,
-          hyperparameters: {
-            ...h2oDefaults,
-            hidden: [16, 16],
-            discriminatorHidden: [16, 16],
-            realBatch: 32,
-            simBatch: 32,
-            discriminatorBatch: 32,
-            uSamples: 4,
-          },
-        },
-        riverPair(river),
-        log,
-      );
-      while (!t.done) t.runChunk();
-      return {
-        curve: t.history.map((h) => h.realReturn),
-        actor: Float64Array.from(t.learner.stateArrays()['actor']!),
-      };
-    };
+    const train = trainTinyH2o;
     const a = await train(engine, 60);
     const b = await train(engine, 60);
     expect(b.curve).toEqual(a.curve);
