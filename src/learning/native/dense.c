@@ -135,17 +135,24 @@ typedef struct {
  * Backward: dL/dz = g·σ'(z), read from a = σ(z): for a positive slope a ≤ 0 exactly when z ≤ 0,
  * where the subgradient is the slope; tanh' = 1 − a². Same rules as the TypeScript kernels.
  */
-static void write_row(const float *tile, int cols, double *out, const double *activated, const Epilogue *e,
-                      int j0) {
+static void write_row(const float *restrict tile, int cols, double *restrict out,
+                      const double *restrict activated, const Epilogue *e, int j0) {
+  /* Every branch on the data is a select the compiler can vectorise: a ReLU's sign is a coin flip
+   * per element, which as a jump costs more than the product it follows. */
   const double slope = e->slope;
   if (e->accumulate) {
     for (int t = 0; t < cols; t++) out[t] += tile[t];
   } else if (e->bias != NULL) {
-    const double *bias = e->bias + j0;
-    if (e->activation == RELU) {
+    const double *restrict bias = e->bias + j0;
+    if (e->activation == RELU && slope == 0) {
       for (int t = 0; t < cols; t++) {
         double v = tile[t] + bias[t];
-        out[t] = v < 0 ? (slope == 0 ? 0.0 : v * slope) : v; /* NaN passes through */
+        out[t] = v < 0 ? 0.0 : v; /* NaN passes through */
+      }
+    } else if (e->activation == RELU) {
+      for (int t = 0; t < cols; t++) {
+        double v = tile[t] + bias[t];
+        out[t] = v < 0 ? v * slope : v;
       }
     } else if (e->activation == TANH) {
       for (int t = 0; t < cols; t++) out[t] = tanh(tile[t] + bias[t]);
@@ -153,7 +160,12 @@ static void write_row(const float *tile, int cols, double *out, const double *ac
       for (int t = 0; t < cols; t++) out[t] = tile[t] + bias[t];
     }
   } else if (activated != NULL && e->activation == RELU) {
-    for (int t = 0; t < cols; t++) out[t] = activated[t] <= 0 ? (slope == 0 ? 0.0 : tile[t] * slope) : tile[t];
+    /* σ' is the slope where a ≤ 0 and 1 elsewhere (NaN included), as a factor rather than a jump.
+     * (Only an infinite gradient behind a closed ReLU differs from the TypeScript kernels: NaN, not 0.) */
+    for (int t = 0; t < cols; t++) {
+      double closed = activated[t] <= 0;
+      out[t] = tile[t] * (closed * slope + (1 - closed));
+    }
   } else if (activated != NULL && e->activation == TANH) {
     for (int t = 0; t < cols; t++) out[t] = tile[t] * (1 - activated[t] * activated[t]);
   } else {
@@ -183,12 +195,52 @@ static void product(int m, int n, int k, const float *a, const float *b, double 
 }
 
 /*
+ * A product with a side of a few elements (a critic's single output, the gradient into it): the
+ * panels would be mostly padding, so each output is summed straight from the float64 operands, in
+ * float32 like the panels, and written through the same epilogue.
+ */
+static void thin_product(int m, int n, int k, const double *a, long a_row, long a_step, const double *b,
+                         long b_row, long b_step, double *c, const Epilogue *e) {
+  float row[NR];
+  for (int i = 0; i < m; i++) {
+    for (int j0 = 0; j0 < n; j0 += NR) {
+      int cols = n - j0 < NR ? n - j0 : NR;
+      /* Along B's contiguous side; either way each output is summed over p in order, as in the panels. */
+      if (b_row == 1) {
+        for (int t = 0; t < cols; t++) {
+          const double *bp = b + (long)(j0 + t) * b_step;
+          float sum = 0;
+          for (int p = 0; p < k; p++) sum += (float)a[(long)i * a_row + (long)p * a_step] * (float)bp[p];
+          row[t] = sum;
+        }
+      } else {
+        for (int t = 0; t < cols; t++) row[t] = 0;
+        for (int p = 0; p < k; p++) {
+          float av = (float)a[(long)i * a_row + (long)p * a_step];
+          const double *bp = b + (long)p * b_row + (long)j0 * b_step;
+          for (int t = 0; t < cols; t++) row[t] += av * (float)bp[(long)t * b_step];
+        }
+      }
+      long at = (long)i * n + j0;
+      const double *activated = e->bias == NULL && e->activation != IDENTITY ? e->activated + at : NULL;
+      write_row(row, cols, c + at, activated, e, j0);
+    }
+  }
+}
+
+static int is_thin(int m, int n, int k) { return m < 4 || n < 4 || k < 4; }
+
+/*
  * One product with its operands packed: A (m×k) at a[i*a_row + p*a_step], B (k×n) at
  * b[p*b_row + j*b_step]. With OpenMP the packing and the tiles are shared by the threads of one
  * parallel region, when the product is big enough to pay for waking them.
  */
 static void packed_product(int m, int n, int k, const double *a, long a_row, long a_step, const double *b,
                            long b_row, long b_step, float *pa, float *pb, double *c, const Epilogue *e) {
+  if (is_thin(m, n, k)) {
+    thin_product(m, n, k, a, a_row, a_step, b, b_row, b_step, c, e);
+    return;
+  }
   /* The padding of the last partial panels is zeroed first, so the packing threads write apart. */
   if (m % MR != 0) memset(pa + (size_t)(m / MR) * MR * k, 0, (size_t)MR * k * sizeof(float));
   if (n % NR != 0) memset(pb + (size_t)(n / NR) * NR * k, 0, (size_t)NR * k * sizeof(float));
