@@ -135,14 +135,17 @@ function timing(r: ClosedLoopResult) {
   };
 }
 
-/** A run config like the loop's, deploying another policy (the oracle). */
+/**
+ * A run config like the loop's, deploying another policy (the oracle). It is written under runs/, so
+ * the paths the shipped one gives relative to configs/loop (the link, the task's rig) are made absolute.
+ */
 function runConfigWith(contract: string): string {
-  const text = readFileSync(configFile(`${robot}-run.yaml`), 'utf8').replace(
-    `contract: ${simPolicyDir}/policy.contract.yaml`,
-    `contract: ${contract}`,
-  );
+  const text = readFileSync(configFile(`${robot}-run.yaml`), 'utf8')
+    .replace(`contract: ${simPolicyDir}/policy.contract.yaml`, `contract: ${contract}`)
+    .replace('path: ../../runs/', `path: ${path.join(repo, 'runs')}/`)
+    .replace('rig: ../rig/', `rig: ${path.join(repo, 'configs', 'rig')}/`);
   const file = path.join(outRoot, `${robot}-oracle-run.yaml`);
-  writeFileSync(file, text.replace('path: ../../runs/', `path: ${path.join(repo, 'runs')}/`));
+  writeFileSync(file, text);
   return file;
 }
 
