@@ -13,8 +13,9 @@ import { dampingPlugin, passivePlugin, standUpPlugin } from "../controllers/legg
 import { trotPlugin } from "../controllers/legged/trot.js";
 import { policyControllerPlugin } from "../controllers/policies/policy-controller.js";
 import { mqttRobotPlugin, serialRobotPlugin } from "../hardware/link/plugins.js";
+import { loadRigConfig } from "../hardware/rig/config.js";
 import { mujocoGapPlugin } from "../sim/gaps/pair.js";
-import { rigPairPlugin } from "../sim/gaps/rig-pair.js";
+import { createRigPairPlugin } from "../sim/gaps/rig-pair.js";
 import { mujocoTaskPlugin } from "../sim/gaps/task-pair.js";
 import { hybridSimRobotPlugin } from "../sim/hybrid/robot.js";
 import { riverCrossingPlugin } from "../sim/river/pair.js";
@@ -43,7 +44,8 @@ var guardPlugins = [certifiedGuardPlugin];
 var environmentPlugins = [
   riverCrossingPlugin,
   mujocoGapPlugin,
-  rigPairPlugin,
+  // The rig stand-in reads rig configs with the rig's own loader (located errors).
+  createRigPairPlugin(loadRigConfig),
   mujocoTaskPlugin
 ];
 var plugins = {

@@ -137,6 +137,7 @@ async function runClosedLoop(loop, hooks = {}) {
   const roundLog = new RoundLog();
   const monitorSink = new LateSink();
   const horizonSeconds = loop.episodes.horizon ?? (task.horizon ?? 500) / task.rateHz;
+  const horizonTicks = Math.round(horizonSeconds * task.rateHz);
   const exploration = loop.episodes.exploration.std > 0 ? explorationSwitch(
     loop.episodes.exploration.std,
     task.actionMap.map((m) => m.scale),
@@ -145,7 +146,7 @@ async function runClosedLoop(loop, hooks = {}) {
   const driver = new EpisodeDriver({
     observationSize: task.observation.length,
     actionSize: task.actionMap.length,
-    horizonTicks: Math.round(horizonSeconds * task.rateHz),
+    horizonTicks,
     reward: task.reward,
     terminated: task.terminated,
     resetAttempts: loop.episodes.resetAttempts,
@@ -562,7 +563,7 @@ async function runClosedLoop(loop, hooks = {}) {
   try {
     result = await runFromConfig(
       runConfig,
-      { mode: "realtime" },
+      { mode: "realtime", episodeHorizon: horizonTicks },
       {
         sinks: [roundLog, driver, monitorSink, ...hooks.sinks ?? []],
         events: [roundLog, ...hooks.events ?? []],

@@ -1,19 +1,36 @@
 // Compiled from app/train/seed-run.ts by `npm run build`: edit the source, not this file.
 
 // app/train/seed-run.ts
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cpuEngine } from "../../src/learning/cpu-engine.js";
 import { readActorInit } from "../../src/learning/init.js";
+import { createNativeEngine, NativeEngineUnavailable } from "../../src/learning/native-engine.js";
 import { trainerOptions } from "../../src/learning/train-config.js";
 import { Trainer } from "../../src/learning/trainer.js";
 import { environmentPairOf, realDatasetOf } from "./environments.js";
+import { TrainMetricsLog } from "./metrics-log.js";
+import { learningCurvesSvg } from "./plots.js";
+async function engineOf(name, threads) {
+  const log = (message) => process.stderr.write(`${message}
+`);
+  if (name === "ts-cpu") return cpuEngine;
+  if (name === "native") {
+    try {
+      return createNativeEngine({ log, threads });
+    } catch (error) {
+      if (!(error instanceof NativeEngineUnavailable)) throw error;
+      log(`${error.message}; training on tfjs instead`);
+    }
+  }
+  return (await import("../../src/learning/tfjs-engine.js")).createTfjsEngine({ native: true, log });
+}
+function curvesSvg(title, history) {
+  const points = history.map((p) => [p.updates, p.realReturn, 0]);
+  return learningCurvesSvg(title, "real return", [{ label: "real return", color: "#1f77b4", points }]);
+}
 async function runSeed(config, seed, options = {}) {
-  const engine = config.engine === "tfjs" ? await (await import("../../src/learning/tfjs-engine.js")).createTfjsEngine({
-    native: true,
-    log: (m) => process.stderr.write(`${m}
-`)
-  }) : cpuEngine;
+  const engine = await engineOf(config.engine, config.threads);
   const pair = await environmentPairOf(config);
   const trainer = await Trainer.create(
     { ...trainerOptions(config, seed), engine },
@@ -43,23 +60,42 @@ async function runSeed(config, seed, options = {}) {
   let wrote = false;
   const started = performance.now();
   const startUpdates = trainer.updatesDone;
-  while (!trainer.done) {
-    trainer.runChunk();
-    const seconds = (performance.now() - started) / 1e3;
-    options.onProgress?.({
-      seed,
-      updates: trainer.updatesDone,
-      total: config.budget.updates,
-      lastReturn: trainer.history.at(-1)?.realReturn ?? null,
-      updatesPerSecond: (trainer.updatesDone - startUpdates) / Math.max(seconds, 1e-9)
-    });
-    const every = config.checkpointEvery;
-    if (every !== void 0 && (trainer.updatesDone - lastCheckpoint >= every || trainer.done)) {
-      mkdirSync(dir, { recursive: true });
-      await trainer.saveCheckpoint(checkpointFile);
-      lastCheckpoint = trainer.updatesDone;
-      wrote = true;
+  mkdirSync(dir, { recursive: true });
+  const metrics = await TrainMetricsLog.create(
+    path.join(dir, "metrics.mcap"),
+    { algorithm: config.algorithm, seed: String(seed), engine: engine.name, environment: pair.name },
+    trainer.history
+  );
+  let logged = trainer.history.length;
+  const curveFile = path.join(dir, "curves.svg");
+  try {
+    while (!trainer.done) {
+      trainer.runChunk();
+      if (trainer.history.length > logged) {
+        for (const point of trainer.history.slice(logged)) await metrics.add(point);
+        logged = trainer.history.length;
+        writeFileSync(
+          curveFile,
+          curvesSvg(`${config.algorithm}, seed ${seed} (${pair.name})`, trainer.history)
+        );
+      }
+      const seconds = (performance.now() - started) / 1e3;
+      options.onProgress?.({
+        seed,
+        updates: trainer.updatesDone,
+        total: config.budget.updates,
+        lastReturn: trainer.history.at(-1)?.realReturn ?? null,
+        updatesPerSecond: (trainer.updatesDone - startUpdates) / Math.max(seconds, 1e-9)
+      });
+      const every = config.checkpointEvery;
+      if (every !== void 0 && (trainer.updatesDone - lastCheckpoint >= every || trainer.done)) {
+        await trainer.saveCheckpoint(checkpointFile);
+        lastCheckpoint = trainer.updatesDone;
+        wrote = true;
+      }
     }
+  } finally {
+    await metrics.close();
   }
   await options.onFinished?.(trainer);
   const agent = trainer.hybridAgent;
@@ -69,6 +105,7 @@ async function runSeed(config, seed, options = {}) {
   return {
     seed,
     algorithm: config.algorithm,
+    engine: engine.name,
     history: trainer.history,
     finalReturn,
     seconds: trainer.history.at(-1)?.seconds ?? 0,

@@ -24,8 +24,13 @@ var certifiedGuardOptions = z.object({
    * all). Default: the certificate's own estimate-error assumption. It may not exceed it.
    */
   estimateError: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).optional(),
-  /** Check V's decrease along the measured trajectory every tick (default on). */
-  monitor: z.boolean().default(true),
+  /**
+   * The runtime monitor always runs: without it a certified run could end "safety: ok" after the
+   * plant left the certificate. `monitor: true` is accepted (it is what happens); `false` is refused.
+   */
+  monitor: z.boolean().refine((on) => on, {
+    message: 'the certificate monitor cannot be turned off: without it a certified controller could fall and the run still end "safety: ok" (it costs a few microseconds per tick)'
+  }).optional(),
   /** Admit only where the bound of V is below this share of ρ (default 1). */
   admitBelow: z.number().positive().max(1).default(1)
 }).strict();
@@ -163,7 +168,6 @@ var CertifiedSwitchGuard = class {
     };
   }
   monitor(active, observation, time) {
-    if (!this.options.monitor) return void 0;
     const t = this.targets.get(active);
     if (t !== this.current) {
       this.current = t;
@@ -404,5 +408,6 @@ export {
   CertifiedSwitchGuard,
   certifiedGuardOptions,
   certifiedGuardPlugin,
+  checkParameters,
   createCertifiedGuard
 };

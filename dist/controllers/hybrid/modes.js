@@ -2,9 +2,9 @@
 
 // controllers/hybrid/modes.ts
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { LinearBounder } from "../../src/verification/bounds.js";
-import { certify, loadCertificate } from "../../src/verification/certificate.js";
+import { certify, inspectCertificate, readCertificateFile } from "../../src/verification/certificate.js";
 import { ForwardModel } from "../../src/verification/forward.js";
 import { loadModel } from "../../src/verification/io.js";
 async function loadCertifiedMode(source, baseDir) {
@@ -16,18 +16,26 @@ async function loadCertifiedMode(source, baseDir) {
   const model = loadModel(modelPath);
   let rho;
   let provenance;
+  let certificate;
   if (source.certificate) {
     const certPath = resolve(baseDir, source.certificate);
-    rho = loadCertificate(model, certPath);
+    const checked = inspectCertificate(
+      model,
+      readCertificateFile(certPath),
+      `certificate ${source.certificate}`
+    );
+    rho = checked.rho;
     provenance = `certificate ${source.certificate}`;
+    certificate = { file: basename(certPath), sha256: checked.digest };
   } else if (source.verify) {
-    const { certificate } = await certify(model, { workers: 0 });
-    if (certificate.result !== "verified")
+    const { certificate: verified } = await certify(model, { workers: 0 });
+    if (verified.result !== "verified")
       throw new RangeError(
-        `mode ${source.name}: model ${source.model} is not verified at rho=${model.spec.rho} (${certificate.result})`
+        `mode ${source.name}: model ${source.model} is not verified at rho=${model.spec.rho} (${verified.result})`
       );
-    rho = certificate.rho;
+    rho = verified.rho;
     provenance = "verified at load";
+    certificate = { file: "verified at load", sha256: verified.integrity.digest };
   } else {
     throw new RangeError(
       `mode ${source.name}: give a certificate path or set verify: true; the model's own rho is not trusted`
@@ -39,11 +47,20 @@ async function loadCertifiedMode(source, baseDir) {
     forward: new ForwardModel(model),
     bounds: new LinearBounder(model),
     rho,
-    provenance
+    provenance,
+    certificate
   };
 }
-function certifiedMode(name, model, rho, provenance) {
-  return { name, model, forward: new ForwardModel(model), bounds: new LinearBounder(model), rho, provenance };
+function certifiedMode(name, model, rho, provenance, certificate = { file: provenance, sha256: "unknown" }) {
+  return {
+    name,
+    model,
+    forward: new ForwardModel(model),
+    bounds: new LinearBounder(model),
+    rho,
+    provenance,
+    certificate
+  };
 }
 export {
   certifiedMode,

@@ -2,6 +2,7 @@
 
 // controllers/hybrid/supervisor.ts
 import { z } from "zod";
+import { certificateLabel, checkModePlant } from "./mode-plant.js";
 import { loadCertifiedMode } from "./modes.js";
 import { SwitchTimePlanner } from "./planner.js";
 var HybridSupervisor = class {
@@ -57,6 +58,9 @@ var HybridSupervisor = class {
   lo;
   hi;
   range = new Float64Array(2);
+  /** Per mode: "certificate … (sha256 …), plant …", set once the robot is checked. */
+  provedFor = [];
+  plants = [];
   get mode() {
     return this.activeMode;
   }
@@ -72,19 +76,32 @@ var HybridSupervisor = class {
       );
     if (context.action.signals.length < 1)
       throw new RangeError("hybrid-supervisor: the robot takes no action");
+    const problems = [];
     const torque = context.action.signals[0];
+    const robot = context.robot;
+    if (!robot)
+      problems.push(
+        "the robot is not known, so no certificate can be checked against it (configure the supervisor with the robot it runs on)"
+      );
+    this.plants.length = 0;
+    this.provedFor.length = 0;
     for (const m of this.modes) {
       const dt = m.model.dynamics.dt;
       if (Math.abs(dt - context.dt) > 1e-12)
-        throw new RangeError(
-          `hybrid-supervisor: mode ${m.name}'s certificate is for a ${dt} s step, the loop runs at ${context.dt} s`
-        );
+        problems.push(`mode ${m.name}'s certificate is for a ${dt} s step, the loop runs at ${context.dt} s`);
       const { uLo, uUp } = m.model.controller;
       if (uLo < torque.lower || uUp > torque.upper)
-        throw new RangeError(
-          `hybrid-supervisor: mode ${m.name}'s certificate assumes ${torque.name} in [${uLo}, ${uUp}], the robot's limits are [${torque.lower}, ${torque.upper}]`
+        problems.push(
+          `mode ${m.name}'s certificate assumes ${torque.name} in [${uLo}, ${uUp}], the robot's limits are [${torque.lower}, ${torque.upper}]`
         );
+      if (robot) {
+        const found = checkModePlant(m, robot, context);
+        problems.push(...found.problems);
+        this.plants.push(found.plant);
+        this.provedFor.push(`${certificateLabel(m)}, plant ${found.plant}`);
+      }
     }
+    if (problems.length > 0) throw new RangeError(`hybrid-supervisor refuses: ${problems.join("; ")}`);
     this.hasModeCommand = context.action.signals.length >= 2;
     this.modeObservation = context.observation.signals.findIndex((s) => s.name === "mode");
     this.safeInput = context.action.safe[0] ?? 0;
@@ -194,12 +211,28 @@ var HybridSupervisor = class {
     this.decisions.push(decision);
     const switched = reason !== "deferred" && reason !== "denied" && reason !== "plan-expired";
     const names = `${this.modes[from].name} -> ${this.modes[to].name}`;
+    const target = this.modes[to];
+    const checked = reason !== "unchecked";
+    const rests = reason === "certified" || reason === "certified-after-plan" || reason === "forced-certified";
     this.events?.emit({
       time,
       kind: switched ? "mode-switch" : "certificate",
       source: "supervisor",
-      message: `${names}: ${reason}${Number.isNaN(upper) ? "" : ` (V upper ${upper.toPrecision(5)} vs rho ${rho})`}${detail ? `; ${detail}` : ""}`,
-      data: { from, to, reason, V: upper, rho, x0: this.x[0], x1: this.x[1] ?? Number.NaN }
+      message: `${names}: ${reason}${Number.isNaN(upper) ? "" : ` (V upper ${upper.toPrecision(5)} vs rho ${rho})`}${checked ? ` ${rests ? "by" : "against"} ${this.provedFor[to] ?? certificateLabel(target)}` : ""}${detail ? `; ${detail}` : ""}`,
+      data: {
+        from,
+        to,
+        reason,
+        V: upper,
+        rho,
+        x0: this.x[0],
+        x1: this.x[1] ?? Number.NaN,
+        ...checked ? {
+          certificate: target.certificate.file,
+          sha256: target.certificate.sha256,
+          plant: this.plants[to] ?? "unchecked"
+        } : {}
+      }
     });
   }
   update(observation, time, action) {

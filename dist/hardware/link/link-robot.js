@@ -617,6 +617,10 @@ var LinkRobot = class {
       if (ack.ackedSeq !== this.sessionSeq) return;
       const waiter = this.sessionWaiter;
       if (header.auth === AuthMode.session && header.session === this.auth.pendingId) return;
+      if (header.auth === AuthMode.none && ack.status !== AckStatus.stale) {
+        this.refusals.unauthenticated++;
+        return;
+      }
       if (ack.status === AckStatus.ok && !(header.auth === AuthMode.session && header.session === this.auth.sessionId)) {
         this.refusals.unauthenticated++;
         return;
@@ -703,11 +707,6 @@ var LinkRobot = class {
         }
         throw new Error(
           `rig '${this.hello?.name}' did not answer the session request within ${this.options.requestTimeoutMs} ms`
-        );
-      }
-      if (answer.status === AckStatus.unauthenticated) {
-        throw new Error(
-          `rig '${this.hello?.name}' could not verify this runtime's session request: the link key differs from the rig's`
         );
       }
       if (answer.status === AckStatus.stale) {

@@ -8,6 +8,8 @@ import { maxMessageSize } from "../protocol/messages.js";
 import {
   createLinkCounters
 } from "./transport.js";
+var pollReadable = 1;
+var pollWritable = 2;
 var readChunkBytes = 16 * 1024;
 var SerialTransport = class {
   constructor(options) {
@@ -163,6 +165,8 @@ var SerialTransport = class {
     this.port = port;
     this.backlogStart = this.backlogEnd = 0;
     this.decoder.clear();
+    let writableWanted = false;
+    const pollBoth = () => port.poller.poll(pollReadable | (writableWanted ? pollWritable : 0));
     const onReadable = (error) => {
       if (this.port !== port) return;
       if (error !== null) {
@@ -170,12 +174,20 @@ var SerialTransport = class {
         return;
       }
       this.drain(port);
-      if (this.port === port) port.poller.once("readable", onReadable);
+      if (this.port !== port) return;
+      port.poller.once("readable", onReadable);
+      if (writableWanted) pollBoth();
     };
     const onWritable = (error) => {
+      writableWanted = false;
       if (this.port === port && error === null) this.flushBacklog(port);
     };
-    this.waitUntilWritable = () => port.poller.once("writable", onWritable);
+    this.waitUntilWritable = () => {
+      if (writableWanted) return;
+      writableWanted = true;
+      port.poller.once("writable", onWritable);
+      pollBoth();
+    };
     port.poller.once("readable", onReadable);
     this.setConnected(true, "port open");
   }

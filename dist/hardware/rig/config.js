@@ -76,6 +76,26 @@ var faultSchema = z.discriminatedUnion("kind", [
     duration: z.number().positive().optional()
   }).strict(),
   z.object({
+    /**
+     * A sensor that stopped updating (a disconnected encoder, a held last value): in STATE the
+     * joint's position keeps its value of the fault's start and its velocity reads 0, while the
+     * physics runs on. Only the joint's own readings: observation signals sent as sensors (the
+     * cartpole's `cart.pos`, `pole.angle`) keep updating, so the controller's commands keep changing.
+     */
+    kind: z.literal("frozen-sensor"),
+    joint: z.string(),
+    at: z.number().nonnegative(),
+    duration: z.number().positive().optional()
+  }).strict(),
+  z.object({
+    /** A sensor glitch: the joint's reported velocity is offset by `amount` (m/s or rad/s) while its position is not. */
+    kind: z.literal("velocity-spike"),
+    joint: z.string(),
+    amount: z.number(),
+    at: z.number().nonnegative(),
+    duration: z.number().positive().optional()
+  }).strict(),
+  z.object({
     /** Someone pushes the robot: a world-frame force (N) on a body, e.g. an arm's link7 (collision reflex). */
     kind: z.literal("push"),
     body: z.string(),
@@ -150,7 +170,7 @@ var rigConfigSchema = z.object({
   limits: z.object({
     /** Consecutive inner-loop periods without a new command (libfranka: 20 at 1 kHz); 0 = off. */
     lostCommands: z.number().int().nonnegative().default(0),
-    /** Measured |q̇| per joint, rad/s. */
+    /** Measured |q̇| per joint, rad/s; announced in HELLO as the joints' velocity limits. */
     jointVelocity: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
     /** Commanded torque change per joint, N*m/s (Franka: 1000). Torque mode. */
     torqueRate: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),

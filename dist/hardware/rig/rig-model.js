@@ -57,6 +57,10 @@ function buildRigLayout(sim, kernel, options) {
     observation.push({ name: s.name, unit: s.unit, lower: s.lower, upper: s.upper, stateIndex });
   });
   const actionJoint = actuatedJoints(sim, kernel.action, joints);
+  options.velocityLimits?.forEach((limit, a) => {
+    const j = actionJoint[a];
+    if (j >= 0 && limit < joints[j].velocityLimit) joints[j] = { ...joints[j], velocityLimit: limit };
+  });
   const action = actionSignals(kernel.action, options.commandMode, joints, actionJoint);
   const hello = {
     stateRateHz: options.stateRateHz,

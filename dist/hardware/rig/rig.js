@@ -53,6 +53,7 @@ var EmulatedRig = class _EmulatedRig {
     this.pendingFaults = [...config.faults].sort((a, b) => a.at - b.at);
     this.leaseMs = config.sessionLeaseMs ?? Math.max(1e3, 2 * config.watchdogMs);
     this.positionOffset = new Float64Array(firmware.layout.joints.length);
+    this.velocityOffset = new Float64Array(firmware.layout.joints.length);
     firmware.held = config.resetOnActivate;
     this.auth = new LinkAuth(deviceKey, "rig");
     this.endpoint = new Endpoint(transport, this.auth, {
@@ -127,6 +128,10 @@ var EmulatedRig = class _EmulatedRig {
   wrongShape = false;
   foreignEcho = false;
   positionOffset;
+  velocityOffset;
+  /** Joint whose readings a `frozen-sensor` fault holds (-1: none), and the position it holds (NaN: not yet taken). */
+  frozenJoint = -1;
+  frozenPosition = Number.NaN;
   outgoing = createStateSample();
   sentAt = new Float64Array(latencyRing);
   /** Firmware time of each state sent: a command answering state s is meant for the period after it. */
@@ -167,13 +172,6 @@ var EmulatedRig = class _EmulatedRig {
       const definition = envDefinition(config.model);
       const kernel = definition.bind(sim, config.task ?? definition.tasks[0]);
       const name = config.name ?? config.model;
-      const layout = buildRigLayout(sim, kernel, {
-        name,
-        commandMode: config.commandMode,
-        stateRateHz: config.stateRateHz,
-        innerLoopHz: config.innerLoopHz,
-        watchdogMs: config.watchdogMs
-      });
       const n = kernel.action.signals.length;
       const perAction = (what, v) => {
         if (typeof v === "number") return new Float64Array(n).fill(v);
@@ -182,6 +180,15 @@ var EmulatedRig = class _EmulatedRig {
       };
       const limits = config.limits;
       const off = new Float64Array(n).fill(Infinity);
+      const jointVelocity = limits?.jointVelocity ? perAction("limits.jointVelocity", limits.jointVelocity) : off;
+      const layout = buildRigLayout(sim, kernel, {
+        name,
+        commandMode: config.commandMode,
+        stateRateHz: config.stateRateHz,
+        innerLoopHz: config.innerLoopHz,
+        watchdogMs: config.watchdogMs,
+        velocityLimits: jointVelocity
+      });
       firmware = new Firmware(sim, kernel, layout, {
         commandMode: config.commandMode,
         kp: perAction("kp", config.kp),
@@ -192,7 +199,7 @@ var EmulatedRig = class _EmulatedRig {
         ...limits ? {
           limits: {
             lostCommands: limits.lostCommands,
-            jointVelocity: limits.jointVelocity ? perAction("limits.jointVelocity", limits.jointVelocity) : off,
+            jointVelocity,
             torqueRate: limits.torqueRate ? perAction("limits.torqueRate", limits.torqueRate) : off,
             targetVelocity: limits.targetVelocity ? perAction("limits.targetVelocity", limits.targetVelocity) : off,
             targetAcceleration: limits.targetAcceleration ? perAction("limits.targetAcceleration", limits.targetAcceleration) : off,
@@ -475,10 +482,22 @@ var EmulatedRig = class _EmulatedRig {
       this.report.statesSent++;
     }
   }
-  /** Injected firmware bugs and sensor glitches (faults `wrong-shape`, `sequence-jump`, `foreign-echo`, `position-jump`). */
+  /**
+   * Injected firmware bugs and sensor glitches (faults `wrong-shape`, `sequence-jump`, `foreign-echo`,
+   * `position-jump`, `velocity-spike`, `frozen-sensor`).
+   */
   tamper(s) {
     const n = this.firmware.layout.joints.length;
-    for (let j = 0; j < n; j++) s.values[j] = s.values[j] + this.positionOffset[j];
+    for (let j = 0; j < n; j++) {
+      s.values[j] = s.values[j] + this.positionOffset[j];
+      s.values[n + j] = s.values[n + j] + this.velocityOffset[j];
+    }
+    const frozen = this.frozenJoint;
+    if (frozen >= 0) {
+      if (Number.isNaN(this.frozenPosition)) this.frozenPosition = s.values[frozen];
+      s.values[frozen] = this.frozenPosition;
+      s.values[n + frozen] = 0;
+    }
     if (this.wrongShape) {
       s.jointCount = 0;
       s.valueCount = s.valueCount - 3 * n;
@@ -683,6 +702,15 @@ var EmulatedRig = class _EmulatedRig {
         this.positionOffset[joint] = on ? spec.amount : 0;
         return;
       }
+      case "velocity-spike": {
+        const joint = fw.layout.joints.findIndex((j) => j.name === spec.joint);
+        this.velocityOffset[joint] = on ? spec.amount : 0;
+        return;
+      }
+      case "frozen-sensor":
+        this.frozenJoint = on ? fw.layout.joints.findIndex((j) => j.name === spec.joint) : -1;
+        this.frozenPosition = Number.NaN;
+        return;
       case "disconnect":
         await this.disconnect(on);
         return;
@@ -711,9 +739,9 @@ function hex(id) {
   return id.toString(16).padStart(8, "0");
 }
 function checkFaultTarget(f, layout) {
-  if ((f.kind === "stuck-joint" || f.kind === "position-jump") && !layout.joints.some((j) => j.name === f.joint)) {
+  if ("joint" in f && !layout.joints.some((j) => j.name === f.joint)) {
     throw new RangeError(
-      `faults: stuck-joint '${f.joint}' is not a joint (known: ${layout.joints.map((j) => j.name).join(", ")})`
+      `faults: ${f.kind} '${f.joint}' is not a joint (known: ${layout.joints.map((j) => j.name).join(", ")})`
     );
   }
   if (f.kind === "sensor-nan" && f.signal !== void 0 && !layout.hello.observation.some((s) => s.name === f.signal)) {

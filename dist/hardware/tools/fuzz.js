@@ -2,6 +2,7 @@
 
 // hardware/tools/fuzz.ts
 import { randomBytes } from "node:crypto";
+import { Rng } from "../../src/core/rng.js";
 import { Endpoint } from "../link/endpoint.js";
 import { checkCommand, LinkAuth } from "../link/session.js";
 import { StateGate, StateVerdict } from "../link/state-gate.js";
@@ -19,31 +20,6 @@ import {
   maxMessageSize
 } from "../protocol/messages.js";
 import { cartpoleHelloBase } from "./conformance.js";
-var FuzzRng = class {
-  s0;
-  s1;
-  constructor(seed) {
-    this.s0 = seed ^ 2654435769 | 0 || 1;
-    this.s1 = seed * 2246822507 | 0 || 2;
-    for (let i = 0; i < 16; i++) this.u32();
-  }
-  u32() {
-    let x = this.s0;
-    const y = this.s1;
-    this.s0 = y;
-    x ^= x << 23;
-    x ^= x >>> 17;
-    x ^= y ^ y >>> 26;
-    this.s1 = x;
-    return this.s0 + this.s1 >>> 0;
-  }
-  below(n) {
-    return this.u32() % n;
-  }
-  chance(p) {
-    return this.u32() < p * 4294967296;
-  }
-};
 function createFuzzStats() {
   return {
     inputs: 0,
@@ -93,7 +69,7 @@ function sessionPair() {
   return { host, rig, keys, stranger };
 }
 function pickSealing(rng, received) {
-  const r = rng.below(20);
+  const r = rng.int(20);
   if (r < 13) return "session";
   const sealing = ["replayed", "otherSession", "device", "none", "flipped", "replayed", "flipped"][r - 13];
   return sealing === "replayed" && received === 0 ? "session" : sealing;
@@ -107,7 +83,7 @@ function sealAs(rng, sealing, message, n, sender, toward, keys, stranger, counte
       return seal(message, n, AuthMode.session, key, keys.id, received);
     case "otherSession": {
       const other = toward === "rig" ? stranger.toRig : stranger.toHost;
-      return rng.chance(0.5) ? seal(message, n, AuthMode.session, other, stranger.id, counter) : seal(message, n, AuthMode.session, other, keys.id, counter);
+      return rng.uniform() < 0.5 ? seal(message, n, AuthMode.session, other, stranger.id, counter) : seal(message, n, AuthMode.session, other, keys.id, counter);
     }
     case "device":
       return sender.seal(message, n, "device");
@@ -115,8 +91,8 @@ function sealAs(rng, sealing, message, n, sender, toward, keys, stranger, counte
       return sender.seal(message, n, "none");
     case "flipped": {
       const length = seal(message, n, AuthMode.session, key, keys.id, counter);
-      const at = rng.below(length);
-      message[at] = message[at] ^ 1 + rng.below(255);
+      const at = rng.int(length);
+      message[at] = message[at] ^ 1 + rng.int(255);
       return length;
     }
   }
@@ -176,7 +152,7 @@ function sealAndDispatch(rng, pair, toward, message, n, counter, endpoint, stats
   return sealing === "session";
 }
 function fuzzHostStates(cases, seed, stats = createFuzzStats()) {
-  const rng = new FuzzRng(seed);
+  const rng = new Rng(seed);
   const pair = sessionPair();
   const { host } = pair;
   const gate = new StateGate(fuzzHello);
@@ -200,48 +176,48 @@ function fuzzHostStates(cases, seed, stats = createFuzzStats()) {
     label.reset();
     s.seq = seq + 1;
     s.timeUs = time + 2e3;
-    s.commandSeq = gate.lastEcho + rng.below(3);
+    s.commandSeq = gate.lastEcho + rng.int(3);
     s.flags = 4;
     s.jointCount = 2;
     s.hasImu = false;
     s.sensorCount = 1;
     s.valueCount = 7;
-    for (let i = 0; i < 7; i++) s.values[i] = (rng.below(2001) - 1e3) / 100;
-    const mutations = rng.below(3);
+    for (let i = 0; i < 7; i++) s.values[i] = (rng.int(2001) - 1e3) / 100;
+    const mutations = rng.int(3);
     for (let m = 0; m < mutations; m++) {
-      switch (rng.below(11)) {
+      switch (rng.int(11)) {
         case 0:
-          s.values[rng.below(7)] = specials[rng.below(3)];
+          s.values[rng.int(7)] = specials[rng.int(3)];
           break;
         case 1:
-          s.values[rng.below(7)] = finiteFloats[rng.below(finiteFloats.length)];
+          s.values[rng.int(7)] = finiteFloats[rng.int(finiteFloats.length)];
           break;
         case 2:
-          s.jointCount = rng.below(4);
+          s.jointCount = rng.int(4);
           break;
         case 3:
           s.hasImu = !s.hasImu;
           break;
         case 4:
-          s.sensorCount = rng.below(3);
+          s.sensorCount = rng.int(3);
           break;
         case 5:
-          s.seq = rng.chance(0.5) ? seq - rng.below(3) : seq + 6e3 + rng.below(1 << 30);
+          s.seq = rng.uniform() < 0.5 ? seq - rng.int(3) : seq + 6e3 + rng.int(1 << 30);
           break;
         case 6:
-          s.seq = seq + 1 + rng.below(50);
+          s.seq = seq + 1 + rng.int(50);
           break;
         case 7:
-          s.timeUs = time - 1 - rng.below(1e3);
+          s.timeUs = time - 1 - rng.int(1e3);
           break;
         case 8:
-          s.commandSeq = gate.lastCommandSeq + 1 + rng.below(100);
+          s.commandSeq = gate.lastCommandSeq + 1 + rng.int(100);
           break;
         case 9:
-          s.commandSeq = rng.below(gate.lastEcho + 1);
+          s.commandSeq = rng.int(gate.lastEcho + 1);
           break;
         case 10:
-          s.flags = rng.below(8);
+          s.flags = rng.int(8);
           break;
       }
     }
@@ -256,27 +232,27 @@ function fuzzHostStates(cases, seed, stats = createFuzzStats()) {
       for (let i = 0; i < s.valueCount; i++) if (!Number.isFinite(s.values[i])) bad("non-finite value");
     }
     let n = encodeState(view, s);
-    if (rng.chance(0.08)) {
-      switch (rng.below(5)) {
+    if (rng.uniform() < 0.08) {
+      switch (rng.int(5)) {
         case 0:
-          out[0] = rng.chance(0.5) ? 1 : 3;
+          out[0] = rng.uniform() < 0.5 ? 1 : 3;
           bad("version");
           break;
         case 1:
-          out[2] = out[2] | 4 << rng.below(6);
+          out[2] = out[2] | 4 << rng.int(6);
           bad("reserved flags");
           break;
         case 2:
-          out[27] = 1 + rng.below(255);
+          out[27] = 1 + rng.int(255);
           bad("reserved byte");
           break;
         case 3:
-          n = Math.max(0, n - 1 - rng.below(Math.min(n, 12)));
+          n = Math.max(0, n - 1 - rng.int(Math.min(n, 12)));
           bad("truncated");
           break;
         case 4:
-          out.fill(rng.below(256), n, n + 4);
-          n += 1 + rng.below(4);
+          out.fill(rng.int(256), n, n + 4);
+          n += 1 + rng.int(4);
           bad("extended");
           break;
         default:
@@ -295,7 +271,7 @@ function fuzzHostStates(cases, seed, stats = createFuzzStats()) {
   return stats;
 }
 function fuzzRigCommands(cases, seed, stats = createFuzzStats()) {
-  const rng = new FuzzRng(seed);
+  const rng = new Rng(seed);
   const pair = sessionPair();
   const { rig } = pair;
   const shape = { mode: 0, count: 1, gainsAllowed: false };
@@ -318,42 +294,42 @@ function fuzzRigCommands(cases, seed, stats = createFuzzStats()) {
   for (let k = 0; k < cases; k++) {
     label.reset();
     if (lastSeq > 2147483647) lastSeq = 0;
-    c.seq = lastSeq + 1 + rng.below(3);
+    c.seq = lastSeq + 1 + rng.int(3);
     c.timeUs = k;
-    c.stateSeq = rng.u32();
+    c.stateSeq = rng.int(2 ** 32);
     c.mode = 0;
     c.count = 1;
     c.hasGains = false;
-    c.target[0] = (rng.below(4001) - 2e3) / 100;
+    c.target[0] = (rng.int(4001) - 2e3) / 100;
     c.target[1] = c.target[2] = c.target[3] = 1;
-    const mutations = rng.below(3);
+    const mutations = rng.int(3);
     for (let m = 0; m < mutations; m++) {
-      switch (rng.below(8)) {
+      switch (rng.int(8)) {
         case 0:
-          c.target[rng.below(4)] = specials[rng.below(3)];
+          c.target[rng.int(4)] = specials[rng.int(3)];
           break;
         case 1:
-          c.target[0] = finiteFloats[rng.below(finiteFloats.length)];
+          c.target[0] = finiteFloats[rng.int(finiteFloats.length)];
           break;
         case 2:
-          c.count = rng.below(4);
+          c.count = rng.int(4);
           break;
         case 3:
-          c.mode = rng.below(3);
+          c.mode = rng.int(3);
           break;
         case 4:
           c.hasGains = true;
-          c.kp.fill(rng.chance(0.5) ? 1 : -1, 0, 4);
-          c.kd.fill(rng.chance(0.5) ? 1 : Number.NaN, 0, 4);
+          c.kp.fill(rng.uniform() < 0.5 ? 1 : -1, 0, 4);
+          c.kd.fill(rng.uniform() < 0.5 ? 1 : Number.NaN, 0, 4);
           break;
         case 5:
-          c.seq = lastSeq - rng.below(Math.min(lastSeq, 3) + 1);
+          c.seq = lastSeq - rng.int(Math.min(lastSeq, 3) + 1);
           break;
         case 6:
-          c.stateSeq = rng.u32();
+          c.stateSeq = rng.int(2 ** 32);
           break;
         case 7:
-          c.seq = lastSeq + 1 + rng.below(1e3);
+          c.seq = lastSeq + 1 + rng.int(1e3);
           break;
       }
     }
@@ -363,22 +339,22 @@ function fuzzRigCommands(cases, seed, stats = createFuzzStats()) {
     if (c.hasGains) bad("gains on a rig without pd-gains");
     if (c.seq <= lastSeq) bad("sequence not increasing");
     let n = encodeCommand(view, c);
-    if (rng.chance(0.08)) {
-      switch (rng.below(4)) {
+    if (rng.uniform() < 0.08) {
+      switch (rng.int(4)) {
         case 0:
-          out[23] = 1 + rng.below(255);
+          out[23] = 1 + rng.int(255);
           bad("reserved byte");
           break;
         case 1:
-          out[22] = 2 + rng.below(254);
+          out[22] = 2 + rng.int(254);
           bad("gains byte");
           break;
         case 2:
-          n = Math.max(0, n - 1 - rng.below(Math.min(n, 8)));
+          n = Math.max(0, n - 1 - rng.int(Math.min(n, 8)));
           bad("truncated");
           break;
         default:
-          out[1] = 1 + rng.below(13);
+          out[1] = 1 + rng.int(13);
           if (out[1] !== MessageType.command) bad("type");
       }
     }
@@ -389,7 +365,7 @@ function fuzzRigCommands(cases, seed, stats = createFuzzStats()) {
   return stats;
 }
 function fuzzHellos(cases, seed, stats = createFuzzStats()) {
-  const rng = new FuzzRng(seed);
+  const rng = new Rng(seed);
   const out = new Uint8Array(maxMessageSize);
   const label = new CaseLabel();
   const { bad } = label;
@@ -400,21 +376,21 @@ function fuzzHellos(cases, seed, stats = createFuzzStats()) {
     const action = fuzzHello.action.map((a2) => ({ ...a2 }));
     let name = fuzzHello.name;
     let minRate = 1;
-    const mutations = rng.below(3);
+    const mutations = rng.int(3);
     for (let m = 0; m < mutations; m++) {
-      switch (rng.below(10)) {
+      switch (rng.int(10)) {
         case 0:
-          joints[rng.below(2)].positionLower = Number.NaN;
+          joints[rng.int(2)].positionLower = Number.NaN;
           bad("NaN joint limit");
           break;
         case 1:
-          action[0].safe = rng.chance(0.5) ? 25 + rng.below(100) : Number.NaN;
+          action[0].safe = rng.uniform() < 0.5 ? 25 + rng.int(100) : Number.NaN;
           break;
         case 2:
           action[0].lower = 30;
           break;
         case 3:
-          name = ["cart/pole", "cart pole", "", "x".repeat(65), "robot#1"][rng.below(5)];
+          name = ["cart/pole", "cart pole", "", "x".repeat(65), "robot#1"][rng.int(5)];
           bad("name not a topic level");
           break;
         case 4:
@@ -422,21 +398,21 @@ function fuzzHellos(cases, seed, stats = createFuzzStats()) {
           bad("duplicate name");
           break;
         case 5:
-          observation[rng.below(4)].stateIndex = 7 + rng.below(100);
+          observation[rng.int(4)].stateIndex = 7 + rng.int(100);
           bad("state index out of range");
           break;
         case 6:
-          observation[2].unit = ["m/s", "mm/s", "Grad/s", "µm/s"][rng.below(4)];
+          observation[2].unit = ["m/s", "mm/s", "Grad/s", "µm/s"][rng.int(4)];
           break;
         case 7:
-          action[0].lower = -(1 + rng.below(1e3));
+          action[0].lower = -(1 + rng.int(1e3));
           break;
         case 8:
-          action[0].maxDeltaPerTick = rng.chance(0.5) ? 0 : -1;
+          action[0].maxDeltaPerTick = rng.uniform() < 0.5 ? 0 : -1;
           bad("change cap not positive");
           break;
         case 9:
-          minRate = rng.chance(0.5) ? 0 : 2e3;
+          minRate = rng.uniform() < 0.5 ? 0 : 2e3;
           bad("command rates");
           break;
       }
@@ -451,12 +427,12 @@ function fuzzHellos(cases, seed, stats = createFuzzStats()) {
     } catch {
       continue;
     }
-    if (rng.chance(0.1)) {
-      if (rng.chance(0.5)) {
-        n = Math.max(16, n - 1 - rng.below(20));
+    if (rng.uniform() < 0.1) {
+      if (rng.uniform() < 0.5) {
+        n = Math.max(16, n - 1 - rng.int(20));
         bad("truncated");
       } else {
-        out[n] = rng.below(256);
+        out[n] = rng.int(256);
         n++;
         bad("trailing byte");
       }
@@ -472,14 +448,14 @@ function fuzzHellos(cases, seed, stats = createFuzzStats()) {
   return stats;
 }
 function fuzzFrames(cases, seed, stats = createFuzzStats()) {
-  const rng = new FuzzRng(seed);
+  const rng = new Rng(seed);
   const { host } = sessionPair();
   const endpoint = new Endpoint(new NullTransport(), host, {});
   const decoder = new FrameDecoder((m, n) => endpoint.dispatch(m, n));
   const chunk = new Uint8Array(maxFrameSize);
   for (let k = 0; k < cases; k++) {
-    const n = rng.below(rng.chance(0.05) ? maxFrameSize : 96);
-    for (let i = 0; i < n; i++) chunk[i] = rng.chance(0.1) ? 0 : rng.below(256);
+    const n = rng.int(rng.uniform() < 0.05 ? maxFrameSize : 96);
+    for (let i = 0; i < n; i++) chunk[i] = rng.uniform() < 0.1 ? 0 : rng.int(256);
     try {
       decoder.push(chunk.subarray(0, n));
     } catch (error) {
@@ -490,7 +466,6 @@ function fuzzFrames(cases, seed, stats = createFuzzStats()) {
   return stats;
 }
 export {
-  FuzzRng,
   createFuzzStats,
   fuzzFrames,
   fuzzHello,

@@ -1,7 +1,7 @@
 // Compiled from hardware/tools/intruder.ts by `npm run build`: edit the source, not this file.
 
 // hardware/tools/intruder.ts
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { connectAsync } from "mqtt";
 import { Endpoint } from "../link/endpoint.js";
 import { LinkAuth, randomNonce } from "../link/session.js";
@@ -86,11 +86,13 @@ var RawMqttTransport = class {
   }
 };
 var SerialInjector = class {
-  constructor(path) {
+  constructor(path, options = {}) {
     this.path = path;
+    this.options = options;
     this.description = `intruder serial ${path}`;
   }
   path;
+  options;
   counters = createLinkCounters();
   description;
   connected = true;
@@ -98,7 +100,7 @@ var SerialInjector = class {
   scratch = new Uint8Array(maxMessageSize + crcSize);
   frame = new Uint8Array(maxFrameSize);
   async open() {
-    this.fd = openSync(this.path, "w");
+    this.fd = this.options.nonBlocking ? openSync(this.path, constants.O_WRONLY | constants.O_NOCTTY | constants.O_NONBLOCK) : openSync(this.path, "w");
   }
   async close() {
     if (this.fd !== void 0) closeSync(this.fd);
@@ -107,7 +109,13 @@ var SerialInjector = class {
   send(_type, message, length) {
     if (this.fd === void 0) return false;
     const n = encodeFrame(message, length, this.scratch, this.frame);
-    writeSync(this.fd, this.frame, 0, n);
+    try {
+      writeSync(this.fd, this.frame, 0, n);
+    } catch (error) {
+      if (!this.options.nonBlocking || error.code !== "EAGAIN") throw error;
+      this.counters.sendDropped++;
+      return false;
+    }
     this.counters.sent++;
     return true;
   }
@@ -218,8 +226,28 @@ var RoguePeer = class {
   }
 };
 var guessedKey = new HmacKey(new Uint8Array(32).fill(66));
+async function outsiderBarrage(peer, ms) {
+  const end = Date.now() + ms;
+  let i = 0;
+  peer.askHello();
+  while (Date.now() < end) {
+    peer.tryOpen();
+    peer.unsealedSession();
+    peer.request(RequestOp.activate, "device");
+    peer.request(RequestOp.recover, "device");
+    peer.unsealedRequest(RequestOp.activate);
+    peer.unsealedRequest(RequestOp.recover);
+    for (let k = 0; k < 5; k++, i++) {
+      peer.command([20], "none");
+      peer.command([-20], "device");
+      peer.forgedCommand([20], 1 + i % 1e3, 2 ** 40 + i);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 export {
   RawMqttTransport,
   RoguePeer,
-  SerialInjector
+  SerialInjector,
+  outsiderBarrage
 };

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { realtimeNodeFlags } from "../../src/runtime/heap.js";
 var repoRoot = resolve(fileURLToPath(new URL("../..", __sourceUrl)));
 var testLinkKey = "74657374206b6579206f6e6c793a206e6f7420666f722061207265616c20726967";
@@ -235,11 +235,49 @@ async function spawnRig(config, dir, name = "rig", args = [], options = {}) {
     }
   };
 }
+function cartpoleRunConfig(link, dir, name, options = {}) {
+  const shipped = join(
+    repoRoot,
+    "configs",
+    link.kind === "serial" ? "cartpole-serial.yaml" : "cartpole-mqtt.yaml"
+  );
+  const config = parse(readFileSync(shipped, "utf8"));
+  Object.assign(
+    config.robot,
+    link.kind === "serial" ? { path: link.path } : { url: link.url },
+    options.robot
+  );
+  if (options.staleAfterTicks !== void 0) config.safety.staleAfterTicks = options.staleAfterTicks;
+  const file = join(dir, `${name}-run.yaml`);
+  writeFileSync(file, stringify(config));
+  return file;
+}
+function spawnRuntime(config, args = []) {
+  const child = spawn(process.execPath, [join(repoRoot, "bin/tether.mjs"), "run", config, ...args], {
+    stdio: ["ignore", "pipe", "pipe"]
+  });
+  track(child);
+  const output = { stdout: "", stderr: "" };
+  child.stdout?.on("data", (chunk) => {
+    output.stdout += chunk.toString();
+  });
+  const exited = new Promise((done) => child.once("close", (code) => done(code)));
+  const started = new Promise((done) => {
+    child.stderr?.on("data", (chunk) => {
+      output.stderr += chunk.toString();
+      if (output.stderr.includes("running under")) done(true);
+    });
+    void exited.then(() => done(false));
+  });
+  return { child, started, exited, output };
+}
 export {
+  cartpoleRunConfig,
   findBinary,
   freeLoopbackPort,
   killLeftovers,
   spawnRig,
+  spawnRuntime,
   startMosquitto,
   temporaryDirectory,
   testLinkKey,

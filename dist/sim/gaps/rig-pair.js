@@ -1,9 +1,7 @@
 // Compiled from sim/gaps/rig-pair.ts by `npm run build`: edit the source, not this file.
 
 // sim/gaps/rig-pair.ts
-import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parse } from "yaml";
 import { z } from "zod";
 import { dynamicsSchema } from "../dynamics.js";
 import { signalTask } from "../envs/definition.js";
@@ -25,27 +23,7 @@ var rigPairOptions = z.object({
   /** Use the rig's dynamics on the simulator side too (the benchmark's oracle). */
   simIsRig: z.boolean().default(false)
 }).strict();
-var rigGapSchema = z.looseObject({
-  model: z.string(),
-  task: z.string().optional(),
-  dynamics: dynamicsSchema.omit({ actionDelay: true, observationNoise: true }).default({}),
-  actuatorDelayMs: z.number().nonnegative().default(0),
-  actuatorNoise: z.number().nonnegative().default(0),
-  sensorNoise: z.number().nonnegative().default(0)
-});
-function readRigGap(file, model, controlDt) {
-  let raw;
-  try {
-    raw = parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new Error(`rig config ${file}: ${error.message}`);
-  }
-  const parsed = rigGapSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new Error(
-      `rig config ${file}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`
-    );
-  const rig = parsed.data;
+function rigGap(rig, file, model, controlDt) {
   if (rig.model !== model) throw new Error(`rig config ${file} emulates '${rig.model}', not '${model}'`);
   const delay = Math.round(rig.actuatorDelayMs / (1e3 * controlDt));
   return {
@@ -58,7 +36,7 @@ function readRigGap(file, model, controlDt) {
     actuatorNoise: rig.actuatorNoise
   };
 }
-async function rigPair(options, baseDir) {
+async function rigPair(options, baseDir, readRig) {
   const definition = envDefinition(options.model);
   const taskName = options.task ?? definition.tasks[0];
   const rate = options.rateHz === void 0 ? {} : { controlDt: 1 / options.rateHz };
@@ -66,7 +44,8 @@ async function rigPair(options, baseDir) {
   const actionMap = normalizingMap(stock.action);
   const controlDt = stock.dt;
   stock.dispose();
-  const gap = readRigGap(path.resolve(baseDir, options.rig), options.model, controlDt);
+  const rigFile = path.resolve(baseDir, options.rig);
+  const gap = rigGap(readRig(rigFile), rigFile, options.model, controlDt);
   const horizon = options.horizon === void 0 ? {} : { horizon: Math.round(options.horizon / controlDt) };
   const rigNoise = gap.actuatorNoise / (actionMap[0]?.scale ?? 1);
   const make = async (seed, dynamics, noise) => new NormalizedActions(
@@ -83,14 +62,16 @@ async function rigPair(options, baseDir) {
     ...signalTask(definition, taskName)
   };
 }
-var rigPairPlugin = {
-  kind: "mujoco-rig",
-  description: "a MuJoCo simulator against a stand-in for an emulated rig, made from the rig config",
-  schema: rigPairOptions,
-  create: (options, context) => rigPair(options, context.baseDir)
-};
+function createRigPairPlugin(readRig) {
+  return {
+    kind: "mujoco-rig",
+    description: "a MuJoCo simulator against a stand-in for an emulated rig, made from the rig config",
+    schema: rigPairOptions,
+    create: (options, context) => rigPair(options, context.baseDir, readRig)
+  };
+}
 export {
-  readRigGap,
-  rigPair,
-  rigPairPlugin
+  createRigPairPlugin,
+  rigGap,
+  rigPair
 };

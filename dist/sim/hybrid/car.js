@@ -33,6 +33,8 @@ function carRoadSystem(road, p = carParams) {
       { name: "icy", uLo: -p.uLimit[1], uUp: p.uLimit[1] }
     ],
     commandedModes: false,
+    // Between vertices; the heading-jump reset at a vertex is not part of these equations.
+    equations: { system: "path_tracking", speed: p.speed, length: p.length, radius: p.radius, dt: p.dt },
     restart() {
       segment = 0;
     },

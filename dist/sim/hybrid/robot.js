@@ -39,6 +39,12 @@ var HybridSimRobot = class extends InProcessRobot {
         maxRateHz: 1 / system.dt,
         lockStep: true,
         features: ["hybrid-modes"]
+      },
+      plant: {
+        model: system.name,
+        physicsStep: system.dt,
+        dynamics: {},
+        ...system.equations ? { equations: system.equations } : {}
       }
     };
   }

@@ -19,6 +19,7 @@ function torqueModePendulum(modes, p = yangPendulum) {
       Math.max(...modes.map((m) => m.uUp))
     ),
     modes,
+    equations: { system: "pendulum", m: p.m, l: p.l, beta: p.beta, g: p.g, dt: p.dt },
     step(_mode, x, u, out) {
       const theta = x[0];
       const omega = x[1];

@@ -61,7 +61,7 @@ var ConfigDocument = class _ConfigDocument {
   validate(schema, value, path = []) {
     const parsed = schema.safeParse(value, { reportInput: true });
     if (parsed.success) return parsed.data;
-    this.problems.push(...problemsFromZod(parsed.error, path));
+    this.problems.push(...problemsFromZod(parsed.error, path, schema));
     return void 0;
   }
   /** Records a problem found by a semantic check (unknown signal, missing file, mismatch). */

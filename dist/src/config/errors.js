@@ -23,21 +23,47 @@ function formatProblems(file, problems) {
   return `invalid config ${file}
 ${lines.join("\n")}`;
 }
-function problemsFromZod(error, prefix = []) {
+function problemsFromZod(error, prefix = [], schema) {
   return error.issues.map((issue) => {
-    const path = [...prefix, ...issue.path];
+    const at = issue.path;
+    const path = [...prefix, ...at];
     const unknown = issue.code === "unrecognized_keys" ? issue.keys[0] : void 0;
+    const expected = unknown === void 0 || !schema ? void 0 : objectKeysAt(schema, at);
     return {
       path,
-      message: describeIssue(issue),
+      message: describeIssue(issue, expected),
       ...unknown === void 0 ? {} : { locateAt: [...path, unknown] }
     };
   });
 }
-function describeIssue(issue) {
+function objectKeysAt(schema, path) {
+  let node = schema;
+  let depth = 0;
+  for (let step = 0; node !== void 0 && step < 64; step++) {
+    const def = node._zod.def;
+    if (def.innerType) {
+      node = def.innerType;
+      continue;
+    }
+    if (def.type === "pipe" || def.type === "lazy") {
+      node = def.type === "pipe" ? def.in : def.getter?.();
+      continue;
+    }
+    if (depth === path.length) return def.type === "object" && def.shape ? Object.keys(def.shape) : void 0;
+    const key = path[depth++];
+    if (def.type === "object") node = def.shape?.[key];
+    else if (def.type === "array" && typeof key === "number") node = def.element;
+    else if (def.type === "record") node = def.valueType;
+    else return void 0;
+  }
+  return void 0;
+}
+function describeIssue(issue, expectedKeys) {
   switch (issue.code) {
-    case "unrecognized_keys":
-      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
+    case "unrecognized_keys": {
+      const keys = `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
+      return expectedKeys && expectedKeys.length > 0 ? `${keys}; expected ${expectedKeys.join(", ")}` : keys;
+    }
     case "invalid_type":
       return `expected ${issue.expected}${"input" in issue ? `, got ${describeValue(issue.input)}` : ""}`;
     case "invalid_value":

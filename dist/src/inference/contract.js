@@ -5,10 +5,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { ConfigDocument } from "../config/document.js";
 import {
   contractSchema
 } from "./contract-schema.js";
-import { contractFromDeploy } from "./isaaclab.js";
+import { contractFromDeploy, pythonSliceTag } from "./isaaclab.js";
 var ContractError = class extends Error {
   constructor(subject, issues) {
     super(`${subject}:
@@ -50,9 +51,13 @@ function expand(value, n, what) {
     throw new ContractError("contract", [`${what}: ${value.length} values given, expected 1 or ${n}`]);
   return Float64Array.from(value);
 }
-function parseContract(data, source = "contract") {
+function parseContract(data, source = "contract", doc) {
   const result = contractSchema.safeParse(data);
   if (!result.success) {
+    if (doc) {
+      doc.validate(contractSchema, data);
+      doc.throwIfProblems();
+    }
     throw new ContractError(
       source,
       result.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
@@ -60,49 +65,76 @@ function parseContract(data, source = "contract") {
   }
   const contract = result.data;
   const issues = [];
+  const issue = (at, label, message) => issues.push({ at, label, message });
   const m = contract.actions.signals.length;
-  for (const t of contract.observations) {
+  contract.observations.forEach((t, i) => {
     const w = termWidth(t, m);
     for (const key of ["scale", "offset"]) {
       const v = t[key];
       if (Array.isArray(v) && v.length !== w)
-        issues.push(`observations.${t.name}.${key}: ${v.length} values, expected 1 or ${w}`);
+        issue(
+          ["observations", i, key],
+          `observations.${t.name}.${key}`,
+          `${v.length} values, expected 1 or ${w}`
+        );
     }
-  }
+  });
   for (const key of ["scale", "offset", "unit"]) {
     const v = contract.actions[key];
     if (Array.isArray(v) && v.length !== m)
-      issues.push(`actions.${key}: ${v.length} values, expected 1 or ${m}`);
+      issue(["actions", key], `actions.${key}`, `${v.length} values, expected 1 or ${m}`);
   }
   const commandClip = contract.actions.command_clip;
   if (commandClip !== void 0 && Array.isArray(commandClip[0]) && commandClip.length !== m)
-    issues.push(`actions.command_clip: ${commandClip.length} ranges, expected 1 or ${m}`);
+    issue(
+      ["actions", "command_clip"],
+      "actions.command_clip",
+      `${commandClip.length} ranges, expected 1 or ${m}`
+    );
   const pd = contract.actions.pd;
   if (pd) {
     for (const key of ["kp", "kd"]) {
       const v = pd[key];
       if (Array.isArray(v) && v.length !== m)
-        issues.push(`actions.pd.${key}: ${v.length} values, expected 1 or ${m}`);
+        issue(["actions", "pd", key], `actions.pd.${key}`, `${v.length} values, expected 1 or ${m}`);
     }
     for (const key of ["position", "velocity"])
       if (pd[key].length !== m)
-        issues.push(`actions.pd.${key}: ${pd[key].length} signals, expected ${m} (one per action)`);
+        issue(
+          ["actions", "pd", key],
+          `actions.pd.${key}`,
+          `${pd[key].length} signals, expected ${m} (one per action)`
+        );
     if (contract.actions.mode !== void 0 && contract.actions.mode !== "position")
-      issues.push(
-        `actions.pd: a PD stage turns position targets into torques; actions.mode is ${contract.actions.mode}`
+      issue(
+        ["actions", "pd"],
+        "actions.pd",
+        `a PD stage turns position targets into torques; actions.mode is ${contract.actions.mode}`
       );
   }
   for (const name of Object.keys(contract.actions.constants))
     if (contract.actions.signals.includes(name))
-      issues.push(`actions.constants.${name}: the policy already outputs '${name}'`);
+      issue(
+        ["actions", "constants", name],
+        `actions.constants.${name}`,
+        `the policy already outputs '${name}'`
+      );
   const recurrentNames = contract.recurrent.flatMap((r) => [r.input, r.output]);
   const clash = recurrentNames.find((n) => n === contract.input || n === contract.output);
-  if (clash) issues.push(`recurrent: '${clash}' is also the contract's input or output`);
+  if (clash) issue(["recurrent"], "recurrent", `'${clash}' is also the contract's input or output`);
   const names = contract.observations.map((t) => t.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) issues.push(`observations: term name '${dup}' is used twice`);
-  if (issues.length) throw new ContractError(source, issues);
-  return contract;
+  const dup = names.findIndex((n, i) => names.indexOf(n) !== i);
+  if (dup >= 0)
+    issue(["observations", dup, "name"], "observations", `term name '${names[dup]}' is used twice`);
+  if (issues.length === 0) return contract;
+  if (doc) {
+    for (const { at, message } of issues) doc.report(at, message);
+    doc.throwIfProblems();
+  }
+  throw new ContractError(
+    source,
+    issues.map(({ label, message }) => `${label}: ${message}`)
+  );
 }
 var deployWrapperSchema = z.object({
   format: z.literal("isaaclab-deploy/1"),
@@ -112,9 +144,9 @@ var deployWrapperSchema = z.object({
   output: z.string().optional(),
   bind: z.unknown()
 });
-function parseText(text, source) {
+function parseText(text, source, options = {}) {
   try {
-    return source.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+    return source.endsWith(".json") ? JSON.parse(text) : parseYaml(text, options);
   } catch (error) {
     throw new ContractError(source, [
       `not valid ${source.endsWith(".json") ? "JSON" : "YAML"}: ${error.message}`
@@ -129,11 +161,11 @@ function readText(file, what) {
   }
 }
 function loadContract(file) {
-  const data = parseText(readText(file, "policy contract"), file);
-  const wrapper = deployWrapperSchema.safeParse(data);
-  if (!wrapper.success) return parseContract(data, file);
+  const doc = ConfigDocument.parse(readText(file, "policy contract"), file);
+  const wrapper = deployWrapperSchema.safeParse(doc.source);
+  if (!wrapper.success) return parseContract(doc.source, file, doc);
   const deployFile = path.resolve(path.dirname(file), wrapper.data.deploy);
-  const deploy = parseText(readText(deployFile, "deploy YAML"), deployFile);
+  const deploy = parseText(readText(deployFile, "deploy YAML"), deployFile, { customTags: [pythonSliceTag] });
   const { model, input, output } = wrapper.data;
   return parseContract(
     contractFromDeploy(

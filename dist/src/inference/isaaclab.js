@@ -12,8 +12,19 @@ var DeployError = class extends Error {
   file;
   key;
 };
+var pythonSliceTag = {
+  tag: "tag:yaml.org,2002:python/object/apply:builtins.slice",
+  collection: "seq",
+  resolve: (seq) => ({ slice: seq.toJSON() })
+};
 var pair = z.tuple([z.number(), z.number()]);
 var numberOrList = z.union([z.number(), z.array(z.number())]);
+var index = z.number().int().nonnegative();
+var jointIds = z.union([
+  z.array(index),
+  z.object({ slice: z.tuple([index.nullable(), index.nullable(), z.number().int().nullable()]) })
+]);
+var assetCfgSchema = z.looseObject({ joint_ids: jointIds.nullable().optional() });
 var deploySchema = z.looseObject({
   joint_names: z.array(z.string()).optional(),
   joint_ids_map: z.array(z.number().int().nonnegative()).optional(),
@@ -33,7 +44,7 @@ var deploySchema = z.looseObject({
       /** [lower, upper] on the raw output, or one [lower, upper] per joint after scale and offset. */
       clip: z.union([pair, z.array(pair)]).nullable().optional(),
       joint_names: z.array(z.string()).nullable().optional(),
-      joint_ids: z.array(z.number().int().nonnegative()).nullable().optional()
+      joint_ids: jointIds.nullable().optional()
     })
   ),
   observations: z.record(
@@ -135,36 +146,42 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
   let motors;
   const map = deploy.joint_ids_map;
   if (map !== void 0) {
-    const motorCount = deploy.default_joint_pos.length;
+    const fileMotors = deploy.stiffness !== void 0 && deploy.damping !== void 0 && deploy.stiffness.length !== deploy.damping.length ? void 0 : (deploy.stiffness ?? deploy.damping)?.length;
     if (bind.joints === void 0)
       refuseBinding(
         "bind.joints",
-        `${files.deploy} maps policy joints to motors (joint_ids_map); list the robot's ${motorCount} joints in motor order`
+        `${files.deploy} maps policy joints to motors (joint_ids_map); list the robot's ${fileMotors === void 0 ? "" : `${fileMotors} `}joints in motor order`
       );
     motors = bind.joints;
-    if (motors.length !== motorCount)
+    const motorCount = motors.length;
+    if (fileMotors !== void 0 && motorCount !== fileMotors)
       refuseBinding(
         "bind.joints",
-        `${motors.length} joints given, expected ${motorCount} (one per motor: default_joint_pos of ${files.deploy} has ${motorCount} values)`
+        `${motorCount} joints given, expected ${fileMotors} (one per motor: stiffness and damping of ${files.deploy} have ${fileMotors} values)`
       );
-    map.forEach((m, i) => {
-      if (m >= motorCount)
-        refuseDeploy(
-          `joint_ids_map.${i}`,
-          `motor ${m} does not exist (default_joint_pos has ${motorCount} motors)`
-        );
-      if (map.indexOf(m) !== i) refuseDeploy(`joint_ids_map.${i}`, `motor ${m} is mapped twice`);
-    });
     for (const key of ["stiffness", "damping"]) {
       const v = deploy[key];
       if (v !== void 0 && v.length !== motorCount)
         refuseDeploy(
           key,
-          `${v.length} values, expected ${motorCount} (one per motor, like default_joint_pos)`
+          `${v.length} values, expected ${motorCount} (one per motor, in motor order, like bind.joints of ${files.wrapper})`
         );
     }
+    map.forEach((m, i) => {
+      if (m >= motorCount)
+        refuseDeploy(
+          `joint_ids_map.${i}`,
+          `motor ${m} does not exist (bind.joints of ${files.wrapper} names ${motorCount} motors)`
+        );
+      if (map.indexOf(m) !== i) refuseDeploy(`joint_ids_map.${i}`, `motor ${m} is mapped twice`);
+    });
+    if (deploy.default_joint_pos.length !== map.length)
+      refuseDeploy(
+        "default_joint_pos",
+        `${deploy.default_joint_pos.length} values, expected ${map.length} (one per policy joint, in policy order like joint_ids_map)`
+      );
     policyJoints = map.map((m) => motors[m]);
-    defaultPose = map.map((m) => deploy.default_joint_pos[m]);
+    defaultPose = [...deploy.default_joint_pos];
   } else {
     const names = deploy.joint_names;
     if (names === void 0) {
@@ -211,15 +228,24 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
       "bind.mode",
       `${files.deploy}: ${termKey} does not say what it outputs; give bind.mode (position, torque or velocity)`
     );
-  let actuated;
-  if (action.joint_ids != null) {
-    actuated = action.joint_ids;
-    const bad = actuated.find((i) => i >= policyJoints.length);
-    if (bad !== void 0)
-      refuseDeploy(
-        `${termKey}.joint_ids`,
-        `joint ${bad} does not exist (the policy has ${policyJoints.length} joints)`
+  const selectedJoints = (ids, key) => {
+    if (ids == null) return void 0;
+    if (!Array.isArray(ids)) {
+      if (ids.slice.every((v) => v === null)) return void 0;
+      return refuseDeploy(
+        key,
+        `slice(${ids.slice.map((v) => v === null ? "None" : v).join(", ")}) is not read; expected null, slice(None) (all joints) or a list of joint indices`
       );
+    }
+    const bad = ids.find((i) => i >= policyJoints.length);
+    if (bad !== void 0)
+      refuseDeploy(key, `joint ${bad} does not exist (the policy has ${policyJoints.length} joints)`);
+    return [...ids];
+  };
+  let actuated;
+  const actionIds = selectedJoints(action.joint_ids, `${termKey}.joint_ids`);
+  if (actionIds !== void 0) {
+    actuated = actionIds;
   } else if (action.joint_names == null || action.joint_names.every((p) => p === ".*")) {
     actuated = policyJoints.map((_, i) => i);
   } else {
@@ -252,6 +278,17 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
       `'${action.offset}' is not a number, a list or 'default_joint_pos'`
     );
   } else offset = perJoint("offset", action.offset);
+  if (map !== void 0 && Array.isArray(offset)) {
+    const near = (a, b) => b !== void 0 && Math.abs(a - b) < 1e-6;
+    const offsets = offset;
+    const asWritten = offsets.every((v, k) => near(v, defaultPose[actuated[k]]));
+    const throughMap = offsets.every((v, k) => near(v, deploy.default_joint_pos[map[actuated[k]]]));
+    if (!asWritten && throughMap)
+      refuseDeploy(
+        "default_joint_pos",
+        `in motor order (${termKey}.offset equals it only when read through joint_ids_map); expected policy order, as unitree_rl_lab's exporter writes it (the order of the action offsets)`
+      );
+  }
   const clip = action.clip ?? void 0;
   const perJointClip = clip !== void 0 && Array.isArray(clip[0]);
   if (perJointClip && clip.length !== na)
@@ -272,15 +309,40 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
       return { ...common, scale: s };
     };
     const missing = (what) => refuseBinding(`bind.${what}`, `${files.deploy}: ${key} is computed from it; give it in the binding`);
+    const subsetKey = `${key}.params.asset_cfg.joint_ids`;
+    let subset;
+    const assetCfg = term.params?.["asset_cfg"];
+    if (assetCfg != null) {
+      const parsed = assetCfgSchema.safeParse(assetCfg);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        refuseDeploy(`${key}.params.asset_cfg.${issue.path.join(".")}`, issue.message);
+      }
+      subset = selectedJoints(parsed.data.joint_ids, subsetKey);
+    }
+    const termJoints = subset ? subset.map((i) => policyJoints[i]) : policyJoints;
+    const termDefault = subset ? subset.map((i) => defaultPose[i]) : defaultPose;
+    const wholeTerm = (what) => {
+      if (subset !== void 0)
+        refuseDeploy(
+          subsetKey,
+          `[${subset.join(", ")}] selects joints, but ${what} is not one value per joint; expected null or slice(None)`
+        );
+    };
     const explicit = bind.observations[name];
     const constant = bind.constants[name];
     const commandName = typeof term.params?.["command_name"] === "string" ? term.params["command_name"] : name === "velocity_commands" ? "base_velocity" : void 0;
-    if (explicit === void 0 && constant !== void 0)
+    if (explicit === void 0 && constant !== void 0) {
+      wholeTerm("a constant (bind.constants)");
       return { ...withScale(constant.length), source: "constant", value: constant };
+    }
     if (explicit === void 0) {
-      if (name === "last_action" || name === "actions")
+      if (name === "last_action" || name === "actions") {
+        wholeTerm("the last action");
         return { ...withScale(na), source: "last_action" };
+      }
       if (commandName !== void 0) {
+        wholeTerm(`the command ${commandName}`);
         const ranges = deploy.commands?.[commandName]?.ranges;
         const value = [0, 0, 0];
         const r = ranges ? ["lin_vel_x", "lin_vel_y", "ang_vel_z"].map(
@@ -294,6 +356,8 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
           ...r ? { ranges: r } : {}
         };
       }
+      if (name === "projected_gravity" || name === "base_ang_vel" || name === "base_lin_vel")
+        wholeTerm(`${name} (a vector of the base)`);
       if (name === "projected_gravity")
         return {
           ...withScale(3),
@@ -315,16 +379,16 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
         };
       if (name === "joint_pos_rel" || name === "joint_pos")
         return {
-          ...withScale(policyJoints.length),
+          ...withScale(termJoints.length),
           source: "signals",
-          signals: expand("{joint}.pos", policyJoints),
-          offset: defaultPose
+          signals: expand("{joint}.pos", termJoints),
+          offset: termDefault
         };
       if (name === "joint_vel_rel" || name === "joint_vel")
         return {
-          ...withScale(policyJoints.length),
+          ...withScale(termJoints.length),
           source: "signals",
-          signals: expand("{joint}.vel", policyJoints)
+          signals: expand("{joint}.vel", termJoints)
         };
       return refuseBinding(
         `bind.observations.${name}`,
@@ -333,7 +397,8 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
     }
     const b = typeof explicit === "string" || Array.isArray(explicit) ? { source: "signals", signals: explicit } : explicit;
     const source = b.source;
-    const signals2 = b.signals === void 0 ? void 0 : expand(b.signals, policyJoints);
+    const signals2 = b.signals === void 0 ? void 0 : expand(b.signals, termJoints);
+    if (source !== "signals") wholeTerm(`a ${source} term`);
     switch (source) {
       case "last_action":
         return { ...withScale(na), source };
@@ -368,16 +433,16 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
       default: {
         const list = signals2 ?? refuseBinding(`bind.observations.${name}.signals`, "give the robot signals of the term");
         const relative = b.relative ?? name.startsWith("joint_pos");
-        if (relative && list.length !== policyJoints.length)
+        if (relative && list.length !== termJoints.length)
           refuseBinding(
             `bind.observations.${name}`,
-            `${list.length} signals, but a joint position term relative to the default pose needs ${policyJoints.length} (one per policy joint)`
+            `${list.length} signals, but a joint position term relative to the default pose needs ${termJoints.length} (one per ${subset ? `joint of ${subsetKey}` : "policy joint"})`
           );
         return {
           ...withScale(list.length),
           source: "signals",
           signals: list,
-          ...relative ? { offset: defaultPose } : {}
+          ...relative ? { offset: termDefault } : {}
         };
       }
     }
@@ -424,10 +489,18 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
     all.forEach((joint, m) => {
       constants[kp[m]] = stiffness[m];
       constants[kd[m]] = damping[m];
-      if (!actuatedNames.includes(joint)) {
-        const target = expand(bind.actions ?? defaultActionPattern.position, [joint])[0];
-        constants[target] = deploy.default_joint_pos[m];
+      if (actuatedNames.includes(joint)) return;
+      const p = map !== void 0 ? map.indexOf(m) : m;
+      if (p < 0) {
+        if (stiffness[m] !== 0)
+          refuseDeploy(
+            `stiffness.${m}`,
+            `${stiffness[m]}, but motor ${m} (${joint}) is not in joint_ids_map, so the file has no default position to hold it at; expected 0`
+          );
+        return;
       }
+      const target = expand(bind.actions ?? defaultActionPattern.position, [joint])[0];
+      constants[target] = defaultPose[p];
     });
   }
   if (signals.length !== na)
@@ -459,5 +532,6 @@ export {
   DeployError,
   actionTermMode,
   contractFromDeploy,
-  deployBindingSchema
+  deployBindingSchema,
+  pythonSliceTag
 };

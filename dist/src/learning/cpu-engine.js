@@ -1,108 +1,42 @@
 // Compiled from src/learning/cpu-engine.ts by `npm run build`: edit the source, not this file.
 
 // src/learning/cpu-engine.ts
-import { layerOffsets, layerSizes } from "./engine.js";
+import { activate, activationGrad, DenseMlp } from "./dense-mlp.js";
 var cpuEngine = {
   name: "ts-cpu",
-  createMlp: (spec, rng) => new CpuMlp(spec, rng)
+  createMlp: (spec, rng) => new DenseMlp(spec, rng, typescriptKernels)
 };
-var CpuMlp = class {
-  constructor(spec, rng) {
-    this.spec = spec;
-    const sizes = layerSizes(spec);
-    for (const size of sizes) {
-      if (!Number.isInteger(size) || size <= 0) {
-        throw new RangeError(`MLP layer sizes must be positive integers, got [${sizes}]`);
-      }
-    }
-    this.widest = Math.max(...sizes);
-    const offsets = layerOffsets(spec);
-    const last = offsets[offsets.length - 1];
-    const count = last.bias + last.outSize;
-    this.params = new Float64Array(count);
-    this.grads = new Float64Array(count);
-    this.reluSlope = spec.activation === "relu" ? spec.negativeSlope ?? 0 : null;
-    for (const { inSize, outSize, weight, bias } of offsets) {
-      const w = this.params.subarray(weight, bias);
-      const gw = this.grads.subarray(weight, bias);
-      const b = this.params.subarray(bias, bias + outSize);
-      const gb = this.grads.subarray(bias, bias + outSize);
-      const isLast = last.weight === weight;
-      if (isLast && spec.outputGain !== void 0) {
-        const bound = spec.outputGain * Math.sqrt(6 / (inSize + outSize));
-        for (let i = 0; i < w.length; i++) w[i] = rng.range(-bound, bound);
-      } else {
-        const bound = 1 / Math.sqrt(inSize);
-        for (let i = 0; i < w.length; i++) w[i] = rng.range(-bound, bound);
-        for (let i = 0; i < b.length; i++) b[i] = rng.range(-bound, bound);
-      }
-      this.layers.push({ inSize, outSize, w, b, gw, gb, wT: new Float64Array(inSize * outSize) });
-    }
+var scratchA = new Float64Array(0);
+var scratchB = new Float64Array(0);
+function scratch(which, size) {
+  if (which === "a") {
+    if (scratchA.length < size) scratchA = new Float64Array(size);
+    return scratchA;
   }
-  spec;
-  params;
-  grads;
-  layers = [];
-  /** Hidden activation: ReLU with this slope below zero (0 = plain ReLU), or null for tanh. */
-  reluSlope;
-  widest;
-  createPass(maxRows) {
-    const activations = this.layers.map((layer) => new Float64Array(maxRows * layer.outSize));
-    const deltas = this.layers.map((layer) => new Float64Array(maxRows * layer.outSize));
-    return {
-      maxRows,
-      output: activations[activations.length - 1],
-      activations,
-      deltas,
-      inputT: new Float64Array(maxRows * this.widest),
-      deltaT: new Float64Array(maxRows * this.widest),
-      input: new Float64Array(0),
-      rows: 0
-    };
-  }
-  forward(pass, input, rows) {
-    const p = pass;
-    if (rows > p.maxRows) throw new RangeError(`forward of ${rows} rows on a pass sized for ${p.maxRows}`);
-    p.input = input;
-    p.rows = rows;
-    let x = input;
-    const last = this.layers.length - 1;
-    for (let l = 0; l <= last; l++) {
-      const layer = this.layers[l];
-      const y = p.activations[l];
-      gemmABt(x, rows, layer.w, layer.outSize, layer.inSize, y, layer.b, false);
-      if (l < last) activate(y, rows * layer.outSize, this.reluSlope);
-      x = y;
+  if (scratchB.length < size) scratchB = new Float64Array(size);
+  return scratchB;
+}
+var typescriptKernels = {
+  forward(x, rows, inSize, w, b, outSize, y, activation, slope) {
+    gemmABt(x, rows, w, outSize, inSize, y, b, false);
+    activate(y, rows * outSize, activation, slope);
+  },
+  backwardInput(delta, rows, outSize, w, inSize, dx, activated, activation, slope) {
+    const wT = scratch("a", inSize * outSize);
+    transpose(w, outSize, inSize, wT);
+    gemmABt(delta, rows, wT, inSize, outSize, dx, null, false);
+    activationGrad(dx, activated, rows * inSize, activation, slope);
+  },
+  backwardWeights(delta, rows, outSize, x, inSize, gw, gb) {
+    const deltaT = scratch("a", rows * outSize);
+    const inputT = scratch("b", rows * inSize);
+    transpose(delta, rows, outSize, deltaT);
+    transpose(x, rows, inSize, inputT);
+    gemmABt(deltaT, outSize, inputT, inSize, rows, gw, null, true);
+    for (let r = 0; r < rows; r++) {
+      const d0 = r * outSize;
+      for (let j = 0; j < outSize; j++) gb[j] += delta[d0 + j];
     }
-    return p.output;
-  }
-  backward(pass, gradOutput, gradInput, accumulate) {
-    const p = pass;
-    const rows = p.rows;
-    let delta = gradOutput;
-    for (let l = this.layers.length - 1; l >= 0; l--) {
-      const layer = this.layers[l];
-      const { inSize, outSize } = layer;
-      const x = l === 0 ? p.input : p.activations[l - 1];
-      if (accumulate) {
-        transpose(delta, rows, outSize, p.deltaT);
-        transpose(x, rows, inSize, p.inputT);
-        gemmABt(p.deltaT, outSize, p.inputT, inSize, rows, layer.gw, null, true);
-        for (let r = 0; r < rows; r++) {
-          const d0 = r * outSize;
-          for (let j = 0; j < outSize; j++) layer.gb[j] += delta[d0 + j];
-        }
-      }
-      const target = l === 0 ? gradInput : p.deltas[l - 1];
-      if (target === null) break;
-      transpose(layer.w, outSize, inSize, layer.wT);
-      gemmABt(delta, rows, layer.wT, inSize, outSize, target, null, false);
-      if (l > 0) activationGrad(target, x, rows * inSize, this.reluSlope);
-      delta = target;
-    }
-  }
-  zeroGrad() {
-    this.grads.fill(0);
   }
 };
 function gemmABt(a, m, b, n, k, c, bias, accumulate) {
@@ -165,24 +99,6 @@ function transpose(x, rows, cols, out) {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     for (let c = 0; c < cols; c++) out[c * rows + r] = x[o + c];
-  }
-}
-function activate(y, n, reluSlope) {
-  if (reluSlope === 0) {
-    for (let i = 0; i < n; i++) if (y[i] < 0) y[i] = 0;
-  } else if (reluSlope !== null) {
-    for (let i = 0; i < n; i++) if (y[i] < 0) y[i] *= reluSlope;
-  } else {
-    for (let i = 0; i < n; i++) y[i] = Math.tanh(y[i]);
-  }
-}
-function activationGrad(grad, a, n, reluSlope) {
-  if (reluSlope === 0) {
-    for (let i = 0; i < n; i++) if (a[i] <= 0) grad[i] = 0;
-  } else if (reluSlope !== null) {
-    for (let i = 0; i < n; i++) if (a[i] <= 0) grad[i] *= reluSlope;
-  } else {
-    for (let i = 0; i < n; i++) grad[i] *= 1 - a[i] * a[i];
   }
 }
 export {

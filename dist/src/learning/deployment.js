@@ -37,7 +37,7 @@ function trainedPolicyExport(trainer, trainingConfig) {
   const { algorithm, seed } = trainer.options;
   const last = trainer.history.at(-1);
   return {
-    mlp: trainer.learner.exportPolicy(),
+    mlp: trainer.learner.actorPolicy(),
     contract: trainedPolicyContract(trainer.environment, trainer.envs.actionMap),
     name: POLICY_NAME,
     description: `${algorithm} actor trained on ${trainer.envs.name}, seed ${seed}, ${trainer.updatesDone} updates`,

@@ -99,6 +99,8 @@ var H2oAgent = class {
   dSa;
   dSas;
   discriminatorOptimizers = [];
+  /** Share of the last discriminator batch the (s, a, s′) classifier put on the right side (real or sim). */
+  discriminatorAccuracy = 0;
   diagnostics = {
     wInside: 0,
     wOutside: 0,
@@ -161,16 +163,23 @@ var H2oAgent = class {
     sac.criticBackward();
     const alpha = sac.alpha;
     sac.step();
-    let meanQ = 0;
-    for (let r = 0; r < batch.rows; r++) meanQ += qs[0][r];
+    let qReal = 0;
+    for (let r = 0; r < realBatch; r++) qReal += qs[0][r];
+    let qSim = 0;
+    for (let r = realBatch; r < batch.rows; r++) qSim += qs[0][r];
     let meanW = 0;
     for (let j = 0; j < simBatch; j++) meanW += this.w[j];
     return {
       qLoss: qLoss / 2,
       actorLoss,
       alpha,
-      meanQ: meanQ / batch.rows,
+      meanQ: (qReal + qSim) / batch.rows,
+      // Q on real vs simulated transitions: the penalty pushes the second below the first where
+      // the simulator is wrong.
+      ...realBatch > 0 ? { meanQReal: qReal / realBatch } : {},
+      ...simBatch > 0 ? { meanQSim: qSim / simBatch } : {},
       discriminatorLoss,
+      ...this.dSa === null ? {} : { discriminatorAccuracy: this.discriminatorAccuracy },
       meanW: simBatch > 0 ? meanW / simBatch : 1,
       penalty: penaltyValue / 2
     };
@@ -223,6 +232,7 @@ var H2oAgent = class {
     const outSa = dSa.forward(this.saPass, this.saIn, b.rows);
     const outSas = dSas.forward(this.sasPass, this.sasIn, b.rows);
     let loss = 0;
+    let correct = 0;
     for (let r = 0; r < b.rows; r++) {
       const label = r < n ? 0 : 1;
       const ta0 = Math.tanh(outSa[2 * r]);
@@ -232,6 +242,7 @@ var H2oAgent = class {
       const pSa1 = sigmoid(2 * ta1 - 2 * ta0);
       const pSas1 = sigmoid(2 * tb1 + 2 * ta1 - 2 * tb0 - 2 * ta0);
       loss -= (Math.log(label === 1 ? pSa1 : 1 - pSa1) + Math.log(label === 1 ? pSas1 : 1 - pSas1)) / n;
+      if (pSas1 > 0.5 === (label === 1)) correct += 1;
       const gSa = (pSa1 - label) / n;
       const gSas = (pSas1 - label) / n;
       const gLogitSa1 = gSa + gSas;
@@ -243,6 +254,7 @@ var H2oAgent = class {
     dSa.backward(this.saPass, this.gradSa, null, true);
     dSas.backward(this.sasPass, this.gradSas, null, true);
     for (const optimizer of this.discriminatorOptimizers) optimizer.step();
+    this.discriminatorAccuracy = correct / b.rows;
     return loss;
   }
   /** w, u and ω for the sim half of `batch`, from the current discriminators (no gradient). */

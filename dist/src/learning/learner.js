@@ -54,7 +54,7 @@ function sacLearner(engine, obsSize, actSize, config, sim, rng) {
     stateArrays: () => agent.stateArrays(),
     stateScalars: () => agent.stateScalars(),
     loadScalars: (s) => agent.loadScalars(s),
-    exportPolicy: () => mlpPolicy(agent.actor, actSize, null),
+    actorPolicy: () => mlpPolicy(agent.actor, actSize, null),
     loadActor: (init, initialStd) => loadActor(agent.actor, init, { extraBias: rawLogStd(agent, initialStd) }),
     // No real data: policy evaluation on the simulator's start steps.
     warmCritics: (r) => {
@@ -76,7 +76,7 @@ function hybridLearner(engine, obsSize, actSize, config, real, sim, rng, gapRegi
     stateScalars: () => agent.stateScalars(),
     loadScalars: (s) => agent.loadScalars(s),
     // The deterministic SAC action is tanh of the mean head: the first A outputs of the last layer.
-    exportPolicy: () => mlpPolicy(agent.sac.actor, actSize, null),
+    actorPolicy: () => mlpPolicy(agent.sac.actor, actSize, null),
     loadActor: (init, initialStd) => loadActor(agent.sac.actor, init, { extraBias: rawLogStd(agent.sac, initialStd) }),
     warmCritics: (r) => {
       if (real === null) return null;
@@ -97,7 +97,7 @@ function td3bcLearner(engine, obsSize, actSize, config, real, rng) {
     stateArrays: () => agent.stateArrays(),
     stateScalars: () => agent.stateScalars(),
     loadScalars: (s) => agent.loadScalars(s),
-    exportPolicy: () => mlpPolicy(agent.actor, actSize, { mean: agent.stateMean, std: agent.stateStd }),
+    actorPolicy: () => mlpPolicy(agent.actor, actSize, { mean: agent.stateMean, std: agent.stateStd }),
     // TD3+BC's actor sees states normalised by the log's statistics: re-express the deployed one.
     loadActor: (init) => {
       const options = { inputMean: agent.stateMean, inputStd: agent.stateStd };

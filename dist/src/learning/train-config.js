@@ -6,10 +6,15 @@ import path from "node:path";
 import { z } from "zod";
 import { ConfigDocument } from "../config/document.js";
 import { algorithmNames, algorithms } from "./learner.js";
+var engineNames = ["native", "tfjs", "ts-cpu"];
 var trainFileSchema = z.object({
   algorithm: z.enum(algorithmNames),
-  /** tfjs: TensorFlow.js, native when installed, else wasm SIMD; ts-cpu: plain TypeScript, Float64, no dependencies. */
-  engine: z.enum(["tfjs", "ts-cpu"]).default("tfjs"),
+  /**
+   * native: C float32 SIMD compiled on this machine (falls back to tfjs, saying why, without a C
+   * compiler); tfjs: TensorFlow.js, native when installed, else wasm SIMD; ts-cpu: plain
+   * TypeScript, float64, no dependencies (the oracle the others are tested against).
+   */
+  engine: z.enum(engineNames).default("native"),
   /** The (simulator, real system) pair: `kind` names an environment plugin, the other keys are its options. */
   environment: z.looseObject({ kind: z.string() }),
   /**
@@ -52,7 +57,12 @@ var trainFileSchema = z.object({
   output: z.string().optional(),
   checkpointEvery: z.number().int().positive().optional(),
   /** Seeds trained in parallel, one process each. */
-  workers: z.number().int().positive().default(2)
+  workers: z.number().int().positive().default(2),
+  /**
+   * Threads per seed sharing the native engine's large products. More than 1 pays only on idle
+   * cores: beside other work a thread that waits for a CPU stalls every product it shares.
+   */
+  threads: z.number().int().positive().default(1)
 }).strict();
 function loadTrainConfig(file, environments, options = {}) {
   return checkTrainConfig(ConfigDocument.read(file), environments, options);
@@ -125,6 +135,7 @@ function trainerOptions(config, seed) {
   };
 }
 export {
+  engineNames,
   loadTrainConfig,
   parseTrainConfig,
   trainFileSchema,

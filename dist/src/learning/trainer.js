@@ -108,7 +108,8 @@ var Trainer = class _Trainer {
           updates: this.updatesDone,
           simSteps: this.simSteps,
           realReturn,
-          seconds: this.elapsed + (performance.now() - start) / 1e3
+          seconds: this.elapsed + (performance.now() - start) / 1e3,
+          stats: { ...this.lastStats }
         });
       }
     }

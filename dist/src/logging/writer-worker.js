@@ -6,6 +6,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import zstd from "@foxglove/wasm-zstd";
 import { McapWriter } from "@mcap/core";
 import { eventMessage } from "./event-message.js";
+import { fileWritable } from "./file-writable.js";
 import {
   eventSchema,
   linkMessage,
@@ -36,20 +37,9 @@ async function run(setup) {
   const epochNs = BigInt(Math.round(setup.startedAtMs)) * 1000000n;
   const logTimeOf = (loopSeconds) => epochNs + secondsToNs(loopSeconds);
   const file = await open(setup.path, "w");
-  let position = 0n;
+  const writable = fileWritable(file, setup.path);
   const writer = new McapWriter({
-    writable: {
-      position: () => position,
-      write: async (buffer) => {
-        for (let offset = 0; offset < buffer.byteLength; ) {
-          const { bytesWritten } = await file.write(buffer, offset, buffer.byteLength - offset);
-          if (bytesWritten === 0)
-            throw new Error(`wrote 0 of ${buffer.byteLength - offset} bytes to ${setup.path}`);
-          offset += bytesWritten;
-        }
-        position += BigInt(buffer.byteLength);
-      }
-    },
+    writable,
     chunkSize: setup.chunkSize,
     // zstd level 3: a fifth of the size of plain JSON chunks at a small fraction of the writer's time.
     compressChunk: (data) => ({ compression: "zstd", compressedData: zstd.compress(data, 3) })
@@ -219,7 +209,7 @@ async function run(setup) {
     events,
     messages: Number(stats?.messageCount ?? 0n),
     chunks: stats?.chunkCount ?? 0,
-    bytes: Number(position),
+    bytes: Number(writable.position()),
     firstDeadline,
     lastDeadline
   });

@@ -77,7 +77,8 @@ async function assembleControl(config, info, parts, events, controlDt, mode = co
     dt: controlDt,
     events,
     realtime: mode === "realtime",
-    commands
+    commands,
+    robot: info
   };
   for (const { name, controller } of controllers) {
     const entry = config.controllers.find((c) => c.name === name);
@@ -92,7 +93,6 @@ async function assembleControl(config, info, parts, events, controlDt, mode = co
       await guard.configure({
         ...context,
         controllers: manager.names,
-        robot: info,
         controllerInstances: new Map(controllers.map((c) => [c.name, c.controller]))
       });
     } catch (error) {

@@ -33,7 +33,8 @@ async function runFromConfig(config, overrides = {}, hooks = {}) {
   const events = new EventFanout([...hooks.events ?? []]);
   const options = { ...config.loop, mode: overrides.mode ?? config.loop.mode };
   const context = { baseDir: config.baseDir, controlDt: 1 / options.rateHz, seed: config.seed };
-  const task = await taskOfConfig(config);
+  const configuredTask = await taskOfConfig(config);
+  const task = configuredTask && overrides.episodeHorizon !== void 0 ? { ...configuredTask, horizon: overrides.episodeHorizon } : configuredTask;
   const parts = await createControlParts(config, context);
   let robot;
   try {
@@ -151,6 +152,7 @@ async function runFromConfig(config, overrides = {}, hooks = {}) {
           success: outcome.success,
           episodes: outcome.episodes,
           falls: outcome.falls,
+          ...outcome.endedLatchedAt === void 0 ? {} : { endedLatchedAt: outcome.endedLatchedAt },
           goalMissed: outcome.goalMissed,
           meanReturn: outcome.meanReturn,
           timeInLimits: outcome.timeInLimits

@@ -104,6 +104,8 @@ var TaskOutcomeTracker = class {
   /** The tick that revealed the gap which cut the last episode, unjudged; -1 when there is none. */
   cutByGapAt = -1;
   firstFall;
+  /** Loop time of the latch that ended the last episode before its horizon, until another opens. */
+  lastCutByLatchAt;
   inLimitsTicks = 0;
   ticks = 0;
   writeTick(record) {
@@ -117,6 +119,7 @@ var TaskOutcomeTracker = class {
     const consecutive = record.tick === this.previousTick + 1;
     if (this.previousOpen && consecutive && finite) {
       const r = this.task.reward(this.previous, this.command, obs);
+      if (!this.open) this.lastCutByLatchAt = void 0;
       this.open = true;
       this.openReturn += r;
       this.openTransitions++;
@@ -126,8 +129,12 @@ var TaskOutcomeTracker = class {
         this.firstFall ??= record.deadline;
         this.close(false);
         if (!latched) this.skippingAfterTerminal = true;
-      } else if (latched) this.close(true);
-      else if (this.task.horizon !== void 0 && this.openTransitions >= this.task.horizon) this.close(true);
+      } else if (latched) {
+        const short = this.task.horizon === void 0 || this.openTransitions < this.task.horizon;
+        this.close(true);
+        if (short) this.lastCutByLatchAt = record.deadline;
+      } else if (this.task.horizon !== void 0 && this.openTransitions >= this.task.horizon)
+        this.close(true);
     } else if (this.open) {
       this.close(false);
       if (!consecutive) this.cutByGapAt = record.tick;
@@ -154,7 +161,7 @@ var TaskOutcomeTracker = class {
     const episodes = this.returns.length;
     const meanReturn = episodes === 0 ? 0 : this.returns.reduce((a, b) => a + b, 0) / episodes;
     const goal = this.task.goal !== void 0;
-    const success = episodes > 0 && this.falls === 0 && (!goal || this.goalChecked > 0 && this.goalMissed === 0);
+    const success = episodes > 0 && this.falls === 0 && this.lastCutByLatchAt === void 0 && (!goal || this.goalChecked > 0 && this.goalMissed === 0);
     const verdict = this.verdict(episodes, goal);
     return {
       task: this.task.name,
@@ -162,6 +169,7 @@ var TaskOutcomeTracker = class {
       verdict,
       episodes,
       falls: this.falls,
+      endedLatchedAt: this.lastCutByLatchAt,
       goalMissed: this.goalMissed,
       returns: [...this.returns],
       meanReturn,
@@ -177,6 +185,8 @@ var TaskOutcomeTracker = class {
       return "no episode of the task (no two consecutive ticks with the safety layer clear)";
     if (this.falls > 0)
       return `the task's terminal state was reached in ${this.falls} of ${plural(episodes, "episode")}, first at ${this.firstFall.toFixed(2)} s`;
+    if (this.lastCutByLatchAt !== void 0)
+      return `the run ended latched: the safety layer stopped its last episode at ${this.lastCutByLatchAt.toFixed(2)} s, before the task's horizon`;
     if (!goal) return `no terminal state in ${plural(episodes, "episode")}`;
     const checked = this.goalChecked;
     if (checked === 0)

@@ -246,6 +246,14 @@ function inspectCertificate(model, raw, origin = "certificate") {
       `${origin}: hole ${fmt(cert.hole.halfWidths)} differs from the model's ${fmt(model.spec.hole)}`
     );
   for (const part of ["spec", "uncertainty", "assumptions"]) compare(part);
+  const expected = statementOf(model, cert.rho);
+  if (cert.statement !== expected) {
+    let at = 0;
+    while (cert.statement[at] === expected[at]) at++;
+    throw new RangeError(
+      `${origin}: its statement disagrees with its rho ${cert.rho} and the model: from character ${at} it reads "${cert.statement.slice(at, at + 40)}…", the claim at rho ${cert.rho} reads "${expected.slice(at, at + 40)}…"`
+    );
+  }
   if (cert.result !== "verified")
     throw new RangeError(`${origin}: result is '${cert.result}', expected 'verified'`);
   if (cert.holeCheck.result !== "verified")
@@ -272,9 +280,6 @@ function readCertificateFile(path) {
     );
   }
 }
-function loadCertificate(model, path) {
-  return checkCertificate(model, readCertificateFile(path), `certificate ${path}`);
-}
 export {
   CERTIFICATE_FORMAT,
   ROUNDING_NOTE,
@@ -283,7 +288,6 @@ export {
   certify,
   checkCertificate,
   inspectCertificate,
-  loadCertificate,
   readCertificateFile,
   seal,
   statementOf

@@ -1,10 +1,7 @@
 // Compiled from src/verification/io.ts by `npm run build`: edit the source, not this file.
-const __sourceUrl = new URL("../../../src/verification/io.ts", import.meta.url).href;
 
 // src/verification/io.ts
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { parseModel } from "./model.js";
 function loadModel(path) {
   let raw;
@@ -17,13 +14,6 @@ function loadModel(path) {
   }
   return parseModel(raw, `model ${path}`);
 }
-var repoRoot = resolve(dirname(fileURLToPath(__sourceUrl)), "..", "..");
-function anchorsDir() {
-  const dir = join(repoRoot, "..", "shared", "anchors", "yang2024");
-  return existsSync(dir) ? dir : void 0;
-}
 export {
-  anchorsDir,
-  loadModel,
-  repoRoot
+  loadModel
 };

@@ -4,7 +4,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { POLICY_NAME } from "../../../src/learning/deployment.js";
-import { loadTrainConfig, trainerOptions } from "../../../src/learning/train-config.js";
+import {
+  engineNames,
+  loadTrainConfig,
+  trainerOptions
+} from "../../../src/learning/train-config.js";
 import { Trainer } from "../../../src/learning/trainer.js";
 import { environmentPlugins } from "../../plugins.js";
 import { environmentPairOf, realDatasetOf } from "../../train/environments.js";
@@ -14,13 +18,14 @@ function register(program) {
     "--updates <n>",
     "gradient updates per seed, overriding the config",
     (v) => Number.parseInt(v, 10)
-  ).option("--workers <n>", "parallel seed processes, overriding the config", (v) => Number.parseInt(v, 10)).option("--out <dir>", "output folder, overriding the config").action(async (file, flags) => {
+  ).option("--workers <n>", "parallel seed processes, overriding the config", (v) => Number.parseInt(v, 10)).option("--out <dir>", "output folder, overriding the config").option("--engine <name>", `training engine (${engineNames.join(", ")}), overriding the config`).action(async (file, flags) => {
     const loaded = loadTrainConfig(file, environmentPlugins);
     const config = {
       ...loaded,
       ...flags.seeds ? { seeds: parseSeeds(flags.seeds) } : {},
       ...flags.updates ? { budget: { ...loaded.budget, updates: positive(flags.updates, "--updates") } } : {},
       ...flags.workers ? { workers: positive(flags.workers, "--workers") } : {},
+      ...flags.engine ? { engine: engineName(flags.engine) } : {},
       // A path given on the command line is relative to the working directory, like any argument.
       ...flags.out ? { output: path.resolve(flags.out) } : {}
     };
@@ -49,10 +54,13 @@ function register(program) {
       algorithm: config.algorithm,
       seeds: results.map((r) => ({
         seed: r.result.seed,
+        engine: r.result.engine,
         finalReturn: r.result.finalReturn,
         seconds: r.result.seconds,
         history: r.result.history,
         diagnostics: r.result.diagnostics,
+        // H2O: the final discriminators' w over every sim transition, inside vs outside the gap.
+        finalW: r.result.finalW,
         policy: path.join(config.output, `seed-${r.result.seed}`, `${POLICY_NAME}.onnx`),
         contract: path.join(config.output, `seed-${r.result.seed}`, `${POLICY_NAME}.contract.yaml`)
       })),
@@ -66,6 +74,12 @@ function register(program) {
 `
     );
   });
+}
+function engineName(text) {
+  const name = engineNames.find((n) => n === text);
+  if (name === void 0)
+    throw new Error(`--engine: expected one of ${engineNames.join(", ")}, got '${text}'`);
+  return name;
 }
 function parseSeeds(text) {
   const seeds = text.split(",").map((s) => Number(s.trim()));

@@ -41,7 +41,7 @@ function deployConfig() {
     step_dt: 0.02,
     stiffness: repeat(12, trot.kp),
     damping: repeat(12, trot.kd),
-    default_joint_pos: motorJoints.map(defaultOf),
+    default_joint_pos: policyJoints.map(defaultOf),
     commands: { base_velocity: { ranges: { ...commandRanges, heading: null } } },
     actions: {
       JointPositionAction: {
