@@ -2,6 +2,7 @@ import { readSync, writeSync } from 'node:fs';
 import { autoDetect, type DarwinPortBinding, type LinuxPortBinding } from '@serialport/bindings-cpp';
 import { encodeFrame, FrameDecoder, maxFrameSize } from '../protocol/framing.ts';
 import { maxMessageSize } from '../protocol/messages.ts';
+import { portLockHolders } from './port-holder.ts';
 import {
   createLinkCounters,
   type LinkCounters,
@@ -97,6 +98,7 @@ export class SerialTransport implements Transport {
     try {
       await this.openPort();
     } catch (error) {
+      if (/Cannot lock port/.test(messageOf(error))) throw new Error(heldMessage(this.options.path));
       throw new Error(`cannot open serial port ${this.options.path}: ${messageOf(error)}${await portHint()}`);
     }
   }
@@ -276,6 +278,19 @@ function isWouldBlock(error: unknown): boolean {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The OS lock refused the port: on serial this, not the session protocol, is what keeps a second
+ * runtime off a rig that one already drives (docs/security.md). Names the holder where Linux says.
+ */
+function heldMessage(path: string): string {
+  const holders = portLockHolders(path).map(
+    (h) =>
+      `pid ${h.pid}${h.command === '' ? '' : `: ${h.command.length > 160 ? `${h.command.slice(0, 157)}...` : h.command}`}`,
+  );
+  const who = holders.length > 0 ? ` (${holders.join('; ')})` : '';
+  return `serial port ${path} is held by another process${who}: its OS lock lets one process at a time use the port, so only one runtime can own a rig over serial; stop that one first`;
 }
 
 /** Port discovery needs udev, which containers often lack; say so instead of failing obscurely. */
