@@ -32,6 +32,20 @@ export interface CommandChannelConfig {
   readonly schedule?: readonly CommandStep[] | undefined;
 }
 
+/**
+ * What a write left in the channel, and, where it was clamped, which values were out of range and
+ * what the range is: `v = [0.7, 0] (clamped to its ranges): value 1 was 0.9, range [-0.3, 0.7]`.
+ */
+export function describeWrite(channel: CommandChannel, requested: readonly number[]): string {
+  const outside: string[] = [];
+  requested.forEach((value, i) => {
+    if (value !== channel.values[i])
+      outside.push(`value ${i + 1} was ${value}, range [${channel.lower[i]}, ${channel.upper[i]}]`);
+  });
+  const text = `${channel.name} = [${Array.from(channel.values).join(', ')}]`;
+  return outside.length === 0 ? text : `${text} (clamped to its ranges): ${outside.join('; ')}`;
+}
+
 export class CommandBoard {
   private readonly channels = new Map<string, CommandChannel>();
   private readonly schedules: { channel: string; steps: CommandStep[]; next: number }[] = [];
@@ -99,18 +113,14 @@ export class CommandBoard {
     if (values.length !== channel.values.length)
       return `command '${name}' takes ${channel.values.length} values, got ${values.length}`;
     if (!values.every(Number.isFinite)) return `command '${name}': every value must be a finite number`;
-    let clamped = false;
-    for (let i = 0; i < values.length; i++) {
-      const v = Math.min(channel.upper[i]!, Math.max(channel.lower[i]!, values[i]!));
-      if (v !== values[i]) clamped = true;
-      channel.values[i] = v;
-    }
+    for (let i = 0; i < values.length; i++)
+      channel.values[i] = Math.min(channel.upper[i]!, Math.max(channel.lower[i]!, values[i]!));
     channel.version++;
     this.events?.emit({
       time,
       kind: 'info',
       source: `command:${source}`,
-      message: `${name} = [${Array.from(channel.values).join(', ')}]${clamped ? ' (clamped to its ranges)' : ''}`,
+      message: describeWrite(channel, values),
     });
     return undefined;
   }

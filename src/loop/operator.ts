@@ -10,8 +10,11 @@
  *                    defer or deny it)
  *   status           one line: active controller, latch, ticks
  *   command NAME v…  write a command channel (e.g. `command base_velocity 0.5 0 0.3`), clamped to
- *                    its ranges; `command` alone lists the channels and their values
+ *                    its ranges (the reply names each clamped value and its range); a wrong count
+ *                    or a non-number is refused; `command` alone lists the channels and their values
  */
+
+import { describeWrite } from '../core/commands.ts';
 import { formatLinkHealth } from '../core/link-health.ts';
 import type { Robot } from '../core/robot.ts';
 import type { ControlLoop } from './control-loop.ts';
@@ -129,7 +132,7 @@ export class OperatorConsole {
     const numbers = values.map(Number);
     const problem = board.set(name, numbers, `operator:${source}`, this.loop.record.deadline);
     if (problem !== undefined) return { ok: false, message: `${problem} (usage: command NAME v1 v2 …)` };
-    return { ok: true, message: `${name} = [${Array.from(board.get(name)!.values).join(', ')}]` };
+    return { ok: true, message: describeWrite(board.get(name)!, numbers) };
   }
 
   private async status(): Promise<string> {

@@ -48,7 +48,9 @@ describe('CommandBoard', () => {
     expect(Array.from(values)).toEqual([-1, 1]);
     board.advance(5);
     expect(Array.from(values)).toEqual([0.5, 2]);
-    expect(events.events.at(-1)!.message).toBe('v = [0.5, 2] (clamped to its ranges)');
+    expect(events.events.at(-1)!.message).toBe(
+      'v = [0.5, 2] (clamped to its ranges): value 2 was 3, range [0, 2]',
+    );
     expect(board.set('v', [1], 'test')).toBe("command 'v' takes 2 values, got 1");
     expect(board.set('w', [1], 'test')).toBe("no command channel 'w' (channels: v)");
     expect(board.set('v', [Number.NaN, 0], 'test')).toBe("command 'v': every value must be a finite number");
@@ -177,13 +179,16 @@ describe('commands in a run', () => {
       },
     );
     expect(seen[0]).toEqual([0, 0, 0]);
-    expect(replies[0]).toBe('base_velocity = [0.7, 0, -0.2]');
+    // The reply names the clamped value and its range; the listing shows what the channel holds.
+    expect(replies[0]).toBe(
+      'base_velocity = [0.7, 0, -0.2] (clamped to its ranges): value 1 was 1.5, range [-0.3, 0.7]',
+    );
     expect(replies[1]).toBe('base_velocity = [0.7, 0, -0.2]');
     expect(replies[2]).toBe("command 'base_velocity' takes 3 values, got 1 (usage: command NAME v1 v2 …)");
     const messages = result.events.map((e) => `${e.source}: ${e.message}`);
     expect(messages).toContain('command:schedule: base_velocity = [0.3, 0, 0]');
     expect(messages).toContain(
-      'command:operator:stdin: base_velocity = [0.7, 0, -0.2] (clamped to its ranges)',
+      'command:operator:stdin: base_velocity = [0.7, 0, -0.2] (clamped to its ranges): value 1 was 1.5, range [-0.3, 0.7]',
     );
   }, 30_000);
 });
