@@ -2,7 +2,8 @@
  * B1: certify the published Yang et al. 2024 pendulum models (read from ../shared/anchors/yang2024
  * when present, else the copies under controllers/hybrid/models), refute mutants, bisect the
  * largest verifiable ρ, and estimate the certified area share. Writes bench/results/certify-pendulum.json
- * and an SVG of each certified region.
+ * and an SVG of each certified region. With --plots it only redraws those plots from the committed
+ * JSON (its ρ x1.25 counterexamples), without verifying anything.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { sampledRoaLevel } from '../research/lyapunov/roa-estimate.ts';
 import { bisectRho, type Certificate, certify } from '../src/verification/certificate.ts';
 import { type LyapunovModel, type NeuralModelJson, parseModel } from '../src/verification/model.ts';
 import { VerifierPool } from '../src/verification/parallel.ts';
-import { levelSetGrid, regionPng, regionSvg, rollout } from '../src/verification/region.ts';
+import { levelSetGrid, regionPng, regionSvg } from '../src/verification/region.ts';
+import { pendulumRegionPlot } from './certify-pendulum-plot.ts';
 import { anchorsDir, machineInfo, printTable, repoRoot, resultsPath } from './report.ts';
 
 const anchors = anchorsDir();
@@ -39,6 +41,28 @@ const mutations: { name: string; apply: (raw: Raw) => void }[] = [
 
 function row(label: string, c: Certificate) {
   return [label, c.rho, c.result, c.method, c.boxes.visited, c.boxes.unknown, c.timeSeconds, c.workers];
+}
+
+/** Draws a model's region plot (SVG and PNG) into bench/results. */
+function writePlots(name: string, model: LyapunovModel, raisedCounterexample: readonly number[] | undefined) {
+  const plot = pendulumRegionPlot(name, model, raisedCounterexample);
+  writeFileSync(resultsPath(`certify-pendulum-${name}.svg`), regionSvg(plot));
+  writeFileSync(resultsPath(`certify-pendulum-${name}.png`), regionPng(plot));
+}
+
+// --plots: redraw the plots from the committed results (their ρ x1.25 counterexamples), verifying nothing.
+if (process.argv.includes('--plots')) {
+  const committed = JSON.parse(readFileSync(resultsPath('certify-pendulum.json'), 'utf8')) as {
+    results: { model: string; raisedRho: { counterexample: { x: number[] } | null } }[];
+  };
+  for (const name of Object.keys(published) as (keyof typeof published)[]) {
+    const entry = committed.results.find((r) => r.model === name);
+    if (!entry)
+      throw new Error(`bench/results/certify-pendulum.json has no results for ${name}; run the benchmark`);
+    writePlots(name, parseModel(readRaw(name), name), entry.raisedRho.counterexample?.x);
+    console.log(`${name}: redrew ${resultsPath(`certify-pendulum-${name}.svg`)} and .png`);
+  }
+  process.exit(0);
 }
 
 const results: Record<string, unknown>[] = [];
@@ -78,25 +102,7 @@ for (const name of Object.keys(published) as (keyof typeof published)[]) {
   const bisect = await bisectRho(model, { pool, rho: model.spec.rho });
   const grid = levelSetGrid(model, model.spec.rho, 2000);
   const sampled = sampledRoaLevel(model);
-  const starts = [
-    [-4, 6],
-    [4, -6],
-    [8, -2],
-    [-8, 2],
-    [1, 9],
-    [-1, -9],
-  ];
-  const trajectories = starts.map((x) => rollout(model, x, 200));
-  const plot = {
-    title: `${name}: certified region V < ${model.spec.rho} (verified), x = counterexample at rho x1.25`,
-    model,
-    grid: levelSetGrid(model, model.spec.rho, 240),
-    trajectories,
-    counterexamples: raised.counterexample ? [raised.counterexample.x] : [],
-    labels: ['theta (rad)', 'theta dot (rad/s)'] as [string, string],
-  };
-  writeFileSync(resultsPath(`certify-pendulum-${name}.svg`), regionSvg(plot));
-  writeFileSync(resultsPath(`certify-pendulum-${name}.png`), regionPng(plot));
+  writePlots(name, model, raised.counterexample?.x);
   results.push({
     model: name,
     source: anchors ? 'anchors folder' : 'repository copy',

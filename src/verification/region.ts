@@ -86,6 +86,43 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Estimated advance of `text` set in `size` px sans-serif: 0.6 em a character, more than the average
+ * glyph of common sans-serif faces, so a text that fits by this estimate fits when rendered.
+ */
+export function textWidth(text: string, size: number): number {
+  return text.length * size * 0.6;
+}
+
+/**
+ * `text` broken into lines no wider than `width` px at `size`: at the ends of its comma-separated
+ * clauses where a whole clause fits, else between words. The size shrinks only when a single word is
+ * wider than `width` on its own, so no line runs off whatever canvas it is fitted to.
+ */
+export function fitText(text: string, width: number, size: number): { lines: string[]; size: number } {
+  const words = text.split(/\s+/).filter((w) => w.length > 0);
+  const longest = Math.max(1, ...words.map((w) => w.length));
+  const fitted = Math.min(size, Math.floor((width / (longest * 0.6)) * 10) / 10);
+  const fits = (line: string) => textWidth(line, fitted) <= width;
+  const lines: string[] = [];
+  /** Appends `piece` to the last line if it fits there, else starts a line with it. */
+  const append = (piece: string) => {
+    const last = lines.at(-1);
+    if (last !== undefined && fits(`${last} ${piece}`)) lines[lines.length - 1] = `${last} ${piece}`;
+    else lines.push(piece);
+  };
+  for (const clause of text.split(/(?<=,)\s+/)) {
+    const piece = clause
+      .split(/\s+/)
+      .filter((w) => w.length > 0)
+      .join(' ');
+    if (piece.length === 0) continue;
+    if (fits(piece)) append(piece);
+    else for (const word of piece.split(' ')) append(word);
+  }
+  return { lines, size: fitted };
+}
+
 /** Round tick positions covering [lo, hi]: 1, 2 or 5 times a power of ten apart, about `count` of them. */
 export function ticks(lo: number, hi: number, count = 5): number[] {
   const raw = (hi - lo) / count;
@@ -97,19 +134,45 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+/** The legend's entries, one per kind of mark the plot holds. */
+function legendOf(plot: RegionPlot): string[] {
+  const [a, b] = plot.grid.axes;
+  const slice =
+    plot.model.stateDim > 2
+      ? ` (slice through ${plot.grid.through.map((v, i) => (i === a || i === b ? '·' : String(v))).join(', ')})`
+      : '';
+  return [
+    `shaded: V < rho, ${(plot.grid.share * 100).toFixed(1)} % of the plot${slice}`,
+    ...(plot.trajectories?.length
+      ? [`red: closed-loop trajectories from the dots${plot.model.stateDim > 2 ? ' (projected)' : ''}`]
+      : []),
+    `${plot.counterexamples?.length ? 'x: counterexamples; ' : ''}grey: the box B`,
+  ];
+}
+
 /**
  * SVG of the sublevel set inside B (filled runs of grid cells), trajectories and counterexamples,
  * with a title, both axes ticked and labelled, and a legend below the plot, so the picture reads on
- * its own. Every text has its own band of the canvas, so none is clipped or overlaps another.
+ * its own. Every text has its own band of the canvas, so none is clipped or overlaps another; the
+ * title and legend wrap (and shrink only for a word wider than the canvas) to fit it.
  */
 export function regionSvg(plot: RegionPlot, size = 480): string {
   const { boxLo, boxUp } = plot.model.spec;
   const [a, b] = plot.grid.axes;
   const left = 80;
-  const top = 56;
   const right = 24;
-  const bottom = 112;
   const width = left + size + right;
+  // The title and each legend entry are wrapped to the canvas (the bands grow with their lines).
+  const margin = 8;
+  const title = fitText(plot.title, width - 2 * margin, 15);
+  const titleLine = Math.ceil(title.size * 1.3);
+  const top = 56 + (title.lines.length - 1) * titleLine;
+  const legendSize = 11;
+  const legendLines = legendOf(plot).flatMap((entry) => {
+    const fitted = fitText(entry, size + right - margin, legendSize);
+    return fitted.lines.map((line) => ({ line, size: fitted.size }));
+  });
+  const bottom = Math.max(112, 64 + 16 * legendLines.length);
   const height = top + size + bottom;
   const sx = (v: number) => left + ((v - boxLo[a]!) / (boxUp[a]! - boxLo[a]!)) * size;
   const sy = (v: number) => top + size - ((v - boxLo[b]!) / (boxUp[b]! - boxLo[b]!)) * size;
@@ -162,20 +225,9 @@ export function regionSvg(plot: RegionPlot, size = 480): string {
     (v) =>
       `<line x1="${left - 6}" y1="${sy(v).toFixed(1)}" x2="${left}" y2="${sy(v).toFixed(1)}" stroke="#333"/><text x="${left - 9}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end">${v}</text>`,
   );
-  const slice =
-    plot.model.stateDim > 2
-      ? ` (slice through ${plot.grid.through.map((v, i) => (i === a || i === b ? '·' : String(v))).join(', ')})`
-      : '';
-  const legend = [
-    `shaded: V < rho, ${(plot.grid.share * 100).toFixed(1)} % of the plot${slice}`,
-    ...(plot.trajectories?.length
-      ? [`red: closed-loop trajectories from the dots${plot.model.stateDim > 2 ? ' (projected)' : ''}`]
-      : []),
-    `${plot.counterexamples?.length ? 'x: counterexamples; ' : ''}grey: the box B`,
-  ];
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">
 <rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>
-<text x="${width / 2}" y="24" font-size="15" text-anchor="middle">${escapeXml(plot.title)}</text>
+${title.lines.map((line, i) => `<text x="${width / 2}" y="${24 + i * titleLine}" font-size="${title.size}" text-anchor="middle">${escapeXml(line)}</text>`).join('\n')}
 <rect x="${left}" y="${top}" width="${size}" height="${size}" fill="#f4f4f4" stroke="#333"/>
 <g fill="#7fb3d5" shape-rendering="crispEdges">${parts.join('')}</g>
 ${paths.join('\n')}
@@ -185,7 +237,7 @@ ${xTicks.join('\n')}
 ${yTicks.join('\n')}
 <text x="${left + size / 2}" y="${top + size + 40}" text-anchor="middle">${escapeXml(lx)}</text>
 <text x="20" y="${top + size / 2}" transform="rotate(-90 20 ${top + size / 2})" text-anchor="middle">${escapeXml(ly)}</text>
-${legend.map((line, i) => `<text x="${left}" y="${top + size + 62 + 16 * i}" fill="#444" font-size="11">${escapeXml(line)}</text>`).join('\n')}
+${legendLines.map(({ line, size: s }, i) => `<text x="${left}" y="${top + size + 62 + 16 * i}" fill="#444" font-size="${s}">${escapeXml(line)}</text>`).join('\n')}
 </svg>
 `;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -170,6 +170,35 @@ describe('budgets end in UNKNOWN, never in silence', () => {
   });
 });
 
+/**
+ * Every text of `svg` (rotated axis labels aside) whose estimated extent leaves the canvas: 0.6 em a
+ * character (more than an average sans-serif glyph), the font size its own or the root's (16 px by
+ * default), horizontally by its anchor, vertically from its baseline up by the font size.
+ */
+function textsOffCanvas(svg: string): string[] {
+  const root = /<svg([^>]*)>/.exec(svg)![1]!;
+  const width = Number(/\swidth="([\d.]+)"/.exec(root)![1]);
+  const height = Number(/\sheight="([\d.]+)"/.exec(root)![1]);
+  const rootSize = Number(/font-size="([\d.]+)"/.exec(root)?.[1] ?? 16);
+  const off: string[] = [];
+  for (const [, attrs, text] of svg.matchAll(/<text([^>]*)>([^<]*)</g)) {
+    if (/rotate/.test(attrs!)) continue;
+    const x = Number(/\sx="([-\d.]+)"/.exec(attrs!)?.[1] ?? 0);
+    const y = Number(/\sy="([-\d.]+)"/.exec(attrs!)?.[1] ?? 0);
+    const size = Number(/font-size="([\d.]+)"/.exec(attrs!)?.[1] ?? rootSize);
+    const w = text!.replace(/&\w+;/g, '_').length * size * 0.6;
+    const anchor = /text-anchor="(\w+)"/.exec(attrs!)?.[1] ?? 'start';
+    const left = anchor === 'middle' ? x - w / 2 : anchor === 'end' ? x - w : x;
+    if (left < 0 || left + w > width || y - size < 0 || y > height)
+      off.push(
+        `${text} (x ${left.toFixed(0)}..${(left + w).toFixed(0)} of ${width}, baseline ${y} of ${height})`,
+      );
+  }
+  return off;
+}
+
+const textsOf = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)</g)].map((t) => t[1]!);
+
 describe('region plots read on their own', () => {
   it('have a title, ticked and labelled axes and a legend, and no text runs off the canvas', async () => {
     const { levelSetGrid, regionSvg, rollout } = await import('../../src/verification/region.ts');
@@ -182,22 +211,54 @@ describe('region plots read on their own', () => {
       counterexamples: [[5, 5]],
       labels: ['theta (rad)', 'theta dot (rad/s)'],
     });
-    const width = Number(/<svg[^>]* width="(\d+)"/.exec(svg)![1]);
-    const texts = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"([^>]*)>([^<]*)</g)];
-    const content = texts.map((t) => t[4]!);
+    const content = textsOf(svg);
     expect(content).toContain('pendulum |u| &lt;= 6: certified region (rho 672)');
     expect(content).toContain('theta (rad)');
     expect(content).toContain('theta dot (rad/s)');
     expect(content).toEqual(expect.arrayContaining(['-10', '-5', '0', '5', '10']));
     expect(content.some((c) => /shaded: V &lt; rho/.test(c))).toBe(true);
-    for (const [, x, , attrs, text] of texts) {
-      if (/rotate/.test(attrs!)) continue;
-      const size = Number(/font-size="(\d+)"/.exec(attrs!)?.[1] ?? 12);
-      const w = text!.replace(/&\w+;/g, '_').length * size * 0.6;
-      const anchor = /text-anchor="(\w+)"/.exec(attrs!)?.[1] ?? 'start';
-      const left = anchor === 'middle' ? Number(x) - w / 2 : anchor === 'end' ? Number(x) - w : Number(x);
-      expect(left, text).toBeGreaterThanOrEqual(0);
-      expect(left + w, text).toBeLessThanOrEqual(width);
+    expect(textsOffCanvas(svg)).toEqual([]);
+  });
+
+  it('the titles bench:certify-pendulum draws are wrapped onto the canvas, whole and in order', async () => {
+    const { regionSvg } = await import('../../src/verification/region.ts');
+    const { pendulumRegionPlot } = await import('../../bench/certify-pendulum-plot.ts');
+    for (const name of ['pendulum_u6', 'pendulum_u075'] as const) {
+      const plot = pendulumRegionPlot(name, fixture(name), [5, 5]);
+      const svg = regionSvg(plot);
+      const titleLines = [...svg.matchAll(/<text[^>]* font-size="([\d.]+)" text-anchor="middle">([^<]*)</g)]
+        .filter((t) => Number(t[1]) > 12)
+        .map((t) => t[2]!);
+      // These titles are wider than the canvas on one line: the plot must break them, not clip them.
+      expect(titleLines.length, name).toBeGreaterThan(1);
+      expect(titleLines.join(' '), name).toBe(plot.title.replace(/</g, '&lt;'));
+      expect(textsOffCanvas(svg), name).toEqual([]);
+      // The plot area moves down below the title, so no title line sits on it.
+      const plotTop = Number(/<rect x="80" y="([\d.]+)" width="480" height="480"/.exec(svg)![1]);
+      const lastBaseline = Math.max(
+        ...[...svg.matchAll(/<text[^>]* y="([\d.]+)" font-size="15"/g)].map((t) => Number(t[1])),
+      );
+      expect(lastBaseline, name).toBeLessThan(plotTop);
     }
+  });
+
+  it('a title word wider than the canvas shrinks the title until it fits', async () => {
+    const { levelSetGrid, regionSvg } = await import('../../src/verification/region.ts');
+    const model = fixture('pendulum_u6');
+    const long = `${'certified_region_'.repeat(5)}end`;
+    const svg = regionSvg({ title: long, model, grid: levelSetGrid(model, 672, 20) });
+    expect(textsOf(svg)).toContain(long);
+    const size = Number(new RegExp(`font-size="([\\d.]+)" text-anchor="middle">${long}<`).exec(svg)![1]);
+    expect(size).toBeLessThan(15);
+    expect(textsOffCanvas(svg)).toEqual([]);
+  });
+
+  it('every committed region plot in bench/results keeps its text on the canvas', () => {
+    const dir = join(import.meta.dirname, '..', '..', 'bench', 'results');
+    const plots = readdirSync(dir).filter((f) => f.startsWith('certify-') && f.endsWith('.svg'));
+    expect(plots).toEqual(
+      expect.arrayContaining(['certify-pendulum-pendulum_u6.svg', 'certify-pendulum-pendulum_u075.svg']),
+    );
+    for (const file of plots) expect(textsOffCanvas(readFileSync(join(dir, file), 'utf8')), file).toEqual([]);
   });
 });
