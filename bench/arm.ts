@@ -3,9 +3,13 @@
  * arm rig (configs/rig/arm.yaml: 1 kHz inner loop, gravity compensation, libfranka limits and
  * reflexes), with and without a concurrent training job on this machine, under libfranka's strict
  * 20-lost-command limit and a relaxed 200 (what this shared machine's stalls need).
- * Reports the loop's period error p50/p99/max and missed deadlines, the rig's longest gap between
- * commands, limit and reflex trips, effort saturations, and how close the flange got to its target;
- * and a push on link7 (the collision reflex).
+ * Reports, per run: the loop's period error of the ticks that ran (p50/p99/max; a tick starts at most
+ * one period late, because the `skip` miss policy drops the deadlines it has already missed), the
+ * lateness of every deadline including the skipped ones (how long a 1 ms deadline waited until a tick
+ * ran: this is where stalls show), missed deadlines, the longest gap between tick starts, the rig's
+ * longest gap between commands, limit and reflex trips, effort saturations, and how close the flange
+ * got to its target; and a push on link7 (the collision reflex). `figures` in the JSON says what each
+ * figure means.
  *
  *   npm run bench:arm                     (about 3 minutes; writes bench/results/arm.json)
  *   ARM_SECONDS=5 ARM_REPEATS=2 npm run bench:arm
@@ -21,13 +25,60 @@ import { spawnRig, temporaryDirectory, useTestLinkKey } from '../hardware/tools/
 import { parseRunConfig } from '../src/config/load.ts';
 import type { TickRecord } from '../src/core/tick.ts';
 import { runFromConfig } from '../src/loop/runner.ts';
-import { runAgainstRig, writeResults } from './report.ts';
+import { TimingSeries } from '../src/loop/timing.ts';
+import { printTable, runAgainstRig, writeResults } from './report.ts';
 
 useTestLinkKey();
 const root = join(import.meta.dirname, '..');
 const seconds = Number(process.env['ARM_SECONDS'] ?? 6);
 const repeats = Number(process.env['ARM_REPEATS'] ?? 2);
 const work = temporaryDirectory('tether-bench-arm');
+
+/** What each reported figure measures (written into the JSON beside them). */
+const figures = {
+  periodErrorUs:
+    "ticks that ran: start minus that tick's own deadline. Under the skip miss policy a tick that would start a period or more late is moved to the next deadline, so this stays below one period however long the stall was.",
+  deadlineLatenessUs:
+    'every deadline of the run, the skipped ones included: when a tick serving it started, minus the deadline. A deadline skipped in a stall counts as late until the next tick ran, so a 199 ms stall shows as ~199000 us.',
+  missedDeadlines: 'deadlines no tick started for (skipped by the skip miss policy)',
+  deadlines:
+    'deadlines up to the last tick that ran (ticks that ran + those skipped before it): the population of deadlineLatenessUs',
+  longestTickGapMs:
+    'longest time between the starts of two consecutive ticks that ran (one period when none was missed)',
+  'rig.longestCommandGapTicks':
+    'longest gap between commands the rig received, in its inner-loop periods (1 ms): what the arm saw',
+} as const;
+
+/**
+ * Per tick from the loop's records: the lateness of every deadline, skipped ones included (a skipped
+ * deadline is served by the next tick that runs), and the longest gap between tick starts.
+ */
+class DeadlineLateness {
+  readonly lateness: TimingSeries;
+  longestGap = 0;
+  private previousDeadline = Number.NaN;
+  private previousStart = Number.NaN;
+
+  constructor(
+    private readonly period: number,
+    capacity: number,
+  ) {
+    this.lateness = new TimingSeries(capacity);
+  }
+
+  writeTick(r: TickRecord): void {
+    const start = r.deadline + r.periodError;
+    const skipped = Number.isNaN(this.previousDeadline)
+      ? 0
+      : Math.max(0, Math.round((r.deadline - this.previousDeadline) / this.period) - 1);
+    // The oldest skipped deadline waited longest: `skipped` periods more than this tick's own.
+    for (let i = skipped; i >= 0; i--) this.lateness.record(r.periodError + i * this.period);
+    if (!Number.isNaN(this.previousStart))
+      this.longestGap = Math.max(this.longestGap, start - this.previousStart);
+    this.previousDeadline = r.deadline;
+    this.previousStart = start;
+  }
+}
 
 function startTrainingLoad(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/training-load.ts')], {
@@ -47,10 +98,13 @@ async function armRun(name: string, lostCommands: number, faults: FaultSpec[] = 
   config['robot']['path'] = rig.hostLink;
   config['robot']['helloTimeoutMs'] = 10000;
   const target = config['controller']['target'] as number[];
+  const period = 1 / (config['loop']['rateHz'] as number);
+  const deadlines = new DeadlineLateness(period, Math.ceil((seconds + 1) / period));
   let last: Float64Array = new Float64Array(0);
   const sink = {
     writeTick(r: TickRecord) {
       last = r.observation;
+      deadlines.writeTick(r);
     },
   };
   const load = loadavg()[0]!;
@@ -63,6 +117,7 @@ async function armRun(name: string, lostCommands: number, faults: FaultSpec[] = 
   );
   const r = result.report;
   const flange = [last[14]!, last[15]!, last[16]!];
+  const lateness = deadlines.lateness.summary();
   const latch = result.events.find(
     (e) => e.source === 'safety' && (e.kind === 'estop' || e.kind === 'fault'),
   );
@@ -75,7 +130,12 @@ async function armRun(name: string, lostCommands: number, faults: FaultSpec[] = 
     periodErrorP50Us: r.periodError.p50 * 1e6,
     periodErrorP99Us: r.periodError.p99 * 1e6,
     periodErrorMaxUs: r.periodError.max * 1e6,
+    deadlineLatenessP50Us: lateness.p50 * 1e6,
+    deadlineLatenessP99Us: lateness.p99 * 1e6,
+    deadlineLatenessMaxUs: lateness.max * 1e6,
+    deadlines: lateness.count,
     missedDeadlines: r.missedDeadlines,
+    longestTickGapMs: deadlines.longestGap * 1e3,
     latched: r.latched ?? null,
     flangeErrorM: Math.hypot(flange[0]! - target[0]!, flange[1]! - target[1]!, flange[2]! - target[2]!),
     rig: {
@@ -100,7 +160,11 @@ const summarise = (all: Run[]) => {
     stoppedAtSeconds: runs.map((r) => r.stoppedAtSeconds),
     periodErrorP99Us: runs.map((r) => Math.round(r.periodErrorP99Us)),
     periodErrorMaxUs: runs.map((r) => Math.round(r.periodErrorMaxUs)),
+    deadlineLatenessP99Us: runs.map((r) => Math.round(r.deadlineLatenessP99Us)),
+    deadlineLatenessMaxUs: runs.map((r) => Math.round(r.deadlineLatenessMaxUs)),
     missedDeadlines: runs.map((r) => r.missedDeadlines),
+    longestTickGapMs: runs.map((r) => Math.round(r.longestTickGapMs * 10) / 10),
+    longestCommandGapTicks: runs.map((r) => r.rig.longestCommandGapTicks),
     ticks: runs.map((r) => r.ticks),
   };
 };
@@ -145,10 +209,42 @@ async function main(): Promise<void> {
     date: started.toISOString(),
     note: 'Shared 2-core machine: other engineers\' jobs ran too (loadAverage1m per run). "training" adds one training process (bench/training-load.ts).',
     seconds,
+    figures,
     summary: Object.fromEntries(Object.entries(conditions).map(([k, runs]) => [k, summarise(runs)])),
     conditions,
     collisionReflex: push,
   };
+  const rows = [...Object.values(conditions).flat(), push].map((run) =>
+    'error' in run
+      ? [run.name, 'failed', '', '', '', '', '', '', '']
+      : [
+          run.name,
+          run.loadAverage1m,
+          run.periodErrorP99Us,
+          run.periodErrorMaxUs,
+          run.deadlineLatenessP99Us,
+          run.deadlineLatenessMaxUs,
+          `${run.missedDeadlines}/${run.deadlines}`,
+          run.rig.longestCommandGapTicks,
+          run.flangeErrorM < 0.01 ? 'yes' : `no (${run.stoppedAtSeconds ?? '–'} s)`,
+        ],
+  );
+  printTable(
+    `Arm at 1 kHz over a pty, ${seconds} s per run`,
+    [
+      'run',
+      'load 1m',
+      'period err p99 us',
+      'max us',
+      'deadline lateness p99 us',
+      'max us',
+      'missed/deadlines',
+      'rig cmd gap ticks',
+      'reached',
+    ],
+    rows,
+  );
+  for (const [name, meaning] of Object.entries(figures)) console.log(`  ${name}: ${meaning}`);
   writeResults('arm.json', out);
   work.remove();
   process.stdout.write('wrote bench/results/arm.json\n');
