@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,7 @@ export interface NativeDense extends DenseKernels {
 }
 
 export interface NativeEngineOptions {
-  /** Where compiled modules are kept (default: node_modules/.cache/tether, else the OS temp folder). */
+  /** Where compiled modules are kept (default: node_modules/.cache/tether, else a per-user temp folder). */
   readonly cacheDir?: string;
   /** The C compiler (default: $CC, else `cc`). */
   readonly compiler?: string;
@@ -117,9 +117,15 @@ function nodeHeaders(): string {
   return dir;
 }
 
+/** The project's node_modules/.cache when this user may write there (not a read-only install), else the temp folder. */
 function defaultCacheDir(): string {
   const project = fileURLToPath(new URL('../../node_modules/', import.meta.url));
-  return existsSync(project)
-    ? path.join(project, '.cache', 'tether')
-    : path.join(os.tmpdir(), 'tether-native');
+  const inProject = path.join(project, '.cache', 'tether');
+  try {
+    mkdirSync(inProject, { recursive: true });
+    accessSync(inProject, constants.W_OK);
+    return inProject;
+  } catch {
+    return path.join(os.tmpdir(), `tether-native-${os.userInfo().uid}`);
+  }
 }
