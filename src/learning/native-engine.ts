@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,7 +68,7 @@ export function nativeDenseKernels(options: NativeEngineOptions = {}): NativeDen
     .slice(0, 16);
   const cached = loaded.get(key);
   if (cached) return cached;
-  const dir = options.cacheDir ?? defaultCacheDir();
+  const dir = ownCacheDir(options.cacheDir ?? defaultCacheDir());
   const binary = path.join(dir, `dense-${key}.node`);
   if (!existsSync(binary)) {
     mkdirSync(dir, { recursive: true });
@@ -128,4 +128,19 @@ function defaultCacheDir(): string {
   } catch {
     return path.join(os.tmpdir(), `tether-native-${os.userInfo().uid}`);
   }
+}
+
+/**
+ * The cache folder, made if missing, and only if this user alone can write it: a module found there
+ * is loaded into the process, so a folder another user owns or may write (one made in advance in a
+ * shared temp folder, with a module planted under the name the source's hash predicts) is refused.
+ */
+function ownCacheDir(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = statSync(dir);
+  if (stat.uid !== os.userInfo().uid || (stat.mode & 0o022) !== 0)
+    throw new NativeEngineUnavailable(
+      `the native training engine's cache ${dir} is not this user's alone (owner uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}); remove it or pass a cache folder`,
+    );
+  return dir;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -145,6 +145,15 @@ describe('native training engine', () => {
         0,
       ),
     ).toThrow(/x must be a Float64Array/);
+  });
+
+  it('refuses a cache folder that others may write, where a planted module would be loaded', () => {
+    const cacheDir = mkdtempSync(path.join(tmpdir(), 'tether-native-'));
+    chmodSync(cacheDir, 0o777);
+    // Another name for the compiler: a build not already loaded in this process, so the folder is read.
+    expect(() => createNativeEngine({ cacheDir, compiler: '/usr/bin/cc' })).toThrow(
+      /is not this user's alone \(owner uid \d+, mode 777\)/,
+    );
   });
 
   it('says why when it cannot be compiled, and what to install', () => {
