@@ -168,9 +168,16 @@ export class BranchAndBound {
 
   /**
    * Runs over `region`. With `control` (a shared Int32Array), stops when another thread raises the
-   * abort flag and counts boxes into the shared total for the box budget.
+   * abort flag and counts boxes into the shared total for the box budget. `onCheckpoint` sees the
+   * running totals every `reportEvery` boxes (a run in the calling thread reports progress through
+   * it, since no timer can fire while the search holds the thread).
    */
-  run(region: readonly Box[], keepVerified = false, control?: Int32Array): BabOutcome {
+  run(
+    region: readonly Box[],
+    keepVerified = false,
+    control?: Int32Array,
+    onCheckpoint?: (stats: Readonly<BabStats>) => void,
+  ): BabOutcome {
     const n = this.model.stateDim;
     const dims = this.dims;
     const { rho, minRelativeWidth, maxBoxes, deadline } = this.options;
@@ -201,6 +208,7 @@ export class BranchAndBound {
         } else if (stats.visited >= maxBoxes) stopped = 'box-budget';
         if (!stopped && deadline !== undefined && Date.now() >= deadline) stopped = 'time-budget';
         if (stopped) break;
+        onCheckpoint?.(stats);
       }
       const item = stack.pop()!;
       for (let i = 0; i < dims; i++) {

@@ -4,6 +4,7 @@ import { workerEntry } from '../runtime/entry-points.ts';
 import {
   type BabOptions,
   type BabOutcome,
+  type BabStats,
   type BabStatus,
   BranchAndBound,
   CONTROL_ABORT,
@@ -25,9 +26,13 @@ import type { Box, LyapunovModel } from './model.ts';
 export interface Progress {
   /** Boxes visited so far, all threads. */
   readonly visited: number;
-  /** Share of the region's volume decided so far (finished tasks only). */
+  /**
+   * Share of the region's volume decided so far: with worker threads, of finished tasks only; in the
+   * calling thread, of every box decided.
+   */
   readonly decided: number;
   readonly elapsedSeconds: number;
+  /** Tasks of a run on worker threads; both 0 for a run in the calling thread, which has none. */
   readonly tasksDone: number;
   readonly tasks: number;
 }
@@ -211,7 +216,12 @@ export async function verifyRegion(
     return parallel.pool.verify(model, region, options, keepVerified, parallel.tasksPerWorker, parallel);
   const workers = parallel.workers ?? availableParallelism();
   if (workers <= 0) {
-    const outcome = new BranchAndBound(model, options).run(region, keepVerified);
+    const outcome = new BranchAndBound(model, options).run(
+      region,
+      keepVerified,
+      undefined,
+      inThreadProgress(model, region, parallel),
+    );
     return { ...outcome, searched: region };
   }
   const pool = new VerifierPool(workers);
@@ -220,4 +230,33 @@ export async function verifyRegion(
   } finally {
     await pool.dispose();
   }
+}
+
+/**
+ * Progress of a run in the calling thread: the engine calls back at its checkpoints, and a report
+ * goes out once `progressMs` has passed since the last one.
+ */
+function inThreadProgress(
+  model: LyapunovModel,
+  region: readonly Box[],
+  parallel: ParallelOptions,
+): ((stats: Readonly<BabStats>) => void) | undefined {
+  const onProgress = parallel.onProgress;
+  if (!onProgress) return undefined;
+  const every = parallel.progressMs ?? 2000;
+  const totalVolume = region.reduce((s, box) => s + regionVolume(model, box), 0);
+  const start = performance.now();
+  let last = start;
+  return (stats) => {
+    const now = performance.now();
+    if (now - last < every) return;
+    last = now;
+    onProgress({
+      visited: stats.visited,
+      decided: totalVolume > 0 ? (stats.verifiedVolume + stats.outsideVolume) / totalVolume : 0,
+      elapsedSeconds: (now - start) / 1000,
+      tasksDone: 0,
+      tasks: 0,
+    });
+  };
 }

@@ -170,6 +170,69 @@ describe('budgets end in UNKNOWN, never in silence', () => {
   });
 });
 
+describe('tether verify shows its progress', () => {
+  const line = /^ {2}… (\d+) boxes, (\d+\.\d) % of the region decided( \((\d+)\/(\d+) tasks\))?, [\d.]+ s$/;
+  /** The progress lines on stderr, parsed; fails on any "…" line of another shape. */
+  const progressOf = (stderr: string) =>
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith('  …'))
+      .map((l) => {
+        const m = line.exec(l);
+        expect(m, l).not.toBeNull();
+        return {
+          boxes: Number(m![1]),
+          percent: Number(m![2]),
+          tasks: m![3] ? [Number(m![4]), Number(m![5])] : null,
+        };
+      });
+
+  it('in the calling thread (--workers 0): lines with boxes and a percentage that only grows, up to 100', () => {
+    // A short interval so that even a fast machine reports; the assertions do not depend on timing.
+    const r = cli(fixturePath('pendulum_u075'), '--workers', '0', '--progress-every', '0.01');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/pendulum_u075: VERIFIED at rho=1\.15516/);
+    const lines = progressOf(r.stderr);
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const [i, p] of lines.entries()) {
+      expect(p.tasks).toBeNull();
+      expect(p.boxes).toBeGreaterThan(0);
+      expect(p.percent).toBeGreaterThanOrEqual(0);
+      expect(p.percent).toBeLessThanOrEqual(100);
+      if (i > 0) {
+        expect(p.boxes).toBeGreaterThan(lines[i - 1]!.boxes);
+        expect(p.percent).toBeGreaterThanOrEqual(lines[i - 1]!.percent);
+      }
+    }
+  });
+
+  it('on worker threads: lines name the tasks done of the tasks cut; --no-progress prints none', () => {
+    const r = cli(fixturePath('pendulum_u075'), '--workers', '1', '--progress-every', '0.01');
+    expect(r.status).toBe(0);
+    const lines = progressOf(r.stderr);
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const p of lines) {
+      expect(p.percent).toBeGreaterThanOrEqual(0);
+      expect(p.percent).toBeLessThanOrEqual(100);
+      expect(p.tasks![1]).toBeGreaterThan(0);
+      expect(p.tasks![0]).toBeLessThanOrEqual(p.tasks![1]!);
+    }
+    const quiet = cli(
+      fixturePath('pendulum_u075'),
+      '--workers',
+      '0',
+      '--progress-every',
+      '0.01',
+      '--no-progress',
+    );
+    expect(quiet.status).toBe(0);
+    expect(quiet.stderr).not.toMatch(/…/);
+    const bad = cli(fixturePath('pendulum_u075'), '--progress-every', '0');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--progress-every must be a positive number, got '0'/);
+  });
+});
+
 /**
  * Every text of `svg` (rotated axis labels aside) whose estimated extent leaves the canvas: 0.6 em a
  * character (more than an average sans-serif glyph), the font size its own or the root's (16 px by

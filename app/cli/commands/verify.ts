@@ -27,6 +27,7 @@ interface VerifyFlags {
   timeout?: string;
   maxBoxes?: string;
   progress?: boolean;
+  progressEvery?: string;
 }
 
 /** Model files named by a file: itself (JSON), a certified guard's models, or a supervisor's modes. */
@@ -117,6 +118,7 @@ export function register(program: Command): void {
     .option('--timeout <s>', 'stop after this many seconds (the result is then UNKNOWN, never silent)')
     .option('--max-boxes <n>', 'stop after this many boxes (the result is then UNKNOWN)')
     .option('--no-progress', 'no progress lines on stderr')
+    .option('--progress-every <s>', 'seconds between progress lines on stderr', '2')
     .option('--out <file>', 'write the certificate JSON here (one model only)')
     .addHelpText(
       'after',
@@ -136,6 +138,7 @@ export function register(program: Command): void {
       const timeout = positive('timeout', flags.timeout);
       const maxBoxes = positive('max-boxes', flags.maxBoxes, true);
       const tolerance = positive('tolerance', flags.tolerance) ?? 1e-4;
+      const progressSeconds = positive('progress-every', flags.progressEvery) ?? 2;
       const paths = modelPaths(file);
       if (flags.out && paths.length !== 1)
         throw new RangeError('--out needs a single model; the config names several');
@@ -144,7 +147,7 @@ export function register(program: Command): void {
           ? undefined
           : (p: Progress) =>
               process.stderr.write(
-                `  … ${p.visited} boxes, ${(100 * p.decided).toFixed(1)} % of the region decided (${p.tasksDone}/${p.tasks} tasks), ${p.elapsedSeconds.toFixed(0)} s\n`,
+                `  … ${p.visited} boxes, ${(100 * p.decided).toFixed(1)} % of the region decided${p.tasks > 0 ? ` (${p.tasksDone}/${p.tasks} tasks)` : ''}, ${p.elapsedSeconds.toFixed(p.elapsedSeconds < 10 ? 1 : 0)} s\n`,
               );
       const options = {
         method: flags.method as 'linear' | 'ibp',
@@ -152,7 +155,7 @@ export function register(program: Command): void {
         ...(rho !== undefined ? { rho } : {}),
         ...(timeout !== undefined ? { timeLimitSeconds: timeout } : {}),
         ...(maxBoxes !== undefined ? { maxBoxes } : {}),
-        ...(onProgress ? { onProgress, progressMs: 2000 } : {}),
+        ...(onProgress ? { onProgress, progressMs: progressSeconds * 1000 } : {}),
       };
       let allVerified = true;
       for (const path of paths) {
