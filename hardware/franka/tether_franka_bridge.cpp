@@ -12,15 +12,18 @@
 //   - opens authenticated sessions with the device key (TETHER_LINK_KEY, hex) and refuses everything
 //     else, exactly like the rig;
 //   - inside libfranka's torque callback: τ = kp (q_d − q) − kd q̇ + coriolis(q, q̇) (the robot itself
-//     compensates gravity), rate-limited by libfranka; a period without a new target extrapolates
-//     the last one with its velocity; `lost_limit` periods without one finish the motion (the robot
-//     holds on its brakes) and report communication_constraints_violation;
+//     compensates gravity), rate-limited with franka::limitRate against the last commanded torques
+//     (as libfranka's joint_impedance_control example does); a period without a new target
+//     extrapolates the last one with its velocity; kLostLimit periods without one finish the motion
+//     (the robot holds on its brakes) and report communication_constraints_violation;
 //   - the robot's collision thresholds and libfranka's limits stay active: a reflex ends the control
 //     loop with franka::ControlException, which is reported as a fault; a recover request from the
 //     owner runs automaticErrorRecovery().
 //
-// Build where libfranka is installed: see CMakeLists.txt. It is not compiled in this repository's CI
-// (no libfranka there); treat it as a reference to adapt, not as tested code.
+// Build where libfranka is installed: see CMakeLists.txt. libfranka >= 0.10 drives a Franka Research 3
+// (its joint limits are announced); 0.9.x a Panda (CMakeLists.txt defines TETHER_FRANKA_PANDA). Only
+// checked for syntax against libfranka's real headers (check-headers.sh; docs/legged-and-arms.md): not
+// linked or run here (no libfranka, no robot), so treat it as a reference to adapt, not as tested code.
 //
 //   tether_franka_bridge <robot-ip> <serial-device> [target_x target_y target_z]
 
@@ -42,6 +45,7 @@
 #include <cstring>
 #include <mutex>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -52,10 +56,18 @@ namespace {
 constexpr int kJoints = 7;
 constexpr unsigned kLostLimit = 20;  // periods without a target before the motion is finished
 constexpr uint16_t kLeaseMs = 1000;
-// Panda / FR3 joint limits (Franka's datasheet; the same values as sim/models/arm.xml).
+#ifdef TETHER_FRANKA_PANDA
+// Panda joint limits (Franka's datasheet; the same values as sim/models/arm.xml). libfranka <= 0.9.x.
 constexpr std::array<double, kJoints> kQMin{{-2.8973, -1.7628, -2.8973, -3.0718, -2.8973, -0.0175, -2.8973}};
 constexpr std::array<double, kJoints> kQMax{{2.8973, 1.7628, 2.8973, -0.0698, 2.8973, 3.7525, 2.8973}};
 constexpr std::array<double, kJoints> kDqMax{{2.175, 2.175, 2.175, 2.175, 2.61, 2.61, 2.61}};
+#else
+// Franka Research 3 joint limits, libfranka >= 0.10 (libfranka's test/fr3.urdf; the velocity maxima
+// are the caps of franka::computeUpperLimitsJointVelocity, which narrows them near the position limits).
+constexpr std::array<double, kJoints> kQMin{{-2.7437, -1.7837, -2.9007, -3.0421, -2.8065, 0.5445, -3.0159}};
+constexpr std::array<double, kJoints> kQMax{{2.7437, 1.7837, 2.9007, -0.1518, 2.8065, 4.5169, 3.0159}};
+constexpr std::array<double, kJoints> kDqMax{{2.62, 2.62, 2.62, 2.62, 5.26, 4.18, 5.26}};
+#endif
 constexpr std::array<double, kJoints> kTauMax{{87, 87, 87, 87, 12, 12, 12}};
 // libfranka's example collision thresholds (N*m per joint, N / N*m Cartesian).
 constexpr std::array<double, kJoints> kCollisionTorque{{20, 20, 18, 18, 16, 14, 12}};
@@ -277,13 +289,15 @@ void control(franka::Robot &robot, franka::Model &model) {
   uint32_t last_seq = 0;
   unsigned lost = 0;
   uint64_t time_us = 0;
+  Command c;
   robot.control(
       [&](const franka::RobotState &state, franka::Duration period) -> franka::Torques {
-        time_us += static_cast<uint64_t>(period.toMSec()) * 1000u;
-        Command c;
-        {
-          std::lock_guard<std::mutex> lock(command_mutex);
+        time_us += period.toMSec() * 1000u;
+        // Never block the 1 kHz callback on the link thread: while it holds the lock, this period
+        // keeps the command it had (libfranka's examples share data with the callback the same way).
+        if (command_mutex.try_lock()) {
           c = command;
+          command_mutex.unlock();
         }
         if (last_seq == 0 && c.seq == 0) q_d = state.q;  // hold where the arm is until the first target
         double dt = period.toSec() > 0 ? period.toSec() : 0.001;
@@ -298,7 +312,9 @@ void control(franka::Robot &robot, franka::Model &model) {
         } else if (last_seq != 0) {
           // A lost target: continue the motion, as Franka's own motion generators are extrapolated.
           for (int i = 0; i < kJoints; i++) q_d[i] += v_d[i] * dt;
-          if (++lost >= kLostLimit) {
+          // A period longer than 1 ms (packets the robot lost) counts every millisecond it spans.
+          lost += period.toMSec() > 0 ? static_cast<unsigned>(period.toMSec()) : 1u;
+          if (lost >= kLostLimit) {
             latched = true;
             send_fault(TETHER_FAULT_WATCHDOG, "communication_constraints_violation: 20 periods without a target");
           }
@@ -309,21 +325,25 @@ void control(franka::Robot &robot, franka::Model &model) {
           tau[i] = c.kp[i] * (q_d[i] - state.q[i]) - c.kd[i] * state.dq[i] + coriolis[i];
         // libfranka's torque-rate limit against the last commanded torques.
         tau = franka::limitRate(franka::kMaxTorqueRate, tau, state.tau_J_d);
-        {
-          std::lock_guard<std::mutex> lock(state_mutex);
+        // The link thread streams the newest snapshot; a period whose lock is taken skips one.
+        if (state_mutex.try_lock()) {
           snapshot.q = state.q;
           snapshot.dq = state.dq;
           snapshot.tau = state.tau_J;
+          // O_T_EE is a column-major 4x4 pose: the translation is elements 12..14.
           snapshot.flange = {state.O_T_EE[12], state.O_T_EE[13], state.O_T_EE[14]};
           snapshot.time_us = time_us;
           snapshot.applied_seq = last_seq;
+          state_mutex.unlock();
         }
         franka::Torques out(tau);
         // Latched or deactivated: finish the motion; the robot holds on its brakes.
         if (latched.load() || !active.load()) return franka::MotionFinished(out);
         return out;
       },
-      true);
+      // limit_rate off: the callback applies franka::limitRate itself (libfranka's default since
+      // 0.10, on before it); libfranka's default first-order low-pass filter on the torques stays.
+      false, franka::kDefaultCutoffFrequency);
 }
 
 }  // namespace
@@ -378,6 +398,10 @@ int main(int argc, char **argv) {
         control(robot, model);
       } catch (const franka::ControlException &e) {
         // A reflex or a limit: the robot stopped. Report it; the owner must recover.
+        latched = true;
+        send_fault(TETHER_FAULT_LIMIT, e.what());
+      } catch (const std::invalid_argument &e) {
+        // libfranka refuses non-finite torques (and limitRate non-finite input): stop, report.
         latched = true;
         send_fault(TETHER_FAULT_LIMIT, e.what());
       }
