@@ -9,8 +9,18 @@
  * the rig (its latch, from its report), what was detected on either side, commands the rig applied
  * that the owner did not send (goal: 0), ticks lost in the log.
  *
- *   npm run bench:link-security                       (about 15 minutes; bench/results/link-security.json)
- *   SECURITY_FUZZ=1000000 SECURITY_ROWS=stuck npm run bench:link-security   (fewer fuzz cases, some rows)
+ *   npm run bench:link-security                       (bench/results/link-security.json)
+ *   npm run bench:link-security -- --only fuzz        (the fuzzing totals alone)
+ *   npm run bench:link-security -- --only rows --rows stuck,after-latch   (some rows, no fuzzing)
+ *   SECURITY_FUZZ=1000000 npm run bench:link-security   (fewer fuzz cases)
+ *
+ * `--rows a,b` (or SECURITY_ROWS) runs the rows whose name contains any of them. A run of some rows
+ * or of one part writes bench/results/link-security-partial.json, never the full file (SECURITY_MERGE
+ * replaces rerun rows in the full file instead). The default fuzz count is 10 M inputs per fuzzer
+ * (TypeScript: states, commands, hellos, frame chunks; C: the plain driver under ASan/UBSan and
+ * libFuzzer), each input timed against a 1 s hang limit; on the 2-core AMD EPYC bench machine the
+ * fuzzing should take about 8 minutes (200 k inputs per fuzzer, scaled up, at load 5) and the rows
+ * about 10.
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +33,13 @@ import { parseDeviceKey } from '../hardware/protocol/auth.ts';
 import { createStateSample, RequestOp } from '../hardware/protocol/messages.ts';
 import type { FaultSpec, RigConfigInput } from '../hardware/rig/config.ts';
 import type { RigReport } from '../hardware/rig/rig.ts';
-import { fuzzFrames, fuzzHellos, fuzzHostStates, fuzzRigCommands } from '../hardware/tools/fuzz.ts';
+import {
+  createFuzzStats,
+  fuzzFrames,
+  fuzzHellos,
+  fuzzHostStates,
+  fuzzRigCommands,
+} from '../hardware/tools/fuzz.ts';
 import { outsiderBarrage, RawMqttTransport, RoguePeer, SerialInjector } from '../hardware/tools/intruder.ts';
 import {
   cartpoleRunConfig,
@@ -45,7 +61,22 @@ const repo = join(import.meta.dirname, '..');
 const key = parseDeviceKey(useTestLinkKey(), 'bench');
 const wrongKey = new Uint8Array(32).fill(7);
 const fuzzCases = Number(process.env['SECURITY_FUZZ'] ?? 10_000_000);
-const rowFilter = process.env['SECURITY_ROWS'];
+/** A case (TS) or input (C) that runs longer than this is a hang (libFuzzer's `-timeout=`, in s). */
+const hangLimitSeconds = 1;
+/** A whole C fuzz run that outlives this has hung outright (an input that never returns). */
+const fuzzRunLimitMs = 30 * 60_000;
+const argv = process.argv.slice(2);
+function option(name: string): string | undefined {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
+}
+const only = option('--only') as 'fuzz' | 'rows' | undefined;
+if (only !== undefined && only !== 'fuzz' && only !== 'rows')
+  throw new Error(`--only: expected 'fuzz' or 'rows', got '${only}'`);
+const rowFilter = (option('--rows') ?? process.env['SECURITY_ROWS'])?.split(',').filter((r) => r !== '');
+/** Some rows, or one part: not the whole evidence, so not the full results file. */
+const partial =
+  only !== undefined || rowFilter !== undefined || process.env['SECURITY_SKIP_FUZZ'] !== undefined;
 const work = temporaryDirectory('tether-bench-security');
 const context = { baseDir: work.path, controlDt: 0.01, seed: 0 };
 /** The runtime's staleness limit in these runs (the shipped 10 ticks, doubled for a shared 2-core machine). */
@@ -141,6 +172,11 @@ async function runRuntime(
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until `condition` holds or `ms` passed (then goes on: the row records what happened). */
+async function until(condition: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition() && Date.now() < end) await sleep(10);
+}
 const epochMs = () => performance.timeOrigin + performance.now();
 
 /** Cycles from `fromEpochMs` to the first latched tick in the log (inclusive). */
@@ -292,6 +328,49 @@ function hostRobot(
   ) as Promise<LinkRobot>;
 }
 
+/**
+ * An outsider without the key (outsiderBarrage) on the link for `ms`: into the serial line at
+ * `hostLink`, or on the broker as the host. On MQTT, `replays` (captured owner traffic) go first.
+ */
+async function outsider(
+  transport: Transport,
+  hostLink: string,
+  mosquitto: Mosquitto,
+  ms: number,
+  replays: readonly { topic: string; payload: Buffer }[] = [],
+): Promise<void> {
+  const medium =
+    transport === 'serial'
+      ? new SerialInjector(hostLink)
+      : new RawMqttTransport(mosquitto.url, 'cartpole', 'host');
+  await medium.open();
+  if (medium instanceof RawMqttTransport) for (const c of replays) medium.replay(c.topic, c.payload);
+  await outsiderBarrage(new RoguePeer(medium, wrongKey), ms);
+  await medium.close();
+}
+
+/** A fault row with an outsider on the link from just before the fault until 1.5 s after it. */
+function faultRowWithOutsider(
+  scenario: string,
+  transport: Transport,
+  what: string,
+  mosquitto: Mosquitto,
+  faults: FaultSpec[],
+): Promise<Row> {
+  return runRow(
+    scenario,
+    transport,
+    `${what}; an outsider without the key tries the rig throughout`,
+    mosquitto,
+    faults,
+    async ({ rig }) => {
+      await sleep(faultAt * 1000 - 300);
+      await outsider(transport, rig.hostLink, mosquitto, 1800);
+      return undefined;
+    },
+  );
+}
+
 function scenarios(mosquitto: Mosquitto): Record<string, (t: Transport) => Promise<Row>> {
   return {
     baseline: (transport) =>
@@ -434,7 +513,7 @@ function scenarios(mosquitto: Mosquitto): Record<string, (t: Transport) => Promi
         },
       ),
     'wrong-shape': (transport) =>
-      runRow(
+      faultRowWithOutsider(
         'wrong-shape',
         transport,
         'firmware bug: states with 0 joints while the rig is frozen',
@@ -458,13 +537,51 @@ function scenarios(mosquitto: Mosquitto): Record<string, (t: Transport) => Promi
         { kind: 'sensor-nan', signal: 'pole.angle', at: faultAt },
       ]),
     'stuck-slider': (transport) =>
-      runRow('stuck-slider', transport, 'the actuated joint (cart slider) seizes', mosquitto, [
+      faultRowWithOutsider('stuck-slider', transport, 'the actuated joint (cart slider) seizes', mosquitto, [
         { kind: 'stuck-joint', joint: 'slider', at: faultAt },
       ]),
     'stuck-hinge': (transport) =>
-      runRow('stuck-hinge', transport, 'the passive joint (pole hinge) seizes', mosquitto, [
+      faultRowWithOutsider('stuck-hinge', transport, 'the passive joint (pole hinge) seizes', mosquitto, [
         { kind: 'stuck-joint', joint: 'hinge', at: faultAt },
       ]),
+    'after-latch': async (transport) => {
+      // The runtime's safety layer latches (a NaN sensor), its latch reaches the rig; then an outsider
+      // without the key, and on MQTT replays of every owner command captured before the fault, try
+      // to move the latched rig while the runtime still runs.
+      let replays: { topic: string; payload: Buffer }[] = [];
+      let rigLog: string[] = [];
+      let rigLatchedFirst = false;
+      const row = await runRow(
+        'after-latch',
+        transport,
+        transport === 'mqtt'
+          ? 'after a host latch: an outsider replays the owner commands captured before it, forges commands, asks to activate/recover'
+          : 'after a host latch: an outsider writes forged and unsealed commands and requests into the serial line',
+        mosquitto,
+        [{ kind: 'sensor-nan', signal: 'pole.angle', at: faultAt }],
+        async ({ rig }) => {
+          rigLog = rig.log;
+          const sniffer =
+            transport === 'mqtt' ? new RawMqttTransport(mosquitto.url, 'cartpole', 'rig') : undefined;
+          if (sniffer) {
+            sniffer.capture = true;
+            await sniffer.open();
+          }
+          await sleep(faultAt * 1000);
+          await sniffer?.close();
+          replays = (sniffer?.captured ?? []).filter((c) => c.topic.endsWith('/host/command'));
+          await until(() => rig.log.some((l) => /rig: e-stop from host/.test(l)), 2000);
+          rigLatchedFirst = rig.log.some((l) => /rig: e-stop from host/.test(l));
+          await outsider(transport, rig.hostLink, mosquitto, 1500, replays);
+          return undefined;
+        },
+      );
+      const recovered = rigLog.filter((l) => /recovered|activated/.test(l)).length;
+      return {
+        ...row,
+        notes: `outsider started ${rigLatchedFirst ? 'once the rig logged the host e-stop' : 'after 2 s WITHOUT the rig logging the host e-stop'}; ${replays.length} owner commands replayed; rig lines 'activated'/'recovered' in all: ${recovered} (1: the owner's activate only)`,
+      };
+    },
     'position-jump': (transport) =>
       runRow('position-jump', transport, 'the hinge encoder jumps by 0.3 rad', mosquitto, [
         { kind: 'position-jump', joint: 'hinge', amount: 0.3, at: faultAt },
@@ -514,13 +631,15 @@ function scenarios(mosquitto: Mosquitto): Record<string, (t: Transport) => Promi
       return runRow(
         'broker-restart',
         transport,
-        'Mosquitto restarted during the run',
+        'Mosquitto restarted during the run; an outsider without the key on the broker as it comes back',
         mosquitto,
         [],
-        async () => {
+        async ({ rig }) => {
           await sleep(faultAt * 1000 - 200);
           const start = epochMs();
           await mosquitto.restart();
+          // An outsider on the restarted broker while the owner reconnects.
+          await outsider(transport, rig.hostLink, mosquitto, 1500);
           return start;
         },
       );
@@ -530,7 +649,7 @@ function scenarios(mosquitto: Mosquitto): Record<string, (t: Transport) => Promi
       const row = await runRow(
         'rig-restart',
         transport,
-        'the rig process is killed (SIGKILL) and a new one started on the same link',
+        'the rig process is killed (SIGKILL) and a new one started on the same link; an outsider without the key tries the new rig',
         mosquitto,
         [],
         async ({ rig }) => {
@@ -539,7 +658,8 @@ function scenarios(mosquitto: Mosquitto): Record<string, (t: Transport) => Promi
           await rig.kill();
           const name = `rig-restart-${transport}`;
           const again = await spawnRig(rigConfig(transport, name, [], mosquitto), work.path, `${name}-2`);
-          await sleep(1500);
+          // An outsider at the new rig, which nobody owns yet: open, activate, recover, commands.
+          await outsider(transport, again.hostLink, mosquitto, 1500);
           second = await again.stop();
           return start;
         },
@@ -549,7 +669,7 @@ function scenarios(mosquitto: Mosquitto): Record<string, (t: Transport) => Promi
         ...row,
         foreignApplied: second?.commandsApplied ?? Number.NaN,
         detectedRig: rigDetected(second),
-        notes: `the new rig was never owned by the runtime (no operator recovered it): ${second?.sessions.length ?? '?'} sessions, ${second?.commandsApplied ?? '?'} commands applied`,
+        notes: `the new rig was never owned by the runtime (no operator recovered it): ${second?.sessions.length ?? '?'} sessions, ${second?.commandsApplied ?? '?'} commands applied, while the outsider tried it for 1.5 s`,
       };
     },
     'runtime-kill': async (transport) => {
@@ -637,15 +757,19 @@ function fuzzC(): Record<string, unknown> {
   ]);
   if (built.status !== 0) return { skipped: built.stderr.toString() };
   const started = performance.now();
-  const run = spawnSync(driver, [String(fuzzCases), '11'], {
+  const run = spawnSync(driver, [String(fuzzCases), '11', String(hangLimitSeconds * 1000)], {
     env: { ...process.env, TETHER_FUZZ_CONTINUE: '1' },
+    timeout: fuzzRunLimitMs,
   });
   const result: Record<string, unknown> = {
     driver: {
       compiler: cc,
       sanitizers: 'address,undefined',
+      hangLimitMs: hangLimitSeconds * 1000,
       seconds: (performance.now() - started) / 1000,
-      crashed: run.status !== 0 && run.stdout.length === 0,
+      // Killed at the run limit: an input that never returned.
+      hungOutright: run.signal === 'SIGTERM',
+      crashed: run.signal !== 'SIGTERM' && run.status !== 0 && run.stdout.length === 0,
       ...JSON.parse(run.stdout.toString() || '{}'),
     },
   };
@@ -662,16 +786,21 @@ function fuzzC(): Record<string, unknown> {
       target,
     ]);
     if (b.status === 0) {
-      const runs = Math.min(fuzzCases, 2_000_000);
+      const runs = fuzzCases;
       const t = performance.now();
-      const f = spawnSync(target, [`-runs=${runs}`, '-max_len=600', '-seed=11'], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 26,
-      });
+      const f = spawnSync(
+        target,
+        [`-runs=${runs}`, '-max_len=600', '-seed=11', `-timeout=${hangLimitSeconds}`],
+        { encoding: 'utf8', maxBuffer: 1 << 26, timeout: fuzzRunLimitMs },
+      );
+      // libFuzzer stops at its first finding: a hang (an input over -timeout) or a crash.
+      const hang = /ERROR: libFuzzer: timeout/.test(f.stderr) || f.signal === 'SIGTERM';
       result['libFuzzer'] = {
         runs,
+        timeoutSeconds: hangLimitSeconds,
         seconds: (performance.now() - t) / 1000,
         finished: /Done \d+ runs/.test(f.stderr),
+        hangs: hang ? 1 : 0,
         findings: f.status === 0 ? 0 : 1,
         coverage: /cov: (\d+)/.exec(
           f.stderr
@@ -692,7 +821,8 @@ async function main(): Promise<void> {
   const all = scenarios(mosquitto);
   try {
     for (const [name, scenario] of Object.entries(all)) {
-      if (rowFilter !== undefined && !name.includes(rowFilter)) continue;
+      if (only === 'fuzz') break;
+      if (rowFilter !== undefined && !rowFilter.some((r) => name.includes(r))) continue;
       for (const transport of ['serial', 'mqtt'] as const) {
         process.stdout.write(`${name} over ${transport}...\n`);
         try {
@@ -722,15 +852,15 @@ async function main(): Promise<void> {
   );
 
   const fuzz: Record<string, unknown> = {};
-  if (process.env['SECURITY_SKIP_FUZZ'] === undefined) {
-    for (const [name, f, cases] of [
-      ['hostStates', fuzzHostStates, fuzzCases],
-      ['rigCommands', fuzzRigCommands, fuzzCases],
-      ['hellos', fuzzHellos, Math.round(fuzzCases / 5)],
-      ['frames', fuzzFrames, fuzzCases],
+  if (only !== 'rows' && process.env['SECURITY_SKIP_FUZZ'] === undefined) {
+    for (const [name, f] of [
+      ['hostStates', fuzzHostStates],
+      ['rigCommands', fuzzRigCommands],
+      ['hellos', fuzzHellos],
+      ['frames', fuzzFrames],
     ] as const) {
       const t = performance.now();
-      const stats = f(cases, 11);
+      const stats = f(fuzzCases, 11, createFuzzStats(hangLimitSeconds * 1000));
       fuzz[`ts.${name}`] = { ...stats, seconds: (performance.now() - t) / 1000 };
       process.stdout.write(`fuzz ts ${name}: ${JSON.stringify(stats)}\n`);
     }
@@ -743,7 +873,7 @@ async function main(): Promise<void> {
     loadAverage1m: { before: loadBefore, after: loadavg()[0] },
     method:
       'Each row: the emulated cartpole rig (tether rig, its own process, shipped dynamics and noise, watchdog 200 ms) and tether run (configs/cartpole-{serial,mqtt}.yaml, LQR at 100 Hz, staleAfterTicks ' +
-      `${staleAfterTicks}) for ${runSeconds} s with its MCAP log; the fault or attack starts about ${faultAt} s in. Host cycles: ticks from the fault to the first tick the log shows latched. Rig cycles: the rig's latch time from its report, in 10 ms cycles. Foreign applied: commands the rig applied (per session, from its report) in sessions the owner never held, or beyond the last command the owner sent. Fuzz: structure-aware generators with a validity oracle (hardware/tools/fuzz.ts, hardware/firmware/fuzz).`,
+      `${staleAfterTicks}) for ${runSeconds} s with its MCAP log; the fault or attack starts about ${faultAt} s in. Host cycles: ticks from the fault to the first tick the log shows latched. Rig cycles: the rig's latch time from its report, in 10 ms cycles. Foreign applied: commands the rig applied (per session, from its report) in sessions the owner never held, or beyond the last command the owner sent. Fuzz: structure-aware generators with a validity oracle (hardware/tools/fuzz.ts, hardware/firmware/fuzz), ${fuzzCases} inputs each, every input timed against a ${hangLimitSeconds} s hang limit (libFuzzer -timeout=${hangLimitSeconds}); hangs are inputs over it, slowestMs/slowestUs the slowest input.`,
     rows,
     fuzz,
     goals: {
@@ -773,6 +903,10 @@ async function main(): Promise<void> {
         : 'NOT MET',
     };
     writeFileSync(resultsPath('link-security.json'), `${JSON.stringify(merged, null, 2)}\n`);
+  } else if (partial) {
+    const file = resultsPath('link-security-partial.json');
+    writeFileSync(file, `${JSON.stringify({ ...result, partial: { only, rows: rowFilter } }, null, 2)}\n`);
+    process.stdout.write(`some rows or one part: written to ${file}, not the full results\n`);
   } else writeFileSync(resultsPath('link-security.json'), `${JSON.stringify(result, null, 2)}\n`);
   if (process.env['SECURITY_KEEP'] === undefined) work.remove();
   else process.stdout.write(`runs and logs kept in ${work.path}\n`);

@@ -8,6 +8,10 @@
  * carry no invalidating mutation (else it is an accepted invalid frame), and a message with none must
  * be accepted (else the checks refuse valid traffic). Exceptions are crashes.
  *
+ * Every case is timed: one that takes longer than `hangLimitMs` (default 1 s, libFuzzer's
+ * `-timeout=1`) counts as a hang, and the slowest case's time is kept. A case that never returns is
+ * not counted: it stops the fuzzer, and whoever runs it, where everyone sees it.
+ *
  * Deterministic for a seed (the project's one `Rng`), allocation-light, so it reaches millions of cases.
  */
 import { randomBytes } from 'node:crypto';
@@ -41,11 +45,16 @@ export interface FuzzStats {
   refusedValid: number;
   /** Exceptions thrown by the code under test. Must be 0. */
   crashes: number;
+  /** Cases that took longer than `hangLimitMs`. Must be 0. */
+  hangs: number;
+  hangLimitMs: number;
+  /** The slowest case, in ms (the time of the whole case: generate, seal, receive). */
+  slowestMs: number;
   /** The first few problems, for a report. */
   examples: string[];
 }
 
-export function createFuzzStats(): FuzzStats {
+export function createFuzzStats(hangLimitMs = 1000): FuzzStats {
   return {
     inputs: 0,
     accepted: 0,
@@ -53,6 +62,9 @@ export function createFuzzStats(): FuzzStats {
     acceptedInvalid: 0,
     refusedValid: 0,
     crashes: 0,
+    hangs: 0,
+    hangLimitMs,
+    slowestMs: 0,
     examples: [],
   };
 }
@@ -180,6 +192,16 @@ function record(stats: FuzzStats, accepted: boolean, label: CaseLabel): void {
   }
 }
 
+/** Times the case that started at `startedMs` (performance.now()). */
+function timeCase(stats: FuzzStats, startedMs: number): void {
+  const ms = performance.now() - startedMs;
+  if (ms > stats.slowestMs) stats.slowestMs = ms;
+  if (ms > stats.hangLimitMs) {
+    stats.hangs++;
+    if (stats.examples.length < 5) stats.examples.push(`hang: case ${stats.inputs} took ${ms.toFixed(0)} ms`);
+  }
+}
+
 function recordCrash(stats: FuzzStats, error: unknown): void {
   stats.crashes++;
   if (stats.examples.length < 5) stats.examples.push(`crash: ${(error as Error).message}`);
@@ -251,6 +273,7 @@ export function fuzzHostStates(cases: number, seed: number, stats = createFuzzSt
   const label = new CaseLabel();
   const { bad } = label;
   for (let k = 0; k < cases; k++) {
+    const startedMs = performance.now();
     // The host keeps commanding: echoes up to its last command are its own.
     gate.lastCommandSeq = gate.lastEcho + 1000;
     label.reset();
@@ -348,6 +371,7 @@ export function fuzzHostStates(cases: number, seed: number, stats = createFuzzSt
       time = s.timeUs;
     }
     record(stats, accepted, label);
+    timeCase(stats, startedMs);
   }
   return stats;
 }
@@ -375,6 +399,7 @@ export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzS
   const label = new CaseLabel();
   const { bad } = label;
   for (let k = 0; k < cases; k++) {
+    const startedMs = performance.now();
     label.reset();
     // Before the command sequence could wrap the host opens a new session, which starts it at 0.
     if (lastSeq > 0x7fffffff) lastSeq = 0;
@@ -445,6 +470,7 @@ export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzS
     accepted = false;
     if (sealAndDispatch(rng, pair, 'rig', out, n, counter + 1, endpoint, stats, label)) counter++;
     record(stats, accepted, label);
+    timeCase(stats, startedMs);
   }
   return stats;
 }
@@ -455,7 +481,10 @@ export function fuzzHellos(cases: number, seed: number, stats = createFuzzStats(
   const out = new Uint8Array(maxMessageSize);
   const label = new CaseLabel();
   const { bad } = label;
-  for (let k = 0; k < cases; k++) {
+  // `cases` inputs: a hello the encoder itself refuses is generated again, not counted.
+  const target = stats.inputs + cases;
+  while (stats.inputs < target) {
+    const startedMs = performance.now();
     label.reset();
     const joints = fuzzHello.joints.map((j) => ({ ...j }));
     const observation = fuzzHello.observation.map((o) => ({ ...o }));
@@ -530,6 +559,7 @@ export function fuzzHellos(cases: number, seed: number, stats = createFuzzStats(
       recordCrash(stats, error);
     }
     record(stats, accepted, label);
+    timeCase(stats, startedMs);
   }
   return stats;
 }
@@ -542,6 +572,7 @@ export function fuzzFrames(cases: number, seed: number, stats = createFuzzStats(
   const decoder = new FrameDecoder((m, n) => endpoint.dispatch(m, n));
   const chunk = new Uint8Array(maxFrameSize);
   for (let k = 0; k < cases; k++) {
+    const startedMs = performance.now();
     const n = rng.int(rng.uniform() < 0.05 ? maxFrameSize : 96);
     for (let i = 0; i < n; i++) chunk[i] = rng.uniform() < 0.1 ? 0 : rng.int(256);
     try {
@@ -550,6 +581,7 @@ export function fuzzFrames(cases: number, seed: number, stats = createFuzzStats(
       recordCrash(stats, error);
     }
     stats.inputs++;
+    timeCase(stats, startedMs);
   }
   return stats;
 }
