@@ -290,7 +290,7 @@ function heldMessage(path: string): string {
       `pid ${h.pid}${h.command === '' ? '' : `: ${h.command.length > 160 ? `${h.command.slice(0, 157)}...` : h.command}`}`,
   );
   const who = holders.length > 0 ? ` (${holders.join('; ')})` : '';
-  return `serial port ${path} is held by another process${who}: its OS lock lets one process at a time use the port, so only one runtime can own a rig over serial; stop that one first`;
+  return `serial port ${path} is held by another process${who}: the OS lock lets one process at a time use a serial port, so no other runtime or rig command can reach this rig while it runs; stop it first`;
 }
 
 /** Port discovery needs udev, which containers often lack; say so instead of failing obscurely. */

@@ -64,7 +64,7 @@ it('a second tether run on a serial line already in use is refused by the port l
     const second = await secondRun(config);
     expect(second.code, second.stderr).toBe(1);
     expect(second.stderr).toMatch(
-      /serial port \S+ is held by another process \(pid \d+: [^)]*tether\.mjs run [^)]*line-run\.yaml[^)]*\): .*only one runtime can own a rig over serial/,
+      /serial port \S+ is held by another process \(pid \d+: [^)]*tether\.mjs run [^)]*line-run\.yaml[^)]*\): .*no other runtime or rig command can reach this rig while it runs/,
     );
     // The holder named is the first run itself.
     expect(second.stderr).toContain(`(pid ${first.child.pid}: `);
