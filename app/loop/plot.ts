@@ -1,3 +1,5 @@
+import { escapeXml } from '../../src/plot/text.ts';
+
 /** The per-round plot of `tether loop`: real return of the deployed version, round after round. */
 /** What the plot needs of a round (closed-loop.ts RoundRecord). */
 interface RoundPoint {
@@ -44,7 +46,7 @@ export function returnsSvg(
   const py = (y: number) => H - M.bottom - ((y - yMin) / (yMax - yMin || 1)) * (H - M.top - M.bottom);
   const parts: string[] = [`<rect width="${W}" height="${H}" fill="white"/>`];
   parts.push(
-    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(name)}: real return per round</text>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(name)}: real return per round</text>`,
   );
   for (let k = 0; k <= 5; k++) {
     const y = yMin + ((yMax - yMin) * k) / 5;
@@ -62,19 +64,15 @@ export function returnsSvg(
     );
     parts.push(`<circle cx="${px(i)}" cy="${py(p.mean)}" r="4" fill="#1f77b4"/>`);
     parts.push(
-      `<text x="${px(i)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${esc(p.label)}</text>`,
+      `<text x="${px(i)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${escapeXml(p.label)}</text>`,
     );
     if (p.note)
       parts.push(
-        `<text x="${px(i)}" y="${H - M.bottom + 30}" text-anchor="middle" font-size="10" fill="#666">${esc(p.note)}</text>`,
+        `<text x="${px(i)}" y="${H - M.bottom + 30}" text-anchor="middle" font-size="10" fill="#666">${escapeXml(p.note)}</text>`,
       );
   });
   parts.push(
     `<text x="14" y="${(M.top + H - M.bottom) / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${(M.top + H - M.bottom) / 2})">mean episode return (± std)</text>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">\n${parts.join('\n')}\n</svg>\n`;
-}
-
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
