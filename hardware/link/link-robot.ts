@@ -774,9 +774,12 @@ export class LinkRobot implements Robot {
       return;
     }
     if (this.robotInfo === undefined) return;
-    this.hello = { ...this.hello!, ...(hello.session ? { session: hello.session } : {}) };
-    // An unsolicited hello (rig restarted, reconnect): it must describe the same robot.
-    if (!sameShape(this.robotInfo, robotInfoFromHello(hello, this.kind))) {
+    const adopted = this.hello!;
+    this.hello = { ...adopted, ...(hello.session ? { session: hello.session } : {}) };
+    // An unsolicited hello (rig restarted, reconnect, a second answer over MQTT): it must describe
+    // the same robot. Compared as the rig presents itself, before a pd drive adds its gain signals to
+    // robotInfo (compared with robotInfo, every hello to a pd-drive robot looked like another robot).
+    if (!sameShape(robotInfoFromHello(adopted, this.kind), robotInfoFromHello(hello, this.kind))) {
       this.fault(`rig '${hello.name}' now reports different capabilities; restart the runtime`);
     }
   }

@@ -4,7 +4,8 @@
  * schedule, its operator channel on the same broker. `command base_velocity …` sent with
  * MqttOperatorClient lands in the command channel the policy's `source: command` term reads, from one
  * tick on, and the robot's forward velocity follows; an out-of-range value is clamped and the reply
- * names the value and its range; a wrong count is refused.
+ * names the value and its range; a wrong count is refused. And a pd-drive link robot takes an
+ * unsolicited HELLO of the same rig in its stride (that race faulted the walking run at start-up).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { plugins } from '../../app/plugins.ts';
 import { WalkRecorder } from '../../controllers/policies/examples/quadruped-trot/metrics.ts';
 import { MqttOperatorClient } from '../../hardware/mqtt/operator.ts';
 import { parseDeviceKey } from '../../hardware/protocol/auth.ts';
+import { RequestOp } from '../../hardware/protocol/messages.ts';
 import {
   killLeftovers,
   type Mosquitto,
@@ -29,7 +31,7 @@ import type { TickRecord } from '../../src/core/tick.ts';
 import type { ControlLoop } from '../../src/loop/control-loop.ts';
 import { OperatorConsole } from '../../src/loop/operator.ts';
 import { runFromConfig } from '../../src/loop/runner.ts';
-import { sleep } from './helpers.ts';
+import { mqttRobot, sleep } from './helpers.ts';
 
 useTestLinkKey();
 const root = join(import.meta.dirname, '../..');
@@ -170,4 +172,32 @@ describe('a velocity command over the MQTT operator channel', () => {
     expect(mean(t0 + 1, t0 + 3)).toBeGreaterThan(0.25);
     expect(Math.min(...rec.z.filter((_, i) => rec.t[i]! > t0))).toBeGreaterThan(0.2);
   }, 90_000);
+
+  it('a pd-drive robot stays ready when its rig announces itself again; the HELLO is compared as the rig presents it', async () => {
+    const rigConfig = parse(readFileSync(join(root, 'configs/rig/quadruped.yaml'), 'utf8'));
+    rigConfig.transport = { kind: 'mqtt', url: mosquitto.url };
+    rigConfig.watchdogMs = 1000;
+    const rig = await spawnRig(rigConfig, work.path, 'hello-again');
+    const robot = await mqttRobot(mosquitto.url, {
+      robot: 'quadruped',
+      drive: { mode: 'pd', damping: 4 },
+      helloTimeoutMs: 10000,
+    });
+    try {
+      await robot.configure();
+      // The pd drive adds the kp/kd signals to what the runtime sees; the rig does not present them.
+      expect(robot.info.action.signals.length).toBe(36);
+      // A HELLO nobody waits for, as after a reconnect or a second answer over MQTT (private: the
+      // runtime asks for one itself only when its link comes back).
+      const { endpoint } = robot as unknown as {
+        endpoint: { sendRequest(request: { op: number }, before: undefined, mode: 'none'): number };
+      };
+      endpoint.sendRequest({ op: RequestOp.hello }, undefined, 'none');
+      await sleep(500);
+      expect(robot.state, robot.faultReason).toBe('ready');
+    } finally {
+      await robot.shutdown();
+      await rig.stop();
+    }
+  }, 60_000);
 });
