@@ -1,6 +1,7 @@
 // Compiled from app/loop/plot.ts by `npm run build`: edit the source, not this file.
 
 // app/loop/plot.ts
+import { escapeXml } from "../../src/plot/text.js";
 var W = 640;
 var H = 380;
 var M = { left: 60, right: 30, top: 36, bottom: 60 };
@@ -26,7 +27,7 @@ function returnsSvg(name, rounds, final) {
   const py = (y) => H - M.bottom - (y - yMin) / (yMax - yMin || 1) * (H - M.top - M.bottom);
   const parts = [`<rect width="${W}" height="${H}" fill="white"/>`];
   parts.push(
-    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(name)}: real return per round</text>`
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(name)}: real return per round</text>`
   );
   for (let k = 0; k <= 5; k++) {
     const y = yMin + (yMax - yMin) * k / 5;
@@ -44,11 +45,11 @@ function returnsSvg(name, rounds, final) {
     );
     parts.push(`<circle cx="${px(i)}" cy="${py(p.mean)}" r="4" fill="#1f77b4"/>`);
     parts.push(
-      `<text x="${px(i)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${esc(p.label)}</text>`
+      `<text x="${px(i)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${escapeXml(p.label)}</text>`
     );
     if (p.note)
       parts.push(
-        `<text x="${px(i)}" y="${H - M.bottom + 30}" text-anchor="middle" font-size="10" fill="#666">${esc(p.note)}</text>`
+        `<text x="${px(i)}" y="${H - M.bottom + 30}" text-anchor="middle" font-size="10" fill="#666">${escapeXml(p.note)}</text>`
       );
   });
   parts.push(
@@ -58,9 +59,6 @@ function returnsSvg(name, rounds, final) {
 ${parts.join("\n")}
 </svg>
 `;
-}
-function esc(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 export {
   returnsSvg

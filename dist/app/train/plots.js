@@ -1,6 +1,7 @@
 // Compiled from app/train/plots.ts by `npm run build`: edit the source, not this file.
 
 // app/train/plots.ts
+import { escapeXml, fitText } from "../../src/plot/text.js";
 var W = 640;
 var H = 400;
 var M = { left: 60, right: 150, top: 30, bottom: 45 };
@@ -13,7 +14,7 @@ function learningCurvesSvg(title, yLabel, curves, yRange) {
   const py = (y) => H - M.bottom - (y - yMin) / (yMax - yMin || 1) * (H - M.top - M.bottom);
   const parts = [];
   parts.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="white"/>`);
-  parts.push(`<text x="${W / 2}" y="18" text-anchor="middle" font-size="14">${escapeXml(title)}</text>`);
+  parts.push(...titleLines(title, W, 14));
   for (let k = 0; k <= 5; k++) {
     const y = yMin + (yMax - yMin) * k / 5;
     parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${py(y)}" y2="${py(y)}" stroke="#ddd"/>`);
@@ -31,7 +32,8 @@ function learningCurvesSvg(title, yLabel, curves, yRange) {
   parts.push(
     `<text x="14" y="${(M.top + H - M.bottom) / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${(M.top + H - M.bottom) / 2})">${escapeXml(yLabel)}</text>`
   );
-  curves.forEach((c, i) => {
+  let legendY = M.top + 10;
+  curves.forEach((c) => {
     const upper = c.points.map((p) => `${px(p[0])},${py(p[1] + p[2])}`);
     const lower = c.points.map((p) => `${px(p[0])},${py(p[1] - p[2])}`).reverse();
     parts.push(
@@ -40,11 +42,17 @@ function learningCurvesSvg(title, yLabel, curves, yRange) {
     parts.push(
       `<polyline points="${c.points.map((p) => `${px(p[0])},${py(p[1])}`).join(" ")}" fill="none" stroke="${c.color}" stroke-width="2"/>`
     );
-    const ly = M.top + 10 + 20 * i;
+    const label = fitText(c.label, M.right - 40, 12);
+    const ly = legendY;
+    legendY += 6 + label.lines.length * (label.size + 2);
     parts.push(
       `<line x1="${W - M.right + 10}" x2="${W - M.right + 30}" y1="${ly}" y2="${ly}" stroke="${c.color}" stroke-width="3"/>`
     );
-    parts.push(`<text x="${W - M.right + 36}" y="${ly + 4}" font-size="12">${escapeXml(c.label)}</text>`);
+    parts.push(
+      ...label.lines.map(
+        (line, k) => `<text x="${W - M.right + 34}" y="${ly + 4 + k * (label.size + 2)}" font-size="${label.size}">${escapeXml(line)}</text>`
+      )
+    );
   });
   return svg(parts);
 }
@@ -60,9 +68,7 @@ function heatMapSvg(title, values, extent, overlay = []) {
   const parts = [
     `<rect x="0" y="0" width="${left + size + 90}" height="${top + height + 50}" fill="white"/>`
   ];
-  parts.push(
-    `<text x="${left + size / 2}" y="18" text-anchor="middle" font-size="14">${escapeXml(title)}</text>`
-  );
+  parts.push(...titleLines(title, left + size + 90, 14, top - 8));
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const v = Math.max(0, Math.min(1, values[r][c]));
@@ -110,14 +116,19 @@ function viridis(t) {
   const c = a.map((v, k) => Math.round(v + u * (b[k] - v)));
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
+function titleLines(title, width, size, bottom) {
+  const fitted = fitText(title, width - 12, size);
+  const step = fitted.size + 2;
+  const first = bottom === void 0 ? fitted.size + 4 : Math.max(fitted.size, bottom - (fitted.lines.length - 1) * step);
+  return fitted.lines.map(
+    (line, k) => `<text x="${width / 2}" y="${first + k * step}" text-anchor="middle" font-size="${fitted.size}">${escapeXml(line)}</text>`
+  );
+}
 function svg(parts, width = W, height = H) {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">
 ${parts.join("\n")}
 </svg>
 `;
-}
-function escapeXml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 export {
   heatMapSvg,

@@ -607,8 +607,9 @@ var LinkRobot = class {
       return;
     }
     if (this.robotInfo === void 0) return;
-    this.hello = { ...this.hello, ...hello.session ? { session: hello.session } : {} };
-    if (!sameShape(this.robotInfo, robotInfoFromHello(hello, this.kind))) {
+    const adopted = this.hello;
+    this.hello = { ...adopted, ...hello.session ? { session: hello.session } : {} };
+    if (!sameShape(robotInfoFromHello(adopted, this.kind), robotInfoFromHello(hello, this.kind))) {
       this.fault(`rig '${hello.name}' now reports different capabilities; restart the runtime`);
     }
   }

@@ -5,6 +5,7 @@ import { readSync, writeSync } from "node:fs";
 import { autoDetect } from "@serialport/bindings-cpp";
 import { encodeFrame, FrameDecoder, maxFrameSize } from "../protocol/framing.js";
 import { maxMessageSize } from "../protocol/messages.js";
+import { portLockHolders } from "./port-holder.js";
 import {
   createLinkCounters
 } from "./transport.js";
@@ -62,6 +63,7 @@ var SerialTransport = class {
     try {
       await this.openPort();
     } catch (error) {
+      if (/Cannot lock port/.test(messageOf(error))) throw new Error(heldMessage(this.options.path));
       throw new Error(`cannot open serial port ${this.options.path}: ${messageOf(error)}${await portHint()}`);
     }
   }
@@ -220,6 +222,13 @@ function isWouldBlock(error) {
 }
 function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
+}
+function heldMessage(path) {
+  const holders = portLockHolders(path).map(
+    (h) => `pid ${h.pid}${h.command === "" ? "" : `: ${h.command.length > 160 ? `${h.command.slice(0, 157)}...` : h.command}`}`
+  );
+  const who = holders.length > 0 ? ` (${holders.join("; ")})` : "";
+  return `serial port ${path} is held by another process${who}: the OS lock lets one process at a time use a serial port, so no other runtime or rig command can reach this rig while it runs; stop it first`;
 }
 async function portHint() {
   try {

@@ -20,7 +20,7 @@ import {
   maxMessageSize
 } from "../protocol/messages.js";
 import { cartpoleHelloBase } from "./conformance.js";
-function createFuzzStats() {
+function createFuzzStats(hangLimitMs = 1e3) {
   return {
     inputs: 0,
     accepted: 0,
@@ -28,6 +28,9 @@ function createFuzzStats() {
     acceptedInvalid: 0,
     refusedValid: 0,
     crashes: 0,
+    hangs: 0,
+    hangLimitMs,
+    slowestMs: 0,
     examples: []
   };
 }
@@ -123,6 +126,14 @@ function record(stats, accepted, label) {
     if (stats.examples.length < 5) stats.examples.push(`refused valid: ${label.what}`);
   }
 }
+function timeCase(stats, startedMs) {
+  const ms = performance.now() - startedMs;
+  if (ms > stats.slowestMs) stats.slowestMs = ms;
+  if (ms > stats.hangLimitMs) {
+    stats.hangs++;
+    if (stats.examples.length < 5) stats.examples.push(`hang: case ${stats.inputs} took ${ms.toFixed(0)} ms`);
+  }
+}
 function recordCrash(stats, error) {
   stats.crashes++;
   if (stats.examples.length < 5) stats.examples.push(`crash: ${error.message}`);
@@ -172,6 +183,7 @@ function fuzzHostStates(cases, seed, stats = createFuzzStats()) {
   const label = new CaseLabel();
   const { bad } = label;
   for (let k = 0; k < cases; k++) {
+    const startedMs = performance.now();
     gate.lastCommandSeq = gate.lastEcho + 1e3;
     label.reset();
     s.seq = seq + 1;
@@ -267,6 +279,7 @@ function fuzzHostStates(cases, seed, stats = createFuzzStats()) {
       time = s.timeUs;
     }
     record(stats, accepted, label);
+    timeCase(stats, startedMs);
   }
   return stats;
 }
@@ -292,6 +305,7 @@ function fuzzRigCommands(cases, seed, stats = createFuzzStats()) {
   const label = new CaseLabel();
   const { bad } = label;
   for (let k = 0; k < cases; k++) {
+    const startedMs = performance.now();
     label.reset();
     if (lastSeq > 2147483647) lastSeq = 0;
     c.seq = lastSeq + 1 + rng.int(3);
@@ -361,6 +375,7 @@ function fuzzRigCommands(cases, seed, stats = createFuzzStats()) {
     accepted = false;
     if (sealAndDispatch(rng, pair, "rig", out, n, counter + 1, endpoint, stats, label)) counter++;
     record(stats, accepted, label);
+    timeCase(stats, startedMs);
   }
   return stats;
 }
@@ -369,7 +384,9 @@ function fuzzHellos(cases, seed, stats = createFuzzStats()) {
   const out = new Uint8Array(maxMessageSize);
   const label = new CaseLabel();
   const { bad } = label;
-  for (let k = 0; k < cases; k++) {
+  const target = stats.inputs + cases;
+  while (stats.inputs < target) {
+    const startedMs = performance.now();
     label.reset();
     const joints = fuzzHello.joints.map((j) => ({ ...j }));
     const observation = fuzzHello.observation.map((o) => ({ ...o }));
@@ -444,6 +461,7 @@ function fuzzHellos(cases, seed, stats = createFuzzStats()) {
       recordCrash(stats, error);
     }
     record(stats, accepted, label);
+    timeCase(stats, startedMs);
   }
   return stats;
 }
@@ -454,6 +472,7 @@ function fuzzFrames(cases, seed, stats = createFuzzStats()) {
   const decoder = new FrameDecoder((m, n) => endpoint.dispatch(m, n));
   const chunk = new Uint8Array(maxFrameSize);
   for (let k = 0; k < cases; k++) {
+    const startedMs = performance.now();
     const n = rng.int(rng.uniform() < 0.05 ? maxFrameSize : 96);
     for (let i = 0; i < n; i++) chunk[i] = rng.uniform() < 0.1 ? 0 : rng.int(256);
     try {
@@ -462,6 +481,7 @@ function fuzzFrames(cases, seed, stats = createFuzzStats()) {
       recordCrash(stats, error);
     }
     stats.inputs++;
+    timeCase(stats, startedMs);
   }
   return stats;
 }

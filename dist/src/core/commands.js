@@ -1,6 +1,15 @@
 // Compiled from src/core/commands.ts by `npm run build`: edit the source, not this file.
 
 // src/core/commands.ts
+function describeWrite(channel, requested) {
+  const outside = [];
+  requested.forEach((value, i) => {
+    if (value !== channel.values[i])
+      outside.push(`value ${i + 1} was ${value}, range [${channel.lower[i]}, ${channel.upper[i]}]`);
+  });
+  const text = `${channel.name} = [${Array.from(channel.values).join(", ")}]`;
+  return outside.length === 0 ? text : `${text} (clamped to its ranges): ${outside.join("; ")}`;
+}
 var CommandBoard = class {
   channels = /* @__PURE__ */ new Map();
   schedules = [];
@@ -58,18 +67,14 @@ var CommandBoard = class {
     if (values.length !== channel.values.length)
       return `command '${name}' takes ${channel.values.length} values, got ${values.length}`;
     if (!values.every(Number.isFinite)) return `command '${name}': every value must be a finite number`;
-    let clamped = false;
-    for (let i = 0; i < values.length; i++) {
-      const v = Math.min(channel.upper[i], Math.max(channel.lower[i], values[i]));
-      if (v !== values[i]) clamped = true;
-      channel.values[i] = v;
-    }
+    for (let i = 0; i < values.length; i++)
+      channel.values[i] = Math.min(channel.upper[i], Math.max(channel.lower[i], values[i]));
     channel.version++;
     this.events?.emit({
       time,
       kind: "info",
       source: `command:${source}`,
-      message: `${name} = [${Array.from(channel.values).join(", ")}]${clamped ? " (clamped to its ranges)" : ""}`
+      message: describeWrite(channel, values)
     });
     return void 0;
   }
@@ -100,5 +105,6 @@ var CommandBoard = class {
   }
 };
 export {
-  CommandBoard
+  CommandBoard,
+  describeWrite
 };

@@ -4,7 +4,7 @@ const __sourceUrl = new URL("../../../src/learning/native-engine.ts", import.met
 // src/learning/native-engine.ts
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -28,7 +28,7 @@ function nativeDenseKernels(options = {}) {
   const key = createHash("sha256").update(readFileSync(source)).update(JSON.stringify([compiler, flags, process.versions.modules, process.arch, os.cpus()[0]?.model])).digest("hex").slice(0, 16);
   const cached = loaded.get(key);
   if (cached) return cached;
-  const dir = options.cacheDir ?? defaultCacheDir();
+  const dir = ownCacheDir(options.cacheDir ?? defaultCacheDir());
   const binary = path.join(dir, `dense-${key}.node`);
   if (!existsSync(binary)) {
     mkdirSync(dir, { recursive: true });
@@ -70,7 +70,23 @@ function nodeHeaders() {
 }
 function defaultCacheDir() {
   const project = fileURLToPath(new URL("../../node_modules/", __sourceUrl));
-  return existsSync(project) ? path.join(project, ".cache", "tether") : path.join(os.tmpdir(), "tether-native");
+  const inProject = path.join(project, ".cache", "tether");
+  try {
+    mkdirSync(inProject, { recursive: true });
+    accessSync(inProject, constants.W_OK);
+    return inProject;
+  } catch {
+    return path.join(os.tmpdir(), `tether-native-${os.userInfo().uid}`);
+  }
+}
+function ownCacheDir(dir) {
+  mkdirSync(dir, { recursive: true, mode: 448 });
+  const stat = statSync(dir);
+  if (stat.uid !== os.userInfo().uid || (stat.mode & 18) !== 0)
+    throw new NativeEngineUnavailable(
+      `the native training engine's cache ${dir} is not this user's alone (owner uid ${stat.uid}, mode ${(stat.mode & 511).toString(8)}); remove it or pass a cache folder`
+    );
+  return dir;
 }
 export {
   NativeEngineUnavailable,

@@ -1,6 +1,7 @@
 // Compiled from src/loop/operator.ts by `npm run build`: edit the source, not this file.
 
 // src/loop/operator.ts
+import { describeWrite } from "../core/commands.js";
 import { formatLinkHealth } from "../core/link-health.js";
 var operatorCommands = ["estop", "recover", "switch", "status", "command"];
 var OperatorConsole = class {
@@ -102,7 +103,7 @@ var OperatorConsole = class {
     const numbers = values.map(Number);
     const problem = board.set(name, numbers, `operator:${source}`, this.loop.record.deadline);
     if (problem !== void 0) return { ok: false, message: `${problem} (usage: command NAME v1 v2 …)` };
-    return { ok: true, message: `${name} = [${Array.from(board.get(name).values).join(", ")}]` };
+    return { ok: true, message: describeWrite(board.get(name), numbers) };
   }
   async status() {
     const { safety, controllers, record } = this.loop;

@@ -85,9 +85,11 @@ var BranchAndBound = class {
   }
   /**
    * Runs over `region`. With `control` (a shared Int32Array), stops when another thread raises the
-   * abort flag and counts boxes into the shared total for the box budget.
+   * abort flag and counts boxes into the shared total for the box budget. `onCheckpoint` sees the
+   * running totals every `reportEvery` boxes (a run in the calling thread reports progress through
+   * it, since no timer can fire while the search holds the thread).
    */
-  run(region, keepVerified = false, control) {
+  run(region, keepVerified = false, control, onCheckpoint) {
     const n = this.model.stateDim;
     const dims = this.dims;
     const { rho, minRelativeWidth, maxBoxes, deadline } = this.options;
@@ -117,6 +119,7 @@ var BranchAndBound = class {
         } else if (stats.visited >= maxBoxes) stopped = "box-budget";
         if (!stopped && deadline !== void 0 && Date.now() >= deadline) stopped = "time-budget";
         if (stopped) break;
+        onCheckpoint?.(stats);
       }
       const item = stack.pop();
       for (let i = 0; i < dims; i++) {

@@ -146,7 +146,12 @@ async function verifyRegion(model, region, options, parallel = {}) {
     return parallel.pool.verify(model, region, options, keepVerified, parallel.tasksPerWorker, parallel);
   const workers = parallel.workers ?? availableParallelism();
   if (workers <= 0) {
-    const outcome = new BranchAndBound(model, options).run(region, keepVerified);
+    const outcome = new BranchAndBound(model, options).run(
+      region,
+      keepVerified,
+      void 0,
+      inThreadProgress(model, region, parallel)
+    );
     return { ...outcome, searched: region };
   }
   const pool = new VerifierPool(workers);
@@ -155,6 +160,26 @@ async function verifyRegion(model, region, options, parallel = {}) {
   } finally {
     await pool.dispose();
   }
+}
+function inThreadProgress(model, region, parallel) {
+  const onProgress = parallel.onProgress;
+  if (!onProgress) return void 0;
+  const every = parallel.progressMs ?? 2e3;
+  const totalVolume = region.reduce((s, box) => s + regionVolume(model, box), 0);
+  const start = performance.now();
+  let last = start;
+  return (stats) => {
+    const now = performance.now();
+    if (now - last < every) return;
+    last = now;
+    onProgress({
+      visited: stats.visited,
+      decided: totalVolume > 0 ? (stats.verifiedVolume + stats.outsideVolume) / totalVolume : 0,
+      elapsedSeconds: (now - start) / 1e3,
+      tasksDone: 0,
+      tasks: 0
+    });
+  };
 }
 export {
   VerifierPool,

@@ -2,6 +2,7 @@
 
 // src/verification/region.ts
 import { crc32, deflateSync } from "node:zlib";
+import { escapeXml, fitText } from "../plot/text.js";
 import { ForwardModel } from "./forward.js";
 function levelSetGrid(model, rho, cells, axes = [0, 1], through = new Array(model.stateDim).fill(0)) {
   const f = new ForwardModel(model);
@@ -44,9 +45,6 @@ function rollout(model, x0, steps) {
   }
   return out;
 }
-function escapeXml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
 function ticks(lo, hi, count = 5) {
   const raw = (hi - lo) / count;
   const power = 10 ** Math.floor(Math.log10(raw));
@@ -56,14 +54,31 @@ function ticks(lo, hi, count = 5) {
     out.push(Number(v.toPrecision(12)));
   return out;
 }
+function legendOf(plot) {
+  const [a, b] = plot.grid.axes;
+  const slice = plot.model.stateDim > 2 ? ` (slice through ${plot.grid.through.map((v, i) => i === a || i === b ? "·" : String(v)).join(", ")})` : "";
+  return [
+    `shaded: V < rho, ${(plot.grid.share * 100).toFixed(1)} % of the plot${slice}`,
+    ...plot.trajectories?.length ? [`red: closed-loop trajectories from the dots${plot.model.stateDim > 2 ? " (projected)" : ""}`] : [],
+    `${plot.counterexamples?.length ? "x: counterexamples; " : ""}grey: the box B`
+  ];
+}
 function regionSvg(plot, size = 480) {
   const { boxLo, boxUp } = plot.model.spec;
   const [a, b] = plot.grid.axes;
   const left = 80;
-  const top = 56;
   const right = 24;
-  const bottom = 112;
   const width = left + size + right;
+  const margin = 8;
+  const title = fitText(plot.title, width - 2 * margin, 15);
+  const titleLine = Math.ceil(title.size * 1.3);
+  const top = 56 + (title.lines.length - 1) * titleLine;
+  const legendSize = 11;
+  const legendLines = legendOf(plot).flatMap((entry) => {
+    const fitted = fitText(entry, size + right - margin, legendSize);
+    return fitted.lines.map((line) => ({ line, size: fitted.size }));
+  });
+  const bottom = Math.max(112, 64 + 16 * legendLines.length);
   const height = top + size + bottom;
   const sx = (v) => left + (v - boxLo[a]) / (boxUp[a] - boxLo[a]) * size;
   const sy = (v) => top + size - (v - boxLo[b]) / (boxUp[b] - boxLo[b]) * size;
@@ -110,15 +125,9 @@ function regionSvg(plot, size = 480) {
   const yTicks = ticks(boxLo[b], boxUp[b]).map(
     (v) => `<line x1="${left - 6}" y1="${sy(v).toFixed(1)}" x2="${left}" y2="${sy(v).toFixed(1)}" stroke="#333"/><text x="${left - 9}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end">${v}</text>`
   );
-  const slice = plot.model.stateDim > 2 ? ` (slice through ${plot.grid.through.map((v, i) => i === a || i === b ? "·" : String(v)).join(", ")})` : "";
-  const legend = [
-    `shaded: V < rho, ${(plot.grid.share * 100).toFixed(1)} % of the plot${slice}`,
-    ...plot.trajectories?.length ? [`red: closed-loop trajectories from the dots${plot.model.stateDim > 2 ? " (projected)" : ""}`] : [],
-    `${plot.counterexamples?.length ? "x: counterexamples; " : ""}grey: the box B`
-  ];
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">
 <rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>
-<text x="${width / 2}" y="24" font-size="15" text-anchor="middle">${escapeXml(plot.title)}</text>
+${title.lines.map((line, i) => `<text x="${width / 2}" y="${24 + i * titleLine}" font-size="${title.size}" text-anchor="middle">${escapeXml(line)}</text>`).join("\n")}
 <rect x="${left}" y="${top}" width="${size}" height="${size}" fill="#f4f4f4" stroke="#333"/>
 <g fill="#7fb3d5" shape-rendering="crispEdges">${parts.join("")}</g>
 ${paths.join("\n")}
@@ -128,7 +137,7 @@ ${xTicks.join("\n")}
 ${yTicks.join("\n")}
 <text x="${left + size / 2}" y="${top + size + 40}" text-anchor="middle">${escapeXml(lx)}</text>
 <text x="20" y="${top + size / 2}" transform="rotate(-90 20 ${top + size / 2})" text-anchor="middle">${escapeXml(ly)}</text>
-${legend.map((line, i) => `<text x="${left}" y="${top + size + 62 + 16 * i}" fill="#444" font-size="11">${escapeXml(line)}</text>`).join("\n")}
+${legendLines.map(({ line, size: s }, i) => `<text x="${left}" y="${top + size + 62 + 16 * i}" fill="#444" font-size="${s}">${escapeXml(line)}</text>`).join("\n")}
 </svg>
 `;
 }

@@ -77,7 +77,7 @@ function register(program) {
   ).argument(
     "<model-or-config>",
     "model JSON (yang2024 / tether layout), or a run config with a certified guard or a hybrid supervisor"
-  ).option("--rho <r>", "level to certify (default: the model spec rho)").option("--bisect", "search for the largest verifiable rho").option("--tolerance <t>", "bisection: relative gap between verified and failed rho", "1e-4").option("--method <m>", "bounds: linear (CROWN-style, second-order for quadratic V) or ibp", "linear").option("--workers <n>", "worker threads (0 = this thread; default: all cores)").option("--timeout <s>", "stop after this many seconds (the result is then UNKNOWN, never silent)").option("--max-boxes <n>", "stop after this many boxes (the result is then UNKNOWN)").option("--no-progress", "no progress lines on stderr").option("--out <file>", "write the certificate JSON here (one model only)").addHelpText(
+  ).option("--rho <r>", "level to certify (default: the model spec rho)").option("--bisect", "search for the largest verifiable rho").option("--tolerance <t>", "bisection: relative gap between verified and failed rho", "1e-4").option("--method <m>", "bounds: linear (CROWN-style, second-order for quadratic V) or ibp", "linear").option("--workers <n>", "worker threads (0 = this thread; default: all cores)").option("--timeout <s>", "stop after this many seconds (the result is then UNKNOWN, never silent)").option("--max-boxes <n>", "stop after this many boxes (the result is then UNKNOWN)").option("--no-progress", "no progress lines on stderr").option("--progress-every <s>", "seconds between progress lines on stderr", "2").option("--out <file>", "write the certificate JSON here (one model only)").addHelpText(
     "after",
     "\nThe region proved is derived from the model (box minus the hole); a file's own spec.sub_boxes are never used.\nExit status: 0 when every model is verified, 2 for a counterexample or an unknown result, 1 on an error."
   ).action(async (file, flags) => {
@@ -94,11 +94,12 @@ function register(program) {
     const timeout = positive("timeout", flags.timeout);
     const maxBoxes = positive("max-boxes", flags.maxBoxes, true);
     const tolerance = positive("tolerance", flags.tolerance) ?? 1e-4;
+    const progressSeconds = positive("progress-every", flags.progressEvery) ?? 2;
     const paths = modelPaths(file);
     if (flags.out && paths.length !== 1)
       throw new RangeError("--out needs a single model; the config names several");
     const onProgress = flags.progress === false ? void 0 : (p) => process.stderr.write(
-      `  … ${p.visited} boxes, ${(100 * p.decided).toFixed(1)} % of the region decided (${p.tasksDone}/${p.tasks} tasks), ${p.elapsedSeconds.toFixed(0)} s
+      `  … ${p.visited} boxes, ${(100 * p.decided).toFixed(1)} % of the region decided${p.tasks > 0 ? ` (${p.tasksDone}/${p.tasks} tasks)` : ""}, ${p.elapsedSeconds.toFixed(p.elapsedSeconds < 10 ? 1 : 0)} s
 `
     );
     const options = {
@@ -107,7 +108,7 @@ function register(program) {
       ...rho !== void 0 ? { rho } : {},
       ...timeout !== void 0 ? { timeLimitSeconds: timeout } : {},
       ...maxBoxes !== void 0 ? { maxBoxes } : {},
-      ...onProgress ? { onProgress, progressMs: 2e3 } : {}
+      ...onProgress ? { onProgress, progressMs: progressSeconds * 1e3 } : {}
     };
     let allVerified = true;
     for (const path of paths) {
