@@ -10,11 +10,8 @@ import {
   temporaryDirectory,
   useTestLinkKey,
 } from '../../hardware/tools/processes.ts';
-import { readLog } from '../../src/logging/reader.ts';
-import { ForwardModel } from '../../src/verification/forward.ts';
-import { loadModel } from '../../src/verification/io.ts';
+import { expectCertifiedSwingUp } from '../support/certified-swingup.ts';
 import { tether } from '../support/cli.ts';
-import { controllerChanges } from '../support/switches.ts';
 
 const repo = join(import.meta.dirname, '../..');
 const shipped = join(repo, 'configs/cartpole-swingup-certified-mqtt.yaml');
@@ -78,36 +75,6 @@ describe('certified swing-up → balance on the emulated cartpole rig over MQTT'
     const log = join(work.path, 'up.mcap');
     const result = await tether(['run', mqttConfig(mosquitto.url), '--duration', '14', '--log', log]);
     await rig.stop();
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/safety: ok/);
-    expect(result.stderr).toMatch(
-      /'balance' is certified by cartpole_lqr_rig\.cert\.json .*not checkable on this robot/,
-    );
-    const read = await readLog(log);
-    expect(read.robot?.transport).toBe('mqtt');
-    const changes = controllerChanges(read);
-    expect(changes.map((c) => c.to)).toEqual(['balance']);
-    const model = loadModel(join(repo, 'controllers/hybrid/models/cartpole/cartpole_lqr_rig.json'));
-    const switched = read.events.find(
-      (e) => e.kind === 'controller-switch' && /swingup → balance \(/.test(e.message),
-    )!;
-    expect(switched.data).toMatchObject({
-      guard: 'certified',
-      certificate: 'cartpole_lqr_rig.cert.json',
-      plant: 'cartpole',
-    });
-    // Admitted only with the sound upper bound of V over the estimate box below rho.
-    expect(switched.data!['V'] as number).toBeLessThan(model.spec.rho);
-    const admitted = read.events.find((e) => e.source === 'certified-guard' && e.kind === 'certificate')!;
-    expect(admitted.message).toMatch(
-      /swingup → balance certified: V <= [\d.]+ < rho [\d.]+ over the estimate box, by certificate cartpole_lqr_rig\.cert\.json \(sha256 [0-9a-f]{12}…, plant cartpole\)/,
-    );
-    expect(admitted.time).toBeCloseTo(switched.time, 9);
-    const f = new ForwardModel(model);
-    const t = read.ticks;
-    const last = Array.from(
-      t.observation.subarray((t.count - 1) * t.observationSize, (t.count - 1) * t.observationSize + 4),
-    );
-    expect(f.value(last)).toBeLessThan(model.spec.innerLevel);
+    await expectCertifiedSwingUp(result, log, 'mqtt');
   });
 });

@@ -7,11 +7,8 @@ import {
   temporaryDirectory,
   useTestLinkKey,
 } from '../../hardware/tools/processes.ts';
-import { readLog } from '../../src/logging/reader.ts';
-import { ForwardModel } from '../../src/verification/forward.ts';
-import { loadModel } from '../../src/verification/io.ts';
+import { expectCertifiedSwingUp } from '../support/certified-swingup.ts';
 import { tether } from '../support/cli.ts';
-import { controllerChanges } from '../support/switches.ts';
 
 const repo = join(import.meta.dirname, '../..');
 useTestLinkKey();
@@ -59,26 +56,7 @@ describe('certified swing-up → balance on the emulated cartpole rig over seria
     const log = join(work.path, 'up.mcap');
     const result = await tether(['run', rigConfig(rig.hostLink, 'up'), '--duration', '14', '--log', log]);
     await rig.stop();
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/safety: ok/);
-    expect(result.stderr).toMatch(
-      /'balance' is certified by cartpole_lqr_rig\.cert\.json .*not checkable on this robot/,
-    );
-    const read = await readLog(log);
-    expect(read.robot?.transport).toBe('serial');
-    const changes = controllerChanges(read);
-    expect(changes.map((c) => c.to)).toEqual(['balance']);
-    const model = loadModel(join(repo, 'controllers/hybrid/models/cartpole/cartpole_lqr_rig.json'));
-    const switched = read.events.find(
-      (e) => e.kind === 'controller-switch' && /swingup → balance \(/.test(e.message),
-    )!;
-    expect(switched.data!['V'] as number).toBeLessThan(model.spec.rho);
-    const f = new ForwardModel(model);
-    const t = read.ticks;
-    const last = Array.from(
-      t.observation.subarray((t.count - 1) * t.observationSize, (t.count - 1) * t.observationSize + 4),
-    );
-    expect(f.value(last)).toBeLessThan(model.spec.innerLevel);
+    await expectCertifiedSwingUp(result, log, 'serial');
   });
 
   it('a rig far outside the certificate trips the monitor: the fallback takes over and the run exits 3', async () => {
