@@ -11,7 +11,7 @@
  *   TETHER_V8_WORKERS=idle npm run bench:links  (host and rigs put V8's workers in SCHED_IDLE; -v8-idle.json)
  *
  * This process stands in for `tether run`'s host side and runs, like the rigs it spawns (spawnRig),
- * without V8's memory reducer (`node --no-memory-reducer`, see src/runtime/entry-points.ts): with it,
+ * without V8's memory reducer (`node --no-memory-reducer`, see src/runtime/heap.ts): with it,
  * an event-driven host that looks idle to V8 compacts its heap about 8 s in and a burst of commands
  * comes 5–8 ms late. `tether run`'s own main thread runs its loop and was not seen to (`tether demo
  * --duration 14` under --trace-gc: compactions only on worker isolates, which the runtime now starts

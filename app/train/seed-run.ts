@@ -49,8 +49,8 @@ export interface SeedRunOptions {
 }
 
 /**
- * The training engine a config names. `native` falls back to tfjs (wasm SIMD) when this machine
- * cannot build it, and says so; the results then differ only in float rounding.
+ * The training engine a config names. `native` falls back to tfjs (tfjs-node when installed, else
+ * wasm SIMD) when this machine cannot build it, and says so.
  */
 async function engineOf(name: TrainConfig['engine'], threads: number): Promise<Engine> {
   const log = (message: string) => process.stderr.write(`${message}\n`);

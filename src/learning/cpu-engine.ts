@@ -4,7 +4,7 @@ import type { Engine } from './engine.ts';
 /**
  * The MLP engine in plain TypeScript on Float64Arrays: no dependencies, synchronous and
  * bit-deterministic across machines, the float64 oracle the other engines are tested against. The
- * native engine is about 30× faster (bench/results/train-throughput.json).
+ * native engine is 8-19× faster on one thread, depending on the nets (bench/results/train-throughput.json).
  */
 export const cpuEngine: Engine = {
   name: 'ts-cpu',

@@ -5,8 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DenseKernels } from './dense-mlp.ts';
-import { DenseMlp } from './dense-mlp.ts';
+import { type DenseKernels, DenseMlp } from './dense-mlp.ts';
 import type { Engine } from './engine.ts';
 
 /**
@@ -14,12 +13,13 @@ import type { Engine } from './engine.ts';
  * this machine with its C compiler the first time it is asked for, as PyTorch's cpp_extension
  * does, and cached by the hash of everything the build depends on. There is no prebuilt binary to
  * download and no install script; when the machine has no C compiler or no Node headers the engine
- * says why and the caller falls back (seed-run.ts: to tfjs-wasm).
+ * says why and the caller falls back (seed-run.ts: to the tfjs engine).
  */
 
 const source = fileURLToPath(new URL('./native/dense.c', import.meta.url));
 
-export interface NativeDense extends DenseKernels {
+/** The compiled module: the products, and the OpenMP thread count they run on (one per process). */
+interface NativeModule extends DenseKernels {
   /** SIMD width the module was compiled for (256: AVX2 or NEON pairs, 512: AVX-512). */
   readonly vectorBits: number;
   /** Threads for the products that follow; returns the count in use (1 when built without OpenMP). */
@@ -34,8 +34,7 @@ export interface NativeEngineOptions {
   /**
    * Threads sharing each large product (default 1). More pay only on idle cores: every product
    * waits for its slowest thread, and beside other work a thread waiting for a CPU stalls them all
-   * (bench/results/train-throughput.json has both). Per process: the compiled module is shared, so
-   * the engine created last decides for all of them.
+   * (bench/results/train-throughput.json has both).
    */
   readonly threads?: number;
   readonly log?: (message: string) => void;
@@ -44,20 +43,55 @@ export interface NativeEngineOptions {
 /** Why the native engine could not be built or loaded; the message says what to install. */
 export class NativeEngineUnavailable extends Error {}
 
-export function createNativeEngine(options: NativeEngineOptions = {}): Engine {
-  const kernels = nativeDenseKernels(options);
-  const threads = kernels.setThreads(Math.max(1, Math.floor(options.threads ?? 1)));
+export interface NativeEngine extends Engine {
+  /** The products its networks run on (a benchmark times them). */
+  readonly kernels: DenseKernels;
+  /** Threads its products share: the count asked for, or 1 where the module has no OpenMP. */
+  readonly threads: number;
+}
+
+/** Which thread count the process's OpenMP runs the products with now (the module starts at 1). */
+let threadsInUse = 1;
+
+export function createNativeEngine(options: NativeEngineOptions = {}): NativeEngine {
+  const module = loadModule(options);
+  const threads = module.setThreads(Math.max(1, Math.floor(options.threads ?? 1)));
+  threadsInUse = threads;
+  // The thread count is the process's, so each engine sets its own before its products run (one
+  // comparison per product when the engines of a process agree, as they do but in a benchmark).
+  const use = () => {
+    if (threadsInUse !== threads) threadsInUse = module.setThreads(threads);
+  };
+  const kernels: DenseKernels = {
+    forward(x, rows, inSize, w, b, outSize, y, activation, slope) {
+      use();
+      module.forward(x, rows, inSize, w, b, outSize, y, activation, slope);
+    },
+    backwardInput(delta, rows, outSize, w, inSize, dx, activated, activation, slope) {
+      use();
+      module.backwardInput(delta, rows, outSize, w, inSize, dx, activated, activation, slope);
+    },
+    backwardWeights(delta, rows, outSize, x, inSize, gw, gb) {
+      use();
+      module.backwardWeights(delta, rows, outSize, x, inSize, gw, gb);
+    },
+  };
   return {
-    name: `native-f32-simd${kernels.vectorBits}-${threads}thread${threads === 1 ? '' : 's'}`,
+    name: `native-f32-simd${module.vectorBits}-${threads}thread${threads === 1 ? '' : 's'}`,
+    kernels,
+    threads,
     createMlp: (spec, rng) => new DenseMlp(spec, rng, kernels),
   };
 }
 
-const loaded = new Map<string, NativeDense>();
+/** Modules loaded in this process, by compiler and cache folder (hashing the source is not free). */
+const loaded = new Map<string, NativeModule>();
 
-/** The compiled products themselves (the engine's, and a benchmark's to time). */
-export function nativeDenseKernels(options: NativeEngineOptions = {}): NativeDense {
+function loadModule(options: NativeEngineOptions): NativeModule {
   const compiler = options.compiler ?? process.env.CC ?? 'cc';
+  const loadedAs = `${compiler}\0${options.cacheDir ?? ''}`;
+  const cached = loaded.get(loadedAs);
+  if (cached) return cached;
   const flags = ['-O3', '-march=native', '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=tether_dense'];
   // Everything the binary depends on: the source, the compiler and flags, this Node's ABI and the CPU
   // (-march=native code must not be reused on a machine without the same instructions).
@@ -66,12 +100,9 @@ export function nativeDenseKernels(options: NativeEngineOptions = {}): NativeDen
     .update(JSON.stringify([compiler, flags, process.versions.modules, process.arch, os.cpus()[0]?.model]))
     .digest('hex')
     .slice(0, 16);
-  const cached = loaded.get(key);
-  if (cached) return cached;
   const dir = ownCacheDir(options.cacheDir ?? defaultCacheDir());
   const binary = path.join(dir, `dense-${key}.node`);
   if (!existsSync(binary)) {
-    mkdirSync(dir, { recursive: true });
     const partial = `${binary}.${process.pid}.tmp`;
     const started = performance.now();
     const compile = (extra: string[]) =>
@@ -101,9 +132,9 @@ export function nativeDenseKernels(options: NativeEngineOptions = {}): NativeDen
       `native training engine compiled with ${compiler}, ${threading}, in ${seconds} s (${binary})`,
     );
   }
-  const kernels = createRequire(import.meta.url)(binary) as NativeDense;
-  loaded.set(key, kernels);
-  return kernels;
+  const module = createRequire(import.meta.url)(binary) as NativeModule;
+  loaded.set(loadedAs, module);
+  return module;
 }
 
 /** Node's C headers, installed beside the binary (Debian's nodejs, the official tarballs, nvm). */

@@ -94,7 +94,6 @@ describe('native training engine', () => {
       );
       return [...y, ...dx, ...net.grads];
     });
-    createNativeEngine({ threads: 1 });
     // Each output is summed by one thread in the same order, so the threads change nothing.
     expect(results[1]).toEqual(results[0]);
   });
@@ -167,14 +166,13 @@ describe('native training engine', () => {
   });
 
   it('trains reproducibly for a seed, and close to the oracle for the first updates (H2O on the river)', async () => {
-    const train = trainTinyH2o;
-    const a = await train(engine, 60);
-    const b = await train(engine, 60);
+    const a = await trainTinyH2o(engine, 60);
+    const b = await trainTinyH2o(engine, 60);
     expect(b.curve).toEqual(a.curve);
     expect(Array.from(b.actor)).toEqual(Array.from(a.actor));
     // Two updates: float32 rounding has not yet been amplified by the data the policy collects.
-    const oracle = await train(cpuEngine, 2);
-    const native = await train(engine, 2);
+    const oracle = await trainTinyH2o(cpuEngine, 2);
+    const native = await trainTinyH2o(engine, 2);
     let worst = 0;
     for (let i = 0; i < oracle.actor.length; i++)
       worst = Math.max(worst, Math.abs(native.actor[i]! - oracle.actor[i]!));

@@ -18,6 +18,15 @@ describe('training plots read on their own', () => {
     );
     expect(svg).toContain('naive mixing');
     expect(textsOffCanvas(svg)).toEqual([]);
+    // The wrapped title sits above the plot: below its last line come the gridlines, not more text.
+    const titleBaselines = [
+      ...svg.matchAll(/<text x="320" y="([\d.]+)" text-anchor="middle" font-size="14">/g),
+    ].map((m) => Number(m[1]));
+    expect(titleBaselines.length).toBeGreaterThan(1);
+    const topGridline = Math.min(
+      ...[...svg.matchAll(/<line x1="60" x2="490" y1="([\d.]+)"/g)].map((m) => Number(m[1])),
+    );
+    expect(Math.max(...titleBaselines)).toBeLessThan(topGridline);
     const map = heatMapSvg(
       'mean importance weight w of the final discriminators over the river',
       [[0.2, 0.8]],

@@ -12,8 +12,11 @@
  * registers, and writes each tile's valid part back to float64. Packing and conversion are
  * O(m·k + k·n); the product is O(m·n·k).
  *
- * Single-threaded and deterministic for a given compiler and machine. Compiled on the user's
- * machine with -O3 -march=native by native-engine.ts; plain C with GCC/Clang vector extensions.
+ * With OpenMP the packing and the tiles of a large product are shared between threads (one thread
+ * until setThreads asks for more); each output is still summed by one thread in the same order, so
+ * results are deterministic for a given compiler and machine, whatever the thread count. Compiled on
+ * the user's machine with -O3 -march=native by native-engine.ts; plain C with GCC/Clang vector
+ * extensions.
  */
 #include <math.h>
 #ifdef _OPENMP
