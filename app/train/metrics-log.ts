@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { McapWriter } from '@mcap/core';
 import type { EvalPoint } from '../../src/learning/trainer.ts';
 import { fileWritable } from '../../src/logging/file-writable.ts';
+import { secondsToNs } from '../../src/logging/layout.ts';
 
 /**
  * A training run's evaluations as they happen, in an MCAP file Foxglove opens (and any MCAP
@@ -54,14 +55,14 @@ export class TrainMetricsLog {
     });
     // Log time: when the run started plus its training seconds, so Foxglove's timeline is the run's.
     const lastSeconds = history.at(-1)?.seconds ?? 0;
-    const startedAtNs = BigInt(Math.round((Date.now() - lastSeconds * 1000) * 1e6));
+    const startedAtNs = BigInt(Math.round(Date.now() - lastSeconds * 1000)) * 1_000_000n;
     const log = new TrainMetricsLog(writer, channel, startedAtNs, () => handle.close());
     for (const point of history) await log.add(point);
     return log;
   }
 
   async add(point: EvalPoint): Promise<void> {
-    const time = this.startedAtNs + BigInt(Math.round(point.seconds * 1e9));
+    const time = this.startedAtNs + secondsToNs(point.seconds);
     await this.writer.addMessage({
       channelId: this.channel,
       sequence: point.updates,

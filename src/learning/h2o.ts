@@ -102,8 +102,6 @@ export class H2oAgent {
   readonly dSa: Mlp | null;
   readonly dSas: Mlp | null;
   private readonly discriminatorOptimizers: Adam[] = [];
-  /** Share of the last discriminator batch the (s, a, s′) classifier put on the right side (real or sim). */
-  private discriminatorAccuracy = 0;
   readonly diagnostics: GapDiagnostics = {
     wInside: 0,
     wOutside: 0,
@@ -186,7 +184,7 @@ export class H2oAgent {
 
   update(rng: Rng): H2oStats {
     const { realBatch, simBatch, beta, penaltyClip } = this.config;
-    const discriminatorLoss = this.dSa === null ? 0 : this.discriminatorStep(rng);
+    const discriminator = this.dSa === null ? null : this.discriminatorStep(rng);
 
     const batch = this.batch;
     batch.rows = realBatch + simBatch;
@@ -238,8 +236,9 @@ export class H2oAgent {
       // the simulator is wrong.
       ...(realBatch > 0 ? { meanQReal: qReal / realBatch } : {}),
       ...(simBatch > 0 ? { meanQSim: qSim / simBatch } : {}),
-      discriminatorLoss,
-      ...(this.dSa === null ? {} : { discriminatorAccuracy: this.discriminatorAccuracy }),
+      discriminatorLoss: discriminator?.loss ?? 0,
+      // Share of the discriminator batch the (s, a, s′) classifier put on the right side (real or sim).
+      ...(discriminator === null ? {} : { discriminatorAccuracy: discriminator.accuracy }),
       meanW: simBatch > 0 ? meanW / simBatch : 1,
       penalty: penaltyValue / 2,
     };
@@ -272,7 +271,7 @@ export class H2oAgent {
   }
 
   /** One step of both discriminators on their own real+sim batch with input noise. Returns the loss. */
-  private discriminatorStep(rng: Rng): number {
+  private discriminatorStep(rng: Rng): { loss: number; accuracy: number } {
     const dSa = this.dSa!;
     const dSas = this.dSas!;
     const n = this.config.discriminatorBatch;
@@ -319,8 +318,7 @@ export class H2oAgent {
     dSa.backward(this.saPass!, this.gradSa, null, true);
     dSas.backward(this.sasPass!, this.gradSas, null, true);
     for (const optimizer of this.discriminatorOptimizers) optimizer.step();
-    this.discriminatorAccuracy = correct / b.rows;
-    return loss;
+    return { loss, accuracy: correct / b.rows };
   }
 
   /** w, u and ω for the sim half of `batch`, from the current discriminators (no gradient). */

@@ -23,7 +23,7 @@ export function textWidth(text: string, size: number): number {
 export function fitText(text: string, width: number, size: number): { lines: string[]; size: number } {
   const words = text.split(/\s+/).filter((w) => w.length > 0);
   const longest = Math.max(1, ...words.map((w) => w.length));
-  const fitted = Math.min(size, Math.floor((width / (longest * 0.6)) * 10) / 10);
+  const fitted = Math.min(size, Math.floor((width / textWidth('x'.repeat(longest), 1)) * 10) / 10);
   const fits = (line: string) => textWidth(line, fitted) <= width;
   const lines: string[] = [];
   /** Appends `piece` to the last line if it fits there, else starts a line with it. */
