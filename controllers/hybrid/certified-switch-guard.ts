@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import type { GuardPlugin, PluginContext } from '../../src/config/plugin.ts';
-import type { Controller } from '../../src/core/controller.ts';
+import type { Controller, ControllerContext } from '../../src/core/controller.ts';
 import type { EventSink } from '../../src/core/events.ts';
 import type { RobotInfo } from '../../src/core/robot.ts';
 import type {
@@ -294,11 +294,21 @@ export class CertifiedSwitchGuard implements SwitchGuard {
 }
 
 /** What the certificate assumes, compared with the robot and the run; returns the mismatches. */
-function checkAssumptions(t: Target, context: GuardContext, estimateError: readonly number[]): string[] {
+/**
+ * A certificate's plant assumptions against the robot of the run: the plant, the state signals (by
+ * name and unit, in the certificate's order: `index[i]` receives the observation that carries state
+ * i), the actuator and its limits, the control period, the physics step and a simulator's parameters.
+ * The certified guard and the hybrid supervisor both check their certificates with it.
+ */
+export function checkPlantAssumptions(
+  model: LyapunovModel,
+  a: PlantAssumptions,
+  context: ControllerContext,
+  estimateError: readonly number[],
+  index: { [i: number]: number },
+): string[] {
   const problems: string[] = [];
-  const a = t.assumptions;
   const robot = context.robot;
-  const n = t.model.stateDim;
   // Plant.
   if (robot) {
     const plant = robot.plant?.model ?? robot.name.replace(/^sim:/, '');
@@ -316,7 +326,7 @@ function checkAssumptions(t: Target, context: GuardContext, estimateError: reado
     }
     if (obs[k]!.unit !== s.unit)
       problems.push(`signal '${s.name}': unit ${obs[k]!.unit} on the robot, ${s.unit} in the certificate`);
-    t.index[i] = k;
+    index[i] = k;
   });
   // Actuator.
   const act = context.action.signals;
@@ -348,7 +358,14 @@ function checkAssumptions(t: Target, context: GuardContext, estimateError: reado
         `physics step: ${step} s on the robot (${robot.plant ? 'simulator step' : 'inner loop'}), the certificate's model uses ${a.physicsStep} s`,
       );
   }
-  if (robot?.plant) problems.push(...checkParameters(t.model, robot, estimateError));
+  if (robot?.plant) problems.push(...checkParameters(model, robot, estimateError));
+  return problems;
+}
+
+function checkAssumptions(t: Target, context: GuardContext, estimateError: readonly number[]): string[] {
+  const a = t.assumptions;
+  const n = t.model.stateDim;
+  const problems = checkPlantAssumptions(t.model, a, context, estimateError, t.index);
   // Estimate error.
   estimateError.forEach((e, i) => {
     const allowed = t.model.estimateError[i] ?? 0;
@@ -366,7 +383,7 @@ function checkAssumptions(t: Target, context: GuardContext, estimateError: reado
 }
 
 /** A simulator's dynamics parameters against the certificate's parameter intervals. */
-export function checkParameters(
+function checkParameters(
   model: LyapunovModel,
   robot: RobotInfo,
   estimateError: readonly number[],

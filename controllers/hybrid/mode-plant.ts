@@ -1,16 +1,9 @@
 import type { ControllerContext } from '../../src/core/controller.ts';
 import type { RobotInfo } from '../../src/core/robot.ts';
-import { checkParameters } from './certified-switch-guard.ts';
+import { checkPlantAssumptions } from './certified-switch-guard.ts';
 import type { CertifiedMode } from './modes.ts';
 
-/**
- * Whether a mode's certificate was proved for the robot the supervisor runs on, checked before
- * anything moves. A certificate that states its plant assumptions is checked as the certified guard
- * checks it (plant, state signals in order, actuator, physics step, a simulator's parameters). One
- * that states none (the published models) was proved for its closed-form equations only, so it is
- * accepted only on a simulator that reports integrating exactly those equations; anything else (a
- * MuJoCo model, a rig) is refused, whatever its name.
- */
+/** What `checkModePlant` found. */
 export interface ModePlantCheck {
   readonly problems: readonly string[];
   /** The plant the certificate covers on this robot, for "certified" in the log. */
@@ -36,6 +29,14 @@ function robotText(robot: RobotInfo): string {
     : `'${robot.name}' (simulates '${p.model}', physics step ${p.physicsStep} s, and reports no closed-form equations)`;
 }
 
+/**
+ * Whether a mode's certificate was proved for the robot the supervisor runs on, checked before
+ * anything moves. A certificate that states its plant assumptions is checked as the certified guard
+ * checks it (plant, state signals in order, actuator, physics step, a simulator's parameters). One
+ * that states none (the published models) was proved for its closed-form equations only, so it is
+ * accepted only on a simulator that reports integrating exactly those equations; anything else (a
+ * MuJoCo model, a rig) is refused, whatever its name.
+ */
 export function checkModePlant(
   mode: CertifiedMode,
   robot: RobotInfo,
@@ -69,35 +70,21 @@ export function checkModePlant(
       plant: `${robot.plant!.model}, ${equationsText(proved)}`,
     };
   }
-  const problems: string[] = [];
-  const plant = robot.plant?.model ?? robot.name.replace(/^sim:/, '');
-  if (plant !== a.plant)
-    problems.push(`${where} covers the plant '${a.plant}', the robot is ${robotText(robot)}`);
+  // Checked as the certified guard checks its certificates, plus the supervisor's own rule below.
+  const index: number[] = [];
+  const problems = checkPlantAssumptions(mode.model, a, context, mode.model.estimateError, index).map(
+    (p) => `${where}: ${p}`,
+  );
   // The supervisor reads the state from the first observations, in the certificate's order.
-  const obs = context.observation.signals;
-  a.signals.forEach((s, i) => {
-    const o = obs[i];
-    if (!o || o.name !== s.name || o.unit !== s.unit)
+  index.forEach((k, i) => {
+    if (k !== i)
       problems.push(
-        `${where}: state ${i} is '${s.name}' in ${s.unit}, the robot's observation ${i} is ${o ? `'${o.name}' in ${o.unit}` : 'missing'}`,
+        `${where}: state ${i} '${a.signals[i]!.name}' is the robot's observation ${k}; the supervisor reads state ${i} from observation ${i}`,
       );
   });
-  const act = context.action.signals[0];
-  if (act && (act.name !== a.action.name || act.unit !== a.action.unit))
-    problems.push(
-      `${where}: the action is '${a.action.name}' in ${a.action.unit}, the robot's first action is '${act.name}' in ${act.unit}`,
-    );
-  const step = robot.plant?.physicsStep;
-  if (a.physicsStep !== undefined && step !== undefined && Math.abs(step - a.physicsStep) > 1e-12)
-    problems.push(
-      `${where}: physics step ${step} s on the robot, the certificate's model uses ${a.physicsStep} s`,
-    );
   if (!robot.plant)
     problems.push(
       `${where}: the robot ${robotText(robot)} cannot show that its parameters are the certified ones, and the supervisor has no runtime monitor`,
     );
-  else
-    for (const p of checkParameters(mode.model, robot, mode.model.estimateError))
-      problems.push(`${where}: ${p}`);
   return { problems, plant: a.plant };
 }
