@@ -4,6 +4,7 @@
 import { open } from "node:fs/promises";
 import { McapWriter } from "@mcap/core";
 import { fileWritable } from "../../src/logging/file-writable.js";
+import { secondsToNs } from "../../src/logging/layout.js";
 var schema = {
   title: "tether.TrainEvaluation",
   type: "object",
@@ -48,13 +49,13 @@ var TrainMetricsLog = class _TrainMetricsLog {
       metadata: /* @__PURE__ */ new Map()
     });
     const lastSeconds = history.at(-1)?.seconds ?? 0;
-    const startedAtNs = BigInt(Math.round((Date.now() - lastSeconds * 1e3) * 1e6));
+    const startedAtNs = BigInt(Math.round(Date.now() - lastSeconds * 1e3)) * 1000000n;
     const log = new _TrainMetricsLog(writer, channel, startedAtNs, () => handle.close());
     for (const point of history) await log.add(point);
     return log;
   }
   async add(point) {
-    const time = this.startedAtNs + BigInt(Math.round(point.seconds * 1e9));
+    const time = this.startedAtNs + secondsToNs(point.seconds);
     await this.writer.addMessage({
       channelId: this.channel,
       sequence: point.updates,

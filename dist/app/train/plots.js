@@ -11,10 +11,12 @@ function learningCurvesSvg(title, yLabel, curves, yRange) {
   const xMax = Math.max(...xs, 1);
   const [yMin, yMax] = yRange ?? [Math.min(...ys), Math.max(...ys)];
   const px = (x) => M.left + x / xMax * (W - M.left - M.right);
-  const py = (y) => H - M.bottom - (y - yMin) / (yMax - yMin || 1) * (H - M.top - M.bottom);
+  const titleSvg = titleLines(title, W, 14);
+  const top = M.top + (titleSvg.length - 1) * 16;
+  const py = (y) => H - M.bottom - (y - yMin) / (yMax - yMin || 1) * (H - top - M.bottom);
   const parts = [];
   parts.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="white"/>`);
-  parts.push(...titleLines(title, W, 14));
+  parts.push(...titleSvg);
   for (let k = 0; k <= 5; k++) {
     const y = yMin + (yMax - yMin) * k / 5;
     parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${py(y)}" y2="${py(y)}" stroke="#ddd"/>`);
@@ -30,9 +32,9 @@ function learningCurvesSvg(title, yLabel, curves, yRange) {
     `<text x="${(M.left + W - M.right) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">gradient updates</text>`
   );
   parts.push(
-    `<text x="14" y="${(M.top + H - M.bottom) / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${(M.top + H - M.bottom) / 2})">${escapeXml(yLabel)}</text>`
+    `<text x="14" y="${(top + H - M.bottom) / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${(top + H - M.bottom) / 2})">${escapeXml(yLabel)}</text>`
   );
-  let legendY = M.top + 10;
+  let legendY = top + 10;
   curves.forEach((c) => {
     const upper = c.points.map((p) => `${px(p[0])},${py(p[1] + p[2])}`);
     const lower = c.points.map((p) => `${px(p[0])},${py(p[1] - p[2])}`).reverse();

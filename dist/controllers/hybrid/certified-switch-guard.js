@@ -217,11 +217,9 @@ var CertifiedSwitchGuard = class {
     return void 0;
   }
 };
-function checkAssumptions(t, context, estimateError) {
+function checkPlantAssumptions(model, a, context, estimateError, index) {
   const problems = [];
-  const a = t.assumptions;
   const robot = context.robot;
-  const n = t.model.stateDim;
   if (robot) {
     const plant = robot.plant?.model ?? robot.name.replace(/^sim:/, "");
     if (plant !== a.plant) problems.push(`plant: it covers '${a.plant}', the robot is '${plant}'`);
@@ -237,7 +235,7 @@ function checkAssumptions(t, context, estimateError) {
     }
     if (obs[k2].unit !== s.unit)
       problems.push(`signal '${s.name}': unit ${obs[k2].unit} on the robot, ${s.unit} in the certificate`);
-    t.index[i] = k2;
+    index[i] = k2;
   });
   const act = context.action.signals;
   const k = act.findIndex((s) => s.name === a.action.name);
@@ -265,7 +263,13 @@ function checkAssumptions(t, context, estimateError) {
         `physics step: ${step} s on the robot (${robot.plant ? "simulator step" : "inner loop"}), the certificate's model uses ${a.physicsStep} s`
       );
   }
-  if (robot?.plant) problems.push(...checkParameters(t.model, robot, estimateError));
+  if (robot?.plant) problems.push(...checkParameters(model, robot, estimateError));
+  return problems;
+}
+function checkAssumptions(t, context, estimateError) {
+  const a = t.assumptions;
+  const n = t.model.stateDim;
+  const problems = checkPlantAssumptions(t.model, a, context, estimateError, t.index);
   estimateError.forEach((e, i) => {
     const allowed = t.model.estimateError[i] ?? 0;
     if (e > allowed)
@@ -408,6 +412,6 @@ export {
   CertifiedSwitchGuard,
   certifiedGuardOptions,
   certifiedGuardPlugin,
-  checkParameters,
+  checkPlantAssumptions,
   createCertifiedGuard
 };

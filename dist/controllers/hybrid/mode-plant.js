@@ -1,7 +1,7 @@
 // Compiled from controllers/hybrid/mode-plant.ts by `npm run build`: edit the source, not this file.
 
 // controllers/hybrid/mode-plant.ts
-import { checkParameters } from "./certified-switch-guard.js";
+import { checkPlantAssumptions } from "./certified-switch-guard.js";
 function certificateLabel(mode) {
   return `certificate ${mode.certificate.file} (sha256 ${mode.certificate.sha256.slice(0, 12)}…)`;
 }
@@ -38,35 +38,20 @@ function checkModePlant(mode, robot, context) {
       plant: `${robot.plant.model}, ${equationsText(proved)}`
     };
   }
-  const problems = [];
-  const plant = robot.plant?.model ?? robot.name.replace(/^sim:/, "");
-  if (plant !== a.plant)
-    problems.push(`${where} covers the plant '${a.plant}', the robot is ${robotText(robot)}`);
-  const obs = context.observation.signals;
-  a.signals.forEach((s, i) => {
-    const o = obs[i];
-    if (!o || o.name !== s.name || o.unit !== s.unit)
+  const index = [];
+  const problems = checkPlantAssumptions(mode.model, a, context, mode.model.estimateError, index).map(
+    (p) => `${where}: ${p}`
+  );
+  index.forEach((k, i) => {
+    if (k !== i)
       problems.push(
-        `${where}: state ${i} is '${s.name}' in ${s.unit}, the robot's observation ${i} is ${o ? `'${o.name}' in ${o.unit}` : "missing"}`
+        `${where}: state ${i} '${a.signals[i].name}' is the robot's observation ${k}; the supervisor reads state ${i} from observation ${i}`
       );
   });
-  const act = context.action.signals[0];
-  if (act && (act.name !== a.action.name || act.unit !== a.action.unit))
-    problems.push(
-      `${where}: the action is '${a.action.name}' in ${a.action.unit}, the robot's first action is '${act.name}' in ${act.unit}`
-    );
-  const step = robot.plant?.physicsStep;
-  if (a.physicsStep !== void 0 && step !== void 0 && Math.abs(step - a.physicsStep) > 1e-12)
-    problems.push(
-      `${where}: physics step ${step} s on the robot, the certificate's model uses ${a.physicsStep} s`
-    );
   if (!robot.plant)
     problems.push(
       `${where}: the robot ${robotText(robot)} cannot show that its parameters are the certified ones, and the supervisor has no runtime monitor`
     );
-  else
-    for (const p of checkParameters(mode.model, robot, mode.model.estimateError))
-      problems.push(`${where}: ${p}`);
   return { problems, plant: a.plant };
 }
 export {

@@ -81,7 +81,7 @@ var HybridSupervisor = class {
     const robot = context.robot;
     if (!robot)
       problems.push(
-        "the robot is not known, so no certificate can be checked against it (configure the supervisor with the robot it runs on)"
+        "the robot is not known: the run did not pass its description to the supervisor, so no certificate can be checked against it"
       );
     this.plants.length = 0;
     this.provedFor.length = 0;

@@ -99,8 +99,6 @@ var H2oAgent = class {
   dSa;
   dSas;
   discriminatorOptimizers = [];
-  /** Share of the last discriminator batch the (s, a, s′) classifier put on the right side (real or sim). */
-  discriminatorAccuracy = 0;
   diagnostics = {
     wInside: 0,
     wOutside: 0,
@@ -130,7 +128,7 @@ var H2oAgent = class {
   }
   update(rng) {
     const { realBatch, simBatch, beta, penaltyClip } = this.config;
-    const discriminatorLoss = this.dSa === null ? 0 : this.discriminatorStep(rng);
+    const discriminator = this.dSa === null ? null : this.discriminatorStep(rng);
     const batch = this.batch;
     batch.rows = realBatch + simBatch;
     batch.realRows = realBatch;
@@ -178,8 +176,9 @@ var H2oAgent = class {
       // the simulator is wrong.
       ...realBatch > 0 ? { meanQReal: qReal / realBatch } : {},
       ...simBatch > 0 ? { meanQSim: qSim / simBatch } : {},
-      discriminatorLoss,
-      ...this.dSa === null ? {} : { discriminatorAccuracy: this.discriminatorAccuracy },
+      discriminatorLoss: discriminator?.loss ?? 0,
+      // Share of the discriminator batch the (s, a, s′) classifier put on the right side (real or sim).
+      ...discriminator === null ? {} : { discriminatorAccuracy: discriminator.accuracy },
       meanW: simBatch > 0 ? meanW / simBatch : 1,
       penalty: penaltyValue / 2
     };
@@ -254,8 +253,7 @@ var H2oAgent = class {
     dSa.backward(this.saPass, this.gradSa, null, true);
     dSas.backward(this.sasPass, this.gradSas, null, true);
     for (const optimizer of this.discriminatorOptimizers) optimizer.step();
-    this.discriminatorAccuracy = correct / b.rows;
-    return loss;
+    return { loss, accuracy: correct / b.rows };
   }
   /** w, u and ω for the sim half of `batch`, from the current discriminators (no gradient). */
   gapWeights(batch, rng) {

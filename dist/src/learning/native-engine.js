@@ -13,25 +13,46 @@ import { DenseMlp } from "./dense-mlp.js";
 var source = fileURLToPath(new URL("./native/dense.c", __sourceUrl));
 var NativeEngineUnavailable = class extends Error {
 };
+var threadsInUse = 1;
 function createNativeEngine(options = {}) {
-  const kernels = nativeDenseKernels(options);
-  const threads = kernels.setThreads(Math.max(1, Math.floor(options.threads ?? 1)));
+  const module = loadModule(options);
+  const threads = module.setThreads(Math.max(1, Math.floor(options.threads ?? 1)));
+  threadsInUse = threads;
+  const use = () => {
+    if (threadsInUse !== threads) threadsInUse = module.setThreads(threads);
+  };
+  const kernels = {
+    forward(x, rows, inSize, w, b, outSize, y, activation, slope) {
+      use();
+      module.forward(x, rows, inSize, w, b, outSize, y, activation, slope);
+    },
+    backwardInput(delta, rows, outSize, w, inSize, dx, activated, activation, slope) {
+      use();
+      module.backwardInput(delta, rows, outSize, w, inSize, dx, activated, activation, slope);
+    },
+    backwardWeights(delta, rows, outSize, x, inSize, gw, gb) {
+      use();
+      module.backwardWeights(delta, rows, outSize, x, inSize, gw, gb);
+    }
+  };
   return {
-    name: `native-f32-simd${kernels.vectorBits}-${threads}thread${threads === 1 ? "" : "s"}`,
+    name: `native-f32-simd${module.vectorBits}-${threads}thread${threads === 1 ? "" : "s"}`,
+    kernels,
+    threads,
     createMlp: (spec, rng) => new DenseMlp(spec, rng, kernels)
   };
 }
 var loaded = /* @__PURE__ */ new Map();
-function nativeDenseKernels(options = {}) {
+function loadModule(options) {
   const compiler = options.compiler ?? process.env.CC ?? "cc";
+  const loadedAs = `${compiler}\0${options.cacheDir ?? ""}`;
+  const cached = loaded.get(loadedAs);
+  if (cached) return cached;
   const flags = ["-O3", "-march=native", "-shared", "-fPIC", "-DNODE_GYP_MODULE_NAME=tether_dense"];
   const key = createHash("sha256").update(readFileSync(source)).update(JSON.stringify([compiler, flags, process.versions.modules, process.arch, os.cpus()[0]?.model])).digest("hex").slice(0, 16);
-  const cached = loaded.get(key);
-  if (cached) return cached;
   const dir = ownCacheDir(options.cacheDir ?? defaultCacheDir());
   const binary = path.join(dir, `dense-${key}.node`);
   if (!existsSync(binary)) {
-    mkdirSync(dir, { recursive: true });
     const partial = `${binary}.${process.pid}.tmp`;
     const started = performance.now();
     const compile = (extra) => spawnSync(compiler, [...flags, ...extra, `-I${nodeHeaders()}`, source, "-o", partial], {
@@ -55,9 +76,9 @@ function nativeDenseKernels(options = {}) {
       `native training engine compiled with ${compiler}, ${threading}, in ${seconds} s (${binary})`
     );
   }
-  const kernels = createRequire(__sourceUrl)(binary);
-  loaded.set(key, kernels);
-  return kernels;
+  const module = createRequire(__sourceUrl)(binary);
+  loaded.set(loadedAs, module);
+  return module;
 }
 function nodeHeaders() {
   const dir = path.resolve(path.dirname(process.execPath), "..", "include", "node");
@@ -90,6 +111,5 @@ function ownCacheDir(dir) {
 }
 export {
   NativeEngineUnavailable,
-  createNativeEngine,
-  nativeDenseKernels
+  createNativeEngine
 };

@@ -10,7 +10,7 @@ function textWidth(text, size) {
 function fitText(text, width, size) {
   const words = text.split(/\s+/).filter((w) => w.length > 0);
   const longest = Math.max(1, ...words.map((w) => w.length));
-  const fitted = Math.min(size, Math.floor(width / (longest * 0.6) * 10) / 10);
+  const fitted = Math.min(size, Math.floor(width / textWidth("x".repeat(longest), 1) * 10) / 10);
   const fits = (line) => textWidth(line, fitted) <= width;
   const lines = [];
   const append = (piece) => {
