@@ -383,11 +383,7 @@ function checkAssumptions(t: Target, context: GuardContext, estimateError: reado
 }
 
 /** A simulator's dynamics parameters against the certificate's parameter intervals. */
-function checkParameters(
-  model: LyapunovModel,
-  robot: RobotInfo,
-  estimateError: readonly number[],
-): string[] {
+function checkParameters(model: LyapunovModel, robot: RobotInfo, estimateError: readonly number[]): string[] {
   const problems: string[] = [];
   const d = robot.plant!.dynamics as Record<string, unknown>;
   const interval = (name: string): [number, number] => {
