@@ -247,6 +247,8 @@ export class LinkRobot implements Robot {
   /** The transport was opened for a status request alone (no session): `shutdown` closes it. */
   private openedForStatus = false;
   private sessionSeq = -1;
+  /** The open in flight is a re-key (sealed with our session): only then may the rig answer bare. */
+  private openingRekey = false;
   private readonly stats = {
     statesLost: 0,
     statesReceived: 0,
@@ -790,11 +792,13 @@ export class LinkRobot implements Robot {
       // Refusals of an open come sealed with the device key, or bare: 'stale' to a re-key sealed
       // with a session the rig no longer holds, 'unauthenticated' to an open it could not verify.
       // Our opens are sealed with the key the rig's hello verified with, so any other bare refusal
-      // is another party's answer (an outsider's open numbered like ours) or a forgery: counted,
-      // not believed; the rig's own answer follows.
+      // (a bare 'stale' to an open sealed with the device key included) is another party's answer
+      // (an outsider's open numbered like ours) or a forgery: counted, not believed; the rig's own
+      // answer follows. A forged bare 'stale' to a re-key costs one fallback to a device-key open,
+      // where bare refusals are no longer believed.
       const waiter = this.sessionWaiter;
       if (header.auth === AuthMode.session && header.session === this.auth.pendingId) return;
-      if (header.auth === AuthMode.none && ack.status !== AckStatus.stale) {
+      if (header.auth === AuthMode.none && !(ack.status === AckStatus.stale && this.openingRekey)) {
         this.refusals.unauthenticated++;
         return;
       }
@@ -864,11 +868,12 @@ export class LinkRobot implements Robot {
     // The rig renews its nonce after every open: re-keying needs the current one (a hello sealed with
     // our session answers our request for it).
     if (this.auth.session !== undefined) await this.refreshHello(deadline).catch(() => undefined);
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       const rigNonce = this.hello?.session?.rigNonce;
       if (rigNonce === undefined) throw new Error('no rig nonce: the rig has not said hello');
       const hostNonce = randomNonce();
       const rekey = this.auth.session !== undefined;
+      this.openingRekey = rekey;
       const pending = this.auth.expect(rigNonce, hostNonce);
       let staleHeader: Header | undefined;
       const answer = await new Promise<Ack | 'promoted' | 'timeout'>((resolve) => {
@@ -903,8 +908,6 @@ export class LinkRobot implements Robot {
         // Sealed with the device key: our nonce was old, our session stands. Bare: the rig does not
         // know our session any more (it restarted, or our lease ran out), so open a new one.
         if (rekey && staleHeader?.auth === AuthMode.none) this.auth.drop();
-        if (attempt > 20)
-          throw new Error(`rig '${this.hello?.name}' keeps refusing the session request as stale`);
         await this.refreshHello(deadline);
         continue;
       }

@@ -260,7 +260,7 @@ describe('one owner per rig', () => {
 });
 
 describe('bare refusals', () => {
-  it('a forger answering every session open with a bare "unauthenticated" or "busy" does not stop a runtime from taking its rig', async () => {
+  it('a forger answering every session open with a bare "unauthenticated", "busy" or "stale" does not stop a runtime from taking its rig', async () => {
     const rig = await serialRig('bare-acks');
     // Written into the rig's end of the line: the host reads it as if the rig had said it. An
     // unsealed refusal is what the rig sends to opens it cannot verify (an outsider's, numbered like
@@ -278,6 +278,11 @@ describe('bare refusals', () => {
           { ackedType: session, status: AckStatus.busy, ackedSeq, retryAfterMs: 60_000 },
           'none',
         );
+      }
+      // A bare "stale" makes the runtime ask for a fresh hello and open again with the next number:
+      // forged for every number it will use, it used to stop the start after 20 opens.
+      for (let ackedSeq = 1; ackedSeq <= 96; ackedSeq++) {
+        peer.endpoint.sendAck({ ackedType: MessageType.session, status: AckStatus.stale, ackedSeq }, 'none');
       }
     }, 1);
     try {
