@@ -103,6 +103,13 @@ interface Row {
   /** Ticks the loop ran that are not in the log (null where the loop's own count is unknown). */
   ticksLost: number | null;
   latched: string | null;
+  /**
+   * Stuck-joint rows: cycles from the first tick whose force differs by the configured bound from
+   * every force commanded within a state's round trip of the seizure, to the first latched tick
+   * (the monitor's promise: at most its window plus that round trip). Null: no latch, or the latch
+   * came first (the joint had stopped before the seizure and the monitor counted the push from then).
+   */
+  cyclesAfterPush?: number | null;
   notes: string;
 }
 
@@ -188,6 +195,30 @@ function hostCyclesFromLog(log: TetherLog | undefined, fromEpochMs: number): num
   for (let i = 0; i < t.count; i++) {
     if (start < 0 && t.wallTime[i]! * 1000 >= fromEpochMs) start = i;
     if (start >= 0 && (t.safetyFlags[i]! & latchedFlags) !== 0) return i - start + 1;
+  }
+  return null;
+}
+
+/** The shipped cartpole configs' plausibility bound: 5 % of the cart's 20 N. */
+const pushBoundN = 0.05 * 20;
+/** Cycles from a command to the state that reports its effort. */
+const roundTripCycles = 2;
+
+/** See Row.cyclesAfterPush. */
+function cyclesAfterPush(log: TetherLog | undefined, fromEpochMs: number): number | null {
+  if (log === undefined) return null;
+  const t = log.ticks;
+  const latchedFlags = SafetyFlag.estop | SafetyFlag.fault;
+  const force = (i: number) => t.command[i * t.actionSize]!;
+  let start = -1;
+  for (let i = 0; i < t.count && start < 0; i++) if (t.wallTime[i]! * 1000 >= fromEpochMs) start = i;
+  if (start < roundTripCycles) return null;
+  const around: number[] = [];
+  for (let i = start - roundTripCycles; i <= start + roundTripCycles && i < t.count; i++) around.push(force(i));
+  let pushed = -1;
+  for (let i = start + 1; i < t.count; i++) {
+    if ((t.safetyFlags[i]! & latchedFlags) !== 0) return pushed < 0 ? null : i - pushed;
+    if (pushed < 0 && around.every((f) => Math.abs(force(i) - f) >= pushBoundN)) pushed = i;
   }
   return null;
 }
@@ -308,6 +339,9 @@ async function runRow(
     foreignApplied: foreignApplied(report, owner),
     ticksLost: ticksLost(outcome),
     latched: latchOf(outcome),
+    ...(faults.some((f) => f.kind === 'stuck-joint')
+      ? { cyclesAfterPush: Number.isNaN(faultEpoch) ? null : cyclesAfterPush(outcome.log, faultEpoch) }
+      : {}),
     notes,
   };
 }
@@ -839,11 +873,12 @@ async function main(): Promise<void> {
   }
   printTable(
     'link security rows (cycles of 10 ms)',
-    ['scenario', 'link', 'host cyc', 'rig cyc', 'foreign applied', 'ticks lost', 'latched'],
+    ['scenario', 'link', 'host cyc', 'after push', 'rig cyc', 'foreign applied', 'ticks lost', 'latched'],
     rows.map((r) => [
       r.scenario,
       r.transport,
       r.hostCycles ?? '–',
+      r.cyclesAfterPush ?? '',
       r.rigCycles ?? '–',
       r.foreignApplied,
       r.ticksLost ?? '–',
@@ -873,7 +908,7 @@ async function main(): Promise<void> {
     loadAverage1m: { before: loadBefore, after: loadavg()[0] },
     method:
       'Each row: the emulated cartpole rig (tether rig, its own process, shipped dynamics and noise, watchdog 200 ms) and tether run (configs/cartpole-{serial,mqtt}.yaml, LQR at 100 Hz, staleAfterTicks ' +
-      `${staleAfterTicks}) for ${runSeconds} s with its MCAP log; the fault or attack starts about ${faultAt} s in. Host cycles: ticks from the fault to the first tick the log shows latched. Rig cycles: the rig's latch time from its report, in 10 ms cycles. Foreign applied: commands the rig applied (per session, from its report) in sessions the owner never held, or beyond the last command the owner sent. Fuzz: structure-aware generators with a validity oracle (hardware/tools/fuzz.ts, hardware/firmware/fuzz), ${fuzzCases} inputs each, every input timed against a ${hangLimitSeconds} s hang limit (libFuzzer -timeout=${hangLimitSeconds}); hangs are inputs over it, slowestMs/slowestUs the slowest input.`,
+      `${staleAfterTicks}) for ${runSeconds} s with its MCAP log; the fault or attack starts about ${faultAt} s in. Host cycles: ticks from the fault to the first tick the log shows latched; for stuck joints also after the push (cyclesAfterPush: from the first tick whose force differs by the configured 1 N from every force commanded within 2 cycles of the seizure). Rig cycles: the rig's latch time from its report, in 10 ms cycles. Foreign applied: commands the rig applied (per session, from its report) in sessions the owner never held, or beyond the last command the owner sent. Fuzz: structure-aware generators with a validity oracle (hardware/tools/fuzz.ts, hardware/firmware/fuzz), ${fuzzCases} inputs each, every input timed against a ${hangLimitSeconds} s hang limit (libFuzzer -timeout=${hangLimitSeconds}); hangs are inputs over it, slowestMs/slowestUs the slowest input.`,
     rows,
     fuzz,
     goals: {

@@ -8,25 +8,27 @@
  *            a velocity beyond the joint's announced limit: on the first cycle it happens.
  *   frozen   a joint's position and velocity stay bit-for-bit identical for `windowCycles` cycles
  *            while the commands change (an encoder that stopped updating, a held last value).
- *   stuck    an actuated joint whose effort changed by `minEffortChange` x its effort limit within
- *            the window, yet neither moved `minMotion` nor reached `stillVelocity`, away from its end
- *            stops (a seized joint, a slipping coupling the encoder sits behind). A steady effort
- *            without motion (holding a load) is no finding; a change of effort must move a free joint.
- *   still    a passive joint (effort limit 0) that does not move while an actuated joint's effort
- *            changed by `minEffortChange` x its limit: the drive's acceleration changed, so a coupled
- *            joint must react (the lean of a pole on a cart follows the cart's acceleration); a
- *            motionless one is stuck, or its sensor is.
+ *   stuck    an actuated joint whose effort has changed by `minEffortChange` x its effort limit since
+ *            it last moved, and that has still not moved `windowCycles` cycles later (neither by
+ *            `minMotion` from where it stopped nor at `stillVelocity`), away from its end stops (a
+ *            seized joint, a slipping coupling the encoder sits behind). A steady effort without
+ *            motion (holding a load) is no finding; a change of effort must move a free joint.
+ *   still    a passive joint (effort limit 0) that has not moved `windowCycles` cycles after an
+ *            actuated joint's effort changed by `minEffortChange` x its limit since the passive one
+ *            last moved: the drive's acceleration changed, so a coupled joint must react (the lean of
+ *            a pole on a cart follows the cart's acceleration); a motionless one is stuck, or its
+ *            sensor is.
  *
  * How soon after a seizure they fire depends on the controller: a joint that is not asked to move
- * cannot be told from a seized one. Once the effort changes by the configured bound, they fire within
- * `windowCycles`.
+ * cannot be told from a seized one. Once the effort has changed by the configured bound, they fire
+ * `windowCycles` cycles later.
  *
- * Allocation-free per cycle; windows are rings of `windowCycles` samples per joint.
+ * Allocation-free per cycle: per joint, where it last moved and every joint's effort at that moment.
  */
 import type { JointInfo } from '../protocol/messages.ts';
 
 export interface PlausibilityOptions {
-  /** Cycles a condition must hold (frozen, stuck, still) before it faults the robot. */
+  /** Cycles a condition must hold (frozen), or a joint has to respond to a change of effort (stuck, still). */
   readonly windowCycles: number;
   /** Position range (m or rad) within the window below which a joint counts as not moving. */
   readonly minMotion: number;
@@ -59,17 +61,18 @@ export interface PlausibilityVerdict {
 export class PlausibilityMonitor {
   private readonly n: number;
   private readonly w: number;
-  private readonly position: Float64Array;
-  private readonly velocity: Float64Array;
-  private readonly effort: Float64Array;
+  /** Where each joint last moved (NaN: no sample yet)... */
+  private readonly restPosition: Float64Array;
+  /** ...every joint's effort at that moment (row j for joint j)... */
+  private readonly restEfforts: Float64Array;
+  /** ...and the cycle at which its drive had changed by the bound since (-1: not yet). */
+  private readonly pushedAt: Float64Array;
   private readonly frozenCycles: Int32Array;
   private readonly actuated: Uint8Array;
   private readonly passive: Uint8Array;
   private readonly lastCommand: Float64Array;
   private readonly previousPosition: Float64Array;
   private readonly previousVelocity: Float64Array;
-  private filled = 0;
-  private head = 0;
   private previousTime = Number.NaN;
   private commandChanged = false;
   /** Cycles evaluated and verdicts by kind, for link health. */
@@ -84,9 +87,9 @@ export class PlausibilityMonitor {
     const w = Math.max(2, options.windowCycles);
     this.n = n;
     this.w = w;
-    this.position = new Float64Array(n * w);
-    this.velocity = new Float64Array(n * w);
-    this.effort = new Float64Array(n * w);
+    this.restPosition = new Float64Array(n).fill(Number.NaN);
+    this.restEfforts = new Float64Array(n * n);
+    this.pushedAt = new Float64Array(n).fill(-1);
     this.frozenCycles = new Int32Array(n);
     this.actuated = Uint8Array.from(joints, (j) =>
       j.effortLimit > 0 && Number.isFinite(j.effortLimit) ? 1 : 0,
@@ -99,9 +102,9 @@ export class PlausibilityMonitor {
 
   /** Forget the history (after a recovery, a new session, a reset rig). */
   reset(): void {
-    this.filled = 0;
-    this.head = 0;
     this.previousTime = Number.NaN;
+    this.restPosition.fill(Number.NaN);
+    this.pushedAt.fill(-1);
     this.frozenCycles.fill(0);
     this.commandChanged = false;
   }
@@ -124,9 +127,8 @@ export class PlausibilityMonitor {
   check(values: Float64Array, timeS: number): PlausibilityVerdict | undefined {
     const { n, w, options } = this;
     this.counts.cycles++;
-    const slot = this.head;
     const dt = timeS - this.previousTime;
-    const hasPrevious = this.filled > 0 && dt > 0;
+    const hasPrevious = dt > 0; // NaN before the first sample
     let verdict: PlausibilityVerdict | undefined;
     for (let j = 0; j < n; j++) {
       const q = values[j]!;
@@ -164,91 +166,85 @@ export class PlausibilityMonitor {
       }
       this.previousPosition[j] = q;
       this.previousVelocity[j] = v;
-      this.position[j * w + slot] = q;
-      this.velocity[j * w + slot] = v;
-      this.effort[j * w + slot] = values[2 * n + j]!;
     }
     if (hasPrevious) this.commandChanged = false;
     this.previousTime = timeS;
-    this.head = (slot + 1) % w;
-    if (this.filled < w) this.filled++;
-    if (verdict === undefined && this.filled === w) verdict = this.checkWindows();
+    const still = this.checkResponse(values);
+    return verdict ?? still;
+  }
+
+  /**
+   * The stuck and still checks: a joint that moves is re-anchored where it is; one at rest is
+   * watched for a change of its drive by the bound since, after which it has `windowCycles` cycles
+   * to move. Judging the change from where the joint stopped, not within a sliding window, catches
+   * a slowly growing push as soon as it reaches the bound.
+   */
+  private checkResponse(values: Float64Array): PlausibilityVerdict | undefined {
+    const { n, w, options } = this;
+    const cycle = this.counts.cycles;
+    let verdict: PlausibilityVerdict | undefined;
+    for (let j = 0; j < n; j++) {
+      const q = values[j]!;
+      const rest = this.restPosition[j]!;
+      if (
+        Number.isNaN(rest) ||
+        Math.abs(q - rest) >= options.minMotion ||
+        Math.abs(values[n + j]!) >= options.stillVelocity
+      ) {
+        this.restPosition[j] = q;
+        for (let k = 0; k < n; k++) this.restEfforts[j * n + k] = values[2 * n + k]!;
+        this.pushedAt[j] = -1;
+        continue;
+      }
+      if (verdict !== undefined || (this.actuated[j] === 0 && this.passive[j] === 0)) continue;
+      if (this.pushedAt[j]! < 0) {
+        if (this.driveChange(j, values) < options.minEffortChange) continue;
+        this.pushedAt[j] = cycle;
+      }
+      if (cycle - this.pushedAt[j]! < w) continue;
+      const joint = this.joints[j]!;
+      const change = this.driveChange(j, values);
+      if (this.actuated[j] === 1) {
+        if (nearStop(joint, q)) continue;
+        verdict = this.verdict(
+          'stuck',
+          joint.name,
+          `joint '${joint.name}' did not move (${fmt(Math.abs(q - rest))} since it stopped) within ${w} cycles of its effort changing by ${fmt(100 * change)} % of its limit ${fmt(joint.effortLimit)}: seized or disconnected`,
+        );
+      } else {
+        verdict = this.verdict(
+          'still',
+          joint.name,
+          `passive joint '${joint.name}' did not move (${fmt(Math.abs(q - rest))} since it stopped) within ${w} cycles of the drive's effort changing by ${fmt(100 * change)} % of its limit: stuck, or its sensor is`,
+        );
+      }
+    }
     return verdict;
   }
 
-  private checkWindows(): PlausibilityVerdict | undefined {
-    const { n, w, options } = this;
-    // Largest effort change of any actuated joint (as a fraction of its limit): is the robot driven?
-    let drive = 0;
-    // Efforts of the window's older part only: a change in the last cycles has not had time to move
-    // anything yet (actuator delay, a cycle of transport), motion is judged over the whole window.
-    const lag = Math.max(2, Math.floor(w / 3));
-    for (let j = 0; j < n; j++) {
-      if (this.actuated[j] === 0) continue;
-      const shift = this.effortRange(j, w - lag) / this.joints[j]!.effortLimit;
-      if (shift > drive) drive = shift;
+  /**
+   * How far joint j's drive has changed since j last moved, as a fraction of the effort limit: its
+   * own effort for an actuated joint, the largest change of any actuated joint's for a passive one.
+   */
+  private driveChange(j: number, values: Float64Array): number {
+    const n = this.n;
+    if (this.actuated[j] === 1) {
+      return Math.abs(values[2 * n + j]! - this.restEfforts[j * n + j]!) / this.joints[j]!.effortLimit;
     }
-    for (let j = 0; j < n; j++) {
-      const joint = this.joints[j]!;
-      const motion = range(this.position, j * w, w);
-      const speed = maxAbs(this.velocity, j * w, w);
-      if (motion >= options.minMotion || speed >= options.stillVelocity) continue;
-      if (this.actuated[j] === 1) {
-        const shift = this.effortRange(j, w - lag);
-        if (shift < options.minEffortChange * joint.effortLimit) continue;
-        if (nearStop(joint, this.position[j * w + ((this.head + w - 1) % w)]!)) continue;
-        return this.verdict(
-          'stuck',
-          joint.name,
-          `joint '${joint.name}' did not move (${fmt(motion)} within ${w} cycles) while its effort changed by ${fmt(shift)} (limit ${fmt(joint.effortLimit)}): seized or disconnected`,
-        );
-      }
-      if (this.passive[j] === 1 && drive >= options.minEffortChange) {
-        return this.verdict(
-          'still',
-          joint.name,
-          `passive joint '${joint.name}' did not move (${fmt(motion)} within ${w} cycles) while the drive's effort changed by ${fmt(100 * drive)} % of its limit: stuck, or its sensor is`,
-        );
-      }
+    let largest = 0;
+    for (let k = 0; k < n; k++) {
+      if (this.actuated[k] === 0) continue;
+      const change =
+        Math.abs(values[2 * n + k]! - this.restEfforts[j * n + k]!) / this.joints[k]!.effortLimit;
+      if (change > largest) largest = change;
     }
-    return undefined;
-  }
-
-  /** Range of joint j's efforts over the oldest `count` samples of the window. */
-  private effortRange(j: number, count: number): number {
-    const { w, head } = this;
-    let lo = Infinity;
-    let hi = -Infinity;
-    // The ring's oldest sample sits at `head` (the next slot to write).
-    for (let i = 0; i < count; i++) {
-      const v = this.effort[j * w + ((head + i) % w)]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    return hi - lo;
+    return largest;
   }
 
   private verdict(kind: PlausibilityKind, joint: string, message: string): PlausibilityVerdict {
     this.counts[kind]++;
     return { kind, joint, message: `implausible state: ${message}` };
   }
-}
-
-function range(values: Float64Array, start: number, count: number): number {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = start; i < start + count; i++) {
-    const v = values[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return hi - lo;
-}
-
-function maxAbs(values: Float64Array, start: number, count: number): number {
-  let m = 0;
-  for (let i = start; i < start + count; i++) m = Math.max(m, Math.abs(values[i]!));
-  return m;
 }
 
 /** Within 2 % of its travel from a finite end stop: resting against it is no fault. */

@@ -399,6 +399,8 @@ describe('strict decoding against HELLO', () => {
 
 describe('plausibility monitors', () => {
   const window = defaultPlausibility.windowCycles;
+  /** Cycles from a command to the state that reports its effort. */
+  const roundTrip = 2;
   for (const joint of ['slider', 'hinge'] as const) {
     it(`a stuck ${joint} is caught within the configured window`, async () => {
       const rig = await serialRig(`stuck-${joint}`, [{ kind: 'stuck-joint', joint, at: 0.5 }]);
@@ -413,10 +415,22 @@ describe('plausibility monitors', () => {
       loop.stop();
       await robot.shutdown();
       const report = await rig.stop();
-      const cycles = loop.cyclesToSafe(report.faults[0]!.startEpochMs);
-      // The window, plus the cycles until the controller pushed hard enough to tell (a joint that is
-      // not asked to move cannot be told from a seized one).
-      expect(cycles).toBeLessThanOrEqual(window + 140);
+      const seizedAt = loop.ticks.findIndex((t) => t.epochMs >= report.faults[0]!.startEpochMs);
+      const latchedAt = loop.ticks.findIndex((t) => t.latched);
+      // A joint that is not asked to move cannot be told from a seized one: the clock starts when the
+      // commanded force has changed by the configured bound (1 N) from what it was when the joint
+      // stopped, which is known only to within a state's round trip of the seizure.
+      const bound = 0.05 * 20;
+      const aroundSeizure = loop.commands.slice(seizedAt - roundTrip, seizedAt + roundTrip + 1);
+      const pushedAt = loop.commands.findIndex(
+        (u, i) => i > seizedAt && aroundSeizure.every((before) => Math.abs(u - before) >= bound),
+      );
+      expect(pushedAt).toBeGreaterThan(seizedAt);
+      // The monitor sees the push in a state a round trip after commanding it, then allows the window.
+      expect(latchedAt - pushedAt).toBeLessThanOrEqual(roundTrip + window);
+      // Not before the joint had been still for the window (a joint that stopped just before the
+      // seizure may be judged from then: the slider's push can count from before it).
+      expect(latchedAt - seizedAt).toBeGreaterThanOrEqual(window);
     });
   }
 
