@@ -23,7 +23,8 @@ import {
   type ObservationTerm,
   type PolicyContract,
 } from './contract-schema.ts';
-import { contractFromDeploy, pythonSliceTag } from './isaaclab.ts';
+import { contractFromDeploy, DeployError, pythonSliceTag } from './isaaclab.ts';
+import { contractFromIODescriptors } from './isaaclab-io.ts';
 
 export { type ContractInput, contractSchema, type ObservationTerm, type PolicyContract };
 
@@ -175,7 +176,10 @@ export function parseContract(data: unknown, source = 'contract', doc?: ConfigDo
 
 const deployWrapperSchema = z.object({
   format: z.literal('isaaclab-deploy/1'),
-  deploy: z.string(),
+  /** A deploy YAML (unitree_rl_lab's or the plainer layout)… */
+  deploy: z.string().optional(),
+  /** …or Isaac Lab's IO descriptor export (IO_descriptors.yaml): one of the two. */
+  io_descriptors: z.string().optional(),
   model: z.string().optional(),
   input: z.string().optional(),
   output: z.string().optional(),
@@ -202,17 +206,37 @@ function readText(file: string, what: string): string {
 
 /**
  * Reads a contract file: our own format, or an `isaaclab-deploy/1` wrapper that points at a
- * deploy-style YAML (resolved relative to the contract) plus a signal binding.
+ * deploy-style YAML or at Isaac Lab's IO descriptors (resolved relative to the contract) plus a
+ * signal binding.
  */
 export function loadContract(file: string): PolicyContract {
   // Through the one config loader (JSON reads as YAML), so problems are reported at their line.
   const doc = ConfigDocument.parse(readText(file, 'policy contract'), file);
   const wrapper = deployWrapperSchema.safeParse(doc.source);
   if (!wrapper.success) return parseContract(doc.source, file, doc);
-  const deployFile = path.resolve(path.dirname(file), wrapper.data.deploy);
+  const { model, input, output, deploy: deployName, io_descriptors: ioName } = wrapper.data;
+  if ((deployName === undefined) === (ioName === undefined))
+    throw new DeployError(
+      file,
+      deployName === undefined ? 'deploy' : 'io_descriptors',
+      `expected either deploy (a deploy YAML) or io_descriptors (Isaac Lab's IO_descriptors.yaml), ${deployName === undefined ? 'found neither' : 'not both'}`,
+    );
+  if (ioName !== undefined) {
+    const ioFile = path.resolve(path.dirname(file), ioName);
+    const descriptors = parseText(readText(ioFile, 'IO descriptors YAML'), ioFile);
+    return parseContract(
+      contractFromIODescriptors(
+        descriptors,
+        wrapper.data.bind,
+        { model, input, output },
+        { descriptors: ioFile, wrapper: file },
+      ),
+      `${file} (over ${ioFile})`,
+    );
+  }
+  const deployFile = path.resolve(path.dirname(file), deployName!);
   // PyYAML's Python-slice tag is part of the layout unitree_rl_lab writes (see pythonSliceTag).
   const deploy = parseText(readText(deployFile, 'deploy YAML'), deployFile, { customTags: [pythonSliceTag] });
-  const { model, input, output } = wrapper.data;
   return parseContract(
     contractFromDeploy(
       deploy,

@@ -35,6 +35,9 @@
  * (`{joint}.pos` minus the default pose), `joint_vel_rel` / `joint_vel` (`{joint}.vel`), and
  * `last_action` / `actions`. Any other term needs `bind.observations.<term>`.
  *
+ * Isaac Lab's own IO descriptor export is a third layout: isaaclab-io.ts translates it into the plainer
+ * one and reads it here (`io_descriptors:` in the binding instead of `deploy:`).
+ *
  * Every refusal names the file, the key and what was expected.
  */
 import type { CollectionTag } from 'yaml';
@@ -208,6 +211,11 @@ export interface DeployFiles {
   readonly deploy: string;
   /** The wrapper with the binding. */
   readonly wrapper: string;
+  /**
+   * How a key of the deploy layout is spelled in the file actually read, for refusals: a reader that
+   * translates another layout into this one (isaaclab-io.ts) names its own keys. Default: unchanged.
+   */
+  readonly key?: (deployKey: string) => string;
 }
 
 /** Converts a parsed deploy YAML plus a signal binding into a contract (validated later as usual). */
@@ -217,10 +225,11 @@ export function contractFromDeploy(
   io: { input?: string | undefined; output?: string | undefined; model?: string | undefined } = {},
   files: DeployFiles = { deploy: 'deploy YAML', wrapper: 'deploy binding' },
 ): ContractInput {
+  const at = files.key ?? ((key: string) => key);
   const deployResult = deploySchema.safeParse(deployData);
   if (!deployResult.success) {
     const issue = deployResult.error.issues[0]!;
-    throw new DeployError(files.deploy, issue.path.join('.') || '(root)', issue.message);
+    throw new DeployError(files.deploy, at(issue.path.join('.') || '(root)'), issue.message);
   }
   const bindingResult = deployBindingSchema.safeParse(bindingData);
   if (!bindingResult.success) {
@@ -230,7 +239,7 @@ export function contractFromDeploy(
   const deploy = deployResult.data;
   const bind = bindingResult.data;
   const refuseDeploy = (key: string, detail: string): never => {
-    throw new DeployError(files.deploy, key, detail);
+    throw new DeployError(files.deploy, at(key), detail);
   };
   const refuseBinding = (key: string, detail: string): never => {
     throw new DeployError(files.wrapper, key, detail);
@@ -338,14 +347,14 @@ export function contractFromDeploy(
         : `bind.mode: ${termMode}`;
     refuseBinding(
       'bind.mode',
-      `${bind.mode}, but ${files.deploy}: ${termKey} outputs ${termMode === 'torque' ? 'joint torques' : `joint ${termMode}s`} (expected ${remedy})`,
+      `${bind.mode}, but ${files.deploy}: ${at(termKey)} outputs ${termMode === 'torque' ? 'joint torques' : `joint ${termMode}s`} (expected ${remedy})`,
     );
   }
   const mode: Mode | undefined = bind.mode ?? termMode;
   if (mode === undefined)
     refuseBinding(
       'bind.mode',
-      `${files.deploy}: ${termKey} does not say what it outputs; give bind.mode (position, torque or velocity)`,
+      `${files.deploy}: ${at(termKey)} does not say what it outputs; give bind.mode (position, torque or velocity)`,
     );
   /**
    * Policy-joint indices (Isaac Lab's `joint_ids`, into the articulation's joints, which is the
@@ -417,7 +426,7 @@ export function contractFromDeploy(
     if (!asWritten && throughMap)
       refuseDeploy(
         'default_joint_pos',
-        `in motor order (${termKey}.offset equals it only when read through joint_ids_map); expected policy order, as unitree_rl_lab's exporter writes it (the order of the action offsets)`,
+        `in motor order (${at(`${termKey}.offset`)} equals it only when read through joint_ids_map); expected policy order, as unitree_rl_lab's exporter writes it (the order of the action offsets)`,
       );
   }
   const clip = action.clip ?? undefined;
@@ -442,7 +451,10 @@ export function contractFromDeploy(
       return { ...common, scale: s };
     };
     const missing = (what: string): never =>
-      refuseBinding(`bind.${what}`, `${files.deploy}: ${key} is computed from it; give it in the binding`);
+      refuseBinding(
+        `bind.${what}`,
+        `${files.deploy}: ${at(key)} is computed from it; give it in the binding`,
+      );
     // Isaac Lab's joint terms read only `params.asset_cfg.joint_ids` of the policy's joints (so does
     // unitree_rl_lab's C++ joint_pos_rel); on any other term a subset would be ignored, so it is refused.
     const subsetKey = `${key}.params.asset_cfg.joint_ids`;
@@ -536,7 +548,7 @@ export function contractFromDeploy(
         };
       return refuseBinding(
         `bind.observations.${name}`,
-        `${files.deploy}: ${key} is not a term this reader computes by itself; bind it to robot signals (a list, a '{joint}' pattern, or { source: projected_gravity | body_frame | command | … })`,
+        `${files.deploy}: ${at(key)} is not a term this reader computes by itself; bind it to robot signals (a list, a '{joint}' pattern, or { source: projected_gravity | body_frame | command | … })`,
       );
     }
     const b: Exclude<z.output<typeof termBindingSchema>, string | string[]> = typeof explicit === 'string' ||
@@ -587,7 +599,7 @@ export function contractFromDeploy(
         if (relative && list.length !== termJoints.length)
           refuseBinding(
             `bind.observations.${name}`,
-            `${list.length} signals, but a joint position term relative to the default pose needs ${termJoints.length} (one per ${subset ? `joint of ${subsetKey}` : 'policy joint'})`,
+            `${list.length} signals, but a joint position term relative to the default pose needs ${termJoints.length} (one per ${subset ? `joint of ${at(subsetKey)}` : 'policy joint'})`,
           );
         return {
           ...withScale(list.length),
@@ -616,7 +628,10 @@ export function contractFromDeploy(
     map !== undefined ? list[map[i]!]! : list[i]!;
   if (bind.pd !== undefined) {
     if (mode !== 'position')
-      refuseBinding('bind.pd', `a PD stage turns position targets into torques; ${termKey} outputs ${mode}`);
+      refuseBinding(
+        'bind.pd',
+        `a PD stage turns position targets into torques; ${at(termKey)} outputs ${mode}`,
+      );
     const { stiffness, damping } = needGains('bind.pd');
     const stage =
       bind.pd === true
@@ -667,7 +682,7 @@ export function contractFromDeploy(
   if (signals.length !== na)
     refuseBinding(
       'bind.actions',
-      `${signals.length} signals for the ${na} outputs of ${files.deploy}: ${termKey}`,
+      `${signals.length} signals for the ${na} outputs of ${files.deploy}: ${at(termKey)}`,
     );
 
   return {
