@@ -1,7 +1,8 @@
 /**
  * Franka-class arm benchmark: the joint-impedance reach at 1 kHz over a serial link to the emulated
  * arm rig (configs/rig/arm.yaml: 1 kHz inner loop, gravity compensation, libfranka limits and
- * reflexes), with and without a concurrent training job on this machine, under libfranka's strict
+ * reflexes), each run `tether run configs/arm-reach-serial.yaml` in its own process as a user starts
+ * it (figures read back from its MCAP log and the rig's report), with and without a concurrent training job on this machine, under libfranka's strict
  * 20-lost-command limit and a relaxed 200 (what this shared machine's stalls need).
  * Reports, per run: the loop's period error of the ticks that ran (p50/p99/max; a tick starts at most
  * one period late, because the `skip` miss policy drops the deadlines it has already missed), the
@@ -15,16 +16,13 @@
  *   ARM_SECONDS=5 ARM_REPEATS=2 npm run bench:arm
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { plugins } from '../app/plugins.ts';
 import type { FaultSpec } from '../hardware/rig/config.ts';
-import { spawnRig, temporaryDirectory, useTestLinkKey } from '../hardware/tools/processes.ts';
-import { parseRunConfig } from '../src/config/load.ts';
-import type { TickRecord } from '../src/core/tick.ts';
-import { runFromConfig } from '../src/loop/runner.ts';
+import { spawnRig, spawnRuntime, temporaryDirectory, useTestLinkKey } from '../hardware/tools/processes.ts';
+import { readLog } from '../src/logging/reader.ts';
 import { TimingSeries } from '../src/loop/timing.ts';
 import { printTable, runAgainstRig, writeResults } from './report.ts';
 
@@ -66,16 +64,17 @@ class DeadlineLateness {
     this.lateness = new TimingSeries(capacity);
   }
 
-  writeTick(r: TickRecord): void {
-    const start = r.deadline + r.periodError;
+  /** One tick that ran: its deadline (loop seconds) and how late it started. */
+  writeTick(deadline: number, periodError: number): void {
+    const start = deadline + periodError;
     const skipped = Number.isNaN(this.previousDeadline)
       ? 0
-      : Math.max(0, Math.round((r.deadline - this.previousDeadline) / this.period) - 1);
+      : Math.max(0, Math.round((deadline - this.previousDeadline) / this.period) - 1);
     // The oldest skipped deadline waited longest: `skipped` periods more than this tick's own.
-    for (let i = skipped; i >= 0; i--) this.lateness.record(r.periodError + i * this.period);
+    for (let i = skipped; i >= 0; i--) this.lateness.record(periodError + i * this.period);
     if (!Number.isNaN(this.previousStart))
       this.longestGap = Math.max(this.longestGap, start - this.previousStart);
-    this.previousDeadline = r.deadline;
+    this.previousDeadline = deadline;
     this.previousStart = start;
   }
 }
@@ -88,6 +87,10 @@ function startTrainingLoad(): Promise<ChildProcess> {
   return new Promise((resolve) => child.stdout!.once('data', () => resolve(child)));
 }
 
+/**
+ * One run as a user starts it: the rig process, then `tether run configs/arm-reach-serial.yaml` as its
+ * own process with its MCAP log; every figure is read back from that log and the rig's report.
+ */
 async function armRun(name: string, lostCommands: number, faults: FaultSpec[] = []) {
   const rigConfig = parse(readFileSync(join(root, 'configs/rig/arm.yaml'), 'utf8'));
   rigConfig['transport'] = { kind: 'serial', link: join(work.path, name) };
@@ -99,44 +102,49 @@ async function armRun(name: string, lostCommands: number, faults: FaultSpec[] = 
   config['robot']['helloTimeoutMs'] = 10000;
   const target = config['controller']['target'] as number[];
   const period = 1 / (config['loop']['rateHz'] as number);
-  const deadlines = new DeadlineLateness(period, Math.ceil((seconds + 1) / period));
-  let last: Float64Array = new Float64Array(0);
-  const sink = {
-    writeTick(r: TickRecord) {
-      last = r.observation;
-      deadlines.writeTick(r);
-    },
-  };
+  const configPath = join(work.path, `${name}.yaml`);
+  const logPath = join(work.path, `${name}.mcap`);
+  writeFileSync(configPath, stringify(config));
   const load = loadavg()[0]!;
-  const { result, rigReport: report } = await runAgainstRig(rig, () =>
-    runFromConfig(
-      parseRunConfig(stringify(config), join(work.path, `${name}.yaml`), plugins),
-      { duration: seconds },
-      { sinks: [sink] },
-    ),
-  );
-  const r = result.report;
-  const flange = [last[14]!, last[15]!, last[16]!];
+  const { result: outcome, rigReport: report } = await runAgainstRig(rig, async () => {
+    const runtime = spawnRuntime(configPath, ['--duration', String(seconds), '--log', logPath]);
+    if (!(await runtime.started)) {
+      await runtime.exited;
+      throw new Error(`tether run did not start: ${runtime.output.stderr.split('\n').slice(-3).join(' | ')}`);
+    }
+    return { code: await runtime.exited, log: await readLog(logPath), stdout: runtime.output.stdout };
+  });
+  const ticks = outcome.log.ticks;
+  const deadlines = new DeadlineLateness(period, Math.ceil((seconds + 1) / period));
+  const periodError = new TimingSeries(ticks.count);
+  for (let i = 0; i < ticks.count; i++) {
+    deadlines.writeTick(ticks.time[i]!, ticks.periodError[i]!);
+    periodError.record(ticks.periodError[i]!);
+  }
+  const last = (ticks.count - 1) * ticks.observationSize;
+  const flange = [14, 15, 16].map((k) => ticks.observation[last + k]!);
   const lateness = deadlines.lateness.summary();
-  const latch = result.events.find(
+  const timing = periodError.summary();
+  const latch = outcome.log.events.find(
     (e) => e.source === 'safety' && (e.kind === 'estop' || e.kind === 'fault'),
   );
   return {
     name,
     lostCommandLimit: lostCommands,
     loadAverage1m: load,
+    exitCode: outcome.code,
     stoppedAtSeconds: latch?.time ?? null,
-    ticks: r.ticks,
-    periodErrorP50Us: r.periodError.p50 * 1e6,
-    periodErrorP99Us: r.periodError.p99 * 1e6,
-    periodErrorMaxUs: r.periodError.max * 1e6,
+    ticks: ticks.count,
+    periodErrorP50Us: timing.p50 * 1e6,
+    periodErrorP99Us: timing.p99 * 1e6,
+    periodErrorMaxUs: timing.max * 1e6,
     deadlineLatenessP50Us: lateness.p50 * 1e6,
     deadlineLatenessP99Us: lateness.p99 * 1e6,
     deadlineLatenessMaxUs: lateness.max * 1e6,
     deadlines: lateness.count,
-    missedDeadlines: r.missedDeadlines,
+    missedDeadlines: lateness.count - ticks.count,
     longestTickGapMs: deadlines.longestGap * 1e3,
-    latched: r.latched ?? null,
+    latched: latch?.message ?? null,
     flangeErrorM: Math.hypot(flange[0]! - target[0]!, flange[1]! - target[1]!, flange[2]! - target[2]!),
     rig: {
       longestCommandGapTicks: report.longestCommandGap,
