@@ -13,6 +13,7 @@ import type {
 } from '../../src/core/switch-guard.ts';
 import { LinearBounder } from '../../src/verification/bounds.ts';
 import { inspectCertificate, readCertificateFile } from '../../src/verification/certificate.ts';
+import { signatureNote } from '../../src/verification/signature.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import type { LyapunovModel, PlantAssumptions } from '../../src/verification/model.ts';
 import { down, up } from '../../src/verification/rounding.ts';
@@ -81,6 +82,8 @@ interface Target {
   readonly assumptions: PlantAssumptions;
   readonly rho: number;
   readonly digest: string;
+  /** The trusted key whose signature verified (undefined: TETHER_CERT_TRUST unset, none required). */
+  readonly signedBy: string | undefined;
   readonly bounds: LinearBounder;
   readonly index: Int32Array;
   readonly radius: Float64Array;
@@ -158,11 +161,12 @@ export class CertifiedSwitchGuard implements SwitchGuard {
           time: 0,
           kind: 'info',
           source: 'certified-guard',
-          message: `'${t.controller}' is certified by ${t.file} (sha256 ${t.digest.slice(0, 16)}…, model ${t.model.name}, plant ${t.assumptions.plant}, rho ${t.rho}, estimate error ${fmt(t.radius)})${unchecked}`,
+          message: `'${t.controller}' is certified by ${t.file} (sha256 ${t.digest.slice(0, 16)}…, ${signatureNote(t.signedBy)}, model ${t.model.name}, plant ${t.assumptions.plant}, rho ${t.rho}, estimate error ${fmt(t.radius)})${unchecked}`,
           data: {
             controller: t.controller,
             certificate: t.file,
             sha256: t.digest,
+            ...(t.signedBy ? { signedBy: t.signedBy } : {}),
             plant: t.assumptions.plant,
             rho: t.rho,
           },
@@ -513,6 +517,7 @@ export async function createCertifiedGuard(
       model,
       assumptions: model.assumptions,
       rho: checked.rho,
+      signedBy: checked.signedBy,
       digest: checked.digest,
     };
   });

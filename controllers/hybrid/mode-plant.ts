@@ -11,7 +11,8 @@ export interface ModePlantCheck {
 }
 
 export function certificateLabel(mode: CertifiedMode): string {
-  return `certificate ${mode.certificate.file} (sha256 ${mode.certificate.sha256.slice(0, 12)}…)`;
+  const signed = mode.certificate.signedBy ? `, signed by trusted key ${mode.certificate.signedBy}` : '';
+  return `certificate ${mode.certificate.file} (sha256 ${mode.certificate.sha256.slice(0, 12)}…${signed})`;
 }
 
 function equationsText(e: Readonly<Record<string, unknown>>): string {

@@ -20,8 +20,11 @@ export interface CertifiedMode {
   readonly rho: number;
   /** Where ρ came from, for the decision log. */
   readonly provenance: string;
-  /** The certificate behind ρ: its file name (or how it was made) and its sha256 digest. */
-  readonly certificate: { readonly file: string; readonly sha256: string };
+  /**
+   * The certificate behind ρ: its file name (or how it was made), its sha256 digest and the
+   * trusted key that signed it (absent: TETHER_CERT_TRUST unset, or verified at load).
+   */
+  readonly certificate: { readonly file: string; readonly sha256: string; readonly signedBy?: string };
 }
 
 export interface ModeSource {
@@ -51,7 +54,11 @@ export async function loadCertifiedMode(source: ModeSource, baseDir: string): Pr
     );
     rho = checked.rho;
     provenance = `certificate ${source.certificate}`;
-    certificate = { file: basename(certPath), sha256: checked.digest };
+    certificate = {
+      file: basename(certPath),
+      sha256: checked.digest,
+      ...(checked.signedBy ? { signedBy: checked.signedBy } : {}),
+    };
   } else if (source.verify) {
     const { certificate: verified } = await certify(model, { workers: 0 });
     if (verified.result !== 'verified')

@@ -25,6 +25,12 @@ import {
   withRho,
 } from './model.ts';
 import { type ParallelOptions, type Progress, VerifierPool, verifyRegion } from './parallel.ts';
+import {
+  type CertificateSignature,
+  type CertificateTrust,
+  certificateTrustFromEnv,
+  checkSignature,
+} from './signature.ts';
 
 /**
  * Certificates: what was proved about which model, and under which assumptions.
@@ -77,8 +83,10 @@ export interface Certificate {
   readonly workers: number;
   readonly machine: string;
   readonly date: string;
-  /** sha256 over the canonical JSON of every other field. */
+  /** sha256 over the canonical JSON of every other field but the signature. */
   readonly integrity: { readonly algorithm: 'sha256'; readonly digest: string };
+  /** Ed25519 over everything else, digest included (signature.ts); absent: unsigned. */
+  readonly signature?: CertificateSignature;
 }
 
 const boxSchema = z.object({ lo: z.array(z.number()), up: z.array(z.number()) });
@@ -121,6 +129,13 @@ export const certificateSchema = z.object({
   machine: z.string(),
   date: z.string(),
   integrity: z.object({ algorithm: z.literal('sha256'), digest: z.string().regex(/^[0-9a-f]{64}$/) }),
+  signature: z
+    .object({
+      algorithm: z.literal('ed25519'),
+      keyId: z.string().regex(/^[0-9a-f]{16}$/),
+      value: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/),
+    })
+    .optional(),
 });
 
 export const ROUNDING_NOTE =
@@ -173,12 +188,14 @@ export function statementOf(model: LyapunovModel, rho: number): string {
     : `for every x in B = ${fmt(boxLo)}..${fmt(boxUp)}${forAll}: outside the open hole H = {|x_i| < h_i}, h = ${fmt(hole)}, ${decrease}; inside H, V(x) <= ${rho} implies V(x+) < ${rho} and x+ in B. Hence S = {x in B : V(x) < ${rho}} is forward invariant and V shrinks by at least the factor (1 - ${kappa}) per step in S outside H${shrink}.${est}`;
 }
 
-function digestOf(body: Omit<Certificate, 'integrity'>): string {
+type CertificateBody = Omit<Certificate, 'integrity' | 'signature'>;
+
+function digestOf(body: CertificateBody): string {
   return createHash('sha256').update(canonical(body)).digest('hex');
 }
 
-/** Adds the integrity digest to a certificate body. */
-export function seal(body: Omit<Certificate, 'integrity'>): Certificate {
+/** Adds the integrity digest to a certificate body (unsigned: `signCertificate` signs it). */
+export function seal(body: CertificateBody): Certificate {
   return { ...body, integrity: { algorithm: 'sha256', digest: digestOf(body) } };
 }
 
@@ -233,7 +250,7 @@ export async function certify(model: LyapunovModel, options: CertifyOptions = {}
   const timeSeconds = (performance.now() - start) / 1000;
   const counterexample = early ?? outcome?.counterexample ?? holeCheck.counterexample;
   const stopped = outcome?.stopped;
-  const body: Omit<Certificate, 'integrity'> = {
+  const body: CertificateBody = {
     format: CERTIFICATE_FORMAT,
     model: model.name,
     hashes: modelHashes(model),
@@ -349,6 +366,8 @@ function sameBox(a: Box, lo: readonly number[], up: readonly number[]): boolean 
 export interface CheckedCertificate {
   readonly rho: number;
   readonly digest: string;
+  /** Key id of the trusted signature that verified; undefined where no trust is configured. */
+  readonly signedBy: string | undefined;
   readonly certificate: Certificate;
 }
 
@@ -357,16 +376,27 @@ export interface CheckedCertificate {
  * dynamics, spec, uncertainty and assumptions), that its statement in words is the one its ρ and
  * the model give, that it states a complete proof (result and hole check verified) and that its
  * searched boxes cover the model's region; returns the verified ρ. Throws with the mismatch
- * otherwise. The digest detects edits; it is not a signature (anyone can re-seal a file).
+ * otherwise. The digest detects edits; it is not a signature (anyone can re-seal a file): where
+ * `trust` is given, a signature by a trusted key is required too (signature.ts).
  */
-export function checkCertificate(model: LyapunovModel, raw: unknown, origin = 'certificate'): number {
-  return inspectCertificate(model, raw, origin).rho;
+export function checkCertificate(
+  model: LyapunovModel,
+  raw: unknown,
+  origin = 'certificate',
+  trust: CertificateTrust | undefined = certificateTrustFromEnv(),
+): number {
+  return inspectCertificate(model, raw, origin, trust).rho;
 }
 
+/**
+ * `checkCertificate`, returning the whole checked certificate. Where `trust` is given (by default
+ * the keys TETHER_CERT_TRUST names), the certificate must also carry a signature by one of them.
+ */
 export function inspectCertificate(
   model: LyapunovModel,
   raw: unknown,
   origin = 'certificate',
+  trust: CertificateTrust | undefined = certificateTrustFromEnv(),
 ): CheckedCertificate {
   const format = (raw as { format?: unknown } | null)?.format;
   if (format === 'tether-certificate/v1')
@@ -379,12 +409,13 @@ export function inspectCertificate(
     throw new RangeError(`${origin}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   const cert = raw as Certificate;
-  const { integrity, ...body } = cert;
+  const { integrity, signature: _signature, ...body } = cert;
   const digest = digestOf(body);
   if (digest !== integrity.digest)
     throw new RangeError(
       `${origin}: its content does not match its integrity digest (sha256 ${digest.slice(0, 12)}…, recorded ${integrity.digest.slice(0, 12)}…): it was edited after it was issued`,
     );
+  const signedBy = checkSignature(cert, trust, origin);
   const hashes = modelHashes(model);
   const compare = (part: keyof ModelHashes) => {
     if (cert.hashes[part] !== hashes[part])
@@ -432,7 +463,7 @@ export function inspectCertificate(
     throw new RangeError(
       `${origin}: the searched boxes do not cover B minus the hole: ${fmt(cover.witness!)} lies in none of them`,
     );
-  return { rho: cert.rho, digest: integrity.digest, certificate: cert };
+  return { rho: cert.rho, digest: integrity.digest, signedBy, certificate: cert };
 }
 
 export function readCertificateFile(path: string): unknown {

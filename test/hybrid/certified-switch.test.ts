@@ -42,7 +42,7 @@ describe('certified swing-up → balance on the MuJoCo cartpole', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/safety: ok/);
     expect(r.stderr).toMatch(
-      /'balance' is certified by cartpole_lqr\.cert\.json \(sha256 [0-9a-f]{16}…, model cartpole_lqr, plant cartpole, rho [\d.]+/,
+      /'balance' is certified by cartpole_lqr\.cert\.json \(sha256 [0-9a-f]{16}…, no signature required \(TETHER_CERT_TRUST unset\), model cartpole_lqr, plant cartpole, rho [\d.]+/,
     );
     const read = await readLog(log);
     const changes = controllerChanges(read);

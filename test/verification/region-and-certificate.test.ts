@@ -116,7 +116,8 @@ describe('certificates bind everything and are integrity-protected', () => {
       statement: certificate.statement.replace('(1 - 0.001)', '(1 - 0.1)'),
     });
     expect(() => checkCertificate(model, reworded)).toThrow(/statement disagrees with its rho 672/);
-    // What this check cannot do: a forger who also rewrites the statement passes (no key).
+    // What this check cannot do: a forger who also rewrites the statement passes (no key). A
+    // signature by a key the robot trusts stops it (signature.test.ts).
     const forged = seal({ ...withoutDigest(certificate), rho: 5000, statement: statementOf(model, 5000) });
     expect(checkCertificate(model, forged)).toBe(5000);
   });

@@ -9,6 +9,7 @@ import {
   type Progress,
 } from '../../../src/verification/certificate.ts';
 import { loadModel } from '../../../src/verification/io.ts';
+import { readSigningKey, signCertificate } from '../../../src/verification/signature.ts';
 
 /**
  * `tether verify <model-or-config>`: certify a Lyapunov model (JSON) at its ρ, at a given ρ, or
@@ -28,6 +29,7 @@ interface VerifyFlags {
   maxBoxes?: string;
   progress?: boolean;
   progressEvery?: string;
+  sign?: string;
 }
 
 /** Model files named by a file: itself (JSON), a certified guard's models, or a supervisor's modes. */
@@ -89,6 +91,11 @@ export function describeCertificate(c: Certificate): string {
       `  counterexample x=${list(cex.x)}: ${cex.reason}, V(x)=${cex.value}, V(x+)-(1-kappa)V(x)=${cex.decrease}, x+=${list(cex.next)}`,
     );
   lines.push(`  integrity sha256 ${c.integrity.digest}`);
+  lines.push(
+    c.signature
+      ? `  signed ed25519 by key ${c.signature.keyId}`
+      : '  unsigned (a runtime with TETHER_CERT_TRUST set refuses it)',
+  );
   return lines.join('\n');
 }
 
@@ -120,6 +127,10 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress lines on stderr')
     .option('--progress-every <s>', 'seconds between progress lines on stderr', '2')
     .option('--out <file>', 'write the certificate JSON here (one model only)')
+    .option(
+      '--sign <key.pem>',
+      'sign the certificate with this Ed25519 private key (openssl genpkey -algorithm ed25519)',
+    )
     .addHelpText(
       'after',
       "\nThe region proved is derived from the model (box minus the hole); a file's own spec.sub_boxes are never used.\nExit status: 0 when every model is verified, 2 for a counterexample or an unknown result, 1 on an error.",
@@ -139,6 +150,8 @@ export function register(program: Command): void {
       const maxBoxes = positive('max-boxes', flags.maxBoxes, true);
       const tolerance = positive('tolerance', flags.tolerance) ?? 1e-4;
       const progressSeconds = positive('progress-every', flags.progressEvery) ?? 2;
+      // Read the key first: a bad key must not cost a long verification.
+      const signingKey = flags.sign === undefined ? undefined : readSigningKey(flags.sign);
       const paths = modelPaths(file);
       if (flags.out && paths.length !== 1)
         throw new RangeError('--out needs a single model; the config names several');
@@ -178,6 +191,7 @@ export function register(program: Command): void {
           certificate = (await certify(model, options)).certificate;
           if (certificate.result !== 'verified') allVerified = false;
         }
+        if (certificate && signingKey) certificate = signCertificate(certificate, signingKey);
         if (certificate) process.stdout.write(`${describeCertificate(certificate)}\n`);
         if (flags.out && certificate) writeFileSync(flags.out, `${JSON.stringify(certificate, null, 2)}\n`);
       }
