@@ -145,16 +145,19 @@ export function robotInfoFromHello(hello: Hello, transport: RobotTransport): Rob
 
 /**
  * A pd drive over a position-mode rig: its `<joint>.target` actions, then `<joint>.kp` and
- * `<joint>.kd` in [0, max], with damping (kp 0, kd `damping`) as the safe action.
+ * `<joint>.kd` in [0, max], with damping (kp 0, kd `damping`) as the safe action. Over a cartesian rig
+ * the same for its pose: `ee.x` … `ee.rz`, then `ee.x.kp` … (N/m, N*m/rad) and `ee.x.kd` … (N*s/m,
+ * N*m*s/rad): Cartesian impedance with per-axis stiffness and damping in every command.
  */
 function withPdDrive(
   info: RobotInfo,
   hello: Hello,
   drive: NonNullable<LinkRobotOptions['drive']>,
 ): RobotInfo {
-  if (hello.commandMode !== 'position' || (hello.features & Feature.pdGains) === 0) {
+  const mode = hello.commandMode;
+  if ((mode !== 'position' && mode !== 'cartesian') || (hello.features & Feature.pdGains) === 0) {
     throw new RangeError(
-      `robot.drive: rig '${hello.name}' takes ${hello.commandMode} commands${(hello.features & Feature.pdGains) === 0 ? ' without PD gains' : ''}; a pd drive needs a position-mode rig with the pd-gains feature (rig config commandMode: position)`,
+      `robot.drive: rig '${hello.name}' takes ${mode} commands${(hello.features & Feature.pdGains) === 0 ? ' without PD gains' : ''}; a pd drive needs a position- or cartesian-mode rig with the pd-gains feature (rig config commandMode: position or cartesian)`,
     );
   }
   const n = info.action.signals.length;
@@ -166,15 +169,30 @@ function withPdDrive(
   const damping = per('damping', drive.damping);
   const maxKp = per('maxKp', drive.maxKp);
   const maxKd = per('maxKd', drive.maxKd);
-  const joints = info.action.signals.map((s) => s.name.replace(/\.target$/, ''));
+  const axes = info.action.signals.map((s) => ({
+    name: mode === 'position' ? s.name.replace(/\.target$/, '') : s.name,
+    rotational: s.unit === 'rad',
+  }));
+  const kpUnit = (rotational: boolean) => (mode === 'position' || rotational ? 'N*m/rad' : 'N/m');
+  const kdUnit = (rotational: boolean) => (mode === 'position' || rotational ? 'N*m*s/rad' : 'N*s/m');
   return {
     ...info,
     action: {
-      mode: 'position',
+      mode,
       signals: [
         ...info.action.signals,
-        ...joints.map((j, i) => ({ name: `${j}.kp`, unit: 'N*m/rad', lower: 0, upper: maxKp[i]! })),
-        ...joints.map((j, i) => ({ name: `${j}.kd`, unit: 'N*m*s/rad', lower: 0, upper: maxKd[i]! })),
+        ...axes.map((a, i) => ({
+          name: `${a.name}.kp`,
+          unit: kpUnit(a.rotational),
+          lower: 0,
+          upper: maxKp[i]!,
+        })),
+        ...axes.map((a, i) => ({
+          name: `${a.name}.kd`,
+          unit: kdUnit(a.rotational),
+          lower: 0,
+          upper: maxKd[i]!,
+        })),
       ],
       safe: [...info.action.safe, ...new Array<number>(n).fill(0), ...damping],
       ...(info.action.maxDeltaPerTick
