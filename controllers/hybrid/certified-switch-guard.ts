@@ -2,21 +2,17 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import type { GuardPlugin, PluginContext } from '../../src/config/plugin.ts';
-import type { Controller, ControllerContext } from '../../src/core/controller.ts';
+import type { Controller, ControllerContext, MonitorViolation } from '../../src/core/controller.ts';
 import type { EventSink } from '../../src/core/events.ts';
 import type { RobotInfo } from '../../src/core/robot.ts';
-import type {
-  GuardContext,
-  MonitorViolation,
-  SwitchDecision,
-  SwitchGuard,
-} from '../../src/core/switch-guard.ts';
+import type { GuardContext, SwitchDecision, SwitchGuard } from '../../src/core/switch-guard.ts';
 import { LinearBounder } from '../../src/verification/bounds.ts';
 import { inspectCertificate, readCertificateFile } from '../../src/verification/certificate.ts';
-import { signatureNote } from '../../src/verification/signature.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import type { LyapunovModel, PlantAssumptions } from '../../src/verification/model.ts';
 import { down, up } from '../../src/verification/rounding.ts';
+import { signatureNote } from '../../src/verification/signature.ts';
+import { LyapunovMonitor } from './lyapunov-monitor.ts';
 
 /**
  * The certified switch guard (`switching.guard: { kind: certified }`). Each certified controller
@@ -89,7 +85,7 @@ interface Target {
   readonly radius: Float64Array;
   readonly lo: Float64Array;
   readonly hi: Float64Array;
-  readonly prevObs: Float64Array;
+  readonly monitor: LyapunovMonitor;
   violation: string | undefined;
 }
 
@@ -102,31 +98,37 @@ export class CertifiedSwitchGuard implements SwitchGuard {
   private readonly targets = new Map<string, Target>();
   private readonly range = new Float64Array(2);
   private events: EventSink | undefined;
-  /** The target the monitor is following, and what it saw last tick. */
+  /** The target the monitor is following. */
   private current: Target | undefined;
-  private prevValid = false;
-  private prevUpper = 0;
-  private prevDecreasing = false;
-  /** Ticks the monitor checked (for reports and benchmarks). */
-  monitoredTicks = 0;
 
   constructor(
-    targets: readonly Omit<Target, 'index' | 'radius' | 'lo' | 'hi' | 'prevObs' | 'violation' | 'bounds'>[],
+    targets: readonly Omit<Target, 'index' | 'radius' | 'lo' | 'hi' | 'monitor' | 'violation' | 'bounds'>[],
     private readonly options: CertifiedGuardOptions,
   ) {
     for (const t of targets) {
       const n = t.model.stateDim;
+      const bounds = new LinearBounder(t.model);
+      const index = new Int32Array(n);
+      const radius = new Float64Array(n);
+      const names = t.assumptions.signals.map((s) => s.name);
       this.targets.set(t.controller, {
         ...t,
-        bounds: new LinearBounder(t.model),
-        index: new Int32Array(n),
-        radius: new Float64Array(n),
+        bounds,
+        index,
+        radius,
         lo: new Float64Array(n),
         hi: new Float64Array(n),
-        prevObs: new Float64Array(n),
+        monitor: new LyapunovMonitor(t.model, bounds, t.rho, index, radius, names),
         violation: undefined,
       });
     }
+  }
+
+  /** Ticks the monitor checked, over every certificate (for reports and benchmarks). */
+  get monitoredTicks(): number {
+    let ticks = 0;
+    for (const t of this.targets.values()) ticks += t.monitor.ticks;
+    return ticks;
   }
 
   /** The certificate in use for a controller (tests, reports). */
@@ -175,7 +177,6 @@ export class CertifiedSwitchGuard implements SwitchGuard {
     }
     if (problems.length > 0) throw new RangeError(`certified guard refuses: ${problems.join('; ')}`);
     this.current = undefined;
-    this.prevValid = false;
   }
 
   private estimateErrorFor(t: Target): number[] {
@@ -248,52 +249,22 @@ export class CertifiedSwitchGuard implements SwitchGuard {
     const t = this.targets.get(active);
     if (t !== this.current) {
       this.current = t;
-      this.prevValid = false;
+      t?.monitor.reset();
     }
     if (!t || t.violation) return undefined;
-    const n = t.index.length;
-    let same = this.prevValid;
-    for (let i = 0; i < n && same; i++) same = observation[t.index[i]!] === t.prevObs[i];
-    // A repeated (stale) sample says nothing new about the step.
-    if (same) return undefined;
-    for (let i = 0; i < n; i++) {
-      const y = observation[t.index[i]!]!;
-      if (!Number.isFinite(y)) {
-        this.prevValid = false;
-        return undefined;
-      }
-      t.prevObs[i] = y;
-    }
-    this.monitoredTicks++;
-    const { boxLo, boxUp, kappa, hole, innerLevel } = t.model.spec;
-    const outside = this.box(t, observation);
-    t.bounds.valueRange(t.lo, t.hi, this.range);
-    const vLo = this.range[0]!;
-    const vUp = this.range[1]!;
-    let reason: string | undefined;
-    if (outside >= 0 && (t.lo[outside]! > boxUp[outside]! || t.hi[outside]! < boxLo[outside]!)) {
-      const s = t.assumptions.signals[outside]!;
-      reason = `${s.name} = ${fmt([observation[t.index[outside]!]!])} left the verified box [${boxLo[outside]}, ${boxUp[outside]}]`;
-    } else if (vLo >= t.rho) {
-      reason = `the state left the certified region: V >= ${vLo.toPrecision(5)} >= rho ${t.rho}`;
-    } else if (this.prevValid && this.prevDecreasing && vLo > (1 - kappa) * this.prevUpper) {
-      reason = `V did not decrease as certified: V >= ${vLo.toPrecision(5)} > (1 - ${kappa}) × ${this.prevUpper.toPrecision(5)}`;
-    }
-    if (reason) {
-      t.violation = `t=${time.toFixed(3)} s: ${reason}`;
-      this.prevValid = false;
-      return {
-        reason: `${reason} (${this.label(t)})`,
-        data: { V: vLo, rho: t.rho, certificate: t.file, sha256: t.digest, plant: t.assumptions.plant },
-      };
-    }
-    // The next step must decrease only from states certainly outside the hole and above the inner level.
-    let outsideHole = false;
-    for (let i = 0; i < n && !outsideHole; i++) outsideHole = t.lo[i]! >= hole[i]! || t.hi[i]! <= -hole[i]!;
-    this.prevDecreasing = outsideHole && vLo >= innerLevel;
-    this.prevUpper = vUp;
-    this.prevValid = true;
-    return undefined;
+    const reason = t.monitor.check(observation);
+    if (reason === undefined) return undefined;
+    t.violation = `t=${time.toFixed(3)} s: ${reason}`;
+    return {
+      reason: `${reason} (${this.label(t)})`,
+      data: {
+        V: t.monitor.lastValue,
+        rho: t.rho,
+        certificate: t.file,
+        sha256: t.digest,
+        plant: t.assumptions.plant,
+      },
+    };
   }
 }
 

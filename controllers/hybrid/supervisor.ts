@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ControllerPlugin, PluginContext } from '../../src/config/plugin.ts';
-import type { Controller, ControllerContext } from '../../src/core/controller.ts';
+import type { Controller, ControllerContext, MonitorViolation } from '../../src/core/controller.ts';
 import type { EventSink } from '../../src/core/events.ts';
+import { LyapunovMonitor } from './lyapunov-monitor.ts';
 import { certificateLabel, checkModePlant } from './mode-plant.ts';
 import { type CertifiedMode, loadCertifiedMode } from './modes.ts';
 import { type SwitchPlan, type SwitchPlanner, SwitchTimePlanner } from './planner.ts';
@@ -74,6 +75,10 @@ export class HybridSupervisor implements Controller {
   /** Per mode: "certificate … (sha256 …), plant …", set once the robot is checked. */
   private readonly provedFor: string[] = [];
   private readonly plants: string[] = [];
+  /** Per mode: its certificate's runtime monitor, and the first violation this run (once per mode). */
+  private monitors: LyapunovMonitor[] = [];
+  private readonly violated: (string | undefined)[];
+  private monitoredMode = -1;
 
   constructor(
     readonly modes: readonly CertifiedMode[],
@@ -105,6 +110,12 @@ export class HybridSupervisor implements Controller {
     this.shifted = new Float64Array(n);
     this.lo = new Float64Array(n);
     this.hi = new Float64Array(n);
+    this.violated = modes.map(() => undefined);
+  }
+
+  /** Ticks the mode monitors checked (for reports and benchmarks). */
+  get monitoredTicks(): number {
+    return this.monitors.reduce((sum, m) => sum + m.ticks, 0);
   }
 
   get mode(): number {
@@ -153,6 +164,24 @@ export class HybridSupervisor implements Controller {
       }
     }
     if (problems.length > 0) throw new RangeError(`hybrid-supervisor refuses: ${problems.join('; ')}`);
+    // One monitor per mode: the state is observations 0..n-1, seen within the estimate radius. Where
+    // the plant's state jumps at guards, no certificate covers the jump, so V need not decrease over
+    // one: the monitors then check only that the state stays in the mode's box and region.
+    const n = this.n;
+    const index = Int32Array.from({ length: n }, (_, i) => i);
+    const radius = Float64Array.from(this.options.estimateRadius);
+    const decrease = robot?.plant?.resets !== true;
+    const names = context.observation.signals.slice(0, n).map((s) => s.name);
+    this.monitors = this.modes.map(
+      (m) => new LyapunovMonitor(m.model, m.bounds, m.rho, index, radius, names, decrease),
+    );
+    if (!decrease)
+      context.events.emit({
+        time: 0,
+        kind: 'info',
+        source: 'supervisor',
+        message: `certificate monitors check each mode's box and region, not V's decrease per step: the plant '${robot?.plant?.model}' resets its state at guards, which the certificates do not cover`,
+      });
     this.hasModeCommand = context.action.signals.length >= 2;
     this.modeObservation = context.observation.signals.findIndex((s) => s.name === 'mode');
     this.safeInput = context.action.safe[0] ?? 0;
@@ -165,6 +194,38 @@ export class HybridSupervisor implements Controller {
     this.plan = null;
     this.nextRequest = 0;
     this.nonFiniteReported = false;
+    this.monitoredMode = -1;
+  }
+
+  /**
+   * The active mode's certificate, checked along the measured trajectory (the controller manager
+   * calls this before `update`): the state must stay in the mode's verified box and below its ρ,
+   * and V must shrink as certified. A violation is reported once per mode; the manager then hands
+   * over to the run's fallback, or latches the safe state.
+   */
+  monitorCertificate(observation: Float64Array, time: number): MonitorViolation | undefined {
+    const mode = this.activeMode;
+    const monitor = this.monitors[mode];
+    if (monitor === undefined) return undefined; // not configured
+    if (mode !== this.monitoredMode) {
+      this.monitoredMode = mode;
+      monitor.reset();
+    }
+    if (this.violated[mode] !== undefined) return undefined;
+    const reason = monitor.check(observation);
+    if (reason === undefined) return undefined;
+    this.violated[mode] = `t=${time.toFixed(3)} s: ${reason}`;
+    const m = this.modes[mode]!;
+    return {
+      reason: `mode ${m.name}: ${reason} (${this.provedFor[mode] ?? certificateLabel(m)})`,
+      data: {
+        mode,
+        V: monitor.lastValue,
+        rho: m.rho,
+        certificate: m.certificate.file,
+        sha256: m.certificate.sha256,
+      },
+    };
   }
 
   /** Ask for a switch; it happens at a later tick once certified (or is denied). */

@@ -60,6 +60,7 @@ export class HybridSimRobot extends InProcessRobot {
         physicsStep: system.dt,
         dynamics: {},
         ...(system.equations ? { equations: system.equations } : {}),
+        ...(system.reset ? { resets: true } : {}),
       },
     };
   }

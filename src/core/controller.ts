@@ -53,6 +53,19 @@ export interface Controller {
    * controller can be compared with the one that runs.
    */
   describeLaw?(): ControlLaw | undefined;
+  /**
+   * For a controller that carries its own certificates (the hybrid supervisor's modes): checks,
+   * every tick before `update`, that the active certificate still holds along the measured
+   * trajectory. A violation is handled as the guard's monitor's is: an event, the fallback at once
+   * (or the safe state), and exit status 3. Runs every tick: cheap and allocation-free.
+   */
+  monitorCertificate?(observation: Float64Array, time: number): MonitorViolation | undefined;
+}
+
+/** A runtime monitor's finding: the active controller's certificate no longer holds. */
+export interface MonitorViolation {
+  readonly reason: string;
+  readonly data?: Readonly<Record<string, number | string | boolean>>;
 }
 
 /** u = clamp(u0 − K (x − x0), lower, upper) over the observation (K row-major nu × nx). */

@@ -90,6 +90,12 @@ export interface PlantInfo {
    * systems exactly; a certificate that states no plant can only be matched against these.
    */
   readonly equations?: Readonly<Record<string, number | string>>;
+  /**
+   * True when the plant's state jumps at guards (a hybrid system's reset maps, e.g. the heading
+   * error at a road's vertex), which `equations` do not describe: a certificate of those equations
+   * says nothing across a jump, so a runtime monitor cannot demand that V decrease over one.
+   */
+  readonly resets?: boolean;
 }
 
 export interface RobotCapabilities {

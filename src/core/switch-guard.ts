@@ -1,4 +1,4 @@
-import type { Controller, ControllerContext } from './controller.ts';
+import type { Controller, ControllerContext, MonitorViolation } from './controller.ts';
 
 /** What a switch guard answers for one requested switch. */
 export interface SwitchDecision {
@@ -15,12 +15,6 @@ export interface GuardContext extends ControllerContext {
   readonly controllers: readonly string[];
   /** The configured controllers by name, so a guard can compare their control laws with its own. */
   readonly controllerInstances?: ReadonlyMap<string, Controller>;
-}
-
-/** A runtime monitor's finding: the active controller's certificate no longer holds. */
-export interface MonitorViolation {
-  readonly reason: string;
-  readonly data?: Readonly<Record<string, number | string | boolean>>;
 }
 
 /**

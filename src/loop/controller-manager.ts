@@ -255,7 +255,7 @@ export class ControllerManager {
       this.active.reset?.(observation);
     }
     if (Number.isNaN(this.activeSince)) this.activeSince = time;
-    if (this.guard?.monitor) this.monitorCertificate(observation, time, safety);
+    this.monitorCertificate(observation, time, safety);
     if (this.pending === undefined) this.evaluateRules(observation, time);
     const pending = this.pending;
     if (pending === undefined) return;
@@ -566,11 +566,14 @@ export class ControllerManager {
   }
 
   /**
-   * The guard's certificate monitor: a violation is an event, and the fallback takes over at this
-   * very boundary (forced, like a fault's); without a fallback the safety layer latches.
+   * The certificate monitors, the guard's and the active controller's own (a hybrid supervisor's):
+   * a violation is an event, and the fallback takes over at this very boundary (forced, like a
+   * fault's); without a fallback the safety layer latches.
    */
   private monitorCertificate(observation: Float64Array, time: number, safety: SafetyLayer): void {
-    const found = this.guard!.monitor!(this.activeName, observation, time);
+    const found =
+      this.guard?.monitor?.(this.activeName, observation, time) ??
+      this.active.monitorCertificate?.(observation, time);
     if (found === undefined) return;
     this.violations++;
     this.violation ??= `${this.activeName} at t=${time.toFixed(3)} s: ${found.reason}`;

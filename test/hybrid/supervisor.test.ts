@@ -160,6 +160,57 @@ describe('hybrid supervisor on the torque-mode pendulum', () => {
   });
 });
 
+describe("the runtime monitor on each mode's certificate", () => {
+  it('checks the active mode every tick and finds nothing while the run stays certified', async () => {
+    const { supervisor, robot } = await setup();
+    const obs = new Float64Array(3);
+    const action = new Float64Array(2);
+    // As the controller manager calls it: the monitor before every update.
+    for (let k = 0; k < 200; k++) {
+      const t = robot.read(obs);
+      expect(supervisor.monitorCertificate(obs, t)).toBeUndefined();
+      supervisor.update(obs, t, action);
+      robot.write(action);
+    }
+    expect(supervisor.mode).toBe(1);
+    expect(supervisor.monitoredTicks).toBe(200);
+    // Through the loop from the config: no violation, not latched.
+    const result = await runFromConfig(loadRunConfig(configPath, plugins), { duration: 5, mode: 'fast' });
+    expect(result.events.filter((e) => e.source === 'certificate-monitor')).toEqual([]);
+    expect(result.report.certificateViolations).toBe(0);
+    expect(result.report.latched).toBeUndefined();
+  });
+
+  it('a switch the plant forces into a state outside the next certificate is a violation: the run latches and exits 3', async () => {
+    // The icy road forces the car into 'icy' where its certificate does not hold (the supervisor can
+    // only report a forced switch, not prevent it); while 'icy' runs, V is not below its rho.
+    const r = await tether(['run', `${hybridDir}configs/car-friction.yaml`, '--fast']);
+    expect(r.code).toBe(3);
+    expect(r.stdout + r.stderr).toMatch(
+      /certificate violated: hybrid-supervisor: mode icy: the state left the certified region: V >= [\d.]+ >= rho 22\.86647 \(certificate path_tracking_u05\.cert\.json \(sha256 [0-9a-f]{12}…\), plant car-friction-road/,
+    );
+    expect(r.stdout).toMatch(/safety: CERTIFICATE VIOLATED/);
+    expect(r.stdout).not.toMatch(/safety: ok/);
+    // It came after a forced switch the check could not certify, not before.
+    const events = r.stderr;
+    const forced = events.indexOf('forced-uncertified');
+    expect(forced).toBeGreaterThan(0);
+    expect(forced).toBeLessThan(events.indexOf('certificate violated'));
+  });
+
+  it('the monitor of a mode follows the supervisor: a violation names the mode and is reported once', async () => {
+    const { supervisor, robot } = await setup({ check: false, requests: [] });
+    const obs = new Float64Array(3);
+    // Far outside every certificate's region: the 'full' mode's V is above its rho.
+    robot.stateVector.set([11.9, 11.9]);
+    robot.read(obs);
+    const found = supervisor.monitorCertificate(obs, 0);
+    expect(found?.reason).toMatch(/^mode full: the state left the certified region: V >= [\d.]+ >= rho 672/);
+    expect(supervisor.monitorCertificate(obs, 0.05)).toBeUndefined();
+    expect(supervisor.monitoredTicks).toBe(1);
+  });
+});
+
 describe('each mode certificate is checked against the robot before anything moves', () => {
   const work = mkdtempSync(join(tmpdir(), 'tether-supervisor-'));
   const digest = (file: string) =>
