@@ -1,5 +1,6 @@
 import { constantControllerPlugin } from '../controllers/basic/constant.ts';
 import { armReachPlugin } from '../controllers/classical/arm-reach.ts';
+import { cartesianReachPlugin } from '../controllers/classical/cartesian-reach.ts';
 import { cartpoleSwingUpPlugin } from '../controllers/classical/cartpole-swingup.ts';
 import { jointReachPlugin } from '../controllers/classical/joint-reach.ts';
 import { lqrControllerPlugin } from '../controllers/classical/lqr.ts';
@@ -53,6 +54,7 @@ export const controllerPlugins: readonly ControllerPlugin[] = [
   dampingPlugin,
   trotPlugin,
   jointReachPlugin,
+  cartesianReachPlugin,
 ];
 
 /** Switch guards a config can name (`switching.guard.kind`). */

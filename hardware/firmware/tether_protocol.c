@@ -453,7 +453,7 @@ int tether_decode_command(const uint8_t *m, size_t length, tether_command *c) {
   if (type != TETHER_COMMAND) return TETHER_ERR_UNKNOWN_TYPE;
   if (length < 24) return TETHER_ERR_TRUNCATED;
   uint8_t mode = m[20], count = m[21], gains = m[22];
-  if (mode > TETHER_MODE_VELOCITY || gains > 1 || m[23] != 0) return TETHER_ERR_BAD_VALUE;
+  if (mode > TETHER_MODE_CARTESIAN || gains > 1 || m[23] != 0) return TETHER_ERR_BAD_VALUE;
   if (count > TETHER_MAX_COMMAND_VALUES) return TETHER_ERR_BAD_COUNT;
   size_t expected = 24u + 4u * count * (gains ? 3u : 1u);
   if (length < expected) return TETHER_ERR_TRUNCATED;

@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define TETHER_PROTOCOL_VERSION 2u
+#define TETHER_PROTOCOL_VERSION 3u
 #define TETHER_HEADER_SIZE 16u
 #define TETHER_MAX_MESSAGE 4096u
 #define TETHER_CRC_SIZE 4u
@@ -56,7 +56,8 @@ enum tether_type {
 };
 #define TETHER_LAST_TYPE 14
 
-enum tether_mode { TETHER_MODE_TORQUE = 0, TETHER_MODE_POSITION = 1, TETHER_MODE_VELOCITY = 2 };
+/* Cartesian: targets are the end-effector pose x, y, z (m), rx, ry, rz (rotation vector, rad). */
+enum tether_mode { TETHER_MODE_TORQUE = 0, TETHER_MODE_POSITION = 1, TETHER_MODE_VELOCITY = 2, TETHER_MODE_CARTESIAN = 3 };
 enum tether_feature { TETHER_FEATURE_IMU = 1, TETHER_FEATURE_ESTOP = 2, TETHER_FEATURE_PD_GAINS = 4, TETHER_FEATURE_WATCHDOG = 8 };
 enum tether_state_flag { TETHER_STATE_ESTOP = 1, TETHER_STATE_FAULT = 2, TETHER_STATE_ACTIVE = 4 };
 enum tether_request_op { TETHER_REQ_HELLO = 1, TETHER_REQ_ACTIVATE = 2, TETHER_REQ_DEACTIVATE = 3, TETHER_REQ_RECOVER = 4, TETHER_REQ_RELEASE = 5, TETHER_REQ_STATUS = 6 };

@@ -14,7 +14,7 @@
 import type { CommandMode } from '../../src/core/spec.ts';
 import { authModeMask, nonceSize, trailerSize } from './auth.ts';
 
-export const protocolVersion = 2;
+export const protocolVersion = 3;
 export const headerSize = 16;
 /** Largest message (header + body, before CRC and COBS). Bounds every buffer on both ends. */
 export const maxMessageSize = 4096;
@@ -61,7 +61,8 @@ export const DecodeError = {
   badFlags: -9,
 } as const;
 
-export const commandModes: readonly CommandMode[] = ['torque', 'position', 'velocity'];
+/** Wire codes of the command modes (HELLO `command_mode`, COMMAND `mode`): their index here. */
+export const commandModes: readonly CommandMode[] = ['torque', 'position', 'velocity', 'cartesian'];
 
 /** `features` bits in hello. */
 export const Feature = { imu: 1, estop: 2, pdGains: 4, watchdog: 8 } as const;

@@ -4,6 +4,7 @@ import type { SimModel } from '../../sim/model.ts';
 import { HeapView } from '../../sim/mujoco.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { type CommandSample, StateFlag, type StateSample } from '../protocol/messages.ts';
+import { CartesianLaw } from './cartesian-law.ts';
 import type { RigLayout } from './rig-model.ts';
 
 /**
@@ -15,7 +16,10 @@ export interface FirmwareLimits {
   readonly lostCommands: number;
   /** |q̇| per joint, rad/s (joint_velocity_violation). */
   readonly jointVelocity: Float64Array;
-  /** Commanded torque change per joint, N*m/s, in torque mode (controller_torque_discontinuity). */
+  /**
+   * Commanded torque change per joint, N*m/s (controller_torque_discontinuity): the torque commands in
+   * torque mode, the Cartesian law's torque (gravity excluded) in cartesian mode.
+   */
   readonly torqueRate: Float64Array;
   /** Joint velocity implied by successive position targets, rad/s (joint_motion_generator_velocity_limits_violation). */
   readonly targetVelocity: Float64Array;
@@ -28,7 +32,10 @@ export interface FirmwareLimits {
    * (Franka extrapolates motion commands; torque commands repeat), until `lostCommands` stops it.
    */
   readonly extrapolate: boolean;
-  /** Targets outside the joint's range (joint_position_limits_violation). */
+  /**
+   * Targets outside the joint's range (joint_position_limits_violation); in cartesian mode, pose
+   * targets outside the workspace (cartesian_position_limits_violation).
+   */
   readonly positionLimits: boolean;
   /** |τ_ext| per joint, N*m: the collision reflex (joint_reflex). */
   readonly externalTorque: Float64Array;
@@ -40,10 +47,29 @@ export interface FirmwareTrip {
   readonly message: string;
 }
 
+/** Cartesian mode (hardware/rig/cartesian-law.ts has the law). */
+export interface CartesianOptions {
+  /** MuJoCo site id of the end effector. */
+  readonly site: number;
+  /** Workspace box for position targets, m: x, y, z. */
+  readonly workspaceLower: Float64Array;
+  readonly workspaceUpper: Float64Array;
+  /** Joint gains of the safe hold (inactive, latched): the arm holds its joint pose, as its brakes do. */
+  readonly holdKp: Float64Array;
+  readonly holdKd: Float64Array;
+  /** Joint damping in the nullspace, N*m*s/rad. */
+  readonly nullspaceDamping: number;
+}
+
+/** Cartesian command values: x, y, z (m) and the rotation vector rx, ry, rz (rad). */
+export const cartesianAxes = 6;
 export interface FirmwareOptions {
-  readonly commandMode: 'torque' | 'position';
+  readonly commandMode: 'torque' | 'position' | 'cartesian';
+  /** Gains per command value: per joint (position), per Cartesian axis (cartesian). */
   readonly kp: Float64Array;
   readonly kd: Float64Array;
+  /** Required in cartesian mode. */
+  readonly cartesian?: CartesianOptions;
   /**
    * What position mode does while not commanded (inactive, latched): `hold` the pose (stiff PD, an
    * arm's brakes) or `damping` (kd only: a legged robot sits down instead of collapsing).
@@ -104,9 +130,12 @@ export class Firmware {
   readonly externalTorque: Float64Array;
 
   private readonly rng: Rng;
-  /** Wire code of the command mode (0 torque, 1 position). */
+  /** Wire code of the command mode (0 torque, 1 position, 3 cartesian). */
   private readonly modeCode: number;
+  /** Actuators (joint torques out). */
   private readonly nAction: number;
+  /** Values per command: one per actuator, or the 6 of a Cartesian pose. */
+  private readonly nCommand: number;
   private readonly target: Float64Array;
   private readonly kpNow: Float64Array;
   private readonly kdNow: Float64Array;
@@ -149,6 +178,14 @@ export class Firmware {
   /** The command being checked arrived one period after the last one. */
   private regular = false;
   private jacobian: { delete(): void; GetView(): Float64Array } | undefined;
+  /** Cartesian law: the site's Jacobian (3×nv translational, 3×nv rotational) and work arrays. */
+  private readonly cart: CartesianLaw | undefined;
+  /** The law's torque last tick (for the torque-rate limit) and whether there was one. */
+  private readonly lawTorque: Float64Array;
+  private readonly lastLawTorque: Float64Array;
+  private lawTicks = 0;
+  /** Largest torque change of the Cartesian law seen while commanded, N*m/s. */
+  maxTorqueRate = 0;
 
   constructor(
     readonly sim: SimModel,
@@ -158,10 +195,20 @@ export class Firmware {
   ) {
     this.data = new SimData(sim);
     this.rng = new Rng(options.seed);
-    this.modeCode = options.commandMode === 'torque' ? 0 : 1;
+    this.modeCode = { torque: 0, position: 1, cartesian: 3 }[options.commandMode];
     const n = kernel.action.signals.length;
     this.nAction = n;
-    this.target = new Float64Array(n);
+    const cartesian = options.commandMode === 'cartesian';
+    if (cartesian && options.cartesian === undefined)
+      throw new RangeError('cartesian mode needs the end-effector site and hold gains');
+    const nc = cartesian ? cartesianAxes : n;
+    this.nCommand = nc;
+    if (options.kp.length !== nc || options.kd.length !== nc)
+      throw new RangeError(`kp and kd: expected ${nc} values (one per command value)`);
+    this.cart = cartesian ? new CartesianLaw(sim, this.data, layout, options.cartesian!) : undefined;
+    this.lawTorque = new Float64Array(n);
+    this.lastLawTorque = new Float64Array(n);
+    this.target = new Float64Array(nc);
     this.kpNow = Float64Array.from(options.kp);
     this.kdNow = Float64Array.from(options.kd);
     this.hold = new Float64Array(n);
@@ -170,18 +217,18 @@ export class Firmware {
     this.upper = Float64Array.from(kernel.action.signals, (s) => s.upper);
     this.safe = Float64Array.from(kernel.action.safe);
     this.observation = new Float64Array(kernel.observation.signals.length);
-    this.queueTarget = new Float64Array(queueSlots * n);
-    this.queueKp = new Float64Array(queueSlots * n);
-    this.queueKd = new Float64Array(queueSlots * n);
+    this.queueTarget = new Float64Array(queueSlots * nc);
+    this.queueKp = new Float64Array(queueSlots * nc);
+    this.queueKd = new Float64Array(queueSlots * nc);
     this.qfrcActuator = new HeapView(() => this.data.data.qfrc_actuator);
     this.qacc = new HeapView(() => this.data.data.qacc);
     this.qfrcBias = new HeapView(() => this.data.data.qfrc_bias);
     this.xfrcApplied = new HeapView(() => this.data.data.xfrc_applied);
-    this.lastTarget = new Float64Array(n);
-    this.targetVel = new Float64Array(n);
-    this.targetAcc = new Float64Array(n);
-    this.nextVel = new Float64Array(n);
-    this.nextAcc = new Float64Array(n);
+    this.lastTarget = new Float64Array(nc);
+    this.targetVel = new Float64Array(nc);
+    this.targetAcc = new Float64Array(nc);
+    this.nextVel = new Float64Array(nc);
+    this.nextAcc = new Float64Array(nc);
     this.externalTorque = new Float64Array(n);
     this.gravity = Float64Array.from(sim.model.opt.gravity);
     this.reset();
@@ -210,7 +257,7 @@ export class Firmware {
    * queued commands are not mistaken for fast motion. Default: its arrival.
    */
   enqueue(command: CommandSample, arrivalUs: number, intendedUs = arrivalUs): void {
-    const n = this.nAction;
+    const n = this.nCommand;
     // Inactive or latched: commands are ignored, not saved for later. Wrong shape: ignored too.
     if (!this.active || this.latchedFlags !== 0) return;
     if (command.count !== n || command.mode !== this.modeCode) return;
@@ -237,7 +284,14 @@ export class Firmware {
     this.ticksSinceCommand = 0;
     this.differences = 0;
     this.captureHold();
-    this.target.set(this.options.commandMode === 'position' ? this.hold : this.safe);
+    this.lawTicks = 0;
+    if (this.cart !== undefined) this.cart.pose(this.target);
+    else this.target.set(this.options.commandMode === 'position' ? this.hold : this.safe);
+  }
+
+  /** The end-effector pose now (x, y, z, rx, ry, rz), cartesian mode only. */
+  sitePose(out: Float64Array): void {
+    this.cart?.pose(out);
   }
 
   latch(flag: number): void {
@@ -299,14 +353,26 @@ export class Firmware {
     }
     const n = this.nAction;
     const data = this.data;
-    const commanding = this.active && this.latchedFlags === 0;
+    let commanding = this.active && this.latchedFlags === 0;
     const position = this.options.commandMode === 'position';
+    const cart = this.cart;
+    if (cart !== undefined && commanding && !this.cartesianLaw(cart)) commanding = false;
     const damping = !commanding && this.options.safeMode === 'damping';
     const bias = this.options.gravityCompensation ? this.qfrcBias.get() : undefined;
     for (let i = 0; i < n; i++) {
       let u: number;
       const joint = this.layout.joints[this.layout.actionJoint[i]!];
-      if (position) {
+      if (cart !== undefined) {
+        // Commanded: the Cartesian law. Otherwise the safe hold: the joint pose, as position mode does.
+        const q = data.qpos[joint!.qposAddress]!;
+        const qd = data.qvel[joint!.dofAddress]!;
+        const c = this.options.cartesian!;
+        u = commanding
+          ? this.lawTorque[i]!
+          : damping
+            ? -this.options.dampingKd![i]! * qd
+            : c.holdKp[i]! * (this.hold[i]! - q) - c.holdKd[i]! * qd;
+      } else if (position) {
         const goal = commanding ? this.target[i]! : this.hold[i]!;
         const q = data.qpos[joint!.qposAddress]!;
         const qd = data.qvel[joint!.dofAddress]!;
@@ -327,6 +393,33 @@ export class Firmware {
     this.kernel.applyAction(this.torque, data);
     data.step(1);
     if (commanding && this.options.limits !== undefined) this.checkLimits(this.options.limits);
+  }
+
+  /**
+   * The Cartesian law's joint torques for this tick into lawTorque, checked against the torque-rate
+   * limit (the robot judges the torque its controller sends, gravity excluded). False when it tripped.
+   */
+  private cartesianLaw(cart: CartesianLaw): boolean {
+    cart.torque(this.target, this.kpNow, this.kdNow, this.lawTorque);
+    const limits = this.options.limits;
+    if (limits !== undefined && this.lawTicks > 0) {
+      const dt = this.periodUs * 1e-6;
+      for (let i = 0; i < this.nAction; i++) {
+        const rate = Math.abs(this.lawTorque[i]! - this.lastLawTorque[i]!) / dt;
+        if (rate > this.maxTorqueRate) this.maxTorqueRate = rate;
+        if (rate > limits.torqueRate[i]!) {
+          const joint = this.layout.joints[this.layout.actionJoint[i]!];
+          this.trip(
+            'controller_torque_discontinuity',
+            `Cartesian impedance torque for '${joint?.name ?? i}' changes at ${rate.toFixed(0)} N*m/s (limit ${limits.torqueRate[i]})`,
+          );
+          return false;
+        }
+      }
+    }
+    this.lastLawTorque.set(this.lawTorque);
+    this.lawTicks++;
+    return true;
   }
 
   /** Removes the external force of a `push` fault. */
@@ -395,6 +488,7 @@ export class Firmware {
 
   /** Checks one command against the limits as it is applied; returns false when it tripped one. */
   private checkCommand(limits: FirmwareLimits, next: Float64Array, at: number): boolean {
+    if (this.cart !== undefined) return this.checkPoseTarget(limits, next, at);
     const n = this.nAction;
     // Commands belong to successive periods (one is applied per inner tick). Acceleration and jerk are
     // judged only over commands a period apart: after a lost period the runtime's own timeline and
@@ -464,6 +558,23 @@ export class Firmware {
     return true;
   }
 
+  /** A Cartesian target: its position within the workspace (the torque rate is judged on the law's output). */
+  private checkPoseTarget(limits: FirmwareLimits, next: Float64Array, at: number): boolean {
+    if (!limits.positionLimits) return true;
+    const c = this.options.cartesian!;
+    for (let k = 0; k < 3; k++) {
+      const v = next[at + k]!;
+      if (v < c.workspaceLower[k]! || v > c.workspaceUpper[k]!) {
+        this.trip(
+          'cartesian_position_limits_violation',
+          `target ${'xyz'[k]} = ${v.toFixed(4)} m outside the workspace [${c.workspaceLower[k]}, ${c.workspaceUpper[k]}]`,
+        );
+        return false;
+      }
+    }
+    return true;
+  }
+
   private trip(kind: string, message: string): void {
     this.trips[kind] = (this.trips[kind] ?? 0) + 1;
     this.tripped = { kind, message: `${kind}: ${message}` };
@@ -508,12 +619,13 @@ export class Firmware {
   }
 
   dispose(): void {
+    this.cart?.dispose();
     this.jacobian?.delete();
     this.data.dispose();
   }
 
   private applyDueCommands(): void {
-    const n = this.nAction;
+    const n = this.nCommand;
     const limits = this.options.limits;
     if (limits !== undefined) this.dropStaleCommands();
     while (this.queueLength > 0) {

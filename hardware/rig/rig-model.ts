@@ -43,7 +43,9 @@ export interface RigLayout {
 
 export interface LayoutOptions {
   readonly name: string;
-  readonly commandMode: 'torque' | 'position';
+  readonly commandMode: 'torque' | 'position' | 'cartesian';
+  /** Cartesian mode: the workspace box (m, world frame) announced as the position targets' limits. */
+  readonly workspace?: { readonly lower: readonly number[]; readonly upper: readonly number[] };
   readonly stateRateHz: number;
   readonly innerLoopHz: number;
   readonly watchdogMs: number;
@@ -105,14 +107,17 @@ export function buildRigLayout(sim: SimModel, kernel: EnvKernel, options: Layout
     const j = actionJoint[a]!;
     if (j >= 0 && limit < joints[j]!.velocityLimit) joints[j] = { ...joints[j]!, velocityLimit: limit };
   });
-  const action = actionSignals(kernel.action, options.commandMode, joints, actionJoint);
+  const action =
+    options.commandMode === 'cartesian'
+      ? poseSignals(options.workspace ?? { lower: [-1, -1, -1], upper: [1, 1, 1] })
+      : actionSignals(kernel.action, options.commandMode, joints, actionJoint);
   const hello: Hello = {
     stateRateHz: options.stateRateHz,
     innerLoopHz: options.innerLoopHz,
     minCommandRateHz: 1,
     maxCommandRateHz: options.innerLoopHz,
     commandMode: options.commandMode,
-    features: Feature.estop | Feature.watchdog | (options.commandMode === 'position' ? Feature.pdGains : 0),
+    features: Feature.estop | Feature.watchdog | (options.commandMode !== 'torque' ? Feature.pdGains : 0),
     watchdogMs: options.watchdogMs,
     name: options.name,
     joints: joints.map(({ name, type, positionLower, positionUpper, velocityLimit, effortLimit }) => ({
@@ -175,6 +180,31 @@ function actuatedJoints(sim: SimModel, action: ActionSpec, joints: readonly RigJ
     const id = actuatedJointIds[i];
     return id === undefined ? -1 : joints.findIndex((j) => j.name === jointNames[id]);
   });
+}
+
+/**
+ * A cartesian rig's action: the end-effector pose, `ee.x/y/z` within the workspace (m) and the
+ * rotation vector `ee.rx/ry/rz` (rad). Its safe state holds the arm wherever the values say; the
+ * safe values only have to be valid targets for the runtime's safety layer.
+ */
+function poseSignals(workspace: NonNullable<LayoutOptions['workspace']>): ActionSignal[] {
+  const position = ['x', 'y', 'z'].map((c, k) => ({
+    name: `ee.${c}`,
+    unit: 'm',
+    lower: workspace.lower[k]!,
+    upper: workspace.upper[k]!,
+    safe: Math.min(Math.max(0, workspace.lower[k]!), workspace.upper[k]!),
+    maxDeltaPerTick: Infinity,
+  }));
+  const rotation = ['rx', 'ry', 'rz'].map((c) => ({
+    name: `ee.${c}`,
+    unit: 'rad',
+    lower: -Math.PI,
+    upper: Math.PI,
+    safe: 0,
+    maxDeltaPerTick: Infinity,
+  }));
+  return [...position, ...rotation];
 }
 
 function actionSignals(

@@ -34,10 +34,13 @@ import {
   type SessionOpen,
   StateFlag,
 } from '../protocol/messages.ts';
-import type { FaultSpec, RigConfig } from './config.ts';
+import { type FaultSpec, type RigConfig, rigConfigSchema } from './config.ts';
 import { FaultyTransport } from './faulty-transport.ts';
-import { Firmware } from './firmware.ts';
+import { cartesianAxes, Firmware } from './firmware.ts';
 import { buildRigLayout } from './rig-model.ts';
+
+/** The `cartesian:` block's defaults, for a cartesian rig config without one. */
+const defaultCartesian = rigConfigSchema.shape.cartesian.unwrap().parse({});
 
 /** State messages remembered for latency accounting (the host answers within a few of them). */
 const latencyRing = 4096;
@@ -101,6 +104,8 @@ export interface RigReport {
   commandsDropped: number;
   /** Longest run of inner ticks without a new command while active (rigs with `limits.lostCommands`). */
   longestCommandGap: number;
+  /** Cartesian rigs: the largest change of the impedance law's joint torque while commanded, N*m/s. */
+  maxTorqueRate: number;
 }
 
 function epochMs(): number {
@@ -222,6 +227,7 @@ export class EmulatedRig {
       torqueSaturations: 0,
       commandsDropped: 0,
       longestCommandGap: 0,
+      maxTorqueRate: 0,
     };
   }
 
@@ -261,9 +267,22 @@ export class EmulatedRig {
       const jointVelocity = limits?.jointVelocity
         ? perAction('limits.jointVelocity', limits.jointVelocity)
         : off;
+      const cartesian =
+        config.cartesian ?? (config.commandMode === 'cartesian' ? defaultCartesian : undefined);
+      // Gains are per command value: per actuator, or per Cartesian axis.
+      const perCommand = (what: string, v: number | number[]) => {
+        if (cartesian === undefined) return perAction(what, v);
+        if (typeof v === 'number') return new Float64Array(cartesianAxes).fill(v);
+        if (v.length !== cartesianAxes)
+          throw new RangeError(
+            `${what}: expected ${cartesianAxes} values (x, y, z, rx, ry, rz), got ${v.length}`,
+          );
+        return Float64Array.from(v);
+      };
       const layout = buildRigLayout(sim, kernel, {
         name,
         commandMode: config.commandMode,
+        ...(cartesian ? { workspace: cartesian.workspace } : {}),
         stateRateHz: config.stateRateHz,
         innerLoopHz: config.innerLoopHz,
         watchdogMs: config.watchdogMs,
@@ -271,8 +290,20 @@ export class EmulatedRig {
       });
       firmware = new Firmware(sim, kernel, layout, {
         commandMode: config.commandMode,
-        kp: perAction('kp', config.kp),
-        kd: perAction('kd', config.kd),
+        kp: perCommand('kp', config.kp),
+        kd: perCommand('kd', config.kd),
+        ...(cartesian
+          ? {
+              cartesian: {
+                site: sim.id('site', cartesian.site),
+                workspaceLower: Float64Array.from(cartesian.workspace.lower),
+                workspaceUpper: Float64Array.from(cartesian.workspace.upper),
+                holdKp: perAction('cartesian.holdKp', cartesian.holdKp),
+                holdKd: perAction('cartesian.holdKd', cartesian.holdKd),
+                nullspaceDamping: cartesian.nullspaceDamping,
+              },
+            }
+          : {}),
         safeMode: config.safeMode,
         dampingKd: perAction('dampingKd', config.dampingKd),
         gravityCompensation: config.gravityCompensation,
@@ -408,6 +439,7 @@ export class EmulatedRig {
     this.report.torqueSaturations = this.firmware.torqueSaturations;
     this.report.commandsDropped = this.firmware.commandsDropped;
     this.report.longestCommandGap = this.firmware.longestCommandGap;
+    this.report.maxTorqueRate = this.firmware.maxTorqueRate;
     const a = this.auth.counters;
     this.report.auth.forged = a.forged + a.deviceForged;
     this.report.auth.replayed = a.replayed;
@@ -654,7 +686,7 @@ export class EmulatedRig {
         NoticeCode.malformedCommand,
         verdict === CommandError.sequence
           ? `command ${c.seq} arrived after ${this.lastCommandSeq} and was refused`
-          : `a command of another shape than the hello (${c.count} values, mode ${c.mode}) was refused`,
+          : `a ${modeName(c.mode)} command (mode ${c.mode}, ${c.count} values${c.hasGains ? ' with gains' : ''}) to a ${hello.commandMode} rig (mode ${commandModes.indexOf(hello.commandMode)}, ${hello.action.length} values) was refused`,
       );
       return;
     }
@@ -869,6 +901,10 @@ export class EmulatedRig {
       else await inner.open().catch((error: Error) => this.log(`reconnect failed: ${error.message}`));
     }
   }
+}
+
+function modeName(code: number): string {
+  return commandModes[code] ?? 'unknown-mode';
 }
 
 function requireEnv(name: string, what: string): string {

@@ -424,7 +424,7 @@ export function fuzzRigCommands(cases: number, seed: number, stats = createFuzzS
           c.count = rng.int(4);
           break;
         case 3:
-          c.mode = rng.int(3);
+          c.mode = rng.int(4); // 3: cartesian, decodes, refused by this torque rig's shape
           break;
         case 4:
           c.hasGains = true;

@@ -173,6 +173,8 @@ export class RoguePeer {
   hello: Hello | undefined;
   readonly acks: Ack[] = [];
   readonly states: number[] = [];
+  /** What the rig told this peer it refused (NOTICE texts). */
+  readonly notices: string[] = [];
 
   constructor(
     readonly transport: Transport,
@@ -185,6 +187,7 @@ export class RoguePeer {
       },
       ack: (ack) => this.acks.push(ack),
       state: (s) => this.states.push(s.seq),
+      notice: (n) => this.notices.push(n.message),
     });
   }
 
@@ -204,10 +207,10 @@ export class RoguePeer {
     return this.endpoint.sendRequest({ op }, undefined, mode);
   }
 
-  /** A command with any values (NaN included: the encoder does not judge). */
-  command(values: readonly number[], mode: 'auto' | 'device' | 'none' = 'auto'): void {
+  /** A command with any values (NaN included: the encoder does not judge), in any command mode (wire code). */
+  command(values: readonly number[], mode: 'auto' | 'device' | 'none' = 'auto', commandMode = 0): void {
     const c = this.endpoint.command;
-    c.mode = 0;
+    c.mode = commandMode;
     c.count = values.length;
     c.target.set(values);
     c.hasGains = false;

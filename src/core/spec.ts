@@ -18,8 +18,11 @@ export interface VectorSpec {
   readonly signals: readonly SignalSpec[];
 }
 
-/** How an action vector is interpreted by the robot. */
-export type CommandMode = 'torque' | 'position' | 'velocity';
+/**
+ * How an action vector is interpreted by the robot. `cartesian`: the end-effector pose (x, y, z in m,
+ * rotation vector rx, ry, rz in rad, world frame) for the robot's Cartesian impedance.
+ */
+export type CommandMode = 'torque' | 'position' | 'velocity' | 'cartesian';
 
 export interface ActionSpec extends VectorSpec {
   readonly mode: CommandMode;

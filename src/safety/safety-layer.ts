@@ -33,6 +33,8 @@ const clampFlagByMode = {
   position: SafetyFlag.clampedPosition,
   velocity: SafetyFlag.clampedVelocity,
   torque: SafetyFlag.clampedEffort,
+  // A pose target clamped to the workspace is a position clamp (in Cartesian space).
+  cartesian: SafetyFlag.clampedPosition,
 } as const;
 
 /** Smoothing changes below this are numerical noise, not an intervention worth flagging. */

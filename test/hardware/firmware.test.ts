@@ -45,7 +45,7 @@ function unframe(frameHex: string): Uint8Array {
   return message;
 }
 
-describe('wire protocol v2 conformance vectors (hardware/firmware/conformance.txt)', () => {
+describe('wire protocol v3 conformance vectors (hardware/firmware/conformance.txt)', () => {
   it('the committed vectors are what the runtime generates (TypeScript in lockstep)', () => {
     expect(conformanceVectors()).toBe(vectors);
     expect(script.length).toBeGreaterThan(35);

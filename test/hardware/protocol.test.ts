@@ -33,6 +33,7 @@ import {
   type Hello,
   MessageType,
   maxMessageSize,
+  protocolVersion,
 } from '../../hardware/protocol/messages.ts';
 import { cartpoleHello, sampleCommand, sampleEstop, sampleState } from './protocol-fixtures.ts';
 
@@ -167,7 +168,10 @@ describe('messages', () => {
     expect(decodeHeader(view, 10, header)).toBe(DecodeError.tooShort);
     out[0] = 1;
     expect(decodeHeader(view, n, header)).toBe(DecodeError.badVersion);
+    // A v2 peer (before the cartesian mode) speaks another version.
     out[0] = 2;
+    expect(decodeHeader(view, n, header)).toBe(DecodeError.badVersion);
+    out[0] = protocolVersion;
     out[2] = 4;
     expect(decodeHeader(view, n, header)).toBe(DecodeError.badFlags);
     out[2] = 0;

@@ -143,7 +143,7 @@ static void structured(reader *r) {
       count = r8(r) % 4;
       break;
     case 3:
-      mode = r8(r) % 3;
+      mode = r8(r) % 5; /* 0-3 decode (3: cartesian, refused by this torque rig), 4 does not */
       break;
     case 4:
       gains = 1;

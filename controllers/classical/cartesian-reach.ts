@@ -1,0 +1,237 @@
+/**
+ * Cartesian reaching through Cartesian impedance, the way Franka users stream poses to
+ * cartesian_impedance_control: a motion generator moves the end-effector pose target from the
+ * measured pose to the goal on a straight line, orientation by slerp, and the robot's Cartesian
+ * impedance (a pd drive on a cartesian rig: pose, kp and kd per axis in every command) tracks it at
+ * its inner-loop rate with gravity compensated by the robot.
+ *
+ *   u(τ) = 10τ³ − 15τ⁴ + 6τ⁵,  τ = t / T  (minimum jerk: zero speed and acceleration at both ends)
+ *   p(t) = p₀ + u (p₁ − p₀),  R(t) = exp(u · log(R₁ R₀ᵀ)) R₀
+ *   T = max over position and angle of 1.875·d / maxSpeed and √(5.774·d / maxAcceleration)
+ *
+ * (1.875 and 5.774 are the peak speed and acceleration of the unit minimum-jerk profile.) The start
+ * pose is the flange's, from the measured joint positions through MuJoCo's kinematics (the arm's
+ * observation carries the flange position only). The trajectory runs on the loop's clock, so missed
+ * ticks do not slow it down. A goal that moves (the `target.x/y/z` signals) restarts the motion from
+ * the pose last commanded.
+ *
+ * Writes `ee.x` … `ee.rz`, `ee.<axis>.kp` and `ee.<axis>.kd`.
+ */
+import type { MjData } from 'mujoco';
+import { z } from 'zod';
+import { SimModel } from '../../sim/model.ts';
+import {
+  rotationBetween,
+  rotationFromVector,
+  SiteKinematics,
+  vectorFromRotation,
+} from '../../sim/site-kinematics.ts';
+import type { ControllerPlugin } from '../../src/config/plugin.ts';
+import type { Controller, ControllerContext } from '../../src/core/controller.ts';
+import { signalIndex } from '../../src/core/spec.ts';
+
+/** libfranka's cartesian_impedance_control example: 150 N/m, 10 N*m/rad; damping 2√K. */
+export const frankaCartesianStiffness = [150, 150, 150, 10, 10, 10];
+
+const axes = ['x', 'y', 'z', 'rx', 'ry', 'rz'] as const;
+const six = z.union([z.number().nonnegative(), z.array(z.number().nonnegative()).length(6)]);
+/** Peak speed and acceleration of the unit minimum-jerk profile (u' = 1.875, u'' = 10/√3). */
+const peakSpeed = 1.875;
+const peakAcceleration = 10 / Math.sqrt(3);
+
+export const cartesianReachOptions = z
+  .object({
+    model: z.string().default('arm'),
+    /** The end-effector site the rig's impedance acts on (its `cartesian.site`). */
+    site: z.string().default('flange'),
+    /** Goal position, m (world frame); omitted: the `target.x/y/z` observation signals. */
+    target: z.tuple([z.number(), z.number(), z.number()]).optional(),
+    /** Goal orientation as a rotation vector, rad (world frame); omitted: the orientation at the start. */
+    orientation: z.tuple([z.number(), z.number(), z.number()]).optional(),
+    /** Stiffness per axis: x, y, z in N/m, rx, ry, rz in N*m/rad. */
+    stiffness: six.default(frankaCartesianStiffness),
+    /** Damping per axis (N*s/m, N*m*s/rad); omitted: 2√stiffness, as libfranka's example. */
+    damping: six.optional(),
+    /** Largest speed of the pose target along its line, m/s. */
+    maxSpeed: z.number().positive().default(0.2),
+    /** Largest acceleration along the line, m/s². */
+    maxAcceleration: z.number().positive().default(0.5),
+    /** Largest angular speed of the orientation target, rad/s. */
+    maxAngularSpeed: z.number().positive().default(0.5),
+    /** Largest angular acceleration, rad/s². */
+    maxAngularAcceleration: z.number().positive().default(1),
+  })
+  .strict();
+
+export type CartesianReachOptions = z.output<typeof cartesianReachOptions>;
+
+export class CartesianReachController implements Controller {
+  readonly name = 'cartesian-reach';
+  private sim: SimModel | undefined;
+  private data: MjData | undefined;
+  private kinematics: SiteKinematics | undefined;
+  private pos = new Int32Array(0);
+  private qposAddress = new Int32Array(0);
+  private targetIndex = new Int32Array(0);
+  private readonly outPose = new Int32Array(6);
+  private readonly outKp = new Int32Array(6);
+  private readonly outKd = new Int32Array(6);
+  private readonly kp = new Float64Array(6);
+  private readonly kd = new Float64Array(6);
+  private base = new Float64Array(0);
+  /** The motion: start and goal position, start rotation, the rotation to turn by, its duration. */
+  private readonly p0 = new Float64Array(3);
+  private readonly p1 = new Float64Array(3);
+  private readonly r0 = new Float64Array(9);
+  private readonly turn = new Float64Array(3);
+  private duration = 0;
+  private startTime = Number.NaN;
+  private planned = false;
+  /** The pose last commanded (x, y, z, rx, ry, rz): a moving goal restarts from it. */
+  private readonly commanded = new Float64Array(6);
+  private readonly goalOrientation = new Float64Array(9);
+  private readonly m1 = new Float64Array(9);
+  private readonly m2 = new Float64Array(9);
+  private readonly v3 = new Float64Array(3);
+
+  constructor(private readonly options: CartesianReachOptions) {}
+
+  async configure(context: ControllerContext): Promise<void> {
+    this.dispose();
+    const { action, observation } = context;
+    const need = axes.flatMap((a) => [`ee.${a}`, `ee.${a}.kp`, `ee.${a}.kd`]);
+    const names = new Set(action.signals.map((s) => s.name));
+    if (action.mode !== 'cartesian' || need.some((n) => !names.has(n)))
+      throw new RangeError(
+        `controller 'cartesian-reach': needs a cartesian rig with a pd drive (actions 'ee.x' … 'ee.rz' with '.kp' and '.kd'; rig config commandMode: cartesian, robot.drive: { mode: pd }); this robot takes ${action.mode} commands`,
+      );
+    const sim = await SimModel.load(this.options.model);
+    this.sim = sim;
+    this.data = new sim.mj.MjData(sim.model);
+    this.kinematics = new SiteKinematics(sim, this.data, sim.id('site', this.options.site));
+    // Every model joint the observation reports: the pose follows from their positions.
+    const joints = sim.names('joint').filter((j) => observation.signals.some((s) => s.name === `${j}.pos`));
+    this.pos = Int32Array.from(joints, (j) => signalIndex(observation, `${j}.pos`));
+    this.qposAddress = Int32Array.from(joints, (j) => sim.qposAddress(j));
+    axes.forEach((a, k) => {
+      this.outPose[k] = signalIndex(action, `ee.${a}`);
+      this.outKp[k] = signalIndex(action, `ee.${a}.kp`);
+      this.outKd[k] = signalIndex(action, `ee.${a}.kd`);
+    });
+    const per = (v: number | readonly number[]) => (typeof v === 'number' ? new Array(6).fill(v) : v);
+    this.kp.set(per(this.options.stiffness));
+    this.kd.set(per(this.options.damping ?? Array.from(this.kp, (k) => 2 * Math.sqrt(k))));
+    this.base = Float64Array.from(action.safe);
+    if (this.options.target === undefined)
+      this.targetIndex = Int32Array.from(['x', 'y', 'z'], (c) => signalIndex(observation, `target.${c}`));
+    // Warm up (JIT, MuJoCo's first calls) here, not on the first 1 ms tick of a 1 kHz loop.
+    const obs = new Float64Array(observation.signals.length);
+    const act = new Float64Array(action.signals.length);
+    const home = sim.keyframe('home');
+    for (let i = 0; i < joints.length; i++)
+      obs[this.pos[i]!] = home >= 0 ? sim.model.key_qpos[home * sim.model.nq + this.qposAddress[i]!]! : 0;
+    for (let k = 0; k < 300; k++) {
+      if (k % 100 === 0) this.reset(obs);
+      this.update(obs, k * context.dt, act);
+    }
+    this.reset(obs);
+  }
+
+  /** The motion starts from the measured pose at the next update. */
+  reset(_observation: Float64Array): void {
+    this.planned = false;
+    this.startTime = Number.NaN;
+  }
+
+  update(observation: Float64Array, time: number, action: Float64Array): void {
+    if (!this.planned) {
+      this.measuredPose(observation, this.commanded);
+      this.plan(observation, time);
+    } else if (this.targetIndex.length === 3) {
+      let moved = 0;
+      for (let k = 0; k < 3; k++)
+        moved = Math.max(moved, Math.abs(observation[this.targetIndex[k]!]! - this.p1[k]!));
+      if (moved > 1e-3) this.plan(observation, time);
+    }
+    const tau = this.duration > 0 ? Math.min(1, Math.max(0, (time - this.startTime) / this.duration)) : 1;
+    const u = tau * tau * tau * (10 + tau * (-15 + 6 * tau));
+    const pose = this.commanded;
+    for (let k = 0; k < 3; k++) pose[k] = this.p0[k]! + u * (this.p1[k]! - this.p0[k]!);
+    for (let k = 0; k < 3; k++) this.v3[k] = u * this.turn[k]!;
+    rotationFromVector(this.v3, 0, this.m1);
+    multiply(this.m1, this.r0, this.m2);
+    vectorFromRotation(this.m2, pose, 3);
+    action.set(this.base);
+    for (let k = 0; k < 6; k++) {
+      action[this.outPose[k]!] = pose[k]!;
+      action[this.outKp[k]!] = this.kp[k]!;
+      action[this.outKd[k]!] = this.kd[k]!;
+    }
+  }
+
+  /** A straight line from the pose in `commanded` to the goal, and its duration. */
+  private plan(observation: Float64Array, time: number): void {
+    for (let k = 0; k < 3; k++) {
+      this.p0[k] = this.commanded[k]!;
+      this.p1[k] = this.options.target ? this.options.target[k]! : observation[this.targetIndex[k]!]!;
+    }
+    rotationFromVector(this.commanded, 3, this.r0);
+    if (!this.planned) {
+      if (this.options.orientation)
+        rotationFromVector(Float64Array.from(this.options.orientation), 0, this.goalOrientation);
+      else this.goalOrientation.set(this.r0);
+    }
+    rotationBetween(this.goalOrientation, this.r0, this.m1);
+    vectorFromRotation(this.m1, this.turn, 0);
+    const distance = Math.hypot(
+      this.p1[0]! - this.p0[0]!,
+      this.p1[1]! - this.p0[1]!,
+      this.p1[2]! - this.p0[2]!,
+    );
+    const angle = Math.hypot(this.turn[0]!, this.turn[1]!, this.turn[2]!);
+    const o = this.options;
+    this.duration = Math.max(
+      (peakSpeed * distance) / o.maxSpeed,
+      Math.sqrt((peakAcceleration * distance) / o.maxAcceleration),
+      (peakSpeed * angle) / o.maxAngularSpeed,
+      Math.sqrt((peakAcceleration * angle) / o.maxAngularAcceleration),
+    );
+    this.startTime = time;
+    this.planned = true;
+  }
+
+  /** The site's pose for the observed joint positions (MuJoCo kinematics). */
+  private measuredPose(observation: Float64Array, out: Float64Array): void {
+    const qpos = this.data!.qpos;
+    for (let i = 0; i < this.pos.length; i++) qpos[this.qposAddress[i]!] = observation[this.pos[i]!]!;
+    const kin = this.kinematics!;
+    kin.update(false);
+    kin.position(out, 0);
+    kin.rotation(this.m1);
+    vectorFromRotation(this.m1, out, 3);
+  }
+
+  dispose(): void {
+    this.kinematics?.dispose();
+    this.data?.delete();
+    this.sim?.dispose();
+    this.kinematics = undefined;
+    this.data = undefined;
+    this.sim = undefined;
+  }
+}
+
+/** a·b of row-major 3×3 matrices. */
+function multiply(a: Float64Array, b: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++)
+      out[3 * i + j] = a[3 * i]! * b[j]! + a[3 * i + 1]! * b[3 + j]! + a[3 * i + 2]! * b[6 + j]!;
+}
+
+export const cartesianReachPlugin: ControllerPlugin<CartesianReachOptions> = {
+  kind: 'cartesian-reach',
+  description:
+    'Cartesian reaching by Cartesian impedance: a minimum-jerk straight line and slerp stream the pose and per-axis gains to a cartesian-mode arm',
+  schema: cartesianReachOptions,
+  create: (options) => new CartesianReachController(options),
+};
