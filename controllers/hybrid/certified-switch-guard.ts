@@ -7,7 +7,7 @@ import type { EventSink } from '../../src/core/events.ts';
 import type { RobotInfo } from '../../src/core/robot.ts';
 import type { GuardContext, SwitchDecision, SwitchGuard } from '../../src/core/switch-guard.ts';
 import { LinearBounder } from '../../src/verification/bounds.ts';
-import { inspectCertificate, readCertificateFile } from '../../src/verification/certificate.ts';
+import { inspectCertificateFile } from '../../src/verification/certificate.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import type { LyapunovModel, PlantAssumptions } from '../../src/verification/model.ts';
 import { down, up } from '../../src/verification/rounding.ts';
@@ -473,11 +473,7 @@ export async function createCertifiedGuard(
           `'${controller}': ${what} file ${given} not found (resolved against ${context.baseDir})`,
         );
     const model = loadModel(modelPath);
-    const checked = inspectCertificate(
-      model,
-      readCertificateFile(certPath),
-      `certificate ${entry.certificate}`,
-    );
+    const checked = inspectCertificateFile(model, certPath, entry.certificate);
     if (!model.assumptions)
       throw new RangeError(
         `'${controller}': model ${entry.model} states no plant assumptions (plant, signals, actuator, control period), so it cannot be checked against a robot`,

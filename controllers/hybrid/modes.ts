@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { LinearBounder } from '../../src/verification/bounds.ts';
-import { certify, inspectCertificate, readCertificateFile } from '../../src/verification/certificate.ts';
+import { certify, inspectCertificateFile } from '../../src/verification/certificate.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import type { LyapunovModel } from '../../src/verification/model.ts';
@@ -47,11 +47,7 @@ export async function loadCertifiedMode(source: ModeSource, baseDir: string): Pr
   let certificate: CertifiedMode['certificate'];
   if (source.certificate) {
     const certPath = resolve(baseDir, source.certificate);
-    const checked = inspectCertificate(
-      model,
-      readCertificateFile(certPath),
-      `certificate ${source.certificate}`,
-    );
+    const checked = inspectCertificateFile(model, certPath, source.certificate);
     rho = checked.rho;
     provenance = `certificate ${source.certificate}`;
     certificate = {

@@ -20,12 +20,7 @@ import path from 'node:path';
 import { type ChainStep, compileChain } from '../inference/chain.ts';
 import type { PolicyContract } from '../inference/contract.ts';
 import { decodeModel } from '../inference/onnx/model.ts';
-import {
-  type Certificate,
-  certify,
-  inspectCertificate,
-  readCertificateFile,
-} from '../verification/certificate.ts';
+import { type Certificate, certify, inspectCertificateFile } from '../verification/certificate.ts';
 import { loadModel } from '../verification/io.ts';
 import { type LyapunovModel, type ModelJson, parseModel } from '../verification/model.ts';
 import type { GateCheck } from './gates.ts';
@@ -276,11 +271,7 @@ async function judgeMode(mode: CertifiedController, input: CertificateGateInput)
   let digest: string;
   try {
     model = loadModel(mode.model);
-    const checked = inspectCertificate(
-      model,
-      readCertificateFile(mode.certificate),
-      `certificate ${mode.certificate}`,
-    );
+    const checked = inspectCertificateFile(model, mode.certificate);
     rho = checked.rho;
     digest = checked.digest;
   } catch (error) {

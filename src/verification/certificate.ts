@@ -466,7 +466,7 @@ export function inspectCertificate(
   return { rho: cert.rho, digest: integrity.digest, signedBy, certificate: cert };
 }
 
-export function readCertificateFile(path: string): unknown {
+function readCertificateFile(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
@@ -474,6 +474,18 @@ export function readCertificateFile(path: string): unknown {
       `certificate ${path}: cannot read it (${error instanceof Error ? error.message : String(error)})`,
     );
   }
+}
+
+/**
+ * Reads the certificate file at `path` and checks it against the model (`inspectCertificate`);
+ * errors name it as `given` (the path as the user wrote it).
+ */
+export function inspectCertificateFile(
+  model: LyapunovModel,
+  path: string,
+  given: string = path,
+): CheckedCertificate {
+  return inspectCertificate(model, readCertificateFile(path), `certificate ${given}`);
 }
 
 export type { Progress };

@@ -37,6 +37,9 @@ export interface Progress {
   readonly tasks: number;
 }
 
+/** How often progress is reported when a caller does not say (ms). */
+export const defaultProgressMs = 2000;
+
 export interface ParallelOptions {
   /** Worker threads; 0 runs in the calling thread. Defaults to the number of cores. */
   readonly workers?: number;
@@ -45,7 +48,7 @@ export interface ParallelOptions {
   readonly keepVerified?: boolean;
   /** Reuse these worker threads instead of starting new ones. */
   readonly pool?: VerifierPool;
-  /** Called about every `progressMs` while a run lasts. */
+  /** Called about every `progressMs` (default `defaultProgressMs`) while a run lasts. */
   readonly onProgress?: ((p: Progress) => void) | undefined;
   readonly progressMs?: number;
 }
@@ -131,12 +134,14 @@ export class VerifierPool {
     const report = () =>
       progress?.onProgress?.({
         visited: Atomics.load(control, CONTROL_VISITED),
-        decided: totalVolume > 0 ? (stats.verifiedVolume + stats.outsideVolume) / totalVolume : 0,
+        decided: decidedShare(stats, totalVolume),
         elapsedSeconds: (performance.now() - start) / 1000,
         tasksDone: done,
         tasks: tasks.length,
       });
-    const timer = progress?.onProgress ? setInterval(report, progress.progressMs ?? 2000) : undefined;
+    const timer = progress?.onProgress
+      ? setInterval(report, progress.progressMs ?? defaultProgressMs)
+      : undefined;
     const listeners: [Worker, (m: WorkerMessage) => void, (e: Error) => void][] = [];
     try {
       const outcome = await new Promise<BabOutcome>((resolve, reject) => {
@@ -232,6 +237,11 @@ export async function verifyRegion(
   }
 }
 
+/** Share of the region's volume decided (verified or outside the level set). */
+function decidedShare(stats: Readonly<BabStats>, totalVolume: number): number {
+  return totalVolume > 0 ? (stats.verifiedVolume + stats.outsideVolume) / totalVolume : 0;
+}
+
 /**
  * Progress of a run in the calling thread: the engine calls back at its checkpoints, and a report
  * goes out once `progressMs` has passed since the last one.
@@ -243,7 +253,7 @@ function inThreadProgress(
 ): ((stats: Readonly<BabStats>) => void) | undefined {
   const onProgress = parallel.onProgress;
   if (!onProgress) return undefined;
-  const every = parallel.progressMs ?? 2000;
+  const every = parallel.progressMs ?? defaultProgressMs;
   const totalVolume = region.reduce((s, box) => s + regionVolume(model, box), 0);
   const start = performance.now();
   let last = start;
@@ -253,7 +263,7 @@ function inThreadProgress(
     last = now;
     onProgress({
       visited: stats.visited,
-      decided: totalVolume > 0 ? (stats.verifiedVolume + stats.outsideVolume) / totalVolume : 0,
+      decided: decidedShare(stats, totalVolume),
       elapsedSeconds: (now - start) / 1000,
       tasksDone: 0,
       tasks: 0,

@@ -9,6 +9,7 @@ import {
   type Progress,
 } from '../../../src/verification/certificate.ts';
 import { loadModel } from '../../../src/verification/io.ts';
+import { defaultProgressMs } from '../../../src/verification/parallel.ts';
 import { readSigningKey, signCertificate } from '../../../src/verification/signature.ts';
 
 /**
@@ -125,7 +126,11 @@ export function register(program: Command): void {
     .option('--timeout <s>', 'stop after this many seconds (the result is then UNKNOWN, never silent)')
     .option('--max-boxes <n>', 'stop after this many boxes (the result is then UNKNOWN)')
     .option('--no-progress', 'no progress lines on stderr')
-    .option('--progress-every <s>', 'seconds between progress lines on stderr', '2')
+    .option(
+      '--progress-every <s>',
+      'seconds between progress lines on stderr',
+      String(defaultProgressMs / 1000),
+    )
     .option('--out <file>', 'write the certificate JSON here (one model only)')
     .option(
       '--sign <key.pem>',
@@ -149,7 +154,7 @@ export function register(program: Command): void {
       const timeout = positive('timeout', flags.timeout);
       const maxBoxes = positive('max-boxes', flags.maxBoxes, true);
       const tolerance = positive('tolerance', flags.tolerance) ?? 1e-4;
-      const progressSeconds = positive('progress-every', flags.progressEvery) ?? 2;
+      const progressSeconds = positive('progress-every', flags.progressEvery) ?? defaultProgressMs / 1000;
       // Read the key first: a bad key must not cost a long verification.
       const signingKey = flags.sign === undefined ? undefined : readSigningKey(flags.sign);
       const paths = modelPaths(file);
