@@ -16,6 +16,13 @@
 //     (as libfranka's joint_impedance_control example does); a period without a new target
 //     extrapolates the last one with its velocity; kLostLimit periods without one finish the motion
 //     (the robot holds on its brakes) and report communication_constraints_violation;
+//   - with --cartesian, Cartesian impedance instead (command mode 3, as configs/rig/arm-cartesian.yaml):
+//     actions ee.x/y/z (m) and ee.rx/ry/rz (rotation vector, rad) of the end-effector frame (O_T_EE)
+//     in the base frame, kp/kd per axis; τ = Jᵀ (K e − D J q̇) + (I − Jᵀ (J Jᵀ + λ² I)⁻¹ J)(−d q̇)
+//     + coriolis with libfranka's own model (zeroJacobian at kEndEffector), e = the position error and
+//     rotvec(R_target R_EEᵀ), as libfranka's cartesian_impedance_control computes it; a period
+//     without a new pose holds the last one (nothing is extrapolated); the same rate limit and
+//     lost-target count;
 //   - the robot's collision thresholds and libfranka's limits stay active: a reflex ends the control
 //     loop with franka::ControlException, which is reported as a fault; a recover request from the
 //     owner runs automaticErrorRecovery().
@@ -25,7 +32,7 @@
 // checked for syntax against libfranka's real headers (check-headers.sh; docs/legged-and-arms.md): not
 // linked or run here (no libfranka, no robot), so treat it as a reference to adapt, not as tested code.
 //
-//   tether_franka_bridge <robot-ip> <serial-device> [target_x target_y target_z]
+//   tether_franka_bridge <robot-ip> <serial-device> [--cartesian] [target_x target_y target_z]
 
 #include <franka/exception.h>
 #include <franka/model.h>
@@ -72,6 +79,13 @@ constexpr std::array<double, kJoints> kTauMax{{87, 87, 87, 87, 12, 12, 12}};
 // libfranka's example collision thresholds (N*m per joint, N / N*m Cartesian).
 constexpr std::array<double, kJoints> kCollisionTorque{{20, 20, 18, 18, 16, 14, 12}};
 constexpr std::array<double, 6> kCollisionForce{{20, 20, 20, 25, 25, 25}};
+// Cartesian mode: the workspace announced for ee.x/y/z (the arm's reach above its base), m; the
+// nullspace joint damping, N*m*s/rad; λ² of the projector's damped inverse.
+constexpr std::array<double, 3> kWorkspaceMin{{-0.855, -0.855, 0.0}};
+constexpr std::array<double, 3> kWorkspaceMax{{0.855, 0.855, 1.19}};
+constexpr double kNullspaceDamping = 1.0;
+constexpr double kLambda2 = 1e-6;
+constexpr int kAxes = 6;
 
 /** The newest accepted command, handed from the link thread to the 1 kHz callback. */
 struct Command {
@@ -94,6 +108,7 @@ Command command;
 Snapshot snapshot;
 std::atomic<bool> active{false}, latched{false}, recover_requested{false}, running{true};
 std::array<double, 3> reach_target{{0.45, 0.0, 0.45}};
+bool cartesian = false;  // --cartesian: command mode 3 (Cartesian impedance) instead of 1
 
 tether_link link_state;
 tether_frame_decoder decoder;
@@ -123,7 +138,8 @@ uint64_t now_us() {
 
 void send_hello(unsigned mode) {
   tether_writer w;
-  tether_hello_begin(&w, message, sizeof message, tx_seq++, now_us(), 1000, 1000, 1, 1000, TETHER_MODE_POSITION,
+  tether_hello_begin(&w, message, sizeof message, tx_seq++, now_us(), 1000, 1000, 1, 1000,
+                     cartesian ? TETHER_MODE_CARTESIAN : TETHER_MODE_POSITION,
                      TETHER_FEATURE_ESTOP | TETHER_FEATURE_WATCHDOG | TETHER_FEATURE_PD_GAINS, 100, "arm");
   char name[32], unit_name[32];
   tether_hello_joints(&w, kJoints);
@@ -146,11 +162,21 @@ void send_hello(unsigned mode) {
   }
   for (int k = 0; k < 6; k++)
     tether_hello_observation(&w, sensors[k], "m", -INFINITY, INFINITY, static_cast<uint16_t>(3 * kJoints + k));
-  tether_hello_actions(&w, kJoints);
-  for (int i = 0; i < kJoints; i++) {
-    std::snprintf(unit_name, sizeof unit_name, "joint%d.target", i + 1);
-    double safe = std::fmin(std::fmax(0.0, kQMin[i]), kQMax[i]);
-    tether_hello_action(&w, unit_name, "rad", kQMin[i], kQMax[i], safe, INFINITY);
+  if (cartesian) {
+    // The end-effector pose (docs/protocol.md §3.3.1); the safe values only have to be valid targets.
+    const char *axes[kAxes] = {"ee.x", "ee.y", "ee.z", "ee.rx", "ee.ry", "ee.rz"};
+    tether_hello_actions(&w, kAxes);
+    for (int k = 0; k < 3; k++)
+      tether_hello_action(&w, axes[k], "m", kWorkspaceMin[k], kWorkspaceMax[k],
+                          std::fmin(std::fmax(0.0, kWorkspaceMin[k]), kWorkspaceMax[k]), INFINITY);
+    for (int k = 3; k < kAxes; k++) tether_hello_action(&w, axes[k], "rad", -M_PI, M_PI, 0.0, INFINITY);
+  } else {
+    tether_hello_actions(&w, kJoints);
+    for (int i = 0; i < kJoints; i++) {
+      std::snprintf(unit_name, sizeof unit_name, "joint%d.target", i + 1);
+      double safe = std::fmin(std::fmax(0.0, kQMin[i]), kQMax[i]);
+      tether_hello_action(&w, unit_name, "rad", kQMin[i], kQMax[i], safe, INFINITY);
+    }
   }
   tether_hello_session(&w, link_state.rig_nonce, link_state.session_id, kLeaseMs);
   send(tether_hello_end(&w), mode);
@@ -194,11 +220,14 @@ void on_message(uint8_t *m, size_t length) {
     case TETHER_COMMAND: {
       c.header = h;
       if (tether_decode_command(m, n, &c) < 0) return;
-      if (tether_check_command(&link_state, &h, &c, TETHER_MODE_POSITION, kJoints, 1, &last_command_seq) < 0) return;
+      // The announced mode and count only: a command of the other mode is refused as the wrong shape.
+      uint8_t mode = cartesian ? TETHER_MODE_CARTESIAN : TETHER_MODE_POSITION;
+      uint8_t count = cartesian ? kAxes : kJoints;
+      if (tether_check_command(&link_state, &h, &c, mode, count, 1, &last_command_seq) < 0) return;
       owner_heard = std::chrono::steady_clock::now();
       if (!active.load() || latched.load()) return;  // inactive or latched: ignored, not saved
       std::lock_guard<std::mutex> lock(command_mutex);
-      for (int i = 0; i < kJoints; i++) {
+      for (int i = 0; i < count; i++) {
         command.target[i] = c.target[i];
         if (c.has_gains) {
           command.kp[i] = c.kp[i];
@@ -283,9 +312,122 @@ void link_loop() {
   }
 }
 
+/** Rodrigues: the rotation matrix (row-major) of rotation vector v. */
+std::array<double, 9> rotation_from_vector(double x, double y, double z) {
+  double angle = std::sqrt(x * x + y * y + z * z);
+  double s = angle < 1e-8 ? 1.0 : std::sin(angle) / angle;
+  double c = angle < 1e-8 ? 0.5 : (1.0 - std::cos(angle)) / (angle * angle);
+  return {{1 - c * (y * y + z * z), c * x * y - s * z, c * x * z + s * y,  //
+           c * x * y + s * z, 1 - c * (x * x + z * z), c * y * z - s * x,  //
+           c * x * z - s * y, c * y * z + s * x, 1 - c * (x * x + y * y)}};
+}
+
+/** The rotation vector (angle in [0, π]) of a row-major rotation matrix (Shepperd's quaternion). */
+std::array<double, 3> vector_from_rotation(const std::array<double, 9> &r) {
+  double w, x, y, z, trace = r[0] + r[4] + r[8];
+  if (trace > 0) {
+    double s = 2 * std::sqrt(trace + 1);
+    w = 0.25 * s, x = (r[7] - r[5]) / s, y = (r[2] - r[6]) / s, z = (r[3] - r[1]) / s;
+  } else if (r[0] > r[4] && r[0] > r[8]) {
+    double s = 2 * std::sqrt(1 + r[0] - r[4] - r[8]);
+    w = (r[7] - r[5]) / s, x = 0.25 * s, y = (r[1] + r[3]) / s, z = (r[2] + r[6]) / s;
+  } else if (r[4] > r[8]) {
+    double s = 2 * std::sqrt(1 + r[4] - r[0] - r[8]);
+    w = (r[2] - r[6]) / s, x = (r[1] + r[3]) / s, y = 0.25 * s, z = (r[5] + r[7]) / s;
+  } else {
+    double s = 2 * std::sqrt(1 + r[8] - r[0] - r[4]);
+    w = (r[3] - r[1]) / s, x = (r[2] + r[6]) / s, y = (r[5] + r[7]) / s, z = 0.25 * s;
+  }
+  if (w < 0) w = -w, x = -x, y = -y, z = -z;
+  double n = std::sqrt(x * x + y * y + z * z);
+  double scale = n < 1e-12 ? 2.0 : 2.0 * std::atan2(n, w) / n;
+  return {{scale * x, scale * y, scale * z}};
+}
+
+/** The end-effector pose (x, y, z, rotation vector) of O_T_EE (column-major 4x4), base frame. */
+std::array<double, kAxes> pose_of(const std::array<double, 16> &t) {
+  std::array<double, 9> r{};
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) r[3 * i + j] = t[4 * j + i];
+  std::array<double, 3> v = vector_from_rotation(r);
+  return {{t[12], t[13], t[14], v[0], v[1], v[2]}};
+}
+
+/**
+ * Cartesian impedance for pose target x_d with per-axis gains: Jᵀ (K e − D J q̇) plus joint damping in
+ * the nullspace, (I − Jᵀ (J Jᵀ + λ² I)⁻¹ J)(−d q̇); J = zeroJacobian(kEndEffector), column-major 6×7
+ * (rows: linear velocity, then angular velocity, base frame). Gravity is the robot's; coriolis is added
+ * by the caller.
+ */
+std::array<double, kJoints> cartesian_torque(const franka::RobotState &state, const franka::Model &model,
+                                             const std::array<double, kAxes> &x_d, const Command &c) {
+  std::array<double, 42> jac = model.zeroJacobian(franka::Frame::kEndEffector, state);
+  auto J = [&](int r, int i) { return jac[6 * i + r]; };
+  const std::array<double, 16> &t = state.O_T_EE;
+  std::array<double, kAxes> e{};
+  for (int k = 0; k < 3; k++) e[k] = x_d[k] - t[12 + k];
+  std::array<double, 9> r_d = rotation_from_vector(x_d[3], x_d[4], x_d[5]), r_err{};
+  // R_d R_EEᵀ; R_EE(i, j) = O_T_EE[4 j + i].
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) {
+      double sum = 0;
+      for (int k = 0; k < 3; k++) sum += r_d[3 * i + k] * t[4 * k + j];
+      r_err[3 * i + j] = sum;
+    }
+  std::array<double, 3> rot = vector_from_rotation(r_err);
+  for (int k = 0; k < 3; k++) e[3 + k] = rot[k];
+  std::array<double, kAxes> wrench{}, w{}, z{};
+  std::array<double, kJoints> y{}, tau{};
+  for (int i = 0; i < kJoints; i++) y[i] = -kNullspaceDamping * state.dq[i];
+  std::array<double, kAxes * kAxes> a{};
+  for (int r = 0; r < kAxes; r++) {
+    double v = 0, projected = 0;
+    for (int i = 0; i < kJoints; i++) {
+      v += J(r, i) * state.dq[i];
+      projected += J(r, i) * y[i];
+    }
+    wrench[r] = c.kp[r] * e[r] - c.kd[r] * v;
+    w[r] = projected;
+    for (int col = 0; col < kAxes; col++) {
+      double sum = r == col ? kLambda2 : 0.0;
+      for (int i = 0; i < kJoints; i++) sum += J(r, i) * J(col, i);
+      a[kAxes * r + col] = sum;
+    }
+  }
+  // Cholesky of J Jᵀ + λ² I (lower triangle), then L Lᵀ z = w.
+  for (int j = 0; j < kAxes; j++) {
+    double d = a[kAxes * j + j];
+    for (int k = 0; k < j; k++) d -= a[kAxes * j + k] * a[kAxes * j + k];
+    double l = std::sqrt(std::fmax(d, 1e-300));
+    a[kAxes * j + j] = l;
+    for (int i = j + 1; i < kAxes; i++) {
+      double sum = a[kAxes * i + j];
+      for (int k = 0; k < j; k++) sum -= a[kAxes * i + k] * a[kAxes * j + k];
+      a[kAxes * i + j] = sum / l;
+    }
+  }
+  for (int i = 0; i < kAxes; i++) {
+    double sum = w[i];
+    for (int k = 0; k < i; k++) sum -= a[kAxes * i + k] * z[k];
+    z[i] = sum / a[kAxes * i + i];
+  }
+  for (int i = kAxes - 1; i >= 0; i--) {
+    double sum = z[i];
+    for (int k = i + 1; k < kAxes; k++) sum -= a[kAxes * k + i] * z[k];
+    z[i] = sum / a[kAxes * i + i];
+  }
+  for (int i = 0; i < kJoints; i++) {
+    double sum = y[i];
+    for (int r = 0; r < kAxes; r++) sum += J(r, i) * (wrench[r] - z[r]);
+    tau[i] = sum;
+  }
+  return tau;
+}
+
 /** libfranka's 1 kHz loop: joint impedance on the newest targets, until latched or deactivated. */
 void control(franka::Robot &robot, franka::Model &model) {
   std::array<double, kJoints> q_d{}, v_d{}, last_target{};
+  std::array<double, kAxes> x_d{};  // cartesian: the pose target
   uint32_t last_seq = 0;
   unsigned lost = 0;
   uint64_t time_us = 0;
@@ -299,9 +441,16 @@ void control(franka::Robot &robot, franka::Model &model) {
           c = command;
           command_mutex.unlock();
         }
-        if (last_seq == 0 && c.seq == 0) q_d = state.q;  // hold where the arm is until the first target
+        if (last_seq == 0 && c.seq == 0) {  // hold where the arm is until the first target
+          q_d = state.q;
+          x_d = pose_of(state.O_T_EE);
+        }
         double dt = period.toSec() > 0 ? period.toSec() : 0.001;
-        if (c.seq != last_seq) {
+        if (c.seq != last_seq && cartesian) {
+          for (int k = 0; k < kAxes; k++) x_d[k] = c.target[k];
+          last_seq = c.seq;
+          lost = 0;
+        } else if (c.seq != last_seq) {
           for (int i = 0; i < kJoints; i++) {
             v_d[i] = last_seq == 0 ? 0.0 : (c.target[i] - last_target[i]) / dt;
             q_d[i] = c.target[i];
@@ -310,8 +459,10 @@ void control(franka::Robot &robot, franka::Model &model) {
           last_seq = c.seq;
           lost = 0;
         } else if (last_seq != 0) {
-          // A lost target: continue the motion, as Franka's own motion generators are extrapolated.
-          for (int i = 0; i < kJoints; i++) q_d[i] += v_d[i] * dt;
+          // A lost target: continue the motion, as Franka's own motion generators are extrapolated;
+          // a lost pose target is held.
+          if (!cartesian)
+            for (int i = 0; i < kJoints; i++) q_d[i] += v_d[i] * dt;
           // A period longer than 1 ms (packets the robot lost) counts every millisecond it spans.
           lost += period.toMSec() > 0 ? static_cast<unsigned>(period.toMSec()) : 1u;
           if (lost >= kLostLimit) {
@@ -321,8 +472,13 @@ void control(franka::Robot &robot, franka::Model &model) {
         }
         std::array<double, kJoints> coriolis = model.coriolis(state);
         std::array<double, kJoints> tau{};
-        for (int i = 0; i < kJoints; i++)
-          tau[i] = c.kp[i] * (q_d[i] - state.q[i]) - c.kd[i] * state.dq[i] + coriolis[i];
+        if (cartesian) {
+          tau = cartesian_torque(state, model, x_d, c);
+          for (int i = 0; i < kJoints; i++) tau[i] += coriolis[i];
+        } else {
+          for (int i = 0; i < kJoints; i++)
+            tau[i] = c.kp[i] * (q_d[i] - state.q[i]) - c.kd[i] * state.dq[i] + coriolis[i];
+        }
         // libfranka's torque-rate limit against the last commanded torques.
         tau = franka::limitRate(franka::kMaxTorqueRate, tau, state.tau_J_d);
         // The link thread streams the newest snapshot; a period whose lock is taken skips one.
@@ -350,10 +506,17 @@ void control(franka::Robot &robot, franka::Model &model) {
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s <robot-ip> <serial-device> [target_x target_y target_z]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <robot-ip> <serial-device> [--cartesian] [target_x target_y target_z]\n",
+                 argv[0]);
     return 2;
   }
-  if (argc >= 6) reach_target = {std::atof(argv[3]), std::atof(argv[4]), std::atof(argv[5])};
+  int first = 3;
+  if (argc > 3 && std::strcmp(argv[3], "--cartesian") == 0) {
+    cartesian = true;
+    first = 4;
+  }
+  if (argc >= first + 3)
+    reach_target = {std::atof(argv[first]), std::atof(argv[first + 1]), std::atof(argv[first + 2])};
   const char *key_hex = std::getenv("TETHER_LINK_KEY");
   if (key_hex == nullptr) {
     std::fprintf(stderr, "TETHER_LINK_KEY (hex) is not set\n");
