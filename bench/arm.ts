@@ -12,8 +12,13 @@
  * got to its target; and a push on link7 (the collision reflex). `figures` in the JSON says what each
  * figure means.
  *
- *   npm run bench:arm                     (about 3 minutes; writes bench/results/arm.json)
+ * The learned reaching policy (configs/arm-policy-serial.yaml, controllers/policies/examples/arm-reach/)
+ * runs the same way, idle and beside a training job under the 20-lost-command limit, into its own
+ * file. `ARM_PARTS` picks the parts: `reach` (joint-reach, the push), `policy`, or both (default).
+ *
+ *   npm run bench:arm                     (about 4 minutes; writes bench/results/arm.json and arm-policy.json)
  *   ARM_SECONDS=5 ARM_REPEATS=2 npm run bench:arm
+ *   ARM_PARTS=policy ARM_SECONDS=4 ARM_REPEATS=3 npm run bench:arm
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -30,6 +35,7 @@ useTestLinkKey();
 const root = join(import.meta.dirname, '..');
 const seconds = Number(process.env['ARM_SECONDS'] ?? 6);
 const repeats = Number(process.env['ARM_REPEATS'] ?? 2);
+const parts = (process.env['ARM_PARTS'] ?? 'reach,policy').split(',');
 const work = temporaryDirectory('tether-bench-arm');
 
 /** What each reported figure measures (written into the JSON beside them). */
@@ -45,6 +51,9 @@ const figures = {
     'longest time between the starts of two consecutive ticks that ran (one period when none was missed)',
   'rig.longestCommandGapTicks':
     'longest gap between commands the rig received, in its inner-loop periods (1 ms): what the arm saw',
+  reachedAtSeconds: 'loop time of the first tick whose flange was within 1 cm of the target (null: never)',
+  computeTimeP99Us:
+    "the tick's work from reading the observation to writing the command (the policy's inference included), p99",
 } as const;
 
 /**
@@ -91,16 +100,24 @@ function startTrainingLoad(): Promise<ChildProcess> {
  * One run as a user starts it: the rig process, then `tether run configs/arm-reach-serial.yaml` as its
  * own process with its MCAP log; every figure is read back from that log and the rig's report.
  */
-async function armRun(name: string, lostCommands: number, faults: FaultSpec[] = []) {
+async function armRun(
+  name: string,
+  lostCommands: number,
+  faults: FaultSpec[] = [],
+  runConfig = 'configs/arm-reach-serial.yaml',
+) {
   const rigConfig = parse(readFileSync(join(root, 'configs/rig/arm.yaml'), 'utf8'));
   rigConfig['transport'] = { kind: 'serial', link: join(work.path, name) };
   rigConfig['faults'] = faults;
   rigConfig['limits']['lostCommands'] = lostCommands;
   const rig = await spawnRig(rigConfig, work.path, `rig-${name}`);
-  const config = parse(readFileSync(join(root, 'configs/arm-reach-serial.yaml'), 'utf8'));
+  const config = parse(readFileSync(join(root, runConfig), 'utf8'));
   config['robot']['path'] = rig.hostLink;
   config['robot']['helloTimeoutMs'] = 10000;
-  const target = config['controller']['target'] as number[];
+  if (config['controller']['contract'])
+    config['controller']['contract'] = join(root, 'configs', config['controller']['contract']);
+  // joint-reach names its goal; the policy reads the `target` command channel.
+  const target = (config['controller']['target'] ?? config['commands']['target']['initial']) as number[];
   const period = 1 / (config['loop']['rateHz'] as number);
   const configPath = join(work.path, `${name}.yaml`);
   const logPath = join(work.path, `${name}.mcap`);
@@ -117,9 +134,16 @@ async function armRun(name: string, lostCommands: number, faults: FaultSpec[] = 
   const ticks = outcome.log.ticks;
   const deadlines = new DeadlineLateness(period, Math.ceil((seconds + 1) / period));
   const periodError = new TimingSeries(ticks.count);
+  const computeTime = new TimingSeries(ticks.count);
+  let reachedAt: number | null = null;
   for (let i = 0; i < ticks.count; i++) {
     deadlines.writeTick(ticks.time[i]!, ticks.periodError[i]!);
     periodError.record(ticks.periodError[i]!);
+    computeTime.record(ticks.computeTime[i]!);
+    const o = i * ticks.observationSize;
+    const [x, y, z] = [14, 15, 16].map((k) => ticks.observation[o + k]!);
+    if (reachedAt === null && Math.hypot(x! - target[0]!, y! - target[1]!, z! - target[2]!) < 0.01)
+      reachedAt = ticks.time[i]!;
   }
   const last = (ticks.count - 1) * ticks.observationSize;
   const flange = [14, 15, 16].map((k) => ticks.observation[last + k]!);
@@ -146,6 +170,8 @@ async function armRun(name: string, lostCommands: number, faults: FaultSpec[] = 
     longestTickGapMs: deadlines.longestGap * 1e3,
     latched: latch?.message ?? null,
     flangeErrorM: Math.hypot(flange[0]! - target[0]!, flange[1]! - target[1]!, flange[2]! - target[2]!),
+    reachedAtSeconds: reachedAt,
+    computeTimeP99Us: computeTime.summary().p99 * 1e6,
     rig: {
       longestCommandGapTicks: report.longestCommandGap,
       trips: report.trips,
@@ -177,9 +203,14 @@ const summarise = (all: Run[]) => {
   };
 };
 
-async function attempt(name: string, lostCommands: number, faults: FaultSpec[] = []): Promise<Run> {
+async function attempt(
+  name: string,
+  lostCommands: number,
+  faults: FaultSpec[] = [],
+  runConfig?: string,
+): Promise<Run> {
   try {
-    const run = await armRun(name, lostCommands, faults);
+    const run = await armRun(name, lostCommands, faults, runConfig);
     process.stdout.write(`${name}: ${JSON.stringify(run)}\n`);
     return run;
   } catch (error) {
@@ -258,4 +289,93 @@ async function main(): Promise<void> {
   process.stdout.write('wrote bench/results/arm.json\n');
 }
 
-await main();
+/**
+ * The learned reaching policy as a user runs it (configs/arm-policy-serial.yaml), idle and beside a
+ * training job, under libfranka's 20-lost-command limit: bench/results/arm-policy.json. Each policy
+ * run is followed by a joint-reach run (configs/arm-reach-serial.yaml) under the same conditions, so
+ * the two controllers meet the same machine load.
+ */
+async function policyBench(): Promise<void> {
+  const started = new Date();
+  const runConfig = 'configs/arm-policy-serial.yaml';
+  const conditions: Record<string, Run[]> = {};
+  const pair = async (condition: string, label: string) => {
+    const policy: Run[] = [];
+    const baseline: Run[] = [];
+    for (let k = 0; k < repeats; k++) {
+      policy.push(await attempt(`policy-${label}-lost20-${k}`, 20, [], runConfig));
+      baseline.push(await attempt(`joint-reach-${label}-lost20-${k}`, 20));
+    }
+    conditions[`policy, ${condition}`] = policy;
+    conditions[`joint-reach, ${condition}`] = baseline;
+  };
+  await pair('idle, lostCommands 20', 'idle');
+  const load = await startTrainingLoad();
+  try {
+    await pair('with a training job, lostCommands 20', 'training');
+  } finally {
+    load.kill('SIGKILL');
+  }
+  const summary = Object.fromEntries(
+    Object.entries(conditions).map(([k, runs]) => [
+      k,
+      {
+        ...summarise(runs),
+        flangeErrorMm: ok(runs).map((r) => Math.round(r.flangeErrorM * 1e4) / 10),
+        reachedAtSeconds: ok(runs).map((r) => r.reachedAtSeconds),
+        computeTimeP99Us: ok(runs).map((r) => Math.round(r.computeTimeP99Us)),
+      },
+    ]),
+  );
+  writeResults('arm-policy.json', {
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model,
+      platform: `${platform()} ${release()}`,
+      node: process.version,
+    },
+    date: started.toISOString(),
+    note: 'Shared 2-core machine: other engineers\' jobs ran too (loadAverage1m per run). "training" adds one training process (bench/training-load.ts).',
+    config: runConfig,
+    seconds,
+    figures: { ...figures, flangeErrorMm: 'distance from the flange to the target at the last tick, mm' },
+    summary,
+    conditions,
+  });
+  printTable(
+    `Learned reaching policy (and joint-reach beside it) at 1 kHz over a pty, lostCommands 20, ${seconds} s per run`,
+    [
+      'run',
+      'load 1m',
+      'deadline lateness max us',
+      'missed/deadlines',
+      'compute p99 us',
+      'rig cmd gap ticks',
+      'trips',
+      'within 1 cm at s',
+      'final error mm',
+    ],
+    Object.values(conditions)
+      .flat()
+      .map((run) =>
+        'error' in run
+          ? [run.name, 'failed', '', '', '', '', '', '', '']
+          : [
+              run.name,
+              run.loadAverage1m,
+              run.deadlineLatenessMaxUs,
+              `${run.missedDeadlines}/${run.deadlines}`,
+              run.computeTimeP99Us,
+              run.rig.longestCommandGapTicks,
+              Object.keys(run.rig.trips).join(' ') || 'none',
+              run.reachedAtSeconds ?? 'never',
+              run.flangeErrorM * 1e3,
+            ],
+      ),
+  );
+  process.stdout.write('wrote bench/results/arm-policy.json\n');
+}
+
+if (parts.includes('policy')) await policyBench();
+if (parts.includes('reach')) await main();
+else work.remove();
