@@ -500,7 +500,9 @@ export function checkContractAgainstRobot(
         ? ": a position policy needs the robot's pd drive (kp/kd on the motors) or a PD stage in the runtime (actions.pd)"
         : mode === 'torque' && action.mode === 'position'
           ? ": nothing turns a torque policy's output into position targets; use a torque drive"
-          : '';
+          : mode === 'cartesian' || action.mode === 'cartesian'
+            ? ': end-effector poses need a cartesian rig (rig config commandMode: cartesian) and a policy that outputs them; nothing converts between poses and joint commands'
+            : '';
     issues.push(
       `actions.mode: the policy outputs ${mode} commands, the robot takes ${action.mode} commands${hint}`,
     );
@@ -566,9 +568,11 @@ function checkActionRanges(
       `action '${name}': the contract maps ${raw} to ${interval(lower, upper)} ${spec.unit}, ` +
       `but the robot's actuator spans ${interval(spec.lower, spec.upper)} ${spec.unit}`;
     const slack = 1e-9 * Math.max(1, span);
+    // Position and pose targets may well use a small part of a joint's range or of the workspace.
+    const targets = mode === 'position' || mode === 'cartesian';
     if (upper < spec.lower - slack || lower > spec.upper + slack) {
       issues.push(`${what}: the policy can never command a value the actuator accepts`);
-    } else if (mode !== 'position' && upper - lower < MIN_ACTUATOR_SHARE * span) {
+    } else if (!targets && upper - lower < MIN_ACTUATOR_SHARE * span) {
       const share = (100 * (upper - lower)) / span;
       issues.push(
         `${what}: the policy could use only ${Number(share.toPrecision(2))} % of it ` +

@@ -43,6 +43,7 @@ import {
 } from '../../sim/site-kinematics.ts';
 import { parseRunConfig } from '../../src/config/load.ts';
 import type { TickRecord } from '../../src/core/tick.ts';
+import { checkContractAgainstRobot, parseContract } from '../../src/inference/contract.ts';
 import { runFromConfig } from '../../src/loop/runner.ts';
 import { sleep, until } from './helpers.ts';
 
@@ -279,6 +280,31 @@ describe('commands of another mode are refused, naming both modes', () => {
       'a torque command (mode 0, 7 values) to a cartesian rig (mode 3, 6 values) was refused',
     );
   }, 30_000);
+
+  it('a policy contract for poses is refused on a joint robot, and a joint policy on a cartesian one', () => {
+    const unit = (name: string, u: string) => ({ name, unit: u, lower: -1, upper: 1 });
+    const observation = { signals: [unit('joint1.pos', 'rad')] };
+    const contract = (mode: 'cartesian' | 'position', signals: string[]) =>
+      parseContract({
+        format: 'tether-policy/1',
+        policy_rate_hz: 50,
+        observations: [{ name: 'q', signals: ['joint1.pos'] }],
+        actions: { signals, mode },
+      });
+    const joints = { mode: 'position' as const, signals: [unit('joint1.target', 'rad')], safe: [0] };
+    const poses = { mode: 'cartesian' as const, signals: [unit('ee.x', 'm')], safe: [0] };
+    expect(() =>
+      checkContractAgainstRobot(contract('cartesian', ['joint1.target']), observation, joints),
+    ).toThrow(
+      'actions.mode: the policy outputs cartesian commands, the robot takes position commands: end-effector poses need a cartesian rig',
+    );
+    expect(() => checkContractAgainstRobot(contract('position', ['ee.x']), observation, poses)).toThrow(
+      'the policy outputs position commands, the robot takes cartesian commands',
+    );
+    expect(() =>
+      checkContractAgainstRobot(contract('cartesian', ['ee.x']), observation, poses),
+    ).not.toThrow();
+  });
 
   it('the cartesian-reach controller refuses a robot that does not take cartesian commands', async () => {
     const controller = new CartesianReachController(cartesianReachOptions.parse({ target: [0.5, 0, 0.4] }));
