@@ -32,6 +32,7 @@ import {
   type Hello,
   MessageType,
   maxMessageSize,
+  protocolVersion,
 } from '../protocol/messages.ts';
 import { cartpoleHelloBase } from './conformance.ts';
 
@@ -339,7 +340,8 @@ export function fuzzHostStates(cases: number, seed: number, stats = createFuzzSt
     if (rng.uniform() < 0.08) {
       switch (rng.int(5)) {
         case 0:
-          out[0] = rng.uniform() < 0.5 ? 1 : 3;
+          // The previous version (a v2 peer) or the next one.
+          out[0] = rng.uniform() < 0.5 ? protocolVersion - 1 : protocolVersion + 1;
           bad('version');
           break;
         case 1:

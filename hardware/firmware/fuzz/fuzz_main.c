@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "tether_protocol.h"
+
 typedef struct {
   unsigned long long inputs, accepted, refused, accepted_invalid, refused_valid, raw_messages;
 } fuzz_stats;
@@ -56,7 +58,7 @@ int main(int argc, char **argv) {
       size = 1 + next() % ((next() & 31) == 0 ? 4096 : 96);
       for (size_t i = 0; i < size; i++) {
         uint32_t v = next();
-        input[i] = (v & 15) == 0 ? 0 : (v & 15) == 1 ? 2 : (uint8_t)(v >> 8);
+        input[i] = (v & 15) == 0 ? 0 : (v & 15) == 1 ? TETHER_PROTOCOL_VERSION : (uint8_t)(v >> 8);
       }
       input[0] &= 0xfe;
     }
