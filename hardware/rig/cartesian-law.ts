@@ -70,6 +70,11 @@ export class CartesianLaw {
     return this.error;
   }
 
+  /** The Cartesian force and torque of the last `torque` call, K e − D J q̇ (N, N*m; world frame). */
+  get lastWrench(): Float64Array {
+    return this.wrench;
+  }
+
   /** Joint torques (one per actuator) of the law for pose `target` with per-axis gains kp, kd. */
   torque(target: Float64Array, kp: Float64Array, kd: Float64Array, out: Float64Array): void {
     const kin = this.kinematics;

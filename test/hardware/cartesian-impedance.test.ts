@@ -23,6 +23,7 @@ import {
   encodeCommand,
   RequestOp,
 } from '../../hardware/protocol/messages.ts';
+import { CartesianLaw } from '../../hardware/rig/cartesian-law.ts';
 import { cartesianAxes, Firmware } from '../../hardware/rig/firmware.ts';
 import { buildRigLayout } from '../../hardware/rig/rig-model.ts';
 import { RoguePeer } from '../../hardware/tools/intruder.ts';
@@ -153,6 +154,18 @@ describe('the Cartesian law on the firmware', () => {
     // The target 4 cm along +y from where the flange is: the first tick's pull is along +y.
     const goal = Float64Array.from(start);
     goal[1] = goal[1]! + 0.04;
+    // The law at rest: a 6 N pull along +y (150 N/m × 4 cm), nothing along the other axes.
+    const law = new CartesianLaw(fw.sim, fw.data, fw.layout, {
+      site: fw.sim.id('site', 'flange'),
+      nullspaceDamping: 1,
+    });
+    const tau = new Float64Array(7);
+    law.torque(goal, Float64Array.from(stiffness), Float64Array.from(damping), tau);
+    const wrench = Array.from(law.lastWrench);
+    law.dispose();
+    expect(wrench[1]).toBeCloseTo(6, 6);
+    for (const k of [0, 2, 3, 4, 5]) expect(Math.abs(wrench[k]!)).toBeLessThan(1e-6);
+    expect(Math.max(...tau.map(Math.abs))).toBeGreaterThan(0.5);
     const pose = new Float64Array(6);
     const path: number[][] = [];
     for (let k = 0; k < 2000; k++) {
