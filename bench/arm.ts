@@ -22,14 +22,20 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, platform, release } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { FaultSpec } from '../hardware/rig/config.ts';
-import { spawnRig, spawnRuntime, temporaryDirectory, useTestLinkKey } from '../hardware/tools/processes.ts';
+import {
+  runAgainstRig,
+  spawnRig,
+  spawnRuntime,
+  temporaryDirectory,
+  useTestLinkKey,
+} from '../hardware/tools/processes.ts';
 import { readLog } from '../src/logging/reader.ts';
 import { TimingSeries } from '../src/loop/timing.ts';
-import { printTable, runAgainstRig, writeResults } from './report.ts';
+import { machineInfo, printTable, writeResults } from './report.ts';
 
 useTestLinkKey();
 const root = join(import.meta.dirname, '..');
@@ -239,12 +245,7 @@ async function main(): Promise<void> {
     { kind: 'push', body: 'link7', force: [0, 60, 0], at: 3, duration: 0.5 },
   ]);
   const out = {
-    machine: {
-      cpus: cpus().length,
-      model: cpus()[0]?.model,
-      platform: `${platform()} ${release()}`,
-      node: process.version,
-    },
+    ...machineInfo(),
     date: started.toISOString(),
     note: 'Shared 2-core machine: other engineers\' jobs ran too (loadAverage1m per run). "training" adds one training process (bench/training-load.ts).',
     seconds,
@@ -328,12 +329,7 @@ async function policyBench(): Promise<void> {
     ]),
   );
   writeResults('arm-policy.json', {
-    machine: {
-      cpus: cpus().length,
-      model: cpus()[0]?.model,
-      platform: `${platform()} ${release()}`,
-      node: process.version,
-    },
+    ...machineInfo(),
     date: started.toISOString(),
     note: 'Shared 2-core machine: other engineers\' jobs ran too (loadAverage1m per run). "training" adds one training process (bench/training-load.ts).',
     config: runConfig,

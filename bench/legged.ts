@@ -20,14 +20,14 @@ import {
   walkMetrics,
 } from '../controllers/policies/examples/quadruped-trot/metrics.ts';
 import { PolicyController } from '../controllers/policies/policy-controller.ts';
-import { spawnRig, temporaryDirectory, useTestLinkKey } from '../hardware/tools/processes.ts';
+import { runAgainstRig, spawnRig, temporaryDirectory, useTestLinkKey } from '../hardware/tools/processes.ts';
 import { createEnv } from '../sim/envs/index.ts';
 import { loadRunConfig, parseRunConfig } from '../src/config/load.ts';
 import { CommandBoard } from '../src/core/commands.ts';
 import { EventBuffer } from '../src/core/events.ts';
 import { loadContract } from '../src/inference/contract.ts';
 import { runFromConfig } from '../src/loop/runner.ts';
-import { runAgainstRig, writeResults } from './report.ts';
+import { writeResults } from './report.ts';
 
 useTestLinkKey();
 const root = join(import.meta.dirname, '..');

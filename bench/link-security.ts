@@ -214,7 +214,8 @@ function cyclesAfterPush(log: TetherLog | undefined, fromEpochMs: number): numbe
   for (let i = 0; i < t.count && start < 0; i++) if (t.wallTime[i]! * 1000 >= fromEpochMs) start = i;
   if (start < roundTripCycles) return null;
   const around: number[] = [];
-  for (let i = start - roundTripCycles; i <= start + roundTripCycles && i < t.count; i++) around.push(force(i));
+  for (let i = start - roundTripCycles; i <= start + roundTripCycles && i < t.count; i++)
+    around.push(force(i));
   let pushed = -1;
   for (let i = start + 1; i < t.count; i++) {
     if ((t.safetyFlags[i]! & latchedFlags) !== 0) return pushed < 0 ? null : i - pushed;

@@ -387,3 +387,21 @@ export function spawnRuntime(config: string, args: readonly string[] = []): Runt
   });
   return { child, started, exited, output };
 }
+
+/**
+ * Runs `run` against a spawned rig, then stops the rig, also when the run throws (so no rig process
+ * outlives a failed run). Returns the run's result and the rig's own report.
+ */
+export async function runAgainstRig<T, R>(
+  rig: { stop(): Promise<R> },
+  run: () => Promise<T>,
+): Promise<{ result: T; rigReport: R }> {
+  let result: T;
+  try {
+    result = await run();
+  } catch (error) {
+    await rig.stop();
+    throw error;
+  }
+  return { result, rigReport: await rig.stop() };
+}

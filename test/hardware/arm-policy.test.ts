@@ -14,6 +14,7 @@ import { parse, stringify } from 'yaml';
 import { plugins } from '../../app/plugins.ts';
 import {
   killLeftovers,
+  runAgainstRig,
   spawnRig,
   temporaryDirectory,
   useTestLinkKey,
@@ -70,18 +71,13 @@ describe('the learned reaching policy on the arm at 1 kHz', () => {
     config.safety.staleAfterTicks = 400;
     const target = config.commands.target.initial as number[];
     const sink = observationsAt([]);
-    let result: Awaited<ReturnType<typeof runFromConfig>>;
-    try {
-      result = await runFromConfig(
+    const { result, rigReport: report } = await runAgainstRig(rig, () =>
+      runFromConfig(
         parseRunConfig(stringify(config), join(work.path, 'arm-policy.yaml'), plugins),
         { duration: 4 },
         { sinks: [sink] },
-      );
-    } catch (error) {
-      await rig.stop();
-      throw error;
-    }
-    const report = await rig.stop();
+      ),
+    );
     expect(result.report.latched).toBeUndefined();
     expect(report.trips).toEqual({});
     expect(report.commandsReceived).toBeGreaterThan(1500);

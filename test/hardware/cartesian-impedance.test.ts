@@ -29,6 +29,7 @@ import { buildRigLayout } from '../../hardware/rig/rig-model.ts';
 import { RoguePeer } from '../../hardware/tools/intruder.ts';
 import {
   killLeftovers,
+  runAgainstRig,
   spawnRig,
   temporaryDirectory,
   testLinkKey,
@@ -374,18 +375,13 @@ describe('the shipped Cartesian impedance configs over a pty', () => {
         }
       },
     };
-    let result: Awaited<ReturnType<typeof runFromConfig>>;
-    try {
-      result = await runFromConfig(
+    const { result, rigReport: report } = await runAgainstRig(rig, () =>
+      runFromConfig(
         parseRunConfig(stringify(config), join(work.path, 'arm-cartesian.yaml'), plugins),
         { duration: 5 },
         { sinks: [sink] },
-      );
-    } catch (error) {
-      await rig.stop();
-      throw error;
-    }
-    const report = await rig.stop();
+      ),
+    );
     const pose = poseOf(last);
     const positionError = Math.hypot(pose[0]! - goal[0]!, pose[1]! - goal[1]!, pose[2]! - goal[2]!);
     const angleError = angleBetween(goal, pose);

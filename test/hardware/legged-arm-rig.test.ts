@@ -14,6 +14,7 @@ import { plugins } from '../../app/plugins.ts';
 import { WalkRecorder } from '../../controllers/policies/examples/quadruped-trot/metrics.ts';
 import {
   killLeftovers,
+  runAgainstRig,
   spawnRig,
   temporaryDirectory,
   useTestLinkKey,
@@ -48,16 +49,13 @@ describe('legged and arm configs on the emulated rigs over a pty', () => {
     // parallel on a shared 2-core machine.
     config.safety.staleAfterTicks = 25;
     const rec = new WalkRecorder();
-    let result: Awaited<ReturnType<typeof runFromConfig>>;
-    try {
-      result = await runFromConfig(
+    const { result } = await runAgainstRig(rig, () =>
+      runFromConfig(
         parseRunConfig(stringify(config), join(work.path, 'walk.yaml'), plugins),
         { duration: 7 },
         { sinks: [rec] },
-      );
-    } finally {
-      await rig.stop();
-    }
+      ),
+    );
     const switches = result.events.filter((e) => e.kind === 'controller-switch').map((e) => e.message);
     expect(switches[0]).toMatch(/^passive → stand/);
     expect(switches[1]).toMatch(/^stand → walk/);
@@ -88,18 +86,13 @@ describe('legged and arm configs on the emulated rigs over a pty', () => {
         last = r.observation;
       },
     };
-    let result: Awaited<ReturnType<typeof runFromConfig>>;
-    try {
-      result = await runFromConfig(
+    const { result, rigReport: report } = await runAgainstRig(rig, () =>
+      runFromConfig(
         parseRunConfig(stringify(config), join(work.path, 'arm.yaml'), plugins),
         { duration: 5 },
         { sinks: [sink] },
-      );
-    } catch (error) {
-      await rig.stop();
-      throw error;
-    }
-    const report = await rig.stop();
+      ),
+    );
     expect(result.report.latched).toBeUndefined();
     expect(report.trips).toEqual({});
     expect(report.commandsReceived).toBeGreaterThan(2000);
