@@ -4,6 +4,7 @@ import {
   type CommandSample,
   createCommandSample,
   createStateSample,
+  DecodeError,
   decodeAck,
   decodeCommand,
   decodeEstop,
@@ -87,6 +88,8 @@ export class Endpoint {
   readonly command: CommandSample = createCommandSample();
   /** Messages with a valid CRC that did not decode (bad version, type, flags, layout or values). */
   decodeErrors = 0;
+  /** The version byte of the last message refused for speaking another protocol version (-1: none). */
+  foreignVersion = -1;
   private readonly out = new Uint8Array(maxMessageSize);
   private readonly outView = new DataView(this.out.buffer);
   private readonly sequences = new Uint32Array(messageTypeCount);
@@ -227,6 +230,7 @@ export class Endpoint {
     if (type < 0) {
       // Authentication failures are counted by LinkAuth; these are malformed messages.
       if (type > AuthError.forged) this.decodeErrors++;
+      if (type === DecodeError.badVersion) this.foreignVersion = bytes[0]!;
       h.rejected?.(type, header);
     }
     return type;

@@ -20,6 +20,7 @@ import {
   type Hello,
   MessageType,
   NoticeCode,
+  protocolVersion,
   RequestOp,
   RigState,
   type RigStatus,
@@ -977,11 +978,14 @@ export class LinkRobot implements Robot {
       const timer = setTimeout(() => {
         finish();
         const forged = this.auth.counters.deviceForged - forgedBefore;
+        const version = this.endpoint.foreignVersion;
         reject(
           new Error(
-            forged > 0
-              ? `a rig on ${this.transport.description} answered, but its hello does not verify with this runtime's link key (${forged} refused): the rig and the runtime must share one key (robot.auth.keyEnv)`
-              : `no hello from a rig on ${this.transport.description} within ${timeoutMs} ms; is the rig running?`,
+            version >= 0
+              ? `a rig on ${this.transport.description} speaks wire protocol version ${version}; this runtime speaks version ${protocolVersion} (docs/protocol.md §7): update the rig's firmware or use a runtime of its version`
+              : forged > 0
+                ? `a rig on ${this.transport.description} answered, but its hello does not verify with this runtime's link key (${forged} refused): the rig and the runtime must share one key (robot.auth.keyEnv)`
+                : `no hello from a rig on ${this.transport.description} within ${timeoutMs} ms; is the rig running?`,
           ),
         );
       }, timeoutMs);

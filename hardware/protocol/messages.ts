@@ -1,5 +1,5 @@
 /**
- * Tether wire protocol, version 2: message layouts (docs/protocol.md is the byte-by-byte spec).
+ * Tether wire protocol, version 3: message layouts (docs/protocol.md is the byte-by-byte spec).
  *
  * Every message = 16-byte header + body (+ a 28-byte authentication trailer, see auth.ts), all
  * little-endian. Streamed values (state, command) are IEEE-754 binary32; hello's limits are binary64,

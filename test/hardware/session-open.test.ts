@@ -3,7 +3,7 @@ import { Endpoint } from '../../hardware/link/endpoint.ts';
 import { LinkRobot } from '../../hardware/link/link-robot.ts';
 import { MemoryTransport } from '../../hardware/link/memory-transport.ts';
 import { acceptSession, LinkAuth, randomNonce } from '../../hardware/link/session.ts';
-import { AckStatus, MessageType, RequestOp } from '../../hardware/protocol/messages.ts';
+import { AckStatus, MessageType, protocolVersion, RequestOp } from '../../hardware/protocol/messages.ts';
 import { cartpoleHello } from './protocol-fixtures.ts';
 
 /**
@@ -50,9 +50,9 @@ function scriptedRig(
   return { sessions };
 }
 
-function robotOn(transport: MemoryTransport): LinkRobot {
+function robotOn(transport: MemoryTransport, helloTimeoutMs = 3000): LinkRobot {
   return new LinkRobot(transport, 'serial', {
-    helloTimeoutMs: 3000,
+    helloTimeoutMs,
     requestTimeoutMs: 500,
     heartbeatMs: 50,
     deviceKey,
@@ -94,5 +94,24 @@ describe('opening a session', () => {
     } finally {
       await robot.shutdown();
     }
+  });
+
+  it('a rig that speaks another wire protocol version is named as such, not as a missing rig', async () => {
+    const [host, rigSide] = MemoryTransport.pair();
+    await rigSide.open();
+    // Every frame the rig sends carries version 2 in its first byte, as a rig of the last version does.
+    const send = rigSide.send.bind(rigSide);
+    rigSide.send = (type, message, length) => {
+      message[0] = 2;
+      return send(type, message, length);
+    };
+    scriptedRig(rigSide, () => undefined);
+    const robot = robotOn(host, 600);
+    await expect(robot.configure()).rejects.toThrow(
+      new RegExp(
+        `a rig on memory a speaks wire protocol version 2; this runtime speaks version ${protocolVersion}`,
+      ),
+    );
+    await robot.shutdown();
   });
 });
