@@ -3,6 +3,7 @@
 // app/plugins.ts
 import { constantControllerPlugin } from "../controllers/basic/constant.js";
 import { armReachPlugin } from "../controllers/classical/arm-reach.js";
+import { cartesianReachPlugin } from "../controllers/classical/cartesian-reach.js";
 import { cartpoleSwingUpPlugin } from "../controllers/classical/cartpole-swingup.js";
 import { jointReachPlugin } from "../controllers/classical/joint-reach.js";
 import { lqrControllerPlugin } from "../controllers/classical/lqr.js";
@@ -38,7 +39,8 @@ var controllerPlugins = [
   standUpPlugin,
   dampingPlugin,
   trotPlugin,
-  jointReachPlugin
+  jointReachPlugin,
+  cartesianReachPlugin
 ];
 var guardPlugins = [certifiedGuardPlugin];
 var environmentPlugins = [

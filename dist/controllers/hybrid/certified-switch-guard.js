@@ -5,9 +5,11 @@ import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { z } from "zod";
 import { LinearBounder } from "../../src/verification/bounds.js";
-import { inspectCertificate, readCertificateFile } from "../../src/verification/certificate.js";
+import { inspectCertificateFile } from "../../src/verification/certificate.js";
 import { loadModel } from "../../src/verification/io.js";
 import { down, up } from "../../src/verification/rounding.js";
+import { signatureNote } from "../../src/verification/signature.js";
+import { LyapunovMonitor } from "./lyapunov-monitor.js";
 var certificateEntry = z.object({
   /** Model JSON (tether layout), relative to the config file. */
   model: z.string().min(1),
@@ -42,14 +44,18 @@ var CertifiedSwitchGuard = class {
     this.options = options;
     for (const t of targets) {
       const n = t.model.stateDim;
+      const bounds = new LinearBounder(t.model);
+      const index = new Int32Array(n);
+      const radius = new Float64Array(n);
+      const names = t.assumptions.signals.map((s) => s.name);
       this.targets.set(t.controller, {
         ...t,
-        bounds: new LinearBounder(t.model),
-        index: new Int32Array(n),
-        radius: new Float64Array(n),
+        bounds,
+        index,
+        radius,
         lo: new Float64Array(n),
         hi: new Float64Array(n),
-        prevObs: new Float64Array(n),
+        monitor: new LyapunovMonitor(t.model, bounds, t.rho, index, radius, names),
         violation: void 0
       });
     }
@@ -59,13 +65,14 @@ var CertifiedSwitchGuard = class {
   targets = /* @__PURE__ */ new Map();
   range = new Float64Array(2);
   events;
-  /** The target the monitor is following, and what it saw last tick. */
+  /** The target the monitor is following. */
   current;
-  prevValid = false;
-  prevUpper = 0;
-  prevDecreasing = false;
-  /** Ticks the monitor checked (for reports and benchmarks). */
-  monitoredTicks = 0;
+  /** Ticks the monitor checked, over every certificate (for reports and benchmarks). */
+  get monitoredTicks() {
+    let ticks = 0;
+    for (const t of this.targets.values()) ticks += t.monitor.ticks;
+    return ticks;
+  }
   /** The certificate in use for a controller (tests, reports). */
   certificateOf(controller) {
     const t = this.targets.get(controller);
@@ -91,11 +98,12 @@ var CertifiedSwitchGuard = class {
           time: 0,
           kind: "info",
           source: "certified-guard",
-          message: `'${t.controller}' is certified by ${t.file} (sha256 ${t.digest.slice(0, 16)}…, model ${t.model.name}, plant ${t.assumptions.plant}, rho ${t.rho}, estimate error ${fmt(t.radius)})${unchecked}`,
+          message: `'${t.controller}' is certified by ${t.file} (sha256 ${t.digest.slice(0, 16)}…, ${signatureNote(t.signedBy)}, model ${t.model.name}, plant ${t.assumptions.plant}, rho ${t.rho}, estimate error ${fmt(t.radius)})${unchecked}`,
           data: {
             controller: t.controller,
             certificate: t.file,
             sha256: t.digest,
+            ...t.signedBy ? { signedBy: t.signedBy } : {},
             plant: t.assumptions.plant,
             rho: t.rho
           }
@@ -104,7 +112,6 @@ var CertifiedSwitchGuard = class {
     }
     if (problems.length > 0) throw new RangeError(`certified guard refuses: ${problems.join("; ")}`);
     this.current = void 0;
-    this.prevValid = false;
   }
   estimateErrorFor(t) {
     const e = this.options.estimateError;
@@ -171,50 +178,22 @@ var CertifiedSwitchGuard = class {
     const t = this.targets.get(active);
     if (t !== this.current) {
       this.current = t;
-      this.prevValid = false;
+      t?.monitor.reset();
     }
     if (!t || t.violation) return void 0;
-    const n = t.index.length;
-    let same = this.prevValid;
-    for (let i = 0; i < n && same; i++) same = observation[t.index[i]] === t.prevObs[i];
-    if (same) return void 0;
-    for (let i = 0; i < n; i++) {
-      const y = observation[t.index[i]];
-      if (!Number.isFinite(y)) {
-        this.prevValid = false;
-        return void 0;
+    const reason = t.monitor.check(observation);
+    if (reason === void 0) return void 0;
+    t.violation = `t=${time.toFixed(3)} s: ${reason}`;
+    return {
+      reason: `${reason} (${this.label(t)})`,
+      data: {
+        V: t.monitor.lastValue,
+        rho: t.rho,
+        certificate: t.file,
+        sha256: t.digest,
+        plant: t.assumptions.plant
       }
-      t.prevObs[i] = y;
-    }
-    this.monitoredTicks++;
-    const { boxLo, boxUp, kappa, hole, innerLevel } = t.model.spec;
-    const outside = this.box(t, observation);
-    t.bounds.valueRange(t.lo, t.hi, this.range);
-    const vLo = this.range[0];
-    const vUp = this.range[1];
-    let reason;
-    if (outside >= 0 && (t.lo[outside] > boxUp[outside] || t.hi[outside] < boxLo[outside])) {
-      const s = t.assumptions.signals[outside];
-      reason = `${s.name} = ${fmt([observation[t.index[outside]]])} left the verified box [${boxLo[outside]}, ${boxUp[outside]}]`;
-    } else if (vLo >= t.rho) {
-      reason = `the state left the certified region: V >= ${vLo.toPrecision(5)} >= rho ${t.rho}`;
-    } else if (this.prevValid && this.prevDecreasing && vLo > (1 - kappa) * this.prevUpper) {
-      reason = `V did not decrease as certified: V >= ${vLo.toPrecision(5)} > (1 - ${kappa}) × ${this.prevUpper.toPrecision(5)}`;
-    }
-    if (reason) {
-      t.violation = `t=${time.toFixed(3)} s: ${reason}`;
-      this.prevValid = false;
-      return {
-        reason: `${reason} (${this.label(t)})`,
-        data: { V: vLo, rho: t.rho, certificate: t.file, sha256: t.digest, plant: t.assumptions.plant }
-      };
-    }
-    let outsideHole = false;
-    for (let i = 0; i < n && !outsideHole; i++) outsideHole = t.lo[i] >= hole[i] || t.hi[i] <= -hole[i];
-    this.prevDecreasing = outsideHole && vLo >= innerLevel;
-    this.prevUpper = vUp;
-    this.prevValid = true;
-    return void 0;
+    };
   }
 };
 function checkPlantAssumptions(model, a, context, estimateError, index) {
@@ -382,11 +361,7 @@ async function createCertifiedGuard(options, context) {
           `'${controller}': ${what} file ${given} not found (resolved against ${context.baseDir})`
         );
     const model = loadModel(modelPath);
-    const checked = inspectCertificate(
-      model,
-      readCertificateFile(certPath),
-      `certificate ${entry.certificate}`
-    );
+    const checked = inspectCertificateFile(model, certPath, entry.certificate);
     if (!model.assumptions)
       throw new RangeError(
         `'${controller}': model ${entry.model} states no plant assumptions (plant, signals, actuator, control period), so it cannot be checked against a robot`
@@ -397,6 +372,7 @@ async function createCertifiedGuard(options, context) {
       model,
       assumptions: model.assumptions,
       rho: checked.rho,
+      signedBy: checked.signedBy,
       digest: checked.digest
     };
   });

@@ -3,7 +3,8 @@
 // controllers/hybrid/mode-plant.ts
 import { checkPlantAssumptions } from "./certified-switch-guard.js";
 function certificateLabel(mode) {
-  return `certificate ${mode.certificate.file} (sha256 ${mode.certificate.sha256.slice(0, 12)}…)`;
+  const signed = mode.certificate.signedBy ? `, signed by trusted key ${mode.certificate.signedBy}` : "";
+  return `certificate ${mode.certificate.file} (sha256 ${mode.certificate.sha256.slice(0, 12)}…${signed})`;
 }
 function equationsText(e) {
   const params = Object.entries(e).filter(([k]) => k !== "system").map(([k, v]) => `${k} ${String(v)}`);

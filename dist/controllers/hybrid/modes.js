@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { LinearBounder } from "../../src/verification/bounds.js";
-import { certify, inspectCertificate, readCertificateFile } from "../../src/verification/certificate.js";
+import { certify, inspectCertificateFile } from "../../src/verification/certificate.js";
 import { ForwardModel } from "../../src/verification/forward.js";
 import { loadModel } from "../../src/verification/io.js";
 async function loadCertifiedMode(source, baseDir) {
@@ -19,14 +19,14 @@ async function loadCertifiedMode(source, baseDir) {
   let certificate;
   if (source.certificate) {
     const certPath = resolve(baseDir, source.certificate);
-    const checked = inspectCertificate(
-      model,
-      readCertificateFile(certPath),
-      `certificate ${source.certificate}`
-    );
+    const checked = inspectCertificateFile(model, certPath, source.certificate);
     rho = checked.rho;
     provenance = `certificate ${source.certificate}`;
-    certificate = { file: basename(certPath), sha256: checked.digest };
+    certificate = {
+      file: basename(certPath),
+      sha256: checked.digest,
+      ...checked.signedBy ? { signedBy: checked.signedBy } : {}
+    };
   } else if (source.verify) {
     const { certificate: verified } = await certify(model, { workers: 0 });
     if (verified.result !== "verified")

@@ -2,6 +2,7 @@
 
 // controllers/hybrid/supervisor.ts
 import { z } from "zod";
+import { LyapunovMonitor } from "./lyapunov-monitor.js";
 import { certificateLabel, checkModePlant } from "./mode-plant.js";
 import { loadCertifiedMode } from "./modes.js";
 import { SwitchTimePlanner } from "./planner.js";
@@ -35,6 +36,7 @@ var HybridSupervisor = class {
     this.shifted = new Float64Array(n);
     this.lo = new Float64Array(n);
     this.hi = new Float64Array(n);
+    this.violated = modes.map(() => void 0);
   }
   modes;
   options;
@@ -61,6 +63,14 @@ var HybridSupervisor = class {
   /** Per mode: "certificate … (sha256 …), plant …", set once the robot is checked. */
   provedFor = [];
   plants = [];
+  /** Per mode: its certificate's runtime monitor, and the first violation this run (once per mode). */
+  monitors = [];
+  violated;
+  monitoredMode = -1;
+  /** Ticks the mode monitors checked (for reports and benchmarks). */
+  get monitoredTicks() {
+    return this.monitors.reduce((sum, m) => sum + m.ticks, 0);
+  }
   get mode() {
     return this.activeMode;
   }
@@ -102,6 +112,21 @@ var HybridSupervisor = class {
       }
     }
     if (problems.length > 0) throw new RangeError(`hybrid-supervisor refuses: ${problems.join("; ")}`);
+    const n = this.n;
+    const index = Int32Array.from({ length: n }, (_, i) => i);
+    const radius = Float64Array.from(this.options.estimateRadius);
+    const decrease = robot?.plant?.resets !== true;
+    const names = context.observation.signals.slice(0, n).map((s) => s.name);
+    this.monitors = this.modes.map(
+      (m) => new LyapunovMonitor(m.model, m.bounds, m.rho, index, radius, names, decrease)
+    );
+    if (!decrease)
+      context.events.emit({
+        time: 0,
+        kind: "info",
+        source: "supervisor",
+        message: `certificate monitors check each mode's box and region, not V's decrease per step: the plant '${robot?.plant?.model}' resets its state at guards, which the certificates do not cover`
+      });
     this.hasModeCommand = context.action.signals.length >= 2;
     this.modeObservation = context.observation.signals.findIndex((s) => s.name === "mode");
     this.safeInput = context.action.safe[0] ?? 0;
@@ -113,6 +138,37 @@ var HybridSupervisor = class {
     this.plan = null;
     this.nextRequest = 0;
     this.nonFiniteReported = false;
+    this.monitoredMode = -1;
+  }
+  /**
+   * The active mode's certificate, checked along the measured trajectory (the controller manager
+   * calls this before `update`): the state must stay in the mode's verified box and below its ρ,
+   * and V must shrink as certified. A violation is reported once per mode; the manager then hands
+   * over to the run's fallback, or latches the safe state.
+   */
+  monitorCertificate(observation, time) {
+    const mode = this.activeMode;
+    const monitor = this.monitors[mode];
+    if (monitor === void 0) return void 0;
+    if (mode !== this.monitoredMode) {
+      this.monitoredMode = mode;
+      monitor.reset();
+    }
+    if (this.violated[mode] !== void 0) return void 0;
+    const reason = monitor.check(observation);
+    if (reason === void 0) return void 0;
+    this.violated[mode] = `t=${time.toFixed(3)} s: ${reason}`;
+    const m = this.modes[mode];
+    return {
+      reason: `mode ${m.name}: ${reason} (${this.provedFor[mode] ?? certificateLabel(m)})`,
+      data: {
+        mode,
+        V: monitor.lastValue,
+        rho: m.rho,
+        certificate: m.certificate.file,
+        sha256: m.certificate.sha256
+      }
+    };
   }
   /** Ask for a switch; it happens at a later tick once certified (or is denied). */
   requestSwitch(mode) {

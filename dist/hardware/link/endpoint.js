@@ -5,6 +5,7 @@ import { AuthMode, trailerSize } from "../protocol/auth.js";
 import {
   createCommandSample,
   createStateSample,
+  DecodeError,
   decodeAck,
   decodeCommand,
   decodeEstop,
@@ -57,6 +58,8 @@ var Endpoint = class {
   command = createCommandSample();
   /** Messages with a valid CRC that did not decode (bad version, type, flags, layout or values). */
   decodeErrors = 0;
+  /** The version byte of the last message refused for speaking another protocol version (-1: none). */
+  foreignVersion = -1;
   out = new Uint8Array(maxMessageSize);
   outView = new DataView(this.out.buffer);
   sequences = new Uint32Array(messageTypeCount);
@@ -168,6 +171,7 @@ var Endpoint = class {
     }
     if (type < 0) {
       if (type > AuthError.forged) this.decodeErrors++;
+      if (type === DecodeError.badVersion) this.foreignVersion = bytes[0];
       h.rejected?.(type, header);
     }
     return type;

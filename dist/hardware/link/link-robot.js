@@ -11,6 +11,7 @@ import {
   Feature,
   MessageType,
   NoticeCode,
+  protocolVersion,
   RequestOp,
   RigState,
   rigStateNames,
@@ -58,9 +59,10 @@ function robotInfoFromHello(hello, transport) {
   return { name: hello.name, transport, observation, action, capabilities };
 }
 function withPdDrive(info, hello, drive) {
-  if (hello.commandMode !== "position" || (hello.features & Feature.pdGains) === 0) {
+  const mode = hello.commandMode;
+  if (mode !== "position" && mode !== "cartesian" || (hello.features & Feature.pdGains) === 0) {
     throw new RangeError(
-      `robot.drive: rig '${hello.name}' takes ${hello.commandMode} commands${(hello.features & Feature.pdGains) === 0 ? " without PD gains" : ""}; a pd drive needs a position-mode rig with the pd-gains feature (rig config commandMode: position)`
+      `robot.drive: rig '${hello.name}' takes ${mode} commands${(hello.features & Feature.pdGains) === 0 ? " without PD gains" : ""}; a pd drive needs a position- or cartesian-mode rig with the pd-gains feature (rig config commandMode: position or cartesian)`
     );
   }
   const n = info.action.signals.length;
@@ -72,15 +74,30 @@ function withPdDrive(info, hello, drive) {
   const damping = per("damping", drive.damping);
   const maxKp = per("maxKp", drive.maxKp);
   const maxKd = per("maxKd", drive.maxKd);
-  const joints = info.action.signals.map((s) => s.name.replace(/\.target$/, ""));
+  const axes = info.action.signals.map((s) => ({
+    name: mode === "position" ? s.name.replace(/\.target$/, "") : s.name,
+    rotational: s.unit === "rad"
+  }));
+  const kpUnit = (rotational) => mode === "position" || rotational ? "N*m/rad" : "N/m";
+  const kdUnit = (rotational) => mode === "position" || rotational ? "N*m*s/rad" : "N*s/m";
   return {
     ...info,
     action: {
-      mode: "position",
+      mode,
       signals: [
         ...info.action.signals,
-        ...joints.map((j, i) => ({ name: `${j}.kp`, unit: "N*m/rad", lower: 0, upper: maxKp[i] })),
-        ...joints.map((j, i) => ({ name: `${j}.kd`, unit: "N*m*s/rad", lower: 0, upper: maxKd[i] }))
+        ...axes.map((a, i) => ({
+          name: `${a.name}.kp`,
+          unit: kpUnit(a.rotational),
+          lower: 0,
+          upper: maxKp[i]
+        })),
+        ...axes.map((a, i) => ({
+          name: `${a.name}.kd`,
+          unit: kdUnit(a.rotational),
+          lower: 0,
+          upper: maxKd[i]
+        }))
       ],
       safe: [...info.action.safe, ...new Array(n).fill(0), ...damping],
       ...info.action.maxDeltaPerTick ? { maxDeltaPerTick: [...info.action.maxDeltaPerTick, ...new Array(2 * n).fill(Infinity)] } : {}
@@ -177,6 +194,8 @@ var LinkRobot = class {
   /** The transport was opened for a status request alone (no session): `shutdown` closes it. */
   openedForStatus = false;
   sessionSeq = -1;
+  /** The open in flight is a re-key (sealed with our session): only then may the rig answer bare. */
+  openingRekey = false;
   stats = {
     statesLost: 0,
     statesReceived: 0,
@@ -618,7 +637,7 @@ var LinkRobot = class {
       if (ack.ackedSeq !== this.sessionSeq) return;
       const waiter = this.sessionWaiter;
       if (header.auth === AuthMode.session && header.session === this.auth.pendingId) return;
-      if (header.auth === AuthMode.none && ack.status !== AckStatus.stale) {
+      if (header.auth === AuthMode.none && !(ack.status === AckStatus.stale && this.openingRekey)) {
         this.refusals.unauthenticated++;
         return;
       }
@@ -676,11 +695,12 @@ var LinkRobot = class {
     let busy = 0;
     let busySince = 0;
     if (this.auth.session !== void 0) await this.refreshHello(deadline).catch(() => void 0);
-    for (let attempt = 0; ; attempt++) {
+    for (; ; ) {
       const rigNonce = this.hello?.session?.rigNonce;
       if (rigNonce === void 0) throw new Error("no rig nonce: the rig has not said hello");
       const hostNonce = randomNonce();
       const rekey = this.auth.session !== void 0;
+      this.openingRekey = rekey;
       const pending = this.auth.expect(rigNonce, hostNonce);
       let staleHeader;
       const answer = await new Promise((resolve) => {
@@ -712,8 +732,6 @@ var LinkRobot = class {
       }
       if (answer.status === AckStatus.stale) {
         if (rekey && staleHeader?.auth === AuthMode.none) this.auth.drop();
-        if (attempt > 20)
-          throw new Error(`rig '${this.hello?.name}' keeps refusing the session request as stale`);
         await this.refreshHello(deadline);
         continue;
       }
@@ -760,9 +778,10 @@ var LinkRobot = class {
       const timer = setTimeout(() => {
         finish();
         const forged = this.auth.counters.deviceForged - forgedBefore;
+        const version = this.endpoint.foreignVersion;
         reject(
           new Error(
-            forged > 0 ? `a rig on ${this.transport.description} answered, but its hello does not verify with this runtime's link key (${forged} refused): the rig and the runtime must share one key (robot.auth.keyEnv)` : `no hello from a rig on ${this.transport.description} within ${timeoutMs} ms; is the rig running?`
+            version >= 0 ? `a rig on ${this.transport.description} speaks wire protocol version ${version}; this runtime speaks version ${protocolVersion} (docs/protocol.md §7): update the rig's firmware or use a runtime of its version` : forged > 0 ? `a rig on ${this.transport.description} answered, but its hello does not verify with this runtime's link key (${forged} refused): the rig and the runtime must share one key (robot.auth.keyEnv)` : `no hello from a rig on ${this.transport.description} within ${timeoutMs} ms; is the rig running?`
           )
         );
       }, timeoutMs);

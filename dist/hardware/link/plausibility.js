@@ -17,9 +17,9 @@ var PlausibilityMonitor = class {
     const w = Math.max(2, options.windowCycles);
     this.n = n;
     this.w = w;
-    this.position = new Float64Array(n * w);
-    this.velocity = new Float64Array(n * w);
-    this.effort = new Float64Array(n * w);
+    this.restPosition = new Float64Array(n).fill(Number.NaN);
+    this.restEfforts = new Float64Array(n * n);
+    this.pushedAt = new Float64Array(n).fill(-1);
     this.frozenCycles = new Int32Array(n);
     this.actuated = Uint8Array.from(
       joints,
@@ -34,26 +34,27 @@ var PlausibilityMonitor = class {
   options;
   n;
   w;
-  position;
-  velocity;
-  effort;
+  /** Where each joint last moved (NaN: no sample yet)... */
+  restPosition;
+  /** ...every joint's effort at that moment (row j for joint j)... */
+  restEfforts;
+  /** ...and the cycle at which its drive had changed by the bound since (-1: not yet). */
+  pushedAt;
   frozenCycles;
   actuated;
   passive;
   lastCommand;
   previousPosition;
   previousVelocity;
-  filled = 0;
-  head = 0;
   previousTime = Number.NaN;
   commandChanged = false;
   /** Cycles evaluated and verdicts by kind, for link health. */
   counts = { cycles: 0, jump: 0, frozen: 0, stuck: 0, still: 0 };
   /** Forget the history (after a recovery, a new session, a reset rig). */
   reset() {
-    this.filled = 0;
-    this.head = 0;
     this.previousTime = Number.NaN;
+    this.restPosition.fill(Number.NaN);
+    this.pushedAt.fill(-1);
     this.frozenCycles.fill(0);
     this.commandChanged = false;
   }
@@ -74,9 +75,8 @@ var PlausibilityMonitor = class {
   check(values, timeS) {
     const { n, w, options } = this;
     this.counts.cycles++;
-    const slot = this.head;
     const dt = timeS - this.previousTime;
-    const hasPrevious = this.filled > 0 && dt > 0;
+    const hasPrevious = dt > 0;
     let verdict;
     for (let j = 0; j < n; j++) {
       const q = values[j];
@@ -114,83 +114,78 @@ var PlausibilityMonitor = class {
       }
       this.previousPosition[j] = q;
       this.previousVelocity[j] = v;
-      this.position[j * w + slot] = q;
-      this.velocity[j * w + slot] = v;
-      this.effort[j * w + slot] = values[2 * n + j];
     }
     if (hasPrevious) this.commandChanged = false;
     this.previousTime = timeS;
-    this.head = (slot + 1) % w;
-    if (this.filled < w) this.filled++;
-    if (verdict === void 0 && this.filled === w) verdict = this.checkWindows();
-    return verdict;
+    const still = this.checkResponse(values);
+    return verdict ?? still;
   }
-  checkWindows() {
+  /**
+   * The stuck and still checks: a joint that moves is re-anchored where it is; one at rest is
+   * watched for a change of its drive by the bound since, after which it has `windowCycles` cycles
+   * to move. Judging the change from where the joint stopped, not within a sliding window, catches
+   * a slowly growing push as soon as it reaches the bound.
+   */
+  checkResponse(values) {
     const { n, w, options } = this;
-    let drive = 0;
-    const lag = Math.max(2, Math.floor(w / 3));
+    const cycle = this.counts.cycles;
+    let verdict;
     for (let j = 0; j < n; j++) {
-      if (this.actuated[j] === 0) continue;
-      const shift = this.effortRange(j, w - lag) / this.joints[j].effortLimit;
-      if (shift > drive) drive = shift;
-    }
-    for (let j = 0; j < n; j++) {
+      const q = values[j];
+      const rest = this.restPosition[j];
+      if (Number.isNaN(rest) || Math.abs(q - rest) >= options.minMotion || Math.abs(values[n + j]) >= options.stillVelocity) {
+        this.restPosition[j] = q;
+        for (let k = 0; k < n; k++) this.restEfforts[j * n + k] = values[2 * n + k];
+        this.pushedAt[j] = -1;
+        continue;
+      }
+      if (verdict !== void 0 || this.actuated[j] === 0 && this.passive[j] === 0) continue;
+      if (this.pushedAt[j] < 0) {
+        if (this.driveChange(j, values) < options.minEffortChange) continue;
+        this.pushedAt[j] = cycle;
+      }
+      if (cycle - this.pushedAt[j] < w) continue;
       const joint = this.joints[j];
-      const motion = range(this.position, j * w, w);
-      const speed = maxAbs(this.velocity, j * w, w);
-      if (motion >= options.minMotion || speed >= options.stillVelocity) continue;
+      const change = this.driveChange(j, values);
       if (this.actuated[j] === 1) {
-        const shift = this.effortRange(j, w - lag);
-        if (shift < options.minEffortChange * joint.effortLimit) continue;
-        if (nearStop(joint, this.position[j * w + (this.head + w - 1) % w])) continue;
-        return this.verdict(
+        if (nearStop(joint, q)) continue;
+        verdict = this.verdict(
           "stuck",
           joint.name,
-          `joint '${joint.name}' did not move (${fmt(motion)} within ${w} cycles) while its effort changed by ${fmt(shift)} (limit ${fmt(joint.effortLimit)}): seized or disconnected`
+          `joint '${joint.name}' did not move (${fmt(Math.abs(q - rest))} since it stopped) within ${w} cycles of its effort changing by ${fmt(100 * change)} % of its limit ${fmt(joint.effortLimit)}: seized or disconnected`
         );
-      }
-      if (this.passive[j] === 1 && drive >= options.minEffortChange) {
-        return this.verdict(
+      } else {
+        verdict = this.verdict(
           "still",
           joint.name,
-          `passive joint '${joint.name}' did not move (${fmt(motion)} within ${w} cycles) while the drive's effort changed by ${fmt(100 * drive)} % of its limit: stuck, or its sensor is`
+          `passive joint '${joint.name}' did not move (${fmt(Math.abs(q - rest))} since it stopped) within ${w} cycles of the drive's effort changing by ${fmt(100 * change)} % of its limit: stuck, or its sensor is`
         );
       }
     }
-    return void 0;
+    return verdict;
   }
-  /** Range of joint j's efforts over the oldest `count` samples of the window. */
-  effortRange(j, count) {
-    const { w, head } = this;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < count; i++) {
-      const v = this.effort[j * w + (head + i) % w];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+  /**
+   * How far joint j's drive has changed since j last moved, as a fraction of the effort limit: its
+   * own effort for an actuated joint, the largest change of any actuated joint's for a passive one.
+   */
+  driveChange(j, values) {
+    const n = this.n;
+    if (this.actuated[j] === 1) {
+      return Math.abs(values[2 * n + j] - this.restEfforts[j * n + j]) / this.joints[j].effortLimit;
     }
-    return hi - lo;
+    let largest = 0;
+    for (let k = 0; k < n; k++) {
+      if (this.actuated[k] === 0) continue;
+      const change = Math.abs(values[2 * n + k] - this.restEfforts[j * n + k]) / this.joints[k].effortLimit;
+      if (change > largest) largest = change;
+    }
+    return largest;
   }
   verdict(kind, joint, message) {
     this.counts[kind]++;
     return { kind, joint, message: `implausible state: ${message}` };
   }
 };
-function range(values, start, count) {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = start; i < start + count; i++) {
-    const v = values[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return hi - lo;
-}
-function maxAbs(values, start, count) {
-  let m = 0;
-  for (let i = start; i < start + count; i++) m = Math.max(m, Math.abs(values[i]));
-  return m;
-}
 function nearStop(joint, q) {
   const lo = joint.positionLower;
   const hi = joint.positionUpper;

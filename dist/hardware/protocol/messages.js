@@ -2,7 +2,7 @@
 
 // hardware/protocol/messages.ts
 import { authModeMask, nonceSize, trailerSize } from "./auth.js";
-var protocolVersion = 2;
+var protocolVersion = 3;
 var headerSize = 16;
 var maxMessageSize = 4096;
 var maxStateValues = 480;
@@ -43,7 +43,7 @@ var DecodeError = {
   /** Reserved header flag bits set. */
   badFlags: -9
 };
-var commandModes = ["torque", "position", "velocity"];
+var commandModes = ["torque", "position", "velocity", "cartesian"];
 var Feature = { imu: 1, estop: 2, pdGains: 4, watchdog: 8 };
 var StateFlag = { estop: 1, fault: 2, active: 4 };
 var RequestOp = { hello: 1, activate: 2, deactivate: 3, recover: 4, release: 5, status: 6 };

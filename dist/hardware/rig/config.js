@@ -150,8 +150,16 @@ var rigConfigSchema = z.object({
   stateRateHz: z.number().int().positive().max(1e3).default(500),
   /** Firmware loop (PD or torque pass-through) rate; physics steps at the same rate. */
   innerLoopHz: z.number().int().positive().max(4e3).default(1e3),
-  commandMode: z.enum(["torque", "position"]).default("torque"),
-  /** PD gains for position mode, one per action (or one for all); commands may override them. */
+  /**
+   * What commands carry: joint torques, joint position targets (joint impedance), or the pose of an
+   * end-effector site (`cartesian`: Cartesian impedance, docs/legged-and-arms.md).
+   */
+  commandMode: z.enum(["torque", "position", "cartesian"]).default("torque"),
+  /**
+   * PD gains for position mode, one per action (or one for all); in cartesian mode the stiffness and
+   * damping per axis (x, y, z in N/m and N*s/m, rx, ry, rz in N*m/rad and N*m*s/rad). Commands may
+   * override them.
+   */
   kp: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(50),
   kd: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(2),
   /**
@@ -161,6 +169,21 @@ var rigConfigSchema = z.object({
    */
   safeMode: z.enum(["hold", "damping"]).default("hold"),
   dampingKd: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(4),
+  /** Cartesian impedance (commandMode: cartesian): the end effector, its workspace, the safe hold. */
+  cartesian: z.object({
+    /** The end-effector site of the model (the arm's `flange`). */
+    site: z.string().min(1).default("flange"),
+    /** Position targets outside this box (m, world frame) are refused; announced as the limits. */
+    workspace: z.object({
+      lower: z.tuple([z.number(), z.number(), z.number()]),
+      upper: z.tuple([z.number(), z.number(), z.number()])
+    }).strict().refine((w) => w.lower.every((l, k) => l < w.upper[k]), { error: "lower must be below upper" }).default({ lower: [-0.855, -0.855, 0], upper: [0.855, 0.855, 1.19] }),
+    /** Joint gains of the safe hold (inactive, latched): the arm holds its joint pose. */
+    holdKp: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(600),
+    holdKd: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).default(50),
+    /** Joint damping in the nullspace of the task, N*m*s/rad: a redundant arm does not drift. */
+    nullspaceDamping: z.number().nonnegative().default(1)
+  }).strict().optional(),
   /** Add the model's gravity and Coriolis torques to every command, as a Franka does for its user. */
   gravityCompensation: z.boolean().default(false),
   /**
@@ -172,7 +195,7 @@ var rigConfigSchema = z.object({
     lostCommands: z.number().int().nonnegative().default(0),
     /** Measured |q̇| per joint, rad/s; announced in HELLO as the joints' velocity limits. */
     jointVelocity: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
-    /** Commanded torque change per joint, N*m/s (Franka: 1000). Torque mode. */
+    /** Commanded torque change per joint, N*m/s (Franka: 1000). Torque mode; cartesian: the law's torque. */
     torqueRate: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
     /** Joint velocity implied by successive position targets, rad/s. Position mode. */
     targetVelocity: z.union([z.number().positive(), z.array(z.number().positive())]).optional(),
@@ -215,7 +238,22 @@ var rigConfigSchema = z.object({
   resetNoise: z.number().nonnegative().default(1),
   seed: z.number().int().nonnegative().default(0),
   faults: z.array(faultSchema).default([])
-}).strict();
+}).strict().superRefine((config, ctx) => {
+  if (config.cartesian !== void 0 && config.commandMode !== "cartesian")
+    ctx.addIssue({
+      code: "custom",
+      path: ["cartesian"],
+      message: `only for commandMode: cartesian (this rig takes ${config.commandMode} commands)`
+    });
+  if (config.commandMode !== "cartesian" || config.limits === void 0) return;
+  for (const key of ["targetVelocity", "targetAcceleration", "targetJerk"])
+    if (config.limits[key] !== void 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["limits", key],
+        message: "limits joint position targets: a cartesian rig takes pose targets (position mode only)"
+      });
+});
 function parseRigConfig(input) {
   const result = rigConfigSchema.safeParse(input);
   if (result.success) return result.data;

@@ -5,6 +5,8 @@ import { SimData } from "../../sim/data.js";
 import { HeapView } from "../../sim/mujoco.js";
 import { Rng } from "../../src/core/rng.js";
 import { StateFlag } from "../protocol/messages.js";
+import { CartesianLaw } from "./cartesian-law.js";
+var cartesianAxes = 6;
 var queueSlots = 256;
 var maxBacklog = 3;
 var Firmware = class {
@@ -15,10 +17,20 @@ var Firmware = class {
     this.options = options;
     this.data = new SimData(sim);
     this.rng = new Rng(options.seed);
-    this.modeCode = options.commandMode === "torque" ? 0 : 1;
+    this.modeCode = { torque: 0, position: 1, cartesian: 3 }[options.commandMode];
     const n = kernel.action.signals.length;
     this.nAction = n;
-    this.target = new Float64Array(n);
+    const cartesian = options.commandMode === "cartesian";
+    if (cartesian && options.cartesian === void 0)
+      throw new RangeError("cartesian mode needs the end-effector site and hold gains");
+    const nc = cartesian ? cartesianAxes : n;
+    this.nCommand = nc;
+    if (options.kp.length !== nc || options.kd.length !== nc)
+      throw new RangeError(`kp and kd: expected ${nc} values (one per command value)`);
+    this.cart = cartesian ? new CartesianLaw(sim, this.data, layout, options.cartesian) : void 0;
+    this.lawTorque = new Float64Array(n);
+    this.lastLawTorque = new Float64Array(n);
+    this.target = new Float64Array(nc);
     this.kpNow = Float64Array.from(options.kp);
     this.kdNow = Float64Array.from(options.kd);
     this.hold = new Float64Array(n);
@@ -27,18 +39,18 @@ var Firmware = class {
     this.upper = Float64Array.from(kernel.action.signals, (s) => s.upper);
     this.safe = Float64Array.from(kernel.action.safe);
     this.observation = new Float64Array(kernel.observation.signals.length);
-    this.queueTarget = new Float64Array(queueSlots * n);
-    this.queueKp = new Float64Array(queueSlots * n);
-    this.queueKd = new Float64Array(queueSlots * n);
+    this.queueTarget = new Float64Array(queueSlots * nc);
+    this.queueKp = new Float64Array(queueSlots * nc);
+    this.queueKd = new Float64Array(queueSlots * nc);
     this.qfrcActuator = new HeapView(() => this.data.data.qfrc_actuator);
     this.qacc = new HeapView(() => this.data.data.qacc);
     this.qfrcBias = new HeapView(() => this.data.data.qfrc_bias);
     this.xfrcApplied = new HeapView(() => this.data.data.xfrc_applied);
-    this.lastTarget = new Float64Array(n);
-    this.targetVel = new Float64Array(n);
-    this.targetAcc = new Float64Array(n);
-    this.nextVel = new Float64Array(n);
-    this.nextAcc = new Float64Array(n);
+    this.lastTarget = new Float64Array(nc);
+    this.targetVel = new Float64Array(nc);
+    this.targetAcc = new Float64Array(nc);
+    this.nextVel = new Float64Array(nc);
+    this.nextAcc = new Float64Array(nc);
     this.externalTorque = new Float64Array(n);
     this.gravity = Float64Array.from(sim.model.opt.gravity);
     this.reset();
@@ -78,9 +90,12 @@ var Firmware = class {
   /** Estimated external joint torques of the last tick (the collision reflex's input). */
   externalTorque;
   rng;
-  /** Wire code of the command mode (0 torque, 1 position). */
+  /** Wire code of the command mode (0 torque, 1 position, 3 cartesian). */
   modeCode;
+  /** Actuators (joint torques out). */
   nAction;
+  /** Values per command: one per actuator, or the 6 of a Cartesian pose. */
+  nCommand;
   target;
   kpNow;
   kdNow;
@@ -123,6 +138,14 @@ var Firmware = class {
   /** The command being checked arrived one period after the last one. */
   regular = false;
   jacobian;
+  /** Cartesian law: the site's Jacobian (3×nv translational, 3×nv rotational) and work arrays. */
+  cart;
+  /** The law's torque last tick (for the torque-rate limit) and whether there was one. */
+  lawTorque;
+  lastLawTorque;
+  lawTicks = 0;
+  /** Largest torque change of the Cartesian law seen while commanded, N*m/s. */
+  maxTorqueRate = 0;
   /** The target (or torque) the firmware applies now, per action. */
   get currentTarget() {
     return this.target;
@@ -143,7 +166,7 @@ var Firmware = class {
    * queued commands are not mistaken for fast motion. Default: its arrival.
    */
   enqueue(command, arrivalUs, intendedUs = arrivalUs) {
-    const n = this.nAction;
+    const n = this.nCommand;
     if (!this.active || this.latchedFlags !== 0) return;
     if (command.count !== n || command.mode !== this.modeCode) return;
     const slot = (this.queueHead + this.queueLength) % queueSlots;
@@ -168,7 +191,13 @@ var Firmware = class {
     this.ticksSinceCommand = 0;
     this.differences = 0;
     this.captureHold();
-    this.target.set(this.options.commandMode === "position" ? this.hold : this.safe);
+    this.lawTicks = 0;
+    if (this.cart !== void 0) this.cart.pose(this.target);
+    else this.target.set(this.options.commandMode === "position" ? this.hold : this.safe);
+  }
+  /** The end-effector pose now (x, y, z, rx, ry, rz), cartesian mode only. */
+  sitePose(out) {
+    this.cart?.pose(out);
   }
   latch(flag) {
     if (this.latchedFlags === 0) this.captureHold();
@@ -216,14 +245,21 @@ var Firmware = class {
     }
     const n = this.nAction;
     const data = this.data;
-    const commanding = this.active && this.latchedFlags === 0;
+    let commanding = this.active && this.latchedFlags === 0;
     const position = this.options.commandMode === "position";
+    const cart = this.cart;
+    if (cart !== void 0 && commanding && !this.cartesianLaw(cart)) commanding = false;
     const damping = !commanding && this.options.safeMode === "damping";
     const bias = this.options.gravityCompensation ? this.qfrcBias.get() : void 0;
     for (let i = 0; i < n; i++) {
       let u;
       const joint = this.layout.joints[this.layout.actionJoint[i]];
-      if (position) {
+      if (cart !== void 0) {
+        const q = data.qpos[joint.qposAddress];
+        const qd = data.qvel[joint.dofAddress];
+        const c = this.options.cartesian;
+        u = commanding ? this.lawTorque[i] : damping ? -this.options.dampingKd[i] * qd : c.holdKp[i] * (this.hold[i] - q) - c.holdKd[i] * qd;
+      } else if (position) {
         const goal = commanding ? this.target[i] : this.hold[i];
         const q = data.qpos[joint.qposAddress];
         const qd = data.qvel[joint.dofAddress];
@@ -244,6 +280,32 @@ var Firmware = class {
     this.kernel.applyAction(this.torque, data);
     data.step(1);
     if (commanding && this.options.limits !== void 0) this.checkLimits(this.options.limits);
+  }
+  /**
+   * The Cartesian law's joint torques for this tick into lawTorque, checked against the torque-rate
+   * limit (the robot judges the torque its controller sends, gravity excluded). False when it tripped.
+   */
+  cartesianLaw(cart) {
+    cart.torque(this.target, this.kpNow, this.kdNow, this.lawTorque);
+    const limits = this.options.limits;
+    if (limits !== void 0 && this.lawTicks > 0) {
+      const dt = this.periodUs * 1e-6;
+      for (let i = 0; i < this.nAction; i++) {
+        const rate = Math.abs(this.lawTorque[i] - this.lastLawTorque[i]) / dt;
+        if (rate > this.maxTorqueRate) this.maxTorqueRate = rate;
+        if (rate > limits.torqueRate[i]) {
+          const joint = this.layout.joints[this.layout.actionJoint[i]];
+          this.trip(
+            "controller_torque_discontinuity",
+            `Cartesian impedance torque for '${joint?.name ?? i}' changes at ${rate.toFixed(0)} N*m/s (limit ${limits.torqueRate[i]})`
+          );
+          return false;
+        }
+      }
+    }
+    this.lastLawTorque.set(this.lawTorque);
+    this.lawTicks++;
+    return true;
   }
   /** Removes the external force of a `push` fault. */
   clearPush() {
@@ -308,6 +370,7 @@ var Firmware = class {
   }
   /** Checks one command against the limits as it is applied; returns false when it tripped one. */
   checkCommand(limits, next, at) {
+    if (this.cart !== void 0) return this.checkPoseTarget(limits, next, at);
     const n = this.nAction;
     const intendedUs = this.queueIntended[this.queueHead];
     const elapsedUs = Math.max(intendedUs - this.lastIntendedUs, this.timeUs - this.lastCommandUs);
@@ -368,6 +431,22 @@ var Firmware = class {
     }
     return true;
   }
+  /** A Cartesian target: its position within the workspace (the torque rate is judged on the law's output). */
+  checkPoseTarget(limits, next, at) {
+    if (!limits.positionLimits) return true;
+    const c = this.options.cartesian;
+    for (let k = 0; k < 3; k++) {
+      const v = next[at + k];
+      if (v < c.workspaceLower[k] || v > c.workspaceUpper[k]) {
+        this.trip(
+          "cartesian_position_limits_violation",
+          `target ${"xyz"[k]} = ${v.toFixed(4)} m outside the workspace [${c.workspaceLower[k]}, ${c.workspaceUpper[k]}]`
+        );
+        return false;
+      }
+    }
+    return true;
+  }
   trip(kind, message) {
     this.trips[kind] = (this.trips[kind] ?? 0) + 1;
     this.tripped = { kind, message: `${kind}: ${message}` };
@@ -408,11 +487,12 @@ var Firmware = class {
     out.flags = this.latchedFlags & (StateFlag.estop | StateFlag.fault) | (this.active && this.latchedFlags === 0 ? StateFlag.active : 0);
   }
   dispose() {
+    this.cart?.dispose();
     this.jacobian?.delete();
     this.data.dispose();
   }
   applyDueCommands() {
-    const n = this.nAction;
+    const n = this.nCommand;
     const limits = this.options.limits;
     if (limits !== void 0) this.dropStaleCommands();
     while (this.queueLength > 0) {
@@ -506,5 +586,6 @@ var Firmware = class {
   }
 };
 export {
-  Firmware
+  Firmware,
+  cartesianAxes
 };

@@ -61,14 +61,14 @@ function buildRigLayout(sim, kernel, options) {
     const j = actionJoint[a];
     if (j >= 0 && limit < joints[j].velocityLimit) joints[j] = { ...joints[j], velocityLimit: limit };
   });
-  const action = actionSignals(kernel.action, options.commandMode, joints, actionJoint);
+  const action = options.commandMode === "cartesian" ? poseSignals(options.workspace ?? { lower: [-1, -1, -1], upper: [1, 1, 1] }) : actionSignals(kernel.action, options.commandMode, joints, actionJoint);
   const hello = {
     stateRateHz: options.stateRateHz,
     innerLoopHz: options.innerLoopHz,
     minCommandRateHz: 1,
     maxCommandRateHz: options.innerLoopHz,
     commandMode: options.commandMode,
-    features: Feature.estop | Feature.watchdog | (options.commandMode === "position" ? Feature.pdGains : 0),
+    features: Feature.estop | Feature.watchdog | (options.commandMode !== "torque" ? Feature.pdGains : 0),
     watchdogMs: options.watchdogMs,
     name: options.name,
     joints: joints.map(({ name, type, positionLower, positionUpper, velocityLimit, effortLimit: effortLimit2 }) => ({
@@ -124,6 +124,25 @@ function actuatedJoints(sim, action, joints) {
     const id = actuatedJointIds[i];
     return id === void 0 ? -1 : joints.findIndex((j) => j.name === jointNames[id]);
   });
+}
+function poseSignals(workspace) {
+  const position = ["x", "y", "z"].map((c, k) => ({
+    name: `ee.${c}`,
+    unit: "m",
+    lower: workspace.lower[k],
+    upper: workspace.upper[k],
+    safe: Math.min(Math.max(0, workspace.lower[k]), workspace.upper[k]),
+    maxDeltaPerTick: Infinity
+  }));
+  const rotation = ["rx", "ry", "rz"].map((c) => ({
+    name: `ee.${c}`,
+    unit: "rad",
+    lower: -Math.PI,
+    upper: Math.PI,
+    safe: 0,
+    maxDeltaPerTick: Infinity
+  }));
+  return [...position, ...rotation];
 }
 function actionSignals(spec, mode, joints, actionJoint) {
   return spec.signals.map((s, i) => {

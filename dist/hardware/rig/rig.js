@@ -32,9 +32,11 @@ import {
   RigState,
   StateFlag
 } from "../protocol/messages.js";
+import { rigConfigSchema } from "./config.js";
 import { FaultyTransport } from "./faulty-transport.js";
-import { Firmware } from "./firmware.js";
+import { cartesianAxes, Firmware } from "./firmware.js";
 import { buildRigLayout } from "./rig-model.js";
+var defaultCartesian = rigConfigSchema.shape.cartesian.unwrap().parse({});
 var latencyRing = 4096;
 var maxCatchUpTicks = 200;
 var ticksPerBatch = 10;
@@ -107,7 +109,8 @@ var EmulatedRig = class _EmulatedRig {
       trips: {},
       torqueSaturations: 0,
       commandsDropped: 0,
-      longestCommandGap: 0
+      longestCommandGap: 0,
+      maxTorqueRate: 0
     };
   }
   config;
@@ -181,9 +184,20 @@ var EmulatedRig = class _EmulatedRig {
       const limits = config.limits;
       const off = new Float64Array(n).fill(Infinity);
       const jointVelocity = limits?.jointVelocity ? perAction("limits.jointVelocity", limits.jointVelocity) : off;
+      const cartesian = config.cartesian ?? (config.commandMode === "cartesian" ? defaultCartesian : void 0);
+      const perCommand = (what, v) => {
+        if (cartesian === void 0) return perAction(what, v);
+        if (typeof v === "number") return new Float64Array(cartesianAxes).fill(v);
+        if (v.length !== cartesianAxes)
+          throw new RangeError(
+            `${what}: expected ${cartesianAxes} values (x, y, z, rx, ry, rz), got ${v.length}`
+          );
+        return Float64Array.from(v);
+      };
       const layout = buildRigLayout(sim, kernel, {
         name,
         commandMode: config.commandMode,
+        ...cartesian ? { workspace: cartesian.workspace } : {},
         stateRateHz: config.stateRateHz,
         innerLoopHz: config.innerLoopHz,
         watchdogMs: config.watchdogMs,
@@ -191,8 +205,18 @@ var EmulatedRig = class _EmulatedRig {
       });
       firmware = new Firmware(sim, kernel, layout, {
         commandMode: config.commandMode,
-        kp: perAction("kp", config.kp),
-        kd: perAction("kd", config.kd),
+        kp: perCommand("kp", config.kp),
+        kd: perCommand("kd", config.kd),
+        ...cartesian ? {
+          cartesian: {
+            site: sim.id("site", cartesian.site),
+            workspaceLower: Float64Array.from(cartesian.workspace.lower),
+            workspaceUpper: Float64Array.from(cartesian.workspace.upper),
+            holdKp: perAction("cartesian.holdKp", cartesian.holdKp),
+            holdKd: perAction("cartesian.holdKd", cartesian.holdKd),
+            nullspaceDamping: cartesian.nullspaceDamping
+          }
+        } : {},
         safeMode: config.safeMode,
         dampingKd: perAction("dampingKd", config.dampingKd),
         gravityCompensation: config.gravityCompensation,
@@ -312,6 +336,7 @@ var EmulatedRig = class _EmulatedRig {
     this.report.torqueSaturations = this.firmware.torqueSaturations;
     this.report.commandsDropped = this.firmware.commandsDropped;
     this.report.longestCommandGap = this.firmware.longestCommandGap;
+    this.report.maxTorqueRate = this.firmware.maxTorqueRate;
     const a = this.auth.counters;
     this.report.auth.forged = a.forged + a.deviceForged;
     this.report.auth.replayed = a.replayed;
@@ -527,7 +552,7 @@ var EmulatedRig = class _EmulatedRig {
       this.report.auth.malformedCommands++;
       this.notify(
         NoticeCode.malformedCommand,
-        verdict === CommandError.sequence ? `command ${c.seq} arrived after ${this.lastCommandSeq} and was refused` : `a command of another shape than the hello (${c.count} values, mode ${c.mode}) was refused`
+        verdict === CommandError.sequence ? `command ${c.seq} arrived after ${this.lastCommandSeq} and was refused` : `a ${modeName(c.mode)} command (mode ${c.mode}, ${c.count} values${c.hasGains ? " with gains" : ""}) to a ${hello.commandMode} rig (mode ${commandModes.indexOf(hello.commandMode)}, ${hello.action.length} values) was refused`
       );
       return;
     }
@@ -730,6 +755,9 @@ var EmulatedRig = class _EmulatedRig {
     }
   }
 };
+function modeName(code) {
+  return commandModes[code] ?? "unknown-mode";
+}
 function requireEnv(name, what) {
   const value = process.env[name];
   if (value === void 0) throw new Error(`${what}: environment variable ${name} is not set`);

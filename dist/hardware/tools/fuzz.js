@@ -17,7 +17,8 @@ import {
   encodeHello,
   encodeState,
   MessageType,
-  maxMessageSize
+  maxMessageSize,
+  protocolVersion
 } from "../protocol/messages.js";
 import { cartpoleHelloBase } from "./conformance.js";
 function createFuzzStats(hangLimitMs = 1e3) {
@@ -247,7 +248,7 @@ function fuzzHostStates(cases, seed, stats = createFuzzStats()) {
     if (rng.uniform() < 0.08) {
       switch (rng.int(5)) {
         case 0:
-          out[0] = rng.uniform() < 0.5 ? 1 : 3;
+          out[0] = rng.uniform() < 0.5 ? protocolVersion - 1 : protocolVersion + 1;
           bad("version");
           break;
         case 1:
@@ -329,7 +330,7 @@ function fuzzRigCommands(cases, seed, stats = createFuzzStats()) {
           c.count = rng.int(4);
           break;
         case 3:
-          c.mode = rng.int(3);
+          c.mode = rng.int(4);
           break;
         case 4:
           c.hasGains = true;

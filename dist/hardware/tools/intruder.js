@@ -137,7 +137,8 @@ var RoguePeer = class {
         this.hello = hello;
       },
       ack: (ack) => this.acks.push(ack),
-      state: (s) => this.states.push(s.seq)
+      state: (s) => this.states.push(s.seq),
+      notice: (n) => this.notices.push(n.message)
     });
   }
   transport;
@@ -146,6 +147,8 @@ var RoguePeer = class {
   hello;
   acks = [];
   states = [];
+  /** What the rig told this peer it refused (NOTICE texts). */
+  notices = [];
   /** Tries to open a session: with the rig's nonce if it heard a hello, else a made-up one. */
   tryOpen() {
     const hostNonce = randomNonce();
@@ -159,10 +162,10 @@ var RoguePeer = class {
   request(op, mode = "auto") {
     return this.endpoint.sendRequest({ op }, void 0, mode);
   }
-  /** A command with any values (NaN included: the encoder does not judge). */
-  command(values, mode = "auto") {
+  /** A command with any values (NaN included: the encoder does not judge), in any command mode (wire code). */
+  command(values, mode = "auto", commandMode = 0) {
     const c = this.endpoint.command;
-    c.mode = 0;
+    c.mode = commandMode;
     c.count = values.length;
     c.target.set(values);
     c.hasGains = false;

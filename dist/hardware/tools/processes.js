@@ -271,11 +271,22 @@ function spawnRuntime(config, args = []) {
   });
   return { child, started, exited, output };
 }
+async function runAgainstRig(rig, run) {
+  let result;
+  try {
+    result = await run();
+  } catch (error) {
+    await rig.stop();
+    throw error;
+  }
+  return { result, rigReport: await rig.stop() };
+}
 export {
   cartpoleRunConfig,
   findBinary,
   freeLoopbackPort,
   killLeftovers,
+  runAgainstRig,
   spawnRig,
   spawnRuntime,
   startMosquitto,

@@ -44,7 +44,8 @@ var HybridSimRobot = class extends InProcessRobot {
         model: system.name,
         physicsStep: system.dt,
         dynamics: {},
-        ...system.equations ? { equations: system.equations } : {}
+        ...system.equations ? { equations: system.equations } : {},
+        ...system.reset ? { resets: true } : {}
       }
     };
   }

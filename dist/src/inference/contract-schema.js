@@ -95,7 +95,8 @@ var contractSchema = z.object({
   actions: z.object({
     /** Robot action signals in the order of the model's outputs. */
     signals: z.array(z.string()).min(1),
-    mode: z.enum(["torque", "position", "velocity"]).optional(),
+    /** `cartesian`: the outputs are an end-effector pose for a Cartesian impedance robot. */
+    mode: z.enum(["torque", "position", "velocity", "cartesian"]).optional(),
     /** Unit of the robot commands (after scale and offset): one for all signals or one each. */
     unit: z.union([z.string(), z.array(z.string())]).optional(),
     scale: numberOrList.default(1),

@@ -9,7 +9,8 @@ import { ConfigDocument } from "../config/document.js";
 import {
   contractSchema
 } from "./contract-schema.js";
-import { contractFromDeploy, pythonSliceTag } from "./isaaclab.js";
+import { contractFromDeploy, DeployError, pythonSliceTag } from "./isaaclab.js";
+import { contractFromIODescriptors } from "./isaaclab-io.js";
 var ContractError = class extends Error {
   constructor(subject, issues) {
     super(`${subject}:
@@ -138,7 +139,10 @@ function parseContract(data, source = "contract", doc) {
 }
 var deployWrapperSchema = z.object({
   format: z.literal("isaaclab-deploy/1"),
-  deploy: z.string(),
+  /** A deploy YAML (unitree_rl_lab's or the plainer layout)… */
+  deploy: z.string().optional(),
+  /** …or Isaac Lab's IO descriptor export (IO_descriptors.yaml): one of the two. */
+  io_descriptors: z.string().optional(),
   model: z.string().optional(),
   input: z.string().optional(),
   output: z.string().optional(),
@@ -164,9 +168,28 @@ function loadContract(file) {
   const doc = ConfigDocument.parse(readText(file, "policy contract"), file);
   const wrapper = deployWrapperSchema.safeParse(doc.source);
   if (!wrapper.success) return parseContract(doc.source, file, doc);
-  const deployFile = path.resolve(path.dirname(file), wrapper.data.deploy);
+  const { model, input, output, deploy: deployName, io_descriptors: ioName } = wrapper.data;
+  if (deployName === void 0 === (ioName === void 0))
+    throw new DeployError(
+      file,
+      deployName === void 0 ? "deploy" : "io_descriptors",
+      `expected either deploy (a deploy YAML) or io_descriptors (Isaac Lab's IO_descriptors.yaml), ${deployName === void 0 ? "found neither" : "not both"}`
+    );
+  if (ioName !== void 0) {
+    const ioFile = path.resolve(path.dirname(file), ioName);
+    const descriptors = parseText(readText(ioFile, "IO descriptors YAML"), ioFile);
+    return parseContract(
+      contractFromIODescriptors(
+        descriptors,
+        wrapper.data.bind,
+        { model, input, output },
+        { descriptors: ioFile, wrapper: file }
+      ),
+      `${file} (over ${ioFile})`
+    );
+  }
+  const deployFile = path.resolve(path.dirname(file), deployName);
   const deploy = parseText(readText(deployFile, "deploy YAML"), deployFile, { customTags: [pythonSliceTag] });
-  const { model, input, output } = wrapper.data;
   return parseContract(
     contractFromDeploy(
       deploy,
@@ -354,7 +377,7 @@ function checkContractAgainstRobot(contract, observation, action, subject = "pol
       `actions.pd: a PD stage writes torques, but the robot takes ${action.mode} commands (expected a torque robot; a robot with a pd drive takes the targets and gains itself)`
     );
   else if (mode && mode !== robotMode) {
-    const hint = mode === "position" && action.mode === "torque" ? ": a position policy needs the robot's pd drive (kp/kd on the motors) or a PD stage in the runtime (actions.pd)" : mode === "torque" && action.mode === "position" ? ": nothing turns a torque policy's output into position targets; use a torque drive" : "";
+    const hint = mode === "position" && action.mode === "torque" ? ": a position policy needs the robot's pd drive (kp/kd on the motors) or a PD stage in the runtime (actions.pd)" : mode === "torque" && action.mode === "position" ? ": nothing turns a torque policy's output into position targets; use a torque drive" : mode === "cartesian" || action.mode === "cartesian" ? ": end-effector poses need a cartesian rig (rig config commandMode: cartesian) and a policy that outputs them; nothing converts between poses and joint commands" : "";
     issues.push(
       `actions.mode: the policy outputs ${mode} commands, the robot takes ${action.mode} commands${hint}`
     );
@@ -405,9 +428,10 @@ function checkActionRanges(contract, action, mode, issues) {
     const span = spec.upper - spec.lower;
     const what = `action '${name}': the contract maps ${raw} to ${interval(lower, upper)} ${spec.unit}, but the robot's actuator spans ${interval(spec.lower, spec.upper)} ${spec.unit}`;
     const slack = 1e-9 * Math.max(1, span);
+    const targets = mode === "position" || mode === "cartesian";
     if (upper < spec.lower - slack || lower > spec.upper + slack) {
       issues.push(`${what}: the policy can never command a value the actuator accepts`);
-    } else if (mode !== "position" && upper - lower < MIN_ACTUATOR_SHARE * span) {
+    } else if (!targets && upper - lower < MIN_ACTUATOR_SHARE * span) {
       const share = 100 * (upper - lower) / span;
       issues.push(
         `${what}: the policy could use only ${Number(share.toPrecision(2))} % of it (a policy trained on normalised actions needs the actuator scale in actions.scale)`

@@ -123,10 +123,11 @@ var defaultActionPattern = {
   velocity: "{joint}.velocity"
 };
 function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: "deploy YAML", wrapper: "deploy binding" }) {
+  const at = files.key ?? ((key) => key);
   const deployResult = deploySchema.safeParse(deployData);
   if (!deployResult.success) {
     const issue = deployResult.error.issues[0];
-    throw new DeployError(files.deploy, issue.path.join(".") || "(root)", issue.message);
+    throw new DeployError(files.deploy, at(issue.path.join(".") || "(root)"), issue.message);
   }
   const bindingResult = deployBindingSchema.safeParse(bindingData);
   if (!bindingResult.success) {
@@ -136,7 +137,7 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
   const deploy = deployResult.data;
   const bind = bindingResult.data;
   const refuseDeploy = (key, detail) => {
-    throw new DeployError(files.deploy, key, detail);
+    throw new DeployError(files.deploy, at(key), detail);
   };
   const refuseBinding = (key, detail) => {
     throw new DeployError(files.wrapper, key, detail);
@@ -219,14 +220,14 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
     const remedy = termMode === "position" ? "bind.mode: position, with a pd drive (bind.gains) or, on a torque robot, a PD stage (bind.pd: true)" : `bind.mode: ${termMode}`;
     refuseBinding(
       "bind.mode",
-      `${bind.mode}, but ${files.deploy}: ${termKey} outputs ${termMode === "torque" ? "joint torques" : `joint ${termMode}s`} (expected ${remedy})`
+      `${bind.mode}, but ${files.deploy}: ${at(termKey)} outputs ${termMode === "torque" ? "joint torques" : `joint ${termMode}s`} (expected ${remedy})`
     );
   }
   const mode = bind.mode ?? termMode;
   if (mode === void 0)
     refuseBinding(
       "bind.mode",
-      `${files.deploy}: ${termKey} does not say what it outputs; give bind.mode (position, torque or velocity)`
+      `${files.deploy}: ${at(termKey)} does not say what it outputs; give bind.mode (position, torque or velocity)`
     );
   const selectedJoints = (ids, key) => {
     if (ids == null) return void 0;
@@ -286,7 +287,7 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
     if (!asWritten && throughMap)
       refuseDeploy(
         "default_joint_pos",
-        `in motor order (${termKey}.offset equals it only when read through joint_ids_map); expected policy order, as unitree_rl_lab's exporter writes it (the order of the action offsets)`
+        `in motor order (${at(`${termKey}.offset`)} equals it only when read through joint_ids_map); expected policy order, as unitree_rl_lab's exporter writes it (the order of the action offsets)`
       );
   }
   const clip = action.clip ?? void 0;
@@ -308,7 +309,10 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
         refuseDeploy(`${key}.scale`, `${s.length} values, expected ${width} (one per dimension of the term)`);
       return { ...common, scale: s };
     };
-    const missing = (what) => refuseBinding(`bind.${what}`, `${files.deploy}: ${key} is computed from it; give it in the binding`);
+    const missing = (what) => refuseBinding(
+      `bind.${what}`,
+      `${files.deploy}: ${at(key)} is computed from it; give it in the binding`
+    );
     const subsetKey = `${key}.params.asset_cfg.joint_ids`;
     let subset;
     const assetCfg = term.params?.["asset_cfg"];
@@ -392,7 +396,7 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
         };
       return refuseBinding(
         `bind.observations.${name}`,
-        `${files.deploy}: ${key} is not a term this reader computes by itself; bind it to robot signals (a list, a '{joint}' pattern, or { source: projected_gravity | body_frame | command | … })`
+        `${files.deploy}: ${at(key)} is not a term this reader computes by itself; bind it to robot signals (a list, a '{joint}' pattern, or { source: projected_gravity | body_frame | command | … })`
       );
     }
     const b = typeof explicit === "string" || Array.isArray(explicit) ? { source: "signals", signals: explicit } : explicit;
@@ -436,7 +440,7 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
         if (relative && list.length !== termJoints.length)
           refuseBinding(
             `bind.observations.${name}`,
-            `${list.length} signals, but a joint position term relative to the default pose needs ${termJoints.length} (one per ${subset ? `joint of ${subsetKey}` : "policy joint"})`
+            `${list.length} signals, but a joint position term relative to the default pose needs ${termJoints.length} (one per ${subset ? `joint of ${at(subsetKey)}` : "policy joint"})`
           );
         return {
           ...withScale(list.length),
@@ -461,7 +465,10 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
   const motorValue = (list, i) => map !== void 0 ? list[map[i]] : list[i];
   if (bind.pd !== void 0) {
     if (mode !== "position")
-      refuseBinding("bind.pd", `a PD stage turns position targets into torques; ${termKey} outputs ${mode}`);
+      refuseBinding(
+        "bind.pd",
+        `a PD stage turns position targets into torques; ${at(termKey)} outputs ${mode}`
+      );
     const { stiffness, damping } = needGains("bind.pd");
     const stage = bind.pd === true ? { position: "{joint}.pos", velocity: "{joint}.vel", torque: "{joint}.torque" } : bind.pd;
     pd = {
@@ -506,7 +513,7 @@ function contractFromDeploy(deployData, bindingData, io = {}, files = { deploy: 
   if (signals.length !== na)
     refuseBinding(
       "bind.actions",
-      `${signals.length} signals for the ${na} outputs of ${files.deploy}: ${termKey}`
+      `${signals.length} signals for the ${na} outputs of ${files.deploy}: ${at(termKey)}`
     );
   return {
     format: "tether-policy/1",

@@ -5,11 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { compileChain } from "../inference/chain.js";
 import { decodeModel } from "../inference/onnx/model.js";
-import {
-  certify,
-  inspectCertificate,
-  readCertificateFile
-} from "../verification/certificate.js";
+import { certify, inspectCertificateFile } from "../verification/certificate.js";
 import { loadModel } from "../verification/io.js";
 import { parseModel } from "../verification/model.js";
 function expressPolicy(onnx, contract, certified) {
@@ -197,11 +193,7 @@ async function judgeMode(mode, input) {
   let digest;
   try {
     model = loadModel(mode.model);
-    const checked = inspectCertificate(
-      model,
-      readCertificateFile(mode.certificate),
-      `certificate ${mode.certificate}`
-    );
+    const checked = inspectCertificateFile(model, mode.certificate);
     rho = checked.rho;
     digest = checked.digest;
   } catch (error) {

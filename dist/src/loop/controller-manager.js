@@ -147,7 +147,7 @@ var ControllerManager = class _ControllerManager {
       this.active.reset?.(observation);
     }
     if (Number.isNaN(this.activeSince)) this.activeSince = time;
-    if (this.guard?.monitor) this.monitorCertificate(observation, time, safety);
+    this.monitorCertificate(observation, time, safety);
     if (this.pending === void 0) this.evaluateRules(observation, time);
     const pending = this.pending;
     if (pending === void 0) return;
@@ -427,11 +427,12 @@ var ControllerManager = class _ControllerManager {
     return i;
   }
   /**
-   * The guard's certificate monitor: a violation is an event, and the fallback takes over at this
-   * very boundary (forced, like a fault's); without a fallback the safety layer latches.
+   * The certificate monitors, the guard's and the active controller's own (a hybrid supervisor's):
+   * a violation is an event, and the fallback takes over at this very boundary (forced, like a
+   * fault's); without a fallback the safety layer latches.
    */
   monitorCertificate(observation, time, safety) {
-    const found = this.guard.monitor(this.activeName, observation, time);
+    const found = this.guard?.monitor?.(this.activeName, observation, time) ?? this.active.monitorCertificate?.(observation, time);
     if (found === void 0) return;
     this.violations++;
     this.violation ??= `${this.activeName} at t=${time.toFixed(3)} s: ${found.reason}`;

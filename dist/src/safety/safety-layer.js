@@ -22,7 +22,9 @@ var safetyOptionsSchema = z.object({
 var clampFlagByMode = {
   position: SafetyFlag.clampedPosition,
   velocity: SafetyFlag.clampedVelocity,
-  torque: SafetyFlag.clampedEffort
+  torque: SafetyFlag.clampedEffort,
+  // A pose target clamped to the workspace is a position clamp (in Cartesian space).
+  cartesian: SafetyFlag.clampedPosition
 };
 var smoothingFlagEpsilon = 1e-12;
 function perComponent(what, value, fallback, size) {

@@ -19,6 +19,10 @@ import {
   withRho
 } from "./model.js";
 import { VerifierPool, verifyRegion } from "./parallel.js";
+import {
+  certificateTrustFromEnv,
+  checkSignature
+} from "./signature.js";
 var CERTIFICATE_FORMAT = "tether-certificate/v2";
 var boxSchema = z.object({ lo: z.array(z.number()), up: z.array(z.number()) });
 var statsSchema = z.record(z.string(), z.number());
@@ -56,7 +60,12 @@ var certificateSchema = z.object({
   workers: z.number(),
   machine: z.string(),
   date: z.string(),
-  integrity: z.object({ algorithm: z.literal("sha256"), digest: z.string().regex(/^[0-9a-f]{64}$/) })
+  integrity: z.object({ algorithm: z.literal("sha256"), digest: z.string().regex(/^[0-9a-f]{64}$/) }),
+  signature: z.object({
+    algorithm: z.literal("ed25519"),
+    keyId: z.string().regex(/^[0-9a-f]{16}$/),
+    value: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/)
+  }).optional()
 });
 var ROUNDING_NOTE = "float64, outward rounding: >=1 ulp after + - * /, a-priori gamma bound on every accumulated sum, >=2 ulp after Math.sin/cos (assumes V8 libm error < 1 ulp)";
 function machine() {
@@ -206,10 +215,10 @@ async function bisectWith(model, options, tolerance, onStep) {
 function sameBox(a, lo, up) {
   return a.lo.length === lo.length && a.up.length === up.length && a.lo.every((v, i) => v === lo[i]) && a.up.every((v, i) => v === up[i]);
 }
-function checkCertificate(model, raw, origin = "certificate") {
-  return inspectCertificate(model, raw, origin).rho;
+function checkCertificate(model, raw, origin = "certificate", trust = certificateTrustFromEnv()) {
+  return inspectCertificate(model, raw, origin, trust).rho;
 }
-function inspectCertificate(model, raw, origin = "certificate") {
+function inspectCertificate(model, raw, origin = "certificate", trust = certificateTrustFromEnv()) {
   const format = raw?.format;
   if (format === "tether-certificate/v1")
     throw new RangeError(
@@ -221,12 +230,13 @@ function inspectCertificate(model, raw, origin = "certificate") {
     throw new RangeError(`${origin}: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   }
   const cert = raw;
-  const { integrity, ...body } = cert;
+  const { integrity, signature: _signature, ...body } = cert;
   const digest = digestOf(body);
   if (digest !== integrity.digest)
     throw new RangeError(
       `${origin}: its content does not match its integrity digest (sha256 ${digest.slice(0, 12)}…, recorded ${integrity.digest.slice(0, 12)}…): it was edited after it was issued`
     );
+  const signedBy = checkSignature(cert, trust, origin);
   const hashes = modelHashes(model);
   const compare = (part) => {
     if (cert.hashes[part] !== hashes[part])
@@ -269,7 +279,7 @@ function inspectCertificate(model, raw, origin = "certificate") {
     throw new RangeError(
       `${origin}: the searched boxes do not cover B minus the hole: ${fmt(cover.witness)} lies in none of them`
     );
-  return { rho: cert.rho, digest: integrity.digest, certificate: cert };
+  return { rho: cert.rho, digest: integrity.digest, signedBy, certificate: cert };
 }
 function readCertificateFile(path) {
   try {
@@ -280,6 +290,9 @@ function readCertificateFile(path) {
     );
   }
 }
+function inspectCertificateFile(model, path, given = path) {
+  return inspectCertificate(model, readCertificateFile(path), `certificate ${given}`);
+}
 export {
   CERTIFICATE_FORMAT,
   ROUNDING_NOTE,
@@ -288,7 +301,7 @@ export {
   certify,
   checkCertificate,
   inspectCertificate,
-  readCertificateFile,
+  inspectCertificateFile,
   seal,
   statementOf
 };

@@ -13,6 +13,7 @@ import {
   mergeStats,
   regionVolume
 } from "./bab.js";
+var defaultProgressMs = 2e3;
 function splitRegion(region, count) {
   const volumes = region.map((b) => b.lo.reduce((v, l, i) => v * Math.max(b.up[i] - l, 1e-300), 1));
   const total = volumes.reduce((a, b) => a + b, 0);
@@ -68,12 +69,12 @@ var VerifierPool = class {
     const start = performance.now();
     const report = () => progress?.onProgress?.({
       visited: Atomics.load(control, CONTROL_VISITED),
-      decided: totalVolume > 0 ? (stats.verifiedVolume + stats.outsideVolume) / totalVolume : 0,
+      decided: decidedShare(stats, totalVolume),
       elapsedSeconds: (performance.now() - start) / 1e3,
       tasksDone: done,
       tasks: tasks.length
     });
-    const timer = progress?.onProgress ? setInterval(report, progress.progressMs ?? 2e3) : void 0;
+    const timer = progress?.onProgress ? setInterval(report, progress.progressMs ?? defaultProgressMs) : void 0;
     const listeners = [];
     try {
       const outcome = await new Promise((resolve, reject) => {
@@ -161,10 +162,13 @@ async function verifyRegion(model, region, options, parallel = {}) {
     await pool.dispose();
   }
 }
+function decidedShare(stats, totalVolume) {
+  return totalVolume > 0 ? (stats.verifiedVolume + stats.outsideVolume) / totalVolume : 0;
+}
 function inThreadProgress(model, region, parallel) {
   const onProgress = parallel.onProgress;
   if (!onProgress) return void 0;
-  const every = parallel.progressMs ?? 2e3;
+  const every = parallel.progressMs ?? defaultProgressMs;
   const totalVolume = region.reduce((s, box) => s + regionVolume(model, box), 0);
   const start = performance.now();
   let last = start;
@@ -174,7 +178,7 @@ function inThreadProgress(model, region, parallel) {
     last = now;
     onProgress({
       visited: stats.visited,
-      decided: totalVolume > 0 ? (stats.verifiedVolume + stats.outsideVolume) / totalVolume : 0,
+      decided: decidedShare(stats, totalVolume),
       elapsedSeconds: (now - start) / 1e3,
       tasksDone: 0,
       tasks: 0
@@ -183,6 +187,7 @@ function inThreadProgress(model, region, parallel) {
 }
 export {
   VerifierPool,
+  defaultProgressMs,
   splitRegion,
   verifyRegion
 };

@@ -9,6 +9,8 @@ import {
   certify
 } from "../../../src/verification/certificate.js";
 import { loadModel } from "../../../src/verification/io.js";
+import { defaultProgressMs } from "../../../src/verification/parallel.js";
+import { readSigningKey, signCertificate } from "../../../src/verification/signature.js";
 function modelPaths(file) {
   if (!/\.ya?ml$/i.test(file)) return [file];
   const doc = parseYaml(readFileSync(file, "utf8"));
@@ -62,6 +64,9 @@ function describeCertificate(c) {
       `  counterexample x=${list(cex.x)}: ${cex.reason}, V(x)=${cex.value}, V(x+)-(1-kappa)V(x)=${cex.decrease}, x+=${list(cex.next)}`
     );
   lines.push(`  integrity sha256 ${c.integrity.digest}`);
+  lines.push(
+    c.signature ? `  signed ed25519 by key ${c.signature.keyId}` : "  unsigned (a runtime with TETHER_CERT_TRUST set refuses it)"
+  );
   return lines.join("\n");
 }
 function positive(flag, text, integer = false) {
@@ -77,7 +82,14 @@ function register(program) {
   ).argument(
     "<model-or-config>",
     "model JSON (yang2024 / tether layout), or a run config with a certified guard or a hybrid supervisor"
-  ).option("--rho <r>", "level to certify (default: the model spec rho)").option("--bisect", "search for the largest verifiable rho").option("--tolerance <t>", "bisection: relative gap between verified and failed rho", "1e-4").option("--method <m>", "bounds: linear (CROWN-style, second-order for quadratic V) or ibp", "linear").option("--workers <n>", "worker threads (0 = this thread; default: all cores)").option("--timeout <s>", "stop after this many seconds (the result is then UNKNOWN, never silent)").option("--max-boxes <n>", "stop after this many boxes (the result is then UNKNOWN)").option("--no-progress", "no progress lines on stderr").option("--progress-every <s>", "seconds between progress lines on stderr", "2").option("--out <file>", "write the certificate JSON here (one model only)").addHelpText(
+  ).option("--rho <r>", "level to certify (default: the model spec rho)").option("--bisect", "search for the largest verifiable rho").option("--tolerance <t>", "bisection: relative gap between verified and failed rho", "1e-4").option("--method <m>", "bounds: linear (CROWN-style, second-order for quadratic V) or ibp", "linear").option("--workers <n>", "worker threads (0 = this thread; default: all cores)").option("--timeout <s>", "stop after this many seconds (the result is then UNKNOWN, never silent)").option("--max-boxes <n>", "stop after this many boxes (the result is then UNKNOWN)").option("--no-progress", "no progress lines on stderr").option(
+    "--progress-every <s>",
+    "seconds between progress lines on stderr",
+    String(defaultProgressMs / 1e3)
+  ).option("--out <file>", "write the certificate JSON here (one model only)").option(
+    "--sign <key.pem>",
+    "sign the certificate with this Ed25519 private key (openssl genpkey -algorithm ed25519)"
+  ).addHelpText(
     "after",
     "\nThe region proved is derived from the model (box minus the hole); a file's own spec.sub_boxes are never used.\nExit status: 0 when every model is verified, 2 for a counterexample or an unknown result, 1 on an error."
   ).action(async (file, flags) => {
@@ -94,7 +106,8 @@ function register(program) {
     const timeout = positive("timeout", flags.timeout);
     const maxBoxes = positive("max-boxes", flags.maxBoxes, true);
     const tolerance = positive("tolerance", flags.tolerance) ?? 1e-4;
-    const progressSeconds = positive("progress-every", flags.progressEvery) ?? 2;
+    const progressSeconds = positive("progress-every", flags.progressEvery) ?? defaultProgressMs / 1e3;
+    const signingKey = flags.sign === void 0 ? void 0 : readSigningKey(flags.sign);
     const paths = modelPaths(file);
     if (flags.out && paths.length !== 1)
       throw new RangeError("--out needs a single model; the config names several");
@@ -137,6 +150,7 @@ function register(program) {
         certificate = (await certify(model, options)).certificate;
         if (certificate.result !== "verified") allVerified = false;
       }
+      if (certificate && signingKey) certificate = signCertificate(certificate, signingKey);
       if (certificate) process.stdout.write(`${describeCertificate(certificate)}
 `);
       if (flags.out && certificate) writeFileSync(flags.out, `${JSON.stringify(certificate, null, 2)}
