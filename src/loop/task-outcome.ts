@@ -182,8 +182,8 @@ export class TaskOutcomeTracker implements TickSink {
   /** Episodes that ran to their end, where a goal was checked, and those that missed it. */
   private goalChecked = 0;
   private goalMissed = 0;
-  /** The tick that revealed the gap which cut the last episode, unjudged; -1 when there is none. */
-  private cutByGapAt = -1;
+  /** The last tick revealed a gap in the ticks that cut the open episode, unjudged. */
+  private lastTickCutByGap = false;
   private firstFall: number | undefined;
   /** Loop time of the latch that ended the last episode before its horizon, until another opens. */
   private lastCutByLatchAt: number | undefined;
@@ -209,6 +209,7 @@ export class TaskOutcomeTracker implements TickSink {
 
   writeTick(record: TickRecord): void {
     this.ticks++;
+    this.lastTickCutByGap = false;
     const latched = (record.safetyFlags & latchFlags) !== 0;
     const obs = this.current;
     for (let i = 0; i < obs.length; i++) obs[i] = record.observation[this.observationIndex[i]!]!;
@@ -239,7 +240,7 @@ export class TaskOutcomeTracker implements TickSink {
         this.close(true);
     } else if (this.open) {
       this.close(false);
-      if (!consecutive) this.cutByGapAt = record.tick;
+      this.lastTickCutByGap = !consecutive;
     }
 
     if (latched || !consecutive) this.skippingAfterTerminal = false;
@@ -258,12 +259,12 @@ export class TaskOutcomeTracker implements TickSink {
   /** The outcome so far; call after the loop stopped for the run's. */
   outcome(): TaskOutcome {
     if (this.open) this.close(true);
-    else if (this.cutByGapAt === this.previousTick) {
+    else if (this.lastTickCutByGap) {
       // The run ended in the gap that cut its last episode (its last tick came late): that episode
       // ran to the end, so it is judged where it got to, as one the run's end closes.
       this.judgeGoal();
     }
-    this.cutByGapAt = -1;
+    this.lastTickCutByGap = false;
     const episodes = this.returns.length;
     const meanReturn = episodes === 0 ? 0 : this.returns.reduce((a, b) => a + b, 0) / episodes;
     const goal = this.task.goal !== undefined;
@@ -320,7 +321,6 @@ export class TaskOutcomeTracker implements TickSink {
       this.returns.push(this.openReturn);
       if (judged) this.judgeGoal();
     }
-    this.cutByGapAt = -1;
     this.open = false;
     this.openReturn = 0;
     this.openTransitions = 0;
