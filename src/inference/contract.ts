@@ -561,8 +561,10 @@ function checkActionRanges(
     if (!Number.isFinite(spec.lower) || !Number.isFinite(spec.upper)) return;
     const a = scale[j]! * rawLower + offset[j]!;
     const b = scale[j]! * rawUpper + offset[j]!;
-    const lower = Math.min(a, b);
-    const upper = Math.max(a, b);
+    // The contract's own command clip bounds what reaches the actuator, before the safety layer.
+    const [clipLower, clipUpper] = commandClipOf(contract.actions.command_clip, j);
+    const lower = Math.max(Math.min(a, b), clipLower);
+    const upper = Math.min(Math.max(a, b), clipUpper);
     const span = spec.upper - spec.lower;
     const what =
       `action '${name}': the contract maps ${raw} to ${interval(lower, upper)} ${spec.unit}, ` +
@@ -583,6 +585,15 @@ function checkActionRanges(
     }
   });
   return warnings;
+}
+
+/** Action j's command clip (one range for all, or one per action); unbounded when there is none. */
+function commandClipOf(
+  clip: readonly [number, number] | readonly (readonly [number, number])[] | undefined,
+  j: number,
+): readonly [number, number] {
+  if (clip === undefined) return [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  return Array.isArray(clip[0]) ? (clip as readonly (readonly [number, number])[])[j]! : (clip as readonly [number, number]);
 }
 
 const interval = (lower: number, upper: number): string =>

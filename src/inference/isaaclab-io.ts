@@ -37,8 +37,18 @@ import { z } from 'zod';
 import type { ContractInput } from './contract-schema.ts';
 import { contractFromDeploy, DeployError } from './isaaclab.ts';
 
-const pair = z.tuple([z.number(), z.number()]);
 const numberOrList = z.union([z.number(), z.array(z.number())]);
+/**
+ * A clip bound as PyYAML writes it: Isaac Lab fills the joints an action's clip does not name with
+ * [-inf, inf] (`-.inf`, `.inf` in the file), so an infinite bound is "no limit" there.
+ */
+const bound = z.union([z.number(), z.literal(Number.POSITIVE_INFINITY), z.literal(Number.NEGATIVE_INFINITY)]);
+const pair = z.tuple([bound, bound]);
+/** An unbounded side as the deploy reader's finite bounds: the largest double clips nothing. */
+const finite = ([lo, hi]: readonly [number, number]): [number, number] => [
+  Math.max(lo, -Number.MAX_VALUE),
+  Math.min(hi, Number.MAX_VALUE),
+];
 
 /** The joint action terms whose processing (raw · scale + offset, then the per-joint clip) is reproduced. */
 const jointActionModule = 'isaaclab.envs.mdp.actions.joint_actions';
@@ -295,7 +305,7 @@ export function contractFromIODescriptors(
     observations[name] = {
       params,
       scale: overloads.scale ?? null,
-      clip: overloads.clip ?? null,
+      clip: overloads.clip ? finite(overloads.clip) : null,
       history_length: overloads.history_length,
     };
   });
@@ -311,7 +321,7 @@ export function contractFromIODescriptors(
       [actionClass!]: {
         scale: action.scale,
         offset: action.offset,
-        clip: action.clip ?? null,
+        clip: action.clip?.map(finite) ?? null,
         joint_ids: subsetOrAll(actionIds),
       },
     },

@@ -212,6 +212,9 @@ describe('contract vs robot', () => {
       expect(warnings[0]).toMatch(
         /to \[-30, 30\] N, .* spans \[-20, 20\] N: commands beyond it are clamped by the safety layer/,
       );
+      // The contract's own command clip is part of its reach: clipped to the actuator, nothing is beyond.
+      expect(check({ scale: 30, command_clip: [-20, 20] })).toEqual([]);
+      expect(check({ scale: 30, command_clip: [[-25, 25]] })[0]).toMatch(/to \[-25, 25\] N/);
     });
 
     it('leaves position targets around a pose alone: they use a small part of a joint by design', () => {

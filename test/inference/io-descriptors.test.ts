@@ -190,6 +190,21 @@ const edited = (change: (d: Record<string, any>) => void): Dict => {
 };
 
 describe("Isaac Lab's IO descriptors, unchanged", () => {
+  it('an action clip on some joints only: the others are written unbounded (.inf) and stay unclipped', () => {
+    const d = edited((x) => {
+      x['actions'][0].clip = isaacJoints.map((_, i) =>
+        i === 0 ? [-0.5, 0.5] : [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY],
+      );
+    });
+    const f = files('partial-clip', d, binding);
+    expect(readFileSync(f.io, 'utf8')).toContain('- -.inf');
+    const c = f.load();
+    const clip = c.actions.command_clip as [number, number][];
+    // Clipped after scale and offset, on the command of the joint the clip names; the rest unbounded.
+    expect(clip[0]).toEqual([-0.5, 0.5]);
+    expect(clip.slice(1)).toEqual(isaacJoints.slice(1).map(() => [-Number.MAX_VALUE, Number.MAX_VALUE]));
+  });
+
   it('read in manager order: Isaac Lab joint order renamed to the robot, default pose, gains, policy rate', () => {
     const c = files('go2', go2Descriptors(), binding).load();
     expect(c.policy_rate_hz).toBe(50);

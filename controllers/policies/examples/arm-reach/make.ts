@@ -101,8 +101,14 @@ export const pdDrive = {
   gravityCompensation: true,
 };
 
-/** The policy contract: 20 observations (target from the `target` command channel) → 7 joint targets. */
-export function reachContract(home: readonly number[]): ContractInput {
+/**
+ * The policy contract: 20 observations (target from the `target` command channel) → 7 joint targets,
+ * each clipped to its joint's range (`limits`, the robot's `{joint}.target` ranges).
+ */
+export function reachContract(
+  home: readonly number[],
+  limits: readonly (readonly [number, number])[],
+): ContractInput {
   return {
     format: 'tether-policy/1',
     input: 'obs',
@@ -128,6 +134,7 @@ export function reachContract(home: readonly number[]): ContractInput {
       scale: 1,
       offset: [...home],
       clip: [-2, 2],
+      command_clip: limits.map(([lo, hi]) => [lo, hi] as [number, number]),
       constants: Object.fromEntries(
         joints.flatMap((j, i) => [
           [`${j}.kp`, frankaJointStiffness[i]!],
@@ -404,9 +411,13 @@ export async function make(outDir: string): Promise<void> {
   const probe = await reachEnv(0, 0);
   const teacher = new ReachTeacher(probe.sim);
   const home = teacher.homePose;
+  const limits = joints.map((j) => {
+    const target = probe.action.signals.find((signal) => signal.name === `${j}.target`)!;
+    return [target.lower, target.upper] as const;
+  });
   teacher.dispose();
   probe.dispose();
-  const contract = reachContract(home);
+  const contract = reachContract(home, limits);
   const { x, y, inputSize } = await collect(contract, home);
   let labelRange = 0;
   for (const v of y) labelRange = Math.max(labelRange, Math.abs(v));
