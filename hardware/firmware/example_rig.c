@@ -1,5 +1,5 @@
 /*
- * Protocol conformance program (and a sketch of a firmware main loop): the rig's end of a v2 link,
+ * Protocol conformance program (and a sketch of a firmware main loop): the rig's end of a v3 link,
  * driven by a script on stdin, one command per line:
  *
  *   init <key hex> <nonce hex>   boot: device key and first rig nonce (a TRNG gives it on hardware)

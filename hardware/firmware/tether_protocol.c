@@ -1,4 +1,4 @@
-/* Tether wire protocol v2: reference implementation for firmware. See tether_protocol.h. */
+/* Tether wire protocol v3: reference implementation for firmware. See tether_protocol.h. */
 #include "tether_protocol.h"
 
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * Tether wire protocol v2: reference encoder/decoder and rig-side session for firmware (C99, no
+ * Tether wire protocol v3: reference encoder/decoder and rig-side session for firmware (C99, no
  * allocation, no libc beyond memcpy/memset/strlen). docs/protocol.md is the normative spec; this file
  * follows it and passes the same conformance vectors as the runtime's TypeScript implementation
  * (hardware/firmware/conformance.txt, test/hardware/firmware.test.ts).

@@ -17,9 +17,10 @@
 //     extrapolates the last one with its velocity; kLostLimit periods without one finish the motion
 //     (the robot holds on its brakes) and report communication_constraints_violation;
 //   - with --cartesian, Cartesian impedance instead (command mode 3, as configs/rig/arm-cartesian.yaml):
-//     actions ee.x/y/z (m) and ee.rx/ry/rz (rotation vector, rad) of the end-effector frame (O_T_EE)
+//     actions ee.x/y/z (m) and ee.rx/ry/rz (rotation vector, rad) of the flange frame (kFlange, the
+//     frame the runtime and the emulated rig command: a hand's F_T_EE lies beyond it)
 //     in the base frame, kp/kd per axis; τ = Jᵀ (K e − D J q̇) + (I − Jᵀ (J Jᵀ + λ² I)⁻¹ J)(−d q̇)
-//     + coriolis with libfranka's own model (zeroJacobian at kEndEffector), e = the position error and
+//     + coriolis with libfranka's own model (zeroJacobian and pose at kFlange), e = the position error and
 //     rotvec(R_target R_EEᵀ), as libfranka's cartesian_impedance_control computes it; a period
 //     without a new pose holds the last one (nothing is extrapolated); the same rate limit and
 //     lost-target count;
@@ -86,6 +87,13 @@ constexpr std::array<double, 3> kWorkspaceMax{{0.855, 0.855, 1.19}};
 constexpr double kNullspaceDamping = 1.0;
 constexpr double kLambda2 = 1e-6;
 constexpr int kAxes = 6;
+// Gains that hold the arm until the first command brings its own (the emulated rig's kp/kd):
+// libfranka's joint impedance example, and its Cartesian impedance example (150 N/m, 10 N*m/rad,
+// D = 2 sqrt K).
+constexpr std::array<double, kJoints> kHoldKp{{600, 600, 600, 600, 250, 150, 50}};
+constexpr std::array<double, kJoints> kHoldKd{{50, 50, 50, 20, 20, 20, 10}};
+constexpr std::array<double, kAxes> kHoldCartesianKp{{150, 150, 150, 10, 10, 10}};
+constexpr std::array<double, kAxes> kHoldCartesianKd{{24.49, 24.49, 24.49, 6.32, 6.32, 6.32}};
 
 /** The newest accepted command, handed from the link thread to the 1 kHz callback. */
 struct Command {
@@ -249,7 +257,17 @@ void on_message(uint8_t *m, size_t length) {
       uint8_t status = TETHER_ACK_OK;
       if (op == TETHER_REQ_ACTIVATE) {
         if (latched.load()) status = TETHER_ACK_REFUSED;
-        else active = true;
+        else {
+          // A new activation starts from no target (the callback holds where the arm is) with the
+          // hold gains: never the last run's target, say the pose a reflex stopped it short of.
+          std::lock_guard<std::mutex> lock(command_mutex);
+          command = Command{};
+          for (int i = 0; i < kJoints; i++) {
+            command.kp[i] = cartesian ? (i < kAxes ? kHoldCartesianKp[i] : 0.0) : kHoldKp[i];
+            command.kd[i] = cartesian ? (i < kAxes ? kHoldCartesianKd[i] : 0.0) : kHoldKd[i];
+          }
+          active = true;
+        }
       } else if (op == TETHER_REQ_DEACTIVATE || op == TETHER_REQ_RELEASE) {
         active = false;
       } else if (op == TETHER_REQ_RECOVER) {
@@ -344,7 +362,7 @@ std::array<double, 3> vector_from_rotation(const std::array<double, 9> &r) {
   return {{scale * x, scale * y, scale * z}};
 }
 
-/** The end-effector pose (x, y, z, rotation vector) of O_T_EE (column-major 4x4), base frame. */
+/** A frame's pose (x, y, z, rotation vector) from its column-major 4x4 transform, base frame. */
 std::array<double, kAxes> pose_of(const std::array<double, 16> &t) {
   std::array<double, 9> r{};
   for (int i = 0; i < 3; i++)
@@ -355,19 +373,19 @@ std::array<double, kAxes> pose_of(const std::array<double, 16> &t) {
 
 /**
  * Cartesian impedance for pose target x_d with per-axis gains: Jᵀ (K e − D J q̇) plus joint damping in
- * the nullspace, (I − Jᵀ (J Jᵀ + λ² I)⁻¹ J)(−d q̇); J = zeroJacobian(kEndEffector), column-major 6×7
+ * the nullspace, (I − Jᵀ (J Jᵀ + λ² I)⁻¹ J)(−d q̇); J = zeroJacobian(kFlange), column-major 6×7
  * (rows: linear velocity, then angular velocity, base frame). Gravity is the robot's; coriolis is added
  * by the caller.
  */
 std::array<double, kJoints> cartesian_torque(const franka::RobotState &state, const franka::Model &model,
+                                             const std::array<double, 16> &t,
                                              const std::array<double, kAxes> &x_d, const Command &c) {
-  std::array<double, 42> jac = model.zeroJacobian(franka::Frame::kEndEffector, state);
+  std::array<double, 42> jac = model.zeroJacobian(franka::Frame::kFlange, state);
   auto J = [&](int r, int i) { return jac[6 * i + r]; };
-  const std::array<double, 16> &t = state.O_T_EE;
   std::array<double, kAxes> e{};
   for (int k = 0; k < 3; k++) e[k] = x_d[k] - t[12 + k];
   std::array<double, 9> r_d = rotation_from_vector(x_d[3], x_d[4], x_d[5]), r_err{};
-  // R_d R_EEᵀ; R_EE(i, j) = O_T_EE[4 j + i].
+  // R_d R_flangeᵀ; R_flange(i, j) = t[4 j + i].
   for (int i = 0; i < 3; i++)
     for (int j = 0; j < 3; j++) {
       double sum = 0;
@@ -441,9 +459,12 @@ void control(franka::Robot &robot, franka::Model &model) {
           c = command;
           command_mutex.unlock();
         }
+        // The flange's pose: what the runtime and the emulated rig command and observe (O_T_EE is a
+        // hand's frame, F_T_EE beyond it).
+        const std::array<double, 16> flange = model.pose(franka::Frame::kFlange, state);
         if (last_seq == 0 && c.seq == 0) {  // hold where the arm is until the first target
           q_d = state.q;
-          x_d = pose_of(state.O_T_EE);
+          x_d = pose_of(flange);
         }
         double dt = period.toSec() > 0 ? period.toSec() : 0.001;
         if (c.seq != last_seq && cartesian) {
@@ -473,7 +494,7 @@ void control(franka::Robot &robot, franka::Model &model) {
         std::array<double, kJoints> coriolis = model.coriolis(state);
         std::array<double, kJoints> tau{};
         if (cartesian) {
-          tau = cartesian_torque(state, model, x_d, c);
+          tau = cartesian_torque(state, model, flange, x_d, c);
           for (int i = 0; i < kJoints; i++) tau[i] += coriolis[i];
         } else {
           for (int i = 0; i < kJoints; i++)
@@ -486,8 +507,8 @@ void control(franka::Robot &robot, franka::Model &model) {
           snapshot.q = state.q;
           snapshot.dq = state.dq;
           snapshot.tau = state.tau_J;
-          // O_T_EE is a column-major 4x4 pose: the translation is elements 12..14.
-          snapshot.flange = {state.O_T_EE[12], state.O_T_EE[13], state.O_T_EE[14]};
+          // A column-major 4x4 pose: the translation is elements 12..14.
+          snapshot.flange = {flange[12], flange[13], flange[14]};
           snapshot.time_us = time_us;
           snapshot.applied_seq = last_seq;
           state_mutex.unlock();

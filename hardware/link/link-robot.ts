@@ -848,6 +848,12 @@ export class LinkRobot implements Robot {
     let info = robotInfoFromHello(hello, this.kind);
     if (info.action.signals.length === 0) throw new Error(`rig '${hello.name}' declares no action signals`);
     this.targetCount = info.action.signals.length;
+    // A cartesian rig's announced safe action is a pose (the origin), not a stop: only the pd drive's
+    // safe action (no stiffness, some damping) makes the safe command safe there.
+    if (hello.commandMode === 'cartesian' && this.options.drive === undefined)
+      throw new RangeError(
+        `rig '${hello.name}' takes cartesian (pose) commands: give the robot a pd drive (robot.drive: { mode: pd, damping: [6 values] }), whose safe action has no stiffness; without one the safe command would pull the flange to the pose ${hello.action.map((a) => a.safe).join(', ')}`,
+      );
     if (this.options.drive !== undefined) info = withPdDrive(info, hello, this.options.drive);
     const gains = this.options.gains;
     if (gains !== undefined) {

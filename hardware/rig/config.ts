@@ -310,7 +310,30 @@ export const rigConfigSchema = z
         path: ['cartesian'],
         message: `only for commandMode: cartesian (this rig takes ${config.commandMode} commands)`,
       });
-    if (config.commandMode !== 'cartesian' || config.limits === undefined) return;
+    if (config.commandMode !== 'cartesian') return;
+    // The Cartesian law leaves gravity to the robot and holds the joint pose when not commanded: an
+    // arm without gravity compensation, or one that only damps, sags or falls.
+    if (!config.gravityCompensation)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gravityCompensation'],
+        message:
+          'must be true for commandMode: cartesian (the law leaves gravity to the robot, as a Franka does)',
+      });
+    if (config.safeMode !== 'hold')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['safeMode'],
+        message: 'must be hold for commandMode: cartesian (damping alone drops the arm)',
+      });
+    for (const key of ['kp', 'kd'] as const)
+      if (!Array.isArray(config[key]) || config[key].length !== 6)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `give 6 values for commandMode: cartesian (x, y, z in N/m${key === 'kd' ? '*s' : ''}, rx, ry, rz in N*m${key === 'kd' ? '*s' : ''}/rad): one value for all axes mixes translation and rotation`,
+        });
+    if (config.limits === undefined) return;
     for (const key of ['targetVelocity', 'targetAcceleration', 'targetJerk'] as const)
       if (config.limits[key] !== undefined)
         ctx.addIssue({

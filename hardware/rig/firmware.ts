@@ -401,6 +401,17 @@ export class Firmware {
    */
   private cartesianLaw(cart: CartesianLaw): boolean {
     cart.torque(this.target, this.kpNow, this.kdNow, this.lawTorque);
+    // A non-finite torque (a singular Jacobian solve, a corrupt state) must never reach the motors:
+    // NaN compares false against every limit and survives every clamp.
+    for (let i = 0; i < this.nAction; i++)
+      if (!Number.isFinite(this.lawTorque[i]!)) {
+        const joint = this.layout.joints[this.layout.actionJoint[i]!];
+        this.trip(
+          'controller_torque_discontinuity',
+          `Cartesian impedance torque for '${joint?.name ?? i}' is not finite (${this.lawTorque[i]})`,
+        );
+        return false;
+      }
     const limits = this.options.limits;
     if (limits !== undefined && this.lawTicks > 0) {
       const dt = this.periodUs * 1e-6;

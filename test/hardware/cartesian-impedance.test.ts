@@ -14,8 +14,8 @@ import {
   cartesianReachOptions,
 } from '../../controllers/classical/cartesian-reach.ts';
 import { SerialTransport } from '../../hardware/link/serial-transport.ts';
-import { CommandError, checkCommand, LinkAuth } from '../../hardware/link/session.ts';
-import { parseDeviceKey } from '../../hardware/protocol/auth.ts';
+import { CommandError, checkCommand, LinkAuth, randomNonce } from '../../hardware/link/session.ts';
+import { AuthMode, deriveSession, parseDeviceKey } from '../../hardware/protocol/auth.ts';
 import {
   createCommandSample,
   DecodeError,
@@ -24,6 +24,7 @@ import {
   RequestOp,
 } from '../../hardware/protocol/messages.ts';
 import { CartesianLaw } from '../../hardware/rig/cartesian-law.ts';
+import { parseRigConfig } from '../../hardware/rig/config.ts';
 import { cartesianAxes, Firmware } from '../../hardware/rig/firmware.ts';
 import { buildRigLayout } from '../../hardware/rig/rig-model.ts';
 import { RoguePeer } from '../../hardware/tools/intruder.ts';
@@ -47,7 +48,7 @@ import { parseRunConfig } from '../../src/config/load.ts';
 import type { TickRecord } from '../../src/core/tick.ts';
 import { checkContractAgainstRobot, parseContract } from '../../src/inference/contract.ts';
 import { runFromConfig } from '../../src/loop/runner.ts';
-import { sleep, until } from './helpers.ts';
+import { serialRobot, sleep, until } from './helpers.ts';
 
 useTestLinkKey();
 const root = join(import.meta.dirname, '../..');
@@ -222,9 +223,13 @@ describe('the Cartesian law on the firmware', () => {
     // Seven values (a joint command) where the hello announced six: refused by the link, ignored by the firmware.
     const seven = poseCommand(2, start);
     seven.count = 7;
+    // Judged as the rig judges its owner's commands: sealed with the session it holds.
     const auth = new LinkAuth(parseDeviceKey(testLinkKey, 'test'), 'rig');
+    auth.adopt(deriveSession(auth.device, randomNonce(), randomNonce()));
+    const owner = { auth: AuthMode.session, session: auth.sessionId } as never;
     const shape = { mode: 3, count: hello.action.length, gainsAllowed: true };
-    expect(checkCommand(auth, { auth: 2, session: 0 } as never, seven, shape, 0)).not.toBe(0);
+    expect(checkCommand(auth, owner, poseCommand(2, start), shape, 0)).toBe(0);
+    expect(checkCommand(auth, owner, seven, shape, 0)).toBe(CommandError.shape);
     fw.enqueue(seven, fw.simTimeUs);
     fw.tick(1000);
     expect(fw.commandsApplied).toBe(0);
@@ -235,7 +240,6 @@ describe('the Cartesian law on the firmware', () => {
     fw.tick(1000);
     expect(fw.trips).toEqual({ cartesian_position_limits_violation: 1 });
     expect(fw.latchedFlags).not.toBe(0);
-    expect(CommandError.shape).toBeLessThan(0);
   });
 });
 
@@ -294,6 +298,37 @@ describe('commands of another mode are refused, naming both modes', () => {
       'a torque command (mode 0, 7 values) to a cartesian rig (mode 3, 6 values) was refused',
     );
   }, 30_000);
+
+  it('a runtime without a pd drive is refused by a cartesian rig: its safe command would be a pose', async () => {
+    const rigConfig = shipped('rig/arm-cartesian.yaml');
+    rigConfig.transport = { kind: 'serial', link: join(work.path, 'no-drive') };
+    rigConfig.watchdogMs = 1000;
+    const rig = await spawnRig(rigConfig, work.path, 'no-drive');
+    const robot = await serialRobot(rig.hostLink);
+    try {
+      await expect(robot.configure()).rejects.toThrow(
+        /rig 'arm' takes cartesian \(pose\) commands: give the robot a pd drive .* without one the safe command would pull the flange to the pose/,
+      );
+    } finally {
+      await robot.shutdown();
+      const report = await rig.stop();
+      expect(report.commandsApplied).toBe(0);
+    }
+  }, 30_000);
+
+  it('a cartesian rig config must compensate gravity, hold when not commanded and give six gains', () => {
+    const base = shipped('rig/arm-cartesian.yaml');
+    expect(() => parseRigConfig({ ...base, gravityCompensation: false })).toThrow(
+      /gravityCompensation: must be true for commandMode: cartesian/,
+    );
+    expect(() => parseRigConfig({ ...base, safeMode: 'damping' })).toThrow(
+      /safeMode: must be hold for commandMode: cartesian/,
+    );
+    expect(() => parseRigConfig({ ...base, kp: 150 })).toThrow(
+      /kp: give 6 values for commandMode: cartesian/,
+    );
+    expect(parseRigConfig(base).commandMode).toBe('cartesian');
+  });
 
   it('a policy contract for poses is refused on a joint robot, and a joint policy on a cartesian one', () => {
     const unit = (name: string, u: string) => ({ name, unit: u, lower: -1, upper: 1 });
