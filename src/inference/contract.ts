@@ -593,7 +593,9 @@ function commandClipOf(
   j: number,
 ): readonly [number, number] {
   if (clip === undefined) return [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  return Array.isArray(clip[0]) ? (clip as readonly (readonly [number, number])[])[j]! : (clip as readonly [number, number]);
+  return Array.isArray(clip[0])
+    ? (clip as readonly (readonly [number, number])[])[j]!
+    : (clip as readonly [number, number]);
 }
 
 const interval = (lower: number, upper: number): string =>
