@@ -662,6 +662,10 @@ var LinkRobot = class {
     let info = robotInfoFromHello(hello, this.kind);
     if (info.action.signals.length === 0) throw new Error(`rig '${hello.name}' declares no action signals`);
     this.targetCount = info.action.signals.length;
+    if (hello.commandMode === "cartesian" && this.options.drive === void 0)
+      throw new RangeError(
+        `rig '${hello.name}' takes cartesian (pose) commands: give the robot a pd drive (robot.drive: { mode: pd, damping: [6 values] }), whose safe action has no stiffness; without one the safe command would pull the flange to the pose ${hello.action.map((a) => a.safe).join(", ")}`
+      );
     if (this.options.drive !== void 0) info = withPdDrive(info, hello, this.options.drive);
     const gains = this.options.gains;
     if (gains !== void 0) {

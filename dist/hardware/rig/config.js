@@ -245,7 +245,27 @@ var rigConfigSchema = z.object({
       path: ["cartesian"],
       message: `only for commandMode: cartesian (this rig takes ${config.commandMode} commands)`
     });
-  if (config.commandMode !== "cartesian" || config.limits === void 0) return;
+  if (config.commandMode !== "cartesian") return;
+  if (!config.gravityCompensation)
+    ctx.addIssue({
+      code: "custom",
+      path: ["gravityCompensation"],
+      message: "must be true for commandMode: cartesian (the law leaves gravity to the robot, as a Franka does)"
+    });
+  if (config.safeMode !== "hold")
+    ctx.addIssue({
+      code: "custom",
+      path: ["safeMode"],
+      message: "must be hold for commandMode: cartesian (damping alone drops the arm)"
+    });
+  for (const key of ["kp", "kd"])
+    if (!Array.isArray(config[key]) || config[key].length !== 6)
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `give 6 values for commandMode: cartesian (x, y, z in N/m${key === "kd" ? "*s" : ""}, rx, ry, rz in N*m${key === "kd" ? "*s" : ""}/rad): one value for all axes mixes translation and rotation`
+      });
+  if (config.limits === void 0) return;
   for (const key of ["targetVelocity", "targetAcceleration", "targetJerk"])
     if (config.limits[key] !== void 0)
       ctx.addIssue({

@@ -287,6 +287,15 @@ var Firmware = class {
    */
   cartesianLaw(cart) {
     cart.torque(this.target, this.kpNow, this.kdNow, this.lawTorque);
+    for (let i = 0; i < this.nAction; i++)
+      if (!Number.isFinite(this.lawTorque[i])) {
+        const joint = this.layout.joints[this.layout.actionJoint[i]];
+        this.trip(
+          "controller_torque_discontinuity",
+          `Cartesian impedance torque for '${joint?.name ?? i}' is not finite (${this.lawTorque[i]})`
+        );
+        return false;
+      }
     const limits = this.options.limits;
     if (limits !== void 0 && this.lawTicks > 0) {
       const dt = this.periodUs * 1e-6;

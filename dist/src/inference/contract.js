@@ -423,8 +423,9 @@ function checkActionRanges(contract, action, mode, issues) {
     if (!Number.isFinite(spec.lower) || !Number.isFinite(spec.upper)) return;
     const a = scale[j] * rawLower + offset[j];
     const b = scale[j] * rawUpper + offset[j];
-    const lower = Math.min(a, b);
-    const upper = Math.max(a, b);
+    const [clipLower, clipUpper] = commandClipOf(contract.actions.command_clip, j);
+    const lower = Math.max(Math.min(a, b), clipLower);
+    const upper = Math.min(Math.max(a, b), clipUpper);
     const span = spec.upper - spec.lower;
     const what = `action '${name}': the contract maps ${raw} to ${interval(lower, upper)} ${spec.unit}, but the robot's actuator spans ${interval(spec.lower, spec.upper)} ${spec.unit}`;
     const slack = 1e-9 * Math.max(1, span);
@@ -441,6 +442,10 @@ function checkActionRanges(contract, action, mode, issues) {
     }
   });
   return warnings;
+}
+function commandClipOf(clip, j) {
+  if (clip === void 0) return [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  return Array.isArray(clip[0]) ? clip[j] : clip;
 }
 var interval = (lower, upper) => `[${Number(lower.toPrecision(6))}, ${Number(upper.toPrecision(6))}]`;
 function resolveDecimation(contract, dt) {

@@ -3,8 +3,13 @@
 // src/inference/isaaclab-io.ts
 import { z } from "zod";
 import { contractFromDeploy, DeployError } from "./isaaclab.js";
-var pair = z.tuple([z.number(), z.number()]);
 var numberOrList = z.union([z.number(), z.array(z.number())]);
+var bound = z.union([z.number(), z.literal(Number.POSITIVE_INFINITY), z.literal(Number.NEGATIVE_INFINITY)]);
+var pair = z.tuple([bound, bound]);
+var finite = ([lo, hi]) => [
+  Math.max(lo, -Number.MAX_VALUE),
+  Math.min(hi, Number.MAX_VALUE)
+];
 var jointActionModule = "isaaclab.envs.mdp.actions.joint_actions";
 var jointActionClasses = ["JointPositionAction", "JointVelocityAction", "JointEffortAction"];
 var descriptorSchema = z.looseObject({
@@ -206,7 +211,7 @@ function contractFromIODescriptors(descriptorData, bindingData, io = {}, files =
     observations[name] = {
       params,
       scale: overloads.scale ?? null,
-      clip: overloads.clip ?? null,
+      clip: overloads.clip ? finite(overloads.clip) : null,
       history_length: overloads.history_length
     };
   });
@@ -220,15 +225,15 @@ function contractFromIODescriptors(descriptorData, bindingData, io = {}, files =
       [actionClass]: {
         scale: action.scale,
         offset: action.offset,
-        clip: action.clip ?? null,
+        clip: action.clip?.map(finite) ?? null,
         joint_ids: subsetOrAll(actionIds)
       }
     },
     observations
   };
-  const bound = binding["observations"];
-  const userBound = (name) => bound != null && typeof bound === "object" && name in bound;
-  const bind = bound == null || typeof bound === "object" && !Array.isArray(bound) ? { ...binding, observations: { ...defaults, ...bound ?? {} } } : binding;
+  const bound2 = binding["observations"];
+  const userBound = (name) => bound2 != null && typeof bound2 === "object" && name in bound2;
+  const bind = bound2 == null || typeof bound2 === "object" && !Array.isArray(bound2) ? { ...binding, observations: { ...defaults, ...bound2 ?? {} } } : binding;
   const articulationKeys = {
     joint_names: "joint_names",
     default_joint_pos: "default_joint_pos",

@@ -101,8 +101,8 @@ var TaskOutcomeTracker = class {
   /** Episodes that ran to their end, where a goal was checked, and those that missed it. */
   goalChecked = 0;
   goalMissed = 0;
-  /** The tick that revealed the gap which cut the last episode, unjudged; -1 when there is none. */
-  cutByGapAt = -1;
+  /** The last tick revealed a gap in the ticks that cut the open episode, unjudged. */
+  lastTickCutByGap = false;
   firstFall;
   /** Loop time of the latch that ended the last episode before its horizon, until another opens. */
   lastCutByLatchAt;
@@ -110,6 +110,7 @@ var TaskOutcomeTracker = class {
   ticks = 0;
   writeTick(record) {
     this.ticks++;
+    this.lastTickCutByGap = false;
     const latched = (record.safetyFlags & latchFlags) !== 0;
     const obs = this.current;
     for (let i = 0; i < obs.length; i++) obs[i] = record.observation[this.observationIndex[i]];
@@ -137,7 +138,7 @@ var TaskOutcomeTracker = class {
         this.close(true);
     } else if (this.open) {
       this.close(false);
-      if (!consecutive) this.cutByGapAt = record.tick;
+      this.lastTickCutByGap = !consecutive;
     }
     if (latched || !consecutive) this.skippingAfterTerminal = false;
     let commandFinite = true;
@@ -154,10 +155,10 @@ var TaskOutcomeTracker = class {
   /** The outcome so far; call after the loop stopped for the run's. */
   outcome() {
     if (this.open) this.close(true);
-    else if (this.cutByGapAt === this.previousTick) {
+    else if (this.lastTickCutByGap) {
       this.judgeGoal();
     }
-    this.cutByGapAt = -1;
+    this.lastTickCutByGap = false;
     const episodes = this.returns.length;
     const meanReturn = episodes === 0 ? 0 : this.returns.reduce((a, b) => a + b, 0) / episodes;
     const goal = this.task.goal !== void 0;
@@ -208,7 +209,6 @@ var TaskOutcomeTracker = class {
       this.returns.push(this.openReturn);
       if (judged) this.judgeGoal();
     }
-    this.cutByGapAt = -1;
     this.open = false;
     this.openReturn = 0;
     this.openTransitions = 0;

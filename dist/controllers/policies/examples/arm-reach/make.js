@@ -65,7 +65,7 @@ var pdDrive = {
   fault: "hold",
   gravityCompensation: true
 };
-function reachContract(home) {
+function reachContract(home, limits) {
   return {
     format: "tether-policy/1",
     input: "obs",
@@ -91,6 +91,7 @@ function reachContract(home) {
       scale: 1,
       offset: [...home],
       clip: [-2, 2],
+      command_clip: limits.map(([lo, hi]) => [lo, hi]),
       constants: Object.fromEntries(
         joints.flatMap((j, i) => [
           [`${j}.kp`, frankaJointStiffness[i]],
@@ -324,9 +325,13 @@ async function make(outDir) {
   const probe = await reachEnv(0, 0);
   const teacher = new ReachTeacher(probe.sim);
   const home = teacher.homePose;
+  const limits = joints.map((j) => {
+    const target = probe.action.signals.find((signal) => signal.name === `${j}.target`);
+    return [target.lower, target.upper];
+  });
   teacher.dispose();
   probe.dispose();
-  const contract = reachContract(home);
+  const contract = reachContract(home, limits);
   const { x, y, inputSize } = await collect(contract, home);
   let labelRange = 0;
   for (const v of y) labelRange = Math.max(labelRange, Math.abs(v));
