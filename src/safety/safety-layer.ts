@@ -57,6 +57,25 @@ function perComponent(
 }
 
 /**
+ * A pose's orientation is a rotation vector, which jumps by 2π between equivalent forms near a half
+ * turn (every downward-pointing flange is close to one): a filter that acts per component would
+ * sweep the target through other orientations there. Smoothing acts on every component, and a
+ * change cap on a rotation component (unit rad) acts on it alone: both are refused for poses.
+ */
+function refuseRotationFilters(actionSpec: ActionSpec, smoothing: number, maxDelta: Float64Array): void {
+  if (smoothing < 1)
+    throw new RangeError(
+      `safety.smoothing: ${smoothing} would blend the pose's rotation vector component by component, across its 2π ambiguity at a half turn; leave it at 1 for a cartesian robot (the controller shapes the motion)`,
+    );
+  actionSpec.signals.forEach((signal, i) => {
+    if (signal.unit === 'rad' && Number.isFinite(maxDelta[i]!))
+      throw new RangeError(
+        `safety.maxDeltaPerTick: ${maxDelta[i]} on '${signal.name}' would cap a rotation-vector component, which jumps by 2π between equivalent forms near a half turn; leave it unset for a cartesian robot (the controller shapes the motion, the rig limits the torque rate)`,
+      );
+  });
+}
+
+/**
  * Builds the safety layer for one robot. Throws a RangeError naming the offending option when the
  * options do not fit the robot's specs (wrong lengths, unknown signal names, empty ranges).
  */
@@ -80,6 +99,7 @@ export function createSafetyLayer(
     throw new RangeError(`action spec: safe action has ${actionSpec.safe.length} values, expected ${n}`);
   }
   const safe = Float64Array.from(actionSpec.safe);
+  if (actionSpec.mode === 'cartesian') refuseRotationFilters(actionSpec, parsed.smoothing, maxDelta);
   for (let i = 0; i < n; i++) {
     const name = actionSpec.signals[i]!.name;
     if (!(lower[i]! <= upper[i]!)) {

@@ -45,9 +45,12 @@ import {
   vectorFromRotation,
 } from '../../sim/site-kinematics.ts';
 import { parseRunConfig } from '../../src/config/load.ts';
+import { EventBuffer } from '../../src/core/events.ts';
+import type { ActionSpec } from '../../src/core/spec.ts';
 import type { TickRecord } from '../../src/core/tick.ts';
 import { checkContractAgainstRobot, parseContract } from '../../src/inference/contract.ts';
 import { runFromConfig } from '../../src/loop/runner.ts';
+import { createSafetyLayer } from '../../src/safety/safety-layer.ts';
 import { serialRobot, sleep, until } from './helpers.ts';
 
 useTestLinkKey();
@@ -315,6 +318,32 @@ describe('commands of another mode are refused, naming both modes', () => {
       expect(report.commandsApplied).toBe(0);
     }
   }, 30_000);
+
+  it("per-component filters on a pose's rotation vector are refused", () => {
+    const axis = (name: string, unit: string) => ({ name, unit, lower: -4, upper: 4 });
+    const poses: ActionSpec = {
+      mode: 'cartesian',
+      signals: [
+        axis('ee.x', 'm'),
+        axis('ee.y', 'm'),
+        axis('ee.z', 'm'),
+        axis('ee.rx', 'rad'),
+        axis('ee.ry', 'rad'),
+        axis('ee.rz', 'rad'),
+      ],
+      safe: [0, 0, 0, 0, 0, 0],
+    };
+    const observation = { signals: [] };
+    const layer = (options: object) =>
+      createSafetyLayer(options as never, poses, observation, new EventBuffer());
+    expect(() => layer({ smoothing: 0.5 })).toThrow(
+      /safety\.smoothing: 0\.5 would blend the pose's rotation vector component by component/,
+    );
+    expect(() => layer({ maxDeltaPerTick: [0.01, 0.01, 0.01, 0.1, 0.1, 0.1] })).toThrow(
+      /safety\.maxDeltaPerTick: 0\.1 on 'ee\.rx' would cap a rotation-vector component/,
+    );
+    expect(() => layer({})).not.toThrow();
+  });
 
   it('a cartesian rig config must compensate gravity, hold when not commanded and give six gains', () => {
     const base = shipped('rig/arm-cartesian.yaml');
