@@ -37,6 +37,18 @@ function perComponent(what, value, fallback, size) {
   }
   return Float64Array.from(value);
 }
+function refuseRotationFilters(actionSpec, smoothing, maxDelta) {
+  if (smoothing < 1)
+    throw new RangeError(
+      `safety.smoothing: ${smoothing} would blend the pose's rotation vector component by component, across its 2π ambiguity at a half turn; leave it at 1 for a cartesian robot (the controller shapes the motion)`
+    );
+  actionSpec.signals.forEach((signal, i) => {
+    if (signal.unit === "rad" && Number.isFinite(maxDelta[i]))
+      throw new RangeError(
+        `safety.maxDeltaPerTick: ${maxDelta[i]} on '${signal.name}' would cap a rotation-vector component, which jumps by 2π between equivalent forms near a half turn; leave it unset for a cartesian robot (the controller shapes the motion, the rig limits the torque rate)`
+      );
+  });
+}
 function createSafetyLayer(options, actionSpec, observationSpec, events) {
   const parsed = safetyOptionsSchema.parse(options);
   const n = actionSpec.signals.length;
@@ -52,6 +64,7 @@ function createSafetyLayer(options, actionSpec, observationSpec, events) {
     throw new RangeError(`action spec: safe action has ${actionSpec.safe.length} values, expected ${n}`);
   }
   const safe = Float64Array.from(actionSpec.safe);
+  if (actionSpec.mode === "cartesian") refuseRotationFilters(actionSpec, parsed.smoothing, maxDelta);
   for (let i = 0; i < n; i++) {
     const name = actionSpec.signals[i].name;
     if (!(lower[i] <= upper[i])) {
