@@ -237,6 +237,12 @@ export function loadContract(file: string): PolicyContract {
   const deployFile = path.resolve(path.dirname(file), deployName!);
   // PyYAML's Python-slice tag is part of the layout unitree_rl_lab writes (see pythonSliceTag).
   const deploy = parseText(readText(deployFile, 'deploy YAML'), deployFile, { customTags: [pythonSliceTag] });
+  if (deploy !== null && typeof deploy === 'object' && 'articulations' in deploy && 'scene' in deploy)
+    throw new DeployError(
+      file,
+      'deploy',
+      `${deployName} is an Isaac Lab IO descriptors file (it has articulations and scene), not a deploy YAML; name it as io_descriptors: ${deployName}`,
+    );
   return parseContract(
     contractFromDeploy(
       deploy,

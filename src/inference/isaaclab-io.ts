@@ -37,13 +37,15 @@ import { z } from 'zod';
 import type { ContractInput } from './contract-schema.ts';
 import { contractFromDeploy, DeployError } from './isaaclab.ts';
 
-const numberOrList = z.union([z.number(), z.array(z.number())]);
+const numberOrList = z.union([z.number(), z.array(z.number())], {
+  error: 'expected a number, or a list of numbers (one per joint or dimension)',
+});
 /**
  * A clip bound as PyYAML writes it: Isaac Lab fills the joints an action's clip does not name with
  * [-inf, inf] (`-.inf`, `.inf` in the file), so an infinite bound is "no limit" there.
  */
 const bound = z.union([z.number(), z.literal(Number.POSITIVE_INFINITY), z.literal(Number.NEGATIVE_INFINITY)]);
-const pair = z.tuple([bound, bound]);
+const pair = z.tuple([bound, bound], { error: 'expected [lower, upper] (numbers; .inf for no bound)' });
 /** An unbounded side as the deploy reader's finite bounds: the largest double clips nothing. */
 const finite = ([lo, hi]: readonly [number, number]): [number, number] => [
   Math.max(lo, -Number.MAX_VALUE),
@@ -91,7 +93,7 @@ const observationSchema = z.looseObject({
     scale: numberOrList.nullable().optional(),
     clip: pair.nullable().optional(),
     history_length: z.number().int().min(0).default(0),
-    flatten_history_dim: z.boolean().default(true),
+    flatten_history_dim: z.boolean({ error: 'expected true or false' }).default(true),
   }),
   extras: z.looseObject({ modifiers: z.unknown().optional() }).nullable().optional(),
 });

@@ -424,6 +424,55 @@ describe("Isaac Lab's IO descriptors, unchanged", () => {
 });
 
 describe('refusals name the file, the key and what was expected', () => {
+  it('an IO descriptors file named as deploy: says which key it belongs under', () => {
+    const io = path.join(dir, 'misnamed.IO_descriptors.yaml');
+    writeFileSync(io, safeDump(go2Descriptors()));
+    const file = path.join(dir, 'misnamed.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        format: 'isaaclab-deploy/1',
+        deploy: 'misnamed.IO_descriptors.yaml',
+        model: 'policy.onnx',
+        bind: binding,
+      }),
+    );
+    expect(() => loadContract(file)).toThrow(
+      `${file}: deploy: misnamed.IO_descriptors.yaml is an Isaac Lab IO descriptors file (it has articulations and scene), not a deploy YAML; name it as io_descriptors: misnamed.IO_descriptors.yaml`,
+    );
+  });
+
+  it('malformed values say what was expected, not only that the input is invalid', () => {
+    const nested = files(
+      'nested-scale',
+      edited((d) => {
+        d.actions[0].scale = [[0.25]];
+      }),
+      binding,
+    );
+    expect(nested.load).toThrow(
+      `${nested.io}: actions.0.scale: expected a number, or a list of numbers (one per joint or dimension)`,
+    );
+    const flatten = files(
+      'flatten-null',
+      edited((d) => {
+        d.observations.policy[0].overloads.flatten_history_dim = null;
+      }),
+      binding,
+    );
+    expect(flatten.load).toThrow(
+      /observations\.policy\.0\.overloads\.flatten_history_dim: expected true or false/,
+    );
+    const clip = files(
+      'clip-triple',
+      edited((d) => {
+        d.actions[0].clip = d.actions[0].joint_names.map(() => [-1, 0, 1]);
+      }),
+      binding,
+    );
+    expect(clip.load).toThrow(/actions\.0\.clip\.0: expected \[lower, upper\]/);
+  });
+
   it('an action term other than the joint actions reproduced here', () => {
     const f = files(
       'relative',
