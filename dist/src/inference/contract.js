@@ -190,6 +190,12 @@ function loadContract(file) {
   }
   const deployFile = path.resolve(path.dirname(file), deployName);
   const deploy = parseText(readText(deployFile, "deploy YAML"), deployFile, { customTags: [pythonSliceTag] });
+  if (deploy !== null && typeof deploy === "object" && "articulations" in deploy && "scene" in deploy)
+    throw new DeployError(
+      file,
+      "deploy",
+      `${deployName} is an Isaac Lab IO descriptors file (it has articulations and scene), not a deploy YAML; name it as io_descriptors: ${deployName}`
+    );
   return parseContract(
     contractFromDeploy(
       deploy,

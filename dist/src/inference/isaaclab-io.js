@@ -3,9 +3,11 @@
 // src/inference/isaaclab-io.ts
 import { z } from "zod";
 import { contractFromDeploy, DeployError } from "./isaaclab.js";
-var numberOrList = z.union([z.number(), z.array(z.number())]);
+var numberOrList = z.union([z.number(), z.array(z.number())], {
+  error: "expected a number, or a list of numbers (one per joint or dimension)"
+});
 var bound = z.union([z.number(), z.literal(Number.POSITIVE_INFINITY), z.literal(Number.NEGATIVE_INFINITY)]);
-var pair = z.tuple([bound, bound]);
+var pair = z.tuple([bound, bound], { error: "expected [lower, upper] (numbers; .inf for no bound)" });
 var finite = ([lo, hi]) => [
   Math.max(lo, -Number.MAX_VALUE),
   Math.min(hi, Number.MAX_VALUE)
@@ -46,7 +48,7 @@ var observationSchema = z.looseObject({
     scale: numberOrList.nullable().optional(),
     clip: pair.nullable().optional(),
     history_length: z.number().int().min(0).default(0),
-    flatten_history_dim: z.boolean().default(true)
+    flatten_history_dim: z.boolean({ error: "expected true or false" }).default(true)
   }),
   extras: z.looseObject({ modifiers: z.unknown().optional() }).nullable().optional()
 });
