@@ -29,6 +29,7 @@ import {
 import type { ControllerPlugin } from '../../src/config/plugin.ts';
 import type { Controller, ControllerContext } from '../../src/core/controller.ts';
 import { signalIndex } from '../../src/core/spec.ts';
+import { multiplyInto } from './linalg.ts';
 
 /** libfranka's cartesian_impedance_control example: 150 N/m, 10 N*m/rad; damping 2√K. */
 export const frankaCartesianStiffness = [150, 150, 150, 10, 10, 10];
@@ -159,7 +160,7 @@ export class CartesianReachController implements Controller {
     for (let k = 0; k < 3; k++) pose[k] = this.p0[k]! + u * (this.p1[k]! - this.p0[k]!);
     for (let k = 0; k < 3; k++) this.v3[k] = u * this.turn[k]!;
     rotationFromVector(this.v3, 0, this.m1);
-    multiply(this.m1, this.r0, this.m2);
+    multiplyInto(this.m2, this.m1, this.r0, 3, 3, 3);
     vectorFromRotation(this.m2, pose, 3);
     action.set(this.base);
     for (let k = 0; k < 6; k++) {
@@ -219,13 +220,6 @@ export class CartesianReachController implements Controller {
     this.data = undefined;
     this.sim = undefined;
   }
-}
-
-/** a·b of row-major 3×3 matrices. */
-function multiply(a: Float64Array, b: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < 3; i++)
-    for (let j = 0; j < 3; j++)
-      out[3 * i + j] = a[3 * i]! * b[j]! + a[3 * i + 1]! * b[3 + j]! + a[3 * i + 2]! * b[6 + j]!;
 }
 
 export const cartesianReachPlugin: ControllerPlugin<CartesianReachOptions> = {

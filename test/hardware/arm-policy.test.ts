@@ -22,6 +22,7 @@ import {
 import { parseRunConfig } from '../../src/config/load.ts';
 import type { TickRecord } from '../../src/core/tick.ts';
 import { runFromConfig } from '../../src/loop/runner.ts';
+import { runCli } from './helpers.ts';
 
 useTestLinkKey();
 const root = join(import.meta.dirname, '../..');
@@ -70,19 +71,16 @@ describe('the learned reaching policy on the arm at 1 kHz', () => {
     config.loop.maxConsecutiveMisses = 200;
     config.safety.staleAfterTicks = 400;
     const target = config.commands.target.initial as number[];
-    const sink = observationsAt([]);
+    // As a user runs it: `tether run` in its own process, read back from its log.
     const { result, rigReport: report } = await runAgainstRig(rig, () =>
-      runFromConfig(
-        parseRunConfig(stringify(config), join(work.path, 'arm-policy.yaml'), plugins),
-        { duration: 4 },
-        { sinks: [sink] },
-      ),
+      runCli(config, work.path, 'arm-policy', 4),
     );
-    expect(result.report.latched).toBeUndefined();
+    expect(result.code).toBe(0);
+    expect(result.latched).toBeUndefined();
     expect(report.trips).toEqual({});
     expect(report.commandsReceived).toBeGreaterThan(1500);
     // It moved there (from the home pose, 0.23 m away) and stays.
-    expect(distance(sink.last, target)).toBeLessThan(0.01);
+    expect(distance(result.lastObservation, target)).toBeLessThan(0.01);
   }, 60_000);
 
   it('the same config on the simulated arm reaches a target, then the next one the command moves to', async () => {

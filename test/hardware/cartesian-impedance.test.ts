@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { plugins } from '../../app/plugins.ts';
+import { parse } from 'yaml';
 import {
   CartesianReachController,
   cartesianReachOptions,
@@ -44,14 +43,11 @@ import {
   SiteKinematics,
   vectorFromRotation,
 } from '../../sim/site-kinematics.ts';
-import { parseRunConfig } from '../../src/config/load.ts';
 import { EventBuffer } from '../../src/core/events.ts';
 import type { ActionSpec } from '../../src/core/spec.ts';
-import type { TickRecord } from '../../src/core/tick.ts';
 import { checkContractAgainstRobot, parseContract } from '../../src/inference/contract.ts';
-import { runFromConfig } from '../../src/loop/runner.ts';
 import { createSafetyLayer } from '../../src/safety/safety-layer.ts';
-import { serialRobot, sleep, until } from './helpers.ts';
+import { runCli, serialRobot, sleep, until } from './helpers.ts';
 
 useTestLinkKey();
 const root = join(import.meta.dirname, '../..');
@@ -413,8 +409,6 @@ describe('the shipped Cartesian impedance configs over a pty', () => {
     config.robot.requestTimeoutMs = 5000;
     config.loop.maxConsecutiveMisses = 200;
     config.safety.staleAfterTicks = 400;
-    let last: Float64Array = new Float64Array(0);
-    let reachedAt = Number.NaN;
     const goal = Float64Array.from([...config.controller.target, ...config.controller.orientation]);
     const measured = new Float64Array(6);
     const sim = await SimModel.load('arm');
@@ -429,23 +423,18 @@ describe('the shipped Cartesian impedance configs over a pty', () => {
       vectorFromRotation(rotation, measured, 3);
       return measured;
     };
-    const sink = {
-      writeTick(r: TickRecord) {
-        last = r.observation;
-        if (Number.isNaN(reachedAt) && r.observation.length > 16) {
-          const o = r.observation;
-          if (Math.hypot(o[14]! - goal[0]!, o[15]! - goal[1]!, o[16]! - goal[2]!) < 0.01)
-            reachedAt = r.deadline;
-        }
-      },
-    };
+    // As a user runs it: `tether run` in its own process, read back from its log.
     const { result, rigReport: report } = await runAgainstRig(rig, () =>
-      runFromConfig(
-        parseRunConfig(stringify(config), join(work.path, 'arm-cartesian.yaml'), plugins),
-        { duration: 5 },
-        { sinks: [sink] },
-      ),
+      runCli(config, work.path, 'arm-cartesian', 5),
     );
+    const last = result.lastObservation;
+    const ticks = result.log.ticks;
+    let reachedAt = Number.NaN;
+    for (let i = 0; i < ticks.count && Number.isNaN(reachedAt); i++) {
+      const o = ticks.observation.subarray(i * ticks.observationSize, (i + 1) * ticks.observationSize);
+      if (Math.hypot(o[14]! - goal[0]!, o[15]! - goal[1]!, o[16]! - goal[2]!) < 0.01)
+        reachedAt = ticks.time[i]!;
+    }
     const pose = poseOf(last);
     const positionError = Math.hypot(pose[0]! - goal[0]!, pose[1]! - goal[1]!, pose[2]! - goal[2]!);
     const angleError = angleBetween(goal, pose);
@@ -455,7 +444,8 @@ describe('the shipped Cartesian impedance configs over a pty', () => {
     kinematics.dispose();
     data.delete();
     sim.dispose();
-    expect(result.report.latched).toBeUndefined();
+    expect(result.code).toBe(0);
+    expect(result.latched).toBeUndefined();
     expect(report.trips).toEqual({});
     expect(report.commandsReceived).toBeGreaterThan(2000);
     // The flange observation and the kinematics of the observed joints agree.

@@ -1,8 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import type { LinkRobot } from '../../hardware/link/link-robot.ts';
 import { mqttRobotPlugin, serialRobotPlugin } from '../../hardware/link/plugins.ts';
-import { useTestLinkKey } from '../../hardware/tools/processes.ts';
+import { spawnRuntime, useTestLinkKey } from '../../hardware/tools/processes.ts';
 import { EventBuffer } from '../../src/core/events.ts';
 import type { Robot } from '../../src/core/robot.ts';
+import { readLog, type TetherLog } from '../../src/logging/reader.ts';
 import { createSafetyLayer, type SafetyOptions } from '../../src/safety/safety-layer.ts';
 import type { SafetyLayer } from '../../src/safety/types.ts';
 
@@ -128,4 +132,40 @@ export class HostLoop {
     if (start < 0 || latched < 0) return Number.POSITIVE_INFINITY;
     return latched - start + 1;
   }
+}
+
+/** What a `tether run` process left behind: its exit code, its output and its MCAP log. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly log: TetherLog;
+  /** The observation of the last logged tick. */
+  readonly lastObservation: Float64Array;
+  /** Why the safety layer latched, from the log's events; undefined when it never did. */
+  readonly latched: string | undefined;
+}
+
+/**
+ * Runs `config` as a user does: written to `<dir>/<name>.yaml`, then `tether run` in its own
+ * process for `seconds` with its log, read back when the process has exited.
+ */
+export async function runCli(config: object, dir: string, name: string, seconds: number): Promise<CliRun> {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, stringify(config));
+  const logPath = join(dir, `${name}.mcap`);
+  const runtime = spawnRuntime(file, ['--duration', String(seconds), '--log', logPath]);
+  const code = await runtime.exited;
+  const log = await readLog(logPath);
+  const t = log.ticks;
+  const at = (t.count - 1) * t.observationSize;
+  const latch = log.events.find((e) => e.source === 'safety' && (e.kind === 'estop' || e.kind === 'fault'));
+  return {
+    code,
+    stdout: runtime.output.stdout,
+    stderr: runtime.output.stderr,
+    log,
+    lastObservation: t.observation.slice(at, at + t.observationSize),
+    latched: latch?.message,
+  };
 }
