@@ -10,6 +10,7 @@ import {
   vectorFromRotation
 } from "../../sim/site-kinematics.js";
 import { signalIndex } from "../../src/core/spec.js";
+import { multiplyInto } from "./linalg.js";
 var frankaCartesianStiffness = [150, 150, 150, 10, 10, 10];
 var axes = ["x", "y", "z", "rx", "ry", "rz"];
 var six = z.union([z.number().nonnegative(), z.array(z.number().nonnegative()).length(6)]);
@@ -127,7 +128,7 @@ var CartesianReachController = class {
     for (let k = 0; k < 3; k++) pose[k] = this.p0[k] + u * (this.p1[k] - this.p0[k]);
     for (let k = 0; k < 3; k++) this.v3[k] = u * this.turn[k];
     rotationFromVector(this.v3, 0, this.m1);
-    multiply(this.m1, this.r0, this.m2);
+    multiplyInto(this.m2, this.m1, this.r0, 3, 3, 3);
     vectorFromRotation(this.m2, pose, 3);
     action.set(this.base);
     for (let k = 0; k < 6; k++) {
@@ -185,11 +186,6 @@ var CartesianReachController = class {
     this.sim = void 0;
   }
 };
-function multiply(a, b, out) {
-  for (let i = 0; i < 3; i++)
-    for (let j = 0; j < 3; j++)
-      out[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
-}
 var cartesianReachPlugin = {
   kind: "cartesian-reach",
   description: "Cartesian reaching by Cartesian impedance: a minimum-jerk straight line and slerp stream the pose and per-axis gains to a cartesian-mode arm",
