@@ -89,7 +89,14 @@ it('while what it sends backs up (the other end reads nothing, as a host that di
       const n = encodeFrame(message, message.length, scratch, frame);
       expect(writeSync(host, frame, 0, n)).toBe(n);
     }
-    await until('every frame written to it', () => received.length === 50, 5_000);
+    // Generous: on a loaded machine with the other link tests' ptys beside it, this once took over
+    // 5 s (the cause was not found); the wait names what had arrived, and what was refused, if it fails.
+    await until('every frame written to it', () => received.length === 50, 15_000).catch((error: Error) => {
+      const { crcErrors, decodeErrors } = rig.counters;
+      throw new Error(
+        `${error.message}: received ${received.length} of 50 (crc errors ${crcErrors}, decode errors ${decodeErrors})`,
+      );
+    });
     expect(received).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   } finally {
     closeSync(host);
