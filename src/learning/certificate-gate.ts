@@ -11,7 +11,8 @@
  *   is run again on the certificate's model with the candidate's network as its controller, at the
  *   certificate's ρ, and the gate passes only on a sound proof (VERIFIED); the new certificate is
  *   written beside the candidate. A counterexample, a budget that runs out (UNKNOWN), or a network
- *   the verifier cannot take (a tanh output, inputs it cannot map onto the certified state) fail it.
+ *   the verifier cannot take (a sigmoid or ELU, inputs it cannot map onto the certified state)
+ *   fail it.
  *
  * Sampling only refutes; nothing here is called verified unless the verifier proved it.
  */
@@ -60,8 +61,9 @@ type Expressed =
 /**
  * The candidate as the verifier's controller `u = clamp(net(x + ε) − net(0) + u*, u_lo, u_up)`:
  * inputs the certified state signals in order (per-term scale and offset and a normaliser in the
- * graph folded into the first layer), hidden ReLUs, a linear output (the contract's and the graph's
- * trailing scale and offset folded into the last layer), no clip tighter than the certified clamp.
+ * graph folded into the first layer), hidden ReLUs or tanhs, a linear output (the
+ * contract's and the graph's trailing scale and offset folded into the last layer; after an output
+ * tanh, a 1×1 layer of its own), no clip tighter than the certified clamp.
  */
 export function expressPolicy(
   onnx: Uint8Array,
@@ -155,12 +157,15 @@ export function expressPolicy(
     upper = Math.min(upper, hi);
   };
   const trailing: ChainStep[] = [];
-  while (steps.length > 0 && steps.at(-1)!.op !== 'dense' && steps.at(-1)!.op !== 'relu')
-    trailing.unshift(steps.pop()!);
+  while (steps.length > 0 && steps.at(-1)!.op !== 'dense') trailing.unshift(steps.pop()!);
+  // A tanh straight after the last dense layer is one more hidden tanh, followed by a 1×1 layer
+  // that carries the scaling below.
+  const outputTanh = trailing[0]?.op === 'tanh';
+  if (outputTanh) trailing.shift();
   for (const step of trailing) {
-    if (step.op === 'tanh' || step.op === 'sigmoid' || step.op === 'elu')
+    if (step.op === 'tanh' || step.op === 'sigmoid' || step.op === 'elu' || step.op === 'relu')
       return fail(
-        `its output passes through ${step.op}: the verifier bounds ReLU networks and affine laws, not ${step.op}`,
+        `its output passes through ${step.op} after a scaling: the verifier bounds ReLU and tanh networks and affine laws, with at most a tanh straight after the last layer`,
       );
     if (step.op === 'clip') clipTo(step.lower, step.upper);
     else if (step.op === 'mul' || step.op === 'div' || step.op === 'add' || step.op === 'sub') {
@@ -188,17 +193,21 @@ export function expressPolicy(
       `it clamps its command to [${lower}, ${upper}], tighter than the certified clamp [${uLo}, ${uUp}]`,
     );
 
-  // Dense layers with ReLUs between them.
+  // Dense layers with a ReLU or a tanh after each but the last.
   const dense: Extract<ChainStep, { op: 'dense' }>[] = [];
+  const activations: ('relu' | 'tanh')[] = [];
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
     if (step.op !== 'dense') return fail(`step ${i} of its graph is ${step.op}, expected a dense layer`);
     dense.push(step);
     const next = steps[i + 1];
     if (next === undefined) break;
-    if (next.op !== 'relu') return fail(`its hidden activation is ${next.op}: the verifier takes ReLU`);
+    if (next.op !== 'relu' && next.op !== 'tanh')
+      return fail(`its hidden activation is ${next.op}: the verifier takes ReLU or tanh`);
+    activations.push(next.op);
     i++;
   }
+  if (outputTanh) activations.push('tanh');
   if (dense.length === 0) return fail('its graph has no dense layer');
   if (dense[0]!.inSize !== n || dense.at(-1)!.outSize !== 1)
     return fail(
@@ -222,7 +231,7 @@ export function expressPolicy(
       weight.push(row);
       bias.push(b);
     }
-    if (index === dense.length - 1) {
+    if (index === dense.length - 1 && !outputTanh) {
       for (let r = 0; r < weight.length; r++) {
         weight[r] = weight[r]!.map((w) => s * w);
         bias[r] = s * bias[r]! + o;
@@ -230,24 +239,32 @@ export function expressPolicy(
     }
     return { weight, bias };
   });
+  if (outputTanh) layers.push({ weight: [[s]], bias: [o] });
+  // A network with no tanh is written as the published models are, so its hash is theirs.
+  const activation = activations.includes('tanh') ? { activation: activations } : {};
   // The model subtracts net(0) and adds u*: u* = net(0) makes its controller net(x) itself.
   return {
     ok: true,
     controller: {
+      ...activation,
       negative_slope: 0,
       layers,
       u_lo: [uLo],
       u_up: [uUp],
-      u_star: [evaluate(layers, new Float64Array(n))],
+      u_star: [evaluate(layers, activations, new Float64Array(n))],
     },
   };
 }
 
-function evaluate(layers: readonly { weight: number[][]; bias: number[] }[], x: Float64Array): number {
+function evaluate(
+  layers: readonly { weight: number[][]; bias: number[] }[],
+  activations: readonly ('relu' | 'tanh')[],
+  x: Float64Array,
+): number {
   let v = Array.from(x);
   layers.forEach((layer, i) => {
     v = layer.weight.map((row, r) => row.reduce((sum, w, k) => sum + w * v[k]!, layer.bias[r]!));
-    if (i < layers.length - 1) v = v.map((z) => Math.max(0, z));
+    if (i < layers.length - 1) v = v.map((z) => (activations[i] === 'tanh' ? Math.tanh(z) : Math.max(0, z)));
   });
   return v[0]!;
 }

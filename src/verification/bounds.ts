@@ -1,7 +1,7 @@
 import type { Bounder, BoundMethod, BoxBounds } from './bounder.ts';
 import { type StepBounds, stepBounds } from './dynamics.ts';
 import { uncertaintyLayout } from './forward.ts';
-import { intervalActivation, intervalAffine } from './interval.ts';
+import { intervalAffine, intervalAtPoint, intervalHidden } from './interval.ts';
 import { LinearBox, LinearSum, LinVec } from './linear.ts';
 import type { DenseLayer, LyapunovModel, Mlp } from './model.ts';
 import { searchDim } from './model.ts';
@@ -47,24 +47,6 @@ function matrixEnclosure(model: LyapunovModel): ConstInterval[] {
   return out;
 }
 
-/** Interval enclosure of a scalar MLP at a single point (used for net(0), φ(0)). */
-function pointEnclosure(mlp: Mlp, x: ArrayLike<number>): ConstInterval {
-  const w = widest(mlp);
-  let lo = Float64Array.from(x);
-  let hi = Float64Array.from(x);
-  const c = new Float64Array(w);
-  const r = new Float64Array(w);
-  mlp.layers.forEach((layer, k) => {
-    const nLo = new Float64Array(layer.outSize);
-    const nHi = new Float64Array(layer.outSize);
-    intervalAffine(layer, lo, hi, nLo, nHi, c, r);
-    if (k < mlp.layers.length - 1) intervalActivation(nLo, nHi, layer.outSize, mlp.slope);
-    lo = nLo;
-    hi = nHi;
-  });
-  return { lo: lo[0]!, hi: hi[0]! };
-}
-
 interface Constants {
   readonly netZero: ConstInterval;
   readonly phiZero: ConstInterval;
@@ -82,8 +64,8 @@ function constantsOf(model: LyapunovModel): Constants {
   const lyap = model.lyapunov;
   const layout = uncertaintyLayout(model);
   return {
-    netZero: pointEnclosure(model.controller.net, zero),
-    phiZero: lyap.kind === 'neural' ? pointEnclosure(lyap.phi, zero) : exact(0),
+    netZero: intervalAtPoint(model.controller.net, zero),
+    phiZero: lyap.kind === 'neural' ? intervalAtPoint(lyap.phi, zero) : exact(0),
     m: matrixEnclosure(model),
     oneMinusKappa: cSub(exact(1), constant(model.spec.kappa)),
     lLayer:
@@ -130,7 +112,7 @@ export class IntervalBounder implements Bounder {
     mlp.layers.forEach((layer, k) => {
       const b = this.bufs[k % 2]!;
       intervalAffine(layer, inLo, inHi, b.lo, b.hi, this.c, this.r);
-      if (k < last) intervalActivation(b.lo, b.hi, layer.outSize, mlp.slope);
+      if (k < last) intervalHidden(mlp, k, b.lo, b.hi, layer.outSize);
       inLo = b.lo;
       inHi = b.hi;
     });
@@ -256,7 +238,7 @@ class NeuralLinearValue implements LinearValue {
       this.box.affine(phi.layers[i]!, h, pre);
       if (i < last) {
         const post = this.layers[2 * i + 1]!;
-        this.box.activation(pre, post, phi.slope);
+        this.box.hidden(phi, i, pre, post);
         h = post;
       } else h = pre;
     }
@@ -382,7 +364,7 @@ export class LinearBounder implements Bounder {
       this.box.affine(net.layers[i]!, h, pre);
       if (i < last) {
         const post = this.netLayers[2 * i + 1]!;
-        this.box.activation(pre, post, net.slope);
+        this.box.hidden(net, i, pre, post);
         h = post;
       } else h = pre;
     }

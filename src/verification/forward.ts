@@ -16,13 +16,14 @@ export function evalMlp(mlp: Mlp, x: ArrayLike<number>, a: Float64Array, b: Floa
   let out = a;
   const last = mlp.layers.length - 1;
   for (let k = 0; k <= last; k++) {
+    const tanh = k < last && mlp.activations[k] === 'tanh';
     const layer = mlp.layers[k]!;
     const { inSize, outSize, weight, bias } = layer;
     for (let i = 0; i < outSize; i++) {
       let s = bias[i]!;
       const row = i * inSize;
       for (let j = 0; j < inSize; j++) s += weight[row + j]! * input[j]!;
-      out[i] = k < last && s < 0 ? s * mlp.slope : s;
+      out[i] = k === last ? s : tanh ? Math.tanh(s) : s < 0 ? s * mlp.slope : s;
     }
     input = out;
     out = out === a ? b : a;

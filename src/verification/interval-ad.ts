@@ -1,4 +1,4 @@
-import { cosInterval, down, sinInterval, up } from './rounding.ts';
+import { cosInterval, down, sinInterval, tanhDown, tanhUp, up } from './rounding.ts';
 
 /**
  * Interval arithmetic with forward-mode derivatives, rounded outward: each quantity carries an
@@ -197,6 +197,78 @@ export class DualArith {
       d.gHi[i] = prod[1]!;
     }
     return d;
+  }
+
+  /**
+   * Σ_j w_j·a_j + bias over `count` weights of `weight` from `offset` (one row of a dense layer):
+   * the weights are exact floats, so each term is a scaling of an enclosure.
+   */
+  affine(weight: Float64Array, offset: number, count: number, bias: number, a: readonly Dual[]): Dual {
+    const d = this.alloc();
+    let lo = bias;
+    let hi = bias;
+    d.gLo.fill(0);
+    d.gHi.fill(0);
+    for (let j = 0; j < count; j++) {
+      const w = weight[offset + j]!;
+      if (w === 0) continue;
+      const x = a[j]!;
+      lo = down(lo + down(w > 0 ? w * x.lo : w * x.hi));
+      hi = up(hi + up(w > 0 ? w * x.hi : w * x.lo));
+      for (let i = 0; i < this.m; i++) {
+        const gl = x.gLo[i]!;
+        const gh = x.gHi[i]!;
+        if (gl === 0 && gh === 0) continue;
+        d.gLo[i] = down(d.gLo[i]! + down(w > 0 ? w * gl : w * gh));
+        d.gHi[i] = up(d.gHi[i]! + up(w > 0 ? w * gh : w * gl));
+      }
+    }
+    d.lo = lo;
+    d.hi = hi;
+    return d;
+  }
+
+  /** tanh(a); (tanh a)′ = (1 − tanh² a)·a′, with tanh² over the value's enclosure. */
+  tanh(a: Dual): Dual {
+    const d = this.alloc();
+    d.lo = tanhDown(a.lo);
+    d.hi = tanhUp(a.hi);
+    const sqLo = d.lo >= 0 ? down(d.lo * d.lo) : d.hi <= 0 ? down(d.hi * d.hi) : 0;
+    const sqHi = up(Math.max(d.lo * d.lo, d.hi * d.hi));
+    this.scaleDerivative(a, Math.max(0, down(1 - sqHi)), Math.min(1, up(1 - sqLo)), d);
+    return d;
+  }
+
+  /**
+   * max(a, slope·a) for slope in [0, 1] (ReLU, LeakyReLU). Where a may change sign the derivative
+   * is any value between slope and 1 (the mean-value form of a Lipschitz map takes the hull).
+   */
+  leakyRelu(a: Dual, slope: number): Dual {
+    const d = this.alloc();
+    if (a.lo >= 0) {
+      DualArith.copy(a, d);
+      return d;
+    }
+    d.lo = down(slope * a.lo);
+    d.hi = a.hi <= 0 ? up(slope * a.hi) : a.hi;
+    if (a.hi <= 0) this.scaleDerivative(a, slope, slope, d);
+    else this.scaleDerivative(a, slope, 1, d);
+    return d;
+  }
+
+  /** d′ = [kLo, kHi]·a′. */
+  private scaleDerivative(a: Dual, kLo: number, kHi: number, d: Dual): void {
+    for (let i = 0; i < this.m; i++) {
+      const gl = a.gLo[i]!;
+      const gh = a.gHi[i]!;
+      if (gl === 0 && gh === 0) {
+        d.gLo[i] = 0;
+        d.gHi[i] = 0;
+        continue;
+      }
+      d.gLo[i] = mulLo(kLo, kHi, gl, gh);
+      d.gHi[i] = mulHi(kLo, kHi, gl, gh);
+    }
   }
 
   /** Results of the last `sinCos`. */

@@ -1,5 +1,5 @@
-import type { DenseLayer } from './model.ts';
-import { down, sumError, up } from './rounding.ts';
+import type { DenseLayer, Mlp } from './model.ts';
+import { type ConstInterval, down, sumError, tanhDown, tanhUp, up } from './rounding.ts';
 
 /**
  * Interval bound propagation (IBP) in centre/radius form with outward rounding. Each function
@@ -58,4 +58,36 @@ export function intervalActivation(lo: Float64Array, hi: Float64Array, size: num
       hi[i] = Math.max(h, up(slope * l));
     }
   }
+}
+
+/** tanh elementwise in place: tanh is increasing, so the ends map to the ends. */
+export function intervalTanh(lo: Float64Array, hi: Float64Array, size: number): void {
+  for (let i = 0; i < size; i++) {
+    lo[i] = tanhDown(lo[i]!);
+    hi[i] = tanhUp(hi[i]!);
+  }
+}
+
+/** The MLP's activation after hidden layer `k`, elementwise in place. */
+export function intervalHidden(mlp: Mlp, k: number, lo: Float64Array, hi: Float64Array, size: number): void {
+  if (mlp.activations[k] === 'tanh') intervalTanh(lo, hi, size);
+  else intervalActivation(lo, hi, size, mlp.slope);
+}
+
+/** Interval enclosure of a scalar MLP at a single point (net(0), φ(0)). */
+export function intervalAtPoint(mlp: Mlp, x: ArrayLike<number>): ConstInterval {
+  const width = Math.max(x.length, ...mlp.layers.map((l) => Math.max(l.inSize, l.outSize)));
+  let lo = Float64Array.from(x);
+  let hi = Float64Array.from(x);
+  const c = new Float64Array(width);
+  const r = new Float64Array(width);
+  mlp.layers.forEach((layer, k) => {
+    const nLo = new Float64Array(layer.outSize);
+    const nHi = new Float64Array(layer.outSize);
+    intervalAffine(layer, lo, hi, nLo, nHi, c, r);
+    if (k < mlp.layers.length - 1) intervalHidden(mlp, k, nLo, nHi, layer.outSize);
+    lo = nLo;
+    hi = nHi;
+  });
+  return { lo: lo[0]!, hi: hi[0]! };
 }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * A certified-controller model: a controller (an MLP with a clamp; a linear gain is a one-layer
- * MLP), a Lyapunov function, a discrete-time dynamics and the verification spec (box, κ, ρ, hole).
+ * A certified-controller model: a controller (an MLP with ReLU-family or tanh hidden layers and a
+ * clamp; a linear gain is a one-layer MLP), a Lyapunov function, a discrete-time dynamics and the verification spec (box, κ, ρ, hole).
  *
  * Lyapunov functions:
  * - neural (Yang et al. 2024): V(x) = |φ(x) − φ(x*)| + ‖(εI + RᵀR)(x − x*)‖₁;
@@ -30,9 +30,15 @@ export interface DenseLayer {
   readonly bias: Float64Array;
 }
 
-/** Dense layers with σ(z) = max(z, slope·z) after every layer but the last. */
+/** A hidden activation: σ(z) = max(z, slope·z) (ReLU, LeakyReLU) or tanh. */
+export type HiddenActivation = 'leaky_relu' | 'tanh';
+
+/** Dense layers with a hidden activation after every layer but the last. */
 export interface Mlp {
   readonly layers: readonly DenseLayer[];
+  /** The activation after layer k, for k < layers.length − 1. */
+  readonly activations: readonly HiddenActivation[];
+  /** The negative slope of every `leaky_relu`. */
   readonly slope: number;
 }
 
@@ -208,6 +214,7 @@ export function searchDim(model: LyapunovModel): number {
   return model.stateDim + model.uncertainty.length;
 }
 
+const activationJson = z.enum(['relu', 'leaky_relu', 'tanh']);
 const layerJson = z.object({ weight: z.array(z.array(z.number())), bias: z.array(z.number()) });
 const boxJson = z.object({ lo: z.array(z.number()), up: z.array(z.number()) });
 const interval = z
@@ -246,6 +253,11 @@ export const modelJsonSchema = z.object({
   state_dim: z.number().int().positive(),
   x_star: z.array(z.number()),
   controller: z.object({
+    /**
+     * Hidden activation, one for all hidden layers or one per hidden layer: relu or leaky_relu,
+     * both max(z, negative_slope·z) (the published models say `relu`), or tanh.
+     */
+    activation: z.union([activationJson, z.array(activationJson)]).default('leaky_relu'),
     negative_slope: z.number().min(0).max(1),
     layers: z.array(layerJson).min(1),
     u_lo: z.array(z.number()).length(1),
@@ -317,7 +329,22 @@ export type ModelJson = z.input<typeof modelJsonSchema> & Record<string, unknown
 /** A model file with the neural (Yang et al.) Lyapunov function. */
 export type NeuralModelJson = ModelJson & { lyapunov: z.input<typeof neuralLyapunovJson> };
 
-function toMlp(layers: readonly { weight: number[][]; bias: number[] }[], slope: number, where: string): Mlp {
+function toMlp(
+  layers: readonly { weight: number[][]; bias: number[] }[],
+  activation: z.infer<typeof activationJson> | readonly z.infer<typeof activationJson>[],
+  slope: number,
+  where: string,
+): Mlp {
+  const hiddenCount = layers.length - 1;
+  if (Array.isArray(activation) && activation.length !== hiddenCount)
+    throw new RangeError(
+      `${where}.activation: ${activation.length} entries, expected one per hidden layer (${hiddenCount})`,
+    );
+  const named = (a: z.infer<typeof activationJson>): HiddenActivation =>
+    a === 'tanh' ? 'tanh' : 'leaky_relu';
+  const activations = Array.isArray(activation)
+    ? activation.map(named)
+    : new Array<HiddenActivation>(hiddenCount).fill(named(activation as z.infer<typeof activationJson>));
   const out: DenseLayer[] = [];
   layers.forEach((layer, k) => {
     const outSize = layer.weight.length;
@@ -339,7 +366,7 @@ function toMlp(layers: readonly { weight: number[][]; bias: number[] }[], slope:
       );
     out.push({ inSize, outSize, weight, bias: Float64Array.from(layer.bias) });
   });
-  return { layers: out, slope };
+  return { layers: out, activations, slope };
 }
 
 /** Half-widths of the hole: `relative` × the half-width of B in each coordinate. */
@@ -466,7 +493,12 @@ export function parseModel(raw: unknown, origin = 'model'): LyapunovModel {
   const n = json.state_dim;
   if (json.x_star.length !== n || json.x_star.some((v) => v !== 0))
     throw new RangeError(`${origin}: x_star must be the origin of R^${n} (shift the state first)`);
-  const controller = toMlp(json.controller.layers, json.controller.negative_slope, `${origin}: controller`);
+  const controller = toMlp(
+    json.controller.layers,
+    json.controller.activation,
+    json.controller.negative_slope,
+    `${origin}: controller`,
+  );
   const mlps: [string, Mlp][] = [['controller', controller]];
   let lyapunov: LyapunovFunction;
   if ('kind' in json.lyapunov) {
@@ -479,7 +511,12 @@ export function parseModel(raw: unknown, origin = 'model'): LyapunovModel {
     });
     lyapunov = { kind: 'quadratic', l, lRows: rows };
   } else {
-    const phi = toMlp(json.lyapunov.phi.layers, json.lyapunov.phi.negative_slope, `${origin}: lyapunov.phi`);
+    const phi = toMlp(
+      json.lyapunov.phi.layers,
+      'leaky_relu',
+      json.lyapunov.phi.negative_slope,
+      `${origin}: lyapunov.phi`,
+    );
     mlps.push(['lyapunov.phi', phi]);
     const rRows = json.lyapunov.R.length;
     const r = new Float64Array(rRows * n);
@@ -630,7 +667,12 @@ export function modelHashes(model: LyapunovModel): ModelHashes {
   const lyapunov = s.lyapunov as Record<string, unknown>;
   const { rho: _rho, ...spec } = s.spec;
   return {
+    // The activation joins the hash only when a tanh is in it, so the hashes of every earlier
+    // certificate (ReLU-family networks) stay as they were.
     controller: sha256({
+      ...(JSON.stringify(s.controller.activation ?? '').includes('tanh')
+        ? { activation: s.controller.activation }
+        : {}),
       layers: s.controller.layers,
       slope: s.controller.negative_slope,
       u_lo: s.controller.u_lo,

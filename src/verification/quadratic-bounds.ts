@@ -1,13 +1,17 @@
 import type { Bounder, BoxBounds } from './bounder.ts';
 import { type CartpoleConstants, cartpoleConstants, cartpoleStepDual, type StepInputs } from './cartpole.ts';
 import { uncertaintyLayout } from './forward.ts';
+import { intervalAtPoint } from './interval.ts';
 import { type Dual, DualArith } from './interval-ad.ts';
-import { type LyapunovModel, searchDim } from './model.ts';
-import { constant, cSub, down, exact, up } from './rounding.ts';
+import { type LyapunovModel, type Mlp, searchDim } from './model.ts';
+import { type ConstInterval, constant, cSub, down, exact, up } from './rounding.ts';
 
 /**
- * Second-order bounds for a quadratic Lyapunov function V(x) = ‖L x‖² with an affine controller
- * (a one-layer net: u = W(x + ε) + u*, clamped) on a smooth plant (the cart-pole).
+ * Second-order bounds for a quadratic Lyapunov function V(x) = ‖L x‖² with a controller
+ * u = clamp(net(x + ε) − net(0) + u*) on a smooth plant (the cart-pole). The net is an affine law
+ * (one layer) or an MLP with tanh or ReLU-family hidden layers; its value and derivatives enter the
+ * mean-value form like the plant's (a ReLU that may switch inside a box contributes the hull of its
+ * two slopes, which the mean-value theorem for Lipschitz maps allows).
  *
  * Over a box X = c ± r (state, then uncertainty), write y = z − c. The mean-value theorem for the
  * one-period map F gives F(z) = F(c) + M y with M in the interval Jacobian J(X) (M is the Jacobian
@@ -29,11 +33,7 @@ import { constant, cSub, down, exact, up } from './rounding.ts';
  */
 
 export function quadraticFormApplies(model: LyapunovModel): boolean {
-  return (
-    model.lyapunov.kind === 'quadratic' &&
-    model.controller.net.layers.length === 1 &&
-    model.dynamics.system === 'cartpole'
-  );
+  return model.lyapunov.kind === 'quadratic' && model.dynamics.system === 'cartpole';
 }
 
 /** Sum of products with outward rounding, for small fixed-size interval algebra. */
@@ -89,7 +89,11 @@ export class QuadraticFormBounder implements Bounder {
   private readonly derivs: DualArith;
   private readonly l: Float64Array;
   private readonly rows: number;
-  private readonly w: Float64Array;
+  private readonly net: Mlp;
+  /** An enclosure of net(0) (the model subtracts it). */
+  private readonly netZero: ConstInterval;
+  private readonly layerOut: Dual[][];
+  private readonly seen: Dual[];
   private readonly uStar: number;
   private readonly uLo: number;
   private readonly uUp: number;
@@ -147,13 +151,16 @@ export class QuadraticFormBounder implements Bounder {
     if (lyap.kind !== 'quadratic') throw new RangeError('unreachable');
     this.l = lyap.l;
     this.rows = lyap.lRows;
-    this.w = model.controller.net.layers[0]!.weight;
+    this.net = model.controller.net;
+    this.netZero = intervalAtPoint(this.net, new Float64Array(n));
     this.uStar = model.controller.uStar;
     this.uLo = model.controller.uLo;
     this.uUp = model.controller.uUp;
     this.oneMinusKappa = cSub(exact(1), constant(model.spec.kappa));
     this.layout = uncertaintyLayout(model);
     this.estimateDim = this.layout.estimate.map((k) => (k >= 0 ? n + k : -1));
+    this.layerOut = this.net.layers.map((layer) => new Array<Dual>(layer.outSize));
+    this.seen = new Array<Dual>(n);
     const rows = this.rows;
     const f = (size: number) => new Float64Array(size);
     this.c = f(dims + 1);
@@ -212,15 +219,27 @@ export class QuadraticFormBounder implements Bounder {
     };
   }
 
-  /** u = W(x + ε) + u* as a dual from the box inputs (clamp inactive), or its value range. */
+  /** u = net(x + ε) − net(0) + u* as a dual from the box inputs (clamp inactive). */
   private command(ar: DualArith, inputs: readonly Dual[]): Dual {
-    let u = ar.constant(this.uStar);
+    const seen = this.seen;
     for (let j = 0; j < this.n; j++) {
       const e = this.estimateDim[j]!;
-      const seen = e >= 0 ? ar.add(inputs[j]!, inputs[e]!) : inputs[j]!;
-      u = ar.add(u, ar.mul(ar.constant(this.w[j]!), seen));
+      seen[j] = e >= 0 ? ar.add(inputs[j]!, inputs[e]!) : inputs[j]!;
     }
-    return u;
+    const { layers, activations, slope } = this.net;
+    let h: readonly Dual[] = seen;
+    for (let k = 0; k < layers.length; k++) {
+      const { inSize, outSize, weight, bias } = layers[k]!;
+      const out = this.layerOut[k]!;
+      const hidden = k < layers.length - 1;
+      for (let i = 0; i < outSize; i++) {
+        const z = ar.affine(weight, i * inSize, inSize, bias[i]!, h);
+        out[i] = !hidden ? z : activations[k] === 'tanh' ? ar.tanh(z) : ar.leakyRelu(z, slope);
+      }
+      h = out;
+    }
+    // An affine law has net(0) = bias exactly, and the published models write u* for it.
+    return ar.add(ar.sub(h[0]!, ar.constant(this.netZero.lo, this.netZero.hi)), ar.constant(this.uStar));
   }
 
   bound(lo: ArrayLike<number>, hi: ArrayLike<number>, rho: number, out: BoxBounds): boolean {

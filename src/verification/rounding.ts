@@ -8,7 +8,9 @@
  *   γ = (m + 3)·2⁻⁵² (twice Higham's γ_m = m·u/(1 − m·u), u = 2⁻⁵³, so the rounding of the bound
  *   itself is covered) plus an underflow allowance;
  * - Math.sin/cos results are widened by two ulps. V8 uses fdlibm, which is accurate to < 1 ulp;
- *   this is the one assumption the soundness argument rests on.
+ * - Math.tanh results (tanh controller networks) are widened by eight ulps: V8's tanh is fdlibm's
+ *   (through FreeBSD's msun), accurate to a few ulps;
+ * these libm accuracies are the one assumption the soundness argument rests on.
  */
 
 export const EPS = 2 ** -52;
@@ -49,6 +51,16 @@ export function cosDown(x: number): number {
 }
 export function cosUp(x: number): number {
   return Math.min(1, up2(Math.cos(x)));
+}
+
+/** Eight-ulp widening for tanh (see the header), clamped to tanh's range. */
+export function tanhDown(x: number): number {
+  const y = Math.tanh(x);
+  return Math.max(-1, y - (8 * Math.abs(y) * EPS + TINY));
+}
+export function tanhUp(x: number): number {
+  const y = Math.tanh(x);
+  return Math.min(1, y + (8 * Math.abs(y) * EPS + TINY));
 }
 
 const TWO_PI_LO = 6.283185307179586;

@@ -7,11 +7,17 @@ import { plugins } from '../../app/plugins.ts';
 import { createEnv } from '../../sim/envs/index.ts';
 import { normalizingMap } from '../../sim/gaps/pair.ts';
 import { loadRunConfig } from '../../src/config/load.ts';
+import { createOrtPolicy } from '../../src/inference/backends/ort.ts';
 import { loadContract } from '../../src/inference/contract.ts';
 import { exportPolicy, sha256 } from '../../src/inference/export.ts';
-import { type CertifiedController, certificateGate } from '../../src/learning/certificate-gate.ts';
+import {
+  type CertifiedController,
+  certificateGate,
+  expressPolicy,
+} from '../../src/learning/certificate-gate.ts';
 import { POLICY_NAME, trainedPolicyContract } from '../../src/learning/deployment.ts';
 import { certify, checkCertificate } from '../../src/verification/certificate.ts';
+import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import { parseModel } from '../../src/verification/model.ts';
 
@@ -55,6 +61,43 @@ async function linearPolicy(name: string, gain: number): Promise<{ onnx: string;
     name: POLICY_NAME,
     description: `the certified LQR law × ${gain}, as a linear policy`,
     trainingConfig: { test: name },
+    metrics: {},
+  });
+  return {
+    onnx: path.join(out, `${POLICY_NAME}.onnx`),
+    contract: path.join(out, `${POLICY_NAME}.contract.yaml`),
+  };
+}
+
+/** A 4-8-1 policy with an ELU hidden layer, which the verifier has no relaxation for. */
+async function eluPolicy(): Promise<{ onnx: string; contract: string }> {
+  const out = path.join(dir, 'elu');
+  const env = await createEnv('cartpole', { task: 'balance' });
+  const contract = trainedPolicyContract(env, normalizingMap(env.action));
+  env.dispose();
+  await exportPolicy(out, {
+    mlp: {
+      layers: [
+        {
+          inSize: 4,
+          outSize: 8,
+          weight: new Float32Array(32).fill(0.1),
+          bias: new Float32Array(8),
+          activation: 'elu',
+        },
+        {
+          inSize: 8,
+          outSize: 1,
+          weight: new Float32Array(8).fill(-0.1),
+          bias: Float32Array.of(0),
+          activation: 'identity',
+        },
+      ],
+    },
+    contract,
+    name: POLICY_NAME,
+    description: 'an ELU network',
+    trainingConfig: { test: 'elu' },
     metrics: {},
   });
   return {
@@ -148,13 +191,56 @@ describe('certificate gate', () => {
     expect(kept.result).toBe('counterexample');
   }, 240_000);
 
-  it("rejects a candidate the verifier cannot take (the learners' tanh MLP), saying why", async () => {
-    const simPolicy = path.join(repo, 'configs/loop/sim-policy');
-    const tanhOut = path.join(dir, 'tanh');
-    const files = {
-      onnx: path.join(simPolicy, 'policy.onnx'),
-      contract: path.join(simPolicy, 'policy.contract.yaml'),
-    };
+  it("expresses tanh networks (the learners' ReLU MLP with a tanh output, the bundled tanh policy) exactly as ONNX Runtime computes them", async () => {
+    const model = loadModel(modelFile);
+    const policies = [
+      { dir: 'configs/loop/sim-policy', onnx: 'policy.onnx', contract: 'policy.contract.yaml' },
+      {
+        dir: 'controllers/policies/examples/cartpole',
+        onnx: 'cartpole-balance.onnx',
+        contract: 'cartpole-balance.contract.yaml',
+      },
+    ];
+    const activations: unknown[] = [];
+    for (const p of policies) {
+      const onnx = new Uint8Array(readFileSync(path.join(repo, p.dir, p.onnx)));
+      const contract = loadContract(path.join(repo, p.dir, p.contract));
+      const expressed = expressPolicy(onnx, contract, model);
+      if (!expressed.ok) throw new Error(`${p.dir}: ${expressed.reason}`);
+      activations.push(expressed.controller.activation);
+      const forward = new ForwardModel(
+        parseModel({ ...model.source, controller: expressed.controller }, `${p.dir} as a verifier model`),
+      );
+      const ort = await createOrtPolicy(onnx);
+      const input = new Float32Array(4);
+      const output = new Float32Array(1);
+      const scale = contract.actions.scale as number;
+      const [clipLo, clipHi] = contract.actions.clip ?? [-Infinity, Infinity];
+      let worst = 0;
+      for (let i = 0; i < 200; i++) {
+        const x = [
+          (Math.random() - 0.5) * 4.8,
+          (Math.random() - 0.5) * 1.6,
+          (Math.random() - 0.5) * 10,
+          (Math.random() - 0.5) * 16,
+        ];
+        input.set(x);
+        await ort.act(input, output);
+        const command = Math.min(20, Math.max(-20, scale * Math.min(clipHi, Math.max(clipLo, output[0]!))));
+        worst = Math.max(worst, Math.abs(forward.control(x) - command));
+      }
+      await ort.dispose();
+      // float32 inference against the float64 model: agreement to float32 rounding, in newtons.
+      expect(worst, p.dir).toBeLessThan(1e-4);
+    }
+    expect(activations).toEqual([
+      ['relu', 'relu', 'tanh'],
+      ['tanh', 'tanh'],
+    ]);
+  });
+
+  it('rejects a candidate the verifier cannot take (an ELU network), saying why', async () => {
+    const elu = await eluPolicy();
     const certified: CertifiedController[] = [
       {
         controller: 'policy',
@@ -163,12 +249,13 @@ describe('certificate gate', () => {
         certificate: policyCertificate,
       },
     ];
-    const gate = await certificateGate(gateInput(certified, files, tanhOut));
+    const out = path.dirname(elu.onnx);
+    const gate = await certificateGate(gateInput(certified, elu, out));
     expect(gate.passed).toBe(false);
     expect(gate.detail).toMatch(
-      /proves the deployed 'policy', not the candidate, and the candidate cannot be re-verified: its output passes through tanh/,
+      /proves the deployed 'policy', not the candidate, and the candidate cannot be re-verified: its hidden activation is elu: the verifier takes ReLU or tanh/,
     );
     // No certificate is written for a candidate that was never verified.
-    expect(() => readFileSync(path.join(tanhOut, 'policy.cert.json'))).toThrow();
+    expect(() => readFileSync(path.join(out, 'policy.cert.json'))).toThrow();
   });
 });

@@ -3,9 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { createBounder, createBoxBounds } from '../../src/verification/bounds.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { intervalActivation } from '../../src/verification/interval.ts';
+import { DualArith } from '../../src/verification/interval-ad.ts';
 import { LinearBox, LinVec } from '../../src/verification/linear.ts';
+import { parseModel } from '../../src/verification/model.ts';
 import { cosInterval, down, sinInterval, up } from '../../src/verification/rounding.ts';
-import { fixture } from './fixtures.ts';
+import { fixture, rawFixture } from './fixtures.ts';
+
+/** The published |u| ≤ 6 pendulum with its controller's hidden layers read as tanh instead. */
+function tanhControllerModel() {
+  const raw = rawFixture('pendulum_u6');
+  return parseModel({ ...raw, controller: { ...raw.controller, activation: 'tanh' } }, 'tanh pendulum');
+}
 
 /** Boxes of every scale inside B = [−12, 12]², plus points inside them (as fractions). */
 const boxAndPoints = fc.record({
@@ -20,10 +28,10 @@ const boxAndPoints = fc.record({
 });
 
 describe('sound bounds contain sampled true values', () => {
-  for (const name of ['pendulum_u6', 'pendulum_u075'] as const) {
+  for (const name of ['pendulum_u6', 'pendulum_u075', 'pendulum_u6 with a tanh controller'] as const) {
     for (const method of ['ibp', 'linear'] as const) {
       it(`${name} / ${method}: V, g and x⁺ over random boxes`, () => {
-        const model = fixture(name);
+        const model = name === 'pendulum_u6 with a tanh controller' ? tanhControllerModel() : fixture(name);
         const bounder = createBounder(model, method);
         const f = new ForwardModel(model);
         const out = createBoxBounds(2);
@@ -123,6 +131,111 @@ describe('sound bounds contain sampled true values', () => {
       ),
       { numRuns: 500, seed: 3 },
     );
+  });
+
+  it('tanh relaxations contain tanh on random linear inputs, on either side of 0 and across it', () => {
+    let sides = 0;
+    fc.assert(
+      fc.property(
+        fc.double({ min: -4, max: 4, noNaN: true }),
+        fc.double({ min: -4, max: 4, noNaN: true }),
+        fc.double({ min: -6, max: 6, noNaN: true }),
+        fc.double({ min: -6, max: 0, noNaN: true }),
+        fc.array(
+          fc.tuple(fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true })),
+          { minLength: 1, maxLength: 10 },
+        ),
+        (a0, a1, b, logRadius, points) => {
+          const r = 10 ** logRadius;
+          const box = new LinearBox(2);
+          box.set([-r, -r], [r, r]);
+          const z = new LinVec(2, 1);
+          const out = new LinVec(2, 1);
+          z.aLo.set([a0, a1]);
+          z.aUp.set([a0, a1]);
+          z.bLo[0] = b;
+          z.bUp[0] = b;
+          box.concretize(z, 0);
+          if (z.lo[0]! >= 0 || z.hi[0]! <= 0) sides++;
+          box.tanhOne(z, 0, out, 0);
+          for (const [t0, t1] of points) {
+            const x0 = t0 * r;
+            const x1 = t1 * r;
+            const tv = Math.tanh(a0 * x0 + a1 * x1 + b);
+            const l = out.aLo[0]! * x0 + out.aLo[1]! * x1 + out.bLo[0]!;
+            const u = out.aUp[0]! * x0 + out.aUp[1]! * x1 + out.bUp[0]!;
+            const tol = 1e-12;
+            expect(tv).toBeGreaterThanOrEqual(l - tol);
+            expect(tv).toBeLessThanOrEqual(u + tol);
+            expect(tv).toBeGreaterThanOrEqual(out.lo[0]!);
+            expect(tv).toBeLessThanOrEqual(out.hi[0]!);
+          }
+        },
+      ),
+      { numRuns: 2000, seed: 11 },
+    );
+    // Both kinds of interval were exercised: one-sided (chord and tangent) and across 0 (parallel).
+    expect(sides).toBeGreaterThan(200);
+    expect(sides).toBeLessThan(1800);
+  });
+
+  it('tanh relaxations are tight on a small interval: both lines within 1e-6 of tanh', () => {
+    const box = new LinearBox(1);
+    box.set([-1e-3], [1e-3]);
+    for (const centre of [-2, -0.3, 0, 0.4, 1.5]) {
+      const z = new LinVec(1, 1);
+      const out = new LinVec(1, 1);
+      z.aLo[0] = 1;
+      z.aUp[0] = 1;
+      z.bLo[0] = centre;
+      z.bUp[0] = centre;
+      box.concretize(z, 0);
+      box.tanhOne(z, 0, out, 0);
+      expect(out.hi[0]! - out.lo[0]!).toBeLessThan(2.1e-3);
+      for (const x of [-1e-3, 0, 1e-3]) {
+        const tv = Math.tanh(centre + x);
+        expect(tv - (out.aLo[0]! * x + out.bLo[0]!)).toBeLessThan(1e-6);
+        expect(out.aUp[0]! * x + out.bUp[0]! - tv).toBeLessThan(1e-6);
+      }
+    }
+  });
+
+  it('interval derivatives of tanh and (leaky) ReLU contain every secant slope over the interval', () => {
+    const ar = new DualArith(1);
+    let across = 0;
+    fc.assert(
+      fc.property(
+        // Uniform grids: fast-check's doubles favour the ends of a range, which seldom straddle 0.
+        fc.integer({ min: -5000, max: 5000 }).map((v) => v / 1000),
+        fc.integer({ min: 0, max: 4000 }).map((v) => v / 1000),
+        fc.constantFrom('tanh', 0, 0.01, 0.5),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 })), {
+          minLength: 1,
+          maxLength: 10,
+        }),
+        (lo, width, kind, pairs) => {
+          const hi = lo + width;
+          ar.reset();
+          const a = ar.input(lo, hi, 0);
+          const d = kind === 'tanh' ? ar.tanh(a) : ar.leakyRelu(a, kind);
+          const f = (z: number) => (kind === 'tanh' ? Math.tanh(z) : Math.max(z, kind * z));
+          for (const [s, t] of pairs) {
+            const p = lo + (s / 1000) * width;
+            const q = lo + (t / 1000) * width;
+            expect(f(p)).toBeGreaterThanOrEqual(d.lo);
+            expect(f(p)).toBeLessThanOrEqual(d.hi);
+            if (Math.abs(q - p) < 1e-9) continue;
+            const secant = (f(q) - f(p)) / (q - p);
+            if (kind !== 'tanh' && Math.min(p, q) < 0 && Math.max(p, q) > 0) across++;
+            expect(secant).toBeGreaterThanOrEqual(d.gLo[0]! - 1e-9);
+            expect(secant).toBeLessThanOrEqual(d.gHi[0]! + 1e-9);
+          }
+        },
+      ),
+      { numRuns: 2000, seed: 13 },
+    );
+    // Pairs on both sides of a ReLU's kink, where its derivative is not one number.
+    expect(across).toBeGreaterThan(100);
   });
 
   it('sin and cos enclosures contain sampled values, and rounding moves outward', () => {

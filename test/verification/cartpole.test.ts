@@ -5,11 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { buildModel, variants } from '../../controllers/hybrid/cartpole/make.ts';
 import { SimData } from '../../sim/data.ts';
 import { SimModel } from '../../sim/model.ts';
+import { loadContract } from '../../src/inference/contract.ts';
+import { expressPolicy } from '../../src/learning/certificate-gate.ts';
 import { createBounder, createBoxBounds } from '../../src/verification/bounds.ts';
 import { certify, inspectCertificate } from '../../src/verification/certificate.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
-import { parseModel, searchDim } from '../../src/verification/model.ts';
+import { type LyapunovModel, parseModel, searchDim } from '../../src/verification/model.ts';
 import { provedPositiveDefinite } from '../../src/verification/quadratic-bounds.ts';
 
 const models = fileURLToPath(new URL('../../controllers/hybrid/models/cartpole/', import.meta.url));
@@ -18,6 +20,25 @@ const shipped = (name: string) => {
   const cert = JSON.parse(readFileSync(`${models}${name}.cert.json`, 'utf8'));
   return { model, cert };
 };
+
+/**
+ * The model with an ONNX policy as its controller: the bundled tanh balance policy, or the learners'
+ * ReLU network with a tanh output.
+ */
+function withPolicy(model: LyapunovModel, policy: 'tanh' | 'relu'): LyapunovModel {
+  const [dir, onnx, contract] =
+    policy === 'tanh'
+      ? ['controllers/policies/examples/cartpole', 'cartpole-balance.onnx', 'cartpole-balance.contract.yaml']
+      : ['configs/loop/sim-policy', 'policy.onnx', 'policy.contract.yaml'];
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const expressed = expressPolicy(
+    new Uint8Array(readFileSync(`${root}${dir}/${onnx}`)),
+    loadContract(`${root}${dir}/${contract}`),
+    model,
+  );
+  if (!expressed.ok) throw new Error(expressed.reason);
+  return parseModel({ ...model.source, controller: expressed.controller }, `${model.name} with ${onnx}`);
+}
 
 describe('cart-pole dynamics in the verifier', () => {
   it('one control period reproduces MuJoCo`s cartpole (10 Euler steps of 2 ms, force held) to 1e-12', async () => {
@@ -57,9 +78,17 @@ describe('cart-pole dynamics in the verifier', () => {
     }
   });
 
-  for (const name of ['cartpole_lqr', 'cartpole_lqr_rig'] as const) {
-    it(`${name}: linear (second-order) and interval bounds contain sampled V, g, V(x⁺) and x⁺`, () => {
-      const { model } = shipped(name);
+  const cases = [
+    ['cartpole_lqr', undefined],
+    ['cartpole_lqr_rig', undefined],
+    ['cartpole_lqr', 'tanh'],
+    ['cartpole_lqr_rig', 'tanh'],
+    ['cartpole_lqr_rig', 'relu'],
+  ] as const;
+  for (const [name, policy] of cases) {
+    const label = policy === undefined ? name : `${name} with the ${policy} policy as its controller`;
+    it(`${label}: linear (second-order) and interval bounds contain sampled V, g, V(x⁺) and x⁺`, () => {
+      const model = policy === undefined ? shipped(name).model : withPolicy(shipped(name).model, policy);
       const dims = searchDim(model);
       const f = new ForwardModel(model);
       const next = new Float64Array(4);
