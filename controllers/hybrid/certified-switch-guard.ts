@@ -1,15 +1,22 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import type { GuardPlugin, PluginContext } from '../../src/config/plugin.ts';
-import type { Controller, ControllerContext, MonitorViolation } from '../../src/core/controller.ts';
+import type {
+  Controller,
+  ControllerContext,
+  MonitorViolation,
+  PolicyControlLaw,
+} from '../../src/core/controller.ts';
 import type { EventSink } from '../../src/core/events.ts';
 import type { RobotInfo } from '../../src/core/robot.ts';
 import type { GuardContext, SwitchDecision, SwitchGuard } from '../../src/core/switch-guard.ts';
 import { LinearBounder } from '../../src/verification/bounds.ts';
 import { inspectCertificateFile } from '../../src/verification/certificate.ts';
 import { loadModel } from '../../src/verification/io.ts';
-import type { LyapunovModel, PlantAssumptions } from '../../src/verification/model.ts';
+import { canonical, type LyapunovModel, type PlantAssumptions } from '../../src/verification/model.ts';
+import { expressPolicy } from '../../src/verification/policy.ts';
 import { down, up } from '../../src/verification/rounding.ts';
 import { signatureNote } from '../../src/verification/signature.ts';
 import { LyapunovMonitor } from './lyapunov-monitor.ts';
@@ -389,9 +396,15 @@ function checkParameters(model: LyapunovModel, robot: RobotInfo, estimateError: 
   for (const key of ['gravity', 'gravityScale'])
     if (d[key] !== undefined)
       problems.push(`parameter ${key}: set on the robot, the certificate assumes the model's gravity`);
-  const delay = typeof d['actionDelay'] === 'number' ? d['actionDelay'] : 0;
-  if (delay > 0)
-    problems.push(`delay: the robot delays actions by ${delay} ticks, the certificate assumes no delay`);
+  // A simulator delays actions by whole control periods (sim/dynamics.ts `actionDelay`); the
+  // certificate covers an input delay up to its delayed-command dimension's.
+  const ticks = typeof d['actionDelay'] === 'number' ? d['actionDelay'] : 0;
+  const period = model.dynamics.dt;
+  const covered = model.uncertainty.reduce((m, u) => (u.kind === 'delayed-command' ? u.delay : m), 0);
+  if (ticks > 0 && !(ticks * period <= covered))
+    problems.push(
+      `delay: the robot delays actions by ${ticks} control period(s) of ${period} s (${ticks * period} s), the certificate covers ${covered > 0 ? `an input delay of at most ${covered} s` : 'no delay'}`,
+    );
   const noise = d['observationNoise'];
   if (noise !== undefined) {
     const sigma = typeof noise === 'number' ? [noise] : (noise as number[]);
@@ -422,7 +435,11 @@ function checkParameters(model: LyapunovModel, robot: RobotInfo, estimateError: 
   return problems;
 }
 
-/** The running controller's law against the certificate's: an affine law must match exactly. */
+/**
+ * The running controller's law against the certificate's, exactly: an affine law's gain, offset and
+ * clamp; a policy's network as the verifier reads it out of its ONNX graph and contract (so any
+ * other weights, normaliser, scaling or clip is refused).
+ */
 function checkLaw(t: Target, controller: Controller | undefined): string[] {
   if (!controller) return ['the certified controller is not available to compare'];
   const law = controller.describeLaw?.();
@@ -430,6 +447,7 @@ function checkLaw(t: Target, controller: Controller | undefined): string[] {
     return [
       `controller '${t.controller}' (${controller.name}) does not state its control law, so it cannot be matched with the certificate's`,
     ];
+  if (law.kind === 'policy') return checkPolicyLaw(t, law);
   const c = t.model.controller;
   if (c.net.layers.length !== 1)
     return [`the certificate's controller is a neural network; '${t.controller}' is an affine law`];
@@ -453,6 +471,34 @@ function checkLaw(t: Target, controller: Controller | undefined): string[] {
   if (law.lower[0] !== c.uLo || law.upper[0] !== c.uUp)
     problems.push(
       `controller '${t.controller}' clamps to [${law.lower[0]}, ${law.upper[0]}], the certificate to [${c.uLo}, ${c.uUp}]`,
+    );
+  return problems;
+}
+
+function checkPolicyLaw(t: Target, law: PolicyControlLaw): string[] {
+  const expressed = expressPolicy(law.onnx, law.contract, t.model);
+  if (!expressed.ok)
+    return [`policy '${t.controller}' cannot be read as the certificate's controller: ${expressed.reason}`];
+  const running = expressed.controller;
+  const certified = t.model.source.controller;
+  const sha = createHash('sha256').update(law.onnx).digest('hex').slice(0, 16);
+  if (canonical(running.layers) !== canonical(certified.layers))
+    return [
+      `policy '${t.controller}' (ONNX sha256 ${sha}…) runs other weights than the certificate's controller (re-verify this policy: tether verify --policy)`,
+    ];
+  const problems: string[] = [];
+  const activations = (a: unknown) => canonical(a ?? 'relu');
+  if (activations(running.activation) !== activations(certified.activation))
+    problems.push(
+      `policy '${t.controller}' uses the activations ${canonical(running.activation ?? 'relu')}, the certificate's controller ${canonical(certified.activation ?? 'relu')}`,
+    );
+  if (running.u_star[0] !== certified.u_star[0])
+    problems.push(
+      `policy '${t.controller}' commands ${running.u_star[0]} at 0, the certificate's controller ${certified.u_star[0]}`,
+    );
+  if (running.u_lo[0] !== certified.u_lo[0] || running.u_up[0] !== certified.u_up[0])
+    problems.push(
+      `policy '${t.controller}' clamps to [${running.u_lo[0]}, ${running.u_up[0]}], the certificate to [${certified.u_lo[0]}, ${certified.u_up[0]}]`,
     );
   return problems;
 }

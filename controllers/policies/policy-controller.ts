@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { ControllerPlugin } from '../../src/config/plugin.ts';
-import type { Controller, ControllerContext } from '../../src/core/controller.ts';
+import type { Controller, ControllerContext, PolicyControlLaw } from '../../src/core/controller.ts';
 import { isPromiseLike } from '../../src/core/controller.ts';
 import type { EventSink } from '../../src/core/events.ts';
 import {
@@ -81,6 +81,8 @@ export class PolicyController implements Controller {
     maxInferenceSeconds: 0,
   };
   private policy: Policy | undefined;
+  /** The ONNX graph's bytes, read at configure. */
+  private onnx: Uint8Array | undefined;
   private io: PolicyIOMap | undefined;
   private events: EventSink | undefined;
   private decimation = 1;
@@ -115,6 +117,11 @@ export class PolicyController implements Controller {
     return this.policy?.backend;
   }
 
+  /** The graph and contract that run, so a certificate's controller can be matched with them. */
+  describeLaw(): PolicyControlLaw | undefined {
+    return this.onnx && { kind: 'policy', onnx: this.onnx, contract: this.source.contract };
+  }
+
   async configure(context: ControllerContext): Promise<void> {
     const file = this.source.file;
     const where = file ? `${file}: ` : '';
@@ -131,6 +138,7 @@ export class PolicyController implements Controller {
       info(message);
     }
     const bytes = await readModel(this.source.model);
+    this.onnx = bytes;
     const graph = decodeModel(bytes).graph;
     const io = { inputs: dataInputs(graph), outputs: graph.outputs };
     const contract = withRslRlRecurrence(this.source.contract, io);

@@ -1,3 +1,4 @@
+import type { PolicyContract } from '../inference/contract.ts';
 import type { CommandBoard } from './commands.ts';
 import type { EventSink } from './events.ts';
 import type { RobotInfo } from './robot.ts';
@@ -78,7 +79,14 @@ export interface AffineControlLaw {
   readonly upper: Float64Array;
 }
 
-export type ControlLaw = AffineControlLaw;
+/** A learned policy: the ONNX graph that runs and the contract between it and the robot. */
+export interface PolicyControlLaw {
+  readonly kind: 'policy';
+  readonly onnx: Uint8Array;
+  readonly contract: PolicyContract;
+}
+
+export type ControlLaw = AffineControlLaw | PolicyControlLaw;
 
 /** Returns true if `value` is a thenable (so the loop can await async controllers without `instanceof`). */
 export function isPromiseLike(value: unknown): value is PromiseLike<void> {

@@ -10,16 +10,13 @@ import { loadRunConfig } from '../../src/config/load.ts';
 import { createOrtPolicy } from '../../src/inference/backends/ort.ts';
 import { loadContract } from '../../src/inference/contract.ts';
 import { exportPolicy, sha256 } from '../../src/inference/export.ts';
-import {
-  type CertifiedController,
-  certificateGate,
-  expressPolicy,
-} from '../../src/learning/certificate-gate.ts';
+import { type CertifiedController, certificateGate } from '../../src/learning/certificate-gate.ts';
 import { POLICY_NAME, trainedPolicyContract } from '../../src/learning/deployment.ts';
 import { certify, checkCertificate } from '../../src/verification/certificate.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import { parseModel } from '../../src/verification/model.ts';
+import { expressPolicy } from '../../src/verification/policy.ts';
 
 /**
  * The certificate gate with the real verifier on the cart-pole LQR certificate

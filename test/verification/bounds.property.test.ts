@@ -217,8 +217,9 @@ describe('sound bounds contain sampled true values', () => {
           const hi = lo + width;
           ar.reset();
           const a = ar.input(lo, hi, 0);
-          const d = kind === 'tanh' ? ar.tanh(a) : ar.leakyRelu(a, kind);
-          const f = (z: number) => (kind === 'tanh' ? Math.tanh(z) : Math.max(z, kind * z));
+          const slope = typeof kind === 'number' ? kind : 0;
+          const d = typeof kind === 'number' ? ar.leakyRelu(a, slope) : ar.tanh(a);
+          const f = (z: number) => (typeof kind === 'number' ? Math.max(z, slope * z) : Math.tanh(z));
           for (const [s, t] of pairs) {
             const p = lo + (s / 1000) * width;
             const q = lo + (t / 1000) * width;

@@ -6,12 +6,12 @@ import { buildModel, variants } from '../../controllers/hybrid/cartpole/make.ts'
 import { SimData } from '../../sim/data.ts';
 import { SimModel } from '../../sim/model.ts';
 import { loadContract } from '../../src/inference/contract.ts';
-import { expressPolicy } from '../../src/learning/certificate-gate.ts';
 import { createBounder, createBoxBounds } from '../../src/verification/bounds.ts';
 import { certify, inspectCertificate } from '../../src/verification/certificate.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import { type LyapunovModel, parseModel, searchDim } from '../../src/verification/model.ts';
+import { expressPolicy } from '../../src/verification/policy.ts';
 import { provedPositiveDefinite } from '../../src/verification/quadratic-bounds.ts';
 
 const models = fileURLToPath(new URL('../../controllers/hybrid/models/cartpole/', import.meta.url));

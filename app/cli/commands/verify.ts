@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { loadContract } from '../../../src/inference/contract.ts';
 import {
   bisectRho,
   type Certificate,
@@ -9,7 +10,9 @@ import {
   type Progress,
 } from '../../../src/verification/certificate.ts';
 import { loadModel } from '../../../src/verification/io.ts';
+import { type LyapunovModel, type ModelJson, parseModel } from '../../../src/verification/model.ts';
 import { defaultProgressMs } from '../../../src/verification/parallel.ts';
+import { expressPolicy } from '../../../src/verification/policy.ts';
 import { readSigningKey, signCertificate } from '../../../src/verification/signature.ts';
 
 /**
@@ -31,6 +34,9 @@ interface VerifyFlags {
   progress?: boolean;
   progressEvery?: string;
   sign?: string;
+  policy?: string;
+  innerLevel?: string;
+  modelOut?: string;
 }
 
 /** Model files named by a file: itself (JSON), a certified guard's models, or a supervisor's modes. */
@@ -59,6 +65,38 @@ function modelPaths(file: string): string[] {
       throw new RangeError(`${file}: controller.modes[${i}].model must be a path to a model JSON`);
     return resolve(dirname(file), m.model);
   });
+}
+
+/**
+ * The model with an ONNX policy as its controller (`--policy`) and/or another inner level: a new
+ * model, which the certificate's hashes then name, so it is written out (`--model-out`).
+ */
+function derivedModel(model: LyapunovModel, flags: VerifyFlags): ModelJson | undefined {
+  if (flags.policy === undefined && flags.innerLevel === undefined) return undefined;
+  let json: ModelJson = { ...model.source };
+  if (flags.policy !== undefined) {
+    const contract = loadContract(flags.policy);
+    if (contract.model === undefined)
+      throw new RangeError(`${flags.policy}: the contract names no model (its ONNX file)`);
+    const onnxPath = resolve(dirname(flags.policy), contract.model);
+    const expressed = expressPolicy(new Uint8Array(readFileSync(onnxPath)), contract, model);
+    if (!expressed.ok)
+      throw new RangeError(
+        `${flags.policy}: the policy cannot be the controller of ${model.name}: ${expressed.reason}`,
+      );
+    json = {
+      ...json,
+      name: `${model.name}_${basename(onnxPath).replace(/\.onnx$/, '')}`,
+      controller: expressed.controller,
+    };
+  }
+  if (flags.innerLevel !== undefined) {
+    const level = Number(flags.innerLevel);
+    if (!(level >= 0))
+      throw new RangeError(`--inner-level must be a non-negative number, got '${flags.innerLevel}'`);
+    json = { ...json, spec: { ...json.spec, inner_level: level } };
+  }
+  return json;
 }
 
 function list(v: readonly number[]): string {
@@ -133,6 +171,15 @@ export function register(program: Command): void {
     )
     .option('--out <file>', 'write the certificate JSON here (one model only)')
     .option(
+      '--policy <contract>',
+      "verify this ONNX policy (the contract's model) as the model's controller, its network read out of the graph",
+    )
+    .option('--inner-level <v>', 'the ultimate-bound level rho_in below which only V(x+) < rho is required')
+    .option(
+      '--model-out <file>',
+      'write the model that was verified here (required with --policy or --inner-level)',
+    )
+    .option(
       '--sign <key.pem>',
       'sign the certificate with this Ed25519 private key (openssl genpkey -algorithm ed25519)',
     )
@@ -160,6 +207,13 @@ export function register(program: Command): void {
       const paths = modelPaths(file);
       if (flags.out && paths.length !== 1)
         throw new RangeError('--out needs a single model; the config names several');
+      const derives = flags.policy !== undefined || flags.innerLevel !== undefined;
+      if (derives && (paths.length !== 1 || /\.ya?ml$/i.test(file)))
+        throw new RangeError('--policy and --inner-level take a single model JSON, not a run config');
+      if (derives && flags.modelOut === undefined)
+        throw new RangeError(
+          '--policy and --inner-level change the model, which the certificate names by its hashes: give --model-out <file> to keep it',
+        );
       const onProgress =
         flags.progress === false
           ? undefined
@@ -177,7 +231,13 @@ export function register(program: Command): void {
       };
       let allVerified = true;
       for (const path of paths) {
-        const model = loadModel(path);
+        let model = loadModel(path);
+        const derived = derivedModel(model, flags);
+        if (derived) {
+          model = parseModel(derived, flags.modelOut);
+          writeFileSync(flags.modelOut!, `${JSON.stringify(derived, null, 2)}\n`);
+          process.stderr.write(`${model.name}: the model verified is written to ${flags.modelOut}\n`);
+        }
         if (model.spec.subBoxesInFile)
           process.stderr.write(
             `${model.name}: note: spec.sub_boxes in the file are not used; the verifier derives B minus the hole itself\n`,
