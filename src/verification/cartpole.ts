@@ -49,7 +49,13 @@ export interface StepInputs {
   readonly dampScale: Dual | undefined;
   readonly gainScale: Dual | undefined;
   readonly force: Dual | undefined;
+  /** With an input delay: the command applied during the first `delaySteps` substeps. */
+  readonly delayed: Dual | undefined;
+  readonly delaySteps: number;
 }
+
+/** The inputs of the step other than the state and the command: the model's uncertainty. */
+export type PlantInputs = Omit<StepInputs, 'x' | 'u'>;
 
 /** The semi-implicit Euler substeps in interval (and derivative) arithmetic; returns x⁺. */
 export function cartpoleStepDual(ar: DualArith, k: CartpoleConstants, input: StepInputs): Dual[] {
@@ -62,8 +68,16 @@ export function cartpoleStepDual(ar: DualArith, k: CartpoleConstants, input: Ste
   const bt = scaled(k.hingeDamping, input.dampScale);
   const lc = c(k.poleCom);
   const h = c(k.h);
-  let force = ar.mul(scaled(k.forceGain, input.gainScale), input.u);
+  const gain = scaled(k.forceGain, input.gainScale);
+  let force = ar.mul(gain, input.u);
   if (input.force) force = ar.add(force, input.force);
+  // The delayed segment: the same gain and disturbance, the earlier command.
+  let early = force;
+  if (input.delayed) {
+    early = ar.mul(gain, input.delayed);
+    if (input.force) early = ar.add(early, input.force);
+  }
+  const earlySteps = input.delayed ? input.delaySteps : 0;
   const ml = ar.mul(m, lc);
   const mgl = ar.mul(ml, c(k.gravity));
   const j = ar.add(ic, ar.mul(ml, lc));
@@ -76,7 +90,10 @@ export function cartpoleStepDual(ar: DualArith, k: CartpoleConstants, input: Ste
     const s = ar.sinOut!;
     const cs = ar.cosOut!;
     const a12 = ar.mul(ml, cs);
-    const f1 = ar.add(ar.sub(force, ar.mul(bx, v0)), ar.mul(ar.mul(ml, s), ar.square(v1)));
+    const f1 = ar.add(
+      ar.sub(step < earlySteps ? early : force, ar.mul(bx, v0)),
+      ar.mul(ar.mul(ml, s), ar.square(v1)),
+    );
     const f2 = ar.sub(ar.mul(mgl, s), ar.mul(bt, v1));
     const det = ar.sub(a1122, ar.square(a12));
     const acc0 = ar.div(ar.sub(ar.mul(a22, f1), ar.mul(a12, f2)), det);
@@ -117,9 +134,14 @@ export class CartpoleBounds {
     this.k = cartpoleConstants(model.dynamics);
     this.layout = uncertaintyLayout(model);
     const l = this.layout;
-    this.plantDims = [l.poleMassScale, l.cartMassScale, l.dampingScale, l.forceGainScale, l.force].filter(
-      (d) => d >= 0,
-    );
+    this.plantDims = [
+      l.poleMassScale,
+      l.cartMassScale,
+      l.dampingScale,
+      l.forceGainScale,
+      l.force,
+      l.delayedCommand,
+    ].filter((d) => d >= 0);
     const m = 5 + this.plantDims.length;
     this.values = new DualArith(0);
     this.derivatives = new DualArith(m);
@@ -150,6 +172,8 @@ export class CartpoleBounds {
       dampScale: w(l.dampingScale, position(l.dampingScale)),
       gainScale: w(l.forceGainScale, position(l.forceGainScale)),
       force: w(l.force, position(l.force)),
+      delayed: w(l.delayedCommand, position(l.delayedCommand)),
+      delaySteps: l.delaySteps,
     };
   }
 
@@ -260,9 +284,7 @@ export class CartpoleBounds {
     }
   }
 
-  private plantInputs(
-    make: (k: number, d: number) => Dual,
-  ): Pick<StepInputs, 'poleScale' | 'cartScale' | 'dampScale' | 'gainScale' | 'force'> {
+  private plantInputs(make: (k: number, d: number) => Dual): PlantInputs {
     const l = this.layout;
     const pick = (d: number) => {
       const k = this.plantDims.indexOf(d);
@@ -274,6 +296,8 @@ export class CartpoleBounds {
       dampScale: pick(l.dampingScale),
       gainScale: pick(l.forceGainScale),
       force: pick(l.force),
+      delayed: pick(l.delayedCommand),
+      delaySteps: l.delaySteps,
     };
   }
 }

@@ -165,14 +165,18 @@ function fmt(v: readonly number[]): string {
   return `[${v.join(', ')}]`;
 }
 
+function dimensionInWords(d: UncertainDimension): string {
+  const range = `${d.kind} ${d.name} in [${d.lo}, ${d.up}]`;
+  if (d.kind !== 'delayed-command') return range;
+  return `${range} (the command applied, in place of the controller's, during the first ${d.steps} physics steps of each period: an input delay of ${d.delay} s)`;
+}
+
 /** The claim of a certificate in words, with the exact region. */
 export function statementOf(model: LyapunovModel, rho: number): string {
   const { boxLo, boxUp, hole, kappa } = model.spec;
   const u = model.uncertainty;
   const forAll =
-    u.length === 0
-      ? ''
-      : ` and every ${u.map((d) => `${d.kind} ${d.name} in [${d.lo}, ${d.up}]`).join(', ')} (chosen anew at every step)`;
+    u.length === 0 ? '' : ` and every ${u.map(dimensionInWords).join(', ')} (chosen anew at every step)`;
   const noHole = hole.every((h) => h === 0);
   const est = model.estimateError.some((e) => e > 0)
     ? ` The controller may see the state with an error of up to ${fmt(model.estimateError)} per coordinate${u.some((d) => d.kind === 'estimate') ? '' : ' (covered as part of the force disturbance)'}.`

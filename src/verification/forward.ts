@@ -49,6 +49,9 @@ export interface UncertaintyLayout {
   readonly dampingScale: number;
   readonly forceGainScale: number;
   readonly force: number;
+  /** The command applied during the first `delaySteps` substeps (an input delay), or −1. */
+  readonly delayedCommand: number;
+  readonly delaySteps: number;
   /** Per state coordinate: index in w of its estimate error, or −1. */
   readonly estimate: readonly number[];
 }
@@ -66,6 +69,8 @@ export function uncertaintyLayout(model: LyapunovModel): UncertaintyLayout {
     dampingScale: param('damping_scale'),
     forceGainScale: param('force_gain_scale'),
     force: find((k) => u[k]!.kind === 'disturbance'),
+    delayedCommand: find((k) => u[k]!.kind === 'delayed-command'),
+    delaySteps: u.reduce((m, d) => (d.kind === 'delayed-command' ? d.steps : m), 0),
     estimate: Array.from({ length: model.stateDim }, (_, i) =>
       find((k) => {
         const d = u[k]!;
@@ -81,6 +86,8 @@ const noUncertainty: UncertaintyLayout = {
   dampingScale: -1,
   forceGainScale: -1,
   force: -1,
+  delayedCommand: -1,
+  delaySteps: 0,
   estimate: [],
 };
 
@@ -91,6 +98,8 @@ const noUncertainty: UncertaintyLayout = {
  *   M = [[M_c + m, m l_c cos θ], [m l_c cos θ, I_c + m l_c²]],
  *   f = [F + m l_c sin θ θ̇², m g l_c sin θ].
  * State x = (cart position, pole angle from upright, cart velocity, pole angular velocity).
+ * With an input delay of m physics steps, the first m substeps apply the delayed command (an
+ * uncertainty value: the previous period's command) instead of u, with the same gain and disturbance.
  */
 export function cartpoleStep(p: CartpoleParams, layout: UncertaintyLayout = noUncertainty): StepFunction {
   const h = p.dt / p.substeps;
@@ -107,6 +116,9 @@ export function cartpoleStep(p: CartpoleParams, layout: UncertaintyLayout = noUn
     const bt = p.hingeDamping * sDamp;
     const lc = p.poleCom;
     const force = p.forceGain * sGain * u + d;
+    const delayed = w && layout.delayedCommand >= 0 ? w[layout.delayedCommand]! : undefined;
+    const early = delayed !== undefined ? p.forceGain * sGain * delayed + d : force;
+    const earlySteps = delayed !== undefined ? layout.delaySteps : 0;
     const j = ic + m * lc * lc;
     let q0 = x[0]!;
     let q1 = x[1]!;
@@ -118,7 +130,7 @@ export function cartpoleStep(p: CartpoleParams, layout: UncertaintyLayout = noUn
       const a11 = mc + m + h * bx;
       const a12 = m * lc * c;
       const a22 = j + h * bt;
-      const f1 = force - bx * v0 + m * lc * s * v1 * v1;
+      const f1 = (k < earlySteps ? early : force) - bx * v0 + m * lc * s * v1 * v1;
       const f2 = m * p.gravity * lc * s - bt * v1;
       const det = a11 * a22 - a12 * a12;
       const acc0 = (a22 * f1 - a12 * f2) / det;

@@ -127,6 +127,9 @@ export type CartpoleUncertainParameter = (typeof cartpoleUncertainParameters)[nu
  * One extra dimension of the verification box:
  * - `parameter`: a plant parameter (scale), the interval given;
  * - `disturbance`: a force added to the command for the whole control period, |d| ≤ bound;
+ * - `delayed-command`: with an input delay τ of `steps` physics steps, the command the plant still
+ *   applies during the first `steps` substeps of a period (the previous period's, unknown to a
+ *   one-step proof but within the actuator's range, which the interval covers);
  * - `estimate`: the error of state coordinate `index` as the controller sees it, |ε| ≤ bound.
  */
 export type UncertainDimension =
@@ -137,6 +140,16 @@ export type UncertainDimension =
       readonly up: number;
     }
   | { readonly kind: 'disturbance'; readonly name: 'force'; readonly lo: number; readonly up: number }
+  | {
+      readonly kind: 'delayed-command';
+      readonly name: 'force';
+      /** The input delay τ it stands for, s. */
+      readonly delay: number;
+      /** τ in physics steps: the first `steps` substeps of a period apply this command. */
+      readonly steps: number;
+      readonly lo: number;
+      readonly up: number;
+    }
   | {
       readonly kind: 'estimate';
       readonly name: string;
@@ -293,6 +306,11 @@ export const modelJsonSchema = z.object({
       force_disturbance: z.number().nonnegative().default(0),
       /** Per state coordinate: the controller is fed x + ε with |ε_i| ≤ this. */
       estimate_error: z.array(z.number().nonnegative()).optional(),
+      /**
+       * Input delay τ, s (cart-pole only): a whole number of physics steps, at most dynamics.dt. The
+       * first τ of every period still applies the previous command, any value in the actuator range.
+       */
+      input_delay: z.number().nonnegative().default(0),
     })
     .strict()
     .optional(),
@@ -438,9 +456,12 @@ function uncertaintyOf(
   if (!u) return [];
   const dims: UncertainDimension[] = [];
   const params = cartpoleUncertainParameters.filter((p) => u.parameters[p] !== undefined);
-  if ((params.length > 0 || u.force_disturbance > 0) && json.dynamics.system !== 'cartpole')
+  if (
+    (params.length > 0 || u.force_disturbance > 0 || u.input_delay > 0) &&
+    json.dynamics.system !== 'cartpole'
+  )
     throw new RangeError(
-      `${origin}: uncertainty.parameters and force_disturbance are supported for the cartpole dynamics only`,
+      `${origin}: uncertainty.parameters, force_disturbance and input_delay are supported for the cartpole dynamics only`,
     );
   for (const p of params) {
     const [lo, up] = u.parameters[p]!;
@@ -459,15 +480,20 @@ function uncertaintyOf(
   const layers = json.controller.layers;
   const fold = estimate !== undefined && json.dynamics.system === 'cartpole' && layers.length === 1;
   let force = u.force_disturbance;
+  // The estimate error's effect on the command, |clamp(W(x + ε) + u*) − clamp(W x + u*)| ≤ s.
+  let commandShift = 0;
   if (fold) {
     const w = layers[0]!.weight[0]!;
     let s = 0;
     for (let i = 0; i < n; i++) s = roundUp(s + roundUp(Math.abs(w[i]!) * estimate[i]!));
+    commandShift = s;
     const gainScale = Math.max(1, u.parameters.force_gain_scale?.[1] ?? 1);
     const gain = json.dynamics.system === 'cartpole' ? json.dynamics.force_gain : 1;
     force = roundUp(force + roundUp(roundUp(gain * gainScale) * s));
   }
   if (force > 0) dims.push({ kind: 'disturbance', name: 'force', lo: -force, up: force });
+  const delay = delayedCommandOf(json, u.input_delay, commandShift, origin);
+  if (delay) dims.push(delay);
   if (estimate && !fold)
     estimate.forEach((e, i) => {
       if (e > 0)
@@ -480,6 +506,34 @@ function uncertaintyOf(
         });
     });
   return dims;
+}
+
+/**
+ * The delayed-command dimension for an input delay τ = m·h (h = dt / substeps, 0 < m ≤ substeps):
+ * the first m substeps of a period apply a command in the actuator's range [u_lo, u_up] (the
+ * previous period's, or whatever a controller before this one sent: the robot takes nothing outside
+ * it). Where the estimate error is folded into the force disturbance d′ = d + gain·(u(x + ε) − u(x)),
+ * the delayed segment must still apply gain·u_prev + d, so its command is u_prev − (u(x + ε) − u(x)):
+ * the interval is widened by the fold's command shift.
+ */
+function delayedCommandOf(
+  json: z.output<typeof modelJsonSchema>,
+  delay: number,
+  commandShift: number,
+  origin: string,
+): UncertainDimension | undefined {
+  if (!(delay > 0) || json.dynamics.system !== 'cartpole') return undefined;
+  const { dt, substeps } = json.dynamics;
+  const steps = Math.round((delay * substeps) / dt);
+  // A whole number of physics steps: equal to m·dt/substeps up to the rounding of the decimals.
+  if (!(steps >= 1 && steps <= substeps && Math.abs(steps * dt - delay * substeps) <= 1e-9 * dt))
+    throw new RangeError(
+      `${origin}: uncertainty.input_delay ${delay} s: expected a whole number of physics steps of dynamics.dt / dynamics.substeps = ${dt}/${substeps} s, at most dynamics.dt ${dt} s`,
+    );
+  const [uLo, uUp] = [json.controller.u_lo[0]!, json.controller.u_up[0]!];
+  const lo = commandShift > 0 ? -roundUp(commandShift - uLo) : uLo;
+  const up = commandShift > 0 ? roundUp(uUp + commandShift) : uUp;
+  return { kind: 'delayed-command', name: 'force', delay, steps, lo, up };
 }
 
 /** Parses and checks a model JSON object; errors name the offending field. */
@@ -590,6 +644,11 @@ export function parseModel(raw: unknown, origin = 'model'): LyapunovModel {
     if (assumptions.controlPeriod !== dynamics.dt)
       throw new RangeError(
         `${origin}: assumptions.control_period ${assumptions.controlPeriod} differs from dynamics.dt ${dynamics.dt}`,
+      );
+    const covered = json.uncertainty?.input_delay ?? 0;
+    if (!(assumptions.delay <= covered))
+      throw new RangeError(
+        `${origin}: assumptions.delay ${assumptions.delay} s is not covered: uncertainty.input_delay is ${covered} s (expected assumptions.delay <= uncertainty.input_delay)`,
       );
     if (
       assumptions.action.lower !== json.controller.u_lo[0] ||

@@ -1,5 +1,5 @@
 import type { Bounder, BoxBounds } from './bounder.ts';
-import { type CartpoleConstants, cartpoleConstants, cartpoleStepDual, type StepInputs } from './cartpole.ts';
+import { type CartpoleConstants, cartpoleConstants, cartpoleStepDual, type PlantInputs } from './cartpole.ts';
 import { uncertaintyLayout } from './forward.ts';
 import { intervalAtPoint } from './interval.ts';
 import { type Dual, DualArith } from './interval-ad.ts';
@@ -204,9 +204,7 @@ export class QuadraticFormBounder implements Bounder {
   }
 
   /** The plant inputs (duals) for the uncertainty dimensions that enter F. */
-  private plant(
-    make: (d: number) => Dual,
-  ): Pick<StepInputs, 'poleScale' | 'cartScale' | 'dampScale' | 'gainScale' | 'force'> {
+  private plant(make: (d: number) => Dual): PlantInputs {
     const l = this.layout;
     const n = this.n;
     const pick = (d: number) => (d >= 0 ? make(n + d) : undefined);
@@ -216,6 +214,8 @@ export class QuadraticFormBounder implements Bounder {
       dampScale: pick(l.dampingScale),
       gainScale: pick(l.forceGainScale),
       force: pick(l.force),
+      delayed: pick(l.delayedCommand),
+      delaySteps: l.delaySteps,
     };
   }
 
