@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildModel, variants } from '../../controllers/hybrid/cartpole/make.ts';
+import { buildModel, rigWithDelay, variants } from '../../controllers/hybrid/cartpole/make.ts';
 import { SimData } from '../../sim/data.ts';
 import { SimModel } from '../../sim/model.ts';
 import { loadContract } from '../../src/inference/contract.ts';
 import { createBounder, createBoxBounds } from '../../src/verification/bounds.ts';
-import { certify, inspectCertificate } from '../../src/verification/certificate.ts';
+import { certify, inspectCertificate, statementOf } from '../../src/verification/certificate.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
-import { type LyapunovModel, parseModel, searchDim } from '../../src/verification/model.ts';
+import { type LyapunovModel, modelHashes, parseModel, searchDim } from '../../src/verification/model.ts';
 import { expressPolicy } from '../../src/verification/policy.ts';
 import { provedPositiveDefinite } from '../../src/verification/quadratic-bounds.ts';
 
@@ -38,6 +38,19 @@ function withPolicy(model: LyapunovModel, policy: 'tanh' | 'relu'): LyapunovMode
   );
   if (!expressed.ok) throw new Error(expressed.reason);
   return parseModel({ ...model.source, controller: expressed.controller }, `${model.name} with ${onnx}`);
+}
+
+/** The model with an input delay of `seconds` covered (uncertainty.input_delay) and assumed. */
+function withDelay(model: LyapunovModel, seconds: number): LyapunovModel {
+  const s = model.source;
+  return parseModel(
+    {
+      ...s,
+      uncertainty: { ...(s.uncertainty ?? {}), input_delay: seconds },
+      assumptions: { ...s.assumptions!, delay: seconds },
+    },
+    `${model.name} with an input delay of ${seconds} s`,
+  );
 }
 
 describe('cart-pole dynamics in the verifier', () => {
@@ -78,17 +91,68 @@ describe('cart-pole dynamics in the verifier', () => {
     }
   });
 
+  it('with an input delay of 2 physics steps, one period is MuJoCo`s 2 steps with the previous command, then 8 with the new one', async () => {
+    const model = withDelay(parseModel(await buildModel(variants.sim, 100), 'cartpole'), 0.004);
+    const delayed = model.uncertainty.findIndex((d) => d.kind === 'delayed-command');
+    expect(model.uncertainty[delayed]).toMatchObject({ steps: 2, lo: -20, up: 20 });
+    const f = new ForwardModel(model);
+    const undelayed = new ForwardModel(parseModel(await buildModel(variants.sim, 100), 'cartpole'));
+    const sim = await SimModel.load('cartpole');
+    const data = new SimData(sim);
+    const out = new Float64Array(4);
+    const plain = new Float64Array(4);
+    try {
+      fc.assert(
+        fc.property(
+          fc.tuple(
+            fc.double({ min: -2, max: 2, noNaN: true }),
+            fc.double({ min: -0.8, max: 0.8, noNaN: true }),
+            fc.double({ min: -4, max: 4, noNaN: true }),
+            fc.double({ min: -6, max: 6, noNaN: true }),
+          ),
+          fc.double({ min: -20, max: 20, noNaN: true }),
+          fc.double({ min: -20, max: 20, noNaN: true }),
+          (x, previous, u) => {
+            data.reset();
+            data.qpos[0] = x[0];
+            data.qpos[1] = x[1];
+            data.qvel[0] = x[2];
+            data.qvel[1] = x[3];
+            data.data.ctrl[0] = previous;
+            data.step(2);
+            data.data.ctrl[0] = u;
+            data.step(8);
+            f.uncertain[delayed] = previous;
+            f.stepOpenLoop(x, u, out);
+            const mj = [data.qpos[0]!, data.qpos[1]!, data.qvel[0]!, data.qvel[1]!];
+            for (let i = 0; i < 4; i++) expect(out[i]).toBeCloseTo(mj[i]!, 12);
+            // The delay is seen: 4 ms of another force moves the cart measurably.
+            undelayed.stepOpenLoop(x, u, plain);
+            if (Math.abs(previous - u) > 1) expect(Math.abs(plain[2]! - out[2]!)).toBeGreaterThan(1e-3);
+          },
+        ),
+        { numRuns: 200, seed: 12 },
+      );
+    } finally {
+      data.dispose();
+      sim.dispose();
+    }
+  });
+
   const cases = [
-    ['cartpole_lqr', undefined],
-    ['cartpole_lqr_rig', undefined],
-    ['cartpole_lqr', 'tanh'],
-    ['cartpole_lqr_rig', 'tanh'],
-    ['cartpole_lqr_rig', 'relu'],
+    ['cartpole_lqr', undefined, 0],
+    ['cartpole_lqr_rig', undefined, 0],
+    ['cartpole_lqr', 'tanh', 0],
+    ['cartpole_lqr_rig', 'tanh', 0],
+    ['cartpole_lqr_rig', 'relu', 0],
+    ['cartpole_lqr', undefined, 0.004],
+    ['cartpole_lqr_rig', undefined, 0.002],
   ] as const;
-  for (const [name, policy] of cases) {
-    const label = policy === undefined ? name : `${name} with the ${policy} policy as its controller`;
+  for (const [name, policy, delay] of cases) {
+    const label = `${policy === undefined ? name : `${name} with the ${policy} policy as its controller`}${delay > 0 ? ` and an input delay of ${delay} s` : ''}`;
     it(`${label}: linear (second-order) and interval bounds contain sampled V, g, V(x⁺) and x⁺`, () => {
-      const model = policy === undefined ? shipped(name).model : withPolicy(shipped(name).model, policy);
+      const base = policy === undefined ? shipped(name).model : withPolicy(shipped(name).model, policy);
+      const model = delay > 0 ? withDelay(base, delay) : base;
       const dims = searchDim(model);
       const f = new ForwardModel(model);
       const next = new Float64Array(4);
@@ -176,5 +240,103 @@ describe('the shipped cart-pole certificates', () => {
     const x = raised.certificate.counterexample!.x;
     expect(f.value(x)).toBeLessThanOrEqual(400);
     expect(Math.max(f.decrease(x), f.boxExcess(x))).toBeGreaterThan(0);
+  });
+});
+
+describe('an input delay in the model file', () => {
+  const rig = () => shipped('cartpole_lqr_rig').model;
+  type Editable = { uncertainty: { input_delay?: number }; assumptions: { delay: number } };
+  const edit = (change: (json: Editable) => void) => {
+    const json = structuredClone(rig().source) as unknown as Editable;
+    change(json);
+    return () => parseModel(json, 'rig.json');
+  };
+
+  it('becomes a delayed-command dimension over the actuator range, named in the statement and the uncertainty hash', () => {
+    const model = withDelay(rig(), 0.002);
+    const dim = model.uncertainty.at(-1)!;
+    // The estimate error is folded into the force disturbance, so the delayed command's range
+    // widens by the command shift Σ|K_i|·0.0025.
+    const k = model.controller.net.layers[0]!.weight;
+    const shift = k.reduce((s, w) => s + Math.abs(w) * 0.0025, 0);
+    expect(dim).toMatchObject({ kind: 'delayed-command', name: 'force', delay: 0.002, steps: 2 });
+    expect(dim.up).toBeGreaterThanOrEqual(20 + shift);
+    expect(dim.up).toBeLessThan(20 + shift + 1e-12);
+    expect(dim.lo).toBe(-dim.up);
+    expect(statementOf(model, 100)).toContain(
+      `delayed-command force in [${dim.lo}, ${dim.up}] (the command applied, in place of the controller's, during the first 2 physics steps of each period: an input delay of 0.002 s)`,
+    );
+    const [plain, delayed] = [modelHashes(rig()), modelHashes(model)];
+    expect(delayed.uncertainty).not.toBe(plain.uncertainty);
+    expect(delayed.assumptions).not.toBe(plain.assumptions);
+    expect({ ...delayed, uncertainty: '', assumptions: '' }).toEqual({
+      ...plain,
+      uncertainty: '',
+      assumptions: '',
+    });
+  });
+
+  it('refuses a delay that is not a whole number of physics steps, or longer than a period', () => {
+    const expected = (d: number) =>
+      `rig.json: uncertainty.input_delay ${d} s: expected a whole number of physics steps of dynamics.dt / dynamics.substeps = 0.02/20 s, at most dynamics.dt 0.02 s`;
+    for (const d of [0.0015, 0.021, 0.04])
+      expect(
+        edit((j) => {
+          j.uncertainty.input_delay = d;
+        }),
+      ).toThrow(expected(d));
+    expect(
+      edit((j) => {
+        j.uncertainty.input_delay = 0.02;
+      })().uncertainty.at(-1),
+    ).toMatchObject({ steps: 20 });
+  });
+
+  it('refuses assumptions that claim a delay the uncertainty does not cover', () => {
+    expect(
+      edit((j) => {
+        j.assumptions.delay = 0.002;
+      }),
+    ).toThrow(
+      'rig.json: assumptions.delay 0.002 s is not covered: uncertainty.input_delay is 0 s (expected assumptions.delay <= uncertainty.input_delay)',
+    );
+    expect(
+      edit((j) => {
+        j.uncertainty.input_delay = 0.002;
+        j.assumptions.delay = 0.003;
+      }),
+    ).toThrow('assumptions.delay 0.003 s is not covered: uncertainty.input_delay is 0.002 s');
+    expect(
+      edit((j) => {
+        j.uncertainty.input_delay = 0.002;
+        j.assumptions.delay = 0.001;
+      })().assumptions?.delay,
+    ).toBe(0.001);
+  });
+
+  it('refuses an input delay on a plant other than the cart-pole', () => {
+    const pendulum = loadModel(
+      fileURLToPath(new URL('../../controllers/hybrid/models/yang2024/pendulum_u6.json', import.meta.url)),
+    );
+    expect(() =>
+      parseModel({ ...pendulum.source, uncertainty: { input_delay: 0.01 } }, 'pendulum_u6.json'),
+    ).toThrow(
+      'pendulum_u6.json: uncertainty.parameters, force_disturbance and input_delay are supported for the cartpole dynamics only',
+    );
+  });
+
+  it('the rig`s LQR with its 2 ms delay is refuted: a previous command anywhere in ±20 N outweighs the decrease', async () => {
+    const model = parseModel(await buildModel(rigWithDelay, 150), 'cartpole_lqr_rig_delay');
+    const { certificate } = await certify(model, { workers: 1 });
+    expect(certificate.result).toBe('counterexample');
+    const x = certificate.counterexample!.x;
+    const f = new ForwardModel(model);
+    expect(f.value(x)).toBeLessThanOrEqual(150);
+    expect(f.value(x)).toBeGreaterThanOrEqual(model.spec.innerLevel);
+    expect(f.decrease(x)).toBeGreaterThan(0);
+    // The same state and plant with the previous command equal to the current one: V decreases.
+    const same = [...x];
+    same[same.length - 1] = f.control(x);
+    expect(f.decrease(same)).toBeLessThan(0);
   });
 });

@@ -13,10 +13,17 @@
  *      - `cartpole_lqr_rig` (the emulated rig): physics step 1 ms, and intervals that cover the
  *        rig's documented gap (pole mass ×1.2 ± 0.02, damping ×2 ± 0.5, actuator gain ×0.95 ± 0.02), its
  *        actuator noise (σ 0.05 N: a 0.25 N force disturbance) and sensor noise (σ 0.0005: a
- *        0.0025 estimate error per signal), and an ultimate-bound level for them.
+ *        0.0025 estimate error per signal), and an ultimate-bound level for them;
+ *      - `cartpole_lqr_rig_delay` (`rig-delay`): the rig's model with its 2 ms actuator delay as
+ *        well (the first 2 of the 20 physics steps of a period apply the previous command, any value
+ *        in ±20 N). It is refuted: a previous command anywhere in ±20 N pushes V up faster than this
+ *        LQR's V falls (docs/certification.md), so nothing is written for it.
  *   5. Bisection for the largest verifiable ρ (within a time budget), then the certificate.
  *
- * Run: node --import tsx controllers/hybrid/cartpole/make.ts [sim|rig|all] [--time s] [--rho r]
+ * Run: node --import tsx controllers/hybrid/cartpole/make.ts [sim|rig|rig-delay|all] [--time s]
+ *        [--rho r] [--inner level] [--workers n]
+ * (--inner replaces the variant's ultimate-bound level for a trial run; the written model records
+ * the level it was verified with, so make.ts must say that level for the shipped model to rebuild.)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,6 +77,8 @@ export interface Variant {
   readonly substeps: number;
   readonly uncertainty?: ModelJson['uncertainty'];
   readonly innerLevel: number;
+  /** The input delay the certificate covers, s (also its assumptions.delay). */
+  readonly delay: number;
   readonly holeRelative: number;
   readonly startRho: number;
   readonly notes: string;
@@ -80,6 +89,7 @@ export const variants: Record<'sim' | 'rig', Variant> = {
     name: 'cartpole_lqr',
     substeps: 10,
     innerLevel: 0,
+    delay: 0,
     holeRelative: 0.001,
     startRho: 150,
     notes:
@@ -98,12 +108,25 @@ export const variants: Record<'sim' | 'rig', Variant> = {
       estimate_error: [0.0025, 0.0025, 0.0025, 0.0025],
     },
     innerLevel: 25,
+    delay: 0,
     holeRelative: 0.001,
     startRho: 100,
     notes:
       'the emulated cartpole rig (configs/rig/cartpole.yaml): physics at 1 kHz; pole mass and inertia x[1.18, 1.22], joint damping x[1.5, 2.5], actuator gain x[0.93, 0.97]; actuator noise (sigma 0.05 N) taken as a force disturbance of at most 0.25 N and sensor noise (sigma 0.0005) as an estimate error of at most 0.0025, i.e. 5 sigma: Gaussian noise has no hard bound. NOT covered: the 2 ms actuator delay and the age of the streamed state (the monitor watches them)',
   },
 };
+
+/** The rig with its actuator delay covered too (refuted; see the header). */
+export const rigWithDelay: Variant = {
+  ...variants.rig,
+  name: 'cartpole_lqr_rig_delay',
+  uncertainty: { ...variants.rig.uncertainty, input_delay: 0.002 },
+  delay: 0.002,
+  notes:
+    'the emulated cartpole rig (configs/rig/cartpole.yaml): physics at 1 kHz; pole mass and inertia x[1.18, 1.22], joint damping x[1.5, 2.5], actuator gain x[0.93, 0.97]; actuator noise (sigma 0.05 N) taken as a force disturbance of at most 0.25 N and sensor noise (sigma 0.0005) as an estimate error of at most 0.0025, i.e. 5 sigma: Gaussian noise has no hard bound; the 2 ms actuator delay (actuatorDelayMs: 2) as the first 2 of the 20 physics steps of every period applying the previous command, any value in the actuator range. NOT covered: the age of the streamed state (0-2 ms at 500 Hz; the monitor watches it)',
+};
+const allVariants = { ...variants, 'rig-delay': rigWithDelay };
+type VariantName = keyof typeof allVariants;
 
 export async function buildModel(v: Variant, rho: number): Promise<ModelJson> {
   const sim = await SimModel.load('cartpole');
@@ -153,7 +176,7 @@ export async function buildModel(v: Variant, rho: number): Promise<ModelJson> {
         action: { name: 'cart.force', unit: 'N', lower: -20, upper: 20 },
         control_period: controlDt,
         physics_step: controlDt / v.substeps,
-        delay: 0,
+        delay: v.delay,
         notes: v.notes,
       },
       spec: {
@@ -170,19 +193,26 @@ export async function buildModel(v: Variant, rho: number): Promise<ModelJson> {
   }
 }
 
-async function make(which: 'sim' | 'rig', seconds: number, rho?: number): Promise<void> {
-  const v = variants[which];
+async function make(
+  which: VariantName,
+  seconds: number,
+  rho?: number,
+  innerLevel?: number,
+  workers?: number,
+): Promise<void> {
+  const v = innerLevel === undefined ? allVariants[which] : { ...allVariants[which], innerLevel };
+  const pool = workers === undefined ? {} : { workers };
   const start = rho ?? v.startRho;
   let json = await buildModel(v, start);
   let model = parseModel(json, v.name);
   let certificate: Certificate | undefined;
   if (rho !== undefined) {
-    certificate = (await certify(model, { rho, timeLimitSeconds: seconds, onProgress: progress }))
+    certificate = (await certify(model, { rho, timeLimitSeconds: seconds, onProgress: progress, ...pool }))
       .certificate;
   } else {
     const b = await bisectRho(
       model,
-      { rho: start, timeLimitSeconds: seconds, onProgress: progress },
+      { rho: start, timeLimitSeconds: seconds, onProgress: progress, ...pool },
       0.01,
       (at, result) => process.stderr.write(`${v.name}: rho ${at} ${result}\n`),
     );
@@ -214,12 +244,17 @@ function progress(p: { visited: number; decided: number; elapsedSeconds: number 
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const which = (args.find((a) => !a.startsWith('--') && !/^\d/.test(a)) ?? 'all') as 'sim' | 'rig' | 'all';
+  const which = (args.find((a) => !a.startsWith('--') && !/^\d/.test(a)) ?? 'all') as VariantName | 'all';
   const flag = (name: string) => {
     const i = args.indexOf(name);
     return i >= 0 ? Number(args[i + 1]) : undefined;
   };
   const seconds = flag('--time') ?? 1200;
   const rho = flag('--rho');
-  for (const w of which === 'all' ? (['sim', 'rig'] as const) : [which]) await make(w, seconds, rho);
+  if (which !== 'all' && !(which in allVariants))
+    throw new RangeError(
+      `make.ts: unknown variant '${which}', expected one of ${Object.keys(allVariants).join(', ')}, all`,
+    );
+  for (const w of which === 'all' ? (['sim', 'rig'] as const) : [which])
+    await make(w, seconds, rho, flag('--inner'), flag('--workers'));
 }
