@@ -473,19 +473,27 @@ function uncertaintyOf(
     throw new RangeError(
       `${origin}: uncertainty.estimate_error has ${estimate.length} entries, expected state_dim ${n}`,
     );
-  // An affine controller with a clamp on the cart-pole: clamp(W(x + ε) + u*) lies within
-  // |W ε| ≤ Σ|W_i| e_i of clamp(W x + u*) (the clamp is 1-Lipschitz), so the estimate error is
-  // covered soundly by a larger force disturbance, gain × largest gain scale × Σ|W_i| e_i, instead of
-  // n more dimensions of the search.
+  // The controller on the cart-pole moves its command by at most s when its input moves by ε with
+  // |ε_i| ≤ e_i: for an affine law s = Σ|W_i| e_i; for an MLP s = |W_L|···|W_1| e, since every
+  // hidden activation (ReLU-family with slope in [0, 1], tanh) has a derivative in [0, 1], and the
+  // clamp is 1-Lipschitz. So the estimate error is covered soundly by a larger force disturbance,
+  // gain × largest gain scale × s, instead of n more dimensions of the search.
   const layers = json.controller.layers;
-  const fold = estimate !== undefined && json.dynamics.system === 'cartpole' && layers.length === 1;
+  const fold = estimate !== undefined && json.dynamics.system === 'cartpole';
   let force = u.force_disturbance;
-  // The estimate error's effect on the command, |clamp(W(x + ε) + u*) − clamp(W x + u*)| ≤ s.
+  // The estimate error's effect on the command, |u(x + ε) − u(x)| ≤ s.
   let commandShift = 0;
   if (fold) {
-    const w = layers[0]!.weight[0]!;
-    let s = 0;
-    for (let i = 0; i < n; i++) s = roundUp(s + roundUp(Math.abs(w[i]!) * estimate[i]!));
+    let bound: number[] = estimate;
+    for (const layer of layers)
+      bound = layer.weight.map((row) => {
+        let sum = 0;
+        row.forEach((w, i) => {
+          sum = roundUp(sum + roundUp(Math.abs(w) * bound[i]!));
+        });
+        return sum;
+      });
+    const s = bound[0]!;
     commandShift = s;
     const gainScale = Math.max(1, u.parameters.force_gain_scale?.[1] ?? 1);
     const gain = json.dynamics.system === 'cartpole' ? json.dynamics.force_gain : 1;

@@ -2,8 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadContract } from '../../src/inference/contract.ts';
 import { checkCertificate } from '../../src/verification/certificate.ts';
+import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
+import { parseModel } from '../../src/verification/model.ts';
+import { expressPolicy } from '../../src/verification/policy.ts';
 import { tether } from '../support/cli.ts';
 
 /** `tether verify --policy`: an ONNX policy as the controller of a verifier model, through the CLI. */
@@ -11,6 +15,37 @@ const repo = join(import.meta.dirname, '../..');
 const base = join(repo, 'controllers/hybrid/models/cartpole/cartpole_lqr.json');
 const contract = join(repo, 'controllers/policies/examples/cartpole/cartpole-balance.contract.yaml');
 const work = mkdtempSync(join(tmpdir(), 'tether-verify-policy-'));
+
+describe('the estimate error of a network controller', () => {
+  it('is folded into the force disturbance by a Lipschitz bound that holds on sampled states and errors', () => {
+    const rig = loadModel(join(repo, 'controllers/hybrid/models/cartpole/cartpole_lqr_rig.json'));
+    const expressed = expressPolicy(
+      new Uint8Array(
+        readFileSync(join(repo, 'controllers/policies/examples/cartpole/cartpole-balance.onnx')),
+      ),
+      loadContract(contract),
+      rig,
+    );
+    if (!expressed.ok) throw new Error(expressed.reason);
+    const model = parseModel({ ...rig.source, controller: expressed.controller }, 'policy on the rig');
+    // No estimate dimensions: the error went into the disturbance.
+    expect(model.uncertainty.some((u) => u.kind === 'estimate')).toBe(false);
+    const disturbance = model.uncertainty.find((u) => u.kind === 'disturbance')!;
+    const source = rig.source as { uncertainty: { force_disturbance: number; estimate_error: number[] } };
+    // Force gain 1 and the largest gain scale max(1, 0.97): the shift is added as it is.
+    const budget = disturbance.up - source.uncertainty.force_disturbance;
+    const f = new ForwardModel(model);
+    const e = source.uncertainty.estimate_error;
+    let worst = 0;
+    for (let i = 0; i < 2000; i++) {
+      const x = [4.8, 1.6, 10, 16].map((w) => (Math.random() - 0.5) * w);
+      const seen = x.map((v, k) => v + (2 * Math.random() - 1) * e[k]!);
+      worst = Math.max(worst, Math.abs(f.control(seen) - f.control(x)));
+    }
+    expect(worst).toBeGreaterThan(0);
+    expect(worst).toBeLessThanOrEqual(budget);
+  });
+});
 
 describe('tether verify --policy', () => {
   it('proves the bundled tanh policy at a small level and writes the model the certificate names', async () => {
