@@ -380,6 +380,7 @@ async function soundness(): Promise<Record<string, unknown>> {
     ['path_tracking_u05', 'yang2024/path_tracking_u05'],
     ['cartpole_lqr', 'cartpole/cartpole_lqr'],
     ['cartpole_lqr_rig', 'cartpole/cartpole_lqr_rig'],
+    ['cartpole_policy', 'cartpole/cartpole_policy'],
   ];
   for (const [name, path] of shipped) {
     const model = loadModel(join(models, `${path}.json`));
@@ -411,6 +412,10 @@ async function soundness(): Promise<Record<string, unknown>> {
   );
   const wrongInterval = JSON.parse(JSON.stringify(rigJson));
   wrongInterval.uncertainty.parameters.force_gain_scale = [0.3, 1];
+  const policy = loadModel(join(models, 'cartpole/cartpole_policy.json'));
+  const weakPolicy = JSON.parse(JSON.stringify(policy.source));
+  const last = weakPolicy.controller.layers.at(-1);
+  last.weight = last.weight.map((row: number[]) => row.map((w) => w * 0.6));
   const mutants: [string, LyapunovModel, number][] = [
     ['cartpole_lqr, rho x1.3', sim, sim.spec.rho * 1.3],
     ['cartpole_lqr, gain x0.6', parseModel(perturbed, 'gain x0.6'), sim.spec.rho],
@@ -419,6 +424,8 @@ async function soundness(): Promise<Record<string, unknown>> {
       parseModel(wrongInterval, 'gain [0.3,1]'),
       wrongInterval.spec.rho,
     ],
+    ['cartpole_policy, rho x4', policy, 240],
+    ['cartpole_policy, output layer x0.6', parseModel(weakPolicy, 'policy output x0.6'), 60],
   ];
   const refuted: Record<string, unknown> = {};
   for (const [label, model, rho] of mutants) {
