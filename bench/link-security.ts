@@ -26,6 +26,7 @@ import { type ChildProcess, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { LinkRobot } from '../hardware/link/link-robot.ts';
 import { mqttRobotPlugin, serialRobotPlugin } from '../hardware/link/plugins.ts';
 import { SerialTransport } from '../hardware/link/serial-transport.ts';
@@ -55,7 +56,7 @@ import {
 } from '../hardware/tools/processes.ts';
 import { readLog, type TetherLog } from '../src/logging/reader.ts';
 import { SafetyFlag } from '../src/safety/types.ts';
-import { machineInfo, printTable, resultsPath } from './report.ts';
+import { machineInfo, printTable, repoRoot, resultsPath } from './report.ts';
 
 const repo = join(import.meta.dirname, '..');
 const key = parseDeviceKey(useTestLinkKey(), 'bench');
@@ -199,8 +200,17 @@ function hostCyclesFromLog(log: TetherLog | undefined, fromEpochMs: number): num
   return null;
 }
 
-/** The shipped cartpole configs' plausibility bound: 5 % of the cart's 20 N. */
-const pushBoundN = 0.05 * 20;
+/**
+ * The runtime's stuck-joint bound, N: the shipped run config's `plausibility.minEffortChange` times
+ * the cart force's limit as the rig announced it (in the log's robot record).
+ */
+function pushBoundN(log: TetherLog): number {
+  const shipped = parseYaml(readFileSync(join(repoRoot, 'configs/cartpole-serial.yaml'), 'utf8')) as {
+    robot: { plausibility: { minEffortChange: number } };
+  };
+  const force = log.robot!.action.signals[0]!;
+  return shipped.robot.plausibility.minEffortChange * Math.max(Math.abs(force.lower), Math.abs(force.upper));
+}
 /** Cycles from a command to the state that reports its effort. */
 const roundTripCycles = 2;
 
@@ -213,13 +223,14 @@ function cyclesAfterPush(log: TetherLog | undefined, fromEpochMs: number): numbe
   let start = -1;
   for (let i = 0; i < t.count && start < 0; i++) if (t.wallTime[i]! * 1000 >= fromEpochMs) start = i;
   if (start < roundTripCycles) return null;
+  const bound = pushBoundN(log);
   const around: number[] = [];
   for (let i = start - roundTripCycles; i <= start + roundTripCycles && i < t.count; i++)
     around.push(force(i));
   let pushed = -1;
   for (let i = start + 1; i < t.count; i++) {
     if ((t.safetyFlags[i]! & latchedFlags) !== 0) return pushed < 0 ? null : i - pushed;
-    if (pushed < 0 && around.every((f) => Math.abs(force(i) - f) >= pushBoundN)) pushed = i;
+    if (pushed < 0 && around.every((f) => Math.abs(force(i) - f) >= bound)) pushed = i;
   }
   return null;
 }

@@ -404,8 +404,9 @@ describe('plausibility monitors', () => {
   for (const joint of ['slider', 'hinge'] as const) {
     it(`a stuck ${joint} is caught within the configured window`, async () => {
       const rig = await serialRig(`stuck-${joint}`, [{ kind: 'stuck-joint', joint, at: 0.5 }]);
-      // The shipped cartpole configs' bound: a 1 N change of the cart force must move something.
-      const robot = await serialRobot(rig.hostLink, { plausibility: { minEffortChange: 0.05 } });
+      // The shipped cartpole configs' bound: a change of 5 % of the cart force's limit (1 N) must move something.
+      const minEffortChange = 0.05;
+      const robot = await serialRobot(rig.hostLink, { plausibility: { minEffortChange } });
       const loop = await startHost(robot, 100, withCart);
       await until('the latch', () => loop.safety.latched, 10_000);
       // Seized (no motion while the effort or the drive changes) or frozen (readings bit-identical).
@@ -420,7 +421,9 @@ describe('plausibility monitors', () => {
       // A joint that is not asked to move cannot be told from a seized one: the clock starts when the
       // commanded force has changed by the configured bound (1 N) from what it was when the joint
       // stopped, which is known only to within a state's round trip of the seizure.
-      const bound = 0.05 * 20;
+      const cartForce = robot.info.action.signals[0]!;
+      const bound = minEffortChange * Math.max(Math.abs(cartForce.lower), Math.abs(cartForce.upper));
+      expect(bound).toBe(1);
       const aroundSeizure = loop.commands.slice(seizedAt - roundTrip, seizedAt + roundTrip + 1);
       const pushedAt = loop.commands.findIndex(
         (u, i) => i > seizedAt && aroundSeizure.every((before) => Math.abs(u - before) >= bound),
