@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Shared pieces of the algorithms' hyperparameter schemas. Each algorithm file (sac.ts, h2o.ts,
- * td3bc.ts) owns one zod schema: its TypeScript type is inferred from it and its defaults are
+ * td3bc.ts, iql.ts) owns one zod schema: its TypeScript type is inferred from it and its defaults are
  * written in it, so a training config, the code and the published JSON Schema cannot disagree.
  */
 

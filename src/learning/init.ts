@@ -3,8 +3,8 @@
  * through the same chain reader the kernel backend uses) or a training checkpoint.
  *
  * An exported actor is `[normaliser] → dense/ReLU … → dense → tanh [→ ×scale + offset] [→ clip]`.
- * The learners keep no input normaliser of their own (TD3+BC's is the log's, set at construction),
- * so a normaliser in the file is folded into the first layer exactly:
+ * The learners keep no input normaliser of their own (TD3+BC's and IQL's is the log's, set at
+ * construction), so a normaliser in the file is folded into the first layer exactly:
  *   W′ = W·diag(1/std),  b′ = b − W′·mean.
  * A scale after the tanh must be the identity: the learner's action is the tanh output and the
  * contract's action map turns it into robot units. Anything else is refused with the reason.
@@ -125,7 +125,7 @@ export async function readActorInit(file: string): Promise<ActorInit> {
  * Writes an actor into a learner's network. The net may have more outputs than the actor (a SAC
  * actor's log-σ head after the A mean outputs): those rows get zero weights and `extraBias`, so
  * the exploration noise starts at a chosen, state-independent level. With `inputMean`/`inputStd`
- * the net sees normalised inputs (TD3+BC) and the actor is re-expressed for them.
+ * the net sees normalised inputs (TD3+BC, IQL) and the actor is re-expressed for them.
  */
 export function loadActor(
   net: Mlp,

@@ -4,6 +4,7 @@ import type { MlpPolicy } from '../inference/mlp.ts';
 import { type Engine, type Mlp, toMlpPolicy } from './engine.ts';
 import { H2oAgent, type H2oConfig, h2oConfigSchema, naiveMixConfigSchema } from './h2o.ts';
 import { type ActorInit, loadActor } from './init.ts';
+import { IqlAgent, type IqlConfig, iqlConfigSchema } from './iql.ts';
 import { createBatch, type ReplayBuffer } from './replay.ts';
 import { criticWarmupUpdate, SacAgent, type SacConfig, sacConfigSchema, sacUpdate } from './sac.ts';
 import { Td3BcAgent, type Td3BcConfig, td3bcConfigSchema } from './td3bc.ts';
@@ -18,6 +19,7 @@ export const algorithms = {
   'naive-mix': { hyperparameters: naiveMixConfigSchema, usesRealLog: true, online: true },
   h2o: { hyperparameters: h2oConfigSchema, usesRealLog: true, online: true },
   td3bc: { hyperparameters: td3bcConfigSchema, usesRealLog: true, online: false },
+  iql: { hyperparameters: iqlConfigSchema, usesRealLog: true, online: false },
 } as const;
 
 export type AlgorithmName = keyof typeof algorithms;
@@ -65,6 +67,9 @@ export function createLearner(
     case 'td3bc':
       if (data.real === null) throw new Error('td3bc learns from the real log, but no dataset was given');
       return td3bcLearner(engine, obsSize, actSize, settings.hyperparameters, data.real, rng);
+    case 'iql':
+      if (data.real === null) throw new Error('iql learns from the real log, but no dataset was given');
+      return iqlLearner(engine, obsSize, actSize, settings.hyperparameters, data.real, rng);
   }
 }
 
@@ -188,6 +193,32 @@ export function td3bcLearner(
       loadActor(agent.actorTarget, init, options);
     },
     // TD3+BC learns its critics from the log from the first update; it has no separate warm-up.
+    warmCritics: () => null,
+  };
+}
+
+export function iqlLearner(
+  engine: Engine,
+  obsSize: number,
+  actSize: number,
+  config: IqlConfig,
+  real: ReplayBuffer,
+  rng: Rng,
+): Learner & { agent: IqlAgent } {
+  const agent = new IqlAgent(engine, obsSize, actSize, config, real, rng);
+  return {
+    agent,
+    online: false,
+    act: (obs, rows, out) => agent.act(obs, rows, out),
+    update: (r) => ({ ...agent.update(r) }),
+    stateArrays: () => agent.stateArrays(),
+    stateScalars: () => agent.stateScalars(),
+    loadScalars: (s) => agent.loadScalars(s),
+    actorPolicy: () => mlpPolicy(agent.actor, actSize, { mean: agent.stateMean, std: agent.stateStd }),
+    // Like TD3+BC's, IQL's actor sees states normalised by the log's statistics: re-express the deployed one.
+    loadActor: (init) =>
+      loadActor(agent.actor, init, { inputMean: agent.stateMean, inputStd: agent.stateStd }),
+    // IQL learns V and its critics from the log from the first update; it has no separate warm-up.
     warmCritics: () => null,
   };
 }

@@ -154,7 +154,7 @@ describe('tether train', () => {
 
   // Each algorithm briefly, through the CLI, on the shipped MuJoCo gap configs as a user runs them
   // (native engine, the config's nets and environments); the budget only proves the path.
-  for (const algorithm of ['sac', 'td3bc', 'naive-mix', 'h2o']) {
+  for (const algorithm of ['sac', 'td3bc', 'iql', 'naive-mix', 'h2o']) {
     it(`trains ${algorithm} on the MuJoCo cartpole gap and exports its policy`, async () => {
       const out = mkdtempSync(path.join(tmpdir(), `tether-train-${algorithm}-`));
       const config = path.join(repo, `configs/train/cartpole-gap-${algorithm}.yaml`);

@@ -31,7 +31,7 @@ const parse = (config: object): TrainConfig =>
 describe('training configs', () => {
   it('rejects an unknown algorithm before anything runs, with its line', () => {
     expect(() => parse({ ...base, algorithm: 'ppo' })).toThrow(
-      /cfg\.yaml:1:1: algorithm: expected one of "sac" \| "naive-mix" \| "h2o" \| "td3bc", got "ppo"/,
+      /cfg\.yaml:1:1: algorithm: expected one of "sac" \| "naive-mix" \| "h2o" \| "td3bc" \| "iql", got "ppo"/,
     );
   });
 

@@ -40,11 +40,11 @@ function actor(
   };
 }
 
-const riverOptions = (algorithm: 'sac' | 'h2o' | 'td3bc', extra: object = {}): TrainerOptions =>
+const riverOptions = (algorithm: 'sac' | 'h2o' | 'td3bc' | 'iql', extra: object = {}): TrainerOptions =>
   ({
     algorithm,
     hyperparameters: algorithms[algorithm].hyperparameters.parse(
-      algorithm === 'td3bc'
+      algorithm === 'td3bc' || algorithm === 'iql'
         ? { hidden: [8, 8], batchSize: 16 }
         : {
             hidden: [8, 8],
@@ -103,7 +103,7 @@ function kernelOf(bytes: Uint8Array, obs: Float64Array, rows: number): Float64Ar
 const probe = Float64Array.from({ length: 20 }, (_, i) => Math.sin(i) * 1.3);
 
 describe('fine-tuning starts from the deployed policy', () => {
-  it('reads an exported actor (its normaliser folded into the first layer) into SAC, H2O and TD3+BC actors', async () => {
+  it('reads an exported actor (its normaliser folded into the first layer) into SAC, H2O, TD3+BC and IQL actors', async () => {
     const policy = actor({ normalizer: true });
     const bytes = mlpToOnnx(policy);
     const init = actorFromOnnx(bytes, 'deployed.onnx');
@@ -113,7 +113,7 @@ describe('fine-tuning starts from the deployed policy', () => {
       [8, 2],
     ]);
     const expected = kernelOf(bytes, probe, 10);
-    for (const algorithm of ['sac', 'h2o', 'td3bc'] as const) {
+    for (const algorithm of ['sac', 'h2o', 'td3bc', 'iql'] as const) {
       const trainer = await Trainer.create(
         riverOptions(algorithm),
         riverPair(riverDefaults),

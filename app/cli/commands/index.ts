@@ -38,7 +38,8 @@ export const commands: readonly CommandEntry[] = [
   { name: 'policy', description: 'inspect and benchmark ONNX policies', load: () => import('./policy.ts') },
   {
     name: 'train',
-    description: 'train a policy (sac, td3bc, naive-mix, h2o) from a training config; one process per seed',
+    description:
+      'train a policy (sac, td3bc, iql, naive-mix, h2o) from a training config; one process per seed',
     load: () => import('./train.ts'),
   },
   {
@@ -49,7 +50,7 @@ export const commands: readonly CommandEntry[] = [
   {
     name: 'finetune',
     description:
-      "fine-tune a deployed policy on real datasets with the simulator online (the config's algorithm: h2o, naive-mix, td3bc)",
+      "fine-tune a deployed policy on real datasets with the simulator online (the config's algorithm: h2o, naive-mix, td3bc, iql)",
     load: () => import('./finetune.ts'),
   },
   {

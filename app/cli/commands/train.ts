@@ -17,7 +17,9 @@ import type { SeedProgress } from '../../train/seed-run.ts';
 export function register(program: Command): void {
   program
     .command('train')
-    .description('train a policy (sac, td3bc, naive-mix, h2o) from a training config; one process per seed')
+    .description(
+      'train a policy (sac, td3bc, iql, naive-mix, h2o) from a training config; one process per seed',
+    )
     .argument('<config>', 'training YAML (see configs/train/)')
     .option('--resume', 'continue each seed from its last checkpoint in the output folder')
     .option('--seeds <list>', 'comma-separated seeds, overriding the config')
