@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { plugins } from '../../app/plugins.ts';
 import {
   actionScale,
   history,
@@ -20,11 +19,12 @@ import {
 } from '../../controllers/policies/examples/quadruped-trot/make.ts';
 import { WalkRecorder } from '../../controllers/policies/examples/quadruped-trot/metrics.ts';
 import { createEnv, type MujocoEnv } from '../../sim/envs/index.ts';
-import { loadRunConfig } from '../../src/config/load.ts';
 import { CommandBoard } from '../../src/core/commands.ts';
+import type { TickRecord } from '../../src/core/tick.ts';
 import { checkContractAgainstRobot, loadContract, observationSize } from '../../src/inference/contract.ts';
 import { PolicyIOMap } from '../../src/inference/io-map.ts';
-import { runFromConfig } from '../../src/loop/runner.ts';
+import { readLog } from '../../src/logging/reader.ts';
+import { tether } from '../support/cli.ts';
 
 /** Isaac Lab's joint names and articulation order for a Go2: all hips, then thighs, then calves. */
 const isaacJoints = ['hip', 'thigh', 'calf'].flatMap((p) =>
@@ -842,14 +842,26 @@ describe('the shipped walking export, described by IO descriptors', () => {
       config.commands.base_velocity.schedule = [{ at: 2.5, value: [0.5, 0, 0] }];
       const file = path.join(dir, `run-${path.basename(contract)}`);
       writeFileSync(file, stringify(config));
+      // As a user runs it: tether run in its own process, then its log.
+      const log = `${file}.mcap`;
+      const result = await tether(['run', file, '--duration', '6', '--log', log]);
+      expect(result.code, result.stderr).toBe(0);
+      const read = await readLog(log);
       const rec = new WalkRecorder();
-      const result = await runFromConfig(loadRunConfig(file, plugins), { duration: 6 }, { sinks: [rec] });
-      return { rec, result };
+      const t = read.ticks;
+      for (let i = 0; i < t.count; i++)
+        rec.writeTick({
+          deadline: t.time[i]!,
+          controller: t.controller[i]!,
+          observation: t.observation.subarray(i * t.observationSize, (i + 1) * t.observationSize),
+        } as TickRecord);
+      return { rec, result, read };
     };
     const viaIO = await walk(wrapper);
     const viaDeploy = await walk(path.join(example, 'policy.yaml'));
-    expect(viaIO.result.report.activeController).toBe('walk');
-    expect(viaIO.result.report.latched).toBeUndefined();
+    expect(viaIO.result.stdout).toMatch(/walk active at the end/);
+    expect(viaIO.result.stdout).toMatch(/safety: ok/);
+    expect(viaIO.read.ticks.count).toBe(viaDeploy.read.ticks.count);
     // The same observations every tick: the two readings drive the robot identically.
     expect(viaIO.rec.vx).toEqual(viaDeploy.rec.vx);
     expect(viaIO.rec.z).toEqual(viaDeploy.rec.z);
