@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { plugins } from '../../app/plugins.ts';
 import {
   createSupervisor,
   type HybridSupervisor,
@@ -12,13 +11,13 @@ import {
 } from '../../controllers/hybrid/supervisor.ts';
 import { HybridSimRobot } from '../../sim/hybrid/robot.ts';
 import { torqueModePendulum, yangPendulum } from '../../sim/hybrid/system.ts';
-import { loadRunConfig } from '../../src/config/load.ts';
 import { EventBuffer } from '../../src/core/events.ts';
-import { runFromConfig } from '../../src/loop/runner.ts';
+import { readLog } from '../../src/logging/reader.ts';
 import { tether } from '../support/cli.ts';
 
 const hybridDir = fileURLToPath(new URL('../../controllers/hybrid/', import.meta.url));
 const configPath = `${hybridDir}configs/pendulum-derating.yaml`;
+const work = mkdtempSync(join(tmpdir(), 'tether-supervisor-'));
 
 const modes = [
   {
@@ -151,12 +150,15 @@ describe('hybrid supervisor on the torque-mode pendulum', () => {
     );
   });
 
-  it('runs in the control loop from a config and reports its decisions as events', async () => {
-    const result = await runFromConfig(loadRunConfig(configPath, plugins), { duration: 5, mode: 'fast' });
-    const decisions = result.events.filter((e) => e.source === 'supervisor');
+  it('runs from its config through tether run and logs its decisions as events', async () => {
+    const log = join(work, 'derating.mcap');
+    const r = await tether(['run', configPath, '--fast', '--duration', '5', '--log', log]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/controller errors 0/);
+    const read = await readLog(log);
+    const decisions = read.events.filter((e) => e.source === 'supervisor');
     expect(decisions.map((e) => e.data?.['reason'])).toEqual(['deferred', 'certified-after-plan']);
     expect(decisions[1]!.kind).toBe('mode-switch');
-    expect(result.report.controllerErrors).toBe(0);
   });
 });
 
@@ -174,11 +176,13 @@ describe("the runtime monitor on each mode's certificate", () => {
     }
     expect(supervisor.mode).toBe(1);
     expect(supervisor.monitoredTicks).toBe(200);
-    // Through the loop from the config: no violation, not latched.
-    const result = await runFromConfig(loadRunConfig(configPath, plugins), { duration: 5, mode: 'fast' });
-    expect(result.events.filter((e) => e.source === 'certificate-monitor')).toEqual([]);
-    expect(result.report.certificateViolations).toBe(0);
-    expect(result.report.latched).toBeUndefined();
+    // Through tether run from the config: no violation, not latched, "safety: ok".
+    const log = join(work, 'monitored.mcap');
+    const r = await tether(['run', configPath, '--fast', '--duration', '5', '--log', log]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/safety: ok/);
+    const read = await readLog(log);
+    expect(read.events.filter((e) => e.source === 'certificate-monitor')).toEqual([]);
   });
 
   it('a switch the plant forces into a state outside the next certificate is a violation: the run latches and exits 3', async () => {
