@@ -150,19 +150,7 @@ export class DualArith {
       d.hi = up(Math.max(l * l, h * h));
     }
     // (a²)′ = 2a·a′
-    const tl = down(2 * l);
-    const th = up(2 * h);
-    for (let i = 0; i < this.m; i++) {
-      const gl = a.gLo[i]!;
-      const gh = a.gHi[i]!;
-      if (gl === 0 && gh === 0) {
-        d.gLo[i] = 0;
-        d.gHi[i] = 0;
-        continue;
-      }
-      d.gLo[i] = mulLo(tl, th, gl, gh);
-      d.gHi[i] = mulHi(tl, th, gl, gh);
-    }
+    this.scaleDerivative(a, down(2 * l), up(2 * h), d);
     return d;
   }
 
@@ -287,18 +275,8 @@ export class DualArith {
     cosInterval(a.lo, a.hi, scratch);
     c.lo = scratch[0]!;
     c.hi = scratch[1]!;
-    for (let i = 0; i < this.m; i++) {
-      const gl = a.gLo[i]!;
-      const gh = a.gHi[i]!;
-      if (gl === 0 && gh === 0) {
-        s.gLo[i] = s.gHi[i] = c.gLo[i] = c.gHi[i] = 0;
-        continue;
-      }
-      s.gLo[i] = mulLo(c.lo, c.hi, gl, gh);
-      s.gHi[i] = mulHi(c.lo, c.hi, gl, gh);
-      c.gLo[i] = mulLo(-s.hi, -s.lo, gl, gh);
-      c.gHi[i] = mulHi(-s.hi, -s.lo, gl, gh);
-    }
+    this.scaleDerivative(a, c.lo, c.hi, s);
+    this.scaleDerivative(a, -s.hi, -s.lo, c);
   }
 
   /** Copies a pooled quantity's enclosures out (the pool is reused by the next evaluation). */
