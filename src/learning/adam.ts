@@ -45,3 +45,26 @@ export class Adam {
     }
   }
 }
+
+/** Named optimisers' moment vectors for a checkpoint, keyed `adam.<name>.m` and `adam.<name>.v`. */
+export function optimizerArrays(optimizers: Readonly<Record<string, Adam>>): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  for (const [name, adam] of Object.entries(optimizers)) {
+    out[`adam.${name}.m`] = adam.m;
+    out[`adam.${name}.v`] = adam.v;
+  }
+  return out;
+}
+
+/** Named optimisers' step counts for a checkpoint, keyed `adam.<name>.t`. */
+export function optimizerScalars(optimizers: Readonly<Record<string, Adam>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(optimizers).map(([name, adam]) => [`adam.${name}.t`, adam.t]));
+}
+
+/** Restores what `optimizerScalars` wrote (0 for an optimiser the checkpoint does not name). */
+export function loadOptimizerScalars(
+  optimizers: Readonly<Record<string, Adam>>,
+  scalars: Readonly<Record<string, number>>,
+): void {
+  for (const [name, adam] of Object.entries(optimizers)) adam.t = scalars[`adam.${name}.t`] ?? 0;
+}

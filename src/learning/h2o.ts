@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Rng } from '../core/rng.ts';
-import { Adam, adamDefaults } from './adam.ts';
+import { Adam, adamDefaults, loadOptimizerScalars, optimizerArrays, optimizerScalars } from './adam.ts';
 import type { Engine, Mlp, Pass } from './engine.ts';
 import * as hyper from './hyperparameters.ts';
 import { type Batch, createBatch, type ReplayBuffer } from './replay.ts';
@@ -394,32 +394,28 @@ export class H2oAgent {
     }
   }
 
+  /** The discriminators' optimisers by checkpoint name (`disc0`, `disc1`). */
+  private namedDiscriminatorOptimizers(): Record<string, Adam> {
+    return Object.fromEntries(this.discriminatorOptimizers.map((adam, i) => [`disc${i}`, adam]));
+  }
+
   stateArrays(): Record<string, Float64Array> {
     const out = { ...this.sac.stateArrays() };
     if (this.dSa !== null && this.dSas !== null) {
       out['dSa'] = this.dSa.params;
       out['dSas'] = this.dSas.params;
-      this.discriminatorOptimizers.forEach((adam, i) => {
-        out[`adam.disc${i}.m`] = adam.m;
-        out[`adam.disc${i}.v`] = adam.v;
-      });
+      Object.assign(out, optimizerArrays(this.namedDiscriminatorOptimizers()));
     }
     return out;
   }
 
   stateScalars(): Record<string, number> {
-    const out = this.sac.stateScalars();
-    this.discriminatorOptimizers.forEach((adam, i) => {
-      out[`adam.disc${i}.t`] = adam.t;
-    });
-    return out;
+    return { ...this.sac.stateScalars(), ...optimizerScalars(this.namedDiscriminatorOptimizers()) };
   }
 
   loadScalars(scalars: Record<string, number>): void {
     this.sac.loadScalars(scalars);
-    this.discriminatorOptimizers.forEach((adam, i) => {
-      adam.t = scalars[`adam.disc${i}.t`] ?? 0;
-    });
+    loadOptimizerScalars(this.namedDiscriminatorOptimizers(), scalars);
   }
 }
 

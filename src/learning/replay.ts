@@ -85,3 +85,27 @@ export class ReplayBuffer implements Transitions {
     }
   }
 }
+
+/**
+ * Per-coordinate mean and standard deviation of a log's states, the offline learners' input
+ * normaliser (TD3+BC, IQL); 1e-3 is added to each σ so a constant coordinate stays finite. Without
+ * `fit`, the identity (mean 0, σ 1).
+ */
+export function stateStatistics(
+  data: ReplayBuffer,
+  obsSize: number,
+  fit: boolean,
+): { mean: Float64Array; std: Float64Array } {
+  const mean = new Float64Array(obsSize);
+  const std = new Float64Array(obsSize).fill(1);
+  if (!fit) return { mean, std };
+  for (let c = 0; c < obsSize; c++) {
+    let m = 0;
+    for (let r = 0; r < data.size; r++) m += data.obs[r * obsSize + c]! / data.size;
+    let variance = 0;
+    for (let r = 0; r < data.size; r++) variance += (data.obs[r * obsSize + c]! - m) ** 2 / data.size;
+    mean[c] = m;
+    std[c] = Math.sqrt(variance) + 1e-3;
+  }
+  return { mean, std };
+}

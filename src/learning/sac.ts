@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { Rng } from '../core/rng.ts';
-import { Adam, type AdamConfig, adamDefaults } from './adam.ts';
+import {
+  Adam,
+  type AdamConfig,
+  adamDefaults,
+  loadOptimizerScalars,
+  optimizerArrays,
+  optimizerScalars,
+} from './adam.ts';
 import type { Engine, Mlp, Pass } from './engine.ts';
 import { copyParams, polyak } from './engine.ts';
 import * as hyper from './hyperparameters.ts';
@@ -275,21 +282,15 @@ export class SacAgent {
       q2Target: this.qTarget[1].params,
       logAlpha: this.logAlpha,
     };
-    for (const [name, adam] of Object.entries(this.optimizers)) {
-      out[`adam.${name}.m`] = adam.m;
-      out[`adam.${name}.v`] = adam.v;
-    }
-    return out;
+    return { ...out, ...optimizerArrays(this.optimizers) };
   }
 
   stateScalars(): Record<string, number> {
-    return Object.fromEntries(
-      Object.entries(this.optimizers).map(([name, adam]) => [`adam.${name}.t`, adam.t]),
-    );
+    return optimizerScalars(this.optimizers);
   }
 
   loadScalars(scalars: Record<string, number>): void {
-    for (const [name, adam] of Object.entries(this.optimizers)) adam.t = scalars[`adam.${name}.t`] ?? 0;
+    loadOptimizerScalars(this.optimizers, scalars);
   }
 }
 

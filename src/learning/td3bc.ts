@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Rng } from '../core/rng.ts';
-import { Adam, adamDefaults } from './adam.ts';
+import { Adam, adamDefaults, loadOptimizerScalars, optimizerArrays, optimizerScalars } from './adam.ts';
 import type { Engine, Mlp, Pass } from './engine.ts';
 import { copyParams, polyak } from './engine.ts';
 import * as hyper from './hyperparameters.ts';
-import { type Batch, createBatch, type ReplayBuffer } from './replay.ts';
-import { concatRows } from './tensor-ops.ts';
+import { type Batch, createBatch, type ReplayBuffer, stateStatistics } from './replay.ts';
+import { concatRows, normalizeRows } from './tensor-ops.ts';
 
 /**
  * TD3+BC (Fujimoto & Gu 2021, "A Minimalist Approach to Offline Reinforcement Learning"): TD3 on
@@ -99,18 +99,9 @@ export class Td3BcAgent {
       q1: new Adam(this.q[0].params, this.q[0].grads, { ...adamDefaults, lr: config.criticLr }),
       q2: new Adam(this.q[1].params, this.q[1].grads, { ...adamDefaults, lr: config.criticLr }),
     };
-    this.stateMean = new Float64Array(obsSize);
-    this.stateStd = new Float64Array(obsSize).fill(1);
-    if (config.normalizeStates) {
-      for (let c = 0; c < obsSize; c++) {
-        let mean = 0;
-        for (let r = 0; r < data.size; r++) mean += data.obs[r * obsSize + c]! / data.size;
-        let variance = 0;
-        for (let r = 0; r < data.size; r++) variance += (data.obs[r * obsSize + c]! - mean) ** 2 / data.size;
-        this.stateMean[c] = mean;
-        this.stateStd[c] = Math.sqrt(variance) + 1e-3;
-      }
-    }
+    const statistics = stateStatistics(data, obsSize, config.normalizeStates);
+    this.stateMean = statistics.mean;
+    this.stateStd = statistics.std;
     const sa = obsSize + actSize;
     this.batch = createBatch(n, obsSize, actSize);
     this.obsN = new Float64Array(n * obsSize);
@@ -225,10 +216,7 @@ export class Td3BcAgent {
   }
 
   private normalize(obs: Float64Array, rows: number, out: Float64Array): void {
-    const O = this.obsSize;
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < O; c++) out[r * O + c] = (obs[r * O + c]! - this.stateMean[c]!) / this.stateStd[c]!;
-    }
+    normalizeRows(obs, rows, this.stateMean, this.stateStd, out);
   }
 
   stateArrays(): Record<string, Float64Array> {
@@ -242,21 +230,15 @@ export class Td3BcAgent {
       stateMean: this.stateMean,
       stateStd: this.stateStd,
     };
-    for (const [name, adam] of Object.entries(this.optimizers)) {
-      out[`adam.${name}.m`] = adam.m;
-      out[`adam.${name}.v`] = adam.v;
-    }
-    return out;
+    return { ...out, ...optimizerArrays(this.optimizers) };
   }
 
   stateScalars(): Record<string, number> {
-    const out: Record<string, number> = { updates: this.updates };
-    for (const [name, adam] of Object.entries(this.optimizers)) out[`adam.${name}.t`] = adam.t;
-    return out;
+    return { updates: this.updates, ...optimizerScalars(this.optimizers) };
   }
 
   loadScalars(scalars: Record<string, number>): void {
     this.updates = scalars['updates'] ?? 0;
-    for (const [name, adam] of Object.entries(this.optimizers)) adam.t = scalars[`adam.${name}.t`] ?? 0;
+    loadOptimizerScalars(this.optimizers, scalars);
   }
 }

@@ -35,3 +35,16 @@ export function allFinite(x: Float64Array, n = x.length): boolean {
   for (let i = 0; i < n; i++) if (!Number.isFinite(x[i]!)) return false;
   return true;
 }
+
+/** out = (x − mean) / std row by row, for `rows` rows of `mean.length` columns. */
+export function normalizeRows(
+  x: Float64Array,
+  rows: number,
+  mean: Float64Array,
+  std: Float64Array,
+  out: Float64Array,
+): void {
+  const n = mean.length;
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < n; c++) out[r * n + c] = (x[r * n + c]! - mean[c]!) / std[c]!;
+}
