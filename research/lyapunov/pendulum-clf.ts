@@ -3,6 +3,14 @@ import { Adam, adamDefaults } from '../../src/learning/adam.ts';
 import { cpuEngine } from '../../src/learning/cpu-engine.ts';
 import { layerOffsets, type Mlp, type MlpSpec, type Pass } from '../../src/learning/engine.ts';
 import type { ModelJson } from '../../src/verification/model.ts';
+import {
+  addMatrixGradient,
+  addRGradient,
+  heUniform,
+  layersJson,
+  lyapunovMatrixInto,
+  neuralValue,
+} from './neural-lyapunov.ts';
 
 /**
  * Joint training of a neural controller u = clamp(π(x) − π(0)) and a neural Lyapunov function
@@ -199,17 +207,6 @@ export class PendulumClfTrainer {
     for (let i = phiLast; i < this.phi.params.length; i++) this.phi.params[i] = this.phi.params[i]! * 0.1;
   }
 
-  /** M = εI + RᵀR. */
-  private matrix(out: Float64Array): void {
-    const { rRows, eps } = this.config;
-    for (let i = 0; i < 2; i++)
-      for (let j = 0; j < 2; j++) {
-        let s = i === j ? eps : 0;
-        for (let k = 0; k < rRows; k++) s += this.r[k * 2 + i]! * this.r[k * 2 + j]!;
-        out[i * 2 + j] = s;
-      }
-  }
-
   /** One gradient step on a batch; returns the mean decrease loss and the violation count. */
   step(states: Float64Array, batch: number, onBoundary?: Uint8Array): { loss: number; violations: number } {
     const c = this.config;
@@ -218,7 +215,7 @@ export class PendulumClfTrainer {
     const k2 = c.g / c.l;
     const k3 = 1 / ml2;
     const m = new Float64Array(4);
-    this.matrix(m);
+    lyapunovMatrixInto(this.r, c.rRows, 2, c.eps, m);
     if (this.controllerPass.maxRows < batch + 1) {
       this.controllerPass = this.controller.createPass(batch + 1);
       this.phiPass = this.phi.createPass(2 * batch + 1);
@@ -249,17 +246,8 @@ export class PendulumClfTrainer {
     const pOut = this.phi.forward(this.phiPass, pIn, 2 * batch + 1);
     const phi0 = pOut[2 * batch]!;
 
-    const value = (row: number, signs: Float64Array): number => {
-      const d = pOut[row]! - phi0;
-      signs[0] = Math.sign(d);
-      let v = Math.abs(d);
-      for (let i = 0; i < 2; i++) {
-        const z = m[i * 2]! * pIn[2 * row]! + m[i * 2 + 1]! * pIn[2 * row + 1]!;
-        signs[1 + i] = Math.sign(z);
-        v += Math.abs(z);
-      }
-      return v;
-    };
+    const value = (row: number, signs: Float64Array): number =>
+      neuralValue(pOut[row]! - phi0, m, pIn, 2 * row, 2, signs);
 
     const dPhi = new Float64Array(2 * batch + 1);
     const dNextExtra = new Float64Array(batch * 2);
@@ -280,8 +268,7 @@ export class PendulumClfTrainer {
         if (vx < c.levelTarget) gx -= c.boundaryWeight * inv;
         dPhi[s] = gx * sx[0]!;
         dPhi[2 * batch] = dPhi[2 * batch]! - gx * sx[0]!;
-        for (let i = 0; i < 2; i++)
-          for (let j = 0; j < 2; j++) gM[i * 2 + j] = gM[i * 2 + j]! + gx * sx[1 + i]! * pIn[2 * s + j]!;
+        addMatrixGradient(gM, gx, sx, pIn, 2 * s, 2);
         continue;
       }
       // Decrease, weighted to the states that matter: those at or below about the target level.
@@ -305,10 +292,8 @@ export class PendulumClfTrainer {
       dPhi[s] = gx * sx[0]!;
       dPhi[batch + s] = gn * sn[0]!;
       dPhi[2 * batch] = dPhi[2 * batch]! - gx * sx[0]! - gn * sn[0]!;
-      for (let i = 0; i < 2; i++)
-        for (let j = 0; j < 2; j++)
-          gM[i * 2 + j] =
-            gM[i * 2 + j]! + gx * sx[1 + i]! * pIn[2 * s + j]! + gn * sn[1 + i]! * pIn[2 * (batch + s) + j]!;
+      addMatrixGradient(gM, gx, sx, pIn, 2 * s, 2);
+      addMatrixGradient(gM, gn, sn, pIn, 2 * (batch + s), 2);
       // The ‖Mx⁺‖₁ part of ∂V(x⁺)/∂x⁺.
       for (let j = 0; j < 2; j++)
         dNextExtra[2 * s + j] = dNextExtra[2 * s + j]! + gn * (sn[1]! * m[j]! + sn[2]! * m[2 + j]!);
@@ -324,13 +309,7 @@ export class PendulumClfTrainer {
       dC[batch] = dC[batch]! - du;
     }
     this.controller.backward(this.controllerPass, dC, null, true);
-    // ∂L/∂R = R(G + Gᵀ) for M = εI + RᵀR.
-    for (let k = 0; k < c.rRows; k++)
-      for (let j = 0; j < 2; j++) {
-        let g = 0;
-        for (let i = 0; i < 2; i++) g += this.r[k * 2 + i]! * (gM[i * 2 + j]! + gM[j * 2 + i]!);
-        this.rGrad[k * 2 + j] = this.rGrad[k * 2 + j]! + g;
-      }
+    addRGradient(this.r, c.rRows, 2, gM, this.rGrad);
     for (const o of this.optimizers) o.step(this.learningRate);
     return { loss: loss * inv, violations };
   }
@@ -419,26 +398,6 @@ export class PendulumClfTrainer {
 /** A 2-input, 1-output network with ReLU (slope 0) or LeakyReLU hidden layers. */
 function netSpec(hidden: readonly number[], negativeSlope: number): MlpSpec {
   return { inputSize: 2, hidden, outputSize: 1, activation: 'relu', negativeSlope };
-}
-
-/** He-uniform weights U(±√(6/fan_in)) and zero biases, the hybrid-clf initialisation. */
-function heUniform(net: Mlp, rng: Rng): Mlp {
-  for (const { inSize, outSize, weight, bias } of layerOffsets(net.spec)) {
-    const bound = Math.sqrt(6 / inSize);
-    for (let i = weight; i < bias; i++) net.params[i] = rng.range(-bound, bound);
-    net.params.fill(0, bias, bias + outSize);
-  }
-  return net;
-}
-
-/** An engine MLP's layers in the model file's layout: weight rows [out][in], then bias. */
-function layersJson(net: Mlp): ModelJson['controller']['layers'] {
-  return layerOffsets(net.spec).map(({ inSize, outSize, weight, bias }) => ({
-    weight: Array.from({ length: outSize }, (_, i) =>
-      Array.from(net.params.subarray(weight + i * inSize, weight + (i + 1) * inSize)),
-    ),
-    bias: Array.from(net.params.subarray(bias, bias + outSize)),
-  }));
 }
 
 export interface CegisRound {
