@@ -1,6 +1,7 @@
 /**
  * MuJoCo dynamics-gap benchmark: cartpole balance, simulator with gravity × 2, "real" = stock model,
- * real log from a noisy LQR (bench/data/make-cartpole-gap-log.ts). Same methods and table as the river crossing.
+ * real log from a noisy LQR (bench/data/make-cartpole-gap-log.ts). The river crossing's methods and
+ * table, plus IQL as a second offline method.
  *
  *   npm run bench:h2o-mujoco [-- --seeds 0,1 --updates 3000 --workers 2]
  *
@@ -18,19 +19,33 @@ import { Rng } from '../src/core/rng.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
 import { machineInfo } from './report.ts';
 
-const methods = ['h2o', 'sac', 'naive-mix', 'td3bc'] as const;
+const methods = ['h2o', 'sac', 'naive-mix', 'td3bc', 'iql'] as const;
 const labels: Record<string, string> = {
   sac: 'SAC (sim only)',
   td3bc: 'TD3+BC (real log)',
+  iql: 'IQL (real log)',
   'naive-mix': 'naive mix',
   h2o: 'H2O',
+  'h2o-no-weight': 'H2O without the importance weight',
+  'h2o-no-penalty': 'H2O without the value penalty',
+  'h2o-no-u': 'H2O without the u weighting',
 };
 const colors: Record<string, string> = {
   sac: '#1f77b4',
   td3bc: '#ff7f0e',
+  iql: '#9467bd',
   'naive-mix': '#2ca02c',
   h2o: '#d62728',
+  'h2o-no-weight': '#e377c2',
+  'h2o-no-penalty': '#8c564b',
+  'h2o-no-u': '#7f7f7f',
 };
+/** H2O's three ablation switches (the paper's ablations), each off alone in the shipped H2O config. */
+const ablations = {
+  'h2o-no-weight': { importanceWeight: false },
+  'h2o-no-penalty': { penalty: false },
+  'h2o-no-u': { uWeighting: false },
+} as const;
 const flag = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -81,7 +96,7 @@ const refs = {
 };
 const normalise = (j: number) => (100 * (j - refs.random)) / (refs.lqr - refs.random);
 
-const configs: TrainConfig[] = methods.map((m) => {
+const base = (m: (typeof methods)[number]): TrainConfig => {
   const c = loadTrainConfig(`configs/train/cartpole-gap-${m}.yaml`, environmentPlugins);
   return {
     ...c,
@@ -90,13 +105,28 @@ const configs: TrainConfig[] = methods.map((m) => {
     output: path.resolve('runs', 'bench', `cartpole-gap-${m}`),
     checkpointEvery: undefined,
   };
-});
+};
+/** Every method and ablation with its config, run through the same training path. */
+const variants: { key: string; config: TrainConfig }[] = methods.map((m) => ({ key: m, config: base(m) }));
+for (const [key, off] of Object.entries(ablations)) {
+  const h2o = base('h2o');
+  if (h2o.algorithm !== 'h2o') throw new Error('cartpole-gap-h2o.yaml is not an H2O config');
+  variants.push({
+    key,
+    config: {
+      ...h2o,
+      hyperparameters: { ...h2o.hyperparameters, ...off },
+      output: path.resolve('runs', 'bench', `cartpole-gap-${key}`),
+    },
+  });
+}
+const configs = variants.map((v) => v.config);
 const jobs: Job[] = configs.flatMap((config) => config.seeds.map((seed) => ({ config, seed })));
 const wall = performance.now();
 console.log(`${jobs.length} training runs on ${workers} worker(s); references ${JSON.stringify(refs)}`);
 const results = await runJobs(jobs, workers, undefined, (done) =>
   console.log(
-    `  done ${done.job.config.algorithm} seed ${done.job.seed}: ${done.result.finalReturn.toFixed(1)}`,
+    `  done ${variants.find((v) => v.config === done.job.config)!.key} seed ${done.job.seed}: ${done.result.finalReturn.toFixed(1)}`,
   ),
 );
 const wallSeconds = (performance.now() - wall) / 1000;
@@ -104,8 +134,8 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / xs.length);
 const summary: Record<string, unknown> = {};
 const table: Record<string, string>[] = [];
-for (const m of methods) {
-  const runs = results.filter((r) => r.job.config.algorithm === m);
+for (const { key: m, config } of variants) {
+  const runs = results.filter((r) => r.job.config === config);
   const scores = runs.map((r) => normalise(r.result.finalReturn));
   summary[m] = {
     returns: runs.map((r) => r.result.finalReturn),
@@ -134,7 +164,7 @@ writeFileSync(
       wallSeconds,
       references: refs,
       settings: Object.fromEntries(
-        configs.map((c) => [c.algorithm, (({ file: _f, output: _o, ...rest }) => rest)(c)]),
+        variants.map((v) => [v.key, (({ file: _f, output: _o, ...rest }) => rest)(v.config)]),
       ),
       results: summary,
     },
@@ -142,7 +172,7 @@ writeFileSync(
     1,
   )}\n`,
 );
-const curves = methods.map((m) => {
+const curves = variants.map(({ key: m }) => {
   const runs = (summary[m] as { curves: [number, number][][] }).curves;
   const points = runs[0]!.map((p, i) => {
     const ys = runs.map((r) => r[i]?.[1] ?? Number.NaN).filter(Number.isFinite);
