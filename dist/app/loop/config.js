@@ -106,7 +106,7 @@ function loadLoopConfig(file) {
   if (finetune.algorithm === "sac")
     doc.report(
       ["finetune"],
-      `${finetuneFile}: algorithm sac learns from the simulator alone; the loop fine-tunes on the rig's logs (h2o, naive-mix, td3bc)`
+      `${finetuneFile}: algorithm sac learns from the simulator alone; the loop fine-tunes on the rig's logs (h2o, naive-mix, td3bc, iql)`
     );
   doc.throwIfProblems();
   const name = top.name ?? path.basename(file, path.extname(file));

@@ -1,12 +1,15 @@
 // Compiled from controllers/hybrid/certified-switch-guard.ts by `npm run build`: edit the source, not this file.
 
 // controllers/hybrid/certified-switch-guard.ts
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { z } from "zod";
 import { LinearBounder } from "../../src/verification/bounds.js";
 import { inspectCertificateFile } from "../../src/verification/certificate.js";
 import { loadModel } from "../../src/verification/io.js";
+import { canonical } from "../../src/verification/model.js";
+import { expressPolicy } from "../../src/verification/policy.js";
 import { down, up } from "../../src/verification/rounding.js";
 import { signatureNote } from "../../src/verification/signature.js";
 import { LyapunovMonitor } from "./lyapunov-monitor.js";
@@ -286,9 +289,13 @@ function checkParameters(model, robot, estimateError) {
   for (const key of ["gravity", "gravityScale"])
     if (d[key] !== void 0)
       problems.push(`parameter ${key}: set on the robot, the certificate assumes the model's gravity`);
-  const delay = typeof d["actionDelay"] === "number" ? d["actionDelay"] : 0;
-  if (delay > 0)
-    problems.push(`delay: the robot delays actions by ${delay} ticks, the certificate assumes no delay`);
+  const ticks = typeof d["actionDelay"] === "number" ? d["actionDelay"] : 0;
+  const period = model.dynamics.dt;
+  const covered = model.uncertainty.reduce((m, u) => u.kind === "delayed-command" ? u.delay : m, 0);
+  if (ticks > 0 && !(ticks * period <= covered))
+    problems.push(
+      `delay: the robot delays actions by ${ticks} control period(s) of ${period} s (${ticks * period} s), the certificate covers ${covered > 0 ? `an input delay of at most ${covered} s` : "no delay"}`
+    );
   const noise = d["observationNoise"];
   if (noise !== void 0) {
     const sigma = typeof noise === "number" ? [noise] : noise;
@@ -322,6 +329,7 @@ function checkLaw(t, controller) {
     return [
       `controller '${t.controller}' (${controller.name}) does not state its control law, so it cannot be matched with the certificate's`
     ];
+  if (law.kind === "policy") return checkPolicyLaw(t, law);
   const c = t.model.controller;
   if (c.net.layers.length !== 1)
     return [`the certificate's controller is a neural network; '${t.controller}' is an affine law`];
@@ -345,6 +353,33 @@ function checkLaw(t, controller) {
   if (law.lower[0] !== c.uLo || law.upper[0] !== c.uUp)
     problems.push(
       `controller '${t.controller}' clamps to [${law.lower[0]}, ${law.upper[0]}], the certificate to [${c.uLo}, ${c.uUp}]`
+    );
+  return problems;
+}
+function checkPolicyLaw(t, law) {
+  const expressed = expressPolicy(law.onnx, law.contract, t.model);
+  if (!expressed.ok)
+    return [`policy '${t.controller}' cannot be read as the certificate's controller: ${expressed.reason}`];
+  const running = expressed.controller;
+  const certified = t.model.source.controller;
+  const sha = createHash("sha256").update(law.onnx).digest("hex").slice(0, 16);
+  if (canonical(running.layers) !== canonical(certified.layers))
+    return [
+      `policy '${t.controller}' (ONNX sha256 ${sha}…) runs other weights than the certificate's controller (re-verify this policy: tether verify --policy)`
+    ];
+  const problems = [];
+  const activations = (a) => canonical(a ?? "relu");
+  if (activations(running.activation) !== activations(certified.activation))
+    problems.push(
+      `policy '${t.controller}' uses the activations ${canonical(running.activation ?? "relu")}, the certificate's controller ${canonical(certified.activation ?? "relu")}`
+    );
+  if (running.u_star[0] !== certified.u_star[0])
+    problems.push(
+      `policy '${t.controller}' commands ${running.u_star[0]} at 0, the certificate's controller ${certified.u_star[0]}`
+    );
+  if (running.u_lo[0] !== certified.u_lo[0] || running.u_up[0] !== certified.u_up[0])
+    problems.push(
+      `policy '${t.controller}' clamps to [${running.u_lo[0]}, ${running.u_up[0]}], the certificate to [${certified.u_lo[0]}, ${certified.u_up[0]}]`
     );
   return problems;
 }

@@ -47,6 +47,8 @@ var PolicyController = class {
     maxInferenceSeconds: 0
   };
   policy;
+  /** The ONNX graph's bytes, read at configure. */
+  onnx;
   io;
   events;
   decimation = 1;
@@ -71,6 +73,10 @@ var PolicyController = class {
   get backend() {
     return this.policy?.backend;
   }
+  /** The graph and contract that run, so a certificate's controller can be matched with them. */
+  describeLaw() {
+    return this.onnx && { kind: "policy", onnx: this.onnx, contract: this.source.contract };
+  }
   async configure(context) {
     const file = this.source.file;
     const where = file ? `${file}: ` : "";
@@ -85,6 +91,7 @@ var PolicyController = class {
       info(message);
     }
     const bytes = await readModel(this.source.model);
+    this.onnx = bytes;
     const graph = decodeModel(bytes).graph;
     const io = { inputs: dataInputs(graph), outputs: graph.outputs };
     const contract = withRslRlRecurrence(this.source.contract, io);

@@ -5,6 +5,14 @@ import { Rng } from "../../src/core/rng.js";
 import { Adam, adamDefaults } from "../../src/learning/adam.js";
 import { cpuEngine } from "../../src/learning/cpu-engine.js";
 import { layerOffsets } from "../../src/learning/engine.js";
+import {
+  addMatrixGradient,
+  addRGradient,
+  heUniform,
+  layersJson,
+  lyapunovMatrixInto,
+  neuralValue
+} from "./neural-lyapunov.js";
 var defaultPendulumClfConfig = {
   uMax: 0.75,
   box: 12,
@@ -135,16 +143,6 @@ var PendulumClfTrainer = class {
     const phiLast = layerOffsets(this.phi.spec).at(-1).weight;
     for (let i = phiLast; i < this.phi.params.length; i++) this.phi.params[i] = this.phi.params[i] * 0.1;
   }
-  /** M = εI + RᵀR. */
-  matrix(out) {
-    const { rRows, eps } = this.config;
-    for (let i = 0; i < 2; i++)
-      for (let j = 0; j < 2; j++) {
-        let s = i === j ? eps : 0;
-        for (let k = 0; k < rRows; k++) s += this.r[k * 2 + i] * this.r[k * 2 + j];
-        out[i * 2 + j] = s;
-      }
-  }
   /** One gradient step on a batch; returns the mean decrease loss and the violation count. */
   step(states, batch, onBoundary) {
     const c = this.config;
@@ -153,7 +151,7 @@ var PendulumClfTrainer = class {
     const k2 = c.g / c.l;
     const k3 = 1 / ml2;
     const m = new Float64Array(4);
-    this.matrix(m);
+    lyapunovMatrixInto(this.r, c.rRows, 2, c.eps, m);
     if (this.controllerPass.maxRows < batch + 1) {
       this.controllerPass = this.controller.createPass(batch + 1);
       this.phiPass = this.phi.createPass(2 * batch + 1);
@@ -180,17 +178,7 @@ var PendulumClfTrainer = class {
     }
     const pOut = this.phi.forward(this.phiPass, pIn, 2 * batch + 1);
     const phi0 = pOut[2 * batch];
-    const value = (row, signs) => {
-      const d = pOut[row] - phi0;
-      signs[0] = Math.sign(d);
-      let v = Math.abs(d);
-      for (let i = 0; i < 2; i++) {
-        const z = m[i * 2] * pIn[2 * row] + m[i * 2 + 1] * pIn[2 * row + 1];
-        signs[1 + i] = Math.sign(z);
-        v += Math.abs(z);
-      }
-      return v;
-    };
+    const value = (row, signs) => neuralValue(pOut[row] - phi0, m, pIn, 2 * row, 2, signs);
     const dPhi = new Float64Array(2 * batch + 1);
     const dNextExtra = new Float64Array(batch * 2);
     const gM = new Float64Array(4);
@@ -209,8 +197,7 @@ var PendulumClfTrainer = class {
         if (vx < c.levelTarget) gx -= c.boundaryWeight * inv;
         dPhi[s] = gx * sx[0];
         dPhi[2 * batch] = dPhi[2 * batch] - gx * sx[0];
-        for (let i = 0; i < 2; i++)
-          for (let j = 0; j < 2; j++) gM[i * 2 + j] = gM[i * 2 + j] + gx * sx[1 + i] * pIn[2 * s + j];
+        addMatrixGradient(gM, gx, sx, pIn, 2 * s, 2);
         continue;
       }
       const gap = vn - (1 - c.kappaTrain) * vx;
@@ -230,9 +217,8 @@ var PendulumClfTrainer = class {
       dPhi[s] = gx * sx[0];
       dPhi[batch + s] = gn * sn[0];
       dPhi[2 * batch] = dPhi[2 * batch] - gx * sx[0] - gn * sn[0];
-      for (let i = 0; i < 2; i++)
-        for (let j = 0; j < 2; j++)
-          gM[i * 2 + j] = gM[i * 2 + j] + gx * sx[1 + i] * pIn[2 * s + j] + gn * sn[1 + i] * pIn[2 * (batch + s) + j];
+      addMatrixGradient(gM, gx, sx, pIn, 2 * s, 2);
+      addMatrixGradient(gM, gn, sn, pIn, 2 * (batch + s), 2);
       for (let j = 0; j < 2; j++)
         dNextExtra[2 * s + j] = dNextExtra[2 * s + j] + gn * (sn[1] * m[j] + sn[2] * m[2 + j]);
     }
@@ -246,12 +232,7 @@ var PendulumClfTrainer = class {
       dC[batch] = dC[batch] - du;
     }
     this.controller.backward(this.controllerPass, dC, null, true);
-    for (let k = 0; k < c.rRows; k++)
-      for (let j = 0; j < 2; j++) {
-        let g = 0;
-        for (let i = 0; i < 2; i++) g += this.r[k * 2 + i] * (gM[i * 2 + j] + gM[j * 2 + i]);
-        this.rGrad[k * 2 + j] = this.rGrad[k * 2 + j] + g;
-      }
+    addRGradient(this.r, c.rRows, 2, gM, this.rGrad);
     for (const o of this.optimizers) o.step(this.learningRate);
     return { loss: loss * inv, violations };
   }
@@ -332,23 +313,6 @@ var PendulumClfTrainer = class {
 };
 function netSpec(hidden, negativeSlope) {
   return { inputSize: 2, hidden, outputSize: 1, activation: "relu", negativeSlope };
-}
-function heUniform(net, rng) {
-  for (const { inSize, outSize, weight, bias } of layerOffsets(net.spec)) {
-    const bound = Math.sqrt(6 / inSize);
-    for (let i = weight; i < bias; i++) net.params[i] = rng.range(-bound, bound);
-    net.params.fill(0, bias, bias + outSize);
-  }
-  return net;
-}
-function layersJson(net) {
-  return layerOffsets(net.spec).map(({ inSize, outSize, weight, bias }) => ({
-    weight: Array.from(
-      { length: outSize },
-      (_, i) => Array.from(net.params.subarray(weight + i * inSize, weight + (i + 1) * inSize))
-    ),
-    bias: Array.from(net.params.subarray(bias, bias + outSize))
-  }));
 }
 async function trainWithCounterexamples(trainer, onRound) {
   const { bisectRho, certify } = await import("../../src/verification/certificate.js");

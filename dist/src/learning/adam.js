@@ -39,7 +39,24 @@ var Adam = class {
     }
   }
 };
+function optimizerArrays(optimizers) {
+  const out = {};
+  for (const [name, adam] of Object.entries(optimizers)) {
+    out[`adam.${name}.m`] = adam.m;
+    out[`adam.${name}.v`] = adam.v;
+  }
+  return out;
+}
+function optimizerScalars(optimizers) {
+  return Object.fromEntries(Object.entries(optimizers).map(([name, adam]) => [`adam.${name}.t`, adam.t]));
+}
+function loadOptimizerScalars(optimizers, scalars) {
+  for (const [name, adam] of Object.entries(optimizers)) adam.t = scalars[`adam.${name}.t`] ?? 0;
+}
 export {
   Adam,
-  adamDefaults
+  adamDefaults,
+  loadOptimizerScalars,
+  optimizerArrays,
+  optimizerScalars
 };

@@ -20,7 +20,7 @@ function trainedPolicyContract(env, actionMap) {
       signals: [s.name],
       unit: s.unit
     })),
-    // The actor takes raw observations; TD3+BC's state normaliser is baked into the ONNX graph.
+    // The actor takes raw observations; the state normaliser of TD3+BC and IQL is baked into the ONNX graph.
     normalizer: { kind: "inside_model" },
     actions: {
       signals: names,

@@ -2,7 +2,7 @@
 
 // src/learning/h2o.ts
 import { z } from "zod";
-import { Adam, adamDefaults } from "./adam.js";
+import { Adam, adamDefaults, loadOptimizerScalars, optimizerArrays, optimizerScalars } from "./adam.js";
 import * as hyper from "./hyperparameters.js";
 import { createBatch } from "./replay.js";
 import { SacAgent, sacAgentShape } from "./sac.js";
@@ -320,30 +320,25 @@ var H2oAgent = class {
       out[j] = Math.min(this.config.weightClip[1], Math.max(this.config.weightClip[0], ratio));
     }
   }
+  /** The discriminators' optimisers by checkpoint name (`disc0`, `disc1`). */
+  namedDiscriminatorOptimizers() {
+    return Object.fromEntries(this.discriminatorOptimizers.map((adam, i) => [`disc${i}`, adam]));
+  }
   stateArrays() {
     const out = { ...this.sac.stateArrays() };
     if (this.dSa !== null && this.dSas !== null) {
       out["dSa"] = this.dSa.params;
       out["dSas"] = this.dSas.params;
-      this.discriminatorOptimizers.forEach((adam, i) => {
-        out[`adam.disc${i}.m`] = adam.m;
-        out[`adam.disc${i}.v`] = adam.v;
-      });
+      Object.assign(out, optimizerArrays(this.namedDiscriminatorOptimizers()));
     }
     return out;
   }
   stateScalars() {
-    const out = this.sac.stateScalars();
-    this.discriminatorOptimizers.forEach((adam, i) => {
-      out[`adam.disc${i}.t`] = adam.t;
-    });
-    return out;
+    return { ...this.sac.stateScalars(), ...optimizerScalars(this.namedDiscriminatorOptimizers()) };
   }
   loadScalars(scalars) {
     this.sac.loadScalars(scalars);
-    this.discriminatorOptimizers.forEach((adam, i) => {
-      adam.t = scalars[`adam.disc${i}.t`] ?? 0;
-    });
+    loadOptimizerScalars(this.namedDiscriminatorOptimizers(), scalars);
   }
 };
 function sigmoid(x) {

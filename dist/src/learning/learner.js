@@ -4,6 +4,7 @@
 import { toMlpPolicy } from "./engine.js";
 import { H2oAgent, h2oConfigSchema, naiveMixConfigSchema } from "./h2o.js";
 import { loadActor } from "./init.js";
+import { IqlAgent, iqlConfigSchema } from "./iql.js";
 import { createBatch } from "./replay.js";
 import { criticWarmupUpdate, SacAgent, sacConfigSchema, sacUpdate } from "./sac.js";
 import { Td3BcAgent, td3bcConfigSchema } from "./td3bc.js";
@@ -11,7 +12,8 @@ var algorithms = {
   sac: { hyperparameters: sacConfigSchema, usesRealLog: false, online: true },
   "naive-mix": { hyperparameters: naiveMixConfigSchema, usesRealLog: true, online: true },
   h2o: { hyperparameters: h2oConfigSchema, usesRealLog: true, online: true },
-  td3bc: { hyperparameters: td3bcConfigSchema, usesRealLog: true, online: false }
+  td3bc: { hyperparameters: td3bcConfigSchema, usesRealLog: true, online: false },
+  iql: { hyperparameters: iqlConfigSchema, usesRealLog: true, online: false }
 };
 var algorithmNames = Object.keys(algorithms);
 function createLearner(settings, engine, obsSize, actSize, data, rng) {
@@ -33,6 +35,9 @@ function createLearner(settings, engine, obsSize, actSize, data, rng) {
     case "td3bc":
       if (data.real === null) throw new Error("td3bc learns from the real log, but no dataset was given");
       return td3bcLearner(engine, obsSize, actSize, settings.hyperparameters, data.real, rng);
+    case "iql":
+      if (data.real === null) throw new Error("iql learns from the real log, but no dataset was given");
+      return iqlLearner(engine, obsSize, actSize, settings.hyperparameters, data.real, rng);
   }
 }
 function rawLogStd(agent, initialStd) {
@@ -108,6 +113,23 @@ function td3bcLearner(engine, obsSize, actSize, config, real, rng) {
     warmCritics: () => null
   };
 }
+function iqlLearner(engine, obsSize, actSize, config, real, rng) {
+  const agent = new IqlAgent(engine, obsSize, actSize, config, real, rng);
+  return {
+    agent,
+    online: false,
+    act: (obs, rows, out) => agent.act(obs, rows, out),
+    update: (r) => ({ ...agent.update(r) }),
+    stateArrays: () => agent.stateArrays(),
+    stateScalars: () => agent.stateScalars(),
+    loadScalars: (s) => agent.loadScalars(s),
+    actorPolicy: () => mlpPolicy(agent.actor, actSize, { mean: agent.stateMean, std: agent.stateStd }),
+    // Like TD3+BC's, IQL's actor sees states normalised by the log's statistics: re-express the deployed one.
+    loadActor: (init) => loadActor(agent.actor, init, { inputMean: agent.stateMean, inputStd: agent.stateStd }),
+    // IQL learns V and its critics from the log from the first update; it has no separate warm-up.
+    warmCritics: () => null
+  };
+}
 function mlpPolicy(net, actSize, normalizer) {
   return {
     ...toMlpPolicy(net, { outputs: actSize, activation: "tanh" }),
@@ -119,6 +141,7 @@ export {
   algorithms,
   createLearner,
   hybridLearner,
+  iqlLearner,
   sacLearner,
   td3bcLearner
 };

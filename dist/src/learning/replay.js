@@ -69,7 +69,22 @@ var ReplayBuffer = class {
     }
   }
 };
+function stateStatistics(data, obsSize, fit) {
+  const mean = new Float64Array(obsSize);
+  const std = new Float64Array(obsSize).fill(1);
+  if (!fit) return { mean, std };
+  for (let c = 0; c < obsSize; c++) {
+    let m = 0;
+    for (let r = 0; r < data.size; r++) m += data.obs[r * obsSize + c] / data.size;
+    let variance = 0;
+    for (let r = 0; r < data.size; r++) variance += (data.obs[r * obsSize + c] - m) ** 2 / data.size;
+    mean[c] = m;
+    std[c] = Math.sqrt(variance) + 1e-3;
+  }
+  return { mean, std };
+}
 export {
   ReplayBuffer,
-  createBatch
+  createBatch,
+  stateStatistics
 };

@@ -2,7 +2,13 @@
 
 // src/learning/sac.ts
 import { z } from "zod";
-import { Adam, adamDefaults } from "./adam.js";
+import {
+  Adam,
+  adamDefaults,
+  loadOptimizerScalars,
+  optimizerArrays,
+  optimizerScalars
+} from "./adam.js";
 import { copyParams, polyak } from "./engine.js";
 import * as hyper from "./hyperparameters.js";
 import { TanhGaussianHead } from "./tanh-gaussian.js";
@@ -225,19 +231,13 @@ var SacAgent = class {
       q2Target: this.qTarget[1].params,
       logAlpha: this.logAlpha
     };
-    for (const [name, adam] of Object.entries(this.optimizers)) {
-      out[`adam.${name}.m`] = adam.m;
-      out[`adam.${name}.v`] = adam.v;
-    }
-    return out;
+    return { ...out, ...optimizerArrays(this.optimizers) };
   }
   stateScalars() {
-    return Object.fromEntries(
-      Object.entries(this.optimizers).map(([name, adam]) => [`adam.${name}.t`, adam.t])
-    );
+    return optimizerScalars(this.optimizers);
   }
   loadScalars(scalars) {
-    for (const [name, adam] of Object.entries(this.optimizers)) adam.t = scalars[`adam.${name}.t`] ?? 0;
+    loadOptimizerScalars(this.optimizers, scalars);
   }
 };
 function criticRegression(agent, batch, y) {

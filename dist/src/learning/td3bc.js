@@ -2,11 +2,11 @@
 
 // src/learning/td3bc.ts
 import { z } from "zod";
-import { Adam, adamDefaults } from "./adam.js";
+import { Adam, adamDefaults, loadOptimizerScalars, optimizerArrays, optimizerScalars } from "./adam.js";
 import { copyParams, polyak } from "./engine.js";
 import * as hyper from "./hyperparameters.js";
-import { createBatch } from "./replay.js";
-import { concatRows } from "./tensor-ops.js";
+import { createBatch, stateStatistics } from "./replay.js";
+import { concatRows, normalizeRows } from "./tensor-ops.js";
 var td3bcConfigSchema = z.object({
   hidden: hyper.hidden.default([256, 256]),
   gamma: hyper.discount.default(0.99),
@@ -46,18 +46,9 @@ var Td3BcAgent = class {
       q1: new Adam(this.q[0].params, this.q[0].grads, { ...adamDefaults, lr: config.criticLr }),
       q2: new Adam(this.q[1].params, this.q[1].grads, { ...adamDefaults, lr: config.criticLr })
     };
-    this.stateMean = new Float64Array(obsSize);
-    this.stateStd = new Float64Array(obsSize).fill(1);
-    if (config.normalizeStates) {
-      for (let c = 0; c < obsSize; c++) {
-        let mean = 0;
-        for (let r = 0; r < data.size; r++) mean += data.obs[r * obsSize + c] / data.size;
-        let variance = 0;
-        for (let r = 0; r < data.size; r++) variance += (data.obs[r * obsSize + c] - mean) ** 2 / data.size;
-        this.stateMean[c] = mean;
-        this.stateStd[c] = Math.sqrt(variance) + 1e-3;
-      }
-    }
+    const statistics = stateStatistics(data, obsSize, config.normalizeStates);
+    this.stateMean = statistics.mean;
+    this.stateStd = statistics.std;
     const sa = obsSize + actSize;
     this.batch = createBatch(n, obsSize, actSize);
     this.obsN = new Float64Array(n * obsSize);
@@ -193,10 +184,7 @@ var Td3BcAgent = class {
     return -lambda * meanQ + bc;
   }
   normalize(obs, rows, out) {
-    const O = this.obsSize;
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < O; c++) out[r * O + c] = (obs[r * O + c] - this.stateMean[c]) / this.stateStd[c];
-    }
+    normalizeRows(obs, rows, this.stateMean, this.stateStd, out);
   }
   stateArrays() {
     const out = {
@@ -209,20 +197,14 @@ var Td3BcAgent = class {
       stateMean: this.stateMean,
       stateStd: this.stateStd
     };
-    for (const [name, adam] of Object.entries(this.optimizers)) {
-      out[`adam.${name}.m`] = adam.m;
-      out[`adam.${name}.v`] = adam.v;
-    }
-    return out;
+    return { ...out, ...optimizerArrays(this.optimizers) };
   }
   stateScalars() {
-    const out = { updates: this.updates };
-    for (const [name, adam] of Object.entries(this.optimizers)) out[`adam.${name}.t`] = adam.t;
-    return out;
+    return { updates: this.updates, ...optimizerScalars(this.optimizers) };
   }
   loadScalars(scalars) {
     this.updates = scalars["updates"] ?? 0;
-    for (const [name, adam] of Object.entries(this.optimizers)) adam.t = scalars[`adam.${name}.t`] ?? 0;
+    loadOptimizerScalars(this.optimizers, scalars);
   }
 };
 export {

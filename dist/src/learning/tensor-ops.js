@@ -17,8 +17,14 @@ function allFinite(x, n = x.length) {
   for (let i = 0; i < n; i++) if (!Number.isFinite(x[i])) return false;
   return true;
 }
+function normalizeRows(x, rows, mean, std, out) {
+  const n = mean.length;
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < n; c++) out[r * n + c] = (x[r * n + c] - mean[c]) / std[c];
+}
 export {
   allFinite,
   concatRows,
+  normalizeRows,
   sliceColumns
 };

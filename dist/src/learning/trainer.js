@@ -126,7 +126,7 @@ var Trainer = class _Trainer {
   /**
    * Critic warm-up: `updates` critic-only updates on the real data (SAC: on the start steps), so
    * the critics value the deployed actor before the actor follows them. Returns the last update's
-   * statistics, or null when the learner has no separate warm-up (TD3+BC).
+   * statistics, or null when the learner has no separate warm-up (TD3+BC, IQL).
    */
   warmCritics(updates) {
     let stats = null;

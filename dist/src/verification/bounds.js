@@ -3,7 +3,7 @@
 // src/verification/bounds.ts
 import { stepBounds } from "./dynamics.js";
 import { uncertaintyLayout } from "./forward.js";
-import { intervalActivation, intervalAffine } from "./interval.js";
+import { intervalAffine, intervalAtPoint, intervalHidden } from "./interval.js";
 import { LinearBox, LinearSum, LinVec } from "./linear.js";
 import { searchDim } from "./model.js";
 import { QuadraticFormBounder, quadraticFormApplies } from "./quadratic-bounds.js";
@@ -33,30 +33,14 @@ function matrixEnclosure(model) {
     }
   return out;
 }
-function pointEnclosure(mlp, x) {
-  const w = widest(mlp);
-  let lo = Float64Array.from(x);
-  let hi = Float64Array.from(x);
-  const c = new Float64Array(w);
-  const r = new Float64Array(w);
-  mlp.layers.forEach((layer, k) => {
-    const nLo = new Float64Array(layer.outSize);
-    const nHi = new Float64Array(layer.outSize);
-    intervalAffine(layer, lo, hi, nLo, nHi, c, r);
-    if (k < mlp.layers.length - 1) intervalActivation(nLo, nHi, layer.outSize, mlp.slope);
-    lo = nLo;
-    hi = nHi;
-  });
-  return { lo: lo[0], hi: hi[0] };
-}
 function constantsOf(model) {
   const n = model.stateDim;
   const zero = new Float64Array(n);
   const lyap = model.lyapunov;
   const layout = uncertaintyLayout(model);
   return {
-    netZero: pointEnclosure(model.controller.net, zero),
-    phiZero: lyap.kind === "neural" ? pointEnclosure(lyap.phi, zero) : exact(0),
+    netZero: intervalAtPoint(model.controller.net, zero),
+    phiZero: lyap.kind === "neural" ? intervalAtPoint(lyap.phi, zero) : exact(0),
     m: matrixEnclosure(model),
     oneMinusKappa: cSub(exact(1), constant(model.spec.kappa)),
     lLayer: lyap.kind === "quadratic" ? { inSize: n, outSize: lyap.lRows, weight: lyap.l, bias: new Float64Array(lyap.lRows) } : void 0,
@@ -98,7 +82,7 @@ var IntervalBounder = class {
     mlp.layers.forEach((layer, k) => {
       const b = this.bufs[k % 2];
       intervalAffine(layer, inLo, inHi, b.lo, b.hi, this.c, this.r);
-      if (k < last) intervalActivation(b.lo, b.hi, layer.outSize, mlp.slope);
+      if (k < last) intervalHidden(mlp, k, b.lo, b.hi, layer.outSize);
       inLo = b.lo;
       inHi = b.hi;
     });
@@ -207,7 +191,7 @@ var NeuralLinearValue = class {
       this.box.affine(phi.layers[i], h, pre);
       if (i < last) {
         const post = this.layers[2 * i + 1];
-        this.box.activation(pre, post, phi.slope);
+        this.box.hidden(phi, i, pre, post);
         h = post;
       } else h = pre;
     }
@@ -324,7 +308,7 @@ var LinearBounder = class {
       this.box.affine(net.layers[i], h, pre);
       if (i < last) {
         const post = this.netLayers[2 * i + 1];
-        this.box.activation(pre, post, net.slope);
+        this.box.hidden(net, i, pre, post);
         h = post;
       } else h = pre;
     }

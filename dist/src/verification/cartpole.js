@@ -29,8 +29,15 @@ function cartpoleStepDual(ar, k, input) {
   const bt = scaled(k.hingeDamping, input.dampScale);
   const lc = c(k.poleCom);
   const h = c(k.h);
-  let force = ar.mul(scaled(k.forceGain, input.gainScale), input.u);
+  const gain = scaled(k.forceGain, input.gainScale);
+  let force = ar.mul(gain, input.u);
   if (input.force) force = ar.add(force, input.force);
+  let early = force;
+  if (input.delayed) {
+    early = ar.mul(gain, input.delayed);
+    if (input.force) early = ar.add(early, input.force);
+  }
+  const earlySteps = input.delayed ? input.delaySteps : 0;
   const ml = ar.mul(m, lc);
   const mgl = ar.mul(ml, c(k.gravity));
   const j = ar.add(ic, ar.mul(ml, lc));
@@ -43,7 +50,10 @@ function cartpoleStepDual(ar, k, input) {
     const s = ar.sinOut;
     const cs = ar.cosOut;
     const a12 = ar.mul(ml, cs);
-    const f1 = ar.add(ar.sub(force, ar.mul(bx, v0)), ar.mul(ar.mul(ml, s), ar.square(v1)));
+    const f1 = ar.add(
+      ar.sub(step < earlySteps ? early : force, ar.mul(bx, v0)),
+      ar.mul(ar.mul(ml, s), ar.square(v1))
+    );
     const f2 = ar.sub(ar.mul(mgl, s), ar.mul(bt, v1));
     const det = ar.sub(a1122, ar.square(a12));
     const acc0 = ar.div(ar.sub(ar.mul(a22, f1), ar.mul(a12, f2)), det);
@@ -78,9 +88,14 @@ var CartpoleBounds = class {
     this.k = cartpoleConstants(model.dynamics);
     this.layout = uncertaintyLayout(model);
     const l = this.layout;
-    this.plantDims = [l.poleMassScale, l.cartMassScale, l.dampingScale, l.forceGainScale, l.force].filter(
-      (d) => d >= 0
-    );
+    this.plantDims = [
+      l.poleMassScale,
+      l.cartMassScale,
+      l.dampingScale,
+      l.forceGainScale,
+      l.force,
+      l.delayedCommand
+    ].filter((d) => d >= 0);
     const m = 5 + this.plantDims.length;
     this.values = new DualArith(0);
     this.derivatives = new DualArith(m);
@@ -101,7 +116,9 @@ var CartpoleBounds = class {
       cartScale: w(l.cartMassScale, position(l.cartMassScale)),
       dampScale: w(l.dampingScale, position(l.dampingScale)),
       gainScale: w(l.forceGainScale, position(l.forceGainScale)),
-      force: w(l.force, position(l.force))
+      force: w(l.force, position(l.force)),
+      delayed: w(l.delayedCommand, position(l.delayedCommand)),
+      delaySteps: l.delaySteps
     };
   }
   /** [outLo, outHi] ⊇ x⁺ for x in [xLo, xHi], u in [uLo, uHi], w in [wLo, wHi]. */
@@ -207,7 +224,9 @@ var CartpoleBounds = class {
       cartScale: pick(l.cartMassScale),
       dampScale: pick(l.dampingScale),
       gainScale: pick(l.forceGainScale),
-      force: pick(l.force)
+      force: pick(l.force),
+      delayed: pick(l.delayedCommand),
+      delaySteps: l.delaySteps
     };
   }
 };

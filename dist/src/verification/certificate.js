@@ -75,10 +75,15 @@ function machine() {
 function fmt(v) {
   return `[${v.join(", ")}]`;
 }
+function dimensionInWords(d) {
+  const range = `${d.kind} ${d.name} in [${d.lo}, ${d.up}]`;
+  if (d.kind !== "delayed-command") return range;
+  return `${range} (the command applied, in place of the controller's, during the first ${d.steps} physics steps of each period: an input delay of ${d.delay} s)`;
+}
 function statementOf(model, rho) {
   const { boxLo, boxUp, hole, kappa } = model.spec;
   const u = model.uncertainty;
-  const forAll = u.length === 0 ? "" : ` and every ${u.map((d) => `${d.kind} ${d.name} in [${d.lo}, ${d.up}]`).join(", ")} (chosen anew at every step)`;
+  const forAll = u.length === 0 ? "" : ` and every ${u.map(dimensionInWords).join(", ")} (chosen anew at every step)`;
   const noHole = hole.every((h) => h === 0);
   const est = model.estimateError.some((e) => e > 0) ? ` The controller may see the state with an error of up to ${fmt(model.estimateError)} per coordinate${u.some((d) => d.kind === "estimate") ? "" : " (covered as part of the force disturbance)"}.` : "";
   const inner = model.spec.innerLevel;

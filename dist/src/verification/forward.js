@@ -9,13 +9,14 @@ function evalMlp(mlp, x, a, b) {
   let out = a;
   const last = mlp.layers.length - 1;
   for (let k = 0; k <= last; k++) {
+    const tanh = k < last && mlp.activations[k] === "tanh";
     const layer = mlp.layers[k];
     const { inSize, outSize, weight, bias } = layer;
     for (let i = 0; i < outSize; i++) {
       let s = bias[i];
       const row = i * inSize;
       for (let j = 0; j < inSize; j++) s += weight[row + j] * input[j];
-      out[i] = k < last && s < 0 ? s * mlp.slope : s;
+      out[i] = k === last ? s : tanh ? Math.tanh(s) : s < 0 ? s * mlp.slope : s;
     }
     input = out;
     out = out === a ? b : a;
@@ -35,6 +36,8 @@ function uncertaintyLayout(model) {
     dampingScale: param("damping_scale"),
     forceGainScale: param("force_gain_scale"),
     force: find((k) => u[k].kind === "disturbance"),
+    delayedCommand: find((k) => u[k].kind === "delayed-command"),
+    delaySteps: u.reduce((m, d) => d.kind === "delayed-command" ? d.steps : m, 0),
     estimate: Array.from(
       { length: model.stateDim },
       (_, i) => find((k) => {
@@ -50,6 +53,8 @@ var noUncertainty = {
   dampingScale: -1,
   forceGainScale: -1,
   force: -1,
+  delayedCommand: -1,
+  delaySteps: 0,
   estimate: []
 };
 function cartpoleStep(p, layout = noUncertainty) {
@@ -67,6 +72,9 @@ function cartpoleStep(p, layout = noUncertainty) {
     const bt = p.hingeDamping * sDamp;
     const lc = p.poleCom;
     const force = p.forceGain * sGain * u + d;
+    const delayed = w && layout.delayedCommand >= 0 ? w[layout.delayedCommand] : void 0;
+    const early = delayed !== void 0 ? p.forceGain * sGain * delayed + d : force;
+    const earlySteps = delayed !== void 0 ? layout.delaySteps : 0;
     const j = ic + m * lc * lc;
     let q0 = x[0];
     let q1 = x[1];
@@ -78,7 +86,7 @@ function cartpoleStep(p, layout = noUncertainty) {
       const a11 = mc + m + h * bx;
       const a12 = m * lc * c;
       const a22 = j + h * bt;
-      const f1 = force - bx * v0 + m * lc * s * v1 * v1;
+      const f1 = (k < earlySteps ? early : force) - bx * v0 + m * lc * s * v1 * v1;
       const f2 = m * p.gravity * lc * s - bt * v1;
       const det = a11 * a22 - a12 * a12;
       const acc0 = (a22 * f1 - a12 * f2) / det;

@@ -1,7 +1,7 @@
 // Compiled from src/verification/interval-ad.ts by `npm run build`: edit the source, not this file.
 
 // src/verification/interval-ad.ts
-import { cosInterval, down, sinInterval, up } from "./rounding.js";
+import { cosInterval, down, sinInterval, tanhDown, tanhUp, up } from "./rounding.js";
 var Dual = class {
   lo = 0;
   hi = 0;
@@ -28,7 +28,7 @@ function mulInto(al, ah, bl, bh, out) {
   out[1] = up(Math.max(p1, p2, p3, p4));
 }
 var prod = new Float64Array(2);
-var DualArith = class {
+var DualArith = class _DualArith {
   /** `m` inputs to differentiate by (0: values only, plain interval arithmetic). */
   constructor(m) {
     this.m = m;
@@ -126,19 +126,7 @@ var DualArith = class {
       d.lo = 0;
       d.hi = up(Math.max(l * l, h * h));
     }
-    const tl = down(2 * l);
-    const th = up(2 * h);
-    for (let i = 0; i < this.m; i++) {
-      const gl = a.gLo[i];
-      const gh = a.gHi[i];
-      if (gl === 0 && gh === 0) {
-        d.gLo[i] = 0;
-        d.gHi[i] = 0;
-        continue;
-      }
-      d.gLo[i] = mulLo(tl, th, gl, gh);
-      d.gHi[i] = mulHi(tl, th, gl, gh);
-    }
+    this.scaleDerivative(a, down(2 * l), up(2 * h), d);
     return d;
   }
   /** a / b for b not containing 0; (a/b)′ ∈ (a′ − [a/b]·b′) / [b]. */
@@ -172,6 +160,74 @@ var DualArith = class {
     }
     return d;
   }
+  /**
+   * Σ_j w_j·a_j + bias over `count` weights of `weight` from `offset` (one row of a dense layer):
+   * the weights are exact floats, so each term is a scaling of an enclosure.
+   */
+  affine(weight, offset, count, bias, a) {
+    const d = this.alloc();
+    let lo = bias;
+    let hi = bias;
+    d.gLo.fill(0);
+    d.gHi.fill(0);
+    for (let j = 0; j < count; j++) {
+      const w = weight[offset + j];
+      if (w === 0) continue;
+      const x = a[j];
+      lo = down(lo + down(w > 0 ? w * x.lo : w * x.hi));
+      hi = up(hi + up(w > 0 ? w * x.hi : w * x.lo));
+      for (let i = 0; i < this.m; i++) {
+        const gl = x.gLo[i];
+        const gh = x.gHi[i];
+        if (gl === 0 && gh === 0) continue;
+        d.gLo[i] = down(d.gLo[i] + down(w > 0 ? w * gl : w * gh));
+        d.gHi[i] = up(d.gHi[i] + up(w > 0 ? w * gh : w * gl));
+      }
+    }
+    d.lo = lo;
+    d.hi = hi;
+    return d;
+  }
+  /** tanh(a); (tanh a)′ = (1 − tanh² a)·a′, with tanh² over the value's enclosure. */
+  tanh(a) {
+    const d = this.alloc();
+    d.lo = tanhDown(a.lo);
+    d.hi = tanhUp(a.hi);
+    const sqLo = d.lo >= 0 ? down(d.lo * d.lo) : d.hi <= 0 ? down(d.hi * d.hi) : 0;
+    const sqHi = up(Math.max(d.lo * d.lo, d.hi * d.hi));
+    this.scaleDerivative(a, Math.max(0, down(1 - sqHi)), Math.min(1, up(1 - sqLo)), d);
+    return d;
+  }
+  /**
+   * max(a, slope·a) for slope in [0, 1] (ReLU, LeakyReLU). Where a may change sign the derivative
+   * is any value between slope and 1 (the mean-value form of a Lipschitz map takes the hull).
+   */
+  leakyRelu(a, slope) {
+    const d = this.alloc();
+    if (a.lo >= 0) {
+      _DualArith.copy(a, d);
+      return d;
+    }
+    d.lo = down(slope * a.lo);
+    d.hi = a.hi <= 0 ? up(slope * a.hi) : a.hi;
+    if (a.hi <= 0) this.scaleDerivative(a, slope, slope, d);
+    else this.scaleDerivative(a, slope, 1, d);
+    return d;
+  }
+  /** d′ = [kLo, kHi]·a′. */
+  scaleDerivative(a, kLo, kHi, d) {
+    for (let i = 0; i < this.m; i++) {
+      const gl = a.gLo[i];
+      const gh = a.gHi[i];
+      if (gl === 0 && gh === 0) {
+        d.gLo[i] = 0;
+        d.gHi[i] = 0;
+        continue;
+      }
+      d.gLo[i] = mulLo(kLo, kHi, gl, gh);
+      d.gHi[i] = mulHi(kLo, kHi, gl, gh);
+    }
+  }
   /** Results of the last `sinCos`. */
   sinOut;
   cosOut;
@@ -187,18 +243,8 @@ var DualArith = class {
     cosInterval(a.lo, a.hi, scratch);
     c.lo = scratch[0];
     c.hi = scratch[1];
-    for (let i = 0; i < this.m; i++) {
-      const gl = a.gLo[i];
-      const gh = a.gHi[i];
-      if (gl === 0 && gh === 0) {
-        s.gLo[i] = s.gHi[i] = c.gLo[i] = c.gHi[i] = 0;
-        continue;
-      }
-      s.gLo[i] = mulLo(c.lo, c.hi, gl, gh);
-      s.gHi[i] = mulHi(c.lo, c.hi, gl, gh);
-      c.gLo[i] = mulLo(-s.hi, -s.lo, gl, gh);
-      c.gHi[i] = mulHi(-s.hi, -s.lo, gl, gh);
-    }
+    this.scaleDerivative(a, c.lo, c.hi, s);
+    this.scaleDerivative(a, -s.hi, -s.lo, c);
   }
   /** Copies a pooled quantity's enclosures out (the pool is reused by the next evaluation). */
   static copy(from, to) {

@@ -1,7 +1,7 @@
 // Compiled from src/verification/interval.ts by `npm run build`: edit the source, not this file.
 
 // src/verification/interval.ts
-import { down, sumError, up } from "./rounding.js";
+import { down, sumError, tanhDown, tanhUp, up } from "./rounding.js";
 function intervalAffine(layer, lo, hi, outLo, outHi, centre, radius) {
   const { inSize, outSize, weight, bias } = layer;
   for (let j = 0; j < inSize; j++) {
@@ -44,7 +44,36 @@ function intervalActivation(lo, hi, size, slope) {
     }
   }
 }
+function intervalTanh(lo, hi, size) {
+  for (let i = 0; i < size; i++) {
+    lo[i] = tanhDown(lo[i]);
+    hi[i] = tanhUp(hi[i]);
+  }
+}
+function intervalHidden(mlp, k, lo, hi, size) {
+  if (mlp.activations[k] === "tanh") intervalTanh(lo, hi, size);
+  else intervalActivation(lo, hi, size, mlp.slope);
+}
+function intervalAtPoint(mlp, x) {
+  const width = Math.max(x.length, ...mlp.layers.map((l) => Math.max(l.inSize, l.outSize)));
+  let lo = Float64Array.from(x);
+  let hi = Float64Array.from(x);
+  const c = new Float64Array(width);
+  const r = new Float64Array(width);
+  mlp.layers.forEach((layer, k) => {
+    const nLo = new Float64Array(layer.outSize);
+    const nHi = new Float64Array(layer.outSize);
+    intervalAffine(layer, lo, hi, nLo, nHi, c, r);
+    if (k < mlp.layers.length - 1) intervalHidden(mlp, k, nLo, nHi, layer.outSize);
+    lo = nLo;
+    hi = nHi;
+  });
+  return { lo: lo[0], hi: hi[0] };
+}
 export {
   intervalActivation,
-  intervalAffine
+  intervalAffine,
+  intervalAtPoint,
+  intervalHidden,
+  intervalTanh
 };

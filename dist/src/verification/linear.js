@@ -1,7 +1,8 @@
 // Compiled from src/verification/linear.ts by `npm run build`: edit the source, not this file.
 
 // src/verification/linear.ts
-import { down, EPS, sumError, up } from "./rounding.js";
+import { down, EPS, sumError, tanhDown, tanhUp, up } from "./rounding.js";
+var TANGENT_SLOPE_ERROR = 1e-12;
 var LinVec = class {
   constructor(n, size) {
     this.n = n;
@@ -172,6 +173,66 @@ var LinearBox = class {
     const ibpHi = l >= 0 ? u : u <= 0 ? Math.max(a * l, a * u) : Math.max(u, a * l);
     out.lo[k] = Math.max(out.lo[k], down(ibpLo));
     out.hi[k] = Math.min(out.hi[k], up(ibpHi));
+  }
+  /** The MLP's activation after hidden layer `layer`, entry by entry. */
+  hidden(mlp, layer, src, out) {
+    if (mlp.activations[layer] === "tanh") for (let k = 0; k < src.size; k++) this.tanhOne(src, k, out, k);
+    else this.activation(src, out, mlp.slope);
+  }
+  /**
+   * out[k] = tanh(src[j]), with lines of slope ≥ 0 on both sides over [l, u] = src's bounds:
+   * - where [l, u] lies in z ≥ 0, tanh is concave: the chord is below it, and the tangent at the
+   *   midpoint m is above it. A line of slope d through (m, tanh m) stays above a concave g when d is
+   *   tanh'(m) exactly; d is within TANGENT_SLOPE_ERROR of it, so the offset adds that error times
+   *   the largest distance from m;
+   * - where it lies in z ≤ 0 (convex), the same with the sides swapped;
+   * - across 0, parallel lines of the smallest slope s of tanh on [l, u] (at the end farther from
+   *   0): tanh(z) − s·z is non-decreasing there, so it lies between its values at l and u.
+   * Every tanh value is taken rounded outward (tanhDown/tanhUp) and every offset rounded outward.
+   */
+  tanhOne(src, j, out, k) {
+    const l = src.lo[j];
+    const u = src.hi[j];
+    let lowSlope;
+    let lowOffset;
+    let upSlope;
+    let upOffset;
+    if (l >= 0 || u <= 0) {
+      const concave = l >= 0;
+      const chord = u > l ? Math.max(0, (Math.tanh(u) - Math.tanh(l)) / (u - l)) : 0;
+      const m = 0.5 * (l + u);
+      const t = Math.tanh(m);
+      const tangent = Math.max(0, 1 - t * t);
+      const reach = up(up(Math.max(u - m, m - l)) * TANGENT_SLOPE_ERROR);
+      if (concave) {
+        lowSlope = chord;
+        lowOffset = Math.min(down(tanhDown(l) - up(chord * l)), down(tanhDown(u) - up(chord * u)));
+        upSlope = tangent;
+        upOffset = up(up(tanhUp(m) - down(tangent * m)) + reach);
+      } else {
+        upSlope = chord;
+        upOffset = Math.max(up(tanhUp(l) - down(chord * l)), up(tanhUp(u) - down(chord * u)));
+        lowSlope = tangent;
+        lowOffset = down(down(tanhDown(m) - up(tangent * m)) - reach);
+      }
+    } else {
+      const far = Math.max(
+        Math.abs(tanhDown(l)),
+        Math.abs(tanhUp(l)),
+        Math.abs(tanhDown(u)),
+        Math.abs(tanhUp(u))
+      );
+      const s = Math.max(0, down(1 - up(far * far)));
+      lowSlope = s;
+      lowOffset = down(tanhDown(l) - up(s * l));
+      upSlope = s;
+      upOffset = up(tanhUp(u) - down(s * u));
+    }
+    this.scaleInto(src.aLo, src.bLo, j, lowSlope, lowOffset, out.aLo, out.bLo, k, false);
+    this.scaleInto(src.aUp, src.bUp, j, upSlope, upOffset, out.aUp, out.bUp, k, true);
+    this.concretize(out, k);
+    out.lo[k] = Math.max(out.lo[k], tanhDown(l));
+    out.hi[k] = Math.min(out.hi[k], tanhUp(u));
   }
   /**
    * out[k] = src[j]². Upper bound: a line above the parabola at both ends of [l, u] (the chord,

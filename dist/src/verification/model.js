@@ -12,6 +12,7 @@ var cartpoleUncertainParameters = [
 function searchDim(model) {
   return model.stateDim + model.uncertainty.length;
 }
+var activationJson = z.enum(["relu", "leaky_relu", "tanh"]);
 var layerJson = z.object({ weight: z.array(z.array(z.number())), bias: z.array(z.number()) });
 var boxJson = z.object({ lo: z.array(z.number()), up: z.array(z.number()) });
 var interval = z.tuple([z.number(), z.number()]).refine(([lo, up]) => lo <= up, { message: "interval must have lo ≤ up" });
@@ -45,6 +46,11 @@ var modelJsonSchema = z.object({
   state_dim: z.number().int().positive(),
   x_star: z.array(z.number()),
   controller: z.object({
+    /**
+     * Hidden activation, one for all hidden layers or one per hidden layer: relu or leaky_relu,
+     * both max(z, negative_slope·z) (the published models say `relu`), or tanh.
+     */
+    activation: z.union([activationJson, z.array(activationJson)]).default("leaky_relu"),
     negative_slope: z.number().min(0).max(1),
     layers: z.array(layerJson).min(1),
     u_lo: z.array(z.number()).length(1),
@@ -78,7 +84,12 @@ var modelJsonSchema = z.object({
     /** |d| ≤ bound: a force (command units × gain) added for the whole control period. */
     force_disturbance: z.number().nonnegative().default(0),
     /** Per state coordinate: the controller is fed x + ε with |ε_i| ≤ this. */
-    estimate_error: z.array(z.number().nonnegative()).optional()
+    estimate_error: z.array(z.number().nonnegative()).optional(),
+    /**
+     * Input delay τ, s (cart-pole only): a whole number of physics steps, at most dynamics.dt. The
+     * first τ of every period still applies the previous command, any value in the actuator range.
+     */
+    input_delay: z.number().nonnegative().default(0)
   }).strict().optional(),
   assumptions: z.object({
     plant: z.string().min(1),
@@ -103,7 +114,14 @@ var modelJsonSchema = z.object({
     sub_boxes: z.array(boxJson).optional()
   })
 });
-function toMlp(layers, slope, where) {
+function toMlp(layers, activation, slope, where) {
+  const hiddenCount = layers.length - 1;
+  if (Array.isArray(activation) && activation.length !== hiddenCount)
+    throw new RangeError(
+      `${where}.activation: ${activation.length} entries, expected one per hidden layer (${hiddenCount})`
+    );
+  const named = (a) => a === "tanh" ? "tanh" : "leaky_relu";
+  const activations = Array.isArray(activation) ? activation.map(named) : new Array(hiddenCount).fill(named(activation));
   const out = [];
   layers.forEach((layer, k) => {
     const outSize = layer.weight.length;
@@ -125,7 +143,7 @@ function toMlp(layers, slope, where) {
       );
     out.push({ inSize, outSize, weight, bias: Float64Array.from(layer.bias) });
   });
-  return { layers: out, slope };
+  return { layers: out, activations, slope };
 }
 function holeHalfWidths(lo, up, relative) {
   return lo.map((l, i) => relative * (0.5 * (up[i] - l)));
@@ -172,9 +190,9 @@ function uncertaintyOf(json, n, origin) {
   if (!u) return [];
   const dims = [];
   const params = cartpoleUncertainParameters.filter((p) => u.parameters[p] !== void 0);
-  if ((params.length > 0 || u.force_disturbance > 0) && json.dynamics.system !== "cartpole")
+  if ((params.length > 0 || u.force_disturbance > 0 || u.input_delay > 0) && json.dynamics.system !== "cartpole")
     throw new RangeError(
-      `${origin}: uncertainty.parameters and force_disturbance are supported for the cartpole dynamics only`
+      `${origin}: uncertainty.parameters, force_disturbance and input_delay are supported for the cartpole dynamics only`
     );
   for (const p of params) {
     const [lo, up] = u.parameters[p];
@@ -187,17 +205,28 @@ function uncertaintyOf(json, n, origin) {
       `${origin}: uncertainty.estimate_error has ${estimate.length} entries, expected state_dim ${n}`
     );
   const layers = json.controller.layers;
-  const fold = estimate !== void 0 && json.dynamics.system === "cartpole" && layers.length === 1;
+  const fold = estimate !== void 0 && json.dynamics.system === "cartpole";
   let force = u.force_disturbance;
+  let commandShift = 0;
   if (fold) {
-    const w = layers[0].weight[0];
-    let s = 0;
-    for (let i = 0; i < n; i++) s = roundUp(s + roundUp(Math.abs(w[i]) * estimate[i]));
+    let bound = estimate;
+    for (const layer of layers)
+      bound = layer.weight.map((row) => {
+        let sum = 0;
+        row.forEach((w, i) => {
+          sum = roundUp(sum + roundUp(Math.abs(w) * bound[i]));
+        });
+        return sum;
+      });
+    const s = bound[0];
+    commandShift = s;
     const gainScale = Math.max(1, u.parameters.force_gain_scale?.[1] ?? 1);
     const gain = json.dynamics.system === "cartpole" ? json.dynamics.force_gain : 1;
     force = roundUp(force + roundUp(roundUp(gain * gainScale) * s));
   }
   if (force > 0) dims.push({ kind: "disturbance", name: "force", lo: -force, up: force });
+  const delay = delayedCommandOf(json, u.input_delay, commandShift, origin);
+  if (delay) dims.push(delay);
   if (estimate && !fold)
     estimate.forEach((e, i) => {
       if (e > 0)
@@ -211,6 +240,19 @@ function uncertaintyOf(json, n, origin) {
     });
   return dims;
 }
+function delayedCommandOf(json, delay, commandShift, origin) {
+  if (!(delay > 0) || json.dynamics.system !== "cartpole") return void 0;
+  const { dt, substeps } = json.dynamics;
+  const steps = Math.round(delay * substeps / dt);
+  if (!(steps >= 1 && steps <= substeps && Math.abs(steps * dt - delay * substeps) <= 1e-9 * dt))
+    throw new RangeError(
+      `${origin}: uncertainty.input_delay ${delay} s: expected a whole number of physics steps of dynamics.dt / dynamics.substeps = ${dt}/${substeps} s, at most dynamics.dt ${dt} s`
+    );
+  const [uLo, uUp] = [json.controller.u_lo[0], json.controller.u_up[0]];
+  const lo = commandShift > 0 ? -roundUp(commandShift - uLo) : uLo;
+  const up = commandShift > 0 ? roundUp(uUp + commandShift) : uUp;
+  return { kind: "delayed-command", name: "force", delay, steps, lo, up };
+}
 function parseModel(raw, origin = "model") {
   const parsed = modelJsonSchema.safeParse(raw);
   if (!parsed.success) {
@@ -221,7 +263,12 @@ function parseModel(raw, origin = "model") {
   const n = json.state_dim;
   if (json.x_star.length !== n || json.x_star.some((v) => v !== 0))
     throw new RangeError(`${origin}: x_star must be the origin of R^${n} (shift the state first)`);
-  const controller = toMlp(json.controller.layers, json.controller.negative_slope, `${origin}: controller`);
+  const controller = toMlp(
+    json.controller.layers,
+    json.controller.activation,
+    json.controller.negative_slope,
+    `${origin}: controller`
+  );
   const mlps = [["controller", controller]];
   let lyapunov;
   if ("kind" in json.lyapunov) {
@@ -234,7 +281,12 @@ function parseModel(raw, origin = "model") {
     });
     lyapunov = { kind: "quadratic", l, lRows: rows };
   } else {
-    const phi = toMlp(json.lyapunov.phi.layers, json.lyapunov.phi.negative_slope, `${origin}: lyapunov.phi`);
+    const phi = toMlp(
+      json.lyapunov.phi.layers,
+      "leaky_relu",
+      json.lyapunov.phi.negative_slope,
+      `${origin}: lyapunov.phi`
+    );
     mlps.push(["lyapunov.phi", phi]);
     const rRows = json.lyapunov.R.length;
     const r = new Float64Array(rRows * n);
@@ -306,6 +358,11 @@ function parseModel(raw, origin = "model") {
       throw new RangeError(
         `${origin}: assumptions.control_period ${assumptions.controlPeriod} differs from dynamics.dt ${dynamics.dt}`
       );
+    const covered = json.uncertainty?.input_delay ?? 0;
+    if (!(assumptions.delay <= covered))
+      throw new RangeError(
+        `${origin}: assumptions.delay ${assumptions.delay} s is not covered: uncertainty.input_delay is ${covered} s (expected assumptions.delay <= uncertainty.input_delay)`
+      );
     if (assumptions.action.lower !== json.controller.u_lo[0] || assumptions.action.upper !== json.controller.u_up[0])
       throw new RangeError(
         `${origin}: assumptions.action limits [${assumptions.action.lower}, ${assumptions.action.upper}] differ from the controller clamp [${json.controller.u_lo[0]}, ${json.controller.u_up[0]}]`
@@ -361,7 +418,10 @@ function modelHashes(model) {
   const lyapunov = s.lyapunov;
   const { rho: _rho, ...spec } = s.spec;
   return {
+    // The activation joins the hash only when a tanh is in it, so the hashes of every earlier
+    // certificate (ReLU-family networks) stay as they were.
     controller: sha256({
+      ...JSON.stringify(s.controller.activation ?? "").includes("tanh") ? { activation: s.controller.activation } : {},
       layers: s.controller.layers,
       slope: s.controller.negative_slope,
       u_lo: s.controller.u_lo,

@@ -3,11 +3,12 @@
 // src/verification/quadratic-bounds.ts
 import { cartpoleConstants, cartpoleStepDual } from "./cartpole.js";
 import { uncertaintyLayout } from "./forward.js";
+import { intervalAtPoint } from "./interval.js";
 import { DualArith } from "./interval-ad.js";
 import { searchDim } from "./model.js";
 import { constant, cSub, down, exact, up } from "./rounding.js";
 function quadraticFormApplies(model) {
-  return model.lyapunov.kind === "quadratic" && model.controller.net.layers.length === 1 && model.dynamics.system === "cartpole";
+  return model.lyapunov.kind === "quadratic" && model.dynamics.system === "cartpole";
 }
 function mulLo(al, ah, bl, bh) {
   return down(Math.min(al * bl, al * bh, ah * bl, ah * bh));
@@ -55,13 +56,16 @@ var QuadraticFormBounder = class {
     if (lyap.kind !== "quadratic") throw new RangeError("unreachable");
     this.l = lyap.l;
     this.rows = lyap.lRows;
-    this.w = model.controller.net.layers[0].weight;
+    this.net = model.controller.net;
+    this.netZero = intervalAtPoint(this.net, new Float64Array(n));
     this.uStar = model.controller.uStar;
     this.uLo = model.controller.uLo;
     this.uUp = model.controller.uUp;
     this.oneMinusKappa = cSub(exact(1), constant(model.spec.kappa));
     this.layout = uncertaintyLayout(model);
     this.estimateDim = this.layout.estimate.map((k) => k >= 0 ? n + k : -1);
+    this.layerOut = this.net.layers.map((layer) => new Array(layer.outSize));
+    this.seen = new Array(n);
     const rows = this.rows;
     const f = (size) => new Float64Array(size);
     this.c = f(dims + 1);
@@ -120,7 +124,11 @@ var QuadraticFormBounder = class {
   derivs;
   l;
   rows;
-  w;
+  net;
+  /** An enclosure of net(0) (the model subtracts it). */
+  netZero;
+  layerOut;
+  seen;
   uStar;
   uLo;
   uUp;
@@ -166,18 +174,31 @@ var QuadraticFormBounder = class {
       cartScale: pick(l.cartMassScale),
       dampScale: pick(l.dampingScale),
       gainScale: pick(l.forceGainScale),
-      force: pick(l.force)
+      force: pick(l.force),
+      delayed: pick(l.delayedCommand),
+      delaySteps: l.delaySteps
     };
   }
-  /** u = W(x + ε) + u* as a dual from the box inputs (clamp inactive), or its value range. */
+  /** u = net(x + ε) − net(0) + u* as a dual from the box inputs (clamp inactive). */
   command(ar, inputs) {
-    let u = ar.constant(this.uStar);
+    const seen = this.seen;
     for (let j = 0; j < this.n; j++) {
       const e = this.estimateDim[j];
-      const seen = e >= 0 ? ar.add(inputs[j], inputs[e]) : inputs[j];
-      u = ar.add(u, ar.mul(ar.constant(this.w[j]), seen));
+      seen[j] = e >= 0 ? ar.add(inputs[j], inputs[e]) : inputs[j];
     }
-    return u;
+    const { layers, activations, slope } = this.net;
+    let h = seen;
+    for (let k = 0; k < layers.length; k++) {
+      const { inSize, outSize, weight, bias } = layers[k];
+      const out = this.layerOut[k];
+      const hidden = k < layers.length - 1;
+      for (let i = 0; i < outSize; i++) {
+        const z = ar.affine(weight, i * inSize, inSize, bias[i], h);
+        out[i] = !hidden ? z : activations[k] === "tanh" ? ar.tanh(z) : ar.leakyRelu(z, slope);
+      }
+      h = out;
+    }
+    return ar.add(ar.sub(h[0], ar.constant(this.netZero.lo, this.netZero.hi)), ar.constant(this.uStar));
   }
   bound(lo, hi, rho, out) {
     const n = this.n;

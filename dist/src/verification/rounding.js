@@ -31,6 +31,14 @@ function cosDown(x) {
 function cosUp(x) {
   return Math.min(1, up2(Math.cos(x)));
 }
+function tanhDown(x) {
+  const y = Math.tanh(x);
+  return Math.max(-1, y - (8 * Math.abs(y) * EPS + TINY));
+}
+function tanhUp(x) {
+  const y = Math.tanh(x);
+  return Math.min(1, y + (8 * Math.abs(y) * EPS + TINY));
+}
 var TWO_PI_LO = 6.283185307179586;
 var HALF_PI = Math.PI / 2;
 function mayContain(lo, hi, phase) {
@@ -94,5 +102,7 @@ export {
   sinInterval,
   sinUp,
   sumError,
+  tanhDown,
+  tanhUp,
   up
 };

@@ -8,7 +8,7 @@ import { environmentPlugins } from "../../plugins.js";
 import { runJobs } from "../../train/parallel.js";
 function register(program) {
   program.command("finetune").description(
-    "fine-tune a deployed policy on real datasets with the simulator online (the config's algorithm: h2o, naive-mix, td3bc)"
+    "fine-tune a deployed policy on real datasets with the simulator online (the config's algorithm: h2o, naive-mix, td3bc, iql)"
   ).argument(
     "<config>",
     "training config: environment (simulator and task), algorithm and its options, budget"
@@ -33,7 +33,7 @@ function register(program) {
       throw new Error("--init: give the deployed policy (.onnx) or a checkpoint (.json) to start from");
     if (loaded.algorithm === "sac")
       throw new Error(
-        `${file}: algorithm sac learns from the simulator alone; fine-tuning on real data needs h2o, naive-mix or td3bc`
+        `${file}: algorithm sac learns from the simulator alone; fine-tuning on real data needs h2o, naive-mix, td3bc or iql`
       );
     const updates = int(flags.updates, "--updates");
     const warmup = int(flags.warmup, "--warmup");

@@ -26,7 +26,7 @@ var commands = [
   { name: "policy", description: "inspect and benchmark ONNX policies", load: () => import("./policy.js") },
   {
     name: "train",
-    description: "train a policy (sac, td3bc, naive-mix, h2o) from a training config; one process per seed",
+    description: "train a policy (sac, td3bc, iql, naive-mix, h2o) from a training config; one process per seed",
     load: () => import("./train.js")
   },
   {
@@ -36,7 +36,7 @@ var commands = [
   },
   {
     name: "finetune",
-    description: "fine-tune a deployed policy on real datasets with the simulator online (the config's algorithm: h2o, naive-mix, td3bc)",
+    description: "fine-tune a deployed policy on real datasets with the simulator online (the config's algorithm: h2o, naive-mix, td3bc, iql)",
     load: () => import("./finetune.js")
   },
   {

@@ -14,7 +14,9 @@ import { environmentPlugins } from "../../plugins.js";
 import { environmentPairOf, realDatasetOf } from "../../train/environments.js";
 import { runJobs } from "../../train/parallel.js";
 function register(program) {
-  program.command("train").description("train a policy (sac, td3bc, naive-mix, h2o) from a training config; one process per seed").argument("<config>", "training YAML (see configs/train/)").option("--resume", "continue each seed from its last checkpoint in the output folder").option("--seeds <list>", "comma-separated seeds, overriding the config").option(
+  program.command("train").description(
+    "train a policy (sac, td3bc, iql, naive-mix, h2o) from a training config; one process per seed"
+  ).argument("<config>", "training YAML (see configs/train/)").option("--resume", "continue each seed from its last checkpoint in the output folder").option("--seeds <list>", "comma-separated seeds, overriding the config").option(
     "--updates <n>",
     "gradient updates per seed, overriding the config",
     (v) => Number.parseInt(v, 10)

@@ -2,14 +2,17 @@
 
 // app/cli/commands/verify.ts
 import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { loadContract } from "../../../src/inference/contract.js";
 import {
   bisectRho,
   certify
 } from "../../../src/verification/certificate.js";
 import { loadModel } from "../../../src/verification/io.js";
+import { parseModel } from "../../../src/verification/model.js";
 import { defaultProgressMs } from "../../../src/verification/parallel.js";
+import { expressPolicy } from "../../../src/verification/policy.js";
 import { readSigningKey, signCertificate } from "../../../src/verification/signature.js";
 function modelPaths(file) {
   if (!/\.ya?ml$/i.test(file)) return [file];
@@ -33,6 +36,33 @@ function modelPaths(file) {
       throw new RangeError(`${file}: controller.modes[${i}].model must be a path to a model JSON`);
     return resolve(dirname(file), m.model);
   });
+}
+function derivedModel(model, flags) {
+  if (flags.policy === void 0 && flags.innerLevel === void 0) return void 0;
+  let json = { ...model.source };
+  if (flags.policy !== void 0) {
+    const contract = loadContract(flags.policy);
+    if (contract.model === void 0)
+      throw new RangeError(`${flags.policy}: the contract names no model (its ONNX file)`);
+    const onnxPath = resolve(dirname(flags.policy), contract.model);
+    const expressed = expressPolicy(new Uint8Array(readFileSync(onnxPath)), contract, model);
+    if (!expressed.ok)
+      throw new RangeError(
+        `${flags.policy}: the policy cannot be the controller of ${model.name}: ${expressed.reason}`
+      );
+    json = {
+      ...json,
+      name: `${model.name}_${basename(onnxPath).replace(/\.onnx$/, "")}`,
+      controller: expressed.controller
+    };
+  }
+  if (flags.innerLevel !== void 0) {
+    const level = Number(flags.innerLevel);
+    if (!(level >= 0))
+      throw new RangeError(`--inner-level must be a non-negative number, got '${flags.innerLevel}'`);
+    json = { ...json, spec: { ...json.spec, inner_level: level } };
+  }
+  return json;
 }
 function list(v) {
   return `[${v.join(", ")}]`;
@@ -87,6 +117,12 @@ function register(program) {
     "seconds between progress lines on stderr",
     String(defaultProgressMs / 1e3)
   ).option("--out <file>", "write the certificate JSON here (one model only)").option(
+    "--policy <contract>",
+    "verify this ONNX policy (the contract's model) as the model's controller, its network read out of the graph"
+  ).option("--inner-level <v>", "the ultimate-bound level rho_in below which only V(x+) < rho is required").option(
+    "--model-out <file>",
+    "write the model that was verified here (required with --policy or --inner-level)"
+  ).option(
     "--sign <key.pem>",
     "sign the certificate with this Ed25519 private key (openssl genpkey -algorithm ed25519)"
   ).addHelpText(
@@ -111,6 +147,13 @@ function register(program) {
     const paths = modelPaths(file);
     if (flags.out && paths.length !== 1)
       throw new RangeError("--out needs a single model; the config names several");
+    const derives = flags.policy !== void 0 || flags.innerLevel !== void 0;
+    if (derives && (paths.length !== 1 || /\.ya?ml$/i.test(file)))
+      throw new RangeError("--policy and --inner-level take a single model JSON, not a run config");
+    if (derives && flags.modelOut === void 0)
+      throw new RangeError(
+        "--policy and --inner-level change the model, which the certificate names by its hashes: give --model-out <file> to keep it"
+      );
     const onProgress = flags.progress === false ? void 0 : (p) => process.stderr.write(
       `  … ${p.visited} boxes, ${(100 * p.decided).toFixed(1)} % of the region decided${p.tasks > 0 ? ` (${p.tasksDone}/${p.tasks} tasks)` : ""}, ${p.elapsedSeconds.toFixed(p.elapsedSeconds < 10 ? 1 : 0)} s
 `
@@ -125,7 +168,15 @@ function register(program) {
     };
     let allVerified = true;
     for (const path of paths) {
-      const model = loadModel(path);
+      let model = loadModel(path);
+      const derived = derivedModel(model, flags);
+      if (derived) {
+        model = parseModel(derived, flags.modelOut);
+        writeFileSync(flags.modelOut, `${JSON.stringify(derived, null, 2)}
+`);
+        process.stderr.write(`${model.name}: the model verified is written to ${flags.modelOut}
+`);
+      }
       if (model.spec.subBoxesInFile)
         process.stderr.write(
           `${model.name}: note: spec.sub_boxes in the file are not used; the verifier derives B minus the hole itself
