@@ -168,6 +168,45 @@ export function hybridLearner(
   };
 }
 
+/**
+ * What TD3+BC and IQL share as learners: offline on the real log, a deterministic tanh actor that
+ * sees states normalised by the log's statistics (a deployed actor is re-expressed for them), and
+ * critics learned from the log from the first update (no separate warm-up).
+ */
+interface OfflineAgent {
+  readonly actor: Mlp;
+  readonly stateMean: Float64Array;
+  readonly stateStd: Float64Array;
+  act(obs: Float64Array, rows: number, out: Float64Array): void;
+  update(rng: Rng): object;
+  stateArrays(): Record<string, Float64Array>;
+  stateScalars(): Record<string, number>;
+  loadScalars(scalars: Record<string, number>): void;
+}
+
+function offlineLearner<A extends OfflineAgent>(
+  agent: A,
+  actSize: number,
+  /** Every actor the deployed one starts (TD3+BC's target actor too). */
+  actors: readonly Mlp[],
+): Learner & { agent: A } {
+  return {
+    agent,
+    online: false,
+    act: (obs, rows, out) => agent.act(obs, rows, out),
+    update: (r) => ({ ...(agent.update(r) as Record<string, number>) }),
+    stateArrays: () => agent.stateArrays(),
+    stateScalars: () => agent.stateScalars(),
+    loadScalars: (s) => agent.loadScalars(s),
+    actorPolicy: () => mlpPolicy(agent.actor, actSize, { mean: agent.stateMean, std: agent.stateStd }),
+    loadActor: (init) => {
+      const options = { inputMean: agent.stateMean, inputStd: agent.stateStd };
+      for (const actor of actors) loadActor(actor, init, options);
+    },
+    warmCritics: () => null,
+  };
+}
+
 export function td3bcLearner(
   engine: Engine,
   obsSize: number,
@@ -177,24 +216,7 @@ export function td3bcLearner(
   rng: Rng,
 ): Learner & { agent: Td3BcAgent } {
   const agent = new Td3BcAgent(engine, obsSize, actSize, config, real, rng);
-  return {
-    agent,
-    online: false,
-    act: (obs, rows, out) => agent.act(obs, rows, out),
-    update: (r) => ({ ...agent.update(r) }),
-    stateArrays: () => agent.stateArrays(),
-    stateScalars: () => agent.stateScalars(),
-    loadScalars: (s) => agent.loadScalars(s),
-    actorPolicy: () => mlpPolicy(agent.actor, actSize, { mean: agent.stateMean, std: agent.stateStd }),
-    // TD3+BC's actor sees states normalised by the log's statistics: re-express the deployed one.
-    loadActor: (init) => {
-      const options = { inputMean: agent.stateMean, inputStd: agent.stateStd };
-      loadActor(agent.actor, init, options);
-      loadActor(agent.actorTarget, init, options);
-    },
-    // TD3+BC learns its critics from the log from the first update; it has no separate warm-up.
-    warmCritics: () => null,
-  };
+  return offlineLearner(agent, actSize, [agent.actor, agent.actorTarget]);
 }
 
 export function iqlLearner(
@@ -206,21 +228,7 @@ export function iqlLearner(
   rng: Rng,
 ): Learner & { agent: IqlAgent } {
   const agent = new IqlAgent(engine, obsSize, actSize, config, real, rng);
-  return {
-    agent,
-    online: false,
-    act: (obs, rows, out) => agent.act(obs, rows, out),
-    update: (r) => ({ ...agent.update(r) }),
-    stateArrays: () => agent.stateArrays(),
-    stateScalars: () => agent.stateScalars(),
-    loadScalars: (s) => agent.loadScalars(s),
-    actorPolicy: () => mlpPolicy(agent.actor, actSize, { mean: agent.stateMean, std: agent.stateStd }),
-    // Like TD3+BC's, IQL's actor sees states normalised by the log's statistics: re-express the deployed one.
-    loadActor: (init) =>
-      loadActor(agent.actor, init, { inputMean: agent.stateMean, inputStd: agent.stateStd }),
-    // IQL learns V and its critics from the log from the first update; it has no separate warm-up.
-    warmCritics: () => null,
-  };
+  return offlineLearner(agent, actSize, [agent.actor]);
 }
 
 /** The deterministic actor in the deployment format: its first `actSize` outputs through tanh. */

@@ -92,8 +92,7 @@ function hybridLearner(engine, obsSize, actSize, config, real, sim, rng, gapRegi
     }
   };
 }
-function td3bcLearner(engine, obsSize, actSize, config, real, rng) {
-  const agent = new Td3BcAgent(engine, obsSize, actSize, config, real, rng);
+function offlineLearner(agent, actSize, actors) {
   return {
     agent,
     online: false,
@@ -103,32 +102,20 @@ function td3bcLearner(engine, obsSize, actSize, config, real, rng) {
     stateScalars: () => agent.stateScalars(),
     loadScalars: (s) => agent.loadScalars(s),
     actorPolicy: () => mlpPolicy(agent.actor, actSize, { mean: agent.stateMean, std: agent.stateStd }),
-    // TD3+BC's actor sees states normalised by the log's statistics: re-express the deployed one.
     loadActor: (init) => {
       const options = { inputMean: agent.stateMean, inputStd: agent.stateStd };
-      loadActor(agent.actor, init, options);
-      loadActor(agent.actorTarget, init, options);
+      for (const actor of actors) loadActor(actor, init, options);
     },
-    // TD3+BC learns its critics from the log from the first update; it has no separate warm-up.
     warmCritics: () => null
   };
 }
+function td3bcLearner(engine, obsSize, actSize, config, real, rng) {
+  const agent = new Td3BcAgent(engine, obsSize, actSize, config, real, rng);
+  return offlineLearner(agent, actSize, [agent.actor, agent.actorTarget]);
+}
 function iqlLearner(engine, obsSize, actSize, config, real, rng) {
   const agent = new IqlAgent(engine, obsSize, actSize, config, real, rng);
-  return {
-    agent,
-    online: false,
-    act: (obs, rows, out) => agent.act(obs, rows, out),
-    update: (r) => ({ ...agent.update(r) }),
-    stateArrays: () => agent.stateArrays(),
-    stateScalars: () => agent.stateScalars(),
-    loadScalars: (s) => agent.loadScalars(s),
-    actorPolicy: () => mlpPolicy(agent.actor, actSize, { mean: agent.stateMean, std: agent.stateStd }),
-    // Like TD3+BC's, IQL's actor sees states normalised by the log's statistics: re-express the deployed one.
-    loadActor: (init) => loadActor(agent.actor, init, { inputMean: agent.stateMean, inputStd: agent.stateStd }),
-    // IQL learns V and its critics from the log from the first update; it has no separate warm-up.
-    warmCritics: () => null
-  };
+  return offlineLearner(agent, actSize, [agent.actor]);
 }
 function mlpPolicy(net, actSize, normalizer) {
   return {
