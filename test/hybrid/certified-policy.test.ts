@@ -9,6 +9,7 @@ import { checkRunConfig } from '../../src/loop/assemble.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import { tether } from '../support/cli.ts';
+import { shippedConfigVariant } from '../support/run-config.ts';
 import { controllerChanges } from '../support/switches.ts';
 
 /**
@@ -22,10 +23,7 @@ const examples = join(repo, 'controllers/policies/examples/cartpole');
 
 /** The shipped config with edits, written next to absolute paths. */
 function variant(name: string, edit: (text: string) => string): string {
-  const text = edit(readFileSync(shipped, 'utf8').replaceAll('../controllers/', `${repo}/controllers/`));
-  const file = join(work, `${name}.yaml`);
-  writeFileSync(file, text);
-  return file;
+  return shippedConfigVariant(shipped, repo, work, name, edit);
 }
 
 describe('certified swing-up → learned balance policy on the MuJoCo cartpole', () => {

@@ -12,6 +12,7 @@ import { runFromConfig } from '../../src/loop/runner.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import { tether } from '../support/cli.ts';
+import { shippedConfigVariant } from '../support/run-config.ts';
 import { controllerChanges } from '../support/switches.ts';
 
 const repo = join(import.meta.dirname, '../..');
@@ -19,12 +20,9 @@ const shipped = join(repo, 'configs/cartpole-swingup-certified.yaml');
 const modelDir = join(repo, 'controllers/hybrid/models/cartpole');
 const work = mkdtempSync(join(tmpdir(), 'tether-certified-'));
 
-/** The shipped config with edits, written next to absolute model paths. */
+/** The shipped config with edits, written next to absolute paths. */
 function variant(name: string, edit: (text: string) => string): string {
-  const text = edit(readFileSync(shipped, 'utf8').replaceAll('../controllers/', `${repo}/controllers/`));
-  const file = join(work, `${name}.yaml`);
-  writeFileSync(file, text);
-  return file;
+  return shippedConfigVariant(shipped, repo, work, name, edit);
 }
 
 async function check(file: string, extra: { robots?: RobotPlugin[] } = {}) {

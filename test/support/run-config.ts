@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -36,4 +36,21 @@ export async function runConfigFile(
   const file = path.join(folder, `${name}.yaml`);
   writeFileSync(file, stringify(config));
   return runFromConfig(loadRunConfig(file, pluginSet), { duration: seconds }, hooks);
+}
+
+/**
+ * A shipped config with its `../controllers/` paths made absolute and `edit` applied, written to
+ * `<folder>/<name>.yaml` (so it can live outside configs/); returns the file.
+ */
+export function shippedConfigVariant(
+  shipped: string,
+  repo: string,
+  folder: string,
+  name: string,
+  edit: (text: string) => string,
+): string {
+  const text = edit(readFileSync(shipped, 'utf8').replaceAll('../controllers/', `${repo}/controllers/`));
+  const file = path.join(folder, `${name}.yaml`);
+  writeFileSync(file, text);
+  return file;
 }
