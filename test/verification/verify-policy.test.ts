@@ -63,6 +63,9 @@ describe('tether verify --policy', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/cartpole_lqr_cartpole-balance: VERIFIED at rho=1 .*inner level 0\.5\)/);
     const written = JSON.parse(readFileSync(model, 'utf8'));
+    // The level proved is the written model's own, so verifying that file re-proves it.
+    expect(written.spec.rho).toBe(1);
+    expect(written.spec.inner_level).toBe(0.5);
     expect(written.controller.activation).toEqual(['tanh', 'tanh']);
     expect(written.controller.layers.map((l: { weight: number[][] }) => l.weight.length)).toEqual([
       32, 32, 1,

@@ -90,6 +90,9 @@ function derivedModel(model: LyapunovModel, flags: VerifyFlags): ModelJson | und
       controller: expressed.controller,
     };
   }
+  // The level to prove becomes the model's own, so `tether verify` on the written model (or on a
+  // config that names it) re-proves what the certificate states.
+  if (flags.rho !== undefined) json = { ...json, spec: { ...json.spec, rho: Number(flags.rho) } };
   if (flags.innerLevel !== undefined) {
     const level = Number(flags.innerLevel);
     if (!(level >= 0))

@@ -56,6 +56,7 @@ function derivedModel(model, flags) {
       controller: expressed.controller
     };
   }
+  if (flags.rho !== void 0) json = { ...json, spec: { ...json.spec, rho: Number(flags.rho) } };
   if (flags.innerLevel !== void 0) {
     const level = Number(flags.innerLevel);
     if (!(level >= 0))
