@@ -259,6 +259,12 @@ export function register(program: Command): void {
           certificate = (await certify(model, options)).certificate;
           if (certificate.result !== 'verified') allVerified = false;
         }
+        // A bisection proves its own level: the written model takes it, as with --rho.
+        if (derived && certificate && certificate.rho !== derived.spec.rho)
+          writeFileSync(
+            flags.modelOut!,
+            `${JSON.stringify({ ...derived, spec: { ...derived.spec, rho: certificate.rho } }, null, 2)}\n`,
+          );
         if (certificate && signingKey) certificate = signCertificate(certificate, signingKey);
         if (certificate) process.stdout.write(`${describeCertificate(certificate)}\n`);
         if (flags.out && certificate) writeFileSync(flags.out, `${JSON.stringify(certificate, null, 2)}\n`);

@@ -202,6 +202,12 @@ function register(program) {
         certificate = (await certify(model, options)).certificate;
         if (certificate.result !== "verified") allVerified = false;
       }
+      if (derived && certificate && certificate.rho !== derived.spec.rho)
+        writeFileSync(
+          flags.modelOut,
+          `${JSON.stringify({ ...derived, spec: { ...derived.spec, rho: certificate.rho } }, null, 2)}
+`
+        );
       if (certificate && signingKey) certificate = signCertificate(certificate, signingKey);
       if (certificate) process.stdout.write(`${describeCertificate(certificate)}
 `);
