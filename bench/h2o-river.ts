@@ -1,5 +1,5 @@
 /**
- * River-crossing benchmark of H2O against SAC in sim, offline TD3+BC and naive mixing.
+ * River-crossing benchmark of H2O against SAC in sim, offline TD3+BC and IQL, and naive mixing.
  *
  *   npm run bench:h2o-river                 # C0 = 1.2 (all methods), 0.6 and 0.9 (H2O vs naive), 5 seeds
  *   npm run bench:h2o-river -- --currents 1.2 --seeds 0,1 --updates 2000   # a quicker look
@@ -20,17 +20,19 @@ import { ARENA, riverDefaults } from '../sim/river/river.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
 import { machineInfo } from './report.ts';
 
-const methods = ['sac', 'td3bc', 'naive-mix', 'h2o'] as const;
+const methods = ['sac', 'td3bc', 'iql', 'naive-mix', 'h2o'] as const;
 type Method = (typeof methods)[number];
 const labels: Record<Method, string> = {
   sac: 'SAC (sim only)',
   td3bc: 'TD3+BC (real log)',
+  iql: 'IQL (real log)',
   'naive-mix': 'naive mix',
   h2o: 'H2O',
 };
 const colors: Record<Method, string> = {
   sac: '#1f77b4',
   td3bc: '#ff7f0e',
+  iql: '#9467bd',
   'naive-mix': '#2ca02c',
   h2o: '#d62728',
 };
@@ -85,7 +87,7 @@ for (const current of currents) {
   // The controls only need the two methods the pass criterion compares.
   // Slowest method first, so the parallel workers finish together.
   const which: readonly Method[] =
-    current === 1.2 ? ['h2o', 'sac', 'naive-mix', 'td3bc'] : ['h2o', 'naive-mix'];
+    current === 1.2 ? ['h2o', 'sac', 'naive-mix', 'td3bc', 'iql'] : ['h2o', 'naive-mix'];
   for (const method of which) {
     const config = configFor(method, current);
     for (const seed of config.seeds) {
@@ -221,15 +223,24 @@ const criterion = (needs: [number, Method][], ok: () => boolean) =>
   needs.every(([c, m]) => has(c, m)) ? ok() : null;
 const criteria = {
   'SAC-sim <= 60': criterion([[1.2, 'sac']], () => score(1.2, 'sac') <= 60),
-  'offline <= 60': criterion([[1.2, 'td3bc']], () => score(1.2, 'td3bc') <= 60),
+  'offline <= 60': criterion(
+    [
+      [1.2, 'td3bc'],
+      [1.2, 'iql'],
+    ],
+    () => Math.max(score(1.2, 'td3bc'), score(1.2, 'iql')) <= 60,
+  ),
   'H2O >= best baseline + 5': criterion(
     [
       [1.2, 'h2o'],
       [1.2, 'sac'],
       [1.2, 'td3bc'],
+      [1.2, 'iql'],
       [1.2, 'naive-mix'],
     ],
-    () => score(1.2, 'h2o') >= Math.max(score(1.2, 'sac'), score(1.2, 'td3bc'), score(1.2, 'naive-mix')) + 5,
+    () =>
+      score(1.2, 'h2o') >=
+      Math.max(score(1.2, 'sac'), score(1.2, 'td3bc'), score(1.2, 'iql'), score(1.2, 'naive-mix')) + 5,
   ),
   'w inside <= 0.5 w outside (final discriminators)': criterion(
     [[1.2, 'h2o']],
