@@ -4,6 +4,7 @@
  *   npm run bench:h2o-river                 # C0 = 1.2 (all methods), 0.6 and 0.9 (H2O vs naive), 5 seeds
  *   npm run bench:h2o-river -- --currents 1.2 --seeds 0,1 --updates 2000   # a quicker look
  *   npm run bench:h2o-river -- --reuse      # keep the runs already in runs/bench/<tag>-runs.jsonl
+ *   npm run bench:h2o-river -- --currents 1.2 --episodes 20 --tag h2o-river-e20   # less real data
  *   npm run bench:h2o-river -- --engine tfjs --hidden 64 --updates 10000 --tag h2o-river-64   # other budget
  *
  * Uses configs/train/river-*.yaml (override C0 and the real log per control), runs seeds in
@@ -16,7 +17,9 @@ import { environmentPlugins } from '../app/plugins.ts';
 import { type Job, type JobResult, runJobs } from '../app/train/parallel.ts';
 import { heatMapSvg, learningCurvesSvg } from '../app/train/plots.ts';
 import { normalisedScore, type RiverReferences, riverReferences } from '../sim/river/dp.ts';
+import { generateRiverLog, riverLogDefaults } from '../sim/river/log.ts';
 import { ARENA, riverDefaults } from '../sim/river/river.ts';
+import { saveColumnar } from '../src/learning/dataset.ts';
 import { loadTrainConfig, type TrainConfig } from '../src/learning/train-config.ts';
 import { machineInfo } from './report.ts';
 
@@ -49,6 +52,28 @@ const workers = Number(flag('workers') ?? 2);
 const engineOverride = flag('engine') as TrainConfig['engine'] | undefined;
 const hiddenOverride = flag('hidden') ? Number(flag('hidden')) : undefined;
 const tag = flag('tag') ?? 'h2o-river';
+/**
+ * Real episodes in the log (default: the committed 100-episode logs). A smaller log is the same
+ * generator's first N episodes (same seed), written under runs/bench/.
+ */
+const episodes = flag('episodes') ? Number(flag('episodes')) : undefined;
+if (episodes !== undefined && !(Number.isInteger(episodes) && episodes > 0))
+  throw new RangeError(`--episodes must be a positive integer, got '${flag('episodes')}'`);
+const realLogs = new Map<number, string>();
+for (const current of (flag('currents') ?? '1.2,0.6,0.9').split(',').map(Number)) {
+  if (episodes === undefined) {
+    realLogs.set(current, path.resolve(`sim/river/data/real-log-c${current}.json`));
+    continue;
+  }
+  const file = path.resolve('runs', 'bench', `${tag}-real-log-c${current}-e${episodes}.json`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  await saveColumnar(
+    file,
+    generateRiverLog({ ...riverDefaults, current }, { ...riverLogDefaults, episodes }),
+    5,
+  );
+  realLogs.set(current, file);
+}
 const outDir = path.resolve('bench/results');
 mkdirSync(outDir, { recursive: true });
 
@@ -60,8 +85,8 @@ function configFor(method: Method, current: number): TrainConfig {
     ...(base.dataset === undefined
       ? {}
       : {
-          dataset: path.resolve(`sim/river/data/real-log-c${current}.json`),
-          datasets: [path.resolve(`sim/river/data/real-log-c${current}.json`)],
+          dataset: realLogs.get(current)!,
+          datasets: [realLogs.get(current)!],
         }),
     ...(seedsOverride ? { seeds: seedsOverride } : {}),
     ...(updatesOverride ? { budget: { ...base.budget, updates: updatesOverride } } : {}),
@@ -265,6 +290,8 @@ const json = {
   wallSeconds,
   reusedRuns: kept.length,
   workers,
+  /** Episodes in each real log (the committed logs have 100). */
+  realEpisodes: episodes ?? riverLogDefaults.episodes,
   configs: Object.fromEntries(methods.map((m) => [m, `configs/train/river-${m}.yaml`])),
   settings: Object.fromEntries(
     methods.map((m) => [m, (({ file: _f, output: _o, ...rest }) => rest)(configFor(m, 1.2))]),
