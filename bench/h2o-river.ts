@@ -5,6 +5,7 @@
  *   npm run bench:h2o-river -- --currents 1.2 --seeds 0,1 --updates 2000   # a quicker look
  *   npm run bench:h2o-river -- --reuse      # keep the runs already in runs/bench/<tag>-runs.jsonl
  *   npm run bench:h2o-river -- --currents 1.2 --episodes 20 --tag h2o-river-e20   # less real data
+ *   npm run bench:h2o-river -- --currents 1.2 --episodes 100 --starts start --tag h2o-river-narrow
  *   npm run bench:h2o-river -- --engine tfjs --hidden 64 --updates 10000 --tag h2o-river-64   # other budget
  *
  * Uses configs/train/river-*.yaml (override C0 and the real log per control), runs seeds in
@@ -57,6 +58,11 @@ const tag = flag('tag') ?? 'h2o-river';
  * generator's first N episodes (same seed), written under runs/bench/.
  */
 const episodes = flag('episodes') ? Number(flag('episodes')) : undefined;
+/** Where the log's episodes start: over the whole arena (the committed logs) or at the task's start. */
+const starts = (flag('starts') ?? 'arena') as 'arena' | 'start';
+if (starts !== 'arena' && starts !== 'start')
+  throw new RangeError(`--starts must be arena or start, got '${flag('starts')}'`);
+if (starts === 'start' && episodes === undefined) throw new RangeError('--starts start needs --episodes');
 if (episodes !== undefined && !(Number.isInteger(episodes) && episodes > 0))
   throw new RangeError(`--episodes must be a positive integer, got '${flag('episodes')}'`);
 const realLogs = new Map<number, string>();
@@ -69,7 +75,7 @@ for (const current of (flag('currents') ?? '1.2,0.6,0.9').split(',').map(Number)
   mkdirSync(path.dirname(file), { recursive: true });
   await saveColumnar(
     file,
-    generateRiverLog({ ...riverDefaults, current }, { ...riverLogDefaults, episodes }),
+    generateRiverLog({ ...riverDefaults, current }, { ...riverLogDefaults, episodes, starts }),
     5,
   );
   realLogs.set(current, file);
@@ -292,6 +298,7 @@ const json = {
   workers,
   /** Episodes in each real log (the committed logs have 100). */
   realEpisodes: episodes ?? riverLogDefaults.episodes,
+  realStarts: starts,
   configs: Object.fromEntries(methods.map((m) => [m, `configs/train/river-${m}.yaml`])),
   settings: Object.fromEntries(
     methods.map((m) => [m, (({ file: _f, output: _o, ...rest }) => rest)(configFor(m, 1.2))]),

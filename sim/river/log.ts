@@ -5,14 +5,17 @@ import { ARENA, type RiverConfig, RiverCrossing } from './river.ts';
 /**
  * The "real log": episodes on the real river with a mediocre behaviour policy: head for the goal
  * with N(0, headingNoise²) heading error, and a uniformly random action with probability
- * `randomFraction`. Starts are uniform over the arena so the log covers the state space (a narrow
- * log makes the discriminator mistake missing support for a dynamics gap).
+ * `randomFraction`. Starts are uniform over the arena by default, so the log covers the state space
+ * (a narrow log makes the discriminator mistake missing support for a dynamics gap); `starts:
+ * 'start'` begins every episode at the task's start instead, so the log shows only what the
+ * behaviour policy reaches from there (against the current, never the far bank).
  */
 export interface RiverLogOptions {
   readonly episodes: number;
   readonly headingNoise: number;
   readonly randomFraction: number;
   readonly seed: number;
+  readonly starts?: 'arena' | 'start';
 }
 
 export const riverLogDefaults: RiverLogOptions = {
@@ -37,7 +40,8 @@ export function generateRiverLog(
   const action = new Float64Array(2);
   let row = 0;
   for (let e = 0; e < options.episodes; e++) {
-    env.resetAt(obs, rng.range(ARENA.xMin, ARENA.xMax), rng.range(ARENA.yMin, ARENA.yMax));
+    if (options.starts === 'start') env.reset(obs);
+    else env.resetAt(obs, rng.range(ARENA.xMin, ARENA.xMax), rng.range(ARENA.yMin, ARENA.yMax));
     for (let t = 0; t < env.horizon; t++) {
       if (rng.uniform() < options.randomFraction) {
         action[0] = rng.range(-1, 1);
