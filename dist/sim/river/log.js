@@ -21,7 +21,8 @@ function generateRiverLog(config, options = riverLogDefaults) {
   const action = new Float64Array(2);
   let row = 0;
   for (let e = 0; e < options.episodes; e++) {
-    env.resetAt(obs, rng.range(ARENA.xMin, ARENA.xMax), rng.range(ARENA.yMin, ARENA.yMax));
+    if (options.starts === "start") env.reset(obs);
+    else env.resetAt(obs, rng.range(ARENA.xMin, ARENA.xMax), rng.range(ARENA.yMin, ARENA.yMax));
     for (let t = 0; t < env.horizon; t++) {
       if (rng.uniform() < options.randomFraction) {
         action[0] = rng.range(-1, 1);
