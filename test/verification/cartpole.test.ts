@@ -53,6 +53,28 @@ function withDelay(model: LyapunovModel, seconds: number): LyapunovModel {
   );
 }
 
+/** Cart-pole states (x, θ, ẋ, θ̇) inside the verification box. */
+const states = fc.tuple(
+  fc.double({ min: -2, max: 2, noNaN: true }),
+  fc.double({ min: -0.8, max: 0.8, noNaN: true }),
+  fc.double({ min: -4, max: 4, noNaN: true }),
+  fc.double({ min: -6, max: 6, noNaN: true }),
+);
+
+/** MuJoCo's cartpole from state x through segments of [command, physics steps]; the state after. */
+function mujocoPeriod(data: SimData, x: readonly number[], segments: readonly [number, number][]): number[] {
+  data.reset();
+  data.qpos[0] = x[0]!;
+  data.qpos[1] = x[1]!;
+  data.qvel[0] = x[2]!;
+  data.qvel[1] = x[3]!;
+  for (const [command, steps] of segments) {
+    data.data.ctrl[0] = command;
+    data.step(steps);
+  }
+  return [data.qpos[0]!, data.qpos[1]!, data.qvel[0]!, data.qvel[1]!];
+}
+
 describe('cart-pole dynamics in the verifier', () => {
   it('one control period reproduces MuJoCo`s cartpole (10 Euler steps of 2 ms, force held) to 1e-12', async () => {
     const model = parseModel(await buildModel(variants.sim, 100), 'cartpole');
@@ -62,27 +84,11 @@ describe('cart-pole dynamics in the verifier', () => {
     const out = new Float64Array(4);
     try {
       fc.assert(
-        fc.property(
-          fc.tuple(
-            fc.double({ min: -2, max: 2, noNaN: true }),
-            fc.double({ min: -0.8, max: 0.8, noNaN: true }),
-            fc.double({ min: -4, max: 4, noNaN: true }),
-            fc.double({ min: -6, max: 6, noNaN: true }),
-          ),
-          fc.double({ min: -20, max: 20, noNaN: true }),
-          (x, u) => {
-            data.reset();
-            data.qpos[0] = x[0];
-            data.qpos[1] = x[1];
-            data.qvel[0] = x[2];
-            data.qvel[1] = x[3];
-            data.data.ctrl[0] = u;
-            data.step(10);
-            f.stepOpenLoop(x, u, out);
-            const mj = [data.qpos[0]!, data.qpos[1]!, data.qvel[0]!, data.qvel[1]!];
-            for (let i = 0; i < 4; i++) expect(out[i]).toBeCloseTo(mj[i]!, 12);
-          },
-        ),
+        fc.property(states, fc.double({ min: -20, max: 20, noNaN: true }), (x, u) => {
+          const mj = mujocoPeriod(data, x, [[u, 10]]);
+          f.stepOpenLoop(x, u, out);
+          for (let i = 0; i < 4; i++) expect(out[i]).toBeCloseTo(mj[i]!, 12);
+        }),
         { numRuns: 200, seed: 11 },
       );
     } finally {
@@ -104,27 +110,16 @@ describe('cart-pole dynamics in the verifier', () => {
     try {
       fc.assert(
         fc.property(
-          fc.tuple(
-            fc.double({ min: -2, max: 2, noNaN: true }),
-            fc.double({ min: -0.8, max: 0.8, noNaN: true }),
-            fc.double({ min: -4, max: 4, noNaN: true }),
-            fc.double({ min: -6, max: 6, noNaN: true }),
-          ),
+          states,
           fc.double({ min: -20, max: 20, noNaN: true }),
           fc.double({ min: -20, max: 20, noNaN: true }),
           (x, previous, u) => {
-            data.reset();
-            data.qpos[0] = x[0];
-            data.qpos[1] = x[1];
-            data.qvel[0] = x[2];
-            data.qvel[1] = x[3];
-            data.data.ctrl[0] = previous;
-            data.step(2);
-            data.data.ctrl[0] = u;
-            data.step(8);
+            const mj = mujocoPeriod(data, x, [
+              [previous, 2],
+              [u, 8],
+            ]);
             f.uncertain[delayed] = previous;
             f.stepOpenLoop(x, u, out);
-            const mj = [data.qpos[0]!, data.qpos[1]!, data.qvel[0]!, data.qvel[1]!];
             for (let i = 0; i < 4; i++) expect(out[i]).toBeCloseTo(mj[i]!, 12);
             // The delay is seen: 4 ms of another force moves the cart measurably.
             undelayed.stepOpenLoop(x, u, plain);

@@ -2,7 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createEnv } from '../../sim/envs/index.ts';
+import { normalizingMap } from '../../sim/gaps/pair.ts';
 import { loadContract } from '../../src/inference/contract.ts';
+import { exportPolicy } from '../../src/inference/export.ts';
+import { POLICY_NAME, trainedPolicyContract } from '../../src/learning/deployment.ts';
 import { checkCertificate } from '../../src/verification/certificate.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
@@ -44,6 +48,50 @@ describe('the estimate error of a network controller', () => {
     }
     expect(worst).toBeGreaterThan(0);
     expect(worst).toBeLessThanOrEqual(budget);
+  });
+});
+
+describe('a policy the verifier cannot take', () => {
+  it('is refused with the reason when its output passes through an activation other than tanh', async () => {
+    const env = await createEnv('cartpole', { task: 'balance' });
+    const policyContract = trainedPolicyContract(env, normalizingMap(env.action));
+    env.dispose();
+    const out = join(work, 'relu-output');
+    await exportPolicy(out, {
+      mlp: {
+        layers: [
+          {
+            inSize: 4,
+            outSize: 8,
+            weight: new Float32Array(32).fill(0.1),
+            bias: new Float32Array(8),
+            activation: 'tanh',
+          },
+          {
+            inSize: 8,
+            outSize: 1,
+            weight: new Float32Array(8).fill(-0.1),
+            bias: Float32Array.of(0),
+            activation: 'relu',
+          },
+        ],
+      },
+      contract: policyContract,
+      name: POLICY_NAME,
+      description: 'a ReLU on the output',
+      trainingConfig: { test: 'relu-output' },
+      metrics: {},
+    });
+    const expressed = expressPolicy(
+      new Uint8Array(readFileSync(join(out, `${POLICY_NAME}.onnx`))),
+      loadContract(join(out, `${POLICY_NAME}.contract.yaml`)),
+      loadModel(base),
+    );
+    expect(expressed).toEqual({
+      ok: false,
+      reason:
+        'its output passes through relu: after the last dense layer the verifier takes a tanh (first) and scalings, offsets and clips',
+    });
   });
 });
 

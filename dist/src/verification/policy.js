@@ -93,7 +93,7 @@ function expressPolicy(onnx, contract, certified) {
   for (const step of trailing) {
     if (step.op === "tanh" || step.op === "sigmoid" || step.op === "elu" || step.op === "relu")
       return fail(
-        `its output passes through ${step.op} after a scaling: the verifier bounds ReLU and tanh networks and affine laws, with at most a tanh straight after the last layer`
+        `its output passes through ${step.op}: after the last dense layer the verifier takes a tanh (first) and scalings, offsets and clips`
       );
     if (step.op === "clip") clipTo(step.lower, step.upper);
     else if (step.op === "mul" || step.op === "div" || step.op === "add" || step.op === "sub") {
