@@ -42,6 +42,7 @@ import { EventBuffer } from '../src/core/events.ts';
 import { Rng } from '../src/core/rng.ts';
 import type { RobotInfo } from '../src/core/robot.ts';
 import { certify } from '../src/verification/certificate.ts';
+import { commandRateAt, commandRateLimit } from '../src/verification/command-rate.ts';
 import { ForwardModel } from '../src/verification/forward.ts';
 import { loadModel } from '../src/verification/io.ts';
 import { type LyapunovModel, parseModel, searchDim } from '../src/verification/model.ts';
@@ -160,6 +161,12 @@ async function configured<T extends Controller>(c: T, info: RobotInfo): Promise<
   return c;
 }
 
+/**
+ * The rig's certificate the guard and the monitor use: the one covering its 2 ms actuator delay
+ * (the previous command within 4 N; the guard checks the last command at the switch).
+ */
+const rigCertificate = 'cartpole/cartpole_lqr_rig_delay';
+
 async function guardFor(
   info: RobotInfo,
   balance: Controller,
@@ -169,8 +176,8 @@ async function guardFor(
     {
       certificates: {
         balance: {
-          model: join(models, 'cartpole/cartpole_lqr_rig.json'),
-          certificate: join(models, 'cartpole/cartpole_lqr_rig.cert.json'),
+          model: join(models, `${rigCertificate}.json`),
+          certificate: join(models, `${rigCertificate}.cert.json`),
         },
       },
       monitor: true,
@@ -219,6 +226,8 @@ async function swingUpEpisode(
     const guard = policy === 'certified' ? await guardFor(rig.info, balance, swingup) : undefined;
     const f = new ForwardModel(rigModel);
     const action = new Float64Array(1);
+    /** The command sent last (the delayed actuator applies it first in the next period). */
+    const lastCommand = new Float64Array(1);
     const seconds = 12;
     let active: Controller = swingup;
     let requested = false;
@@ -235,7 +244,8 @@ async function swingUpEpisode(
         let admit = false;
         if (policy.startsWith('blind')) admit = near;
         else if (policy === 'sampled') admit = near && f.value(obs) < sampledLevel;
-        else if (requested) admit = guard!.admit('swingup', 'balance', obs, t).verdict === 'admit';
+        else if (requested)
+          admit = guard!.admit('swingup', 'balance', obs, t, lastCommand).verdict === 'admit';
         if (admit) {
           active = balance;
           switchTime = t;
@@ -253,7 +263,8 @@ async function swingUpEpisode(
       } else uprightSince = Number.NaN;
       if (fell || limit) break;
       active.update(obs, t, action);
-      rig.step(Math.max(-20, Math.min(20, action[0]!)));
+      lastCommand[0] = Math.max(-20, Math.min(20, action[0]!));
+      rig.step(lastCommand[0]);
     }
     const balanced = !fell && !limit && !Number.isNaN(uprightSince) && seconds - uprightSince >= 2;
     return {
@@ -314,11 +325,13 @@ async function perTickCost(): Promise<Record<string, unknown>> {
     const balance = await configured(new LqrController({ model: 'cartpole' }), rig.info);
     const guard = await guardFor(rig.info, balance, swingup);
     const obs = Float64Array.from(rig.read());
+    const lastCommand = new Float64Array(1);
+    balance.update(obs, 0, lastCommand);
     const admitTimes: number[] = [];
     const monitorTimes: number[] = [];
     for (let b = 0; b < 400; b++) {
       let t0 = performance.now();
-      for (let i = 0; i < 100; i++) guard.admit('swingup', 'balance', obs, 0);
+      for (let i = 0; i < 100; i++) guard.admit('swingup', 'balance', obs, 0, lastCommand);
       admitTimes.push(((performance.now() - t0) / 100) * 1000);
       t0 = performance.now();
       for (let i = 0; i < 100; i++) {
@@ -338,9 +351,13 @@ async function perTickCost(): Promise<Record<string, unknown>> {
   }
 }
 
-/** Dense float64 sampling of a certificate's region: counts violations of what it proved (expect 0). */
+/**
+ * Dense float64 sampling of a certificate's region: counts violations of what it proved (expect 0),
+ * the command-rate condition included where the model has one.
+ */
 function denseCheck(model: LyapunovModel, rho: number, count: number, seed: number): Record<string, number> {
   const f = new ForwardModel(model);
+  const rateLimit = commandRateLimit(model);
   const rng = new Rng(seed);
   const n = model.stateDim;
   const dims = searchDim(model);
@@ -366,7 +383,9 @@ function denseCheck(model: LyapunovModel, rho: number, count: number, seed: numb
     for (let i = 0; i < n; i++) inB &&= next[i]! >= boxLo[i]! && next[i]! <= boxUp[i]!;
     const vn = f.value(next);
     const decreaseRequired = !f.inHole(x) && v >= innerLevel;
-    if (!inB || (decreaseRequired ? !(vn - (1 - model.spec.kappa) * v < 0) : !(vn < rho))) violations++;
+    const rateBroken = rateLimit !== undefined && !(commandRateAt(f, x, next) <= rateLimit);
+    if (!inB || (decreaseRequired ? !(vn - (1 - model.spec.kappa) * v < 0) : !(vn < rho)) || rateBroken)
+      violations++;
   }
   return { sampled: inside, violations };
 }
@@ -380,6 +399,7 @@ async function soundness(): Promise<Record<string, unknown>> {
     ['path_tracking_u05', 'yang2024/path_tracking_u05'],
     ['cartpole_lqr', 'cartpole/cartpole_lqr'],
     ['cartpole_lqr_rig', 'cartpole/cartpole_lqr_rig'],
+    ['cartpole_lqr_rig_delay', 'cartpole/cartpole_lqr_rig_delay'],
     ['cartpole_policy', 'cartpole/cartpole_policy'],
   ];
   for (const [name, path] of shipped) {
@@ -412,6 +432,14 @@ async function soundness(): Promise<Record<string, unknown>> {
   );
   const wrongInterval = JSON.parse(JSON.stringify(rigJson));
   wrongInterval.uncertainty.parameters.force_gain_scale = [0.3, 1];
+  const delayed = loadModel(join(models, 'cartpole/cartpole_lqr_rig_delay.json'));
+  const delayedJson = JSON.parse(JSON.stringify(delayed.source));
+  const tightDelay = {
+    ...delayedJson,
+    uncertainty: { ...delayedJson.uncertainty, previous_command_within: 1 },
+  };
+  const { previous_command_within: _, ...anyCommand } = delayedJson.uncertainty;
+  const anyDelay = { ...delayedJson, uncertainty: anyCommand };
   const policy = loadModel(join(models, 'cartpole/cartpole_policy.json'));
   const weakPolicy = JSON.parse(JSON.stringify(policy.source));
   const last = weakPolicy.controller.layers.at(-1);
@@ -423,6 +451,16 @@ async function soundness(): Promise<Record<string, unknown>> {
       'cartpole_lqr_rig, actuator gain interval [0.3, 1]',
       parseModel(wrongInterval, 'gain [0.3,1]'),
       wrongInterval.spec.rho,
+    ],
+    [
+      'cartpole_lqr_rig_delay, previous command within 1 N',
+      parseModel(tightDelay, 'within 1 N'),
+      delayed.spec.rho,
+    ],
+    [
+      'cartpole_lqr_rig_delay, previous command anywhere in +-20 N',
+      parseModel(anyDelay, 'any previous command'),
+      delayed.spec.rho,
     ],
     ['cartpole_policy, rho x4', policy, 240],
     ['cartpole_policy, output layer x0.6', parseModel(weakPolicy, 'policy output x0.6'), 60],
@@ -469,7 +507,7 @@ function plots(): void {
 async function main(): Promise<void> {
   if (process.env['ONLY'] === 'plots') return plots();
   plots();
-  const rigModel = loadModel(join(models, process.env['RIG_MODEL'] ?? 'cartpole/cartpole_lqr_rig.json'));
+  const rigModel = loadModel(join(models, process.env['RIG_MODEL'] ?? `${rigCertificate}.json`));
   const nominal = loadModel(join(models, 'cartpole/cartpole_lqr.json'));
   const sampled = sampledRoaLevel(nominal);
   const started = Date.now();

@@ -12,7 +12,7 @@ import type {
 import type { EventSink } from '../../src/core/events.ts';
 import type { RobotInfo } from '../../src/core/robot.ts';
 import type { GuardContext, SwitchDecision, SwitchGuard } from '../../src/core/switch-guard.ts';
-import { LinearBounder } from '../../src/verification/bounds.ts';
+import { IntervalBounder, LinearBounder } from '../../src/verification/bounds.ts';
 import { inspectCertificateFile } from '../../src/verification/certificate.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import { canonical, type LyapunovModel, type PlantAssumptions } from '../../src/verification/model.ts';
@@ -34,6 +34,10 @@ import { LyapunovMonitor } from './lyapunov-monitor.ts';
  * - A switch into a certified controller is admitted only when the sound upper bound of V over the
  *   state-estimate box (observation ± estimate error) is below ρ and the box lies in B; otherwise
  *   it is deferred (the current controller keeps control and the check repeats every tick).
+ *   When the certificate covers an input delay with the previous command within Δ of the
+ *   controller's (`previous_command_within`), the last command sent must also lie within Δ of the
+ *   certified controller's command everywhere in the estimate box: the base case of the proof's
+ *   induction on the command's change per period.
  * - While a certified controller is active, the monitor checks every tick that V decreases along
  *   the measured trajectory as certified, with sound bounds over the estimate boxes, so a reported
  *   violation is never an artefact of noise within the stated bound: the plant is not the one the
@@ -93,6 +97,8 @@ interface Target {
   readonly lo: Float64Array;
   readonly hi: Float64Array;
   readonly monitor: LyapunovMonitor;
+  /** The delayed command's bound Δ (previous_command_within), and the action it applies to. */
+  readonly delayed: { readonly within: number; action: number; readonly exact: IntervalBounder } | undefined;
   violation: string | undefined;
 }
 
@@ -109,7 +115,10 @@ export class CertifiedSwitchGuard implements SwitchGuard {
   private current: Target | undefined;
 
   constructor(
-    targets: readonly Omit<Target, 'index' | 'radius' | 'lo' | 'hi' | 'monitor' | 'violation' | 'bounds'>[],
+    targets: readonly Omit<
+      Target,
+      'index' | 'radius' | 'lo' | 'hi' | 'monitor' | 'violation' | 'bounds' | 'delayed'
+    >[],
     private readonly options: CertifiedGuardOptions,
   ) {
     for (const t of targets) {
@@ -118,6 +127,8 @@ export class CertifiedSwitchGuard implements SwitchGuard {
       const index = new Int32Array(n);
       const radius = new Float64Array(n);
       const names = t.assumptions.signals.map((s) => s.name);
+      const delayed = t.model.uncertainty.find((d) => d.kind === 'delayed-command');
+      const within = delayed?.kind === 'delayed-command' ? delayed.relative?.within : undefined;
       this.targets.set(t.controller, {
         ...t,
         bounds,
@@ -126,6 +137,8 @@ export class CertifiedSwitchGuard implements SwitchGuard {
         lo: new Float64Array(n),
         hi: new Float64Array(n),
         monitor: new LyapunovMonitor(t.model, bounds, t.rho, index, radius, names),
+        delayed:
+          within === undefined ? undefined : { within, action: -1, exact: new IntervalBounder(t.model) },
         violation: undefined,
       });
     }
@@ -160,6 +173,8 @@ export class CertifiedSwitchGuard implements SwitchGuard {
         continue;
       }
       const found = checkAssumptions(t, context, this.estimateErrorFor(t));
+      if (t.delayed)
+        t.delayed.action = context.action.signals.findIndex((s) => s.name === t.assumptions.action.name);
       for (const p of found) problems.push(`${where}: ${p}`);
       if (found.length === 0) {
         const robot = context.robot;
@@ -210,7 +225,13 @@ export class CertifiedSwitchGuard implements SwitchGuard {
     return `certificate ${t.file} (sha256 ${t.digest.slice(0, 12)}…, plant ${t.assumptions.plant})`;
   }
 
-  admit(from: string, to: string, observation: Float64Array, time: number): SwitchDecision {
+  admit(
+    from: string,
+    to: string,
+    observation: Float64Array,
+    time: number,
+    lastCommand?: Float64Array,
+  ): SwitchDecision {
     const t = this.targets.get(to);
     if (!t) return { verdict: 'admit', reason: `'${to}' has no certificate: not checked` };
     // Deferred, not denied: a rule would only ask again at once. The request stays pending, reported once.
@@ -235,7 +256,10 @@ export class CertifiedSwitchGuard implements SwitchGuard {
     t.bounds.valueRange(t.lo, t.hi, this.range);
     const vUp = this.range[1]!;
     if (vUp < this.options.admitBelow * t.rho) {
-      const reason = `certified: V <= ${vUp.toPrecision(5)} < rho ${t.rho} over the estimate box, by ${this.label(t)}`;
+      const previous = this.previousCommand(t, lastCommand);
+      if (previous.problem !== undefined)
+        return { verdict: 'defer', reason: previous.problem, data: { ...data, V: vUp } };
+      const reason = `certified: V <= ${vUp.toPrecision(5)} < rho ${t.rho} over the estimate box${previous.note}, by ${this.label(t)}`;
       this.events?.emit({
         time,
         kind: 'certificate',
@@ -249,6 +273,35 @@ export class CertifiedSwitchGuard implements SwitchGuard {
       verdict: 'defer',
       reason: `V <= ${vUp.toPrecision(5)} is not below rho ${t.rho}${this.options.admitBelow < 1 ? ` × ${this.options.admitBelow}` : ''} (${this.label(t)})`,
       data: { ...data, V: vUp },
+    };
+  }
+
+  /**
+   * The base case of a relative delayed command: the command sent last (applied during the first
+   * physics steps of the next period) within Δ of the certified controller's command at every
+   * state of the estimate box, [u_hi − Δ, u_lo + Δ] for the command's enclosure [u_lo, u_hi].
+   */
+  private previousCommand(
+    t: Target,
+    lastCommand: Float64Array | undefined,
+  ): { problem?: string; note: string } {
+    const d = t.delayed;
+    if (!d) return { note: '' };
+    const sent = d.action >= 0 ? lastCommand?.[d.action] : undefined;
+    if (sent === undefined)
+      return {
+        problem: `the last command sent is unknown here, and ${this.label(t)} covers the input delay only for a previous command within ${d.within} of its controller's`,
+        note: '',
+      };
+    const u = d.exact.control(t.lo, t.hi);
+    const [lo, hi] = [down(u.hi - d.within), up(u.lo + d.within)];
+    if (!(sent >= lo && sent <= hi))
+      return {
+        problem: `the last command sent, ${Number(sent.toPrecision(6))} ${t.assumptions.action.unit}, is not within ${d.within} of the certified controller's command ${fmt([u.lo, u.hi])} over the estimate box (the input delay applies it first; ${this.label(t)})`,
+        note: '',
+      };
+    return {
+      note: ` and the last command sent, ${Number(sent.toPrecision(6))}, within ${d.within} of the controller's ${fmt([u.lo, u.hi])}`,
     };
   }
 

@@ -31,7 +31,17 @@ export interface SwitchGuard {
    * moves, and by `tether config check`.
    */
   configure?(context: GuardContext): void | Promise<void>;
-  admit(from: string, to: string, observation: Float64Array, time: number): SwitchDecision;
+  /**
+   * `lastCommand` is the command the loop sent last (the one a delayed actuator still applies at
+   * the start of the next period).
+   */
+  admit(
+    from: string,
+    to: string,
+    observation: Float64Array,
+    time: number,
+    lastCommand: Float64Array,
+  ): SwitchDecision;
   /**
    * Called by the manager at the start of every tick with the active controller's name: checks that
    * what the active controller's certificate promises still holds along the measured trajectory.

@@ -266,7 +266,7 @@ export class ControllerManager {
     const from = this.activeName;
     const to = this.entries[pending.to]!.name;
     if (!pending.forced && this.guard) {
-      const decision = this.guard.admit(from, to, observation, time);
+      const decision = this.guard.admit(from, to, observation, time, lastCommand);
       if (decision.verdict !== 'admit') {
         if (decision.verdict === 'deny' || !pending.deferralReported) {
           this.emit(

@@ -8,6 +8,7 @@ import {
   type Refutation,
   refutePoint,
 } from './bounds.ts';
+import { CommandRateBounder, commandRateAt, commandRateLimit } from './command-rate.ts';
 import { ForwardModel } from './forward.ts';
 import { type Box, type LyapunovModel, searchDim } from './model.ts';
 
@@ -117,6 +118,8 @@ export class BranchAndBound {
   private readonly bounder: Bounder;
   private readonly exact: IntervalBounder;
   private readonly forward: ForwardModel;
+  /** The command-rate condition, when the model's delayed command is relative. */
+  private readonly rate: CommandRateBounder | undefined;
   private readonly bounds;
   private readonly centre: Float64Array;
   private readonly scale: Float64Array;
@@ -131,6 +134,7 @@ export class BranchAndBound {
     this.bounder = createBounder(model, options.method);
     this.exact = new IntervalBounder(model);
     this.forward = new ForwardModel(model);
+    this.rate = commandRateLimit(model) !== undefined ? new CommandRateBounder(model) : undefined;
     this.bounds = createBoxBounds(n, this.dims);
     this.centre = new Float64Array(this.dims);
     this.scale = Float64Array.from({ length: this.dims }, (_, i) => {
@@ -153,11 +157,21 @@ export class BranchAndBound {
     const rho = this.options.rho;
     if (!(f.value(this.centre) <= rho)) return undefined;
     const stayHere = this.condition === 'stay' || f.value(this.centre) < this.model.spec.innerLevel;
-    const suspicious = stayHere
-      ? f.boxExcess(this.centre) > 0 || f.value(this.nextOf(this.centre)) >= rho
-      : f.decrease(this.centre) > 0 || f.boxExcess(this.centre) > 0;
+    const suspicious =
+      (stayHere
+        ? f.boxExcess(this.centre) > 0 || f.value(this.nextOf(this.centre)) >= rho
+        : f.decrease(this.centre) > 0 || f.boxExcess(this.centre) > 0) ||
+      (this.rate !== undefined && commandRateAt(f, this.centre, this.next) > this.rate.limit);
     if (!suspicious) return undefined;
-    return confirmCounterexample(this.model, this.exact, this.forward, this.centre, rho, this.condition);
+    return confirmCounterexample(
+      this.model,
+      this.exact,
+      this.forward,
+      this.centre,
+      rho,
+      this.condition,
+      this.rate,
+    );
   }
 
   private readonly next = new Float64Array(64);
@@ -226,6 +240,7 @@ export class BranchAndBound {
       const stayHere = stay || out.vUp < inner;
       let inside = stayHere ? out.vnUp < rho : out.gUp < 0;
       for (let i = 0; i < n && inside; i++) inside = out.xnLo[i]! >= boxLo[i]! && out.xnHi[i]! <= boxUp[i]!;
+      if (inside && this.rate) inside = this.rate.upper(lo, hi) <= this.rate.limit;
       if (inside) {
         stats.verified++;
         stats.verifiedVolume += volume;
@@ -330,7 +345,10 @@ export function regionVolume(model: LyapunovModel, box: Box): number {
   return v;
 }
 
-/** Turns a float64 suspicion into a counterexample only if interval arithmetic at x confirms it. */
+/**
+ * Turns a float64 suspicion into a counterexample only if interval arithmetic at x confirms it:
+ * the decrease, box or level-set condition, or (with `rate`) the command-rate condition.
+ */
 export function confirmCounterexample(
   model: LyapunovModel,
   exact: IntervalBounder,
@@ -338,8 +356,10 @@ export function confirmCounterexample(
   x: ArrayLike<number>,
   rho: number,
   condition: Condition = 'decrease',
+  rate?: CommandRateBounder,
 ): Counterexample | undefined {
-  const reason = refutePoint(exact, model, x, rho, condition);
+  let reason: Refutation | null = refutePoint(exact, model, x, rho, condition);
+  if (!reason && rate && exact.value(x, x).hi <= rho && rate.lowerAt(x) > rate.limit) reason = 'command-rate';
   if (!reason) return undefined;
   const next = new Float64Array(model.stateDim);
   forward.stepClosedLoop(x, next);

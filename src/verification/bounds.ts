@@ -445,7 +445,7 @@ export function createBounder(model: LyapunovModel, method: BoundMethod): Bounde
 }
 
 /** Why a single point breaks the certificate, established with sound interval bounds. */
-export type Refutation = 'decrease' | 'leaves-box' | 'leaves-level-set';
+export type Refutation = 'decrease' | 'leaves-box' | 'leaves-level-set' | 'command-rate';
 
 /** What a box must satisfy: V decreases (outside the hole), or the state stays in S (the hole). */
 export type Condition = 'decrease' | 'stay';

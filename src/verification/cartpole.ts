@@ -49,9 +49,13 @@ export interface StepInputs {
   readonly dampScale: Dual | undefined;
   readonly gainScale: Dual | undefined;
   readonly force: Dual | undefined;
-  /** With an input delay: the command applied during the first `delaySteps` substeps. */
+  /**
+   * With an input delay: the command applied during the first `delaySteps` substeps, or (when
+   * `delayedRelative`) its offset from `u`.
+   */
   readonly delayed: Dual | undefined;
   readonly delaySteps: number;
+  readonly delayedRelative: boolean;
 }
 
 /** The inputs of the step other than the state and the command: the model's uncertainty. */
@@ -74,7 +78,7 @@ export function cartpoleStepDual(ar: DualArith, k: CartpoleConstants, input: Ste
   // The delayed segment: the same gain and disturbance, the earlier command.
   let early = force;
   if (input.delayed) {
-    early = ar.mul(gain, input.delayed);
+    early = ar.mul(gain, input.delayedRelative ? ar.add(input.u, input.delayed) : input.delayed);
     if (input.force) early = ar.add(early, input.force);
   }
   const earlySteps = input.delayed ? input.delaySteps : 0;
@@ -174,6 +178,7 @@ export class CartpoleBounds {
       force: w(l.force, position(l.force)),
       delayed: w(l.delayedCommand, position(l.delayedCommand)),
       delaySteps: l.delaySteps,
+      delayedRelative: l.delayedRelative,
     };
   }
 
@@ -298,6 +303,7 @@ export class CartpoleBounds {
       force: pick(l.force),
       delayed: pick(l.delayedCommand),
       delaySteps: l.delaySteps,
+      delayedRelative: l.delayedRelative,
     };
   }
 }

@@ -1,12 +1,14 @@
 import { Rng } from '../core/rng.ts';
 import { type Counterexample, confirmCounterexample, regionVolume } from './bab.ts';
 import { IntervalBounder } from './bounds.ts';
+import { CommandRateBounder, commandRateAt, commandRateLimit } from './command-rate.ts';
 import { ForwardModel } from './forward.ts';
 import { type Box, type LyapunovModel, searchDim } from './model.ts';
 
 /**
- * Projected gradient ascent on the violation J(x) = max(g(x), excess of x⁺ outside B) from random
- * starts inside {V < ρ}. It can only refute: whatever it finds is re-checked with interval
+ * Projected gradient ascent on the violation J(x) = max(g(x), excess of x⁺ outside B, and with a
+ * relative delayed command the excess of |u(x⁺) − u(x)| over its bound) from random starts inside
+ * {V < ρ}. It can only refute: whatever it finds is re-checked with interval
  * arithmetic before it is reported.
  */
 
@@ -38,10 +40,16 @@ export function falsify(
   const width = model.spec.boxUp.map((u, i) => u - model.spec.boxLo[i]!);
   const volumes = region.map((b) => regionVolume(model, b));
   const total = volumes.reduce((a, b) => a + b, 0);
+  const rate = commandRateLimit(model) !== undefined ? new CommandRateBounder(model) : undefined;
+  const next = new Float64Array(n);
+  const rateExcess = (p: Float64Array): number =>
+    rate ? commandRateAt(f, p, next) - rate.limit : Number.NEGATIVE_INFINITY;
   const violation = (p: Float64Array): number =>
-    f.value(p) > rho || f.value(p) < model.spec.innerLevel
+    f.value(p) > rho
       ? Number.NEGATIVE_INFINITY
-      : Math.max(f.decrease(p), f.boxExcess(p));
+      : f.value(p) < model.spec.innerLevel
+        ? rateExcess(p)
+        : Math.max(f.decrease(p), f.boxExcess(p), rateExcess(p));
 
   let attempts = 0;
   for (let s = 0; s < config.starts && attempts < config.starts * 50; attempts++) {
@@ -58,7 +66,7 @@ export function falsify(
     for (let step = 0; step < config.steps; step++) {
       const j0 = violation(x);
       if (j0 > 0) {
-        const cex = confirmCounterexample(model, exact, f, x, rho);
+        const cex = confirmCounterexample(model, exact, f, x, rho, 'decrease', rate);
         if (cex) return cex;
       }
       for (let i = 0; i < n; i++) {

@@ -52,6 +52,8 @@ export interface UncertaintyLayout {
   /** The command applied during the first `delaySteps` substeps (an input delay), or −1. */
   readonly delayedCommand: number;
   readonly delaySteps: number;
+  /** Whether the delayed command is an offset from the current command u(x) (see model.ts). */
+  readonly delayedRelative: boolean;
   /** Per state coordinate: index in w of its estimate error, or −1. */
   readonly estimate: readonly number[];
 }
@@ -71,6 +73,7 @@ export function uncertaintyLayout(model: LyapunovModel): UncertaintyLayout {
     force: find((k) => u[k]!.kind === 'disturbance'),
     delayedCommand: find((k) => u[k]!.kind === 'delayed-command'),
     delaySteps: u.reduce((m, d) => (d.kind === 'delayed-command' ? d.steps : m), 0),
+    delayedRelative: u.some((d) => d.kind === 'delayed-command' && d.relative !== undefined),
     estimate: Array.from({ length: model.stateDim }, (_, i) =>
       find((k) => {
         const d = u[k]!;
@@ -88,6 +91,7 @@ const noUncertainty: UncertaintyLayout = {
   force: -1,
   delayedCommand: -1,
   delaySteps: 0,
+  delayedRelative: false,
   estimate: [],
 };
 
@@ -99,7 +103,8 @@ const noUncertainty: UncertaintyLayout = {
  *   f = [F + m l_c sin θ θ̇², m g l_c sin θ].
  * State x = (cart position, pole angle from upright, cart velocity, pole angular velocity).
  * With an input delay of m physics steps, the first m substeps apply the delayed command (an
- * uncertainty value: the previous period's command) instead of u, with the same gain and disturbance.
+ * uncertainty value: the previous period's command, or its offset from u) instead of u, with the
+ * same gain and disturbance.
  */
 export function cartpoleStep(p: CartpoleParams, layout: UncertaintyLayout = noUncertainty): StepFunction {
   const h = p.dt / p.substeps;
@@ -116,7 +121,8 @@ export function cartpoleStep(p: CartpoleParams, layout: UncertaintyLayout = noUn
     const bt = p.hingeDamping * sDamp;
     const lc = p.poleCom;
     const force = p.forceGain * sGain * u + d;
-    const delayed = w && layout.delayedCommand >= 0 ? w[layout.delayedCommand]! : undefined;
+    const offset = w && layout.delayedCommand >= 0 ? w[layout.delayedCommand]! : undefined;
+    const delayed = offset !== undefined && layout.delayedRelative ? u + offset : offset;
     const early = delayed !== undefined ? p.forceGain * sGain * delayed + d : force;
     const earlySteps = delayed !== undefined ? layout.delaySteps : 0;
     const j = ic + m * lc * lc;

@@ -1,4 +1,5 @@
-import { cosInterval, down, sinInterval, tanhDown, tanhUp, up } from './rounding.ts';
+import type { Mlp } from './model.ts';
+import { type ConstInterval, cosInterval, down, sinInterval, tanhDown, tanhUp, up } from './rounding.ts';
 
 /**
  * Interval arithmetic with forward-mode derivatives, rounded outward: each quantity carries an
@@ -244,6 +245,21 @@ export class DualArith {
     return d;
   }
 
+  /**
+   * min(max(a, lo), hi): 1-Lipschitz with derivative 1 inside, 0 outside, and the hull [0, 1] of
+   * both on a box where it may switch (the mean-value form for Lipschitz maps allows that).
+   */
+  clamp(a: Dual, lo: number, hi: number): Dual {
+    if (a.lo >= lo && a.hi <= hi) return a;
+    if (a.lo >= hi) return this.constant(hi);
+    if (a.hi <= lo) return this.constant(lo);
+    const d = this.alloc();
+    d.lo = Math.max(a.lo, lo);
+    d.hi = Math.min(a.hi, hi);
+    this.scaleDerivative(a, 0, 1, d);
+    return d;
+  }
+
   /** d′ = [kLo, kHi]·a′. */
   private scaleDerivative(a: Dual, kLo: number, kHi: number, d: Dual): void {
     for (let i = 0; i < this.m; i++) {
@@ -286,4 +302,33 @@ export class DualArith {
     to.gLo.set(from.gLo);
     to.gHi.set(from.gHi);
   }
+}
+
+/**
+ * A controller's law before its clamp, net(x) − net(0) + u*, as a dual of `x`. Hidden layers are
+ * tanh or ReLU-family (with the net's slope); `layerOut` holds one scratch array per layer, so an
+ * evaluation allocates nothing. `netZero` encloses net(0).
+ */
+export function controlLawDual(
+  ar: DualArith,
+  net: Mlp,
+  netZero: ConstInterval,
+  uStar: number,
+  x: readonly Dual[],
+  layerOut: Dual[][],
+): Dual {
+  const { layers, activations, slope } = net;
+  let h: readonly Dual[] = x;
+  for (let k = 0; k < layers.length; k++) {
+    const { inSize, outSize, weight, bias } = layers[k]!;
+    const out = layerOut[k]!;
+    const hidden = k < layers.length - 1;
+    for (let i = 0; i < outSize; i++) {
+      const z = ar.affine(weight, i * inSize, inSize, bias[i]!, h);
+      out[i] = !hidden ? z : activations[k] === 'tanh' ? ar.tanh(z) : ar.leakyRelu(z, slope);
+    }
+    h = out;
+  }
+  // An affine law has net(0) = bias exactly, and the published models write u* for it.
+  return ar.add(ar.sub(h[0]!, ar.constant(netZero.lo, netZero.hi)), ar.constant(uStar));
 }

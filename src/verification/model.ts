@@ -147,6 +147,13 @@ export type UncertainDimension =
       readonly delay: number;
       /** τ in physics steps: the first `steps` substeps of a period apply this command. */
       readonly steps: number;
+      /**
+       * Absent: the delayed command itself, anywhere in [lo, up] (the actuator's range). Present:
+       * the delayed command is u(x) + this dimension, u(x) the controller's command at the exact
+       * state, and the proof also shows |u(x⁺) − u(x)| ≤ `rateBound` over S, which carries
+       * "the previous command is within `within` of u(x)" from one period to the next.
+       */
+      readonly relative?: { readonly within: number; readonly rateBound: number };
       readonly lo: number;
       readonly up: number;
     }
@@ -311,6 +318,13 @@ export const modelJsonSchema = z.object({
        * first τ of every period still applies the previous command, any value in the actuator range.
        */
       input_delay: z.number().nonnegative().default(0),
+      /**
+       * With input_delay: the previous command lies within this (command units) of the controller's
+       * command at the current state, instead of anywhere in the actuator range. The proof then
+       * also bounds the command's change per period so that this carries over to the next period,
+       * and the certified guard admits a switch only when the last command sent satisfies it.
+       */
+      previous_command_within: z.number().positive().optional(),
     })
     .strict()
     .optional(),
@@ -447,6 +461,11 @@ function roundUp(x: number): number {
   return x + (Math.abs(x) * 2 ** -52 + 2 ** -1074);
 }
 
+/** One ulp or more below x. */
+function roundDown(x: number): number {
+  return x - (Math.abs(x) * 2 ** -52 + 2 ** -1074);
+}
+
 function uncertaintyOf(
   json: z.output<typeof modelJsonSchema>,
   n: number,
@@ -500,7 +519,7 @@ function uncertaintyOf(
     force = roundUp(force + roundUp(roundUp(gain * gainScale) * s));
   }
   if (force > 0) dims.push({ kind: 'disturbance', name: 'force', lo: -force, up: force });
-  const delay = delayedCommandOf(json, u.input_delay, commandShift, origin);
+  const delay = delayedCommandOf(json, u.input_delay, u.previous_command_within, commandShift, origin);
   if (delay) dims.push(delay);
   if (estimate && !fold)
     estimate.forEach((e, i) => {
@@ -518,18 +537,30 @@ function uncertaintyOf(
 
 /**
  * The delayed-command dimension for an input delay τ = m·h (h = dt / substeps, 0 < m ≤ substeps):
- * the first m substeps of a period apply a command in the actuator's range [u_lo, u_up] (the
- * previous period's, or whatever a controller before this one sent: the robot takes nothing outside
- * it). Where the estimate error is folded into the force disturbance d′ = d + gain·(u(x + ε) − u(x)),
- * the delayed segment must still apply gain·u_prev + d, so its command is u_prev − (u(x + ε) − u(x)):
- * the interval is widened by the fold's command shift.
+ * the first m substeps of a period apply an earlier command. Where the estimate error is folded
+ * into the force disturbance d′ = d + gain·(u(x + ε) − u(x)), the delayed segment must still apply
+ * gain·u_prev + d, so its command is u_prev − (u(x + ε) − u(x)): the interval is widened by the
+ * fold's command shift s.
+ *
+ * Without `within`: u_prev is anywhere in the actuator's range [u_lo, u_up] (the previous period's
+ * command, or whatever a controller before this one sent: the robot takes nothing outside it).
+ *
+ * With `within` = Δ: u_prev ∈ u(x) ± Δ, so the dimension is the offset from u(x), in ±(Δ + s).
+ * Induction: if u_prev ∈ u(x_k) ± Δ and |u(x_{k+1}) − u(x_k)| ≤ Δ − s (proved on every box of S),
+ * then the command sent at k, within s of u(x_k), is within Δ of u(x_{k+1}). The base case is the
+ * guard's: the last command sent before a switch must be within Δ of u(x).
  */
 function delayedCommandOf(
   json: z.output<typeof modelJsonSchema>,
   delay: number,
+  within: number | undefined,
   commandShift: number,
   origin: string,
 ): UncertainDimension | undefined {
+  if (within !== undefined && !(delay > 0))
+    throw new RangeError(
+      `${origin}: uncertainty.previous_command_within needs uncertainty.input_delay > 0 (it bounds the delayed command)`,
+    );
   if (!(delay > 0) || json.dynamics.system !== 'cartpole') return undefined;
   const { dt, substeps } = json.dynamics;
   const steps = Math.round((delay * substeps) / dt);
@@ -538,6 +569,24 @@ function delayedCommandOf(
     throw new RangeError(
       `${origin}: uncertainty.input_delay ${delay} s: expected a whole number of physics steps of dynamics.dt / dynamics.substeps = ${dt}/${substeps} s, at most dynamics.dt ${dt} s`,
     );
+  if (within !== undefined) {
+    // Exact when there is no shift; else rounded towards the harder proof.
+    const rateBound = commandShift > 0 ? roundDown(within - commandShift) : within;
+    if (!(rateBound > 0))
+      throw new RangeError(
+        `${origin}: uncertainty.previous_command_within ${within} must exceed the estimate error's command shift ${commandShift}`,
+      );
+    const spread = commandShift > 0 ? roundUp(within + commandShift) : within;
+    return {
+      kind: 'delayed-command',
+      name: 'force',
+      delay,
+      steps,
+      relative: { within, rateBound },
+      lo: -spread,
+      up: spread,
+    };
+  }
   const [uLo, uUp] = [json.controller.u_lo[0]!, json.controller.u_up[0]!];
   const lo = commandShift > 0 ? -roundUp(commandShift - uLo) : uLo;
   const up = commandShift > 0 ? roundUp(uUp + commandShift) : uUp;

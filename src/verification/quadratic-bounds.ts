@@ -2,7 +2,7 @@ import type { Bounder, BoxBounds } from './bounder.ts';
 import { type CartpoleConstants, cartpoleConstants, cartpoleStepDual, type PlantInputs } from './cartpole.ts';
 import { uncertaintyLayout } from './forward.ts';
 import { intervalAtPoint } from './interval.ts';
-import { type Dual, DualArith } from './interval-ad.ts';
+import { controlLawDual, type Dual, DualArith } from './interval-ad.ts';
 import { type LyapunovModel, type Mlp, searchDim } from './model.ts';
 import { type ConstInterval, constant, cSub, down, exact, up } from './rounding.ts';
 
@@ -216,6 +216,7 @@ export class QuadraticFormBounder implements Bounder {
       force: pick(l.force),
       delayed: pick(l.delayedCommand),
       delaySteps: l.delaySteps,
+      delayedRelative: l.delayedRelative,
     };
   }
 
@@ -226,20 +227,7 @@ export class QuadraticFormBounder implements Bounder {
       const e = this.estimateDim[j]!;
       seen[j] = e >= 0 ? ar.add(inputs[j]!, inputs[e]!) : inputs[j]!;
     }
-    const { layers, activations, slope } = this.net;
-    let h: readonly Dual[] = seen;
-    for (let k = 0; k < layers.length; k++) {
-      const { inSize, outSize, weight, bias } = layers[k]!;
-      const out = this.layerOut[k]!;
-      const hidden = k < layers.length - 1;
-      for (let i = 0; i < outSize; i++) {
-        const z = ar.affine(weight, i * inSize, inSize, bias[i]!, h);
-        out[i] = !hidden ? z : activations[k] === 'tanh' ? ar.tanh(z) : ar.leakyRelu(z, slope);
-      }
-      h = out;
-    }
-    // An affine law has net(0) = bias exactly, and the published models write u* for it.
-    return ar.add(ar.sub(h[0]!, ar.constant(this.netZero.lo, this.netZero.hi)), ar.constant(this.uStar));
+    return controlLawDual(ar, this.net, this.netZero, this.uStar, seen, this.layerOut);
   }
 
   bound(lo: ArrayLike<number>, hi: ArrayLike<number>, rho: number, out: BoxBounds): boolean {

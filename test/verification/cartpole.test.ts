@@ -40,16 +40,23 @@ function withPolicy(model: LyapunovModel, policy: 'tanh' | 'relu'): LyapunovMode
   return parseModel({ ...model.source, controller: expressed.controller }, `${model.name} with ${onnx}`);
 }
 
-/** The model with an input delay of `seconds` covered (uncertainty.input_delay) and assumed. */
-function withDelay(model: LyapunovModel, seconds: number): LyapunovModel {
+/**
+ * The model with an input delay of `seconds` covered (uncertainty.input_delay) and assumed; with
+ * `within`, the previous command within that of the current one (previous_command_within).
+ */
+function withDelay(model: LyapunovModel, seconds: number, within?: number): LyapunovModel {
   const s = model.source;
   return parseModel(
     {
       ...s,
-      uncertainty: { ...(s.uncertainty ?? {}), input_delay: seconds },
+      uncertainty: {
+        ...(s.uncertainty ?? {}),
+        input_delay: seconds,
+        ...(within === undefined ? {} : { previous_command_within: within }),
+      },
       assumptions: { ...s.assumptions!, delay: seconds },
     },
-    `${model.name} with an input delay of ${seconds} s`,
+    `${model.name} with an input delay of ${seconds} s${within === undefined ? '' : ` within ${within}`}`,
   );
 }
 
@@ -142,12 +149,13 @@ describe('cart-pole dynamics in the verifier', () => {
     ['cartpole_lqr_rig', 'relu', 0],
     ['cartpole_lqr', undefined, 0.004],
     ['cartpole_lqr_rig', undefined, 0.002],
+    ['cartpole_lqr_rig', undefined, 0.002, 4],
   ] as const;
-  for (const [name, policy, delay] of cases) {
-    const label = `${policy === undefined ? name : `${name} with the ${policy} policy as its controller`}${delay > 0 ? ` and an input delay of ${delay} s` : ''}`;
+  for (const [name, policy, delay, within] of cases) {
+    const label = `${policy === undefined ? name : `${name} with the ${policy} policy as its controller`}${delay > 0 ? ` and an input delay of ${delay} s` : ''}${within === undefined ? '' : `, the previous command within ${within} N`}`;
     it(`${label}: linear (second-order) and interval bounds contain sampled V, g, V(x⁺) and x⁺`, () => {
       const base = policy === undefined ? shipped(name).model : withPolicy(shipped(name).model, policy);
-      const model = delay > 0 ? withDelay(base, delay) : base;
+      const model = delay > 0 ? withDelay(base, delay, within) : base;
       const dims = searchDim(model);
       const f = new ForwardModel(model);
       const next = new Float64Array(4);
@@ -321,7 +329,14 @@ describe('an input delay in the model file', () => {
   });
 
   it('the rig`s LQR with its 2 ms delay is refuted: a previous command anywhere in ±20 N outweighs the decrease', async () => {
-    const model = parseModel(await buildModel(rigWithDelay, 150), 'cartpole_lqr_rig_delay');
+    const { previous_command_within: _, ...anywhere } = rigWithDelay.uncertainty!;
+    const model = parseModel(
+      await buildModel({ ...rigWithDelay, uncertainty: anywhere }, 150),
+      'cartpole_lqr_rig_delay',
+    );
+    const dim = model.uncertainty.at(-1)!;
+    expect(dim.kind).toBe('delayed-command');
+    expect(dim.up).toBeCloseTo(20.161, 3);
     const { certificate } = await certify(model, { workers: 1 });
     expect(certificate.result).toBe('counterexample');
     const x = certificate.counterexample!.x;
