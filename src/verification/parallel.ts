@@ -26,10 +26,7 @@ import type { Box, LyapunovModel } from './model.ts';
 export interface Progress {
   /** Boxes visited so far, all threads. */
   readonly visited: number;
-  /**
-   * Share of the region's volume decided so far: with worker threads, of finished tasks only; in the
-   * calling thread, of every box decided.
-   */
+  /** Share of the region's volume decided so far (verified or outside the level set), all threads. */
   readonly decided: number;
   readonly elapsedSeconds: number;
   /** Tasks of a run on worker threads; both 0 for a run in the calling thread, which has none. */
@@ -124,6 +121,8 @@ export class VerifierPool {
     const tasks = splitRegion(region, this.size * tasksPerWorker);
     const totalVolume = tasks.reduce((s, t) => s + regionVolume(model, t), 0);
     const control = newControl();
+    // Each worker's decided volume in the task it is on (finished tasks are in `stats`).
+    const inFlight = new Float64Array(new SharedArrayBuffer(this.size * Float64Array.BYTES_PER_ELEMENT));
     const stats = emptyStats();
     const verifiedBoxes: Box[] = [];
     const unknownBoxes: Box[] = [];
@@ -134,7 +133,11 @@ export class VerifierPool {
     const report = () =>
       progress?.onProgress?.({
         visited: Atomics.load(control, CONTROL_VISITED),
-        decided: decidedShare(stats, totalVolume),
+        decided: decidedShare(
+          stats,
+          totalVolume,
+          inFlight.reduce((a, b) => a + b, 0),
+        ),
         elapsedSeconds: (performance.now() - start) / 1000,
         tasksDone: done,
         tasks: tasks.length,
@@ -151,12 +154,13 @@ export class VerifierPool {
             w.postMessage({ type: 'task', run, id, box: tasks[id] });
           }
         };
-        for (const w of this.workers) {
+        for (const [slot, w] of this.workers.entries()) {
           const onMessage = (message: WorkerMessage) => {
             if (message.run !== run) return;
             if (message.type === 'ready') return feed(w);
             const o = message.outcome;
             mergeStats(stats, o.stats);
+            inFlight[slot] = 0;
             if (o.verifiedBoxes) verifiedBoxes.push(...o.verifiedBoxes);
             if (unknownBoxes.length < 1000) unknownBoxes.push(...o.unknownBoxes.slice(0, 1000));
             if (o.stopped && o.stopped !== 'aborted') stopped ??= o.stopped;
@@ -191,6 +195,8 @@ export class VerifierPool {
             options,
             keepVerified,
             control: control.buffer,
+            inFlight: inFlight.buffer,
+            slot,
           });
         }
       });
@@ -237,9 +243,11 @@ export async function verifyRegion(
   }
 }
 
-/** Share of the region's volume decided (verified or outside the level set). */
-function decidedShare(stats: Readonly<BabStats>, totalVolume: number): number {
-  return totalVolume > 0 ? (stats.verifiedVolume + stats.outsideVolume) / totalVolume : 0;
+/** Share of the region's volume decided (verified or outside the level set), plus `inFlight`. */
+function decidedShare(stats: Readonly<BabStats>, totalVolume: number, inFlight = 0): number {
+  return totalVolume > 0
+    ? Math.min(1, (stats.verifiedVolume + stats.outsideVolume + inFlight) / totalVolume)
+    : 0;
 }
 
 /**
