@@ -61,6 +61,24 @@ export interface StepInputs {
 /** The inputs of the step other than the state and the command: the model's uncertainty. */
 export type PlantInputs = Omit<StepInputs, 'x' | 'u'>;
 
+/**
+ * The plant inputs for a model's uncertainty layout: `pick(d)` gives the dual of uncertainty
+ * dimension d (the layout's index, −1 when the model has none of that kind, which stays nominal).
+ */
+export function plantInputsOf(l: UncertaintyLayout, pick: (d: number) => Dual | undefined): PlantInputs {
+  const of = (d: number) => (d >= 0 ? pick(d) : undefined);
+  return {
+    poleScale: of(l.poleMassScale),
+    cartScale: of(l.cartMassScale),
+    dampScale: of(l.dampingScale),
+    gainScale: of(l.forceGainScale),
+    force: of(l.force),
+    delayed: of(l.delayedCommand),
+    delaySteps: l.delaySteps,
+    delayedRelative: l.delayedRelative,
+  };
+}
+
 /** The semi-implicit Euler substeps in interval (and derivative) arithmetic; returns x⁺. */
 export function cartpoleStepDual(ar: DualArith, k: CartpoleConstants, input: StepInputs): Dual[] {
   const c = (v: ConstInterval) => ar.constant(v.lo, v.hi);
@@ -165,20 +183,10 @@ export class CartpoleBounds {
     wLo: ArrayLike<number>,
     wHi: ArrayLike<number>,
   ): StepInputs {
-    const l = this.layout;
-    const w = (d: number, index: number) => (d >= 0 ? ar.input(wLo[d]!, wHi[d]!, index) : undefined);
-    const position = (d: number) => 5 + this.plantDims.indexOf(d);
     return {
       x: [0, 1, 2, 3].map((i) => ar.input(xLo[i]!, xHi[i]!, i)),
       u: ar.input(uLo, uHi, 4),
-      poleScale: w(l.poleMassScale, position(l.poleMassScale)),
-      cartScale: w(l.cartMassScale, position(l.cartMassScale)),
-      dampScale: w(l.dampingScale, position(l.dampingScale)),
-      gainScale: w(l.forceGainScale, position(l.forceGainScale)),
-      force: w(l.force, position(l.force)),
-      delayed: w(l.delayedCommand, position(l.delayedCommand)),
-      delaySteps: l.delaySteps,
-      delayedRelative: l.delayedRelative,
+      ...this.plantInputs((k, d) => ar.input(wLo[d]!, wHi[d]!, 5 + k)),
     };
   }
 
@@ -290,20 +298,6 @@ export class CartpoleBounds {
   }
 
   private plantInputs(make: (k: number, d: number) => Dual): PlantInputs {
-    const l = this.layout;
-    const pick = (d: number) => {
-      const k = this.plantDims.indexOf(d);
-      return d >= 0 ? make(k, d) : undefined;
-    };
-    return {
-      poleScale: pick(l.poleMassScale),
-      cartScale: pick(l.cartMassScale),
-      dampScale: pick(l.dampingScale),
-      gainScale: pick(l.forceGainScale),
-      force: pick(l.force),
-      delayed: pick(l.delayedCommand),
-      delaySteps: l.delaySteps,
-      delayedRelative: l.delayedRelative,
-    };
+    return plantInputsOf(this.layout, (d) => make(this.plantDims.indexOf(d), d));
   }
 }

@@ -1,4 +1,4 @@
-import { type CartpoleConstants, cartpoleConstants, cartpoleStepDual } from './cartpole.ts';
+import { type CartpoleConstants, cartpoleConstants, cartpoleStepDual, plantInputsOf } from './cartpole.ts';
 import { type ForwardModel, uncertaintyLayout } from './forward.ts';
 import { intervalAtPoint } from './interval.ts';
 import { controlLawDual, type Dual, DualArith } from './interval-ad.ts';
@@ -64,20 +64,11 @@ export class CommandRateBounder {
     const { net, uStar, uLo, uUp } = this.model.controller;
     for (let i = 0; i < this.n; i++) this.state[i] = z[i]!;
     const u = ar.clamp(controlLawDual(ar, net, this.netZero, uStar, this.state, this.layerOut), uLo, uUp);
-    const l = this.layout;
     const n = this.n;
-    const pick = (d: number) => (d >= 0 ? z[n + d]! : undefined);
     const next = cartpoleStepDual(ar, this.k, {
       x: this.state,
       u,
-      poleScale: pick(l.poleMassScale),
-      cartScale: pick(l.cartMassScale),
-      dampScale: pick(l.dampingScale),
-      gainScale: pick(l.forceGainScale),
-      force: pick(l.force),
-      delayed: pick(l.delayedCommand),
-      delaySteps: l.delaySteps,
-      delayedRelative: l.delayedRelative,
+      ...plantInputsOf(this.layout, (d) => z[n + d]!),
     });
     const uNext = ar.clamp(controlLawDual(ar, net, this.netZero, uStar, next, this.layerOut), uLo, uUp);
     return ar.sub(uNext, u);

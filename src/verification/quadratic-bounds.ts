@@ -1,5 +1,11 @@
 import type { Bounder, BoxBounds } from './bounder.ts';
-import { type CartpoleConstants, cartpoleConstants, cartpoleStepDual, type PlantInputs } from './cartpole.ts';
+import {
+  type CartpoleConstants,
+  cartpoleConstants,
+  cartpoleStepDual,
+  type PlantInputs,
+  plantInputsOf,
+} from './cartpole.ts';
 import { uncertaintyLayout } from './forward.ts';
 import { intervalAtPoint } from './interval.ts';
 import { controlLawDual, type Dual, DualArith } from './interval-ad.ts';
@@ -205,19 +211,7 @@ export class QuadraticFormBounder implements Bounder {
 
   /** The plant inputs (duals) for the uncertainty dimensions that enter F. */
   private plant(make: (d: number) => Dual): PlantInputs {
-    const l = this.layout;
-    const n = this.n;
-    const pick = (d: number) => (d >= 0 ? make(n + d) : undefined);
-    return {
-      poleScale: pick(l.poleMassScale),
-      cartScale: pick(l.cartMassScale),
-      dampScale: pick(l.dampingScale),
-      gainScale: pick(l.forceGainScale),
-      force: pick(l.force),
-      delayed: pick(l.delayedCommand),
-      delaySteps: l.delaySteps,
-      delayedRelative: l.delayedRelative,
-    };
+    return plantInputsOf(this.layout, (d) => make(this.n + d));
   }
 
   /** u = net(x + ε) − net(0) + u* as a dual from the box inputs (clamp inactive). */

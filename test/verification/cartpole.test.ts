@@ -13,6 +13,7 @@ import { loadModel } from '../../src/verification/io.ts';
 import { type LyapunovModel, modelHashes, parseModel, searchDim } from '../../src/verification/model.ts';
 import { expressPolicy } from '../../src/verification/policy.ts';
 import { provedPositiveDefinite } from '../../src/verification/quadratic-bounds.ts';
+import { boxIn } from './fixtures.ts';
 
 const models = fileURLToPath(new URL('../../controllers/hybrid/models/cartpole/', import.meta.url));
 const shipped = (name: string) => {
@@ -175,18 +176,7 @@ describe('cart-pole dynamics in the verifier', () => {
               },
             ),
             (centre, logWidth, points) => {
-              const lo = new Float64Array(dims);
-              const hi = new Float64Array(dims);
-              for (let i = 0; i < dims; i++) {
-                const [l, u] =
-                  i < 4
-                    ? [model.spec.boxLo[i]!, model.spec.boxUp[i]!]
-                    : [model.uncertainty[i - 4]!.lo, model.uncertainty[i - 4]!.up];
-                const w = (u - l) * 10 ** logWidth;
-                const c = l + w / 2 + centre[i]! * (u - l - w);
-                lo[i] = c - w / 2;
-                hi[i] = c + w / 2;
-              }
+              const { lo, hi } = boxIn(model, centre, logWidth);
               if (!bounder.bound(lo, hi, Number.POSITIVE_INFINITY, out)) return;
               for (const p of points) {
                 const x = Array.from(lo, (l, i) => l + p[i]! * (hi[i]! - l));

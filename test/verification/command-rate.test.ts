@@ -5,6 +5,7 @@ import { certify, statementOf } from '../../src/verification/certificate.ts';
 import { CommandRateBounder, commandRateAt } from '../../src/verification/command-rate.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { type LyapunovModel, modelHashes, parseModel, searchDim } from '../../src/verification/model.ts';
+import { boxIn } from './fixtures.ts';
 
 /**
  * A delayed command relative to the current one (`uncertainty.previous_command_within`): the
@@ -120,18 +121,7 @@ describe('a delayed command relative to the current one', () => {
           maxLength: 8,
         }),
         (centre, logWidth, points) => {
-          const lo = new Float64Array(dims);
-          const hi = new Float64Array(dims);
-          for (let i = 0; i < dims; i++) {
-            const [l, u] =
-              i < 4
-                ? [model.spec.boxLo[i]!, model.spec.boxUp[i]!]
-                : [model.uncertainty[i - 4]!.lo, model.uncertainty[i - 4]!.up];
-            const w = (u - l) * 10 ** logWidth;
-            const c = l + w / 2 + centre[i]! * (u - l - w);
-            lo[i] = c - w / 2;
-            hi[i] = c + w / 2;
-          }
+          const { lo, hi } = boxIn(model, centre, logWidth);
           const bound = rate.upper(lo, hi);
           let sampled = 0;
           for (const p of points) {
