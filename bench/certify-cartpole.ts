@@ -439,7 +439,12 @@ async function soundness(): Promise<Record<string, unknown>> {
     uncertainty: { ...delayedJson.uncertainty, previous_command_within: 1 },
   };
   const { previous_command_within: _, ...anyCommand } = delayedJson.uncertainty;
-  const anyDelay = { ...delayedJson, uncertainty: anyCommand };
+  // At the inner level 25 of the certificate without the delay (the falsifier refutes it at once).
+  const anyDelay = {
+    ...delayedJson,
+    uncertainty: anyCommand,
+    spec: { ...delayedJson.spec, inner_level: 25 },
+  };
   const policy = loadModel(join(models, 'cartpole/cartpole_policy.json'));
   const weakPolicy = JSON.parse(JSON.stringify(policy.source));
   const last = weakPolicy.controller.layers.at(-1);
@@ -458,7 +463,7 @@ async function soundness(): Promise<Record<string, unknown>> {
       delayed.spec.rho,
     ],
     [
-      'cartpole_lqr_rig_delay, previous command anywhere in +-20 N',
+      'cartpole_lqr_rig_delay, previous command anywhere in +-20 N (inner level 25)',
       parseModel(anyDelay, 'any previous command'),
       delayed.spec.rho,
     ],

@@ -320,8 +320,9 @@ describe('an input delay in the model file', () => {
 
   it('the rig`s LQR with its 2 ms delay is refuted: a previous command anywhere in ±20 N outweighs the decrease', async () => {
     const { previous_command_within: _, ...anywhere } = rigWithDelay.uncertainty!;
+    // At the rig certificate's inner level 25: the falsifier's first counterexample lies at V = 35.
     const model = parseModel(
-      await buildModel({ ...rigWithDelay, uncertainty: anywhere }, 150),
+      await buildModel({ ...rigWithDelay, innerLevel: 25, uncertainty: anywhere }, 150),
       'cartpole_lqr_rig_delay',
     );
     const dim = model.uncertainty.at(-1)!;
