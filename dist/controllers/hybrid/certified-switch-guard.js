@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { z } from "zod";
-import { LinearBounder } from "../../src/verification/bounds.js";
+import { IntervalBounder, LinearBounder } from "../../src/verification/bounds.js";
 import { inspectCertificateFile } from "../../src/verification/certificate.js";
 import { loadModel } from "../../src/verification/io.js";
 import { canonical } from "../../src/verification/model.js";
@@ -51,6 +51,8 @@ var CertifiedSwitchGuard = class {
       const index = new Int32Array(n);
       const radius = new Float64Array(n);
       const names = t.assumptions.signals.map((s) => s.name);
+      const delayed = t.model.uncertainty.find((d) => d.kind === "delayed-command");
+      const within = delayed?.kind === "delayed-command" ? delayed.relative?.within : void 0;
       this.targets.set(t.controller, {
         ...t,
         bounds,
@@ -59,6 +61,7 @@ var CertifiedSwitchGuard = class {
         lo: new Float64Array(n),
         hi: new Float64Array(n),
         monitor: new LyapunovMonitor(t.model, bounds, t.rho, index, radius, names),
+        delayed: within === void 0 ? void 0 : { within, action: -1, exact: new IntervalBounder(t.model) },
         violation: void 0
       });
     }
@@ -93,6 +96,8 @@ var CertifiedSwitchGuard = class {
         continue;
       }
       const found = checkAssumptions(t, context, this.estimateErrorFor(t));
+      if (t.delayed)
+        t.delayed.action = context.action.signals.findIndex((s) => s.name === t.assumptions.action.name);
       for (const p of found) problems.push(`${where}: ${p}`);
       if (found.length === 0) {
         const robot = context.robot;
@@ -137,7 +142,7 @@ var CertifiedSwitchGuard = class {
   label(t) {
     return `certificate ${t.file} (sha256 ${t.digest.slice(0, 12)}…, plant ${t.assumptions.plant})`;
   }
-  admit(from, to, observation, time) {
+  admit(from, to, observation, time, lastCommand) {
     const t = this.targets.get(to);
     if (!t) return { verdict: "admit", reason: `'${to}' has no certificate: not checked` };
     if (t.violation)
@@ -161,7 +166,10 @@ var CertifiedSwitchGuard = class {
     t.bounds.valueRange(t.lo, t.hi, this.range);
     const vUp = this.range[1];
     if (vUp < this.options.admitBelow * t.rho) {
-      const reason = `certified: V <= ${vUp.toPrecision(5)} < rho ${t.rho} over the estimate box, by ${this.label(t)}`;
+      const previous = this.previousCommand(t, lastCommand);
+      if (previous.problem !== void 0)
+        return { verdict: "defer", reason: previous.problem, data: { ...data, V: vUp } };
+      const reason = `certified: V <= ${vUp.toPrecision(5)} < rho ${t.rho} over the estimate box${previous.note}, by ${this.label(t)}`;
       this.events?.emit({
         time,
         kind: "certificate",
@@ -175,6 +183,31 @@ var CertifiedSwitchGuard = class {
       verdict: "defer",
       reason: `V <= ${vUp.toPrecision(5)} is not below rho ${t.rho}${this.options.admitBelow < 1 ? ` × ${this.options.admitBelow}` : ""} (${this.label(t)})`,
       data: { ...data, V: vUp }
+    };
+  }
+  /**
+   * The base case of a relative delayed command: the command sent last (applied during the first
+   * physics steps of the next period) within Δ of the certified controller's command at every
+   * state of the estimate box, [u_hi − Δ, u_lo + Δ] for the command's enclosure [u_lo, u_hi].
+   */
+  previousCommand(t, lastCommand) {
+    const d = t.delayed;
+    if (!d) return { note: "" };
+    const sent = d.action >= 0 ? lastCommand?.[d.action] : void 0;
+    if (sent === void 0)
+      return {
+        problem: `the last command sent is unknown here, and ${this.label(t)} covers the input delay only for a previous command within ${d.within} of its controller's`,
+        note: ""
+      };
+    const u = d.exact.control(t.lo, t.hi);
+    const [lo, hi] = [down(u.hi - d.within), up(u.lo + d.within)];
+    if (!(sent >= lo && sent <= hi))
+      return {
+        problem: `the last command sent, ${Number(sent.toPrecision(6))} ${t.assumptions.action.unit}, is not within ${d.within} of the certified controller's command ${fmt([u.lo, u.hi])} over the estimate box (the input delay applies it first; ${this.label(t)})`,
+        note: ""
+      };
+    return {
+      note: ` and the last command sent, ${Number(sent.toPrecision(6))}, within ${d.within} of the controller's ${fmt([u.lo, u.hi])}`
     };
   }
   monitor(active, observation, time) {

@@ -158,7 +158,7 @@ var ControllerManager = class _ControllerManager {
     const from = this.activeName;
     const to = this.entries[pending.to].name;
     if (!pending.forced && this.guard) {
-      const decision = this.guard.admit(from, to, observation, time);
+      const decision = this.guard.admit(from, to, observation, time, lastCommand);
       if (decision.verdict !== "admit") {
         if (decision.verdict === "deny" || !pending.deferralReported) {
           this.emit(

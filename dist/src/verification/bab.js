@@ -7,6 +7,7 @@ import {
   IntervalBounder,
   refutePoint
 } from "./bounds.js";
+import { CommandRateBounder, commandRateAt, commandRateLimit } from "./command-rate.js";
 import { ForwardModel } from "./forward.js";
 import { searchDim } from "./model.js";
 var defaultBabOptions = {
@@ -48,6 +49,7 @@ var BranchAndBound = class {
     this.bounder = createBounder(model, options.method);
     this.exact = new IntervalBounder(model);
     this.forward = new ForwardModel(model);
+    this.rate = commandRateLimit(model) !== void 0 ? new CommandRateBounder(model) : void 0;
     this.bounds = createBoxBounds(n, this.dims);
     this.centre = new Float64Array(this.dims);
     this.scale = Float64Array.from({ length: this.dims }, (_, i) => {
@@ -60,6 +62,8 @@ var BranchAndBound = class {
   bounder;
   exact;
   forward;
+  /** The command-rate condition, when the model's delayed command is relative. */
+  rate;
   bounds;
   centre;
   scale;
@@ -74,9 +78,17 @@ var BranchAndBound = class {
     const rho = this.options.rho;
     if (!(f.value(this.centre) <= rho)) return void 0;
     const stayHere = this.condition === "stay" || f.value(this.centre) < this.model.spec.innerLevel;
-    const suspicious = stayHere ? f.boxExcess(this.centre) > 0 || f.value(this.nextOf(this.centre)) >= rho : f.decrease(this.centre) > 0 || f.boxExcess(this.centre) > 0;
+    const suspicious = (stayHere ? f.boxExcess(this.centre) > 0 || f.value(this.nextOf(this.centre)) >= rho : f.decrease(this.centre) > 0 || f.boxExcess(this.centre) > 0) || this.rate !== void 0 && commandRateAt(f, this.centre, this.next) > this.rate.limit;
     if (!suspicious) return void 0;
-    return confirmCounterexample(this.model, this.exact, this.forward, this.centre, rho, this.condition);
+    return confirmCounterexample(
+      this.model,
+      this.exact,
+      this.forward,
+      this.centre,
+      rho,
+      this.condition,
+      this.rate
+    );
   }
   next = new Float64Array(64);
   nextOf(x) {
@@ -136,6 +148,7 @@ var BranchAndBound = class {
       const stayHere = stay || out.vUp < inner;
       let inside = stayHere ? out.vnUp < rho : out.gUp < 0;
       for (let i = 0; i < n && inside; i++) inside = out.xnLo[i] >= boxLo[i] && out.xnHi[i] <= boxUp[i];
+      if (inside && this.rate) inside = this.rate.upper(lo, hi) <= this.rate.limit;
       if (inside) {
         stats.verified++;
         stats.verifiedVolume += volume;
@@ -221,8 +234,9 @@ function regionVolume(model, box) {
   }
   return v;
 }
-function confirmCounterexample(model, exact, forward, x, rho, condition = "decrease") {
-  const reason = refutePoint(exact, model, x, rho, condition);
+function confirmCounterexample(model, exact, forward, x, rho, condition = "decrease", rate) {
+  let reason = refutePoint(exact, model, x, rho, condition);
+  if (!reason && rate && exact.value(x, x).hi <= rho && rate.lowerAt(x) > rate.limit) reason = "command-rate";
   if (!reason) return void 0;
   const next = new Float64Array(model.stateDim);
   forward.stepClosedLoop(x, next);

@@ -19,6 +19,19 @@ function cartpoleConstants(p) {
     substeps: p.substeps
   };
 }
+function plantInputsOf(l, pick) {
+  const of = (d) => d >= 0 ? pick(d) : void 0;
+  return {
+    poleScale: of(l.poleMassScale),
+    cartScale: of(l.cartMassScale),
+    dampScale: of(l.dampingScale),
+    gainScale: of(l.forceGainScale),
+    force: of(l.force),
+    delayed: of(l.delayedCommand),
+    delaySteps: l.delaySteps,
+    delayedRelative: l.delayedRelative
+  };
+}
 function cartpoleStepDual(ar, k, input) {
   const c = (v) => ar.constant(v.lo, v.hi);
   const scaled = (v, s) => s ? ar.mul(c(v), s) : c(v);
@@ -34,7 +47,7 @@ function cartpoleStepDual(ar, k, input) {
   if (input.force) force = ar.add(force, input.force);
   let early = force;
   if (input.delayed) {
-    early = ar.mul(gain, input.delayed);
+    early = ar.mul(gain, input.delayedRelative ? ar.add(input.u, input.delayed) : input.delayed);
     if (input.force) early = ar.add(early, input.force);
   }
   const earlySteps = input.delayed ? input.delaySteps : 0;
@@ -106,19 +119,10 @@ var CartpoleBounds = class {
     this.jHi = new Float64Array(4 * m);
   }
   inputs(ar, xLo, xHi, uLo, uHi, wLo, wHi) {
-    const l = this.layout;
-    const w = (d, index) => d >= 0 ? ar.input(wLo[d], wHi[d], index) : void 0;
-    const position = (d) => 5 + this.plantDims.indexOf(d);
     return {
       x: [0, 1, 2, 3].map((i) => ar.input(xLo[i], xHi[i], i)),
       u: ar.input(uLo, uHi, 4),
-      poleScale: w(l.poleMassScale, position(l.poleMassScale)),
-      cartScale: w(l.cartMassScale, position(l.cartMassScale)),
-      dampScale: w(l.dampingScale, position(l.dampingScale)),
-      gainScale: w(l.forceGainScale, position(l.forceGainScale)),
-      force: w(l.force, position(l.force)),
-      delayed: w(l.delayedCommand, position(l.delayedCommand)),
-      delaySteps: l.delaySteps
+      ...this.plantInputs((k, d) => ar.input(wLo[d], wHi[d], 5 + k))
     };
   }
   /** [outLo, outHi] ⊇ x⁺ for x in [xLo, xHi], u in [uLo, uHi], w in [wLo, wHi]. */
@@ -214,24 +218,12 @@ var CartpoleBounds = class {
     }
   }
   plantInputs(make) {
-    const l = this.layout;
-    const pick = (d) => {
-      const k = this.plantDims.indexOf(d);
-      return d >= 0 ? make(k, d) : void 0;
-    };
-    return {
-      poleScale: pick(l.poleMassScale),
-      cartScale: pick(l.cartMassScale),
-      dampScale: pick(l.dampingScale),
-      gainScale: pick(l.forceGainScale),
-      force: pick(l.force),
-      delayed: pick(l.delayedCommand),
-      delaySteps: l.delaySteps
-    };
+    return plantInputsOf(this.layout, (d) => make(this.plantDims.indexOf(d), d));
   }
 };
 export {
   CartpoleBounds,
   cartpoleConstants,
-  cartpoleStepDual
+  cartpoleStepDual,
+  plantInputsOf
 };

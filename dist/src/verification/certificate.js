@@ -78,6 +78,8 @@ function fmt(v) {
 function dimensionInWords(d) {
   const range = `${d.kind} ${d.name} in [${d.lo}, ${d.up}]`;
   if (d.kind !== "delayed-command") return range;
+  if (d.relative)
+    return `${d.kind} offset in [${d.lo}, ${d.up}] (the command applied during the first ${d.steps} physics steps of each period, an input delay of ${d.delay} s, is u(x) plus this offset, u(x) the controller's command at the exact state: a previous command within ${d.relative.within} of u(x)${d.up > d.relative.within ? ", widened by the estimate error's command shift" : ""})`;
   return `${range} (the command applied, in place of the controller's, during the first ${d.steps} physics steps of each period: an input delay of ${d.delay} s)`;
 }
 function statementOf(model, rho) {
@@ -89,7 +91,9 @@ function statementOf(model, rho) {
   const inner = model.spec.innerLevel;
   const decrease = inner > 0 ? `${inner} <= V(x) <= ${rho} implies V(x+) - (1 - ${kappa}) V(x) < 0 and x+ in B, and V(x) < ${inner} implies V(x+) < ${rho} and x+ in B` : `V(x) <= ${rho} implies V(x+) - (1 - ${kappa}) V(x) < 0 and x+ in B`;
   const shrink = inner > 0 ? ` while V >= ${inner}` : "";
-  return noHole ? `for every x in B = ${fmt(boxLo)}..${fmt(boxUp)}${forAll}: ${decrease}. Hence S = {x in B : V(x) < ${rho}} is forward invariant and V shrinks by at least the factor (1 - ${kappa}) per step in S${shrink}.${est}` : `for every x in B = ${fmt(boxLo)}..${fmt(boxUp)}${forAll}: outside the open hole H = {|x_i| < h_i}, h = ${fmt(hole)}, ${decrease}; inside H, V(x) <= ${rho} implies V(x+) < ${rho} and x+ in B. Hence S = {x in B : V(x) < ${rho}} is forward invariant and V shrinks by at least the factor (1 - ${kappa}) per step in S outside H${shrink}.${est}`;
+  const delayed = u.find((d) => d.kind === "delayed-command" && d.relative);
+  const rate = delayed?.kind === "delayed-command" && delayed.relative ? ` Everywhere in B with V(x) <= ${rho} (the hole included), |u(x+) - u(x)| <= ${delayed.relative.rateBound}, so a command sent within the estimate error's shift of u(x) is within ${delayed.relative.within} of u(x+): if the command applied before the first step is within ${delayed.relative.within} of u(x) there, the delayed command stays within it at every later step.` : "";
+  return noHole ? `for every x in B = ${fmt(boxLo)}..${fmt(boxUp)}${forAll}: ${decrease}. Hence S = {x in B : V(x) < ${rho}} is forward invariant and V shrinks by at least the factor (1 - ${kappa}) per step in S${shrink}.${rate}${est}` : `for every x in B = ${fmt(boxLo)}..${fmt(boxUp)}${forAll}: outside the open hole H = {|x_i| < h_i}, h = ${fmt(hole)}, ${decrease}; inside H, V(x) <= ${rho} implies V(x+) < ${rho} and x+ in B. Hence S = {x in B : V(x) < ${rho}} is forward invariant and V shrinks by at least the factor (1 - ${kappa}) per step in S outside H${shrink}.${rate}${est}`;
 }
 function digestOf(body) {
   return createHash("sha256").update(canonical(body)).digest("hex");

@@ -4,6 +4,7 @@
 import { Rng } from "../core/rng.js";
 import { confirmCounterexample, regionVolume } from "./bab.js";
 import { IntervalBounder } from "./bounds.js";
+import { CommandRateBounder, commandRateAt, commandRateLimit } from "./command-rate.js";
 import { ForwardModel } from "./forward.js";
 import { searchDim } from "./model.js";
 var defaultFalsifierConfig = { starts: 200, steps: 150, stepSize: 2e-3, seed: 1 };
@@ -19,7 +20,10 @@ function falsify(model, region, rho, config = defaultFalsifierConfig) {
   const width = model.spec.boxUp.map((u, i) => u - model.spec.boxLo[i]);
   const volumes = region.map((b) => regionVolume(model, b));
   const total = volumes.reduce((a, b) => a + b, 0);
-  const violation = (p) => f.value(p) > rho || f.value(p) < model.spec.innerLevel ? Number.NEGATIVE_INFINITY : Math.max(f.decrease(p), f.boxExcess(p));
+  const rate = commandRateLimit(model) !== void 0 ? new CommandRateBounder(model) : void 0;
+  const next = new Float64Array(n);
+  const rateExcess = (p) => rate ? commandRateAt(f, p, next) - rate.limit : Number.NEGATIVE_INFINITY;
+  const violation = (p) => f.value(p) > rho ? Number.NEGATIVE_INFINITY : f.value(p) < model.spec.innerLevel ? rateExcess(p) : Math.max(f.decrease(p), f.boxExcess(p), rateExcess(p));
   let attempts = 0;
   for (let s = 0; s < config.starts && attempts < config.starts * 50; attempts++) {
     let pick = rng.uniform() * total;
@@ -35,7 +39,7 @@ function falsify(model, region, rho, config = defaultFalsifierConfig) {
     for (let step = 0; step < config.steps; step++) {
       const j0 = violation(x);
       if (j0 > 0) {
-        const cex = confirmCounterexample(model, exact, f, x, rho);
+        const cex = confirmCounterexample(model, exact, f, x, rho, "decrease", rate);
         if (cex) return cex;
       }
       for (let i = 0; i < n; i++) {
@@ -50,8 +54,8 @@ function falsify(model, region, rho, config = defaultFalsifierConfig) {
       let moved = false;
       for (let i = 0; i < n; i++) {
         if (grad[i] === 0) continue;
-        const next = x[i] + Math.sign(grad[i]) * config.stepSize * width[i];
-        probe[i] = Math.min(box.up[i], Math.max(box.lo[i], next));
+        const next2 = x[i] + Math.sign(grad[i]) * config.stepSize * width[i];
+        probe[i] = Math.min(box.up[i], Math.max(box.lo[i], next2));
         moved = true;
       }
       if (!moved) break;

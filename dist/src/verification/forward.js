@@ -38,6 +38,7 @@ function uncertaintyLayout(model) {
     force: find((k) => u[k].kind === "disturbance"),
     delayedCommand: find((k) => u[k].kind === "delayed-command"),
     delaySteps: u.reduce((m, d) => d.kind === "delayed-command" ? d.steps : m, 0),
+    delayedRelative: u.some((d) => d.kind === "delayed-command" && d.relative !== void 0),
     estimate: Array.from(
       { length: model.stateDim },
       (_, i) => find((k) => {
@@ -55,6 +56,7 @@ var noUncertainty = {
   force: -1,
   delayedCommand: -1,
   delaySteps: 0,
+  delayedRelative: false,
   estimate: []
 };
 function cartpoleStep(p, layout = noUncertainty) {
@@ -72,7 +74,8 @@ function cartpoleStep(p, layout = noUncertainty) {
     const bt = p.hingeDamping * sDamp;
     const lc = p.poleCom;
     const force = p.forceGain * sGain * u + d;
-    const delayed = w && layout.delayedCommand >= 0 ? w[layout.delayedCommand] : void 0;
+    const offset = w && layout.delayedCommand >= 0 ? w[layout.delayedCommand] : void 0;
+    const delayed = offset !== void 0 && layout.delayedRelative ? u + offset : offset;
     const early = delayed !== void 0 ? p.forceGain * sGain * delayed + d : force;
     const earlySteps = delayed !== void 0 ? layout.delaySteps : 0;
     const j = ic + m * lc * lc;

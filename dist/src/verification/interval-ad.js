@@ -214,6 +214,20 @@ var DualArith = class _DualArith {
     else this.scaleDerivative(a, slope, 1, d);
     return d;
   }
+  /**
+   * min(max(a, lo), hi): 1-Lipschitz with derivative 1 inside, 0 outside, and the hull [0, 1] of
+   * both on a box where it may switch (the mean-value form for Lipschitz maps allows that).
+   */
+  clamp(a, lo, hi) {
+    if (a.lo >= lo && a.hi <= hi) return a;
+    if (a.lo >= hi) return this.constant(hi);
+    if (a.hi <= lo) return this.constant(lo);
+    const d = this.alloc();
+    d.lo = Math.max(a.lo, lo);
+    d.hi = Math.min(a.hi, hi);
+    this.scaleDerivative(a, 0, 1, d);
+    return d;
+  }
   /** d′ = [kLo, kHi]·a′. */
   scaleDerivative(a, kLo, kHi, d) {
     for (let i = 0; i < this.m; i++) {
@@ -254,7 +268,23 @@ var DualArith = class _DualArith {
     to.gHi.set(from.gHi);
   }
 };
+function controlLawDual(ar, net, netZero, uStar, x, layerOut) {
+  const { layers, activations, slope } = net;
+  let h = x;
+  for (let k = 0; k < layers.length; k++) {
+    const { inSize, outSize, weight, bias } = layers[k];
+    const out = layerOut[k];
+    const hidden = k < layers.length - 1;
+    for (let i = 0; i < outSize; i++) {
+      const z = ar.affine(weight, i * inSize, inSize, bias[i], h);
+      out[i] = !hidden ? z : activations[k] === "tanh" ? ar.tanh(z) : ar.leakyRelu(z, slope);
+    }
+    h = out;
+  }
+  return ar.add(ar.sub(h[0], ar.constant(netZero.lo, netZero.hi)), ar.constant(uStar));
+}
 export {
   Dual,
-  DualArith
+  DualArith,
+  controlLawDual
 };

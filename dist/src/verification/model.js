@@ -89,7 +89,14 @@ var modelJsonSchema = z.object({
      * Input delay τ, s (cart-pole only): a whole number of physics steps, at most dynamics.dt. The
      * first τ of every period still applies the previous command, any value in the actuator range.
      */
-    input_delay: z.number().nonnegative().default(0)
+    input_delay: z.number().nonnegative().default(0),
+    /**
+     * With input_delay: the previous command lies within this (command units) of the controller's
+     * command at the current state, instead of anywhere in the actuator range. The proof then
+     * also bounds the command's change per period so that this carries over to the next period,
+     * and the certified guard admits a switch only when the last command sent satisfies it.
+     */
+    previous_command_within: z.number().positive().optional()
   }).strict().optional(),
   assumptions: z.object({
     plant: z.string().min(1),
@@ -185,6 +192,9 @@ function holeSubBoxes(lo, up, holeRelative) {
 function roundUp(x) {
   return x + (Math.abs(x) * 2 ** -52 + 2 ** -1074);
 }
+function roundDown(x) {
+  return x - (Math.abs(x) * 2 ** -52 + 2 ** -1074);
+}
 function uncertaintyOf(json, n, origin) {
   const u = json.uncertainty;
   if (!u) return [];
@@ -225,7 +235,7 @@ function uncertaintyOf(json, n, origin) {
     force = roundUp(force + roundUp(roundUp(gain * gainScale) * s));
   }
   if (force > 0) dims.push({ kind: "disturbance", name: "force", lo: -force, up: force });
-  const delay = delayedCommandOf(json, u.input_delay, commandShift, origin);
+  const delay = delayedCommandOf(json, u.input_delay, u.previous_command_within, commandShift, origin);
   if (delay) dims.push(delay);
   if (estimate && !fold)
     estimate.forEach((e, i) => {
@@ -240,7 +250,11 @@ function uncertaintyOf(json, n, origin) {
     });
   return dims;
 }
-function delayedCommandOf(json, delay, commandShift, origin) {
+function delayedCommandOf(json, delay, within, commandShift, origin) {
+  if (within !== void 0 && !(delay > 0))
+    throw new RangeError(
+      `${origin}: uncertainty.previous_command_within needs uncertainty.input_delay > 0 (it bounds the delayed command)`
+    );
   if (!(delay > 0) || json.dynamics.system !== "cartpole") return void 0;
   const { dt, substeps } = json.dynamics;
   const steps = Math.round(delay * substeps / dt);
@@ -248,6 +262,23 @@ function delayedCommandOf(json, delay, commandShift, origin) {
     throw new RangeError(
       `${origin}: uncertainty.input_delay ${delay} s: expected a whole number of physics steps of dynamics.dt / dynamics.substeps = ${dt}/${substeps} s, at most dynamics.dt ${dt} s`
     );
+  if (within !== void 0) {
+    const rateBound = commandShift > 0 ? roundDown(within - commandShift) : within;
+    if (!(rateBound > 0))
+      throw new RangeError(
+        `${origin}: uncertainty.previous_command_within ${within} must exceed the estimate error's command shift ${commandShift}`
+      );
+    const spread = commandShift > 0 ? roundUp(within + commandShift) : within;
+    return {
+      kind: "delayed-command",
+      name: "force",
+      delay,
+      steps,
+      relative: { within, rateBound },
+      lo: -spread,
+      up: spread
+    };
+  }
   const [uLo, uUp] = [json.controller.u_lo[0], json.controller.u_up[0]];
   const lo = commandShift > 0 ? -roundUp(commandShift - uLo) : uLo;
   const up = commandShift > 0 ? roundUp(uUp + commandShift) : uUp;

@@ -60,6 +60,7 @@ var VerifierPool = class {
     const tasks = splitRegion(region, this.size * tasksPerWorker);
     const totalVolume = tasks.reduce((s, t) => s + regionVolume(model, t), 0);
     const control = newControl();
+    const inFlight = new Float64Array(new SharedArrayBuffer(this.size * Float64Array.BYTES_PER_ELEMENT));
     const stats = emptyStats();
     const verifiedBoxes = [];
     const unknownBoxes = [];
@@ -69,7 +70,11 @@ var VerifierPool = class {
     const start = performance.now();
     const report = () => progress?.onProgress?.({
       visited: Atomics.load(control, CONTROL_VISITED),
-      decided: decidedShare(stats, totalVolume),
+      decided: decidedShare(
+        stats,
+        totalVolume,
+        inFlight.reduce((a, b) => a + b, 0)
+      ),
       elapsedSeconds: (performance.now() - start) / 1e3,
       tasksDone: done,
       tasks: tasks.length
@@ -84,12 +89,13 @@ var VerifierPool = class {
             w.postMessage({ type: "task", run, id, box: tasks[id] });
           }
         };
-        for (const w of this.workers) {
+        for (const [slot, w] of this.workers.entries()) {
           const onMessage = (message) => {
             if (message.run !== run) return;
             if (message.type === "ready") return feed(w);
             const o = message.outcome;
             mergeStats(stats, o.stats);
+            inFlight[slot] = 0;
             if (o.verifiedBoxes) verifiedBoxes.push(...o.verifiedBoxes);
             if (unknownBoxes.length < 1e3) unknownBoxes.push(...o.unknownBoxes.slice(0, 1e3));
             if (o.stopped && o.stopped !== "aborted") stopped ??= o.stopped;
@@ -123,7 +129,9 @@ var VerifierPool = class {
             model: model.source,
             options,
             keepVerified,
-            control: control.buffer
+            control: control.buffer,
+            inFlight: inFlight.buffer,
+            slot
           });
         }
       });
@@ -162,8 +170,8 @@ async function verifyRegion(model, region, options, parallel = {}) {
     await pool.dispose();
   }
 }
-function decidedShare(stats, totalVolume) {
-  return totalVolume > 0 ? (stats.verifiedVolume + stats.outsideVolume) / totalVolume : 0;
+function decidedShare(stats, totalVolume, inFlight = 0) {
+  return totalVolume > 0 ? Math.min(1, (stats.verifiedVolume + stats.outsideVolume + inFlight) / totalVolume) : 0;
 }
 function inThreadProgress(model, region, parallel) {
   const onProgress = parallel.onProgress;

@@ -1,10 +1,14 @@
 // Compiled from src/verification/quadratic-bounds.ts by `npm run build`: edit the source, not this file.
 
 // src/verification/quadratic-bounds.ts
-import { cartpoleConstants, cartpoleStepDual } from "./cartpole.js";
+import {
+  cartpoleConstants,
+  cartpoleStepDual,
+  plantInputsOf
+} from "./cartpole.js";
 import { uncertaintyLayout } from "./forward.js";
 import { intervalAtPoint } from "./interval.js";
-import { DualArith } from "./interval-ad.js";
+import { controlLawDual, DualArith } from "./interval-ad.js";
 import { searchDim } from "./model.js";
 import { constant, cSub, down, exact, up } from "./rounding.js";
 function quadraticFormApplies(model) {
@@ -166,18 +170,7 @@ var QuadraticFormBounder = class {
   fallbacks = 0;
   /** The plant inputs (duals) for the uncertainty dimensions that enter F. */
   plant(make) {
-    const l = this.layout;
-    const n = this.n;
-    const pick = (d) => d >= 0 ? make(n + d) : void 0;
-    return {
-      poleScale: pick(l.poleMassScale),
-      cartScale: pick(l.cartMassScale),
-      dampScale: pick(l.dampingScale),
-      gainScale: pick(l.forceGainScale),
-      force: pick(l.force),
-      delayed: pick(l.delayedCommand),
-      delaySteps: l.delaySteps
-    };
+    return plantInputsOf(this.layout, (d) => make(this.n + d));
   }
   /** u = net(x + ε) − net(0) + u* as a dual from the box inputs (clamp inactive). */
   command(ar, inputs) {
@@ -186,19 +179,7 @@ var QuadraticFormBounder = class {
       const e = this.estimateDim[j];
       seen[j] = e >= 0 ? ar.add(inputs[j], inputs[e]) : inputs[j];
     }
-    const { layers, activations, slope } = this.net;
-    let h = seen;
-    for (let k = 0; k < layers.length; k++) {
-      const { inSize, outSize, weight, bias } = layers[k];
-      const out = this.layerOut[k];
-      const hidden = k < layers.length - 1;
-      for (let i = 0; i < outSize; i++) {
-        const z = ar.affine(weight, i * inSize, inSize, bias[i], h);
-        out[i] = !hidden ? z : activations[k] === "tanh" ? ar.tanh(z) : ar.leakyRelu(z, slope);
-      }
-      h = out;
-    }
-    return ar.add(ar.sub(h[0], ar.constant(this.netZero.lo, this.netZero.hi)), ar.constant(this.uStar));
+    return controlLawDual(ar, this.net, this.netZero, this.uStar, seen, this.layerOut);
   }
   bound(lo, hi, rho, out) {
     const n = this.n;
