@@ -128,8 +128,8 @@ export const rigWithDelay: Variant = {
   ...variants.rig,
   name: 'cartpole_lqr_rig_delay',
   uncertainty: { ...variants.rig.uncertainty, input_delay: 0.002, previous_command_within: 4 },
-  // The delayed command adds to the disturbance near x*: the decrease is proved from V = 40 on
-  // (at 25, as without the delay, branch-and-bound had not decided the shell after 50 minutes).
+  // The delayed command adds to the disturbance near x*, so the decrease is asked from V = 40 on;
+  // neither 25 nor 40 was decided within an hour on two workers (docs/certification.md).
   innerLevel: 40,
   delay: 0.002,
   notes:
