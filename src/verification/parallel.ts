@@ -55,14 +55,23 @@ export interface RegionOutcome extends BabOutcome {
   readonly searched: readonly Box[];
 }
 
-/** Splits every region box into roughly equal pieces so that about `count` tasks result. */
-export function splitRegion(region: readonly Box[], count: number): Box[] {
+/**
+ * Splits every region box into roughly equal pieces so that about `count` tasks result. Only the
+ * first `splitDims` axes (the state) are cut: a task then holds every parameter of the uncertainty
+ * box, so no state region is searched once per parameter slice, and a model with many uncertainty
+ * dimensions still gets a grid of tasks over its state.
+ */
+export function splitRegion(
+  region: readonly Box[],
+  count: number,
+  splitDims = Number.POSITIVE_INFINITY,
+): Box[] {
   const volumes = region.map((b) => b.lo.reduce((v, l, i) => v * Math.max(b.up[i]! - l, 1e-300), 1));
   const total = volumes.reduce((a, b) => a + b, 0);
   const out: Box[] = [];
   region.forEach((box, k) => {
     const n = box.lo.length;
-    const wide = box.lo.map((l, i) => box.up[i]! > l);
+    const wide = box.lo.map((l, i) => i < splitDims && box.up[i]! > l);
     const nWide = Math.max(1, wide.filter(Boolean).length);
     const pieces = Math.max(1, Math.round((count * volumes[k]!) / total));
     const perAxis = Math.max(1, Math.round(pieces ** (1 / nWide)));
@@ -118,7 +127,7 @@ export class VerifierPool {
     if (this.running) throw new Error('verifier pool: one run at a time');
     this.running = true;
     const run = ++this.run;
-    const tasks = splitRegion(region, this.size * tasksPerWorker);
+    const tasks = splitRegion(region, this.size * tasksPerWorker, model.stateDim);
     const totalVolume = tasks.reduce((s, t) => s + regionVolume(model, t), 0);
     const control = newControl();
     // Each worker's decided volume in the task it is on (finished tasks are in `stats`).

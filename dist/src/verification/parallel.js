@@ -14,13 +14,13 @@ import {
   regionVolume
 } from "./bab.js";
 var defaultProgressMs = 2e3;
-function splitRegion(region, count) {
+function splitRegion(region, count, splitDims = Number.POSITIVE_INFINITY) {
   const volumes = region.map((b) => b.lo.reduce((v, l, i) => v * Math.max(b.up[i] - l, 1e-300), 1));
   const total = volumes.reduce((a, b) => a + b, 0);
   const out = [];
   region.forEach((box, k) => {
     const n = box.lo.length;
-    const wide = box.lo.map((l, i) => box.up[i] > l);
+    const wide = box.lo.map((l, i) => i < splitDims && box.up[i] > l);
     const nWide = Math.max(1, wide.filter(Boolean).length);
     const pieces = Math.max(1, Math.round(count * volumes[k] / total));
     const perAxis = Math.max(1, Math.round(pieces ** (1 / nWide)));
@@ -57,7 +57,7 @@ var VerifierPool = class {
     if (this.running) throw new Error("verifier pool: one run at a time");
     this.running = true;
     const run = ++this.run;
-    const tasks = splitRegion(region, this.size * tasksPerWorker);
+    const tasks = splitRegion(region, this.size * tasksPerWorker, model.stateDim);
     const totalVolume = tasks.reduce((s, t) => s + regionVolume(model, t), 0);
     const control = newControl();
     const inFlight = new Float64Array(new SharedArrayBuffer(this.size * Float64Array.BYTES_PER_ELEMENT));
