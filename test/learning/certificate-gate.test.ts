@@ -17,6 +17,7 @@ import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import { parseModel } from '../../src/verification/model.ts';
 import { expressPolicy } from '../../src/verification/policy.ts';
+import { exportSmallPolicy } from '../support/small-policy.ts';
 
 /**
  * The certificate gate with the real verifier on the cart-pole LQR certificate
@@ -68,39 +69,7 @@ async function linearPolicy(name: string, gain: number): Promise<{ onnx: string;
 
 /** A 4-8-1 policy with an ELU hidden layer, which the verifier has no relaxation for. */
 async function eluPolicy(): Promise<{ onnx: string; contract: string }> {
-  const out = path.join(dir, 'elu');
-  const env = await createEnv('cartpole', { task: 'balance' });
-  const contract = trainedPolicyContract(env, normalizingMap(env.action));
-  env.dispose();
-  await exportPolicy(out, {
-    mlp: {
-      layers: [
-        {
-          inSize: 4,
-          outSize: 8,
-          weight: new Float32Array(32).fill(0.1),
-          bias: new Float32Array(8),
-          activation: 'elu',
-        },
-        {
-          inSize: 8,
-          outSize: 1,
-          weight: new Float32Array(8).fill(-0.1),
-          bias: Float32Array.of(0),
-          activation: 'identity',
-        },
-      ],
-    },
-    contract,
-    name: POLICY_NAME,
-    description: 'an ELU network',
-    trainingConfig: { test: 'elu' },
-    metrics: {},
-  });
-  return {
-    onnx: path.join(out, `${POLICY_NAME}.onnx`),
-    contract: path.join(out, `${POLICY_NAME}.contract.yaml`),
-  };
+  return exportSmallPolicy(path.join(dir, 'elu'), 'elu', 'identity', 'an ELU network');
 }
 
 function gateInput(

@@ -2,17 +2,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createEnv } from '../../sim/envs/index.ts';
-import { normalizingMap } from '../../sim/gaps/pair.ts';
 import { loadContract } from '../../src/inference/contract.ts';
-import { exportPolicy } from '../../src/inference/export.ts';
-import { POLICY_NAME, trainedPolicyContract } from '../../src/learning/deployment.ts';
+import { POLICY_NAME } from '../../src/learning/deployment.ts';
 import { checkCertificate } from '../../src/verification/certificate.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import { parseModel } from '../../src/verification/model.ts';
 import { expressPolicy } from '../../src/verification/policy.ts';
 import { tether } from '../support/cli.ts';
+import { exportSmallPolicy } from '../support/small-policy.ts';
 
 /** `tether verify --policy`: an ONNX policy as the controller of a verifier model, through the CLI. */
 const repo = join(import.meta.dirname, '../..');
@@ -53,35 +51,8 @@ describe('the estimate error of a network controller', () => {
 
 describe('a policy the verifier cannot take', () => {
   it('is refused with the reason when its output passes through an activation other than tanh', async () => {
-    const env = await createEnv('cartpole', { task: 'balance' });
-    const policyContract = trainedPolicyContract(env, normalizingMap(env.action));
-    env.dispose();
     const out = join(work, 'relu-output');
-    await exportPolicy(out, {
-      mlp: {
-        layers: [
-          {
-            inSize: 4,
-            outSize: 8,
-            weight: new Float32Array(32).fill(0.1),
-            bias: new Float32Array(8),
-            activation: 'tanh',
-          },
-          {
-            inSize: 8,
-            outSize: 1,
-            weight: new Float32Array(8).fill(-0.1),
-            bias: Float32Array.of(0),
-            activation: 'relu',
-          },
-        ],
-      },
-      contract: policyContract,
-      name: POLICY_NAME,
-      description: 'a ReLU on the output',
-      trainingConfig: { test: 'relu-output' },
-      metrics: {},
-    });
+    await exportSmallPolicy(out, 'tanh', 'relu', 'a ReLU on the output');
     const expressed = expressPolicy(
       new Uint8Array(readFileSync(join(out, `${POLICY_NAME}.onnx`))),
       loadContract(join(out, `${POLICY_NAME}.contract.yaml`)),
