@@ -44,6 +44,7 @@ import type { Learner, LearnJob, LearnProgress, LearnResult } from './learner.ts
 
 export type { Learner };
 
+import { reverifiedFiles } from '../../src/learning/certificate-gate.ts';
 import { certifiedControllersOf } from './certified.ts';
 import { LearnerProcess } from './learner-process.ts';
 import { returnsSvg } from './plot.ts';
@@ -93,6 +94,7 @@ export type RoundOutcome =
   | 'rolled-back'
   | 'gates-failed'
   | 'load-failed'
+  | 'certificate-refused'
   | 'shadow-refused'
   | 'learner-failed';
 
@@ -178,6 +180,15 @@ export async function runClosedLoop(
       `${loop.file}: policy '${policyName}' must name a 'policy' controller of ${loop.run} (it has ${runConfig.controllers.map((c) => `${c.name} (${c.plugin.kind})`).join(', ')})`,
     );
   const certified = certifiedControllersOf(runConfig);
+  // A certified guard's certificate of the deployed policy governs every version the loop installs
+  // for it: v0 takes it over, each candidate brings the one the certificate gate re-verified for it.
+  const policyCertificate = certified.find(
+    (c) => c.controller === policyName && c.certificate !== undefined && c.key.startsWith('switching.guard.'),
+  );
+  if (policyCertificate !== undefined && loop.episodes.exploration.std > 0)
+    throw new Error(
+      `${loop.file}: episodes.exploration adds noise to the commands of '${policyName}', which ${policyCertificate.key} certifies without it; set episodes.exploration.std to 0 (or run the policy uncertified)`,
+    );
   // The task: the run config's `task:`, else the fine-tuning config's environment. Relative paths in
   // it resolve against the file that wrote it.
   const taskSection = runConfig.task?.section ?? {
@@ -382,7 +393,13 @@ export async function runClosedLoop(
     // Every version runs through the same path: v0, the deployed policy of the run config, is loaded
     // like the candidates after it and takes over from the config's controller at once.
     const deployed = versions.get(policyName)!;
-    manager.install('v0', await until(load(deployed.contract)), { hash: deployed.sha256, round: -1 });
+    const refused = manager.install(
+      'v0',
+      await until(load(deployed.contract)),
+      { hash: deployed.sha256, round: -1 },
+      policyCertificate && { model: policyCertificate.model, certificate: policyCertificate.certificate! },
+    );
+    if (refused !== undefined) throw new Error(`the deployed policy cannot run as v0: ${refused}`);
     versions.set('v0', deployed);
     manager.requestSwitch('v0', `the loop runs ${policyName} as v0`);
     await roundLog.rotate(logPath(0), logOptions());
@@ -525,7 +542,39 @@ export async function runClosedLoop(
         );
         continue;
       }
-      manager.install(candidateName, installed, { hash: candidate.sha256, round });
+      const certificate =
+        policyCertificate && reverifiedFiles(path.dirname(result.candidate.onnx), policyName);
+      const refused = manager.install(
+        candidateName,
+        installed,
+        { hash: candidate.sha256, round },
+        certificate,
+      );
+      if (refused !== undefined) {
+        ledger(
+          {
+            kind: 'certificate-refused',
+            round,
+            version: candidateName,
+            sha256: candidate.sha256,
+            message: `${candidateName} not installed: ${refused}`,
+          },
+          running,
+        );
+        rounds.push(
+          record(
+            round,
+            active,
+            activeVersion.sha256,
+            real,
+            result,
+            candidate,
+            'certificate-refused',
+            refused,
+          ),
+        );
+        continue;
+      }
       versions.set(candidateName, {
         onnx: result.candidate.onnx,
         contract: result.candidate.contract,

@@ -8,9 +8,14 @@ import type { TickRecord } from '../../src/core/tick.ts';
 import { type LogSummary, McapTickLogger, type TickLoggerOptions } from '../../src/logging/tick-logger.ts';
 import type { TickSink } from '../../src/loop/control-loop.ts';
 
+/** Events kept from before the first file opens (configuration, certificates, v0's install). */
+const maxEarlyEvents = 1000;
+
 export class RoundLog implements TickSink, EventSink {
   private logger: McapTickLogger | undefined;
   private closed = false;
+  /** What was said before the first round's file existed: written at its start, never dropped. */
+  private early: ControlEvent[] | undefined = [];
 
   /** Starts writing to `path`; returns the summary of the file it closed, if any. */
   async rotate(path: string, options: TickLoggerOptions): Promise<LogSummary | undefined> {
@@ -18,6 +23,8 @@ export class RoundLog implements TickSink, EventSink {
     const next = await McapTickLogger.open(path, options);
     const previous = this.logger;
     this.logger = next;
+    if (this.early !== undefined) for (const event of this.early) next.emit(event);
+    this.early = undefined;
     return previous?.close();
   }
 
@@ -26,7 +33,8 @@ export class RoundLog implements TickSink, EventSink {
   }
 
   emit(event: ControlEvent): void {
-    this.logger?.emit(event);
+    if (this.logger !== undefined) this.logger.emit(event);
+    else if (this.early !== undefined && this.early.length < maxEarlyEvents) this.early.push(event);
   }
 
   async close(): Promise<LogSummary | undefined> {

@@ -11,7 +11,12 @@ import type {
 } from '../../src/core/controller.ts';
 import type { EventSink } from '../../src/core/events.ts';
 import type { RobotInfo } from '../../src/core/robot.ts';
-import type { GuardContext, SwitchDecision, SwitchGuard } from '../../src/core/switch-guard.ts';
+import type {
+  CertificateFiles,
+  GuardContext,
+  SwitchDecision,
+  SwitchGuard,
+} from '../../src/core/switch-guard.ts';
 import { IntervalBounder, LinearBounder } from '../../src/verification/bounds.ts';
 import { inspectCertificateFile } from '../../src/verification/certificate.ts';
 import { loadModel } from '../../src/verification/io.ts';
@@ -114,34 +119,16 @@ export class CertifiedSwitchGuard implements SwitchGuard {
   /** The target the monitor is following. */
   private current: Target | undefined;
 
+  /** What `configure` was told, kept to check a certificate adopted later against the same run. */
+  private context: GuardContext | undefined;
+  /** The controller that resumes after a latch: its next check reports a start outside S as such. */
+  private resumed: string | undefined;
+
   constructor(
-    targets: readonly Omit<
-      Target,
-      'index' | 'radius' | 'lo' | 'hi' | 'monitor' | 'violation' | 'bounds' | 'delayed'
-    >[],
+    targets: readonly LoadedCertificate[],
     private readonly options: CertifiedGuardOptions,
   ) {
-    for (const t of targets) {
-      const n = t.model.stateDim;
-      const bounds = new LinearBounder(t.model);
-      const index = new Int32Array(n);
-      const radius = new Float64Array(n);
-      const names = t.assumptions.signals.map((s) => s.name);
-      const delayed = t.model.uncertainty.find((d) => d.kind === 'delayed-command');
-      const within = delayed?.kind === 'delayed-command' ? delayed.relative?.within : undefined;
-      this.targets.set(t.controller, {
-        ...t,
-        bounds,
-        index,
-        radius,
-        lo: new Float64Array(n),
-        hi: new Float64Array(n),
-        monitor: new LyapunovMonitor(t.model, bounds, t.rho, index, radius, names),
-        delayed:
-          within === undefined ? undefined : { within, action: -1, exact: new IntervalBounder(t.model) },
-        violation: undefined,
-      });
-    }
+    for (const t of targets) this.targets.set(t.controller, targetOf(t));
   }
 
   /** Ticks the monitor checked, over every certificate (for reports and benchmarks). */
@@ -163,42 +150,81 @@ export class CertifiedSwitchGuard implements SwitchGuard {
 
   configure(context: GuardContext): void {
     this.events = context.events;
+    this.context = context;
     const problems: string[] = [];
     for (const t of this.targets.values()) {
-      const where = `certificate ${t.file} for '${t.controller}'`;
       if (!context.controllers.includes(t.controller)) {
         problems.push(
-          `${where}: no controller named '${t.controller}' (configured: ${context.controllers.join(', ')})`,
+          `certificate ${t.file} for '${t.controller}': no controller named '${t.controller}' (configured: ${context.controllers.join(', ')})`,
         );
         continue;
       }
-      const found = checkAssumptions(t, context, this.estimateErrorFor(t));
-      if (t.delayed)
-        t.delayed.action = context.action.signals.findIndex((s) => s.name === t.assumptions.action.name);
-      for (const p of found) problems.push(`${where}: ${p}`);
-      if (found.length === 0) {
-        const robot = context.robot;
-        const unchecked = robot?.plant
-          ? ''
-          : '; not checkable on this robot: parameter intervals, physics, delay (the monitor watches them)';
-        context.events.emit({
-          time: 0,
-          kind: 'info',
-          source: 'certified-guard',
-          message: `'${t.controller}' is certified by ${t.file} (sha256 ${t.digest.slice(0, 16)}…, ${signatureNote(t.signedBy)}, model ${t.model.name}, plant ${t.assumptions.plant}, rho ${t.rho}, estimate error ${fmt(t.radius)})${unchecked}`,
-          data: {
-            controller: t.controller,
-            certificate: t.file,
-            sha256: t.digest,
-            ...(t.signedBy ? { signedBy: t.signedBy } : {}),
-            plant: t.assumptions.plant,
-            rho: t.rho,
-          },
-        });
-      }
+      problems.push(...this.bind(t, context, 0));
     }
     if (problems.length > 0) throw new RangeError(`certified guard refuses: ${problems.join('; ')}`);
     this.current = undefined;
+  }
+
+  /**
+   * Checks one certificate against the run and its controller; when it holds, says so in the log
+   * (time `time`) and returns no problems.
+   */
+  private bind(t: Target, context: GuardContext, time: number): string[] {
+    const where = `certificate ${t.file} for '${t.controller}'`;
+    const found = checkAssumptions(t, context, this.estimateErrorFor(t));
+    if (t.delayed)
+      t.delayed.action = context.action.signals.findIndex((s) => s.name === t.assumptions.action.name);
+    if (found.length > 0) return found.map((p) => `${where}: ${p}`);
+    const robot = context.robot;
+    const unchecked = robot?.plant
+      ? ''
+      : '; not checkable on this robot: parameter intervals, physics, delay (the monitor watches them)';
+    context.events.emit({
+      time,
+      kind: 'info',
+      source: 'certified-guard',
+      message: `'${t.controller}' is certified by ${t.file} (sha256 ${t.digest.slice(0, 16)}…, ${signatureNote(t.signedBy)}, model ${t.model.name}, plant ${t.assumptions.plant}, rho ${t.rho}, estimate error ${fmt(t.radius)})${unchecked}`,
+      data: {
+        controller: t.controller,
+        certificate: t.file,
+        sha256: t.digest,
+        ...(t.signedBy ? { signedBy: t.signedBy } : {}),
+        plant: t.assumptions.plant,
+        rho: t.rho,
+      },
+    });
+    return [];
+  }
+
+  /**
+   * A controller installed while the loop runs (a new policy version) with its certificate: the
+   * certificate is checked (integrity, model hashes, proof and cover), then its assumptions against
+   * the robot and run `configure` saw and its law against this controller's, exactly as at start.
+   * Only then does it govern `name`: a switch into it is admitted inside its region alone.
+   */
+  adopt(name: string, controller: Controller, files: CertificateFiles, time: number): void {
+    const context = this.context;
+    if (context === undefined) throw new Error('the certified guard is not configured yet');
+    if (this.targets.has(name))
+      throw new RangeError(`'${name}' already has a certificate (${this.targets.get(name)!.file})`);
+    const t = targetOf(loadCertificate(name, files.model, files.certificate, files.certificate));
+    const problems = this.bind(
+      t,
+      {
+        ...context,
+        controllers: [...context.controllers, name],
+        controllerInstances: new Map([[name, controller]]),
+      },
+      time,
+    );
+    if (problems.length > 0) throw new RangeError(`certified guard refuses: ${problems.join('; ')}`);
+    this.targets.set(name, t);
+  }
+
+  resume(active: string): void {
+    // The next check starts afresh: no decrease is asked across the latched stretch.
+    this.current = undefined;
+    this.resumed = active;
   }
 
   private estimateErrorFor(t: Target): number[] {
@@ -311,9 +337,18 @@ export class CertifiedSwitchGuard implements SwitchGuard {
       this.current = t;
       t?.monitor.reset();
     }
+    const resumed = this.resumed === active;
+    this.resumed = undefined;
     if (!t || t.violation) return undefined;
     const reason = t.monitor.check(observation);
     if (reason === undefined) return undefined;
+    if (resumed)
+      // Not the plant breaking the certificate: the recovery put the robot outside the region the
+      // certificate covers, so the controller may not run on it (the certificate stays usable).
+      return {
+        reason: `'${active}' resumed after the safety latch outside its certified region: ${reason} (${this.label(t)})`,
+        data: { V: t.monitor.lastValue, rho: t.rho, certificate: t.file, sha256: t.digest, resumed: true },
+      };
     t.violation = `t=${time.toFixed(3)} s: ${reason}`;
     return {
       reason: `${reason} (${this.label(t)})`,
@@ -556,37 +591,79 @@ function checkPolicyLaw(t: Target, law: PolicyControlLaw): string[] {
   return problems;
 }
 
+/** A certificate read and checked on its own (integrity, hashes, proof, cover), for one controller. */
+type LoadedCertificate = Omit<
+  Target,
+  'index' | 'radius' | 'lo' | 'hi' | 'monitor' | 'violation' | 'bounds' | 'delayed'
+>;
+
+/**
+ * Reads a controller's model and certificate; `given` is how the user named the certificate (for
+ * messages). Throws naming the file when either is missing, the certificate does not hold for the
+ * model, or the model states no plant assumptions to check against a robot.
+ */
+function loadCertificate(
+  controller: string,
+  modelPath: string,
+  certPath: string,
+  given: string,
+): LoadedCertificate {
+  for (const [what, path] of [
+    ['model', modelPath],
+    ['certificate', certPath],
+  ] as const)
+    if (!existsSync(path)) throw new RangeError(`'${controller}': ${what} file ${path} not found`);
+  const model = loadModel(modelPath);
+  const checked = inspectCertificateFile(model, certPath, given);
+  if (!model.assumptions)
+    throw new RangeError(
+      `'${controller}': model ${modelPath} states no plant assumptions (plant, signals, actuator, control period), so it cannot be checked against a robot`,
+    );
+  return {
+    controller,
+    file: basename(certPath),
+    model,
+    assumptions: model.assumptions,
+    rho: checked.rho,
+    signedBy: checked.signedBy,
+    digest: checked.digest,
+  };
+}
+
+/** The per-tick workspace of one certificate: bounds, estimate box, monitor, delayed-command check. */
+function targetOf(t: LoadedCertificate): Target {
+  const n = t.model.stateDim;
+  const bounds = new LinearBounder(t.model);
+  const index = new Int32Array(n);
+  const radius = new Float64Array(n);
+  const names = t.assumptions.signals.map((s) => s.name);
+  const delayed = t.model.uncertainty.find((d) => d.kind === 'delayed-command');
+  const within = delayed?.kind === 'delayed-command' ? delayed.relative?.within : undefined;
+  return {
+    ...t,
+    bounds,
+    index,
+    radius,
+    lo: new Float64Array(n),
+    hi: new Float64Array(n),
+    monitor: new LyapunovMonitor(t.model, bounds, t.rho, index, radius, names),
+    delayed: within === undefined ? undefined : { within, action: -1, exact: new IntervalBounder(t.model) },
+    violation: undefined,
+  };
+}
+
 export async function createCertifiedGuard(
   options: CertifiedGuardOptions,
   context: Pick<PluginContext, 'baseDir'>,
 ): Promise<CertifiedSwitchGuard> {
-  const targets = Object.entries(options.certificates).map(([controller, entry]) => {
-    const modelPath = resolve(context.baseDir, entry.model);
-    const certPath = resolve(context.baseDir, entry.certificate);
-    for (const [what, path, given] of [
-      ['model', modelPath, entry.model],
-      ['certificate', certPath, entry.certificate],
-    ] as const)
-      if (!existsSync(path))
-        throw new RangeError(
-          `'${controller}': ${what} file ${given} not found (resolved against ${context.baseDir})`,
-        );
-    const model = loadModel(modelPath);
-    const checked = inspectCertificateFile(model, certPath, entry.certificate);
-    if (!model.assumptions)
-      throw new RangeError(
-        `'${controller}': model ${entry.model} states no plant assumptions (plant, signals, actuator, control period), so it cannot be checked against a robot`,
-      );
-    return {
+  const targets = Object.entries(options.certificates).map(([controller, entry]) =>
+    loadCertificate(
       controller,
-      file: basename(certPath),
-      model,
-      assumptions: model.assumptions,
-      rho: checked.rho,
-      signedBy: checked.signedBy,
-      digest: checked.digest,
-    };
-  });
+      resolve(context.baseDir, entry.model),
+      resolve(context.baseDir, entry.certificate),
+      entry.certificate,
+    ),
+  );
   return new CertifiedSwitchGuard(targets, options);
 }
 

@@ -17,6 +17,12 @@ export interface GuardContext extends ControllerContext {
   readonly controllerInstances?: ReadonlyMap<string, Controller>;
 }
 
+/** A certificate as files: the verifier model it proves and the certificate itself (absolute paths). */
+export interface CertificateFiles {
+  readonly model: string;
+  readonly certificate: string;
+}
+
 /**
  * Decides whether a requested switch may happen in the current state; the controller manager asks
  * it at the tick boundary. A certified guard admits a switch only where a verified region of
@@ -49,5 +55,18 @@ export interface SwitchGuard {
    * state without one), or undefined. Runs every tick: keep it cheap and allocation-free.
    */
   monitor?(active: string, observation: Float64Array, time: number): MonitorViolation | undefined;
+  /**
+   * The active controller resumes command after the safety layer's latch (an operator recovery):
+   * while latched the safe action drove the robot, not the controller, so the manager did not call
+   * `monitor`; the next check starts afresh from the recovered state.
+   */
+  resume?(active: string): void;
+  /**
+   * A controller installed while the loop runs (a new policy version) and the certificate that
+   * covers it: checked against the robot and the run exactly like a configured one, then it governs
+   * that controller (admission and monitor). Throws naming every mismatch. `time` is the loop time
+   * of the last tick boundary, for the log.
+   */
+  adopt?(name: string, controller: Controller, certificate: CertificateFiles, time: number): void;
   dispose?(): void | Promise<void>;
 }

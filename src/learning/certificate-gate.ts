@@ -107,10 +107,10 @@ async function judgeMode(mode: CertifiedController, input: CertificateGateInput)
     return { passed: false, line: `${label}: re-verification failed to run: ${(error as Error).message}` };
   }
   mkdirSync(input.outDir, { recursive: true });
-  const base = path.join(input.outDir, mode.controller);
-  writeFileSync(`${base}.model.json`, `${JSON.stringify(json, null, 2)}\n`);
-  writeFileSync(`${base}.cert.json`, `${JSON.stringify(certificate, null, 2)}\n`);
-  const where = `${path.basename(base)}.cert.json`;
+  const written = reverifiedFiles(input.outDir, mode.controller);
+  writeFileSync(written.model, `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(written.certificate, `${JSON.stringify(certificate, null, 2)}\n`);
+  const where = path.basename(written.certificate);
   if (certificate.result === 'verified' && certificate.holeCheck.result === 'verified')
     return {
       passed: true,
@@ -126,6 +126,15 @@ async function judgeMode(mode: CertifiedController, input: CertificateGateInput)
     passed: false,
     line: `${label}: the candidate is not verified at rho ${rho}: ${why} (${where})`,
   };
+}
+
+/**
+ * Where the gate writes the model and certificate it re-verified for a candidate (its folder), for
+ * `controller`: what the loop hands the live guard with the candidate.
+ */
+export function reverifiedFiles(outDir: string, controller: string): { model: string; certificate: string } {
+  const base = path.join(outDir, controller);
+  return { model: `${base}.model.json`, certificate: `${base}.cert.json` };
 }
 
 /** Every certificate of the run judged against the candidate; passes only if each one holds. */

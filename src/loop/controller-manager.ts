@@ -25,7 +25,7 @@
 import { type Controller, type ControllerContext, isPromiseLike } from '../core/controller.ts';
 import type { EventSink } from '../core/events.ts';
 import type { VectorSpec } from '../core/spec.ts';
-import type { SwitchDecision, SwitchGuard } from '../core/switch-guard.ts';
+import type { CertificateFiles, SwitchDecision, SwitchGuard } from '../core/switch-guard.ts';
 import type { SafetyLayer } from '../safety/types.ts';
 
 /**
@@ -132,6 +132,8 @@ export class ControllerManager {
   private activeSince = Number.NaN;
   private activated = false;
   private resetPending = false;
+  /** The safety layer was latched at the last check: the safe action, not the controller, drove the robot. */
+  private certificateHeld = false;
 
   constructor(controllers: readonly ManagedController[], options: ControllerManagerOptions = {}) {
     if (controllers.length === 0) throw new Error('controller manager: no controllers');
@@ -312,15 +314,28 @@ export class ControllerManager {
    * Adds a controller while the loop runs (a hot-swap candidate). It must already be configured
    * against `context` and warmed up: nothing slow may happen at the tick boundary. It is inactive
    * until a switch selects it; `data` (e.g. its version and hash) goes into the install event.
-   * Returns an error message for a duplicate name; otherwise undefined.
+   * With `certificate`, the guard checks it against the robot, the run and this controller's law
+   * and then governs the controller by it (admission and monitor), as it does a configured one.
+   * Returns an error message (a duplicate name, a certificate refused or no guard to take it) and
+   * installs nothing then; otherwise undefined.
    */
   install(
     name: string,
     controller: Controller,
     data: Readonly<Record<string, number | string | boolean>> = {},
+    certificate?: CertificateFiles,
   ): string | undefined {
     if (this.entries.some((e) => e.name === name))
       return `a controller named '${name}' is already installed (${this.names.join(', ')})`;
+    if (certificate !== undefined) {
+      if (this.guard?.adopt === undefined)
+        return `'${name}' comes with a certificate, but the run has no guard that takes certificates (switching.guard: { kind: certified })`;
+      try {
+        this.guard.adopt(name, controller, certificate, this.lastTime);
+      } catch (error) {
+        return `'${name}' not installed: ${(error as Error).message}`;
+      }
+    }
     this.entries.push({ name, controller });
     const index = this.entries.length - 1;
     this.emit(this.lastTime, `installed ${name} as controller ${index}`, { installed: name, index, ...data });
@@ -571,6 +586,17 @@ export class ControllerManager {
    * fault's); without a fallback the safety layer latches.
    */
   private monitorCertificate(observation: Float64Array, time: number, safety: SafetyLayer): void {
+    // A certificate is about the loop closed by its controller: while the safety layer is latched
+    // the safe action drives the robot (an episode's end, an e-stop), so nothing is checked, and
+    // after the recovery the checks start afresh from the recovered state.
+    if (safety.latched) {
+      this.certificateHeld = true;
+      return;
+    }
+    if (this.certificateHeld) {
+      this.certificateHeld = false;
+      this.guard?.resume?.(this.activeName);
+    }
     const found =
       this.guard?.monitor?.(this.activeName, observation, time) ??
       this.active.monitorCertificate?.(observation, time);

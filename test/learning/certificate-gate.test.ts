@@ -4,20 +4,17 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { certifiedControllersOf } from '../../app/loop/certified.ts';
 import { plugins } from '../../app/plugins.ts';
-import { createEnv } from '../../sim/envs/index.ts';
-import { normalizingMap } from '../../sim/gaps/pair.ts';
 import { loadRunConfig } from '../../src/config/load.ts';
 import { createOrtPolicy } from '../../src/inference/backends/ort.ts';
 import { loadContract } from '../../src/inference/contract.ts';
-import { exportPolicy, sha256 } from '../../src/inference/export.ts';
+import { sha256 } from '../../src/inference/export.ts';
 import { type CertifiedController, certificateGate } from '../../src/learning/certificate-gate.ts';
-import { POLICY_NAME, trainedPolicyContract } from '../../src/learning/deployment.ts';
 import { certify, checkCertificate } from '../../src/verification/certificate.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
 import { loadModel } from '../../src/verification/io.ts';
 import { parseModel } from '../../src/verification/model.ts';
 import { expressPolicy } from '../../src/verification/policy.ts';
-import { exportSmallPolicy } from '../support/small-policy.ts';
+import { exportLinearPolicy, exportSmallPolicy, lqrModelFile } from '../support/small-policy.ts';
 
 /**
  * The certificate gate with the real verifier on the cart-pole LQR certificate
@@ -27,44 +24,15 @@ import { exportSmallPolicy } from '../support/small-policy.ts';
  * loaded 2-core machine); the code path is the same.
  */
 const repo = path.resolve(import.meta.dirname, '../..');
-const modelFile = path.join(repo, 'controllers/hybrid/models/cartpole/cartpole_lqr.json');
+const modelFile = lqrModelFile;
 const shippedCertificate = path.join(repo, 'controllers/hybrid/models/cartpole/cartpole_lqr.cert.json');
 const budget = { seconds: 240, workers: 1 };
 let dir: string;
 let policyCertificate: string;
 
-/** An ONNX policy whose command is `gain × (the certificate's LQR law)`, in the learners' layout. */
-async function linearPolicy(name: string, gain: number): Promise<{ onnx: string; contract: string }> {
-  const out = path.join(dir, name);
-  const json = JSON.parse(readFileSync(modelFile, 'utf8')) as {
-    controller: { layers: { weight: number[][] }[] };
-  };
-  const w = json.controller.layers[0]!.weight[0]!;
-  const env = await createEnv('cartpole', { task: 'balance' });
-  const contract = trainedPolicyContract(env, normalizingMap(env.action)); // command = 20 × output
-  env.dispose();
-  await exportPolicy(out, {
-    mlp: {
-      layers: [
-        {
-          inSize: 4,
-          outSize: 1,
-          weight: Float32Array.from(w, (v) => (gain * v) / 20),
-          bias: Float32Array.of(0),
-          activation: 'identity',
-        },
-      ],
-    },
-    contract,
-    name: POLICY_NAME,
-    description: `the certified LQR law × ${gain}, as a linear policy`,
-    trainingConfig: { test: name },
-    metrics: {},
-  });
-  return {
-    onnx: path.join(out, `${POLICY_NAME}.onnx`),
-    contract: path.join(out, `${POLICY_NAME}.contract.yaml`),
-  };
+/** `gain × (the certificate's LQR law)` as an ONNX policy in the learners' layout. */
+function linearPolicy(name: string, gain: number): Promise<{ onnx: string; contract: string }> {
+  return exportLinearPolicy(path.join(dir, name), gain);
 }
 
 /** A 4-8-1 policy with an ELU hidden layer, which the verifier has no relaxation for. */

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runClosedLoop } from '../../app/loop/closed-loop.ts';
 import { loadLoopConfig } from '../../app/loop/config.ts';
-import { type LearnJob, type LearnResult, runGates } from '../../app/loop/learner.ts';
+import type { LearnJob } from '../../app/loop/learner.ts';
 import { LearnerProcess } from '../../app/loop/learner-process.ts';
 import { datasetTaskOf } from '../../app/loop/task.ts';
 import { killLeftovers, useTestLinkKey } from '../../hardware/tools/processes.ts';
@@ -15,14 +15,9 @@ import { exportPolicy } from '../../src/inference/export.ts';
 import type { MlpPolicy } from '../../src/inference/mlp.ts';
 import { POLICY_NAME, trainedPolicyContract } from '../../src/learning/deployment.ts';
 import { readActorInit } from '../../src/learning/init.ts';
-import {
-  buildLogDataset,
-  loadLogDataset,
-  mergeLogDatasets,
-  saveLogDataset,
-  splitHeldOut,
-} from '../../src/learning/log-dataset.ts';
+import { loadLogDataset } from '../../src/learning/log-dataset.ts';
 import { readLog } from '../../src/logging/reader.ts';
+import { candidateLearner } from '../support/candidate-learner.ts';
 import { tether as tetherCli } from '../support/cli.ts';
 
 /**
@@ -167,46 +162,22 @@ describe('tether loop on the emulated rig', () => {
       { what: 'test', baseDir: path.dirname(config.finetune.file) },
     );
     // A learner that builds the round's dataset like the real one, then hands over the wrong-way policy.
-    const learner = {
-      learn: async (job: LearnJob): Promise<LearnResult> => {
-        if (job.round === 2)
-          throw new Error('learner process died during round 2 (SIGKILL); the deployed policy stays');
-        const logs = [];
-        for (const file of job.logs) logs.push(await readLog(file));
-        const data = buildLogDataset(logs, task);
-        const earlier = [];
-        for (const file of job.datasets) earlier.push(await loadLogDataset(file));
-        const all = mergeLogDatasets([...earlier, data]);
-        const { heldOut } = splitHeldOut(all, 0.25);
-        const datasetFile = path.join(dir, `round-${job.round}.json`);
-        await saveLogDataset(datasetFile, data);
-        // Round 0: the gates as configured. Round 1: gates that only check the contract, so the
-        // degrading candidate reaches the robot and the rollback has something to catch.
-        const gates =
-          job.round === 0
-            ? job.gates
-            : {
-                ...job.gates,
-                sim: { episodes: 1, minReturnRatio: 0 },
-                fqe: { ...job.gates.fqe, enabled: false },
-                actions: { maxSaturation: 1 },
-              };
-        const report = await runGates({ ...job, gates }, bad, all, heldOut, task.actionMap);
-        return {
-          round: job.round,
-          dataset: datasetFile,
-          datasetReport: data.report,
-          trainTransitions: all.size - heldOut.size,
-          trainEpisodes: all.episodes.length - heldOut.episodes.length,
-          heldOutEpisodes: heldOut.episodes.length,
-          candidate: { ...bad, sha256: report.candidate.sha256 },
-          gates: report,
-          trainingSeconds: 0,
-          standInReturn: null,
-          standInInitialReturn: null,
-        };
-      },
-    };
+    const learner = candidateLearner(dir, task, (job) => {
+      if (job.round === 2)
+        throw new Error('learner process died during round 2 (SIGKILL); the deployed policy stays');
+      // Round 0: the gates as configured. Round 1: gates that only check the contract, so the
+      // degrading candidate reaches the robot and the rollback has something to catch.
+      const gates =
+        job.round === 0
+          ? job.gates
+          : {
+              ...job.gates,
+              sim: { episodes: 1, minReturnRatio: 0 },
+              fqe: { ...job.gates.fqe, enabled: false },
+              actions: { maxSaturation: 1 },
+            };
+      return { candidate: bad, gates };
+    });
     const result = await runClosedLoop(config, { learner });
     expect(result.rounds.map((r) => r.outcome)).toEqual(['gates-failed', 'rolled-back', 'learner-failed']);
     const [rejected, rolledBack, died] = result.rounds;

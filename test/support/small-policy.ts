@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createEnv } from '../../sim/envs/index.ts';
 import { normalizingMap } from '../../sim/gaps/pair.ts';
 import { exportPolicy } from '../../src/inference/export.ts';
@@ -44,4 +46,50 @@ export async function exportSmallPolicy(
     metrics: {},
   });
   return { onnx: `${out}/${POLICY_NAME}.onnx`, contract: `${out}/${POLICY_NAME}.contract.yaml` };
+}
+
+/** The cart-pole LQR model the certificate tests verify (its controller is the LQR law u = −Kx). */
+export const lqrModelFile = path.resolve(
+  import.meta.dirname,
+  '../../controllers/hybrid/models/cartpole/cartpole_lqr.json',
+);
+
+/**
+ * Exports `gain × (the LQR law of the cart-pole certificate model)` as a one-layer ONNX policy in
+ * the learners' layout (command = 20 N × output) into `out`: a policy the verifier can prove within
+ * seconds near upright, or refute (a negative gain pushes the pole over). Returns its paths.
+ */
+export async function exportLinearPolicy(
+  out: string,
+  gain: number,
+): Promise<{ onnx: string; contract: string }> {
+  const json = JSON.parse(readFileSync(lqrModelFile, 'utf8')) as {
+    controller: { layers: { weight: number[][] }[] };
+  };
+  const w = json.controller.layers[0]!.weight[0]!;
+  const env = await createEnv('cartpole', { task: 'balance' });
+  const contract = trainedPolicyContract(env, normalizingMap(env.action)); // command = 20 × output
+  env.dispose();
+  await exportPolicy(out, {
+    mlp: {
+      layers: [
+        {
+          inSize: 4,
+          outSize: 1,
+          weight: Float32Array.from(w, (v) => (gain * v) / 20),
+          bias: Float32Array.of(0),
+          activation: 'identity',
+        },
+      ],
+    },
+    contract,
+    name: POLICY_NAME,
+    description: `the certified LQR law × ${gain}, as a linear policy`,
+    trainingConfig: { test: `lqr × ${gain}` },
+    metrics: {},
+  });
+  return {
+    onnx: path.join(out, `${POLICY_NAME}.onnx`),
+    contract: path.join(out, `${POLICY_NAME}.contract.yaml`),
+  };
 }

@@ -18,6 +18,7 @@ import { plugins } from "../plugins.js";
 import { EpisodeDriver, episodeEndPrefix } from "./episodes.js";
 import { ExploringController, explorationSwitch } from "./exploration.js";
 import { BrokerLearner, EpisodePublisher, episodeMessage } from "./fleet.js";
+import { reverifiedFiles } from "../../src/learning/certificate-gate.js";
 import { certifiedControllersOf } from "./certified.js";
 import { LearnerProcess } from "./learner-process.js";
 import { returnsSvg } from "./plot.js";
@@ -66,6 +67,13 @@ async function runClosedLoop(loop, hooks = {}) {
       `${loop.file}: policy '${policyName}' must name a 'policy' controller of ${loop.run} (it has ${runConfig.controllers.map((c) => `${c.name} (${c.plugin.kind})`).join(", ")})`
     );
   const certified = certifiedControllersOf(runConfig);
+  const policyCertificate = certified.find(
+    (c) => c.controller === policyName && c.certificate !== void 0 && c.key.startsWith("switching.guard.")
+  );
+  if (policyCertificate !== void 0 && loop.episodes.exploration.std > 0)
+    throw new Error(
+      `${loop.file}: episodes.exploration adds noise to the commands of '${policyName}', which ${policyCertificate.key} certifies without it; set episodes.exploration.std to 0 (or run the policy uncertified)`
+    );
   const taskSection = runConfig.task?.section ?? {
     kind: loop.finetune.environment.kind,
     ...loop.finetune.environment.options
@@ -246,7 +254,13 @@ async function runClosedLoop(loop, hooks = {}) {
       return exploration ? new ExploringController(controller, exploration) : controller;
     };
     const deployed = versions.get(policyName);
-    manager.install("v0", await until(load(deployed.contract)), { hash: deployed.sha256, round: -1 });
+    const refused = manager.install(
+      "v0",
+      await until(load(deployed.contract)),
+      { hash: deployed.sha256, round: -1 },
+      policyCertificate && { model: policyCertificate.model, certificate: policyCertificate.certificate }
+    );
+    if (refused !== void 0) throw new Error(`the deployed policy cannot run as v0: ${refused}`);
     versions.set("v0", deployed);
     manager.requestSwitch("v0", `the loop runs ${policyName} as v0`);
     await roundLog.rotate(logPath(0), logOptions());
@@ -376,7 +390,38 @@ async function runClosedLoop(loop, hooks = {}) {
         );
         continue;
       }
-      manager.install(candidateName, installed, { hash: candidate.sha256, round });
+      const certificate = policyCertificate && reverifiedFiles(path.dirname(result2.candidate.onnx), policyName);
+      const refused2 = manager.install(
+        candidateName,
+        installed,
+        { hash: candidate.sha256, round },
+        certificate
+      );
+      if (refused2 !== void 0) {
+        ledger(
+          {
+            kind: "certificate-refused",
+            round,
+            version: candidateName,
+            sha256: candidate.sha256,
+            message: `${candidateName} not installed: ${refused2}`
+          },
+          running
+        );
+        rounds.push(
+          record(
+            round,
+            active,
+            activeVersion.sha256,
+            real,
+            result2,
+            candidate,
+            "certificate-refused",
+            refused2
+          )
+        );
+        continue;
+      }
       versions.set(candidateName, {
         onnx: result2.candidate.onnx,
         contract: result2.candidate.contract,

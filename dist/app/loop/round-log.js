@@ -2,22 +2,28 @@
 
 // app/loop/round-log.ts
 import { McapTickLogger } from "../../src/logging/tick-logger.js";
+var maxEarlyEvents = 1e3;
 var RoundLog = class {
   logger;
   closed = false;
+  /** What was said before the first round's file existed: written at its start, never dropped. */
+  early = [];
   /** Starts writing to `path`; returns the summary of the file it closed, if any. */
   async rotate(path, options) {
     if (this.closed) throw new Error("the round log is closed");
     const next = await McapTickLogger.open(path, options);
     const previous = this.logger;
     this.logger = next;
+    if (this.early !== void 0) for (const event of this.early) next.emit(event);
+    this.early = void 0;
     return previous?.close();
   }
   writeTick(record) {
     this.logger?.writeTick(record);
   }
   emit(event) {
-    this.logger?.emit(event);
+    if (this.logger !== void 0) this.logger.emit(event);
+    else if (this.early !== void 0 && this.early.length < maxEarlyEvents) this.early.push(event);
   }
   async close() {
     this.closed = true;

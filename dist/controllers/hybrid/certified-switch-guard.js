@@ -45,26 +45,7 @@ function fmt(values) {
 var CertifiedSwitchGuard = class {
   constructor(targets, options) {
     this.options = options;
-    for (const t of targets) {
-      const n = t.model.stateDim;
-      const bounds = new LinearBounder(t.model);
-      const index = new Int32Array(n);
-      const radius = new Float64Array(n);
-      const names = t.assumptions.signals.map((s) => s.name);
-      const delayed = t.model.uncertainty.find((d) => d.kind === "delayed-command");
-      const within = delayed?.kind === "delayed-command" ? delayed.relative?.within : void 0;
-      this.targets.set(t.controller, {
-        ...t,
-        bounds,
-        index,
-        radius,
-        lo: new Float64Array(n),
-        hi: new Float64Array(n),
-        monitor: new LyapunovMonitor(t.model, bounds, t.rho, index, radius, names),
-        delayed: within === void 0 ? void 0 : { within, action: -1, exact: new IntervalBounder(t.model) },
-        violation: void 0
-      });
-    }
+    for (const t of targets) this.targets.set(t.controller, targetOf(t));
   }
   options;
   name = "certified";
@@ -73,6 +54,10 @@ var CertifiedSwitchGuard = class {
   events;
   /** The target the monitor is following. */
   current;
+  /** What `configure` was told, kept to check a certificate adopted later against the same run. */
+  context;
+  /** The controller that resumes after a latch: its next check reports a start outside S as such. */
+  resumed;
   /** Ticks the monitor checked, over every certificate (for reports and benchmarks). */
   get monitoredTicks() {
     let ticks = 0;
@@ -86,40 +71,75 @@ var CertifiedSwitchGuard = class {
   }
   configure(context) {
     this.events = context.events;
+    this.context = context;
     const problems = [];
     for (const t of this.targets.values()) {
-      const where = `certificate ${t.file} for '${t.controller}'`;
       if (!context.controllers.includes(t.controller)) {
         problems.push(
-          `${where}: no controller named '${t.controller}' (configured: ${context.controllers.join(", ")})`
+          `certificate ${t.file} for '${t.controller}': no controller named '${t.controller}' (configured: ${context.controllers.join(", ")})`
         );
         continue;
       }
-      const found = checkAssumptions(t, context, this.estimateErrorFor(t));
-      if (t.delayed)
-        t.delayed.action = context.action.signals.findIndex((s) => s.name === t.assumptions.action.name);
-      for (const p of found) problems.push(`${where}: ${p}`);
-      if (found.length === 0) {
-        const robot = context.robot;
-        const unchecked = robot?.plant ? "" : "; not checkable on this robot: parameter intervals, physics, delay (the monitor watches them)";
-        context.events.emit({
-          time: 0,
-          kind: "info",
-          source: "certified-guard",
-          message: `'${t.controller}' is certified by ${t.file} (sha256 ${t.digest.slice(0, 16)}…, ${signatureNote(t.signedBy)}, model ${t.model.name}, plant ${t.assumptions.plant}, rho ${t.rho}, estimate error ${fmt(t.radius)})${unchecked}`,
-          data: {
-            controller: t.controller,
-            certificate: t.file,
-            sha256: t.digest,
-            ...t.signedBy ? { signedBy: t.signedBy } : {},
-            plant: t.assumptions.plant,
-            rho: t.rho
-          }
-        });
-      }
+      problems.push(...this.bind(t, context, 0));
     }
     if (problems.length > 0) throw new RangeError(`certified guard refuses: ${problems.join("; ")}`);
     this.current = void 0;
+  }
+  /**
+   * Checks one certificate against the run and its controller; when it holds, says so in the log
+   * (time `time`) and returns no problems.
+   */
+  bind(t, context, time) {
+    const where = `certificate ${t.file} for '${t.controller}'`;
+    const found = checkAssumptions(t, context, this.estimateErrorFor(t));
+    if (t.delayed)
+      t.delayed.action = context.action.signals.findIndex((s) => s.name === t.assumptions.action.name);
+    if (found.length > 0) return found.map((p) => `${where}: ${p}`);
+    const robot = context.robot;
+    const unchecked = robot?.plant ? "" : "; not checkable on this robot: parameter intervals, physics, delay (the monitor watches them)";
+    context.events.emit({
+      time,
+      kind: "info",
+      source: "certified-guard",
+      message: `'${t.controller}' is certified by ${t.file} (sha256 ${t.digest.slice(0, 16)}…, ${signatureNote(t.signedBy)}, model ${t.model.name}, plant ${t.assumptions.plant}, rho ${t.rho}, estimate error ${fmt(t.radius)})${unchecked}`,
+      data: {
+        controller: t.controller,
+        certificate: t.file,
+        sha256: t.digest,
+        ...t.signedBy ? { signedBy: t.signedBy } : {},
+        plant: t.assumptions.plant,
+        rho: t.rho
+      }
+    });
+    return [];
+  }
+  /**
+   * A controller installed while the loop runs (a new policy version) with its certificate: the
+   * certificate is checked (integrity, model hashes, proof and cover), then its assumptions against
+   * the robot and run `configure` saw and its law against this controller's, exactly as at start.
+   * Only then does it govern `name`: a switch into it is admitted inside its region alone.
+   */
+  adopt(name, controller, files, time) {
+    const context = this.context;
+    if (context === void 0) throw new Error("the certified guard is not configured yet");
+    if (this.targets.has(name))
+      throw new RangeError(`'${name}' already has a certificate (${this.targets.get(name).file})`);
+    const t = targetOf(loadCertificate(name, files.model, files.certificate, files.certificate));
+    const problems = this.bind(
+      t,
+      {
+        ...context,
+        controllers: [...context.controllers, name],
+        controllerInstances: /* @__PURE__ */ new Map([[name, controller]])
+      },
+      time
+    );
+    if (problems.length > 0) throw new RangeError(`certified guard refuses: ${problems.join("; ")}`);
+    this.targets.set(name, t);
+  }
+  resume(active) {
+    this.current = void 0;
+    this.resumed = active;
   }
   estimateErrorFor(t) {
     const e = this.options.estimateError;
@@ -216,9 +236,16 @@ var CertifiedSwitchGuard = class {
       this.current = t;
       t?.monitor.reset();
     }
+    const resumed = this.resumed === active;
+    this.resumed = void 0;
     if (!t || t.violation) return void 0;
     const reason = t.monitor.check(observation);
     if (reason === void 0) return void 0;
+    if (resumed)
+      return {
+        reason: `'${active}' resumed after the safety latch outside its certified region: ${reason} (${this.label(t)})`,
+        data: { V: t.monitor.lastValue, rho: t.rho, certificate: t.file, sha256: t.digest, resumed: true }
+      };
     t.violation = `t=${time.toFixed(3)} s: ${reason}`;
     return {
       reason: `${reason} (${this.label(t)})`,
@@ -416,34 +443,57 @@ function checkPolicyLaw(t, law) {
     );
   return problems;
 }
+function loadCertificate(controller, modelPath, certPath, given) {
+  for (const [what, path] of [
+    ["model", modelPath],
+    ["certificate", certPath]
+  ])
+    if (!existsSync(path)) throw new RangeError(`'${controller}': ${what} file ${path} not found`);
+  const model = loadModel(modelPath);
+  const checked = inspectCertificateFile(model, certPath, given);
+  if (!model.assumptions)
+    throw new RangeError(
+      `'${controller}': model ${modelPath} states no plant assumptions (plant, signals, actuator, control period), so it cannot be checked against a robot`
+    );
+  return {
+    controller,
+    file: basename(certPath),
+    model,
+    assumptions: model.assumptions,
+    rho: checked.rho,
+    signedBy: checked.signedBy,
+    digest: checked.digest
+  };
+}
+function targetOf(t) {
+  const n = t.model.stateDim;
+  const bounds = new LinearBounder(t.model);
+  const index = new Int32Array(n);
+  const radius = new Float64Array(n);
+  const names = t.assumptions.signals.map((s) => s.name);
+  const delayed = t.model.uncertainty.find((d) => d.kind === "delayed-command");
+  const within = delayed?.kind === "delayed-command" ? delayed.relative?.within : void 0;
+  return {
+    ...t,
+    bounds,
+    index,
+    radius,
+    lo: new Float64Array(n),
+    hi: new Float64Array(n),
+    monitor: new LyapunovMonitor(t.model, bounds, t.rho, index, radius, names),
+    delayed: within === void 0 ? void 0 : { within, action: -1, exact: new IntervalBounder(t.model) },
+    violation: void 0
+  };
+}
 async function createCertifiedGuard(options, context) {
-  const targets = Object.entries(options.certificates).map(([controller, entry]) => {
-    const modelPath = resolve(context.baseDir, entry.model);
-    const certPath = resolve(context.baseDir, entry.certificate);
-    for (const [what, path, given] of [
-      ["model", modelPath, entry.model],
-      ["certificate", certPath, entry.certificate]
-    ])
-      if (!existsSync(path))
-        throw new RangeError(
-          `'${controller}': ${what} file ${given} not found (resolved against ${context.baseDir})`
-        );
-    const model = loadModel(modelPath);
-    const checked = inspectCertificateFile(model, certPath, entry.certificate);
-    if (!model.assumptions)
-      throw new RangeError(
-        `'${controller}': model ${entry.model} states no plant assumptions (plant, signals, actuator, control period), so it cannot be checked against a robot`
-      );
-    return {
+  const targets = Object.entries(options.certificates).map(
+    ([controller, entry]) => loadCertificate(
       controller,
-      file: basename(certPath),
-      model,
-      assumptions: model.assumptions,
-      rho: checked.rho,
-      signedBy: checked.signedBy,
-      digest: checked.digest
-    };
-  });
+      resolve(context.baseDir, entry.model),
+      resolve(context.baseDir, entry.certificate),
+      entry.certificate
+    )
+  );
   return new CertifiedSwitchGuard(targets, options);
 }
 var certifiedGuardPlugin = {

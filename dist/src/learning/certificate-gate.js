@@ -53,12 +53,12 @@ async function judgeMode(mode, input) {
     return { passed: false, line: `${label}: re-verification failed to run: ${error.message}` };
   }
   mkdirSync(input.outDir, { recursive: true });
-  const base = path.join(input.outDir, mode.controller);
-  writeFileSync(`${base}.model.json`, `${JSON.stringify(json, null, 2)}
+  const written = reverifiedFiles(input.outDir, mode.controller);
+  writeFileSync(written.model, `${JSON.stringify(json, null, 2)}
 `);
-  writeFileSync(`${base}.cert.json`, `${JSON.stringify(certificate, null, 2)}
+  writeFileSync(written.certificate, `${JSON.stringify(certificate, null, 2)}
 `);
-  const where = `${path.basename(base)}.cert.json`;
+  const where = path.basename(written.certificate);
   if (certificate.result === "verified" && certificate.holeCheck.result === "verified")
     return {
       passed: true,
@@ -69,6 +69,10 @@ async function judgeMode(mode, input) {
     passed: false,
     line: `${label}: the candidate is not verified at rho ${rho}: ${why} (${where})`
   };
+}
+function reverifiedFiles(outDir, controller) {
+  const base = path.join(outDir, controller);
+  return { model: `${base}.model.json`, certificate: `${base}.cert.json` };
 }
 async function certificateGate(input) {
   if (input.certified.length === 0)
@@ -94,5 +98,6 @@ async function certificateGate(input) {
   };
 }
 export {
-  certificateGate
+  certificateGate,
+  reverifiedFiles
 };

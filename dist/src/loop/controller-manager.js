@@ -41,6 +41,8 @@ var ControllerManager = class _ControllerManager {
   activeSince = Number.NaN;
   activated = false;
   resetPending = false;
+  /** The safety layer was latched at the last check: the safe action, not the controller, drove the robot. */
+  certificateHeld = false;
   constructor(controllers, options = {}) {
     if (controllers.length === 0) throw new Error("controller manager: no controllers");
     const names = controllers.map((c) => c.name);
@@ -201,11 +203,23 @@ var ControllerManager = class _ControllerManager {
    * Adds a controller while the loop runs (a hot-swap candidate). It must already be configured
    * against `context` and warmed up: nothing slow may happen at the tick boundary. It is inactive
    * until a switch selects it; `data` (e.g. its version and hash) goes into the install event.
-   * Returns an error message for a duplicate name; otherwise undefined.
+   * With `certificate`, the guard checks it against the robot, the run and this controller's law
+   * and then governs the controller by it (admission and monitor), as it does a configured one.
+   * Returns an error message (a duplicate name, a certificate refused or no guard to take it) and
+   * installs nothing then; otherwise undefined.
    */
-  install(name, controller, data = {}) {
+  install(name, controller, data = {}, certificate) {
     if (this.entries.some((e) => e.name === name))
       return `a controller named '${name}' is already installed (${this.names.join(", ")})`;
+    if (certificate !== void 0) {
+      if (this.guard?.adopt === void 0)
+        return `'${name}' comes with a certificate, but the run has no guard that takes certificates (switching.guard: { kind: certified })`;
+      try {
+        this.guard.adopt(name, controller, certificate, this.lastTime);
+      } catch (error) {
+        return `'${name}' not installed: ${error.message}`;
+      }
+    }
     this.entries.push({ name, controller });
     const index = this.entries.length - 1;
     this.emit(this.lastTime, `installed ${name} as controller ${index}`, { installed: name, index, ...data });
@@ -432,6 +446,14 @@ var ControllerManager = class _ControllerManager {
    * fault's); without a fallback the safety layer latches.
    */
   monitorCertificate(observation, time, safety) {
+    if (safety.latched) {
+      this.certificateHeld = true;
+      return;
+    }
+    if (this.certificateHeld) {
+      this.certificateHeld = false;
+      this.guard?.resume?.(this.activeName);
+    }
     const found = this.guard?.monitor?.(this.activeName, observation, time) ?? this.active.monitorCertificate?.(observation, time);
     if (found === void 0) return;
     this.violations++;

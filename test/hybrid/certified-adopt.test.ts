@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CertifiedSwitchGuard,
+  createCertifiedGuard,
+} from '../../controllers/hybrid/certified-switch-guard.ts';
+import { policyControllerPlugin } from '../../controllers/policies/policy-controller.ts';
+import { SimRobot, simRobotOptions } from '../../sim/sim-robot.ts';
+import type { Controller, ControllerContext } from '../../src/core/controller.ts';
+import { EventBuffer } from '../../src/core/events.ts';
+import { ControllerManager } from '../../src/loop/controller-manager.ts';
+
+/**
+ * A certificate handed to the live guard with a controller installed while the loop runs (a new
+ * policy version): checked like a configured one before it governs anything, and a certified
+ * controller that resumes after a latch outside its region is stopped without the certificate being
+ * marked violated. The bundled tanh balance policy and its certificate (ρ 60), on the MuJoCo cart-pole.
+ */
+const repo = join(import.meta.dirname, '../..');
+const models = join(repo, 'controllers/hybrid/models/cartpole');
+const files = {
+  model: join(models, 'cartpole_policy.json'),
+  certificate: join(models, 'cartpole_policy.cert.json'),
+};
+const certifiedContract = join(repo, 'controllers/policies/examples/cartpole/cartpole-balance.contract.yaml');
+const otherContract = join(repo, 'configs/loop/sim-policy/policy.contract.yaml');
+
+let robot: SimRobot;
+let context: ControllerContext;
+let events: EventBuffer;
+
+async function policy(contract: string): Promise<Controller> {
+  const controller = await policyControllerPlugin.create(
+    policyControllerPlugin.schema.parse({ contract, backend: 'kernel' }),
+    { baseDir: repo, controlDt: 0.02, seed: 0 },
+  );
+  await controller.configure(context);
+  return controller;
+}
+
+async function configuredGuard(): Promise<{ guard: CertifiedSwitchGuard; balance: Controller }> {
+  const guard = await createCertifiedGuard(
+    { certificates: { balance: files }, admitBelow: 1 },
+    { baseDir: repo },
+  );
+  const balance = await policy(certifiedContract);
+  guard.configure({
+    ...context,
+    controllers: ['balance'],
+    controllerInstances: new Map([['balance', balance]]),
+  });
+  return { guard, balance };
+}
+
+beforeAll(async () => {
+  robot = await SimRobot.create(simRobotOptions.parse({ model: 'cartpole' }), 0.02);
+  events = new EventBuffer();
+  const { info } = robot;
+  context = { observation: info.observation, action: info.action, dt: 0.02, events, robot: info };
+});
+afterAll(() => robot.shutdown());
+
+/** An observation of the cart-pole (cart.pos, pole.angle, cart.vel, pole.angvel in the robot's order). */
+function state(values: Record<string, number>): Float64Array {
+  const obs = new Float64Array(context.observation.signals.length);
+  context.observation.signals.forEach((s, i) => {
+    obs[i] = values[s.name] ?? 0;
+  });
+  return obs;
+}
+
+describe('a certificate adopted for a controller installed while the loop runs', () => {
+  it('governs the installed version once its network is the certified one, and is logged with its hash', async () => {
+    const { guard } = await configuredGuard();
+    const v1 = await policy(certifiedContract);
+    guard.adopt('v1', v1, files, 12.5);
+    const said = events.events.find((e) =>
+      e.message.startsWith("'v1' is certified by cartpole_policy.cert.json"),
+    );
+    expect(said?.time).toBe(12.5);
+    expect(said?.data?.['sha256']).toMatch(/^[0-9a-f]{64}$/);
+    // Admission into v1 now asks its certificate: inside its region, and not outside.
+    const near = state({ 'pole.angle': 0.02 });
+    expect(guard.admit('balance', 'v1', near, 13, new Float64Array(1)).verdict).toBe('admit');
+    const far = guard.admit('balance', 'v1', state({ 'pole.angle': 0.7 }), 13, new Float64Array(1));
+    expect(far.verdict).toBe('defer');
+    expect(far.reason).toMatch(/is not below rho 60/);
+    expect(() => guard.adopt('v1', v1, files, 14)).toThrow(/'v1' already has a certificate/);
+  });
+
+  it('refuses a certificate for another network, and through the manager installs nothing', async () => {
+    const { guard, balance } = await configuredGuard();
+    const other = await policy(otherContract);
+    expect(() => guard.adopt('v2', other, files, 0)).toThrow(
+      /certified guard refuses: certificate cartpole_policy\.cert\.json for 'v2': policy 'v2' .* runs other weights than the certificate's controller/,
+    );
+    const manager = new ControllerManager([{ name: 'balance', controller: balance }], { guard });
+    expect(manager.install('v2', other, {}, files)).toMatch(/^'v2' not installed: certified guard refuses/);
+    expect(manager.names).toEqual(['balance']);
+    const unguarded = new ControllerManager([{ name: 'balance', controller: balance }]);
+    expect(unguarded.install('v2', other, {}, files)).toMatch(/the run has no guard that takes certificates/);
+  });
+
+  it('stops a certified controller that resumes after a latch outside its region, without marking the certificate violated', async () => {
+    const { guard } = await configuredGuard();
+    expect(guard.monitor('balance', state({ 'pole.angle': 0.05 }), 1)).toBeUndefined();
+    expect(guard.monitor('balance', state({ 'pole.angle': 0.049 }), 1.02)).toBeUndefined();
+    guard.resume('balance');
+    const resumed = guard.monitor('balance', state({ 'pole.angle': 0.7 }), 5);
+    expect(resumed?.reason).toMatch(
+      /^'balance' resumed after the safety latch outside its certified region: /,
+    );
+    expect(guard.certificateOf('balance')?.violation).toBeUndefined();
+    // The certificate still admits a later switch inside its region.
+    expect(
+      guard.admit('swingup', 'balance', state({ 'pole.angle': 0.02 }), 6, new Float64Array(1)).verdict,
+    ).toBe('admit');
+  });
+});
