@@ -161,8 +161,8 @@ async function configured<T extends Controller>(c: T, info: RobotInfo): Promise<
   return c;
 }
 
-/** The rig's certificate the guard and the monitor use (robust over its gap; not its delay). */
-const rigCertificate = 'cartpole/cartpole_lqr_rig';
+/** The rig's certificate the guard and the monitor use (robust over its gap and its 2 ms delay). */
+const rigCertificate = 'cartpole/cartpole_lqr_rig_delay';
 
 async function guardFor(
   info: RobotInfo,
@@ -396,6 +396,7 @@ async function soundness(): Promise<Record<string, unknown>> {
     ['path_tracking_u05', 'yang2024/path_tracking_u05'],
     ['cartpole_lqr', 'cartpole/cartpole_lqr'],
     ['cartpole_lqr_rig', 'cartpole/cartpole_lqr_rig'],
+    ['cartpole_lqr_rig_delay', 'cartpole/cartpole_lqr_rig_delay'],
     ['cartpole_policy', 'cartpole/cartpole_policy'],
   ];
   for (const [name, path] of shipped) {

@@ -211,13 +211,18 @@ describe('cart-pole dynamics in the verifier', () => {
 });
 
 describe('the shipped cart-pole certificates', () => {
-  for (const name of ['cartpole_lqr', 'cartpole_lqr_rig'] as const) {
+  const variantOf = {
+    cartpole_lqr: variants.sim,
+    cartpole_lqr_rig: variants.rig,
+    cartpole_lqr_rig_delay: rigWithDelay,
+  };
+  for (const name of ['cartpole_lqr', 'cartpole_lqr_rig', 'cartpole_lqr_rig_delay'] as const) {
     it(`${name}: checks against its model, and the model is what make.ts builds (the run-time LQR gain)`, async () => {
       const { model, cert } = shipped(name);
       const checked = inspectCertificate(model, cert);
       expect(checked.rho).toBe(model.spec.rho);
       expect(cert.result).toBe('verified');
-      const rebuilt = await buildModel(variants[name === 'cartpole_lqr' ? 'sim' : 'rig'], model.spec.rho);
+      const rebuilt = await buildModel(variantOf[name], model.spec.rho);
       expect(rebuilt).toEqual(JSON.parse(readFileSync(`${models}${name}.json`, 'utf8')));
     });
   }
