@@ -95,6 +95,7 @@ export type RoundOutcome =
   | 'gates-failed'
   | 'load-failed'
   | 'certificate-refused'
+  | 'swap-withdrawn'
   | 'shadow-refused'
   | 'learner-failed';
 
@@ -416,7 +417,14 @@ export async function runClosedLoop(
       },
       running,
     );
-    while (manager.activeName !== 'v0') await until(sleep(0.02));
+    const admitBy = performance.now() + loop.swap.admitWithin * 1000;
+    while (manager.activeName !== 'v0') {
+      if (performance.now() > admitBy && manager.withdrawSwitch() === 'v0')
+        throw new Error(
+          `the switch guard did not admit the deployed policy as v0 within ${loop.swap.admitWithin} s (swap.admitWithin): ${manager.lastGuardRefusal ?? 'no reason given'}`,
+        );
+      await until(sleep(0.02));
+    }
     if (publisher) {
       const run = new Date().toISOString();
       const sha = (v: string) => versions.get(v)?.sha256 ?? v;
@@ -486,6 +494,28 @@ export async function runClosedLoop(
       }
       datasets.push(result.dataset);
       const candidate = { version: candidateName, sha256: result.candidate.sha256 };
+      /** This round's record: the candidate's outcome, with what the shadow and the rollback saw. */
+      const close = (
+        outcome: RoundOutcome,
+        detail: string,
+        shadow: ShadowReport | null = null,
+        rollback: RollbackStatus | null = null,
+      ): void => {
+        rounds.push(
+          record(
+            round,
+            active,
+            activeVersion.sha256,
+            real,
+            result,
+            candidate,
+            outcome,
+            detail,
+            shadow,
+            rollback,
+          ),
+        );
+      };
       ledger(
         {
           kind: 'gates',
@@ -511,18 +541,7 @@ export async function runClosedLoop(
         running,
       );
       if (!result.gates.passed) {
-        rounds.push(
-          record(
-            round,
-            active,
-            activeVersion.sha256,
-            real,
-            result,
-            candidate,
-            'gates-failed',
-            'kept with its report in ' + job.dir,
-          ),
-        );
+        close('gates-failed', 'kept with its report in ' + job.dir);
         continue;
       }
       // Load and warm the candidate between ticks, off the loop's critical path.
@@ -537,9 +556,7 @@ export async function runClosedLoop(
           { kind: 'load-failed', round, version: candidateName, sha256: candidate.sha256, message },
           running,
         );
-        rounds.push(
-          record(round, active, activeVersion.sha256, real, result, candidate, 'load-failed', message),
-        );
+        close('load-failed', message);
         continue;
       }
       const certificate =
@@ -561,18 +578,7 @@ export async function runClosedLoop(
           },
           running,
         );
-        rounds.push(
-          record(
-            round,
-            active,
-            activeVersion.sha256,
-            real,
-            result,
-            candidate,
-            'certificate-refused',
-            refused,
-          ),
-        );
+        close('certificate-refused', refused);
         continue;
       }
       versions.set(candidateName, {
@@ -609,19 +615,7 @@ export async function runClosedLoop(
           running,
         );
         if (problem !== undefined) {
-          rounds.push(
-            record(
-              round,
-              active,
-              activeVersion.sha256,
-              real,
-              result,
-              candidate,
-              'shadow-refused',
-              problem,
-              shadow,
-            ),
-          );
+          close('shadow-refused', problem, shadow);
           continue;
         }
       }
@@ -663,6 +657,20 @@ export async function runClosedLoop(
         },
         running,
       );
+      // A guard may defer the swap (a certified candidate only inside its region): bounded.
+      const admitBy = performance.now() + loop.swap.admitWithin * 1000;
+      while (manager.activeName !== candidateName && performance.now() < admitBy) await until(sleep(0.02));
+      if (manager.activeName !== candidateName && manager.withdrawSwitch() === candidateName) {
+        monitor.cancel();
+        stopWatchingReturns();
+        const why = `the switch guard did not admit the swap within ${loop.swap.admitWithin} s (${manager.lastGuardRefusal ?? 'no reason given'}); ${active} stays`;
+        ledger(
+          { kind: 'swap-withdrawn', round, version: candidateName, sha256: candidate.sha256, message: why },
+          running,
+        );
+        close('swap-withdrawn', why, shadow);
+        continue;
+      }
       phase = 'watching the swap';
       while (monitor.status.verdict === 'watching') await until(sleep(0.1));
       stopWatchingReturns();
@@ -683,20 +691,7 @@ export async function runClosedLoop(
         );
         // The rollback takes effect at the next tick boundary.
         while (manager.activeName !== active) await until(sleep(0.02));
-        rounds.push(
-          record(
-            round,
-            active,
-            activeVersion.sha256,
-            real,
-            result,
-            candidate,
-            'rolled-back',
-            verdict.reason ?? '',
-            shadow,
-            verdict,
-          ),
-        );
+        close('rolled-back', verdict.reason ?? '', shadow, verdict);
       } else {
         ledger(
           {
@@ -708,20 +703,7 @@ export async function runClosedLoop(
           },
           running,
         );
-        rounds.push(
-          record(
-            round,
-            active,
-            activeVersion.sha256,
-            real,
-            result,
-            candidate,
-            'swapped-kept',
-            'kept after its rollback window',
-            shadow,
-            verdict,
-          ),
-        );
+        close('swapped-kept', 'kept after its rollback window', shadow, verdict);
       }
     }
     const finalCount = loop.episodes.final ?? loop.episodes.perRound;

@@ -72,9 +72,14 @@ export const loopFileSchema = z
         /** Refuse the swap when the shadow's actions differ from the deployed ones by more (mean |Δa|, robot units). */
         maxShadowDifference: z.number().positive().optional(),
         rollback: rollbackSchema.default({ window: 10, minEpisodes: 2 }),
+        /**
+         * Seconds the switch guard may defer the swap (a certified candidate is admitted only inside
+         * its proved region); after that the request is withdrawn and the deployed version stays.
+         */
+        admitWithin: z.number().positive().default(10),
       })
       .strict()
-      .default({ shadow: 2, rollback: { window: 10, minEpisodes: 2 } }),
+      .default({ shadow: 2, rollback: { window: 10, minEpisodes: 2 }, admitWithin: 10 }),
     learner: z
       .object({
         /** Added to the learner process's niceness (0–19): the loop keeps the CPU first. */

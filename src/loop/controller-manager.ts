@@ -134,6 +134,7 @@ export class ControllerManager {
   private resetPending = false;
   /** The safety layer was latched at the last check: the safe action, not the controller, drove the robot. */
   private certificateHeld = false;
+  private lastRefusal: string | undefined;
 
   constructor(controllers: readonly ManagedController[], options: ControllerManagerOptions = {}) {
     if (controllers.length === 0) throw new Error('controller manager: no controllers');
@@ -167,6 +168,22 @@ export class ControllerManager {
 
   get active(): Controller {
     return this.entries[this.activeIndex]!.controller;
+  }
+
+  /** Why the guard last deferred or denied a requested switch. */
+  get lastGuardRefusal(): string | undefined {
+    return this.lastRefusal;
+  }
+
+  /**
+   * Withdraws a requested switch the guard has not admitted yet (forced ones, a fallback or a
+   * rollback, cannot be withdrawn). Returns the name it was for, or undefined when none was pending.
+   */
+  withdrawSwitch(): string | undefined {
+    const pending = this.pending;
+    if (pending === undefined || pending.forced) return undefined;
+    this.pending = undefined;
+    return this.entries[pending.to]!.name;
   }
 
   /** Certificate violations the guard's monitor reported during the run. */
@@ -282,6 +299,7 @@ export class ControllerManager {
             },
           );
         }
+        this.lastRefusal = decision.reason;
         if (decision.verdict === 'deny') this.pending = undefined;
         else pending.deferralReported = true;
         return;

@@ -9,6 +9,7 @@ import { SimRobot, simRobotOptions } from '../../sim/sim-robot.ts';
 import type { Controller, ControllerContext } from '../../src/core/controller.ts';
 import { EventBuffer } from '../../src/core/events.ts';
 import { ControllerManager } from '../../src/loop/controller-manager.ts';
+import { createSafetyLayer, safetyOptionsSchema } from '../../src/safety/safety-layer.ts';
 
 /**
  * A certificate handed to the live guard with a controller installed while the loop runs (a new
@@ -115,5 +116,31 @@ describe('a certificate adopted for a controller installed while the loop runs',
     expect(
       guard.admit('swingup', 'balance', state({ 'pole.angle': 0.02 }), 6, new Float64Array(1)).verdict,
     ).toBe('admit');
+  });
+
+  it('a swap the guard keeps deferring can be withdrawn, with the guard’s reason kept', async () => {
+    const { guard, balance } = await configuredGuard();
+    const v1 = await policy(certifiedContract);
+    const manager = new ControllerManager([{ name: 'balance', controller: balance }], { guard });
+    manager.bind(context);
+    expect(manager.install('v1', v1, {}, files)).toBeUndefined();
+    const safety = createSafetyLayer(
+      safetyOptionsSchema.parse({}),
+      context.action,
+      context.observation,
+      events,
+    );
+    expect(manager.requestSwitch('v1', 'swap')).toBeUndefined();
+    const far = state({ 'pole.angle': 0.7 });
+    for (let k = 0; k < 3; k++) manager.beginTick(far, k * 0.02, new Float64Array(1), safety);
+    expect(manager.activeName).toBe('balance');
+    expect(manager.pendingSwitch).toBe('v1');
+    expect(manager.lastGuardRefusal).toMatch(/is not below rho 60/);
+    expect(manager.withdrawSwitch()).toBe('v1');
+    expect(manager.pendingSwitch).toBeUndefined();
+    expect(manager.withdrawSwitch()).toBeUndefined();
+    // Withdrawn: a state inside the region later switches nothing.
+    manager.beginTick(state({ 'pole.angle': 0.01 }), 0.1, new Float64Array(1), safety);
+    expect(manager.activeName).toBe('balance');
   });
 });

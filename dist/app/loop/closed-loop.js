@@ -277,7 +277,14 @@ async function runClosedLoop(loop, hooks = {}) {
       },
       running
     );
-    while (manager.activeName !== "v0") await until(sleep(0.02));
+    const admitBy = performance.now() + loop.swap.admitWithin * 1e3;
+    while (manager.activeName !== "v0") {
+      if (performance.now() > admitBy && manager.withdrawSwitch() === "v0")
+        throw new Error(
+          `the switch guard did not admit the deployed policy as v0 within ${loop.swap.admitWithin} s (swap.admitWithin): ${manager.lastGuardRefusal ?? "no reason given"}`
+        );
+      await until(sleep(0.02));
+    }
     if (publisher) {
       const run = (/* @__PURE__ */ new Date()).toISOString();
       const sha = (v) => versions.get(v)?.sha256 ?? v;
@@ -346,6 +353,22 @@ async function runClosedLoop(loop, hooks = {}) {
       }
       datasets.push(result2.dataset);
       const candidate = { version: candidateName, sha256: result2.candidate.sha256 };
+      const close = (outcome, detail, shadow2 = null, rollback = null) => {
+        rounds.push(
+          record(
+            round,
+            active,
+            activeVersion.sha256,
+            real,
+            result2,
+            candidate,
+            outcome,
+            detail,
+            shadow2,
+            rollback
+          )
+        );
+      };
       ledger(
         {
           kind: "gates",
@@ -360,18 +383,7 @@ async function runClosedLoop(loop, hooks = {}) {
         running
       );
       if (!result2.gates.passed) {
-        rounds.push(
-          record(
-            round,
-            active,
-            activeVersion.sha256,
-            real,
-            result2,
-            candidate,
-            "gates-failed",
-            "kept with its report in " + job.dir
-          )
-        );
+        close("gates-failed", "kept with its report in " + job.dir);
         continue;
       }
       let installed;
@@ -385,9 +397,7 @@ async function runClosedLoop(loop, hooks = {}) {
           { kind: "load-failed", round, version: candidateName, sha256: candidate.sha256, message },
           running
         );
-        rounds.push(
-          record(round, active, activeVersion.sha256, real, result2, candidate, "load-failed", message)
-        );
+        close("load-failed", message);
         continue;
       }
       const certificate = policyCertificate && reverifiedFiles(path.dirname(result2.candidate.onnx), policyName);
@@ -408,18 +418,7 @@ async function runClosedLoop(loop, hooks = {}) {
           },
           running
         );
-        rounds.push(
-          record(
-            round,
-            active,
-            activeVersion.sha256,
-            real,
-            result2,
-            candidate,
-            "certificate-refused",
-            refused2
-          )
-        );
+        close("certificate-refused", refused2);
         continue;
       }
       versions.set(candidateName, {
@@ -449,19 +448,7 @@ async function runClosedLoop(loop, hooks = {}) {
           running
         );
         if (problem2 !== void 0) {
-          rounds.push(
-            record(
-              round,
-              active,
-              activeVersion.sha256,
-              real,
-              result2,
-              candidate,
-              "shadow-refused",
-              problem2,
-              shadow
-            )
-          );
+          close("shadow-refused", problem2, shadow);
           continue;
         }
       }
@@ -499,6 +486,19 @@ async function runClosedLoop(loop, hooks = {}) {
         },
         running
       );
+      const admitBy2 = performance.now() + loop.swap.admitWithin * 1e3;
+      while (manager.activeName !== candidateName && performance.now() < admitBy2) await until(sleep(0.02));
+      if (manager.activeName !== candidateName && manager.withdrawSwitch() === candidateName) {
+        monitor.cancel();
+        stopWatchingReturns();
+        const why = `the switch guard did not admit the swap within ${loop.swap.admitWithin} s (${manager.lastGuardRefusal ?? "no reason given"}); ${active} stays`;
+        ledger(
+          { kind: "swap-withdrawn", round, version: candidateName, sha256: candidate.sha256, message: why },
+          running
+        );
+        close("swap-withdrawn", why, shadow);
+        continue;
+      }
       phase = "watching the swap";
       while (monitor.status.verdict === "watching") await until(sleep(0.1));
       stopWatchingReturns();
@@ -518,20 +518,7 @@ async function runClosedLoop(loop, hooks = {}) {
           running
         );
         while (manager.activeName !== active) await until(sleep(0.02));
-        rounds.push(
-          record(
-            round,
-            active,
-            activeVersion.sha256,
-            real,
-            result2,
-            candidate,
-            "rolled-back",
-            verdict.reason ?? "",
-            shadow,
-            verdict
-          )
-        );
+        close("rolled-back", verdict.reason ?? "", shadow, verdict);
       } else {
         ledger(
           {
@@ -543,20 +530,7 @@ async function runClosedLoop(loop, hooks = {}) {
           },
           running
         );
-        rounds.push(
-          record(
-            round,
-            active,
-            activeVersion.sha256,
-            real,
-            result2,
-            candidate,
-            "swapped-kept",
-            "kept after its rollback window",
-            shadow,
-            verdict
-          )
-        );
+        close("swapped-kept", "kept after its rollback window", shadow, verdict);
       }
     }
     const finalCount = loop.episodes.final ?? loop.episodes.perRound;

@@ -43,6 +43,7 @@ var ControllerManager = class _ControllerManager {
   resetPending = false;
   /** The safety layer was latched at the last check: the safe action, not the controller, drove the robot. */
   certificateHeld = false;
+  lastRefusal;
   constructor(controllers, options = {}) {
     if (controllers.length === 0) throw new Error("controller manager: no controllers");
     const names = controllers.map((c) => c.name);
@@ -70,6 +71,20 @@ var ControllerManager = class _ControllerManager {
   }
   get active() {
     return this.entries[this.activeIndex].controller;
+  }
+  /** Why the guard last deferred or denied a requested switch. */
+  get lastGuardRefusal() {
+    return this.lastRefusal;
+  }
+  /**
+   * Withdraws a requested switch the guard has not admitted yet (forced ones, a fallback or a
+   * rollback, cannot be withdrawn). Returns the name it was for, or undefined when none was pending.
+   */
+  withdrawSwitch() {
+    const pending = this.pending;
+    if (pending === void 0 || pending.forced) return void 0;
+    this.pending = void 0;
+    return this.entries[pending.to].name;
   }
   /** Certificate violations the guard's monitor reported during the run. */
   get certificateViolations() {
@@ -174,6 +189,7 @@ var ControllerManager = class _ControllerManager {
             }
           );
         }
+        this.lastRefusal = decision.reason;
         if (decision.verdict === "deny") this.pending = void 0;
         else pending.deferralReported = true;
         return;
