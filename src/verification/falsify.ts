@@ -52,7 +52,12 @@ export function falsify(
         : Math.max(f.decrease(p), f.boxExcess(p), rateExcess(p));
 
   let attempts = 0;
-  for (let s = 0; s < config.starts && attempts < config.starts * 50; attempts++) {
+  let s = 0;
+  // Starts are uniform in the region. Where S is a small part of B (a small ρ) few uniform points
+  // lie in it, so once those attempts are spent the rest of the starts are pulled towards x* (the
+  // origin of the verifier's coordinates) until they lie in S, then put back into their region box.
+  for (; s < config.starts && attempts < config.starts * 100; attempts++) {
+    const pull = attempts >= config.starts * 50;
     let pick = rng.uniform() * total;
     let box = region[0]!;
     for (let k = 0; k < region.length; k++) {
@@ -61,6 +66,10 @@ export function falsify(
       if (pick <= 0) break;
     }
     for (let i = 0; i < dims; i++) x[i] = rng.range(box.lo[i]!, box.up[i]!);
+    if (pull) {
+      for (let k = 0; k < 60 && !(f.value(x) < rho); k++) for (let i = 0; i < n; i++) x[i] = 0.5 * x[i]!;
+      for (let i = 0; i < n; i++) x[i] = Math.min(box.up[i]!, Math.max(box.lo[i]!, x[i]!));
+    }
     if (!(f.value(x) < rho)) continue;
     s++;
     for (let step = 0; step < config.steps; step++) {

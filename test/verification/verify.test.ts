@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { certify, checkCertificate } from '../../src/verification/certificate.ts';
 import { falsify } from '../../src/verification/falsify.ts';
 import { ForwardModel } from '../../src/verification/forward.ts';
-import { parseModel, withRho } from '../../src/verification/model.ts';
+import { parseModel, regionBoxes, withRho } from '../../src/verification/model.ts';
+import { lqrModelFile } from '../support/small-policy.ts';
 import { fixture, fixturePath, rawFixture } from './fixtures.ts';
 
 describe('verifier on the published pendulum models', () => {
@@ -67,6 +69,28 @@ describe('verifier on the published pendulum models', () => {
     const raw2 = rawFixture('pendulum_u6');
     raw2.spec.kappa = 0.01;
     expect(() => checkCertificate(parseModel(raw2), certificate)).toThrow(/kappa 0.001 differs/);
+  });
+});
+
+describe('the falsifier on a small level set', () => {
+  it('the falsifier finds a violation inside a level set that is a tiny part of B', () => {
+    // The cart-pole's LQR law pushing the wrong way, at ρ 5 with an estimate error: S is a tiny
+    // part of B, so uniform points of B hardly ever lie in it (10,000 found none), and the falsifier
+    // pulls its later starts towards x*. Branch-and-bound alone had not refuted it after 60 s.
+    const raw = JSON.parse(readFileSync(lqrModelFile, 'utf8'));
+    raw.controller.layers[0].weight[0] = raw.controller.layers[0].weight[0].map((w: number) => -w);
+    raw.uncertainty = { estimate_error: [0.001, 0.001, 0.001, 0.001] };
+    raw.spec.inner_level = 0.2;
+    const wrong = withRho(parseModel(raw), 5);
+    const found = falsify(
+      wrong,
+      regionBoxes(wrong.spec.boxLo, wrong.spec.boxUp, wrong.spec.hole, wrong.uncertainty),
+      5,
+    );
+    expect(found?.reason).toBe('decrease');
+    const f = new ForwardModel(wrong);
+    expect(f.value(found!.x)).toBeLessThan(5);
+    expect(f.decrease(found!.x)).toBeGreaterThan(0);
   });
 });
 

@@ -25,7 +25,9 @@ function falsify(model, region, rho, config = defaultFalsifierConfig) {
   const rateExcess = (p) => rate ? commandRateAt(f, p, next) - rate.limit : Number.NEGATIVE_INFINITY;
   const violation = (p) => f.value(p) > rho ? Number.NEGATIVE_INFINITY : f.value(p) < model.spec.innerLevel ? rateExcess(p) : Math.max(f.decrease(p), f.boxExcess(p), rateExcess(p));
   let attempts = 0;
-  for (let s = 0; s < config.starts && attempts < config.starts * 50; attempts++) {
+  let s = 0;
+  for (; s < config.starts && attempts < config.starts * 100; attempts++) {
+    const pull = attempts >= config.starts * 50;
     let pick = rng.uniform() * total;
     let box = region[0];
     for (let k = 0; k < region.length; k++) {
@@ -34,6 +36,10 @@ function falsify(model, region, rho, config = defaultFalsifierConfig) {
       if (pick <= 0) break;
     }
     for (let i = 0; i < dims; i++) x[i] = rng.range(box.lo[i], box.up[i]);
+    if (pull) {
+      for (let k = 0; k < 60 && !(f.value(x) < rho); k++) for (let i = 0; i < n; i++) x[i] = 0.5 * x[i];
+      for (let i = 0; i < n; i++) x[i] = Math.min(box.up[i], Math.max(box.lo[i], x[i]));
+    }
     if (!(f.value(x) < rho)) continue;
     s++;
     for (let step = 0; step < config.steps; step++) {
