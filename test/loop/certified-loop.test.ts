@@ -114,7 +114,7 @@ describe('tether loop with a certified policy', () => {
         run,
         rig,
         finetune: path.join(repo, 'configs/loop/cartpole-h2o.yaml'),
-        rounds: 2,
+        rounds: 3,
         episodes: { perRound: 3, horizon: 2, final: 2 },
         // The fitted Q evaluation has its own tests; here every candidate is judged by the others.
         gates: { sim: { episodes: 3 }, fqe: { enabled: false } },
@@ -127,18 +127,19 @@ describe('tether loop with a certified policy', () => {
       { kind: config.finetune.environment.kind, ...(config.finetune.environment.options as object) },
       { what: 'test', baseDir: path.dirname(config.finetune.file) },
     );
-    // Round 0: a stiffer law, re-verified and swapped in. Round 1: a law that passes the gate, but
-    // whose certificate is edited between the gate and the install (ρ raised): the guard refuses it.
-    // (A candidate the gate refutes is test/learning/certificate-gate.test.ts's.)
+    // Round 0: a stiffer law, re-verified and swapped in. Round 1: the law pushing the wrong way,
+    // refuted by the certificate gate. Round 2: a law that passes the gate, but whose certificate is
+    // edited between the gate and the install (ρ raised): the guard refuses it.
     const candidates = [
       await exportLinearPolicy(path.join(dir, 'c0'), 1.1),
-      await exportLinearPolicy(path.join(dir, 'c1'), 1.05),
+      await exportLinearPolicy(path.join(dir, 'c1'), -1),
+      await exportLinearPolicy(path.join(dir, 'c2'), 1.05),
     ];
     const gated = candidateLearner(dir, task, (job) => ({ candidate: candidates[job.round]! }));
     const learner = {
       learn: async (job: Parameters<typeof gated.learn>[0]) => {
         const result = await gated.learn(job);
-        if (job.round === 1 && result.gates.passed) {
+        if (job.round === 2 && result.gates.passed) {
           const files = reverifiedFiles(path.dirname(result.candidate.onnx), 'policy');
           const edited = JSON.parse(readFileSync(files.certificate, 'utf8'));
           edited.rho = 50;
@@ -149,13 +150,19 @@ describe('tether loop with a certified policy', () => {
     };
     const result = await runClosedLoop(config, { learner });
 
-    expect(result.rounds.map((r) => r.outcome)).toEqual(['swapped-kept', 'certificate-refused']);
-    const [kept, edited] = result.rounds;
+    expect(result.rounds.map((r) => r.outcome)).toEqual([
+      'swapped-kept',
+      'gates-failed',
+      'certificate-refused',
+    ]);
+    const [kept, refuted, edited] = result.rounds;
     const certificateCheck = (r: typeof kept) => r!.gates!.checks.find((c) => c.name === 'certificate')!;
     expect(certificateCheck(kept).detail).toMatch(/VERIFIED for the candidate at rho 5/);
+    expect(certificateCheck(refuted).passed).toBe(false);
+    expect(certificateCheck(refuted).detail).toMatch(/refuted: counterexample/);
     expect(certificateCheck(edited).passed).toBe(true);
     expect(edited!.detail).toMatch(
-      /^'v2' not installed: certificate \S+policy\.cert\.json: its content does not match its integrity digest/,
+      /^'v3' not installed: certificate \S+policy\.cert\.json: its content does not match its integrity digest/,
     );
     expect(result.final!.version).toBe('v1');
     expect(result.latched).toBeUndefined();
@@ -163,15 +170,15 @@ describe('tether loop with a certified policy', () => {
     const events = [];
     for (const file of result.logs) if (existsSync(file)) events.push(...(await readLog(file)).events);
     const guard = events.filter((e) => e.source === 'certified-guard').map((e) => e.message);
-    // v0 runs under the config's certificate, v1 under its own; v2 never got one.
+    // v0 runs under the config's certificate, v1 under its own; v3 never got one.
     expect(guard.some((m) => /^'v0' is certified by policy\.cert\.json \(sha256 /.test(m))).toBe(true);
     expect(guard.some((m) => /^'v1' is certified by policy\.cert\.json \(sha256 /.test(m))).toBe(true);
-    expect(guard.some((m) => /'v2' is certified/.test(m))).toBe(false);
+    expect(guard.some((m) => /'v3' is certified/.test(m))).toBe(false);
     // The swap into v1 was admitted by its certificate, with V's sound bound below ρ.
     expect(guard.some((m) => /^v0 → v1 certified: V <= [\d.e-]+ < rho 5 over the estimate box/.test(m))).toBe(
       true,
     );
-    // Six episodes and the final two ended in the loop's latch and restarted from a rig reset,
+    // Nine episodes and the final two ended in the loop's latch and restarted from a rig reset,
     // under certified versions: the monitor reported nothing.
     expect(events.filter((e) => e.source === 'certificate-monitor')).toEqual([]);
     expect(readFileSync(path.join(dir, 'out', 'ledger.jsonl'), 'utf8')).toMatch(
