@@ -107,6 +107,9 @@ interface Target {
   violation: string | undefined;
 }
 
+/** The answer to a deferral the manager already reported: shared, so a pending switch allocates nothing. */
+const quietDeferral: SwitchDecision = Object.freeze({ verdict: 'defer', reason: '' });
+
 function fmt(values: ArrayLike<number>): string {
   return `[${Array.from(values, (v) => Number(v.toPrecision(6))).join(', ')}]`;
 }
@@ -115,6 +118,8 @@ export class CertifiedSwitchGuard implements SwitchGuard {
   readonly name = 'certified';
   private readonly targets = new Map<string, Target>();
   private readonly range = new Float64Array(2);
+  /** The last base-case check: the command sent and the enclosure of the controller's command. */
+  private readonly baseCase = new Float64Array(3);
   private events: EventSink | undefined;
   /** The target the monitor is following. */
   private current: Target | undefined;
@@ -257,48 +262,68 @@ export class CertifiedSwitchGuard implements SwitchGuard {
     observation: Float64Array,
     time: number,
     lastCommand?: Float64Array,
+    explain = true,
   ): SwitchDecision {
     const t = this.targets.get(to);
     if (!t) return { verdict: 'admit', reason: `'${to}' has no certificate: not checked` };
-    // Deferred, not denied: a rule would only ask again at once. The request stays pending, reported once.
+    // Deferred, not denied: a rule would only ask again at once. The request stays pending, reported
+    // once; while it does, a deferral that need not be explained allocates nothing.
     if (t.violation)
-      return {
-        verdict: 'defer',
-        reason: `${this.label(t)} was violated in this run (${t.violation}); not admitted again`,
-      };
+      return explain
+        ? {
+            verdict: 'defer',
+            reason: `${this.label(t)} was violated in this run (${t.violation}); not admitted again`,
+          }
+        : quietDeferral;
     for (let i = 0; i < t.index.length; i++)
       if (!Number.isFinite(observation[t.index[i]!]!))
-        return { verdict: 'defer', reason: `non-finite ${t.assumptions.signals[i]!.name}` };
+        return explain
+          ? { verdict: 'defer', reason: `non-finite ${t.assumptions.signals[i]!.name}` }
+          : quietDeferral;
     const outside = this.box(t, observation);
-    const data = { rho: t.rho, certificate: t.file, sha256: t.digest, plant: t.assumptions.plant };
     if (outside >= 0) {
+      if (!explain) return quietDeferral;
       const s = t.assumptions.signals[outside]!;
       return {
         verdict: 'defer',
         reason: `${s.name} ${fmt([observation[t.index[outside]!]!])} ± ${t.radius[outside]} leaves the verified box [${t.model.spec.boxLo[outside]}, ${t.model.spec.boxUp[outside]}] of ${this.label(t)}`,
-        data,
+        data: this.dataOf(t),
       };
     }
     t.bounds.valueRange(t.lo, t.hi, this.range);
     const vUp = this.range[1]!;
-    if (vUp < this.options.admitBelow * t.rho) {
-      const previous = this.previousCommand(t, lastCommand);
-      if (previous.problem !== undefined)
-        return { verdict: 'defer', reason: previous.problem, data: { ...data, V: vUp } };
-      const reason = `certified: V <= ${vUp.toPrecision(5)} < rho ${t.rho} over the estimate box${previous.note}, by ${this.label(t)}`;
-      this.events?.emit({
-        time,
-        kind: 'certificate',
-        source: 'certified-guard',
-        message: `${from} → ${to} ${reason}`,
-        data: { ...data, V: vUp },
-      });
-      return { verdict: 'admit', reason, data: { ...data, V: vUp } };
-    }
+    if (!(vUp < this.options.admitBelow * t.rho))
+      return explain
+        ? {
+            verdict: 'defer',
+            reason: `V <= ${vUp.toPrecision(5)} is not below rho ${t.rho}${this.options.admitBelow < 1 ? ` × ${this.options.admitBelow}` : ''} (${this.label(t)})`,
+            data: this.dataOf(t, vUp),
+          }
+        : quietDeferral;
+    const previous = this.previousCommand(t, lastCommand);
+    if (previous !== 'within')
+      return explain
+        ? { verdict: 'defer', reason: this.previousCommandProblem(t, previous), data: this.dataOf(t, vUp) }
+        : quietDeferral;
+    const reason = `certified: V <= ${vUp.toPrecision(5)} < rho ${t.rho} over the estimate box${this.previousCommandNote(t)}, by ${this.label(t)}`;
+    const data = this.dataOf(t, vUp);
+    this.events?.emit({
+      time,
+      kind: 'certificate',
+      source: 'certified-guard',
+      message: `${from} → ${to} ${reason}`,
+      data,
+    });
+    return { verdict: 'admit', reason, data };
+  }
+
+  private dataOf(t: Target, V?: number): Record<string, number | string> {
     return {
-      verdict: 'defer',
-      reason: `V <= ${vUp.toPrecision(5)} is not below rho ${t.rho}${this.options.admitBelow < 1 ? ` × ${this.options.admitBelow}` : ''} (${this.label(t)})`,
-      data: { ...data, V: vUp },
+      rho: t.rho,
+      certificate: t.file,
+      sha256: t.digest,
+      plant: t.assumptions.plant,
+      ...(V === undefined ? {} : { V }),
     };
   }
 
@@ -306,29 +331,37 @@ export class CertifiedSwitchGuard implements SwitchGuard {
    * The base case of a relative delayed command: the command sent last (applied during the first
    * physics steps of the next period) within Δ of the certified controller's command at every
    * state of the estimate box, [u_hi − Δ, u_lo + Δ] for the command's enclosure [u_lo, u_hi].
+   * `within` also when the certificate has no such bound. Leaves the command and the enclosure in
+   * `baseCase` for the messages.
    */
   private previousCommand(
     t: Target,
     lastCommand: Float64Array | undefined,
-  ): { problem?: string; note: string } {
+  ): 'within' | 'unknown' | 'outside' {
     const d = t.delayed;
-    if (!d) return { note: '' };
+    if (!d) return 'within';
     const sent = d.action >= 0 ? lastCommand?.[d.action] : undefined;
-    if (sent === undefined)
-      return {
-        problem: `the last command sent is unknown here, and ${this.label(t)} covers the input delay only for a previous command within ${d.within} of its controller's`,
-        note: '',
-      };
+    if (sent === undefined) return 'unknown';
     const u = d.exact.control(t.lo, t.hi);
-    const [lo, hi] = [down(u.hi - d.within), up(u.lo + d.within)];
-    if (!(sent >= lo && sent <= hi))
-      return {
-        problem: `the last command sent, ${Number(sent.toPrecision(6))} ${t.assumptions.action.unit}, is not within ${d.within} of the certified controller's command ${fmt([u.lo, u.hi])} over the estimate box (the input delay applies it first; ${this.label(t)})`,
-        note: '',
-      };
-    return {
-      note: ` and the last command sent, ${Number(sent.toPrecision(6))}, within ${d.within} of the controller's ${fmt([u.lo, u.hi])}`,
-    };
+    this.baseCase[0] = sent;
+    this.baseCase[1] = u.lo;
+    this.baseCase[2] = u.hi;
+    return sent >= down(u.hi - d.within) && sent <= up(u.lo + d.within) ? 'within' : 'outside';
+  }
+
+  private previousCommandProblem(t: Target, found: 'unknown' | 'outside'): string {
+    const d = t.delayed!;
+    const [sent, lo, hi] = this.baseCase;
+    return found === 'unknown'
+      ? `the last command sent is unknown here, and ${this.label(t)} covers the input delay only for a previous command within ${d.within} of its controller's`
+      : `the last command sent, ${Number(sent!.toPrecision(6))} ${t.assumptions.action.unit}, is not within ${d.within} of the certified controller's command ${fmt([lo!, hi!])} over the estimate box (the input delay applies it first; ${this.label(t)})`;
+  }
+
+  private previousCommandNote(t: Target): string {
+    const d = t.delayed;
+    if (!d) return '';
+    const [sent, lo, hi] = this.baseCase;
+    return ` and the last command sent, ${Number(sent!.toPrecision(6))}, within ${d.within} of the controller's ${fmt([lo!, hi!])}`;
   }
 
   monitor(active: string, observation: Float64Array, time: number): MonitorViolation | undefined {

@@ -39,7 +39,10 @@ export interface SwitchGuard {
   configure?(context: GuardContext): void | Promise<void>;
   /**
    * `lastCommand` is the command the loop sent last (the one a delayed actuator still applies at
-   * the start of the next period).
+   * the start of the next period). `explain` false: the manager already reported why this request
+   * was deferred and will not read the reason of another deferral, so a guard may return one shared
+   * decision with no reason and allocate nothing while the request stays pending (an admission or
+   * a denial is always explained).
    */
   admit(
     from: string,
@@ -47,6 +50,7 @@ export interface SwitchGuard {
     observation: Float64Array,
     time: number,
     lastCommand: Float64Array,
+    explain?: boolean,
   ): SwitchDecision;
   /**
    * Called by the manager at the start of every tick with the active controller's name: checks that

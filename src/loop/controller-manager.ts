@@ -285,7 +285,7 @@ export class ControllerManager {
     const from = this.activeName;
     const to = this.entries[pending.to]!.name;
     if (!pending.forced && this.guard) {
-      const decision = this.guard.admit(from, to, observation, time, lastCommand);
+      const decision = this.guard.admit(from, to, observation, time, lastCommand, !pending.deferralReported);
       if (decision.verdict !== 'admit') {
         if (decision.verdict === 'deny' || !pending.deferralReported) {
           this.emit(
@@ -299,7 +299,7 @@ export class ControllerManager {
             },
           );
         }
-        this.lastRefusal = decision.reason;
+        if (decision.reason !== '') this.lastRefusal = decision.reason;
         if (decision.verdict === 'deny') this.pending = undefined;
         else pending.deferralReported = true;
         return;

@@ -136,6 +136,13 @@ describe('a certificate adopted for a controller installed while the loop runs',
     expect(manager.activeName).toBe('balance');
     expect(manager.pendingSwitch).toBe('v1');
     expect(manager.lastGuardRefusal).toMatch(/is not below rho 60/);
+    // Once reported, a deferral is answered with one shared decision: nothing is built per tick.
+    const quiet = guard.admit('balance', 'v1', far, 0.1, new Float64Array(1), false);
+    expect(quiet).toEqual({ verdict: 'defer', reason: '' });
+    expect(guard.admit('balance', 'v1', far, 0.12, new Float64Array(1), false)).toBe(quiet);
+    expect(
+      guard.admit('balance', 'v1', state({ 'pole.angle': 0.01 }), 0.14, new Float64Array(1), false).verdict,
+    ).toBe('admit');
     expect(manager.withdrawSwitch()).toBe('v1');
     expect(manager.pendingSwitch).toBeUndefined();
     expect(manager.withdrawSwitch()).toBeUndefined();

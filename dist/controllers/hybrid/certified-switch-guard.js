@@ -39,6 +39,7 @@ var certifiedGuardOptions = z.object({
   /** Admit only where the bound of V is below this share of ρ (default 1). */
   admitBelow: z.number().positive().max(1).default(1)
 }).strict();
+var quietDeferral = Object.freeze({ verdict: "defer", reason: "" });
 function fmt(values) {
   return `[${Array.from(values, (v) => Number(v.toPrecision(6))).join(", ")}]`;
 }
@@ -51,6 +52,8 @@ var CertifiedSwitchGuard = class {
   name = "certified";
   targets = /* @__PURE__ */ new Map();
   range = new Float64Array(2);
+  /** The last base-case check: the command sent and the enclosure of the controller's command. */
+  baseCase = new Float64Array(3);
   events;
   /** The target the monitor is following. */
   current;
@@ -162,73 +165,86 @@ var CertifiedSwitchGuard = class {
   label(t) {
     return `certificate ${t.file} (sha256 ${t.digest.slice(0, 12)}…, plant ${t.assumptions.plant})`;
   }
-  admit(from, to, observation, time, lastCommand) {
+  admit(from, to, observation, time, lastCommand, explain = true) {
     const t = this.targets.get(to);
     if (!t) return { verdict: "admit", reason: `'${to}' has no certificate: not checked` };
     if (t.violation)
-      return {
+      return explain ? {
         verdict: "defer",
         reason: `${this.label(t)} was violated in this run (${t.violation}); not admitted again`
-      };
+      } : quietDeferral;
     for (let i = 0; i < t.index.length; i++)
       if (!Number.isFinite(observation[t.index[i]]))
-        return { verdict: "defer", reason: `non-finite ${t.assumptions.signals[i].name}` };
+        return explain ? { verdict: "defer", reason: `non-finite ${t.assumptions.signals[i].name}` } : quietDeferral;
     const outside = this.box(t, observation);
-    const data = { rho: t.rho, certificate: t.file, sha256: t.digest, plant: t.assumptions.plant };
     if (outside >= 0) {
+      if (!explain) return quietDeferral;
       const s = t.assumptions.signals[outside];
       return {
         verdict: "defer",
         reason: `${s.name} ${fmt([observation[t.index[outside]]])} ± ${t.radius[outside]} leaves the verified box [${t.model.spec.boxLo[outside]}, ${t.model.spec.boxUp[outside]}] of ${this.label(t)}`,
-        data
+        data: this.dataOf(t)
       };
     }
     t.bounds.valueRange(t.lo, t.hi, this.range);
     const vUp = this.range[1];
-    if (vUp < this.options.admitBelow * t.rho) {
-      const previous = this.previousCommand(t, lastCommand);
-      if (previous.problem !== void 0)
-        return { verdict: "defer", reason: previous.problem, data: { ...data, V: vUp } };
-      const reason = `certified: V <= ${vUp.toPrecision(5)} < rho ${t.rho} over the estimate box${previous.note}, by ${this.label(t)}`;
-      this.events?.emit({
-        time,
-        kind: "certificate",
-        source: "certified-guard",
-        message: `${from} → ${to} ${reason}`,
-        data: { ...data, V: vUp }
-      });
-      return { verdict: "admit", reason, data: { ...data, V: vUp } };
-    }
+    if (!(vUp < this.options.admitBelow * t.rho))
+      return explain ? {
+        verdict: "defer",
+        reason: `V <= ${vUp.toPrecision(5)} is not below rho ${t.rho}${this.options.admitBelow < 1 ? ` × ${this.options.admitBelow}` : ""} (${this.label(t)})`,
+        data: this.dataOf(t, vUp)
+      } : quietDeferral;
+    const previous = this.previousCommand(t, lastCommand);
+    if (previous !== "within")
+      return explain ? { verdict: "defer", reason: this.previousCommandProblem(t, previous), data: this.dataOf(t, vUp) } : quietDeferral;
+    const reason = `certified: V <= ${vUp.toPrecision(5)} < rho ${t.rho} over the estimate box${this.previousCommandNote(t)}, by ${this.label(t)}`;
+    const data = this.dataOf(t, vUp);
+    this.events?.emit({
+      time,
+      kind: "certificate",
+      source: "certified-guard",
+      message: `${from} → ${to} ${reason}`,
+      data
+    });
+    return { verdict: "admit", reason, data };
+  }
+  dataOf(t, V) {
     return {
-      verdict: "defer",
-      reason: `V <= ${vUp.toPrecision(5)} is not below rho ${t.rho}${this.options.admitBelow < 1 ? ` × ${this.options.admitBelow}` : ""} (${this.label(t)})`,
-      data: { ...data, V: vUp }
+      rho: t.rho,
+      certificate: t.file,
+      sha256: t.digest,
+      plant: t.assumptions.plant,
+      ...V === void 0 ? {} : { V }
     };
   }
   /**
    * The base case of a relative delayed command: the command sent last (applied during the first
    * physics steps of the next period) within Δ of the certified controller's command at every
    * state of the estimate box, [u_hi − Δ, u_lo + Δ] for the command's enclosure [u_lo, u_hi].
+   * `within` also when the certificate has no such bound. Leaves the command and the enclosure in
+   * `baseCase` for the messages.
    */
   previousCommand(t, lastCommand) {
     const d = t.delayed;
-    if (!d) return { note: "" };
+    if (!d) return "within";
     const sent = d.action >= 0 ? lastCommand?.[d.action] : void 0;
-    if (sent === void 0)
-      return {
-        problem: `the last command sent is unknown here, and ${this.label(t)} covers the input delay only for a previous command within ${d.within} of its controller's`,
-        note: ""
-      };
+    if (sent === void 0) return "unknown";
     const u = d.exact.control(t.lo, t.hi);
-    const [lo, hi] = [down(u.hi - d.within), up(u.lo + d.within)];
-    if (!(sent >= lo && sent <= hi))
-      return {
-        problem: `the last command sent, ${Number(sent.toPrecision(6))} ${t.assumptions.action.unit}, is not within ${d.within} of the certified controller's command ${fmt([u.lo, u.hi])} over the estimate box (the input delay applies it first; ${this.label(t)})`,
-        note: ""
-      };
-    return {
-      note: ` and the last command sent, ${Number(sent.toPrecision(6))}, within ${d.within} of the controller's ${fmt([u.lo, u.hi])}`
-    };
+    this.baseCase[0] = sent;
+    this.baseCase[1] = u.lo;
+    this.baseCase[2] = u.hi;
+    return sent >= down(u.hi - d.within) && sent <= up(u.lo + d.within) ? "within" : "outside";
+  }
+  previousCommandProblem(t, found) {
+    const d = t.delayed;
+    const [sent, lo, hi] = this.baseCase;
+    return found === "unknown" ? `the last command sent is unknown here, and ${this.label(t)} covers the input delay only for a previous command within ${d.within} of its controller's` : `the last command sent, ${Number(sent.toPrecision(6))} ${t.assumptions.action.unit}, is not within ${d.within} of the certified controller's command ${fmt([lo, hi])} over the estimate box (the input delay applies it first; ${this.label(t)})`;
+  }
+  previousCommandNote(t) {
+    const d = t.delayed;
+    if (!d) return "";
+    const [sent, lo, hi] = this.baseCase;
+    return ` and the last command sent, ${Number(sent.toPrecision(6))}, within ${d.within} of the controller's ${fmt([lo, hi])}`;
   }
   monitor(active, observation, time) {
     const t = this.targets.get(active);

@@ -175,7 +175,7 @@ var ControllerManager = class _ControllerManager {
     const from = this.activeName;
     const to = this.entries[pending.to].name;
     if (!pending.forced && this.guard) {
-      const decision = this.guard.admit(from, to, observation, time, lastCommand);
+      const decision = this.guard.admit(from, to, observation, time, lastCommand, !pending.deferralReported);
       if (decision.verdict !== "admit") {
         if (decision.verdict === "deny" || !pending.deferralReported) {
           this.emit(
@@ -189,7 +189,7 @@ var ControllerManager = class _ControllerManager {
             }
           );
         }
-        this.lastRefusal = decision.reason;
+        if (decision.reason !== "") this.lastRefusal = decision.reason;
         if (decision.verdict === "deny") this.pending = void 0;
         else pending.deferralReported = true;
         return;
