@@ -128,6 +128,8 @@ export class CertifiedSwitchGuard implements SwitchGuard {
   private context: GuardContext | undefined;
   /** The controller that resumes after a latch: its next check reports a start outside S as such. */
   private resumed: string | undefined;
+  /** The controller this guard admitted last: the one entry that needs no first-check excuse. */
+  private admitted: string | undefined;
 
   constructor(
     targets: readonly LoadedCertificate[],
@@ -305,6 +307,7 @@ export class CertifiedSwitchGuard implements SwitchGuard {
       return explain
         ? { verdict: 'defer', reason: this.previousCommandProblem(t, previous), data: this.dataOf(t, vUp) }
         : quietDeferral;
+    this.admitted = to;
     const reason = `certified: V <= ${vUp.toPrecision(5)} < rho ${t.rho} over the estimate box${this.previousCommandNote(t)}, by ${this.label(t)}`;
     const data = this.dataOf(t, vUp);
     this.events?.emit({
@@ -366,21 +369,27 @@ export class CertifiedSwitchGuard implements SwitchGuard {
 
   monitor(active: string, observation: Float64Array, time: number): MonitorViolation | undefined {
     const t = this.targets.get(active);
+    // The first check after the controller took command: admitted by this guard inside its region,
+    // or entered without admission (the run's initial controller, a forced fallback or rollback, a
+    // recovery after a latch), where a state outside S is the entry's fault, not the plant's.
+    let entry: 'admitted' | 'forced' | 'resumed' | undefined;
     if (t !== this.current) {
       this.current = t;
       t?.monitor.reset();
+      entry = this.admitted === active ? 'admitted' : 'forced';
     }
-    const resumed = this.resumed === active;
+    if (this.resumed === active) entry = 'resumed';
     this.resumed = undefined;
+    if (entry !== undefined) this.admitted = undefined;
     if (!t || t.violation) return undefined;
     const reason = t.monitor.check(observation);
     if (reason === undefined) return undefined;
-    if (resumed)
-      // Not the plant breaking the certificate: the recovery put the robot outside the region the
-      // certificate covers, so the controller may not run on it (the certificate stays usable).
+    if (entry === 'forced' || entry === 'resumed')
+      // The certificate stays usable: a later switch may be admitted inside its region.
       return {
-        reason: `'${active}' resumed after the safety latch outside its certified region: ${reason} (${this.label(t)})`,
-        data: { V: t.monitor.lastValue, rho: t.rho, certificate: t.file, sha256: t.digest, resumed: true },
+        reason: `'${active}' ${entry === 'resumed' ? 'resumed after the safety latch' : "took command without the guard's admission (the initial controller, a fallback or a rollback)"} outside its certified region: ${reason} (${this.label(t)})`,
+        data: { V: t.monitor.lastValue, rho: t.rho, certificate: t.file, sha256: t.digest },
+        uncovered: true,
       };
     t.violation = `t=${time.toFixed(3)} s: ${reason}`;
     return {

@@ -67,6 +67,12 @@ export interface Controller {
 export interface MonitorViolation {
   readonly reason: string;
   readonly data?: Readonly<Record<string, number | string | boolean>>;
+  /**
+   * The controller took command outside the region its certificate covers (it started the run
+   * there, a fallback or rollback forced it in, or it resumed there after a latch): it may not run
+   * on, but no plant broke the certificate, so this is not counted as a violation.
+   */
+  readonly uncovered?: boolean;
 }
 
 /** u = clamp(u0 − K (x − x0), lower, upper) over the observation (K row-major nu × nx). */

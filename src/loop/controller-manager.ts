@@ -619,24 +619,29 @@ export class ControllerManager {
       this.guard?.monitor?.(this.activeName, observation, time) ??
       this.active.monitorCertificate?.(observation, time);
     if (found === undefined) return;
-    this.violations++;
-    this.violation ??= `${this.activeName} at t=${time.toFixed(3)} s: ${found.reason}`;
+    // Outside its certified region the controller may not run on either way; only a violation
+    // (the plant broke what was proved) counts as one.
+    const what = found.uncovered ? 'not covered by its certificate' : 'certificate violated';
+    if (!found.uncovered) {
+      this.violations++;
+      this.violation ??= `${this.activeName} at t=${time.toFixed(3)} s: ${found.reason}`;
+    }
     const fallback = this.hasFallback;
     this.events?.emit({
       time,
       kind: 'certificate',
       source: 'certificate-monitor',
-      message: `certificate violated: ${this.activeName}: ${found.reason}; ${fallback ? `fallback ${this.entries[this.fallbackIndex]!.name} takes over` : 'no fallback: safe state'}`,
-      data: { controller: this.activeName, violated: true, ...found.data },
+      message: `${what}: ${this.activeName}: ${found.reason}; ${fallback ? `fallback ${this.entries[this.fallbackIndex]!.name} takes over` : 'no fallback: safe state'}`,
+      data: { controller: this.activeName, violated: !found.uncovered, ...found.data },
     });
     if (fallback)
       this.pending = {
         to: this.fallbackIndex,
-        reason: `fallback: certificate violated (${found.reason})`,
+        reason: `fallback: ${what} (${found.reason})`,
         forced: true,
         deferralReported: false,
       };
-    else safety.estop(`certificate violated: ${found.reason}`);
+    else safety.estop(`${what}: ${found.reason}`);
   }
 
   private emit(time: number, message: string, data: Record<string, number | string | boolean>): void {

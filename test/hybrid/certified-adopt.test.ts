@@ -150,4 +150,23 @@ describe('a certificate adopted for a controller installed while the loop runs',
     manager.beginTick(state({ 'pole.angle': 0.01 }), 0.1, new Float64Array(1), safety);
     expect(manager.activeName).toBe('balance');
   });
+
+  it('a certified controller that starts the run outside its region is stopped as uncovered, not counted as a violation', async () => {
+    const { guard, balance } = await configuredGuard();
+    const manager = new ControllerManager([{ name: 'balance', controller: balance }], { guard });
+    manager.bind(context);
+    const safety = createSafetyLayer(
+      safetyOptionsSchema.parse({}),
+      context.action,
+      context.observation,
+      events,
+    );
+    manager.beginTick(state({ 'pole.angle': 0.7 }), 0, new Float64Array(1), safety);
+    expect(safety.latched).toBe(true);
+    expect(safety.latchReason).toMatch(
+      /^not covered by its certificate: 'balance' took command without the guard's admission \(the initial controller, a fallback or a rollback\) outside its certified region: /,
+    );
+    expect(manager.certificateViolations).toBe(0);
+    expect(guard.certificateOf('balance')?.violation).toBeUndefined();
+  });
 });

@@ -61,6 +61,8 @@ var CertifiedSwitchGuard = class {
   context;
   /** The controller that resumes after a latch: its next check reports a start outside S as such. */
   resumed;
+  /** The controller this guard admitted last: the one entry that needs no first-check excuse. */
+  admitted;
   /** Ticks the monitor checked, over every certificate (for reports and benchmarks). */
   get monitoredTicks() {
     let ticks = 0;
@@ -197,6 +199,7 @@ var CertifiedSwitchGuard = class {
     const previous = this.previousCommand(t, lastCommand);
     if (previous !== "within")
       return explain ? { verdict: "defer", reason: this.previousCommandProblem(t, previous), data: this.dataOf(t, vUp) } : quietDeferral;
+    this.admitted = to;
     const reason = `certified: V <= ${vUp.toPrecision(5)} < rho ${t.rho} over the estimate box${this.previousCommandNote(t)}, by ${this.label(t)}`;
     const data = this.dataOf(t, vUp);
     this.events?.emit({
@@ -248,19 +251,23 @@ var CertifiedSwitchGuard = class {
   }
   monitor(active, observation, time) {
     const t = this.targets.get(active);
+    let entry;
     if (t !== this.current) {
       this.current = t;
       t?.monitor.reset();
+      entry = this.admitted === active ? "admitted" : "forced";
     }
-    const resumed = this.resumed === active;
+    if (this.resumed === active) entry = "resumed";
     this.resumed = void 0;
+    if (entry !== void 0) this.admitted = void 0;
     if (!t || t.violation) return void 0;
     const reason = t.monitor.check(observation);
     if (reason === void 0) return void 0;
-    if (resumed)
+    if (entry === "forced" || entry === "resumed")
       return {
-        reason: `'${active}' resumed after the safety latch outside its certified region: ${reason} (${this.label(t)})`,
-        data: { V: t.monitor.lastValue, rho: t.rho, certificate: t.file, sha256: t.digest, resumed: true }
+        reason: `'${active}' ${entry === "resumed" ? "resumed after the safety latch" : "took command without the guard's admission (the initial controller, a fallback or a rollback)"} outside its certified region: ${reason} (${this.label(t)})`,
+        data: { V: t.monitor.lastValue, rho: t.rho, certificate: t.file, sha256: t.digest },
+        uncovered: true
       };
     t.violation = `t=${time.toFixed(3)} s: ${reason}`;
     return {
