@@ -183,9 +183,8 @@ export async function runClosedLoop(
   const certified = certifiedControllersOf(runConfig);
   // A certified guard's certificate of the deployed policy governs every version the loop installs
   // for it: v0 takes it over, each candidate brings the one the certificate gate re-verified for it.
-  const policyCertificate = certified.find(
-    (c) => c.controller === policyName && c.certificate !== undefined && c.key.startsWith('switching.guard.'),
-  );
+  // (Only a guard's certificate can name it: a supervisor's modes name the supervisor, not a policy.)
+  const policyCertificate = certified.find((c) => c.controller === policyName && c.certificate !== undefined);
   if (policyCertificate !== undefined && loop.episodes.exploration.std > 0)
     throw new Error(
       `${loop.file}: episodes.exploration adds noise to the commands of '${policyName}', which ${policyCertificate.key} certifies without it; set episodes.exploration.std to 0 (or run the policy uncertified)`,
@@ -393,6 +392,16 @@ export async function runClosedLoop(
     };
     // Every version runs through the same path: v0, the deployed policy of the run config, is loaded
     // like the candidates after it and takes over from the config's controller at once.
+    /**
+     * Waits for a requested switch to `name`, which a guard may defer (a certified version only
+     * inside its region) for at most swap.admitWithin seconds; then withdraws it. True once switched.
+     */
+    const switched = async (name: string): Promise<boolean> => {
+      const admitBy = performance.now() + loop.swap.admitWithin * 1000;
+      while (manager.activeName !== name && performance.now() < admitBy) await until(sleep(0.02));
+      if (manager.activeName !== name && manager.pendingSwitch === name) manager.withdrawSwitch();
+      return manager.activeName === name;
+    };
     const deployed = versions.get(policyName)!;
     const refused = manager.install(
       'v0',
@@ -417,14 +426,10 @@ export async function runClosedLoop(
       },
       running,
     );
-    const admitBy = performance.now() + loop.swap.admitWithin * 1000;
-    while (manager.activeName !== 'v0') {
-      if (performance.now() > admitBy && manager.withdrawSwitch() === 'v0')
-        throw new Error(
-          `the switch guard did not admit the deployed policy as v0 within ${loop.swap.admitWithin} s (swap.admitWithin): ${manager.lastGuardRefusal ?? 'no reason given'}`,
-        );
-      await until(sleep(0.02));
-    }
+    if (!(await switched('v0')))
+      throw new Error(
+        `the switch guard did not admit the deployed policy as v0 within ${loop.swap.admitWithin} s (swap.admitWithin): ${manager.lastGuardRefusal ?? 'no reason given'}`,
+      );
     if (publisher) {
       const run = new Date().toISOString();
       const sha = (v: string) => versions.get(v)?.sha256 ?? v;
@@ -657,10 +662,7 @@ export async function runClosedLoop(
         },
         running,
       );
-      // A guard may defer the swap (a certified candidate only inside its region): bounded.
-      const admitBy = performance.now() + loop.swap.admitWithin * 1000;
-      while (manager.activeName !== candidateName && performance.now() < admitBy) await until(sleep(0.02));
-      if (manager.activeName !== candidateName && manager.withdrawSwitch() === candidateName) {
+      if (!(await switched(candidateName))) {
         monitor.cancel();
         stopWatchingReturns();
         const why = `the switch guard did not admit the swap within ${loop.swap.admitWithin} s (${manager.lastGuardRefusal ?? 'no reason given'}); ${active} stays`;

@@ -16,6 +16,7 @@ export class RoundLog implements TickSink, EventSink {
   private closed = false;
   /** What was said before the first round's file existed: written at its start, never dropped. */
   private early: ControlEvent[] | undefined = [];
+  private earlyDropped = 0;
 
   /** Starts writing to `path`; returns the summary of the file it closed, if any. */
   async rotate(path: string, options: TickLoggerOptions): Promise<LogSummary | undefined> {
@@ -23,7 +24,16 @@ export class RoundLog implements TickSink, EventSink {
     const next = await McapTickLogger.open(path, options);
     const previous = this.logger;
     this.logger = next;
-    if (this.early !== undefined) for (const event of this.early) next.emit(event);
+    if (this.early !== undefined) {
+      for (const event of this.early) next.emit(event);
+      if (this.earlyDropped > 0)
+        next.emit({
+          time: this.early.at(-1)?.time ?? 0,
+          kind: 'info',
+          source: 'loop',
+          message: `${this.earlyDropped} events said before the first round log opened were not kept (${maxEarlyEvents} were)`,
+        });
+    }
     this.early = undefined;
     return previous?.close();
   }
@@ -34,7 +44,9 @@ export class RoundLog implements TickSink, EventSink {
 
   emit(event: ControlEvent): void {
     if (this.logger !== undefined) this.logger.emit(event);
-    else if (this.early !== undefined && this.early.length < maxEarlyEvents) this.early.push(event);
+    else if (this.early !== undefined)
+      if (this.early.length < maxEarlyEvents) this.early.push(event);
+      else this.earlyDropped++;
   }
 
   async close(): Promise<LogSummary | undefined> {

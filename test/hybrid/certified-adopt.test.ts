@@ -169,4 +169,30 @@ describe('a certificate adopted for a controller installed while the loop runs',
     expect(manager.certificateViolations).toBe(0);
     expect(guard.certificateOf('balance')?.violation).toBeUndefined();
   });
+
+  it('pauses the monitor while the safety layer is latched and starts afresh after the recovery', async () => {
+    const { guard, balance } = await configuredGuard();
+    const manager = new ControllerManager([{ name: 'balance', controller: balance }], { guard });
+    manager.bind(context);
+    const safety = createSafetyLayer(
+      safetyOptionsSchema.parse({}),
+      context.action,
+      context.observation,
+      events,
+    );
+    const tick = (angle: number, k: number) =>
+      manager.beginTick(state({ 'pole.angle': angle }), k * 0.02, new Float64Array(1), safety);
+    tick(0.05, 0);
+    tick(0.049, 1);
+    // An episode's end: the safe action drives the cart and the pole leans further (V rises).
+    safety.estop('episode end: horizon');
+    tick(0.1, 2);
+    tick(0.15, 3);
+    safety.recover();
+    // The recovered state is higher than before the latch: no decrease is asked across the gap.
+    tick(0.12, 4);
+    tick(0.119, 5);
+    expect(manager.certificateViolations).toBe(0);
+    expect(safety.latched).toBe(false);
+  });
 });

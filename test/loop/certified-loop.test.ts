@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runClosedLoop } from '../../app/loop/closed-loop.ts';
 import { loadLoopConfig } from '../../app/loop/config.ts';
@@ -39,90 +39,105 @@ function write(file: string, value: unknown): string {
   return file;
 }
 
+/** The deployed policy, its certificate and the rig, shared by the tests (made once). */
+let dir: string;
+let v0: { onnx: string; contract: string };
+let model: string;
+let certificate: string;
+let rig: string;
+
+beforeAll(async () => {
+  useTestLinkKey();
+  dir = mkdtempSync(path.join(tmpdir(), 'tether-certified-loop-'));
+  // The certificate model for this link: the rig streams its state at 500 Hz, so an observation
+  // is up to a few milliseconds old; near upright (|velocity| < 0.2) that is within 0.001 of the
+  // state, the estimate error the certificate covers. Below V = 0.2 only "stay in S" is proved.
+  const lqr = JSON.parse(readFileSync(lqrModelFile, 'utf8'));
+  const linkModel = path.join(dir, 'cartpole_lqr_link.json');
+  writeFileSync(
+    linkModel,
+    JSON.stringify({
+      ...lqr,
+      name: 'cartpole_lqr_link',
+      uncertainty: { estimate_error: [0.001, 0.001, 0.001, 0.001] },
+      spec: { ...lqr.spec, inner_level: 0.2 },
+    }),
+  );
+  // The deployed policy, certified through the user's path: tether verify --policy.
+  v0 = await exportLinearPolicy(path.join(dir, 'v0'), 1);
+  model = path.join(dir, 'v0', 'policy.model.json');
+  certificate = path.join(dir, 'v0', 'policy.cert.json');
+  const verified = await tether([
+    'verify',
+    linkModel,
+    '--policy',
+    v0.contract,
+    '--rho',
+    '5',
+    '--workers',
+    '1',
+    '--no-progress',
+    '--model-out',
+    model,
+    '--out',
+    certificate,
+  ]);
+  expect(verified.code, verified.stderr).toBe(0);
+  expect(verified.stdout).toMatch(/VERIFIED/);
+  rig = write(path.join(dir, 'rig.yaml'), {
+    model: 'cartpole',
+    task: 'balance',
+    transport: { kind: 'serial', link: path.join(dir, 'link') },
+    stateRateHz: 500,
+    innerLoopHz: 500,
+    watchdogMs: 500,
+    auth: { keyEnv: 'TETHER_LINK_KEY' },
+    resetNoise: 0.3,
+  });
+}, 120_000);
+
+/** A loop config (in its own folder) around the certified run; `guard` adds certified-guard options. */
+function certifiedLoop(name: string, loop: Record<string, unknown>, guard: Record<string, unknown> = {}) {
+  const folder = path.join(dir, name);
+  mkdirSync(folder);
+  const run = write(path.join(folder, 'run.yaml'), {
+    name: 'certified-loop',
+    robot: {
+      kind: 'serial',
+      path: path.join(folder, 'link.host'),
+      expect: { model: 'cartpole', task: 'balance' },
+    },
+    controllers: { policy: { kind: 'policy', contract: v0.contract, backend: 'kernel' } },
+    switching: {
+      initial: 'policy',
+      guard: { kind: 'certified', certificates: { policy: { model, certificate } }, ...guard },
+    },
+    loop: { rateHz: 50 },
+    safety: {
+      staleAfterTicks: 25,
+      observationLimits: { 'pole.angle': [-0.8, 0.8], 'cart.pos': [-2.8, 2.8] },
+    },
+    task: { kind: 'mujoco-rig', model: 'cartpole', task: 'balance', horizon: 2, rig },
+  });
+  return loadLoopConfig(
+    write(path.join(folder, 'loop.yaml'), {
+      run,
+      rig,
+      finetune: path.join(repo, 'configs/loop/cartpole-h2o.yaml'),
+      episodes: { perRound: 3, horizon: 2, final: 2 },
+      // The fitted Q evaluation has its own tests; here every candidate is judged by the others.
+      gates: { sim: { episodes: 3 }, fqe: { enabled: false } },
+      swap: { shadow: 0.5, rollback: { window: 3, maxFalls: 1 } },
+      learner: { updates: 60 },
+      output: path.join(folder, 'out'),
+      ...loop,
+    }),
+  );
+}
+
 describe('tether loop with a certified policy', () => {
   it('hands each installed version the certificate that proves it, refuses an edited one, and monitors across episode resets', async () => {
-    useTestLinkKey();
-    const dir = mkdtempSync(path.join(tmpdir(), 'tether-certified-loop-'));
-
-    // The certificate model for this link: the rig streams its state at 500 Hz, so an observation
-    // is up to a few milliseconds old; near upright (|velocity| < 0.2) that is within 0.001 of the
-    // state, the estimate error the certificate covers. Below V = 0.2 only "stay in S" is proved.
-    const lqr = JSON.parse(readFileSync(lqrModelFile, 'utf8'));
-    const linkModel = path.join(dir, 'cartpole_lqr_link.json');
-    writeFileSync(
-      linkModel,
-      JSON.stringify({
-        ...lqr,
-        name: 'cartpole_lqr_link',
-        uncertainty: { estimate_error: [0.001, 0.001, 0.001, 0.001] },
-        spec: { ...lqr.spec, inner_level: 0.2 },
-      }),
-    );
-    // The deployed policy, certified through the user's path: tether verify --policy.
-    const v0 = await exportLinearPolicy(path.join(dir, 'v0'), 1);
-    const model = path.join(dir, 'v0', 'policy.model.json');
-    const certificate = path.join(dir, 'v0', 'policy.cert.json');
-    const verified = await tether([
-      'verify',
-      linkModel,
-      '--policy',
-      v0.contract,
-      '--rho',
-      '5',
-      '--workers',
-      '1',
-      '--no-progress',
-      '--model-out',
-      model,
-      '--out',
-      certificate,
-    ]);
-    expect(verified.code, verified.stderr).toBe(0);
-    expect(verified.stdout).toMatch(/VERIFIED/);
-
-    const rig = write(path.join(dir, 'rig.yaml'), {
-      model: 'cartpole',
-      task: 'balance',
-      transport: { kind: 'serial', link: path.join(dir, 'link') },
-      stateRateHz: 500,
-      innerLoopHz: 500,
-      watchdogMs: 500,
-      auth: { keyEnv: 'TETHER_LINK_KEY' },
-      resetNoise: 0.3,
-    });
-    const run = write(path.join(dir, 'run.yaml'), {
-      name: 'certified-loop',
-      robot: {
-        kind: 'serial',
-        path: path.join(dir, 'link.host'),
-        expect: { model: 'cartpole', task: 'balance' },
-      },
-      controllers: { policy: { kind: 'policy', contract: v0.contract, backend: 'kernel' } },
-      switching: {
-        initial: 'policy',
-        guard: { kind: 'certified', certificates: { policy: { model, certificate } } },
-      },
-      loop: { rateHz: 50 },
-      safety: {
-        staleAfterTicks: 25,
-        observationLimits: { 'pole.angle': [-0.8, 0.8], 'cart.pos': [-2.8, 2.8] },
-      },
-      task: { kind: 'mujoco-rig', model: 'cartpole', task: 'balance', horizon: 2, rig },
-    });
-    const config = loadLoopConfig(
-      write(path.join(dir, 'loop.yaml'), {
-        run,
-        rig,
-        finetune: path.join(repo, 'configs/loop/cartpole-h2o.yaml'),
-        rounds: 3,
-        episodes: { perRound: 3, horizon: 2, final: 2 },
-        // The fitted Q evaluation has its own tests; here every candidate is judged by the others.
-        gates: { sim: { episodes: 3 }, fqe: { enabled: false } },
-        swap: { shadow: 0.5, rollback: { window: 3, maxFalls: 1 } },
-        learner: { updates: 60 },
-        output: path.join(dir, 'out'),
-      }),
-    );
+    const config = certifiedLoop('rounds', { rounds: 3 });
     const task = await datasetTaskOf(
       { kind: config.finetune.environment.kind, ...(config.finetune.environment.options as object) },
       { what: 'test', baseDir: path.dirname(config.finetune.file) },
@@ -181,20 +196,32 @@ describe('tether loop with a certified policy', () => {
     // Nine episodes and the final two ended in the loop's latch and restarted from a rig reset,
     // under certified versions: the monitor reported nothing.
     expect(events.filter((e) => e.source === 'certificate-monitor')).toEqual([]);
-    expect(readFileSync(path.join(dir, 'out', 'ledger.jsonl'), 'utf8')).toMatch(
+    expect(readFileSync(path.join(dir, 'rounds', 'out', 'ledger.jsonl'), 'utf8')).toMatch(
       /"kind":"certificate-refused"/,
     );
   }, 420_000);
 
+  it('stops with the guard\u2019s reason when it never admits the deployed policy as v0 (swap.admitWithin)', async () => {
+    // Admission only below a millionth of rho: the guard defers the switch to v0 on every tick.
+    const config = certifiedLoop(
+      'never-admitted',
+      { rounds: 1, swap: { admitWithin: 1 } },
+      { admitBelow: 1e-6 },
+    );
+    await expect(runClosedLoop(config)).rejects.toThrow(
+      /the switch guard did not admit the deployed policy as v0 within 1 s \(swap\.admitWithin\): V <= [\d.e-]+ is not below rho 5 × 0\.000001 \(certificate policy\.cert\.json/,
+    );
+  });
+
   it('refuses exploration on a certified policy before the robot moves', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'tether-certified-loop-'));
-    mkdirSync(path.join(dir, 'out'));
-    const file = write(path.join(dir, 'loop.yaml'), {
+    const own = mkdtempSync(path.join(tmpdir(), 'tether-certified-loop-'));
+    mkdirSync(path.join(own, 'out'));
+    const file = write(path.join(own, 'loop.yaml'), {
       run: path.join(repo, 'configs/cartpole-swingup-certified-policy.yaml'),
       policy: 'balance',
       finetune: path.join(repo, 'configs/loop/cartpole-h2o.yaml'),
       episodes: { perRound: 2, exploration: { std: 0.3, share: 0.5 } },
-      output: path.join(dir, 'out'),
+      output: path.join(own, 'out'),
     });
     await expect(runClosedLoop(loadLoopConfig(file))).rejects.toThrow(
       /episodes\.exploration adds noise to the commands of 'balance', which switching\.guard\.certificates\.balance certifies without it/,

@@ -67,9 +67,7 @@ async function runClosedLoop(loop, hooks = {}) {
       `${loop.file}: policy '${policyName}' must name a 'policy' controller of ${loop.run} (it has ${runConfig.controllers.map((c) => `${c.name} (${c.plugin.kind})`).join(", ")})`
     );
   const certified = certifiedControllersOf(runConfig);
-  const policyCertificate = certified.find(
-    (c) => c.controller === policyName && c.certificate !== void 0 && c.key.startsWith("switching.guard.")
-  );
+  const policyCertificate = certified.find((c) => c.controller === policyName && c.certificate !== void 0);
   if (policyCertificate !== void 0 && loop.episodes.exploration.std > 0)
     throw new Error(
       `${loop.file}: episodes.exploration adds noise to the commands of '${policyName}', which ${policyCertificate.key} certifies without it; set episodes.exploration.std to 0 (or run the policy uncertified)`
@@ -253,6 +251,12 @@ async function runClosedLoop(loop, hooks = {}) {
       await controller.configure(context);
       return exploration ? new ExploringController(controller, exploration) : controller;
     };
+    const switched = async (name) => {
+      const admitBy = performance.now() + loop.swap.admitWithin * 1e3;
+      while (manager.activeName !== name && performance.now() < admitBy) await until(sleep(0.02));
+      if (manager.activeName !== name && manager.pendingSwitch === name) manager.withdrawSwitch();
+      return manager.activeName === name;
+    };
     const deployed = versions.get(policyName);
     const refused = manager.install(
       "v0",
@@ -277,14 +281,10 @@ async function runClosedLoop(loop, hooks = {}) {
       },
       running
     );
-    const admitBy = performance.now() + loop.swap.admitWithin * 1e3;
-    while (manager.activeName !== "v0") {
-      if (performance.now() > admitBy && manager.withdrawSwitch() === "v0")
-        throw new Error(
-          `the switch guard did not admit the deployed policy as v0 within ${loop.swap.admitWithin} s (swap.admitWithin): ${manager.lastGuardRefusal ?? "no reason given"}`
-        );
-      await until(sleep(0.02));
-    }
+    if (!await switched("v0"))
+      throw new Error(
+        `the switch guard did not admit the deployed policy as v0 within ${loop.swap.admitWithin} s (swap.admitWithin): ${manager.lastGuardRefusal ?? "no reason given"}`
+      );
     if (publisher) {
       const run = (/* @__PURE__ */ new Date()).toISOString();
       const sha = (v) => versions.get(v)?.sha256 ?? v;
@@ -486,9 +486,7 @@ async function runClosedLoop(loop, hooks = {}) {
         },
         running
       );
-      const admitBy2 = performance.now() + loop.swap.admitWithin * 1e3;
-      while (manager.activeName !== candidateName && performance.now() < admitBy2) await until(sleep(0.02));
-      if (manager.activeName !== candidateName && manager.withdrawSwitch() === candidateName) {
+      if (!await switched(candidateName)) {
         monitor.cancel();
         stopWatchingReturns();
         const why = `the switch guard did not admit the swap within ${loop.swap.admitWithin} s (${manager.lastGuardRefusal ?? "no reason given"}); ${active} stays`;

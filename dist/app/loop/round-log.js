@@ -8,13 +8,23 @@ var RoundLog = class {
   closed = false;
   /** What was said before the first round's file existed: written at its start, never dropped. */
   early = [];
+  earlyDropped = 0;
   /** Starts writing to `path`; returns the summary of the file it closed, if any. */
   async rotate(path, options) {
     if (this.closed) throw new Error("the round log is closed");
     const next = await McapTickLogger.open(path, options);
     const previous = this.logger;
     this.logger = next;
-    if (this.early !== void 0) for (const event of this.early) next.emit(event);
+    if (this.early !== void 0) {
+      for (const event of this.early) next.emit(event);
+      if (this.earlyDropped > 0)
+        next.emit({
+          time: this.early.at(-1)?.time ?? 0,
+          kind: "info",
+          source: "loop",
+          message: `${this.earlyDropped} events said before the first round log opened were not kept (${maxEarlyEvents} were)`
+        });
+    }
     this.early = void 0;
     return previous?.close();
   }
@@ -23,7 +33,9 @@ var RoundLog = class {
   }
   emit(event) {
     if (this.logger !== void 0) this.logger.emit(event);
-    else if (this.early !== void 0 && this.early.length < maxEarlyEvents) this.early.push(event);
+    else if (this.early !== void 0)
+      if (this.early.length < maxEarlyEvents) this.early.push(event);
+      else this.earlyDropped++;
   }
   async close() {
     this.closed = true;
