@@ -4,7 +4,7 @@
  * score, and the pass criteria all come from one YAML file (bench/gaps/*.yaml), nothing from here.
  *
  *   npm run bench:h2o-gap -- bench/gaps/cartpole-gravity.yaml [--seeds 0,1] [--updates 3000] [--workers 2]
- *     [--out bench/results]
+ *     [--methods h2o,sac,oracle] [--out bench/results]
  *
  * Every method and H2O's three ablation switches train through the same path as `tether train`;
  * the score is 100 · (return − zero) / (full − zero) on the pair's real system, with `zero` and
@@ -12,7 +12,7 @@
  * Writes <out>/<name>.json (references, per-seed returns and scores, final w, criteria) and
  * <name>-curves.svg; out is bench/results unless --out says otherwise.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -29,6 +29,8 @@ import { machineInfo } from './report.ts';
 
 const reference = z.union([
   z.object({ return: z.number() }).strict(),
+  /** The mean final real return of one of the benchmark's methods (the oracle as the ceiling). */
+  z.object({ method: z.string() }).strict(),
   z.object({ policy: z.literal('random'), episodes: z.number().int().positive().default(10) }).strict(),
   z
     .object({
@@ -61,6 +63,36 @@ export const gapBenchmarkSchema = z
     references: z.object({ zero: reference, full: reference }).strict(),
     /** Checked on the mean scores over seeds; the benchmark reports each as passed or failed. */
     criteria: z.array(criterion).default([]),
+    /**
+     * How the real logs are made (bench/data/make-gap-log.ts): a behaviour policy trained online on
+     * the real system for a short budget (D4RL's "medium"), rolled out with its stochastic actor.
+     * Logs of `episodes` are prefixes of one set of rollouts, so a sweep varies only the amount;
+     * a `replay` log is the behaviour's whole training stream, its early random steps included.
+     */
+    data: z
+      .object({
+        behaviour: z
+          .object({
+            updates: z.number().int().positive(),
+            seed: z.number().int().min(0).default(0),
+            hidden: z.array(z.number().int().positive()).min(1).default([64, 64]),
+          })
+          .strict(),
+        logs: z.record(
+          z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+          z.union([
+            z.object({ file: z.string(), episodes: z.number().int().positive() }).strict(),
+            z.object({ file: z.string(), replay: z.literal(true) }).strict(),
+          ]),
+        ),
+      })
+      .strict()
+      .optional(),
+    /** Methods trained again on each named log of `data` instead of their own dataset: the data curve. */
+    sweep: z
+      .object({ methods: z.array(z.string()).min(1), logs: z.array(z.string()).min(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -83,7 +115,12 @@ interface Variant {
   readonly key: string;
   readonly label: string;
   readonly config: TrainConfig;
+  /** A sweep's run: the method it repeats and the log it trains on instead of its own. */
+  readonly sweep?: { readonly method: string; readonly log: string };
 }
+
+/** A real log the data script writes, with its path resolved. */
+export type GapLog = { readonly file: string } & ({ readonly episodes: number } | { readonly replay: true });
 
 export interface GapBenchmark {
   readonly file: string;
@@ -93,7 +130,11 @@ export interface GapBenchmark {
   readonly references: { readonly zero: Reference; readonly full: Reference };
   readonly criteria: readonly Criterion[];
   readonly baseDir: string;
+  /** How the real logs are made, with absolute paths; absent when the logs come from elsewhere. */
+  readonly data?: { readonly behaviour: BehaviourSpec; readonly logs: Readonly<Record<string, GapLog>> };
 }
+
+export type BehaviourSpec = NonNullable<z.output<typeof gapBenchmarkSchema>['data']>['behaviour'];
 
 /**
  * Reads a benchmark file and every training config it names; every problem is reported with the
@@ -101,7 +142,7 @@ export interface GapBenchmark {
  */
 export function loadGapBenchmark(
   file: string,
-  overrides: { seeds?: number[]; updates?: number },
+  overrides: { seeds?: number[]; updates?: number; methods?: string[] },
 ): GapBenchmark {
   const doc = ConfigDocument.read(file);
   const top = doc.validate(gapBenchmarkSchema, doc.source);
@@ -109,7 +150,10 @@ export function loadGapBenchmark(
   const spec = top!;
   const variants: Variant[] = [];
   for (const [key, method] of Object.entries(spec.methods)) {
-    const loaded = loadTrainConfig(doc.resolvePath(method.config), environmentPlugins);
+    // The logs may be this file's own, not made yet: main() checks every one before training.
+    const loaded = loadTrainConfig(doc.resolvePath(method.config), environmentPlugins, {
+      datasetsMadeLater: true,
+    });
     variants.push({
       key,
       label: method.label ?? key,
@@ -148,6 +192,42 @@ export function loadGapBenchmark(
         });
       }
   }
+  const logs: Record<string, GapLog> = {};
+  for (const [key, log] of Object.entries(spec.data?.logs ?? {}))
+    logs[key] = { ...log, file: doc.resolvePath(log.file) };
+  if (spec.sweep !== undefined) {
+    spec.sweep.logs.forEach((log, i) => {
+      if (logs[log] === undefined)
+        doc.report(
+          ['sweep', 'logs', i],
+          `no log named '${log}' in data.logs (logs: ${Object.keys(logs).join(', ') || 'none'})`,
+        );
+    });
+    spec.sweep.methods.forEach((key, i) => {
+      const method = variants.find((v) => v.key === key);
+      if (method === undefined) doc.report(['sweep', 'methods', i], `no method named '${key}'`);
+      else if (method.config.datasets.length === 0)
+        doc.report(
+          ['sweep', 'methods', i],
+          `'${key}' trains ${method.config.algorithm} on no real log; a data sweep needs one`,
+        );
+      else
+        for (const log of spec.sweep!.logs) {
+          if (logs[log] === undefined) continue;
+          variants.push({
+            key: `${key}@${log}`,
+            label: `${method.label} on ${log}`,
+            sweep: { method: key, log },
+            config: {
+              ...method.config,
+              dataset: logs[log].file,
+              datasets: [logs[log].file],
+              output: path.resolve('runs', 'bench', spec.name, `${key}@${log}`),
+            },
+          });
+        }
+    });
+  }
   const keys = new Set(variants.map((v) => v.key));
   spec.criteria.forEach((c, i) => {
     for (const m of 'beats' in c ? [c.method, ...c.beats] : [c.method])
@@ -155,17 +235,35 @@ export function loadGapBenchmark(
         doc.report(['criteria', i], `no method named '${m}' (methods: ${[...keys].join(', ')})`);
   });
   for (const [side, ref] of Object.entries(spec.references))
-    if ('controller' in ref && !controllerPlugins.some((p) => p.kind === ref.controller.kind))
+    if ('method' in ref && !keys.has(ref.method))
+      doc.report(
+        ['references', side, 'method'],
+        `no method named '${ref.method}' (methods: ${[...keys].join(', ')})`,
+      );
+    else if ('controller' in ref && !controllerPlugins.some((p) => p.kind === ref.controller.kind))
       doc.report(['references', side, 'controller', 'kind'], `unknown controller '${ref.controller.kind}'`);
   doc.throwIfProblems();
+  // --methods: a subset of the runs (a pilot, or one method again); a reference method must be in it.
+  const chosen = overrides.methods;
+  if (chosen !== undefined) {
+    const unknown = chosen.filter((m) => !keys.has(m));
+    if (unknown.length > 0)
+      throw new RangeError(
+        `--methods: no method named ${unknown.join(', ')} in ${doc.file} (methods: ${[...keys].join(', ')})`,
+      );
+    for (const ref of Object.values(spec.references))
+      if ('method' in ref && !chosen.includes(ref.method))
+        throw new RangeError(`--methods: the reference method '${ref.method}' must run too`);
+  }
   return {
     file: doc.file,
     name: spec.name,
     title: spec.title,
-    variants,
+    variants: chosen === undefined ? variants : variants.filter((v) => chosen.includes(v.key)),
     references: spec.references,
     criteria: spec.criteria,
     baseDir: doc.baseDir,
+    ...(spec.data ? { data: { behaviour: spec.data.behaviour, logs } } : {}),
   };
 }
 
@@ -182,7 +280,11 @@ function robotActionSpec(env: Environment, pair: EnvironmentPair): ActionSpec {
 }
 
 /** Mean return on the pair's real system of a reference policy (or the number given). */
-async function referenceReturn(ref: Reference, pair: EnvironmentPair, baseDir: string): Promise<number> {
+async function referenceReturn(
+  ref: Exclude<Reference, { method: string }>,
+  pair: EnvironmentPair,
+  baseDir: string,
+): Promise<number> {
   if ('return' in ref) return ref.return;
   const env = await pair.real(5);
   const obs = new Float64Array(env.observation.signals.length);
@@ -247,6 +349,62 @@ export function judge(
   };
 }
 
+/** The data sweep's scores by method and log, as a table, as JSON and as score-against-amount curves. */
+function sweepSummary(
+  bench: GapBenchmark,
+  means: ReadonlyMap<string, number>,
+  summary: Record<string, Record<string, unknown>>,
+) {
+  const logs: Record<
+    string,
+    { file: string; transitions: number; episodes: number | null; meanReturn: unknown }
+  > = {};
+  for (const [key, log] of Object.entries(bench.data?.logs ?? {})) {
+    if (!existsSync(log.file)) continue;
+    const body = JSON.parse(readFileSync(log.file, 'utf8')) as {
+      size: number;
+      meta?: Record<string, unknown>;
+    };
+    logs[key] = {
+      file: path.relative(process.cwd(), log.file),
+      transitions: body.size,
+      episodes: 'episodes' in log ? log.episodes : null,
+      meanReturn: body.meta?.['meanReturn'] ?? null,
+    };
+  }
+  const byMethod: Record<
+    string,
+    Record<string, { meanScore: number; stdScore: number; transitions: number }>
+  > = {};
+  for (const v of bench.variants) {
+    if (v.sweep === undefined) continue;
+    const result = summary[v.key]!;
+    byMethod[v.sweep.method] ??= {};
+    byMethod[v.sweep.method]![v.sweep.log] = {
+      meanScore: means.get(v.key)!,
+      stdScore: result['stdScore'] as number,
+      transitions: logs[v.sweep.log]?.transitions ?? Number.NaN,
+    };
+  }
+  const table = Object.entries(byMethod).map(([method, row]) => ({
+    method,
+    ...Object.fromEntries(
+      Object.entries(row).map(([log, r]) => [`${log} (${r.transitions})`, r.meanScore.toFixed(1)]),
+    ),
+  }));
+  // The curve runs over the logs of a growing number of episodes; a replay log is another quality.
+  const amounts = Object.keys(logs).filter((k) => logs[k]!.episodes !== null);
+  const curves = Object.entries(byMethod).map(([method, row], i) => ({
+    label: bench.variants.find((v) => v.key === method)!.label,
+    color: palette[i % palette.length]!,
+    points: amounts
+      .filter((log) => row[log] !== undefined)
+      .map((log) => [row[log]!.transitions, row[log]!.meanScore, row[log]!.stdScore] as const)
+      .sort((a, b) => a[0] - b[0]),
+  }));
+  return { logs, byMethod, table, curves: curves.filter((c) => c.points.length > 1) };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const flag = (name: string) => {
@@ -256,26 +414,36 @@ async function main(): Promise<void> {
   const file = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
   if (file === undefined)
     throw new RangeError(
-      'usage: npm run bench:h2o-gap -- <benchmark.yaml> [--seeds 0,1] [--updates n] [--workers n] [--out dir]',
+      'usage: npm run bench:h2o-gap -- <benchmark.yaml> [--seeds 0,1] [--updates n] [--methods a,b] [--workers n] [--out dir]',
     );
   const seeds = flag('seeds')?.split(',').map(Number);
+  const methods = flag('methods')?.split(',');
   const updates = flag('updates') ? Number(flag('updates')) : undefined;
   const workers = Number(flag('workers') ?? 2);
-  const bench = loadGapBenchmark(file, { ...(seeds ? { seeds } : {}), ...(updates ? { updates } : {}) });
+  const bench = loadGapBenchmark(file, {
+    ...(seeds ? { seeds } : {}),
+    ...(updates ? { updates } : {}),
+    ...(methods ? { methods } : {}),
+  });
   const first = bench.variants[0]!.config;
   const plugin = environmentPlugins.find((p) => p.kind === first.environment.kind)!;
   const pair = await plugin.create(first.environment.options, { baseDir: path.dirname(first.file) });
-  const refs = {
-    zero: await referenceReturn(bench.references.zero, pair, bench.baseDir),
-    full: await referenceReturn(bench.references.full, pair, bench.baseDir),
-  };
-  if (!(refs.full !== refs.zero)) throw new RangeError(`references: zero and full both return ${refs.zero}`);
-  const score = (j: number) => (100 * (j - refs.zero)) / (refs.full - refs.zero);
+  for (const v of bench.variants)
+    for (const file of v.config.datasets)
+      if (!existsSync(file))
+        throw new Error(
+          `${bench.file}: ${v.key} trains on ${file}, which does not exist; make the logs first: node --import tsx bench/data/make-gap-log.ts ${bench.file}`,
+        );
+  // A reference measured by a controller or a random policy is known before training; one that is
+  // a method's mean return (the oracle) only after.
+  const measured = async (ref: Reference) =>
+    'method' in ref ? null : await referenceReturn(ref, pair, bench.baseDir);
+  const before = { zero: await measured(bench.references.zero), full: await measured(bench.references.full) };
   const jobs: Job[] = bench.variants.flatMap((v) =>
     v.config.seeds.map((seed) => ({ config: v.config, seed })),
   );
   console.log(
-    `${bench.name}: ${jobs.length} training runs on ${workers} worker(s); references ${JSON.stringify(refs)}`,
+    `${bench.name}: ${jobs.length} training runs on ${workers} worker(s); references measured before training ${JSON.stringify(before)}`,
   );
   const wall = performance.now();
   const results = await runJobs(jobs, workers, undefined, (done) =>
@@ -284,6 +452,19 @@ async function main(): Promise<void> {
     ),
   );
   const wallSeconds = (performance.now() - wall) / 1000;
+  const methodReturn = (key: string) =>
+    mean(
+      results
+        .filter((r) => r.job.config === bench.variants.find((v) => v.key === key)!.config)
+        .map((r) => r.result.finalReturn),
+    );
+  const refs = {
+    zero: before.zero ?? methodReturn((bench.references.zero as { method: string }).method),
+    full: before.full ?? methodReturn((bench.references.full as { method: string }).method),
+  };
+  if (!(refs.full !== refs.zero)) throw new RangeError(`references: zero and full both return ${refs.zero}`);
+  console.log(`references: ${JSON.stringify(refs)}`);
+  const score = (j: number) => (100 * (j - refs.zero)) / (refs.full - refs.zero);
   const summary: Record<string, Record<string, unknown>> = {};
   const means = new Map<string, number>();
   const table: Record<string, string>[] = [];
@@ -307,11 +488,25 @@ async function main(): Promise<void> {
       's/seed': mean(runs.map((r) => r.result.seconds)).toFixed(0),
     });
   }
-  console.table(table);
-  const criteria = bench.criteria.map((c) => judge(c, (m) => means.get(m)!));
-  for (const c of criteria) console.log(`  ${c.passed ? 'pass' : 'FAIL'}: ${c.text}`);
+  console.table(table.filter((_, i) => bench.variants[i]!.sweep === undefined));
+  const sweep = sweepSummary(bench, means, summary);
+  if (sweep.table.length > 0) {
+    console.log('real data sweep (mean score over seeds):');
+    console.table(sweep.table);
+  }
+  // A criterion on a method this run left out (--methods) is reported as not judged, never as passed.
+  const criteria = bench.criteria.map((c) => {
+    const missing = ('beats' in c ? [c.method, ...c.beats] : [c.method]).filter((m) => !means.has(m));
+    return missing.length === 0
+      ? judge(c, (m) => means.get(m)!)
+      : { text: `${JSON.stringify(c)}: not run (${missing.join(', ')})`, passed: null };
+  });
+  for (const c of criteria)
+    console.log(`  ${c.passed === null ? 'skip' : c.passed ? 'pass' : 'FAIL'}: ${c.text}`);
   if (criteria.length > 0)
-    console.log(`criteria: ${criteria.filter((c) => c.passed).length} of ${criteria.length} pass`);
+    console.log(
+      `criteria: ${criteria.filter((c) => c.passed === true).length} of ${criteria.filter((c) => c.passed !== null).length} judged pass`,
+    );
   const dir = flag('out') ?? 'bench/results';
   mkdirSync(dir, { recursive: true });
   const out = path.join(dir, `${bench.name}.json`);
@@ -329,24 +524,39 @@ async function main(): Promise<void> {
           bench.variants.map((v) => [v.key, (({ file: _f, output: _o, ...rest }) => rest)(v.config)]),
         ),
         results: summary,
+        ...(bench.data ? { data: { behaviour: bench.data.behaviour, logs: sweep.logs } } : {}),
+        ...(sweep.table.length > 0 ? { sweep: sweep.byMethod } : {}),
         criteria,
       },
       null,
       1,
     )}\n`,
   );
-  const curves = bench.variants.map(({ key, label }, i) => {
-    const runs = summary[key]!['curves'] as [number, number][][];
-    const points = runs[0]!.map((p, k) => {
-      const ys = runs.map((r) => r[k]?.[1] ?? Number.NaN).filter(Number.isFinite);
-      return [p[0], mean(ys), std(ys)] as const;
+  const curves = bench.variants
+    .filter((v) => v.sweep === undefined)
+    .map(({ key, label }, i) => {
+      const runs = summary[key]!['curves'] as [number, number][][];
+      const points = runs[0]!.map((p, k) => {
+        const ys = runs.map((r) => r[k]?.[1] ?? Number.NaN).filter(Number.isFinite);
+        return [p[0], mean(ys), std(ys)] as const;
+      });
+      return { label, color: palette[i % palette.length]!, points };
     });
-    return { label, color: palette[i % palette.length]!, points };
-  });
   writeFileSync(
     path.join(dir, `${bench.name}-curves.svg`),
     learningCurvesSvg(`${bench.title}: real-system score`, 'normalised score', curves, [-20, 110]),
   );
+  if (sweep.curves.length > 0)
+    writeFileSync(
+      path.join(dir, `${bench.name}-data.svg`),
+      learningCurvesSvg(
+        `${bench.title}: real-system score against the amount of real data`,
+        'normalised score',
+        sweep.curves,
+        [-20, 110],
+        'real transitions in the log',
+      ),
+    );
   console.log(`wrote ${out} (${wallSeconds.toFixed(0)} s wall)`);
 }
 

@@ -4,7 +4,7 @@ import { escapeXml, fitText } from '../../src/plot/text.ts';
 export interface Curve {
   readonly label: string;
   readonly color: string;
-  /** x (updates), mean y, std y. */
+  /** x (updates unless the plot says otherwise), mean y, std y. */
   readonly points: readonly (readonly [number, number, number])[];
 }
 
@@ -17,6 +17,7 @@ export function learningCurvesSvg(
   yLabel: string,
   curves: readonly Curve[],
   yRange?: [number, number],
+  xLabel = 'gradient updates',
 ): string {
   const xs = curves.flatMap((c) => c.points.map((p) => p[0]));
   const ys = curves.flatMap((c) => c.points.flatMap((p) => [p[1] - p[2], p[1] + p[2]]));
@@ -42,7 +43,7 @@ export function learningCurvesSvg(
     );
   }
   parts.push(
-    `<text x="${(M.left + W - M.right) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">gradient updates</text>`,
+    `<text x="${(M.left + W - M.right) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">${xLabel}</text>`,
   );
   parts.push(
     `<text x="14" y="${(top + H - M.bottom) / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${(top + H - M.bottom) / 2})">${escapeXml(yLabel)}</text>`,

@@ -4,6 +4,7 @@ import type { ActionMapEntry, Environment, EnvironmentPair, EnvStep } from '../.
 import { Rng } from '../../src/core/rng.ts';
 import type { ActionSpec } from '../../src/core/spec.ts';
 import { signal } from '../../src/core/spec.ts';
+import type { DynamicsParams } from '../dynamics.ts';
 import { signalTask } from '../envs/definition.ts';
 import { createEnv, envDefinition, envDefinitions } from '../envs/index.ts';
 
@@ -13,10 +14,13 @@ import { createEnv, envDefinition, envDefinitions } from '../envs/index.ts';
  *   - `gravity`:      sim gravity × strength (paper: 2)
  *   - `friction`:     sim sliding friction × strength (paper: 0.3; needs contacts)
  *   - `action-noise`: sim adds N(0, strength²) to the normalised action (paper: 1)
+ *   - `gear`:         sim actuator gear × strength: a joint the simulator thinks stronger (> 1) or
+ *                     weaker (< 1) than the real one (the paper's morphology gaps; default 2)
+ *   - `mass`:         sim mass and inertia of every body × strength (default 0.5)
  * Learners see actions in [−1, 1]; the wrapper maps them onto the actuator range, and the pair's
  * `actionMap` says how, so an exported policy drives the real actuator range.
  */
-const gapDefaults = { gravity: 2, friction: 0.3, 'action-noise': 1 } as const;
+const gapDefaults = { gravity: 2, friction: 0.3, 'action-noise': 1, gear: 2, mass: 0.5 } as const;
 type Gap = keyof typeof gapDefaults;
 
 const mujocoGapOptions = z
@@ -26,7 +30,7 @@ const mujocoGapOptions = z
     /** One of the model's tasks (cartpole: balance, swingup); default its first. */
     task: z.string().optional(),
     gap: z.enum(Object.keys(gapDefaults) as [Gap, ...Gap[]]),
-    /** Gravity or friction factor, or the action noise σ in normalised units; default the paper's. */
+    /** The gap's factor (gravity, friction, gear, mass) or the action noise σ in normalised units. */
     strength: z.number().min(0).optional(),
   })
   .strict()
@@ -46,12 +50,7 @@ export type MujocoGapOptions = z.output<typeof mujocoGapOptions>;
 export async function mujocoGapPair(options: MujocoGapOptions): Promise<EnvironmentPair> {
   const strength = options.strength ?? gapDefaults[options.gap];
   const task = options.task === undefined ? {} : { task: options.task };
-  const simDynamics =
-    options.gap === 'gravity'
-      ? { gravityScale: strength }
-      : options.gap === 'friction'
-        ? { frictionScale: strength }
-        : {};
+  const simDynamics = gapDynamics(options.gap, strength);
   const actionNoise = options.gap === 'action-noise' ? strength : 0;
   // The stock model's actuator ranges set the learner's action scale, once for the whole pair.
   const stock = await createEnv(options.model, task);
@@ -73,9 +72,25 @@ export async function mujocoGapPair(options: MujocoGapOptions): Promise<Environm
   };
 }
 
+/** The simulator's dynamics for a model-level gap (action noise acts around the physics instead). */
+function gapDynamics(gap: Gap, strength: number): DynamicsParams {
+  switch (gap) {
+    case 'gravity':
+      return { gravityScale: strength };
+    case 'friction':
+      return { frictionScale: strength };
+    case 'gear':
+      return { gearScale: strength };
+    case 'mass':
+      return { massScale: strength };
+    case 'action-noise':
+      return {};
+  }
+}
+
 export const mujocoGapPlugin: EnvironmentPlugin<MujocoGapOptions> = {
   kind: 'mujoco-gap',
-  description: 'a MuJoCo model against a copy with wrong gravity, friction or action noise (H2O paper)',
+  description: 'a MuJoCo model against a copy with wrong gravity, friction, gear, masses or action noise (H2O paper)',
   schema: mujocoGapOptions,
   create: (options) => mujocoGapPair(options),
 };

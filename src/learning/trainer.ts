@@ -26,6 +26,8 @@ export type TrainerOptions = AlgorithmSettings & {
    * stochastic actor as it is (fine-tuning from a deployed policy). Default uniform.
    */
   readonly startActions?: 'uniform' | 'policy';
+  /** Online experience from the pair's simulator (default) or its real system (an oracle). */
+  readonly onlineIn?: 'simulator' | 'real';
   readonly evalEvery: number;
   readonly evalEpisodes: number;
   readonly engine?: Engine;
@@ -71,7 +73,10 @@ export class Trainer {
     validateTrainerOptions(options);
     const sims: Environment[] = [];
     if (algorithms[options.algorithm].online) {
-      for (let i = 0; i < options.numEnvs; i++) sims.push(await envs.sim(options.seed * 1000 + i));
+      for (let i = 0; i < options.numEnvs; i++) {
+        const seed = options.seed * 1000 + i;
+        sims.push(await (options.onlineIn === 'real' ? envs.real(seed) : envs.sim(seed)));
+      }
     }
     const evalEnv = await envs.real(options.seed + 99991);
     return new Trainer(options, envs, realData, sims, evalEnv);
@@ -224,6 +229,24 @@ export class Trainer {
       );
     }
     return copied;
+  }
+
+  /**
+   * Every online transition collected so far, in order (views, not copies): what a replay-style
+   * log of this run holds.
+   */
+  collected(): Transitions {
+    const b = this.simBuffer;
+    return {
+      size: b.size,
+      obsSize: b.obsSize,
+      actSize: b.actSize,
+      obs: b.obs.subarray(0, b.size * b.obsSize),
+      act: b.act.subarray(0, b.size * b.actSize),
+      reward: b.reward.subarray(0, b.size),
+      nextObs: b.nextObs.subarray(0, b.size * b.obsSize),
+      terminated: b.terminated.subarray(0, b.size),
+    };
   }
 
   /** Mean return of the deterministic policy over `episodes` episodes on the real system. */

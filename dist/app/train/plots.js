@@ -5,7 +5,7 @@ import { escapeXml, fitText } from "../../src/plot/text.js";
 var W = 640;
 var H = 400;
 var M = { left: 60, right: 150, top: 30, bottom: 45 };
-function learningCurvesSvg(title, yLabel, curves, yRange) {
+function learningCurvesSvg(title, yLabel, curves, yRange, xLabel = "gradient updates") {
   const xs = curves.flatMap((c) => c.points.map((p) => p[0]));
   const ys = curves.flatMap((c) => c.points.flatMap((p) => [p[1] - p[2], p[1] + p[2]]));
   const xMax = Math.max(...xs, 1);
@@ -29,7 +29,7 @@ function learningCurvesSvg(title, yLabel, curves, yRange) {
     );
   }
   parts.push(
-    `<text x="${(M.left + W - M.right) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">gradient updates</text>`
+    `<text x="${(M.left + W - M.right) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">${xLabel}</text>`
   );
   parts.push(
     `<text x="14" y="${(top + H - M.bottom) / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${(top + H - M.bottom) / 2})">${escapeXml(yLabel)}</text>`

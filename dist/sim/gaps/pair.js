@@ -6,14 +6,14 @@ import { Rng } from "../../src/core/rng.js";
 import { signal } from "../../src/core/spec.js";
 import { signalTask } from "../envs/definition.js";
 import { createEnv, envDefinition, envDefinitions } from "../envs/index.js";
-var gapDefaults = { gravity: 2, friction: 0.3, "action-noise": 1 };
+var gapDefaults = { gravity: 2, friction: 0.3, "action-noise": 1, gear: 2, mass: 0.5 };
 var mujocoGapOptions = z.object({
   /** A model in sim/models that has an environment. */
   model: z.enum(envDefinitions.map((d) => d.model)),
   /** One of the model's tasks (cartpole: balance, swingup); default its first. */
   task: z.string().optional(),
   gap: z.enum(Object.keys(gapDefaults)),
-  /** Gravity or friction factor, or the action noise σ in normalised units; default the paper's. */
+  /** The gap's factor (gravity, friction, gear, mass) or the action noise σ in normalised units. */
   strength: z.number().min(0).optional()
 }).strict().superRefine((o, ctx) => {
   const tasks = envDefinitions.find((d) => d.model === o.model)?.tasks;
@@ -28,7 +28,7 @@ var mujocoGapOptions = z.object({
 async function mujocoGapPair(options) {
   const strength = options.strength ?? gapDefaults[options.gap];
   const task = options.task === void 0 ? {} : { task: options.task };
-  const simDynamics = options.gap === "gravity" ? { gravityScale: strength } : options.gap === "friction" ? { frictionScale: strength } : {};
+  const simDynamics = gapDynamics(options.gap, strength);
   const actionNoise = options.gap === "action-noise" ? strength : 0;
   const stock = await createEnv(options.model, task);
   const actionMap = normalizingMap(stock.action);
@@ -47,9 +47,23 @@ async function mujocoGapPair(options) {
     ...signalTask(definition, options.task ?? definition.tasks[0])
   };
 }
+function gapDynamics(gap, strength) {
+  switch (gap) {
+    case "gravity":
+      return { gravityScale: strength };
+    case "friction":
+      return { frictionScale: strength };
+    case "gear":
+      return { gearScale: strength };
+    case "mass":
+      return { massScale: strength };
+    case "action-noise":
+      return {};
+  }
+}
 var mujocoGapPlugin = {
   kind: "mujoco-gap",
-  description: "a MuJoCo model against a copy with wrong gravity, friction or action noise (H2O paper)",
+  description: "a MuJoCo model against a copy with wrong gravity, friction, gear, masses or action noise (H2O paper)",
   schema: mujocoGapOptions,
   create: (options) => mujocoGapPair(options)
 };

@@ -47,6 +47,12 @@ var trainFileSchema = z.object({
     /** Start steps act `uniform`ly at random, or with the `policy` as it is (fine-tuning). */
     startActions: z.enum(["uniform", "policy"]).default("uniform")
   }).strict(),
+  /**
+   * Where an online algorithm collects its experience: the pair's `simulator` (every sim-to-real
+   * method), or its `real` system, which no user of a real robot can do at this rate: the
+   * benchmarks' oracle, the ceiling the others are measured against.
+   */
+  onlineIn: z.enum(["simulator", "real"]).default("simulator"),
   evaluation: z.object({
     every: z.number().int().positive().default(1e3),
     episodes: z.number().int().positive().default(10)
@@ -92,7 +98,7 @@ function checkTrainConfig(doc, environments, loadOptions = {}) {
     doc.report(["dataset"], `algorithm ${top.algorithm} learns from a real log; give its path`);
   }
   datasets.forEach((file, i) => {
-    if (!existsSync(file))
+    if (!loadOptions.datasetsMadeLater && !existsSync(file))
       doc.report(typeof top.dataset === "string" ? ["dataset"] : ["dataset", i], `no such file: ${file}`);
   });
   const init = top.init === void 0 ? void 0 : doc.resolvePath(top.init);
@@ -130,6 +136,7 @@ function trainerOptions(config, seed) {
     startSteps: config.budget.startSteps,
     numEnvs: config.budget.numEnvs,
     startActions: config.budget.startActions,
+    onlineIn: config.onlineIn,
     evalEvery: config.evaluation.every,
     evalEpisodes: config.evaluation.episodes
   };

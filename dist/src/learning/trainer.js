@@ -64,7 +64,10 @@ var Trainer = class _Trainer {
     validateTrainerOptions(options);
     const sims = [];
     if (algorithms[options.algorithm].online) {
-      for (let i = 0; i < options.numEnvs; i++) sims.push(await envs.sim(options.seed * 1e3 + i));
+      for (let i = 0; i < options.numEnvs; i++) {
+        const seed = options.seed * 1e3 + i;
+        sims.push(await (options.onlineIn === "real" ? envs.real(seed) : envs.sim(seed)));
+      }
     }
     const evalEnv = await envs.real(options.seed + 99991);
     return new _Trainer(options, envs, realData, sims, evalEnv);
@@ -173,6 +176,23 @@ var Trainer = class _Trainer {
       );
     }
     return copied;
+  }
+  /**
+   * Every online transition collected so far, in order (views, not copies): what a replay-style
+   * log of this run holds.
+   */
+  collected() {
+    const b = this.simBuffer;
+    return {
+      size: b.size,
+      obsSize: b.obsSize,
+      actSize: b.actSize,
+      obs: b.obs.subarray(0, b.size * b.obsSize),
+      act: b.act.subarray(0, b.size * b.actSize),
+      reward: b.reward.subarray(0, b.size),
+      nextObs: b.nextObs.subarray(0, b.size * b.obsSize),
+      terminated: b.terminated.subarray(0, b.size)
+    };
   }
   /** Mean return of the deterministic policy over `episodes` episodes on the real system. */
   evaluate(episodes = this.options.evalEpisodes) {
