@@ -21,7 +21,7 @@ import { saveColumnar } from '../../src/learning/dataset.ts';
 import { algorithms } from '../../src/learning/learner.ts';
 import type { TrainConfig } from '../../src/learning/train-config.ts';
 import type { Trainer } from '../../src/learning/trainer.ts';
-import type { Transitions } from '../../src/learning/transitions.ts';
+import { firstRows, type Transitions } from '../../src/learning/transitions.ts';
 import { type BehaviourSpec, type GapBenchmark, loadGapBenchmark } from '../h2o-gap.ts';
 
 /** The behaviour's training run: SAC online on the real system of the benchmark's pair. */
@@ -93,19 +93,10 @@ export function rollouts(trainer: Trainer, env: Environment, episodes: number, s
 
 /** The first `episodes` episodes of a rollout set. */
 function prefix(all: Transitions, lengths: readonly number[], episodes: number): Transitions {
-  const rows = lengths.slice(0, episodes).reduce((a, b) => a + b, 0);
-  const O = all.obsSize;
-  const A = all.actSize;
-  return {
-    size: rows,
-    obsSize: O,
-    actSize: A,
-    obs: all.obs.subarray(0, rows * O),
-    act: all.act.subarray(0, rows * A),
-    reward: all.reward.subarray(0, rows),
-    nextObs: all.nextObs.subarray(0, rows * O),
-    terminated: all.terminated.subarray(0, rows),
-  };
+  return firstRows(
+    all,
+    lengths.slice(0, episodes).reduce((a, b) => a + b, 0),
+  );
 }
 
 const meanOf = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);

@@ -8,7 +8,7 @@ import { H2oAgent } from './h2o.ts';
 import type { ActorInit } from './init.ts';
 import { type AlgorithmSettings, algorithms, createLearner, type Learner } from './learner.ts';
 import { ReplayBuffer } from './replay.ts';
-import type { Transitions } from './transitions.ts';
+import { firstRows, type Transitions } from './transitions.ts';
 
 /** The budget and schedule of one seed's run, and the algorithm with its hyperparameters. */
 export type TrainerOptions = AlgorithmSettings & {
@@ -236,17 +236,7 @@ export class Trainer {
    * log of this run holds.
    */
   collected(): Transitions {
-    const b = this.simBuffer;
-    return {
-      size: b.size,
-      obsSize: b.obsSize,
-      actSize: b.actSize,
-      obs: b.obs.subarray(0, b.size * b.obsSize),
-      act: b.act.subarray(0, b.size * b.actSize),
-      reward: b.reward.subarray(0, b.size),
-      nextObs: b.nextObs.subarray(0, b.size * b.obsSize),
-      terminated: b.terminated.subarray(0, b.size),
-    };
+    return firstRows(this.simBuffer, this.simBuffer.size);
   }
 
   /** Mean return of the deterministic policy over `episodes` episodes on the real system. */

@@ -32,6 +32,22 @@ export interface Transitions extends TransitionColumns {
   readonly meta?: Record<string, unknown>;
 }
 
+/** The first `rows` transitions of a store, as views (nothing is copied). */
+export function firstRows(columns: TransitionColumns, rows: number): Transitions {
+  const O = columns.obsSize;
+  const A = columns.actSize;
+  return {
+    size: rows,
+    obsSize: O,
+    actSize: A,
+    obs: columns.obs.subarray(0, rows * O),
+    act: columns.act.subarray(0, rows * A),
+    reward: columns.reward.subarray(0, rows),
+    nextObs: columns.nextObs.subarray(0, rows * O),
+    terminated: columns.terminated.subarray(0, rows),
+  };
+}
+
 /** Transitions built from a logged run, with where each one sits in the log. */
 export interface LoggedTransitions extends Transitions {
   /** Tick number of s, to find the transition in the log. */

@@ -8,6 +8,7 @@ import { datasetToBuffer, validateDataset } from "./dataset.js";
 import { H2oAgent } from "./h2o.js";
 import { algorithms, createLearner } from "./learner.js";
 import { ReplayBuffer } from "./replay.js";
+import { firstRows } from "./transitions.js";
 var CHECKPOINT_FORMAT = "tether.checkpoint/2";
 var Trainer = class _Trainer {
   constructor(options, envs, realData, sims, evalEnv) {
@@ -182,17 +183,7 @@ var Trainer = class _Trainer {
    * log of this run holds.
    */
   collected() {
-    const b = this.simBuffer;
-    return {
-      size: b.size,
-      obsSize: b.obsSize,
-      actSize: b.actSize,
-      obs: b.obs.subarray(0, b.size * b.obsSize),
-      act: b.act.subarray(0, b.size * b.actSize),
-      reward: b.reward.subarray(0, b.size),
-      nextObs: b.nextObs.subarray(0, b.size * b.obsSize),
-      terminated: b.terminated.subarray(0, b.size)
-    };
+    return firstRows(this.simBuffer, this.simBuffer.size);
   }
   /** Mean return of the deterministic policy over `episodes` episodes on the real system. */
   evaluate(episodes = this.options.evalEpisodes) {

@@ -2,6 +2,20 @@
 
 // src/learning/transitions.ts
 import { SafetyFlag } from "../safety/types.js";
+function firstRows(columns, rows) {
+  const O = columns.obsSize;
+  const A = columns.actSize;
+  return {
+    size: rows,
+    obsSize: O,
+    actSize: A,
+    obs: columns.obs.subarray(0, rows * O),
+    act: columns.act.subarray(0, rows * A),
+    reward: columns.reward.subarray(0, rows),
+    nextObs: columns.nextObs.subarray(0, rows * O),
+    terminated: columns.terminated.subarray(0, rows)
+  };
+}
 var latched = SafetyFlag.fault | SafetyFlag.estop;
 function allFinite(values, from, length) {
   for (let i = from; i < from + length; i++) if (!Number.isFinite(values[i])) return false;
@@ -114,5 +128,6 @@ function concatTransitions(parts) {
 }
 export {
   concatTransitions,
+  firstRows,
   toTransitions
 };
