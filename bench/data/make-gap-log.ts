@@ -43,8 +43,15 @@ export function behaviourConfig(bench: GapBenchmark, behaviour: BehaviourSpec): 
   } as TrainConfig;
 }
 
+/** A set of rollouts: the transitions, episode after episode, with each episode's return and length. */
+interface Rollouts {
+  readonly transitions: Transitions;
+  readonly returns: readonly number[];
+  readonly lengths: readonly number[];
+}
+
 /** `episodes` rollouts of the trainer's stochastic actor on `env`, one seed per episode. */
-export function rollouts(trainer: Trainer, env: Environment, episodes: number, seed: number): Transitions {
+export function rollouts(trainer: Trainer, env: Environment, episodes: number, seed: number): Rollouts {
   const O = env.observation.signals.length;
   const A = env.action.signals.length;
   const rng = new Rng(seed);
@@ -78,7 +85,7 @@ export function rollouts(trainer: Trainer, env: Environment, episodes: number, s
     });
     return out;
   };
-  return {
+  const transitions: Transitions = {
     size: rows.length,
     obsSize: O,
     actSize: A,
@@ -87,15 +94,15 @@ export function rollouts(trainer: Trainer, env: Environment, episodes: number, s
     reward: Float64Array.from(rows, (r) => r.r),
     nextObs: flat((r) => r.n),
     terminated: Float64Array.from(rows, (r) => r.d),
-    meta: { episodeReturns: returns, episodeLengths: lengths },
   };
+  return { transitions, returns, lengths };
 }
 
 /** The first `episodes` episodes of a rollout set. */
-function prefix(all: Transitions, lengths: readonly number[], episodes: number): Transitions {
+function prefix(all: Rollouts, episodes: number): Transitions {
   return firstRows(
-    all,
-    lengths.slice(0, episodes).reduce((a, b) => a + b, 0),
+    all.transitions,
+    all.lengths.slice(0, episodes).reduce((a, b) => a + b, 0),
   );
 }
 
@@ -106,10 +113,10 @@ export async function makeGapLogs(file: string): Promise<void> {
   if (bench.data === undefined)
     throw new Error(`${bench.file}: no data section: nothing says how to make its logs`);
   const { behaviour, logs } = bench.data;
+  if (Object.keys(logs).length === 0) throw new Error(`${bench.file}: data.logs names no log`);
   const config = behaviourConfig(bench, behaviour);
   const pair = await environmentPairOf(config);
   const most = Math.max(0, ...Object.values(logs).map((l) => ('episodes' in l ? l.episodes : 0)));
-  let written = 0;
   await runSeed(config, behaviour.seed, {
     onFinished: async (trainer) => {
       const deterministic = trainer.history.at(-1)?.realReturn ?? Number.NaN;
@@ -121,14 +128,13 @@ export async function makeGapLogs(file: string): Promise<void> {
       const env = await pair.real(behaviour.seed + 31_337);
       const all = rollouts(trainer, env, most, behaviour.seed + 1);
       env.dispose?.();
-      const returns = all.meta!['episodeReturns'] as number[];
-      const lengths = all.meta!['episodeLengths'] as number[];
+      const { returns } = all;
       for (const [key, log] of Object.entries(logs)) {
         mkdirSync(path.dirname(log.file), { recursive: true });
         const data =
           'episodes' in log
             ? {
-                ...prefix(all, lengths, log.episodes),
+                ...prefix(all, log.episodes),
                 meta: {
                   ...provenance,
                   kind: 'medium',
@@ -145,7 +151,6 @@ export async function makeGapLogs(file: string): Promise<void> {
                 },
               };
         await saveColumnar(log.file, data, 5);
-        written += 1;
         console.log(
           `${key}: ${path.relative(process.cwd(), log.file)}, ${data.size} transitions${'meanReturn' in data.meta ? `, mean return ${(data.meta.meanReturn as number).toFixed(1)}` : ''}`,
         );
@@ -155,7 +160,6 @@ export async function makeGapLogs(file: string): Promise<void> {
       );
     },
   });
-  if (written === 0) throw new Error(`${bench.file}: data.logs names no log`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
