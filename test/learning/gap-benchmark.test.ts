@@ -20,6 +20,16 @@ function benchmarkFile(body: string): string {
   return file;
 }
 
+/** The message a benchmark file is refused with (empty when it loads). */
+function refusal(file: string): string {
+  try {
+    loadGapBenchmark(file, {});
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 describe('a user-defined gap benchmark', () => {
   it('the shipped cartpole definition names six methods, H2O`s three ablations, a data sweep and two criteria', () => {
     const bench = loadGapBenchmark(path.join(repo, 'bench/gaps/cartpole-gravity.yaml'), {});
@@ -89,12 +99,7 @@ describe('a user-defined gap benchmark', () => {
         '',
       ].join('\n'),
     );
-    let message = '';
-    try {
-      loadGapBenchmark(file, {});
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = refusal(file);
     expect(message).toMatch(/:10:\d+: sweep\.logs\[1\]: no log named 'large' in data\.logs \(logs: small\)/);
     expect(message).toMatch(
       /:10:\d+: sweep\.methods\[1\]: 'sac' trains sac on no real log; a data sweep needs one/,
@@ -117,12 +122,7 @@ describe('a user-defined gap benchmark', () => {
         '',
       ].join('\n'),
     );
-    let message = '';
-    try {
-      loadGapBenchmark(file, {});
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = refusal(file);
     expect(message).toContain(file);
     expect(message).toMatch(/:5:\d+: methods\.river\.config: its environment pair differs from sac's/);
     expect(message).toMatch(/:6:\d+: ablations: 'sac' trains sac, not h2o/);
