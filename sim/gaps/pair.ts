@@ -90,7 +90,8 @@ function gapDynamics(gap: Gap, strength: number): DynamicsParams {
 
 export const mujocoGapPlugin: EnvironmentPlugin<MujocoGapOptions> = {
   kind: 'mujoco-gap',
-  description: 'a MuJoCo model against a copy with wrong gravity, friction, gear, masses or action noise (H2O paper)',
+  description:
+    'a MuJoCo model against a copy with wrong gravity, friction, gear, masses or action noise (H2O paper)',
   schema: mujocoGapOptions,
   create: (options) => mujocoGapPair(options),
 };
