@@ -458,9 +458,11 @@ async function main(): Promise<void> {
         .filter((r) => r.job.config === bench.variants.find((v) => v.key === key)!.config)
         .map((r) => r.result.finalReturn),
     );
+  const after = (ref: Reference, measuredBefore: number | null) =>
+    'method' in ref ? methodReturn(ref.method) : measuredBefore!;
   const refs = {
-    zero: before.zero ?? methodReturn((bench.references.zero as { method: string }).method),
-    full: before.full ?? methodReturn((bench.references.full as { method: string }).method),
+    zero: after(bench.references.zero, before.zero),
+    full: after(bench.references.full, before.full),
   };
   if (!(refs.full !== refs.zero)) throw new RangeError(`references: zero and full both return ${refs.zero}`);
   console.log(`references: ${JSON.stringify(refs)}`);

@@ -30,6 +30,16 @@ function refusal(file: string): string {
   }
 }
 
+/** The benchmark's npm script on `file`, as a user runs it: one seed, 20 updates, one worker. */
+function runBenchmark(file: string, out: string) {
+  const args = ['--seeds', '0', '--updates', '20', '--workers', '1', '--out', out];
+  return spawnSync('npm', ['run', '--silent', 'bench:h2o-gap', '--', file, ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+}
+
 describe('a user-defined gap benchmark', () => {
   it('the shipped cartpole definition names six methods, H2O`s three ablations, a data sweep and two criteria', () => {
     const bench = loadGapBenchmark(path.join(repo, 'bench/gaps/cartpole-gravity.yaml'), {});
@@ -157,25 +167,7 @@ describe('a user-defined gap benchmark', () => {
         '',
       ].join('\n'),
     );
-    const r = spawnSync(
-      'npm',
-      [
-        'run',
-        '--silent',
-        'bench:h2o-gap',
-        '--',
-        file,
-        '--seeds',
-        '0',
-        '--updates',
-        '20',
-        '--workers',
-        '1',
-        '--out',
-        out,
-      ],
-      { cwd: repo, encoding: 'utf8', timeout: 240_000 },
-    );
+    const r = runBenchmark(file, out);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/pass: sac -?[\d.]+ <= 1000/);
     expect(r.stdout).toMatch(/FAIL: td3bc -?[\d.]+ >= best of sac \(sac -?[\d.]+\) \+ 1000/);
@@ -234,25 +226,7 @@ describe('a user-defined gap benchmark', () => {
     expect(Math.max(...replay.actions.slice(0, 1000))).toBeGreaterThan(0.9);
 
     const out = mkdtempSync(path.join(tmpdir(), 'tether-gap-results-'));
-    const r = spawnSync(
-      'npm',
-      [
-        'run',
-        '--silent',
-        'bench:h2o-gap',
-        '--',
-        file,
-        '--seeds',
-        '0',
-        '--updates',
-        '20',
-        '--workers',
-        '1',
-        '--out',
-        out,
-      ],
-      { cwd: repo, encoding: 'utf8', timeout: 240_000 },
-    );
+    const r = runBenchmark(file, out);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/real data sweep/);
     const json = JSON.parse(readFileSync(path.join(out, 'tiny-sweep.json'), 'utf8'));
